@@ -1,0 +1,354 @@
+// The abstract syntax tree of a velocc script; every node carries the span of source it came from.
+package grammar
+
+import "fmt"
+
+// Pos is a position in a script. Line and Col are 1-based; Col counts runes.
+type Pos struct {
+	File   string
+	Offset int // byte offset
+	Line   int
+	Col    int
+}
+
+func (p Pos) String() string { return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col) }
+
+// IsValid reports whether p is a real position (the zero Pos is not).
+func (p Pos) IsValid() bool { return p.Line > 0 }
+
+// Span is the half-open source range [Start, End) of a node.
+type Span struct{ Start, End Pos }
+
+// node is embedded in every AST node; it gives the node its span.
+type node struct{ span Span }
+
+// Span returns the source range of the node.
+func (n node) Span() Span { return n.span }
+
+// Node is any AST node.
+type Node interface{ Span() Span }
+
+// Script is a parsed script: its statements in source order.
+type Script struct {
+	File       string
+	Src        []byte
+	Statements []Stmt
+}
+
+// Stmt is a statement: *CreateSource, *CreateAs, *SelectStmt or *Unsupported.
+type Stmt interface {
+	Node
+	stmt()
+}
+
+// Kind distinguishes STREAM from TABLE in CREATE statements.
+type Kind int
+
+// The relation kinds.
+const (
+	Stream Kind = iota
+	Table
+)
+
+func (k Kind) String() string {
+	if k == Table {
+		return "TABLE"
+	}
+	return "STREAM"
+}
+
+// CreateSource declares a source with a schema: CREATE STREAM|TABLE name (columns) WITH (...).
+type CreateSource struct {
+	node
+	Kind       Kind
+	Name       *Ident
+	Columns    []*ColumnDef
+	PrimaryKey []*Ident // from a PRIMARY KEY (a, b) constraint
+	KeySpan    Span     // span of that constraint
+	With       []*Prop
+}
+
+// CreateAs declares a derived stream or table: CREATE STREAM|TABLE name AS SELECT ...
+type CreateAs struct {
+	node
+	Kind  Kind
+	Name  *Ident
+	Query *Select
+}
+
+// SelectStmt is a bare SELECT whose rows go to standard output.
+type SelectStmt struct {
+	node
+	Query *Select
+}
+
+// Unsupported is a recognisable statement velocc does not support yet (INSERT, DROP, ...).
+type Unsupported struct {
+	node
+	Verb string
+}
+
+func (*CreateSource) stmt() {}
+func (*CreateAs) stmt()     {}
+func (*SelectStmt) stmt()   {}
+func (*Unsupported) stmt()  {}
+
+// Ident is a name; quoted identifiers keep their exact spelling.
+type Ident struct {
+	node
+	Name   string
+	Quoted bool
+}
+
+// ColumnDef is one column of a source declaration.
+type ColumnDef struct {
+	node
+	Name       *Ident
+	Type       *TypeName
+	NotNull    bool
+	PrimaryKey bool
+}
+
+// TypeName is a SQL type as written: VARCHAR, DECIMAL(12, 4), DOUBLE PRECISION.
+type TypeName struct {
+	node
+	Name string
+	Args []string
+}
+
+// Prop is one 'key' = value entry of a WITH clause.
+type Prop struct {
+	node
+	Key       string
+	Value     string
+	ValueSpan Span
+}
+
+// Select is a query.
+type Select struct {
+	node
+	Distinct bool
+	Items    []*SelectItem
+	From     *From
+	Joins    []*Join
+	Where    Expr
+	GroupBy  *GroupBy
+	Having   *Having
+	Window   *Window
+	Emit     *Emit
+	OrderBy  *OrderBy
+	Limit    *Limit
+	With     []*Prop
+	// Repeated lists clauses given more than once (the first one is kept above).
+	Repeated []Node
+}
+
+// SelectItem is one output expression, or * (Expr nil, Star true).
+type SelectItem struct {
+	node
+	Star  bool
+	Expr  Expr
+	Alias *Ident
+}
+
+// From names the relation a query reads, or holds a subquery (rejected by the checker).
+type From struct {
+	node
+	Name     *Ident
+	Subquery *Select
+	Alias    *Ident
+}
+
+// Join is parsed so the checker can reject it with a clear message.
+type Join struct {
+	node
+	Kind  string
+	Right *From
+	On    Expr
+}
+
+// GroupBy is a GROUP BY clause.
+type GroupBy struct {
+	node
+	Exprs []Expr
+}
+
+// Having is a HAVING clause.
+type Having struct {
+	node
+	Cond Expr
+}
+
+// Window is a WINDOW clause: WINDOW TUMBLING(time_col, INTERVAL '1' MINUTE).
+type Window struct {
+	node
+	Kind *Ident
+	Args []Expr
+}
+
+// Emit is EMIT CHANGES or EMIT FINAL.
+type Emit struct {
+	node
+	Final bool
+}
+
+// OrderBy is parsed so the checker can reject it with a clear message.
+type OrderBy struct {
+	node
+	Exprs []Expr
+}
+
+// Limit is parsed so the checker can reject it with a clear message.
+type Limit struct {
+	node
+	N string
+}
+
+// Expr is an expression node.
+type Expr interface {
+	Node
+	expr()
+}
+
+// LitKind is the kind of a literal.
+type LitKind int
+
+// Literal kinds.
+const (
+	LitNumber   LitKind = iota // Text holds the digits as written: 12, 1.5, 1e3
+	LitString                  // Text holds the unescaped value
+	LitBool                    // Text is "true" or "false"
+	LitNull                    // NULL
+	LitDuration                // Text is a duration such as 5m or 100ms
+)
+
+// Literal is a constant.
+type Literal struct {
+	node
+	Kind LitKind
+	Text string
+}
+
+// Interval is INTERVAL '5' MINUTE.
+type Interval struct {
+	node
+	Value string
+	Unit  string
+}
+
+// Column is a column reference, optionally qualified: price, o.price.
+type Column struct {
+	node
+	Qualifier *Ident
+	Name      *Ident
+}
+
+// Unary is -x, +x or NOT x.
+type Unary struct {
+	node
+	Op string
+	X  Expr
+}
+
+// Binary is a binary operator: OR AND = <> < <= > >= || + - * / %.
+type Binary struct {
+	node
+	Op   string
+	L, R Expr
+}
+
+// IsNull is x IS [NOT] NULL.
+type IsNull struct {
+	node
+	X   Expr
+	Not bool
+}
+
+// In is x [NOT] IN (list) or x [NOT] IN (subquery).
+type In struct {
+	node
+	X    Expr
+	Not  bool
+	List []Expr
+	Sub  *Select
+}
+
+// Between is x [NOT] BETWEEN low AND high.
+type Between struct {
+	node
+	X, Low, High Expr
+	Not          bool
+}
+
+// Like is x [NOT] LIKE pattern.
+type Like struct {
+	node
+	X, Pattern Expr
+	Not        bool
+}
+
+// When is one WHEN ... THEN ... arm of a CASE.
+type When struct {
+	node
+	Cond, Then Expr
+}
+
+// Case is a searched (Operand nil) or simple CASE.
+type Case struct {
+	node
+	Operand Expr
+	Whens   []*When
+	Else    Expr
+}
+
+// Cast is CAST(x AS type) or x::type.
+type Cast struct {
+	node
+	X    Expr
+	Type *TypeName
+}
+
+// Extract is EXTRACT(part FROM x).
+type Extract struct {
+	node
+	Part *Ident
+	X    Expr
+}
+
+// Call is a function or aggregate call. Over is set when an OVER clause follows (rejected by the checker).
+type Call struct {
+	node
+	Name     *Ident
+	Star     bool
+	Distinct bool
+	Args     []Expr
+	Over     *Span
+}
+
+// Subquery is a parenthesised SELECT used as an expression (rejected by the checker).
+type Subquery struct {
+	node
+	Query *Select
+}
+
+// Paren is a parenthesised expression; it is kept so spans cover the parentheses.
+type Paren struct {
+	node
+	X Expr
+}
+
+func (*Literal) expr()  {}
+func (*Interval) expr() {}
+func (*Column) expr()   {}
+func (*Unary) expr()    {}
+func (*Binary) expr()   {}
+func (*IsNull) expr()   {}
+func (*In) expr()       {}
+func (*Between) expr()  {}
+func (*Like) expr()     {}
+func (*Case) expr()     {}
+func (*Cast) expr()     {}
+func (*Extract) expr()  {}
+func (*Call) expr()     {}
+func (*Subquery) expr() {}
+func (*Paren) expr()    {}

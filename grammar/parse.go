@@ -1,0 +1,382 @@
+// Parse trees as participle builds them, and the entry point that turns them into the AST.
+package grammar
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/alecthomas/participle/v2"
+	"github.com/alecthomas/participle/v2/lexer"
+)
+
+// reserved words cannot be used as bare identifiers; every other keyword-like word ("status", "key", "value",
+// "timestamp", "window", "start", "end", ...) lexes as an identifier and is matched by the grammar as a literal
+// where it has a meaning, so users can name columns after it.
+var reserved = []string{
+	"SELECT", "FROM", "WHERE", "GROUP", "BY", "HAVING", "EMIT", "WITH", "CREATE", "AS", "AND", "OR", "NOT",
+	"IS", "NULL", "IN", "BETWEEN", "LIKE", "CASE", "WHEN", "THEN", "ELSE", "CAST", "TRUE", "FALSE", "DISTINCT",
+	"JOIN", "INNER", "LEFT", "RIGHT", "FULL", "OUTER", "CROSS", "ON", "OVER", "ORDER", "LIMIT", "UNION",
+	"INTERVAL", "INSERT", "INTO", "PRIMARY", "EXTRACT",
+}
+
+var sqlLexer = lexer.MustSimple([]lexer.SimpleRule{
+	{Name: "Comment", Pattern: `--[^\n]*|/\*([^*]|\*+[^*/])*\*+/`},
+	{Name: "Whitespace", Pattern: `[ \t\r\n]+`},
+	{Name: "Keyword", Pattern: `(?i)\b(` + strings.Join(reserved, "|") + `)\b`},
+	{Name: "String", Pattern: `'([^']|'')*'`},
+	{Name: "QuotedIdent", Pattern: "\"([^\"]|\"\")*\"|`[^`]*`"},
+	{Name: "Duration", Pattern: `\d+(ms|s|m|h|d)\b`},
+	{Name: "Number", Pattern: `(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?`},
+	{Name: "Ident", Pattern: `[A-Za-z_][A-Za-z0-9_]*`},
+	{Name: "Operator", Pattern: `<>|!=|<=|>=|\|\||::|[-+*/%(),;.=<>]`},
+	{Name: "Unknown", Pattern: `[^\s]`},
+})
+
+var parser = participle.MustBuild[pScript](
+	participle.Lexer(sqlLexer),
+	participle.Elide("Comment", "Whitespace"),
+	participle.CaseInsensitive("Keyword", "Ident"),
+	participle.UseLookahead(4),
+)
+
+// EBNF returns the grammar in EBNF form; a golden test keeps every grammar change visible in review.
+func EBNF() string { return parser.String() }
+
+// Error is a syntax error at a position of the script.
+type Error struct {
+	Pos Pos
+	Msg string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Pos, e.Msg) }
+
+// Parse parses a whole script. A syntax error stops parsing and is returned as *Error.
+func Parse(filename string, src []byte) (*Script, error) {
+	tree, err := parser.ParseBytes(filename, src)
+	if err != nil {
+		var perr participle.Error
+		if errors.As(err, &perr) {
+			return nil, &Error{Pos: posOf(perr.Position()), Msg: cleanMessage(perr.Message())}
+		}
+		return nil, &Error{Pos: Pos{File: filename, Line: 1, Col: 1}, Msg: err.Error()}
+	}
+	return convertScript(tree, src), nil
+}
+
+// cleanMessage rewrites participle's messages into the project's style: lowercase, no final period.
+func cleanMessage(m string) string {
+	m = strings.TrimSuffix(m, ".")
+	m = strings.ReplaceAll(m, "unexpected token \"<EOF>\"", "unexpected end of script")
+	return m
+}
+
+type pScript struct {
+	Statements []*pStatement `parser:"\";\"* (@@ \";\"*)*"`
+}
+
+type pStatement struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Create *pCreate `parser:"  @@"`
+	Select *pSelect `parser:"| @@"`
+	Other  *pOther  `parser:"| @@"`
+}
+
+// pOther captures recognisable statements we do not support yet, so the checker can reject them by name.
+type pOther struct {
+	Pos  lexer.Position
+	Verb string   `parser:"@(\"INSERT\" | \"DROP\" | \"DELETE\" | \"UPDATE\" | \"TERMINATE\" | \"SHOW\" | \"DESCRIBE\")"`
+	Rest []string `parser:"@(~\";\")*"`
+}
+
+type pCreate struct {
+	Pos     lexer.Position
+	Replace bool      `parser:"\"CREATE\" (@\"OR\" \"REPLACE\")?"`
+	Kind    string    `parser:"@(\"STREAM\" | \"TABLE\")"`
+	Name    *pIdent   `parser:"@@"`
+	Columns *pColumns `parser:"( @@"`
+	With    *pWith    `parser:"  @@?"`
+	Query   *pSelect  `parser:"| \"AS\" @@ )"`
+	EndPos  lexer.Position
+}
+
+type pColumns struct {
+	Items []*pColumnItem `parser:"\"(\" @@ (\",\" @@)* \")\""`
+}
+
+type pColumnItem struct {
+	Key    *pKeyConstraint `parser:"  @@"`
+	Column *pColumnDef     `parser:"| @@"`
+}
+
+type pKeyConstraint struct {
+	Pos  lexer.Position
+	Cols []*pIdent `parser:"\"PRIMARY\" \"KEY\" \"(\" @@ (\",\" @@)* \")\""`
+}
+
+type pColumnDef struct {
+	Pos        lexer.Position
+	EndPos     lexer.Position
+	Name       *pIdent `parser:"@@"`
+	Type       *pType  `parser:"@@"`
+	NotNull    bool    `parser:"( @(\"NOT\" \"NULL\")"`
+	Null       bool    `parser:"| @\"NULL\" )?"`
+	PrimaryKey bool    `parser:"@(\"PRIMARY\" \"KEY\")?"`
+}
+
+type pType struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Name   string   `parser:"@Ident (@\"PRECISION\")?"`
+	Args   []string `parser:"(\"(\" @Number (\",\" @Number)? \")\")?"`
+}
+
+type pWith struct {
+	Pos   lexer.Position
+	Props []*pProp `parser:"\"WITH\" \"(\" (@@ (\",\" @@)*)? \")\""`
+}
+
+type pProp struct {
+	Pos    lexer.Position
+	Key    string `parser:"(@String | @Ident (@\".\" @Ident)*)"`
+	ValPos lexer.Position
+	Value  string `parser:"\"=\" @(String | Number | Ident | Duration | \"TRUE\" | \"FALSE\")"`
+	EndPos lexer.Position
+}
+
+type pIdent struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Name   string `parser:"@(Ident | QuotedIdent)"`
+}
+
+type pSelect struct {
+	Pos      lexer.Position
+	Distinct bool           `parser:"\"SELECT\" @\"DISTINCT\"?"`
+	Items    []*pSelectItem `parser:"@@ (\",\" @@)*"`
+	From     *pFrom         `parser:"\"FROM\" @@"`
+	Joins    []*pJoin       `parser:"@@*"`
+	Where    *pExpr         `parser:"(\"WHERE\" @@)?"`
+	Clauses  []*pClause     `parser:"@@*"`
+	With     *pWith         `parser:"@@?"`
+	EndPos   lexer.Position
+}
+
+type pSelectItem struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Star   bool    `parser:"( @\"*\""`
+	Expr   *pExpr  `parser:"| @@ )"`
+	Alias  *pIdent `parser:"( \"AS\" @@ | (?! \"WINDOW\" | \"EMIT\" | \"TUMBLING\") @@ )?"`
+}
+
+type pFrom struct {
+	Pos      lexer.Position
+	EndPos   lexer.Position
+	Subquery *pSelect `parser:"( \"(\" @@ \")\""`
+	Name     *pIdent  `parser:"| @@ )"`
+	Alias    *pIdent  `parser:"( \"AS\" @@ | (?! \"WINDOW\" | \"EMIT\") @@ )?"`
+}
+
+type pJoin struct {
+	Pos   lexer.Position
+	Kind  []string `parser:"@(\"INNER\" | \"LEFT\" | \"RIGHT\" | \"FULL\" | \"OUTER\" | \"CROSS\")* \"JOIN\""`
+	Right *pFrom   `parser:"@@"`
+	On    *pExpr   `parser:"(\"ON\" @@)?"`
+}
+
+// pClause is one of the clauses Velostream accepts in any order after FROM/WHERE.
+type pClause struct {
+	Pos     lexer.Position
+	EndPos  lexer.Position
+	GroupBy []*pExpr  `parser:"  \"GROUP\" \"BY\" @@ (\",\" @@)*"`
+	Having  *pExpr    `parser:"| \"HAVING\" @@"`
+	Window  *pWindow  `parser:"| \"WINDOW\" @@"`
+	Emit    string    `parser:"| \"EMIT\" @(\"CHANGES\" | \"FINAL\")"`
+	OrderBy []*pOrder `parser:"| \"ORDER\" \"BY\" @@ (\",\" @@)*"`
+	Limit   string    `parser:"| \"LIMIT\" @Number"`
+}
+
+type pOrder struct {
+	Expr *pExpr `parser:"@@"`
+	Desc string `parser:"@(\"ASC\" | \"DESC\")?"`
+}
+
+type pWindow struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Kind   string   `parser:"@Ident"`
+	Args   []*pExpr `parser:"\"(\" (@@ (\",\" @@)*)? \")\""`
+}
+
+type pExpr struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Left   *pAnd   `parser:"@@"`
+	Rest   []*pAnd `parser:"(\"OR\" @@)*"`
+}
+
+type pAnd struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Left   *pNot   `parser:"@@"`
+	Rest   []*pNot `parser:"(\"AND\" @@)*"`
+}
+
+type pNot struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Not    *pNot `parser:"  \"NOT\" @@"`
+	Cmp    *pCmp `parser:"| @@"`
+}
+
+type pCmp struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Left   *pConcat    `parser:"@@"`
+	Tails  []*pCmpTail `parser:"@@*"`
+}
+
+type pCmpTail struct {
+	Compare *pCompare `parser:"  @@"`
+	IsNull  *pIsNull  `parser:"| @@"`
+	Pred    *pPred    `parser:"| @@"`
+}
+
+type pCompare struct {
+	Op    string   `parser:"@(\"=\" | \"<>\" | \"!=\" | \"<=\" | \">=\" | \"<\" | \">\")"`
+	Right *pConcat `parser:"@@"`
+}
+
+type pIsNull struct {
+	EndPos lexer.Position
+	Not    bool `parser:"\"IS\" @\"NOT\"? \"NULL\""`
+}
+
+type pPred struct {
+	EndPos lexer.Position
+	Not    bool     `parser:"@\"NOT\"?"`
+	InSub  *pSelect `parser:"( \"IN\" \"(\" ( @@"`
+	In     []*pExpr `parser:"           | @@ (\",\" @@)* ) \")\""`
+	Low    *pConcat `parser:"| \"BETWEEN\" @@"`
+	High   *pConcat `parser:"  \"AND\" @@"`
+	Like   *pConcat `parser:"| \"LIKE\" @@ )"`
+}
+
+type pConcat struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Left   *pAdd   `parser:"@@"`
+	Rest   []*pAdd `parser:"(\"||\" @@)*"`
+}
+
+type pAdd struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Left   *pMul     `parser:"@@"`
+	Rest   []*pAddOp `parser:"@@*"`
+}
+
+type pAddOp struct {
+	Op    string `parser:"@(\"+\" | \"-\")"`
+	Right *pMul  `parser:"@@"`
+}
+
+type pMul struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Left   *pUnary   `parser:"@@"`
+	Rest   []*pMulOp `parser:"@@*"`
+}
+
+type pMulOp struct {
+	Op    string  `parser:"@(\"*\" | \"/\" | \"%\")"`
+	Right *pUnary `parser:"@@"`
+}
+
+type pUnary struct {
+	Pos     lexer.Position
+	EndPos  lexer.Position
+	Op      string    `parser:"(  @(\"-\" | \"+\")"`
+	Operand *pUnary   `parser:"   @@"`
+	Primary *pPrimary `parser:"| @@"`
+	Casts   []*pType  `parser:"  (\"::\" @@)* )"`
+}
+
+type pPrimary struct {
+	Pos      lexer.Position
+	EndPos   lexer.Position
+	Number   *string    `parser:"  @Number"`
+	String   *string    `parser:"| @String"`
+	True     bool       `parser:"| @\"TRUE\""`
+	False    bool       `parser:"| @\"FALSE\""`
+	Null     bool       `parser:"| @\"NULL\""`
+	Interval *pInterval `parser:"| @@"`
+	Case     *pCase     `parser:"| @@"`
+	Cast     *pCast     `parser:"| @@"`
+	Extract  *pExtract  `parser:"| @@"`
+	Subquery *pSelect   `parser:"| \"(\" @@ \")\""`
+	Paren    *pExpr     `parser:"| \"(\" @@ \")\""`
+	Call     *pCall     `parser:"| @@"`
+	Column   *pColumn   `parser:"| @@"`
+	Duration *string    `parser:"| @Duration"`
+}
+
+type pInterval struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Value  string `parser:"\"INTERVAL\" @(String | Number)"`
+	Unit   string `parser:"@Ident"`
+}
+
+type pCase struct {
+	Pos     lexer.Position
+	EndPos  lexer.Position
+	Operand *pExpr   `parser:"\"CASE\" ((?! \"WHEN\") @@)?"`
+	Whens   []*pWhen `parser:"@@+"`
+	Else    *pExpr   `parser:"(\"ELSE\" @@)?"`
+	End     string   `parser:"@\"END\""`
+}
+
+type pWhen struct {
+	Pos  lexer.Position
+	Cond *pExpr `parser:"\"WHEN\" @@"`
+	Then *pExpr `parser:"\"THEN\" @@"`
+}
+
+type pCast struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Expr   *pExpr `parser:"\"CAST\" \"(\" @@"`
+	Type   *pType `parser:"\"AS\" @@ \")\""`
+}
+
+type pExtract struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Part   *pIdent `parser:"\"EXTRACT\" \"(\" @@"`
+	From   *pExpr  `parser:"\"FROM\" @@ \")\""`
+}
+
+type pCall struct {
+	Pos      lexer.Position
+	EndPos   lexer.Position
+	Name     *pIdent  `parser:"@@ \"(\""`
+	Star     bool     `parser:"( @\"*\""`
+	Distinct bool     `parser:"| @\"DISTINCT\"?"`
+	Args     []*pExpr `parser:"  (@@ (\",\" @@)*)? ) \")\""`
+	Over     *pOver   `parser:"@@?"`
+}
+
+// pOver is parsed so that window functions are rejected by name instead of as a syntax error.
+type pOver struct {
+	Pos    lexer.Position
+	Tokens []string `parser:"\"OVER\" \"(\" @(~\")\")* \")\""`
+}
+
+type pColumn struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Parts  []*pIdent `parser:"@@ (\".\" @@)?"`
+}
