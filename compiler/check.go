@@ -1,0 +1,583 @@
+// Check: name resolution and semantic rules over a parsed script, producing the typed plan.
+package compiler
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/velocc/velocc/grammar"
+)
+
+// Options configure a compilation.
+type Options struct {
+	// ReadFile reads files the script references (config files); nil means os.ReadFile. Relative paths are
+	// resolved against the script's directory.
+	ReadFile func(path string) ([]byte, error)
+	// LookupEnv resolves ${VAR} in config files; nil means os.LookupEnv.
+	LookupEnv func(string) (string, bool)
+}
+
+// Compile parses and checks a script. The plan is nil when there are errors; warnings come with a plan.
+func Compile(filename string, src []byte, opts *Options) (*Plan, Diagnostics) {
+	r := newReporter()
+	r.files[filename] = src
+	script, err := grammar.Parse(filename, src)
+	if err != nil {
+		pos := grammar.Pos{File: filename, Line: 1, Col: 1}
+		msg := err.Error()
+		if perr, ok := err.(*grammar.Error); ok {
+			pos, msg = perr.Pos, perr.Msg
+		}
+		r.errorf(CodeSyntax, grammar.Span{Start: pos, End: pos}, "%s", msg)
+		return nil, r.result()
+	}
+	return check(script, filename, opts, r)
+}
+
+// Check checks a parsed script and builds its plan.
+func Check(script *grammar.Script, filename string, opts *Options) (*Plan, Diagnostics) {
+	r := newReporter()
+	r.files[filename] = script.Src
+	return check(script, filename, opts, r)
+}
+
+type checker struct {
+	*reporter
+	readFile  func(string) ([]byte, error)
+	lookupEnv func(string) (string, bool)
+	dir       string
+	file      string
+	src       []byte
+	plan      *Plan
+	sources   map[string]*Source // by lower-cased name
+	sinks     map[string]bool
+}
+
+func check(script *grammar.Script, filename string, opts *Options, r *reporter) (*Plan, Diagnostics) {
+	c := &checker{
+		reporter: r, file: filename, src: script.Src, dir: filepath.Dir(filename),
+		readFile: os.ReadFile, lookupEnv: os.LookupEnv,
+		sources: map[string]*Source{}, sinks: map[string]bool{},
+	}
+	if opts != nil && opts.ReadFile != nil {
+		c.readFile = opts.ReadFile
+	}
+	if opts != nil && opts.LookupEnv != nil {
+		c.lookupEnv = opts.LookupEnv
+	}
+	base := filepath.Base(filename)
+	c.plan = &Plan{File: filename, JobName: strings.TrimSuffix(base, filepath.Ext(base)), SQL: string(script.Src)}
+	for _, st := range script.Statements {
+		switch st := st.(type) {
+		case *grammar.CreateSource:
+			c.createSource(st)
+		case *grammar.CreateAs:
+			c.query(st, st.Query, st.Name, st.Kind)
+		case *grammar.SelectStmt:
+			c.query(st, st.Query, nil, grammar.Stream)
+		case *grammar.Unsupported:
+			c.errorf(CodeUnsupported, st.Span(), "%s statements are not supported; velocc supports CREATE STREAM/TABLE with a schema, CREATE STREAM/TABLE ... AS SELECT and SELECT", st.Verb)
+		}
+	}
+	if len(c.plan.Queries) == 0 && !r.diagsHaveErrors() {
+		at := grammar.Pos{File: filename, Line: 1, Col: 1}
+		if n := len(script.Statements); n > 0 {
+			at = script.Statements[n-1].Span().Start
+		}
+		c.errorf(CodeNoStatements, grammar.Span{Start: at, End: at}, "the script has no query: add a SELECT or a CREATE STREAM ... AS SELECT")
+	}
+	ds := r.result()
+	if ds.HasErrors() {
+		return nil, ds
+	}
+	return c.plan, ds
+}
+
+func (r *reporter) diagsHaveErrors() bool { return r.diags.HasErrors() }
+
+// loc captures the SQL text of a span.
+func (c *checker) loc(sp grammar.Span) Loc {
+	text := ""
+	if sp.Start.Offset >= 0 && sp.End.Offset <= len(c.src) && sp.Start.Offset < sp.End.Offset {
+		text = strings.TrimSpace(string(c.src[sp.Start.Offset:sp.End.Offset]))
+	}
+	return Loc{File: sp.Start.File, Line: sp.Start.Line, Col: sp.Start.Col, Text: text}
+}
+
+// goName turns a SQL name into an identifier fragment: orders → Orders, event_time → EventTime.
+func goName(name string) string {
+	var b strings.Builder
+	up := true
+	for _, r := range name {
+		switch {
+		case r == '_' || r == '.' || r == ' ' || r == '-':
+			up = true
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if r > unicode.MaxASCII {
+				b.WriteString("X" + strconv.Itoa(int(r)))
+				up = true
+				continue
+			}
+			if up {
+				r = unicode.ToUpper(r)
+				up = false
+			}
+			b.WriteRune(r)
+		default:
+			up = true
+		}
+	}
+	s := b.String()
+	if s == "" || unicode.IsDigit(rune(s[0])) {
+		s = "X" + s
+	}
+	return s
+}
+
+// uniqueGoNames makes GoNames unique within one scope by suffixing repeats.
+func uniqueGoName(seen map[string]int, name string) string {
+	g := goName(name)
+	seen[g]++
+	if n := seen[g]; n > 1 {
+		return g + strconv.Itoa(n)
+	}
+	return g
+}
+
+// prop is a property value with where it came from.
+type prop struct {
+	key, value string
+	keySpan    grammar.Span
+	span       grammar.Span
+	used       bool
+}
+
+// props is a set of properties for one source or sink, from WITH clauses and config files.
+type props map[string]*prop
+
+func (ps props) get(key string) (*prop, bool) {
+	p, ok := ps[key]
+	if ok {
+		p.used = true
+	}
+	return p, ok
+}
+
+func (ps props) str(key string, def string) string {
+	if p, ok := ps.get(key); ok {
+		return p.value
+	}
+	return def
+}
+
+// withProps turns WITH entries into props; prefix, when set, keeps only "prefix.key" entries with it stripped.
+func withProps(entries []*grammar.Prop) props {
+	ps := props{}
+	for _, e := range entries {
+		ps[strings.ToLower(e.Key)] = &prop{key: e.Key, value: e.Value, keySpan: e.Span(), span: e.ValueSpan}
+	}
+	return ps
+}
+
+// loadConfigInto reads 'config_file' (if present) and adds its properties under those already set.
+func (c *checker) loadConfigInto(ps props) *configFile {
+	p, ok := ps.get("config_file")
+	if !ok {
+		return nil
+	}
+	path := p.value
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(c.dir, path)
+	}
+	read := func(name string) ([]byte, error) {
+		b, err := c.readFile(name)
+		if err == nil {
+			c.files[name] = b
+		}
+		return b, err
+	}
+	cfg, err := loadConfig(path, read, c.lookupEnv)
+	if err != nil {
+		if ce, ok := err.(*configError); ok && ce.File != path || ok && ce.Line > 0 {
+			at := grammar.Pos{File: ce.File, Line: ce.Line, Col: ce.Col}
+			if at.Col < 1 {
+				at.Col = 1
+			}
+			c.errorf(CodeConfig, grammar.Span{Start: at, End: at}, "%s", ce.Msg)
+			return nil
+		}
+		c.errorf(CodeConfig, p.span, "cannot read config file %q: %v", p.value, trimPathErr(err))
+		return nil
+	}
+	for k, v := range cfg.Props {
+		k = strings.ToLower(k)
+		if _, exists := ps[k]; exists || k == "extends" {
+			continue
+		}
+		at := grammar.Pos{File: v.File, Line: v.Line, Col: v.Col}
+		end := at
+		end.Col += len([]rune(v.Value))
+		ps[k] = &prop{key: k, value: v.Value, keySpan: grammar.Span{Start: at, End: at}, span: grammar.Span{Start: at, End: end}}
+	}
+	return cfg
+}
+
+func trimPathErr(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+// warnUnused reports properties nobody consumed: unknown keys are a warning, not silence.
+func (c *checker) warnUnused(ps props, what string, known []string) {
+	keys := make([]string, 0, len(ps))
+	for k := range ps {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		p := ps[k]
+		if p.used || strings.HasPrefix(k, "datasource.") || strings.HasPrefix(k, "datasink.") || strings.HasPrefix(k, "performance_profile") || strings.HasPrefix(k, "schema.") || k == "extends" {
+			continue
+		}
+		c.warnf(CodeUnknownProperty, p.keySpan, "unknown property %q for %s is ignored; known: %s", p.key, what, strings.Join(known, ", "))
+	}
+}
+
+var sourceKeys = []string{"type", "path", "format", "config_file", "event.time.field", "event.time.format",
+	"watermark.max_out_of_orderness", "on.error", "dead_letter.path", "delimiter", "key.field"}
+
+var sinkKeys = []string{"type", "path", "format", "config_file", "timestamp.format"}
+
+func (c *checker) createSource(st *grammar.CreateSource) {
+	name := st.Name.Name
+	key := strings.ToLower(name)
+	if _, dup := c.sources[key]; dup {
+		c.errorf(CodeDuplicate, st.Name.Span(), "source %q is declared twice", name)
+		return
+	}
+	src := &Source{Name: name, GoName: goName(name), IsTable: st.Kind == grammar.Table, Loc: c.loc(st.Span())}
+	seen := map[string]bool{}
+	goNames := map[string]int{}
+	for _, col := range st.Columns {
+		t, msg := parseTypeName(col.Type.Name, col.Type.Args)
+		if msg != "" {
+			c.errorf(CodeBadType, col.Type.Span(), "%s", msg)
+			t = TInvalid
+		}
+		lower := strings.ToLower(col.Name.Name)
+		if seen[lower] {
+			c.errorf(CodeDuplicate, col.Name.Span(), "column %q is declared twice", col.Name.Name)
+			continue
+		}
+		seen[lower] = true
+		f := &Field{Name: col.Name.Name, GoName: uniqueGoName(goNames, col.Name.Name), Index: len(src.Fields), Type: t, Nullable: !col.NotNull && !col.PrimaryKey}
+		src.Fields = append(src.Fields, f)
+		if col.PrimaryKey {
+			src.PrimaryKey = append(src.PrimaryKey, f)
+		}
+	}
+	for _, id := range st.PrimaryKey {
+		f := src.field(id.Name)
+		if f == nil {
+			c.errorf(CodeUnknownColumn, id.Span(), "PRIMARY KEY column %q is not a column of %q", id.Name, name)
+			continue
+		}
+		f.Nullable = false
+		src.PrimaryKey = append(src.PrimaryKey, f)
+	}
+	if src.IsTable && len(src.PrimaryKey) == 0 {
+		c.errorf(CodeBadProperty, st.Name.Span(), "table %q needs a PRIMARY KEY", name)
+	}
+	ps := withProps(st.With)
+	c.configureSource(src, ps, st.Name.Span())
+	c.warnUnused(ps, "source "+strconvQuote(name), sourceKeys)
+	c.sources[key] = src
+	c.plan.Sources = append(c.plan.Sources, src)
+}
+
+func strconvQuote(s string) string { return strconv.Quote(s) }
+
+func (s *Source) field(name string) *Field {
+	for _, f := range s.Fields {
+		if strings.EqualFold(f.Name, name) {
+			return f
+		}
+	}
+	return nil
+}
+
+// configureSource applies a source's properties (WITH and config file) to it.
+func (c *checker) configureSource(src *Source, ps props, at grammar.Span) {
+	cfg := c.loadConfigInto(ps)
+	if cfg != nil && len(cfg.Fields) > 0 {
+		if len(src.Fields) > 0 {
+			c.warnf(CodeBadProperty, at, "source %q has both a column list and schema.fields in its config file; the column list is used", src.Name)
+		} else {
+			c.schemaFromConfig(src, cfg)
+		}
+	}
+	if len(src.Fields) == 0 {
+		c.errorf(CodeBadProperty, at, "source %q has no schema: declare its columns in CREATE STREAM %s (...) or give schema.fields in its config_file", src.Name, src.Name)
+	}
+	typ := "file_source"
+	tp, hasType := ps.get("type")
+	if hasType {
+		typ = strings.ToLower(tp.value)
+	}
+	switch typ {
+	case "file_source", "file":
+		src.Type = "file_source"
+	case "kafka_source", "kafka":
+		c.errorf(CodeUnsupported, tp.span, "kafka sources are not supported yet; this version reads files: use 'type' = 'file_source'")
+	default:
+		sp := at
+		if hasType {
+			sp = tp.span
+		}
+		c.errorf(CodeBadProperty, sp, "unknown source type %q; supported: file_source (kafka_source comes later)", typ)
+	}
+	if p, ok := ps.get("path"); ok {
+		src.URI = "file:" + p.value
+	} else if typ == "file_source" || typ == "file" {
+		c.errorf(CodeBadProperty, at, "file source %q has no 'path'", src.Name)
+	}
+	if p, ok := ps.get("format"); ok {
+		switch f := strings.ToLower(p.value); f {
+		case "jsonl", "json", "json_lines", "ndjson":
+			src.Format = "jsonl"
+		case "csv":
+			src.Format = "csv"
+		default:
+			c.errorf(CodeBadProperty, p.span, "unknown format %q; supported: jsonl, csv", p.value)
+		}
+	}
+	src.Delimiter = ','
+	if p, ok := ps.get("delimiter"); ok {
+		if len(p.value) != 1 {
+			c.errorf(CodeBadProperty, p.span, "delimiter must be a single character, got %q", p.value)
+		} else {
+			src.Delimiter = p.value[0]
+		}
+	}
+	src.OnError = "fail"
+	if p, ok := ps.get("on.error"); ok {
+		switch v := strings.ToLower(p.value); v {
+		case "fail", "skip", "dead_letter":
+			src.OnError = v
+		default:
+			c.errorf(CodeBadProperty, p.span, "unknown on.error policy %q; supported: fail, skip, dead_letter", p.value)
+		}
+	}
+	if p, ok := ps.get("dead_letter.path"); ok {
+		src.DeadLetter = p.value
+	} else if src.OnError == "dead_letter" {
+		src.DeadLetter = src.Name + ".dead_letter.jsonl"
+	}
+	ps.get("key.field") // keys matter for Kafka sources only
+	timeFormat := ""
+	if p, ok := ps.get("event.time.format"); ok {
+		switch v := strings.ToLower(p.value); v {
+		case "epoch_millis", "epoch_seconds", "iso8601":
+			timeFormat = v
+		default:
+			c.errorf(CodeBadProperty, p.span, "unknown event.time.format %q; supported: epoch_millis, epoch_seconds, iso8601", p.value)
+		}
+	}
+	if p, ok := ps.get("event.time.field"); ok {
+		f := src.field(p.value)
+		switch {
+		case f == nil && len(src.Fields) > 0:
+			c.errorf(CodeUnknownColumn, p.span, "event.time.field %q is not a column of %q%s", p.value, src.Name, suggest(p.value, fieldNames(src.Fields)))
+		case f != nil && f.Type.Kind != Timestamp && f.Type.Kind != BigInt:
+			c.errorf(CodeWindow, p.span, "event.time.field %q must be TIMESTAMP or BIGINT (epoch milliseconds), not %s", p.value, f.Type)
+		case f != nil:
+			src.EventTime = f
+			if timeFormat != "" {
+				f.TimeFormat = timeFormat
+			}
+		}
+	}
+	if p, ok := ps.get("watermark.max_out_of_orderness"); ok {
+		ms, err := parseDuration(p.value)
+		if err != "" {
+			c.errorf(CodeBadProperty, p.span, "watermark.max_out_of_orderness: %s", err)
+		}
+		src.MaxOutOfOrder = ms
+	}
+	for _, f := range src.Fields {
+		if f.Type.Kind == Timestamp && f.TimeFormat == "" {
+			f.TimeFormat = "epoch_millis"
+		}
+	}
+}
+
+func fieldNames(fs []*Field) []string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = f.Name
+	}
+	return out
+}
+
+// schemaFromConfig builds a source's fields from a config file's schema.fields.
+func (c *checker) schemaFromConfig(src *Source, cfg *configFile) {
+	goNames := map[string]int{}
+	seen := map[string]bool{}
+	for _, cf := range cfg.Fields {
+		at := grammar.Pos{File: cf.File, Line: cf.Line, Col: cf.Col}
+		sp := grammar.Span{Start: at, End: at}
+		var args []string
+		if cf.Precision > 0 {
+			args = []string{strconv.Itoa(cf.Precision), strconv.Itoa(cf.Scale)}
+		}
+		name := strings.ToUpper(cf.Type)
+		switch name {
+		case "INTEGER":
+			name = "INT"
+		case "LONG", "INT64":
+			name = "BIGINT"
+		case "FLOAT", "FLOAT64":
+			name = "DOUBLE"
+		case "STRING", "TEXT":
+			name = "VARCHAR"
+		case "BOOL":
+			name = "BOOLEAN"
+		}
+		t, msg := parseTypeName(name, args)
+		if msg != "" {
+			c.errorf(CodeBadType, sp, "schema field %q: %s", cf.Name, msg)
+		}
+		if seen[strings.ToLower(cf.Name)] {
+			c.errorf(CodeDuplicate, sp, "schema field %q is declared twice", cf.Name)
+			continue
+		}
+		seen[strings.ToLower(cf.Name)] = true
+		f := &Field{Name: cf.Name, GoName: uniqueGoName(goNames, cf.Name), Index: len(src.Fields), Type: t, Nullable: cf.Nullable}
+		if cf.Format != "" {
+			switch v := strings.ToLower(cf.Format); v {
+			case "epoch_millis", "epoch_seconds", "iso8601":
+				f.TimeFormat = v
+			default:
+				c.errorf(CodeBadProperty, sp, "schema field %q: unknown timestamp format %q; supported: epoch_millis, epoch_seconds, iso8601", cf.Name, cf.Format)
+			}
+		}
+		src.Fields = append(src.Fields, f)
+	}
+}
+
+// configureSink applies a sink's properties; ok is false when the query has no usable sink.
+func (c *checker) configureSink(sink *Sink, ps props, at grammar.Span) bool {
+	c.loadConfigInto(ps)
+	tp, hasType := ps.get("type")
+	typ := ""
+	if hasType {
+		typ = strings.ToLower(tp.value)
+	}
+	path, hasPath := ps.get("path")
+	if typ == "" && hasPath {
+		typ = "file_sink"
+	}
+	switch typ {
+	case "":
+		c.errorf(CodeMissingSink, at, "stream %q has no sink: add WITH ('%s.type' = 'file_sink', '%s.path' = 'out.jsonl') or ('%s.type' = 'stdout')", sink.Name, sink.Name, sink.Name, sink.Name)
+		return false
+	case "file_sink", "file":
+		sink.Type = "file_sink"
+		if !hasPath {
+			c.errorf(CodeMissingSink, tp.span, "file sink %q has no '%s.path'", sink.Name, sink.Name)
+			return false
+		}
+		sink.URI = "file:" + path.value
+	case "stdout":
+		sink.Type = "stdout"
+		sink.URI = "stdout:"
+	case "kafka_sink", "kafka":
+		c.errorf(CodeUnsupported, tp.span, "kafka sinks are not supported yet; this version writes files: use 'file_sink' or 'stdout'")
+		return false
+	default:
+		c.errorf(CodeBadProperty, tp.span, "unknown sink type %q; supported: file_sink, stdout (kafka_sink comes later)", typ)
+		return false
+	}
+	if p, ok := ps.get("format"); ok {
+		switch f := strings.ToLower(p.value); f {
+		case "jsonl", "json", "json_lines", "ndjson":
+			sink.Format = "jsonl"
+		case "csv":
+			sink.Format = "csv"
+		default:
+			c.errorf(CodeBadProperty, p.span, "unknown format %q; supported: jsonl, csv", p.value)
+		}
+	}
+	sink.TimeFormat = "epoch_millis"
+	if p, ok := ps.get("timestamp.format"); ok {
+		switch v := strings.ToLower(p.value); v {
+		case "epoch_millis", "rfc3339":
+			sink.TimeFormat = v
+		default:
+			c.errorf(CodeBadProperty, p.span, "unknown timestamp.format %q; supported: epoch_millis, rfc3339", p.value)
+		}
+	}
+	return true
+}
+
+// parseDuration reads "250", "250ms", "5s", "1m", "2h", "1d" into milliseconds.
+func parseDuration(s string) (int64, string) {
+	s = strings.TrimSpace(strings.ToLower(s))
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	if i == 0 {
+		return 0, "expected a duration such as 500ms, 5s, 1m, 2h or 1d, got " + strconv.Quote(s)
+	}
+	n, err := strconv.ParseInt(s[:i], 10, 64)
+	if err != nil {
+		return 0, "duration out of range: " + strconv.Quote(s)
+	}
+	unit := strings.TrimSpace(s[i:])
+	mult := map[string]int64{"": 1, "ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}[unit]
+	if mult == 0 {
+		return 0, "unknown duration unit " + strconv.Quote(unit) + "; supported: ms, s, m, h, d"
+	}
+	return n * mult, ""
+}
+
+// suggest returns `; did you mean "x"?` for the closest name, or "".
+func suggest(name string, names []string) string {
+	best, bestD := "", 3
+	for _, n := range names {
+		if d := editDistance(strings.ToLower(name), strings.ToLower(n)); d < bestD {
+			best, bestD = n, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return "; did you mean " + strconv.Quote(best) + "?"
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

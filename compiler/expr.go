@@ -1,0 +1,521 @@
+// Type checking of expressions, in row context (per record) and group context (over keys and aggregates).
+package compiler
+
+import (
+	"math"
+	"math/big"
+	"strconv"
+	"strings"
+
+	"github.com/velocc/velocc/grammar"
+)
+
+// mode says what an expression may reference.
+type mode uint8
+
+const (
+	modeRow    mode = iota // a record's columns (WHERE, GROUP BY, ungrouped SELECT)
+	modeAggArg             // inside an aggregate's argument: like modeRow, but a nested aggregate is an error
+	modeGroup              // grouped SELECT: keys, aggregates, window bounds
+	modeHaving             // HAVING: like modeGroup, plus SELECT aliases
+)
+
+// expr checks an expression and returns its typed form, or nil after reporting an error (follow-on errors are
+// suppressed by callers on nil).
+func (c *checker) expr(qc *qctx, e grammar.Expr, m mode) Expr {
+	if m == modeGroup || m == modeHaving {
+		if i := qc.keyIndex(e); i >= 0 {
+			return &KeyRef{Key: qc.q.Keys[i]}
+		}
+	}
+	switch v := e.(type) {
+	case *grammar.Paren:
+		return c.expr(qc, v.X, m)
+	case *grammar.Literal:
+		return c.literal(v)
+	case *grammar.Interval:
+		ms, ok := c.interval(v)
+		if !ok {
+			return nil
+		}
+		return &Const{T: TInterval, Int: ms}
+	case *grammar.Column:
+		return c.column(qc, v, m)
+	case *grammar.Unary:
+		return c.unary(qc, v, m)
+	case *grammar.Binary:
+		l := c.expr(qc, v.L, m)
+		r := c.expr(qc, v.R, m)
+		if l == nil || r == nil {
+			return nil
+		}
+		return c.binary(v.Op, l, r, v.Span(), v.L.Span(), v.R.Span())
+	case *grammar.IsNull:
+		x := c.expr(qc, v.X, m)
+		if x == nil {
+			return nil
+		}
+		return &IsNull{X: x, Not: v.Not}
+	case *grammar.Between:
+		x := c.expr(qc, v.X, m)
+		lo := c.expr(qc, v.Low, m)
+		hi := c.expr(qc, v.High, m)
+		if x == nil || lo == nil || hi == nil {
+			return nil
+		}
+		ge := c.binary(">=", x, lo, v.Span(), v.X.Span(), v.Low.Span())
+		le := c.binary("<=", x, hi, v.Span(), v.X.Span(), v.High.Span())
+		if ge == nil || le == nil {
+			return nil
+		}
+		var out Expr = &Binary{Op: OpAnd, L: ge, R: le, T: TBool}
+		if v.Not {
+			out = &Unary{Op: OpNot, X: out, T: TBool}
+		}
+		return out
+	case *grammar.In:
+		return c.in(qc, v, m)
+	case *grammar.Like:
+		x := c.expr(qc, v.X, m)
+		p := c.expr(qc, v.Pattern, m)
+		if x == nil || p == nil {
+			return nil
+		}
+		if !c.want(x, v.X, Varchar, "LIKE") || !c.want(p, v.Pattern, Varchar, "LIKE") {
+			return nil
+		}
+		return &Like{X: c.convert(x, TVarchar), Pattern: c.convert(p, TVarchar), Not: v.Not}
+	case *grammar.Case:
+		return c.caseExpr(qc, v, m)
+	case *grammar.Cast:
+		x := c.expr(qc, v.X, m)
+		if x == nil {
+			return nil
+		}
+		t, msg := parseTypeName(v.Type.Name, v.Type.Args)
+		if msg != "" {
+			c.errorf(CodeBadType, v.Type.Span(), "%s", msg)
+			return nil
+		}
+		if !canCast(x.Type(), t) {
+			c.errorf(CodeTypeMismatch, v.Span(), "cannot cast %s to %s", x.Type(), t)
+			return nil
+		}
+		return &Cast{X: x, T: t, Loc: c.loc(v.Span())}
+	case *grammar.Extract:
+		x := c.expr(qc, v.X, m)
+		if x == nil {
+			return nil
+		}
+		part := strings.ToUpper(v.Part.Name)
+		if !extractParts[part] {
+			c.errorf(CodeUnknownFunction, v.Part.Span(), "unknown EXTRACT part %q; supported: %s", v.Part.Name, strings.Join(extractPartList, ", "))
+			return nil
+		}
+		if x.Type().Kind != Timestamp && x.Type().Kind != Null {
+			c.errorf(CodeTypeMismatch, v.X.Span(), "EXTRACT needs a TIMESTAMP, but this is %s", x.Type())
+			return nil
+		}
+		return &Func{Name: "EXTRACT", Part: part, Args: []Expr{c.convert(x, TTimestamp)}, T: TBigInt}
+	case *grammar.Call:
+		return c.call(qc, v, m)
+	case *grammar.Subquery:
+		c.errorf(CodeUnsupported, v.Span(), "subqueries are not supported; a query reads one stream")
+		return nil
+	}
+	c.errorf(CodeUnsupported, e.Span(), "unsupported expression")
+	return nil
+}
+
+// keyIndex finds the GROUP BY key an expression is structurally equal to.
+func (qc *qctx) keyIndex(e grammar.Expr) int {
+	if len(qc.keyCanon) == 0 {
+		return -1
+	}
+	k := canon(e, qc.alias)
+	for i, kc := range qc.keyCanon {
+		if kc == k {
+			return i
+		}
+	}
+	return -1
+}
+
+var extractPartList = []string{"YEAR", "QUARTER", "MONTH", "WEEK", "DAY", "DOW", "DOY", "HOUR", "MINUTE", "SECOND", "MILLISECOND", "EPOCH"}
+
+var extractParts = func() map[string]bool {
+	m := map[string]bool{}
+	for _, p := range extractPartList {
+		m[p] = true
+	}
+	return m
+}()
+
+func (c *checker) literal(v *grammar.Literal) Expr {
+	switch v.Kind {
+	case grammar.LitNull:
+		return &Const{T: TNull, Null: true}
+	case grammar.LitBool:
+		return &Const{T: TBool, Bool: v.Text == "true"}
+	case grammar.LitString:
+		return &Const{T: TVarchar, Str: v.Text}
+	case grammar.LitDuration:
+		c.errorf(CodeTypeMismatch, v.Span(), "a duration such as %s is allowed only as a window size", v.Text)
+		return nil
+	}
+	text := v.Text
+	if strings.ContainsAny(text, "eE") {
+		f, err := strconv.ParseFloat(text, 64)
+		if err != nil || math.IsInf(f, 0) {
+			c.errorf(CodeBadLiteral, v.Span(), "number %s is out of range for DOUBLE", text)
+			return nil
+		}
+		return &Const{T: TDouble, Float: f}
+	}
+	if !strings.Contains(text, ".") {
+		if n, err := strconv.ParseInt(text, 10, 64); err == nil {
+			if n >= math.MinInt32 && n <= math.MaxInt32 {
+				return &Const{T: TInt, Int: n}
+			}
+			return &Const{T: TBigInt, Int: n}
+		}
+		digits := strings.TrimLeft(text, "0")
+		if len(digits) > MaxPrecision {
+			c.errorf(CodeBadLiteral, v.Span(), "integer %s has more than %d digits", text, MaxPrecision)
+			return nil
+		}
+		d, _ := new(big.Int).SetString(text, 10)
+		return &Const{T: Dec(int32(len(digits)), 0), Dec: d}
+	}
+	// A decimal literal is exact: 0.7 is DECIMAL(2,1), as in DuckDB.
+	intPart, frac, _ := strings.Cut(text, ".")
+	intPart = strings.TrimLeft(intPart, "0")
+	p := int32(len(intPart) + len(frac))
+	s := int32(len(frac))
+	if p > MaxPrecision {
+		f, _ := strconv.ParseFloat(text, 64)
+		return &Const{T: TDouble, Float: f}
+	}
+	if p == 0 {
+		p = 1
+	}
+	if p < s {
+		p = s
+	}
+	d, _ := new(big.Int).SetString(intPart+frac, 10)
+	if d == nil {
+		d = new(big.Int)
+	}
+	return &Const{T: Dec(p, s), Dec: d}
+}
+
+func (c *checker) column(qc *qctx, v *grammar.Column, m mode) Expr {
+	if v.Qualifier != nil {
+		q := v.Qualifier.Name
+		if !strings.EqualFold(q, qc.src.Name) && !strings.EqualFold(q, qc.alias) {
+			c.errorf(CodeUnknownSource, v.Qualifier.Span(), "unknown qualifier %q: this query reads %q", q, qc.src.Name)
+			return nil
+		}
+	}
+	name := v.Name.Name
+	lower := strings.ToLower(name)
+	if v.Qualifier == nil && (lower == "_window_start" || lower == "_window_end") {
+		return c.windowBound(qc, v.Span(), lower == "_window_end", m)
+	}
+	f := qc.src.field(name)
+	switch m {
+	case modeRow, modeAggArg:
+		if f == nil {
+			c.errorf(CodeUnknownColumn, v.Span(), "unknown column %q in %q%s", name, qc.src.Name, suggest(name, fieldNames(qc.src.Fields)))
+			return nil
+		}
+		return &ColRef{Field: f}
+	}
+	// Group context: a column must be a key (matched above), or a SELECT alias in HAVING.
+	if m == modeHaving && v.Qualifier == nil {
+		if x, ok := qc.itemExpr[lower]; ok {
+			return x
+		}
+	}
+	if f == nil {
+		names := fieldNames(qc.src.Fields)
+		if m == modeHaving {
+			for a := range qc.itemExpr {
+				names = append(names, a)
+			}
+		}
+		c.errorf(CodeUnknownColumn, v.Span(), "unknown column %q in %q%s", name, qc.src.Name, suggest(name, names))
+		return nil
+	}
+	where := "SELECT"
+	if m == modeHaving {
+		where = "HAVING"
+	}
+	c.errorf(CodeNotGrouped, v.Span(), "column %q in %s must appear in GROUP BY or be used in an aggregate function", name, where)
+	return nil
+}
+
+func (c *checker) windowBound(qc *qctx, sp grammar.Span, end bool, m mode) Expr {
+	if qc.window == nil {
+		c.errorf(CodeWindow, sp, "window bounds need a WINDOW clause, e.g. WINDOW TUMBLING(event_time, INTERVAL '1' MINUTE)")
+		return nil
+	}
+	if m != modeGroup && m != modeHaving {
+		c.errorf(CodeWindow, sp, "window bounds can be used only in the SELECT list and HAVING of a windowed query")
+		return nil
+	}
+	return &WindowBound{End: end}
+}
+
+func (c *checker) unary(qc *qctx, v *grammar.Unary, m mode) Expr {
+	x := c.expr(qc, v.X, m)
+	if x == nil {
+		return nil
+	}
+	t := x.Type()
+	switch v.Op {
+	case "NOT":
+		if t.Kind != Bool && t.Kind != Null {
+			c.errorf(CodeTypeMismatch, v.Span(), "NOT needs a BOOLEAN operand, but this is %s", t)
+			return nil
+		}
+		return &Unary{Op: OpNot, X: c.convert(x, TBool), T: TBool}
+	case "+":
+		if !t.IsNumeric() && t.Kind != Null {
+			c.errorf(CodeTypeMismatch, v.Span(), "unary + needs a number, but this is %s", t)
+			return nil
+		}
+		return x
+	}
+	if t.Kind == Null {
+		return &Const{T: TNull, Null: true}
+	}
+	if !t.IsNumeric() {
+		c.errorf(CodeTypeMismatch, v.Span(), "unary - needs a number, but this is %s", t)
+		return nil
+	}
+	if k, ok := x.(*Const); ok && !k.Null {
+		// Fold negative literals so -2147483648 is an INT and DECIMAL literals stay exact.
+		switch t.Kind {
+		case Int, BigInt:
+			n := -k.Int
+			if k.Int == math.MinInt64 {
+				break
+			}
+			if n >= math.MinInt32 && n <= math.MaxInt32 {
+				return &Const{T: TInt, Int: n}
+			}
+			return &Const{T: TBigInt, Int: n}
+		case Double:
+			return &Const{T: TDouble, Float: -k.Float}
+		case Decimal:
+			return &Const{T: t, Dec: new(big.Int).Neg(k.Dec)}
+		}
+	}
+	return &Unary{Op: OpNeg, X: x, T: t, Loc: c.loc(v.Span())}
+}
+
+var binOps = map[string]Op{
+	"+": OpAdd, "-": OpSub, "*": OpMul, "/": OpDiv, "%": OpMod, "=": OpEq, "<>": OpNe, "<": OpLt, "<=": OpLe,
+	">": OpGt, ">=": OpGe, "AND": OpAnd, "OR": OpOr, "||": OpConcat,
+}
+
+// binary types a binary operator over checked operands.
+func (c *checker) binary(opText string, l, r Expr, sp, lsp, rsp grammar.Span) Expr {
+	op := binOps[opText]
+	lt, rt := l.Type(), r.Type()
+	loc := c.loc(sp)
+	switch op {
+	case OpAnd, OpOr:
+		if lt.Kind != Bool && lt.Kind != Null {
+			c.errorf(CodeTypeMismatch, lsp, "%s needs BOOLEAN operands, but this is %s", opText, lt)
+			return nil
+		}
+		if rt.Kind != Bool && rt.Kind != Null {
+			c.errorf(CodeTypeMismatch, rsp, "%s needs BOOLEAN operands, but this is %s", opText, rt)
+			return nil
+		}
+		return &Binary{Op: op, L: c.convert(l, TBool), R: c.convert(r, TBool), T: TBool}
+	case OpConcat:
+		return &Binary{Op: op, L: c.convert(l, TVarchar), R: c.convert(r, TVarchar), T: TVarchar}
+	case OpEq, OpNe, OpLt, OpLe, OpGt, OpGe:
+		// A string literal compared with a TIMESTAMP is read as a timestamp.
+		if lt.Kind == Timestamp && rt.Kind == Varchar {
+			r, rt = &Cast{X: r, T: TTimestamp, Loc: c.loc(rsp)}, TTimestamp
+		} else if rt.Kind == Timestamp && lt.Kind == Varchar {
+			l, lt = &Cast{X: l, T: TTimestamp, Loc: c.loc(lsp)}, TTimestamp
+		}
+		ct, ok := commonType(lt, rt)
+		if !ok || ct.Kind == Interval {
+			c.errorf(CodeTypeMismatch, sp, "cannot compare %s with %s", lt, rt)
+			return nil
+		}
+		if ct.Kind == Null {
+			return &Const{T: TBool, Null: true}
+		}
+		return &Binary{Op: op, L: c.convert(l, ct), R: c.convert(r, ct), T: TBool}
+	}
+	// Arithmetic.
+	if lt.Kind == Null && rt.Kind == Null {
+		return &Const{T: TNull, Null: true}
+	}
+	if lt.Kind == Null {
+		lt = rt
+	}
+	if rt.Kind == Null {
+		rt = lt
+	}
+	if !lt.IsNumeric() || !rt.IsNumeric() {
+		bad, badSp := lt, lsp
+		if lt.IsNumeric() {
+			bad, badSp = rt, rsp
+		}
+		hint := ""
+		if op == OpAdd && (lt.Kind == Varchar || rt.Kind == Varchar) {
+			hint = "; use || to concatenate strings"
+		}
+		_ = badSp
+		c.errorf(CodeTypeMismatch, sp, "operator %s needs numbers, but got %s and %s%s", opText, typeOrNull(l), typeOrNull(r), hint)
+		_ = bad
+		return nil
+	}
+	ct := numericCommon(lt, rt)
+	switch {
+	case op == OpDiv && ct.IsInteger():
+		// Integer / integer is DOUBLE, as in DuckDB.
+		return &Binary{Op: op, L: c.convert(l, TDouble), R: c.convert(r, TDouble), T: TDouble, Loc: loc}
+	case ct.Kind == Decimal:
+		ld, rd := decimalOf(lt), decimalOf(rt)
+		switch op {
+		case OpAdd, OpSub:
+			s := maxI(ld.Scale, rd.Scale)
+			p := minI(maxI(ld.Prec-ld.Scale, rd.Prec-rd.Scale)+s+1, MaxPrecision)
+			return &Binary{Op: op, L: c.convert(l, Dec(minI(ld.Prec+s-ld.Scale, MaxPrecision), s)), R: c.convert(r, Dec(minI(rd.Prec+s-rd.Scale, MaxPrecision), s)), T: Dec(p, s), Loc: loc}
+		case OpMul:
+			s := ld.Scale + rd.Scale
+			if s > MaxPrecision {
+				c.errorf(CodeTypeMismatch, sp, "DECIMAL product would need scale %d, more than %d", s, MaxPrecision)
+				return nil
+			}
+			return &Binary{Op: op, L: c.convert(l, ld), R: c.convert(r, rd), T: Dec(minI(ld.Prec+rd.Prec, MaxPrecision), s), Loc: loc}
+		case OpDiv:
+			// Exact DECIMAL division rounds half away from zero to max(s1, s2) + 6 fractional digits.
+			s := minI(maxI(ld.Scale, rd.Scale)+6, MaxPrecision)
+			return &Binary{Op: op, L: c.convert(l, ld), R: c.convert(r, rd), T: Dec(MaxPrecision, s), Loc: loc}
+		case OpMod:
+			return &Binary{Op: op, L: c.convert(l, ct), R: c.convert(r, ct), T: ct, Loc: loc}
+		}
+	}
+	return &Binary{Op: op, L: c.convert(l, ct), R: c.convert(r, ct), T: ct, Loc: loc}
+}
+
+func typeOrNull(x Expr) string { return x.Type().String() }
+
+// convert wraps x in a Cast to t unless it already has type t; NULL constants simply take the type.
+func (c *checker) convert(x Expr, t Type) Expr {
+	if x.Type() == t {
+		return x
+	}
+	if k, ok := x.(*Const); ok && k.Null {
+		return &Const{T: t, Null: true}
+	}
+	return &Cast{X: x, T: t}
+}
+
+func (c *checker) want(x Expr, e grammar.Expr, k Kind, what string) bool {
+	if x.Type().Kind == k || x.Type().Kind == Null {
+		return true
+	}
+	c.errorf(CodeTypeMismatch, e.Span(), "%s needs %s, but this is %s", what, Type{Kind: k}, x.Type())
+	return false
+}
+
+func (c *checker) in(qc *qctx, v *grammar.In, m mode) Expr {
+	if v.Sub != nil {
+		c.errorf(CodeUnsupported, v.Span(), "IN (subquery) is not supported; list the values: IN ('a', 'b')")
+		return nil
+	}
+	x := c.expr(qc, v.X, m)
+	if x == nil {
+		return nil
+	}
+	ct := x.Type()
+	list := make([]Expr, 0, len(v.List))
+	for _, e := range v.List {
+		y := c.expr(qc, e, m)
+		if y == nil {
+			return nil
+		}
+		t, ok := commonType(ct, y.Type())
+		if !ok {
+			c.errorf(CodeTypeMismatch, e.Span(), "IN list value of type %s does not match %s", y.Type(), ct)
+			return nil
+		}
+		ct = t
+		list = append(list, y)
+	}
+	if ct.Kind == Null {
+		return &Const{T: TBool, Null: true}
+	}
+	for i := range list {
+		list[i] = c.convert(list[i], ct)
+	}
+	return &In{X: c.convert(x, ct), List: list, Not: v.Not}
+}
+
+func (c *checker) caseExpr(qc *qctx, v *grammar.Case, m mode) Expr {
+	var operand Expr
+	if v.Operand != nil {
+		if operand = c.expr(qc, v.Operand, m); operand == nil {
+			return nil
+		}
+	}
+	out := &Case{}
+	rt := TNull
+	var thens []Expr
+	for _, w := range v.Whens {
+		cond := c.expr(qc, w.Cond, m)
+		then := c.expr(qc, w.Then, m)
+		if cond == nil || then == nil {
+			return nil
+		}
+		if operand != nil {
+			// Simple CASE: WHEN value compares operand = value.
+			if cond = c.binary("=", operand, cond, w.Cond.Span(), v.Operand.Span(), w.Cond.Span()); cond == nil {
+				return nil
+			}
+		} else if cond = c.wantBool(cond, w.Cond, "WHEN"); cond == nil {
+			return nil
+		}
+		t, ok := commonType(rt, then.Type())
+		if !ok {
+			c.errorf(CodeTypeMismatch, w.Then.Span(), "CASE branches have different types: %s and %s", rt, then.Type())
+			return nil
+		}
+		rt = t
+		out.Whens = append(out.Whens, &When{Cond: cond})
+		thens = append(thens, then)
+	}
+	var els Expr = &Const{T: TNull, Null: true}
+	if v.Else != nil {
+		if els = c.expr(qc, v.Else, m); els == nil {
+			return nil
+		}
+		t, ok := commonType(rt, els.Type())
+		if !ok {
+			c.errorf(CodeTypeMismatch, v.Else.Span(), "CASE branches have different types: %s and %s", rt, els.Type())
+			return nil
+		}
+		rt = t
+	}
+	if rt.Kind == Interval {
+		c.errorf(CodeTypeMismatch, v.Span(), "CASE cannot produce an INTERVAL")
+		return nil
+	}
+	for i, w := range out.Whens {
+		w.Then = c.convert(thens[i], rt)
+	}
+	out.Else = c.convert(els, rt)
+	out.T = rt
+	return out
+}

@@ -1,0 +1,299 @@
+// The typed plan: the fully resolved description of a job that codegen turns into Go. It holds no grammar nodes.
+package compiler
+
+import "math/big"
+
+// Plan is a checked script: its sources, sinks and queries.
+type Plan struct {
+	File    string // script file name as given
+	JobName string // base name of the file without extension
+	SQL     string // the whole script
+	Sources []*Source
+	Sinks   []*Sink
+	Queries []*Query
+}
+
+// Loc locates a piece of SQL for runtime error messages and generated comments.
+type Loc struct {
+	File      string
+	Line, Col int
+	Text      string // the SQL text of the construct
+}
+
+// Source is an input relation with a schema.
+type Source struct {
+	Name    string
+	GoName  string // identifier-safe form of Name
+	IsTable bool
+	Fields  []*Field
+	Loc     Loc
+
+	Type       string // "file_source"
+	URI        string // "file:data/orders.jsonl" (relative paths stay relative to the job's working directory)
+	Format     string // "jsonl" | "csv" | "" (from the extension)
+	Delimiter  byte   // CSV delimiter
+	OnError    string // "fail" | "skip" | "dead_letter"
+	DeadLetter string // path of the dead-letter file for on.error = dead_letter
+
+	EventTime     *Field // nil when the source declares no event time
+	MaxOutOfOrder int64  // milliseconds the watermark trails the largest event time seen
+	PrimaryKey    []*Field
+}
+
+// Field is one column of a source.
+type Field struct {
+	Name       string
+	GoName     string
+	Index      int
+	Type       Type
+	Nullable   bool
+	TimeFormat string // for TIMESTAMP fields and the event-time field: epoch_millis | epoch_seconds | iso8601
+}
+
+// Sink is an output of one query.
+type Sink struct {
+	Name       string
+	Type       string // "file_sink" | "stdout"
+	URI        string // "file:out.jsonl" | "stdout:"
+	Format     string
+	TimeFormat string // epoch_millis | rfc3339
+	Columns    []*Column
+	Retracts   bool // the query can retract rows it emitted
+}
+
+// Emit is when a grouped query emits rows.
+type Emit uint8
+
+// Emit modes.
+const (
+	EmitChanges Emit = iota // every input updates its group's row (and may retract it)
+	EmitFinal               // each group's row once: when its window closes, or at the end of bounded input
+)
+
+func (e Emit) String() string {
+	if e == EmitFinal {
+		return "FINAL"
+	}
+	return "CHANGES"
+}
+
+// Query is one streaming query: read Source, filter, optionally group and window, write Sink.
+type Query struct {
+	Name   string // the derived stream's name, or select_N for a bare SELECT
+	GoName string
+	Loc    Loc // the whole statement
+	Source *Source
+	Where  Expr // row expression; nil when absent
+
+	// Grouped is true when the query aggregates (GROUP BY, an aggregate, or a window).
+	Grouped bool
+	Keys    []*Key // GROUP BY keys (row expressions)
+	Aggs    []*Agg // distinct accumulators, shared by SELECT and HAVING
+	Window  *Window
+	Having  Expr // group expression; nil when absent
+	Emit    Emit
+
+	// Columns are the output columns in SELECT order. Their Expr is a row expression for an ungrouped query
+	// and a group expression (over KeyRef, AggRef, WindowBound) for a grouped one.
+	Columns []*Column
+	Sink    *Sink
+}
+
+// Key is one GROUP BY key.
+type Key struct {
+	Index  int
+	Expr   Expr // row expression
+	Name   string
+	GoName string
+}
+
+// Window is a tumbling event-time window.
+type Window struct {
+	Size int64 // milliseconds
+	Time Expr  // row expression giving the record's event time in milliseconds (TIMESTAMP or BIGINT)
+	Loc  Loc
+}
+
+// Column is one output column.
+type Column struct {
+	Name   string
+	GoName string
+	Type   Type
+	Expr   Expr
+}
+
+// AggFunc is an aggregate function.
+type AggFunc uint8
+
+// Aggregate functions.
+const (
+	AggCount     AggFunc = iota // COUNT(x), or COUNT(*) when Arg is nil
+	AggSum                      // SUM
+	AggAvg                      // AVG
+	AggMin                      // MIN
+	AggMax                      // MAX
+	AggStddev                   // STDDEV, STDDEV_SAMP
+	AggStddevPop                // STDDEV_POP
+	AggVariance                 // VARIANCE, VAR_SAMP
+	AggVarPop                   // VAR_POP
+	AggFirst                    // FIRST_VALUE (arrival order)
+	AggLast                     // LAST_VALUE (arrival order)
+)
+
+var aggNames = [...]string{"COUNT", "SUM", "AVG", "MIN", "MAX", "STDDEV", "STDDEV_POP", "VARIANCE", "VAR_POP", "FIRST_VALUE", "LAST_VALUE"}
+
+func (f AggFunc) String() string { return aggNames[f] }
+
+// Agg is one accumulator. Every structurally distinct aggregate call of a query gets exactly one.
+type Agg struct {
+	Index    int
+	Func     AggFunc
+	Arg      Expr // row expression; nil for COUNT(*)
+	Distinct bool
+	Type     Type // result type
+	Loc      Loc
+}
+
+// Expr is a typed expression of the plan.
+type Expr interface {
+	Type() Type
+}
+
+// Op is a unary or binary operator.
+type Op uint8
+
+// Operators. Operands of arithmetic and comparisons have already been converted to one common type by the
+// checker (DECIMAL + and - operands to the result scale; DECIMAL * keeps the operand scales and the result
+// scale is their sum; DECIMAL / rescales to the result scale at run time).
+const (
+	OpAdd Op = iota
+	OpSub
+	OpMul
+	OpDiv
+	OpMod
+	OpEq
+	OpNe
+	OpLt
+	OpLe
+	OpGt
+	OpGe
+	OpAnd
+	OpOr
+	OpConcat
+	OpNeg
+	OpNot
+)
+
+var opNames = [...]string{"+", "-", "*", "/", "%", "=", "<>", "<", "<=", ">", ">=", "AND", "OR", "||", "-", "NOT"}
+
+func (o Op) String() string { return opNames[o] }
+
+// ColRef reads a field of the current record.
+type ColRef struct {
+	Field *Field
+}
+
+// Const is a constant. Null constants have Null set; otherwise the field matching the type's kind holds the
+// value: Bool, Int (INT, BIGINT, TIMESTAMP), Float (DOUBLE), Dec (DECIMAL, unscaled), Str (VARCHAR).
+type Const struct {
+	T     Type
+	Null  bool
+	Bool  bool
+	Int   int64
+	Float float64
+	Dec   *big.Int
+	Str   string
+}
+
+// Unary is -x or NOT x.
+type Unary struct {
+	Op  Op
+	X   Expr
+	T   Type
+	Loc Loc
+}
+
+// Binary is a binary operator; see Op for how operand types relate.
+type Binary struct {
+	Op   Op
+	L, R Expr
+	T    Type
+	Loc  Loc
+}
+
+// IsNull is x IS [NOT] NULL.
+type IsNull struct {
+	X   Expr
+	Not bool
+}
+
+// In is x [NOT] IN (list); x and the list share one type.
+type In struct {
+	X    Expr
+	List []Expr
+	Not  bool
+}
+
+// Like is x [NOT] LIKE pattern.
+type Like struct {
+	X, Pattern Expr
+	Not        bool
+}
+
+// When is one arm of a Case.
+type When struct {
+	Cond, Then Expr
+}
+
+// Case is a searched CASE (simple CASE is rewritten to it). Else is a NULL Const when absent.
+type Case struct {
+	Whens []*When
+	Else  Expr
+	T     Type
+}
+
+// Cast converts X to T. Loc is set for casts that can fail at run time.
+type Cast struct {
+	X   Expr
+	T   Type
+	Loc Loc
+}
+
+// Func is a scalar built-in function call.
+type Func struct {
+	Name string // upper case: ABS ROUND FLOOR CEIL SQRT POWER MOD UPPER LOWER LENGTH SUBSTRING TRIM CONCAT REPLACE COALESCE LEAST GREATEST NOW EXTRACT
+	Args []Expr
+	Part string // EXTRACT part, upper case
+	T    Type
+	Loc  Loc
+}
+
+// AggRef reads an accumulator's result in a group expression.
+type AggRef struct {
+	Agg *Agg
+}
+
+// KeyRef reads a GROUP BY key's value in a group expression.
+type KeyRef struct {
+	Key *Key
+}
+
+// WindowBound is the start or end of the current window in a group expression (TIMESTAMP).
+type WindowBound struct {
+	End bool
+}
+
+// Type implementations.
+func (e *ColRef) Type() Type      { return e.Field.Type }
+func (e *Const) Type() Type       { return e.T }
+func (e *Unary) Type() Type       { return e.T }
+func (e *Binary) Type() Type      { return e.T }
+func (e *IsNull) Type() Type      { return TBool }
+func (e *In) Type() Type          { return TBool }
+func (e *Like) Type() Type        { return TBool }
+func (e *Case) Type() Type        { return e.T }
+func (e *Cast) Type() Type        { return e.T }
+func (e *Func) Type() Type        { return e.T }
+func (e *AggRef) Type() Type      { return e.Agg.Type }
+func (e *KeyRef) Type() Type      { return e.Key.Expr.Type() }
+func (e *WindowBound) Type() Type { return TTimestamp }

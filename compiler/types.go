@@ -1,0 +1,204 @@
+// SQL types and the rules that combine them.
+package compiler
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Kind is the kind of a SQL type.
+type Kind uint8
+
+// The SQL type kinds velocc supports. Null is the type of an untyped NULL literal before it meets a context.
+const (
+	Invalid Kind = iota
+	Null
+	Bool
+	Int
+	BigInt
+	Double
+	Decimal
+	Varchar
+	Timestamp
+	Interval
+)
+
+// MaxPrecision is the largest DECIMAL precision: 38 digits fit a 128-bit integer.
+const MaxPrecision = 38
+
+// Type is a SQL type. Prec and Scale are set for DECIMAL only.
+type Type struct {
+	Kind  Kind
+	Prec  int32
+	Scale int32
+}
+
+// Common types.
+var (
+	TInvalid   = Type{Kind: Invalid}
+	TNull      = Type{Kind: Null}
+	TBool      = Type{Kind: Bool}
+	TInt       = Type{Kind: Int}
+	TBigInt    = Type{Kind: BigInt}
+	TDouble    = Type{Kind: Double}
+	TVarchar   = Type{Kind: Varchar}
+	TTimestamp = Type{Kind: Timestamp}
+	TInterval  = Type{Kind: Interval}
+)
+
+// Dec returns DECIMAL(p, s).
+func Dec(p, s int32) Type { return Type{Kind: Decimal, Prec: p, Scale: s} }
+
+func (t Type) String() string {
+	switch t.Kind {
+	case Null:
+		return "NULL"
+	case Bool:
+		return "BOOLEAN"
+	case Int:
+		return "INT"
+	case BigInt:
+		return "BIGINT"
+	case Double:
+		return "DOUBLE"
+	case Decimal:
+		return fmt.Sprintf("DECIMAL(%d,%d)", t.Prec, t.Scale)
+	case Varchar:
+		return "VARCHAR"
+	case Timestamp:
+		return "TIMESTAMP"
+	case Interval:
+		return "INTERVAL"
+	}
+	return "invalid"
+}
+
+// IsNumeric reports whether t is INT, BIGINT, DOUBLE or DECIMAL.
+func (t Type) IsNumeric() bool {
+	return t.Kind == Int || t.Kind == BigInt || t.Kind == Double || t.Kind == Decimal
+}
+
+// IsInteger reports whether t is INT or BIGINT.
+func (t Type) IsInteger() bool { return t.Kind == Int || t.Kind == BigInt }
+
+// parseTypeName maps a SQL type name (with its arguments) to a Type; ok is false for unknown names.
+func parseTypeName(name string, args []string) (Type, string) {
+	n := strings.ToUpper(strings.Join(strings.Fields(name), " "))
+	switch n {
+	case "BOOLEAN", "BOOL":
+		return TBool, ""
+	case "INT", "INTEGER", "INT4":
+		return TInt, ""
+	case "BIGINT", "LONG", "INT8":
+		return TBigInt, ""
+	case "DOUBLE", "DOUBLEPRECISION", "FLOAT", "FLOAT8", "REAL":
+		return TDouble, ""
+	case "VARCHAR", "STRING", "TEXT":
+		return TVarchar, ""
+	case "TIMESTAMP":
+		return TTimestamp, ""
+	case "DECIMAL", "NUMERIC":
+		p, s := int64(18), int64(3) // DuckDB's default for a bare DECIMAL
+		var err error
+		if len(args) >= 1 {
+			if p, err = strconv.ParseInt(args[0], 10, 32); err != nil || p < 1 || p > MaxPrecision {
+				return TInvalid, fmt.Sprintf("DECIMAL precision must be between 1 and %d, got %s", MaxPrecision, args[0])
+			}
+			s = 0
+		}
+		if len(args) == 2 {
+			if s, err = strconv.ParseInt(args[1], 10, 32); err != nil || s < 0 || s > p {
+				return TInvalid, fmt.Sprintf("DECIMAL scale must be between 0 and the precision %d, got %s", p, args[1])
+			}
+		}
+		return Dec(int32(p), int32(s)), ""
+	}
+	if len(args) > 0 && n != "DECIMAL" {
+		return TInvalid, fmt.Sprintf("type %s takes no arguments", n)
+	}
+	return TInvalid, fmt.Sprintf("unknown type %q; supported: BOOLEAN, INT, BIGINT, DOUBLE, DECIMAL(p,s), VARCHAR, TIMESTAMP", name)
+}
+
+// decimalOf returns the DECIMAL type that holds every value of an integer type exactly.
+func decimalOf(t Type) Type {
+	switch t.Kind {
+	case Int:
+		return Dec(10, 0)
+	case BigInt:
+		return Dec(19, 0)
+	}
+	return t
+}
+
+func minI(a, b int32) int32 {
+	if a < b {
+		return a
+	}
+	return b
+}
+
+func maxI(a, b int32) int32 {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+// decimalCommon is the DECIMAL type both a and b convert to exactly (capped at 38 digits).
+func decimalCommon(a, b Type) Type {
+	a, b = decimalOf(a), decimalOf(b)
+	s := maxI(a.Scale, b.Scale)
+	p := maxI(a.Prec-a.Scale, b.Prec-b.Scale) + s
+	return Dec(minI(p, MaxPrecision), s)
+}
+
+// numericCommon is the type two numeric operands are converted to before an arithmetic or comparison:
+// any DOUBLE makes DOUBLE, any DECIMAL makes DECIMAL, else the wider integer.
+func numericCommon(a, b Type) Type {
+	switch {
+	case a.Kind == Double || b.Kind == Double:
+		return TDouble
+	case a.Kind == Decimal || b.Kind == Decimal:
+		return decimalCommon(a, b)
+	case a.Kind == BigInt || b.Kind == BigInt:
+		return TBigInt
+	}
+	return TInt
+}
+
+// commonType is the type values of a and b are unified to in CASE, COALESCE, IN, comparisons and
+// LEAST/GREATEST; ok is false when they cannot be unified.
+func commonType(a, b Type) (Type, bool) {
+	switch {
+	case a.Kind == Null:
+		return b, true
+	case b.Kind == Null:
+		return a, true
+	case a == b:
+		return a, true
+	case a.IsNumeric() && b.IsNumeric():
+		return numericCommon(a, b), true
+	case a.Kind == b.Kind:
+		return a, true
+	}
+	return TInvalid, false
+}
+
+// canCast reports whether CAST(from AS to) is allowed.
+func canCast(from, to Type) bool {
+	if from.Kind == Null || from == to {
+		return true
+	}
+	switch to.Kind {
+	case Varchar:
+		return true
+	case Bool:
+		return from.Kind == Varchar || from.IsInteger()
+	case Int, BigInt, Double, Decimal:
+		return from.IsNumeric() || from.Kind == Varchar || from.Kind == Bool && to.IsInteger() || from.Kind == Timestamp && to.Kind == BigInt
+	case Timestamp:
+		return from.Kind == Varchar || from.Kind == BigInt
+	}
+	return false
+}
