@@ -15,12 +15,9 @@ func spanOf(start, end lexer.Position) node {
 	return node{span: Span{Start: posOf(start), End: posOf(end)}}
 }
 
-func convertScript(t *pScript, src []byte) *Script {
-	s := &Script{Src: src}
+func convertScript(filename string, t *pScript, src []byte) *Script {
+	s := &Script{File: filename, Src: src}
 	for _, st := range t.Statements {
-		if st.Pos.Filename != "" {
-			s.File = st.Pos.Filename
-		}
 		switch {
 		case st.Create != nil:
 			s.Statements = append(s.Statements, convertCreate(st.Create))
@@ -49,10 +46,9 @@ func convertCreate(c *pCreate) Stmt {
 	if c.Columns != nil {
 		for _, it := range c.Columns.Items {
 			if it.Key != nil {
-				cs.KeySpan = Span{Start: posOf(it.Key.Pos), End: posOf(it.Key.Pos)}
+				cs.KeySpan = Span{Start: posOf(it.Key.Pos), End: posOf(it.Key.EndPos)}
 				for _, id := range it.Key.Cols {
 					cs.PrimaryKey = append(cs.PrimaryKey, convertIdent(id))
-					cs.KeySpan.End = posOf(id.EndPos)
 				}
 				continue
 			}
@@ -73,12 +69,11 @@ func convertWith(w *pWith) []*Prop {
 	}
 	props := make([]*Prop, 0, len(w.Props))
 	for _, p := range w.Props {
-		valEnd := p.EndPos
 		props = append(props, &Prop{
 			node:      spanOf(p.Pos, p.EndPos),
 			Key:       unquoteString(p.Key),
-			Value:     unquoteString(p.Value),
-			ValueSpan: Span{Start: posOf(p.ValPos), End: posOf(valEnd)},
+			Value:     unquoteString(p.Value.Text),
+			ValueSpan: Span{Start: posOf(p.Value.Pos), End: posOf(p.Value.EndPos)},
 		})
 	}
 	return props
@@ -109,7 +104,11 @@ func convertType(t *pType) *TypeName {
 	if t == nil {
 		return nil
 	}
-	return &TypeName{node: spanOf(t.Pos, t.EndPos), Name: strings.ToUpper(t.Name), Args: t.Args}
+	name := strings.ToUpper(t.Name)
+	if t.Precision {
+		name += " PRECISION"
+	}
+	return &TypeName{node: spanOf(t.Pos, t.EndPos), Name: name, Args: t.Args}
 }
 
 func convertSelect(s *pSelect) *Select {

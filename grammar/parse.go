@@ -4,6 +4,7 @@ package grammar
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/alecthomas/participle/v2"
@@ -26,6 +27,9 @@ var sqlLexer = lexer.MustSimple([]lexer.SimpleRule{
 	{Name: "Keyword", Pattern: `(?i)\b(` + strings.Join(reserved, "|") + `)\b`},
 	{Name: "String", Pattern: `'([^']|'')*'`},
 	{Name: "QuotedIdent", Pattern: "\"([^\"]|\"\")*\"|`[^`]*`"},
+	// Unterminated matches a string, quoted identifier or comment that runs to the end of the script, so Parse
+	// can say so instead of complaining about a stray quote.
+	{Name: "Unterminated", Pattern: "(?s)'.*|\".*|`.*|/\\*.*"},
 	{Name: "Duration", Pattern: `\d+(ms|s|m|h|d)\b`},
 	{Name: "Number", Pattern: `(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?`},
 	{Name: "Ident", Pattern: `[A-Za-z_][A-Za-z0-9_]*`},
@@ -55,24 +59,68 @@ func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Pos, e.Msg) }
 func Parse(filename string, src []byte) (*Script, error) {
 	tree, err := parser.ParseBytes(filename, src)
 	if err != nil {
+		if tok, ok := findUnterminated(filename, src); ok {
+			// A lexical error comes first: whatever the parser tripped over is a consequence of it.
+			return nil, &Error{Pos: posOf(tok.Pos), Msg: unterminatedMessage(tok.Value)}
+		}
 		var perr participle.Error
 		if errors.As(err, &perr) {
 			return nil, &Error{Pos: posOf(perr.Position()), Msg: cleanMessage(perr.Message())}
 		}
 		return nil, &Error{Pos: Pos{File: filename, Line: 1, Col: 1}, Msg: err.Error()}
 	}
-	return convertScript(tree, src), nil
+	return convertScript(filename, tree, src), nil
 }
 
-// cleanMessage rewrites participle's messages into the project's style: lowercase, no final period.
+var unterminated = sqlLexer.Symbols()["Unterminated"]
+
+// findUnterminated returns the script's unterminated string, quoted identifier or comment, if it has one.
+func findUnterminated(filename string, src []byte) (lexer.Token, bool) {
+	lx, err := sqlLexer.LexString(filename, string(src))
+	if err != nil {
+		return lexer.Token{}, false
+	}
+	for {
+		tok, err := lx.Next()
+		if err != nil || tok.EOF() {
+			return lexer.Token{}, false
+		}
+		if tok.Type == unterminated {
+			return tok, true
+		}
+	}
+}
+
+func unterminatedMessage(tok string) string {
+	switch {
+	case strings.HasPrefix(tok, "'"):
+		return "unterminated string"
+	case strings.HasPrefix(tok, "/*"):
+		return "unterminated comment"
+	default:
+		return "unterminated quoted identifier"
+	}
+}
+
+// internalName matches the names of the parse-tree structs (PSelectItem, PExpr) that participle puts in its
+// "expected" lists; they mean nothing to a user.
+var internalName = regexp.MustCompile(`\bP[A-Z]`)
+
+// cleanMessage rewrites participle's messages into the project's style: lowercase, no final period, and no
+// "(expected ...)" list that names parse-tree structs.
 func cleanMessage(m string) string {
 	m = strings.TrimSuffix(m, ".")
 	m = strings.ReplaceAll(m, "unexpected token \"<EOF>\"", "unexpected end of script")
+	if i := strings.Index(m, " (expected "); i >= 0 && internalName.MatchString(m[i:]) {
+		m = m[:i]
+	}
 	return m
 }
 
+// pScript requires a ";" between statements; without one, a forgotten separator would silently run two
+// statements together.
 type pScript struct {
-	Statements []*pStatement `parser:"\";\"* (@@ \";\"*)*"`
+	Statements []*pStatement `parser:"\";\"* (@@ (\";\"+ @@?)*)?"`
 }
 
 type pStatement struct {
@@ -87,7 +135,7 @@ type pStatement struct {
 type pOther struct {
 	Pos  lexer.Position
 	Verb string   `parser:"@(\"INSERT\" | \"DROP\" | \"DELETE\" | \"UPDATE\" | \"TERMINATE\" | \"SHOW\" | \"DESCRIBE\")"`
-	Rest []string `parser:"@(~\";\")*"`
+	Rest []string `parser:"@(~(\";\" | Unterminated))*"`
 }
 
 type pCreate struct {
@@ -111,8 +159,9 @@ type pColumnItem struct {
 }
 
 type pKeyConstraint struct {
-	Pos  lexer.Position
-	Cols []*pIdent `parser:"\"PRIMARY\" \"KEY\" \"(\" @@ (\",\" @@)* \")\""`
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Cols   []*pIdent `parser:"\"PRIMARY\" \"KEY\" \"(\" @@ (\",\" @@)* \")\""`
 }
 
 type pColumnDef struct {
@@ -128,8 +177,10 @@ type pColumnDef struct {
 type pType struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
-	Name   string   `parser:"@Ident (@\"PRECISION\")?"`
-	Args   []string `parser:"(\"(\" @Number (\",\" @Number)? \")\")?"`
+	Name   string `parser:"@Ident"`
+	// Precision marks DOUBLE PRECISION; a separate field because participle would glue both words into Name.
+	Precision bool     `parser:"@\"PRECISION\"?"`
+	Args      []string `parser:"(\"(\" @Number (\",\" @Number)? \")\")?"`
 }
 
 type pWith struct {
@@ -139,10 +190,16 @@ type pWith struct {
 
 type pProp struct {
 	Pos    lexer.Position
-	Key    string `parser:"(@String | @Ident (@\".\" @Ident)*)"`
-	ValPos lexer.Position
-	Value  string `parser:"\"=\" @(String | Number | Ident | Duration | \"TRUE\" | \"FALSE\")"`
+	Key    string      `parser:"(@String | @Ident (@\".\" @Ident)*)"`
+	Value  *pPropValue `parser:"\"=\" @@"`
 	EndPos lexer.Position
+}
+
+// pPropValue is a struct of its own so participle records where the value starts and ends.
+type pPropValue struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Text   string `parser:"@(String | Number | Ident | Duration | \"TRUE\" | \"FALSE\")"`
 }
 
 type pIdent struct {
@@ -360,19 +417,27 @@ type pExtract struct {
 }
 
 type pCall struct {
-	Pos      lexer.Position
-	EndPos   lexer.Position
-	Name     *pIdent  `parser:"@@ \"(\""`
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Name   *pIdent `parser:"@@ \"(\""`
+	// The argument list is ( "*" | DISTINCT? args )? rather than ( "*" | DISTINCT? args? ): participle panics
+	// when a branch of a disjunction matches without consuming a token, as NOW() would.
 	Star     bool     `parser:"( @\"*\""`
 	Distinct bool     `parser:"| @\"DISTINCT\"?"`
-	Args     []*pExpr `parser:"  (@@ (\",\" @@)*)? ) \")\""`
+	Args     []*pExpr `parser:"  @@ (\",\" @@)* )? \")\""`
 	Over     *pOver   `parser:"@@?"`
 }
 
 // pOver is parsed so that window functions are rejected by name instead of as a syntax error.
 type pOver struct {
-	Pos    lexer.Position
-	Tokens []string `parser:"\"OVER\" \"(\" @(~\")\")* \")\""`
+	Pos  lexer.Position
+	Body []*pBalanced `parser:"\"OVER\" \"(\" @@* \")\""`
+}
+
+// pBalanced is a token or a parenthesised group of them, so OVER (ORDER BY f(x)) keeps its parentheses paired.
+type pBalanced struct {
+	Group []*pBalanced `parser:"  \"(\" @@* \")\""`
+	Token string       `parser:"| @~(\"(\" | \")\" | Unterminated)"`
 }
 
 type pColumn struct {

@@ -1,0 +1,323 @@
+// Table tests for the parser: SQL in, the AST's shape out as an S-expression.
+package grammar
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// exprTests parse "SELECT <sql> FROM t" and compare the first select item.
+var exprTests = []struct{ sql, want string }{
+	// Precedence: OR < AND < NOT < comparison/IS/IN/BETWEEN/LIKE < || < + - < * / % < unary minus < ::.
+	{"a OR b AND c", "(or (col a) (and (col b) (col c)))"},
+	{"a AND b OR c", "(or (and (col a) (col b)) (col c))"},
+	{"NOT a AND b", "(and (not (col a)) (col b))"},
+	{"NOT a = b", "(not (= (col a) (col b)))"},
+	{"NOT NOT a", "(not (not (col a)))"},
+	{"a = b AND c <> d", "(and (= (col a) (col b)) (<> (col c) (col d)))"},
+	{"a != b", "(<> (col a) (col b))"},
+	{"a < b OR a <= b OR a > b OR a >= b", "(or (or (or (< (col a) (col b)) (<= (col a) (col b))) (> (col a) (col b))) (>= (col a) (col b)))"},
+	{"a || b = c", "(= (|| (col a) (col b)) (col c))"},
+	{"a + b || c", "(|| (+ (col a) (col b)) (col c))"},
+	{"a + b * c", "(+ (col a) (* (col b) (col c)))"},
+	{"a * b + c", "(+ (* (col a) (col b)) (col c))"},
+	{"a - b % c / d", "(- (col a) (/ (% (col b) (col c)) (col d)))"},
+	{"-a * b", "(* (- (col a)) (col b))"},
+	{"-a::int", "(- (cast (col a) INT))"},
+	{"a::int::varchar", "(cast (cast (col a) INT) VARCHAR)"},
+	{"a + b::double", "(+ (col a) (cast (col b) DOUBLE))"},
+	{"a IS NULL AND b IS NOT NULL", "(and (is-null (col a)) (is-not-null (col b)))"},
+	{"a + 1 IS NULL", "(is-null (+ (col a) (num 1)))"},
+	{"NOT a IS NULL", "(not (is-null (col a)))"},
+	{"a || 'x' LIKE 'ab%'", "(like (|| (col a) (str \"x\")) (str \"ab%\"))"},
+	{"a NOT LIKE 'x'", "(like not (col a) (str \"x\"))"},
+	{"a + 1 BETWEEN 1 AND 2 AND c", "(and (between (+ (col a) (num 1)) (num 1) (num 2)) (col c))"},
+	{"c NOT BETWEEN 1 AND 2", "(between not (col c) (num 1) (num 2))"},
+	{"b NOT IN (1, 2)", "(in not (col b) (num 1) (num 2))"},
+	{"b IN (1 + 1)", "(in (col b) (+ (num 1) (num 1)))"},
+	{"NOT b IN ('x') OR c", "(or (not (in (col b) (str \"x\"))) (col c))"},
+	// Left associativity.
+	{"a - b - c", "(- (- (col a) (col b)) (col c))"},
+	{"a / b / c", "(/ (/ (col a) (col b)) (col c))"},
+	{"a || b || c", "(|| (|| (col a) (col b)) (col c))"},
+	{"a OR b OR c", "(or (or (col a) (col b)) (col c))"},
+	{"a AND b AND c", "(and (and (col a) (col b)) (col c))"},
+	{"a = b = c", "(= (= (col a) (col b)) (col c))"},
+	// Unary minus on any expression.
+	{"-(a + b)", "(- (paren (+ (col a) (col b))))"},
+	{"- SUM(x)", "(- (call SUM (col x)))"},
+	{"a - -b", "(- (col a) (- (col b)))"},
+	{"+a", "(+ (col a))"},
+	{"- -1", "(- (- (num 1)))"},
+	{"-CASE WHEN a THEN 1 END", "(- (case (when (col a) (num 1))))"},
+	// Literals.
+	{"42", "(num 42)"},
+	{"3.25", "(num 3.25)"},
+	{".5", "(num .5)"},
+	{"1e5", "(num 1e5)"},
+	{"2.5E-3", "(num 2.5E-3)"},
+	{"'it''s'", `(str "it's")`},
+	{"''", `(str "")`},
+	{"'a -- not a comment /* nor this */'", `(str "a -- not a comment /* nor this */")`},
+	{"TRUE", "(bool true)"},
+	{"false", "(bool false)"},
+	{"NULL", "null"},
+	{"INTERVAL '5' MINUTE", `(interval "5" MINUTE)`},
+	{"interval 10 seconds", `(interval "10" SECONDS)`},
+	{"1m", "(dur 1m)"},
+	{"100ms", "(dur 100ms)"},
+	{"5s", "(dur 5s)"},
+	{"2h", "(dur 2h)"},
+	{"1d", "(dur 1d)"},
+	// CASE, searched and simple, nested.
+	{"CASE WHEN a > 1 THEN 'big' WHEN a > 0 THEN 'small' ELSE 'none' END",
+		`(case (when (> (col a) (num 1)) (str "big")) (when (> (col a) (num 0)) (str "small")) (else (str "none")))`},
+	{"CASE a WHEN 1 THEN 'one' END", `(case (col a) (when (num 1) (str "one")))`},
+	{"CASE a + 1 WHEN 1 THEN CASE WHEN b THEN 1 ELSE 2 END ELSE 3 END",
+		"(case (+ (col a) (num 1)) (when (num 1) (case (when (col b) (num 1)) (else (num 2)))) (else (num 3)))"},
+	{"case when a then end end", "(case (when (col a) (col end)))"},
+	{"CASE WHEN a THEN CASE WHEN b THEN 1 END END", "(case (when (col a) (case (when (col b) (num 1)))))"},
+	{"CASE end WHEN end THEN end END", "(case (col end) (when (col end) (col end)))"},
+	{"CASE WHEN end THEN end ELSE end END", "(case (when (col end) (col end)) (else (col end)))"},
+	// CAST, ::, EXTRACT.
+	{"CAST(a AS DECIMAL(10, 2))", "(cast (col a) DECIMAL(10,2))"},
+	{"cast(a + 1 as varchar)", "(cast (+ (col a) (num 1)) VARCHAR)"},
+	{"CAST(a AS DOUBLE PRECISION)", "(cast (col a) DOUBLE PRECISION)"},
+	{"a::DECIMAL(10,2)", "(cast (col a) DECIMAL(10,2))"},
+	{"a::double precision", "(cast (col a) DOUBLE PRECISION)"},
+	{"(a + b)::bigint", "(cast (paren (+ (col a) (col b))) BIGINT)"},
+	{"CAST(ts AS TIMESTAMP)", "(cast (col ts) TIMESTAMP)"},
+	{"EXTRACT(HOUR FROM ts)", "(extract HOUR (col ts))"},
+	{"EXTRACT(hour FROM o.ts + 1)", "(extract hour (+ (col o.ts) (num 1)))"},
+	// Calls.
+	{"COUNT(*)", "(call COUNT *)"},
+	{"COUNT(DISTINCT x)", "(call COUNT distinct (col x))"},
+	{"count(distinct a, b)", "(call count distinct (col a) (col b))"},
+	{"SUM(x)", "(call SUM (col x))"},
+	{"NOW()", "(call NOW)"},
+	{"COALESCE(a, b, 'c', 1 + 2)", `(call COALESCE (col a) (col b) (str "c") (+ (num 1) (num 2)))`},
+	{"UPPER(TRIM(a))", "(call UPPER (call TRIM (col a)))"},
+	{"ROW_NUMBER() OVER (PARTITION BY a ORDER BY b)", "(call ROW_NUMBER over)"},
+	{"SUM(x) OVER ()", "(call SUM (col x) over)"},
+	{"LAG(x, 1) OVER (ORDER BY ts) + 1", "(+ (call LAG (col x) (num 1) over) (num 1))"},
+	{"SUM(x) OVER (PARTITION BY UPPER(a) ORDER BY f(g(ts), (1))) * 2", "(* (call SUM (col x) over) (num 2))"},
+	// Columns and identifiers.
+	{"o.price", "(col o.price)"},
+	{`"end"`, `(col "end")`},
+	{"`x`", `(col "x")`},
+	{`"a""b"`, `(col "a"b")`},
+	{`o."select"`, `(col o."select")`},
+	{"status", "(col status)"},
+	{"metrics", "(col metrics)"},
+	{"properties", "(col properties)"},
+	{"timestamp", "(col timestamp)"},
+	{"key", "(col key)"},
+	{"value", "(col value)"},
+	{"window", "(col window)"},
+	{"start", "(col start)"},
+	{"end", "(col end)"},
+	{"window.start", "(col window.start)"},
+	{"stream + table", "(+ (col stream) (col table))"},
+	{"key = value AND status <> 'x'", `(and (= (col key) (col value)) (<> (col status) (str "x")))`},
+	{"selection", "(col selection)"},
+	{"order_id", "(col order_id)"},
+	// Subqueries as expressions and in IN.
+	{"(SELECT MAX(x) FROM u)", "(subquery (select (items (call MAX (col x))) (from u)))"},
+	{"a IN (SELECT b FROM u)", "(in (col a) (select (items (col b)) (from u)))"},
+	{"a NOT IN (SELECT b FROM u WHERE c)", "(in not (col a) (select (items (col b)) (from u) (where (col c))))"},
+	{"((a))", "(paren (paren (col a)))"},
+	// Comments anywhere.
+	{"a /* one */ + -- two\n b", "(+ (col a) (col b))"},
+	{"SUM(/**/x/**/)", "(call SUM (col x))"},
+}
+
+func TestParseExpr(t *testing.T) {
+	for _, tt := range exprTests {
+		src := "SELECT " + tt.sql + " FROM t"
+		s, err := Parse("q.sql", []byte(src))
+		if err != nil {
+			t.Errorf("Parse(%q): %v", src, err)
+			continue
+		}
+		sel, ok := s.Statements[0].(*SelectStmt)
+		if !ok || len(s.Statements) != 1 || len(sel.Query.Items) != 1 || sel.Query.Items[0].Alias != nil {
+			t.Errorf("Parse(%q) = %s, want one select of one unaliased item", src, scriptSexpr(s))
+			continue
+		}
+		if got := sexpr(sel.Query.Items[0].Expr); got != tt.want {
+			t.Errorf("Parse(%q)\n got %s\nwant %s", src, got, tt.want)
+		}
+	}
+}
+
+// scriptSexpr prints every statement on its own line.
+func scriptSexpr(s *Script) string {
+	var lines []string
+	for _, st := range s.Statements {
+		lines = append(lines, sexpr(st))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// stmtTests parse whole scripts; want holds one S-expression per statement, one a line.
+var stmtTests = []struct{ name, sql, want string }{
+	{"select star", "SELECT * FROM orders",
+		"(select (items *) (from orders))"},
+	{"distinct and aliases", "SELECT DISTINCT a AS x, b y, c AS status, o.d AS window FROM orders o",
+		"(select distinct (items (as (col a) x) (as (col b) y) (as (col c) status) (as (col o.d) window)) (from orders as o))"},
+	{"reserved-looking columns", "SELECT status, metrics, properties, timestamp, key, value, window, start, end FROM t " +
+		"WHERE status = 'ok' AND key IS NOT NULL AND end > start GROUP BY status, key, window, start, end, value",
+		"(select (items (col status) (col metrics) (col properties) (col timestamp) (col key) (col value) (col window) (col start) (col end)) (from t) " +
+			"(where (and (and (= (col status) (str \"ok\")) (is-not-null (col key))) (> (col end) (col start)))) " +
+			"(group-by (col status) (col key) (col window) (col start) (col end) (col value)))"},
+	{"reserved-looking columns before clauses", "SELECT window, end FROM t GROUP BY window WINDOW TUMBLING(timestamp, 1m) EMIT CHANGES",
+		"(select (items (col window) (col end)) (from t) (group-by (col window)) (window TUMBLING (col timestamp) (dur 1m)) (emit changes))"},
+	{"where then window", "SELECT a FROM t WHERE status = 'x' WINDOW TUMBLING(ts, INTERVAL '1' MINUTE)",
+		"(select (items (col a)) (from t) (where (= (col status) (str \"x\"))) (window TUMBLING (col ts) (interval \"1\" MINUTE)))"},
+	{"clauses in ksql order", "SELECT k, COUNT(*) FROM t WINDOW TUMBLING(ts, 1m) GROUP BY k HAVING COUNT(*) > 1 EMIT CHANGES",
+		"(select (items (col k) (call COUNT *)) (from t) (group-by (col k)) (having (> (call COUNT *) (num 1))) (window TUMBLING (col ts) (dur 1m)) (emit changes))"},
+	{"clauses in any order", "SELECT k FROM t EMIT FINAL HAVING SUM(x) > 0 WINDOW HOPPING(ts, 5m, 1m) GROUP BY k, j",
+		"(select (items (col k)) (from t) (group-by (col k) (col j)) (having (> (call SUM (col x)) (num 0))) (window HOPPING (col ts) (dur 5m) (dur 1m)) (emit final))"},
+	{"lowercase window", "select k from t window session(ts, 30s) group by k emit changes",
+		"(select (items (col k)) (from t) (group-by (col k)) (window SESSION (col ts) (dur 30s)) (emit changes))"},
+	{"repeated clauses", "SELECT k FROM t GROUP BY k GROUP BY j EMIT CHANGES EMIT FINAL HAVING a HAVING b WINDOW TUMBLING(ts, 1m) WINDOW TUMBLING(ts, 2m) LIMIT 1 LIMIT 2",
+		"(select (items (col k)) (from t) (group-by (col k)) (having (col a)) (window TUMBLING (col ts) (dur 1m)) (emit changes) (limit 1) " +
+			"(repeated (group-by (col j)) (emit final) (having (col b)) (window TUMBLING (col ts) (dur 2m)) (limit 2)))"},
+	{"order by and limit", "SELECT a FROM t ORDER BY a DESC, b ASC LIMIT 10",
+		"(select (items (col a)) (from t) (order-by (col a) (col b)) (limit 10))"},
+	{"joins", "SELECT o.id FROM orders o JOIN customers c ON o.cid = c.id LEFT OUTER JOIN x ON TRUE CROSS JOIN y WHERE c.ok",
+		"(select (items (col o.id)) (from orders as o) (join (from customers as c) (on (= (col o.cid) (col c.id)))) (join LEFT-OUTER (from x) (on (bool true))) (join CROSS (from y)) (where (col c.ok)))"},
+	{"subquery in from", "SELECT a FROM (SELECT a FROM t) AS s",
+		"(select (items (col a)) (from (select (items (col a)) (from t)) as s))"},
+	{"select with", "SELECT a FROM t WITH ('out.path' = 'x.csv', format = json)",
+		`(select (items (col a)) (from t) (with ("out.path" "x.csv") ("format" "json")))`},
+	{"create stream", "CREATE STREAM orders (id BIGINT NOT NULL, status VARCHAR, price DECIMAL(10, 2), ts TIMESTAMP) " +
+		"WITH (kafka_topic = 'orders', 'value.format' = 'json', out.path = '/tmp/x', partitions = 3, retention = 7d, compact = TRUE)",
+		`(create-stream orders (cols (id BIGINT not-null) (status VARCHAR) (price DECIMAL(10,2)) (ts TIMESTAMP)) ` +
+			`(with ("kafka_topic" "orders") ("value.format" "json") ("out.path" "/tmp/x") ("partitions" "3") ("retention" "7d") ("compact" "TRUE")))`},
+	{"create stream reserved-looking columns", "CREATE STREAM s (status VARCHAR, metrics VARCHAR, properties VARCHAR, timestamp TIMESTAMP, " +
+		"key VARCHAR, value DOUBLE, window INT, start BIGINT, end BIGINT, \"select\" INT)",
+		`(create-stream s (cols (status VARCHAR) (metrics VARCHAR) (properties VARCHAR) (timestamp TIMESTAMP) (key VARCHAR) (value DOUBLE) (window INT) (start BIGINT) (end BIGINT) ("select" INT)))`},
+	{"aliases named like keywords", "SELECT CASE WHEN x THEN 1 END end, a AS window, b AS \"from\" FROM t",
+		`(select (items (as (case (when (col x) (num 1))) end) (as (col a) window) (as (col b) "from")) (from t))`},
+	{"double precision column", "CREATE STREAM s (a DOUBLE PRECISION NOT NULL, b DOUBLE)",
+		"(create-stream s (cols (a DOUBLE PRECISION not-null) (b DOUBLE)))"},
+	{"create table inline key", "create table users (id varchar primary key, name varchar null, age int not null)",
+		"(create-table users (cols (id VARCHAR primary-key) (name VARCHAR) (age INT not-null)))"},
+	{"create table key constraint", "CREATE TABLE t (a INT, b INT, PRIMARY KEY (a, b)) WITH ('x' = 'y')",
+		`(create-table t (cols (a INT) (b INT)) (primary-key a b) (with ("x" "y")))`},
+	{"create or replace", "CREATE OR REPLACE STREAM s (a INT)",
+		"(create-stream s (cols (a INT)))"},
+	{"create as select", "CREATE STREAM big AS SELECT * FROM orders WHERE price > 100 WITH ('out.path' = 'big.csv')",
+		`(create-stream-as big (select (items *) (from orders) (where (> (col price) (num 100))) (with ("out.path" "big.csv"))))`},
+	{"create table as select", "CREATE TABLE totals AS SELECT k, SUM(x) AS total FROM t GROUP BY k EMIT CHANGES",
+		"(create-table-as totals (select (items (col k) (as (call SUM (col x)) total)) (from t) (group-by (col k)) (emit changes)))"},
+	{"unsupported", "INSERT INTO t SELECT * FROM u; DROP STREAM s; DELETE FROM t WHERE a; SHOW STREAMS; TERMINATE q1; DESCRIBE s",
+		"(unsupported INSERT)\n(unsupported DROP)\n(unsupported DELETE)\n(unsupported SHOW)\n(unsupported TERMINATE)\n(unsupported DESCRIBE)"},
+	{"several statements", ";; SELECT a FROM t; ;SELECT b FROM u;\nCREATE STREAM s (x INT);",
+		"(select (items (col a)) (from t))\n(select (items (col b)) (from u))\n(create-stream s (cols (x INT)))"},
+	{"comments everywhere", "-- leading\n/* block\n comment */ SELECT /* a */ a -- trailing\n FROM /**/ t /* x */ ; -- end\n/* last */",
+		"(select (items (col a)) (from t))"},
+	{"trailing semicolons", "SELECT a FROM t;;;;;;;;", "(select (items (col a)) (from t))"},
+	{"no trailing semicolon", "SELECT a FROM t;\nSELECT b FROM u",
+		"(select (items (col a)) (from t))\n(select (items (col b)) (from u))"},
+	{"empty script", "  -- nothing\n", ""},
+	{"only semicolons", ";;", ""},
+}
+
+func TestParseStatements(t *testing.T) {
+	for _, tt := range stmtTests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := Parse("q.sql", []byte(tt.sql))
+			if err != nil {
+				t.Fatalf("Parse(%q): %v", tt.sql, err)
+			}
+			if got := scriptSexpr(s); got != tt.want {
+				t.Errorf("Parse(%q)\n got %s\nwant %s", tt.sql, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestParseFields checks AST fields the S-expressions do not show.
+func TestParseFields(t *testing.T) {
+	s, err := Parse("q.sql", []byte("SELECT a FROM t; CREATE TABLE x (a INT); CREATE STREAM y AS SELECT a FROM t; insert into t values (1)"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.File != "q.sql" || string(s.Src) == "" {
+		t.Errorf("File, Src = %q, %q", s.File, s.Src)
+	}
+	if k := s.Statements[1].(*CreateSource).Kind; k != Table || k.String() != "TABLE" {
+		t.Errorf("CREATE TABLE kind = %v", k)
+	}
+	if k := s.Statements[2].(*CreateAs).Kind; k != Stream || k.String() != "STREAM" {
+		t.Errorf("CREATE STREAM kind = %v", k)
+	}
+	if v := s.Statements[3].(*Unsupported).Verb; v != "INSERT" {
+		t.Errorf("verb = %q, want INSERT", v)
+	}
+}
+
+// errorTests give bad input and the error Parse must return.
+var errorTests = []struct{ sql, pos, msg string }{
+	{"SELECT FROM x", "q.sql:1:8", `unexpected token "FROM"`},
+	{"SELECT a FROM", "q.sql:1:14", "unexpected end of script"},
+	{"SELECT a\nFROM t\nWHERE", "q.sql:3:6", "unexpected end of script"},
+	{"CREATE STREAM (", "q.sql:1:15", `unexpected token "("`},
+	{"SELECT 'abc FROM t", "q.sql:1:8", "unterminated string"},
+	{"SELECT a FROM t;\n  SELECT 'x\n FROM t", "q.sql:2:10", "unterminated string"},
+	{"SELECT a FROM t WHERE a = = b", "q.sql:1:27", `unexpected token "="`},
+	{"SELECT a FROM t GROUP k", "q.sql:1:23", `unexpected token "k"`},
+	{"SELECT CASE WHEN a THEN 1 FROM t", "q.sql:1:27", `unexpected token "FROM"`},
+	{"SELECT a FROM t\n/* unclosed", "q.sql:2:1", "unterminated comment"},
+	{"SELECT 'é' + FROM t", "q.sql:1:14", `unexpected token "FROM"`},
+	{"SELECT a FROM t WHERE a ? b", "q.sql:1:25", `unexpected token "?"`},
+	{"SELECT \"abc FROM t", "q.sql:1:8", "unterminated quoted identifier"},
+	{"INSERT INTO t VALUES ('abc", "q.sql:1:23", "unterminated string"},
+	{"SELECT SUM(x) OVER (ORDER BY 'abc", "q.sql:1:30", "unterminated string"},
+	{"SELECT SUM(x) OVER ((a) FROM t", "q.sql:1:31", "unexpected end of script"},
+	{"SELECT a FROM t\nSELECT b FROM u", "q.sql:2:1", `unexpected token "SELECT"`},
+	{"CREATE STREAM s (a INT) WITH (x = 1) CREATE STREAM t (b INT)", "q.sql:1:38", `unexpected token "CREATE"`},
+	{"SELECT NOW( FROM t", "q.sql:1:13", `unexpected token "FROM"`},
+	{"SELECT COUNT(DISTINCT) FROM t", "q.sql:1:22", `unexpected token ")"`},
+}
+
+func TestParseErrors(t *testing.T) {
+	for _, tt := range errorTests {
+		_, err := Parse("q.sql", []byte(tt.sql))
+		var perr *Error
+		if !errors.As(err, &perr) {
+			t.Errorf("Parse(%q) error = %v (%T), want *Error", tt.sql, err, err)
+			continue
+		}
+		if got := perr.Pos.String(); got != tt.pos {
+			t.Errorf("Parse(%q) error at %s, want %s (%v)", tt.sql, got, tt.pos, err)
+		}
+		if !strings.HasPrefix(perr.Msg, tt.msg) {
+			t.Errorf("Parse(%q) message %q, want prefix %q", tt.sql, perr.Msg, tt.msg)
+		}
+		if m := perr.Msg; m == "" || strings.HasSuffix(m, ".") || strings.ToLower(m[:1]) != m[:1] {
+			t.Errorf("Parse(%q) message %q: want lowercase first letter and no final period", tt.sql, m)
+		}
+		if internalName.MatchString(perr.Msg) {
+			t.Errorf("Parse(%q) message %q names a parse-tree struct", tt.sql, perr.Msg)
+		}
+		if got, want := err.Error(), perr.Pos.String()+": "+perr.Msg; got != want {
+			t.Errorf("Error() = %q, want %q", got, want)
+		}
+	}
+}
+
+// spanCorpus is every script of the table tests, for the span and fuzz tests.
+var spanCorpus = func() []string {
+	var out []string
+	for _, tt := range exprTests {
+		out = append(out, "SELECT "+tt.sql+" FROM t")
+	}
+	for _, tt := range stmtTests {
+		out = append(out, tt.sql)
+	}
+	return out
+}()
