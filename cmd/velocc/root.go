@@ -100,7 +100,7 @@ func isVeloccRoot(dir string) bool {
 
 // goMod is the part of a go.mod file a generated module copies.
 type goMod struct {
-	Module   string
+	Module   string   // the module path
 	Go       string   // the go directive, "1.26"
 	Requires []string // "path version", in file order
 }

@@ -160,14 +160,13 @@ func parseArgs(cmd string, fs *flag.FlagSet, args []string) (string, error) {
 // compile reads the script named by arg and compiles it, printing every diagnostic to stderr. It returns
 // errReported if the script has errors.
 func compile(arg string, stdin io.Reader, stderr io.Writer) (*compiler.Plan, error) {
-	filename, src := arg, []byte(nil)
-	var err error
+	filename := arg
+	read := func() ([]byte, error) { return os.ReadFile(arg) }
 	if arg == stdinScript {
 		filename = stdinName
-		src, err = io.ReadAll(stdin)
-	} else {
-		src, err = os.ReadFile(arg)
+		read = func() ([]byte, error) { return io.ReadAll(stdin) }
 	}
+	src, err := read()
 	if err != nil {
 		return nil, err
 	}
