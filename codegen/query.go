@@ -1,0 +1,457 @@
+// Queries: one operator type per query with a typed key, a typed state struct holding inlined accumulators,
+// a process method per record, an emit method per group, and end for the end of bounded input.
+package codegen
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/velocc/velocc/compiler"
+)
+
+func queryType(q *compiler.Query) string    { return lowerFirst(q.GoName) + "Query" }
+func keyType(q *compiler.Query) string      { return lowerFirst(q.GoName) + "Key" }
+func stateType(q *compiler.Query) string    { return lowerFirst(q.GoName) + "State" }
+func newQueryFunc(q *compiler.Query) string { return "new" + q.GoName + "Query" }
+func keyField(k *compiler.Key) string       { return k.GoName }
+func aggField(a *compiler.Agg) string       { return fmt.Sprintf("a%d", a.Index) }
+
+// mayBeNull is a conservative nullability analysis: only non-nullable columns and non-NULL constants are known
+// never to be NULL.
+func mayBeNull(e compiler.Expr) bool {
+	switch x := e.(type) {
+	case *compiler.ColRef:
+		return x.Field.Nullable
+	case *compiler.Const:
+		return x.Null
+	}
+	return true
+}
+
+func keyNullable(k *compiler.Key) bool { return mayBeNull(k.Expr) }
+
+// hasAggRef reports whether a group expression reads an accumulator (retractions write such columns as NULL).
+func hasAggRef(e compiler.Expr) bool {
+	switch x := e.(type) {
+	case *compiler.AggRef:
+		return true
+	case *compiler.Unary:
+		return hasAggRef(x.X)
+	case *compiler.Binary:
+		return hasAggRef(x.L) || hasAggRef(x.R)
+	case *compiler.IsNull:
+		return hasAggRef(x.X)
+	case *compiler.In:
+		if hasAggRef(x.X) {
+			return true
+		}
+		for _, y := range x.List {
+			if hasAggRef(y) {
+				return true
+			}
+		}
+	case *compiler.Like:
+		return hasAggRef(x.X) || hasAggRef(x.Pattern)
+	case *compiler.Case:
+		for _, w := range x.Whens {
+			if hasAggRef(w.Cond) || hasAggRef(w.Then) {
+				return true
+			}
+		}
+		return hasAggRef(x.Else)
+	case *compiler.Cast:
+		return hasAggRef(x.X)
+	case *compiler.Func:
+		for _, y := range x.Args {
+			if hasAggRef(y) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (g *gen) genQuery(q *compiler.Query) {
+	qt := queryType(q)
+	sqlConst := lowerFirst(q.GoName) + "SQL"
+	g.f.Commentf("%s is the statement at %s:%d.", sqlConst, q.Loc.File, q.Loc.Line)
+	g.f.Const().Id(sqlConst).Op("=").Add(rawString(q.Loc.Text))
+	g.f.Line()
+
+	fields := []jen.Code{
+		jen.Id("src").Op("*").Qual(rtPath, "Source"),
+		jen.Id("sink").Op("*").Qual(rtPath, "Sink"),
+	}
+	init := jen.Dict{jen.Id("src"): jen.Id("src"), jen.Id("sink"): jen.Id("sink")}
+	if q.Grouped {
+		g.genKeyAndState(q)
+		kt, st := jen.Id(keyType(q)), jen.Id(stateType(q))
+		if q.Window != nil {
+			fields = append(fields,
+				jen.Id("windows").Op("*").Qual(rtPath, "Windows").Types(kt, st),
+				jen.Id("wm").Op("*").Qual(rtPath, "Watermark"))
+			init[jen.Id("windows")] = jen.Qual(rtPath, "NewWindows").Types(kt, st).Call(jen.Lit(q.Window.Size))
+			init[jen.Id("wm")] = jen.Qual(rtPath, "NewWatermark").Call(jen.Lit(q.Source.MaxOutOfOrder))
+		} else {
+			fields = append(fields, jen.Id("groups").Op("*").Qual(rtPath, "Groups").Types(kt, st))
+			init[jen.Id("groups")] = jen.Qual(rtPath, "NewGroups").Types(kt, st).Call()
+		}
+	}
+	g.f.Commentf("%s runs the query %s (see %s): it reads %q and writes %q.", qt, q.Name, sqlConst, q.Source.Name, q.Sink.Name)
+	g.f.Type().Id(qt).Struct(fields...)
+	g.f.Line()
+	g.f.Func().Id(newQueryFunc(q)).Params(jen.Id("src").Op("*").Qual(rtPath, "Source"), jen.Id("sink").Op("*").Qual(rtPath, "Sink")).Op("*").Id(qt).Block(
+		jen.Return(jen.Op("&").Id(qt).Values(init)),
+	)
+	g.f.Line()
+	g.genProcess(q)
+	if q.Grouped {
+		g.genEmit(q)
+	}
+	g.genEnd(q)
+}
+
+func (g *gen) genKeyAndState(q *compiler.Query) {
+	var keyFields []jen.Code
+	for _, k := range q.Keys {
+		keyFields = append(keyFields, jen.Id(keyField(k)).Add(goType(k.Expr.Type())).Comment(k.Name))
+		if keyNullable(k) {
+			keyFields = append(keyFields, jen.Id(keyField(k)+"Null").Bool())
+		}
+	}
+	g.f.Commentf("%s is the GROUP BY key of %s.", keyType(q), q.Name)
+	g.f.Type().Id(keyType(q)).Struct(keyFields...)
+	g.f.Line()
+	var st []jen.Code
+	for _, a := range q.Aggs {
+		st = append(st, aggStateFields(a)...)
+	}
+	if q.Sink.Retracts {
+		st = append(st, jen.Id("emitted").Bool().Comment("a row for this group was emitted and not retracted"))
+	}
+	g.f.Commentf("%s holds the accumulators of one group of %s.", stateType(q), q.Name)
+	g.f.Type().Id(stateType(q)).Struct(st...)
+	g.f.Line()
+}
+
+// aggStateFields are the typed fields one accumulator keeps per group.
+func aggStateFields(a *compiler.Agg) []jen.Code {
+	name := aggField(a)
+	comment := a.Loc.Text
+	var out []jen.Code
+	switch a.Func {
+	case compiler.AggCount:
+		out = append(out, jen.Id(name).Int64().Comment(comment))
+	case compiler.AggSum, compiler.AggAvg:
+		t := jen.Code(jen.Qual(rtPath, "Int128"))
+		if a.Arg.Type().Kind == compiler.Double {
+			t = jen.Float64()
+		} else if a.Func == compiler.AggSum && a.Arg.Type().Kind == compiler.BigInt {
+			t = jen.Int64()
+		}
+		out = append(out, jen.Id(name).Add(t).Comment(comment), jen.Id(name+"n").Int64())
+	case compiler.AggMin, compiler.AggMax:
+		out = append(out, jen.Id(name).Add(goType(a.Type)).Comment(comment), jen.Id(name+"n").Int64())
+	case compiler.AggFirst, compiler.AggLast:
+		out = append(out, jen.Id(name).Add(goType(a.Type)).Comment(comment), jen.Id(name+"Null").Bool(), jen.Id(name+"n").Int64())
+	default:
+		out = append(out, jen.Id(name).Qual(rtPath, "Welford").Comment(comment))
+	}
+	if a.Distinct && a.Arg != nil {
+		out = append(out, jen.Id(fmt.Sprintf("d%d", a.Index)).Qual(rtPath, "Distinct").Types(goType(a.Arg.Type())))
+	}
+	return out
+}
+
+func comment(prefix string, e compiler.Expr) jen.Code {
+	return jen.Comment(prefix + " " + compiler.ExprString(e))
+}
+
+func (g *gen) genProcess(q *compiler.Query) {
+	var body []jen.Code
+	f := &fn{body: &body, rec: "r"}
+	if q.Where != nil {
+		f.emit(comment("WHERE", q.Where))
+		w := f.expr(q.Where)
+		cond := jen.Op("!").Add(w.v)
+		if !w.nonNull {
+			cond = jen.Add(w.n).Op("||").Op("!").Add(w.v)
+		}
+		f.emit(jen.If(cond).Block(jen.Return(jen.Nil())))
+	}
+	if !q.Grouped {
+		f.emit(jen.Comment("SELECT"))
+		g.writeRow(f, q, false)
+	} else {
+		g.genGroupUpdate(f, q)
+	}
+	g.f.Commentf("process runs %s for one record.", q.Name)
+	g.f.Func().Params(jen.Id("q").Op("*").Id(queryType(q))).Id("process").Params(jen.Id("r").Op("*").Id(recordType(q.Source))).Error().Block(body...)
+	g.f.Line()
+}
+
+// writeRow evaluates the output columns and writes one row; in a retraction, columns that read accumulators
+// are written as NULL.
+func (g *gen) writeRow(f *fn, q *compiler.Query, retract bool) {
+	vals := make([]val, len(q.Columns))
+	for i, c := range q.Columns {
+		if retract && hasAggRef(c.Expr) {
+			vals[i] = val{v: zeroOf(c.Type), n: jen.True()}
+			continue
+		}
+		vals[i] = f.expr(c.Expr)
+	}
+	f.emit(jen.Id("row").Op(":=").Id("q").Dot("sink").Dot("Begin").Call())
+	for i, c := range q.Columns {
+		args := []jen.Code{vals[i].v}
+		if c.Type.Kind == compiler.Decimal {
+			args = append(args, jen.Lit(int(c.Type.Scale)))
+		}
+		args = append(args, vals[i].n)
+		f.emit(jen.Id("row").Dot(rowMethod(c.Type)).Call(args...).Comment(c.Name))
+	}
+	if retract {
+		f.emit(jen.Id("row").Dot("Retract").Call())
+	}
+	f.emit(jen.Return(jen.Id("row").Dot("End").Call()))
+}
+
+func (g *gen) genGroupUpdate(f *fn, q *compiler.Query) {
+	if w := q.Window; w != nil {
+		f.emit(jen.Commentf("WINDOW TUMBLING(%s, %dms)", compiler.ExprString(w.Time), w.Size))
+		t := f.expr(w.Time)
+		if !t.nonNull {
+			f.emit(jen.If(t.n).Block(jen.Return(jen.Op("&").Qual(rtPath, "RecordError").Values(jen.Dict{
+				jen.Id("Field"):  jen.Lit(compiler.ExprString(w.Time)),
+				jen.Id("Reason"): jen.Lit("NULL event time in a windowed query"),
+			}))))
+		}
+		f.emit(
+			jen.Id("ts").Op(":=").Add(t.v),
+			jen.Id("start").Op(":=").Qual(rtPath, "TumbleStart").Call(jen.Id("ts"), jen.Lit(w.Size)),
+			jen.If(jen.Id("start").Op("+").Lit(w.Size).Op("<=").Id("q").Dot("wm").Dot("Current").Call()).Block(
+				jen.Comment("the window closed before this record arrived"),
+				jen.Id("q").Dot("src").Dot("Late").Call(),
+				jen.Return(jen.Nil()),
+			),
+		)
+	}
+	if len(q.Keys) > 0 {
+		f.emit(jen.Comment("GROUP BY"))
+	}
+	f.emit(jen.Var().Id("k").Id(keyType(q)))
+	for _, k := range q.Keys {
+		v := f.expr(k.Expr)
+		if keyNullable(k) {
+			f.emit(
+				jen.List(jen.Id("k").Dot(keyField(k)), jen.Id("k").Dot(keyField(k)+"Null")).Op("=").List(v.v, v.n),
+				jen.If(jen.Id("k").Dot(keyField(k)+"Null")).Block(jen.Id("k").Dot(keyField(k)).Op("=").Add(zeroOf(k.Expr.Type())).Comment("all NULL keys form one group")),
+			)
+		} else {
+			f.emit(jen.Id("k").Dot(keyField(k)).Op("=").Add(v.v))
+		}
+	}
+	if q.Window != nil {
+		f.emit(jen.List(jen.Id("s"), jen.Id("_")).Op(":=").Id("q").Dot("windows").Dot("Get").Call(jen.Id("start"), jen.Id("k")))
+	} else {
+		f.emit(jen.List(jen.Id("s"), jen.Id("_")).Op(":=").Id("q").Dot("groups").Dot("Get").Call(jen.Id("k")))
+	}
+	for _, a := range q.Aggs {
+		f.emit(jen.Comment(a.Loc.Text))
+		f.emit(jen.Block(f.block(func() { f.aggUpdate(a) })...))
+	}
+	start := jen.Code(jen.Lit(0))
+	if q.Window != nil {
+		start = jen.Id("start")
+	}
+	if q.Emit == compiler.EmitChanges {
+		f.emit(jen.If(jen.Err().Op(":=").Id("q").Dot("emit").Call(start, jen.Op("&").Id("k"), jen.Id("s")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
+	}
+	if q.Window != nil {
+		closeFn := jen.Id("q").Dot("emit")
+		if q.Emit == compiler.EmitChanges {
+			closeFn = jen.Id("dropWindow").Types(jen.Id(keyType(q)), jen.Id(stateType(q)))
+			g.needDropWindow()
+		}
+		f.emit(
+			jen.If(jen.Id("q").Dot("wm").Dot("Observe").Call(jen.Id("ts"))).Block(
+				jen.Comment("the watermark moved: close every window that ended at or before it"),
+				jen.Return(jen.Id("q").Dot("windows").Dot("CloseUpTo").Call(jen.Id("q").Dot("wm").Dot("Current").Call(), closeFn)),
+			),
+		)
+	}
+	f.emit(jen.Return(jen.Nil()))
+}
+
+var dropWindowDone = map[*gen]bool{}
+
+// needDropWindow emits, once per file, the callback that discards closed windows of EMIT CHANGES queries.
+func (g *gen) needDropWindow() {
+	if dropWindowDone[g] {
+		return
+	}
+	dropWindowDone[g] = true
+	g.f.Comment("dropWindow discards a closed window whose rows were already emitted as changes.")
+	g.f.Func().Id("dropWindow").Types(jen.Id("K").Comparable(), jen.Id("S").Any()).Params(jen.Id("int64"), jen.Op("*").Id("K"), jen.Op("*").Id("S")).Error().Block(jen.Return(jen.Nil()))
+	g.f.Line()
+}
+
+// aggUpdate folds the current record into accumulator a of state s.
+func (f *fn) aggUpdate(a *compiler.Agg) {
+	s := jen.Id("s").Dot(aggField(a))
+	sn := jen.Id("s").Dot(aggField(a) + "n")
+	if a.Arg == nil { // COUNT(*)
+		f.emit(jen.Add(s).Op("++"))
+		return
+	}
+	x := f.expr(a.Arg)
+	at := a.Arg.Type()
+	overflow := func(call jen.Code, what string) []jen.Code {
+		return []jen.Code{
+			jen.Var().Id("ok").Bool(),
+			jen.List(s, jen.Id("ok")).Op("=").Add(call),
+			jen.If(jen.Op("!").Id("ok")).Block(fail(a.Loc, what)),
+		}
+	}
+	var upd []jen.Code
+	switch a.Func {
+	case compiler.AggFirst:
+		f.emit(jen.If(jen.Add(sn).Op("==").Lit(0)).Block(jen.List(s, jen.Id("s").Dot(aggField(a)+"Null")).Op("=").List(x.v, x.n)), jen.Add(sn).Op("++"))
+		return
+	case compiler.AggLast:
+		f.emit(jen.List(s, jen.Id("s").Dot(aggField(a)+"Null")).Op("=").List(x.v, x.n), jen.Add(sn).Op("++"))
+		return
+	case compiler.AggCount:
+		upd = []jen.Code{jen.Add(s).Op("++")}
+	case compiler.AggSum, compiler.AggAvg:
+		switch {
+		case at.Kind == compiler.Double:
+			upd = []jen.Code{jen.Add(s).Op("+=").Add(x.v)}
+		case at.Kind == compiler.BigInt && a.Func == compiler.AggSum:
+			upd = overflow(jen.Qual(rtPath, "AddInt64").Call(s, x.v), "integer overflow")
+		case at.Kind == compiler.BigInt:
+			upd = overflow(jen.Add(s).Dot("Add").Call(jen.Qual(rtPath, "I128").Call(x.v)), "integer overflow")
+		default:
+			upd = overflow(jen.Add(s).Dot("Add").Call(x.v), "DECIMAL overflow")
+		}
+		upd = append(upd, jen.Add(sn).Op("++"))
+	case compiler.AggMin, compiler.AggMax:
+		op := compiler.OpLt
+		if a.Func == compiler.AggMax {
+			op = compiler.OpGt
+		}
+		upd = []jen.Code{
+			jen.If(jen.Add(sn).Op("==").Lit(0).Op("||").Add(compare(op, at, x.v, s))).Block(jen.Add(s).Op("=").Add(x.v)),
+			jen.Add(sn).Op("++"),
+		}
+	default:
+		upd = []jen.Code{jen.Add(s).Dot("Add").Call(x.v)}
+	}
+	if a.Distinct {
+		upd = []jen.Code{jen.If(jen.Id("s").Dot(fmt.Sprintf("d%d", a.Index)).Dot("Add").Call(x.v)).Block(upd...)}
+	}
+	if x.nonNull {
+		f.emit(upd...)
+	} else {
+		f.emit(jen.If(jen.Op("!").Add(x.n)).Block(upd...))
+	}
+}
+
+// aggResult reads accumulator a of state s as a SQL value.
+func (f *fn) aggResult(a *compiler.Agg) val {
+	s := jen.Id(f.state).Dot(aggField(a))
+	sn := jen.Id(f.state).Dot(aggField(a) + "n")
+	empty := jen.Add(sn).Op("==").Lit(0)
+	switch a.Func {
+	case compiler.AggCount:
+		return val{v: s, n: jen.False(), nonNull: true}
+	case compiler.AggSum, compiler.AggMin, compiler.AggMax:
+		return val{v: s, n: empty}
+	case compiler.AggFirst, compiler.AggLast:
+		return val{v: s, n: jen.Id(f.state).Dot(aggField(a) + "Null").Op("||").Add(empty)}
+	case compiler.AggAvg:
+		at := a.Arg.Type()
+		return f.strict(a.Type, empty, false, func(v string) []jen.Code {
+			switch at.Kind {
+			case compiler.Double:
+				return []jen.Code{jen.Id(v).Op("=").Add(s).Op("/").Float64().Call(sn)}
+			case compiler.BigInt:
+				return []jen.Code{jen.Id(v).Op("=").Qual(rtPath, "DecToFloat").Call(s, jen.Lit(0)).Op("/").Float64().Call(sn)}
+			}
+			return []jen.Code{
+				jen.Var().Id("ok").Bool(),
+				jen.List(jen.Id(v), jen.Id("ok")).Op("=").Qual(rtPath, "DecDiv").Call(s, jen.Lit(int(at.Scale)), jen.Qual(rtPath, "I128").Call(sn), jen.Lit(0), jen.Lit(int(a.Type.Scale))),
+				jen.If(jen.Op("!").Id("ok")).Block(fail(a.Loc, "DECIMAL overflow")),
+			}
+		})
+	}
+	// Variance family: the Welford accumulator reports ok=false (NULL) when there are too few values.
+	method := "VarSamp"
+	if a.Func == compiler.AggStddevPop || a.Func == compiler.AggVarPop {
+		method = "VarPop"
+	}
+	v, n, ok := f.tmp("v"), f.tmp("n"), f.tmp("ok")
+	f.emit(jen.List(jen.Id(v), jen.Id(ok)).Op(":=").Add(s).Dot(method).Call(), jen.Id(n).Op(":=").Op("!").Id(ok))
+	if a.Func == compiler.AggStddev || a.Func == compiler.AggStddevPop {
+		f.emit(jen.Id(v).Op("=").Qual("math", "Sqrt").Call(jen.Id(v)))
+	}
+	return val{v: jen.Id(v), n: jen.Id(n)}
+}
+
+func (g *gen) genEmit(q *compiler.Query) {
+	var body []jen.Code
+	f := &fn{body: &body, key: "k", state: "s"}
+	if q.Window != nil {
+		f.size = q.Window.Size
+	}
+	if q.Having != nil {
+		f.emit(comment("HAVING", q.Having))
+		h := f.expr(q.Having)
+		pass := h.v
+		if !h.nonNull {
+			pass = jen.Op("!").Add(h.n).Op("&&").Add(h.v)
+		}
+		f.emit(jen.Id("pass").Op(":=").Add(pass))
+		if q.Sink.Retracts {
+			retract := f.block(func() {
+				f.emit(jen.Id("s").Dot("emitted").Op("=").False())
+				g.writeRow(f, q, true)
+			})
+			f.emit(jen.If(jen.Op("!").Id("pass")).Block(
+				jen.If(jen.Id("s").Dot("emitted")).Block(retract...),
+				jen.Return(jen.Nil()),
+			), jen.Id("s").Dot("emitted").Op("=").True())
+		} else {
+			f.emit(jen.If(jen.Op("!").Id("pass")).Block(jen.Return(jen.Nil())))
+		}
+	}
+	f.emit(jen.Comment("SELECT"))
+	g.writeRow(f, q, false)
+	names := make([]string, len(q.Columns))
+	for i, c := range q.Columns {
+		names[i] = c.Name
+	}
+	g.f.Commentf("emit writes the row of one group (%s), if it passes HAVING.", strings.Join(names, ", "))
+	g.f.Func().Params(jen.Id("q").Op("*").Id(queryType(q))).Id("emit").Params(jen.Id("start").Int64(), jen.Id("k").Op("*").Id(keyType(q)), jen.Id("s").Op("*").Id(stateType(q))).Error().Block(body...)
+	g.f.Line()
+}
+
+func (g *gen) genEnd(q *compiler.Query) {
+	var body []jen.Code
+	switch {
+	case !q.Grouped || q.Emit == compiler.EmitChanges:
+		body = append(body, jen.Return(jen.Nil()))
+	case q.Window != nil:
+		body = append(body, jen.Comment("event time has ended: every open window is complete"),
+			jen.Return(jen.Id("q").Dot("windows").Dot("CloseAll").Call(jen.Id("q").Dot("emit"))))
+	default:
+		body = append(body, jen.Return(jen.Id("q").Dot("groups").Dot("Each").Call(jen.Func().Params(jen.Id("k").Op("*").Id(keyType(q)), jen.Id("s").Op("*").Id(stateType(q))).Error().Block(
+			jen.Return(jen.Id("q").Dot("emit").Call(jen.Lit(0), jen.Id("k"), jen.Id("s"))),
+		))))
+	}
+	g.f.Commentf("end runs when the bounded input of %q is exhausted.", q.Source.Name)
+	g.f.Func().Params(jen.Id("q").Op("*").Id(queryType(q))).Id("end").Params().Error().Block(body...)
+	g.f.Line()
+}

@@ -1,0 +1,131 @@
+// Sources: a typed record struct per source schema and decoders specialized to it (JSON lines and CSV).
+package codegen
+
+import (
+	"fmt"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/velocc/velocc/compiler"
+)
+
+func recordType(s *compiler.Source) string { return lowerFirst(s.GoName) + "Record" }
+func decodeFunc(s *compiler.Source) string { return "decode" + s.GoName }
+func nullField(f *compiler.Field) string  { return f.GoName + "Null" }
+
+// timeFormat maps a field's timestamp format to the rt constant.
+func timeFormat(f *compiler.Field) jen.Code {
+	switch f.TimeFormat {
+	case "epoch_seconds":
+		return jen.Qual(rtPath, "TimeEpochSeconds")
+	case "iso8601":
+		return jen.Qual(rtPath, "TimeISO8601")
+	}
+	return jen.Qual(rtPath, "TimeEpochMillis")
+}
+
+// readCall is the typed reader call for a field on a JSON or CSV decoder d.
+func readCall(d string, f *compiler.Field) jen.Code {
+	switch f.Type.Kind {
+	case compiler.Bool:
+		return jen.Id(d).Dot("Bool").Call()
+	case compiler.Int:
+		return jen.Id(d).Dot("Int32").Call()
+	case compiler.BigInt:
+		return jen.Id(d).Dot("Int64").Call()
+	case compiler.Double:
+		return jen.Id(d).Dot("Float64").Call()
+	case compiler.Decimal:
+		return jen.Id(d).Dot("Decimal").Call(jen.Lit(int(f.Type.Prec)), jen.Lit(int(f.Type.Scale)))
+	case compiler.Timestamp:
+		return jen.Id(d).Dot("Timestamp").Call(timeFormat(f))
+	}
+	return jen.Id(d).Dot("String").Call()
+}
+
+func (g *gen) genSource(s *compiler.Source) {
+	rec := recordType(s)
+	fields := make([]jen.Code, 0, 2*len(s.Fields))
+	for _, f := range s.Fields {
+		fields = append(fields, jen.Id(f.GoName).Add(goType(f.Type)).Comment(f.Name+" "+f.Type.String()))
+		if f.Nullable {
+			fields = append(fields, jen.Id(nullField(f)).Bool())
+		}
+	}
+	g.f.Commentf("%s is one record of source %q (%s:%d).", rec, s.Name, s.Loc.File, s.Loc.Line)
+	g.f.Type().Id(rec).Struct(fields...)
+	g.f.Line()
+
+	names := make([]jen.Code, len(s.Fields))
+	for i, f := range s.Fields {
+		names[i] = jen.Lit(f.Name)
+	}
+	colsVar := lowerFirst(s.GoName) + "Columns"
+	g.f.Commentf("%s are the column names of %q, in schema order (CSV headers are matched against them).", colsVar, s.Name)
+	g.f.Var().Id(colsVar).Op("=").Index().String().Values(names...)
+	g.f.Line()
+
+	// decode dispatches on the record's format.
+	g.f.Commentf("%s decodes one raw record of %q into r.", decodeFunc(s), s.Name)
+	g.f.Func().Id(decodeFunc(s)).Params(jen.Id("raw").Op("*").Qual(rtPath, "Raw"), jen.Id("r").Op("*").Id(rec)).Error().Block(
+		jen.If(jen.Id("raw").Dot("Format").Op("==").Qual(rtPath, "FormatCSV")).Block(
+			jen.Return(jen.Id(decodeFunc(s)+"CSV").Call(jen.Id("raw").Dot("CSV"), jen.Id("r"))),
+		),
+		jen.Return(jen.Id(decodeFunc(s)+"JSON").Call(jen.Id("raw").Dot("JSON"), jen.Id("r"))),
+	)
+	g.f.Line()
+
+	// JSON: one pass over the object's keys; unknown keys are skipped; missing nullable fields are NULL.
+	var cases []jen.Code
+	for i, f := range s.Fields {
+		target := []jen.Code{jen.Id("r").Dot(f.GoName), jen.Id("null")}
+		stmts := []jen.Code{
+			jen.List(target...).Op("=").Add(readCall("d", f)),
+			jen.Id("seen").Index(jen.Lit(i)).Op("=").True(),
+		}
+		if f.Nullable {
+			stmts = append(stmts, jen.Id("r").Dot(nullField(f)).Op("=").Id("null"))
+		} else {
+			stmts = append(stmts, jen.If(jen.Id("null")).Block(jen.Id("d").Dot("Fail").Call(jen.Lit(f.Name), jen.Lit("null in a NOT NULL column"))))
+		}
+		cases = append(cases, jen.Case(jen.Lit(f.Name)).Block(stmts...))
+	}
+	cases = append(cases, jen.Default().Block(jen.Id("d").Dot("Skip").Call()))
+	body := []jen.Code{
+		jen.Var().Id("seen").Index(jen.Lit(len(s.Fields))).Bool(),
+		jen.Var().Id("null").Bool(),
+		jen.If(jen.Op("!").Id("d").Dot("BeginObject").Call()).Block(jen.Return(jen.Id("d").Dot("Err").Call())),
+		jen.For(jen.Id("d").Dot("NextField").Call()).Block(jen.Switch(jen.String().Call(jen.Id("d").Dot("Key").Call())).Block(cases...)),
+	}
+	for i, f := range s.Fields {
+		if f.Nullable {
+			body = append(body, jen.If(jen.Op("!").Id("seen").Index(jen.Lit(i))).Block(jen.Id("r").Dot(nullField(f)).Op("=").True()))
+		} else {
+			body = append(body, jen.If(jen.Op("!").Id("seen").Index(jen.Lit(i))).Block(jen.Id("d").Dot("Fail").Call(jen.Lit(f.Name), jen.Lit("missing value for a NOT NULL column"))))
+		}
+	}
+	body = append(body, jen.Return(jen.Id("d").Dot("Err").Call()))
+	g.f.Func().Id(decodeFunc(s)+"JSON").Params(jen.Id("d").Op("*").Qual(rtPath, "JSONDecoder"), jen.Id("r").Op("*").Id(rec)).Error().Block(body...)
+	g.f.Line()
+
+	// CSV: header positions are bound once; an absent column or empty field is NULL.
+	body = []jen.Code{
+		jen.Id("idx").Op(":=").Id("d").Dot("Bind").Call(jen.Id(colsVar)),
+		jen.Var().Id("null").Bool(),
+	}
+	for i, f := range s.Fields {
+		read := []jen.Code{jen.List(jen.Id("r").Dot(f.GoName), jen.Id("null")).Op("=").Add(readCall("d", f))}
+		var missing []jen.Code
+		if f.Nullable {
+			read = append(read, jen.Id("r").Dot(nullField(f)).Op("=").Id("null"))
+			missing = []jen.Code{jen.Id("r").Dot(nullField(f)).Op("=").True()}
+		} else {
+			read = append(read, jen.If(jen.Id("null")).Block(jen.Id("d").Dot("Fail").Call(jen.Lit(f.Name), jen.Lit("null in a NOT NULL column"))))
+			missing = []jen.Code{jen.Id("d").Dot("Fail").Call(jen.Lit(f.Name), jen.Lit(fmt.Sprintf("missing column %q for a NOT NULL field", f.Name)))}
+		}
+		body = append(body, jen.If(jen.Id("d").Dot("Field").Call(jen.Id("idx").Index(jen.Lit(i)))).Block(read...).Else().Block(missing...))
+	}
+	body = append(body, jen.Return(jen.Id("d").Dot("Err").Call()))
+	g.f.Func().Id(decodeFunc(s)+"CSV").Params(jen.Id("d").Op("*").Qual(rtPath, "CSVDecoder"), jen.Id("r").Op("*").Id(rec)).Error().Block(body...)
+	g.f.Line()
+}
