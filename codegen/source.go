@@ -11,7 +11,7 @@ import (
 
 func recordType(s *compiler.Source) string { return lowerFirst(s.GoName) + "Record" }
 func decodeFunc(s *compiler.Source) string { return "decode" + s.GoName }
-func nullField(f *compiler.Field) string  { return f.GoName + "Null" }
+func nullField(f *compiler.Field) string   { return f.GoName + "Null" }
 
 // timeFormat maps a field's timestamp format to the rt constant.
 func timeFormat(f *compiler.Field) jen.Code {
