@@ -143,9 +143,9 @@ type pCreate struct {
 	Replace bool      `parser:"\"CREATE\" (@\"OR\" \"REPLACE\")?"`
 	Kind    string    `parser:"@(\"STREAM\" | \"TABLE\")"`
 	Name    *pIdent   `parser:"@@"`
-	Columns *pColumns `parser:"( @@"`
-	With    *pWith    `parser:"  @@?"`
-	Query   *pSelect  `parser:"| \"AS\" @@ )"`
+	Query   *pSelect  `parser:"( \"AS\" @@"`
+	Columns *pColumns `parser:"| @@? "`
+	With    *pWith    `parser:"  @@? )"`
 	EndPos  lexer.Position
 }
 
