@@ -42,8 +42,9 @@ func Generate(p *compiler.Plan) ([]byte, error) {
 }
 
 type gen struct {
-	plan *compiler.Plan
-	f    *jen.File
+	plan           *compiler.Plan
+	f              *jen.File
+	dropWindowDone bool // the dropWindow helper has been emitted
 }
 
 func (g *gen) sourceUsed(s *compiler.Source) bool {

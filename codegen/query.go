@@ -285,14 +285,12 @@ func (g *gen) genGroupUpdate(f *fn, q *compiler.Query) {
 	f.emit(jen.Return(jen.Nil()))
 }
 
-var dropWindowDone = map[*gen]bool{}
-
 // needDropWindow emits, once per file, the callback that discards closed windows of EMIT CHANGES queries.
 func (g *gen) needDropWindow() {
-	if dropWindowDone[g] {
+	if g.dropWindowDone {
 		return
 	}
-	dropWindowDone[g] = true
+	g.dropWindowDone = true
 	g.f.Comment("dropWindow discards a closed window whose rows were already emitted as changes.")
 	g.f.Func().Id("dropWindow").Types(jen.Id("K").Comparable(), jen.Id("S").Any()).Params(jen.Id("int64"), jen.Op("*").Id("K"), jen.Op("*").Id("S")).Error().Block(jen.Return(jen.Nil()))
 	g.f.Line()
