@@ -1,0 +1,85 @@
+// DOUBLE math with DuckDB semantics, and Welford's running variance.
+
+package rt
+
+import "math"
+
+// RoundFloat implements ROUND(x, n) for DOUBLE exactly as DuckDB does: for
+// n ≥ 0 it computes round(x × 10^n) / 10^n, for n < 0 round(x / 10^-n) ×
+// 10^-n, with ties away from zero. Ties are judged on the scaled binary
+// product, so RoundFloat(2.5, 0) is 3 but RoundFloat(1.005, 2) is 1 (1.005 is
+// stored as 1.00499999999999989…), which is what DuckDB prints too.
+// NaN and ±Inf come back unchanged; an n so large that 10^n overflows also
+// returns x, and an n so negative that everything rounds away returns ±0.
+func RoundFloat(x float64, n int32) float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return x
+	}
+	if n >= 0 {
+		m := math.Pow10(int(n))
+		r := math.Round(x*m) / m
+		if math.IsNaN(r) || math.IsInf(r, 0) {
+			return x
+		}
+		return r
+	}
+	m := math.Pow10(-int(n))
+	r := math.Round(x/m) * m
+	if math.IsNaN(r) || math.IsInf(r, 0) {
+		return math.Copysign(0, x)
+	}
+	return r
+}
+
+// ModFloat returns the remainder of a/b with the sign of a (math.Mod), the
+// DOUBLE counterpart of ModInt64; a zero b yields NaN.
+func ModFloat(a, b float64) float64 { return math.Mod(a, b) }
+
+// Welford accumulates count, mean and M2 for STDDEV/VARIANCE (sample and
+// population) with Welford's algorithm. Updating a running mean avoids the
+// catastrophic cancellation of the textbook Σx² − (Σx)²/n formula, which
+// loses every digit when the values are large and close together (prices,
+// timestamps). The zero value is an empty accumulator.
+type Welford struct {
+	N    int64
+	Mean float64
+	M2   float64 // sum of squared deviations from the current mean
+}
+
+// Add folds x into the accumulator.
+func (w *Welford) Add(x float64) {
+	w.N++
+	d := x - w.Mean
+	w.Mean += d / float64(w.N)
+	w.M2 += d * (x - w.Mean)
+}
+
+// VarSamp returns the sample variance M2/(N-1) (VAR_SAMP, VARIANCE); ok is
+// false, meaning NULL, when N < 2.
+func (w *Welford) VarSamp() (float64, bool) {
+	if w.N < 2 {
+		return 0, false
+	}
+	return w.M2 / float64(w.N-1), true
+}
+
+// VarPop returns the population variance M2/N (VAR_POP); ok is false, meaning
+// NULL, when N == 0.
+func (w *Welford) VarPop() (float64, bool) {
+	if w.N == 0 {
+		return 0, false
+	}
+	return w.M2 / float64(w.N), true
+}
+
+// StddevSamp returns the square root of VarSamp (STDDEV_SAMP, STDDEV).
+func (w *Welford) StddevSamp() (float64, bool) {
+	v, ok := w.VarSamp()
+	return math.Sqrt(v), ok
+}
+
+// StddevPop returns the square root of VarPop (STDDEV_POP).
+func (w *Welford) StddevPop() (float64, bool) {
+	v, ok := w.VarPop()
+	return math.Sqrt(v), ok
+}

@@ -1,0 +1,182 @@
+// VARCHAR functions: LIKE, SUBSTRING, LENGTH, TRIM, UPPER and LOWER.
+
+package rt
+
+import (
+	"math"
+	"strings"
+	"unicode/utf8"
+)
+
+// Strings compare byte-wise (Go's < on strings, i.e. by UTF-8 code units,
+// which orders the same as by code points). Positions and lengths count
+// Unicode code points, never bytes, so 'é' is one character. Invalid UTF-8
+// bytes count as one character each.
+
+// Like reports whether s matches the SQL LIKE pattern: '%' matches any run
+// of characters (including none), '_' exactly one code point, every other
+// byte itself. Matching is case-sensitive and has no escape character.
+//
+// Patterns without '_' whose only '%' are at the ends (the common 'abc%',
+// '%abc', '%abc%') become a prefix, suffix or substring test. Otherwise a
+// greedy scan remembers only the most recent '%' and backtracks to it; that is
+// sufficient for LIKE (a later '%' can absorb whatever an earlier one would
+// have) and bounds the work by len(s)×len(pattern) without regexp or
+// allocation.
+func Like(s, pattern string) bool {
+	if m, ok := likeFast(s, pattern); ok {
+		return m
+	}
+	si, pi := 0, 0
+	starP, starS := -1, 0 // pattern index just past the last '%', and where in s it resumed
+	for si < len(s) {
+		if pi < len(pattern) {
+			switch c := pattern[pi]; c {
+			case '%':
+				pi++
+				starP, starS = pi, si
+				continue
+			case '_':
+				_, n := utf8.DecodeRuneInString(s[si:])
+				si += n
+				pi++
+				continue
+			default:
+				if s[si] == c {
+					si++
+					pi++
+					continue
+				}
+			}
+		}
+		if starP < 0 {
+			return false
+		}
+		// Let the last '%' absorb one more code point and retry.
+		_, n := utf8.DecodeRuneInString(s[starS:])
+		starS += n
+		si, pi = starS, starP
+	}
+	for pi < len(pattern) && pattern[pi] == '%' {
+		pi++
+	}
+	return pi == len(pattern)
+}
+
+// likeFast handles patterns that need no scanning state; ok is false when
+// the general matcher must run.
+func likeFast(s, pattern string) (match, ok bool) {
+	if strings.IndexByte(pattern, '_') >= 0 {
+		return false, false
+	}
+	lead := strings.HasPrefix(pattern, "%")
+	trail := len(pattern) > 1 && strings.HasSuffix(pattern, "%")
+	core := pattern
+	if lead {
+		core = core[1:]
+	}
+	if trail {
+		core = core[:len(core)-1]
+	}
+	if strings.IndexByte(core, '%') >= 0 {
+		return false, false
+	}
+	switch {
+	case lead && trail:
+		return strings.Contains(s, core), true
+	case lead:
+		return strings.HasSuffix(s, core), true
+	case trail:
+		return strings.HasPrefix(s, core), true
+	}
+	return s == core, true
+}
+
+// Substring implements SUBSTRING(s, start [, length]) with DuckDB's rules,
+// counting code points from 1:
+//
+//   - start > 0: begin at character start; past the end gives "".
+//   - start = 0: DuckDB begins one position before the first character, so
+//     that position consumes one unit of length: SUBSTRING('hello', 0, 2) = 'h'.
+//   - start < 0: count from the end: SUBSTRING('hello', -3, 2) = 'll'; a start
+//     before the beginning is clamped to the first character (no length is
+//     consumed), so SUBSTRING('hello', -10, 2) = 'he'.
+//   - hasLength=false: to the end of the string.
+//   - length ≤ 0: "". (DuckDB reads a negative length as counting backwards
+//     from start; velocc's contract defines it as empty, like a length of 0.)
+func Substring(s string, start int64, length int64, hasLength bool) string {
+	if !hasLength {
+		length = math.MaxInt64
+	}
+	if length <= 0 {
+		return ""
+	}
+	n := Length(s)
+	var from int64 // 0-based code point index
+	switch {
+	case start > 0:
+		from = start - 1
+		if from >= n {
+			return ""
+		}
+	case start < 0:
+		from = n + start
+		if from < 0 {
+			from = 0
+		}
+	default:
+		length--
+		if length <= 0 {
+			return ""
+		}
+	}
+	to := n
+	if length < n-from {
+		to = from + length
+	}
+	if n == int64(len(s)) { // ASCII: code points are bytes
+		return s[from:to]
+	}
+	b0 := runeOffset(s, 0, from)
+	return s[b0:runeOffset(s, b0, to-from)]
+}
+
+// runeOffset returns the byte offset k code points after byte offset at.
+func runeOffset(s string, at int, k int64) int {
+	for ; k > 0 && at < len(s); k-- {
+		if s[at] < utf8.RuneSelf {
+			at++
+			continue
+		}
+		_, n := utf8.DecodeRuneInString(s[at:])
+		at += n
+	}
+	return at
+}
+
+// Length returns the number of code points in s (LENGTH / CHAR_LENGTH).
+func Length(s string) int64 {
+	return int64(utf8.RuneCountInString(s))
+}
+
+// Trim removes leading and trailing ASCII spaces only, as SQL's TRIM(s) does
+// by default; tabs and newlines are data.
+func Trim(s string) string {
+	i, j := 0, len(s)
+	for i < j && s[i] == ' ' {
+		i++
+	}
+	for j > i && s[j-1] == ' ' {
+		j--
+	}
+	return s[i:j]
+}
+
+// Upper maps s to upper case code point by code point (Unicode simple case
+// mapping, so 'ß' stays 'ß'); it returns s itself, without
+// allocating, when nothing changes.
+func Upper(s string) string { return strings.ToUpper(s) }
+
+// Lower maps s to lower case code point by code point (Unicode simple case
+// mapping); it returns s itself, without allocating, when nothing changes.
+func Lower(s string) string { return strings.ToLower(s) }
