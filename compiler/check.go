@@ -2,6 +2,9 @@
 package compiler
 
 import (
+	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -9,6 +12,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/alecthomas/participle/v2/lexer"
 	"github.com/velocc/velocc/grammar"
 )
 
@@ -25,7 +29,7 @@ type Options struct {
 func Compile(filename string, src []byte, opts *Options) (*Plan, Diagnostics) {
 	r := newReporter()
 	r.files[filename] = src
-	script, err := grammar.Parse(filename, src)
+	script, err := parse(filename, src)
 	if err != nil {
 		pos := grammar.Pos{File: filename, Line: 1, Col: 1}
 		msg := err.Error()
@@ -36,6 +40,29 @@ func Compile(filename string, src []byte, opts *Options) (*Plan, Diagnostics) {
 		return nil, r.result()
 	}
 	return check(script, filename, opts, r)
+}
+
+// parse is grammar.Parse, with a panic of the parser library (which it raises on some grammar bugs instead of
+// returning an error) turned into a syntax error at the position the panic names, so that Compile never panics.
+func parse(filename string, src []byte) (script *grammar.Script, err error) {
+	defer func() {
+		v := recover()
+		if v == nil {
+			return
+		}
+		pe, ok := v.(interface{ Position() lexer.Position })
+		if !ok {
+			panic(v)
+		}
+		p := pe.Position()
+		msg := fmt.Sprint(v)
+		if e, ok := v.(interface{ Message() string }); ok {
+			msg = e.Message()
+		}
+		script, err = nil, &grammar.Error{Pos: grammar.Pos{File: filename, Offset: p.Offset, Line: p.Line, Col: p.Column},
+			Msg: "cannot parse here (parser bug: " + msg + ")"}
+	}()
+	return grammar.Parse(filename, src)
 }
 
 // Check checks a parsed script and builds its plan.
@@ -54,6 +81,8 @@ type checker struct {
 	src       []byte
 	plan      *Plan
 	sources   map[string]*Source // by lower-cased name
+	broken    map[*Source]bool   // sources with a reported error that leaves their schema unknown
+	goNames   map[string]int     // Go names of sources and queries, which share the generated file's top level
 	sinks     map[string]bool
 }
 
@@ -61,7 +90,7 @@ func check(script *grammar.Script, filename string, opts *Options, r *reporter) 
 	c := &checker{
 		reporter: r, file: filename, src: script.Src, dir: filepath.Dir(filename),
 		readFile: os.ReadFile, lookupEnv: os.LookupEnv,
-		sources: map[string]*Source{}, sinks: map[string]bool{},
+		sources: map[string]*Source{}, sinks: map[string]bool{}, broken: map[*Source]bool{}, goNames: map[string]int{},
 	}
 	if opts != nil && opts.ReadFile != nil {
 		c.readFile = opts.ReadFile
@@ -138,14 +167,16 @@ func goName(name string) string {
 	return s
 }
 
-// uniqueGoNames makes GoNames unique within one scope by suffixing repeats.
+// uniqueGoName makes GoNames unique within one scope by suffixing repeats. A suffixed name can itself be taken
+// (a_b, a__b and a_b2 all want AB2 at some point), so it tries suffixes until one is free.
 func uniqueGoName(seen map[string]int, name string) string {
 	g := goName(name)
-	seen[g]++
-	if n := seen[g]; n > 1 {
-		return g + strconv.Itoa(n)
+	out := g
+	for n := 2; seen[out] > 0; n++ {
+		out = g + strconv.Itoa(n)
 	}
-	return g
+	seen[out]++
+	return out
 }
 
 // prop is a property value with where it came from.
@@ -183,11 +214,13 @@ func withProps(entries []*grammar.Prop) props {
 	return ps
 }
 
-// loadConfigInto reads 'config_file' (if present) and adds its properties under those already set.
-func (c *checker) loadConfigInto(ps props) *configFile {
-	p, ok := ps.get("config_file")
-	if !ok {
-		return nil
+// loadConfigInto reads 'config_file' (if present) and adds its properties under those already set. ok is false
+// when the file could not be loaded (the error is reported), so callers can suppress follow-on errors about
+// settings the file would have given.
+func (c *checker) loadConfigInto(ps props) (cfg *configFile, ok bool) {
+	p, has := ps.get("config_file")
+	if !has {
+		return nil, true
 	}
 	path := p.value
 	if !filepath.IsAbs(path) {
@@ -202,16 +235,23 @@ func (c *checker) loadConfigInto(ps props) *configFile {
 	}
 	cfg, err := loadConfig(path, read, c.lookupEnv)
 	if err != nil {
-		if ce, ok := err.(*configError); ok && ce.File != path || ok && ce.Line > 0 {
-			at := grammar.Pos{File: ce.File, Line: ce.Line, Col: ce.Col}
-			if at.Col < 1 {
-				at.Col = 1
-			}
+		var ce *configError
+		var pe *fs.PathError
+		switch {
+		case errors.As(err, &ce) && ce.Line > 0 && c.files[ce.File] != nil:
+			at := grammar.Pos{File: ce.File, Line: ce.Line, Col: max(ce.Col, 1)}
 			c.errorf(CodeConfig, grammar.Span{Start: at, End: at}, "%s", ce.Msg)
-			return nil
+		case ce != nil && ce.File == path:
+			// No position inside the file (an empty file, say): report at the property that names it.
+			c.errorf(CodeConfig, p.span, "config file %q: %s", p.value, ce.Msg)
+		case ce != nil:
+			c.errorf(CodeConfig, p.span, "config file %q: %s: %s", p.value, ce.File, ce.Msg)
+		case errors.As(err, &pe):
+			c.errorf(CodeConfig, p.span, "cannot read config file %q: %v", p.value, pe.Err)
+		default:
+			c.errorf(CodeConfig, p.span, "cannot read config file %q: %v", p.value, err)
 		}
-		c.errorf(CodeConfig, p.span, "cannot read config file %q: %v", p.value, trimPathErr(err))
-		return nil
+		return nil, false
 	}
 	for k, v := range cfg.Props {
 		k = strings.ToLower(k)
@@ -223,14 +263,7 @@ func (c *checker) loadConfigInto(ps props) *configFile {
 		end.Col += len([]rune(v.Value))
 		ps[k] = &prop{key: k, value: v.Value, keySpan: grammar.Span{Start: at, End: at}, span: grammar.Span{Start: at, End: end}}
 	}
-	return cfg
-}
-
-func trimPathErr(err error) error {
-	if pe, ok := err.(*os.PathError); ok {
-		return pe.Err
-	}
-	return err
+	return cfg, true
 }
 
 // warnUnused reports properties nobody consumed: unknown keys are a warning, not silence.
@@ -261,7 +294,7 @@ func (c *checker) createSource(st *grammar.CreateSource) {
 		c.errorf(CodeDuplicate, st.Name.Span(), "source %q is declared twice", name)
 		return
 	}
-	src := &Source{Name: name, GoName: goName(name), IsTable: st.Kind == grammar.Table, Loc: c.loc(st.Span())}
+	src := &Source{Name: name, GoName: uniqueGoName(c.goNames, name), IsTable: st.Kind == grammar.Table, Loc: c.loc(st.Span())}
 	seen := map[string]bool{}
 	goNames := map[string]int{}
 	for _, col := range st.Columns {
@@ -314,7 +347,11 @@ func (s *Source) field(name string) *Field {
 
 // configureSource applies a source's properties (WITH and config file) to it.
 func (c *checker) configureSource(src *Source, ps props, at grammar.Span) {
-	cfg := c.loadConfigInto(ps)
+	cfg, cfgOK := c.loadConfigInto(ps)
+	if !cfgOK {
+		// The file's error is reported; whatever it would have set (schema, path) is unknown, not missing.
+		c.broken[src] = true
+	}
 	if cfg != nil && len(cfg.Fields) > 0 {
 		if len(src.Fields) > 0 {
 			c.warnf(CodeBadProperty, at, "source %q has both a column list and schema.fields in its config file; the column list is used", src.Name)
@@ -322,7 +359,7 @@ func (c *checker) configureSource(src *Source, ps props, at grammar.Span) {
 			c.schemaFromConfig(src, cfg)
 		}
 	}
-	if len(src.Fields) == 0 {
+	if len(src.Fields) == 0 && cfgOK {
 		c.errorf(CodeBadProperty, at, "source %q has no schema: declare its columns in CREATE STREAM %s (...) or give schema.fields in its config_file", src.Name, src.Name)
 	}
 	typ := "file_source"
@@ -344,7 +381,7 @@ func (c *checker) configureSource(src *Source, ps props, at grammar.Span) {
 	}
 	if p, ok := ps.get("path"); ok {
 		src.URI = "file:" + p.value
-	} else if typ == "file_source" || typ == "file" {
+	} else if (typ == "file_source" || typ == "file") && cfgOK {
 		c.errorf(CodeBadProperty, at, "file source %q has no 'path'", src.Name)
 	}
 	if p, ok := ps.get("format"); ok {
@@ -410,6 +447,9 @@ func (c *checker) configureSource(src *Source, ps props, at grammar.Span) {
 		}
 		src.MaxOutOfOrder = ms
 	}
+	if len(src.Fields) == 0 {
+		c.broken[src] = true // queries over it would only repeat that it has no columns
+	}
 	for _, f := range src.Fields {
 		if f.Type.Kind == Timestamp && f.TimeFormat == "" {
 			f.TimeFormat = "epoch_millis"
@@ -473,7 +513,9 @@ func (c *checker) schemaFromConfig(src *Source, cfg *configFile) {
 
 // configureSink applies a sink's properties; ok is false when the query has no usable sink.
 func (c *checker) configureSink(sink *Sink, ps props, at grammar.Span) bool {
-	c.loadConfigInto(ps)
+	if _, ok := c.loadConfigInto(ps); !ok {
+		return false
+	}
 	tp, hasType := ps.get("type")
 	typ := ""
 	if hasType {

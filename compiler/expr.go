@@ -34,11 +34,10 @@ func (c *checker) expr(qc *qctx, e grammar.Expr, m mode) Expr {
 	case *grammar.Literal:
 		return c.literal(v)
 	case *grammar.Interval:
-		ms, ok := c.interval(v)
-		if !ok {
-			return nil
-		}
-		return &Const{T: TInterval, Int: ms}
+		// No operator, function or aggregate takes an INTERVAL, and no column can hold one: reject it here once
+		// rather than let it leak into IS NULL, CAST, MIN and the like.
+		c.errorf(CodeTypeMismatch, v.Span(), "INTERVAL values are allowed only as window sizes, in WINDOW TUMBLING, TUMBLE_START and TUMBLE_END")
+		return nil
 	case *grammar.Column:
 		return c.column(qc, v, m)
 	case *grammar.Unary:
@@ -189,7 +188,12 @@ func (c *checker) literal(v *grammar.Literal) Expr {
 	}
 	// A decimal literal is exact: 0.7 is DECIMAL(2,1), as in DuckDB.
 	intPart, frac, _ := strings.Cut(text, ".")
-	intPart = strings.TrimLeft(intPart, "0")
+	if intPart != "" {
+		// The integer digits count as written, one zero included (0.7 has two digits), but not padding zeros.
+		if intPart = strings.TrimLeft(intPart, "0"); intPart == "" {
+			intPart = "0"
+		}
+	}
 	p := int32(len(intPart) + len(frac))
 	s := int32(len(frac))
 	if p > MaxPrecision {
@@ -223,6 +227,9 @@ func (c *checker) column(qc *qctx, v *grammar.Column, m mode) Expr {
 		return c.windowBound(qc, v.Span(), lower == "_window_end", m)
 	}
 	f := qc.src.field(name)
+	if f != nil && f.Type.Kind == Invalid {
+		return nil // its declaration's bad type is reported; uses of it would only repeat that
+	}
 	switch m {
 	case modeRow, modeAggArg:
 		if f == nil {
@@ -234,7 +241,7 @@ func (c *checker) column(qc *qctx, v *grammar.Column, m mode) Expr {
 	// Group context: a column must be a key (matched above), or a SELECT alias in HAVING.
 	if m == modeHaving && v.Qualifier == nil {
 		if x, ok := qc.itemExpr[lower]; ok {
-			return x
+			return x // nil when the item had an error, which is reported
 		}
 	}
 	if f == nil {
@@ -245,6 +252,9 @@ func (c *checker) column(qc *qctx, v *grammar.Column, m mode) Expr {
 			}
 		}
 		c.errorf(CodeUnknownColumn, v.Span(), "unknown column %q in %q%s", name, qc.src.Name, suggest(name, names))
+		return nil
+	}
+	if qc.keysBroken {
 		return nil
 	}
 	where := "SELECT"
@@ -507,10 +517,6 @@ func (c *checker) caseExpr(qc *qctx, v *grammar.Case, m mode) Expr {
 			return nil
 		}
 		rt = t
-	}
-	if rt.Kind == Interval {
-		c.errorf(CodeTypeMismatch, v.Span(), "CASE cannot produce an INTERVAL")
-		return nil
 	}
 	for i, w := range out.Whens {
 		w.Then = c.convert(thens[i], rt)

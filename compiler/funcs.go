@@ -43,10 +43,6 @@ func (c *checker) call(qc *qctx, v *grammar.Call, m mode) Expr {
 		if x == nil {
 			return nil
 		}
-		if x.Type().Kind == Interval {
-			c.errorf(CodeTypeMismatch, a.Span(), "INTERVAL values are allowed only in WINDOW, TUMBLE_START and TUMBLE_END")
-			return nil
-		}
 		args = append(args, x)
 	}
 	loc := c.loc(v.Span())
@@ -249,6 +245,13 @@ func (c *checker) tumbleBound(qc *qctx, v *grammar.Call, end bool, m mode) Expr 
 		return nil
 	}
 	if len(v.Args) == 2 {
+		if c.expr(qc, v.Args[0], modeRow) == nil {
+			return nil
+		}
+		if qc.windowTime != "" && canon(v.Args[0], qc.alias) != qc.windowTime {
+			c.errorf(CodeWindow, v.Args[0].Span(), "%s must name the WINDOW's time column %q, not %q", name, qc.windowTimeText, c.loc(v.Args[0].Span()).Text)
+			return nil
+		}
 		size, ok := c.durationArg(v.Args[1])
 		if !ok {
 			return nil

@@ -19,6 +19,12 @@ type qctx struct {
 	items    []*grammar.SelectItem
 	itemExpr map[string]Expr // SELECT alias (lower case) → checked group expression, for HAVING
 	window   *Window
+	// windowTime is the canonical form of the window's time column and windowTimeText its SQL, so that
+	// TUMBLE_START and TUMBLE_END can check they name the same column.
+	windowTime, windowTimeText string
+	// keysBroken is set when a GROUP BY key had an error: which columns are grouped is then unknown, so
+	// "must appear in GROUP BY" errors would be follow-on errors.
+	keysBroken bool
 }
 
 func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Ident, kind grammar.Kind) {
@@ -28,12 +34,7 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 	} else {
 		q.Name = fmt.Sprintf("select_%d", len(c.plan.Queries)+1)
 	}
-	q.GoName = goName(q.Name)
-	for _, other := range c.plan.Queries {
-		if other.GoName == q.GoName {
-			q.GoName += strconv.Itoa(len(c.plan.Queries) + 1)
-		}
-	}
+	q.GoName = uniqueGoName(c.goNames, q.Name)
 	ok := true
 	// Unsupported-but-recognisable SQL: say what is supported.
 	if sel.Distinct {
@@ -60,6 +61,9 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 		c.errorf(CodeRepeatedClause, r.Span(), "clause given twice; each of GROUP BY, HAVING, WINDOW and EMIT may appear once")
 		ok = false
 	}
+	if len(sel.Joins) > 0 {
+		return // names from the joined relations would all be reported as unknown
+	}
 
 	// Properties in the query's WITH are Velostream style: '<name>.key', for the source and the sink.
 	byName := map[string]props{}
@@ -80,7 +84,7 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 	src := c.sources[strings.ToLower(srcName)]
 	if ps := byName[strings.ToLower(srcName)]; ps != nil {
 		if src == nil {
-			src = &Source{Name: srcName, GoName: goName(srcName), Loc: c.loc(sel.From.Span())}
+			src = &Source{Name: srcName, GoName: uniqueGoName(c.goNames, srcName), Loc: c.loc(sel.From.Span())}
 			c.configureSource(src, ps, sel.From.Name.Span())
 			c.warnUnused(ps, "source "+strconv.Quote(srcName), sourceKeys)
 			c.sources[strings.ToLower(srcName)] = src
@@ -89,6 +93,10 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 			c.errorf(CodeDuplicate, sel.From.Name.Span(), "source %q is declared by CREATE STREAM and configured again in this query's WITH; configure it in one place", srcName)
 		}
 		delete(byName, strings.ToLower(srcName))
+	}
+	if src == nil && c.sinks[strings.ToLower(srcName)] {
+		c.errorf(CodeUnsupported, sel.From.Name.Span(), "%q is the output of a query in this script; reading a derived stream is not supported yet: read its source instead", srcName)
+		return
 	}
 	if src == nil {
 		names := make([]string, 0, len(c.sources))
@@ -102,21 +110,26 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 		c.errorf(CodeUnsupported, sel.From.Name.Span(), "%q is a TABLE; tables can be read only through joins, which are not supported yet", srcName)
 		return
 	}
+	if c.broken[src] {
+		return // its error is reported; checking columns against an unknown schema would only add noise
+	}
 	q.Source = src
 	qc := &qctx{src: src, q: q, aggCanon: map[string]*Agg{}, items: sel.Items, itemExpr: map[string]Expr{}}
 	if sel.From.Alias != nil {
 		qc.alias = sel.From.Alias.Name
 	}
 
+	// The window first: a window bound misused in WHERE must be told it belongs in SELECT or HAVING, not that
+	// the query has no WINDOW clause.
+	if sel.Window != nil {
+		qc.window = c.window(qc, sel.Window)
+		q.Window = qc.window
+	}
+
 	if sel.Where != nil {
 		if w := c.expr(qc, sel.Where, modeRow); w != nil {
 			q.Where = c.wantBool(w, sel.Where, "WHERE")
 		}
-	}
-
-	if sel.Window != nil {
-		qc.window = c.window(qc, sel.Window)
-		q.Window = qc.window
 	}
 
 	if sel.GroupBy != nil {
@@ -131,12 +144,21 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 					}
 				}
 			}
+			if lit, isLit := unparen(ke).(*grammar.Literal); isLit && lit.Kind == grammar.LitNumber {
+				// In other SQL dialects GROUP BY 1 means the first SELECT item; grouping by the constant would
+				// silently put every row in one group.
+				c.errorf(CodeUnsupported, ge.Span(), "GROUP BY positions are not supported; name the column or repeat the expression")
+				qc.keysBroken = true
+				continue
+			}
 			if hasAggregate(ke) {
 				c.errorf(CodeAggregateContext, ge.Span(), "aggregate functions are not allowed in GROUP BY")
+				qc.keysBroken = true
 				continue
 			}
 			x := c.expr(qc, ke, modeRow)
 			if x == nil {
+				qc.keysBroken = true
 				continue
 			}
 			name := canon(ke, qc.alias)
@@ -192,10 +214,9 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 		}
 		x := c.expr(qc, it.Expr, mode)
 		if x == nil {
-			continue
-		}
-		if x.Type().Kind == Interval {
-			c.errorf(CodeTypeMismatch, it.Expr.Span(), "an INTERVAL cannot be an output column")
+			if it.Alias != nil {
+				qc.itemExpr[strings.ToLower(it.Alias.Name)] = nil // known to HAVING, so no "unknown column" follows
+			}
 			continue
 		}
 		name := ""
@@ -314,6 +335,7 @@ func (c *checker) window(qc *qctx, w *grammar.Window) *Window {
 			return nil
 		}
 		out.Time = c.eventTime(qc.src.EventTime)
+		qc.windowTime, qc.windowTimeText = "col:"+strings.ToLower(qc.src.EventTime.Name), qc.src.EventTime.Name
 		return out
 	}
 	x := c.expr(qc, timeArg, modeRow)
@@ -329,6 +351,7 @@ func (c *checker) window(qc *qctx, w *grammar.Window) *Window {
 	} else {
 		out.Time = x
 	}
+	qc.windowTime, qc.windowTimeText = canon(timeArg, qc.alias), c.loc(timeArg.Span()).Text
 	return out
 }
 
@@ -403,7 +426,8 @@ func isAggregate(call *grammar.Call) bool {
 func hasAggregate(e grammar.Expr) bool {
 	found := false
 	walkExpr(e, func(x grammar.Expr) {
-		if call, ok := x.(*grammar.Call); ok && isAggregate(call) {
+		if call, ok := x.(*grammar.Call); ok && isAggregate(call) && call.Over == nil {
+			// SUM(x) OVER (...) is a window function, rejected on its own; it does not make the query aggregate.
 			found = true
 		}
 	})

@@ -86,6 +86,20 @@ func (t Type) IsInteger() bool { return t.Kind == Int || t.Kind == BigInt }
 func parseTypeName(name string, args []string) (Type, string) {
 	n := strings.ToUpper(strings.Join(strings.Fields(name), " "))
 	switch n {
+	case "DECIMAL", "NUMERIC":
+	case "VARCHAR", "STRING", "TEXT":
+		// VARCHAR(n) is common in DDL written for other systems; the length is accepted and not enforced.
+		if len(args) > 1 {
+			return TInvalid, fmt.Sprintf("type %s takes at most a length, as in VARCHAR(255)", n)
+		}
+	default:
+		if len(args) > 0 {
+			if t, msg := parseTypeName(name, nil); msg == "" {
+				return TInvalid, fmt.Sprintf("type %s takes no arguments", t)
+			}
+		}
+	}
+	switch n {
 	case "BOOLEAN", "BOOL":
 		return TBool, ""
 	case "INT", "INTEGER", "INT4":
@@ -113,9 +127,6 @@ func parseTypeName(name string, args []string) (Type, string) {
 			}
 		}
 		return Dec(int32(p), int32(s)), ""
-	}
-	if len(args) > 0 && n != "DECIMAL" {
-		return TInvalid, fmt.Sprintf("type %s takes no arguments", n)
 	}
 	return TInvalid, fmt.Sprintf("unknown type %q; supported: BOOLEAN, INT, BIGINT, DOUBLE, DECIMAL(p,s), VARCHAR, TIMESTAMP", name)
 }

@@ -1,0 +1,19 @@
+-- Name resolution: unknown sources, columns and functions, duplicates. Every error is reported at once.
+
+CREATE STREAM orders (symbol VARCHAR, side VARCHAR, quantity BIGINT, price DECIMAL(12,4), event_time TIMESTAMP)
+WITH ('path' = 'orders.jsonl', 'event.time.field' = 'event_time');
+
+SELECT symbol FROM ordrs; -- ERROR `unknown stream "ordrs": declare it with CREATE STREAM .*; did you mean "orders"\?`
+SELECT symbl, quantity FROM orders; -- ERROR `unknown column "symbl" in "orders"; did you mean "symbol"\?`
+SELECT o.pirce FROM orders o; -- ERROR `unknown column "pirce" in "orders"; did you mean "price"\?`
+SELECT x.symbol FROM orders o; -- ERROR `unknown qualifier "x": this query reads "orders"`
+SELECT symbol, symbol FROM orders; -- ERROR `output column "symbol" appears twice; give one of them an alias with AS`
+SELECT symbol, side AS symbol FROM orders; -- ERROR `output column "symbol" appears twice`
+SELECT frob(quantity) AS f FROM orders; -- ERROR `unknown function "frob"$`
+SELECT SUMM(quantity) AS f FROM orders; -- ERROR `unknown function "SUMM"; did you mean "SUM"\?`
+CREATE STREAM orders (a INT) WITH ('path' = 'a.jsonl'); -- ERROR `source "orders" is declared twice`
+CREATE STREAM dup_cols (a INT, A BIGINT) WITH ('path' = 'a.jsonl'); -- ERROR `column "A" is declared twice`
+SELECT symbol FROM orders WHERE quantity > 'ten' AND nope = 1; -- ERROR "cannot compare BIGINT with VARCHAR" ERROR `unknown column "nope"`
+SELECT symbol, SUM(quantity) AS total FROM orders GROUP BY symbol HAVING totl > 1; -- ERROR `unknown column "totl" in "orders"; did you mean "total"\?`
+CREATE STREAM big_orders AS SELECT symbol, quantity FROM orders WHERE quantity > 100 WITH ('big_orders.type' = 'stdout');
+SELECT symbol FROM big_orders; -- ERROR `"big_orders" is the output of a query in this script; reading a derived stream is not supported yet: read its source instead`

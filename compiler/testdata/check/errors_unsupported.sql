@@ -1,0 +1,19 @@
+-- SQL velocc recognises but does not support: each message says what is supported.
+
+CREATE STREAM orders (symbol VARCHAR, side VARCHAR, quantity BIGINT, price DECIMAL(12,4), event_time TIMESTAMP)
+WITH ('path' = 'orders.jsonl');
+CREATE TABLE instruments (symbol VARCHAR PRIMARY KEY, name VARCHAR) WITH ('path' = 'instruments.jsonl');
+
+SELECT o.symbol, i.name FROM orders o JOIN instruments i ON o.symbol = i.symbol; -- ERROR "JOIN is not supported yet; a query reads one stream"
+SELECT symbol FROM (SELECT symbol FROM orders); -- ERROR "subqueries are not supported; FROM must name a stream"
+SELECT symbol FROM orders WHERE symbol IN (SELECT symbol FROM orders); -- ERROR `IN \(subquery\) is not supported; list the values: IN \('a', 'b'\)`
+SELECT symbol, SUM(quantity) OVER (PARTITION BY symbol) AS s FROM orders; -- ERROR `window functions \(OVER\) are not supported yet; use GROUP BY with WINDOW TUMBLING`
+SELECT symbol FROM orders ORDER BY symbol; -- ERROR "ORDER BY is not supported on a stream; results are emitted in arrival order"
+SELECT symbol FROM orders LIMIT 10; -- ERROR "LIMIT is not supported on a stream"
+INSERT INTO orders SELECT * FROM orders; -- ERROR "INSERT statements are not supported; velocc supports CREATE STREAM/TABLE"
+SELECT DISTINCT symbol FROM orders; -- ERROR "SELECT DISTINCT is not supported yet; use GROUP BY on the columns instead"
+SELECT symbol, COUNT(*) AS n FROM orders GROUP BY symbol GROUP BY side; -- ERROR "clause given twice; each of GROUP BY, HAVING, WINDOW and EMIT may appear once"
+SELECT symbol, COUNT(*) AS n FROM orders GROUP BY symbol EMIT FINAL HAVING COUNT(*) > 1 EMIT CHANGES; -- ERROR "clause given twice"
+SELECT symbol FROM instruments; -- ERROR `"instruments" is a TABLE; tables can be read only through joins, which are not supported yet`
+SELECT symbol, COUNT(*) AS n FROM orders GROUP BY symbol WINDOW HOPPING(event_time, 1m, 10s); -- ERROR "HOPPING windows are not supported yet; use WINDOW TUMBLING"
+SELECT symbol, COUNT(*) AS n FROM orders GROUP BY symbol WINDOW SESSION(event_time, 1m); -- ERROR "SESSION windows are not supported yet"
