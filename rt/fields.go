@@ -1,0 +1,272 @@
+// Record errors and the text-to-value conversions shared by the JSON and CSV decoders.
+
+package rt
+
+import (
+	"math"
+	"strconv"
+	"unicode/utf8"
+)
+
+// RecordError is an input record that does not fit its source's schema. The
+// decoders report it without a location (Source, File and Line are empty);
+// the source fills them in and then applies its on.error policy.
+type RecordError struct {
+	Source string // source name from the job
+	File   string // path of the input file, as given in the source URI
+	Line   int64  // 1-based line number in File
+	Field  string // the field being read, or "" for a record-level problem
+	Offset int    // 0-based byte offset in the line where the problem was found
+	Reason string // what is wrong, lowercase, e.g. `expected a number, got "abc"`
+}
+
+// Error formats the error as `orders.jsonl:12: field "price": expected a
+// number, got "abc"`, leaving out the parts that are unknown.
+func (e *RecordError) Error() string {
+	var b []byte
+	loc := e.File
+	if loc == "" {
+		loc = e.Source
+	}
+	if loc != "" {
+		b = append(b, loc...)
+		if e.Line > 0 {
+			b = append(b, ':')
+			b = strconv.AppendInt(b, e.Line, 10)
+		}
+		b = append(b, ": "...)
+	}
+	b = append(b, e.detail()...)
+	return string(b)
+}
+
+// detail is the message without the location: `field "price": ...`.
+func (e *RecordError) detail() string {
+	if e.Field == "" {
+		return e.Reason
+	}
+	return "field " + strconv.Quote(e.Field) + ": " + e.Reason
+}
+
+// convResult classifies a failed text-to-value conversion so that each
+// decoder can word the reason with its own description of the input.
+type convResult uint8
+
+const (
+	convOK       convResult = iota
+	convSyntax              // not a value of the wanted kind at all
+	convFraction            // a number, but an integer was wanted
+	convRange               // a number outside the type's range
+)
+
+// convReason words a failed conversion. want names the kind of value that
+// was expected ("a number"), typ the SQL type for range errors ("BIGINT"),
+// got describes the input as the user wrote it (`"abc"`, `12.5`, `an object`).
+func convReason(r convResult, want, typ, got string) string {
+	switch r {
+	case convFraction:
+		return "expected an integer, got " + got
+	case convRange:
+		return "value out of range for " + typ + ": " + got
+	default:
+		return "expected " + want + ", got " + got
+	}
+}
+
+// describeText renders text taken from the input for a message: quoted and
+// cut short, so one bad record cannot flood the log.
+func describeText(b []byte) string {
+	const max = 40
+	if len(b) > max {
+		cut := max
+		for cut > 0 && !utf8.RuneStart(b[cut]) {
+			cut--
+		}
+		return strconv.Quote(string(b[:cut])) + "..."
+	}
+	return strconv.Quote(string(b))
+}
+
+// trimBlank trims spaces and tabs, which CSV files and quoted JSON numbers
+// often carry around numbers.
+func trimBlank(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+		b = b[1:]
+	}
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// textInt64 parses an optionally signed decimal integer.
+func textInt64(b []byte) (int64, convResult) {
+	i, neg := 0, false
+	if len(b) > 0 && (b[0] == '-' || b[0] == '+') {
+		neg = b[0] == '-'
+		i = 1
+	}
+	if i == len(b) {
+		return 0, convSyntax
+	}
+	var u uint64
+	for ; i < len(b); i++ {
+		c := b[i] - '0'
+		if c > 9 {
+			if isNumberText(b) {
+				return 0, convFraction
+			}
+			return 0, convSyntax
+		}
+		if u > (math.MaxUint64-uint64(c))/10 {
+			return 0, rangeUnlessJunk(b[i:])
+		}
+		u = u*10 + uint64(c)
+	}
+	if neg {
+		if u > 1<<63 {
+			return 0, convRange
+		}
+		return int64(-u), convOK
+	}
+	if u > math.MaxInt64 {
+		return 0, convRange
+	}
+	return int64(u), convOK
+}
+
+// rangeUnlessJunk decides how to report an integer that overflowed while
+// digits remained: out of range if the rest is digits, else not a number.
+func rangeUnlessJunk(rest []byte) convResult {
+	for _, c := range rest {
+		if c < '0' || c > '9' {
+			return convSyntax
+		}
+	}
+	return convRange
+}
+
+// textInt32 parses an integer that must fit an INT.
+func textInt32(b []byte) (int32, convResult) {
+	v, r := textInt64(b)
+	if r == convOK && (v < math.MinInt32 || v > math.MaxInt32) {
+		r = convRange
+	}
+	return int32(v), r
+}
+
+// isNumberText reports whether b is a decimal number: an optional sign,
+// digits with an optional fraction (either part may be empty, not both) and
+// an optional exponent. This is looser than JSON ("+.5" passes), matching
+// what ParseDecimal accepts.
+func isNumberText(b []byte) bool {
+	i := 0
+	if i < len(b) && (b[i] == '-' || b[i] == '+') {
+		i++
+	}
+	digits := 0
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i++
+		digits++
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+			digits++
+		}
+	}
+	if digits == 0 {
+		return false
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '-' || b[i] == '+') {
+			i++
+		}
+		exp := 0
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+			exp++
+		}
+		if exp == 0 {
+			return false
+		}
+	}
+	return i == len(b)
+}
+
+// textFloat64 parses a DOUBLE as ParseFloat64 does; text may also spell NaN
+// and infinities ("NaN", "inf", "-Infinity").
+func textFloat64(b []byte) (float64, convResult) {
+	f, err := ParseFloat64(b)
+	if err != nil {
+		if isNumberText(b) {
+			return 0, convRange
+		}
+		return 0, convSyntax
+	}
+	return f, convOK
+}
+
+// textDecimal parses a decimal number into DECIMAL(p,s).
+func textDecimal(b []byte, p, s int32) (Int128, convResult) {
+	if !isNumberText(b) {
+		return Int128{}, convSyntax
+	}
+	v, err := ParseDecimal(b, p, s)
+	if err != nil {
+		return Int128{}, convRange
+	}
+	return v, convOK
+}
+
+// decimalType names DECIMAL(p,s) for messages.
+func decimalType(p, s int32) string {
+	return "DECIMAL(" + strconv.Itoa(int(p)) + "," + strconv.Itoa(int(s)) + ")"
+}
+
+// textBool parses a boolean as ParseBool does: true/false/1/0, any case.
+func textBool(b []byte) (bool, convResult) {
+	v, err := ParseBool(b)
+	if err != nil {
+		return false, convSyntax
+	}
+	return v, convOK
+}
+
+// numberTimestamp converts a number that is an epoch time into epoch
+// milliseconds: seconds for TimeEpochSeconds, milliseconds otherwise. A
+// fraction finer than a millisecond is floored, as ParseTimestamp does.
+func numberTimestamp(b []byte, f TimeFormat) (int64, convResult) {
+	if f != TimeEpochSeconds {
+		f = TimeEpochMillis
+	}
+	v, err := ParseTimestamp(b, f)
+	if err != nil {
+		for _, c := range b {
+			if c == 'e' || c == 'E' {
+				return 0, convSyntax // exponents are not epoch times
+			}
+		}
+		if isNumberText(b) {
+			return 0, convRange
+		}
+		return 0, convSyntax
+	}
+	return v, convOK
+}
+
+// textTimestamp parses a timestamp written as text: digits are an epoch time
+// in the unit f names (milliseconds for TimeISO8601), anything else is
+// ISO 8601.
+func textTimestamp(b []byte, f TimeFormat) (int64, convResult) {
+	if isNumberText(b) {
+		return numberTimestamp(b, f)
+	}
+	v, err := ParseTimestamp(b, TimeISO8601)
+	if err != nil {
+		return 0, convSyntax
+	}
+	return v, convOK
+}

@@ -1,0 +1,80 @@
+// Groups and Distinct: the keyed aggregate state behind GROUP BY and COUNT(DISTINCT ...).
+
+package rt
+
+// Groups is an insertion-ordered hash map from a group key to typed aggregate
+// state. Entries live in one slice and the map holds their index, so Each
+// visits groups in the order they were first seen and a job's output is
+// deterministic for a given input.
+//
+// The zero Groups is not usable; create one with NewGroups.
+type Groups[K comparable, S any] struct {
+	index   map[K]int32
+	entries []groupEntry[K, S]
+}
+
+type groupEntry[K comparable, S any] struct {
+	key   K
+	state S
+}
+
+// NewGroups returns an empty Groups.
+func NewGroups[K comparable, S any]() *Groups[K, S] {
+	return &Groups[K, S]{index: make(map[K]int32)}
+}
+
+// Get returns the state for key k, creating a zero state if k is new; created
+// reports whether it did. The pointer stays valid until the next Get that
+// creates a group (the entries slice may move when it grows).
+func (g *Groups[K, S]) Get(k K) (s *S, created bool) {
+	if i, ok := g.index[k]; ok {
+		return &g.entries[i].state, false
+	}
+	if len(g.entries) == maxGroups {
+		panic("rt: more than 2^31-1 groups")
+	}
+	g.index[k] = int32(len(g.entries))
+	g.entries = append(g.entries, groupEntry[K, S]{key: k})
+	return &g.entries[len(g.entries)-1].state, true
+}
+
+// maxGroups is the most groups one Groups holds: the index is an int32 to keep
+// the map small.
+const maxGroups = 1<<31 - 1
+
+// Len returns the number of groups.
+func (g *Groups[K, S]) Len() int { return len(g.entries) }
+
+// Each calls fn for every group in insertion order and stops at the first
+// error, which it returns. fn must not call Get.
+func (g *Groups[K, S]) Each(fn func(k *K, s *S) error) error {
+	for i := range g.entries {
+		e := &g.entries[i]
+		if err := fn(&e.key, &e.state); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Distinct is a set of values, the state of one COUNT(DISTINCT x) or
+// SUM(DISTINCT x) aggregate. The zero Distinct is an empty set, so it can be
+// embedded by value in a group's state struct.
+type Distinct[T comparable] struct {
+	set map[T]struct{}
+}
+
+// Add inserts v and reports whether it was new.
+func (d *Distinct[T]) Add(v T) bool {
+	if d.set == nil {
+		d.set = make(map[T]struct{})
+	}
+	if _, ok := d.set[v]; ok {
+		return false
+	}
+	d.set[v] = struct{}{}
+	return true
+}
+
+// Len returns the number of distinct values added.
+func (d *Distinct[T]) Len() int { return len(d.set) }

@@ -1,0 +1,90 @@
+// --help: the job's sources and sinks with their URIs, formats and schemas, and the flags.
+
+package rt
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+)
+
+// writeHelp describes the job and its flags.
+func writeHelp(w io.Writer, j *Job) {
+	name := j.Name
+	if name == "" {
+		name = "job"
+	}
+	fmt.Fprintf(w, "%s: a streaming SQL job compiled by velocc\n\nUsage: %s [flags]\n", name, name)
+
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "\nSources:\n")
+	if len(j.Sources) == 0 {
+		fmt.Fprintf(tw, "  (none)\n")
+	}
+	for _, s := range j.Sources {
+		policy := s.OnError
+		if policy == "" {
+			policy = "fail"
+		}
+		if policy == "dead_letter" {
+			policy += " to " + s.DeadLetter
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t(%s, on error: %s)\n", s.Name, s.URI, helpFormat(s.URI, s.Format, "jsonl"), policy)
+		writeFields(tw, s.Schema)
+	}
+	fmt.Fprintf(tw, "\nSinks:\n")
+	if len(j.Sinks) == 0 {
+		fmt.Fprintf(tw, "  (none)\n")
+	}
+	for _, s := range j.Sinks {
+		extra := ""
+		if s.Retracts {
+			extra = ", with retractions"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t(%s%s)\n", s.Name, s.URI, helpFormat(s.URI, s.Format, "jsonl"), extra)
+		writeFields(tw, s.Columns)
+	}
+	tw.Flush()
+
+	fmt.Fprint(w, `
+Flags:
+  --source NAME=URI          read source NAME from URI instead: file:PATH[?format=jsonl|csv&delimiter=C]
+  --sink NAME=URI            write sink NAME to URI instead: stdout: or file:PATH[?format=jsonl|csv&delimiter=C]
+  --bounded                  read the sources to their end, then finish
+                             (default: keep reading lines appended to the files until interrupted)
+  --timestamp-format FORMAT  write TIMESTAMP values as epoch_millis or rfc3339 (default: as each sink declares)
+  --stats=false              do not print record counts to stderr at exit
+  --help                     print this help
+`)
+}
+
+// writeFields lists a schema, one "name TYPE [NOT NULL]" per line.
+func writeFields(w io.Writer, fields []FieldSpec) {
+	for _, f := range fields {
+		notNull := ""
+		if !f.Nullable {
+			notNull = " NOT NULL"
+		}
+		fmt.Fprintf(w, "      %s\t%s%s\n", f.Name, f.Type, notNull)
+	}
+}
+
+// helpFormat names the format a URI will be read or written in, as far as
+// can be told without opening anything.
+func helpFormat(uri, declared, fallback string) string {
+	scheme, rest, q, err := splitURI(uri)
+	if err != nil {
+		return "format unknown"
+	}
+	param, _, _ := uriParams(uri, q)
+	if scheme == "stdout" {
+		declared = firstNonEmpty(declared, fallback)
+	}
+	f, err := pickFormat(param, declared, strings.ToLower(filepath.Ext(rest)), false)
+	if err != nil {
+		return "format unknown"
+	}
+	return f.String()
+}

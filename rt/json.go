@@ -1,0 +1,736 @@
+// JSONDecoder: a byte scanner that decodes one JSON-lines record with typed readers.
+
+package rt
+
+import (
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// JSONDecoder decodes one JSON-lines record, an object, field by field:
+//
+//	d.Reset(line)
+//	if d.BeginObject() {
+//		for d.NextField() {
+//			switch string(d.Key()) {
+//			case "price":
+//				price, priceNull = d.Decimal(12, 4)
+//			default:
+//				d.Skip()
+//			}
+//		}
+//	}
+//	if err := d.Err(); err != nil { ... }
+//
+// It works on the line's bytes directly and allocates only for the strings
+// String returns and for an error. Errors are sticky: the first one is kept
+// and later calls return zero values, so generated code checks Err once at
+// the end. A value that is neither read nor skipped is skipped by the next
+// NextField.
+//
+// The zero JSONDecoder is ready to use after Reset.
+type JSONDecoder struct {
+	line     []byte
+	pos      int
+	valStart int    // offset of the current value
+	first    bool   // the next NextField reads the first key
+	pending  bool   // a key was read and its value not consumed yet
+	done     bool   // the closing '}' was consumed
+	key      []byte // current key: a slice of line or of keyBuf
+	keyBuf   []byte // unescaped key, when the key has escapes
+	scratch  []byte // unescaped string value
+	failed   bool
+	err      RecordError
+}
+
+// maxJSONDepth bounds the nesting Skip follows, so that a hostile line cannot
+// exhaust the stack.
+const maxJSONDepth = 1000
+
+// Reset prepares the decoder for a new record and clears the error.
+func (d *JSONDecoder) Reset(line []byte) {
+	d.line = line
+	d.pos = 0
+	d.first = false
+	d.pending = false
+	d.done = false
+	d.key = nil
+	d.failed = false
+	d.err = RecordError{}
+}
+
+// BeginObject consumes the opening '{'. It reports false, recording an error,
+// if the record is not an object.
+func (d *JSONDecoder) BeginObject() bool {
+	if d.failed {
+		return false
+	}
+	d.skipSpace()
+	if d.pos >= len(d.line) || d.line[d.pos] != '{' {
+		return d.syntax("a record must be a JSON object, got " + d.describeByte())
+	}
+	d.pos++
+	d.first = true
+	return true
+}
+
+// NextField advances to the next key and reports whether there is one. At
+// the closing '}' it checks that only whitespace follows and reports false;
+// it also reports false once an error has been recorded.
+func (d *JSONDecoder) NextField() bool {
+	if d.failed || d.done {
+		return false
+	}
+	if d.pending {
+		d.Skip()
+		if d.failed {
+			return false
+		}
+	}
+	d.key = nil
+	d.skipSpace()
+	if d.pos >= len(d.line) {
+		return d.syntax("unexpected end of line")
+	}
+	c := d.line[d.pos]
+	switch {
+	case c == '}':
+		d.pos++
+		d.end()
+		return false
+	case d.first:
+		d.first = false
+	case c == ',':
+		d.pos++
+		d.skipSpace()
+	default:
+		return d.syntax("expected ',' or '}', got " + d.describeByte())
+	}
+	if d.pos >= len(d.line) {
+		return d.syntax("unexpected end of line")
+	}
+	if d.line[d.pos] != '"' {
+		return d.syntax("expected a key, got " + d.describeByte())
+	}
+	key, ok := d.readString(&d.keyBuf)
+	if !ok {
+		return false
+	}
+	d.key = key
+	d.skipSpace()
+	if d.pos >= len(d.line) {
+		return d.syntax("unexpected end of line")
+	}
+	if d.line[d.pos] != ':' {
+		return d.syntax("expected ':', got " + d.describeByte())
+	}
+	d.pos++
+	d.skipSpace()
+	d.pending = true
+	return true
+}
+
+// end checks that nothing but whitespace follows the closing '}'.
+func (d *JSONDecoder) end() {
+	d.done = true
+	d.skipSpace()
+	if d.pos < len(d.line) {
+		d.syntax("unexpected " + d.describeByte() + " after the object")
+	}
+}
+
+// Key returns the current key, unescaped. It is valid until the next call on
+// the decoder.
+func (d *JSONDecoder) Key() []byte { return d.key }
+
+// Skip skips the current field's value, whatever it is: nested objects and
+// arrays are followed (and checked) to their end.
+func (d *JSONDecoder) Skip() {
+	if d.failed || !d.pending {
+		return
+	}
+	d.pending = false
+	d.skipValue(0)
+}
+
+// Bool reads the current value as a boolean: true or false, the numbers 1
+// and 0, or a string ParseBool accepts. null is NULL.
+func (d *JSONDecoder) Bool() (v bool, null bool) {
+	c, ok := d.value()
+	if !ok {
+		return false, false
+	}
+	switch c {
+	case 't', 'f', 'n':
+		return d.literal(c)
+	case '"':
+		s, ok := d.readString(&d.scratch)
+		if !ok {
+			return false, false
+		}
+		v, r := textBool(trimBlank(s))
+		if r != convOK {
+			d.fieldFail(convReason(r, "a boolean", "BOOLEAN", describeText(s)))
+		}
+		return v, false
+	case '0', '1':
+		tok, ok := d.readNumber()
+		if !ok {
+			return false, false
+		}
+		if len(tok) == 1 {
+			return tok[0] == '1', false
+		}
+		d.fieldFail("expected a boolean, got " + string(tok))
+		return false, false
+	}
+	d.wrongType("a boolean")
+	return false, false
+}
+
+// Int32 reads the current value as an INT: an integer number or a string
+// holding one. Fractions and values out of range are errors; null is NULL.
+func (d *JSONDecoder) Int32() (int32, bool) {
+	text, quoted, null, ok := d.numberText()
+	if !ok {
+		return 0, null
+	}
+	v, r := textInt32(text)
+	if r != convOK {
+		d.fieldFail(convReason(r, "a number", "INT", describeGot(text, quoted)))
+		return 0, false
+	}
+	return v, false
+}
+
+// Int64 reads the current value as a BIGINT: an integer number or a string
+// holding one. Fractions and values out of range are errors; null is NULL.
+func (d *JSONDecoder) Int64() (int64, bool) {
+	text, quoted, null, ok := d.numberText()
+	if !ok {
+		return 0, null
+	}
+	v, r := textInt64(text)
+	if r != convOK {
+		d.fieldFail(convReason(r, "a number", "BIGINT", describeGot(text, quoted)))
+		return 0, false
+	}
+	return v, false
+}
+
+// Float64 reads the current value as a DOUBLE: a number or a string holding
+// one (strings may also spell NaN and infinities). null is NULL.
+func (d *JSONDecoder) Float64() (float64, bool) {
+	text, quoted, null, ok := d.numberText()
+	if !ok {
+		return 0, null
+	}
+	v, r := textFloat64(text)
+	if r != convOK {
+		d.fieldFail(convReason(r, "a number", "DOUBLE", describeGot(text, quoted)))
+		return 0, false
+	}
+	return v, false
+}
+
+// Decimal reads the current value as a DECIMAL(p,s), parsing the number's
+// digits directly (never through float64), so 0.1 is exactly 0.1. A number
+// in a string is accepted; null is NULL.
+func (d *JSONDecoder) Decimal(p, s int32) (Int128, bool) {
+	text, quoted, null, ok := d.numberText()
+	if !ok {
+		return Int128{}, null
+	}
+	v, r := textDecimal(text, p, s)
+	if r != convOK {
+		d.fieldFail(convReason(r, "a number", decimalType(p, s), describeGot(text, quoted)))
+		return Int128{}, false
+	}
+	return v, false
+}
+
+// String reads the current value as a VARCHAR, unescaping it; a string
+// without escapes costs one allocation. null is NULL; any other value is an
+// error.
+func (d *JSONDecoder) String() (string, bool) {
+	c, ok := d.value()
+	if !ok {
+		return "", false
+	}
+	switch c {
+	case '"':
+		s, ok := d.readString(&d.scratch)
+		if !ok {
+			return "", false
+		}
+		return string(s), false
+	case 'n':
+		_, null := d.literal(c)
+		return "", null
+	}
+	d.wrongType("a string")
+	return "", false
+}
+
+// Timestamp reads the current value as a TIMESTAMP in epoch milliseconds. A
+// number, or a string holding one, is epoch seconds for TimeEpochSeconds and
+// epoch milliseconds otherwise; any other string is ISO 8601 text. null is
+// NULL.
+func (d *JSONDecoder) Timestamp(f TimeFormat) (int64, bool) {
+	c, ok := d.value()
+	if !ok {
+		return 0, false
+	}
+	switch {
+	case c == 'n':
+		_, null := d.literal(c)
+		return 0, null
+	case c == '"':
+		s, ok := d.readString(&d.scratch)
+		if !ok {
+			return 0, false
+		}
+		v, r := textTimestamp(trimBlank(s), f)
+		if r != convOK {
+			d.fieldFail(convReason(r, "a timestamp", "TIMESTAMP", describeText(s)))
+		}
+		return v, false
+	case c == '-' || (c >= '0' && c <= '9'):
+		tok, ok := d.readNumber()
+		if !ok {
+			return 0, false
+		}
+		v, r := numberTimestamp(tok, f)
+		if r != convOK {
+			d.fieldFail(convReason(r, "a timestamp", "TIMESTAMP", string(tok)))
+		}
+		return v, false
+	}
+	d.wrongType("a timestamp")
+	return 0, false
+}
+
+// Fail records an error for field, such as a missing non-nullable field,
+// unless an error was recorded already.
+func (d *JSONDecoder) Fail(field, reason string) {
+	if d.failed {
+		return
+	}
+	d.failed = true
+	d.err = RecordError{Field: field, Offset: d.pos, Reason: reason}
+}
+
+// Err returns the first error as a *RecordError without a location, or nil.
+func (d *JSONDecoder) Err() error {
+	if !d.failed {
+		return nil
+	}
+	e := d.err
+	return &e
+}
+
+// value starts reading the current field's value and returns its first byte.
+func (d *JSONDecoder) value() (byte, bool) {
+	if d.failed {
+		return 0, false
+	}
+	if !d.pending {
+		d.Fail("", "internal error: value read outside a field")
+		return 0, false
+	}
+	d.pending = false
+	d.valStart = d.pos
+	if d.pos >= len(d.line) {
+		return 0, d.syntax("unexpected end of line")
+	}
+	return d.line[d.pos], true
+}
+
+// numberText reads a value that should be a number, either a JSON number or
+// a string holding one, and returns its text; quoted tells which it was. ok
+// is false for null and on error.
+func (d *JSONDecoder) numberText() (text []byte, quoted, null, ok bool) {
+	c, ok := d.value()
+	if !ok {
+		return nil, false, false, false
+	}
+	switch {
+	case c == '"':
+		s, ok := d.readString(&d.scratch)
+		return trimBlank(s), true, false, ok
+	case c == '-' || (c >= '0' && c <= '9'):
+		tok, ok := d.readNumber()
+		return tok, false, false, ok
+	case c == 'n':
+		_, null := d.literal(c)
+		return nil, false, null, false
+	}
+	d.wrongType("a number")
+	return nil, false, false, false
+}
+
+// describeGot renders a value for a message: a string quoted, a number as is.
+func describeGot(text []byte, quoted bool) string {
+	if quoted {
+		return describeText(text)
+	}
+	return string(text)
+}
+
+// literal reads true, false or null, whose first byte is c, and returns its
+// value as (v, null).
+func (d *JSONDecoder) literal(c byte) (v bool, null bool) {
+	var word string
+	switch c {
+	case 't':
+		word = "true"
+	case 'f':
+		word = "false"
+	default:
+		word = "null"
+	}
+	if len(d.line)-d.pos < len(word) || string(d.line[d.pos:d.pos+len(word)]) != word {
+		d.syntax("invalid literal, expected " + word)
+		return false, false
+	}
+	d.pos += len(word)
+	return c == 't', c == 'n'
+}
+
+// readNumber reads a number token, checking it against the JSON grammar.
+func (d *JSONDecoder) readNumber() ([]byte, bool) {
+	b, start := d.line, d.pos
+	i := start
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && b[i] >= '1' && b[i] <= '9':
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+	default:
+		d.pos = i
+		return nil, d.syntax("malformed number, got " + d.describeByte())
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		if i >= len(b) || b[i] < '0' || b[i] > '9' {
+			d.pos = i
+			return nil, d.syntax("malformed number: no digits after '.'")
+		}
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		if i >= len(b) || b[i] < '0' || b[i] > '9' {
+			d.pos = i
+			return nil, d.syntax("malformed number: no digits in the exponent")
+		}
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+	}
+	d.pos = i
+	return b[start:i], true
+}
+
+// readString reads the string starting at the current '"'. Without escapes
+// it returns a slice of the line; otherwise it unescapes into *buf.
+func (d *JSONDecoder) readString(buf *[]byte) ([]byte, bool) {
+	b := d.line
+	start := d.pos + 1
+	i := start
+	for i < len(b) {
+		c := b[i]
+		if c == '"' {
+			d.pos = i + 1
+			return b[start:i], true
+		}
+		if c == '\\' {
+			break
+		}
+		if c < 0x20 {
+			d.pos = i
+			return nil, d.syntax("control character " + describeControl(c) + " in string")
+		}
+		i++
+	}
+	out := append((*buf)[:0], b[start:i]...)
+	for i < len(b) {
+		c := b[i]
+		switch {
+		case c == '"':
+			d.pos = i + 1
+			*buf = out
+			return out, true
+		case c < 0x20:
+			d.pos = i
+			return nil, d.syntax("control character " + describeControl(c) + " in string")
+		case c != '\\':
+			out = append(out, c)
+			i++
+			continue
+		}
+		if i+1 >= len(b) {
+			break
+		}
+		switch e := b[i+1]; e {
+		case '"', '\\', '/':
+			out = append(out, e)
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			r, ok := hex4(b, i+2)
+			if !ok {
+				d.pos = i
+				return nil, d.syntax(`malformed \u escape in string`)
+			}
+			i += 6
+			if utf16.IsSurrogate(r) {
+				// A high surrogate followed by a low one is one code point;
+				// a lone surrogate becomes U+FFFD, as encoding/json does.
+				if r2, ok := hex4(b, i+2); ok && i+1 < len(b) && b[i] == '\\' && b[i+1] == 'u' {
+					if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
+						out = utf8.AppendRune(out, dec)
+						i += 6
+						continue
+					}
+				}
+				r = utf8.RuneError
+			}
+			out = utf8.AppendRune(out, r)
+			continue
+		default:
+			d.pos = i
+			return nil, d.syntax("invalid escape " + strconv.Quote(string(b[i:i+2])) + " in string")
+		}
+		i += 2
+	}
+	*buf = out
+	d.pos = len(b)
+	return nil, d.syntax("unterminated string")
+}
+
+// hex4 decodes the four hex digits at b[i:i+4].
+func hex4(b []byte, i int) (rune, bool) {
+	if i < 0 || i+4 > len(b) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[i : i+4] {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c -= 'a' - 10
+		case c >= 'A' && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
+}
+
+// skipValue skips one value of any kind, checking its syntax.
+func (d *JSONDecoder) skipValue(depth int) bool {
+	d.skipSpace()
+	if d.pos >= len(d.line) {
+		return d.syntax("unexpected end of line")
+	}
+	switch c := d.line[d.pos]; {
+	case c == '"':
+		_, ok := d.skipString()
+		return ok
+	case c == '{' || c == '[':
+		if depth >= maxJSONDepth {
+			return d.syntax("nesting deeper than " + strconv.Itoa(maxJSONDepth) + " levels")
+		}
+		return d.skipContainer(c, depth)
+	case c == 't' || c == 'f' || c == 'n':
+		d.literal(c)
+		return !d.failed
+	case c == '-' || (c >= '0' && c <= '9'):
+		_, ok := d.readNumber()
+		return ok
+	}
+	return d.syntax("unexpected " + d.describeByte())
+}
+
+// skipContainer skips an object or array whose opening byte is open.
+func (d *JSONDecoder) skipContainer(open byte, depth int) bool {
+	close := byte('}')
+	if open == '[' {
+		close = ']'
+	}
+	d.pos++
+	d.skipSpace()
+	if d.pos < len(d.line) && d.line[d.pos] == close {
+		d.pos++
+		return true
+	}
+	for {
+		if open == '{' {
+			d.skipSpace()
+			if d.pos >= len(d.line) {
+				return d.syntax("unexpected end of line")
+			}
+			if d.line[d.pos] != '"' {
+				return d.syntax("expected a key, got " + d.describeByte())
+			}
+			if _, ok := d.skipString(); !ok {
+				return false
+			}
+			d.skipSpace()
+			if d.pos >= len(d.line) || d.line[d.pos] != ':' {
+				return d.syntax("expected ':', got " + d.describeByte())
+			}
+			d.pos++
+		}
+		if !d.skipValue(depth + 1) {
+			return false
+		}
+		d.skipSpace()
+		if d.pos >= len(d.line) {
+			return d.syntax("unexpected end of line")
+		}
+		switch d.line[d.pos] {
+		case ',':
+			d.pos++
+		case close:
+			d.pos++
+			return true
+		default:
+			return d.syntax("expected ',' or " + strconv.QuoteRune(rune(close)) + ", got " + d.describeByte())
+		}
+	}
+}
+
+// skipString skips a string, checking its escapes, without unescaping it.
+func (d *JSONDecoder) skipString() ([]byte, bool) {
+	b := d.line
+	for i := d.pos + 1; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == '"':
+			d.pos = i + 1
+			return nil, true
+		case c == '\\':
+			if i+1 >= len(b) {
+				i = len(b)
+				continue
+			}
+			switch b[i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i++
+			case 'u':
+				if _, ok := hex4(b, i+2); !ok {
+					d.pos = i
+					return nil, d.syntax(`malformed \u escape in string`)
+				}
+				i += 5
+			default:
+				d.pos = i
+				return nil, d.syntax("invalid escape " + strconv.Quote(string(b[i:i+2])) + " in string")
+			}
+		case c < 0x20:
+			d.pos = i
+			return nil, d.syntax("control character " + describeControl(c) + " in string")
+		}
+	}
+	d.pos = len(b)
+	return nil, d.syntax("unterminated string")
+}
+
+func (d *JSONDecoder) skipSpace() {
+	b, i := d.line, d.pos
+	for i < len(b) && b[i] <= ' ' && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n') {
+		i++
+	}
+	d.pos = i
+}
+
+// syntax records a JSON syntax error at the current offset and returns false.
+func (d *JSONDecoder) syntax(what string) bool {
+	d.Fail(string(d.key), "invalid JSON at offset "+strconv.Itoa(d.pos)+": "+what)
+	return false
+}
+
+// fieldFail records a value error for the current key, at the value's start.
+func (d *JSONDecoder) fieldFail(reason string) {
+	if !d.failed {
+		d.Fail(string(d.key), reason)
+		d.err.Offset = d.valStart
+	}
+}
+
+// wrongType records that the value at the current offset is not of the
+// wanted kind, and skips it so that the offset stays meaningful.
+func (d *JSONDecoder) wrongType(want string) {
+	var got string
+	switch c := d.line[d.pos]; c {
+	case '{':
+		got = "an object"
+	case '[':
+		got = "an array"
+	case 't':
+		got = "true"
+	case 'f':
+		got = "false"
+	case '"':
+		start := d.pos
+		if s, ok := d.readString(&d.scratch); ok {
+			d.pos = start
+			got = describeText(s)
+		}
+	default:
+		if c == '-' || (c >= '0' && c <= '9') {
+			start := d.pos
+			if tok, ok := d.readNumber(); ok {
+				d.pos = start
+				got = string(tok)
+			}
+		} else {
+			d.syntax("unexpected " + d.describeByte())
+		}
+	}
+	if !d.failed {
+		d.fieldFail("expected " + want + ", got " + got)
+	}
+}
+
+// describeByte names the byte at the current offset for a message.
+func (d *JSONDecoder) describeByte() string {
+	if d.pos >= len(d.line) {
+		return "end of line"
+	}
+	c := d.line[d.pos]
+	if c < 0x20 || c == 0x7f {
+		return describeControl(c)
+	}
+	r, _ := utf8.DecodeRune(d.line[d.pos:])
+	return strconv.QuoteRune(r)
+}
+
+// describeControl names a control byte: "byte 0x01".
+func describeControl(c byte) string {
+	const hex = "0123456789abcdef"
+	return "byte 0x" + string([]byte{hex[c>>4], hex[c&15]})
+}

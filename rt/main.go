@@ -1,0 +1,461 @@
+// Job description and Run: flags, setup, one goroutine per source, shutdown and exit codes.
+
+package rt
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+)
+
+// SupportPackageIsVersion1 is referenced by generated code
+// (`const _ = rt.SupportPackageIsVersion1`) so that a job generated for
+// another version of this package fails to compile instead of misbehaving.
+// It is renamed whenever the contract changes incompatibly; regenerate the
+// job with the matching velocc to fix such a build error.
+const SupportPackageIsVersion1 = true
+
+// FieldSpec describes one column of a source schema or a sink.
+type FieldSpec struct {
+	Name     string
+	Type     string // SQL type text, as declared, for --help: "DECIMAL(12,4)"
+	Nullable bool
+}
+
+// SourceSpec declares one input of a job.
+type SourceSpec struct {
+	Name       string
+	URI        string // "file:data/orders.jsonl"; --source NAME=URI overrides it
+	Format     string // "jsonl", "csv", or "" to go by ?format= or the file extension
+	Delimiter  byte   // CSV field delimiter; default ','
+	OnError    string // what a bad record does: "fail" (default), "skip" or "dead_letter"
+	DeadLetter string // dead-letter file for "dead_letter"
+	Schema     []FieldSpec
+}
+
+// SinkSpec declares one output of a job.
+type SinkSpec struct {
+	Name     string
+	URI      string // "stdout:" or "file:out.jsonl"; --sink NAME=URI overrides it
+	Format   string // "jsonl", "csv", or "" to go by ?format= or the file extension
+	Columns  []FieldSpec
+	Retracts bool // rows may be retractions: JSON marks them with "_retract":true, CSV gets a _retract column
+	// TimeFormat is how TIMESTAMP values are written: "epoch_millis" (the
+	// default) or "rfc3339"; --timestamp-format overrides it.
+	TimeFormat string
+}
+
+// Job is a compiled SQL job: its sources and sinks and the generated Setup
+// that wires record handlers to them.
+type Job struct {
+	Name    string
+	SQL     string
+	Sources []SourceSpec
+	Sinks   []SinkSpec
+	Setup   func(c *Context) error
+}
+
+// Context gives Job.Setup the job's sources and sinks.
+type Context struct {
+	r   *runner
+	err error // first unknown name asked for
+}
+
+// Source returns the source declared with name. Asking for an undeclared
+// source is a generator bug; Run reports it after Setup returns.
+func (c *Context) Source(name string) *Source {
+	for _, s := range c.r.sources {
+		if s.spec.Name == name {
+			return s
+		}
+	}
+	if c.err == nil {
+		c.err = fmt.Errorf("internal error: the job asked for an undeclared source %q", name)
+	}
+	return &Source{spec: SourceSpec{Name: name}, run: c.r}
+}
+
+// Sink returns the sink declared with name. Asking for an undeclared sink is
+// a generator bug; Run reports it after Setup returns.
+func (c *Context) Sink(name string) *Sink {
+	for _, s := range c.r.sinks {
+		if s.spec.Name == name {
+			return s
+		}
+	}
+	if c.err == nil {
+		c.err = fmt.Errorf("internal error: the job asked for an undeclared sink %q", name)
+	}
+	s := &Sink{spec: SinkSpec{Name: name}, out: &sinkOutput{name: name, err: c.err}}
+	s.row.s = s
+	return s
+}
+
+// Main runs the job with the process's arguments and exits with Run's code.
+// Generated programs call it from main.
+func Main(j *Job) {
+	os.Exit(Run(j, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// Run runs the job with command-line args and returns the exit code: 0 when
+// the job finished or was stopped by SIGINT or SIGTERM, 1 on a fatal error
+// (reported as one line "NAME: reason" on stderr), 2 on a usage error.
+//
+// Flags:
+//
+//	--source NAME=URI          read source NAME from URI (repeatable)
+//	--sink NAME=URI            write sink NAME to URI (repeatable)
+//	--bounded                  read the sources to their end, then finish
+//	--timestamp-format FORMAT  epoch_millis or rfc3339, for every sink
+//	--stats=false              no record counts on stderr at exit
+//	--help                     describe the job and its flags
+//
+// Without --bounded, sources tail their files: at the end they flush the
+// sinks and poll for appended lines until the job is stopped. A second
+// signal kills the process the usual way.
+func Run(j *Job, args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop() // restore default signal handling: a second Ctrl-C kills
+	}()
+	return runContext(ctx, j, args, stdout, stderr)
+}
+
+// runner is the state of one Run.
+type runner struct {
+	job     *Job
+	bounded bool
+	stderr  io.Writer // serialized: sources log from their goroutines
+	sources []*Source
+	sinks   []*Sink
+	outputs []*sinkOutput
+	dead    []*deadLetter
+}
+
+// runContext is Run with the stop signal supplied as ctx: cancelling it
+// stops the job cleanly.
+func runContext(ctx context.Context, j *Job, args []string, stdout, stderr io.Writer) int {
+	name := j.Name
+	if name == "" {
+		name = "job"
+	}
+	errw := &lockedWriter{w: stderr}
+	opts, err := parseFlags(j, args)
+	if err != nil {
+		fmt.Fprintf(errw, "%s: %v (see --help)\n", name, err)
+		return 2
+	}
+	if opts.help {
+		writeHelp(stdout, j)
+		return 0
+	}
+
+	r := &runner{job: j, bounded: opts.bounded, stderr: errw}
+	code, err := r.start(opts, stdout)
+	if err != nil {
+		r.close()
+		fmt.Fprintf(errw, "%s: %v\n", name, err)
+		return code
+	}
+	c := &Context{r: r}
+	if j.Setup != nil {
+		err = j.Setup(c)
+	}
+	if err == nil {
+		err = c.err
+	}
+	if err != nil {
+		r.close()
+		fmt.Fprintf(errw, "%s: %v\n", name, err)
+		return 1
+	}
+
+	first := r.readAll(ctx)
+	if err := r.close(); err != nil && first == nil {
+		first = err
+	}
+	if opts.stats {
+		writeStats(errw, r)
+	}
+	if first != nil {
+		fmt.Fprintf(errw, "%s: %s\n", name, oneLine(first.Error()))
+		return 1
+	}
+	return 0
+}
+
+// start resolves and opens the sources, dead-letter files and sinks. The code
+// is 2 when a URI given on the command line is unusable, 1 otherwise.
+func (r *runner) start(opts *options, stdout io.Writer) (int, error) {
+	for _, spec := range r.job.Sources {
+		uri, over := spec.URI, false
+		if u, ok := opts.sources[spec.Name]; ok {
+			uri, over = u, true
+		}
+		s, err := newSource(spec, uri, over)
+		if err != nil {
+			return usageIf(over), fmt.Errorf("source %q: %v", spec.Name, err)
+		}
+		s.run = r
+		r.sources = append(r.sources, s)
+	}
+	for _, s := range r.sources {
+		if err := s.open(); err != nil {
+			return 1, fmt.Errorf("source %q: %v", s.spec.Name, err)
+		}
+	}
+	for _, s := range r.sources {
+		if s.deadPath == "" {
+			continue
+		}
+		for _, dl := range r.dead {
+			if dl.path == s.deadPath {
+				s.dead = dl
+			}
+		}
+		if s.dead == nil {
+			dl, err := openDeadLetter(s.deadPath)
+			if err != nil {
+				return 1, fmt.Errorf("source %q: %v", s.spec.Name, err)
+			}
+			r.dead = append(r.dead, dl)
+			s.dead = dl
+		}
+	}
+	outputs := make(map[string]*sinkOutput)
+	for _, spec := range r.job.Sinks {
+		uri, over := spec.URI, false
+		if u, ok := opts.sinks[spec.Name]; ok {
+			uri, over = u, true
+		}
+		s, err := newSink(spec, uri, over, opts.timeFormat)
+		if err != nil {
+			return usageIf(over), fmt.Errorf("sink %q: %v", spec.Name, err)
+		}
+		n := len(outputs)
+		if err := s.open(stdout, outputs); err != nil {
+			return 1, fmt.Errorf("sink %q: %v", spec.Name, err)
+		}
+		if len(outputs) > n {
+			r.outputs = append(r.outputs, s.out)
+		}
+		r.sinks = append(r.sinks, s)
+	}
+	return 0, nil
+}
+
+func usageIf(b bool) int {
+	if b {
+		return 2
+	}
+	return 1
+}
+
+// readAll reads every source in a goroutine of its own and returns the first
+// fatal error, which also stops the other sources.
+func (r *runner) readAll(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		first error
+	)
+	for _, s := range r.sources {
+		wg.Go(func() {
+			if err := s.read(ctx); err != nil {
+				mu.Lock()
+				if first == nil {
+					first = err
+				}
+				mu.Unlock()
+				cancel()
+			}
+		})
+	}
+	wg.Wait()
+	return first
+}
+
+// flush writes buffered sink rows and dead letters through; tailing sources
+// call it whenever they catch up with their file.
+func (r *runner) flush() error {
+	for _, o := range r.outputs {
+		if err := o.flush(); err != nil {
+			return err
+		}
+	}
+	for _, dl := range r.dead {
+		if err := dl.flush(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// close flushes and closes every output and input, returning the first
+// error.
+func (r *runner) close() error {
+	var first error
+	keep := func(err error) {
+		if err != nil && first == nil {
+			first = err
+		}
+	}
+	for _, o := range r.outputs {
+		keep(o.close())
+	}
+	for _, dl := range r.dead {
+		keep(dl.close())
+	}
+	for _, s := range r.sources {
+		if s.file != nil {
+			s.file.Close()
+		}
+	}
+	return first
+}
+
+// oneLine keeps a fatal message to the single line the exit contract
+// promises.
+func oneLine(s string) string {
+	return strings.ReplaceAll(s, "\n", " ")
+}
+
+// lockedWriter serializes writes from several goroutines.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// options are the parsed command-line flags.
+type options struct {
+	sources    map[string]string // --source overrides by name
+	sinks      map[string]string // --sink overrides by name
+	bounded    bool
+	stats      bool
+	help       bool
+	timeFormat string
+}
+
+// parseFlags parses the command line. Flags take one or two dashes, and
+// values either after '=' or as the next argument.
+func parseFlags(j *Job, args []string) (*options, error) {
+	o := &options{sources: map[string]string{}, sinks: map[string]string{}, stats: true}
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		if arg == "--" {
+			if i+1 < len(args) {
+				return nil, fmt.Errorf("unexpected argument %q", args[i+1])
+			}
+			break
+		}
+		if len(arg) < 2 || arg[0] != '-' {
+			return nil, fmt.Errorf("unexpected argument %q", arg)
+		}
+		flag := strings.TrimPrefix(arg[1:], "-")
+		flag, val, hasVal := strings.Cut(flag, "=")
+		value := func() (string, error) {
+			if hasVal {
+				return val, nil
+			}
+			if i+1 >= len(args) {
+				return "", fmt.Errorf("flag --%s needs a value", flag)
+			}
+			i++
+			return args[i], nil
+		}
+		boolean := func() (bool, error) {
+			if !hasVal {
+				return true, nil
+			}
+			b, err := strconv.ParseBool(val)
+			if err != nil {
+				return false, fmt.Errorf("flag --%s wants true or false, got %q", flag, val)
+			}
+			return b, nil
+		}
+		var err error
+		switch flag {
+		case "help", "h":
+			o.help = true
+		case "bounded":
+			o.bounded, err = boolean()
+		case "stats":
+			o.stats, err = boolean()
+		case "timestamp-format":
+			if o.timeFormat, err = value(); err == nil && o.timeFormat != "epoch_millis" && o.timeFormat != "rfc3339" {
+				err = fmt.Errorf("flag --timestamp-format wants epoch_millis or rfc3339, got %q", o.timeFormat)
+			}
+		case "source", "sink":
+			var v string
+			if v, err = value(); err == nil {
+				err = o.override(j, flag, v)
+			}
+		default:
+			err = fmt.Errorf("unknown flag %s", arg)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return o, nil
+}
+
+// override records --source or --sink NAME=URI, checking that the job
+// declares NAME.
+func (o *options) override(j *Job, flag, v string) error {
+	name, uri, ok := strings.Cut(v, "=")
+	if !ok || name == "" || uri == "" {
+		return fmt.Errorf("flag --%s wants NAME=URI, got %q", flag, v)
+	}
+	var declared []string
+	if flag == "source" {
+		for _, s := range j.Sources {
+			declared = append(declared, s.Name)
+		}
+	} else {
+		for _, s := range j.Sinks {
+			declared = append(declared, s.Name)
+		}
+	}
+	if !slices.Contains(declared, name) {
+		return fmt.Errorf("--%s %s: the job has no %s %q; %s", flag, v, flag, name, listNames(flag, declared))
+	}
+	if flag == "source" {
+		o.sources[name] = uri
+	} else {
+		o.sinks[name] = uri
+	}
+	return nil
+}
+
+// listNames words the declared names for an error message.
+func listNames(kind string, names []string) string {
+	if len(names) == 0 {
+		return "it declares no " + kind + "s"
+	}
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	if len(q) == 1 {
+		return "its only " + kind + " is " + q[0]
+	}
+	return "its " + kind + "s are " + strings.Join(q, ", ")
+}

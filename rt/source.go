@@ -1,0 +1,486 @@
+// Sources: reading JSON-lines and CSV files, bounded or tailed, with the on.error policies.
+
+package rt
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+const (
+	// readBufSize is a source's read buffer; most lines fit it and are
+	// handed to the job without a copy.
+	readBufSize = 1 << 20
+	// maxLineSize bounds one input line.
+	maxLineSize = 64 << 20
+	// maxLoggedBad is how many skipped records a source logs to stderr.
+	maxLoggedBad = 10
+)
+
+// pollInterval is how long a tailing source sleeps at the end of its file
+// before looking for appended lines.
+var pollInterval = 100 * time.Millisecond
+
+// Format is an input or output record format.
+type Format uint8
+
+const (
+	// FormatJSONL is JSON lines: one JSON object per line.
+	FormatJSONL Format = iota
+	// FormatCSV is CSV with a header row, one record per line.
+	FormatCSV
+)
+
+// String returns "jsonl" or "csv".
+func (f Format) String() string {
+	if f == FormatCSV {
+		return "csv"
+	}
+	return "jsonl"
+}
+
+// Raw is one input record as a source hands it to generated code.
+type Raw struct {
+	Format Format
+	Line   []byte       // the record's bytes, without the line break; valid during the callback
+	LineNo int64        // 1-based line number in the file
+	JSON   *JSONDecoder // reset to Line when Format is FormatJSONL
+	CSV    *CSVDecoder  // holds this record's fields when Format is FormatCSV
+}
+
+// Source is one input of a job. Generated code registers its handlers in
+// Job.Setup; Run then reads the source in a goroutine of its own.
+type Source struct {
+	spec     SourceSpec
+	run      *runner
+	uri      string
+	path     string
+	format   Format
+	onError  string
+	deadPath string
+	dead     *deadLetter
+
+	onRecord func(r *Raw) error
+	onEnd    []func() error
+
+	file   *os.File
+	raw    Raw
+	json   JSONDecoder
+	csv    CSVDecoder
+	header bool  // the CSV header has been read
+	lineNo int64 // line number of the current record
+	offset int64 // bytes consumed, to notice truncation while tailing
+
+	records, bad int64 // counts for the exit statistics
+	late         atomic.Int64
+}
+
+// OnRecord sets the function called for every record. An error wrapping a
+// *RecordError is bad input and goes to the source's on.error policy; any
+// other error is fatal and stops the job.
+func (s *Source) OnRecord(fn func(r *Raw) error) { s.onRecord = fn }
+
+// OnEnd adds a function called once when a bounded source has been read to
+// its end, as if the watermark had jumped to +infinity: the place to close
+// the remaining windows. It is not called when the job is stopped.
+func (s *Source) OnEnd(fn func() error) { s.onEnd = append(s.onEnd, fn) }
+
+// Late counts one record dropped for arriving after its window closed.
+func (s *Source) Late() { s.late.Add(1) }
+
+// Position returns the file and line of the current record, "orders.jsonl:12",
+// for runtime error messages.
+func (s *Source) Position() string {
+	return s.path + ":" + strconv.FormatInt(s.lineNo, 10)
+}
+
+// EvalError reports a failure to evaluate a SQL expression for the current
+// record of src, such as an integer overflow: `job.sql:12:8: integer overflow
+// in "a + b" at orders.jsonl:77`. sqlPos is the expression's position in the
+// SQL file and what says what went wrong. The error is fatal.
+func EvalError(src *Source, sqlPos string, what string) error {
+	msg := what
+	if sqlPos != "" {
+		msg = sqlPos + ": " + msg
+	}
+	if src != nil {
+		msg += " at " + src.Position()
+	}
+	return errors.New(msg)
+}
+
+// deadLetter is a dead-letter file, shared by the sources that name it.
+type deadLetter struct {
+	mu   sync.Mutex
+	path string
+	f    *os.File
+	w    *bufio.Writer
+	buf  []byte
+}
+
+// write appends one bad record as a JSON object.
+func (dl *deadLetter) write(e *RecordError, line []byte) error {
+	dl.mu.Lock()
+	defer dl.mu.Unlock()
+	b := append(dl.buf[:0], `{"source":`...)
+	b = appendJSONString(b, e.Source)
+	b = append(b, `,"file":`...)
+	b = appendJSONString(b, e.File)
+	b = append(b, `,"line":`...)
+	b = strconv.AppendInt(b, e.Line, 10)
+	b = append(b, `,"error":`...)
+	b = appendJSONString(b, e.detail())
+	b = append(b, `,"record":`...)
+	b = appendJSONString(b, string(line))
+	b = append(b, "}\n"...)
+	dl.buf = b
+	if _, err := dl.w.Write(b); err != nil {
+		return fmt.Errorf("writing dead-letter file %s: %v", dl.path, unwrapPath(err))
+	}
+	return nil
+}
+
+func (dl *deadLetter) flush() error {
+	dl.mu.Lock()
+	defer dl.mu.Unlock()
+	if err := dl.w.Flush(); err != nil {
+		return fmt.Errorf("writing dead-letter file %s: %v", dl.path, unwrapPath(err))
+	}
+	return nil
+}
+
+// newSource resolves a source's URI, format and error policy, without I/O.
+func newSource(spec SourceSpec, uri string, overridden bool) (*Source, error) {
+	scheme, path, q, err := splitURI(uri)
+	if err != nil {
+		return nil, err
+	}
+	if scheme != "file" {
+		return nil, fmt.Errorf("unsupported source URI %q; use file:PATH", uri)
+	}
+	if path == "" {
+		return nil, fmt.Errorf("invalid source URI %q: no file path", uri)
+	}
+	format, delim, err := uriParams(uri, q)
+	if err != nil {
+		return nil, err
+	}
+	s := &Source{spec: spec, uri: uri, path: path}
+	if s.format, err = pickFormat(format, spec.Format, filepath.Ext(path), overridden); err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	if delim == 0 {
+		delim = spec.Delimiter
+	}
+	s.csv.delim = delim
+	switch spec.OnError {
+	case "", "fail":
+		s.onError = "fail"
+	case "skip":
+		s.onError = "skip"
+	case "dead_letter":
+		if spec.DeadLetter == "" {
+			return nil, errors.New("on.error is dead_letter but no dead-letter file is set")
+		}
+		s.onError, s.deadPath = "dead_letter", spec.DeadLetter
+	default:
+		return nil, fmt.Errorf("unknown on.error policy %q; use fail, skip or dead_letter", spec.OnError)
+	}
+	s.raw = Raw{Format: s.format, JSON: &s.json, CSV: &s.csv}
+	return s, nil
+}
+
+// open opens the source's file.
+func (s *Source) open() error {
+	f, err := os.Open(s.path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("input file %s does not exist", s.path)
+		}
+		return fmt.Errorf("cannot open %s: %v", s.path, unwrapPath(err))
+	}
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		f.Close()
+		return fmt.Errorf("input %s is a directory, not a file", s.path)
+	}
+	s.file = f
+	return nil
+}
+
+// openDeadLetter opens a dead-letter file for appending.
+func openDeadLetter(path string) (*deadLetter, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open dead-letter file %s: %v", path, unwrapPath(err))
+	}
+	return &deadLetter{path: path, f: f, w: bufio.NewWriterSize(f, 64<<10)}, nil
+}
+
+func (dl *deadLetter) close() error {
+	err := dl.flush()
+	if cerr := dl.f.Close(); cerr != nil && err == nil {
+		err = fmt.Errorf("closing dead-letter file %s: %v", dl.path, unwrapPath(cerr))
+	}
+	return err
+}
+
+// read reads the source until its end (bounded) or until ctx is cancelled
+// (tailing). It returns a fatal error, or nil.
+func (s *Source) read(ctx context.Context) error {
+	r := bufio.NewReaderSize(s.file, readBufSize)
+	var long []byte // a line longer than the buffer, or cut short by the end of the file
+	for n := 0; ; n++ {
+		if n&1023 == 0 && ctx.Err() != nil {
+			return nil
+		}
+		chunk, err := r.ReadSlice('\n')
+		s.offset += int64(len(chunk))
+		switch err {
+		case nil:
+			line := chunk
+			if len(long) > 0 {
+				long = append(long, chunk...)
+				line = long
+			}
+			if err := s.record(line); err != nil {
+				return err
+			}
+			long = long[:0]
+		case bufio.ErrBufferFull:
+			long = append(long, chunk...)
+			if len(long) > maxLineSize {
+				return fmt.Errorf("%s:%d: line longer than %d MiB", s.path, s.lineNo+1, maxLineSize>>20)
+			}
+		case io.EOF:
+			long = append(long, chunk...)
+			if s.run.bounded {
+				if len(long) > 0 {
+					if err := s.record(long); err != nil {
+						return err
+					}
+				}
+				return s.end()
+			}
+			// Tailing: only complete lines count, so keep the partial one
+			// and wait for the rest.
+			if err := s.run.flush(); err != nil {
+				return err
+			}
+			if !sleep(ctx, pollInterval) {
+				return nil
+			}
+			if s.truncated() {
+				fmt.Fprintf(s.run.stderr, "%s: %s was truncated; reading it again from the start\n", s.spec.Name, s.path)
+				if _, err := s.file.Seek(0, io.SeekStart); err != nil {
+					return fmt.Errorf("rewinding %s: %v", s.path, unwrapPath(err))
+				}
+				r.Reset(s.file)
+				long, s.offset, s.lineNo, s.header = long[:0], 0, 0, false
+			}
+		default:
+			return fmt.Errorf("reading %s: %v", s.path, unwrapPath(err))
+		}
+	}
+}
+
+// truncated reports whether the file shrank below what was read, as when a
+// log is rotated by truncation.
+func (s *Source) truncated() bool {
+	fi, err := s.file.Stat()
+	return err == nil && fi.Size() < s.offset
+}
+
+// sleep waits for d or for ctx to be cancelled; it reports false on cancel.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// record handles one line: the CSV header, a blank line, or a record for the
+// job's handler.
+func (s *Source) record(line []byte) error {
+	s.lineNo++
+	if n := len(line); n > 0 && line[n-1] == '\n' {
+		line = line[:n-1]
+	}
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		line = line[:n-1]
+	}
+	if s.lineNo == 1 && len(line) >= 3 && line[0] == 0xEF && line[1] == 0xBB && line[2] == 0xBF {
+		line = line[3:] // UTF-8 byte order mark
+	}
+	if len(trimBlank(line)) == 0 {
+		return nil
+	}
+	if s.format == FormatCSV && !s.header {
+		if e := s.csv.setHeader(line); e != nil {
+			return s.locate(e)
+		}
+		s.header = true
+		return nil
+	}
+	s.records++
+	s.raw.Line, s.raw.LineNo = line, s.lineNo
+	if s.format == FormatJSONL {
+		s.json.Reset(line)
+	} else if e := s.csv.reset(line); e != nil {
+		return s.badRecord(e, line)
+	}
+	if s.onRecord == nil {
+		return nil
+	}
+	err := s.onRecord(&s.raw)
+	if err == nil {
+		return nil
+	}
+	var e *RecordError
+	if errors.As(err, &e) {
+		return s.badRecord(e, line)
+	}
+	return err
+}
+
+// locate returns a copy of e with the source, file and current line filled in.
+func (s *Source) locate(e *RecordError) *RecordError {
+	c := *e
+	c.Source, c.File, c.Line = s.spec.Name, s.path, s.lineNo
+	return &c
+}
+
+// badRecord applies the on.error policy to a record that does not fit.
+func (s *Source) badRecord(e *RecordError, line []byte) error {
+	e = s.locate(e)
+	switch s.onError {
+	case "skip":
+		s.bad++
+		if s.bad <= maxLoggedBad {
+			fmt.Fprintf(s.run.stderr, "%s: skipped %s\n", s.spec.Name, e)
+		} else if s.bad == maxLoggedBad+1 {
+			fmt.Fprintf(s.run.stderr, "%s: skipping more bad records; see the count at exit\n", s.spec.Name)
+		}
+		return nil
+	case "dead_letter":
+		s.bad++
+		return s.dead.write(e, line)
+	}
+	return e
+}
+
+// end runs the OnEnd handlers of a bounded source.
+func (s *Source) end() error {
+	for _, fn := range s.onEnd {
+		if err := fn(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// splitURI splits "scheme:rest?query". "file://PATH" is taken as "file:PATH".
+func splitURI(uri string) (scheme, rest, query string, err error) {
+	scheme, rest, ok := strings.Cut(uri, ":")
+	if !ok || scheme == "" || strings.ContainsAny(scheme, "/\\.") {
+		return "", "", "", fmt.Errorf("invalid URI %q: want SCHEME:..., such as file:data/orders.jsonl", uri)
+	}
+	rest, query, _ = strings.Cut(rest, "?")
+	if scheme == "file" {
+		rest = strings.TrimPrefix(rest, "//")
+	}
+	return scheme, rest, query, nil
+}
+
+// uriParams reads the query parameters sources and sinks share: format and
+// delimiter. Values may be percent-escaped; a bare ';' is taken literally so
+// that ?delimiter=; works.
+func uriParams(uri, query string) (format string, delim byte, err error) {
+	for _, kv := range strings.Split(query, "&") {
+		if kv == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(kv, "=")
+		if v, err = url.QueryUnescape(v); err != nil {
+			return "", 0, fmt.Errorf("invalid URI %q: %v", uri, err)
+		}
+		switch k {
+		case "format":
+			format = v
+		case "delimiter":
+			if v == `\t` || v == "tab" {
+				v = "\t"
+			}
+			if len(v) != 1 || v == `"` || v == "\n" || v == "\r" {
+				return "", 0, fmt.Errorf("invalid URI %q: the delimiter must be one byte other than a quote or line break", uri)
+			}
+			delim = v[0]
+		default:
+			return "", 0, fmt.Errorf("invalid URI %q: unknown parameter %q; known are format and delimiter", uri, k)
+		}
+	}
+	return format, delim, nil
+}
+
+// pickFormat decides a file's format. ?format= in the URI wins. Then, for the
+// URI declared in the job, the declared format comes before the file
+// extension; for a URI given with --source or --sink, the extension of the
+// new file comes first.
+func pickFormat(param, declared, ext string, overridden bool) (Format, error) {
+	byExt := ""
+	switch strings.ToLower(ext) {
+	case ".jsonl", ".json", ".ndjson":
+		byExt = "jsonl"
+	case ".csv":
+		byExt = "csv"
+	}
+	choice := param
+	if choice == "" {
+		if overridden {
+			choice = firstNonEmpty(byExt, declared)
+		} else {
+			choice = firstNonEmpty(declared, byExt)
+		}
+	}
+	switch choice {
+	case "":
+		return 0, errors.New("cannot tell the format from the file name; add ?format=jsonl or ?format=csv")
+	case "jsonl", "json":
+		return FormatJSONL, nil
+	case "csv":
+		return FormatCSV, nil
+	}
+	return 0, fmt.Errorf("unknown format %q; use jsonl or csv", choice)
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// unwrapPath drops the *os.PathError wrapper, whose text repeats the path
+// our messages already name.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

@@ -1,0 +1,20 @@
+// Exit statistics: records read, bad and late per source, rows emitted per sink.
+
+package rt
+
+import "fmt"
+
+// writeStats prints one line per source, "orders: read 1000, bad 0, late 3",
+// then one per sink, "out: emitted 42". Records read count every record
+// handed to the job (the CSV header and blank lines are not records); bad
+// ones were skipped or dead-lettered; late ones were dropped by the job.
+func writeStats(w *lockedWriter, r *runner) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, s := range r.sources {
+		fmt.Fprintf(w.w, "%s: read %d, bad %d, late %d\n", s.spec.Name, s.records, s.bad, s.late.Load())
+	}
+	for _, s := range r.sinks {
+		fmt.Fprintf(w.w, "%s: emitted %d\n", s.spec.Name, s.emitted)
+	}
+}

@@ -1,0 +1,136 @@
+// Tumbling-window state and the event-time watermark that closes windows.
+
+package rt
+
+import (
+	"math"
+	"slices"
+)
+
+// Windows holds the state of a tumbling-window aggregate: for each open
+// window (identified by its start, a multiple of the size in event-time
+// milliseconds) a Groups of per-key state.
+//
+// The zero Windows is not usable; create one with NewWindows.
+type Windows[K comparable, S any] struct {
+	size   int64
+	open   map[int64]*Groups[K, S]
+	starts []int64 // open window starts, ascending
+
+	// Records mostly land in the newest window; remembering it skips a map
+	// lookup per record.
+	lastStart  int64
+	lastGroups *Groups[K, S]
+}
+
+// NewWindows returns an empty Windows for windows of size milliseconds.
+func NewWindows[K comparable, S any](size int64) *Windows[K, S] {
+	if size <= 0 {
+		panic("rt: window size must be positive")
+	}
+	return &Windows[K, S]{size: size, open: make(map[int64]*Groups[K, S])}
+}
+
+// Get returns the state of key k in the window starting at start, creating the
+// window and the group as needed; the bool reports whether the group was
+// created. The pointer stays valid until the next Get that creates a group in
+// the same window.
+func (w *Windows[K, S]) Get(start int64, k K) (*S, bool) {
+	g := w.lastGroups
+	if g == nil || w.lastStart != start {
+		g = w.open[start]
+		if g == nil {
+			g = NewGroups[K, S]()
+			w.open[start] = g
+			i, _ := slices.BinarySearch(w.starts, start)
+			w.starts = slices.Insert(w.starts, i, start)
+		}
+		w.lastStart, w.lastGroups = start, g
+	}
+	return g.Get(k)
+}
+
+// CloseUpTo closes and removes every window whose end (start+size) is at or
+// before the watermark wm, calling fn for each of its groups: windows in
+// ascending start order, groups in insertion order. It stops at the first
+// error from fn; the window being emitted is removed all the same.
+func (w *Windows[K, S]) CloseUpTo(wm int64, fn func(start int64, k *K, s *S) error) error {
+	for len(w.starts) > 0 && w.end(w.starts[0]) <= wm {
+		if err := w.closeFirst(fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CloseAll closes and removes every open window, as CloseUpTo does with an
+// infinite watermark: at the end of a bounded input.
+func (w *Windows[K, S]) CloseAll(fn func(start int64, k *K, s *S) error) error {
+	for len(w.starts) > 0 {
+		if err := w.closeFirst(fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Open returns the number of open windows.
+func (w *Windows[K, S]) Open() int { return len(w.starts) }
+
+// end returns start+size, saturating instead of wrapping near MaxInt64.
+func (w *Windows[K, S]) end(start int64) int64 {
+	if start > math.MaxInt64-w.size {
+		return math.MaxInt64
+	}
+	return start + w.size
+}
+
+func (w *Windows[K, S]) closeFirst(fn func(start int64, k *K, s *S) error) error {
+	start := w.starts[0]
+	g := w.open[start]
+	w.starts = w.starts[1:]
+	delete(w.open, start)
+	if w.lastGroups == g {
+		w.lastGroups = nil
+	}
+	return g.Each(func(k *K, s *S) error { return fn(start, k, s) })
+}
+
+// Watermark tracks event-time progress: the largest event time seen minus the
+// allowed out-of-orderness. A window may close once the watermark passes its
+// end; records older than the watermark are late.
+type Watermark struct {
+	delay   int64
+	maxSeen int64
+	current int64
+}
+
+// NewWatermark returns a Watermark allowing events to arrive up to
+// maxOutOfOrder milliseconds behind the newest one. Current starts at
+// math.MinInt64: nothing is late before the first event.
+func NewWatermark(maxOutOfOrder int64) *Watermark {
+	if maxOutOfOrder < 0 {
+		maxOutOfOrder = 0
+	}
+	return &Watermark{delay: maxOutOfOrder, maxSeen: math.MinInt64, current: math.MinInt64}
+}
+
+// Observe records an event time and reports whether the watermark advanced.
+func (w *Watermark) Observe(ts int64) bool {
+	if ts <= w.maxSeen {
+		return false
+	}
+	w.maxSeen = ts
+	wm := ts - w.delay
+	if wm > ts { // wrapped below MinInt64
+		wm = math.MinInt64
+	}
+	if wm <= w.current {
+		return false
+	}
+	w.current = wm
+	return true
+}
+
+// Current returns the watermark.
+func (w *Watermark) Current() int64 { return w.current }
