@@ -426,11 +426,50 @@ func (c *checker) convert(x Expr, t Type) Expr {
 	if x.Type() == t {
 		return x
 	}
-	if k, ok := x.(*Const); ok && k.Null {
-		return &Const{T: t, Null: true}
+	if k, ok := x.(*Const); ok {
+		if k.Null {
+			return &Const{T: t, Null: true}
+		}
+		if folded, ok := foldCast(k, t); ok {
+			return folded
+		}
 	}
 	return &Cast{X: x, T: t}
 }
+
+// foldCast converts a numeric constant at compile time when the conversion is exact, so generated code
+// compares with typed literals instead of converting a constant for every record.
+func foldCast(k *Const, t Type) (*Const, bool) {
+	from := k.T
+	switch {
+	case from.IsInteger() && t.Kind == BigInt:
+		return &Const{T: t, Int: k.Int}, true
+	case from.IsInteger() && t.Kind == Int && k.Int >= math.MinInt32 && k.Int <= math.MaxInt32:
+		return &Const{T: t, Int: k.Int}, true
+	case from.IsInteger() && t.Kind == Double && k.Int > -1<<53 && k.Int < 1<<53:
+		return &Const{T: t, Float: float64(k.Int)}, true
+	case from.Kind == Decimal && t.Kind == Double:
+		f, _ := new(big.Rat).SetFrac(k.Dec, pow10Big(from.Scale)).Float64()
+		return &Const{T: t, Float: f}, true
+	case (from.IsInteger() || from.Kind == Decimal) && t.Kind == Decimal:
+		d := big.NewInt(k.Int)
+		s := int32(0)
+		if from.Kind == Decimal {
+			d, s = k.Dec, from.Scale
+		}
+		if t.Scale < s {
+			return nil, false
+		}
+		d = new(big.Int).Mul(d, pow10Big(t.Scale-s))
+		if new(big.Int).Abs(d).Cmp(pow10Big(t.Prec)) >= 0 {
+			return nil, false
+		}
+		return &Const{T: t, Dec: d}, true
+	}
+	return nil, false
+}
+
+func pow10Big(n int32) *big.Int { return new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(n)), nil) }
 
 func (c *checker) want(x Expr, e grammar.Expr, k Kind, what string) bool {
 	if x.Type().Kind == k || x.Type().Kind == Null {
