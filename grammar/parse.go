@@ -144,7 +144,7 @@ type pCreate struct {
 	Kind    string    `parser:"@(\"STREAM\" | \"TABLE\")"`
 	Name    *pIdent   `parser:"@@"`
 	Query   *pSelect  `parser:"( \"AS\" @@"`
-	Columns *pColumns `parser:"| @@? "`
+	Columns *pColumns `parser:"| (?= \"(\" | \"WITH\") @@?"`
 	With    *pWith    `parser:"  @@? )"`
 	EndPos  lexer.Position
 }
