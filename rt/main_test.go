@@ -273,7 +273,7 @@ func TestRunOnErrorFail(t *testing.T) {
 	if want := `orders_job: ` + in + `:3: field "qty": expected a number, got "abc"`; lines[len(lines)-1] != want {
 		t.Errorf("last stderr line:\n got %s\nwant %s", lines[len(lines)-1], want)
 	}
-	if !strings.Contains(res.stderr, "orders: read 3, bad 0, late 0\n") {
+	if !strings.Contains(res.stderr, "orders: read 3, bad 1, late 0\n") {
 		t.Errorf("stats missing:\n%s", res.stderr)
 	}
 	// Rows before the error are flushed; OnEnd does not run after a failure.

@@ -381,6 +381,7 @@ func (s *Source) badRecord(e *RecordError, line []byte) error {
 		s.bad++
 		return s.dead.write(e, line)
 	}
+	s.bad++ // "fail": the record stops the job, and the stats still count it
 	return e
 }
 
