@@ -362,6 +362,32 @@ func genOrders(seed uint64, n int, maxBack int64) []order {
 			o.price = big.NewInt(rng.Int64N(2_000_001) - 500_000) // -50.0000 .. 150.0000
 		}
 	}
+	return append(out, edgeOrders(out)...)
+}
+
+// edgeOrders are records that put groups exactly on the thresholds of the tests' HAVING clauses, so that a '>'
+// compiled as '>=' shows. They come two minutes after the generated records, in one window of every size.
+func edgeOrders(before []order) []order {
+	last := int64(0)
+	for _, o := range before {
+		last = max(last, o.ts)
+	}
+	w := (last/60000 + 2) * 60000
+	var out []order
+	add := func(sym, side string, qty, price int64) {
+		out = append(out, order{symbol: ptr(sym), side: ptr(side), qty: ptr(qty), price: big.NewInt(price), ts: w + 1000 + int64(len(out))})
+	}
+	add("EDGE-A", "BUY", 6000, 10000) // SUM(quantity) = 10000: not > 10000
+	add("EDGE-A", "BUY", 4000, 10000)
+	add("EDGE-B", "BUY", 7700, 10000) // buy ratio 7700/11000 = 0.7: not > 0.7
+	add("EDGE-B", "SELL", 3300, 10000)
+	add("EDGE-C", "BUY", 7701, 10000) // buy ratio 0.70009
+	add("EDGE-C", "SELL", 3299, 10000)
+	add("EDGE-D", "SELL", 10001, 10000)  // total 10001
+	add("EDGE-E", "BUY", 400, 1_000_000) // (400 + 100.0000) * 2 = 1000; COUNT(*) * AVG(price) = 100
+	add("EDGE-F", "BUY", 400, 1_000_001) // 1000.0002 and 100.0001
+	add("EDGE-G", "SELL", 100, -1)       // SUM(quantity) = 100: not > 100
+	add("EDGE-H", "SELL", 101, -1)       // 101
 	return out
 }
 

@@ -76,7 +76,7 @@ func TestOrderFlow(t *testing.T) {
 	writeFile(t, dir, "orders.jsonl", ordersJSONL(orders, 1))
 	res := runOK(t, "orderflow", dir, "--bounded")
 	checkRows(t, "orderflow", parseRows(t, res.Stdout), want)
-	if got, want := statsLine(t, res.Stderr, "order_book_stream"), "order_book_stream: read 3000, bad 0, late "+itoa(late); got != want {
+	if got, want := statsLine(t, res.Stderr, "order_book_stream"), "order_book_stream: read "+itoa(len(orders))+", bad 0, late "+itoa(late); got != want {
 		t.Errorf("stats: got %q, want %q", got, want)
 	}
 	if got, want := statsLine(t, res.Stderr, "select_1"), "select_1: emitted "+itoa(len(want)); got != want {
@@ -132,7 +132,7 @@ func TestOrderFlowWatermark(t *testing.T) {
 	writeFile(t, dir, "orders.jsonl", ordersJSONL(orders, 2))
 	res := runOK(t, "orderflow_wm", dir, "--bounded")
 	checkRows(t, "orderflow_wm", parseRows(t, res.Stdout), want)
-	if got := statsLine(t, res.Stderr, "order_book_stream"); got != "order_book_stream: read 3000, bad 0, late 0" {
+	if got := statsLine(t, res.Stderr, "order_book_stream"); got != "order_book_stream: read "+itoa(len(orders))+", bad 0, late 0" {
 		t.Errorf("stats: %q", got)
 	}
 }
