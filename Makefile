@@ -12,3 +12,20 @@ test:
 
 build:
 	go build -o bin/velocc ./cmd/velocc
+
+# 'make demo': the order-flow imbalance job of examples/trading, end to end. It builds velocc, generates 200000
+# orders (examples/trading/data/, git-ignored), compiles orderflow.sql into a module in examples/trading/out/
+# (git-ignored), builds that job and runs it over the orders: the alert rows go to stdout, the job's record counts
+# to stderr.
+DEMO      = examples/trading
+DEMO_DATA = $(DEMO)/data/orders.jsonl
+DEMO_OUT  = $(DEMO)/out
+
+.PHONY: demo
+
+demo:
+	go build -o bin/velocc ./cmd/velocc
+	go run ./$(DEMO)/gen -n 200000 -seed 1 -o $(DEMO_DATA)
+	bin/velocc build $(DEMO)/orderflow.sql -o $(DEMO_OUT)/
+	cd $(DEMO_OUT) && go build -o orderflow .
+	$(DEMO_OUT)/orderflow --bounded --source order_book_stream=file:$(abspath $(DEMO_DATA))
