@@ -76,7 +76,7 @@ func hasAggRef(e compiler.Expr) bool {
 func (g *gen) genQuery(q *compiler.Query) {
 	qt := queryType(q)
 	sqlConst := lowerFirst(q.GoName) + "SQL"
-	g.f.Commentf("%s is the statement at %s:%d.", sqlConst, q.Loc.File, q.Loc.Line)
+	g.f.Comment(commentf("%s is the statement at %s:%d.", sqlConst, q.Loc.File, q.Loc.Line))
 	g.f.Const().Id(sqlConst).Op("=").Add(rawString(q.Loc.Text))
 	g.f.Line()
 
@@ -99,7 +99,7 @@ func (g *gen) genQuery(q *compiler.Query) {
 			init[jen.Id("groups")] = jen.Qual(rtPath, "NewGroups").Types(kt, st).Call()
 		}
 	}
-	g.f.Commentf("%s runs the query %s (see %s): it reads %q and writes %q.", qt, q.Name, sqlConst, q.Source.Name, q.Sink.Name)
+	g.f.Comment(commentf("%s runs the query %s (see %s): it reads %q and writes %q.", qt, q.Name, sqlConst, q.Source.Name, q.Sink.Name))
 	g.f.Type().Id(qt).Struct(fields...)
 	g.f.Line()
 	g.f.Func().Id(newQueryFunc(q)).Params(jen.Id("src").Op("*").Qual(rtPath, "Source"), jen.Id("sink").Op("*").Qual(rtPath, "Sink")).Op("*").Id(qt).Block(
@@ -116,12 +116,12 @@ func (g *gen) genQuery(q *compiler.Query) {
 func (g *gen) genKeyAndState(q *compiler.Query) {
 	var keyFields []jen.Code
 	for _, k := range q.Keys {
-		keyFields = append(keyFields, jen.Id(keyField(k)).Add(goType(k.Expr.Type())).Comment(k.Name))
+		keyFields = append(keyFields, jen.Id(keyField(k)).Add(goType(k.Expr.Type())).Comment(commentText(k.Name)))
 		if keyNullable(k) {
 			keyFields = append(keyFields, jen.Id(keyField(k)+"Null").Bool())
 		}
 	}
-	g.f.Commentf("%s is the GROUP BY key of %s.", keyType(q), q.Name)
+	g.f.Comment(commentf("%s is the GROUP BY key of %s.", keyType(q), q.Name))
 	g.f.Type().Id(keyType(q)).Struct(keyFields...)
 	g.f.Line()
 	var st []jen.Code
@@ -131,7 +131,7 @@ func (g *gen) genKeyAndState(q *compiler.Query) {
 	if q.Sink.Retracts {
 		st = append(st, jen.Id("emitted").Bool().Comment("a row for this group was emitted and not retracted"))
 	}
-	g.f.Commentf("%s holds the accumulators of one group of %s.", stateType(q), q.Name)
+	g.f.Comment(commentf("%s holds the accumulators of one group of %s.", stateType(q), q.Name))
 	g.f.Type().Id(stateType(q)).Struct(st...)
 	g.f.Line()
 }
@@ -139,7 +139,7 @@ func (g *gen) genKeyAndState(q *compiler.Query) {
 // aggStateFields are the typed fields one accumulator keeps per group.
 func aggStateFields(a *compiler.Agg) []jen.Code {
 	name := aggField(a)
-	comment := a.Loc.Text
+	comment := commentText(a.Loc.Text)
 	var out []jen.Code
 	switch a.Func {
 	case compiler.AggCount:
@@ -166,7 +166,7 @@ func aggStateFields(a *compiler.Agg) []jen.Code {
 }
 
 func comment(prefix string, e compiler.Expr) jen.Code {
-	return jen.Comment(prefix + " " + compiler.ExprString(e))
+	return jen.Comment(commentText(prefix + " " + compiler.ExprString(e)))
 }
 
 func (g *gen) genProcess(q *compiler.Query) {
@@ -187,7 +187,7 @@ func (g *gen) genProcess(q *compiler.Query) {
 	} else {
 		g.genGroupUpdate(f, q)
 	}
-	g.f.Commentf("process runs %s for one record.", q.Name)
+	g.f.Comment(commentf("process runs %s for one record.", q.Name))
 	g.f.Func().Params(jen.Id("q").Op("*").Id(queryType(q))).Id("process").Params(jen.Id("r").Op("*").Id(recordType(q.Source))).Error().Block(body...)
 	g.f.Line()
 }
@@ -210,7 +210,7 @@ func (g *gen) writeRow(f *fn, q *compiler.Query, retract bool) {
 			args = append(args, jen.Lit(int(c.Type.Scale)))
 		}
 		args = append(args, vals[i].n)
-		f.emit(jen.Id("row").Dot(rowMethod(c.Type)).Call(args...).Comment(c.Name))
+		f.emit(jen.Id("row").Dot(rowMethod(c.Type)).Call(args...).Comment(commentText(c.Name)))
 	}
 	if retract {
 		f.emit(jen.Id("row").Dot("Retract").Call())
@@ -220,7 +220,7 @@ func (g *gen) writeRow(f *fn, q *compiler.Query, retract bool) {
 
 func (g *gen) genGroupUpdate(f *fn, q *compiler.Query) {
 	if w := q.Window; w != nil {
-		f.emit(jen.Commentf("WINDOW TUMBLING(%s, %dms)", compiler.ExprString(w.Time), w.Size))
+		f.emit(jen.Comment(commentf("WINDOW TUMBLING(%s, %dms)", compiler.ExprString(w.Time), w.Size)))
 		t := f.expr(w.Time)
 		if !t.nonNull {
 			f.emit(jen.If(t.n).Block(jen.Return(jen.Op("&").Qual(rtPath, "RecordError").Values(jen.Dict{
@@ -259,7 +259,7 @@ func (g *gen) genGroupUpdate(f *fn, q *compiler.Query) {
 		f.emit(jen.List(jen.Id("s"), jen.Id("_")).Op(":=").Id("q").Dot("groups").Dot("Get").Call(jen.Id("k")))
 	}
 	for _, a := range q.Aggs {
-		f.emit(jen.Comment(a.Loc.Text))
+		f.emit(jen.Comment(commentText(a.Loc.Text)))
 		f.emit(jen.Block(f.block(func() { f.aggUpdate(a) })...))
 	}
 	start := jen.Code(jen.Lit(0))
@@ -431,7 +431,7 @@ func (g *gen) genEmit(q *compiler.Query) {
 	for i, c := range q.Columns {
 		names[i] = c.Name
 	}
-	g.f.Commentf("emit writes the row of one group (%s), if it passes HAVING.", strings.Join(names, ", "))
+	g.f.Comment(commentf("emit writes the row of one group (%s), if it passes HAVING.", strings.Join(names, ", ")))
 	g.f.Func().Params(jen.Id("q").Op("*").Id(queryType(q))).Id("emit").Params(jen.Id("start").Int64(), jen.Id("k").Op("*").Id(keyType(q)), jen.Id("s").Op("*").Id(stateType(q))).Error().Block(body...)
 	g.f.Line()
 }
@@ -449,7 +449,7 @@ func (g *gen) genEnd(q *compiler.Query) {
 			jen.Return(jen.Id("q").Dot("emit").Call(jen.Lit(0), jen.Id("k"), jen.Id("s"))),
 		))))
 	}
-	g.f.Commentf("end runs when the bounded input of %q is exhausted.", q.Source.Name)
+	g.f.Comment(commentf("end runs when the bounded input of %q is exhausted.", q.Source.Name))
 	g.f.Func().Params(jen.Id("q").Op("*").Id(queryType(q))).Id("end").Params().Error().Block(body...)
 	g.f.Line()
 }

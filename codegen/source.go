@@ -47,12 +47,12 @@ func (g *gen) genSource(s *compiler.Source) {
 	rec := recordType(s)
 	fields := make([]jen.Code, 0, 2*len(s.Fields))
 	for _, f := range s.Fields {
-		fields = append(fields, jen.Id(f.GoName).Add(goType(f.Type)).Comment(f.Name+" "+f.Type.String()))
+		fields = append(fields, jen.Id(f.GoName).Add(goType(f.Type)).Comment(commentText(f.Name+" "+f.Type.String())))
 		if f.Nullable {
 			fields = append(fields, jen.Id(nullField(f)).Bool())
 		}
 	}
-	g.f.Commentf("%s is one record of source %q (%s:%d).", rec, s.Name, s.Loc.File, s.Loc.Line)
+	g.f.Comment(commentf("%s is one record of source %q (%s:%d).", rec, s.Name, s.Loc.File, s.Loc.Line))
 	g.f.Type().Id(rec).Struct(fields...)
 	g.f.Line()
 
@@ -61,12 +61,12 @@ func (g *gen) genSource(s *compiler.Source) {
 		names[i] = jen.Lit(f.Name)
 	}
 	colsVar := lowerFirst(s.GoName) + "Columns"
-	g.f.Commentf("%s are the column names of %q, in schema order (CSV headers are matched against them).", colsVar, s.Name)
+	g.f.Comment(commentf("%s are the column names of %q, in schema order (CSV headers are matched against them).", colsVar, s.Name))
 	g.f.Var().Id(colsVar).Op("=").Index().String().Values(names...)
 	g.f.Line()
 
 	// decode dispatches on the record's format.
-	g.f.Commentf("%s decodes one raw record of %q into r.", decodeFunc(s), s.Name)
+	g.f.Comment(commentf("%s decodes one raw record of %q into r.", decodeFunc(s), s.Name))
 	g.f.Func().Id(decodeFunc(s)).Params(jen.Id("raw").Op("*").Qual(rtPath, "Raw"), jen.Id("r").Op("*").Id(rec)).Error().Block(
 		jen.If(jen.Id("raw").Dot("Format").Op("==").Qual(rtPath, "FormatCSV")).Block(
 			jen.Return(jen.Id(decodeFunc(s)+"CSV").Call(jen.Id("raw").Dot("CSV"), jen.Id("r"))),
