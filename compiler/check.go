@@ -3,7 +3,6 @@ package compiler
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,7 +11,6 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/alecthomas/participle/v2/lexer"
 	"github.com/velocc/velocc/grammar"
 )
 
@@ -29,7 +27,7 @@ type Options struct {
 func Compile(filename string, src []byte, opts *Options) (*Plan, Diagnostics) {
 	r := newReporter()
 	r.files[filename] = src
-	script, err := parse(filename, src)
+	script, err := grammar.Parse(filename, src)
 	if err != nil {
 		pos := grammar.Pos{File: filename, Line: 1, Col: 1}
 		msg := err.Error()
@@ -40,29 +38,6 @@ func Compile(filename string, src []byte, opts *Options) (*Plan, Diagnostics) {
 		return nil, r.result()
 	}
 	return check(script, filename, opts, r)
-}
-
-// parse is grammar.Parse, with a panic of the parser library (which it raises on some grammar bugs instead of
-// returning an error) turned into a syntax error at the position the panic names, so that Compile never panics.
-func parse(filename string, src []byte) (script *grammar.Script, err error) {
-	defer func() {
-		v := recover()
-		if v == nil {
-			return
-		}
-		pe, ok := v.(interface{ Position() lexer.Position })
-		if !ok {
-			panic(v)
-		}
-		p := pe.Position()
-		msg := fmt.Sprint(v)
-		if e, ok := v.(interface{ Message() string }); ok {
-			msg = e.Message()
-		}
-		script, err = nil, &grammar.Error{Pos: grammar.Pos{File: filename, Offset: p.Offset, Line: p.Line, Col: p.Column},
-			Msg: "cannot parse here (parser bug: " + msg + ")"}
-	}()
-	return grammar.Parse(filename, src)
 }
 
 // Check checks a parsed script and builds its plan.
@@ -475,6 +450,8 @@ func (c *checker) schemaFromConfig(src *Source, cfg *configFile) {
 		var args []string
 		if cf.Precision > 0 {
 			args = []string{strconv.Itoa(cf.Precision), strconv.Itoa(cf.Scale)}
+		} else if cf.Scale > 0 {
+			c.errorf(CodeBadType, sp, "schema field %q has a scale but no precision; give both, e.g. precision: 12, scale: 4", cf.Name)
 		}
 		name := strings.ToUpper(cf.Type)
 		switch name {

@@ -6,6 +6,7 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/velocc/velocc/grammar"
 )
@@ -99,6 +100,9 @@ func (c *checker) expr(qc *qctx, e grammar.Expr, m mode) Expr {
 		if !canCast(x.Type(), t) {
 			c.errorf(CodeTypeMismatch, v.Span(), "cannot cast %s to %s", x.Type(), t)
 			return nil
+		}
+		if t.Kind == Timestamp && x.Type().Kind == Varchar {
+			return c.toTimestamp(x, v.X.Span())
 		}
 		return &Cast{X: x, T: t, Loc: c.loc(v.Span())}
 	case *grammar.Extract:
@@ -351,9 +355,15 @@ func (c *checker) binary(opText string, l, r Expr, sp, lsp, rsp grammar.Span) Ex
 	case OpEq, OpNe, OpLt, OpLe, OpGt, OpGe:
 		// A string literal compared with a TIMESTAMP is read as a timestamp.
 		if lt.Kind == Timestamp && rt.Kind == Varchar {
-			r, rt = &Cast{X: r, T: TTimestamp, Loc: c.loc(rsp)}, TTimestamp
+			if r = c.toTimestamp(r, rsp); r == nil {
+				return nil
+			}
+			rt = TTimestamp
 		} else if rt.Kind == Timestamp && lt.Kind == Varchar {
-			l, lt = &Cast{X: l, T: TTimestamp, Loc: c.loc(lsp)}, TTimestamp
+			if l = c.toTimestamp(l, lsp); l == nil {
+				return nil
+			}
+			lt = TTimestamp
 		}
 		ct, ok := commonType(lt, rt)
 		if !ok || ct.Kind == Interval {
@@ -420,6 +430,31 @@ func (c *checker) binary(opText string, l, r Expr, sp, lsp, rsp grammar.Span) Ex
 }
 
 func typeOrNull(x Expr) string { return x.Type().String() }
+
+// timestampLayouts are the ISO 8601 forms a TIMESTAMP literal may take; without a zone it is UTC.
+var timestampLayouts = []string{
+	"2006-01-02T15:04:05.999999999Z07:00", "2006-01-02 15:04:05.999999999Z07:00",
+	"2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999", "2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02",
+}
+
+// toTimestamp converts a VARCHAR to TIMESTAMP; a string constant is parsed now, so a bad literal fails the build
+// instead of the job's first record.
+func (c *checker) toTimestamp(x Expr, sp grammar.Span) Expr {
+	k, ok := x.(*Const)
+	if !ok {
+		return &Cast{X: x, T: TTimestamp, Loc: c.loc(sp)}
+	}
+	if k.Null {
+		return &Const{T: TTimestamp, Null: true}
+	}
+	for _, layout := range timestampLayouts {
+		if t, err := time.Parse(layout, strings.TrimSpace(k.Str)); err == nil {
+			return &Const{T: TTimestamp, Int: t.UnixMilli()}
+		}
+	}
+	c.errorf(CodeBadLiteral, sp, "%q is not a timestamp; write ISO 8601, e.g. '2024-06-03 13:30:00' or '2024-06-03T13:30:00Z'", k.Str)
+	return nil
+}
 
 // convert wraps x in a Cast to t unless it already has type t; NULL constants simply take the type.
 func (c *checker) convert(x Expr, t Type) Expr {

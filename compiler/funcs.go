@@ -12,6 +12,15 @@ var scalarFuncs = []string{"ABS", "CEIL", "CEILING", "COALESCE", "CONCAT", "FLOO
 	"LOWER", "MOD", "NOW", "NULLIF", "POWER", "POW", "REPLACE", "ROUND", "SQRT", "SUBSTRING", "SUBSTR", "TRIM",
 	"TUMBLE_END", "TUMBLE_START", "UPPER"}
 
+func isScalarFunc(name string) bool {
+	for _, f := range scalarFuncs {
+		if f == name {
+			return true
+		}
+	}
+	return false
+}
+
 func knownFunctions() []string {
 	names := append([]string{}, scalarFuncs...)
 	for n := range aggByName {
@@ -29,6 +38,10 @@ func (c *checker) call(qc *qctx, v *grammar.Call, m mode) Expr {
 	}
 	if fn, ok := aggByName[name]; ok {
 		return c.aggregate(qc, v, fn, m)
+	}
+	if !isScalarFunc(name) {
+		c.errorf(CodeUnknownFunction, v.Name.Span(), "unknown function %q%s", v.Name.Name, suggest(name, knownFunctions()))
+		return nil
 	}
 	if v.Star || v.Distinct {
 		c.errorf(CodeTypeMismatch, v.Span(), "%s is not an aggregate; * and DISTINCT are allowed only in aggregates", name)
@@ -273,6 +286,10 @@ func (c *checker) aggregate(qc *qctx, v *grammar.Call, fn AggFunc, m mode) Expr 
 		return nil
 	case modeRow:
 		c.errorf(CodeAggregateContext, v.Span(), "aggregate %s is not allowed here; aggregates belong in SELECT and HAVING", name)
+		return nil
+	}
+	if v.Distinct && (fn == AggFirst || fn == AggLast) {
+		c.errorf(CodeUnsupported, v.Span(), "%s(DISTINCT ...) is not supported; DISTINCT works with COUNT, SUM, AVG, MIN, MAX and the variance family", name)
 		return nil
 	}
 	agg := &Agg{Func: fn, Distinct: v.Distinct, Loc: c.loc(v.Span())}

@@ -261,10 +261,21 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 	sink := &Sink{Name: q.Name, Columns: q.Columns}
 	sink.Retracts = q.Grouped && q.Emit == EmitChanges && q.Having != nil
 	if name == nil {
-		sink.Type, sink.URI, sink.TimeFormat = "stdout", "stdout:", "epoch_millis"
-		if ps := byName[strings.ToLower(q.Name)]; ps != nil {
-			delete(byName, strings.ToLower(q.Name))
+		// A bare SELECT writes to stdout unless '<select_N>.*' properties say otherwise.
+		ps := byName[strings.ToLower(q.Name)]
+		delete(byName, strings.ToLower(q.Name))
+		if ps == nil {
+			ps = props{}
 		}
+		if _, typed := ps["type"]; !typed {
+			if _, hasPath := ps["path"]; !hasPath {
+				ps["type"] = &prop{key: "type", value: "stdout", used: true}
+			}
+		}
+		if !c.configureSink(sink, ps, sel.Span()) {
+			ok = false
+		}
+		c.warnUnused(ps, "sink "+strconv.Quote(q.Name), sinkKeys)
 	} else {
 		if c.sinks[strings.ToLower(q.Name)] || c.sources[strings.ToLower(q.Name)] != nil {
 			c.errorf(CodeDuplicate, name.Span(), "%q is already declared", q.Name)
@@ -504,11 +515,8 @@ func canon(e grammar.Expr, alias string) string {
 		case *grammar.Interval:
 			fmt.Fprintf(&b, "interval(%q,%s)", v.Value, v.Unit)
 		case *grammar.Column:
-			name := v.Name.Name
-			if !v.Name.Quoted {
-				name = strings.ToLower(name)
-			}
-			b.WriteString("col:" + name)
+			// Column lookup ignores case (quoted or not), so key matching must too.
+			b.WriteString("col:" + strings.ToLower(v.Name.Name))
 		case *grammar.Unary:
 			b.WriteString("(" + v.Op + " ")
 			rec(v.X)

@@ -106,7 +106,7 @@ func parseTypeName(name string, args []string) (Type, string) {
 		return TInt, ""
 	case "BIGINT", "LONG", "INT8":
 		return TBigInt, ""
-	case "DOUBLE", "DOUBLEPRECISION", "FLOAT", "FLOAT8", "REAL":
+	case "DOUBLE", "DOUBLE PRECISION", "FLOAT", "FLOAT8", "REAL":
 		return TDouble, ""
 	case "VARCHAR", "STRING", "TEXT":
 		return TVarchar, ""

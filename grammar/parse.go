@@ -56,7 +56,17 @@ type Error struct {
 func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Pos, e.Msg) }
 
 // Parse parses a whole script. A syntax error stops parsing and is returned as *Error.
-func Parse(filename string, src []byte) (*Script, error) {
+func Parse(filename string, src []byte) (script *Script, err error) {
+	defer func() {
+		// participle panics on some inputs instead of returning an error; Parse never panics.
+		if v := recover(); v != nil {
+			pe, ok := v.(participle.Error)
+			if !ok {
+				panic(v)
+			}
+			script, err = nil, &Error{Pos: posOf(pe.Position()), Msg: "cannot parse here: " + cleanMessage(pe.Message())}
+		}
+	}()
 	tree, err := parser.ParseBytes(filename, src)
 	if err != nil {
 		if tok, ok := findUnterminated(filename, src); ok {

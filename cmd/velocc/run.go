@@ -36,8 +36,9 @@ Usage:
 	velocc version                   print the version of velocc
 	velocc help                      print this text
 
-SCRIPT is a .sql file, or - to read the script from stdin. Paths in the
-script (such as WITH ('path'=...)) are relative to the script's directory.
+SCRIPT is a .sql file, or - to read the script from stdin. A config_file
+path is relative to the script's directory; source and sink paths are opened
+by the job, relative to its working directory (--source/--sink override them).
 
 Flags of build:
 
