@@ -106,6 +106,9 @@ func (g *gen) genQuery(q *compiler.Query) {
 		jen.Return(jen.Op("&").Id(qt).Values(init)),
 	)
 	g.f.Line()
+	if needsAdmit(q) {
+		g.genAdmit(q)
+	}
 	g.genProcess(q)
 	if q.Grouped {
 		g.genEmit(q)
@@ -169,6 +172,44 @@ func comment(prefix string, e compiler.Expr) jen.Code {
 	return jen.Comment(commentText(prefix + " " + compiler.ExprString(e)))
 }
 
+// needsAdmit reports whether q rejects some records as bad input: a windowed query whose event time may be NULL.
+func needsAdmit(q *compiler.Query) bool {
+	if q.Window == nil {
+		return false
+	}
+	var body []jen.Code
+	f := &fn{body: &body, rec: "r"}
+	return !f.expr(q.Window.Time).nonNull
+}
+
+// genAdmit emits the check that rejects a record q cannot take. The source's handler runs it, for every query,
+// before any query processes the record.
+func (g *gen) genAdmit(q *compiler.Query) {
+	var body []jen.Code
+	f := &fn{body: &body, rec: "r"}
+	if q.Where != nil {
+		// A record the query filters out needs no event time.
+		f.emit(comment("WHERE", q.Where))
+		w := f.expr(q.Where)
+		cond := jen.Op("!").Add(w.v)
+		if !w.nonNull {
+			cond = jen.Add(w.n).Op("||").Op("!").Add(w.v)
+		}
+		f.emit(jen.If(cond).Block(jen.Return(jen.Nil())))
+	}
+	t := f.expr(q.Window.Time)
+	f.emit(
+		jen.If(t.n).Block(jen.Return(jen.Op("&").Qual(rtPath, "RecordError").Values(jen.Dict{
+			jen.Id("Field"):  jen.Lit(compiler.ExprString(q.Window.Time)),
+			jen.Id("Reason"): jen.Lit("NULL event time in a windowed query"),
+		}))),
+		jen.Return(jen.Nil()),
+	)
+	g.f.Comment(commentf("admit rejects a record %s cannot put in a window: one without an event time.", q.Name))
+	g.f.Func().Params(jen.Id("q").Op("*").Id(queryType(q))).Id("admit").Params(jen.Id("r").Op("*").Id(recordType(q.Source))).Error().Block(body...)
+	g.f.Line()
+}
+
 func (g *gen) genProcess(q *compiler.Query) {
 	var body []jen.Code
 	f := &fn{body: &body, rec: "r"}
@@ -223,10 +264,7 @@ func (g *gen) genGroupUpdate(f *fn, q *compiler.Query) {
 		f.emit(jen.Comment(commentf("WINDOW TUMBLING(%s, %dms)", compiler.ExprString(w.Time), w.Size)))
 		t := f.expr(w.Time)
 		if !t.nonNull {
-			f.emit(jen.If(t.n).Block(jen.Return(jen.Op("&").Qual(rtPath, "RecordError").Values(jen.Dict{
-				jen.Id("Field"):  jen.Lit(compiler.ExprString(w.Time)),
-				jen.Id("Reason"): jen.Lit("NULL event time in a windowed query"),
-			}))))
+			f.emit(jen.Comment("admit has rejected records without an event time"))
 		}
 		f.emit(
 			jen.Id("ts").Op(":=").Add(t.v),
