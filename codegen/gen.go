@@ -185,19 +185,34 @@ func (g *gen) genJob() {
 		// A record one query rejects as bad input must reach no query, so every admit check runs before the first
 		// process: otherwise a record skipped by on.error would still have rows in the sinks of earlier queries.
 		var admits, processes []jen.Code
+		windowed := false
 		for _, q := range p.Queries {
 			if q.Source != s {
 				continue
 			}
+			windowed = windowed || q.Window != nil
 			qv := lowerFirst(q.GoName)
 			body = append(body, jen.Id(qv).Op(":=").Id(newQueryFunc(q)).Call(jen.Id(srcVar), jen.Id("c").Dot("Sink").Call(jen.Lit(q.Sink.Name))))
 			if needsAdmit(q) {
 				admits = append(admits, jen.If(jen.Err().Op(":=").Id(qv).Dot("admit").Call(jen.Op("&").Id("r")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
 			}
-			processes = append(processes, jen.If(jen.Err().Op(":=").Id(qv).Dot("process").Call(jen.Op("&").Id("r")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
+			args := []jen.Code{jen.Op("&").Id("r")}
+			if q.Window != nil {
+				args = append(args, jen.Op("&").Id("late"))
+			}
+			processes = append(processes, jen.If(jen.Err().Op(":=").Id(qv).Dot("process").Call(args...), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
 			ends = append(ends, jen.If(jen.Err().Op(":=").Id(qv).Dot("end").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
 		}
-		handler = append(append(append(handler, admits...), processes...), jen.Return(jen.Nil()))
+		handler = append(handler, admits...)
+		if windowed {
+			// A record too late for the windows of several queries counts once in the source's "late" statistic.
+			handler = append(handler, jen.Var().Id("late").Bool())
+		}
+		handler = append(handler, processes...)
+		if windowed {
+			handler = append(handler, jen.If(jen.Id("late")).Block(jen.Id(srcVar).Dot("Late").Call()))
+		}
+		handler = append(handler, jen.Return(jen.Nil()))
 		ends = append(ends, jen.Return(jen.Nil()))
 		body = append(body,
 			jen.Id(srcVar).Dot("OnRecord").Call(jen.Func().Params(jen.Id("raw").Op("*").Qual(rtPath, "Raw")).Error().Block(handler...)),

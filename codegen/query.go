@@ -228,8 +228,14 @@ func (g *gen) genProcess(q *compiler.Query) {
 	} else {
 		g.genGroupUpdate(f, q)
 	}
-	g.f.Comment(commentf("process runs %s for one record.", q.Name))
-	g.f.Func().Params(jen.Id("q").Op("*").Id(queryType(q))).Id("process").Params(jen.Id("r").Op("*").Id(recordType(q.Source))).Error().Block(body...)
+	params := []jen.Code{jen.Id("r").Op("*").Id(recordType(q.Source))}
+	if q.Window != nil {
+		g.f.Comment(commentf("process runs %s for one record; it sets *late if the record's window has closed.", q.Name))
+		params = append(params, jen.Id("late").Op("*").Bool())
+	} else {
+		g.f.Comment(commentf("process runs %s for one record.", q.Name))
+	}
+	g.f.Func().Params(jen.Id("q").Op("*").Id(queryType(q))).Id("process").Params(params...).Error().Block(body...)
 	g.f.Line()
 }
 
@@ -270,8 +276,8 @@ func (g *gen) genGroupUpdate(f *fn, q *compiler.Query) {
 			jen.Id("ts").Op(":=").Add(t.v),
 			jen.Id("start").Op(":=").Qual(rtPath, "TumbleStart").Call(jen.Id("ts"), jen.Lit(w.Size)),
 			jen.If(jen.Id("start").Op("+").Lit(w.Size).Op("<=").Id("q").Dot("wm").Dot("Current").Call()).Block(
-				jen.Comment("the window closed before this record arrived"),
-				jen.Id("q").Dot("src").Dot("Late").Call(),
+				jen.Comment("the window closed before this record arrived: drop it; the source counts it once"),
+				jen.Op("*").Id("late").Op("=").True(),
 				jen.Return(jen.Nil()),
 			),
 		)

@@ -527,6 +527,21 @@ func refAggregate[S any](orders []order, size, delay int64, bySide bool, add fun
 	return groups, late
 }
 
+// isLate reports whether o, arriving after the records before, is late for tumbling windows of size: its window
+// ended at or before the watermark. The records before must be the ones the same query kept, or all of them: a
+// late record is older than the watermark, so it never moves it.
+func isLate(before []order, o order, size, delay int64) bool {
+	if len(before) == 0 {
+		return false
+	}
+	maxSeen := before[0].ts
+	for _, b := range before {
+		maxSeen = max(maxSeen, b.ts)
+	}
+	start := o.ts - ((o.ts%size)+size)%size
+	return start+size <= maxSeen-delay
+}
+
 func sortInt64s(s []int64) {
 	for i := 1; i < len(s); i++ {
 		for j := i; j > 0 && s[j] < s[j-1]; j-- {

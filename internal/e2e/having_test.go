@@ -309,6 +309,20 @@ func TestHaving(t *testing.T) {
 		})
 	}
 
+	// A record too late for the windows of several queries counts once.
+	lateAny := 0
+	for i, o := range orders {
+		for _, size := range []int64{60000, 10000, 5000, 30000} {
+			if isLate(orders[:i], o, size, 0) {
+				lateAny++
+				break
+			}
+		}
+	}
+	if got, want := statsLine(t, res.Stderr, "orders"), "orders: read "+itoa(len(orders))+", bad 0, late "+itoa(lateAny); got != want {
+		t.Errorf("stats: got %q, want %q", got, want)
+	}
+
 	// Every group of null_keys is distinct, NULLs included: exactly one (NULL, NULL) group.
 	nulls := 0
 	for _, r := range parseRows(t, readFile(t, dir, "null_keys.jsonl")) {
