@@ -160,7 +160,7 @@ func constVal(c *compiler.Const) val {
 	case compiler.Int:
 		v = jen.Int32().Call(jen.Lit(int(c.Int)))
 	case compiler.BigInt, compiler.Timestamp, compiler.Interval:
-		v = jen.Int64().Call(jen.Lit(c.Int))
+		v = jen.Lit(c.Int) // jennifer renders an int64 as int64(n)
 	case compiler.Double:
 		switch {
 		case math.IsInf(c.Float, 1):

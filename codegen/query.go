@@ -220,7 +220,21 @@ func (g *gen) genProcess(q *compiler.Query) {
 		if !w.nonNull {
 			cond = jen.Add(w.n).Op("||").Op("!").Add(w.v)
 		}
-		f.emit(jen.If(cond).Block(jen.Return(jen.Nil())))
+		filtered := []jen.Code{jen.Return(jen.Nil())}
+		if q.Window != nil {
+			// The watermark follows the event time of every record the source reads, not only those that pass
+			// WHERE: a filtered record still closes the windows it moves past.
+			filtered = f.block(func() {
+				t := f.expr(q.Window.Time)
+				if t.nonNull {
+					f.emit(g.observe(q, t.v))
+				} else {
+					f.emit(jen.If(jen.Op("!").Add(t.n)).Block(g.observe(q, t.v)))
+				}
+				f.emit(jen.Return(jen.Nil()))
+			})
+		}
+		f.emit(jen.If(cond).Block(filtered...))
 	}
 	if !q.Grouped {
 		f.emit(jen.Comment("SELECT"))
@@ -314,19 +328,22 @@ func (g *gen) genGroupUpdate(f *fn, q *compiler.Query) {
 		f.emit(jen.If(jen.Err().Op(":=").Id("q").Dot("emit").Call(start, jen.Op("&").Id("k"), jen.Id("s")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
 	}
 	if q.Window != nil {
-		closeFn := jen.Id("q").Dot("emit")
-		if q.Emit == compiler.EmitChanges {
-			closeFn = jen.Id("dropWindow").Types(jen.Id(keyType(q)), jen.Id(stateType(q)))
-			g.needDropWindow()
-		}
-		f.emit(
-			jen.If(jen.Id("q").Dot("wm").Dot("Observe").Call(jen.Id("ts"))).Block(
-				jen.Comment("the watermark moved: close every window that ended at or before it"),
-				jen.Return(jen.Id("q").Dot("windows").Dot("CloseUpTo").Call(jen.Id("q").Dot("wm").Dot("Current").Call(), closeFn)),
-			),
-		)
+		f.emit(g.observe(q, jen.Id("ts")))
 	}
 	f.emit(jen.Return(jen.Nil()))
+}
+
+// observe is the statement that advances q's watermark to event time ts and closes the windows it passed.
+func (g *gen) observe(q *compiler.Query, ts jen.Code) jen.Code {
+	closeFn := jen.Id("q").Dot("emit")
+	if q.Emit == compiler.EmitChanges {
+		closeFn = jen.Id("dropWindow").Types(jen.Id(keyType(q)), jen.Id(stateType(q)))
+		g.needDropWindow()
+	}
+	return jen.If(jen.Id("q").Dot("wm").Dot("Observe").Call(ts)).Block(
+		jen.Comment("the watermark moved: close every window that ended at or before it"),
+		jen.Return(jen.Id("q").Dot("windows").Dot("CloseUpTo").Call(jen.Id("q").Dot("wm").Dot("Current").Call(), closeFn)),
+	)
 }
 
 // needDropWindow emits, once per file, the callback that discards closed windows of EMIT CHANGES queries.

@@ -484,6 +484,12 @@ func keyOf(p *string) string {
 // window ended at or before the watermark (the largest event time seen so far minus delay); windows are written
 // in ascending order of start. Within a window (or without one) groups come in order of first appearance.
 func refAggregate[S any](orders []order, size, delay int64, bySide bool, add func(s *S, o order)) (groups []*refGroup[S], late int) {
+	return refAggregateWhere(orders, size, delay, bySide, nil, add)
+}
+
+// refAggregateWhere is refAggregate for a query with a WHERE clause: records where rejects are not aggregated,
+// but their event times still move the watermark, which belongs to the source.
+func refAggregateWhere[S any](orders []order, size, delay int64, bySide bool, where func(o order) bool, add func(s *S, o order)) (groups []*refGroup[S], late int) {
 	type gk struct {
 		start     int64
 		sym, side string
@@ -493,6 +499,10 @@ func refAggregate[S any](orders []order, size, delay int64, bySide bool, add fun
 	var starts []int64
 	byStart := map[int64][]*refGroup[S]{}
 	for _, o := range orders {
+		if where != nil && !where(o) {
+			maxSeen = max(maxSeen, o.ts)
+			continue
+		}
 		start := int64(0)
 		if size > 0 {
 			start = o.ts - ((o.ts%size)+size)%size
