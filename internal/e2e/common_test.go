@@ -391,7 +391,8 @@ func edgeOrders(before []order) []order {
 	return out
 }
 
-// ordersJSONL writes orders as JSON lines; NULLs are written as null or left out, and some numbers as strings.
+// ordersJSONL writes orders as JSON lines in random key order; NULLs are written as null or left out, some
+// numbers as strings, some keys escaped, and some records have a field the schema lacks.
 func ordersJSONL(orders []order, seed uint64) []byte {
 	rng := rand.New(rand.NewPCG(seed, 1))
 	var b bytes.Buffer
@@ -430,16 +431,31 @@ func ordersJSONL(orders []order, seed uint64) []byte {
 			add("price", "", true)
 		}
 		add("event_time", strconv.FormatInt(o.ts, 10), false)
+		switch rng.IntN(10) {
+		case 0: // a field the schema does not have, with nested values to skip
+			parts = append(parts, `"meta":{"tags":["a\"b",{"x":null}],"n":-1.5e3}`)
+		case 1: // an escaped key
+			for i, p := range parts {
+				if strings.HasPrefix(p, `"side":`) {
+					parts[i] = `"s\u0069de":` + strings.TrimPrefix(p, `"side":`)
+				}
+			}
+		}
 		rng.Shuffle(len(parts), func(i, j int) { parts[i], parts[j] = parts[j], parts[i] })
 		b.WriteString("{" + strings.Join(parts, ",") + "}\n")
 	}
 	return b.Bytes()
 }
 
-// ordersCSV writes orders as CSV with a header; NULL is an empty field.
-func ordersCSV(orders []order) []byte {
+// ordersCSV writes orders as CSV with a header; NULL is an empty field. With crlf, lines end in CRLF and the
+// file starts with a byte order mark, as spreadsheet exports do.
+func ordersCSV(orders []order, crlf bool) []byte {
 	var b bytes.Buffer
+	if crlf {
+		b.WriteString("\uFEFF")
+	}
 	w := csv.NewWriter(&b)
+	w.UseCRLF = crlf
 	w.Write([]string{"event_time", "symbol", "side", "quantity", "price"})
 	for _, o := range orders {
 		rec := []string{strconv.FormatInt(o.ts, 10), "", "", "", ""}

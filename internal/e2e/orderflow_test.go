@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"math/big"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -83,16 +84,18 @@ func TestOrderFlow(t *testing.T) {
 		t.Errorf("stats: got %q, want %q", got, want)
 	}
 
-	t.Run("csv", func(t *testing.T) {
-		writeFile(t, dir, "orders.csv", ordersCSV(orders))
-		csvRes := runOK(t, "orderflow", dir, "--bounded", "--source", "order_book_stream=file:orders.csv")
-		if csvRes.Stdout != res.Stdout {
-			t.Errorf("CSV input gives other rows than JSON lines:\n%s", firstDiff(res.Stdout, csvRes.Stdout))
-		}
-		if got := statsLine(t, csvRes.Stderr, "order_book_stream"); got != statsLine(t, res.Stderr, "order_book_stream") {
-			t.Errorf("CSV stats %q differ from JSON lines'", got)
-		}
-	})
+	for _, crlf := range []bool{false, true} {
+		t.Run("csv-crlf-"+strconv.FormatBool(crlf), func(t *testing.T) {
+			writeFile(t, dir, "orders.csv", ordersCSV(orders, crlf))
+			csvRes := runOK(t, "orderflow", dir, "--bounded", "--source", "order_book_stream=file:orders.csv")
+			if csvRes.Stdout != res.Stdout {
+				t.Errorf("CSV input gives other rows than JSON lines:\n%s", firstDiff(res.Stdout, csvRes.Stdout))
+			}
+			if got := statsLine(t, csvRes.Stderr, "order_book_stream"); got != statsLine(t, res.Stderr, "order_book_stream") {
+				t.Errorf("CSV stats %q differ from JSON lines'", got)
+			}
+		})
+	}
 
 	t.Run("rfc3339", func(t *testing.T) {
 		r := runOK(t, "orderflow", dir, "--bounded", "--timestamp-format", "rfc3339")
