@@ -295,6 +295,7 @@ func lineDiff(want, got string) string {
 	}
 	var out strings.Builder
 	const ctx = 3
+	elided := false
 	for k, o := range ops {
 		if o.c == ' ' {
 			near := false
@@ -304,12 +305,14 @@ func lineDiff(want, got string) string {
 				}
 			}
 			if !near {
-				if k > 0 && ops[k-1].c == ' ' && !strings.HasSuffix(out.String(), "...\n") {
+				if !elided {
 					out.WriteString("...\n")
+					elided = true
 				}
 				continue
 			}
 		}
+		elided = false
 		line := o.line
 		if !strings.HasSuffix(line, "\n") {
 			line += "\n\\ no newline at end\n"
@@ -317,4 +320,25 @@ func lineDiff(want, got string) string {
 		out.WriteString(string(o.c) + line)
 	}
 	return out.String()
+}
+
+func TestArchiveRoundTrip(t *testing.T) {
+	const text = "comment\n-- a.sql --\nSELECT 1;\n-- want/b.jsonl --\n{}\n-- empty --\n"
+	a := parseArchive(text)
+	if a.comment != "comment\n" || len(a.files) != 3 || a.files[0].name != "a.sql" || a.files[0].data != "SELECT 1;\n" ||
+		a.files[1].name != "want/b.jsonl" || a.files[2].data != "" {
+		t.Fatalf("parseArchive = %+v", a)
+	}
+	if got := a.format(); got != text {
+		t.Errorf("format = %q, want %q", got, text)
+	}
+}
+
+func TestLineDiff(t *testing.T) {
+	want := "a\nb\nc\nd\ne\nf\ng\nh\ni\n"
+	got := "a\nb\nc\nd\nE\nf\ng\nh\ni\nj\n"
+	const diff = "...\n b\n c\n d\n-e\n+E\n f\n g\n h\n i\n+j\n"
+	if d := lineDiff(want, got); d != diff {
+		t.Errorf("lineDiff:\n%s\nwant:\n%s", d, diff)
+	}
 }

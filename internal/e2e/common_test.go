@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -546,7 +547,7 @@ func refAggregateWhere[S any](orders []order, size, delay int64, bySide bool, wh
 		}
 		add(g.state, o)
 	}
-	sortInt64s(starts)
+	slices.Sort(starts)
 	for _, s := range starts {
 		groups = append(groups, byStart[s]...)
 	}
@@ -566,14 +567,6 @@ func isLate(before []order, o order, size, delay int64) bool {
 	}
 	start := o.ts - ((o.ts%size)+size)%size
 	return start+size <= maxSeen-delay
-}
-
-func sortInt64s(s []int64) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
 }
 
 // sum is a SQL SUM over BIGINT: NULL until a non-NULL value is added.

@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -67,8 +68,12 @@ func Build(dir string, jobs map[string][]byte) (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	replace := root
+	if strings.ContainsAny(replace, " \t\"'`()") {
+		replace = strconv.Quote(replace)
+	}
 	gomod := fmt.Sprintf("module velocc.local/x\n\n%s\n\nrequire %s v0.0.0\n\nreplace %s => %s\n",
-		goLine, modulePath, modulePath, root)
+		goLine, modulePath, modulePath, replace)
 	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(gomod), 0o666); err != nil {
 		return nil, err
 	}
