@@ -102,7 +102,14 @@ func (f *fn) expr(e compiler.Expr) val {
 		}
 		return val{v: r, n: jen.Id(f.rec).Dot(nullField(x.Field))}
 	case *compiler.Const:
-		return constVal(x)
+		c := constVal(x)
+		if x.T.Kind == compiler.Double && !x.Null {
+			// A local, not a Go constant: Go would fold float64(1) / float64(0) at compile time and reject it.
+			v := f.tmp("c")
+			f.emit(jen.Id(v).Op(":=").Add(c.v))
+			c.v = jen.Id(v)
+		}
+		return c
 	case *compiler.KeyRef:
 		k := jen.Id(f.key).Dot(keyField(x.Key))
 		if !keyNullable(x.Key) {

@@ -79,7 +79,7 @@ func (f *fn) call(x *compiler.Func) val {
 				return []jen.Code{
 					jen.Var().Id("ok").Bool(),
 					jen.List(jen.Id(v), jen.Id("ok")).Op("=").Qual(rtPath, "DecRescale").Call(jen.Qual(rtPath, "DecRound").Call(a(0), jen.Lit(int(at.Scale)), jen.Lit(int(digits))), jen.Lit(int(at.Scale)), jen.Lit(int(x.T.Scale))),
-					jen.If(jen.Op("!").Id("ok")).Block(fail(x.Loc, "DECIMAL overflow")),
+					jen.If(jen.Op("!").Id("ok").Op("||").Op("!").Qual(rtPath, "DecFits").Call(jen.Id(v), jen.Lit(int(x.T.Prec)))).Block(fail(x.Loc, "value out of range for "+x.T.String())),
 				}
 			default:
 				if digits >= 0 {

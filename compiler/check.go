@@ -49,16 +49,17 @@ func Check(script *grammar.Script, filename string, opts *Options) (*Plan, Diagn
 
 type checker struct {
 	*reporter
-	readFile  func(string) ([]byte, error)
-	lookupEnv func(string) (string, bool)
-	dir       string
-	file      string
-	src       []byte
-	plan      *Plan
-	sources   map[string]*Source // by lower-cased name
-	broken    map[*Source]bool   // sources with a reported error that leaves their schema unknown
-	goNames   map[string]int     // Go names of sources and queries, which share the generated file's top level
-	sinks     map[string]bool
+	readFile    func(string) ([]byte, error)
+	lookupEnv   func(string) (string, bool)
+	dir         string
+	file        string
+	src         []byte
+	plan        *Plan
+	sources     map[string]*Source // by lower-cased name
+	broken      map[*Source]bool   // sources with a reported error that leaves their schema unknown
+	goNames     map[string]int     // Go names of sources and queries, which share the generated file's top level
+	sinks       map[string]bool
+	bareSelects int // bare SELECTs so far: their sinks are select_1, select_2, ...
 }
 
 func check(script *grammar.Script, filename string, opts *Options, r *reporter) (*Plan, Diagnostics) {

@@ -613,7 +613,7 @@ SELECT x_y, COUNT(*) AS n FROM a_b GROUP BY x_y, x__y, x_y2;
 			got = append(got, q.GoName+"."+k.GoName)
 		}
 	}
-	want := "AB AB.XY AB.XY2 AB.XY22 AB2 AB2.K AB22 AB22.XY AB22.XY2 AB22.XY22 Select2 Select2.XY Select2.N Select2.KXY Select2.KXY2 Select2.KXY22"
+	want := "AB AB.XY AB.XY2 AB.XY22 AB2 AB2.K AB22 AB22.XY AB22.XY2 AB22.XY22 Select1 Select1.XY Select1.N Select1.KXY Select1.KXY2 Select1.KXY22"
 	if s := strings.Join(got, " "); s != want {
 		t.Errorf("Go names:\n got %s\nwant %s", s, want)
 	}

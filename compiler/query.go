@@ -32,7 +32,8 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 	if name != nil {
 		q.Name = name.Name
 	} else {
-		q.Name = fmt.Sprintf("select_%d", len(c.plan.Queries)+1)
+		c.bareSelects++
+		q.Name = fmt.Sprintf("select_%d", c.bareSelects)
 	}
 	q.GoName = uniqueGoName(c.goNames, q.Name)
 	ok := true
@@ -345,7 +346,7 @@ func (c *checker) window(qc *qctx, w *grammar.Window) *Window {
 			c.errorf(CodeWindow, w.Span(), "TUMBLING(size) needs the source's 'event.time.field'; or name the time column: TUMBLING(event_time, size)")
 			return nil
 		}
-		out.Time = c.eventTime(qc.src.EventTime)
+		out.Time = c.eventTime(qc.src.EventTime, out.Loc)
 		qc.windowTime, qc.windowTimeText = "col:"+strings.ToLower(qc.src.EventTime.Name), qc.src.EventTime.Name
 		return out
 	}
@@ -358,7 +359,7 @@ func (c *checker) window(qc *qctx, w *grammar.Window) *Window {
 		return nil
 	}
 	if cr, isCol := x.(*ColRef); isCol {
-		out.Time = c.eventTime(cr.Field)
+		out.Time = c.eventTime(cr.Field, out.Loc)
 	} else {
 		out.Time = x
 	}
@@ -367,10 +368,11 @@ func (c *checker) window(qc *qctx, w *grammar.Window) *Window {
 }
 
 // eventTime converts an event-time field to milliseconds: BIGINT epoch seconds are scaled.
-func (c *checker) eventTime(f *Field) Expr {
+func (c *checker) eventTime(f *Field, at Loc) Expr {
 	x := Expr(&ColRef{Field: f})
 	if f.Type.Kind == BigInt && f.TimeFormat == "epoch_seconds" {
-		x = &Binary{Op: OpMul, L: x, R: &Const{T: TBigInt, Int: 1000}, T: TBigInt, Loc: Loc{Text: f.Name + " * 1000"}}
+		at.Text = f.Name + " * 1000 (epoch seconds to milliseconds)"
+		x = &Binary{Op: OpMul, L: x, R: &Const{T: TBigInt, Int: 1000}, T: TBigInt, Loc: at}
 	}
 	return x
 }
