@@ -26,7 +26,17 @@ const (
 func (c *checker) expr(qc *qctx, e grammar.Expr, m mode) Expr {
 	if m == modeGroup || m == modeHaving {
 		if i := qc.keyIndex(e); i >= 0 {
-			return &KeyRef{Key: qc.q.Keys[i]}
+			key := &KeyRef{Key: qc.q.Keys[i]}
+			if col, ok := e.(*grammar.Column); ok && m == modeHaving && col.Qualifier == nil {
+				// HAVING symbol, with GROUP BY symbol and SELECT UPPER(symbol) AS symbol: which one is meant?
+				if alias, ok := qc.itemExpr[strings.ToLower(col.Name.Name)]; ok {
+					if ref, same := alias.(*KeyRef); !same || ref.Key != key.Key {
+						c.errorf(CodeAmbiguous, col.Span(), "%q is ambiguous: it names both a grouped column and a SELECT alias; qualify the column (%s.%s) or rename the alias", col.Name.Name, qc.src.Name, col.Name.Name)
+						return nil
+					}
+				}
+			}
+			return key
 		}
 	}
 	switch v := e.(type) {

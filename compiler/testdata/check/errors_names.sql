@@ -17,3 +17,9 @@ SELECT symbol FROM orders WHERE quantity > 'ten' AND nope = 1; -- ERROR "cannot 
 SELECT symbol, SUM(quantity) AS total FROM orders GROUP BY symbol HAVING totl > 1; -- ERROR `unknown column "totl" in "orders"; did you mean "total"\?`
 CREATE STREAM big_orders AS SELECT symbol, quantity FROM orders WHERE quantity > 100 WITH ('big_orders.type' = 'stdout');
 SELECT symbol FROM big_orders; -- ERROR `"big_orders" is the output of a query in this script; reading a derived stream is not supported yet: read its source instead`
+
+-- A HAVING name that is both a grouped column and an alias of another expression is ambiguous.
+SELECT UPPER(symbol) AS symbol, SUM(quantity) AS total FROM orders GROUP BY symbol HAVING symbol = 'AAPL'; -- ERROR "\"symbol\" is ambiguous: it names both a grouped column and a SELECT alias"
+-- Qualified, it is the column; an alias that is the grouped column itself is not ambiguous.
+SELECT UPPER(symbol) AS symbol, SUM(quantity) AS total FROM orders GROUP BY symbol HAVING orders.symbol = 'AAPL';
+SELECT symbol AS symbol, SUM(quantity) AS total FROM orders GROUP BY symbol HAVING symbol = 'AAPL';
