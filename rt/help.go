@@ -55,7 +55,8 @@ Flags:
   --bounded                  read the sources to their end, then finish
                              (default: keep reading lines appended to the files until interrupted)
   --timestamp-format FORMAT  write TIMESTAMP values as epoch_millis or rfc3339 (default: as each sink declares)
-  --stats=false              do not print record counts to stderr at exit
+  --stats=false              do not print record counts to stderr (at exit and while running)
+  --progress DURATION        while reading, print a progress line per source this often (default 10s; 0 = never)
   --help                     print this help
 `)
 }

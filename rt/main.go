@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 )
 
 // SupportPackageIsVersion1 is referenced by generated code
@@ -132,13 +133,14 @@ func Run(j *Job, args []string, stdout, stderr io.Writer) int {
 
 // runner is the state of one Run.
 type runner struct {
-	job     *Job
-	bounded bool
-	stderr  io.Writer // serialized: sources log from their goroutines
-	sources []*Source
-	sinks   []*Sink
-	outputs []*sinkOutput
-	dead    []*deadLetter
+	job      *Job
+	bounded  bool
+	progress time.Duration // interval of progress lines on stderr; 0 = none
+	stderr   io.Writer     // serialized: sources log from their goroutines
+	sources  []*Source
+	sinks    []*Sink
+	outputs  []*sinkOutput
+	dead     []*deadLetter
 }
 
 // runContext is Run with the stop signal supplied as ctx: cancelling it
@@ -160,6 +162,9 @@ func runContext(ctx context.Context, j *Job, args []string, stdout, stderr io.Wr
 	}
 
 	r := &runner{job: j, bounded: opts.bounded, stderr: errw}
+	if opts.stats {
+		r.progress = opts.progress
+	}
 	code, err := r.start(opts, stdout)
 	if err != nil {
 		r.close()
@@ -351,12 +356,13 @@ type options struct {
 	stats      bool
 	help       bool
 	timeFormat string
+	progress   time.Duration
 }
 
 // parseFlags parses the command line. Flags take one or two dashes, and
 // values either after '=' or as the next argument.
 func parseFlags(j *Job, args []string) (*options, error) {
-	o := &options{sources: map[string]string{}, sinks: map[string]string{}, stats: true}
+	o := &options{sources: map[string]string{}, sinks: map[string]string{}, stats: true, progress: 10 * time.Second}
 	for i := 0; i < len(args); i++ {
 		arg := args[i]
 		if arg == "--" {
@@ -398,6 +404,13 @@ func parseFlags(j *Job, args []string) (*options, error) {
 			o.bounded, err = boolean()
 		case "stats":
 			o.stats, err = boolean()
+		case "progress":
+			var v string
+			if v, err = value(); err == nil {
+				if o.progress, err = time.ParseDuration(v); err != nil || o.progress < 0 {
+					err = fmt.Errorf("flag --progress wants a duration such as 10s, or 0 for none, got %q", v)
+				}
+			}
 		case "timestamp-format":
 			if o.timeFormat, err = value(); err == nil && o.timeFormat != "epoch_millis" && o.timeFormat != "rfc3339" {
 				err = fmt.Errorf("flag --timestamp-format wants epoch_millis or rfc3339, got %q", o.timeFormat)

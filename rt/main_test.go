@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -614,5 +615,44 @@ func TestRecordErrorFormat(t *testing.T) {
 	e = &RecordError{Source: "orders", Line: 3, Reason: "invalid JSON at offset 17: unexpected ','"}
 	if got, want := e.Error(), `orders:3: invalid JSON at offset 17: unexpected ','`; got != want {
 		t.Errorf("%q, want %q", got, want)
+	}
+}
+
+func TestRunProgress(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	n := 3 * progressEvery
+	for i := 0; i < n; i++ {
+		b.WriteString(`{"symbol":"A","qty":1}` + "\n")
+	}
+	in := writeFile(t, filepath.Join(dir, "orders.jsonl"), b.String())
+	out := filepath.Join(dir, "out.jsonl")
+	progressLines := func(stderr string) []string {
+		var lines []string
+		for _, l := range strings.Split(stderr, "\n") {
+			if strings.Contains(l, " records (") {
+				lines = append(lines, l)
+			}
+		}
+		return lines
+	}
+	// The clock is first read after progressEvery records; every later look finds 1ns has passed.
+	res := runJob(context.Background(), orderJob(SourceSpec{Name: "orders", URI: "file:" + in}), "--bounded", "--progress=1ns", "--sink", "out=file:"+out)
+	if res.code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", res.code, res.stderr)
+	}
+	lines := progressLines(res.stderr)
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], fmt.Sprintf("orders: read %d records (", 2*progressEvery)) ||
+		!strings.HasPrefix(lines[1], fmt.Sprintf("orders: read %d records (", 3*progressEvery)) {
+		t.Errorf("progress lines:\n%s", strings.Join(lines, "\n"))
+	}
+	for _, args := range [][]string{{"--progress=0"}, {"--progress=1ns", "--stats=false"}} {
+		res = runJob(context.Background(), orderJob(SourceSpec{Name: "orders", URI: "file:" + in}), append([]string{"--bounded", "--sink", "out=file:" + out}, args...)...)
+		if got := progressLines(res.stderr); res.code != 0 || len(got) != 0 {
+			t.Errorf("%v: exit %d, progress lines %q", args, res.code, got)
+		}
+	}
+	if res := runJob(context.Background(), orderJob(SourceSpec{Name: "orders", URI: "file:" + in}), "--progress=soon"); res.code != 2 {
+		t.Errorf("--progress=soon: exit %d, want 2", res.code)
 	}
 }
