@@ -1,4 +1,5 @@
 # Developer entry points: 'make test' is the one test command (.ci/run calls it); 'make build' puts velocc in bin/.
+# 'make test' also runs the conformance suite (conformance/, its own module: velocc against DuckDB).
 
 GOFILES = find . -path ./.git -prune -o -path ./.cache -prune -o -path ./bin -prune -o -name '*.go' -print
 
@@ -9,6 +10,7 @@ test:
 	@unformatted=$$($(GOFILES) | xargs gofmt -l); \
 	if [ -n "$$unformatted" ]; then echo "gofmt -l: these files need gofmt -w:"; echo "$$unformatted"; exit 1; fi
 	go test ./...
+	cd conformance && go vet ./... && go test ./...
 
 build:
 	go build -o bin/velocc ./cmd/velocc

@@ -1,0 +1,962 @@
+// Case files and their data sets: parsing the sections, and generating the rows as JSON lines and CSV.
+package conformance
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"math/big"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/velocc/velocc/compiler"
+	"go.yaml.in/yaml/v3"
+)
+
+// Column is one generated column of a data set, as written in the data section of a case file.
+type Column struct {
+	Name     string   `yaml:"name"`
+	Type     string   `yaml:"type"`      // BOOLEAN, INT, BIGINT, DOUBLE, DECIMAL(p,s), VARCHAR, TIMESTAMP
+	Gen      string   `yaml:"gen"`       // choice, int, seq, decimal, float, string, bool, time
+	Values   []string `yaml:"values"`    // choice: the values, written as literals of the column's type
+	Zipf     float64  `yaml:"zipf"`      // choice: skew exponent; value k is drawn with weight 1/(k+1)^zipf; 0 = uniform
+	NullRate float64  `yaml:"null_rate"` // fraction of NULLs
+	Min      string   `yaml:"min"`       // int, decimal, float: the smallest value; seq: the first value
+	Max      string   `yaml:"max"`       // int, decimal, float: the largest value
+	Edges    []string `yaml:"edges"`     // values mixed in at edge_rate, written as literals of the column's type
+	EdgeRate float64  `yaml:"edge_rate"` // fraction of edge values (default 0.02 when edges are given)
+	MinLen   int      `yaml:"min_len"`   // string: shortest length in code points (default 0)
+	MaxLen   int      `yaml:"max_len"`   // string: longest length in code points (default 12)
+	Alphabet string   `yaml:"alphabet"`  // string: ascii (printable, default), unicode, digits
+	Start    string   `yaml:"start"`     // time: RFC 3339 time of row 0 (default 2024-01-01T00:00:00Z)
+	StepMs   int64    `yaml:"step_ms"`   // time: milliseconds between rows (default 1000)
+	JitterMs int64    `yaml:"jitter_ms"` // time: each row is up to this much later than its slot (default 0)
+
+	typ   compiler.Type
+	line  int        // line in the case file, for messages
+	pick  []cell     // choice values
+	edges []cell     // parsed edges
+	cum   []float64  // choice: cumulative weights
+	lo    *big.Int   // int, seq, decimal: bounds (decimal: unscaled)
+	hi    *big.Int   //
+	flo   float64    // float bounds
+	fhi   float64    //
+	start int64      // time: epoch ms of row 0
+	rng   *rand.Rand // this column's own stream, so columns do not disturb each other
+}
+
+// Dataset is the data and source of one case file.
+type Dataset struct {
+	File       string   // the case file, as given to ParseFile
+	Seed       int64    // seed of the generator
+	Rows       int      // number of records written (duplicates included)
+	Duplicates float64  // fraction of records written twice in a row
+	Columns    []Column // the generated columns, in file order
+	Source     string   // the CREATE STREAM statement velocc reads the data with
+	SourceName string   // the source's name; the DuckDB table has the same name
+	sourceLine int      // first line of the source section in File (0 when unknown)
+	checked    bool     // check has run
+	checkErr   error    // what check found
+	rng        *rand.Rand
+}
+
+// Case is one query pair of a case file.
+type Case struct {
+	File      string // the case file
+	Line      int    // line of the "-- case NAME --" marker
+	Name      string
+	Velocc    string // one velocc query (SELECT ...), without a trailing ';'
+	DuckDB    string // the DuckDB query, without a trailing ';'; "" only with ExpectErr
+	ExpectErr string // regexp the velocc job's stderr must match; the job must fail
+	Differs   string // why velocc's result type or rule differs from DuckDB's (docs/sql.md)
+	Ordered   bool   // compare rows in order instead of as multisets
+
+	veloccLine int // line of the first line of Velocc in File (0 when unknown)
+}
+
+var (
+	decimalTypeRE = regexp.MustCompile(`(?i)(\btype:\s*)((?:DECIMAL|NUMERIC)\s*\(\s*\d+\s*,\s*\d+\s*\))`)
+	markerRE      = regexp.MustCompile(`^-- (.*?) --\s*$`)
+	caseNameRE    = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
+	sourceNameRE  = regexp.MustCompile("(?is)^\\s*CREATE\\s+(?:OR\\s+REPLACE\\s+)?STREAM\\s+(\"(?:[^\"]|\"\")*\"|`[^`]*`|[A-Za-z_][A-Za-z0-9_]*)")
+)
+
+// ParseFile reads a case file: a data section (YAML), a source section (CREATE STREAM) and its cases.
+func ParseFile(path string) (*Dataset, []*Case, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return Parse(path, src)
+}
+
+// Parse is ParseFile on the file's contents.
+func Parse(path string, src []byte) (*Dataset, []*Case, error) {
+	p := &parser{file: path}
+	ds, cases, err := p.parse(src)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := ds.check(); err != nil {
+		return nil, nil, err
+	}
+	return ds, cases, nil
+}
+
+type parser struct {
+	file string
+}
+
+func (p *parser) errorf(line int, format string, args ...any) error {
+	return fmt.Errorf("%s:%d: %s", p.file, line, fmt.Sprintf(format, args...))
+}
+
+// section is the text between two markers.
+type section struct {
+	marker string // the marker's text, "" before the first one
+	line   int    // line of the marker
+	body   []string
+	first  int // line of body[0]
+}
+
+func (p *parser) parse(src []byte) (*Dataset, []*Case, error) {
+	var secs []*section
+	cur := &section{first: 1}
+	sc := bufio.NewScanner(bytes.NewReader(src))
+	sc.Buffer(make([]byte, 1<<20), 1<<26)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSuffix(sc.Text(), "\r")
+		if m := markerRE.FindStringSubmatch(line); m != nil {
+			secs = append(secs, cur)
+			cur = &section{marker: strings.TrimSpace(m[1]), line: n, first: n + 1}
+			continue
+		}
+		cur.body = append(cur.body, line)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, nil, fmt.Errorf("%s: %v", p.file, err)
+	}
+	secs = append(secs, cur)
+
+	for i, l := range secs[0].body {
+		if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "#") {
+			return nil, nil, p.errorf(i+1, "only comments starting with '#' may come before the first section")
+		}
+	}
+	ds := &Dataset{File: p.file}
+	var cases []*Case
+	var c *Case
+	inDuck := false
+	seenData := false
+	for _, s := range secs[1:] {
+		word, arg, _ := strings.Cut(s.marker, " ")
+		arg = strings.TrimSpace(arg)
+		switch {
+		case s.marker == "data":
+			if seenData || len(cases) > 0 {
+				return nil, nil, p.errorf(s.line, "the data section must come once, before the cases")
+			}
+			seenData = true
+			if err := p.parseData(ds, s); err != nil {
+				return nil, nil, err
+			}
+			continue
+		case s.marker == "source":
+			if ds.Source != "" || len(cases) > 0 {
+				return nil, nil, p.errorf(s.line, "the source section must come once, before the cases")
+			}
+			ds.Source = sqlText(s.body)
+			ds.sourceLine = s.first
+			if ds.Source == "" {
+				return nil, nil, p.errorf(s.line, "the source section is empty")
+			}
+			continue
+		case word == "case":
+			if !caseNameRE.MatchString(arg) {
+				return nil, nil, p.errorf(s.line, "a case needs a name of letters, digits, '_', '.' or '-': -- case NAME --")
+			}
+			for _, o := range cases {
+				if strings.EqualFold(o.Name, arg) {
+					return nil, nil, p.errorf(s.line, "case %q is already defined at line %d", arg, o.Line)
+				}
+			}
+			c = &Case{File: p.file, Line: s.line, Name: arg}
+			cases = append(cases, c)
+			inDuck = false
+		case c == nil:
+			return nil, nil, p.errorf(s.line, "unknown section %q before the first case (want data, source or case NAME)", s.marker)
+		case s.marker == "duckdb":
+			if inDuck {
+				return nil, nil, p.errorf(s.line, "case %q has two duckdb sections", c.Name)
+			}
+			inDuck = true
+		case s.marker == "ordered":
+			c.Ordered = true
+		case word == "expect" && strings.HasPrefix(arg, "error "):
+			re, err := quoted(strings.TrimSpace(strings.TrimPrefix(arg, "error ")))
+			if err != nil {
+				return nil, nil, p.errorf(s.line, "expect error: %v", err)
+			}
+			if _, err := regexp.Compile(re); err != nil {
+				return nil, nil, p.errorf(s.line, "expect error: %v", err)
+			}
+			c.ExpectErr = re
+		case word == "differs":
+			reason, err := quoted(arg)
+			if err != nil || strings.TrimSpace(reason) == "" {
+				return nil, nil, p.errorf(s.line, `differs needs a reason: -- differs "why" --`)
+			}
+			c.Differs = reason
+		default:
+			return nil, nil, p.errorf(s.line, "unknown section %q (want case NAME, duckdb, ordered, expect error \"RE\" or differs \"REASON\")", s.marker)
+		}
+		text := sqlText(s.body)
+		if text == "" {
+			continue
+		}
+		if inDuck {
+			if c.DuckDB != "" {
+				return nil, nil, p.errorf(s.first, "case %q: the DuckDB query comes after the options", c.Name)
+			}
+			c.DuckDB = text
+			continue
+		}
+		if c.Velocc != "" {
+			return nil, nil, p.errorf(s.first, "case %q: the velocc query comes after the options, in one piece", c.Name)
+		}
+		c.Velocc = text
+		c.veloccLine = s.first + leadingBlank(s.body)
+	}
+	if !seenData {
+		return nil, nil, fmt.Errorf("%s: no data section", p.file)
+	}
+	if ds.Source == "" {
+		return nil, nil, fmt.Errorf("%s: no source section", p.file)
+	}
+	for _, c := range cases {
+		switch {
+		case c.Velocc == "":
+			return nil, nil, p.errorf(c.Line, "case %q has no velocc query", c.Name)
+		case c.DuckDB == "" && c.ExpectErr == "":
+			return nil, nil, p.errorf(c.Line, "case %q has no DuckDB query (-- duckdb --)", c.Name)
+		}
+	}
+	return ds, cases, nil
+}
+
+// quoted returns the text between the double quotes of `"text"`, as written (no escapes, so regexps read as is).
+func quoted(s string) (string, error) {
+	if len(s) < 2 || s[0] != '"' || s[len(s)-1] != '"' {
+		return "", fmt.Errorf("want a double-quoted argument, got %s", s)
+	}
+	return s[1 : len(s)-1], nil
+}
+
+// leadingBlank counts the blank (or '#' comment) lines at the start of a section body.
+func leadingBlank(body []string) int {
+	n := 0
+	for _, l := range body {
+		if t := strings.TrimSpace(stripHashComment(l)); t != "" {
+			break
+		}
+		n++
+	}
+	return n
+}
+
+// sqlText is the SQL of a section body: '#' comments removed, outer blank lines and the final ';' trimmed. Lines
+// inside keep their positions, so that velocc's diagnostics point into the case file.
+func sqlText(body []string) string {
+	lines := make([]string, len(body))
+	for i, l := range body {
+		lines[i] = strings.TrimRight(stripHashComment(l), " \t")
+	}
+	for len(lines) > 0 && strings.TrimSpace(lines[0]) == "" {
+		lines = lines[1:]
+	}
+	for len(lines) > 0 && strings.TrimSpace(lines[len(lines)-1]) == "" {
+		lines = lines[:len(lines)-1]
+	}
+	text := strings.Join(lines, "\n")
+	for {
+		t := strings.TrimRight(text, " \t\n")
+		if !strings.HasSuffix(t, ";") {
+			return t
+		}
+		text = strings.TrimSuffix(t, ";")
+	}
+}
+
+// stripHashComment removes a '#' comment: a '#' at the start of the line or after a blank, followed by a blank or
+// the end of the line, outside quotes. (DuckDB's positional '#1' is therefore not a comment.)
+func stripHashComment(l string) string {
+	var q byte
+	for i := 0; i < len(l); i++ {
+		ch := l[i]
+		switch {
+		case q != 0:
+			if ch == q {
+				q = 0
+			}
+		case ch == '\'' || ch == '"':
+			q = ch
+		case ch == '-' && i+1 < len(l) && l[i+1] == '-':
+			return l // an SQL comment runs to the end of the line
+		case ch == '#' && (i == 0 || l[i-1] == ' ' || l[i-1] == '\t') && (i+1 == len(l) || l[i+1] == ' ' || l[i+1] == '\t'):
+			return l[:i]
+		}
+	}
+	return l
+}
+
+// dataSpec is the YAML of a data section.
+type dataSpec struct {
+	Seed       int64       `yaml:"seed"`
+	Rows       *int        `yaml:"rows"`
+	Duplicates float64     `yaml:"duplicates"`
+	Columns    []yaml.Node `yaml:"columns"`
+}
+
+func (p *parser) parseData(ds *Dataset, s *section) error {
+	// In a YAML flow mapping the comma of DECIMAL(18,6) would end the value; quote the type as the design's
+	// examples leave it bare.
+	text := decimalTypeRE.ReplaceAllString(strings.Join(s.body, "\n"), `$1"$2"`)
+	dec := yaml.NewDecoder(strings.NewReader(text))
+	dec.KnownFields(true)
+	var spec dataSpec
+	if err := dec.Decode(&spec); err != nil {
+		return p.errorf(s.line, "data: %v", yamlErr(err, s.first))
+	}
+	ds.Seed, ds.Duplicates = spec.Seed, spec.Duplicates
+	ds.Rows = 1000
+	if spec.Rows != nil {
+		ds.Rows = *spec.Rows
+	}
+	for i := range spec.Columns {
+		n := &spec.Columns[i]
+		var col Column
+		if err := n.Decode(&col); err != nil {
+			return p.errorf(s.first+n.Line-1, "data: column: %v", err)
+		}
+		if err := knownKeys(n); err != nil {
+			return p.errorf(s.first+n.Line-1, "data: column: %v", err)
+		}
+		col.line = s.first + n.Line - 1
+		ds.Columns = append(ds.Columns, col)
+	}
+	return nil
+}
+
+// yamlErr rewrites the line numbers of a YAML error to lines of the case file.
+func yamlErr(err error, first int) error {
+	re := regexp.MustCompile(`line (\d+)`)
+	return errors.New(re.ReplaceAllStringFunc(err.Error(), func(m string) string {
+		n, _ := strconv.Atoi(m[5:])
+		return "line " + strconv.Itoa(n+first-1)
+	}))
+}
+
+// knownKeys rejects keys of a column mapping that Column does not have (Node.Decode does not check them).
+func knownKeys(n *yaml.Node) error {
+	if n.Kind != yaml.MappingNode {
+		return fmt.Errorf("want a mapping such as {name: x, type: INT, gen: int}")
+	}
+	known := map[string]bool{}
+	for _, k := range []string{"name", "type", "gen", "values", "zipf", "null_rate", "min", "max", "edges", "edge_rate",
+		"min_len", "max_len", "alphabet", "start", "step_ms", "jitter_ms"} {
+		known[k] = true
+	}
+	for i := 0; i < len(n.Content); i += 2 {
+		if k := n.Content[i].Value; !known[k] {
+			return fmt.Errorf("unknown key %q", k)
+		}
+	}
+	return nil
+}
+
+// parseType reads the type names the data section accepts.
+func parseType(s string) (compiler.Type, error) {
+	u := strings.ToUpper(strings.Join(strings.Fields(s), ""))
+	switch u {
+	case "BOOLEAN", "BOOL":
+		return compiler.TBool, nil
+	case "INT", "INTEGER":
+		return compiler.TInt, nil
+	case "BIGINT":
+		return compiler.TBigInt, nil
+	case "DOUBLE":
+		return compiler.TDouble, nil
+	case "VARCHAR":
+		return compiler.TVarchar, nil
+	case "TIMESTAMP":
+		return compiler.TTimestamp, nil
+	case "DECIMAL":
+		return compiler.Dec(18, 3), nil
+	}
+	var p, sc int32
+	if n, err := fmt.Sscanf(u, "DECIMAL(%d,%d)", &p, &sc); err == nil && n == 2 && fmt.Sprintf("DECIMAL(%d,%d)", p, sc) == u {
+		if p < 1 || p > compiler.MaxPrecision || sc < 0 || sc > p {
+			return compiler.TInvalid, fmt.Errorf("bad DECIMAL precision or scale in %q", s)
+		}
+		return compiler.Dec(p, sc), nil
+	}
+	return compiler.TInvalid, fmt.Errorf("unknown type %q (want BOOLEAN, INT, BIGINT, DOUBLE, DECIMAL(p,s), VARCHAR or TIMESTAMP)", s)
+}
+
+// duckType is the DuckDB type of a column in the CSV (TIMESTAMP is read as epoch ms).
+func duckType(t compiler.Type) string {
+	switch t.Kind {
+	case compiler.Bool:
+		return "BOOLEAN"
+	case compiler.Int:
+		return "INTEGER"
+	case compiler.BigInt, compiler.Timestamp:
+		return "BIGINT"
+	case compiler.Double:
+		return "DOUBLE"
+	case compiler.Decimal:
+		return fmt.Sprintf("DECIMAL(%d,%d)", t.Prec, t.Scale)
+	}
+	return "VARCHAR"
+}
+
+// check validates the data set and prepares its generators. It runs once; ParseFile and the runner call it.
+func (ds *Dataset) check() error {
+	if ds.checked {
+		return ds.checkErr
+	}
+	ds.checked = true
+	ds.checkErr = ds.doCheck()
+	return ds.checkErr
+}
+
+func (ds *Dataset) errorf(line int, format string, args ...any) error {
+	if line > 0 {
+		return fmt.Errorf("%s:%d: %s", ds.File, line, fmt.Sprintf(format, args...))
+	}
+	return fmt.Errorf("%s: %s", ds.File, fmt.Sprintf(format, args...))
+}
+
+func (ds *Dataset) doCheck() error {
+	if ds.SourceName == "" {
+		m := sourceNameRE.FindStringSubmatch(ds.Source)
+		if m == nil {
+			return ds.errorf(ds.sourceLine, "the source must be a CREATE STREAM statement")
+		}
+		name := m[1]
+		switch name[0] {
+		case '"':
+			name = strings.ReplaceAll(name[1:len(name)-1], `""`, `"`)
+		case '`':
+			name = name[1 : len(name)-1]
+		}
+		ds.SourceName = name
+	}
+	if ds.Rows < 0 {
+		return ds.errorf(0, "rows must not be negative")
+	}
+	if ds.Duplicates < 0 || ds.Duplicates > 1 {
+		return ds.errorf(0, "duplicates must be between 0 and 1")
+	}
+	if len(ds.Columns) == 0 {
+		return ds.errorf(0, "the data section has no columns")
+	}
+	seen := map[string]bool{}
+	for i := range ds.Columns {
+		c := &ds.Columns[i]
+		if c.Name == "" {
+			return ds.errorf(c.line, "a column needs a name")
+		}
+		if seen[strings.ToLower(c.Name)] {
+			return ds.errorf(c.line, "column %q is defined twice", c.Name)
+		}
+		seen[strings.ToLower(c.Name)] = true
+		if err := c.prepare(ds.Seed); err != nil {
+			return ds.errorf(c.line, "column %q: %v", c.Name, err)
+		}
+	}
+	return nil
+}
+
+// prepare parses the column's type, bounds, values and edges.
+func (c *Column) prepare(seed int64) error {
+	t, err := parseType(c.Type)
+	if err != nil {
+		return err
+	}
+	c.typ = t
+	if c.NullRate < 0 || c.NullRate > 1 || c.EdgeRate < 0 || c.EdgeRate > 1 {
+		return errors.New("null_rate and edge_rate must be between 0 and 1")
+	}
+	h := fnv.New64a()
+	h.Write([]byte(strings.ToLower(c.Name)))
+	c.rng = rand.New(rand.NewPCG(uint64(seed), h.Sum64()))
+	for _, e := range c.Edges {
+		v, err := literal(t, e)
+		if err != nil {
+			return fmt.Errorf("edge %q: %v", e, err)
+		}
+		c.edges = append(c.edges, v)
+	}
+	if len(c.edges) > 0 && c.EdgeRate == 0 {
+		c.EdgeRate = 0.02
+	}
+	wrong := func() error { return fmt.Errorf("gen %q does not make %s values", c.Gen, t) }
+	switch c.Gen {
+	case "choice":
+		if len(c.Values) == 0 {
+			return errors.New("gen choice needs values")
+		}
+		total := 0.0
+		for k, s := range c.Values {
+			v, err := literal(t, s)
+			if err != nil {
+				return fmt.Errorf("value %q: %v", s, err)
+			}
+			c.pick = append(c.pick, v)
+			total += math.Pow(float64(k+1), -c.Zipf)
+			c.cum = append(c.cum, total)
+		}
+	case "int", "seq":
+		if !t.IsInteger() && t.Kind != compiler.Timestamp {
+			return wrong()
+		}
+		lo, hi := int64(-1000), int64(1000)
+		if c.Gen == "seq" {
+			lo = 1
+		}
+		if c.Min != "" {
+			if lo, err = strconv.ParseInt(c.Min, 10, 64); err != nil {
+				return fmt.Errorf("min: %v", err)
+			}
+		}
+		if c.Max != "" {
+			if hi, err = strconv.ParseInt(c.Max, 10, 64); err != nil {
+				return fmt.Errorf("max: %v", err)
+			}
+		}
+		if t.Kind == compiler.Int && (lo < math.MinInt32 || hi > math.MaxInt32) && c.Gen == "int" {
+			return errors.New("min and max must fit INT")
+		}
+		if lo > hi && c.Gen == "int" {
+			return errors.New("min is larger than max")
+		}
+		c.lo, c.hi = big.NewInt(lo), big.NewInt(hi)
+	case "decimal":
+		if t.Kind != compiler.Decimal {
+			return wrong()
+		}
+		limit := new(big.Int).Sub(pow10(int(t.Prec)), big.NewInt(1)) // largest unscaled value
+		c.lo, c.hi = new(big.Int).Neg(limit), limit
+		thousand := new(big.Int).Mul(big.NewInt(1000), pow10(int(t.Scale)))
+		if thousand.Cmp(limit) < 0 {
+			c.lo, c.hi = new(big.Int).Neg(thousand), thousand
+		}
+		if c.Min != "" {
+			v, err := literal(t, c.Min)
+			if err != nil {
+				return fmt.Errorf("min: %v", err)
+			}
+			c.lo = v.dec
+		}
+		if c.Max != "" {
+			v, err := literal(t, c.Max)
+			if err != nil {
+				return fmt.Errorf("max: %v", err)
+			}
+			c.hi = v.dec
+		}
+		if c.lo.Cmp(c.hi) > 0 {
+			return errors.New("min is larger than max")
+		}
+	case "float":
+		if t.Kind != compiler.Double {
+			return wrong()
+		}
+		c.flo, c.fhi = -1e6, 1e6
+		if c.Min != "" {
+			if c.flo, err = strconv.ParseFloat(c.Min, 64); err != nil {
+				return fmt.Errorf("min: %v", err)
+			}
+		}
+		if c.Max != "" {
+			if c.fhi, err = strconv.ParseFloat(c.Max, 64); err != nil {
+				return fmt.Errorf("max: %v", err)
+			}
+		}
+		if !(c.flo <= c.fhi) || math.IsInf(c.fhi-c.flo, 0) {
+			return errors.New("min and max must be finite, min <= max, and max-min must be finite")
+		}
+	case "string":
+		if t.Kind != compiler.Varchar {
+			return wrong()
+		}
+		if c.MaxLen == 0 && c.MinLen == 0 {
+			c.MaxLen = 12
+		}
+		if c.MinLen < 0 || c.MaxLen < c.MinLen {
+			return errors.New("want 0 <= min_len <= max_len")
+		}
+		if _, ok := alphabets[c.alphabet()]; !ok {
+			return fmt.Errorf("unknown alphabet %q (want ascii, unicode or digits)", c.Alphabet)
+		}
+	case "bool":
+		if t.Kind != compiler.Bool {
+			return wrong()
+		}
+	case "time":
+		if t.Kind != compiler.Timestamp && t.Kind != compiler.BigInt {
+			return wrong()
+		}
+		start := "2024-01-01T00:00:00Z"
+		if c.Start != "" {
+			start = c.Start
+		}
+		ts, err := time.Parse(time.RFC3339Nano, start)
+		if err != nil {
+			return fmt.Errorf("start: %v", err)
+		}
+		c.start = ts.UnixMilli()
+		if c.StepMs == 0 {
+			c.StepMs = 1000
+		}
+		if c.JitterMs < 0 {
+			return errors.New("jitter_ms must not be negative")
+		}
+	case "":
+		return errors.New("a column needs a gen (choice, int, seq, decimal, float, string, bool or time)")
+	default:
+		return fmt.Errorf("unknown gen %q (want choice, int, seq, decimal, float, string, bool or time)", c.Gen)
+	}
+	return nil
+}
+
+func (c *Column) alphabet() string {
+	if c.Alphabet == "" {
+		return "ascii"
+	}
+	return c.Alphabet
+}
+
+// alphabets are the code points of the string generator. unicode mixes ASCII with two-, three- and four-byte
+// UTF-8, letters with case mappings, a combining mark, and characters JSON must escape.
+var alphabets = map[string][]rune{
+	"ascii":   asciiRunes(),
+	"digits":  []rune("0123456789"),
+	"unicode": []rune("abcXYZ 09_%-'\",\\/éÉèñÑüÜçÇøÅæßΩωЖжя中文日本語한글🙂😀€₂\u0301\u00a0\u2028\t"),
+}
+
+func asciiRunes() []rune {
+	var rs []rune
+	for r := rune(0x20); r < 0x7f; r++ {
+		rs = append(rs, r)
+	}
+	return rs
+}
+
+// cell is one generated value in its JSON and CSV spelling.
+type cell struct {
+	null bool
+	json string // a JSON value
+	csv  string // a CSV field, quoted when needed
+	dec  *big.Int
+}
+
+var nullCell = cell{null: true}
+
+// literal reads a value written in the data section (values, edges, min, max) as a value of type t.
+func literal(t compiler.Type, s string) (cell, error) {
+	switch t.Kind {
+	case compiler.Bool:
+		switch strings.ToLower(s) {
+		case "true":
+			return boolCell(true), nil
+		case "false":
+			return boolCell(false), nil
+		}
+		return cell{}, errors.New("want true or false")
+	case compiler.Int, compiler.BigInt:
+		bits := 64
+		if t.Kind == compiler.Int {
+			bits = 32
+		}
+		v, err := strconv.ParseInt(s, 10, bits)
+		if err != nil {
+			return cell{}, err
+		}
+		return intCell(v), nil
+	case compiler.Double:
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return cell{}, err
+		}
+		return floatCell(f), nil
+	case compiler.Decimal:
+		r, ok := new(big.Rat).SetString(s)
+		if !ok {
+			return cell{}, errors.New("not a decimal number")
+		}
+		r.Mul(r, new(big.Rat).SetInt(pow10(int(t.Scale))))
+		if !r.IsInt() {
+			return cell{}, fmt.Errorf("more than %d digits after the point", t.Scale)
+		}
+		u := r.Num()
+		if new(big.Int).Abs(u).Cmp(pow10(int(t.Prec))) >= 0 {
+			return cell{}, fmt.Errorf("does not fit %s", t)
+		}
+		return decCell(u, int(t.Scale)), nil
+	case compiler.Varchar:
+		return strCell(s, false), nil
+	case compiler.Timestamp:
+		if ms, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return intCell(ms), nil
+		}
+		ts, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return cell{}, errors.New("want epoch milliseconds or an RFC 3339 time")
+		}
+		return intCell(ts.UnixMilli()), nil
+	}
+	return cell{}, fmt.Errorf("unsupported type %s", t)
+}
+
+func boolCell(b bool) cell {
+	s := strconv.FormatBool(b)
+	return cell{json: s, csv: s}
+}
+
+func intCell(v int64) cell {
+	s := strconv.FormatInt(v, 10)
+	return cell{json: s, csv: s}
+}
+
+func floatCell(f float64) cell {
+	switch {
+	case math.IsNaN(f):
+		return cell{json: `"NaN"`, csv: "NaN"}
+	case math.IsInf(f, 1):
+		return cell{json: `"Infinity"`, csv: "Infinity"}
+	case math.IsInf(f, -1):
+		return cell{json: `"-Infinity"`, csv: "-Infinity"}
+	}
+	s := strconv.FormatFloat(f, 'g', -1, 64)
+	return cell{json: s, csv: s}
+}
+
+// decCell writes the unscaled value u at scale s with exactly s digits after the point.
+func decCell(u *big.Int, s int) cell {
+	digits := new(big.Int).Abs(u).String()
+	if len(digits) <= s {
+		digits = strings.Repeat("0", s-len(digits)+1) + digits
+	}
+	text := digits
+	if s > 0 {
+		text = digits[:len(digits)-s] + "." + digits[len(digits)-s:]
+	}
+	if u.Sign() < 0 {
+		text = "-" + text
+	}
+	return cell{json: text, csv: text, dec: new(big.Int).Set(u)}
+}
+
+// strCell spells a string. escapeAll writes every non-ASCII code point as a \u escape (surrogate pairs beyond the
+// BMP), which velocc's JSON decoder must read back to the same text.
+func strCell(s string, escapeAll bool) cell {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"':
+			b.WriteString(`\"`)
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x2028 || r == 0x2029 || (escapeAll && r >= 0x80):
+			if r > 0xffff {
+				r -= 0x10000
+				fmt.Fprintf(&b, `\u%04x\u%04x`, 0xd800+(r>>10), 0xdc00+(r&0x3ff))
+			} else {
+				fmt.Fprintf(&b, `\u%04x`, r)
+			}
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	csv := s
+	if s == "" || strings.ContainsAny(s, ",\"\r\n") || strings.TrimSpace(s) != s || s != strings.Trim(s, "\u00a0") {
+		csv = `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+	}
+	return cell{json: b.String(), csv: csv}
+}
+
+func pow10(n int) *big.Int { return new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(n)), nil) }
+
+// value draws the column's value for logical row i.
+func (c *Column) value(i int) cell {
+	r := c.rng
+	if c.NullRate > 0 && r.Float64() < c.NullRate {
+		return nullCell
+	}
+	if len(c.edges) > 0 && r.Float64() < c.EdgeRate {
+		return c.edges[r.IntN(len(c.edges))]
+	}
+	switch c.Gen {
+	case "choice":
+		x := r.Float64() * c.cum[len(c.cum)-1]
+		for k, w := range c.cum {
+			if x < w {
+				return c.pick[k]
+			}
+		}
+		return c.pick[len(c.pick)-1]
+	case "seq":
+		return intCell(c.lo.Int64() + int64(i))
+	case "int":
+		return intCell(randBig(r, c.lo, c.hi).Int64())
+	case "decimal":
+		return decCell(randBig(r, c.lo, c.hi), int(c.typ.Scale))
+	case "float":
+		return floatCell(c.flo + r.Float64()*(c.fhi-c.flo))
+	case "string":
+		al := alphabets[c.alphabet()]
+		n := c.MinLen + r.IntN(c.MaxLen-c.MinLen+1)
+		rs := make([]rune, n)
+		for k := range rs {
+			rs[k] = al[r.IntN(len(al))]
+		}
+		s := string(rs)
+		if !utf8.ValidString(s) {
+			panic("generated invalid UTF-8")
+		}
+		return strCell(s, c.alphabet() == "unicode" && r.IntN(4) == 0)
+	case "bool":
+		return boolCell(r.IntN(2) == 1)
+	case "time":
+		ts := c.start + int64(i)*c.StepMs
+		if c.JitterMs > 0 {
+			ts += r.Int64N(c.JitterMs + 1)
+		}
+		return intCell(ts)
+	}
+	panic("unknown gen " + c.Gen)
+}
+
+// randBig draws uniformly from [lo, hi].
+func randBig(r *rand.Rand, lo, hi *big.Int) *big.Int {
+	span := new(big.Int).Sub(hi, lo)
+	span.Add(span, big.NewInt(1))
+	if span.IsUint64() {
+		n := span.Uint64()
+		var v uint64
+		if n == 0 { // the full 2^64 range
+			v = r.Uint64()
+		} else {
+			v = r.Uint64N(n)
+		}
+		return new(big.Int).Add(lo, new(big.Int).SetUint64(v))
+	}
+	// Wider spans: draw 64-bit words and reduce (the bias is negligible for test data).
+	words := span.BitLen()/64 + 2
+	v := new(big.Int)
+	for k := 0; k < words; k++ {
+		v.Lsh(v, 64)
+		v.Or(v, new(big.Int).SetUint64(r.Uint64()))
+	}
+	v.Mod(v, span)
+	return v.Add(v, lo)
+}
+
+// Generate writes the data set to dir/data.jsonl and dir/data.csv and returns their paths. The output depends
+// only on the data set (its seed), never on time or the machine.
+func (ds *Dataset) Generate(dir string) (jsonl, csv string, err error) {
+	if err := ds.check(); err != nil {
+		return "", "", err
+	}
+	// Re-seed, so that generating twice gives the same data.
+	for i := range ds.Columns {
+		if err := ds.Columns[i].prepare(ds.Seed); err != nil {
+			return "", "", err
+		}
+	}
+	dup := rand.New(rand.NewPCG(uint64(ds.Seed), 0x5eed))
+	var jb, cb bytes.Buffer
+	for i, c := range ds.Columns {
+		if i > 0 {
+			cb.WriteByte(',')
+		}
+		cb.WriteString(strCell(c.Name, false).csv)
+	}
+	cb.WriteByte('\n')
+	row := make([]cell, len(ds.Columns))
+	for written, logical := 0, 0; written < ds.Rows; logical++ {
+		for k := range ds.Columns {
+			row[k] = ds.Columns[k].value(logical)
+		}
+		n := 1
+		if ds.Duplicates > 0 && dup.Float64() < ds.Duplicates {
+			n = 2
+		}
+		for ; n > 0 && written < ds.Rows; n-- {
+			writeJSON(&jb, ds.Columns, row, dup)
+			writeCSV(&cb, row)
+			written++
+		}
+	}
+	jsonl, csv = filepath.Join(dir, "data.jsonl"), filepath.Join(dir, "data.csv")
+	if err := os.WriteFile(jsonl, jb.Bytes(), 0o666); err != nil {
+		return "", "", err
+	}
+	if err := os.WriteFile(csv, cb.Bytes(), 0o666); err != nil {
+		return "", "", err
+	}
+	return jsonl, csv, nil
+}
+
+// writeJSON writes one record. A NULL is written as null or, half of the time, left out (a missing key is NULL).
+func writeJSON(b *bytes.Buffer, cols []Column, row []cell, r *rand.Rand) {
+	b.WriteByte('{')
+	first := true
+	for k, c := range row {
+		if c.null && r.IntN(2) == 0 {
+			continue
+		}
+		if !first {
+			b.WriteByte(',')
+		}
+		first = false
+		name, _ := json.Marshal(cols[k].Name)
+		b.Write(name)
+		b.WriteByte(':')
+		if c.null {
+			b.WriteString("null")
+		} else {
+			b.WriteString(c.json)
+		}
+	}
+	b.WriteString("}\n")
+}
+
+// writeCSV writes one record: NULL is an empty unquoted field.
+func writeCSV(b *bytes.Buffer, row []cell) {
+	for k, c := range row {
+		if k > 0 {
+			b.WriteByte(',')
+		}
+		if !c.null {
+			b.WriteString(c.csv)
+		}
+	}
+	b.WriteByte('\n')
+}

@@ -1,0 +1,732 @@
+// The conformance engine: each case's velocc query is compiled, built and run over generated data, its DuckDB
+// query runs over the same data, and the two results are compared.
+package conformance
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
+	"github.com/velocc/velocc/codegen"
+	"github.com/velocc/velocc/compiler"
+)
+
+var (
+	flagKeep = flag.Bool("conformance.keep", false,
+		"keep the work directory (generated data, jobs, outputs) and print its path")
+	flagWork = flag.String("conformance.work", "",
+		"use this work directory instead of a temporary one (implies -conformance.keep)")
+	flagJobTimeout = flag.Duration("conformance.jobtimeout", 2*time.Minute, "how long one velocc job may run")
+)
+
+// modulePath is the module the generated jobs import rt from.
+const modulePath = "github.com/velocc/velocc"
+
+// Runner runs cases: it knows the velocc checkout the jobs build against and the directory it works in.
+type Runner struct {
+	tb      testing.TB
+	root    string // the velocc checkout (the directory of its go.mod)
+	work    string // the work directory
+	goTool  string
+	mu      sync.Mutex
+	nbatch  int // batches run so far, for directory names
+	nbuild  int // builds run so far
+	BuildMs int64
+}
+
+// Result is the outcome of one case.
+type Result struct {
+	Case    *Case
+	Failure string // "" when the case passed; otherwise a readable report
+}
+
+// Batch is a data set and the cases to run over it.
+type Batch struct {
+	Dataset *Dataset
+	Cases   []*Case
+}
+
+// NewRunner finds the velocc checkout above the working directory and makes a work directory, removed when tb
+// ends unless -conformance.keep or -conformance.work is given.
+func NewRunner(tb testing.TB) *Runner {
+	tb.Helper()
+	root, err := repoRoot()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
+	}
+	r := &Runner{tb: tb, root: root, goTool: goTool}
+	switch {
+	case *flagWork != "":
+		r.work, err = filepath.Abs(*flagWork)
+		if err == nil {
+			err = os.MkdirAll(r.work, 0o777)
+		}
+	case *flagKeep:
+		r.work, err = os.MkdirTemp("", "conformance-")
+	default:
+		r.work = tb.TempDir()
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if *flagKeep || *flagWork != "" {
+		tb.Logf("conformance work directory: %s", r.work)
+	}
+	return r
+}
+
+// repoRoot returns the directory holding velocc's go.mod, searching upwards from the working directory.
+func repoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+		if err == nil && bytes.HasPrefix(bytes.TrimSpace(data), []byte("module "+modulePath+"\n")) {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("conformance: no go.mod of " + modulePath + " above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// Run runs the cases of one data set and returns one Result per case, in the same order.
+func (r *Runner) Run(ds *Dataset, cases []*Case) []*Result {
+	return r.RunBatches([]Batch{{Dataset: ds, Cases: cases}})[0]
+}
+
+// RunBatches runs several data sets' cases together: all velocc jobs are built by one 'go build' (a second one
+// only when a job has to be split up), which is most of the time a run takes. The results are in batch and case
+// order.
+func (r *Runner) RunBatches(batches []Batch) [][]*Result {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var bs []*batch
+	for _, b := range batches {
+		r.nbatch++
+		bs = append(bs, r.prepare(r.nbatch, b))
+	}
+	defer func() {
+		for _, b := range bs {
+			if b.db != nil {
+				b.db.Close()
+			}
+		}
+	}()
+
+	var jobs []*job
+	for _, b := range bs {
+		jobs = append(jobs, b.plan()...)
+	}
+	for round := 0; len(jobs) > 0; round++ {
+		jobs = r.buildAndRun(jobs)
+	}
+
+	out := make([][]*Result, len(bs))
+	for i, b := range bs {
+		for _, c := range b.cases {
+			if c.result == nil { // cannot happen; keep the report honest if it does
+				c.fail("internal error: the case was never run")
+			}
+			out[i] = append(out[i], c.result)
+		}
+	}
+	return out
+}
+
+// batch is one data set being run.
+type batch struct {
+	r          *Runner
+	ds         *Dataset
+	dir        string
+	jsonl, csv string
+	db         *sql.DB
+	cases      []*caseRun
+}
+
+// caseRun is one case being run.
+type caseRun struct {
+	b      *batch
+	c      *Case
+	cols   []*compiler.Column // velocc's output columns
+	result *Result
+	duck   *duckResult // the DuckDB result, once run
+}
+
+// job is one generated velocc program: a batch's cases that run together, or one case alone.
+type job struct {
+	name  string
+	b     *batch
+	cases []*caseRun
+	sinks []string // sink name of each case's query
+	src   []byte   // generated Go
+	bin   string
+}
+
+func (c *caseRun) fail(format string, args ...any) {
+	if c.result == nil {
+		c.result = &Result{Case: c.c, Failure: c.header() + fmt.Sprintf(format, args...)}
+	}
+}
+
+func (c *caseRun) pass() {
+	if c.result == nil {
+		c.result = &Result{Case: c.c}
+	}
+}
+
+// header is the first lines of a failure report: where the case is, its queries and its data.
+func (c *caseRun) header() string {
+	var b strings.Builder
+	loc := c.c.File
+	if c.c.Line > 0 {
+		loc += ":" + strconv.Itoa(c.c.Line)
+	}
+	fmt.Fprintf(&b, "%s: case %s\n", loc, c.c.Name)
+	fmt.Fprintf(&b, "  velocc: %s\n", indent(c.c.Velocc))
+	if c.c.DuckDB != "" {
+		fmt.Fprintf(&b, "  duckdb: %s\n", indent(c.c.DuckDB))
+	}
+	ds := c.b.ds
+	fmt.Fprintf(&b, "  data:   seed %d, %d rows", ds.Seed, ds.Rows)
+	if c.b.jsonl != "" {
+		fmt.Fprintf(&b, ", %s", c.b.jsonl)
+		if !*flagKeep && *flagWork == "" {
+			b.WriteString(" (removed; keep it with -conformance.keep)")
+		}
+	}
+	b.WriteString("\n")
+	if c.c.Differs != "" {
+		fmt.Fprintf(&b, "  differs: %s\n", c.c.Differs)
+	}
+	return b.String()
+}
+
+func indent(s string) string { return strings.ReplaceAll(s, "\n", "\n          ") }
+
+var unsafeName = regexp.MustCompile(`[^A-Za-z0-9_]+`)
+
+// prepare generates the batch's data, loads it into DuckDB and compiles each case alone.
+func (r *Runner) prepare(n int, in Batch) *batch {
+	b := &batch{r: r, ds: in.Dataset}
+	for _, c := range in.Cases {
+		b.cases = append(b.cases, &caseRun{b: b, c: c})
+	}
+	failAll := func(err error) *batch {
+		for _, c := range b.cases {
+			c.fail("%v\n", err)
+		}
+		return b
+	}
+	base := strings.TrimSuffix(filepath.Base(b.ds.File), filepath.Ext(b.ds.File))
+	b.dir = filepath.Join(r.work, fmt.Sprintf("%03d_%s", n, unsafeName.ReplaceAllString(base, "_")))
+	if err := os.MkdirAll(filepath.Join(b.dir, "out"), 0o777); err != nil {
+		return failAll(err)
+	}
+	if err := b.ds.check(); err != nil {
+		return failAll(err)
+	}
+	var err error
+	if b.jsonl, b.csv, err = b.ds.Generate(b.dir); err != nil {
+		return failAll(err)
+	}
+	if b.db, err = b.openDuckDB(); err != nil {
+		return failAll(fmt.Errorf("duckdb: loading %s: %v", b.csv, err))
+	}
+	for _, c := range b.cases {
+		plan, diags := compiler.Compile(b.ds.File, b.script([]*caseRun{c}), nil)
+		switch {
+		case diags.HasErrors():
+			c.fail("velocc does not compile the query:\n%s\n", diagText(diags))
+		case len(plan.Queries) != 1:
+			c.fail("the velocc section must hold exactly one query, found %d\n", len(plan.Queries))
+		case !strings.EqualFold(plan.Queries[0].Source.Name, b.ds.SourceName):
+			c.fail("the velocc query must read the source %q\n", b.ds.SourceName)
+		default:
+			c.cols = plan.Queries[0].Columns
+		}
+	}
+	return b
+}
+
+// diagText is the errors of a compilation, with their source lines and carets.
+func diagText(diags compiler.Diagnostics) string {
+	var b strings.Builder
+	diags.Errors().Format(&b)
+	return indentAll(b.String(), "    ")
+}
+
+// script is the velocc script of the source and the cases' queries. Each statement is placed at its line in the
+// case file when it can be, so diagnostics and run-time errors point into the case file.
+func (b *batch) script(cases []*caseRun) []byte {
+	var s strings.Builder
+	line := 1
+	add := func(text string, at int) {
+		for ; line < at; line++ {
+			s.WriteByte('\n')
+		}
+		s.WriteString(text)
+		line += strings.Count(text, "\n")
+		s.WriteString("\n;\n")
+		line += 2
+	}
+	add(b.ds.Source, b.ds.sourceLine)
+	for _, c := range cases {
+		add(c.c.Velocc, c.c.veloccLine)
+	}
+	return []byte(s.String())
+}
+
+// plan makes the batch's first jobs: one for every case without an expected error, one for each case with one.
+func (b *batch) plan() []*job {
+	var together []*caseRun
+	var jobs []*job
+	for _, c := range b.cases {
+		switch {
+		case c.result != nil:
+		case c.c.ExpectErr != "":
+			jobs = append(jobs, b.single(c)...)
+		default:
+			together = append(together, c)
+		}
+	}
+	switch len(together) {
+	case 0:
+	case 1:
+		jobs = append(jobs, b.single(together[0])...)
+	default:
+		j := &job{b: b, cases: together}
+		if err := j.generate(); err != nil {
+			return append(jobs, b.split(together)...) // find the case at fault
+		}
+		jobs = append(jobs, j)
+	}
+	return jobs
+}
+
+// single is the job of one case, or none if it cannot be generated (the case has failed then).
+func (b *batch) single(c *caseRun) []*job {
+	j := &job{b: b, cases: []*caseRun{c}}
+	if err := j.generate(); err != nil {
+		c.fail("%v\n", err)
+		return nil
+	}
+	return []*job{j}
+}
+
+func (b *batch) split(cases []*caseRun) []*job {
+	var jobs []*job
+	for _, c := range cases {
+		if c.result == nil {
+			jobs = append(jobs, b.single(c)...)
+		}
+	}
+	return jobs
+}
+
+// generate compiles the job's script and generates its Go source.
+func (j *job) generate() error {
+	plan, diags := compiler.Compile(j.b.ds.File, j.b.script(j.cases), nil)
+	if diags.HasErrors() {
+		return fmt.Errorf("velocc does not compile the job:\n%s", diagText(diags))
+	}
+	if len(plan.Queries) != len(j.cases) {
+		return fmt.Errorf("velocc compiled %d queries for %d cases", len(plan.Queries), len(j.cases))
+	}
+	src, err := codegen.Generate(plan)
+	if err != nil {
+		return fmt.Errorf("velocc code generation failed: %v", err)
+	}
+	j.src = src
+	j.sinks = nil
+	for _, q := range plan.Queries {
+		j.sinks = append(j.sinks, q.Name)
+	}
+	return nil
+}
+
+// buildAndRun builds the jobs with one 'go build', runs them and compares their results. It returns the jobs of a
+// next round: the cases of a multi-case job that did not build or failed at run time, each in a job of its own.
+func (r *Runner) buildAndRun(jobs []*job) []*job {
+	r.nbuild++
+	modDir := filepath.Join(r.work, fmt.Sprintf("build%d", r.nbuild))
+	buildOut, err := r.build(modDir, jobs)
+	var next, ready []*job
+	for _, j := range jobs {
+		if _, serr := os.Stat(j.bin); serr == nil {
+			ready = append(ready, j)
+			continue
+		}
+		if len(j.cases) > 1 {
+			next = append(next, j.b.split(j.cases)...)
+			continue
+		}
+		msg := buildOut[j.name]
+		if msg == "" && err != nil {
+			msg = err.Error()
+		}
+		j.cases[0].fail("the generated job does not build:\n%s\n", indentAll(msg, "    "))
+	}
+
+	work := make(chan *job)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.NumCPU(); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range work {
+				if again := j.run(); len(again) > 0 {
+					mu.Lock()
+					next = append(next, again...)
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for _, j := range ready {
+		work <- j
+	}
+	close(work)
+	wg.Wait()
+	return next
+}
+
+func indentAll(s, pre string) string {
+	s = strings.TrimRight(s, "\n")
+	return pre + strings.ReplaceAll(s, "\n", "\n"+pre)
+}
+
+// build writes every job as a main package of one module in dir and builds them all with one 'go build'. It
+// returns go build's messages by job name.
+func (r *Runner) build(dir string, jobs []*job) (map[string]string, error) {
+	start := time.Now()
+	defer func() { r.BuildMs += time.Since(start).Milliseconds() }()
+	if err := os.MkdirAll(filepath.Join(dir, "bin"), 0o777); err != nil {
+		return nil, err
+	}
+	gomod, err := os.ReadFile(filepath.Join(r.root, "go.mod"))
+	if err != nil {
+		return nil, err
+	}
+	goLine := "go 1.26"
+	for _, l := range strings.Split(string(gomod), "\n") {
+		if strings.HasPrefix(l, "go ") {
+			goLine = strings.TrimSpace(l)
+		}
+	}
+	replace := r.root
+	if strings.ContainsAny(replace, " \t\"'`()") {
+		replace = strconv.Quote(replace)
+	}
+	mod := fmt.Sprintf("module velocc.local/conformance\n\n%s\n\nrequire %s v0.0.0\n\nreplace %s => %s\n",
+		goLine, modulePath, modulePath, replace)
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(mod), 0o666); err != nil {
+		return nil, err
+	}
+	sum, err := os.ReadFile(filepath.Join(r.root, "go.sum"))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o666); err != nil {
+		return nil, err
+	}
+	for i, j := range jobs {
+		j.name = fmt.Sprintf("j%03d_%s", i, unsafeName.ReplaceAllString(filepath.Base(j.b.dir), "_"))
+		if len(j.cases) == 1 {
+			j.name += "_" + unsafeName.ReplaceAllString(j.cases[0].c.Name, "_")
+		}
+		if err := os.MkdirAll(filepath.Join(dir, j.name), 0o777); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(filepath.Join(dir, j.name, "main.go"), j.src, 0o666); err != nil {
+			return nil, err
+		}
+		j.bin = filepath.Join(dir, "bin", j.name)
+	}
+	cmd := exec.Command(r.goTool, "build", "-o", filepath.Join(dir, "bin")+string(filepath.Separator), "./...")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+	out, err := cmd.CombinedOutput()
+	msgs := map[string]string{}
+	if err != nil {
+		// go build reports each package's errors under "# velocc.local/conformance/NAME".
+		cur := ""
+		for _, l := range strings.Split(string(out), "\n") {
+			if strings.HasPrefix(l, "# ") {
+				cur = filepath.Base(strings.TrimPrefix(l, "# "))
+				continue
+			}
+			msgs[cur] += l + "\n"
+		}
+		err = fmt.Errorf("go build in %s: %v\n%s", dir, err, out)
+	}
+	return msgs, err
+}
+
+// run runs a built job over the JSON-lines data and over the CSV data, and finishes its cases. It returns the
+// jobs to run next when a multi-case job failed and its cases must be run one by one.
+func (j *job) run() []*job {
+	outJSON, errJSON := j.exec(j.b.jsonl, "jsonl")
+	if len(j.cases) > 1 && errJSON != nil {
+		return j.b.split(j.cases)
+	}
+	outCSV, errCSV := j.exec(j.b.csv, "csv")
+	if len(j.cases) > 1 && errCSV != nil {
+		return j.b.split(j.cases)
+	}
+	for i, c := range j.cases {
+		if c.result != nil {
+			continue
+		}
+		if c.c.ExpectErr != "" {
+			c.checkError(errJSON, errCSV)
+			continue
+		}
+		switch {
+		case errJSON != nil:
+			c.fail("the velocc job failed on the JSON-lines data: %v\n", errJSON)
+		case errCSV != nil:
+			c.fail("the velocc job failed on the CSV data: %v\n", errCSV)
+		default:
+			c.compare(outJSON[i], outCSV[i])
+		}
+	}
+	return nil
+}
+
+// jobError is a velocc job that did not exit 0.
+type jobError struct {
+	code   int
+	stderr string
+}
+
+func (e *jobError) Error() string {
+	return fmt.Sprintf("exit status %d\n%s", e.code, indentAll(e.stderr, "    "))
+}
+
+// exec runs the job over one data file and returns each case's output, as written to its sink.
+func (j *job) exec(data, tag string) ([][]byte, error) {
+	src := j.b.ds.SourceName
+	args := []string{"--bounded", "--stats=false", "--source", src + "=file:" + data}
+	var outs []string
+	for i, s := range j.sinks {
+		out := filepath.Join(j.b.dir, "out", fmt.Sprintf("%s.%s.%d.jsonl", j.name, tag, i+1))
+		outs = append(outs, out)
+		args = append(args, "--sink", s+"=file:"+out)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), *flagJobTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, j.bin, args...)
+	cmd.Dir = j.b.dir
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		return nil, &jobError{code: -1, stderr: fmt.Sprintf("timed out after %v (-conformance.jobtimeout)\n%s", *flagJobTimeout, stderr.String())}
+	}
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		return nil, &jobError{code: exit.ExitCode(), stderr: stderr.String()}
+	case err != nil:
+		return nil, &jobError{code: -1, stderr: err.Error()}
+	}
+	res := make([][]byte, len(outs))
+	for i, o := range outs {
+		b, err := os.ReadFile(o)
+		if err != nil {
+			return nil, &jobError{code: 0, stderr: fmt.Sprintf("the job wrote no %s: %v", o, err)}
+		}
+		res[i] = b
+	}
+	return res, nil
+}
+
+// checkError finishes a case with an expected error: both velocc runs must exit 1 with stderr matching, and the
+// DuckDB query must fail.
+func (c *caseRun) checkError(errJSON, errCSV error) {
+	re := regexp.MustCompile(c.c.ExpectErr)
+	for _, r := range []struct {
+		what string
+		err  error
+	}{{"JSON-lines", errJSON}, {"CSV", errCSV}} {
+		var je *jobError
+		if !errors.As(r.err, &je) {
+			c.fail("velocc: the job succeeded on the %s data; expected an error matching %q\n", r.what, c.c.ExpectErr)
+			return
+		}
+		if je.code != 1 || !re.MatchString(je.stderr) {
+			c.fail("velocc: on the %s data the job failed with %v\nexpected exit status 1 and an error matching %q\n",
+				r.what, je, c.c.ExpectErr)
+			return
+		}
+	}
+	if c.c.DuckDB != "" {
+		d := c.duckDB()
+		if d.err == nil {
+			c.fail("DuckDB ran the query without an error (%d rows); an expected error needs DuckDB to fail too, or no duckdb section\n", len(d.rows))
+			return
+		}
+	}
+	c.pass()
+}
+
+// compare finishes a case: the JSON-lines and CSV runs must agree, and match DuckDB.
+func (c *caseRun) compare(outJSON, outCSV []byte) {
+	if !bytes.Equal(outJSON, outCSV) {
+		c.fail("velocc's output differs between the JSON-lines and the CSV data:\n%s", firstLineDiff(outJSON, outCSV))
+		return
+	}
+	d := c.duckDB()
+	if d.err != nil {
+		c.fail("DuckDB: %v\n", d.err)
+		return
+	}
+	// DuckDB's column types decide the modes of both sides (a differs case may compare within tolerance).
+	dt, err := d.table(c.cols, c.c.Differs != "")
+	if err != nil {
+		c.fail("%v\n", err)
+		return
+	}
+	v, err := readVelocc(outJSON, dt.cols)
+	if err != nil {
+		c.fail("velocc's output: %v\n", err)
+		return
+	}
+	if diff := compareTables(v, dt, c.c.Ordered); diff != "" {
+		c.fail("%s", diff)
+		return
+	}
+	c.pass()
+}
+
+func firstLineDiff(a, b []byte) string {
+	al, bl := strings.Split(string(a), "\n"), strings.Split(string(b), "\n")
+	for i := 0; i < len(al) || i < len(bl); i++ {
+		var x, y string
+		if i < len(al) {
+			x = al[i]
+		}
+		if i < len(bl) {
+			y = bl[i]
+		}
+		if x != y {
+			return fmt.Sprintf("  line %d:\n    jsonl: %s\n    csv:   %s\n", i+1, x, y)
+		}
+	}
+	return ""
+}
+
+// openDuckDB opens an in-memory DuckDB holding the batch's data as a table named like the source.
+func (b *batch) openDuckDB() (*sql.DB, error) {
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1) // one connection: settings and the table live in it
+	if _, err := db.Exec("SET threads TO 1"); err != nil {
+		db.Close()
+		return nil, err
+	}
+	var cols, sel []string
+	for _, c := range b.ds.Columns {
+		cols = append(cols, fmt.Sprintf("%s: '%s'", sqlString(c.Name), duckType(c.typ)))
+		if c.typ.Kind == compiler.Timestamp {
+			sel = append(sel, fmt.Sprintf("epoch_ms(%s) AS %s", quoteIdent(c.Name), quoteIdent(c.Name)))
+		} else {
+			sel = append(sel, quoteIdent(c.Name))
+		}
+	}
+	q := fmt.Sprintf("CREATE TABLE %s AS SELECT %s FROM read_csv(%s, header=true, columns={%s}, nullstr='', "+
+		"allow_quoted_nulls=false, delim=',', quote='\"', escape='\"', auto_detect=false, strict_mode=true)",
+		quoteIdent(b.ds.SourceName), strings.Join(sel, ", "), sqlString(b.csv), strings.Join(cols, ", "))
+	if _, err := db.Exec(q); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+func sqlString(s string) string  { return `'` + strings.ReplaceAll(s, `'`, `''`) + `'` }
+
+// duckResult is what DuckDB returned for a case's query.
+type duckResult struct {
+	err   error
+	names []string
+	types []string // DuckDB's type names
+	rows  [][]any
+}
+
+// duckDB runs the case's DuckDB query once.
+func (c *caseRun) duckDB() *duckResult {
+	if c.duck != nil {
+		return c.duck
+	}
+	c.duck = &duckResult{}
+	if c.b.db == nil {
+		c.duck.err = errors.New("no DuckDB database")
+		return c.duck
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), *flagJobTimeout)
+	defer cancel()
+	rows, err := c.b.db.QueryContext(ctx, c.c.DuckDB)
+	if err != nil {
+		c.duck.err = err
+		return c.duck
+	}
+	defer rows.Close()
+	c.duck.names, _ = rows.Columns()
+	ct, _ := rows.ColumnTypes()
+	for _, t := range ct {
+		c.duck.types = append(c.duck.types, t.DatabaseTypeName())
+	}
+	for rows.Next() {
+		vals := make([]any, len(c.duck.names))
+		ptrs := make([]any, len(vals))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			c.duck.err = err
+			return c.duck
+		}
+		c.duck.rows = append(c.duck.rows, vals)
+	}
+	c.duck.err = rows.Err()
+	return c.duck
+}
+
+// sortedKeys returns m's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
