@@ -190,7 +190,9 @@ func veloccVal(raw any, m colMode) (val, error) {
 	return val{}, fmt.Errorf("unsupported column type %s", m.typ)
 }
 
-func boolVal(b bool) val { return val{exact: "b:" + strconv.FormatBool(b), show: strconv.FormatBool(b)} }
+func boolVal(b bool) val {
+	return val{exact: "b:" + strconv.FormatBool(b), show: strconv.FormatBool(b)}
+}
 func strVal(s string) val { return val{exact: "s:" + s, show: strconv.Quote(s)} }
 func intVal(i *big.Int) val {
 	return val{exact: "i:" + i.String(), show: i.String()}
