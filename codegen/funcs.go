@@ -116,7 +116,7 @@ func (f *fn) call(x *compiler.Func) val {
 		case "LENGTH":
 			return set(v, jen.Qual(rtPath, "Length").Call(a(0)))
 		case "REPLACE":
-			return set(v, jen.Qual("strings", "ReplaceAll").Call(a(0), a(1), a(2)))
+			return set(v, jen.Qual(rtPath, "Replace").Call(a(0), a(1), a(2)))
 		case "SUBSTRING":
 			if len(args) == 3 {
 				return set(v, jen.Qual(rtPath, "Substring").Call(a(0), a(1), a(2), jen.True()))

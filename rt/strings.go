@@ -5,6 +5,7 @@ package rt
 import (
 	"math"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -159,23 +160,29 @@ func Length(s string) int64 {
 	return int64(utf8.RuneCountInString(s))
 }
 
-// Trim removes leading and trailing ASCII spaces only, as SQL's TRIM(s) does
-// by default; tabs and newlines are data.
+// Trim removes leading and trailing space separators (Unicode category Zs: ' ', U+00A0, U+3000, ...), as DuckDB's
+// TRIM(s) does; tabs, newlines and other control characters are data.
 func Trim(s string) string {
-	i, j := 0, len(s)
-	for i < j && s[i] == ' ' {
-		i++
-	}
-	for j > i && s[j-1] == ' ' {
-		j--
-	}
-	return s[i:j]
+	return strings.TrimFunc(s, func(r rune) bool { return unicode.Is(unicode.Zs, r) })
 }
 
-// Upper maps s to upper case code point by code point (Unicode simple case
-// mapping, so 'ß' stays 'ß'); it returns s itself, without
-// allocating, when nothing changes.
-func Upper(s string) string { return strings.ToUpper(s) }
+// Upper maps s to upper case code point by code point (Unicode simple case mapping, plus 'ß' → 'ẞ' as DuckDB's
+// utf8proc does); it returns s itself, without allocating, when nothing changes.
+func Upper(s string) string {
+	if strings.ContainsRune(s, 'ß') {
+		s = strings.ReplaceAll(s, "ß", "ẞ")
+	}
+	return strings.ToUpper(s)
+}
+
+// Replace replaces every occurrence of from in s by to. An empty from leaves s unchanged, as in DuckDB (Go's
+// strings.ReplaceAll would insert to between every character).
+func Replace(s, from, to string) string {
+	if from == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, from, to)
+}
 
 // Lower maps s to lower case code point by code point (Unicode simple case
 // mapping); it returns s itself, without allocating, when nothing changes.

@@ -236,13 +236,24 @@ func TestLengthTrimCase(t *testing.T) {
 		{"\ta\t", "\ta\t"}, // only spaces are trimmed
 		{" \na\n ", "\na\n"},
 		{"x", "x"},
+		{"\u00a0\u3000x\u2003 \u00a0", "x"}, // every space separator (Zs), as DuckDB trims
+		{"\u200bx\u0085", "\u200bx\u0085"},  // a zero-width space (Cf) and NEL (Cc) are not separators
 	} {
 		if got := Trim(tt.in); got != tt.want {
 			t.Errorf("Trim(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
-	if got := Upper("straße é ǆ"); got != "STRAßE É Ǆ" { // simple case mapping: ß has no one-rune upper case
+	if got := Upper("straße é ǆ ſ"); got != "STRAẞE É Ǆ S" { // simple case mapping, and ß → ẞ as in DuckDB
 		t.Errorf("Upper = %q", got)
+	}
+	for _, tt := range []struct{ s, from, to, want string }{
+		{"abc", "", "z", "abc"}, // an empty pattern replaces nothing, as in DuckDB
+		{"abcabc", "b", "", "acac"},
+		{"ééé", "é", "e", "eee"},
+	} {
+		if got := Replace(tt.s, tt.from, tt.to); got != tt.want {
+			t.Errorf("Replace(%q, %q, %q) = %q, want %q", tt.s, tt.from, tt.to, got, tt.want)
+		}
 	}
 	if got := Lower("ÀB Ǆ"); got != "àb ǆ" {
 		t.Errorf("Lower = %q", got)
