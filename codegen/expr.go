@@ -72,6 +72,10 @@ func nullOr(a, b val) (jen.Code, bool) {
 	return jen.Add(a.n).Op("||").Add(b.n), false
 }
 
+// discard marks a value as used when only its NULL flag matters (IS NULL, COUNT(x)): Go rejects a local that is
+// assigned but never read.
+func (f *fn) discard(a val) { f.emit(jen.Id("_").Op("=").Add(a.v)) }
+
 // decl declares a value local and a NULL local for a result of type t and returns their names.
 func (f *fn) decl(t compiler.Type) (string, string) {
 	v, n := f.tmp("v"), f.tmp("n")
@@ -129,6 +133,7 @@ func (f *fn) expr(e compiler.Expr) val {
 		return f.binary(x)
 	case *compiler.IsNull:
 		a := f.expr(x.X)
+		f.discard(a)
 		if a.nonNull {
 			return val{v: jen.Lit(x.Not), n: jen.False(), nonNull: true}
 		}
@@ -452,7 +457,7 @@ func (f *fn) cast(x *compiler.Cast) val {
 			case compiler.Int, compiler.BigInt:
 				return []jen.Code{jen.Id(v).Op("=").Qual("strconv", "FormatInt").Call(jen.Int64().Call(a.v), jen.Lit(10))}
 			case compiler.Double:
-				return []jen.Code{jen.Id(v).Op("=").Qual("strconv", "FormatFloat").Call(a.v, jen.LitByte('g'), jen.Lit(-1), jen.Lit(64))}
+				return []jen.Code{jen.Id(v).Op("=").Qual(rtPath, "FormatDouble").Call(a.v)}
 			case compiler.Decimal:
 				return []jen.Code{jen.Id(v).Op("=").Qual(rtPath, "FormatDecimal").Call(a.v, jen.Lit(int(from.Scale)))}
 			case compiler.Bool:

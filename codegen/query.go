@@ -383,6 +383,9 @@ func (f *fn) aggUpdate(a *compiler.Agg) {
 		f.emit(jen.List(s, jen.Id("s").Dot(aggField(a)+"Null")).Op("=").List(x.v, x.n), jen.Add(sn).Op("++"))
 		return
 	case compiler.AggCount:
+		if !a.Distinct {
+			f.discard(x)
+		}
 		upd = []jen.Code{jen.Add(s).Op("++")}
 	case compiler.AggSum, compiler.AggAvg:
 		switch {

@@ -2,7 +2,11 @@
 
 package rt
 
-import "math"
+import (
+	"math"
+	"strconv"
+	"strings"
+)
 
 // RoundFloat implements ROUND(x, n) for DOUBLE exactly as DuckDB does: for
 // n ≥ 0 it computes round(x × 10^n) / 10^n, for n < 0 round(x / 10^-n) ×
@@ -82,4 +86,37 @@ func (w *Welford) StddevSamp() (float64, bool) {
 func (w *Welford) StddevPop() (float64, bool) {
 	v, ok := w.VarPop()
 	return math.Sqrt(v), ok
+}
+
+// FormatDouble renders a DOUBLE as text the way DuckDB casts it to VARCHAR (Python's repr): the shortest digits
+// that round-trip, in fixed notation with at least one fractional digit when the decimal exponent is in [-4, 16)
+// ("100.0", "0.0001"), otherwise in scientific notation with a signed, at least two-digit exponent ("1e+16",
+// "1.5e-05"); "nan", "inf" and "-inf" for the special values.
+func FormatDouble(f float64) string {
+	switch {
+	case math.IsNaN(f):
+		return "nan"
+	case math.IsInf(f, 1):
+		return "inf"
+	case math.IsInf(f, -1):
+		return "-inf"
+	}
+	e := strconv.FormatFloat(f, 'e', -1, 64) // "-1.2345e+06"
+	i := strings.LastIndexByte(e, 'e')
+	exp, _ := strconv.Atoi(e[i+1:])
+	if exp >= -4 && exp < 16 {
+		s := strconv.FormatFloat(f, 'f', -1, 64)
+		if !strings.ContainsRune(s, '.') {
+			s += ".0"
+		}
+		return s
+	}
+	mant, sign, digits := e[:i], "+", e[i+1:]
+	if digits[0] == '-' || digits[0] == '+' {
+		sign, digits = digits[:1], digits[1:]
+	}
+	if len(digits) < 2 {
+		digits = "0" + digits
+	}
+	return mant + "e" + sign + digits
 }

@@ -136,3 +136,20 @@ func relErr(got, want float64) float64 {
 	}
 	return math.Abs(got-want) / math.Abs(want)
 }
+
+func TestFormatDouble(t *testing.T) {
+	// Expected values are what DuckDB 1.5 prints for CAST(x AS VARCHAR).
+	for _, tt := range []struct {
+		f    float64
+		want string
+	}{
+		{0, "0.0"}, {math.Copysign(0, -1), "-0.0"}, {-1, "-1.0"}, {100, "100.0"}, {123.456, "123.456"},
+		{1e15, "1000000000000000.0"}, {1e16, "1e+16"}, {12345678901234567, "1.2345678901234568e+16"},
+		{0.0001, "0.0001"}, {0.00001, "1e-05"}, {1.5e-5, "1.5e-05"}, {2.5e-7, "2.5e-07"}, {1e300, "1e+300"},
+		{1.0 / 3, "0.3333333333333333"}, {math.NaN(), "nan"}, {math.Inf(1), "inf"}, {math.Inf(-1), "-inf"},
+	} {
+		if got := FormatDouble(tt.f); got != tt.want {
+			t.Errorf("FormatDouble(%v) = %q, want %q", tt.f, got, tt.want)
+		}
+	}
+}
