@@ -60,9 +60,9 @@ func TestCases(t *testing.T) {
 			failed++
 		}
 	}
-	t.Logf("%d case files, %d cases run in %v (go build %v): %d passed, %d failed",
+	t.Logf("%d case files, %d cases run in %v (%d go builds: %v): %d passed, %d failed",
 		len(paths), ncases, time.Since(start).Round(time.Millisecond),
-		time.Duration(r.BuildMs)*time.Millisecond, ncases-failed, failed)
+		r.Builds, r.BuildTime.Round(time.Millisecond), ncases-failed, failed)
 
 	for _, f := range files {
 		t.Run(f.name, func(t *testing.T) {

@@ -46,7 +46,10 @@ type Runner struct {
 	mu      sync.Mutex
 	nbatch  int // batches run so far, for directory names
 	nbuild  int // builds run so far
-	BuildMs int64
+
+	// Builds and BuildTime add up the 'go build' runs so far, for reports.
+	Builds    int
+	BuildTime time.Duration
 }
 
 // Result is the outcome of one case.
@@ -76,7 +79,11 @@ func NewRunner(tb testing.TB) *Runner {
 	r := &Runner{tb: tb, root: root, goTool: goTool}
 	switch {
 	case *flagWork != "":
-		r.work, err = filepath.Abs(*flagWork)
+		// One directory per test, emptied first, so that runs and tests do not mix their files.
+		r.work, err = filepath.Abs(filepath.Join(*flagWork, unsafeName.ReplaceAllString(tb.Name(), "_")))
+		if err == nil {
+			err = os.RemoveAll(r.work)
+		}
 		if err == nil {
 			err = os.MkdirAll(r.work, 0o777)
 		}
@@ -182,6 +189,8 @@ type job struct {
 	b     *batch
 	cases []*caseRun
 	sinks []string // sink name of each case's query
+	goIDs []string // Go name of each case's query in the generated code
+	spans [][2]int // first and last line of each case's query in the script
 	src   []byte   // generated Go
 	bin   string
 }
@@ -257,7 +266,8 @@ func (r *Runner) prepare(n int, in Batch) *batch {
 		return failAll(fmt.Errorf("duckdb: loading %s: %v", b.csv, err))
 	}
 	for _, c := range b.cases {
-		plan, diags := compiler.Compile(b.ds.File, b.script([]*caseRun{c}), nil)
+		script, _ := b.script([]*caseRun{c})
+		plan, diags := compiler.Compile(b.ds.File, script, nil)
 		switch {
 		case diags.HasErrors():
 			c.fail("velocc does not compile the query:\n%s\n", diagText(diags))
@@ -279,15 +289,18 @@ func diagText(diags compiler.Diagnostics) string {
 	return indentAll(b.String(), "    ")
 }
 
-// script is the velocc script of the source and the cases' queries. Each statement is placed at its line in the
-// case file when it can be, so diagnostics and run-time errors point into the case file.
-func (b *batch) script(cases []*caseRun) []byte {
+// script is the velocc script of the source and the cases' queries, and the first and last line of each query
+// in it. Each statement is placed at its line in the case file when it can be, so diagnostics and run-time errors
+// point into the case file.
+func (b *batch) script(cases []*caseRun) ([]byte, [][2]int) {
 	var s strings.Builder
+	var spans [][2]int
 	line := 1
 	add := func(text string, at int) {
 		for ; line < at; line++ {
 			s.WriteByte('\n')
 		}
+		spans = append(spans, [2]int{line, line + strings.Count(text, "\n")})
 		s.WriteString(text)
 		line += strings.Count(text, "\n")
 		s.WriteString("\n;\n")
@@ -297,7 +310,7 @@ func (b *batch) script(cases []*caseRun) []byte {
 	for _, c := range cases {
 		add(c.c.Velocc, c.c.veloccLine)
 	}
-	return []byte(s.String())
+	return []byte(s.String()), spans[1:]
 }
 
 // plan makes the batch's first jobs: one for every case without an expected error, one for each case with one.
@@ -313,18 +326,22 @@ func (b *batch) plan() []*job {
 			together = append(together, c)
 		}
 	}
-	switch len(together) {
+	return append(jobs, b.together(together)...)
+}
+
+// together is one job for the cases, or their single jobs when the job cannot be generated.
+func (b *batch) together(cases []*caseRun) []*job {
+	switch len(cases) {
 	case 0:
+		return nil
 	case 1:
-		jobs = append(jobs, b.single(together[0])...)
-	default:
-		j := &job{b: b, cases: together}
-		if err := j.generate(); err != nil {
-			return append(jobs, b.split(together)...) // find the case at fault
-		}
-		jobs = append(jobs, j)
+		return b.single(cases[0])
 	}
-	return jobs
+	j := &job{b: b, cases: cases}
+	if err := j.generate(); err != nil {
+		return b.split(cases) // find the case at fault
+	}
+	return []*job{j}
 }
 
 // single is the job of one case, or none if it cannot be generated (the case has failed then).
@@ -349,7 +366,9 @@ func (b *batch) split(cases []*caseRun) []*job {
 
 // generate compiles the job's script and generates its Go source.
 func (j *job) generate() error {
-	plan, diags := compiler.Compile(j.b.ds.File, j.b.script(j.cases), nil)
+	script, spans := j.b.script(j.cases)
+	j.spans = spans
+	plan, diags := compiler.Compile(j.b.ds.File, script, nil)
 	if diags.HasErrors() {
 		return fmt.Errorf("velocc does not compile the job:\n%s", diagText(diags))
 	}
@@ -358,18 +377,38 @@ func (j *job) generate() error {
 	}
 	src, err := codegen.Generate(plan)
 	if err != nil {
-		return fmt.Errorf("velocc code generation failed: %v", err)
+		return fmt.Errorf("velocc code generation failed: %s", shortGenError(err.Error()))
 	}
 	j.src = src
-	j.sinks = nil
+	j.sinks, j.goIDs = nil, nil
 	for _, q := range plan.Queries {
 		j.sinks = append(j.sinks, q.Name)
+		j.goIDs = append(j.goIDs, q.GoName)
 	}
 	return nil
 }
 
+var renderErrPos = regexp.MustCompile(`Error (\d+):(\d+): `)
+
+// shortGenError cuts the unformatted source that a rendering error carries down to the line it points at.
+func shortGenError(msg string) string {
+	const marker = "while formatting source:\n"
+	i := strings.Index(msg, marker)
+	if i < 0 {
+		return msg
+	}
+	head, src := msg[:i+len(marker)-1], strings.Split(msg[i+len(marker):], "\n")
+	if m := renderErrPos.FindStringSubmatch(head); m != nil {
+		if n, _ := strconv.Atoi(m[1]); n >= 1 && n <= len(src) {
+			return fmt.Sprintf("%s\n    line %d: %s", head, n, strings.TrimSpace(src[n-1]))
+		}
+	}
+	return head
+}
+
 // buildAndRun builds the jobs with one 'go build', runs them and compares their results. It returns the jobs of a
-// next round: the cases of a multi-case job that did not build or failed at run time, each in a job of its own.
+// next round: when a multi-case job does not build or fails at run time, the cases at fault fail and the others
+// form a new job (or, when the fault cannot be placed, each case gets a job of its own).
 func (r *Runner) buildAndRun(jobs []*job) []*job {
 	r.nbuild++
 	modDir := filepath.Join(r.work, fmt.Sprintf("build%d", r.nbuild))
@@ -381,7 +420,7 @@ func (r *Runner) buildAndRun(jobs []*job) []*job {
 			continue
 		}
 		if len(j.cases) > 1 {
-			next = append(next, j.b.split(j.cases)...)
+			next = append(next, j.buildCulprits(buildOut[j.name], r.nbuild)...)
 			continue
 		}
 		msg := buildOut[j.name]
@@ -415,6 +454,104 @@ func (r *Runner) buildAndRun(jobs []*job) []*job {
 	return next
 }
 
+// maxRounds is how many builds may look for the cases at fault in a job before its cases build one by one.
+const maxRounds = 3
+
+var goErrLine = regexp.MustCompile(`main\.go:(\d+):\d+: `)
+
+// buildCulprits fails the cases whose generated code go build rejected, and returns a job for the others. Errors
+// are attributed by the declaration they are in, which names the query. Unattributed errors split the job.
+func (j *job) buildCulprits(msg string, round int) []*job {
+	lines := strings.Split(strings.TrimRight(msg, "\n"), "\n")
+	byCase := map[int][]string{}
+	for _, l := range lines {
+		m := goErrLine.FindStringSubmatch(l)
+		if m == nil {
+			continue // "too many errors", notes
+		}
+		n, _ := strconv.Atoi(m[1])
+		i := j.queryAtGoLine(n)
+		if i < 0 {
+			return j.b.split(j.cases)
+		}
+		byCase[i] = append(byCase[i], l)
+	}
+	if len(byCase) == 0 || round >= maxRounds {
+		return j.b.split(j.cases)
+	}
+	var rest []*caseRun
+	for i, c := range j.cases {
+		if errs, ok := byCase[i]; ok {
+			c.fail("the generated job does not build (query %s of a job of %d cases):\n%s\n", j.sinks[i], len(j.cases),
+				indentAll(strings.Join(errs, "\n"), "    "))
+		} else {
+			rest = append(rest, c)
+		}
+	}
+	return j.b.together(rest)
+}
+
+// queryAtGoLine returns the index of the query whose code holds line n of the generated source (1-based): the
+// nearest declaration above it that names one query's Go identifiers. It is -1 for shared code.
+func (j *job) queryAtGoLine(n int) int {
+	lines := strings.Split(string(j.src), "\n")
+	for k := min(n, len(lines)) - 1; k >= 0; k-- {
+		l := lines[k]
+		if !strings.HasPrefix(l, "func ") && !strings.HasPrefix(l, "type ") {
+			continue
+		}
+		for i, id := range j.goIDs {
+			if goIdentIn(l, id) {
+				return i
+			}
+		}
+		return -1
+	}
+	return -1
+}
+
+// goIdentIn reports whether line mentions an identifier made of id and a capitalised suffix (select1Query, not
+// select10Query), or id itself.
+func goIdentIn(line, id string) bool {
+	for off := 0; ; {
+		k := strings.Index(line[off:], id)
+		if k < 0 {
+			return false
+		}
+		end := off + k + len(id)
+		before := off + k
+		okBefore := before == 0 || !isIdentByte(line[before-1])
+		if okBefore && (end == len(line) || !isIdentByte(line[end]) || line[end] >= 'A' && line[end] <= 'Z') {
+			return true
+		}
+		off = end
+	}
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+// runCulprit fails the case whose query stopped a multi-case job (found by the script position in the error) and
+// returns a job for the others; without such a position the job is split.
+func (j *job) runCulprit(err error, what string) []*job {
+	var je *jobError
+	if errors.As(err, &je) {
+		re := regexp.MustCompile(regexp.QuoteMeta(j.b.ds.File) + `:(\d+):\d+: `)
+		if m := re.FindStringSubmatch(je.stderr); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			for i, sp := range j.spans {
+				if n >= sp[0] && n <= sp[1] {
+					j.cases[i].fail("the velocc job failed on the %s data: %v\n", what, err)
+					rest := append(append([]*caseRun(nil), j.cases[:i]...), j.cases[i+1:]...)
+					return j.b.together(rest)
+				}
+			}
+		}
+	}
+	return j.b.split(j.cases)
+}
+
 func indentAll(s, pre string) string {
 	s = strings.TrimRight(s, "\n")
 	return pre + strings.ReplaceAll(s, "\n", "\n"+pre)
@@ -424,7 +561,7 @@ func indentAll(s, pre string) string {
 // returns go build's messages by job name.
 func (r *Runner) build(dir string, jobs []*job) (map[string]string, error) {
 	start := time.Now()
-	defer func() { r.BuildMs += time.Since(start).Milliseconds() }()
+	defer func() { r.Builds++; r.BuildTime += time.Since(start) }()
 	if err := os.MkdirAll(filepath.Join(dir, "bin"), 0o777); err != nil {
 		return nil, err
 	}
@@ -492,11 +629,11 @@ func (r *Runner) build(dir string, jobs []*job) (map[string]string, error) {
 func (j *job) run() []*job {
 	outJSON, errJSON := j.exec(j.b.jsonl, "jsonl")
 	if len(j.cases) > 1 && errJSON != nil {
-		return j.b.split(j.cases)
+		return j.runCulprit(errJSON, "JSON-lines")
 	}
 	outCSV, errCSV := j.exec(j.b.csv, "csv")
 	if len(j.cases) > 1 && errCSV != nil {
-		return j.b.split(j.cases)
+		return j.runCulprit(errCSV, "CSV")
 	}
 	for i, c := range j.cases {
 		if c.result != nil {

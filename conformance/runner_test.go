@@ -1,0 +1,90 @@
+package conformance
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestRunnerReports runs cases that must fail, each for its own reason, next to cases that must pass, over a data
+// set built in Go (as the random generator builds them). One of them stops the file's job at run time, so the
+// runner also has to split the job and run its cases alone.
+func TestRunnerReports(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds velocc jobs")
+	}
+	ds := &Dataset{
+		File: "selftest", Seed: 5, Rows: 300,
+		Columns: []Column{
+			{Name: "k", Type: "VARCHAR", Gen: "choice", Values: []string{"x", "y", "z"}},
+			{Name: "v", Type: "BIGINT", Gen: "int", Min: "-10", Max: "10", NullRate: 0.2},
+			{Name: "d", Type: "DECIMAL(9,2)", Gen: "decimal"},
+		},
+		Source: "CREATE STREAM s (k VARCHAR, v BIGINT, d DECIMAL(9,2)) WITH ('path' = 's.jsonl')",
+	}
+	type want struct {
+		c    *Case
+		fail string // "" = pass
+	}
+	tests := []want{
+		{&Case{Name: "pass", Velocc: "SELECT k, SUM(v) AS sv FROM s GROUP BY k EMIT FINAL", DuckDB: "SELECT k, SUM(v) AS sv FROM s GROUP BY k"}, ""},
+		{&Case{Name: "wrong", Velocc: "SELECT k, v FROM s", DuckDB: "SELECT k, v + 1 AS v FROM s"}, "only in velocc"},
+		{&Case{Name: "names", Velocc: "SELECT k AS a FROM s", DuckDB: "SELECT k AS b FROM s"}, "column names differ"},
+		{&Case{Name: "nocompile", Velocc: "SELECT nope FROM s", DuckDB: "SELECT 1"}, "velocc does not compile the query:\n    selftest:"},
+		{&Case{Name: "duckerr", Velocc: "SELECT k FROM s", DuckDB: "SELECT nope FROM s"}, "DuckDB: "},
+		{&Case{Name: "avg", Velocc: "SELECT AVG(d) AS a FROM s EMIT FINAL", DuckDB: "SELECT AVG(d) AS a FROM s"}, "DECIMAL(38,8) in velocc but DOUBLE in DuckDB"},
+		{&Case{Name: "avgdiffers", Differs: "exact AVG", Velocc: "SELECT AVG(d) AS a FROM s EMIT FINAL", DuckDB: "SELECT AVG(d) AS a FROM s"}, ""},
+		{&Case{Name: "noerror", ExpectErr: "overflow", Velocc: "SELECT SUM(v) AS t FROM s EMIT FINAL", DuckDB: "SELECT error('x') AS t"}, "the job succeeded"},
+		{&Case{Name: "error", ExpectErr: "integer overflow", Velocc: "SELECT v * 9223372036854775807 AS t FROM s WHERE v > 1", DuckDB: "SELECT v * 9223372036854775807 AS t FROM s WHERE v > 1"}, ""},
+		{&Case{Name: "erroronlyvelocc", ExpectErr: "integer overflow", Velocc: "SELECT v * 9223372036854775807 AS t FROM s WHERE v > 1", DuckDB: "SELECT 1 AS t"}, "DuckDB ran the query without an error"},
+		{&Case{Name: "stops", Velocc: "SELECT CAST(k AS INT) AS i FROM s", DuckDB: "SELECT 1 AS i"}, "the velocc job failed on the JSON-lines data: exit status 1"},
+		{&Case{Name: "ordered", Ordered: true, Velocc: "SELECT k FROM s", DuckDB: "SELECT k FROM s ORDER BY k DESC"}, "differ (in order)"},
+	}
+	var cases []*Case
+	for _, tc := range tests {
+		tc.c.File = ds.File
+		cases = append(cases, tc.c)
+	}
+	results := NewRunner(t).Run(ds, cases)
+	if len(results) != len(tests) {
+		t.Fatalf("%d results for %d cases", len(results), len(tests))
+	}
+	for i, tc := range tests {
+		res := results[i]
+		switch {
+		case res.Case != tc.c:
+			t.Errorf("result %d is for case %s, want %s", i, res.Case.Name, tc.c.Name)
+		case tc.fail == "" && res.Failure != "":
+			t.Errorf("case %s failed:\n%s", tc.c.Name, res.Failure)
+		case tc.fail != "" && !strings.Contains(res.Failure, tc.fail):
+			t.Errorf("case %s: want a failure with %q, got:\n%s", tc.c.Name, tc.fail, res.Failure)
+		case tc.fail != "" && !strings.HasPrefix(res.Failure, "selftest: case "+tc.c.Name+"\n  velocc: "):
+			t.Errorf("case %s: the report does not start with the case and its queries:\n%s", tc.c.Name, res.Failure)
+		}
+	}
+}
+
+func TestShortGenError(t *testing.T) {
+	msg := "codegen: rendering x.case: Error 3:5: expected ';', found '.' while formatting source:\npackage main\n\nfunc f() { a.b. }\nmore\n"
+	want := "codegen: rendering x.case: Error 3:5: expected ';', found '.' while formatting source:\n    line 3: func f() { a.b. }"
+	if got := shortGenError(msg); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestGoIdentIn(t *testing.T) {
+	for _, tc := range []struct {
+		line, id string
+		want     bool
+	}{
+		{"func (q *select1Query) process(r *tRecord) error {", "select1", true},
+		{"func (q *select10Query) process(r *tRecord) error {", "select1", false},
+		{"type select1Key struct {", "select1", true},
+		{"type xselect1Key struct {", "select1", false},
+		{"func newSelect1Query(src *rt.Source) *select1Query {", "select1", true},
+		{"func setup(c *rt.Context) error {", "select1", false},
+	} {
+		if got := goIdentIn(tc.line, tc.id); got != tc.want {
+			t.Errorf("goIdentIn(%q, %q) = %v", tc.line, tc.id, got)
+		}
+	}
+}
