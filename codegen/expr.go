@@ -207,7 +207,7 @@ func int128Lit(d *big.Int) jen.Code {
 	}
 	lo := new(big.Int).And(u, new(big.Int).SetUint64(math.MaxUint64)).Uint64()
 	hi := int64(new(big.Int).Rsh(u, 64).Uint64())
-	return jen.Qual(rtPath, "Int128").Values(jen.Dict{jen.Id("Hi"): jen.Lit(hi), jen.Id("Lo"): jen.Lit(lo)})
+	return jen.Parens(jen.Qual(rtPath, "Int128").Values(jen.Dict{jen.Id("Hi"): jen.Lit(hi), jen.Id("Lo"): jen.Lit(lo)}))
 }
 
 func (f *fn) unary(x *compiler.Unary) val {
@@ -244,6 +244,9 @@ func compare(op compiler.Op, t compiler.Type, a, b jen.Code) jen.Code {
 	switch t.Kind {
 	case compiler.Decimal:
 		return jen.Add(a).Dot("Cmp").Call(b).Op(cmpOps[op]).Lit(0)
+	case compiler.Double:
+		// DuckDB's total order: NaN equals NaN and sorts above every number.
+		return jen.Qual(rtPath, "CmpFloat").Call(a, b).Op(cmpOps[op]).Lit(0)
 	case compiler.Bool, compiler.Null:
 		switch op {
 		case compiler.OpLt:

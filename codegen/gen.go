@@ -263,7 +263,7 @@ func zeroOf(t compiler.Type) jen.Code {
 	case compiler.Bool, compiler.Null:
 		return jen.False()
 	case compiler.Decimal:
-		return jen.Qual(rtPath, "Int128").Values()
+		return jen.Parens(jen.Qual(rtPath, "Int128").Values()) // parenthesized: it may start an if condition
 	case compiler.Varchar:
 		return jen.Lit("")
 	}

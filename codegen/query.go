@@ -509,6 +509,10 @@ func (g *gen) genEnd(q *compiler.Query) {
 		body = append(body, jen.Comment("event time has ended: every open window is complete"),
 			jen.Return(jen.Id("q").Dot("windows").Dot("CloseAll").Call(jen.Id("q").Dot("emit"))))
 	default:
+		if len(q.Keys) == 0 {
+			// An aggregate without GROUP BY has exactly one row, even over no input: COUNT(*) = 0, SUM = NULL.
+			body = append(body, jen.Id("q").Dot("groups").Dot("Get").Call(jen.Id(keyType(q)).Values()))
+		}
 		body = append(body, jen.Return(jen.Id("q").Dot("groups").Dot("Each").Call(jen.Func().Params(jen.Id("k").Op("*").Id(keyType(q)), jen.Id("s").Op("*").Id(stateType(q))).Error().Block(
 			jen.Return(jen.Id("q").Dot("emit").Call(jen.Lit(0), jen.Id("k"), jen.Id("s"))),
 		))))

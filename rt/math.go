@@ -120,3 +120,24 @@ func FormatDouble(f float64) string {
 	}
 	return mant + "e" + sign + digits
 }
+
+// CmpFloat compares DOUBLEs in DuckDB's total order: -1, 0 or +1. NaN equals NaN and is greater than every other
+// value (so NaN > 0 is true and NaN = NaN holds, unlike IEEE 754); -0 equals 0.
+func CmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	case a == b:
+		return 0
+	}
+	aNaN, bNaN := a != a, b != b
+	switch {
+	case aNaN && bNaN:
+		return 0
+	case aNaN:
+		return 1
+	}
+	return -1
+}

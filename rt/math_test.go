@@ -153,3 +153,18 @@ func TestFormatDouble(t *testing.T) {
 		}
 	}
 }
+
+func TestCmpFloat(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	for _, tt := range []struct {
+		a, b float64
+		want int
+	}{
+		{1, 2, -1}, {2, 1, 1}, {1, 1, 0}, {math.Copysign(0, -1), 0, 0},
+		{nan, nan, 0}, {nan, inf, 1}, {inf, nan, -1}, {nan, -1, 1}, {-inf, nan, -1},
+	} {
+		if got := CmpFloat(tt.a, tt.b); got != tt.want {
+			t.Errorf("CmpFloat(%v, %v) = %d, want %d", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
