@@ -1,0 +1,183 @@
+// TestRandom: random query pairs from randgen.go run through the runner; TestRandomCompiles: every generated
+// velocc query compiles, with the output types the generator expects.
+package conformance
+
+import (
+	"flag"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/velocc/velocc/compiler"
+)
+
+var (
+	flagRandom = flag.Int("conformance.random", 200, "how many random queries TestRandom runs (spread over its seeds)")
+	flagSeed   = flag.Int64("conformance.seed", 0, "run TestRandom's queries of this seed only (to reproduce a failure)")
+)
+
+// randomSeeds are TestRandom's seeds; each gives an equal share of the queries.
+var randomSeeds = []int64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
+
+// randomDataset is the data set the random queries read.
+func randomDataset(t testing.TB) *Dataset {
+	t.Helper()
+	ds, cases, err := ParseFile(filepath.Join("testdata", "random.dataset"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cases) > 0 {
+		t.Fatalf("%s: a data set file has no cases", ds.File)
+	}
+	return ds
+}
+
+// TestRandom runs -conformance.random random queries (seeds 1 to 10) over testdata/random.dataset and compares
+// velocc with DuckDB. Each query is the subtest TestRandom/random_<seed>_<i>; reproduce a failure with
+//
+//	go test -run 'TestRandom/random_<seed>_<i>$' -conformance.seed <seed>
+func TestRandom(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs velocc jobs")
+	}
+	ds := randomDataset(t)
+	seeds := randomSeeds
+	if *flagSeed != 0 {
+		seeds = []int64{*flagSeed}
+	}
+	per := (*flagRandom + len(randomSeeds) - 1) / len(randomSeeds)
+	var batches []Batch
+	var all []*Case
+	for _, seed := range seeds {
+		var sel []*Case
+		for _, c := range RandomCases(ds, seed, per) {
+			if selected("TestRandom", c.Name) {
+				sel = append(sel, c)
+			}
+		}
+		if len(sel) > 0 {
+			batches = append(batches, Batch{Dataset: ds, Cases: sel})
+			all = append(all, sel...)
+		}
+	}
+	r := NewRunner(t)
+	start := time.Now()
+	results := map[*Case]*Result{}
+	for _, rs := range r.RunBatches(batches) {
+		for _, res := range rs {
+			results[res.Case] = res
+		}
+	}
+	failed := 0
+	for _, res := range results {
+		if res.Failure != "" {
+			failed++
+		}
+	}
+	t.Logf("%d random queries (seeds %v, %d each) run in %v (%d go builds: %v): %d passed, %d failed", len(all), seeds,
+		per, time.Since(start).Round(time.Millisecond), r.Builds, r.BuildTime.Round(time.Millisecond), len(all)-failed, failed)
+	for _, c := range all {
+		t.Run(c.Name, func(t *testing.T) {
+			if res := results[c]; res.Failure != "" {
+				seed, _, _ := strings.Cut(strings.TrimPrefix(c.Name, "random_"), "_")
+				t.Errorf("\n%sreproduce: go test -run 'TestRandom/%s$' -conformance.seed %s\n", res.Failure, c.Name, seed)
+			}
+		})
+	}
+}
+
+// TestRandomCompiles checks, without DuckDB, that every generated velocc query compiles for 2000 seeds and that
+// velocc gives its output columns the types the generator expects (so its DuckDB side is built on the right rules).
+func TestRandomCompiles(t *testing.T) {
+	ds := randomDataset(t)
+	const seeds, per, group = 2000, 2, 25 // group: seeds whose queries are compiled as one script
+	type result struct {
+		shapes map[string]int
+		err    string
+	}
+	check := func(first int64) result {
+		res := result{shapes: map[string]int{}}
+		var qs []*randomQuery
+		for seed := first; seed < first+group; seed++ {
+			sq, err := randomQueries(ds, seed, per)
+			if err != nil {
+				return result{err: err.Error()}
+			}
+			qs = append(qs, sq...)
+		}
+		script := ds.Source
+		for _, q := range qs {
+			res.shapes[q.shape]++
+			script += "\n;\n" + q.velocc
+		}
+		plan, diags := compiler.Compile("random.sql", []byte(script), nil)
+		if diags.HasErrors() {
+			for _, q := range qs { // find the query at fault
+				if _, diags := compiler.Compile("random.sql", []byte(ds.Source+"\n;\n"+q.velocc), nil); diags.HasErrors() {
+					var b strings.Builder
+					diags.Errors().Format(&b)
+					return result{err: fmt.Sprintf("%s does not compile:\n%s\n%s", q.name, q.velocc, b.String())}
+				}
+			}
+			return result{err: fmt.Sprintf("seeds %d to %d: the queries do not compile together:\n%v", first, first+group-1, diags.Errors())}
+		}
+		if len(plan.Queries) != len(qs) {
+			return result{err: fmt.Sprintf("seeds %d to %d: %d queries compiled for %d generated", first, first+group-1, len(plan.Queries), len(qs))}
+		}
+		for i, q := range qs {
+			if err := checkTypes(plan.Queries[i].Columns, q.types); err != nil {
+				return result{err: fmt.Sprintf("%s: %v\nvelocc: %s\nduckdb: %s", q.name, err, q.velocc, q.duckdb)}
+			}
+			if q.duckdb == "" {
+				return result{err: q.name + ": no DuckDB query"}
+			}
+		}
+		return res
+	}
+	firsts := make(chan int64)
+	results := make(chan result)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		go func() {
+			for first := range firsts {
+				results <- check(first)
+			}
+		}()
+	}
+	go func() {
+		for first := int64(1); first <= seeds; first += group {
+			firsts <- first
+		}
+		close(firsts)
+	}()
+	shapes := map[string]int{}
+	for n := 0; n < seeds/group; n++ {
+		res := <-results
+		if res.err != "" {
+			t.Error(res.err)
+		}
+		for s, k := range res.shapes {
+			shapes[s] += k
+		}
+	}
+	t.Logf("%d queries of %d seeds compile: %v", seeds*per, seeds, shapes)
+	for _, s := range []string{"project", "group", "global", "window"} {
+		if shapes[s] == 0 {
+			t.Errorf("no %s query was generated", s)
+		}
+	}
+}
+
+func checkTypes(cols []*compiler.Column, want []compiler.Type) error {
+	if len(cols) != len(want) {
+		return fmt.Errorf("velocc has %d output columns, the generator expects %d", len(cols), len(want))
+	}
+	for i, c := range cols {
+		if c.Type != want[i] {
+			return fmt.Errorf("column %s: velocc's type is %s, the generator expects %s", c.Name, c.Type, want[i])
+		}
+	}
+	return nil
+}
