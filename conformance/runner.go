@@ -667,13 +667,18 @@ func (e *jobError) Error() string {
 
 // exec runs the job over one data file and returns each case's output, as written to its sink.
 func (j *job) exec(data, tag string) ([][]byte, error) {
-	src := j.b.ds.SourceName
-	args := []string{"--bounded", "--stats=false", "--source", src + "=file:" + data}
+	// Paths relative to the job's directory keep messages short; the format (and CSV delimiter) in the URI wins
+	// over whatever the source declares.
+	uri := "file:" + filepath.Base(data) + "?format=" + tag
+	if tag == "csv" {
+		uri += "&delimiter=,"
+	}
+	args := []string{"--bounded", "--stats=false", "--source", j.b.ds.SourceName + "=" + uri}
 	var outs []string
 	for i, s := range j.sinks {
-		out := filepath.Join(j.b.dir, "out", fmt.Sprintf("%s.%s.%d.jsonl", j.name, tag, i+1))
-		outs = append(outs, out)
-		args = append(args, "--sink", s+"=file:"+out)
+		out := filepath.Join("out", fmt.Sprintf("%s.%s.%d.jsonl", j.name, tag, i+1))
+		outs = append(outs, filepath.Join(j.b.dir, out))
+		args = append(args, "--sink", s+"=file:"+out+"?format=jsonl")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), *flagJobTimeout)
 	defer cancel()
