@@ -39,13 +39,13 @@ const modulePath = "github.com/velocc/velocc"
 
 // Runner runs cases: it knows the velocc checkout the jobs build against and the directory it works in.
 type Runner struct {
-	tb      testing.TB
-	root    string // the velocc checkout (the directory of its go.mod)
-	work    string // the work directory
-	goTool  string
-	mu      sync.Mutex
-	nbatch  int // batches run so far, for directory names
-	nbuild  int // builds run so far
+	tb     testing.TB
+	root   string // the velocc checkout (the directory of its go.mod)
+	work   string // the work directory
+	goTool string
+	mu     sync.Mutex
+	nbatch int // batches run so far, for directory names
+	nbuild int // builds run so far
 
 	// Builds and BuildTime add up the 'go build' runs so far, for reports.
 	Builds    int
