@@ -495,6 +495,7 @@ func (c *Column) prepare(seed int64) error {
 		return err
 	}
 	c.typ = t
+	c.pick, c.edges, c.cum = nil, nil, nil // prepare runs again before each generation
 	if c.NullRate < 0 || c.NullRate > 1 || c.EdgeRate < 0 || c.EdgeRate > 1 {
 		return errors.New("null_rate and edge_rate must be between 0 and 1")
 	}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"hash/fnv"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -45,7 +46,8 @@ type Runner struct {
 	goTool string
 	mu     sync.Mutex
 	nbatch int // batches run so far, for directory names
-	nbuild int // builds run so far
+	nbuild int // builds run so far, for directory names
+	round  int // the build round of the current RunBatches, from 1
 
 	// Builds and BuildTime add up the 'go build' runs so far, for reports.
 	Builds    int
@@ -148,7 +150,7 @@ func (r *Runner) RunBatches(batches []Batch) [][]*Result {
 	for _, b := range bs {
 		jobs = append(jobs, b.plan()...)
 	}
-	for round := 0; len(jobs) > 0; round++ {
+	for r.round = 1; len(jobs) > 0; r.round++ {
 		jobs = r.buildAndRun(jobs)
 	}
 
@@ -329,13 +331,25 @@ func (b *batch) plan() []*job {
 	return append(jobs, b.together(together)...)
 }
 
-// together is one job for the cases, or their single jobs when the job cannot be generated.
+// maxJobCases bounds the cases of one job, so that a case that stops its job at run time sends few others to a
+// rebuild, and big batches build as several packages in parallel.
+const maxJobCases = 40
+
+// together is one job for the cases (or a few, for many cases), or their single jobs when a job cannot be
+// generated.
 func (b *batch) together(cases []*caseRun) []*job {
-	switch len(cases) {
-	case 0:
+	switch n := len(cases); {
+	case n == 0:
 		return nil
-	case 1:
+	case n == 1:
 		return b.single(cases[0])
+	case n > maxJobCases:
+		var jobs []*job
+		parts := (n + maxJobCases - 1) / maxJobCases
+		for p := 0; p < parts; p++ {
+			jobs = append(jobs, b.together(cases[p*n/parts:(p+1)*n/parts])...)
+		}
+		return jobs
 	}
 	j := &job{b: b, cases: cases}
 	if err := j.generate(); err != nil {
@@ -420,7 +434,7 @@ func (r *Runner) buildAndRun(jobs []*job) []*job {
 			continue
 		}
 		if len(j.cases) > 1 {
-			next = append(next, j.buildCulprits(buildOut[j.name], r.nbuild)...)
+			next = append(next, j.buildCulprits(buildOut[j.name], r.round)...)
 			continue
 		}
 		msg := buildOut[j.name]
@@ -536,7 +550,7 @@ func isIdentByte(c byte) bool {
 // returns a job for the others; without such a position the job is split.
 func (j *job) runCulprit(err error, what string) []*job {
 	var je *jobError
-	if errors.As(err, &je) {
+	if errors.As(err, &je) && j.b.r.round < maxRounds {
 		re := regexp.MustCompile(regexp.QuoteMeta(j.b.ds.File) + `:(\d+):\d+: `)
 		if m := re.FindStringSubmatch(je.stderr); m != nil {
 			n, _ := strconv.Atoi(m[1])
@@ -591,11 +605,22 @@ func (r *Runner) build(dir string, jobs []*job) (map[string]string, error) {
 	if err := os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o666); err != nil {
 		return nil, err
 	}
+	seen := map[string]bool{}
 	for i, j := range jobs {
-		j.name = fmt.Sprintf("j%03d_%s", i, unsafeName.ReplaceAllString(filepath.Base(j.b.dir), "_"))
+		// The name (the package path) depends only on the job's file, case and code, so that with -trimpath an
+		// unchanged job is a hit in the build cache on the next run.
+		base := strings.TrimSuffix(filepath.Base(j.b.ds.File), filepath.Ext(j.b.ds.File))
+		name := unsafeName.ReplaceAllString(base, "_")
 		if len(j.cases) == 1 {
-			j.name += "_" + unsafeName.ReplaceAllString(j.cases[0].c.Name, "_")
+			name += "_" + unsafeName.ReplaceAllString(j.cases[0].c.Name, "_")
 		}
+		h := fnv.New32a()
+		h.Write(j.src)
+		j.name = fmt.Sprintf("%s_%08x", name, h.Sum32())
+		if seen[j.name] {
+			j.name += fmt.Sprintf("_%d", i)
+		}
+		seen[j.name] = true
 		if err := os.MkdirAll(filepath.Join(dir, j.name), 0o777); err != nil {
 			return nil, err
 		}
@@ -604,7 +629,10 @@ func (r *Runner) build(dir string, jobs []*job) (map[string]string, error) {
 		}
 		j.bin = filepath.Join(dir, "bin", j.name)
 	}
-	cmd := exec.Command(r.goTool, "build", "-o", filepath.Join(dir, "bin")+string(filepath.Separator), "./...")
+	// -trimpath keeps the temporary directory out of the cache keys; -s -w (no symbol table, no DWARF) halves the
+	// time spent linking, which is most of a build whose packages are cached.
+	cmd := exec.Command(r.goTool, "build", "-trimpath", "-ldflags=-s -w",
+		"-o", filepath.Join(dir, "bin")+string(filepath.Separator), "./...")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
 	out, err := cmd.CombinedOutput()
