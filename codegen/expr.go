@@ -116,6 +116,9 @@ func (f *fn) expr(e compiler.Expr) val {
 		return c
 	case *compiler.KeyRef:
 		k := jen.Id(f.key).Dot(keyField(x.Key))
+		if x.Key.Expr.Type().Kind == compiler.Double {
+			k = jen.Qual(rtPath, "FloatFromKey").Call(k)
+		}
 		if !keyNullable(x.Key) {
 			return val{v: k, n: jen.False(), nonNull: true}
 		}
@@ -485,7 +488,7 @@ func (f *fn) cast(x *compiler.Cast) val {
 				wide = []jen.Code{jen.Id(w).Op(":=").Int64().Call(jen.Lit(0)), jen.If(a.v).Block(jen.Id(w).Op("=").Lit(1))}
 			case compiler.Double:
 				wide = []jen.Code{
-					jen.Id("rf").Op(":=").Qual("math", "Round").Call(a.v),
+					jen.Id("rf").Op(":=").Qual("math", "RoundToEven").Call(a.v), // DuckDB rounds DOUBLE to integer half to even
 					jen.If(jen.Op("!").Parens(jen.Id("rf").Op(">=").Lit(-9.223372036854775808e18).Op("&&").Id("rf").Op("<").Lit(9.223372036854775808e18))).Block(fail(x.Loc, "value out of range for "+to.String())),
 					jen.Id(w).Op(":=").Int64().Call(jen.Id("rf")),
 				}
@@ -496,7 +499,7 @@ func (f *fn) cast(x *compiler.Cast) val {
 					jen.If(jen.Op("!").Id("ok")).Block(fail(x.Loc, "value out of range for "+to.String())),
 				}
 			case compiler.Varchar:
-				wide = append([]jen.Code{jen.Var().Id(w).Int64()}, parse(w, jen.Qual(rtPath, "ParseInt64").Call(jen.Index().Byte().Call(a.v)))...)
+				wide = append([]jen.Code{jen.Var().Id(w).Int64()}, parse(w, jen.Qual(rtPath, "CastInt64").Call(a.v))...)
 			}
 			if to.Kind == compiler.BigInt {
 				return append(wide, jen.Id(v).Op("=").Id(w))
@@ -511,7 +514,7 @@ func (f *fn) cast(x *compiler.Cast) val {
 			case compiler.Decimal:
 				return []jen.Code{jen.Id(v).Op("=").Qual(rtPath, "DecToFloat").Call(a.v, jen.Lit(int(from.Scale)))}
 			case compiler.Varchar:
-				return parse(v, jen.Qual(rtPath, "ParseFloat64").Call(jen.Index().Byte().Call(a.v)))
+				return parse(v, jen.Qual(rtPath, "CastFloat64").Call(a.v))
 			}
 		case compiler.Decimal:
 			switch from.Kind {
@@ -526,7 +529,7 @@ func (f *fn) cast(x *compiler.Cast) val {
 			case compiler.Double:
 				return append(checked(v, jen.Qual(rtPath, "DecFromFloat").Call(a.v, jen.Lit(int(to.Scale))), "value out of range for "+to.String()), fits(v))
 			case compiler.Varchar:
-				return parse(v, jen.Qual(rtPath, "ParseDecimal").Call(jen.Index().Byte().Call(a.v), jen.Lit(int(to.Prec)), jen.Lit(int(to.Scale))))
+				return parse(v, jen.Qual(rtPath, "CastDecimal").Call(a.v, jen.Lit(int(to.Prec)), jen.Lit(int(to.Scale))))
 			}
 		case compiler.Timestamp:
 			switch from.Kind {

@@ -32,6 +32,23 @@ func mayBeNull(e compiler.Expr) bool {
 
 func keyNullable(k *compiler.Key) bool { return mayBeNull(k.Expr) }
 
+// keyGoType is the Go type a GROUP BY key or DISTINCT value is stored as: DOUBLEs as rt.FloatKey bits, so all NaNs
+// (and -0 and 0) compare equal as map keys.
+func keyGoType(t compiler.Type) jen.Code {
+	if t.Kind == compiler.Double {
+		return jen.Uint64()
+	}
+	return goType(t)
+}
+
+// toKey converts a value to its keyGoType.
+func toKey(t compiler.Type, v jen.Code) jen.Code {
+	if t.Kind == compiler.Double {
+		return jen.Qual(rtPath, "FloatKey").Call(v)
+	}
+	return v
+}
+
 // hasAggRef reports whether a group expression reads an accumulator (retractions write such columns as NULL).
 func hasAggRef(e compiler.Expr) bool {
 	switch x := e.(type) {
@@ -119,7 +136,7 @@ func (g *gen) genQuery(q *compiler.Query) {
 func (g *gen) genKeyAndState(q *compiler.Query) {
 	var keyFields []jen.Code
 	for _, k := range q.Keys {
-		keyFields = append(keyFields, jen.Id(keyField(k)).Add(goType(k.Expr.Type())).Comment(commentText(k.Name)))
+		keyFields = append(keyFields, jen.Id(keyField(k)).Add(keyGoType(k.Expr.Type())).Comment(commentText(k.Name)))
 		if keyNullable(k) {
 			keyFields = append(keyFields, jen.Id(keyField(k)+"Null").Bool())
 		}
@@ -163,7 +180,7 @@ func aggStateFields(a *compiler.Agg) []jen.Code {
 		out = append(out, jen.Id(name).Qual(rtPath, "Welford").Comment(comment))
 	}
 	if a.Distinct && a.Arg != nil {
-		out = append(out, jen.Id(fmt.Sprintf("d%d", a.Index)).Qual(rtPath, "Distinct").Types(goType(a.Arg.Type())))
+		out = append(out, jen.Id(fmt.Sprintf("d%d", a.Index)).Qual(rtPath, "Distinct").Types(keyGoType(a.Arg.Type())))
 	}
 	return out
 }
@@ -304,11 +321,11 @@ func (g *gen) genGroupUpdate(f *fn, q *compiler.Query) {
 		v := f.expr(k.Expr)
 		if keyNullable(k) {
 			f.emit(
-				jen.List(jen.Id("k").Dot(keyField(k)), jen.Id("k").Dot(keyField(k)+"Null")).Op("=").List(v.v, v.n),
+				jen.List(jen.Id("k").Dot(keyField(k)), jen.Id("k").Dot(keyField(k)+"Null")).Op("=").List(toKey(k.Expr.Type(), v.v), v.n),
 				jen.If(jen.Id("k").Dot(keyField(k)+"Null")).Block(jen.Id("k").Dot(keyField(k)).Op("=").Add(zeroOf(k.Expr.Type())).Comment("all NULL keys form one group")),
 			)
 		} else {
-			f.emit(jen.Id("k").Dot(keyField(k)).Op("=").Add(v.v))
+			f.emit(jen.Id("k").Dot(keyField(k)).Op("=").Add(toKey(k.Expr.Type(), v.v)))
 		}
 	}
 	if q.Window != nil {
@@ -412,7 +429,7 @@ func (f *fn) aggUpdate(a *compiler.Agg) {
 		upd = []jen.Code{jen.Add(s).Dot("Add").Call(x.v)}
 	}
 	if a.Distinct {
-		upd = []jen.Code{jen.If(jen.Id("s").Dot(fmt.Sprintf("d%d", a.Index)).Dot("Add").Call(x.v)).Block(upd...)}
+		upd = []jen.Code{jen.If(jen.Id("s").Dot(fmt.Sprintf("d%d", a.Index)).Dot("Add").Call(toKey(at, x.v))).Block(upd...)}
 	}
 	if x.nonNull {
 		f.emit(upd...)

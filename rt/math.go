@@ -141,3 +141,18 @@ func CmpFloat(a, b float64) int {
 	}
 	return -1
 }
+
+// FloatKey maps a DOUBLE to the bits GROUP BY and DISTINCT compare: every NaN to one NaN and -0 to 0, so that
+// they form one group, as in DuckDB (Go map keys would make each NaN a group of its own).
+func FloatKey(f float64) uint64 {
+	switch {
+	case f != f:
+		return 0x7ff8000000000001
+	case f == 0:
+		return 0
+	}
+	return math.Float64bits(f)
+}
+
+// FloatFromKey turns a FloatKey back into the DOUBLE it stands for.
+func FloatFromKey(k uint64) float64 { return math.Float64frombits(k) }

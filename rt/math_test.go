@@ -168,3 +168,17 @@ func TestCmpFloat(t *testing.T) {
 		}
 	}
 }
+
+func TestFloatKey(t *testing.T) {
+	if FloatKey(math.NaN()) != FloatKey(-math.NaN()) || FloatKey(math.Copysign(0, -1)) != FloatKey(0) || FloatKey(1) == FloatKey(2) {
+		t.Error("FloatKey does not fold NaNs and zeros, or folds distinct values")
+	}
+	for _, f := range []float64{0, 1.5, -2, math.Inf(1), math.MaxFloat64} {
+		if got := FloatFromKey(FloatKey(f)); got != f {
+			t.Errorf("FloatFromKey(FloatKey(%v)) = %v", f, got)
+		}
+	}
+	if !math.IsNaN(FloatFromKey(FloatKey(math.NaN()))) {
+		t.Error("NaN does not survive FloatKey")
+	}
+}
