@@ -243,6 +243,9 @@ var unsafeName = regexp.MustCompile(`[^A-Za-z0-9_]+`)
 // prepare generates the batch's data, loads it into DuckDB and compiles each case alone.
 func (r *Runner) prepare(n int, in Batch) *batch {
 	b := &batch{r: r, ds: in.Dataset}
+	if b.ds == nil {
+		b.ds = &Dataset{File: "(no data set)", checked: true, checkErr: errors.New("the batch has no data set")}
+	}
 	for _, c := range in.Cases {
 		b.cases = append(b.cases, &caseRun{b: b, c: c})
 	}
