@@ -518,7 +518,9 @@ func (j *job) queryAtGoLine(n int) int {
 			continue
 		}
 		for i, id := range j.goIDs {
-			if goIdentIn(l, id) {
+			// codegen names unexported types after the query with a lowercase first letter (select1Query).
+			lower := strings.ToLower(id[:1]) + id[1:]
+			if goIdentIn(l, id) || goIdentIn(l, lower) {
 				return i
 			}
 		}

@@ -71,6 +71,28 @@ func TestShortGenError(t *testing.T) {
 	}
 }
 
+func TestQueryAtGoLine(t *testing.T) {
+	j := &job{goIDs: []string{"Select1", "Select10"}, src: []byte(`package main
+
+func setup() {
+	x := 1
+}
+
+func (q *select10Query) emit(k *select10Key) error {
+	bad
+}
+
+type select1State struct {
+	bad
+}
+`)}
+	for line, want := range map[int]int{4: -1, 8: 1, 12: 0, 1: -1} {
+		if got := j.queryAtGoLine(line); got != want {
+			t.Errorf("queryAtGoLine(%d) = %d, want %d", line, got, want)
+		}
+	}
+}
+
 func TestGoIdentIn(t *testing.T) {
 	for _, tc := range []struct {
 		line, id string
