@@ -333,6 +333,9 @@ func (g *gen) genGroupUpdate(f *fn, q *compiler.Query) {
 	} else {
 		f.emit(jen.List(jen.Id("s"), jen.Id("_")).Op(":=").Id("q").Dot("groups").Dot("Get").Call(jen.Id("k")))
 	}
+	if len(q.Aggs) == 0 && q.Emit != compiler.EmitChanges {
+		f.emit(jen.Id("_").Op("=").Id("s").Comment("no accumulators: the group only has to exist"))
+	}
 	for _, a := range q.Aggs {
 		f.emit(jen.Comment(commentText(a.Loc.Text)))
 		f.emit(jen.Block(f.block(func() { f.aggUpdate(a) })...))
@@ -442,14 +445,14 @@ func (f *fn) aggUpdate(a *compiler.Agg) {
 func (f *fn) aggResult(a *compiler.Agg) val {
 	s := jen.Id(f.state).Dot(aggField(a))
 	sn := jen.Id(f.state).Dot(aggField(a) + "n")
-	empty := jen.Add(sn).Op("==").Lit(0)
+	empty := jen.Parens(jen.Add(sn).Op("==").Lit(0)) // parenthesized: callers negate NULL flags with !
 	switch a.Func {
 	case compiler.AggCount:
 		return val{v: s, n: jen.False(), nonNull: true}
 	case compiler.AggSum, compiler.AggMin, compiler.AggMax:
 		return val{v: s, n: empty}
 	case compiler.AggFirst, compiler.AggLast:
-		return val{v: s, n: jen.Id(f.state).Dot(aggField(a) + "Null").Op("||").Add(empty)}
+		return val{v: s, n: jen.Parens(jen.Id(f.state).Dot(aggField(a) + "Null").Op("||").Add(empty))}
 	case compiler.AggAvg:
 		at := a.Arg.Type()
 		return f.strict(a.Type, empty, false, func(v string) []jen.Code {
