@@ -93,53 +93,49 @@ func likeFast(s, pattern string) (match, ok bool) {
 	return s == core, true
 }
 
-// Substring implements SUBSTRING(s, start [, length]) with DuckDB's rules,
-// counting code points from 1:
-//
-//   - start > 0: begin at character start; past the end gives "".
-//   - start = 0: DuckDB begins one position before the first character, so
-//     that position consumes one unit of length: SUBSTRING('hello', 0, 2) = 'h'.
-//   - start < 0: count from the end: SUBSTRING('hello', -3, 2) = 'll'; a start
-//     before the beginning is clamped to the first character (no length is
-//     consumed), so SUBSTRING('hello', -10, 2) = 'he'.
-//   - hasLength=false: to the end of the string.
-//   - length ≤ 0: "". (DuckDB reads a negative length as counting backwards
-//     from start; velocc's contract defines it as empty, like a length of 0.)
+// Substring implements SUBSTRING(s, start [, length]) with DuckDB's rules, counting code points from 1. The start
+// position p is start itself when start ≥ 0 and n + start + 1 (counting from the end) when start < 0. The result
+// is the characters at positions [p, p+length-1] for length ≥ 0, or the -length characters before p,
+// [p+length, p-1], for a negative length, clipped to the string [1, n]; without a length, [p, n]. So positions
+// before the first character use up length: SUBSTRING('hello', 0, 2) = 'h', SUBSTRING('hello', -10, 2) = ”,
+// SUBSTRING('hello', 3, -2) = 'he'.
 func Substring(s string, start int64, length int64, hasLength bool) string {
-	if !hasLength {
-		length = math.MaxInt64
+	n := Length(s)
+	p := start
+	if start < 0 {
+		p = n + start + 1
 	}
-	if length <= 0 {
+	lo, hi := p, n // 1-based, inclusive
+	if hasLength {
+		if length >= 0 {
+			hi = satAdd(p, length-1)
+		} else {
+			lo, hi = satAdd(p, length), p-1
+		}
+	}
+	lo = max(lo, 1)
+	hi = min(hi, n)
+	if lo > hi {
 		return ""
 	}
-	n := Length(s)
-	var from int64 // 0-based code point index
-	switch {
-	case start > 0:
-		from = start - 1
-		if from >= n {
-			return ""
-		}
-	case start < 0:
-		from = n + start
-		if from < 0 {
-			from = 0
-		}
-	default:
-		length--
-		if length <= 0 {
-			return ""
-		}
-	}
-	to := n
-	if length < n-from {
-		to = from + length
-	}
+	from, to := lo-1, hi    // 0-based, half open
 	if n == int64(len(s)) { // ASCII: code points are bytes
 		return s[from:to]
 	}
 	b0 := runeOffset(s, 0, from)
 	return s[b0:runeOffset(s, b0, to-from)]
+}
+
+// satAdd is a + b, saturated at the int64 range instead of wrapping.
+func satAdd(a, b int64) int64 {
+	c := a + b
+	switch {
+	case a > 0 && b > 0 && c < 0:
+		return math.MaxInt64
+	case a < 0 && b < 0 && c >= 0:
+		return math.MinInt64
+	}
+	return c
 }
 
 // runeOffset returns the byte offset k code points after byte offset at.
