@@ -80,7 +80,8 @@ type rcol struct {
 
 // gen holds the state of one generator run.
 type gen struct {
-	r *rand.Rand
+	r    *rand.Rand
+	qual string // qualifier of column references in the current query ("" for none)
 	*schema
 }
 
@@ -89,6 +90,8 @@ type schema struct {
 	src    string // the source's name, as written in SQL
 	cols   []*rcol
 	rows   float64 // records in the data, duplicates included
+	all    []*rcol // every source column, in declaration order (SELECT *)
+	star   bool    // SELECT * can be compared: every source column is generated and usable
 	seq    *rcol   // a column that numbers the records in arrival order (duplicates repeat it), or nil
 	evt    *rcol   // the event-time column windows may use, or nil
 	tsLo   int64   // range of the TIMESTAMP columns (epoch ms), for literals
@@ -130,18 +133,23 @@ func schemaOf(ds *Dataset) (*schema, error) {
 	}
 	g.tsLo, g.tsHi = math.MaxInt64, math.MinInt64
 	names := map[string]bool{}
+	g.star = true
 	for _, f := range src.Fields {
 		names[strings.ToLower(f.Name)] = true
 		c := &rcol{name: sqlIdent(f.Name), raw: f.Name, t: f.Type, nullable: true}
 		dc := byName[strings.ToLower(f.Name)]
+		g.all = append(g.all, c)
 		if dc == nil || f.Type.Kind == compiler.Timestamp && f.TimeFormat == "epoch_seconds" {
+			g.star = false
 			continue // not generated (always NULL) or read differently: leave it out
 		}
 		if dc.typ != f.Type {
+			g.star = false
 			continue // the data and the source disagree; a case file would say so, the generator stays out
 		}
 		c.nullable = dc.NullRate > 0
 		if !g.describe(c, dc) {
+			g.star = false
 			continue
 		}
 		if c.t.Kind == compiler.Timestamp {
@@ -334,13 +342,25 @@ var reservedWords = func() map[string]bool {
 // expr is a generated expression: its velocc type and both renderings. Composite expressions are fully
 // parenthesized, so precedence never depends on the dialect.
 type expr struct {
-	t     compiler.Type
-	dw    int32   // DECIMAL: the precision of DuckDB's type for the value (DuckDB keeps 18 digits where it can)
-	v, d  string  // velocc and DuckDB SQL
-	b     float64 // bound on the magnitude (numbers; TIMESTAMP: epoch ms); +Inf when unknown (DOUBLE only)
-	agg   bool    // holds an aggregate
-	ref   bool    // refers to a column, key, aggregate or window bound (is not a constant)
-	heavy int     // exact DECIMAL divisions inside: each makes the DuckDB text several times longer
+	t    compiler.Type
+	dw   int32   // DECIMAL: the precision of DuckDB's type for the value (DuckDB keeps 18 digits where it can)
+	v, d string  // velocc and DuckDB SQL
+	b    float64 // bound on the magnitude (numbers; TIMESTAMP: epoch ms); +Inf when unknown (DOUBLE only)
+	flags
+}
+
+// flags are properties an expression inherits from its operands.
+type flags struct {
+	agg   bool // holds an aggregate
+	ref   bool // refers to a column, key, aggregate or window bound (is not a constant)
+	heavy int  // exact DECIMAL divisions inside: each makes the DuckDB text several times longer
+	// inexact: a DOUBLE that velocc and DuckDB may compute a last bit apart (POWER, aggregates of DOUBLEs whose
+	// summing order or algorithm differs); compared within tolerance, but never rounded, cut by %, or printed.
+	inexact bool
+}
+
+func (f flags) with(o flags) flags {
+	return flags{agg: f.agg || o.agg, ref: f.ref || o.ref, heavy: f.heavy + o.heavy, inexact: f.inexact || o.inexact}
 }
 
 // scope says what an expression may refer to.
@@ -406,6 +426,28 @@ func numFits(t compiler.Type, b float64, dw int32) bool {
 	return true
 }
 
+// dblSafe reports whether DECIMALs among es convert to the same DOUBLE in velocc and DuckDB: velocc rounds the
+// exact value to the nearest DOUBLE, DuckDB divides the unscaled value by 10^s, which agree while the unscaled value
+// is exact as a DOUBLE.
+func dblSafe(es ...*expr) bool {
+	for _, e := range es {
+		if e.t.Kind == compiler.Decimal && !(e.b*math.Pow10(int(e.t.Scale)) < 9e15) {
+			return false
+		}
+	}
+	return true
+}
+
+// inexactDouble reports whether e is a DOUBLE the two engines may compute a last bit apart.
+func inexactDouble(es ...*expr) bool {
+	for _, e := range es {
+		if e.t.Kind == compiler.Double && e.inexact {
+			return true
+		}
+	}
+	return false
+}
+
 // unifyNum is the type velocc converts numbers to in comparisons, CASE, COALESCE, IN, LEAST and GREATEST. ok is
 // false when DECIMALs would need more than 38 digits: velocc then keeps the scale and DuckDB the integer digits.
 func unifyNum(a, b compiler.Type) (compiler.Type, bool) {
@@ -425,6 +467,11 @@ func unifyNum(a, b compiler.Type) (compiler.Type, bool) {
 
 // unify finds the common type of several expressions; ok is false when there is none the generator trusts.
 func unify(es ...*expr) (compiler.Type, bool) {
+	for _, e := range es {
+		if e.t.Kind == compiler.Double && !dblSafe(es...) {
+			return e.t, false
+		}
+	}
 	t := es[0].t
 	for _, e := range es[1:] {
 		switch {
@@ -448,9 +495,7 @@ func merged(t compiler.Type, v, d string, es ...*expr) *expr {
 	m := &expr{t: t, v: v, d: d}
 	for _, e := range es {
 		m.b = math.Max(m.b, e.b)
-		m.agg = m.agg || e.agg
-		m.ref = m.ref || e.ref
-		m.heavy += e.heavy
+		m.flags = m.flags.with(e.flags)
 	}
 	if t.Kind == compiler.Decimal {
 		m.dw = t.Prec
@@ -520,8 +565,13 @@ func (g *gen) colsOf(c category) []*rcol {
 	return out
 }
 
-func colExpr(c *rcol) *expr {
-	e := &expr{t: c.t, v: c.name, d: c.name, b: c.b, ref: true}
+// col is a reference to column c, qualified when the query names its source.
+func (g *gen) col(c *rcol) *expr {
+	name := c.name
+	if g.qual != "" {
+		name = g.qual + "." + c.name
+	}
+	e := &expr{t: c.t, v: name, d: name, b: c.b, flags: flags{ref: true}}
 	if c.t.Kind == compiler.Decimal {
 		e.dw = c.t.Prec
 	}
@@ -532,7 +582,7 @@ func colExpr(c *rcol) *expr {
 func (g *gen) leaf(sc *scope, c category, d int) *expr {
 	if !sc.group {
 		if cols := g.colsOf(c); len(cols) > 0 {
-			return colExpr(pickOf(g, cols))
+			return g.col(pickOf(g, cols))
 		}
 		return nil
 	}
@@ -584,7 +634,14 @@ func (g *gen) numLit(near float64) *expr {
 	switch n := g.pick(20); {
 	case n < 9:
 		v := pickOf(g, []int64{0, 1, 2, 3, 5, 7, 10, 13, 100, 1000, -1, -2, -7, -100})
-		return intLit(v)
+		e := intLit(v)
+		if g.pct(8) && v >= 0 {
+			// 7. is a DECIMAL with no digits after the point.
+			e.t, e.dw = compiler.Dec(int32(len(e.v)), 0), int32(len(e.v))
+			e.v += "."
+			e.d = e.v
+		}
+		return e
 	case n < 10:
 		return intLit(pickOf(g, []int64{3000000000, -5000000000, 10000000000}))
 	case n < 17:
@@ -658,14 +715,21 @@ func (g *gen) numOp(sc *scope, d int) *expr {
 		return g.arith(pickOf(g, []string{"+", "-", "*", "*", "/", "%"}), l, r)
 	case n < 34:
 		x := g.num(sc, d-1)
-		return &expr{t: x.t, dw: x.dw, v: "(- " + x.v + ")", d: "(- " + x.d + ")", b: x.b, agg: x.agg, ref: x.ref, heavy: x.heavy}
+		return &expr{t: x.t, dw: x.dw, v: "(- " + x.v + ")", d: "(- " + x.d + ")", b: x.b, flags: x.flags}
 	case n < 38:
 		x := g.num(sc, d-1)
 		return wrap1("ABS", "abs", x, x.t, x.b)
 	case n < 44:
-		return g.round(g.num(sc, d-1))
+		x := g.num(sc, d-1)
+		if inexactDouble(x) {
+			return nil
+		}
+		return g.round(x)
 	case n < 48:
 		x := g.num(sc, d-1)
+		if inexactDouble(x) {
+			return nil
+		}
 		fv := pickOf(g, []string{"FLOOR", "CEIL", "CEILING"})
 		fd := map[string]string{"FLOOR": "floor", "CEIL": "ceil", "CEILING": "ceil"}[fv]
 		t := x.t
@@ -682,15 +746,24 @@ func (g *gen) numOp(sc *scope, d int) *expr {
 		return e
 	case n < 51:
 		x := g.num(sc, d-1)
-		e := wrap1("SQRT", "sqrt", &expr{t: x.t, v: "ABS(" + x.v + ")", d: "abs(" + x.d + ")", agg: x.agg, ref: x.ref, heavy: x.heavy}, compiler.TDouble, math.Sqrt(x.b))
+		if !dblSafe(x) {
+			return nil
+		}
+		e := wrap1("SQRT", "sqrt", &expr{t: x.t, v: "ABS(" + x.v + ")", d: "abs(" + x.d + ")", flags: x.flags}, compiler.TDouble, math.Sqrt(x.b))
 		return e
 	case n < 54:
 		x := g.num(sc, d-1)
+		if !dblSafe(x) {
+			return nil
+		}
+		// Go's math.Pow and the C library's pow may differ in the last bit.
+		f := x.flags
+		f.inexact = true
 		if g.pct(50) {
 			fn := pickOf(g, []string{"POWER", "POW"})
-			return &expr{t: compiler.TDouble, v: fmt.Sprintf("%s(%s, 2)", fn, x.v), d: fmt.Sprintf("pow(%s, 2)", x.d), b: x.b * x.b, agg: x.agg, ref: x.ref, heavy: x.heavy}
+			return &expr{t: compiler.TDouble, v: fmt.Sprintf("%s(%s, 2)", fn, x.v), d: fmt.Sprintf("pow(%s, 2)", x.d), b: x.b * x.b, flags: f}
 		}
-		return &expr{t: compiler.TDouble, v: fmt.Sprintf("POWER(ABS(%s), 0.5)", x.v), d: fmt.Sprintf("pow(abs(%s), 0.5)", x.d), b: math.Sqrt(x.b), agg: x.agg, ref: x.ref, heavy: x.heavy}
+		return &expr{t: compiler.TDouble, v: fmt.Sprintf("POWER(ABS(%s), 0.5)", x.v), d: fmt.Sprintf("pow(abs(%s), 0.5)", x.d), b: math.Sqrt(x.b), flags: f}
 	case n < 62:
 		return g.caseOf(sc, catNum, d)
 	case n < 67:
@@ -703,12 +776,12 @@ func (g *gen) numOp(sc *scope, d int) *expr {
 		return g.castNum(sc, d)
 	case n < 85:
 		s := g.str(sc, d-1)
-		return &expr{t: compiler.TBigInt, v: "LENGTH(" + s.v + ")", d: "length(" + s.d + ")", b: 1e5, agg: s.agg, ref: s.ref, heavy: s.heavy}
+		return &expr{t: compiler.TBigInt, v: "LENGTH(" + s.v + ")", d: "length(" + s.d + ")", b: 1e5, flags: s.flags}
 	case n < 91:
 		return g.extract(g.ts(sc, d-1))
 	case n < 94:
 		x := g.ts(sc, d-1)
-		return &expr{t: compiler.TBigInt, v: g.castV(x.v, "BIGINT"), d: "epoch_ms(" + x.d + ")", b: x.b, agg: x.agg, ref: x.ref, heavy: x.heavy}
+		return &expr{t: compiler.TBigInt, v: g.castV(x.v, "BIGINT"), d: "epoch_ms(" + x.d + ")", b: x.b, flags: x.flags}
 	case n < 97:
 		l := g.num(sc, d-1)
 		r := g.num(sc, d-1)
@@ -719,7 +792,7 @@ func (g *gen) numOp(sc *scope, d int) *expr {
 
 // wrap1 applies a one-argument function.
 func wrap1(fv, fd string, x *expr, t compiler.Type, b float64) *expr {
-	e := &expr{t: t, v: fv + "(" + x.v + ")", d: fd + "(" + x.d + ")", b: b, agg: x.agg, ref: x.ref, heavy: x.heavy}
+	e := &expr{t: t, v: fv + "(" + x.v + ")", d: fd + "(" + x.d + ")", b: b, flags: x.flags}
 	if t.Kind == compiler.Decimal {
 		e.dw = x.dw
 	}
@@ -729,7 +802,7 @@ func wrap1(fv, fd string, x *expr, t compiler.Type, b float64) *expr {
 // arith applies a binary arithmetic operator (or MOD) under velocc's type rules; nil when the result could
 // overflow or the types would need a rule the generator does not trust.
 func (g *gen) arith(op string, l, r *expr) *expr {
-	e := &expr{agg: l.agg || r.agg, ref: l.ref || r.ref, heavy: l.heavy + r.heavy}
+	e := &expr{flags: l.flags.with(r.flags)}
 	opV := op
 	e.v = "(" + l.v + " " + op + " " + r.v + ")"
 	if op == "MOD" {
@@ -737,12 +810,22 @@ func (g *gen) arith(op string, l, r *expr) *expr {
 		e.v = "MOD(" + l.v + ", " + r.v + ")"
 	}
 	e.d = "(" + l.d + " " + opV + " " + r.d + ")"
+	if (opV == "/" || opV == "%") && !r.ref {
+		// A constant divisor must be a non-zero literal: DuckDB folds x / NULLIF(0, 0) to a NULL of no type,
+		// and its DECIMAL functions then return DOUBLE.
+		if f, err := strconv.ParseFloat(strings.TrimSuffix(r.v, "."), 64); err != nil || f == 0 {
+			return nil
+		}
+	}
 	if opV == "/" || opV == "%" {
 		// Division and modulo by zero are NULL in velocc for every type.
 		e.d = "(" + l.d + " " + opV + " NULLIF(" + r.d + ", 0))"
 	}
 	switch {
 	case l.t.Kind == compiler.Double || r.t.Kind == compiler.Double:
+		if !dblSafe(l, r) || opV == "%" && inexactDouble(l, r) {
+			return nil // a last-bit difference would decide fmod's result
+		}
 		e.t = compiler.TDouble
 		switch opV {
 		case "+", "-":
@@ -847,7 +930,12 @@ func (g *gen) exactDiv(l, r, e *expr) *expr {
 func exactDivDuck(a, b string, k, s int32) string {
 	n := fmt.Sprintf("(%s * CAST('1%s' AS HUGEINT))", a, strings.Repeat("0", int(k)))
 	q := fmt.Sprintf("CASE WHEN %[2]s = 0 THEN NULL ELSE sign(%[1]s) * sign(%[2]s) * ((2 * abs(%[1]s) + abs(%[2]s)) // (2 * abs(%[2]s))) END", n, b)
-	return fmt.Sprintf("CAST(CAST(%s AS VARCHAR) || 'e-%d' AS DECIMAL(38,%d))", q, s, s)
+	// q·10^-S: a product of DECIMALs multiplies the unscaled values and adds the scales, so it is exact.
+	unit := "1"
+	if s > 0 {
+		unit = "0." + strings.Repeat("0", int(s)-1) + "1"
+	}
+	return fmt.Sprintf("(CAST(%s AS DECIMAL(38,0)) * CAST('%s' AS DECIMAL(38,%d)))", q, unit, s)
 }
 
 // unscaled is e's value times 10^s as a DuckDB HUGEINT; e has at most s digits after the point.
@@ -873,9 +961,14 @@ func (g *gen) round(x *expr) *expr {
 		b += 0.5
 	}
 	if t.Kind == compiler.Decimal {
+		if n < 0 && -n >= x.dw-t.Scale {
+			// DuckDB's ROUND of a DECIMAL to a position at or left of its first integer digit is 0 (a DuckDB
+			// bug: ROUND(9.61, -1) is 0 there), so leave such roundings out.
+			return nil
+		}
 		t = compiler.Dec(t.Prec, min(t.Scale, max(n, 0)))
 	}
-	e := &expr{t: t, dw: x.dw, b: b, agg: x.agg, ref: x.ref, heavy: x.heavy}
+	e := &expr{t: t, dw: x.dw, b: b, flags: x.flags}
 	if withN {
 		e.v = fmt.Sprintf("ROUND(%s, %d)", x.v, n)
 		e.d = fmt.Sprintf("round(%s, %d)", x.d, n)
@@ -890,7 +983,7 @@ func (g *gen) extract(x *expr) *expr {
 	part := pickOf(g, []string{"YEAR", "QUARTER", "MONTH", "WEEK", "DAY", "DOW", "DOY", "HOUR", "MINUTE", "SECOND", "MILLISECOND", "EPOCH"})
 	b := map[string]float64{"YEAR": 3000, "QUARTER": 4, "MONTH": 12, "WEEK": 53, "DAY": 31, "DOW": 6, "DOY": 366,
 		"HOUR": 23, "MINUTE": 59, "SECOND": 59, "MILLISECOND": 59999, "EPOCH": x.b/1000 + 1}[part]
-	e := &expr{t: compiler.TBigInt, b: b, agg: x.agg, ref: x.ref, heavy: x.heavy}
+	e := &expr{t: compiler.TBigInt, b: b, flags: x.flags}
 	e.v = fmt.Sprintf("EXTRACT(%s FROM %s)", part, x.v)
 	e.d = fmt.Sprintf("extract(%s FROM %s)", strings.ToLower(part), x.d)
 	if part == "EPOCH" {
@@ -956,11 +1049,11 @@ func (g *gen) castNum(sc *scope, d int) *expr {
 		if len(digits) == 0 || sc.group {
 			x = g.num(sc, d-1)
 		} else {
-			x = colExpr(pickOf(g, digits))
+			x = g.col(pickOf(g, digits))
 			x.b = 1e9
 		}
 	}
-	if math.IsInf(x.b, 0) {
+	if math.IsInf(x.b, 0) || inexactDouble(x) {
 		return nil
 	}
 	var t compiler.Type
@@ -977,7 +1070,7 @@ func (g *gen) castNum(sc *scope, d int) *expr {
 		b += 1
 	case n < 7:
 		t = compiler.TDouble
-		if x.t.Kind == compiler.Bool {
+		if x.t.Kind == compiler.Bool || !dblSafe(x) {
 			return nil // BOOLEAN casts only to integers
 		}
 	default:
@@ -993,7 +1086,7 @@ func (g *gen) castNum(sc *scope, d int) *expr {
 		t = compiler.Dec(p, s)
 		b += 1
 	}
-	e := &expr{t: t, b: b, agg: x.agg, ref: x.ref, heavy: x.heavy}
+	e := &expr{t: t, b: b, flags: x.flags}
 	if t.Kind == compiler.Decimal {
 		e.dw = t.Prec
 	}
@@ -1185,10 +1278,10 @@ func (g *gen) strOp(sc *scope, d int) *expr {
 		return wrap1(fn, strings.ToLower(fn), x, compiler.TVarchar, 0)
 	case n < 28:
 		x := g.str(sc, d-1)
-		start := g.pick(10) - 3
+		start := pickOf(g, []int{-8, -5, -3, -2, -1, 0, 1, 1, 2, 3, 5, 12})
 		fn := pickOf(g, []string{"SUBSTRING", "SUBSTRING", "SUBSTR"})
 		if g.pct(30) {
-			return &expr{t: compiler.TVarchar, v: fmt.Sprintf("%s(%s, %d)", fn, x.v, start), d: fmt.Sprintf("substring(%s, %d)", x.d, start), agg: x.agg, ref: x.ref, heavy: x.heavy}
+			return &expr{t: compiler.TVarchar, v: fmt.Sprintf("%s(%s, %d)", fn, x.v, start), d: fmt.Sprintf("substring(%s, %d)", x.d, start), flags: x.flags}
 		}
 		// A negative length is a deliberate difference (velocc: empty; DuckDB counts backwards): lengths are >= 0.
 		length := strconv.Itoa(g.pick(6))
@@ -1197,7 +1290,7 @@ func (g *gen) strOp(sc *scope, d int) *expr {
 			y := g.str(sc, d-1)
 			length, lengthD = "LENGTH("+y.v+")", "length("+y.d+")"
 		}
-		return &expr{t: compiler.TVarchar, v: fmt.Sprintf("%s(%s, %d, %s)", fn, x.v, start, length), d: fmt.Sprintf("substring(%s, %d, %s)", x.d, start, lengthD), agg: x.agg, ref: x.ref, heavy: x.heavy}
+		return &expr{t: compiler.TVarchar, v: fmt.Sprintf("%s(%s, %d, %s)", fn, x.v, start, length), d: fmt.Sprintf("substring(%s, %d, %s)", x.d, start, lengthD), flags: x.flags}
 	case n < 36:
 		x := g.str(sc, d-1)
 		from := g.replaceFrom()
@@ -1220,6 +1313,9 @@ func (g *gen) strOp(sc *scope, d int) *expr {
 			es = append(es, e)
 			vs, ds = append(vs, e.v), append(ds, g.toVarcharD(e))
 		}
+		if inexactDouble(es...) {
+			return nil // the text would show a last-bit difference
+		}
 		return merged(compiler.TVarchar, "CONCAT("+strings.Join(vs, ", ")+")", "concat("+strings.Join(ds, ", ")+")", es...)
 	case n < 58:
 		l := g.of(sc, g.anyCat(), d-1)
@@ -1227,9 +1323,15 @@ func (g *gen) strOp(sc *scope, d int) *expr {
 		if l.t.Kind != compiler.Varchar && r.t.Kind != compiler.Varchar && g.pct(50) {
 			r = g.strLit(nil)
 		}
+		if inexactDouble(l, r) {
+			return nil
+		}
 		return merged(compiler.TVarchar, "("+l.v+" || "+r.v+")", "("+g.toVarcharD(l)+" || "+g.toVarcharD(r)+")", l, r)
 	case n < 66:
 		x := g.of(sc, pickOf(g, []category{catNum, catNum, catBool, catTime}), d-1)
+		if inexactDouble(x) {
+			return nil
+		}
 		return merged(compiler.TVarchar, g.castV(x.v, g.veloccTypeName(compiler.TVarchar)), g.toVarcharD(x), x)
 	case n < 74:
 		return g.caseOf(sc, catStr, d)
@@ -1292,7 +1394,7 @@ func (g *gen) ts(sc *scope, d int) *expr {
 
 // tsLit is CAST('…' AS TIMESTAMP) of a time within the data's range.
 func (g *gen) tsLit() *expr {
-	ms := g.tsLo + g.r.Int64N(g.tsHi-g.tsLo+1)
+	ms := g.tsNear()
 	if g.pct(70) {
 		ms -= ms % 1000
 	}
@@ -1315,6 +1417,16 @@ func tsText(ms int64, form int) (v, d string) {
 	return "'" + v + "'", d
 }
 
+// tsNear is a time within the range of one of the TIMESTAMP columns, so comparisons with it select some rows.
+func (g *gen) tsNear() int64 {
+	lo, hi := g.tsLo, g.tsHi
+	if cols := g.colsOf(catTime); len(cols) > 0 {
+		c := pickOf(g, cols)
+		lo, hi = c.tsLo, c.tsHi
+	}
+	return lo + g.r.Int64N(hi-lo+1)
+}
+
 func msTime(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
 
 func (g *gen) tsOp(sc *scope, d int) *expr {
@@ -1323,12 +1435,12 @@ func (g *gen) tsOp(sc *scope, d int) *expr {
 		// CAST(BIGINT AS TIMESTAMP) is epoch milliseconds (a deliberate difference); DuckDB spells it epoch_ms.
 		x := g.ts(sc, d-1)
 		shift := intLit(int64(g.pick(120_001) - 60_000))
-		ms := &expr{t: compiler.TBigInt, v: g.castV(x.v, "BIGINT"), d: "epoch_ms(" + x.d + ")", b: x.b, agg: x.agg, ref: x.ref, heavy: x.heavy}
+		ms := &expr{t: compiler.TBigInt, v: g.castV(x.v, "BIGINT"), d: "epoch_ms(" + x.d + ")", b: x.b, flags: x.flags}
 		sum := g.arith(pickOf(g, []string{"+", "-"}), ms, shift)
 		if sum == nil {
 			return nil
 		}
-		return &expr{t: compiler.TTimestamp, v: g.castV(sum.v, "TIMESTAMP"), d: "epoch_ms(" + sum.d + ")", b: sum.b, agg: x.agg, ref: x.ref, heavy: x.heavy}
+		return &expr{t: compiler.TTimestamp, v: g.castV(sum.v, "TIMESTAMP"), d: "epoch_ms(" + sum.d + ")", b: sum.b, flags: sum.flags}
 	case n < 45:
 		return g.caseOf(sc, catTime, d)
 	case n < 60:
@@ -1354,7 +1466,7 @@ func (g *gen) windowBound(w *window) *expr {
 	default:
 		tcol := w.timeV
 		if tcol == "" {
-			tcol = g.evt.name
+			tcol = g.col(g.evt).v
 		}
 		v = fmt.Sprintf("TUMBLE_%s(%s, %s)", name, tcol, pickOf(g, w.sizeV))
 	}
@@ -1362,7 +1474,7 @@ func (g *gen) windowBound(w *window) *expr {
 	if end {
 		d = fmt.Sprintf("epoch_ms(%s + %d)", w.startD, w.size)
 	}
-	return &expr{t: compiler.TTimestamp, v: v, d: d, b: float64(g.evt.tsHi + w.size), ref: true}
+	return &expr{t: compiler.TTimestamp, v: v, d: d, b: float64(g.evt.tsHi + w.size), flags: flags{ref: true}}
 }
 
 // ---- booleans ----
@@ -1373,13 +1485,20 @@ func (g *gen) boolean(sc *scope, d int) *expr {
 			return e
 		}
 	}
-	if g.pct(70) {
+	// Boolean columns are few; in a group, most conditions compare aggregates.
+	leafPct := 60
+	if sc.group {
+		leafPct = 35
+	}
+	if g.pct(leafPct) {
 		if e := g.leaf(sc, catBool, d); e != nil {
 			return e
 		}
 	}
-	if e := g.compare(sc, 0); e != nil {
-		return e
+	for try := 0; try < 3; try++ {
+		if e := g.compare(sc, 0); e != nil {
+			return e
+		}
 	}
 	return boolLit(g.pct(50))
 }
@@ -1435,7 +1554,7 @@ func (g *gen) compare(sc *scope, d int) *expr {
 	case c == catTime && g.pct(40):
 		// A string compared with a TIMESTAMP is read as a timestamp.
 		tsString = true
-		ms := g.tsLo + g.r.Int64N(g.tsHi-g.tsLo+1)
+		ms := g.tsNear()
 		ms -= ms % 1000
 		v, dd := tsText(ms, g.pick(3))
 		if g.pct(30) {
@@ -1552,7 +1671,7 @@ func (g *gen) aggregate(c category, d int) *expr {
 }
 
 func (g *gen) countStar() *expr {
-	return &expr{t: compiler.TBigInt, v: "COUNT(*)", d: "count(*)", b: g.rows, agg: true, ref: true}
+	return &expr{t: compiler.TBigInt, v: "COUNT(*)", d: "count(*)", b: g.rows, flags: flags{agg: true, ref: true}}
 }
 
 func (g *gen) aggOnce(c category, d int) *expr {
@@ -1562,7 +1681,7 @@ func (g *gen) aggOnce(c category, d int) *expr {
 		dv, dd = "DISTINCT ", "DISTINCT "
 	}
 	call := func(fv, fd string, x *expr, t compiler.Type, b float64) *expr {
-		e := &expr{t: t, v: fv + "(" + dv + x.v + ")", d: fd + "(" + dd + x.d + ")", b: b, agg: true, ref: true, heavy: x.heavy}
+		e := &expr{t: t, v: fv + "(" + dv + x.v + ")", d: fd + "(" + dd + x.d + ")", b: b, flags: flags{agg: true, ref: true, heavy: x.heavy, inexact: x.inexact}}
 		if t.Kind == compiler.Decimal {
 			e.dw = x.dw
 		}
@@ -1576,7 +1695,7 @@ func (g *gen) aggOnce(c category, d int) *expr {
 		// column that numbers the records compute the same (duplicates are written next to each other).
 		fv := pickOf(g, []string{"FIRST_VALUE", "LAST_VALUE"})
 		fd := map[string]string{"FIRST_VALUE": "first", "LAST_VALUE": "last"}[fv]
-		e := &expr{t: x.t, dw: x.dw, v: fv + "(" + x.v + ")", d: fmt.Sprintf("%s(%s ORDER BY %s)", fd, x.d, g.seq.name), b: x.b, agg: true, ref: true, heavy: x.heavy}
+		e := &expr{t: x.t, dw: x.dw, v: fv + "(" + x.v + ")", d: fmt.Sprintf("%s(%s ORDER BY %s)", fd, x.d, g.seq.name), b: x.b, flags: flags{agg: true, ref: true, heavy: x.heavy, inexact: x.inexact}}
 		return e
 	}
 	switch c {
@@ -1596,7 +1715,7 @@ func (g *gen) aggOnce(c category, d int) *expr {
 	}
 	switch n := g.pick(100); {
 	case n < 12:
-		return &expr{t: compiler.TBigInt, v: "COUNT(*)", d: "count(*)", b: g.rows, agg: true, ref: true}
+		return &expr{t: compiler.TBigInt, v: "COUNT(*)", d: "count(*)", b: g.rows, flags: flags{agg: true, ref: true}}
 	case n < 22:
 		x := g.of(rowScope, g.anyCat(), d)
 		return call("COUNT", "count", x, compiler.TBigInt, g.rows)
@@ -1619,7 +1738,9 @@ func (g *gen) aggOnce(c category, d int) *expr {
 			}
 			return e
 		}
-		return call("SUM", "sum", x, compiler.TDouble, x.b*g.rows)
+		e := call("SUM", "sum", x, compiler.TDouble, x.b*g.rows)
+		e.inexact = true // DISTINCT sums in another order
+		return e
 	case n < 60:
 		x := g.num(rowScope, d)
 		if x.t.Kind == compiler.Decimal {
@@ -1627,7 +1748,7 @@ func (g *gen) aggOnce(c category, d int) *expr {
 			// half away from zero to s+6 digits; DuckDB's side computes that rule.
 			sum := &expr{t: compiler.Dec(38, x.t.Scale), dw: 38, d: "sum(" + dd + x.d + ")", b: x.b * g.rows}
 			cnt := &expr{t: compiler.TBigInt, d: "count(" + dd + x.d + ")", b: g.rows}
-			e := g.exactDiv(sum, cnt, &expr{agg: true, ref: true, heavy: x.heavy})
+			e := g.exactDiv(sum, cnt, &expr{flags: flags{agg: true, ref: true, heavy: x.heavy}})
 			if e == nil {
 				return nil
 			}
@@ -1635,7 +1756,9 @@ func (g *gen) aggOnce(c category, d int) *expr {
 			e.b = x.b + 1
 			return e
 		}
-		return call("AVG", "avg", x, compiler.TDouble, x.b)
+		e := call("AVG", "avg", x, compiler.TDouble, x.b)
+		e.inexact = true
+		return e
 	case n < 78:
 		x := g.num(rowScope, d)
 		fn := pickOf(g, []string{"MIN", "MAX"})
@@ -1651,13 +1774,26 @@ func (g *gen) aggOnce(c category, d int) *expr {
 	if strings.HasPrefix(fv, "VAR") {
 		b = 4 * x.b * x.b
 	}
-	return call(fv, fd, x, compiler.TDouble, b)
+	if !dblSafe(x) {
+		return nil
+	}
+	e := call(fv, fd, x, compiler.TDouble, b)
+	e.inexact = true
+	return e
 }
 
 // ---- queries ----
 
 // query makes one query pair of a random shape.
 func (g *gen) query() *randomQuery {
+	// Columns are mostly written bare; sometimes qualified by the source's name or by an alias of it.
+	g.qual = ""
+	switch n := g.pick(100); {
+	case n < 8:
+		g.qual = g.src
+	case n < 16:
+		g.qual = "r"
+	}
 	switch n := g.pick(100); {
 	case n < 38:
 		return g.projection()
@@ -1669,6 +1805,25 @@ func (g *gen) query() *randomQuery {
 	return g.windowed()
 }
 
+// fromV is the FROM clause's source in velocc, with the alias the query's columns are qualified by.
+func (g *gen) fromV() string {
+	if g.qual == "r" {
+		return g.src + pickOf(g, []string{" AS r", " r"})
+	}
+	return g.src
+}
+
+// fromD is the FROM clause in DuckDB over relation rel (the source, or a subquery of it).
+func (g *gen) fromD(rel string) string {
+	switch {
+	case g.qual == "r":
+		return rel + " AS r"
+	case rel != g.src:
+		return rel + " AS " + g.src
+	}
+	return rel
+}
+
 func (g *gen) alias(kind string, i int) string { return fmt.Sprintf("%s%s%d", g.prefix, kind, i) }
 
 func (g *gen) projection() *randomQuery {
@@ -1678,7 +1833,7 @@ func (g *gen) projection() *randomQuery {
 	for i := 0; i < n; i++ {
 		var e *expr
 		if g.pct(15) {
-			e = colExpr(pickOf(g, g.cols))
+			e = g.col(pickOf(g, g.cols))
 		} else {
 			e = g.of(rowScope, g.anyCat(), 1+g.pick(3))
 		}
@@ -1687,8 +1842,19 @@ func (g *gen) projection() *randomQuery {
 		ds = append(ds, e.d+" AS "+a)
 		q.types = append(q.types, e.t)
 	}
-	q.velocc = "SELECT " + strings.Join(vs, ", ") + " FROM " + g.src
-	q.duckdb = "SELECT " + strings.Join(ds, ", ") + " FROM " + g.src
+	if g.star && g.pct(6) {
+		// SELECT * is every source column, in declaration order.
+		var names []string
+		var types []compiler.Type
+		for _, c := range g.all {
+			names, types = append(names, g.col(c).d), append(types, c.t)
+		}
+		vs = append([]string{"*"}, vs...)
+		ds = append([]string{strings.Join(names, ", ")}, ds...)
+		q.types = append(types, q.types...)
+	}
+	q.velocc = "SELECT " + strings.Join(vs, ", ") + " FROM " + g.fromV()
+	q.duckdb = "SELECT " + strings.Join(ds, ", ") + " FROM " + g.fromD(g.src)
 	if g.pct(75) {
 		w := g.boolean(rowScope, 1+g.pick(3))
 		q.velocc += " WHERE " + w.v
@@ -1712,9 +1878,9 @@ func (g *gen) key() *expr {
 		var e *expr
 		switch n := g.pick(100); {
 		case n < 50 && len(low) > 0:
-			e = colExpr(pickOf(g, low))
+			e = g.col(pickOf(g, low))
 		case n < 60:
-			e = colExpr(pickOf(g, g.cols))
+			e = g.col(pickOf(g, g.cols))
 		case n < 70:
 			x := g.num(rowScope, 1)
 			e = g.arith("%", x, intLit(int64(2+g.pick(5))))
@@ -1723,7 +1889,7 @@ func (g *gen) key() *expr {
 		case n < 85:
 			x := g.str(rowScope, 0)
 			k := 1 + g.pick(2)
-			e = &expr{t: compiler.TVarchar, v: fmt.Sprintf("SUBSTRING(%s, 1, %d)", x.v, k), d: fmt.Sprintf("substring(%s, 1, %d)", x.d, k), ref: x.ref}
+			e = &expr{t: compiler.TVarchar, v: fmt.Sprintf("SUBSTRING(%s, 1, %d)", x.v, k), d: fmt.Sprintf("substring(%s, 1, %d)", x.d, k), flags: x.flags}
 		default:
 			e = g.of(rowScope, g.anyCat(), 1+g.pick(2))
 		}
@@ -1731,7 +1897,7 @@ func (g *gen) key() *expr {
 			return e
 		}
 	}
-	return colExpr(pickOf(g, g.cols))
+	return g.col(pickOf(g, g.cols))
 }
 
 // grouped makes a GROUP BY query with nkeys keys (none: one group over the whole input) and EMIT FINAL.
@@ -1747,13 +1913,21 @@ func (g *gen) windowed() *randomQuery {
 	q := &randomQuery{shape: "window"}
 	size := pickOf(g, g.sizes)
 	w := &window{size: size, sizeV: sizeSpellings(size), startD: "_velocc_w"}
+	w.msD = g.evt.name
 	if g.evt.t.Kind == compiler.Timestamp {
 		w.msD = "epoch_ms(" + g.evt.name + ")"
-	} else {
-		w.msD = g.evt.name
 	}
-	if g.pct(60) {
-		w.timeV = g.evt.name
+	switch n := g.pick(100); {
+	case n < 40: // TUMBLING(size): the source's event time
+	case n < 80:
+		w.timeV = g.col(g.evt).v
+	default:
+		// The time may be an expression: epoch milliseconds as a BIGINT, perhaps shifted.
+		w.timeV = g.castV(g.col(g.evt).v, "BIGINT")
+		if shift := pickOf(g, []int64{0, 250, -1000, 333}); shift != 0 {
+			w.timeV = fmt.Sprintf("(%s + %d)", w.timeV, shift)
+			w.msD = fmt.Sprintf("(%s + %d)", w.msD, shift)
+		}
 	}
 	return g.aggregating(q, g.pick(3), w)
 }
@@ -1787,6 +1961,16 @@ func (g *gen) aggregating(q *randomQuery, nkeys int, w *window) *randomQuery {
 		}
 		sc.keys = append(sc.keys, k)
 	}
+	// DuckDB computes the keys in a subquery and groups by its columns: it then never has to match an expression
+	// over the keys (HAVING NOT (a = b) with GROUP BY (a = b)) against the GROUP BY list.
+	var inner []string
+	for i, k := range sc.keys {
+		col := fmt.Sprintf("_velocc_k%d", i)
+		inner = append(inner, k.d+" AS "+col)
+		kc := *k
+		kc.d = col
+		sc.keys[i] = &kc
+	}
 	var vs, ds []string
 	var items []*expr
 	aliasOfKey := map[int]string{}
@@ -1817,6 +2001,7 @@ func (g *gen) aggregating(q *randomQuery, nkeys int, w *window) *randomQuery {
 		}
 	}
 	nagg := 1 + g.pick(4)
+	anyAgg := false
 	for i := 0; i < nagg; i++ {
 		var e *expr
 		if g.pct(55) {
@@ -1824,20 +2009,28 @@ func (g *gen) aggregating(q *randomQuery, nkeys int, w *window) *randomQuery {
 		} else {
 			e = g.of(sc, g.anyCat(), 1+g.pick(2))
 		}
-		if e == nil {
-			e = g.countStar()
+		if e == nil || len(sc.keys) == 0 && w == nil && i == nagg-1 && !anyAgg && !e.agg {
+			e = g.countStar() // a query without keys or window aggregates through its SELECT list
 		}
+		anyAgg = anyAgg || e.agg
 		a := g.alias("a", i)
 		vs = append(vs, e.v+" AS "+a)
 		ds = append(ds, e.d+" AS "+a)
 		q.types = append(q.types, e.t)
-		items = append(items, &expr{t: e.t, dw: e.dw, v: a, d: "(" + e.d + ")", b: e.b, agg: e.agg, ref: e.ref, heavy: e.heavy})
+		items = append(items, &expr{t: e.t, dw: e.dw, v: a, d: "(" + e.d + ")", b: e.b, flags: e.flags})
 	}
-	from := g.src
 	if w != nil {
-		from = fmt.Sprintf("(SELECT *, %s // %d * %d AS %s FROM %s) AS %s", w.msD, w.size, w.size, w.startD, g.src, g.src)
+		inner = append(inner, fmt.Sprintf("%s // %d * %d AS %s", w.msD, w.size, w.size, w.startD))
 	}
-	q.velocc = "SELECT " + strings.Join(vs, ", ") + " FROM " + g.src
+	from := g.fromD(g.src)
+	if len(inner) > 0 {
+		src := g.src
+		if g.qual == "r" {
+			src += " AS r"
+		}
+		from = g.fromD(fmt.Sprintf("(SELECT *, %s FROM %s)", strings.Join(inner, ", "), src))
+	}
+	q.velocc = "SELECT " + strings.Join(vs, ", ") + " FROM " + g.fromV()
 	q.duckdb = "SELECT " + strings.Join(ds, ", ") + " FROM " + from
 	if g.pct(50) {
 		wh := g.boolean(rowScope, 1+g.pick(2))
@@ -1892,7 +2085,7 @@ func (g *gen) aggCat() category {
 
 func isColumnRef(e *expr, g *gen) bool {
 	for _, c := range g.cols {
-		if e.v == c.name {
+		if e.v == g.col(c).v {
 			return true
 		}
 	}
