@@ -65,7 +65,6 @@ func randomQueries(ds *Dataset, seed int64, n int) ([]*randomQuery, error) {
 // rcol is a source column as the generator sees it: its type and the range of its generated values.
 type rcol struct {
 	name     string // as written in SQL (quoted when needed)
-	raw      string // the column's name
 	t        compiler.Type
 	b        float64 // largest magnitude of a value (TIMESTAMP: of its epoch milliseconds)
 	nullable bool
@@ -136,7 +135,7 @@ func schemaOf(ds *Dataset) (*schema, error) {
 	g.star = true
 	for _, f := range src.Fields {
 		names[strings.ToLower(f.Name)] = true
-		c := &rcol{name: sqlIdent(f.Name), raw: f.Name, t: f.Type, nullable: true}
+		c := &rcol{name: sqlIdent(f.Name), t: f.Type, nullable: true}
 		dc := byName[strings.ToLower(f.Name)]
 		g.all = append(g.all, c)
 		if dc == nil || f.Type.Kind == compiler.Timestamp && f.TimeFormat == "epoch_seconds" {
@@ -158,9 +157,10 @@ func schemaOf(ds *Dataset) (*schema, error) {
 		if dc.Gen == "seq" && !c.nullable && len(dc.edges) == 0 && c.t.IsInteger() {
 			g.seq = c
 		}
-		if src.EventTime != nil && strings.EqualFold(src.EventTime.Name, f.Name) && dc.Gen == "time" &&
+		if src.EventTime != nil && strings.EqualFold(src.EventTime.Name, f.Name) && dc.Gen == "time" && dc.StepMs > 0 &&
 			c.t.Kind == compiler.Timestamp && !c.nullable && len(dc.edges) == 0 && dc.JitterMs <= src.MaxOutOfOrder {
-			// No record is late: a record is at most JitterMs after its slot, and the watermark trails by more.
+			// No record is late: a record is at most JitterMs after its slot (slots grow by StepMs), and the
+			// watermark trails the largest time seen by at least that much.
 			g.evt = c
 		}
 		g.cols = append(g.cols, c)
@@ -382,8 +382,8 @@ type window struct {
 
 var rowScope = &scope{}
 
-// Numeric type rules (docs/sql.md, "Type rules"), mirrored so the generator knows every expression's type.
-
+// decOf is the DECIMAL an integer operand counts as in DECIMAL arithmetic. This and the functions below mirror
+// velocc's type rules (docs/sql.md, "Type rules"), so the generator knows every expression's type.
 func decOf(t compiler.Type) compiler.Type {
 	switch t.Kind {
 	case compiler.Int:
@@ -498,9 +498,21 @@ func merged(t compiler.Type, v, d string, es ...*expr) *expr {
 		m.flags = m.flags.with(e.flags)
 	}
 	if t.Kind == compiler.Decimal {
-		m.dw = t.Prec
+		m.dw = duckCommon(t, es...)
 	}
 	return m
+}
+
+// duckCommon is the precision of the DECIMAL type t that DuckDB unifies the numbers among es to: DuckDB keeps
+// the widths it gave them, which may be narrower than velocc's.
+func duckCommon(t compiler.Type, es ...*expr) int32 {
+	w := int32(0)
+	for _, e := range es {
+		if e.t.IsNumeric() && e.t.Kind != compiler.Double {
+			w = max(w, e.duckWidth()-decOf(e.t).Scale)
+		}
+	}
+	return min(w+t.Scale, t.Prec)
 }
 
 func (g *gen) pct(p int) bool        { return g.r.IntN(100) < p }
@@ -943,7 +955,8 @@ func unscaled(e *expr, s int32) string {
 	if s == 0 {
 		return "CAST(" + e.d + " AS HUGEINT)"
 	}
-	return fmt.Sprintf("CAST(CAST(%s AS DECIMAL(38,%d)) * 1%s AS HUGEINT)", e.d, s, strings.Repeat("0", int(s)))
+	// Through the text: multiplying by 10^s would keep the scale and square the unscaled value's growth.
+	return fmt.Sprintf("CAST(replace(CAST(CAST(%s AS DECIMAL(38,%d)) AS VARCHAR), '.', '') AS HUGEINT)", e.d, s)
 }
 
 // round is ROUND(x) or ROUND(x, n).
@@ -1035,6 +1048,11 @@ func duckTypeName(t compiler.Type) string {
 func (g *gen) castNum(sc *scope, d int) *expr {
 	var x *expr
 	switch n := g.pick(10); {
+	case n < 3:
+		// Often a DECIMAL: its casts to fewer digits, to integers and through DOUBLE round.
+		for try := 0; try < 4 && (x == nil || x.t.Kind != compiler.Decimal); try++ {
+			x = g.num(sc, d-1)
+		}
 	case n < 7:
 		x = g.num(sc, d-1)
 	case n < 8:
@@ -1078,6 +1096,16 @@ func (g *gen) castNum(sc *scope, d int) *expr {
 			return nil
 		}
 		s := int32(pickOf(g, []int{0, 1, 2, 3, 4, 6}))
+		if x.t.Kind == compiler.Decimal && x.t.Scale > 0 && dblSafe(x) && g.pct(70) {
+			// A DECIMAL through a DOUBLE back to fewer digits: the DOUBLE is rarely the decimal value exactly, and
+			// the digit that decides the rounding is then the one the two engines might read differently.
+			s = x.t.Scale - 1
+			if g.pct(30) {
+				s = int32(g.pick(int(x.t.Scale)))
+			}
+			dv := g.castV(x.v, g.veloccTypeName(compiler.TDouble))
+			x = &expr{t: compiler.TDouble, v: dv, d: "CAST(" + x.d + " AS DOUBLE)", b: x.b, flags: x.flags}
+		}
 		intDigits := int32(math.Floor(math.Log10(math.Max(b, 1)))) + 2
 		p := intDigits + s + int32(g.pick(3))
 		if p > 38 {
@@ -1152,7 +1180,8 @@ func (g *gen) caseOf(sc *scope, c category, d int) *expr {
 		conds = append(conds, operand)
 	}
 	e := merged(t, "("+v.String()+")", "("+dd.String()+")", append(thens, conds...)...)
-	e.b = merged(t, "", "", thens...).b
+	value := merged(t, "", "", thens...)
+	e.b, e.dw = value.b, value.dw
 	return e
 }
 
@@ -1283,13 +1312,31 @@ func (g *gen) strOp(sc *scope, d int) *expr {
 		if g.pct(30) {
 			return &expr{t: compiler.TVarchar, v: fmt.Sprintf("%s(%s, %d)", fn, x.v, start), d: fmt.Sprintf("substring(%s, %d)", x.d, start), flags: x.flags}
 		}
-		// A negative length is a deliberate difference (velocc: empty; DuckDB counts backwards): lengths are >= 0.
-		length := strconv.Itoa(g.pick(6))
-		lengthD := length
-		if g.pct(15) {
+		// DuckDB is not consistent about a start outside the string with a length: a batch of ASCII-only strings
+		// clamps the start (SUBSTRING('hello', -10, 2) is 'he'), any other batch lets the positions before the
+		// first character use up the length (''), as velocc does. The two agree when the length covers those
+		// positions, so a negative start gets a length of at least -start.
+		var length string
+		switch n := g.pick(100); {
+		case n < 15:
 			y := g.str(sc, d-1)
-			length, lengthD = "LENGTH("+y.v+")", "length("+y.d+")"
+			length = "LENGTH(" + y.v + ")"
+			lengthD := "length(" + y.d + ")"
+			start = max(start, -start)
+			return &expr{t: compiler.TVarchar, v: fmt.Sprintf("%s(%s, %d, %s)", fn, x.v, start, length), d: fmt.Sprintf("substring(%s, %d, %s)", x.d, start, lengthD), flags: x.flags.with(y.flags)}
+		case n < 35:
+			// A negative length counts back from the start; past the end, DuckDB's two ways differ again
+			// (ASCII batches clamp the start to the end), so the start is at most 1.
+			length = strconv.Itoa(-1 - g.pick(4))
+			start = min(start, -start, 1)
+		default:
+			l := g.pick(7)
+			if start < 0 && l < -start {
+				l = -start + g.pick(2)
+			}
+			length = strconv.Itoa(l)
 		}
+		lengthD := length
 		return &expr{t: compiler.TVarchar, v: fmt.Sprintf("%s(%s, %d, %s)", fn, x.v, start, length), d: fmt.Sprintf("substring(%s, %d, %s)", x.d, start, lengthD), flags: x.flags}
 	case n < 36:
 		x := g.str(sc, d-1)

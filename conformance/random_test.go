@@ -83,7 +83,11 @@ func TestRandom(t *testing.T) {
 		t.Run(c.Name, func(t *testing.T) {
 			if res := results[c]; res.Failure != "" {
 				seed, _, _ := strings.Cut(strings.TrimPrefix(c.Name, "random_"), "_")
-				t.Errorf("\n%sreproduce: go test -run 'TestRandom/%s$' -conformance.seed %s\n", res.Failure, c.Name, seed)
+				more := ""
+				if *flagRandom != 200 {
+					more = fmt.Sprintf(" -conformance.random %d", *flagRandom)
+				}
+				t.Errorf("\n%sreproduce: go test -run 'TestRandom/%s$' -conformance.seed %s%s\n", res.Failure, c.Name, seed, more)
 			}
 		})
 	}
