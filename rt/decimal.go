@@ -137,18 +137,24 @@ func DecMod(a, b Int128) Int128 {
 	return r.signed(a.Hi < 0)
 }
 
-// DecFromFloat converts f to a DECIMAL at scale s. It starts from f's
-// shortest round-trip decimal form (the digits a user sees when the double is
-// printed), not its exact binary expansion, so DecFromFloat(1.005, 2) is 1.01
-// as written rather than 1.00 from 1.00499999999999989…; extra digits round
-// half away from zero. ok is false for NaN, ±Inf and magnitudes above 10^38-1.
+// DecFromFloat converts f to a DECIMAL at scale s as DuckDB does: f × 10^s is computed in float64 and rounded half
+// away from zero, so DecFromFloat(1.005, 2) is 1.00 (1.005 × 100 is 100.49999999999999) while DecFromFloat(2.675, 2)
+// is 2.68 (2.675 × 100 is 267.5). ok is false for NaN, ±Inf and when |f| × 10^s ≥ 1e38. Casts are not on the hot
+// path; the integer conversion of large products uses math/big.
 func DecFromFloat(f float64, s int32) (Int128, bool) {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return Int128{}, false
 	}
-	var buf [32]byte
-	text := strconv.AppendFloat(buf[:0], f, 'e', -1, 64)
-	v, res := parseDecimal(text, 38, s)
+	x := f * math.Pow10(int(s))
+	if math.IsInf(x, 0) || math.Abs(x) >= 1e38 {
+		return Int128{}, false
+	}
+	x = math.Round(x)
+	if math.Abs(x) < 1<<62 {
+		return I128(int64(x)), true
+	}
+	i, _ := new(big.Float).SetFloat64(x).Int(nil) // x is integral: exact
+	v, res := parseDecimal([]byte(i.String()), 38, 0)
 	return v, res == parseOK
 }
 
