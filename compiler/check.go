@@ -360,16 +360,7 @@ func (c *checker) configureSource(src *Source, ps props, at grammar.Span) {
 	} else if (typ == "file_source" || typ == "file") && cfgOK {
 		c.errorf(CodeBadProperty, at, "file source %q has no 'path'", src.Name)
 	}
-	if p, ok := ps.get("format"); ok {
-		switch f := strings.ToLower(p.value); f {
-		case "jsonl", "json", "json_lines", "ndjson":
-			src.Format = "jsonl"
-		case "csv":
-			src.Format = "csv"
-		default:
-			c.errorf(CodeBadProperty, p.span, "unknown format %q; supported: jsonl, csv", p.value)
-		}
-	}
+	src.Format = c.format(ps)
 	src.Delimiter = ','
 	if p, ok := ps.get("delimiter"); ok {
 		if len(p.value) != 1 {
@@ -524,16 +515,7 @@ func (c *checker) configureSink(sink *Sink, ps props, at grammar.Span) bool {
 		c.errorf(CodeBadProperty, tp.span, "unknown sink type %q; supported: file_sink, stdout (kafka_sink comes later)", typ)
 		return false
 	}
-	if p, ok := ps.get("format"); ok {
-		switch f := strings.ToLower(p.value); f {
-		case "jsonl", "json", "json_lines", "ndjson":
-			sink.Format = "jsonl"
-		case "csv":
-			sink.Format = "csv"
-		default:
-			c.errorf(CodeBadProperty, p.span, "unknown format %q; supported: jsonl, csv", p.value)
-		}
-	}
+	sink.Format = c.format(ps)
 	sink.TimeFormat = "epoch_millis"
 	if p, ok := ps.get("timestamp.format"); ok {
 		switch v := strings.ToLower(p.value); v {
@@ -544,6 +526,22 @@ func (c *checker) configureSink(sink *Sink, ps props, at grammar.Span) bool {
 		}
 	}
 	return true
+}
+
+// format reads the 'format' property shared by sources and sinks: "jsonl", "csv", or "" (from the file extension).
+func (c *checker) format(ps props) string {
+	p, ok := ps.get("format")
+	if !ok {
+		return ""
+	}
+	switch strings.ToLower(p.value) {
+	case "jsonl", "json", "json_lines", "ndjson":
+		return "jsonl"
+	case "csv":
+		return "csv"
+	}
+	c.errorf(CodeBadProperty, p.span, "unknown format %q; supported: jsonl, csv", p.value)
+	return ""
 }
 
 // parseDuration reads "250", "250ms", "5s", "1m", "2h", "1d" into milliseconds.
