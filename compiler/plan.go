@@ -38,6 +38,7 @@ type Source struct {
 	EventTime     *Field // nil when the source declares no event time
 	MaxOutOfOrder int64  // milliseconds the watermark trails the largest event time seen
 	PrimaryKey    []*Field
+	Avro          *AvroSchema // the writer schema of an Avro source; nil otherwise
 }
 
 // Field is one column of a source.
@@ -58,7 +59,8 @@ type Sink struct {
 	Format     string
 	TimeFormat string // epoch_millis | rfc3339
 	Columns    []*Column
-	Retracts   bool // the query can retract rows it emitted
+	Retracts   bool        // the query can retract rows it emitted
+	Avro       *AvroSchema // the schema an Avro sink writes; nil otherwise
 }
 
 // Emit is when a grouped query emits rows.

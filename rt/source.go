@@ -41,12 +41,17 @@ const (
 	FormatJSONL Format = iota
 	// FormatCSV is CSV with a header row, one record per line.
 	FormatCSV
+	// FormatAvro is Avro binary encoding, one record per Kafka message.
+	FormatAvro
 )
 
-// String returns "jsonl" or "csv".
+// String returns "jsonl", "csv" or "avro".
 func (f Format) String() string {
-	if f == FormatCSV {
+	switch f {
+	case FormatCSV:
 		return "csv"
+	case FormatAvro:
+		return "avro"
 	}
 	return "jsonl"
 }
@@ -54,10 +59,18 @@ func (f Format) String() string {
 // Raw is one input record as a source hands it to generated code.
 type Raw struct {
 	Format Format
-	Line   []byte       // the record's bytes, without the line break; valid during the callback
+	Line   []byte       // the record's bytes (a file's line without the line break, a Kafka message's value); valid during the callback
 	LineNo int64        // 1-based line number in the file
 	JSON   *JSONDecoder // reset to Line when Format is FormatJSONL
 	CSV    *CSVDecoder  // holds this record's fields when Format is FormatCSV
+	Avro   *AvroDecoder // reset to Line when Format is FormatAvro
+
+	// Kafka metadata of the record (zero for files): the message key (nil when absent), partition, offset and
+	// timestamp (epoch milliseconds).
+	Key       []byte
+	Partition int32
+	Offset    int64
+	Timestamp int64
 }
 
 // Source is one input of a job. Generated code registers its handlers in
