@@ -1,11 +1,18 @@
 module github.com/velocc/velocc
 
-go 1.26
-
-require github.com/alecthomas/participle/v2 v2.1.4
+go 1.26.0
 
 require (
-	github.com/dave/jennifer v1.7.1 // indirect
-	github.com/shopspring/decimal v1.6.0 // indirect
-	go.yaml.in/yaml/v3 v3.0.6 // indirect
+	github.com/alecthomas/participle/v2 v2.1.4
+	github.com/dave/jennifer v1.7.1
+	github.com/shopspring/decimal v1.6.0
+	github.com/twmb/franz-go v1.22.3
+	github.com/twmb/franz-go/pkg/kadm v1.20.0
+	go.yaml.in/yaml/v3 v3.0.6
+)
+
+require (
+	github.com/klauspost/compress v1.20.3 // indirect
+	github.com/pierrec/lz4/v4 v4.1.33 // indirect
+	github.com/twmb/franz-go/pkg/kmsg v1.15.1 // indirect
 )
