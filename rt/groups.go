@@ -11,6 +11,9 @@ package rt
 type Groups[K comparable, S any] struct {
 	index   map[K]int32
 	entries []groupEntry[K, S]
+
+	cur   *Cursor      // the position of the record being processed when offsets are tracked; nil otherwise
+	first firstOffsets // per partition, the offset of the first record aggregated (see Stateful)
 }
 
 type groupEntry[K comparable, S any] struct {
@@ -27,6 +30,9 @@ func NewGroups[K comparable, S any]() *Groups[K, S] {
 // reports whether it did. The pointer stays valid until the next Get that
 // creates a group (the entries slice may move when it grows).
 func (g *Groups[K, S]) Get(k K) (s *S, created bool) {
+	if g.cur != nil {
+		g.first.note(g.cur)
+	}
 	if i, ok := g.index[k]; ok {
 		return &g.entries[i].state, false
 	}

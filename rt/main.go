@@ -33,24 +33,32 @@ type FieldSpec struct {
 // SourceSpec declares one input of a job.
 type SourceSpec struct {
 	Name       string
-	URI        string // "file:data/orders.jsonl"; --source NAME=URI overrides it
-	Format     string // "jsonl", "csv", or "" to go by ?format= or the file extension
+	URI        string // "file:data/orders.jsonl" or "kafka:orders"; --source NAME=URI overrides it
+	Format     string // "jsonl", "csv", "avro", or "" to go by ?format= or the file extension
 	Delimiter  byte   // CSV field delimiter; default ','
 	OnError    string // what a bad record does: "fail" (default), "skip" or "dead_letter"
 	DeadLetter string // dead-letter file for "dead_letter"
 	Schema     []FieldSpec
+	// Options are the transport's settings from the job's WITH clauses and config files, such as
+	// "bootstrap.servers", "group.id" and "auto.offset.reset" for Kafka.
+	Options map[string]string
 }
 
 // SinkSpec declares one output of a job.
 type SinkSpec struct {
 	Name     string
-	URI      string // "stdout:" or "file:out.jsonl"; --sink NAME=URI overrides it
-	Format   string // "jsonl", "csv", or "" to go by ?format= or the file extension
+	URI      string // "stdout:", "file:out.jsonl" or "kafka:alerts"; --sink NAME=URI overrides it
+	Format   string // "jsonl", "csv", "avro", or "" to go by ?format= or the file extension
 	Columns  []FieldSpec
 	Retracts bool // rows may be retractions: JSON marks them with "_retract":true, CSV gets a _retract column
 	// TimeFormat is how TIMESTAMP values are written: "epoch_millis" (the
 	// default) or "rfc3339"; --timestamp-format overrides it.
 	TimeFormat string
+	// Key names the parts of a row's message key, written with the Row.Key methods: one name gives a key of
+	// that value's text, several a JSON object. Only outputs with keys (Kafka) use it.
+	Key []string
+	// Options are the transport's settings, such as "acks" or "linger.ms" for a Kafka producer.
+	Options map[string]string
 }
 
 // Job is a compiled SQL job: its sources and sinks and the generated Setup
@@ -115,6 +123,9 @@ func Main(j *Job) {
 //	--sink NAME=URI            write sink NAME to URI (repeatable)
 //	--bounded                  read the sources to their end, then finish
 //	--timestamp-format FORMAT  epoch_millis or rfc3339, for every sink
+//	--brokers HOST:PORT,...    Kafka brokers (default: $VELOCC_BROKERS, then the job's settings)
+//	--group ID                 Kafka consumer group (default: the job's setting, then velocc-JOB)
+//	--offset-reset WHERE       earliest or latest: where a group without committed offsets starts
 //	--stats=false              no record counts on stderr at exit
 //	--help                     describe the job and its flags
 //
@@ -141,6 +152,27 @@ type runner struct {
 	sinks    []*Sink
 	outputs  []*sinkOutput
 	dead     []*deadLetter
+	env      *Env
+
+	partsMu sync.Mutex
+	parts   int32 // partition count of the first partitioned source, once known
+}
+
+// partitions returns the partition count a partitioned source reported with SetPartitionCount, or 0.
+func (r *runner) partitions() int32 {
+	r.partsMu.Lock()
+	defer r.partsMu.Unlock()
+	return r.parts
+}
+
+// SetPartitionCount records the number of partitions of the source's input, the default partition count of
+// topics the job's sinks create.
+func (s *Source) SetPartitionCount(n int32) {
+	s.run.partsMu.Lock()
+	defer s.run.partsMu.Unlock()
+	if s.run.parts == 0 {
+		s.run.parts = n
+	}
 }
 
 // runContext is Run with the stop signal supplied as ctx: cancelling it
@@ -165,7 +197,9 @@ func runContext(ctx context.Context, j *Job, args []string, stdout, stderr io.Wr
 	if opts.stats {
 		r.progress = opts.progress
 	}
-	code, err := r.start(opts, stdout)
+	r.env = &Env{Job: j, Brokers: opts.brokers, Group: opts.group, OffsetReset: opts.offsetReset, Bounded: opts.bounded,
+		Stderr: errw, Partitions: r.partitions}
+	code, err := r.start(ctx, opts, stdout)
 	if err != nil {
 		r.close()
 		fmt.Fprintf(errw, "%s: %v\n", name, err)
@@ -200,13 +234,13 @@ func runContext(ctx context.Context, j *Job, args []string, stdout, stderr io.Wr
 
 // start resolves and opens the sources, dead-letter files and sinks. The code
 // is 2 when a URI given on the command line is unusable, 1 otherwise.
-func (r *runner) start(opts *options, stdout io.Writer) (int, error) {
+func (r *runner) start(ctx context.Context, opts *options, stdout io.Writer) (int, error) {
 	for _, spec := range r.job.Sources {
 		uri, over := spec.URI, false
 		if u, ok := opts.sources[spec.Name]; ok {
 			uri, over = u, true
 		}
-		s, err := newSource(spec, uri, over)
+		s, err := newSource(spec, uri, over, r.env)
 		if err != nil {
 			return usageIf(over), fmt.Errorf("source %q: %v", spec.Name, err)
 		}
@@ -214,7 +248,7 @@ func (r *runner) start(opts *options, stdout io.Writer) (int, error) {
 		r.sources = append(r.sources, s)
 	}
 	for _, s := range r.sources {
-		if err := s.open(); err != nil {
+		if err := s.open(ctx); err != nil {
 			return 1, fmt.Errorf("source %q: %v", s.spec.Name, err)
 		}
 	}
@@ -242,12 +276,12 @@ func (r *runner) start(opts *options, stdout io.Writer) (int, error) {
 		if u, ok := opts.sinks[spec.Name]; ok {
 			uri, over = u, true
 		}
-		s, err := newSink(spec, uri, over, opts.timeFormat)
+		s, err := newSink(spec, uri, over, opts.timeFormat, r.env)
 		if err != nil {
 			return usageIf(over), fmt.Errorf("sink %q: %v", spec.Name, err)
 		}
 		n := len(outputs)
-		if err := s.open(stdout, outputs); err != nil {
+		if err := s.open(ctx, stdout, outputs); err != nil {
 			return 1, fmt.Errorf("sink %q: %v", spec.Name, err)
 		}
 		if len(outputs) > n {
@@ -294,8 +328,14 @@ func (r *runner) readAll(ctx context.Context) error {
 // flush writes buffered sink rows and dead letters through; tailing sources
 // call it whenever they catch up with their file.
 func (r *runner) flush() error {
+	return r.flushCtx(context.Background())
+}
+
+// flushCtx is flush, waiting at most until ctx is done for outputs that
+// acknowledge rows (Kafka).
+func (r *runner) flushCtx(ctx context.Context) error {
 	for _, o := range r.outputs {
-		if err := o.flush(); err != nil {
+		if err := o.flush(ctx); err != nil {
 			return err
 		}
 	}
@@ -325,6 +365,9 @@ func (r *runner) close() error {
 	for _, s := range r.sources {
 		if s.file != nil {
 			s.file.Close()
+		}
+		if s.input != nil {
+			keep(s.input.Close())
 		}
 	}
 	return first
@@ -357,6 +400,8 @@ type options struct {
 	help       bool
 	timeFormat string
 	progress   time.Duration
+
+	brokers, group, offsetReset string
 }
 
 // parseFlags parses the command line. Flags take one or two dashes, and
@@ -414,6 +459,18 @@ func parseFlags(j *Job, args []string) (*options, error) {
 		case "timestamp-format":
 			if o.timeFormat, err = value(); err == nil && o.timeFormat != "epoch_millis" && o.timeFormat != "rfc3339" {
 				err = fmt.Errorf("flag --timestamp-format wants epoch_millis or rfc3339, got %q", o.timeFormat)
+			}
+		case "brokers":
+			if o.brokers, err = value(); err == nil && strings.TrimSpace(o.brokers) == "" {
+				err = fmt.Errorf("flag --brokers wants HOST:PORT[,HOST:PORT...]")
+			}
+		case "group":
+			if o.group, err = value(); err == nil && o.group == "" {
+				err = fmt.Errorf("flag --group wants a consumer group id")
+			}
+		case "offset-reset":
+			if o.offsetReset, err = value(); err == nil && o.offsetReset != "earliest" && o.offsetReset != "latest" {
+				err = fmt.Errorf("flag --offset-reset wants earliest or latest, got %q", o.offsetReset)
 			}
 		case "source", "sink":
 			var v string

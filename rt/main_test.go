@@ -404,7 +404,7 @@ func TestRunStartupErrors(t *testing.T) {
 		{"bad bool", "file:" + good, []string{"--bounded=maybe"}, 2,
 			`orders_job: flag --bounded wants true or false, got "maybe" (see --help)` + "\n"},
 		{"unsupported source scheme on the command line", "file:" + good, []string{"--source", "orders=kafka:orders"}, 2,
-			`orders_job: source "orders": unsupported source URI "kafka:orders"; use file:PATH` + "\n"},
+			`orders_job: source "orders": unsupported URI "kafka:orders": this job was built without Kafka support; declare a kafka source or sink in its SQL, or build it with 'velocc build --kafka'` + "\n"},
 		{"unknown URI parameter", "file:" + good, []string{"--sink", "out=stdout:?fmt=csv"}, 2,
 			`orders_job: sink "out": invalid URI "stdout:?fmt=csv": unknown parameter "fmt"; known are format and delimiter` + "\n"},
 		{"sink directory missing", "file:" + good, []string{"--sink", "out=file:" + filepath.Join(dir, "no/out.jsonl")}, 1,

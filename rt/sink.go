@@ -4,6 +4,7 @@ package rt
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -31,6 +32,10 @@ type Sink struct {
 	keys    [][]byte // JSON: `"name":` per column, with a leading ',' after the first
 	row     Row
 	emitted int64
+
+	ext     Output   // a transport's output (Kafka); nil for stdout and files
+	keyed   bool     // rows carry message keys (ext outputs of sinks with Key names)
+	keyJSON [][]byte // `"name":` per key part when the key is a JSON object, with a leading ',' after the first
 }
 
 // sinkOutput is one destination; sinks writing to the same place share it.
@@ -39,6 +44,7 @@ type sinkOutput struct {
 	name string // for messages: "stdout" or the file path
 	w    *bufio.Writer
 	f    *os.File // nil for stdout
+	ext  Output   // set instead of w for a transport's output
 	err  error    // first write error, sticky
 }
 
@@ -49,6 +55,10 @@ type Row struct {
 	buf     []byte
 	col     int
 	retract bool
+	key     []byte // the message key being built by the Key methods
+	keyCol  int
+	keyNull bool // the one key part is NULL: no key
+	avroErr error // the row could not be encoded as Avro (avro_sink.go); End returns it
 }
 
 // Begin starts a row, holding the sink's lock until End.
@@ -58,6 +68,7 @@ func (s *Sink) Begin() *Row {
 	r.buf = r.buf[:0]
 	r.col = 0
 	r.retract = false
+	r.key, r.keyCol, r.keyNull = r.key[:0], 0, false
 	if s.format == FormatJSONL {
 		r.buf = append(r.buf, '{')
 	}
@@ -199,6 +210,9 @@ func (r *Row) End() error {
 		out.mu.Unlock()
 		return fmt.Errorf("sink %q: a row has %d values for %d columns", s.spec.Name, r.col, len(s.spec.Columns))
 	}
+	if out.ext != nil {
+		return r.endMessage()
+	}
 	if s.format == FormatJSONL {
 		if r.retract {
 			r.buf = append(r.buf, `,"_retract":true`...)
@@ -223,13 +237,67 @@ func (r *Row) End() error {
 	return err
 }
 
+// endMessage finishes a row for a transport's output: one message whose value is the row (JSON without a line
+// break, a CSV line, Avro) and whose key was built by the Key methods; a retraction is a tombstone, a message with
+// the key and no value.
+func (r *Row) endMessage() error {
+	s := r.s
+	out := s.out
+	defer out.mu.Unlock()
+	var key []byte
+	if s.keyed && r.keyCol > 0 {
+		key = r.key
+		if len(s.keyJSON) > 0 {
+			key = append(key, '}')
+		} else if r.keyNull {
+			key = nil
+		}
+	}
+	var value []byte
+	if !r.retract {
+		switch s.format {
+		case FormatJSONL:
+			r.buf = append(r.buf, '}')
+		case FormatCSV:
+			// no line break: a message is one record
+		}
+		value = r.buf
+		if value == nil {
+			value = []byte{}
+		}
+	}
+	if out.err == nil {
+		if err := out.ext.Write(key, value); err != nil {
+			out.err = fmt.Errorf("writing %s: %w", out.name, err)
+		} else {
+			s.emitted++
+		}
+	}
+	return out.err
+}
+
 // writeError words a failed write to an output.
 func writeError(out *sinkOutput, err error) error {
 	return fmt.Errorf("writing %s: %w", out.name, unwrapPath(err))
 }
 
-// flush writes buffered rows through to the output.
-func (o *sinkOutput) flush() error {
+// flush writes buffered rows through to the output; a transport's output is
+// flushed until it acknowledges every row, or ctx is done.
+func (o *sinkOutput) flush(ctx context.Context) error {
+	if o.ext != nil {
+		// Not under the lock: rows may keep coming from other sources while
+		// this waits for the acknowledgements.
+		if err := o.ext.Flush(ctx); err != nil {
+			o.mu.Lock()
+			if o.err == nil {
+				o.err = fmt.Errorf("writing %s: %w", o.name, err)
+			}
+			o.mu.Unlock()
+		}
+		o.mu.Lock()
+		defer o.mu.Unlock()
+		return o.err
+	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.err == nil {
@@ -242,7 +310,13 @@ func (o *sinkOutput) flush() error {
 
 // close flushes and closes the output (stdout stays open).
 func (o *sinkOutput) close() error {
-	err := o.flush()
+	err := o.flush(context.Background())
+	if o.ext != nil {
+		if cerr := o.ext.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("closing %s: %w", o.name, cerr)
+		}
+		return err
+	}
 	if o.f != nil {
 		if cerr := o.f.Close(); cerr != nil && err == nil {
 			err = writeError(o, cerr)
@@ -257,11 +331,12 @@ type sinkURI struct {
 	path   string
 	format string
 	delim  byte
+	scheme string // a transport's scheme ("kafka"), with path holding the rest of the URI
 }
 
 // newSink resolves a sink's URI, format and time format and precomputes its
 // JSON keys, without I/O. timeFormat is the --timestamp-format flag, if set.
-func newSink(spec SinkSpec, uri string, overridden bool, timeFormat string) (*Sink, error) {
+func newSink(spec SinkSpec, uri string, overridden bool, timeFormat string, env *Env) (*Sink, error) {
 	u, err := parseSinkURI(uri)
 	if err != nil {
 		return nil, err
@@ -271,7 +346,29 @@ func newSink(spec SinkSpec, uri string, overridden bool, timeFormat string) (*Si
 		s.delim = ','
 	}
 	s.row.s = s
-	if u.stdout {
+	if u.scheme != "" {
+		t, err := transport(u.scheme, uri)
+		if err != nil {
+			return nil, err
+		}
+		if s.format, err = pickFormat("", firstNonEmpty(spec.Format, "jsonl"), "", false); err != nil {
+			return nil, err
+		}
+		if s.ext, err = t.NewOutput(spec, uri, env); err != nil {
+			return nil, err
+		}
+		s.keyed = len(spec.Key) > 0
+		if len(spec.Key) > 1 {
+			for i, name := range spec.Key {
+				var k []byte
+				if i > 0 {
+					k = append(k, ',')
+				}
+				k = appendJSONString(k, name)
+				s.keyJSON = append(s.keyJSON, append(k, ':'))
+			}
+		}
+	} else if u.stdout {
 		s.format, err = pickFormat(u.format, firstNonEmpty(spec.Format, "jsonl"), "", false)
 	} else {
 		s.format, err = pickFormat(u.format, spec.Format, filepath.Ext(u.path), overridden)
@@ -303,8 +400,17 @@ func newSink(spec SinkSpec, uri string, overridden bool, timeFormat string) (*Si
 // open opens the sink's output, or shares one already open for the same
 // destination (outputs, keyed by "stdout" or absolute path), and writes the
 // CSV header.
-func (s *Sink) open(stdout io.Writer, outputs map[string]*sinkOutput) error {
+func (s *Sink) open(ctx context.Context, stdout io.Writer, outputs map[string]*sinkOutput) error {
 	u := s.dest
+	if s.ext != nil {
+		// Every transport sink has an output of its own: rows of one sink go to one topic.
+		if err := s.ext.Start(ctx); err != nil {
+			return err
+		}
+		s.out = &sinkOutput{name: s.ext.Name(), ext: s.ext}
+		outputs["\x00"+s.spec.Name] = s.out
+		return nil
+	}
 	key := "stdout"
 	if !u.stdout {
 		abs, err := filepath.Abs(u.path)
@@ -373,7 +479,8 @@ func parseSinkURI(uri string) (sinkURI, error) {
 		}
 		u.path = rest
 	default:
-		return u, fmt.Errorf("unsupported sink URI %q; use stdout: or file:PATH", uri)
+		u.scheme, u.path = scheme, rest
+		return u, nil
 	}
 	u.format, u.delim, err = uriParams(uri, q)
 	return u, err

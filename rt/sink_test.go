@@ -2,6 +2,7 @@ package rt
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"math"
@@ -24,11 +25,11 @@ func newTestSink(t *testing.T, spec SinkSpec, timeFormat string) (*Sink, *bytes.
 		spec.URI = "stdout:"
 	}
 	var buf bytes.Buffer
-	s, err := newSink(spec, spec.URI, false, timeFormat)
+	s, err := newSink(spec, spec.URI, false, timeFormat, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.open(&buf, map[string]*sinkOutput{}); err != nil {
+	if err := s.open(context.Background(), &buf, map[string]*sinkOutput{}); err != nil {
 		t.Fatal(err)
 	}
 	return s, &buf
@@ -87,7 +88,7 @@ func TestSinkJSON(t *testing.T) {
 	for _, r := range rows {
 		writeRow(t, s, r)
 	}
-	if err := s.out.flush(); err != nil {
+	if err := s.out.flush(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if s.emitted != int64(len(rows)) {
@@ -202,7 +203,7 @@ func TestSinkCSV(t *testing.T) {
 	write("multi\nline", false, false)
 	write("", false, false)
 	write("", true, false)
-	if err := s.out.flush(); err != nil {
+	if err := s.out.flush(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	raw := buf.String()
@@ -262,7 +263,7 @@ func TestSinkRFC3339JSON(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	s.out.flush()
+	s.out.flush(context.Background())
 	dec := json.NewDecoder(buf)
 	for _, ms := range []int64{0, 1704164645123, -1} {
 		var m struct{ TS string }
@@ -311,7 +312,7 @@ func TestSinkConcurrentRowsDoNotInterleave(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	s.out.flush()
+	s.out.flush(context.Background())
 	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
 	if len(lines) != goroutines*rows || s.emitted != goroutines*rows {
 		t.Fatalf("%d lines, %d emitted; want %d", len(lines), s.emitted, goroutines*rows)
@@ -325,27 +326,31 @@ func TestSinkConcurrentRowsDoNotInterleave(t *testing.T) {
 
 func TestSinkFileErrors(t *testing.T) {
 	dir := t.TempDir()
-	_, err := newSink(SinkSpec{Name: "out"}, "kafka://broker/topic", false, "")
-	if err == nil || !strings.Contains(err.Error(), "use stdout: or file:PATH") {
+	_, err := newSink(SinkSpec{Name: "out"}, "kafka:topic", false, "", nil)
+	if err == nil || !strings.Contains(err.Error(), "built without Kafka support") {
+		t.Errorf("kafka without rt/kafka: %v", err)
+	}
+	_, err = newSink(SinkSpec{Name: "out"}, "s3:bucket/key", false, "", nil)
+	if err == nil || !strings.Contains(err.Error(), "known schemes: [file stdout]") {
 		t.Errorf("unsupported scheme: %v", err)
 	}
-	_, err = newSink(SinkSpec{Name: "out"}, "file:"+filepath.Join(dir, "out.txt"), false, "")
+	_, err = newSink(SinkSpec{Name: "out"}, "file:"+filepath.Join(dir, "out.txt"), false, "", nil)
 	if err == nil || !strings.Contains(err.Error(), "?format=jsonl or ?format=csv") {
 		t.Errorf("unknown extension: %v", err)
 	}
-	s, err := newSink(SinkSpec{Name: "out"}, "file:"+filepath.Join(dir, "no", "such", "out.jsonl"), false, "")
+	s, err := newSink(SinkSpec{Name: "out"}, "file:"+filepath.Join(dir, "no", "such", "out.jsonl"), false, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = s.open(nil, map[string]*sinkOutput{})
+	err = s.open(context.Background(), nil, map[string]*sinkOutput{})
 	if err == nil || !strings.Contains(err.Error(), "directory "+filepath.Join(dir, "no", "such")+" does not exist") {
 		t.Errorf("missing directory: %v", err)
 	}
-	s, err = newSink(SinkSpec{Name: "out", Columns: []FieldSpec{{Name: "a"}}}, "file:"+filepath.Join(dir, "out.csv"), false, "")
+	s, err = newSink(SinkSpec{Name: "out", Columns: []FieldSpec{{Name: "a"}}}, "file:"+filepath.Join(dir, "out.csv"), false, "", nil)
 	if err != nil || s.format != FormatCSV {
 		t.Fatalf("csv by extension: %v %v", s.format, err)
 	}
-	if err := s.open(nil, map[string]*sinkOutput{}); err != nil {
+	if err := s.open(context.Background(), nil, map[string]*sinkOutput{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.out.close(); err != nil {
@@ -360,11 +365,11 @@ func BenchmarkRowEndJSON(b *testing.B) {
 	spec := SinkSpec{Name: "out", Columns: []FieldSpec{
 		{Name: "symbol"}, {Name: "side"}, {Name: "quantity"}, {Name: "price"}, {Name: "notional"}, {Name: "event_time"},
 	}}
-	s, err := newSink(spec, "stdout:", false, "")
+	s, err := newSink(spec, "stdout:", false, "", nil)
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := s.open(discard{}, map[string]*sinkOutput{}); err != nil {
+	if err := s.open(context.Background(), discard{}, map[string]*sinkOutput{}); err != nil {
 		b.Fatal(err)
 	}
 	price := I128(1892350)

@@ -87,16 +87,25 @@ type Source struct {
 
 	onRecord func(r *Raw) error
 	onEnd    []func() error
+	onTick   []func() error
+
+	input  Input      // a transport's input (Kafka); nil for files
+	where  string     // how positions are named for an input: the topic
+	cursor Cursor     // the current record's partition and offset, for the tracked state
+	state  []Stateful // state of the queries reading the source, in Track order
+	idle   []bool     // per partition: caught up with its end
 
 	file   *os.File
 	raw    Raw
 	json   JSONDecoder
 	csv    CSVDecoder
+	avro   AvroDecoder
 	header bool  // the CSV header has been read
 	lineNo int64 // line number of the current record
 	offset int64 // bytes consumed, to notice truncation while tailing
 
 	records, bad int64 // counts for the exit statistics
+	tombstones   int64 // Kafka messages without a value, skipped
 	late         atomic.Int64
 
 	progressAt   time.Time // when the last progress line was printed (or the source started)
@@ -119,6 +128,9 @@ func (s *Source) Late() { s.late.Add(1) }
 // Position returns the file and line of the current record, "orders.jsonl:12",
 // for runtime error messages.
 func (s *Source) Position() string {
+	if s.input != nil {
+		return s.where + "[" + strconv.Itoa(int(s.cursor.Partition)) + "]@" + strconv.FormatInt(s.cursor.Offset, 10)
+	}
 	return s.path + ":" + strconv.FormatInt(s.lineNo, 10)
 }
 
@@ -178,29 +190,53 @@ func (dl *deadLetter) flush() error {
 }
 
 // newSource resolves a source's URI, format and error policy, without I/O.
-func newSource(spec SourceSpec, uri string, overridden bool) (*Source, error) {
+func newSource(spec SourceSpec, uri string, overridden bool, env *Env) (*Source, error) {
 	scheme, path, q, err := splitURI(uri)
 	if err != nil {
 		return nil, err
 	}
-	if scheme != "file" {
-		return nil, fmt.Errorf("unsupported source URI %q; use file:PATH", uri)
-	}
-	if path == "" {
-		return nil, fmt.Errorf("invalid source URI %q: no file path", uri)
-	}
-	format, delim, err := uriParams(uri, q)
-	if err != nil {
-		return nil, err
-	}
 	s := &Source{spec: spec, uri: uri, path: path}
-	if s.format, err = pickFormat(format, spec.Format, filepath.Ext(path), overridden); err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+	if scheme != "file" {
+		t, err := transport(scheme, uri)
+		if err != nil {
+			return nil, err
+		}
+		s.where = path
+		if s.format, err = pickFormat("", firstNonEmpty(spec.Format, "jsonl"), "", false); err != nil {
+			return nil, err
+		}
+		if s.input, err = t.NewInput(s, uri, env); err != nil {
+			return nil, err
+		}
+		// Messages carry no CSV header: their fields are the declared columns, in order.
+		s.header = true
+		names := make([]string, len(spec.Schema))
+		for i, f := range spec.Schema {
+			names[i] = f.Name
+		}
+		s.csv.delim = firstNonEmptyByte(spec.Delimiter, ',')
+		if e := s.csv.setHeader([]byte(strings.Join(names, string(s.csv.delim)))); e != nil {
+			return nil, fmt.Errorf("internal error: the schema as a CSV header: %v", e)
+		}
+	} else {
+		if path == "" {
+			return nil, fmt.Errorf("invalid source URI %q: no file path", uri)
+		}
+		format, delim, err := uriParams(uri, q)
+		if err != nil {
+			return nil, err
+		}
+		if s.format, err = pickFormat(format, spec.Format, filepath.Ext(path), overridden); err != nil {
+			return nil, fmt.Errorf("%s: %v", path, err)
+		}
+		if delim == 0 {
+			delim = spec.Delimiter
+		}
+		s.csv.delim = delim
 	}
-	if delim == 0 {
-		delim = spec.Delimiter
+	if s.csv.delim == 0 {
+		s.csv.delim = firstNonEmptyByte(spec.Delimiter, ',')
 	}
-	s.csv.delim = delim
 	switch spec.OnError {
 	case "", "fail":
 		s.onError = "fail"
@@ -214,12 +250,15 @@ func newSource(spec SourceSpec, uri string, overridden bool) (*Source, error) {
 	default:
 		return nil, fmt.Errorf("unknown on.error policy %q; use fail, skip or dead_letter", spec.OnError)
 	}
-	s.raw = Raw{Format: s.format, JSON: &s.json, CSV: &s.csv}
+	s.raw = Raw{Format: s.format, JSON: &s.json, CSV: &s.csv, Avro: &s.avro}
 	return s, nil
 }
 
-// open opens the source's file.
-func (s *Source) open() error {
+// open opens the source's file, or starts its input.
+func (s *Source) open(ctx context.Context) error {
+	if s.input != nil {
+		return s.input.Start(ctx)
+	}
 	f, err := os.Open(s.path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -255,6 +294,9 @@ func (dl *deadLetter) close() error {
 // read reads the source until its end (bounded) or until ctx is cancelled
 // (tailing). It returns a fatal error, or nil.
 func (s *Source) read(ctx context.Context) error {
+	if s.input != nil {
+		return s.input.Run(ctx)
+	}
 	r := bufio.NewReaderSize(s.file, readBufSize)
 	var long []byte // a line longer than the buffer, or cut short by the end of the file
 	for n := 0; ; n++ {
@@ -353,15 +395,25 @@ func (s *Source) record(line []byte) error {
 		s.header = true
 		return nil
 	}
+	return s.deliver(line)
+}
+
+// deliver hands one record to the job's handler and applies the on.error policy to a bad one.
+func (s *Source) deliver(line []byte) error {
 	s.records++
 	if s.records&(progressEvery-1) == 0 && s.run != nil && s.run.progress > 0 {
 		s.reportProgress()
 	}
 	s.raw.Line, s.raw.LineNo = line, s.lineNo
-	if s.format == FormatJSONL {
+	switch s.format {
+	case FormatJSONL:
 		s.json.Reset(line)
-	} else if e := s.csv.reset(line); e != nil {
-		return s.badRecord(e, line)
+	case FormatAvro:
+		s.avro.Reset(line)
+	default:
+		if e := s.csv.reset(line); e != nil {
+			return s.badRecord(e, line)
+		}
 	}
 	if s.onRecord == nil {
 		return nil
@@ -400,7 +452,11 @@ func (s *Source) reportProgress() {
 // locate returns a copy of e with the source, file and current line filled in.
 func (s *Source) locate(e *RecordError) *RecordError {
 	c := *e
-	c.Source, c.File, c.Line = s.spec.Name, s.path, s.lineNo
+	if s.input != nil {
+		c.Source, c.File, c.Line = s.spec.Name, s.Position(), 0
+	} else {
+		c.Source, c.File, c.Line = s.spec.Name, s.path, s.lineNo
+	}
 	return &c
 }
 
@@ -504,8 +560,17 @@ func pickFormat(param, declared, ext string, overridden bool) (Format, error) {
 		return FormatJSONL, nil
 	case "csv":
 		return FormatCSV, nil
+	case "avro":
+		return FormatAvro, nil
 	}
 	return 0, fmt.Errorf("unknown format %q; use jsonl or csv", choice)
+}
+
+func firstNonEmptyByte(a, b byte) byte {
+	if a != 0 {
+		return a
+	}
+	return b
 }
 
 func firstNonEmpty(a, b string) string {

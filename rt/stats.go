@@ -12,7 +12,11 @@ func writeStats(w *lockedWriter, r *runner) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for _, s := range r.sources {
-		fmt.Fprintf(w.w, "%s: read %d, bad %d, late %d\n", s.spec.Name, s.records, s.bad, s.late.Load())
+		fmt.Fprintf(w.w, "%s: read %d, bad %d, late %d", s.spec.Name, s.records, s.bad, s.late.Load())
+		if s.tombstones > 0 {
+			fmt.Fprintf(w.w, ", tombstones skipped %d", s.tombstones)
+		}
+		fmt.Fprintln(w.w)
 	}
 	for _, s := range r.sinks {
 		fmt.Fprintf(w.w, "%s: emitted %d\n", s.spec.Name, s.emitted)

@@ -21,6 +21,8 @@ type Windows[K comparable, S any] struct {
 	// lookup per record.
 	lastStart  int64
 	lastGroups *Groups[K, S]
+
+	cur *Cursor // the position of the record being processed when offsets are tracked; nil otherwise
 }
 
 // NewWindows returns an empty Windows for windows of size milliseconds.
@@ -46,6 +48,9 @@ func (w *Windows[K, S]) Get(start int64, k K) (*S, bool) {
 			w.starts = slices.Insert(w.starts, i, start)
 		}
 		w.lastStart, w.lastGroups = start, g
+	}
+	if w.cur != nil {
+		g.first.note(w.cur)
 	}
 	return g.Get(k)
 }
@@ -99,10 +104,22 @@ func (w *Windows[K, S]) closeFirst(fn func(start int64, k *K, s *S) error) error
 // Watermark tracks event-time progress: the largest event time seen minus the
 // allowed out-of-orderness. A window may close once the watermark passes its
 // end; records older than the watermark are late.
+//
+// On a partitioned input (Kafka) the watermark follows the slowest partition
+// that still has records waiting: it is the smallest of the per-partition
+// largest event times, over the partitions that are not caught up, minus the
+// out-of-orderness. A partition that has caught up with its end (idle) does not
+// hold the watermark back; when all are idle, the largest event time of any
+// partition counts. The watermark never moves back.
 type Watermark struct {
 	delay   int64
 	maxSeen int64
 	current int64
+
+	cur   *Cursor            // the record's partition, when tracked per partition
+	idle  func(p int32) bool // whether partition p has caught up; set with cur
+	parts []partWatermark    // per partition progress, when tracked
+	low   int64              // the event time the watermark was last computed from
 }
 
 // NewWatermark returns a Watermark allowing events to arrive up to
@@ -112,15 +129,69 @@ func NewWatermark(maxOutOfOrder int64) *Watermark {
 	if maxOutOfOrder < 0 {
 		maxOutOfOrder = 0
 	}
-	return &Watermark{delay: maxOutOfOrder, maxSeen: math.MinInt64, current: math.MinInt64}
+	return &Watermark{delay: maxOutOfOrder, maxSeen: math.MinInt64, current: math.MinInt64, low: math.MinInt64}
 }
 
 // Observe records an event time and reports whether the watermark advanced.
 func (w *Watermark) Observe(ts int64) bool {
+	if w.cur != nil {
+		pw := w.part(w.cur.Partition)
+		if pw.seen && ts <= pw.max {
+			return false
+		}
+		was := pw.max
+		pw.max, pw.seen = ts, true
+		if ts > w.maxSeen {
+			w.maxSeen = ts
+		}
+		if was > w.low {
+			return false // not the partition holding the watermark back
+		}
+		return w.Refresh()
+	}
 	if ts <= w.maxSeen {
 		return false
 	}
 	w.maxSeen = ts
+	return w.advance(ts)
+}
+
+// Refresh recomputes a per-partition watermark, as when partitions become idle
+// or busy without a record arriving; it reports whether the watermark advanced.
+// Generated code calls it from the source's tick.
+func (w *Watermark) Refresh() bool {
+	if w.cur == nil {
+		return false
+	}
+	low, busy, any := int64(math.MaxInt64), false, false
+	high := int64(math.MinInt64)
+	for p := range w.parts {
+		pw := &w.parts[p]
+		if pw.seen && pw.max > high {
+			high, any = pw.max, true
+		}
+		if w.idle != nil && w.idle(int32(p)) {
+			continue
+		}
+		busy = true
+		if !pw.seen {
+			low = math.MinInt64 // records are waiting in a partition not read yet
+		} else if pw.max < low {
+			low = pw.max
+		}
+	}
+	if !busy {
+		if !any {
+			return false
+		}
+		low = high
+	}
+	w.low = low
+	return w.advance(low)
+}
+
+// advance moves the watermark to ts minus the out-of-orderness, if that is ahead.
+func (w *Watermark) advance(ts int64) bool {
 	wm := ts - w.delay
 	if wm > ts { // wrapped below MinInt64
 		wm = math.MinInt64

@@ -1,0 +1,256 @@
+// Kafka sinks: rows as messages through an idempotent producer; delivery failures stop the job.
+
+package kafka
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/velocc/velocc/rt"
+)
+
+// output is one Kafka sink.
+type output struct {
+	spec    rt.SinkSpec
+	env     *rt.Env
+	topic   string
+	seeds   []string
+	opts    []kgo.Opt
+	create  bool
+	parts   int32 // partitions of a topic the sink creates; -1: the source's count, else the broker's default
+	repl    int16
+	headers []kgo.RecordHeader
+
+	cl *kgo.Client
+
+	mu   sync.Mutex
+	err  error // the first delivery failure
+	slab []byte
+
+	done func(*kgo.Record, error)
+}
+
+// slabSize is the size of the blocks message bytes are copied into: the producer keeps a message until the
+// broker acknowledges it, and one allocation per block is cheaper than one per message.
+const slabSize = 1 << 20
+
+func newOutput(spec rt.SinkSpec, uri string, env *rt.Env) (*output, error) {
+	topic, err := topicOf(uri)
+	if err != nil {
+		return nil, err
+	}
+	opts := spec.Options
+	o := &output{spec: spec, env: env, topic: topic, seeds: brokers(env, opts), create: true, parts: -1, repl: -1}
+	o.opts = []kgo.Opt{kgo.SeedBrokers(o.seeds...), kgo.DefaultProduceTopic(topic)}
+	acks := strings.ToLower(opts["acks"])
+	switch acks {
+	case "", "all", "-1":
+		o.opts = append(o.opts, kgo.RequiredAcks(kgo.AllISRAcks()))
+	case "1", "leader":
+		o.opts = append(o.opts, kgo.RequiredAcks(kgo.LeaderAck()), kgo.DisableIdempotentWrite())
+	case "0", "none":
+		o.opts = append(o.opts, kgo.RequiredAcks(kgo.NoAck()), kgo.DisableIdempotentWrite())
+	default:
+		return nil, fmt.Errorf("acks: want all, 1 or 0, got %q", opts["acks"])
+	}
+	if v := opts["enable.idempotence"]; v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return nil, fmt.Errorf("enable.idempotence: want true or false, got %q", v)
+		}
+		if !b && (acks == "" || acks == "all" || acks == "-1") {
+			o.opts = append(o.opts, kgo.DisableIdempotentWrite())
+		}
+	}
+	linger, err := duration(opts, "linger.ms", 5*time.Millisecond)
+	if err != nil {
+		return nil, err
+	}
+	o.opts = append(o.opts, kgo.ProducerLinger(linger))
+	if v := opts["batch.size"]; v != "" {
+		n, err := strconv.ParseInt(v, 10, 32)
+		if err != nil || n < 1024 {
+			return nil, fmt.Errorf("batch.size: want a byte count of at least 1024, got %q", v)
+		}
+		o.opts = append(o.opts, kgo.ProducerBatchMaxBytes(int32(n)))
+	}
+	codec, err := compression(opts["compression.type"])
+	if err != nil {
+		return nil, err
+	}
+	o.opts = append(o.opts, kgo.ProducerBatchCompression(codec))
+	timeout, err := duration(opts, "delivery.timeout.ms", 2*time.Minute)
+	if err != nil {
+		return nil, err
+	}
+	o.opts = append(o.opts, kgo.RecordDeliveryTimeout(timeout))
+	if v := opts["topic.create"]; v != "" {
+		if o.create, err = strconv.ParseBool(v); err != nil {
+			return nil, fmt.Errorf("topic.create: want true or false, got %q", v)
+		}
+	}
+	if v := opts["topic.partitions"]; v != "" {
+		n, err := strconv.ParseInt(v, 10, 32)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("topic.partitions: want a positive number, got %q", v)
+		}
+		o.parts = int32(n)
+	}
+	if v := opts["topic.replication.factor"]; v != "" {
+		n, err := strconv.ParseInt(v, 10, 16)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("topic.replication.factor: want a positive number, got %q", v)
+		}
+		o.repl = int16(n)
+	}
+	var hkeys []string
+	for k := range opts {
+		if strings.HasPrefix(k, "headers.") {
+			hkeys = append(hkeys, k)
+		}
+	}
+	sort.Strings(hkeys)
+	for _, k := range hkeys {
+		o.headers = append(o.headers, kgo.RecordHeader{Key: strings.TrimPrefix(k, "headers."), Value: []byte(opts[k])})
+	}
+	o.done = o.delivered
+	return o, nil
+}
+
+// compression maps compression.type to a codec: none (the default), gzip, snappy, lz4 or zstd.
+func compression(v string) (kgo.CompressionCodec, error) {
+	switch strings.ToLower(v) {
+	case "", "none":
+		return kgo.NoCompression(), nil
+	case "gzip":
+		return kgo.GzipCompression(), nil
+	case "snappy":
+		return kgo.SnappyCompression(), nil
+	case "lz4":
+		return kgo.Lz4Compression(), nil
+	case "zstd":
+		return kgo.ZstdCompression(), nil
+	}
+	return kgo.CompressionCodec{}, fmt.Errorf("compression.type: want none, gzip, snappy, lz4 or zstd, got %q", v)
+}
+
+// Start connects and creates the topic when it does not exist (unless topic.create is false).
+func (o *output) Start(ctx context.Context) error {
+	cl, err := kgo.NewClient(o.opts...)
+	if err != nil {
+		return err
+	}
+	o.cl = cl
+	adm := kadm.NewClient(cl)
+	mctx, cancel := context.WithTimeout(ctx, startTimeout)
+	defer cancel()
+	md, err := adm.Metadata(mctx, o.topic)
+	if err != nil {
+		return fmt.Errorf("cannot reach Kafka at %s: %v", strings.Join(o.seeds, ","), err)
+	}
+	if td, ok := md.Topics[o.topic]; ok && td.Err == nil {
+		return nil
+	} else if ok && !errors.Is(td.Err, kerr.UnknownTopicOrPartition) {
+		return fmt.Errorf("kafka topic %q: %v", o.topic, td.Err)
+	}
+	if !o.create {
+		return fmt.Errorf("kafka topic %q does not exist, and 'topic.create' is false", o.topic)
+	}
+	parts := o.parts
+	if parts < 0 && o.env != nil && o.env.Partitions != nil {
+		if n := o.env.Partitions(); n > 0 {
+			parts = n
+		}
+	}
+	resp, err := adm.CreateTopic(mctx, parts, o.repl, nil, o.topic)
+	if err == nil {
+		err = resp.Err
+	}
+	if err != nil && !errors.Is(err, kerr.TopicAlreadyExists) {
+		return fmt.Errorf("creating kafka topic %q: %v", o.topic, err)
+	}
+	return nil
+}
+
+// Write copies the message and hands it to the producer. It fails once any earlier message failed: the job
+// stops rather than go on with a gap in its output.
+func (o *output) Write(key, value []byte) error {
+	o.mu.Lock()
+	err := o.err
+	o.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	r := &kgo.Record{Topic: o.topic, Key: o.copy(key), Headers: o.headers}
+	if value != nil {
+		r.Value = o.copy(value)
+		if r.Value == nil {
+			r.Value = []byte{}
+		}
+	}
+	o.cl.Produce(context.Background(), r, o.done)
+	return nil
+}
+
+// copy copies b into the current slab, or returns nil for nil.
+func (o *output) copy(b []byte) []byte {
+	if b == nil {
+		return nil
+	}
+	if len(b) > slabSize/4 {
+		return append([]byte(nil), b...)
+	}
+	if cap(o.slab)-len(o.slab) < len(b) {
+		o.slab = make([]byte, 0, slabSize)
+	}
+	n := len(o.slab)
+	o.slab = append(o.slab, b...)
+	return o.slab[n:len(o.slab):len(o.slab)]
+}
+
+// delivered records the first failed delivery.
+func (o *output) delivered(_ *kgo.Record, err error) {
+	if err == nil {
+		return
+	}
+	o.mu.Lock()
+	if o.err == nil {
+		o.err = fmt.Errorf("delivering to kafka topic %q: %v", o.topic, err)
+	}
+	o.mu.Unlock()
+}
+
+// Flush waits until the broker acknowledged every message written so far.
+func (o *output) Flush(ctx context.Context) error {
+	if o.cl == nil {
+		return nil
+	}
+	if err := o.cl.Flush(ctx); err != nil {
+		return err
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.err
+}
+
+// Close flushes and disconnects.
+func (o *output) Close() error {
+	if o.cl == nil {
+		return nil
+	}
+	err := o.Flush(context.Background())
+	o.cl.Close()
+	return err
+}
+
+// Name names the destination in messages.
+func (o *output) Name() string { return "kafka topic " + strconv.Quote(o.topic) }

@@ -1,0 +1,451 @@
+// Kafka sources: a consumer group member that hands records to the job and commits offsets only for what is
+// safely written.
+
+package kafka
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
+	"github.com/velocc/velocc/rt"
+)
+
+// input is one Kafka source.
+type input struct {
+	src     *rt.Source
+	env     *rt.Env
+	topic   string
+	group   string
+	seeds   []string
+	reset   kgo.Offset
+	latest  bool
+	every   time.Duration // commit interval
+	wait    time.Duration // topic.wait.timeout: how long to wait for a missing topic
+	retry   time.Duration // topic.retry.interval
+	framing bool          // Avro values in the Confluent wire format
+
+	admin *kgo.Client // metadata and offsets, outside the group
+	cl    *kgo.Client // the group member, created by Run
+
+	// mu serializes record processing with the rebalance callbacks, which run on franz-go's goroutines.
+	mu         sync.Mutex
+	assigned   map[int32]bool
+	next       map[int32]int64 // per assigned partition: the offset of the next record to process
+	ends       map[int32]int64 // --bounded: the end offsets recorded at start
+	committed  map[int32]kadm.Offset
+	lastCommit time.Time
+	commitErrs int
+}
+
+func newInput(s *rt.Source, uri string, env *rt.Env) (*input, error) {
+	spec := s.Spec()
+	opts := spec.Options
+	topic, err := topicOf(uri)
+	if err != nil {
+		return nil, err
+	}
+	in := &input{src: s, env: env, topic: topic, seeds: brokers(env, opts)}
+	in.group = env.Group
+	if in.group == "" {
+		in.group = opts["group.id"]
+	}
+	if in.group == "" {
+		in.group = "velocc-" + env.Job.Name
+	}
+	reset := env.OffsetReset
+	if reset == "" {
+		reset = opts["auto.offset.reset"]
+	}
+	switch reset {
+	case "", "earliest", "smallest", "beginning":
+		in.reset = kgo.NewOffset().AtStart()
+	case "latest", "largest", "end":
+		in.reset, in.latest = kgo.NewOffset().AtEnd(), true
+	default:
+		return nil, fmt.Errorf("auto.offset.reset: want earliest or latest, got %q", reset)
+	}
+	if in.every, err = duration(opts, "commit.interval", time.Second); err != nil {
+		return nil, err
+	}
+	if in.every <= 0 {
+		in.every = time.Second
+	}
+	if in.wait, err = duration(opts, "topic.wait.timeout", 0); err != nil {
+		return nil, err
+	}
+	if in.retry, err = duration(opts, "topic.retry.interval", 5*time.Second); err != nil {
+		return nil, err
+	}
+	if in.retry <= 0 {
+		in.retry = time.Second
+	}
+	switch opts["avro.wire.format"] {
+	case "", "raw":
+	case "confluent":
+		in.framing = true
+	default:
+		return nil, fmt.Errorf("avro.wire.format: want raw or confluent, got %q", opts["avro.wire.format"])
+	}
+	return in, nil
+}
+
+// Start connects, waits for the topic if the job allows it, and records the end offsets for --bounded.
+func (in *input) Start(ctx context.Context) error {
+	var err error
+	in.admin, err = kgo.NewClient(kgo.SeedBrokers(in.seeds...))
+	if err != nil {
+		return err
+	}
+	adm := kadm.NewClient(in.admin)
+	deadline := time.Now().Add(in.wait)
+	for attempt := 1; ; attempt++ {
+		n, err := in.partitionCount(ctx, adm)
+		if err == nil && n > 0 {
+			in.src.SetPartitionCount(n)
+			break
+		}
+		if err == nil {
+			err = fmt.Errorf("topic %q does not exist", in.topic)
+			if in.wait == 0 {
+				return fmt.Errorf("%v on %s; create it, or set 'topic.wait.timeout' to wait for it", err, in.brokerList())
+			}
+		}
+		if in.wait == 0 || time.Now().After(deadline) {
+			if in.wait > 0 {
+				return fmt.Errorf("%v after waiting %s (topic.wait.timeout)", err, in.wait)
+			}
+			return err
+		}
+		in.src.Logf("waiting for kafka topic %q (attempt %d): %v; retrying in %s", in.topic, attempt, err, in.retry)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(in.retry):
+		}
+	}
+	if in.env.Bounded {
+		ends, err := adm.ListEndOffsets(ctx, in.topic)
+		if err == nil {
+			err = ends.Error()
+		}
+		if err != nil {
+			return fmt.Errorf("listing the end offsets of topic %q: %v", in.topic, err)
+		}
+		in.ends = map[int32]int64{}
+		ends.Each(func(o kadm.ListedOffset) { in.ends[o.Partition] = o.Offset })
+	}
+	return nil
+}
+
+// partitionCount returns the topic's partition count, 0 if it does not exist, or an error if the brokers do not
+// answer in time.
+func (in *input) partitionCount(ctx context.Context, adm *kadm.Client) (int32, error) {
+	ctx, cancel := context.WithTimeout(ctx, startTimeout)
+	defer cancel()
+	md, err := adm.Metadata(ctx, in.topic)
+	if err != nil {
+		return 0, fmt.Errorf("cannot reach Kafka at %s: %v", in.brokerList(), err)
+	}
+	td, ok := md.Topics[in.topic]
+	if !ok || errors.Is(td.Err, kerr.UnknownTopicOrPartition) {
+		return 0, nil
+	}
+	if td.Err != nil {
+		return 0, fmt.Errorf("topic %q: %v", in.topic, td.Err)
+	}
+	return int32(len(td.Partitions)), nil
+}
+
+func (in *input) brokerList() string {
+	if len(in.seeds) == 1 {
+		return in.seeds[0]
+	}
+	return fmt.Sprint(in.seeds)
+}
+
+// Run consumes until the end offsets (bounded) or until ctx is cancelled.
+func (in *input) Run(ctx context.Context) error {
+	cl, err := kgo.NewClient(
+		kgo.SeedBrokers(in.seeds...),
+		kgo.ConsumerGroup(in.group),
+		kgo.ConsumeTopics(in.topic),
+		kgo.ConsumeResetOffset(in.reset),
+		kgo.DisableAutoCommit(),
+		kgo.BlockRebalanceOnPoll(),
+		// An eager balancer: every rebalance revokes all partitions, and the state of all of them is rebuilt
+		// from the committed offsets (see revoked).
+		kgo.Balancers(kgo.RangeBalancer()),
+		kgo.OnPartitionsAssigned(in.assignedCB),
+		kgo.OnPartitionsRevoked(in.revokedCB),
+		kgo.OnPartitionsLost(in.lostCB),
+		kgo.FetchMaxWait(200*time.Millisecond),
+	)
+	if err != nil {
+		return err
+	}
+	in.cl = cl
+	defer cl.Close()
+	in.lastCommit = time.Now()
+	finished := false
+	for !finished {
+		pctx, cancel := context.WithTimeout(ctx, in.every)
+		fetches := cl.PollRecords(pctx, 50000)
+		cancel()
+		if ctx.Err() != nil || fetches.IsClientClosed() {
+			cl.AllowRebalance()
+			break
+		}
+		var ferr error
+		fetches.EachError(func(topic string, p int32, err error) {
+			if ferr == nil && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
+				ferr = fmt.Errorf("reading kafka topic %q partition %d: %v", topic, p, err)
+			}
+		})
+		if ferr != nil {
+			cl.AllowRebalance()
+			return ferr
+		}
+		in.mu.Lock()
+		err := in.process(fetches)
+		if err == nil && in.env.Bounded && in.done() {
+			finished = true
+			err = in.src.End()
+		}
+		if err == nil && (finished || time.Since(in.lastCommit) >= in.every) {
+			err = in.commit(context.Background())
+		}
+		in.mu.Unlock()
+		cl.AllowRebalance()
+		if err != nil {
+			return err
+		}
+	}
+	if finished {
+		return nil
+	}
+	// Stopped: write what was emitted and commit what it covers; open windows are replayed by the next run.
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.commit(context.Background())
+}
+
+// process hands a batch of records to the job, partition by partition, then marks the partitions that caught up
+// with their end as idle and lets the job's watermarks move.
+func (in *input) process(fetches kgo.Fetches) error {
+	var err error
+	fetches.EachPartition(func(p kgo.FetchTopicPartition) {
+		if err != nil || !in.assigned[p.Partition] {
+			return
+		}
+		for _, r := range p.Records {
+			if err = in.src.Record(in.value(r), r.Key, r.Partition, r.Offset, r.Timestamp.UnixMilli()); err != nil {
+				return
+			}
+			in.next[r.Partition] = r.Offset + 1
+		}
+		in.src.SetIdle(p.Partition, in.next[p.Partition] >= p.HighWatermark)
+	})
+	if err != nil {
+		return err
+	}
+	return in.src.Tick()
+}
+
+// value returns the record's value for the decoder: without the Confluent wire-format header when the source
+// reads Avro framed that way. A value too short for the header is handed on whole, and fails to decode.
+func (in *input) value(r *kgo.Record) []byte {
+	v := r.Value
+	if in.framing && len(v) >= 5 && v[0] == 0 {
+		return v[5:]
+	}
+	if in.framing && v != nil {
+		return []byte{0xff} // not framed: an invalid Avro record, reported as bad
+	}
+	return v
+}
+
+// done reports whether every assigned partition has reached the end offset recorded at start.
+func (in *input) done() bool {
+	if len(in.assigned) == 0 {
+		return false
+	}
+	for p := range in.assigned {
+		if in.next[p] < in.ends[p] {
+			return false
+		}
+	}
+	return true
+}
+
+// commit flushes every sink of the job until the broker acknowledges it, then commits, per assigned partition,
+// the next offset to process, held back to the oldest record still in the job's state, with the state's
+// checkpoint as metadata. A failed commit is logged, not fatal: the next commit covers it, and a restart at
+// worst replays more.
+func (in *input) commit(ctx context.Context) error {
+	in.lastCommit = time.Now()
+	if err := in.src.Flush(ctx); err != nil {
+		return err
+	}
+	if in.cl == nil || len(in.assigned) == 0 {
+		return nil
+	}
+	offsets := map[int32]kadm.Offset{}
+	for p := range in.assigned {
+		next, ok := in.next[p]
+		if !ok {
+			continue
+		}
+		if h, held := in.src.Held(p); held && h < next {
+			next = h
+		}
+		o := kadm.Offset{Topic: in.topic, Partition: p, At: next, LeaderEpoch: -1, Metadata: in.src.Checkpoint(p)}
+		if c, ok := in.committed[p]; ok && c.At == o.At && c.Metadata == o.Metadata {
+			continue
+		}
+		offsets[p] = o
+	}
+	if len(offsets) == 0 {
+		return nil
+	}
+	commit := map[string]map[int32]kgo.EpochOffset{in.topic: {}}
+	for p, o := range offsets {
+		commit[in.topic][p] = kgo.EpochOffset{Epoch: -1, Offset: o.At}
+	}
+	cctx := kgo.PreCommitFnContext(ctx, func(req *kmsg.OffsetCommitRequest) error {
+		for i := range req.Topics {
+			for j := range req.Topics[i].Partitions {
+				rp := &req.Topics[i].Partitions[j]
+				meta := offsets[rp.Partition].Metadata
+				rp.Metadata = &meta
+			}
+		}
+		return nil
+	})
+	var cerr error
+	in.cl.CommitOffsetsSync(cctx, commit, func(_ *kgo.Client, _ *kmsg.OffsetCommitRequest, resp *kmsg.OffsetCommitResponse, err error) {
+		if err != nil {
+			cerr = err
+			return
+		}
+		for _, t := range resp.Topics {
+			for _, p := range t.Partitions {
+				if err := kerr.ErrorForCode(p.ErrorCode); err != nil && cerr == nil {
+					cerr = fmt.Errorf("partition %d: %v", p.Partition, err)
+				}
+			}
+		}
+	})
+	if cerr != nil {
+		in.commitErrs++
+		if in.commitErrs <= 5 {
+			in.src.Logf("committing offsets of kafka topic %q: %v (the next commit retries)", in.topic, cerr)
+		}
+		return nil
+	}
+	for p, o := range offsets {
+		in.committed[p] = o
+	}
+	return nil
+}
+
+// assignedCB runs when the group hands partitions to this member: it loads their committed offsets and the
+// checkpoints saved with them.
+func (in *input) assignedCB(ctx context.Context, _ *kgo.Client, assigned map[string][]int32) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	parts := assigned[in.topic]
+	sort.Slice(parts, func(i, j int) bool { return parts[i] < parts[j] })
+	adm := kadm.NewClient(in.admin)
+	fetched, err := adm.FetchOffsets(ctx, in.group)
+	if err == nil {
+		err = fetched.Error()
+	}
+	if err != nil {
+		in.src.Logf("fetching the committed offsets of group %q: %v", in.group, err)
+	}
+	var starts, ends kadm.ListedOffsets
+	if starts, err = adm.ListStartOffsets(ctx, in.topic); err != nil {
+		in.src.Logf("listing the start offsets of topic %q: %v", in.topic, err)
+	}
+	if ends, err = adm.ListEndOffsets(ctx, in.topic); err != nil {
+		in.src.Logf("listing the end offsets of topic %q: %v", in.topic, err)
+	}
+	in.assigned, in.next, in.committed = map[int32]bool{}, map[int32]int64{}, map[int32]kadm.Offset{}
+	for _, p := range parts {
+		in.assigned[p] = true
+		end, hasEnd := ends.Lookup(in.topic, p)
+		if c, ok := fetched.Lookup(in.topic, p); ok && c.Err == nil && c.At >= 0 {
+			in.next[p] = c.At
+			in.committed[p] = c.Offset
+			in.src.Restore(p, c.Metadata)
+		} else if in.latest && hasEnd {
+			in.next[p] = end.Offset
+		} else if s, ok := starts.Lookup(in.topic, p); ok {
+			in.next[p] = s.Offset
+		}
+		in.src.SetIdle(p, hasEnd && in.next[p] >= end.Offset)
+	}
+	if len(parts) > 0 {
+		in.src.Logf("reading kafka topic %q partitions %s as group %q", in.topic, partList(parts), in.group)
+	}
+}
+
+// revokedCB runs before partitions go to other members (and when the job leaves the group): it writes and
+// commits what the job has done, then drops the in-memory state, which the next owner of each partition
+// rebuilds from the committed offsets. With an eager balancer every partition is revoked, so the state of the
+// partitions kept is rebuilt here too, from the same offsets.
+func (in *input) revokedCB(ctx context.Context, _ *kgo.Client, _ map[string][]int32) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if err := in.commit(ctx); err != nil {
+		in.src.Logf("before a rebalance: %v", err)
+	}
+	in.src.ResetState()
+	in.assigned, in.next = nil, nil
+}
+
+// lostCB runs when the group membership failed: nothing can be committed; the state goes.
+func (in *input) lostCB(context.Context, *kgo.Client, map[string][]int32) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.src.ResetState()
+	in.assigned, in.next = nil, nil
+}
+
+// Close releases the clients.
+func (in *input) Close() error {
+	if in.admin != nil {
+		in.admin.Close()
+	}
+	return nil
+}
+
+// partList words partitions for a log line: "0-2, 5".
+func partList(ps []int32) string {
+	var b []byte
+	for i := 0; i < len(ps); {
+		j := i
+		for j+1 < len(ps) && ps[j+1] == ps[j]+1 {
+			j++
+		}
+		if len(b) > 0 {
+			b = append(b, ", "...)
+		}
+		b = strconv.AppendInt(b, int64(ps[i]), 10)
+		if j > i {
+			b = append(b, '-')
+			b = strconv.AppendInt(b, int64(ps[j]), 10)
+		}
+		i = j + 1
+	}
+	return string(b)
+}

@@ -1,0 +1,211 @@
+// Transports: sources and sinks beyond files and stdout (Kafka lives in rt/kafka and registers itself here), and
+// the methods of Source that such an input drives.
+
+package rt
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"sync"
+)
+
+// Transport opens inputs and outputs for one URI scheme. rt/kafka registers "kafka"; a generated job that
+// declares a Kafka source or sink imports it.
+type Transport interface {
+	// NewInput prepares source s to read uri, without I/O; Start does the I/O.
+	NewInput(s *Source, uri string, env *Env) (Input, error)
+	// NewOutput prepares a sink's output to uri, without I/O; Start does the I/O.
+	NewOutput(spec SinkSpec, uri string, env *Env) (Output, error)
+}
+
+// Input reads one source from outside the process. Run hands each record to Source.Record from the source's
+// goroutine.
+type Input interface {
+	// Start connects and checks that the input exists.
+	Start(ctx context.Context) error
+	// Run reads until the input's end (bounded) or until ctx is cancelled, and returns a fatal error or nil.
+	Run(ctx context.Context) error
+	// Close releases the input; it is called once, after Run returned or when the job could not start.
+	Close() error
+}
+
+// Output writes one sink's rows outside the process. Write is called under the sink's lock.
+type Output interface {
+	// Start connects and prepares the destination (creates a topic, say).
+	Start(ctx context.Context) error
+	// Write sends one row: key (nil for none) and value; value is nil for a tombstone (a retraction). The slices
+	// are only valid during the call.
+	Write(key, value []byte) error
+	// Flush returns once every row written so far is acknowledged, or the first delivery error.
+	Flush(ctx context.Context) error
+	// Close flushes and releases the output.
+	Close() error
+	// Name names the destination in messages: "kafka topic \"alerts\"".
+	Name() string
+}
+
+// Env is what a transport may use from the job and its command line.
+type Env struct {
+	Job         *Job
+	Brokers     string // --brokers, or "" for VELOCC_BROKERS or the job's settings
+	Group       string // --group, or "" for the default
+	OffsetReset string // --offset-reset: "earliest", "latest" or ""
+	Bounded     bool
+	Stderr      io.Writer // safe for concurrent use
+	// Partitions returns the partition count of the first partitioned source, or 0 before it is known; sinks use
+	// it as the default partition count of topics they create.
+	Partitions func() int32
+}
+
+var (
+	transportsMu sync.Mutex
+	transports   = map[string]Transport{}
+)
+
+// RegisterTransport makes URIs "scheme:..." available to sources and sinks. It panics if the scheme is taken.
+func RegisterTransport(scheme string, t Transport) {
+	transportsMu.Lock()
+	defer transportsMu.Unlock()
+	if _, dup := transports[scheme]; dup {
+		panic("rt: transport " + strconv.Quote(scheme) + " registered twice")
+	}
+	transports[scheme] = t
+}
+
+// transport returns the transport of scheme, or an error naming the schemes the job supports.
+func transport(scheme, uri string) (Transport, error) {
+	transportsMu.Lock()
+	defer transportsMu.Unlock()
+	if t := transports[scheme]; t != nil {
+		return t, nil
+	}
+	if scheme == "kafka" {
+		return nil, fmt.Errorf("unsupported URI %q: this job was built without Kafka support; declare a kafka source or sink in its SQL, or build it with 'velocc build --kafka'", uri)
+	}
+	known := []string{"file", "stdout"}
+	for k := range transports {
+		known = append(known, k)
+	}
+	sort.Strings(known)
+	return nil, fmt.Errorf("unsupported URI %q; known schemes: %v", uri, known)
+}
+
+// Spec returns the source's declaration.
+func (s *Source) Spec() SourceSpec { return s.spec }
+
+// Format returns the format the source's records are decoded from.
+func (s *Source) Format() Format { return s.format }
+
+// Logf prints one line "NAME: message" on the job's stderr.
+func (s *Source) Logf(format string, args ...any) {
+	fmt.Fprintf(s.run.stderr, "%s: %s\n", s.spec.Name, fmt.Sprintf(format, args...))
+}
+
+// Record hands one record from an Input to the job: value is the message (a line of text for JSON and CSV), key
+// its key (nil when absent), at its partition, offset and timestamp. Bad records go to the source's on.error
+// policy; the error returned is fatal.
+//
+// A message without a value (a tombstone) is no record of a stream: it is skipped and counted.
+func (s *Source) Record(value, key []byte, partition int32, offset, timestamp int64) error {
+	s.cursor.Partition, s.cursor.Offset = partition, offset
+	if value == nil {
+		s.tombstones++
+		return nil
+	}
+	s.raw.Key, s.raw.Partition, s.raw.Offset, s.raw.Timestamp = key, partition, offset, timestamp
+	s.lineNo = offset
+	return s.deliver(value)
+}
+
+// End runs the source's end handlers once a bounded input is exhausted: every open window closes.
+func (s *Source) End() error { return s.end() }
+
+// Tick lets the queries react to time passing without a record: a watermark that moves because partitions
+// became idle closes windows. Inputs call it after each batch of records.
+func (s *Source) Tick() error {
+	for _, fn := range s.onTick {
+		if err := fn(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SetIdle tells the source whether partition p has caught up with its end (idle) or has records waiting. Idle
+// partitions, and partitions the source does not read, do not hold the watermark back.
+func (s *Source) SetIdle(p int32, idle bool) {
+	for int(p) >= len(s.idle) {
+		s.idle = append(s.idle, true)
+	}
+	s.idle[p] = idle
+}
+
+// isIdle reports whether partition p holds the watermark back; partitions the source does not read never do.
+func (s *Source) isIdle(p int32) bool {
+	return int(p) >= len(s.idle) || s.idle[p]
+}
+
+// Held returns the oldest offset of partition p that the job's state still depends on, if any: a source commits
+// no offset beyond it, so that a restart replays those records.
+func (s *Source) Held(p int32) (int64, bool) {
+	var low int64
+	found := false
+	for _, st := range s.state {
+		if o, ok := st.held(p); ok && (!found || o < low) {
+			low, found = o, true
+		}
+	}
+	return low, found
+}
+
+// Checkpoint returns the text to commit with partition p's offset (see Restore), or "".
+func (s *Source) Checkpoint(p int32) string {
+	vals := make([]string, len(s.state))
+	for i, st := range s.state {
+		vals[i] = st.checkpoint(p)
+	}
+	return encodeCheckpoint(vals)
+}
+
+// Restore loads what Checkpoint saved for partition p, when the source starts reading it again.
+func (s *Source) Restore(p int32, text string) {
+	decodeCheckpoint(text, func(i int, v string) {
+		if i < len(s.state) {
+			s.state[i].restore(p, v)
+		}
+	})
+}
+
+// ResetState drops the in-memory state of every query reading the source and forgets which partitions are idle,
+// as when the source's partitions are reassigned: the records behind the state are replayed from the committed
+// offsets.
+func (s *Source) ResetState() {
+	for _, st := range s.state {
+		st.reset()
+	}
+	s.idle = s.idle[:0]
+}
+
+// Flush writes every sink of the job through and waits until their outputs acknowledge it (Kafka: the broker
+// has every row). A source commits its offsets only after a Flush.
+func (s *Source) Flush(ctx context.Context) error {
+	return s.run.flushCtx(ctx)
+}
+
+// Track registers the state of a query reading the source, so that the source knows which offsets the state
+// depends on (Kafka commits), can reset it on a rebalance and saves its watermarks. Generated code calls it once
+// per state structure, in the same order every run.
+func (s *Source) Track(st ...Stateful) {
+	for _, x := range st {
+		if s.input != nil {
+			x.bind(&s.cursor, s.isIdle)
+		}
+		s.state = append(s.state, x)
+	}
+}
+
+// OnTick adds a function called by Tick.
+func (s *Source) OnTick(fn func() error) { s.onTick = append(s.onTick, fn) }
