@@ -59,6 +59,8 @@ type SinkSpec struct {
 	Key []string
 	// Options are the transport's settings, such as "acks" or "linger.ms" for a Kafka producer.
 	Options map[string]string
+	// Avro is the writer schema and the encoding of each column when Format is "avro".
+	Avro *AvroSink
 }
 
 // Job is a compiled SQL job: its sources and sinks and the generated Setup

@@ -58,6 +58,7 @@ type Row struct {
 	key     []byte // the message key being built by the Key methods
 	keyCol  int
 	keyNull bool // the one key part is NULL: no key
+
 	avroErr error // the row could not be encoded as Avro (avro_sink.go); End returns it
 }
 
@@ -101,6 +102,10 @@ func (r *Row) null() {
 
 // Bool writes a BOOLEAN.
 func (r *Row) Bool(v, null bool) {
+	if r.s.format == FormatAvro {
+		r.avroBool(v, null)
+		return
+	}
 	if !r.next() {
 		return
 	}
@@ -116,6 +121,10 @@ func (r *Row) Int32(v int32, null bool) { r.Int64(int64(v), null) }
 
 // Int64 writes a BIGINT.
 func (r *Row) Int64(v int64, null bool) {
+	if r.s.format == FormatAvro {
+		r.avroInt64(v, null)
+		return
+	}
 	if !r.next() {
 		return
 	}
@@ -130,6 +139,10 @@ func (r *Row) Int64(v int64, null bool) {
 // NaN or infinities, so they are written as null there; CSV spells them NaN,
 // +Inf and -Inf.
 func (r *Row) Float64(v float64, null bool) {
+	if r.s.format == FormatAvro {
+		r.avroFloat64(v, null)
+		return
+	}
 	if !r.next() {
 		return
 	}
@@ -145,6 +158,10 @@ func (r *Row) Float64(v float64, null bool) {
 // Decimal writes a DECIMAL with its exact digits: a JSON number such as
 // 12.3400, never rounded through float64.
 func (r *Row) Decimal(v Int128, scale int32, null bool) {
+	if r.s.format == FormatAvro {
+		r.avroDecimal(v, null)
+		return
+	}
 	if !r.next() {
 		return
 	}
@@ -159,6 +176,10 @@ func (r *Row) Decimal(v Int128, scale int32, null bool) {
 // CSV quotes it when needed, and always quotes the empty string so that it
 // differs from NULL.
 func (r *Row) String(v string, null bool) {
+	if r.s.format == FormatAvro {
+		r.avroString(v, null)
+		return
+	}
 	if !r.next() {
 		return
 	}
@@ -176,6 +197,10 @@ func (r *Row) String(v string, null bool) {
 // Timestamp writes a TIMESTAMP: epoch milliseconds, or RFC 3339 text (a JSON
 // string) when the sink's time format is rfc3339.
 func (r *Row) Timestamp(ms int64, null bool) {
+	if r.s.format == FormatAvro {
+		r.avroTimestamp(ms, null)
+		return
+	}
 	if !r.next() {
 		return
 	}
@@ -204,6 +229,9 @@ func (r *Row) Retract() { r.retract = true }
 // output's first write error, and an error if the row did not have one value
 // per column.
 func (r *Row) End() error {
+	if r.avroErr != nil {
+		return r.avroFail()
+	}
 	s := r.s
 	out := s.out
 	if r.col != len(s.spec.Columns) {
