@@ -119,10 +119,40 @@ func (g *gen) genQuery(q *compiler.Query) {
 	g.f.Comment(commentf("%s runs the query %s (see %s): it reads %q and writes %q.", qt, q.Name, sqlConst, q.Source.Name, q.Sink.Name))
 	g.f.Type().Id(qt).Struct(fields...)
 	g.f.Line()
-	g.f.Func().Id(newQueryFunc(q)).Params(jen.Id("src").Op("*").Qual(rtPath, "Source"), jen.Id("sink").Op("*").Qual(rtPath, "Sink")).Op("*").Id(qt).Block(
-		jen.Return(jen.Op("&").Id(qt).Values(init)),
-	)
+	var track []jen.Code
+	if q.Grouped && q.Window != nil {
+		track = []jen.Code{jen.Id("q").Dot("windows"), jen.Id("q").Dot("wm")}
+	} else if q.Grouped {
+		track = []jen.Code{jen.Id("q").Dot("groups")}
+	}
+	if track == nil {
+		g.f.Func().Id(newQueryFunc(q)).Params(jen.Id("src").Op("*").Qual(rtPath, "Source"), jen.Id("sink").Op("*").Qual(rtPath, "Sink")).Op("*").Id(qt).Block(
+			jen.Return(jen.Op("&").Id(qt).Values(init)),
+		)
+	} else {
+		g.f.Func().Id(newQueryFunc(q)).Params(jen.Id("src").Op("*").Qual(rtPath, "Source"), jen.Id("sink").Op("*").Qual(rtPath, "Sink")).Op("*").Id(qt).Block(
+			jen.Id("q").Op(":=").Op("&").Id(qt).Values(init),
+			jen.Comment("the source commits no offset its records in this state still need, and resets it on a rebalance"),
+			jen.Id("src").Dot("Track").Call(track...),
+			jen.Return(jen.Id("q")),
+		)
+	}
 	g.f.Line()
+	if q.Grouped && q.Window != nil {
+		closeFn := jen.Id("q").Dot("emit")
+		if q.Emit == compiler.EmitChanges {
+			closeFn = jen.Id("dropWindow").Types(jen.Id(keyType(q)), jen.Id(stateType(q)))
+			g.needDropWindow()
+		}
+		g.f.Comment("tick closes the windows the watermark passed without a record of this query, as when partitions go idle.")
+		g.f.Func().Params(jen.Id("q").Op("*").Id(qt)).Id("tick").Params().Error().Block(
+			jen.If(jen.Id("q").Dot("wm").Dot("Refresh").Call()).Block(
+				jen.Return(jen.Id("q").Dot("windows").Dot("CloseUpTo").Call(jen.Id("q").Dot("wm").Dot("Current").Call(), closeFn)),
+			),
+			jen.Return(jen.Nil()),
+		)
+		g.f.Line()
+	}
 	if needsAdmit(q) {
 		g.genAdmit(q)
 	}
@@ -293,7 +323,36 @@ func (g *gen) writeRow(f *fn, q *compiler.Query, retract bool) {
 	if retract {
 		f.emit(jen.Id("row").Dot("Retract").Call())
 	}
+	g.writeKey(f, q, vals)
 	f.emit(jen.Return(jen.Id("row").Dot("End").Call()))
+}
+
+// writeKey writes the message key of a Kafka sink's row: the 'key.field' column, or the GROUP BY keys and the
+// window start (see compiler.Sink.Key).
+func (g *gen) writeKey(f *fn, q *compiler.Query, vals []val) {
+	k := q.Sink
+	if k.Type != "kafka_sink" || len(k.Key) == 0 {
+		return
+	}
+	part := func(t compiler.Type, v val, name string) {
+		args := []jen.Code{v.v}
+		if t.Kind == compiler.Decimal {
+			args = append(args, jen.Lit(int(t.Scale)))
+		}
+		args = append(args, v.n)
+		f.emit(jen.Id("row").Dot("Key" + rowMethod(t)).Call(args...).Comment(commentText("key: " + name)))
+	}
+	if k.KeyColumn >= 0 {
+		c := q.Columns[k.KeyColumn]
+		part(c.Type, vals[k.KeyColumn], c.Name)
+		return
+	}
+	for _, key := range q.Keys {
+		part(key.Expr.Type(), f.expr(&compiler.KeyRef{Key: key}), key.Name)
+	}
+	if q.Window != nil {
+		part(compiler.TTimestamp, val{v: jen.Id("start"), n: jen.False()}, "window_start")
+	}
 }
 
 func (g *gen) genGroupUpdate(f *fn, q *compiler.Query) {

@@ -46,7 +46,7 @@ func readCall(d string, f *compiler.Field) jen.Code {
 func (g *gen) genSource(s *compiler.Source) {
 	rec := recordType(s)
 	fields := make([]jen.Code, 0, 2*len(s.Fields))
-	for _, f := range s.Fields {
+	for _, f := range append(s.Fields[:len(s.Fields):len(s.Fields)], s.Meta...) {
 		fields = append(fields, jen.Id(f.GoName).Add(goType(f.Type)).Comment(commentText(f.Name+" "+f.Type.String())))
 		if f.Nullable {
 			fields = append(fields, jen.Id(nullField(f)).Bool())
@@ -67,12 +67,7 @@ func (g *gen) genSource(s *compiler.Source) {
 
 	// decode dispatches on the record's format.
 	g.f.Comment(commentf("%s decodes one raw record of %q into r.", decodeFunc(s), s.Name))
-	g.f.Func().Id(decodeFunc(s)).Params(jen.Id("raw").Op("*").Qual(rtPath, "Raw"), jen.Id("r").Op("*").Id(rec)).Error().Block(
-		jen.If(jen.Id("raw").Dot("Format").Op("==").Qual(rtPath, "FormatCSV")).Block(
-			jen.Return(jen.Id(decodeFunc(s)+"CSV").Call(jen.Id("raw").Dot("CSV"), jen.Id("r"))),
-		),
-		jen.Return(jen.Id(decodeFunc(s)+"JSON").Call(jen.Id("raw").Dot("JSON"), jen.Id("r"))),
-	)
+	g.f.Func().Id(decodeFunc(s)).Params(jen.Id("raw").Op("*").Qual(rtPath, "Raw"), jen.Id("r").Op("*").Id(rec)).Error().Block(decodeBody(s)...)
 	g.f.Line()
 
 	// JSON: one pass over the object's keys; unknown keys are skipped; missing nullable fields are NULL.
@@ -128,4 +123,65 @@ func (g *gen) genSource(s *compiler.Source) {
 	body = append(body, jen.Return(jen.Id("d").Dot("Err").Call()))
 	g.f.Func().Id(decodeFunc(s)+"CSV").Params(jen.Id("d").Op("*").Qual(rtPath, "CSVDecoder"), jen.Id("r").Op("*").Id(rec)).Error().Block(body...)
 	g.f.Line()
+}
+
+// decodeBody is the body of a source's decode function: the value in its format, then, for a Kafka source, the
+// record metadata columns and the column read from the message key.
+func decodeBody(s *compiler.Source) []jen.Code {
+	direct := len(s.Meta) == 0 && s.KeyField == nil // the common case reads as a plain dispatch
+	call := func(format, field string) jen.Code {
+		c := jen.Id(decodeFunc(s)+format).Call(jen.Id("raw").Dot(field), jen.Id("r"))
+		if direct {
+			return jen.Return(c)
+		}
+		return jen.Id("err").Op("=").Add(c)
+	}
+	cases := []jen.Code{jen.Case(jen.Qual(rtPath, "FormatCSV")).Block(call("CSV", "CSV"))}
+	if s.Avro != nil {
+		cases = append(cases, jen.Case(jen.Qual(rtPath, "FormatAvro")).Block(call("Avro", "Avro")))
+	}
+	cases = append(cases, jen.Default().Block(call("JSON", "JSON")))
+	if direct {
+		return []jen.Code{jen.Switch(jen.Id("raw").Dot("Format")).Block(cases...)}
+	}
+	body := []jen.Code{jen.Var().Id("err").Error(), jen.Switch(jen.Id("raw").Dot("Format")).Block(cases...)}
+	if f := s.KeyField; f != nil {
+		body = append(body, jen.Comment(commentf("%s comes from the message key when there is one", f.Name)))
+		target := jen.Id("r").Dot(f.GoName)
+		var set []jen.Code
+		if f.Type.Kind == compiler.Varchar {
+			set = []jen.Code{target.Clone().Op("=").String().Call(jen.Id("raw").Dot("Key"))}
+		} else {
+			parse := "ParseInt64"
+			if f.Type.Kind == compiler.Int {
+				parse = "ParseInt32"
+			}
+			set = []jen.Code{
+				jen.List(jen.Id("v"), jen.Id("kerr")).Op(":=").Qual(rtPath, parse).Call(jen.Id("raw").Dot("Key")),
+				jen.If(jen.Id("kerr").Op("!=").Nil()).Block(jen.Return(jen.Op("&").Qual(rtPath, "RecordError").Values(jen.Dict{
+					jen.Id("Field"):  jen.Lit(f.Name),
+					jen.Id("Reason"): jen.Lit("message key: ").Op("+").Id("kerr").Dot("Error").Call(),
+				}))),
+				target.Clone().Op("=").Id("v"),
+			}
+		}
+		if f.Nullable {
+			set = append(set, jen.Id("r").Dot(nullField(f)).Op("=").False())
+		}
+		body = append(body, jen.If(jen.Id("err").Op("==").Nil().Op("&&").Id("raw").Dot("Key").Op("!=").Nil()).Block(set...))
+	}
+	for _, f := range s.Meta {
+		r := jen.Id("r").Dot(f.GoName)
+		switch f.Meta {
+		case "key":
+			body = append(body, jen.List(r, jen.Id("r").Dot(nullField(f))).Op("=").List(jen.String().Call(jen.Id("raw").Dot("Key")), jen.Id("raw").Dot("Key").Op("==").Nil()))
+		case "partition":
+			body = append(body, r.Op("=").Id("raw").Dot("Partition"))
+		case "offset":
+			body = append(body, r.Op("=").Id("raw").Dot("Offset"))
+		case "timestamp":
+			body = append(body, r.Op("=").Id("raw").Dot("Timestamp"))
+		}
+	}
+	return append(body, jen.Return(jen.Id("err")))
 }

@@ -258,10 +258,10 @@ func (c *checker) warnUnused(ps props, what string, known []string) {
 	}
 }
 
-var sourceKeys = []string{"type", "path", "format", "config_file", "event.time.field", "event.time.format",
-	"watermark.max_out_of_orderness", "on.error", "dead_letter.path", "delimiter", "key.field"}
+var sourceKeys = []string{"type", "path", "topic", "format", "config_file", "event.time.field", "event.time.format",
+	"watermark.max_out_of_orderness", "on.error", "dead_letter.path", "delimiter", "key.field", "value.schema.file"}
 
-var sinkKeys = []string{"type", "path", "format", "config_file", "timestamp.format"}
+var sinkKeys = []string{"type", "path", "topic", "format", "config_file", "timestamp.format", "key.field", "value.schema.file"}
 
 func (c *checker) createSource(st *grammar.CreateSource) {
 	name := st.Name.Name
@@ -305,15 +305,21 @@ func (c *checker) createSource(st *grammar.CreateSource) {
 	}
 	ps := withProps(st.With)
 	c.configureSource(src, ps, st.Name.Span())
-	c.warnUnused(ps, "source "+strconvQuote(name), sourceKeys)
+	c.warnUnused(ps, "source "+strconvQuote(name), knownKeys(sourceKeys, src.Type, false))
 	c.sources[key] = src
 	c.plan.Sources = append(c.plan.Sources, src)
 }
 
 func strconvQuote(s string) string { return strconv.Quote(s) }
 
+// field finds a column by name, declared or metadata (Kafka's _key, ...).
 func (s *Source) field(name string) *Field {
 	for _, f := range s.Fields {
+		if strings.EqualFold(f.Name, name) {
+			return f
+		}
+	}
+	for _, f := range s.Meta {
 		if strings.EqualFold(f.Name, name) {
 			return f
 		}
@@ -347,15 +353,20 @@ func (c *checker) configureSource(src *Source, ps props, at grammar.Span) {
 	case "file_source", "file":
 		src.Type = "file_source"
 	case "kafka_source", "kafka":
-		c.errorf(CodeUnsupported, tp.span, "kafka sources are not supported yet; this version reads files: use 'type' = 'file_source'")
+		src.Type = "kafka_source"
+		c.configureKafkaSource(src, ps)
 	default:
 		sp := at
 		if hasType {
 			sp = tp.span
 		}
-		c.errorf(CodeBadProperty, sp, "unknown source type %q; supported: file_source (kafka_source comes later)", typ)
+		c.errorf(CodeBadProperty, sp, "unknown source type %q; supported: file_source, kafka_source", typ)
 	}
-	if p, ok := ps.get("path"); ok {
+	if src.Type == "kafka_source" {
+		if p, ok := ps.get("path"); ok {
+			c.errorf(CodeBadProperty, p.keySpan, "a kafka source reads a topic, not a file: use 'topic' instead of 'path'")
+		}
+	} else if p, ok := ps.get("path"); ok {
 		src.URI = "file:" + p.value
 	} else if (typ == "file_source" || typ == "file") && cfgOK {
 		c.errorf(CodeBadProperty, at, "file source %q has no 'path'", src.Name)
@@ -383,7 +394,7 @@ func (c *checker) configureSource(src *Source, ps props, at grammar.Span) {
 	} else if src.OnError == "dead_letter" {
 		src.DeadLetter = src.Name + ".dead_letter.jsonl"
 	}
-	ps.get("key.field") // keys matter for Kafka sources only
+	c.sourceKey(src, ps, at)
 	timeFormat := ""
 	if p, ok := ps.get("event.time.format"); ok {
 		switch v := strings.ToLower(p.value); v {
@@ -509,10 +520,13 @@ func (c *checker) configureSink(sink *Sink, ps props, at grammar.Span) bool {
 		sink.Type = "stdout"
 		sink.URI = "stdout:"
 	case "kafka_sink", "kafka":
-		c.errorf(CodeUnsupported, tp.span, "kafka sinks are not supported yet; this version writes files: use 'file_sink' or 'stdout'")
-		return false
+		sink.Type = "kafka_sink"
+		if hasPath {
+			c.errorf(CodeBadProperty, path.keySpan, "a kafka sink writes a topic, not a file: use '%s.topic' instead of '%s.path'", sink.Name, sink.Name)
+		}
+		c.configureKafkaSink(sink, ps)
 	default:
-		c.errorf(CodeBadProperty, tp.span, "unknown sink type %q; supported: file_sink, stdout (kafka_sink comes later)", typ)
+		c.errorf(CodeBadProperty, tp.span, "unknown sink type %q; supported: file_sink, stdout, kafka_sink", typ)
 		return false
 	}
 	sink.Format = c.format(ps)

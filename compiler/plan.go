@@ -11,6 +11,30 @@ type Plan struct {
 	Sources []*Source
 	Sinks   []*Sink
 	Queries []*Query
+	Kafka   bool // link the Kafka transport even if no source or sink is declared kafka (velocc build --kafka)
+}
+
+// UsesKafka reports whether the job reads or writes Kafka, and so links rt/kafka.
+func (p *Plan) UsesKafka() bool {
+	if p.Kafka {
+		return true
+	}
+	for _, s := range p.Sources {
+		if s.Type == "kafka_source" {
+			return true
+		}
+	}
+	for _, s := range p.Sinks {
+		if s.Type == "kafka_sink" {
+			return true
+		}
+	}
+	for _, q := range p.Queries {
+		if q.Sink != nil && q.Sink.Type == "kafka_sink" {
+			return true
+		}
+	}
+	return false
 }
 
 // Loc locates a piece of SQL for runtime error messages and generated comments.
@@ -28,8 +52,8 @@ type Source struct {
 	Fields  []*Field
 	Loc     Loc
 
-	Type       string // "file_source"
-	URI        string // "file:data/orders.jsonl" (relative paths stay relative to the job's working directory)
+	Type       string // "file_source" | "kafka_source"
+	URI        string // "file:data/orders.jsonl" (relative paths stay relative to the job's working directory) | "kafka:orders"
 	Format     string // "jsonl" | "csv" | "" (from the extension)
 	Delimiter  byte   // CSV delimiter
 	OnError    string // "fail" | "skip" | "dead_letter"
@@ -39,6 +63,12 @@ type Source struct {
 	MaxOutOfOrder int64  // milliseconds the watermark trails the largest event time seen
 	PrimaryKey    []*Field
 	Avro          *AvroSchema // the writer schema of an Avro source; nil otherwise
+
+	// Kafka sources: the consumer settings (canonical names, see kafkaSettings), the metadata columns (_key,
+	// _partition, _offset, _timestamp) not shadowed by declared ones, and the column filled from the message key.
+	Options  map[string]string
+	Meta     []*Field
+	KeyField *Field
 }
 
 // Field is one column of a source.
@@ -49,18 +79,25 @@ type Field struct {
 	Type       Type
 	Nullable   bool
 	TimeFormat string // for TIMESTAMP fields and the event-time field: epoch_millis | epoch_seconds | iso8601
+	Meta       string // for a Kafka metadata column: "key" | "partition" | "offset" | "timestamp"; Index is -1
 }
 
 // Sink is an output of one query.
 type Sink struct {
 	Name       string
-	Type       string // "file_sink" | "stdout"
-	URI        string // "file:out.jsonl" | "stdout:"
+	Type       string // "file_sink" | "stdout" | "kafka_sink"
+	URI        string // "file:out.jsonl" | "stdout:" | "kafka:alerts"
 	Format     string
 	TimeFormat string // epoch_millis | rfc3339
 	Columns    []*Column
 	Retracts   bool        // the query can retract rows it emitted
 	Avro       *AvroSchema // the schema an Avro sink writes; nil otherwise
+
+	// Kafka sinks: the producer settings, and the message key: KeyColumn >= 0 is the output column named by
+	// 'key.field'; otherwise a grouped query's GROUP BY keys (and the window start) form the key, named by Key.
+	Options   map[string]string
+	Key       []string
+	KeyColumn int
 }
 
 // Emit is when a grouped query emits rows.

@@ -87,7 +87,7 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 		if src == nil {
 			src = &Source{Name: srcName, GoName: uniqueGoName(c.goNames, srcName), Loc: c.loc(sel.From.Span())}
 			c.configureSource(src, ps, sel.From.Name.Span())
-			c.warnUnused(ps, "source "+strconv.Quote(srcName), sourceKeys)
+			c.warnUnused(ps, "source "+strconv.Quote(srcName), knownKeys(sourceKeys, src.Type, false))
 			c.sources[strings.ToLower(srcName)] = src
 			c.plan.Sources = append(c.plan.Sources, src)
 		} else {
@@ -259,7 +259,7 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 	}
 
 	// Sink.
-	sink := &Sink{Name: q.Name, Columns: q.Columns}
+	sink := &Sink{Name: q.Name, Columns: q.Columns, KeyColumn: -1}
 	sink.Retracts = q.Grouped && q.Emit == EmitChanges && q.Having != nil
 	if name == nil {
 		// A bare SELECT writes to stdout unless '<select_N>.*' properties say otherwise.
@@ -276,7 +276,8 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 		if !c.configureSink(sink, ps, sel.Span()) {
 			ok = false
 		}
-		c.warnUnused(ps, "sink "+strconv.Quote(q.Name), sinkKeys)
+		c.sinkKey(q, sink, ps)
+		c.warnUnused(ps, "sink "+strconv.Quote(q.Name), knownKeys(sinkKeys, sink.Type, true))
 	} else {
 		if c.sinks[strings.ToLower(q.Name)] || c.sources[strings.ToLower(q.Name)] != nil {
 			c.errorf(CodeDuplicate, name.Span(), "%q is already declared", q.Name)
@@ -291,7 +292,8 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 		if !c.configureSink(sink, ps, name.Span()) {
 			ok = false
 		}
-		c.warnUnused(ps, "sink "+strconv.Quote(q.Name), sinkKeys)
+		c.sinkKey(q, sink, ps)
+		c.warnUnused(ps, "sink "+strconv.Quote(q.Name), knownKeys(sinkKeys, sink.Type, true))
 	}
 	for owner, ps := range byName {
 		for _, p := range ps {

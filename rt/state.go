@@ -61,9 +61,9 @@ func (f firstOffsets) get(p int32) (int64, bool) {
 // bind, held, reset, checkpoint and restore make Groups a Stateful: a non-windowed aggregate holds every record
 // since the start, so it holds the first offset it saw in each partition for as long as it lives.
 func (g *Groups[K, S]) bind(c *Cursor, _ func(int32) bool) { g.cur = c }
-func (g *Groups[K, S]) held(p int32) (int64, bool)        { return g.first.get(p) }
-func (g *Groups[K, S]) checkpoint(int32) string           { return "" }
-func (g *Groups[K, S]) restore(int32, string)             {}
+func (g *Groups[K, S]) held(p int32) (int64, bool)         { return g.first.get(p) }
+func (g *Groups[K, S]) checkpoint(int32) string            { return "" }
+func (g *Groups[K, S]) restore(int32, string)              {}
 func (g *Groups[K, S]) reset() {
 	clear(g.index)
 	g.entries = g.entries[:0]
@@ -73,8 +73,8 @@ func (g *Groups[K, S]) reset() {
 // bind, held, reset, checkpoint and restore make Windows a Stateful: it holds the oldest offset, per partition, of
 // the records in its open windows. A closed window was emitted, so its records need no replay.
 func (w *Windows[K, S]) bind(c *Cursor, _ func(int32) bool) { w.cur = c }
-func (w *Windows[K, S]) checkpoint(int32) string           { return "" }
-func (w *Windows[K, S]) restore(int32, string)             {}
+func (w *Windows[K, S]) checkpoint(int32) string            { return "" }
+func (w *Windows[K, S]) restore(int32, string)              {}
 func (w *Windows[K, S]) held(p int32) (int64, bool) {
 	var low int64
 	found := false

@@ -48,6 +48,9 @@ Flags of build:
 	           DIR/ or an existing directory
 	                               a complete module: main.go, go.mod, go.sum,
 	                               Makefile and README.md (all overwritten)
+	-kafka   link Kafka support even if the script declares no Kafka source
+	         or sink, so that --source/--sink NAME=kafka:TOPIC work (a job
+	         with a Kafka source or sink always has it)
 
 Environment:
 
@@ -208,6 +211,7 @@ func explain(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 func build(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("build", flag.ContinueOnError)
 	out := fs.String("o", "", "")
+	kafka := fs.Bool("kafka", false, "")
 	script, err := parseArgs("build", fs, args)
 	if err != nil {
 		return helpOr(err, stdout)
@@ -216,6 +220,7 @@ func build(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	plan.Kafka = *kafka
 	code, err := codegen.Generate(plan)
 	if err != nil {
 		// The compiler accepted the script, so this is a velocc bug rather than a mistake in the script.

@@ -1,0 +1,318 @@
+// Kafka sources and sinks: topics, consumer and producer settings (WITH clauses and Velostream config files),
+// message keys, and the record metadata columns _key, _partition, _offset and _timestamp.
+
+package compiler
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/velocc/velocc/grammar"
+)
+
+// kafkaSetting describes one Kafka setting a job may give, under its canonical name.
+type kafkaSetting struct {
+	source, sink bool
+	check        func(v string) string // "" if v is acceptable, else what is wrong
+}
+
+// kafkaSettings are the settings velocc passes to its Kafka runtime (SourceSpec.Options, SinkSpec.Options).
+var kafkaSettings = map[string]kafkaSetting{
+	"bootstrap.servers":        {source: true, sink: true, check: nonEmpty},
+	"group.id":                 {source: true, check: nonEmpty},
+	"auto.offset.reset":        {source: true, check: oneOf("earliest", "latest")},
+	"commit.interval":          {source: true, check: durationSetting},
+	"topic.wait.timeout":       {source: true, check: durationSetting},
+	"topic.retry.interval":     {source: true, check: durationSetting},
+	"avro.wire.format":         {source: true, check: oneOf("raw", "confluent")},
+	"acks":                     {sink: true, check: oneOf("all", "-1", "1", "0")},
+	"linger.ms":                {sink: true, check: durationSetting},
+	"batch.size":               {sink: true, check: intAtLeast(1024)},
+	"compression.type":         {sink: true, check: oneOf("none", "gzip", "snappy", "lz4", "zstd")},
+	"enable.idempotence":       {sink: true, check: boolSetting},
+	"delivery.timeout.ms":      {sink: true, check: durationSetting},
+	"topic.create":             {sink: true, check: boolSetting},
+	"topic.partitions":         {sink: true, check: intAtLeast(1)},
+	"topic.replication.factor": {sink: true, check: intAtLeast(1)},
+}
+
+// knownKeys lists the properties a source or sink of type typ understands, for the unknown-property warning.
+func knownKeys(base []string, typ string, sink bool) []string {
+	if typ != "kafka_source" && typ != "kafka_sink" {
+		return base
+	}
+	var names []string
+	for name, st := range kafkaSettings {
+		if (sink && st.sink) || (!sink && st.source) {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	if sink {
+		names = append(names, "headers.*")
+	}
+	return append(append([]string(nil), base...), names...)
+}
+
+// kafkaAliases maps other spellings of settings (Velostream's and Kafka clients') to the canonical names.
+var kafkaAliases = map[string]string{
+	"brokers":          "bootstrap.servers",
+	"consumer.group":   "group.id",
+	"group":            "group.id",
+	"topic.name":       "topic",
+	"schema.key.field": "key.field",
+}
+
+// kafkaPrefixes are the sections of Velostream config files that hold client settings; a key under one of
+// them means the same as without it.
+var kafkaPrefixes = []string{"datasource.consumer_config.", "datasink.producer_config.", "datasource.", "datasink.",
+	"consumer_config.", "producer_config."}
+
+// kafkaName returns the canonical name of a property key.
+func kafkaName(key string) string {
+	for _, p := range kafkaPrefixes {
+		if strings.HasPrefix(key, p) {
+			key = key[len(p):]
+			break
+		}
+	}
+	if a, ok := kafkaAliases[key]; ok {
+		return a
+	}
+	return key
+}
+
+// kafkaProps collects the Kafka settings among ps, under canonical names, checking their values. A setting given
+// under two spellings takes the shorter (the WITH clause's, usually) one. sink selects the producer side.
+func (c *checker) kafkaProps(ps props, sink bool) (opts map[string]string, topic string) {
+	keys := make([]string, 0, len(ps))
+	for k := range ps {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if len(keys[i]) != len(keys[j]) {
+			return len(keys[i]) < len(keys[j])
+		}
+		return keys[i] < keys[j]
+	})
+	opts = map[string]string{}
+	for _, k := range keys {
+		name := kafkaName(k)
+		if name == "topic" {
+			p, _ := ps.get(k)
+			if topic == "" {
+				topic = p.value
+				if msg := topicName(p.value); msg != "" {
+					c.errorf(CodeBadProperty, p.span, "%s", msg)
+				}
+			}
+			continue
+		}
+		if name == "key.field" && k != name {
+			if _, direct := ps["key.field"]; !direct {
+				ps[name] = ps[k] // read by sourceKey and the sink's key
+			}
+			ps.get(k)
+			continue
+		}
+		if sink && strings.HasPrefix(name, "headers.") && len(name) > len("headers.") {
+			p, _ := ps.get(k)
+			opts[name] = p.value
+			continue
+		}
+		st, known := kafkaSettings[name]
+		if !known || (sink && !st.sink) || (!sink && !st.source) {
+			continue // left for warnUnused
+		}
+		p, _ := ps.get(k)
+		if _, dup := opts[name]; dup {
+			continue
+		}
+		v := strings.TrimSpace(p.value)
+		if msg := st.check(v); msg != "" {
+			c.errorf(CodeBadProperty, p.span, "%s: %s", k, msg)
+			continue
+		}
+		opts[name] = v
+	}
+	return opts, topic
+}
+
+// configureKafkaSource sets a Kafka source's topic (default: the stream's name) and settings, and adds the
+// record metadata columns.
+func (c *checker) configureKafkaSource(src *Source, ps props) {
+	opts, topic := c.kafkaProps(ps, false)
+	if topic == "" {
+		topic = src.Name
+	}
+	src.URI = "kafka:" + topic
+	src.Options = opts
+	c.addKafkaMeta(src)
+}
+
+// configureKafkaSink sets a Kafka sink's topic (default: the sink's name) and producer settings.
+func (c *checker) configureKafkaSink(sink *Sink, ps props) {
+	opts, topic := c.kafkaProps(ps, true)
+	if topic == "" {
+		topic = sink.Name
+	}
+	sink.URI = "kafka:" + topic
+	sink.Options = opts
+}
+
+// sinkKey decides the message key of a Kafka sink's rows: the output column named by 'key.field', else the
+// GROUP BY keys of a grouped query, with the window start for a windowed one ("window_start"); an ungrouped
+// query's rows have no key. Other sinks accept and ignore 'key.field'.
+func (c *checker) sinkKey(q *Query, sink *Sink, ps props) {
+	p, ok := ps.get("key.field")
+	if sink.Type != "kafka_sink" {
+		return
+	}
+	if ok {
+		names := make([]string, len(q.Columns))
+		for i, col := range q.Columns {
+			names[i] = col.Name
+			if strings.EqualFold(col.Name, p.value) {
+				sink.KeyColumn = i
+				sink.Key = []string{col.Name}
+				return
+			}
+		}
+		c.errorf(CodeUnknownColumn, p.span, "key.field %q is not an output column of %q%s", p.value, q.Name, suggest(p.value, names))
+		return
+	}
+	if !q.Grouped || len(q.Keys) == 0 {
+		return
+	}
+	for _, k := range q.Keys {
+		sink.Key = append(sink.Key, k.Name)
+	}
+	if q.Window != nil {
+		sink.Key = append(sink.Key, "window_start")
+	}
+}
+
+// kafkaMeta are the record metadata columns of a Kafka source, readable in expressions but not part of SELECT *.
+var kafkaMeta = []struct {
+	name, meta string
+	typ        Type
+}{
+	{"_key", "key", TVarchar},
+	{"_partition", "partition", TInt},
+	{"_offset", "offset", TBigInt},
+	{"_timestamp", "timestamp", TTimestamp},
+}
+
+// addKafkaMeta adds the metadata columns a Kafka source does not declare itself.
+func (c *checker) addKafkaMeta(src *Source) {
+	taken := map[string]bool{}
+	for _, f := range src.Fields {
+		taken[f.GoName] = true
+	}
+	for _, m := range kafkaMeta {
+		if src.field(m.name) != nil {
+			continue // a declared column of that name wins
+		}
+		gn := "Kafka" + goName(m.meta)
+		for taken[gn] {
+			gn += "_"
+		}
+		taken[gn] = true
+		f := &Field{Name: m.name, GoName: gn, Index: -1, Type: m.typ, Nullable: m.meta == "key", Meta: m.meta}
+		if m.typ.Kind == Timestamp {
+			f.TimeFormat = "epoch_millis"
+		}
+		src.Meta = append(src.Meta, f)
+	}
+}
+
+// sourceKey reads which column a Kafka source fills from the message key: 'key.field', or the one PRIMARY KEY
+// column. A file source accepts and ignores 'key.field'.
+func (c *checker) sourceKey(src *Source, ps props, at grammar.Span) {
+	p, ok := ps.get("key.field")
+	if src.Type != "kafka_source" {
+		return
+	}
+	var f *Field
+	switch {
+	case ok:
+		if f = src.field(p.value); f == nil || f.Meta != "" {
+			if len(src.Fields) > 0 {
+				c.errorf(CodeUnknownColumn, p.span, "key.field %q is not a column of %q%s", p.value, src.Name, suggest(p.value, fieldNames(src.Fields)))
+			}
+			return
+		}
+	case len(src.PrimaryKey) == 1:
+		f = src.PrimaryKey[0]
+	case len(src.PrimaryKey) > 1:
+		c.errorf(CodeUnsupported, at, "a kafka source reads one column from the message key; %q declares a PRIMARY KEY of %d columns: name the key column with 'key.field'", src.Name, len(src.PrimaryKey))
+		return
+	default:
+		return
+	}
+	switch f.Type.Kind {
+	case Varchar, Int, BigInt:
+		src.KeyField = f
+	default:
+		if ok {
+			at = p.span
+		}
+		c.errorf(CodeBadType, at, "the message key column %q must be VARCHAR, INT or BIGINT, not %s", f.Name, f.Type)
+	}
+}
+
+// topicName checks a Kafka topic name and returns what is wrong with it, or "".
+func topicName(t string) string {
+	if t == "" || t == "." || t == ".." || len(t) > 249 || strings.ContainsFunc(t, func(r rune) bool {
+		return !(r == '.' || r == '_' || r == '-' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+	}) {
+		return "invalid kafka topic name " + strconv.Quote(t) + ": use 1 to 249 letters, digits, '.', '_' and '-'"
+	}
+	return ""
+}
+
+func nonEmpty(v string) string {
+	if v == "" {
+		return "must not be empty"
+	}
+	return ""
+}
+
+func oneOf(vals ...string) func(string) string {
+	return func(v string) string {
+		for _, w := range vals {
+			if strings.EqualFold(v, w) {
+				return ""
+			}
+		}
+		return "want one of " + strings.Join(vals, ", ") + ", got " + strconv.Quote(v)
+	}
+}
+
+func durationSetting(v string) string {
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil && n >= 0 {
+		return ""
+	}
+	if d, err := time.ParseDuration(v); err == nil && d >= 0 {
+		return ""
+	}
+	return "want a duration such as 500ms, 5s or 1m (or milliseconds), got " + strconv.Quote(v)
+}
+
+func boolSetting(v string) string {
+	if _, err := strconv.ParseBool(v); err != nil {
+		return "want true or false, got " + strconv.Quote(v)
+	}
+	return ""
+}
+
+func intAtLeast(low int64) func(string) string {
+	return func(v string) string {
+		if n, err := strconv.ParseInt(v, 10, 64); err != nil || n < low {
+			return "want a whole number of at least " + strconv.FormatInt(low, 10) + ", got " + strconv.Quote(v)
+		}
+		return ""
+	}
+}
