@@ -466,19 +466,20 @@ func (d *AvroDecoder) SkipBlock(itemMin int) int {
 			if d.failed {
 				return 0
 			}
-			if size < 0 || size > int64(len(d.buf)-d.pos) {
+			if left := len(d.buf) - d.pos; size < 0 || size > int64(left) {
 				d.pos = start
 				d.fail("invalid Avro at offset " + strconv.Itoa(start) + ": a block of " + strconv.FormatInt(size, 10) +
-					" bytes, but the message has " + strconv.Itoa(len(d.buf)-d.pos) + " left")
+					" bytes, but the message has " + strconv.Itoa(left) + " left")
 				return 0
 			}
 			d.pos += int(size)
 		case itemMin == 0:
 			// Nothing to skip per item.
 		case n > int64((len(d.buf)-d.pos)/itemMin):
+			left := len(d.buf) - d.pos
 			d.pos = start
 			d.fail("invalid Avro at offset " + strconv.Itoa(start) + ": a block of " + strconv.FormatInt(n, 10) +
-				" items cannot fit in the " + strconv.Itoa(len(d.buf)-d.pos) + " bytes left")
+				" items cannot fit in the " + strconv.Itoa(left) + " bytes left")
 			return 0
 		default:
 			return int(n)
