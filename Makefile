@@ -3,14 +3,30 @@
 
 GOFILES = find . -path ./.git -prune -o -path ./.cache -prune -o -path ./bin -prune -o -name '*.go' -print
 
-.PHONY: test build
+.PHONY: test build kcat
 
-test:
+# The main module's tests run with a real Kafka broker: internal/kafkatest/broker fetches Apache Kafka with mvn into
+# .cache/kafka/ (first run only), starts a single-node broker on 127.0.0.1 and runs 'go test ./...' with
+# VELOCC_TEST_BROKERS set to it. VELOCC_TEST_REQUIRE_KAFKA=1 turns the skip of a test that finds no broker or no
+# kcat into a failure, so that this target never passes without having run them.
+test: kcat
 	go vet ./...
 	@unformatted=$$($(GOFILES) | xargs gofmt -l); \
 	if [ -n "$$unformatted" ]; then echo "gofmt -l: these files need gofmt -w:"; echo "$$unformatted"; exit 1; fi
-	go test ./...
+	VELOCC_TEST_REQUIRE_KAFKA=1 go run ./internal/kafkatest/broker -- go test ./...
 	cd conformance && go vet ./... && go test ./...
+
+# kcat (Debian's package, built on librdkafka) is the second Kafka client of the tests. As root with apt-get it is
+# installed here; otherwise its absence stops 'make test' with a message.
+kcat:
+	@command -v kcat >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "make: installing kcat with apt-get"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q kcat >/dev/null 2>&1 || \
+	    { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q kcat; }; \
+	  else \
+	    echo "make test needs kcat for its Kafka tests: apt-get install kcat (as root)"; exit 1; \
+	  fi; }
 
 build:
 	go build -o bin/velocc ./cmd/velocc
