@@ -365,7 +365,7 @@ func (g *gen) genGroupUpdate(f *fn, q *compiler.Query) {
 		f.emit(
 			jen.Id("ts").Op(":=").Add(t.v),
 			jen.Id("start").Op(":=").Qual(rtPath, "TumbleStart").Call(jen.Id("ts"), jen.Lit(w.Size)),
-			jen.If(jen.Id("start").Op("+").Lit(w.Size).Op("<=").Id("q").Dot("wm").Dot("Current").Call()).Block(
+			jen.If(jen.Id("q").Dot("wm").Dot("Closed").Call(jen.Id("start").Op("+").Lit(w.Size))).Block(
 				jen.Comment("the window closed before this record arrived: drop it; the source counts it once"),
 				jen.Op("*").Id("late").Op("=").True(),
 				jen.Return(jen.Nil()),

@@ -22,6 +22,8 @@ type kafkaSetting struct {
 var kafkaSettings = map[string]kafkaSetting{
 	"bootstrap.servers":        {source: true, sink: true, check: nonEmpty},
 	"group.id":                 {source: true, check: nonEmpty},
+	"group.instance.id":        {source: true, check: nonEmpty},
+	"session.timeout.ms":       {source: true, check: durationSetting},
 	"auto.offset.reset":        {source: true, check: oneOf("earliest", "latest")},
 	"commit.interval":          {source: true, check: durationSetting},
 	"topic.wait.timeout":       {source: true, check: durationSetting},

@@ -50,10 +50,14 @@ func writeHelp(w io.Writer, j *Job) {
 
 	fmt.Fprint(w, `
 Flags:
-  --source NAME=URI          read source NAME from URI instead: file:PATH[?format=jsonl|csv&delimiter=C]
-  --sink NAME=URI            write sink NAME to URI instead: stdout: or file:PATH[?format=jsonl|csv&delimiter=C]
-  --bounded                  read the sources to their end, then finish
-                             (default: keep reading lines appended to the files until interrupted)
+  --source NAME=URI          read source NAME from URI instead: file:PATH[?format=jsonl|csv&delimiter=C] or kafka:TOPIC
+  --sink NAME=URI            write sink NAME to URI instead: stdout:, file:PATH[?format=jsonl|csv&delimiter=C] or kafka:TOPIC
+  --bounded                  read the sources to their end, then finish (Kafka: the end offsets at start)
+                             (default: keep reading lines appended to the files, or new messages, until interrupted)
+  --brokers HOST:PORT,...    Kafka brokers (default: $VELOCC_BROKERS, then the job's bootstrap.servers, then localhost:9092)
+  --group ID                 Kafka consumer group (default: the job's group.id, then velocc-JOBNAME)
+  --instance-id ID           static group membership: a restarted instance takes its partitions back at once
+  --offset-reset WHERE       earliest or latest: where a group without committed offsets starts (default earliest)
   --timestamp-format FORMAT  write TIMESTAMP values as epoch_millis or rfc3339 (default: as each sink declares)
   --stats=false              do not print record counts to stderr (at exit and while running)
   --progress DURATION        while reading, print a progress line per source this often (default 10s; 0 = never)
@@ -78,6 +82,13 @@ func helpFormat(uri, declared, fallback string) string {
 	scheme, rest, q, err := splitURI(uri)
 	if err != nil {
 		return "format unknown"
+	}
+	if scheme != "file" && scheme != "stdout" {
+		f, err := pickFormat("", firstNonEmpty(declared, fallback), "", false)
+		if err != nil {
+			return "format unknown"
+		}
+		return f.String()
 	}
 	param, _, _ := uriParams(uri, q)
 	if scheme == "stdout" {

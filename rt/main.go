@@ -127,6 +127,7 @@ func Main(j *Job) {
 //	--timestamp-format FORMAT  epoch_millis or rfc3339, for every sink
 //	--brokers HOST:PORT,...    Kafka brokers (default: $VELOCC_BROKERS, then the job's settings)
 //	--group ID                 Kafka consumer group (default: the job's setting, then velocc-JOB)
+//	--instance-id ID           a static Kafka group member id: a restart takes its partitions back at once
 //	--offset-reset WHERE       earliest or latest: where a group without committed offsets starts
 //	--stats=false              no record counts on stderr at exit
 //	--help                     describe the job and its flags
@@ -199,7 +200,7 @@ func runContext(ctx context.Context, j *Job, args []string, stdout, stderr io.Wr
 	if opts.stats {
 		r.progress = opts.progress
 	}
-	r.env = &Env{Job: j, Brokers: opts.brokers, Group: opts.group, OffsetReset: opts.offsetReset, Bounded: opts.bounded,
+	r.env = &Env{Job: j, Brokers: opts.brokers, Group: opts.group, InstanceID: opts.instanceID, OffsetReset: opts.offsetReset, Bounded: opts.bounded,
 		Stderr: errw, Partitions: r.partitions}
 	code, err := r.start(ctx, opts, stdout)
 	if err != nil {
@@ -403,7 +404,7 @@ type options struct {
 	timeFormat string
 	progress   time.Duration
 
-	brokers, group, offsetReset string
+	brokers, group, instanceID, offsetReset string
 }
 
 // parseFlags parses the command line. Flags take one or two dashes, and
@@ -469,6 +470,10 @@ func parseFlags(j *Job, args []string) (*options, error) {
 		case "group":
 			if o.group, err = value(); err == nil && o.group == "" {
 				err = fmt.Errorf("flag --group wants a consumer group id")
+			}
+		case "instance-id":
+			if o.instanceID, err = value(); err == nil && o.instanceID == "" {
+				err = fmt.Errorf("flag --instance-id wants a group member id")
 			}
 		case "offset-reset":
 			if o.offsetReset, err = value(); err == nil && o.offsetReset != "earliest" && o.offsetReset != "latest" {

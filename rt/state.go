@@ -20,8 +20,8 @@ type Cursor struct {
 // Stateful is operator state that lives in memory and is rebuilt by replaying input: Windows, Groups and
 // Watermark. Only rt implements it.
 type Stateful interface {
-	// bind makes the state record positions from c (nil: positions are not tracked).
-	bind(c *Cursor, idle func(p int32) bool)
+	// bind makes the state record positions from c and see the partitions through parts.
+	bind(c *Cursor, parts partitions)
 	// held returns the oldest offset of partition p the state was built from, if it holds any.
 	held(p int32) (int64, bool)
 	// reset drops the state, as when partitions are handed to another instance.
@@ -34,6 +34,14 @@ type Stateful interface {
 
 // firstOffsets remembers, per partition, the offset of the first record that went into a piece of state.
 type firstOffsets []int64
+
+// partitions is what state sees of the partitions a source reads.
+type partitions interface {
+	// count returns one more than the highest partition number the source reads or has read.
+	count() int
+	// isIdle reports whether partition p has caught up with its end, or is not read by the source.
+	isIdle(p int32) bool
+}
 
 // note records c's offset for its partition unless one is recorded already.
 func (f *firstOffsets) note(c *Cursor) {
@@ -60,10 +68,10 @@ func (f firstOffsets) get(p int32) (int64, bool) {
 
 // bind, held, reset, checkpoint and restore make Groups a Stateful: a non-windowed aggregate holds every record
 // since the start, so it holds the first offset it saw in each partition for as long as it lives.
-func (g *Groups[K, S]) bind(c *Cursor, _ func(int32) bool) { g.cur = c }
-func (g *Groups[K, S]) held(p int32) (int64, bool)         { return g.first.get(p) }
-func (g *Groups[K, S]) checkpoint(int32) string            { return "" }
-func (g *Groups[K, S]) restore(int32, string)              {}
+func (g *Groups[K, S]) bind(c *Cursor, _ partitions) { g.cur = c }
+func (g *Groups[K, S]) held(p int32) (int64, bool)   { return g.first.get(p) }
+func (g *Groups[K, S]) checkpoint(int32) string      { return "" }
+func (g *Groups[K, S]) restore(int32, string)        {}
 func (g *Groups[K, S]) reset() {
 	clear(g.index)
 	g.entries = g.entries[:0]
@@ -72,9 +80,9 @@ func (g *Groups[K, S]) reset() {
 
 // bind, held, reset, checkpoint and restore make Windows a Stateful: it holds the oldest offset, per partition, of
 // the records in its open windows. A closed window was emitted, so its records need no replay.
-func (w *Windows[K, S]) bind(c *Cursor, _ func(int32) bool) { w.cur = c }
-func (w *Windows[K, S]) checkpoint(int32) string            { return "" }
-func (w *Windows[K, S]) restore(int32, string)              {}
+func (w *Windows[K, S]) bind(c *Cursor, _ partitions) { w.cur = c }
+func (w *Windows[K, S]) checkpoint(int32) string      { return "" }
+func (w *Windows[K, S]) restore(int32, string)        {}
 func (w *Windows[K, S]) held(p int32) (int64, bool) {
 	var low int64
 	found := false
@@ -93,12 +101,13 @@ func (w *Windows[K, S]) reset() {
 
 // partWatermark is the event-time progress of one partition.
 type partWatermark struct {
-	max  int64 // largest event time seen
-	seen bool
+	max   int64 // largest event time seen
+	seen  bool
+	floor int64 // the watermark restored from the partition's checkpoint (math.MinInt64 if none): see Closed
 }
 
 // bind makes the watermark track event time per partition: see Observe.
-func (w *Watermark) bind(c *Cursor, idle func(int32) bool) { w.cur, w.idle = c, idle }
+func (w *Watermark) bind(c *Cursor, parts partitions) { w.cur, w.src = c, parts }
 
 // held is false: the watermark's progress is saved by checkpoint, not by replay.
 func (w *Watermark) held(int32) (int64, bool) { return 0, false }
@@ -108,21 +117,35 @@ func (w *Watermark) reset() {
 	w.parts = w.parts[:0]
 }
 
-// checkpoint saves the largest event time seen in partition p, so that a restarted job knows which windows it
-// has already closed and drops replayed records of those as late instead of emitting the windows again.
+// checkpoint saves the watermark with partition p's offset: every window that ended at or before it has been
+// emitted, so whoever reads p next (this job restarted, or another instance after a rebalance) drops replayed
+// records of those windows as late instead of emitting the windows again, partially. It is saved per partition
+// because partitions may come from instances whose watermarks differ; with input keyed by the GROUP BY key, a
+// window's records all come from one partition, so the per-partition rule is exact.
 func (w *Watermark) checkpoint(p int32) string {
-	if int(p) < len(w.parts) && w.parts[p].seen {
-		return strconv.FormatInt(w.parts[p].max, 10)
+	wm := w.current
+	if int(p) < len(w.parts) {
+		wm = max(wm, w.parts[p].floor)
 	}
-	return ""
+	if wm == math.MinInt64 {
+		return ""
+	}
+	return strconv.FormatInt(wm, 10)
 }
 
+// restore loads a checkpoint: the partition's floor, and its progress as if its newest event time had been the
+// watermark plus the out-of-orderness, so that the watermark starts where the checkpoint left it.
 func (w *Watermark) restore(p int32, v string) {
-	ts, err := strconv.ParseInt(v, 10, 64)
+	wm, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
 		return
 	}
 	pw := w.part(p)
+	pw.floor = max(pw.floor, wm)
+	ts := wm + w.delay
+	if ts < wm { // overflow
+		ts = math.MaxInt64
+	}
 	if !pw.seen || ts > pw.max {
 		pw.max, pw.seen = ts, true
 	}
@@ -132,7 +155,7 @@ func (w *Watermark) restore(p int32, v string) {
 // part returns the progress of partition p, growing the table as needed.
 func (w *Watermark) part(p int32) *partWatermark {
 	for int(p) >= len(w.parts) {
-		w.parts = append(w.parts, partWatermark{max: math.MinInt64})
+		w.parts = append(w.parts, partWatermark{max: math.MinInt64, floor: math.MinInt64})
 	}
 	return &w.parts[p]
 }

@@ -52,6 +52,7 @@ type Env struct {
 	Job         *Job
 	Brokers     string // --brokers, or "" for VELOCC_BROKERS or the job's settings
 	Group       string // --group, or "" for the default
+	InstanceID  string // --instance-id: a static group member id, or ""
 	OffsetReset string // --offset-reset: "earliest", "latest" or ""
 	Bounded     bool
 	Stderr      io.Writer // safe for concurrent use
@@ -148,6 +149,9 @@ func (s *Source) isIdle(p int32) bool {
 	return int(p) >= len(s.idle) || s.idle[p]
 }
 
+// count returns the number of partitions the source knows of.
+func (s *Source) count() int { return len(s.idle) }
+
 // Held returns the oldest offset of partition p that the job's state still depends on, if any: a source commits
 // no offset beyond it, so that a restart replays those records.
 func (s *Source) Held(p int32) (int64, bool) {
@@ -201,7 +205,7 @@ func (s *Source) Flush(ctx context.Context) error {
 func (s *Source) Track(st ...Stateful) {
 	for _, x := range st {
 		if s.input != nil {
-			x.bind(&s.cursor, s.isIdle)
+			x.bind(&s.cursor, s)
 		}
 		s.state = append(s.state, x)
 	}

@@ -116,10 +116,10 @@ type Watermark struct {
 	maxSeen int64
 	current int64
 
-	cur   *Cursor            // the record's partition, when tracked per partition
-	idle  func(p int32) bool // whether partition p has caught up; set with cur
-	parts []partWatermark    // per partition progress, when tracked
-	low   int64              // the event time the watermark was last computed from
+	cur   *Cursor         // the record's partition, when tracked per partition
+	src   partitions      // the source's partitions; set with cur
+	parts []partWatermark // per partition progress, when tracked
+	low   int64           // the event time the watermark was last computed from
 }
 
 // NewWatermark returns a Watermark allowing events to arrive up to
@@ -165,12 +165,16 @@ func (w *Watermark) Refresh() bool {
 	}
 	low, busy, any := int64(math.MaxInt64), false, false
 	high := int64(math.MinInt64)
-	for p := range w.parts {
-		pw := &w.parts[p]
+	n := max(len(w.parts), w.src.count())
+	for p := 0; p < n; p++ {
+		var pw partWatermark
+		if p < len(w.parts) {
+			pw = w.parts[p]
+		}
 		if pw.seen && pw.max > high {
 			high, any = pw.max, true
 		}
-		if w.idle != nil && w.idle(int32(p)) {
+		if w.src.isIdle(int32(p)) {
 			continue
 		}
 		busy = true
@@ -201,6 +205,22 @@ func (w *Watermark) advance(ts int64) bool {
 	}
 	w.current = wm
 	return true
+}
+
+// Closed reports whether a window ending at end has closed: the watermark has
+// passed it, or, for a record of a partition whose state was restored from a
+// checkpoint, the watermark had passed it when the checkpoint was taken (the
+// window was emitted then, and replayed records of it are late).
+func (w *Watermark) Closed(end int64) bool {
+	if end <= w.current {
+		return true
+	}
+	if w.cur != nil {
+		if p := int(w.cur.Partition); p < len(w.parts) {
+			return w.parts[p].floor > math.MinInt64 && end <= w.parts[p].floor
+		}
+	}
+	return false
 }
 
 // Current returns the watermark.

@@ -76,6 +76,16 @@ func brokers(env *rt.Env, opts map[string]string) []string {
 	return out
 }
 
+// firstOf returns the first non-empty string.
+func firstOf(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
 // duration reads a setting in milliseconds ("5000") or as a duration ("5s").
 func duration(opts map[string]string, key string, def time.Duration) (time.Duration, error) {
 	v, ok := opts[key]

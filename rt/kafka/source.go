@@ -32,6 +32,7 @@ type input struct {
 	wait    time.Duration // topic.wait.timeout: how long to wait for a missing topic
 	retry   time.Duration // topic.retry.interval
 	framing bool          // Avro values in the Confluent wire format
+	opts    []kgo.Opt     // extra group settings: static membership, session timeout
 
 	admin *kgo.Client // metadata and offsets, outside the group
 	cl    *kgo.Client // the group member, created by Run
@@ -87,6 +88,17 @@ func newInput(s *rt.Source, uri string, env *rt.Env) (*input, error) {
 	}
 	if in.retry <= 0 {
 		in.retry = time.Second
+	}
+	if id := firstOf(env.InstanceID, opts["group.instance.id"]); id != "" {
+		// Static membership: a restarted instance takes its partitions back without a rebalance.
+		in.opts = append(in.opts, kgo.InstanceID(id))
+	}
+	if _, ok := opts["session.timeout.ms"]; ok {
+		d, err := duration(opts, "session.timeout.ms", 0)
+		if err != nil {
+			return nil, err
+		}
+		in.opts = append(in.opts, kgo.SessionTimeout(d))
 	}
 	switch opts["avro.wire.format"] {
 	case "", "raw":
@@ -174,7 +186,7 @@ func (in *input) brokerList() string {
 
 // Run consumes until the end offsets (bounded) or until ctx is cancelled.
 func (in *input) Run(ctx context.Context) error {
-	cl, err := kgo.NewClient(
+	cl, err := kgo.NewClient(append([]kgo.Opt{
 		kgo.SeedBrokers(in.seeds...),
 		kgo.ConsumerGroup(in.group),
 		kgo.ConsumeTopics(in.topic),
@@ -187,8 +199,8 @@ func (in *input) Run(ctx context.Context) error {
 		kgo.OnPartitionsAssigned(in.assignedCB),
 		kgo.OnPartitionsRevoked(in.revokedCB),
 		kgo.OnPartitionsLost(in.lostCB),
-		kgo.FetchMaxWait(200*time.Millisecond),
-	)
+		kgo.FetchMaxWait(200 * time.Millisecond),
+	}, in.opts...)...)
 	if err != nil {
 		return err
 	}
