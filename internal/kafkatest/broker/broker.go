@@ -35,7 +35,7 @@ var errInterrupted = errors.New("interrupted while the broker started")
 // broker is a running Kafka broker and the temporary directory that holds its configuration, data and logs.
 type broker struct {
 	addr    string        // host:port of the PLAINTEXT listener
-	startup time.Duration // from launching the JVM to the first metadata answer
+	startup time.Duration // from formatting the storage to the first metadata answer
 	dir     string
 	cmd     *exec.Cmd
 	exited  chan struct{} // closed once the JVM exited; waitErr is its exit status then
@@ -64,6 +64,7 @@ func start(ctx context.Context, libs string) (*broker, error) {
 
 // launch writes the configuration, formats the storage, starts the JVM and waits for the broker to answer.
 func (b *broker) launch(ctx context.Context, java, libs string) error {
+	began := time.Now()
 	ports, err := freePorts(2)
 	if err != nil {
 		return err
@@ -83,8 +84,9 @@ func (b *broker) launch(ctx context.Context, java, libs string) error {
 	if err != nil {
 		return err
 	}
-	format := exec.CommandContext(ctx, java, append(jvm, "-Xmx256m", "kafka.tools.StorageTool",
-		"format", "-t", id, "-c", props, "--standalone")...)
+	// The storage tool runs for a second: the client compiler and the serial collector halve its start-up.
+	format := exec.CommandContext(ctx, java, append(jvm, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+		"kafka.tools.StorageTool", "format", "-t", id, "-c", props, "--standalone")...)
 	if out, err := format.CombinedOutput(); ctx.Err() != nil {
 		return errInterrupted
 	} else if err != nil {
@@ -101,7 +103,6 @@ func (b *broker) launch(ctx context.Context, java, libs string) error {
 	// Its own process group keeps a terminal's ^C away from the JVM, so the command sees the broker until it
 	// exits; Pdeathsig takes the JVM down if the wrapper dies without stopping it.
 	b.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	began := time.Now()
 	if err := b.cmd.Start(); err != nil {
 		return fmt.Errorf("cannot start the broker: %v", err)
 	}
@@ -119,7 +120,9 @@ func (b *broker) launch(ctx context.Context, java, libs string) error {
 // await polls the broker with metadata requests until one succeeds, the JVM exits, ctx is cancelled or
 // startTimeout passes.
 func (b *broker) await(ctx context.Context) error {
-	cl, err := kgo.NewClient(kgo.SeedBrokers(b.addr))
+	// franz-go backs off up to seconds between retries by default; a starting broker is worth asking every 50ms.
+	cl, err := kgo.NewClient(kgo.SeedBrokers(b.addr),
+		kgo.RetryBackoffFn(func(int) time.Duration { return 50 * time.Millisecond }))
 	if err != nil {
 		return err
 	}
@@ -141,7 +144,7 @@ func (b *broker) await(ctx context.Context) error {
 		case <-deadline:
 			return fmt.Errorf("the broker did not answer on %s within %v (last error: %v):\n%s", b.addr,
 				startTimeout, err, b.logTail())
-		case <-time.After(100 * time.Millisecond):
+		case <-time.After(50 * time.Millisecond):
 		}
 	}
 }
@@ -245,8 +248,11 @@ group.initial.rebalance.delay.ms=0
 }
 
 // log4jProperties sends the broker's log (and the storage tool's) to broker.log in dir, keeping the terminal quiet.
+// The dumps of every configuration value are left out, so that the log's tail in an error shows what happened.
 func log4jProperties(dir string) string {
-	return fmt.Sprintf(`appender.file.type = File
+	return fmt.Sprintf(`logger.config.name = org.apache.kafka.common.config.AbstractConfig
+logger.config.level = warn
+appender.file.type = File
 appender.file.name = file
 appender.file.fileName = %s
 appender.file.layout.type = PatternLayout
