@@ -341,7 +341,8 @@ func (c *checker) configureSource(src *Source, ps props, at grammar.Span) {
 			c.schemaFromConfig(src, cfg)
 		}
 	}
-	if len(src.Fields) == 0 && cfgOK {
+	c.avroSourceSchema(src, ps, at)
+	if len(src.Fields) == 0 && !c.broken[src] {
 		c.errorf(CodeBadProperty, at, "source %q has no schema: declare its columns in CREATE STREAM %s (...) or give schema.fields in its config_file", src.Name, src.Name)
 	}
 	typ := "file_source"
@@ -432,6 +433,9 @@ func (c *checker) configureSource(src *Source, ps props, at grammar.Span) {
 		if f.Type.Kind == Timestamp && f.TimeFormat == "" {
 			f.TimeFormat = "epoch_millis"
 		}
+	}
+	if src.Avro != nil {
+		c.avroSource(src, ps, at)
 	}
 }
 
@@ -539,22 +543,28 @@ func (c *checker) configureSink(sink *Sink, ps props, at grammar.Span) bool {
 			c.errorf(CodeBadProperty, p.span, "unknown timestamp.format %q; supported: epoch_millis, rfc3339", p.value)
 		}
 	}
+	c.avroSink(sink, ps, at)
 	return true
 }
 
-// format reads the 'format' property shared by sources and sinks: "jsonl", "csv", or "" (from the file extension).
+// format reads the 'format' property shared by sources and sinks (for Kafka, Velostream's 'value.serializer' too):
+// "jsonl", "csv", "avro", or "" (from the file extension).
 func (c *checker) format(ps props) string {
 	p, ok := ps.get("format")
 	if !ok {
-		return ""
+		if p = serializerProp(ps); p == nil {
+			return ""
+		}
 	}
 	switch strings.ToLower(p.value) {
 	case "jsonl", "json", "json_lines", "ndjson":
 		return "jsonl"
 	case "csv":
 		return "csv"
+	case "avro":
+		return "avro"
 	}
-	c.errorf(CodeBadProperty, p.span, "unknown format %q; supported: jsonl, csv", p.value)
+	c.errorf(CodeBadProperty, p.span, "unknown format %q; supported: jsonl, csv, avro", p.value)
 	return ""
 }
 

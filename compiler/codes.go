@@ -30,4 +30,5 @@ const (
 	CodeBadLiteral                       // INTERVAL 'x' MINUTE, 99999999999999999999 as BIGINT
 	CodeRepeatedClause                   // GROUP BY given twice
 	CodeNoStatements                     // a script with no query
+	CodeAvroSchema                       // an Avro schema file that is missing, invalid or does not match the columns
 )
