@@ -24,6 +24,7 @@ var kafkaSettings = map[string]kafkaSetting{
 	"group.id":                 {source: true, check: nonEmpty},
 	"group.instance.id":        {source: true, check: nonEmpty},
 	"session.timeout.ms":       {source: true, check: durationSetting},
+	"heartbeat.interval.ms":    {source: true, check: durationSetting},
 	"auto.offset.reset":        {source: true, check: oneOf("earliest", "latest")},
 	"commit.interval":          {source: true, check: durationSetting},
 	"topic.wait.timeout":       {source: true, check: durationSetting},
@@ -257,6 +258,8 @@ func (c *checker) sourceKey(src *Source, ps props, at grammar.Span) {
 	switch f.Type.Kind {
 	case Varchar, Int, BigInt:
 		src.KeyField = f
+		// The value need not repeat the key; a message with neither has a NULL key column.
+		f.Nullable = true
 	default:
 		if ok {
 			at = p.span

@@ -45,6 +45,7 @@ type input struct {
 	committed  map[int32]kadm.Offset
 	lastCommit time.Time
 	commitErrs int
+	ended      bool // --bounded: the end was reached and the job's end handlers ran
 }
 
 func newInput(s *rt.Source, uri string, env *rt.Env) (*input, error) {
@@ -93,12 +94,17 @@ func newInput(s *rt.Source, uri string, env *rt.Env) (*input, error) {
 		// Static membership: a restarted instance takes its partitions back without a rebalance.
 		in.opts = append(in.opts, kgo.InstanceID(id))
 	}
-	if _, ok := opts["session.timeout.ms"]; ok {
-		d, err := duration(opts, "session.timeout.ms", 0)
-		if err != nil {
-			return nil, err
+	for key, opt := range map[string]func(time.Duration) kgo.GroupOpt{
+		"session.timeout.ms":    kgo.SessionTimeout,
+		"heartbeat.interval.ms": kgo.HeartbeatInterval,
+	} {
+		if _, ok := opts[key]; ok {
+			d, err := duration(opts, key, 0)
+			if err != nil {
+				return nil, err
+			}
+			in.opts = append(in.opts, opt(d))
 		}
-		in.opts = append(in.opts, kgo.SessionTimeout(d))
 	}
 	switch opts["avro.wire.format"] {
 	case "", "raw":
@@ -230,7 +236,9 @@ func (in *input) Run(ctx context.Context) error {
 		err := in.process(fetches)
 		if err == nil && in.env.Bounded && in.done() {
 			finished = true
-			err = in.src.End()
+			if err = in.src.End(); err == nil {
+				in.ended = true // every result is emitted: the state holds nothing back
+			}
 		}
 		if err == nil && (finished || time.Since(in.lastCommit) >= in.every) {
 			err = in.commit(context.Background())
@@ -316,7 +324,7 @@ func (in *input) commit(ctx context.Context) error {
 		if !ok {
 			continue
 		}
-		if h, held := in.src.Held(p); held && h < next {
+		if h, held := in.src.Held(p); held && h < next && !in.ended {
 			next = h
 		}
 		o := kadm.Offset{Topic: in.topic, Partition: p, At: next, LeaderEpoch: -1, Metadata: in.src.Checkpoint(p)}

@@ -1,0 +1,456 @@
+package e2e
+
+// Kafka end to end, on the real broker that 'make test' starts (the tests skip without VELOCC_TEST_BROKERS): a
+// windowed aggregation killed with SIGKILL and restarted several times loses no output row and emits no partial
+// one; two instances in one consumer group produce the result set of one instance; kcat, an independent client
+// (librdkafka), feeds a job and reads its keys, values and tombstones.
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"os/exec"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/velocc/velocc/internal/kafkatest"
+)
+
+func init() {
+	// Per symbol and minute: volume, trade count, price range and notional. The source and sink topics are given
+	// on the command line; the key of each output row is {"symbol":...,"window_start":...}.
+	jobScripts["kafka_windows"] = `
+CREATE STREAM orders (symbol VARCHAR, side VARCHAR, quantity BIGINT, price DECIMAL(10,2), event_time TIMESTAMP)
+  WITH ('type'='kafka_source', 'event.time.field'='event_time', 'watermark.max_out_of_orderness'='2s',
+        'commit.interval'='200ms', 'heartbeat.interval.ms'='300ms');
+CREATE STREAM minutes AS
+SELECT symbol, SUM(quantity) AS volume, COUNT(*) AS trades, MIN(price) AS low, MAX(price) AS high,
+       SUM(price * quantity) AS notional
+FROM orders
+GROUP BY symbol
+WINDOW TUMBLING (event_time, INTERVAL '1' MINUTE)
+EMIT FINAL
+WITH ('minutes.type'='kafka_sink');
+`
+	// The message key fills symbol; a running total per symbol while it stays under 100, then a tombstone.
+	jobScripts["kafka_kcat"] = `
+CREATE STREAM trades (symbol VARCHAR PRIMARY KEY, quantity BIGINT, note VARCHAR)
+  WITH ('type'='kafka_source', 'on.error'='skip');
+CREATE STREAM small AS
+SELECT symbol, SUM(quantity) AS total, COUNT(*) AS n FROM trades
+GROUP BY symbol HAVING SUM(quantity) < 100 EMIT CHANGES
+WITH ('small.type'='kafka_sink');
+CREATE STREAM echo AS
+SELECT _key AS k, _partition AS p, _offset AS o, note, quantity * 2 AS twice FROM trades WHERE note IS NOT NULL
+WITH ('echo.type'='kafka_sink', 'echo.key.field'='note');
+`
+}
+
+// kOrder is one generated order: keyed by symbol, event times ascending with up to 500 ms of jitter.
+type kOrder struct {
+	symbol, side string
+	qty          int64
+	cents        int64 // price × 100
+	ts           int64
+}
+
+// kafkaOrders generates n orders over 20 symbols spanning minutes of event time.
+func kafkaOrders(seed uint64, n, minutes int) []kOrder {
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	syms := []string{"AAPL", "MSFT", "NVDA", "AMZN", "GOOG", "META", "TSLA", "AVGO", "ORCL", "CRM",
+		"ADBE", "AMD", "INTC", "NFLX", "PEP", "KO", "V", "MA", "JPM", "BAC"}
+	start := int64(1717421400000)
+	span := int64(minutes) * 60000
+	out := make([]kOrder, n)
+	for i := range out {
+		ts := start + span*int64(i)/int64(n) + rng.Int64N(500)
+		side := "BUY"
+		if rng.IntN(2) == 0 {
+			side = "SELL"
+		}
+		out[i] = kOrder{symbol: syms[rng.IntN(len(syms))], side: side, qty: 1 + rng.Int64N(999),
+			cents: 1000 + rng.Int64N(50000), ts: ts}
+	}
+	return out
+}
+
+func (o kOrder) json() []byte {
+	return fmt.Appendf(nil, `{"symbol":%q,"side":%q,"quantity":%d,"price":%d.%02d,"event_time":%d}`,
+		o.symbol, o.side, o.qty, o.cents/100, o.cents%100, o.ts)
+}
+
+// refMinutes is the oracle of kafka_windows: the value of each output row by its key, as the job writes them.
+func refMinutes(orders []kOrder) map[string]string {
+	type acc struct{ vol, n, low, high, notional int64 }
+	type key struct {
+		sym   string
+		start int64
+	}
+	m := map[key]*acc{}
+	for _, o := range orders {
+		k := key{o.symbol, o.ts - o.ts%60000}
+		a := m[k]
+		if a == nil {
+			a = &acc{low: o.cents, high: o.cents}
+			m[k] = a
+		}
+		a.vol += o.qty
+		a.n++
+		a.low, a.high = min(a.low, o.cents), max(a.high, o.cents)
+		a.notional += o.cents * o.qty
+	}
+	out := map[string]string{}
+	for k, a := range m {
+		kk := fmt.Sprintf(`{"symbol":%q,"window_start":%d}`, k.sym, k.start)
+		out[kk] = fmt.Sprintf(`{"symbol":%q,"volume":%d,"trades":%d,"low":%s,"high":%s,"notional":%s}`,
+			k.sym, a.vol, a.n, cents(a.low, 2), cents(a.high, 2), cents(a.notional, 2))
+	}
+	return out
+}
+
+// cents formats v/100 with s fractional digits (s ≥ 2).
+func cents(v int64, s int) string {
+	neg := v < 0
+	if neg {
+		v = -v
+	}
+	t := fmt.Sprintf("%d.%02d%s", v/100, v%100, strings.Repeat("0", s-2))
+	if neg {
+		t = "-" + t
+	}
+	return t
+}
+
+// produceOrders writes orders keyed by symbol and returns the records (with their partitions and offsets).
+func produceOrders(t *testing.T, brokers, topic string, orders []kOrder) []*kgo.Record {
+	recs := make([]*kgo.Record, len(orders))
+	for i, o := range orders {
+		recs[i] = &kgo.Record{Key: []byte(o.symbol), Value: o.json()}
+	}
+	kafkatest.Produce(t, brokers, topic, recs...)
+	return recs
+}
+
+// proc is a job running in the background.
+type proc struct {
+	cmd    *exec.Cmd
+	mu     sync.Mutex
+	stderr bytes.Buffer
+	done   chan struct{}
+	err    error
+}
+
+// lockedBuf lets the job write stderr while the test reads it.
+type lockedBuf struct{ p *proc }
+
+func (b lockedBuf) Write(d []byte) (int, error) {
+	b.p.mu.Lock()
+	defer b.p.mu.Unlock()
+	return b.p.stderr.Write(d)
+}
+
+// startJob starts job name with args; it is killed when the test ends if still running.
+func startJob(t *testing.T, name string, args ...string) *proc {
+	t.Helper()
+	needBuild(t)
+	p := &proc{cmd: exec.Command(bins[name], args...), done: make(chan struct{})}
+	p.cmd.Dir = t.TempDir()
+	p.cmd.Stderr = lockedBuf{p}
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.err = p.cmd.Wait(); close(p.done) }()
+	t.Cleanup(func() { p.cmd.Process.Kill(); <-p.done })
+	return p
+}
+
+func (p *proc) log() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.stderr.String()
+}
+
+// stop sends sig and waits for the exit, failing the test if it takes longer than a minute.
+func (p *proc) stop(t *testing.T, sig syscall.Signal) {
+	t.Helper()
+	p.cmd.Process.Signal(sig)
+	select {
+	case <-p.done:
+	case <-time.After(time.Minute):
+		t.Fatalf("the job did not exit within a minute of %v; stderr:\n%s", sig, p.log())
+	}
+}
+
+// wait waits for the job to exit by itself and returns its exit code.
+func (p *proc) wait(t *testing.T, limit time.Duration) int {
+	t.Helper()
+	select {
+	case <-p.done:
+	case <-time.After(limit):
+		t.Fatalf("the job did not finish within %v; stderr:\n%s", limit, p.log())
+	}
+	return p.cmd.ProcessState.ExitCode()
+}
+
+// outputRows reads a sink topic and checks every message against want (the value of each key): a key that is
+// not expected, or a value differing from the expected one, fails the test (a partial window is such a value).
+// It returns the number of distinct keys seen and of messages read.
+func outputRows(t *testing.T, recs []*kgo.Record, want map[string]string) (distinct, messages int) {
+	t.Helper()
+	seen := map[string]bool{}
+	bad := 0
+	for _, r := range recs {
+		k, v := string(r.Key), string(r.Value)
+		w, ok := want[k]
+		if !ok || v != w {
+			if bad++; bad <= 5 {
+				t.Errorf("unexpected row: key %s value %s; want %q", k, v, w)
+			}
+			continue
+		}
+		seen[k] = true
+	}
+	return len(seen), len(recs)
+}
+
+// missingKeys lists up to 5 expected keys absent from the topic's messages.
+func missingKeys(recs []*kgo.Record, want map[string]string) (n int, some []string) {
+	got := map[string]bool{}
+	for _, r := range recs {
+		got[string(r.Key)] = true
+	}
+	var keys []string
+	for k := range want {
+		if !got[k] {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	return len(keys), keys[:min(5, len(keys))]
+}
+
+// TestKafkaKillRestart kills a windowed job with SIGKILL at random points while it works through its input,
+// restarts it each time, lets a last --bounded run finish, and checks that every window of the oracle is in the
+// output topic with its exact value: nothing lost, nothing partial (duplicates of whole rows are allowed:
+// at-least-once).
+func TestKafkaKillRestart(t *testing.T) {
+	brokers := kafkatest.Brokers(t)
+	in := kafkatest.NewTopic(t, brokers, 6)
+	out := kafkatest.NewTopic(t, brokers, 6)
+	orders := kafkaOrders(7, 1200000, 60)
+	began := time.Now()
+	produceOrders(t, brokers, in, orders)
+	t.Logf("produced %d orders in %v", len(orders), time.Since(began).Round(time.Millisecond))
+	want := refMinutes(orders)
+	group := "kill-" + in
+	args := []string{"--brokers", brokers, "--group", group, "--instance-id", "kill-test",
+		"--source", "orders=kafka:" + in, "--sink", "minutes=kafka:" + out, "--progress", "0"}
+	committed := func() int64 {
+		var n int64
+		for _, o := range kafkatest.CommittedOffsets(t, brokers, group, in) {
+			n += o
+		}
+		return n
+	}
+
+	// Each run is killed at a random point after it has committed another 2-6% of the input: then the job is
+	// mid-stream, with windows open, rows in flight to the broker and uncommitted records read.
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
+	total := int64(len(orders))
+	const cycles = 6
+	var prev int64
+	for i := 0; i < cycles; i++ {
+		target := prev + total*int64(2+rng.IntN(5))/100
+		p := startJob(t, "kafka_windows", args...)
+		deadline := time.Now().Add(time.Minute)
+		for committed() < target && time.Now().Before(deadline) {
+			time.Sleep(100 * time.Millisecond)
+		}
+		time.Sleep(time.Duration(rng.IntN(150)) * time.Millisecond)
+		p.stop(t, syscall.SIGKILL)
+		now := committed()
+		t.Logf("kill %d: committed %d of %d records (target %d)", i+1, now, total, target)
+		if now < target || now >= total*95/100 {
+			t.Errorf("kill %d was not mid-stream: committed %d of %d, target %d; stderr:\n%s", i+1, now, total, target, p.log())
+		}
+		prev = now
+	}
+	p := startJob(t, "kafka_windows", append(args, "--bounded")...)
+	if code := p.wait(t, 2*time.Minute); code != 0 {
+		t.Fatalf("the final --bounded run exited with %d:\n%s", code, p.log())
+	}
+	recs := kafkatest.ConsumeUntilIdle(t, brokers, out, 3*time.Second)
+	distinct, messages := outputRows(t, recs, want)
+	if n, some := missingKeys(recs, want); n > 0 {
+		t.Errorf("%d of %d output rows are missing after %d kills, e.g. %v", n, len(want), cycles, some)
+	}
+	t.Logf("%d distinct rows of %d expected, %d messages (%d duplicates from replays)", distinct, len(want), messages, messages-distinct)
+}
+
+// TestKafkaTwoInstances runs two instances of a windowed job in one consumer group and one instance alone in
+// another group, over the same input keyed by the GROUP BY key, and checks that both produce the oracle's rows.
+// The second instance joins when the first has committed a tenth of the input, so the group rebalances while
+// the first works: it gives half of its six partitions away, with its rows flushed, its offsets committed and
+// its state dropped, and rebuilds the state of the partitions it keeps from the committed offsets.
+func TestKafkaTwoInstances(t *testing.T) {
+	brokers := kafkatest.Brokers(t)
+	in := kafkatest.NewTopic(t, brokers, 6)
+	orders := kafkaOrders(11, 600000, 30)
+	recs := produceOrders(t, brokers, in, orders)
+	want := refMinutes(orders)
+	// A last record per partition, an hour later, moves every partition's event time past the real windows, so
+	// that unbounded jobs close all of them (the window it opens itself never closes).
+	markers := map[int32]*kgo.Record{}
+	for _, r := range recs {
+		if markers[r.Partition] == nil {
+			o := kOrder{symbol: string(r.Key), side: "BUY", qty: 1, cents: 100, ts: orders[len(orders)-1].ts + 3600000}
+			markers[r.Partition] = &kgo.Record{Key: r.Key, Value: o.json()}
+		}
+	}
+	if len(markers) != 6 {
+		t.Fatalf("the input reached %d of 6 partitions", len(markers))
+	}
+	for _, m := range markers {
+		kafkatest.Produce(t, brokers, in, m)
+	}
+
+	rebalanced := false
+	run := func(group, out string, instances int) []*kgo.Record {
+		var ps []*proc
+		for i := 0; i < instances; i++ {
+			if i > 0 {
+				// Join once the first instance is well into the input: the group rebalances mid-stream.
+				deadline := time.Now().Add(time.Minute)
+				for time.Now().Before(deadline) {
+					var n int64
+					for _, o := range kafkatest.CommittedOffsets(t, brokers, group, in) {
+						n += o
+					}
+					if n >= int64(len(orders))/10 {
+						break
+					}
+					time.Sleep(50 * time.Millisecond)
+				}
+			}
+			ps = append(ps, startJob(t, "kafka_windows", "--brokers", brokers, "--group", group, "--progress", "0",
+				"--source", "orders=kafka:"+in, "--sink", "minutes=kafka:"+out))
+		}
+		deadline := time.Now().Add(90 * time.Second)
+		var got []*kgo.Record
+		for {
+			got = kafkatest.ConsumeUntilIdle(t, brokers, out, time.Second)
+			if n, _ := missingKeys(got, want); n == 0 || time.Now().After(deadline) {
+				break
+			}
+		}
+		if instances == 2 {
+			// The first instance notices the second at a heartbeat; wait for the rebalance to finish.
+			deadline := time.Now().Add(30 * time.Second)
+			for strings.Count(ps[0].log(), "reading kafka topic") < 2 && time.Now().Before(deadline) {
+				time.Sleep(50 * time.Millisecond)
+			}
+		}
+		for i, p := range ps {
+			p.stop(t, syscall.SIGTERM)
+			if code := p.cmd.ProcessState.ExitCode(); code != 0 {
+				t.Errorf("instance %d of group %s exited with %d:\n%s", i+1, group, code, p.log())
+			}
+			if !strings.Contains(p.log(), "reading kafka topic") {
+				t.Errorf("instance %d of group %s was never assigned partitions:\n%s", i+1, group, p.log())
+			}
+			t.Logf("instance %d of %d:\n%s", i+1, instances, p.log())
+			if instances == 2 && i == 0 && strings.Count(p.log(), "reading kafka topic") > 1 {
+				rebalanced = true
+			}
+		}
+		return got
+	}
+	one := run("one-"+in, kafkatest.NewTopic(t, brokers, 6), 1)
+	two := run("two-"+in, kafkatest.NewTopic(t, brokers, 6), 2)
+	if !rebalanced {
+		t.Errorf("the first of two instances never gave partitions away: no rebalance was tested")
+	}
+	for name, got := range map[string][]*kgo.Record{"one instance": one, "two instances": two} {
+		distinct, messages := outputRows(t, got, want)
+		if n, some := missingKeys(got, want); n > 0 {
+			t.Errorf("%s: %d of %d rows missing, e.g. %v", name, n, len(want), some)
+		}
+		t.Logf("%s: %d distinct rows of %d, %d messages", name, distinct, len(want), messages)
+	}
+}
+
+// TestKafkaKcat feeds a job with kcat and reads its output with kcat: message keys in and out, a source column
+// filled from the key, record metadata columns, a key taken from an output column ('key.field'), and the
+// tombstone that retracts a group leaving HAVING.
+func TestKafkaKcat(t *testing.T) {
+	brokers := kafkatest.Brokers(t)
+	kcat := kafkatest.Kcat(t)
+	in := kafkatest.NewTopic(t, brokers, 1)
+	small, echo := kafkatest.NewTopic(t, brokers, 1), kafkatest.NewTopic(t, brokers, 1)
+	input := strings.Join([]string{
+		`A|{"quantity":50}`,
+		`B|{"quantity":5,"note":"hello"}`,
+		`A|{"quantity":30}`,
+		`A|{"quantity":40}`,
+		`B|{"quantity":"lots"}`, // bad: skipped and counted
+		`C|{"symbol":"ignored","quantity":1,"note":"x y"}`,
+	}, "\n") + "\n"
+	cmd := exec.Command(kcat, "-b", brokers, "-P", "-t", in, "-K", "|")
+	cmd.Stdin = strings.NewReader(input)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("kcat -P: %v\n%s", err, out)
+	}
+
+	res := runOK(t, "kafka_kcat", t.TempDir(), "--bounded", "--brokers", brokers, "--group", "kcat-"+in,
+		"--source", "trades=kafka:"+in, "--sink", "small=kafka:"+small, "--sink", "echo=kafka:"+echo)
+	if line := statsLine(t, res.Stderr, "trades"); line != "trades: read 6, bad 1, late 0" {
+		t.Errorf("stats: %q", line)
+	}
+
+	consume := func(topic string) string {
+		// -Z prints a null value (a tombstone) as NULL; -e exits at the end of the partitions.
+		cmd := exec.Command(kcat, "-b", brokers, "-C", "-t", topic, "-e", "-Z", "-q", "-f", `%k => %s\n`)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("kcat -C %s: %v", topic, err)
+		}
+		return string(out)
+	}
+	wantSmall := strings.Join([]string{
+		`A => {"symbol":"A","total":50,"n":1}`,
+		`B => {"symbol":"B","total":5,"n":1}`,
+		`A => {"symbol":"A","total":80,"n":2}`,
+		`A => NULL`, // 120 ≥ 100: the row is retracted
+		`C => {"symbol":"C","total":1,"n":1}`,
+	}, "\n") + "\n"
+	if got := consume(small); got != wantSmall {
+		t.Errorf("topic small:\n%s\nwant:\n%s", got, wantSmall)
+	}
+	wantEcho := `hello => {"k":"B","p":0,"o":1,"note":"hello","twice":10}` + "\n" +
+		`x y => {"k":"C","p":0,"o":5,"note":"x y","twice":2}` + "\n"
+	if got := consume(echo); got != wantEcho {
+		t.Errorf("topic echo:\n%s\nwant:\n%s", got, wantEcho)
+	}
+	if c := kafkatest.CommittedOffsets(t, brokers, "kcat-"+in, in); c[0] != 6 {
+		t.Errorf("committed offset %v after a bounded run over 6 records; want 6", c)
+	}
+}
+
+// TestKafkaMissingTopic checks the startup error for a topic that does not exist, and that
+// 'topic.wait.timeout' makes the job wait for it.
+func TestKafkaMissingTopic(t *testing.T) {
+	brokers := kafkatest.Brokers(t)
+	name := "velocc-missing-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	res := runJob(t, "kafka_kcat", t.TempDir(), "--bounded", "--brokers", brokers, "--source", "trades=kafka:"+name)
+	if res.Code != 1 || !strings.Contains(res.Stderr, `topic "`+name+`" does not exist`) ||
+		!strings.Contains(res.Stderr, "'topic.wait.timeout'") {
+		t.Errorf("exit %d, stderr:\n%s", res.Code, res.Stderr)
+	}
+}
