@@ -1,0 +1,23 @@
+-- Kafka sources and sinks: topics, settings, message keys and the record metadata columns.
+
+CREATE STREAM trades (symbol VARCHAR, qty BIGINT, price DECIMAL(10,2), ts TIMESTAMP)
+WITH ('type' = 'kafka_source', 'topic' = 'trades.v1', 'event.time.field' = '_timestamp', 'group.id' = 'g',
+      'auto.offset.reset' = 'latest', 'datasource.consumer_config.bootstrap.servers' = 'k1:9092,k2:9092');
+CREATE STREAM bad_topic (symbol VARCHAR) WITH ('type' = 'kafka_source', 'topic' = 'no spaces!'); -- ERROR `invalid kafka topic name "no spaces!": use 1 to 249 letters, digits, '.', '_' and '-'`
+CREATE STREAM bad_reset (symbol VARCHAR) WITH ('type' = 'kafka_source', 'auto.offset.reset' = 'middle'); -- ERROR `auto.offset.reset: want one of earliest, latest, got "middle"`
+CREATE STREAM bad_wait (symbol VARCHAR) WITH ('type' = 'kafka_source', 'topic.wait.timeout' = 'forever'); -- ERROR `topic.wait.timeout: want a duration such as 500ms, 5s or 1m \(or milliseconds\), got "forever"`
+CREATE STREAM bad_key (symbol VARCHAR, price DOUBLE) WITH ('type' = 'kafka_source', 'key.field' = 'price'); -- ERROR `the message key column "price" must be VARCHAR, INT or BIGINT, not DOUBLE`
+CREATE STREAM two_keys (a VARCHAR, b VARCHAR, PRIMARY KEY (a, b)) WITH ('type' = 'kafka_source'); -- ERROR `a kafka source reads one column from the message key; "two_keys" declares a PRIMARY KEY of 2 columns: name the key column with 'key.field'`
+CREATE STREAM no_key (symbol VARCHAR) WITH ('type' = 'kafka_source', 'schema.key.field' = 'sym'); -- ERROR `key.field "sym" is not a column of "no_key"`
+CREATE STREAM odd_setting (symbol VARCHAR) WITH ('type' = 'kafka_source', 'fetch.min.bytes' = '1'); -- WARNING `unknown property "fetch.min.bytes" for source "odd_setting" is ignored; known: .*auto.offset.reset`
+CREATE STREAM files (symbol VARCHAR) WITH ('path' = 'f.jsonl');
+
+SELECT symbol, _key, _partition, _offset, _timestamp FROM trades WHERE _partition = 0;
+SELECT symbol, _offset FROM files; -- ERROR `unknown column "_offset"`
+
+CREATE STREAM by_col AS SELECT symbol, qty FROM trades
+WITH ('by_col.type' = 'kafka_sink', 'by_col.key.field' = 'sym'); -- ERROR `key.field "sym" is not an output column of "by_col"`
+CREATE STREAM acks AS SELECT symbol FROM trades WITH ('acks.type' = 'kafka_sink', 'acks.acks' = 'most'); -- ERROR `acks: want one of all, -1, 1, 0, got "most"`
+CREATE STREAM zipped AS SELECT symbol FROM trades WITH ('zipped.type' = 'kafka_sink', 'zipped.compression.type' = 'brotli'); -- ERROR `compression.type: want one of none, gzip, snappy, lz4, zstd, got "brotli"`
+CREATE STREAM parts AS SELECT symbol FROM trades WITH ('parts.type' = 'kafka_sink', 'parts.topic.partitions' = '0'); -- ERROR `topic.partitions: want a whole number of at least 1, got "0"`
+CREATE STREAM reset_sink AS SELECT symbol FROM trades WITH ('reset_sink.type' = 'kafka_sink', 'reset_sink.auto.offset.reset' = 'earliest'); -- WARNING `unknown property "reset_sink.auto.offset.reset" for sink "reset_sink" is ignored`
