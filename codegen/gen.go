@@ -174,6 +174,9 @@ func (g *gen) genJob() {
 		if len(k.Options) > 0 {
 			d[jen.Id("Options")] = options(k.Options)
 		}
+		if k.Avro != nil {
+			d[jen.Id("Avro")] = avroSinkSpec(k)
+		}
 		sinks = append(sinks, jen.Values(d))
 	}
 	g.f.Comment("job describes the sources and sinks; setup wires the generated operators to them.")

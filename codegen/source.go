@@ -123,6 +123,7 @@ func (g *gen) genSource(s *compiler.Source) {
 	body = append(body, jen.Return(jen.Id("d").Dot("Err").Call()))
 	g.f.Func().Id(decodeFunc(s)+"CSV").Params(jen.Id("d").Op("*").Qual(rtPath, "CSVDecoder"), jen.Id("r").Op("*").Id(rec)).Error().Block(body...)
 	g.f.Line()
+	g.genAvroDecoder(s)
 }
 
 // decodeBody is the body of a source's decode function: the value in its format, then, for a Kafka source, the

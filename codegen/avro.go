@@ -1,0 +1,313 @@
+// Avro: the decoder of an Avro source, straight-line in the writer schema's field order, and the encoding table
+// of an Avro sink.
+package codegen
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/velocc/velocc/compiler"
+)
+
+// avroGen emits the Avro decoder of one source and the skip functions of its recursive records.
+type avroGen struct {
+	g       *gen
+	s       *compiler.Source
+	skips   []*compiler.AvroType // recursive records whose skip functions are needed, in first-use order
+	skipFor map[*compiler.AvroType]string
+}
+
+// genAvroDecoder emits decode<Source>Avro for a source with an Avro value schema: each field of the writer
+// schema in order, read into its column or skipped, since Avro binary has no field tags.
+func (g *gen) genAvroDecoder(s *compiler.Source) {
+	if s.Avro == nil {
+		return
+	}
+	a := &avroGen{g: g, s: s, skipFor: map[*compiler.AvroType]string{}}
+	var body []jen.Code
+	if s.Avro.Confluent {
+		body = append(body, jen.Id("d").Dot("ConfluentHeader").Call())
+	}
+	for _, f := range s.Avro.Record.Fields {
+		what := f.Type.String()
+		if f.Column == nil {
+			what += " (no column: skipped)"
+		}
+		body = append(body,
+			jen.Comment(commentf("%s: %s", f.Name, what)),
+			jen.Id("d").Dot("Field").Call(jen.Lit(f.Name)),
+		)
+		if f.Column == nil {
+			body = append(body, a.skip(f.Type, 0)...)
+		} else {
+			body = append(body, a.read(f)...)
+		}
+	}
+	body = append(body, jen.Return(jen.Id("d").Dot("End").Call()))
+	name := decodeFunc(s) + "Avro"
+	g.f.Comment(commentf("%s decodes one Avro record %s of %q into r, in the field order of its writer schema,", name, s.Avro.Record.Name, s.Name))
+	g.f.Comment(commentf("%s.", s.Avro.File))
+	if s.Avro.Confluent {
+		g.f.Comment("Messages are in Confluent's wire format: a magic byte and a schema id precede the record.")
+	}
+	g.f.Func().Id(name).Params(jen.Id("d").Op("*").Qual(rtPath, "AvroDecoder"), jen.Id("r").Op("*").Id(recordType(s))).Error().Block(body...)
+	g.f.Line()
+	for i := 0; i < len(a.skips); i++ { // skip functions may ask for more
+		t := a.skips[i]
+		var fields []jen.Code
+		for _, f := range t.Fields {
+			fields = append(fields, a.skip(f.Type, 0)...)
+		}
+		fn := a.skipFor[t]
+		g.f.Comment(commentf("%s skips a value of the recursive Avro record %s.", fn, t.Name))
+		g.f.Func().Id(fn).Params(jen.Id("d").Op("*").Qual(rtPath, "AvroDecoder")).Block(
+			append(append([]jen.Code{jen.If(jen.Op("!").Id("d").Dot("Enter").Call()).Block(jen.Return())}, fields...),
+				jen.Id("d").Dot("Leave").Call())...,
+		)
+		g.f.Line()
+	}
+}
+
+// symbolsVar names the variable holding the symbols of the enum that fills column f.
+func (a *avroGen) symbolsVar(f *compiler.Field) string {
+	return lowerFirst(a.s.GoName) + f.GoName + "Symbols"
+}
+
+// read reads a field into its column: the value, or for a nullable field, the union branch first.
+func (a *avroGen) read(f *compiler.AvroField) []jen.Code {
+	col := f.Column
+	v, nullIdx, valIdx, _ := f.Type.Unwrap() // the checker accepted the type
+	set := jen.Id("r").Dot(col.GoName).Op("=").Add(a.value(col, v))
+	if f.Type.Kind != compiler.AvroUnion {
+		return []jen.Code{set}
+	}
+	var cases []jen.Code
+	for i := range f.Type.Branches {
+		switch i {
+		case nullIdx:
+			if col.Nullable {
+				cases = append(cases, jen.Case(jen.Lit(i)).Block(jen.Id("r").Dot(nullField(col)).Op("=").True()))
+			} else {
+				cases = append(cases, jen.Case(jen.Lit(i)).Block(jen.Id("d").Dot("Fail").Call(jen.Lit(f.Name), jen.Lit("null in a NOT NULL column"))))
+			}
+		case valIdx:
+			cases = append(cases, jen.Case(jen.Lit(i)).Block(set))
+		}
+	}
+	return []jen.Code{jen.Switch(jen.Id("d").Dot("Union").Call(jen.Lit(len(f.Type.Branches)))).Block(cases...)}
+}
+
+// value is the expression reading a value of Avro type v (not a union) into column col.
+func (a *avroGen) value(col *compiler.Field, v *compiler.AvroType) jen.Code {
+	switch col.Type.Kind {
+	case compiler.Decimal:
+		if v.Kind == compiler.AvroFixed {
+			return jen.Id("d").Dot("DecimalFixed").Call(jen.Lit(v.Size), jen.Lit(int(col.Type.Prec)))
+		}
+		return jen.Id("d").Dot("DecimalBytes").Call(jen.Lit(int(col.Type.Prec)))
+	case compiler.Timestamp:
+		switch v.Logical {
+		case "timestamp-micros", "local-timestamp-micros":
+			return jen.Id("d").Dot("TimestampMicros").Call()
+		case "date":
+			return jen.Id("d").Dot("Date").Call()
+		}
+	}
+	var read jen.Code
+	switch v.Kind {
+	case compiler.AvroBoolean:
+		return jen.Id("d").Dot("Boolean").Call()
+	case compiler.AvroInt:
+		read = jen.Id("d").Dot("Int").Call()
+		if col.Type.Kind == compiler.Int {
+			return read
+		}
+	case compiler.AvroLong:
+		read = jen.Id("d").Dot("Long").Call()
+		if col.Type.Kind != compiler.Double {
+			return read
+		}
+	case compiler.AvroFloat:
+		return jen.Float64().Call(jen.Id("d").Dot("Float").Call())
+	case compiler.AvroDouble:
+		return jen.Id("d").Dot("Double").Call()
+	case compiler.AvroEnum:
+		a.symbols(col, v)
+		return jen.Id("d").Dot("Enum").Call(jen.Id(a.symbolsVar(col)))
+	default:
+		return jen.Id("d").Dot("String").Call()
+	}
+	return jen.Add(goType(col.Type)).Call(read) // int64(d.Int()), float64(d.Long())
+}
+
+// symbols emits the variable holding an enum's symbols for a column.
+func (a *avroGen) symbols(col *compiler.Field, v *compiler.AvroType) {
+	syms := make([]jen.Code, len(v.Symbols))
+	for i, s := range v.Symbols {
+		syms[i] = jen.Lit(s)
+	}
+	name := a.symbolsVar(col)
+	a.g.f.Comment(commentf("%s are the symbols of Avro enum %s, by index, for column %q.", name, v.Name, col.Name))
+	a.g.f.Var().Id(name).Op("=").Index().String().Values(syms...)
+	a.g.f.Line()
+}
+
+// loopVar names the item counter of the array or map loop at depth.
+func loopVar(depth int) string {
+	if depth == 0 {
+		return "n"
+	}
+	return "n" + strconv.Itoa(depth)
+}
+
+// skip skips a value of type t; depth is the nesting of array and map loops around it.
+func (a *avroGen) skip(t *compiler.AvroType, depth int) []jen.Code {
+	switch t.Kind {
+	case compiler.AvroNull:
+		return nil
+	case compiler.AvroBoolean:
+		return []jen.Code{jen.Id("d").Dot("SkipBoolean").Call()}
+	case compiler.AvroInt:
+		return []jen.Code{jen.Id("d").Dot("SkipInt").Call()}
+	case compiler.AvroLong:
+		return []jen.Code{jen.Id("d").Dot("SkipLong").Call()}
+	case compiler.AvroFloat:
+		return []jen.Code{jen.Id("d").Dot("SkipFloat").Call()}
+	case compiler.AvroDouble:
+		return []jen.Code{jen.Id("d").Dot("SkipDouble").Call()}
+	case compiler.AvroBytes:
+		return []jen.Code{jen.Id("d").Dot("SkipBytes").Call()}
+	case compiler.AvroString:
+		return []jen.Code{jen.Id("d").Dot("SkipString").Call()}
+	case compiler.AvroEnum:
+		return []jen.Code{jen.Id("d").Dot("SkipEnum").Call(jen.Lit(len(t.Symbols)))}
+	case compiler.AvroFixed:
+		if t.Size == 0 {
+			return nil
+		}
+		return []jen.Code{jen.Id("d").Dot("SkipFixed").Call(jen.Lit(t.Size))}
+	case compiler.AvroUnion:
+		var cases []jen.Code
+		for i, b := range t.Branches {
+			if code := a.skip(b, depth); len(code) > 0 {
+				cases = append(cases, jen.Case(jen.Lit(i)).Block(code...))
+			}
+		}
+		u := jen.Id("d").Dot("Union").Call(jen.Lit(len(t.Branches)))
+		if len(cases) == 0 {
+			return []jen.Code{u}
+		}
+		return []jen.Code{jen.Switch(u).Block(cases...)}
+	case compiler.AvroArray, compiler.AvroMap:
+		item := a.skip(t.Items, depth+1)
+		min := t.Items.MinSize()
+		if t.Kind == compiler.AvroMap {
+			item = append([]jen.Code{jen.Id("d").Dot("SkipString").Call()}, item...)
+			min++
+		}
+		if min == 0 {
+			return []jen.Code{jen.Id("d").Dot("SkipBlock").Call(jen.Lit(0))} // items of no bytes: only the block headers
+		}
+		n := loopVar(depth)
+		block := func() jen.Code { return jen.Id("d").Dot("SkipBlock").Call(jen.Lit(min)) }
+		return []jen.Code{jen.For(jen.Id(n).Op(":=").Add(block()), jen.Id(n).Op(">").Lit(0), jen.Id(n).Op("=").Add(block())).Block(
+			jen.For(jen.Empty(), jen.Id(n).Op(">").Lit(0), jen.Id(n).Op("--")).Block(item...),
+		)}
+	case compiler.AvroRecord:
+		if t.Recursive() {
+			fn, ok := a.skipFor[t]
+			if !ok {
+				fn = "skip" + a.s.GoName + "Avro" + goNameOf(t.Name)
+				a.skipFor[t] = fn
+				a.skips = append(a.skips, t)
+			}
+			return []jen.Code{jen.Id(fn).Call(jen.Id("d"))}
+		}
+		var code []jen.Code
+		for _, f := range t.Fields {
+			if fc := a.skip(f.Type, depth); len(fc) > 0 {
+				code = append(code, jen.Comment(commentf("%s.%s: %s", t.Name, f.Name, f.Type)))
+				code = append(code, fc...)
+			}
+		}
+		return code
+	}
+	panic(fmt.Sprintf("codegen: cannot skip Avro type %s", t))
+}
+
+// goNameOf makes an identifier fragment of an Avro full name: a.b.Node → ABNode.
+func goNameOf(name string) string {
+	out := make([]byte, 0, len(name))
+	up := true
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c == '.' || c == '_':
+			up = true
+			continue
+		case up && c >= 'a' && c <= 'z':
+			c -= 'a' - 'A'
+		}
+		up = false
+		out = append(out, c)
+	}
+	return string(out)
+}
+
+// avroSinkSpec is the rt.AvroSink of a sink with format avro: its writer schema and each column's encoding.
+func avroSinkSpec(k *compiler.Sink) jen.Code {
+	cols := make([]jen.Code, len(k.Columns))
+	for i, col := range k.Columns {
+		ft := k.Avro.Record.Fields[i].Type
+		v, nullIdx, valIdx, _ := ft.Unwrap() // the checker accepted the type
+		d := jen.Dict{jen.Id("Encoding"): jen.Qual(rtPath, avroEncoding(col.Type, v))}
+		if ft.Kind == compiler.AvroUnion {
+			d[jen.Id("Union")] = jen.True()
+			d[jen.Id("NullIndex")] = jen.Lit(nullIdx)
+			d[jen.Id("ValueIndex")] = jen.Lit(valIdx)
+		}
+		switch {
+		case v.Kind == compiler.AvroFixed:
+			d[jen.Id("Size")] = jen.Lit(v.Size)
+		case v.Kind == compiler.AvroEnum:
+			syms := make([]jen.Code, len(v.Symbols))
+			for j, s := range v.Symbols {
+				syms[j] = jen.Lit(s)
+			}
+			d[jen.Id("Symbols")] = jen.Index().String().Values(syms...)
+		}
+		cols[i] = jen.Values(d)
+	}
+	return jen.Op("&").Qual(rtPath, "AvroSink").Values(jen.Dict{
+		jen.Id("Schema"):  rawString(k.Avro.JSON),
+		jen.Id("Columns"): jen.Index().Qual(rtPath, "AvroColumn").Values(cols...),
+	})
+}
+
+// avroEncoding names the rt.AvroEncoding that writes a column of type ct as Avro type v (not a union).
+func avroEncoding(ct compiler.Type, v *compiler.AvroType) string {
+	switch v.Kind {
+	case compiler.AvroNull:
+		return "AvroNull"
+	case compiler.AvroBoolean:
+		return "AvroBoolean"
+	case compiler.AvroInt:
+		return "AvroInt"
+	case compiler.AvroLong:
+		if ct.Kind == compiler.Timestamp && (v.Logical == "timestamp-micros" || v.Logical == "local-timestamp-micros") {
+			return "AvroTimestampMicros"
+		}
+		return "AvroLong"
+	case compiler.AvroDouble:
+		return "AvroDouble"
+	case compiler.AvroEnum:
+		return "AvroEnum"
+	case compiler.AvroBytes:
+		return "AvroDecimalBytes"
+	case compiler.AvroFixed:
+		return "AvroDecimalFixed"
+	}
+	return "AvroString"
+}
