@@ -127,6 +127,11 @@ func (c *checker) kafkaProps(ps props, sink bool) (opts map[string]string, topic
 		}
 		st, known := kafkaSettings[name]
 		if !known || (sink && !st.sink) || (!sink && !st.source) {
+			if (strings.Contains(k, "consumer_config.") || strings.Contains(k, "producer_config.")) && !formatSetting(name) {
+				// warnUnused stays quiet about Velostream's sections; a client setting velocc ignores deserves a word.
+				p, _ := ps.get(k)
+				c.warnf(CodeUnknownProperty, p.keySpan, "kafka setting %q is ignored; velocc's kafka %s reads: %s", name, map[bool]string{true: "sink", false: "source"}[sink], strings.Join(knownKeys(nil, map[bool]string{true: "kafka_sink", false: "kafka_source"}[sink], sink), ", "))
+			}
 			continue // left for warnUnused
 		}
 		p, _ := ps.get(k)
@@ -141,6 +146,12 @@ func (c *checker) kafkaProps(ps props, sink bool) (opts map[string]string, topic
 		opts[name] = v
 	}
 	return opts, topic
+}
+
+// formatSetting reports whether a setting belongs to the value format (read by the Avro and format code), not to
+// the Kafka client.
+func formatSetting(name string) bool {
+	return strings.HasSuffix(name, ".file") || strings.HasSuffix(name, "serializer") || strings.HasSuffix(name, "format")
 }
 
 // configureKafkaSource sets a Kafka source's topic (default: the stream's name) and settings, and adds the

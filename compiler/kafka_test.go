@@ -6,6 +6,7 @@ package compiler
 import (
 	"maps"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -106,5 +107,20 @@ CREATE STREAM keyed AS SELECT symbol, qty FROM orders WITH ('keyed.type' = 'kafk
 	}
 	if k := plan.Queries[1].Sink; k.KeyColumn != 1 || !reflect.DeepEqual(k.Key, []string{"qty"}) {
 		t.Errorf("key.field: column %d key %v", k.KeyColumn, k.Key)
+	}
+}
+
+// TestKafkaUnknownClientSetting: a consumer setting velocc does not pass on is a warning pointing into the YAML file.
+func TestKafkaUnknownClientSetting(t *testing.T) {
+	dir := configTestWrite(t, map[string]string{"orders.yaml": "datasource:\n  consumer_config:\n    fetch.min.bytes: 1\n"})
+	src := "CREATE STREAM orders (symbol VARCHAR) WITH ('type' = 'kafka_source', 'config_file' = 'orders.yaml');\nSELECT symbol FROM orders;\n"
+	_, diags := Compile(dir+"/job.sql", []byte(src), &Options{ReadFile: configTestReader(dir)})
+	if len(diags) != 1 || diags.HasErrors() {
+		t.Fatalf("want one warning, got:\n%v", diags)
+	}
+	d := diags[0]
+	if !strings.Contains(d.Msg, `kafka setting "fetch.min.bytes" is ignored; velocc's kafka source reads: `) ||
+		!strings.HasSuffix(d.File, "orders.yaml") || d.Line != 3 {
+		t.Errorf("warning %s at %s:%d", d.Msg, d.File, d.Line)
 	}
 }
