@@ -3,6 +3,7 @@ package compiler
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -12,7 +13,11 @@ func Explain(p *Plan) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "job %s (%s)\n", p.JobName, p.File)
 	for _, s := range p.Sources {
-		fmt.Fprintf(&b, "\nsource %s: %s %s", s.Name, s.URI, formatOr(s.Format, "(format from extension)"))
+		def := "(format from extension)"
+		if s.Type == "kafka_source" {
+			def = "jsonl"
+		}
+		fmt.Fprintf(&b, "\nsource %s: %s %s", s.Name, s.URI, formatOr(s.Format, def))
 		if s.OnError != "fail" {
 			fmt.Fprintf(&b, " on.error=%s", s.OnError)
 		}
@@ -24,6 +29,13 @@ func Explain(p *Plan) string {
 			}
 			fmt.Fprintf(&b, "  %-20s %s%s\n", f.Name, f.Type, null)
 		}
+		for _, f := range s.Meta {
+			fmt.Fprintf(&b, "  %-20s %s (record metadata)\n", f.Name, f.Type)
+		}
+		if s.KeyField != nil {
+			fmt.Fprintf(&b, "  message key: %s\n", s.KeyField.Name)
+		}
+		writeOptions(&b, s.Options)
 		if s.EventTime != nil {
 			fmt.Fprintf(&b, "  event time: %s, watermark = max seen - %dms\n", s.EventTime.Name, s.MaxOutOfOrder)
 		}
@@ -58,8 +70,31 @@ func Explain(p *Plan) string {
 		for _, col := range q.Columns {
 			fmt.Fprintf(&b, "    %-20s %-16s = %s\n", col.Name, col.Type, ExprString(col.Expr))
 		}
+		if k := q.Sink; k.Type == "kafka_sink" {
+			switch {
+			case len(k.Key) == 1:
+				fmt.Fprintf(&b, "  message key: %s\n", k.Key[0])
+			case len(k.Key) > 1:
+				fmt.Fprintf(&b, "  message key: JSON object of %s\n", strings.Join(k.Key, ", "))
+			default:
+				b.WriteString("  message key: none\n")
+			}
+			writeOptions(&b, k.Options)
+		}
 	}
 	return b.String()
+}
+
+// writeOptions lists a Kafka source's or sink's settings, sorted.
+func writeOptions(b *strings.Builder, opts map[string]string) {
+	keys := make([]string, 0, len(opts))
+	for k := range opts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(b, "  setting: %s = %s\n", k, opts[k])
+	}
 }
 
 func formatOr(f, def string) string {
