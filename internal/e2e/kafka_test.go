@@ -39,6 +39,13 @@ WINDOW TUMBLING (event_time, INTERVAL '1' MINUTE)
 EMIT FINAL
 WITH ('minutes.type'='kafka_sink');
 `
+	// A copy job that waits for its source topic and gives up on a row after 2 seconds.
+	jobScripts["kafka_copy"] = `
+CREATE STREAM src (id BIGINT, name VARCHAR)
+  WITH ('type'='kafka_source', 'topic.wait.timeout'='30s', 'topic.retry.interval'='200ms', 'commit.interval'='100ms');
+CREATE STREAM dst AS SELECT id, name FROM src
+WITH ('dst.type'='kafka_sink', 'dst.delivery.timeout.ms'='2s', 'dst.topic.create'='false');
+`
 	// The message key fills symbol; a running total per symbol while it stays under 100, then a tombstone.
 	jobScripts["kafka_kcat"] = `
 CREATE STREAM trades (symbol VARCHAR PRIMARY KEY, quantity BIGINT, note VARCHAR)
@@ -452,5 +459,61 @@ func TestKafkaMissingTopic(t *testing.T) {
 	if res.Code != 1 || !strings.Contains(res.Stderr, `topic "`+name+`" does not exist`) ||
 		!strings.Contains(res.Stderr, "'topic.wait.timeout'") {
 		t.Errorf("exit %d, stderr:\n%s", res.Code, res.Stderr)
+	}
+}
+
+// TestKafkaWaitForTopic starts a job whose source topic does not exist yet: with 'topic.wait.timeout' it waits,
+// logging its retries, and reads the topic once it is created.
+func TestKafkaWaitForTopic(t *testing.T) {
+	brokers := kafkatest.Brokers(t)
+	out := kafkatest.NewTopic(t, brokers, 1)
+	name := "velocc-later-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	p := startJob(t, "kafka_copy", "--brokers", brokers, "--group", "wait-"+name, "--progress", "0",
+		"--source", "src=kafka:"+name, "--sink", "dst=kafka:"+out)
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(p.log(), "waiting for kafka topic") && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !strings.Contains(p.log(), `waiting for kafka topic "`+name+`" (attempt 1)`) {
+		t.Fatalf("no retry logged:\n%s", p.log())
+	}
+	kafkatest.CreateTopic(t, brokers, name, 1)
+	kafkatest.Produce(t, brokers, name, &kgo.Record{Value: []byte(`{"id":1,"name":"late topic"}`)})
+	got := kafkatest.Consume(t, brokers, out, 1, 30*time.Second)
+	p.stop(t, syscall.SIGTERM)
+	if len(got) != 1 || string(got[0].Value) != `{"id":1,"name":"late topic"}` {
+		t.Fatalf("output %v; stderr:\n%s", got, p.log())
+	}
+	if code := p.cmd.ProcessState.ExitCode(); code != 0 {
+		t.Errorf("exit %d after SIGTERM:\n%s", code, p.log())
+	}
+}
+
+// TestKafkaSinkFailure deletes a sink's topic under a running job: the producer retries until
+// 'delivery.timeout.ms', then the job fails loudly instead of dropping rows, and commits nothing past them.
+func TestKafkaSinkFailure(t *testing.T) {
+	brokers := kafkatest.Brokers(t)
+	in := kafkatest.NewTopic(t, brokers, 1)
+	out := kafkatest.NewTopic(t, brokers, 1)
+	group := "fail-" + in
+	p := startJob(t, "kafka_copy", "--brokers", brokers, "--group", group, "--progress", "0",
+		"--source", "src=kafka:"+in, "--sink", "dst=kafka:"+out)
+	kafkatest.Produce(t, brokers, in, &kgo.Record{Value: []byte(`{"id":1,"name":"a"}`)})
+	if got := kafkatest.Consume(t, brokers, out, 1, 30*time.Second); len(got) != 1 {
+		t.Fatalf("the first row did not arrive:\n%s", p.log())
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for kafkatest.CommittedOffsets(t, brokers, group, in)[0] != 1 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	kafkatest.DeleteTopic(t, brokers, out)
+	kafkatest.Produce(t, brokers, in, &kgo.Record{Value: []byte(`{"id":2,"name":"b"}`)})
+	code := p.wait(t, time.Minute)
+	if code != 1 || !strings.Contains(p.log(), `writing kafka topic "`+out+`"`) {
+		t.Errorf("exit %d; want 1 with a delivery error; stderr:\n%s", code, p.log())
+	}
+	t.Logf("stderr of the failed job:\n%s", p.log())
+	if c := kafkatest.CommittedOffsets(t, brokers, group, in)[0]; c != 1 {
+		t.Errorf("committed offset %d; the undelivered record 1 must not be committed", c)
 	}
 }

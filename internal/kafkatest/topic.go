@@ -4,6 +4,7 @@ package kafkatest
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"testing"
 	"time"
 
@@ -16,6 +17,13 @@ import (
 func NewTopic(t testing.TB, brokers string, partitions int32) string {
 	t.Helper()
 	name := topicName(t.Name())
+	CreateTopic(t, brokers, name, partitions)
+	return name
+}
+
+// CreateTopic creates the topic name like NewTopic, for tests that need to choose the name or the moment.
+func CreateTopic(t testing.TB, brokers, name string, partitions int32) {
+	t.Helper()
 	ctx, cancel := opContext(t)
 	defer cancel()
 	cl := newClient(t, brokers)
@@ -24,12 +32,12 @@ func NewTopic(t testing.TB, brokers string, partitions int32) string {
 	if _, err := adm.CreateTopic(ctx, partitions, 1, nil, name); err != nil {
 		t.Fatalf("kafkatest: create topic %q with %d partitions: %v", name, partitions, err)
 	}
-	t.Cleanup(func() { deleteTopic(t, brokers, name) })
+	t.Cleanup(func() { deleteTopic(t, brokers, name, true) })
 
 	for {
 		m, err := adm.Metadata(ctx, name)
 		if err == nil && usable(m.Topics[name], partitions) {
-			return name
+			return
 		}
 		select {
 		case <-ctx.Done():
@@ -38,6 +46,12 @@ func NewTopic(t testing.TB, brokers string, partitions int32) string {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// DeleteTopic deletes a topic now, as a test's failure scenario; a topic already gone is fine at cleanup.
+func DeleteTopic(t testing.TB, brokers, name string) {
+	t.Helper()
+	deleteTopic(t, brokers, name, false)
 }
 
 // usable reports whether d describes a topic with all its partitions and a leader for each.
@@ -53,8 +67,9 @@ func usable(d kadm.TopicDetail, partitions int32) bool {
 	return true
 }
 
-// deleteTopic deletes the topic created by NewTopic; it runs after the test, whose context is done by then.
-func deleteTopic(t testing.TB, brokers, name string) {
+// deleteTopic deletes a topic; at cleanup (after the test, whose context is done by then) a topic the test
+// deleted itself is not an error.
+func deleteTopic(t testing.TB, brokers, name string, cleanup bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
 	defer cancel()
 	cl := newClient(t, brokers)
@@ -63,7 +78,7 @@ func deleteTopic(t testing.TB, brokers, name string) {
 	if err == nil {
 		err = resp.Error()
 	}
-	if err != nil {
+	if err != nil && !(cleanup && errors.Is(err, kerr.UnknownTopicOrPartition)) {
 		t.Errorf("kafkatest: delete topic %q: %v", name, err)
 	}
 }

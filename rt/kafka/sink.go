@@ -224,7 +224,7 @@ func (o *output) delivered(_ *kgo.Record, err error) {
 	}
 	o.mu.Lock()
 	if o.err == nil {
-		o.err = fmt.Errorf("delivering to kafka topic %q: %v", o.topic, err)
+		o.err = fmt.Errorf("delivery failed: %w", err)
 	}
 	o.mu.Unlock()
 }

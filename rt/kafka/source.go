@@ -427,7 +427,7 @@ func (in *input) revokedCB(ctx context.Context, _ *kgo.Client, _ map[string][]in
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	if err := in.commit(ctx); err != nil {
-		in.src.Logf("before a rebalance: %v", err)
+		in.src.Logf("flushing and committing before giving partitions up: %v", err)
 	}
 	in.src.ResetState()
 	in.assigned, in.next = nil, nil
