@@ -46,6 +46,12 @@ CREATE STREAM src (id BIGINT, name VARCHAR)
 CREATE STREAM dst AS SELECT id, name FROM src
 WITH ('dst.type'='kafka_sink', 'dst.delivery.timeout.ms'='2s', 'dst.topic.create'='false');
 `
+	// Windows over the record timestamp.
+	jobScripts["kafka_ts"] = `
+CREATE STREAM clicks (page VARCHAR) WITH ('type'='kafka_source', 'event.time.field'='_timestamp');
+SELECT page, COUNT(*) AS n, TUMBLE_START(_timestamp, INTERVAL '1' MINUTE) AS minute, MAX(_offset) AS last
+FROM clicks GROUP BY page WINDOW TUMBLING (_timestamp, INTERVAL '1' MINUTE);
+`
 	// The message key fills symbol; a running total per symbol while it stays under 100, then a tombstone.
 	jobScripts["kafka_kcat"] = `
 CREATE STREAM trades (symbol VARCHAR PRIMARY KEY, quantity BIGINT, note VARCHAR)
@@ -515,5 +521,27 @@ func TestKafkaSinkFailure(t *testing.T) {
 	t.Logf("stderr of the failed job:\n%s", p.log())
 	if c := kafkatest.CommittedOffsets(t, brokers, group, in)[0]; c != 1 {
 		t.Errorf("committed offset %d; the undelivered record 1 must not be committed", c)
+	}
+}
+
+// TestKafkaRecordTimestamp windows by the Kafka record timestamp ('event.time.field' = '_timestamp').
+func TestKafkaRecordTimestamp(t *testing.T) {
+	brokers := kafkatest.Brokers(t)
+	in := kafkatest.NewTopic(t, brokers, 1)
+	var recs []*kgo.Record
+	for i, ms := range []int64{1000, 2000, 59999, 60000, 61000, 185000} {
+		page := []string{"a", "b"}[i%2]
+		recs = append(recs, &kgo.Record{Value: []byte(`{"page":"` + page + `"}`), Timestamp: time.UnixMilli(ms)})
+	}
+	kafkatest.Produce(t, brokers, in, recs...)
+	res := runOK(t, "kafka_ts", t.TempDir(), "--bounded", "--brokers", brokers, "--group", "ts-"+in, "--source", "clicks=kafka:"+in)
+	want := `{"page":"a","n":2,"minute":0,"last":2}
+{"page":"b","n":1,"minute":0,"last":1}
+{"page":"b","n":1,"minute":60000,"last":3}
+{"page":"a","n":1,"minute":60000,"last":4}
+{"page":"b","n":1,"minute":180000,"last":5}
+`
+	if res.Stdout != want {
+		t.Errorf("rows:\n%s\nwant:\n%s", res.Stdout, want)
 	}
 }
