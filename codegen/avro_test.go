@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"go/parser"
+	"go/token"
 	"math/big"
 	"math/rand/v2"
 	"os"
@@ -439,4 +441,39 @@ func randomUnscaled(rng *rand.Rand, digits int) *big.Int {
 		v.Neg(v)
 	}
 	return v
+}
+
+// FuzzAvroGenerate checks that whenever the compiler accepts an Avro source and sink over a schema file, Generate
+// succeeds and its output parses as Go.
+func FuzzAvroGenerate(f *testing.F) {
+	f.Add([]byte(avroE2EWriter))
+	if b, err := os.ReadFile(filepath.Join("testdata", "avro_orders.avsc")); err == nil {
+		f.Add(b)
+	}
+	const script = `CREATE STREAM s WITH ('type' = 'kafka_source', 'format' = 'avro', 'value.schema.file' = 's.avsc');
+SELECT * FROM s;
+CREATE STREAM o AS SELECT * FROM s WITH ('o.type' = 'kafka_sink', 'o.format' = 'avro', 'o.value.schema.file' = 's.avsc');
+`
+	f.Fuzz(func(t *testing.T, avsc []byte) {
+		opts := &compiler.Options{
+			ReadFile: func(name string) ([]byte, error) {
+				if name == "s.avsc" {
+					return avsc, nil
+				}
+				return nil, os.ErrNotExist
+			},
+			LookupEnv: func(string) (string, bool) { return "", false },
+		}
+		plan, diags := compiler.Compile("job.sql", []byte(script), opts)
+		if plan == nil || diags.HasErrors() {
+			return
+		}
+		out, err := Generate(plan)
+		if err != nil {
+			t.Fatalf("the compiler accepted the schema but Generate failed: %v\nschema:\n%s", err, avsc)
+		}
+		if _, err := parser.ParseFile(token.NewFileSet(), "main.go", out, parser.AllErrors); err != nil {
+			t.Fatalf("generated code does not parse: %v\nschema:\n%s", err, avsc)
+		}
+	})
 }

@@ -330,3 +330,43 @@ func TestFixedDigits(t *testing.T) {
 		}
 	}
 }
+
+// FuzzAvroSchema checks that any schema file either parses or is rejected at a position inside it, and that a
+// parsed schema can be described and measured (named types form cycles).
+func FuzzAvroSchema(f *testing.F) {
+	for _, name := range []string{"orders.avsc", "mixed.avsc", "out.avsc"} {
+		if b, err := os.ReadFile("testdata/avro/" + name); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte(`{"type": "record", "name": "N", "fields": [{"name": "n", "type": ["null", "N"]}, {"name": "r", "type": "N"}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rec, err := parseAvroSchema(data)
+		if err != nil {
+			if err.off < 0 || err.off > len(data) {
+				t.Fatalf("error %q at offset %d of %d bytes", err.msg, err.off, len(data))
+			}
+			return
+		}
+		var walk func(ty *AvroType, depth int)
+		walk = func(ty *AvroType, depth int) {
+			_ = ty.String()
+			_ = ty.MinSize()
+			_ = ty.Recursive()
+			_, _, _, _ = ty.Unwrap()
+			if depth > 3 {
+				return
+			}
+			for _, f := range ty.Fields {
+				walk(f.Type, depth+1)
+			}
+			for _, b := range ty.Branches {
+				walk(b, depth+1)
+			}
+			if ty.Items != nil {
+				walk(ty.Items, depth+1)
+			}
+		}
+		walk(rec, 0)
+	})
+}
