@@ -15,8 +15,10 @@ import (
 type avroGen struct {
 	g       *gen
 	s       *compiler.Source
-	skips   []*compiler.AvroType // recursive records whose skip functions are needed, in first-use order
+	skips   []*compiler.AvroType // records whose skip functions are needed, in first-use order
 	skipFor map[*compiler.AvroType]string
+	fnTaken map[string]bool
+	costs   map[*compiler.AvroType]int
 }
 
 // genAvroDecoder emits decode<Source>Avro for a source with an Avro value schema: each field of the writer
@@ -25,7 +27,7 @@ func (g *gen) genAvroDecoder(s *compiler.Source) {
 	if s.Avro == nil {
 		return
 	}
-	a := &avroGen{g: g, s: s, skipFor: map[*compiler.AvroType]string{}}
+	a := &avroGen{g: g, s: s, skipFor: map[*compiler.AvroType]string{}, fnTaken: map[string]bool{}, costs: map[*compiler.AvroType]int{}}
 	var body []jen.Code
 	if s.Avro.Confluent {
 		body = append(body, jen.Id("d").Dot("ConfluentHeader").Call())
@@ -56,18 +58,82 @@ func (g *gen) genAvroDecoder(s *compiler.Source) {
 	g.f.Line()
 	for i := 0; i < len(a.skips); i++ { // skip functions may ask for more
 		t := a.skips[i]
-		var fields []jen.Code
+		var body []jen.Code
 		for _, f := range t.Fields {
-			fields = append(fields, a.skip(f.Type, 0)...)
+			if fc := a.skip(f.Type, 0); len(fc) > 0 {
+				body = append(body, jen.Comment(commentf("%s: %s", f.Name, f.Type)))
+				body = append(body, fc...)
+			}
 		}
 		fn := a.skipFor[t]
-		g.f.Comment(commentf("%s skips a value of the recursive Avro record %s.", fn, t.Name))
-		g.f.Func().Id(fn).Params(jen.Id("d").Op("*").Qual(rtPath, "AvroDecoder")).Block(
-			append(append([]jen.Code{jen.If(jen.Op("!").Id("d").Dot("Enter").Call()).Block(jen.Return())}, fields...),
-				jen.Id("d").Dot("Leave").Call())...,
-		)
+		if t.Recursive() {
+			g.f.Comment(commentf("%s skips a value of the recursive Avro record %s.", fn, t.Name))
+			body = append([]jen.Code{jen.If(jen.Op("!").Id("d").Dot("Enter").Call()).Block(jen.Return())}, body...)
+			body = append(body, jen.Id("d").Dot("Leave").Call())
+		} else {
+			g.f.Comment(commentf("%s skips a value of the Avro record %s.", fn, t.Name))
+		}
+		g.f.Func().Id(fn).Params(jen.Id("d").Op("*").Qual(rtPath, "AvroDecoder")).Block(body...)
 		g.f.Line()
 	}
+}
+
+// maxInlineSkip is the most statements the skipping of a nested record takes inline; a larger record (or one
+// used in many places, which would repeat them) gets a skip function of its own.
+const maxInlineSkip = 12
+
+// skipFunc names the skip function of record t, asking for it to be emitted.
+func (a *avroGen) skipFunc(t *compiler.AvroType) string {
+	fn, ok := a.skipFor[t]
+	if !ok {
+		base := "skip" + a.s.GoName + "Avro" + goNameOf(t.Name)
+		fn = base
+		for n := 2; a.fnTaken[fn]; n++ {
+			fn = base + strconv.Itoa(n)
+		}
+		a.fnTaken[fn] = true
+		a.skipFor[t] = fn
+		a.skips = append(a.skips, t)
+	}
+	return fn
+}
+
+// cost estimates the statements skipping a value of t inline takes: a record's fields count with their types,
+// a record that gets a function counts as its call. It is memoized, so that records used many times within one
+// another are counted once each.
+func (a *avroGen) cost(t *compiler.AvroType) int {
+	switch t.Kind {
+	case compiler.AvroNull:
+		return 0
+	case compiler.AvroArray, compiler.AvroMap:
+		return 2 + a.cost(t.Items)
+	case compiler.AvroUnion:
+		n := 1
+		for _, b := range t.Branches {
+			n += a.cost(b)
+		}
+		return n
+	case compiler.AvroRecord:
+		if n := a.recordCost(t); !t.Recursive() && n <= maxInlineSkip {
+			return n
+		}
+		return 1 // skipped by a call
+	}
+	return 1
+}
+
+// recordCost is the cost of skipping the fields of record t inline.
+func (a *avroGen) recordCost(t *compiler.AvroType) int {
+	if n, ok := a.costs[t]; ok {
+		return n
+	}
+	a.costs[t] = 1 // within itself: a call
+	n := 0
+	for _, f := range t.Fields {
+		n += 1 + a.cost(f.Type) // with its comment
+	}
+	a.costs[t] = n
+	return n
 }
 
 // symbolsVar names the variable holding the symbols of the enum that fills column f.
@@ -216,14 +282,8 @@ func (a *avroGen) skip(t *compiler.AvroType, depth int) []jen.Code {
 			jen.For(jen.Empty(), jen.Id(n).Op(">").Lit(0), jen.Id(n).Op("--")).Block(item...),
 		)}
 	case compiler.AvroRecord:
-		if t.Recursive() {
-			fn, ok := a.skipFor[t]
-			if !ok {
-				fn = "skip" + a.s.GoName + "Avro" + goNameOf(t.Name)
-				a.skipFor[t] = fn
-				a.skips = append(a.skips, t)
-			}
-			return []jen.Code{jen.Id(fn).Call(jen.Id("d"))}
+		if t.Recursive() || a.recordCost(t) > maxInlineSkip {
+			return []jen.Code{jen.Id(a.skipFunc(t)).Call(jen.Id("d"))}
 		}
 		var code []jen.Code
 		for _, f := range t.Fields {
