@@ -47,3 +47,13 @@ demo:
 	bin/velocc build $(DEMO)/orderflow.sql -o $(DEMO_OUT)/
 	cd $(DEMO_OUT) && go build -o orderflow .
 	$(DEMO_OUT)/orderflow --bounded --source order_book_stream=file:$(abspath $(DEMO_DATA))
+
+# 'make bench-kafka': Kafka-to-Kafka throughput of velocc jobs against a plain franz-go consume-and-produce loop,
+# all on one throwaway broker (internal/kafkatest/broker, as for 'make test'). It prints a Markdown table and writes
+# it into docs/kafka-performance.md. Flags, e.g. BENCH_KAFKA_FLAGS='-n 500000 -reps 5': see internal/kafkabench.
+BENCH_KAFKA_FLAGS ?=
+
+.PHONY: bench-kafka
+
+bench-kafka:
+	go run ./internal/kafkatest/broker -- go run ./internal/kafkabench $(BENCH_KAFKA_FLAGS)

@@ -1,0 +1,174 @@
+// The velocc contenders: their scripts, building them into job binaries, and running one to the end of its input.
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/velocc/velocc/codegen"
+	"github.com/velocc/velocc/compiler"
+	"github.com/velocc/velocc/internal/e2e"
+)
+
+// job is a velocc contender: the script, and the names of its Kafka source and sink, which the command line
+// points at the run's topics.
+type job struct {
+	name   string // the binary's name, also the script's base name
+	source string
+	sink   string
+	script string
+}
+
+// statelessSQL filters and projects each order: decode, WHERE, DECIMAL arithmetic, CASE, encode.
+const statelessSQL = `CREATE STREAM orders (symbol VARCHAR, side VARCHAR, quantity BIGINT, price DECIMAL(12,4), event_time TIMESTAMP) WITH ('type'='kafka_source', 'event.time.field'='event_time');
+CREATE STREAM big AS SELECT symbol, side, quantity, price, price * quantity AS notional, CASE WHEN quantity > 1000 THEN 'large' ELSE 'small' END AS size FROM orders WHERE quantity > 100 WITH ('big.type'='kafka_sink');
+`
+
+// orderflowPath is the order-flow query of the trading example, relative to the repository's root.
+const orderflowPath = "examples/trading/orderflow.sql"
+
+var (
+	fileSourceRE = regexp.MustCompile(`'type'\s*=\s*'file_source'\s*,\s*'path'\s*=\s*'[^']*'\s*,`)
+	emitFinalRE  = regexp.MustCompile(`(?m)^EMIT FINAL;\s*$`)
+)
+
+// orderflowSQL turns the text of examples/trading/orderflow.sql into the Kafka job: its source becomes a
+// kafka_source (the file path goes; format, event time and out-of-orderness stay) and its bare SELECT, sink
+// select_1, gets a kafka_sink. The query itself is left as it is.
+func orderflowSQL(text string) (string, error) {
+	if n := len(fileSourceRE.FindAllStringIndex(text, -1)); n != 1 {
+		return "", fmt.Errorf("%s: want one source WITH ('type'='file_source','path'='...', ...), found %d", orderflowPath, n)
+	}
+	if n := len(emitFinalRE.FindAllStringIndex(text, -1)); n != 1 {
+		return "", fmt.Errorf("%s: want one line \"EMIT FINAL;\" ending the query, found %d", orderflowPath, n)
+	}
+	text = fileSourceRE.ReplaceAllLiteralString(text, `'type'='kafka_source',`)
+	return emitFinalRE.ReplaceAllLiteralString(text, "EMIT FINAL\nWITH ('select_1.type'='kafka_sink');"), nil
+}
+
+// veloccJobs returns the two velocc contenders, reading the order-flow query from the checkout at root.
+func veloccJobs(root string) ([]job, error) {
+	text, err := os.ReadFile(filepath.Join(root, orderflowPath))
+	if err != nil {
+		return nil, err
+	}
+	of, err := orderflowSQL(string(text))
+	if err != nil {
+		return nil, err
+	}
+	return []job{
+		{name: "stateless", source: "orders", sink: "big", script: statelessSQL},
+		{name: "orderflow", source: "order_book_stream", sink: "select_1", script: of},
+	}, nil
+}
+
+// buildJobs compiles each job's script with the velocc compiler, generates its Go source and builds the binaries
+// in one module under dir whose go.mod points at this checkout. It returns the binary of each job by name.
+func buildJobs(dir string, jobs []job) (map[string]string, error) {
+	srcs := map[string][]byte{}
+	for _, j := range jobs {
+		plan, diags := compiler.Compile(j.name+".sql", []byte(j.script), &compiler.Options{})
+		if len(diags) > 0 {
+			var b strings.Builder
+			diags.Format(&b)
+			if diags.HasErrors() {
+				return nil, fmt.Errorf("compiling %s:\n%s", j.name, b.String())
+			}
+			logf("kafkabench: warnings for %s:\n%s", j.name, strings.TrimRight(b.String(), "\n"))
+		}
+		code, err := codegen.Generate(plan)
+		if err != nil {
+			return nil, fmt.Errorf("generating %s: %v", j.name, err)
+		}
+		srcs[j.name] = code
+	}
+	return e2e.Build(dir, srcs)
+}
+
+// jobStats is what a job's exit statistics on stderr say about its source and its sink.
+type jobStats struct {
+	read, bad, late int64
+	emitted         int64
+}
+
+var (
+	readRE    = regexp.MustCompile(`(?m)^(\S+): read (\d+), bad (\d+), late (\d+)`)
+	emittedRE = regexp.MustCompile(`(?m)^(\S+): emitted (\d+)$`)
+)
+
+// parseStats finds the exit statistics of source and sink in a job's stderr: "orders: read 2000000, bad 0,
+// late 0" and "big: emitted 1900000".
+func parseStats(stderr, source, sink string) (jobStats, error) {
+	var st jobStats
+	found := 0
+	for _, m := range readRE.FindAllStringSubmatch(stderr, -1) {
+		if m[1] == source {
+			st.read, _ = strconv.ParseInt(m[2], 10, 64)
+			st.bad, _ = strconv.ParseInt(m[3], 10, 64)
+			st.late, _ = strconv.ParseInt(m[4], 10, 64)
+			found++
+		}
+	}
+	for _, m := range emittedRE.FindAllStringSubmatch(stderr, -1) {
+		if m[1] == sink {
+			st.emitted, _ = strconv.ParseInt(m[2], 10, 64)
+			found++
+		}
+	}
+	if found != 2 {
+		return st, fmt.Errorf("no statistics lines for source %q and sink %q in the job's stderr", source, sink)
+	}
+	return st, nil
+}
+
+// runJob runs a job binary over the run's topics, --bounded, and times it from process start to exit.
+func runJob(ctx context.Context, bin, dir string, j job, r *runSpec) (runResult, error) {
+	args := []string{"--bounded", "--brokers", strings.Join(r.seeds, ","), "--group", r.group,
+		"--source", j.source + "=kafka:" + r.in, "--sink", j.sink + "=kafka:" + r.out, "--progress", "0"}
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Dir = dir
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	began := time.Now()
+	err := cmd.Run()
+	elapsed := time.Since(began)
+	if ctx.Err() != nil {
+		return runResult{}, ctx.Err()
+	}
+	if err != nil {
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			return runResult{}, fmt.Errorf("%s %s failed (%v):\n%s", bin, strings.Join(args, " "), err, tail(stderr.String(), 30))
+		}
+		return runResult{}, err
+	}
+	st, err := parseStats(stderr.String(), j.source, j.sink)
+	if err != nil {
+		return runResult{}, fmt.Errorf("%v:\n%s", err, tail(stderr.String(), 30))
+	}
+	if st.bad != 0 || st.late != 0 {
+		return runResult{}, fmt.Errorf("%s read %d records with %d bad and %d late; want none bad or late:\n%s",
+			j.name, st.read, st.bad, st.late, tail(stderr.String(), 30))
+	}
+	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	return runResult{elapsed: elapsed, cpu: cpu, read: st.read, emitted: st.emitted}, nil
+}
+
+// tail returns the last n lines of s.
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}

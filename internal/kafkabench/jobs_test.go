@@ -1,0 +1,83 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/velocc/velocc/compiler"
+)
+
+// TestScriptsCompile compiles both contenders' scripts without warnings, the order-flow one from the checkout's
+// examples/trading/orderflow.sql, and checks that its query text is the example's.
+func TestScriptsCompile(t *testing.T) {
+	root := filepath.Join("..", "..")
+	jobs, err := veloccJobs(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range jobs {
+		plan, diags := compiler.Compile(j.name+".sql", []byte(j.script), &compiler.Options{})
+		if len(diags) > 0 || plan == nil {
+			var b strings.Builder
+			diags.Format(&b)
+			t.Errorf("%s:\n%s\n%s", j.name, j.script, b.String())
+		}
+	}
+
+	orig, err := os.ReadFile(filepath.Join(root, orderflowPath))
+	if err != nil {
+		t.Fatal(err)
+	}
+	query := func(s string) string {
+		i, j := strings.Index(s, "\nSELECT "), strings.Index(s, "EMIT FINAL")
+		if i < 0 || j < i {
+			t.Fatalf("no SELECT ... EMIT FINAL in:\n%s", s)
+		}
+		return s[i:j]
+	}
+	if got, want := query(jobs[1].script), query(string(orig)); got != want {
+		t.Errorf("the order-flow query differs from %s:\n%s\nwant:\n%s", orderflowPath, got, want)
+	}
+	for _, s := range []string{"'type'='kafka_source'", "'watermark.max_out_of_orderness'='2s'",
+		"EMIT FINAL\nWITH ('select_1.type'='kafka_sink');"} {
+		if !strings.Contains(jobs[1].script, s) {
+			t.Errorf("the order-flow script lacks %s:\n%s", s, jobs[1].script)
+		}
+	}
+	if strings.Contains(jobs[1].script, "'path'") {
+		t.Errorf("the order-flow script still names a file:\n%s", jobs[1].script)
+	}
+}
+
+func TestOrderflowSQLRejectsChangedExample(t *testing.T) {
+	for _, text := range []string{
+		"CREATE STREAM s (a INT) WITH ('type'='kafka_source');\nSELECT a FROM s\nEMIT FINAL;\n",
+		"CREATE STREAM s (a INT) WITH ('type'='file_source','path'='x.jsonl','format'='jsonl');\nSELECT a FROM s;\n",
+	} {
+		if _, err := orderflowSQL(text); err == nil {
+			t.Errorf("orderflowSQL accepted:\n%s", text)
+		}
+	}
+}
+
+func TestParseStats(t *testing.T) {
+	stderr := `orders: reading kafka topic "in" partitions 0-5 as group "g"
+orders: read 2000000, bad 0, late 3
+big: emitted 1899487
+`
+	st, err := parseStats(stderr, "orders", "big")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (jobStats{read: 2000000, late: 3, emitted: 1899487}); st != want {
+		t.Errorf("parseStats = %+v, want %+v", st, want)
+	}
+	if _, err := parseStats(stderr, "order_book_stream", "big"); err == nil {
+		t.Error("parseStats found a source that is not there")
+	}
+	if _, err := parseStats("orders: read 5, bad 0, late 0\n", "orders", "big"); err == nil {
+		t.Error("parseStats found a sink that is not there")
+	}
+}

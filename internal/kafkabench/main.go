@@ -1,0 +1,312 @@
+// Command kafkabench measures the Kafka-to-Kafka throughput of velocc jobs against a plain franz-go
+// consume-and-produce loop on the same broker, and reports the ratios as a Markdown table.
+//
+//	go run ./internal/kafkatest/broker -- go run ./internal/kafkabench [-n 2000000] [-reps 3] [-partitions 6]
+//
+// ('make bench-kafka' runs exactly that.) It needs a broker in VELOCC_TEST_BROKERS, which the broker wrapper sets.
+// It produces N generated JSON orders once to an input topic, then runs every contender once per repetition (in
+// an order that rotates between repetitions), each reading the whole topic with a fresh consumer group and
+// writing to a fresh output topic. The velocc jobs are compiled from this checkout and run --bounded. Every run
+// is checked (every record read, none bad or late, the output complete); a failed check stops the benchmark.
+// The table goes to stdout and, between its markers, into docs/kafka-performance.md; progress goes to stderr.
+// The topics, consumer groups and temporary directories are removed at the end.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/velocc/velocc/internal/e2e"
+)
+
+// brokersEnv names the variable holding the broker's address; internal/kafkatest/broker sets it.
+const brokersEnv = "VELOCC_TEST_BROKERS"
+
+// config is what the flags set.
+type config struct {
+	n          int
+	reps       int
+	warmup     int
+	partitions int
+	seed       uint64
+	minutes    int
+	doc        string
+	brokers    string
+}
+
+func main() {
+	var cfg config
+	flag.IntVar(&cfg.n, "n", 2_000_000, "number of input records")
+	flag.IntVar(&cfg.reps, "reps", 3, "repetitions; each runs every contender once")
+	flag.IntVar(&cfg.warmup, "warmup", 1, "unmeasured rounds of every contender before the repetitions")
+	flag.IntVar(&cfg.partitions, "partitions", 6, "partitions of the input and output topics")
+	flag.Uint64Var(&cfg.seed, "seed", 1, "seed of the generated orders")
+	flag.IntVar(&cfg.minutes, "minutes", 60, "minutes of event time the orders span")
+	flag.StringVar(&cfg.doc, "doc", "docs/kafka-performance.md", "Markdown file to write the results into, relative to the repository's root; empty for none")
+	flag.StringVar(&cfg.brokers, "brokers", os.Getenv(brokersEnv), "Kafka brokers, host:port[,host:port...] (default $"+brokersEnv+")")
+	flag.Parse()
+	if flag.NArg() > 0 {
+		fatal(fmt.Errorf("unexpected argument %q", flag.Arg(0)))
+	}
+	if err := run(cfg); err != nil {
+		fatal(err)
+	}
+}
+
+func fatal(err error) {
+	fmt.Fprintf(os.Stderr, "kafkabench: %v\n", err)
+	os.Exit(1)
+}
+
+// logf prints a progress line on stderr.
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, format+"\n", args...)
+}
+
+// runSpec is what one contender's run reads and writes.
+type runSpec struct {
+	seeds []string
+	in    string
+	out   string
+	group string
+	ends  map[int32]int64 // the input topic's end offsets: where a run stops
+	dir   string          // working directory of a job process
+
+	progress int64 // records copied so far, for progress lines (atomic); only the passthrough keeps it
+}
+
+// runResult is what one contender's run measured and reported.
+type runResult struct {
+	elapsed time.Duration
+	cpu     time.Duration // user and system CPU time of the contender (a job's process; the passthrough's run)
+	read    int64         // records read, as the contender reports them
+	emitted int64         // records written, as the contender reports them
+}
+
+// contender is one program under measurement.
+type contender struct {
+	key    string // short name, used in topic and group names
+	title  string // name in the report
+	target float64
+	run    func(context.Context, *runSpec) (runResult, error)
+	// wantEmitted returns the number of output records a run must write, given the input; nil when only the
+	// contender's own count can be checked against the output topic.
+	wantEmitted func(inputStats) int64
+
+	rates   []float64 // records/s of each repetition
+	cpuPerM []float64 // CPU seconds of the contender's process per million records, each repetition
+	emitted []int64   // records written, every round
+}
+
+func run(cfg config) error {
+	if cfg.n < 1 || cfg.reps < 1 || cfg.partitions < 1 || cfg.warmup < 0 {
+		return errors.New("-n, -reps and -partitions must be at least 1, and -warmup at least 0")
+	}
+	if cfg.brokers == "" {
+		return fmt.Errorf("no Kafka broker: set %s=host:port, or run under 'go run ./internal/kafkatest/broker --' as 'make bench-kafka' does", brokersEnv)
+	}
+	seeds := strings.Split(cfg.brokers, ",")
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	began := time.Now()
+
+	root, err := e2e.RepoRoot()
+	if err != nil {
+		return err
+	}
+	adm, err := newAdmin(seeds)
+	if err != nil {
+		return err
+	}
+	defer adm.close()
+	kafka := adm.kafkaVersion(ctx)
+	logf("kafkabench: broker %s (Apache Kafka %s); %d records, %d partitions, %d repetitions", cfg.brokers, kafka,
+		cfg.n, cfg.partitions, cfg.reps)
+
+	// Build the jobs first: a script that no longer compiles should fail before minutes of producing.
+	jobs, err := veloccJobs(root)
+	if err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "kafkabench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	logf("kafkabench: compiling and building the velocc jobs in %s", dir)
+	t := time.Now()
+	bins, err := buildJobs(dir, jobs)
+	if err != nil {
+		return err
+	}
+	logf("kafkabench: built %d jobs in %.1fs", len(bins), time.Since(t).Seconds())
+
+	suffix := strings.ToLower(rand.Text()[:8])
+	in := "kafkabench-orders-" + suffix
+	if err := adm.createTopic(ctx, in, int32(cfg.partitions)); err != nil {
+		return err
+	}
+	defer adm.deleteTopic(in)
+	logf("kafkabench: producing %d orders to topic %q", cfg.n, in)
+	t = time.Now()
+	input, err := produceInput(ctx, seeds, in, cfg.seed, cfg.n, cfg.minutes)
+	if err != nil {
+		return err
+	}
+	ends, err := adm.endOffsets(ctx, in)
+	if err != nil {
+		return err
+	}
+	var total int64
+	for _, o := range ends {
+		total += o
+	}
+	if total != int64(cfg.n) {
+		return fmt.Errorf("topic %q holds %d records after producing %d", in, total, cfg.n)
+	}
+	logf("kafkabench: produced %d orders (%.0f MB) in %.1fs; per partition: %s", cfg.n, float64(input.bytes)/1e6,
+		time.Since(t).Seconds(), partitionCounts(ends))
+	runtime.GC()
+	debug.FreeOSMemory() // the generator's garbage should not weigh on the runs
+
+	cs := []*contender{
+		{key: "passthrough", title: "passthrough (franz-go consume → produce)", run: passthrough,
+			wantEmitted: func(in inputStats) int64 { return in.records }},
+	}
+	for _, j := range jobs {
+		c := &contender{key: j.name, run: func(ctx context.Context, r *runSpec) (runResult, error) {
+			return runJob(ctx, bins[j.name], r.dir, j, r)
+		}}
+		switch j.name {
+		case "stateless":
+			c.title, c.target = "velocc stateless filter/projection", 0.7
+			c.wantEmitted = func(in inputStats) int64 { return in.large }
+		case "orderflow":
+			c.title, c.target = "velocc order-flow (windowed aggregation)", 0.5
+		}
+		cs = append(cs, c)
+	}
+
+	// Warm-up rounds run in the listed order; repetition r starts with contender r (mod the count), so that each
+	// contender goes first equally often.
+	for round := range cfg.warmup + cfg.reps {
+		rep := round - cfg.warmup
+		label := fmt.Sprintf("rep %d/%d", rep+1, cfg.reps)
+		if rep < 0 {
+			label = fmt.Sprintf("warm-up %d/%d", round+1, cfg.warmup)
+		}
+		for k := range cs {
+			c := cs[(max(rep, 0)+k)%len(cs)]
+			name := fmt.Sprintf("kafkabench-%s-%d-%s", c.key, round+1, suffix)
+			spec := &runSpec{seeds: seeds, in: in, ends: ends, dir: dir, out: name, group: name}
+			res, err := measure(ctx, adm, c, spec, input, int32(cfg.partitions), label)
+			if err != nil {
+				return fmt.Errorf("%s, %s: %v", c.title, label, err)
+			}
+			rate := float64(cfg.n) / res.elapsed.Seconds()
+			logf("kafkabench: %-12s %-12s %6.2fs  %9s records/s  %5.2f CPU s", label, c.key, res.elapsed.Seconds(),
+				thousands(int64(rate)), res.cpu.Seconds())
+			c.emitted = append(c.emitted, res.emitted)
+			if rep >= 0 {
+				c.rates = append(c.rates, rate)
+				c.cpuPerM = append(c.cpuPerM, res.cpu.Seconds()*1e6/float64(cfg.n))
+			}
+		}
+	}
+	for _, c := range cs {
+		for _, e := range c.emitted {
+			if e != c.emitted[0] {
+				return fmt.Errorf("%s wrote different numbers of records in different repetitions: %v", c.title, c.emitted)
+			}
+		}
+	}
+
+	results := report(setup{cpu: cpuModel(), cores: runtime.NumCPU(), kafka: strings.TrimPrefix(kafka, "v"),
+		records: int64(cfg.n), megabytes: float64(input.bytes) / 1e6, partitions: int32(cfg.partitions),
+		reps: cfg.reps, warmup: cfg.warmup}, summarize(cs))
+	fmt.Print(results)
+	if cfg.doc != "" {
+		path := filepath.Join(root, cfg.doc)
+		old, err := os.ReadFile(path)
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+		if err := os.WriteFile(path, updateDoc(old, results), 0o666); err != nil {
+			return err
+		}
+		logf("kafkabench: wrote the results into %s", cfg.doc)
+	}
+	logf("kafkabench: done in %s", time.Since(began).Round(time.Second))
+	return nil
+}
+
+// measure runs c once over a fresh output topic and consumer group, printing a progress line every 10 seconds,
+// checks what it wrote, and removes the topic and the group.
+func measure(ctx context.Context, adm *admin, c *contender, r *runSpec, input inputStats, partitions int32, label string) (runResult, error) {
+	if err := adm.createTopic(ctx, r.out, partitions); err != nil {
+		return runResult{}, err
+	}
+	defer adm.deleteGroup(r.group)
+	defer adm.deleteTopic(r.out)
+
+	done := make(chan struct{})
+	ticker := time.NewTicker(10 * time.Second)
+	defer ticker.Stop()
+	go func() {
+		began := time.Now()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ticker.C:
+				line := fmt.Sprintf("kafkabench: %s %s running for %.0fs", label, c.key, time.Since(began).Seconds())
+				if n := atomic.LoadInt64(&r.progress); n > 0 {
+					line += fmt.Sprintf(", %d records copied", n)
+				}
+				logf("%s", line)
+			}
+		}
+	}()
+	res, err := c.run(ctx, r)
+	close(done)
+	if err != nil {
+		return res, err
+	}
+	if res.read != input.records {
+		return res, fmt.Errorf("read %d records, want %d", res.read, input.records)
+	}
+	if c.wantEmitted != nil {
+		if want := c.wantEmitted(input); res.emitted != want {
+			return res, fmt.Errorf("wrote %d records, want %d", res.emitted, want)
+		}
+	}
+	n, err := adm.messageCount(ctx, r.out)
+	if err != nil {
+		return res, err
+	}
+	if n != res.emitted {
+		return res, fmt.Errorf("reported %d records written, but topic %q holds %d", res.emitted, r.out, n)
+	}
+	return res, nil
+}
+
+// partitionCounts words the records per partition: "0: 412003, 1: 301220, ...".
+func partitionCounts(ends map[int32]int64) string {
+	var parts []string
+	for p := range int32(len(ends)) {
+		parts = append(parts, fmt.Sprintf("%d: %d", p, ends[p]))
+	}
+	return strings.Join(parts, ", ")
+}

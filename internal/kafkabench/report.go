@@ -1,0 +1,170 @@
+// The report: medians and ranges of the repetitions, the Markdown table, the targets, and docs/kafka-performance.md.
+
+package main
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// row is one contender's line of the table.
+type row struct {
+	name     string
+	median   float64 // records/s
+	min, max float64
+	ratio    float64 // median / the baseline's median
+	cpuPerM  float64 // median CPU seconds per million records
+	target   float64 // the least acceptable ratio; 0 for the baseline
+}
+
+// median returns the median of xs (the mean of the middle two for an even count); xs is not modified.
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	n := len(s)
+	if n == 0 {
+		return 0
+	}
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// summarize turns each contender's records/s over the repetitions into a row; the first contender is the
+// baseline the ratios are taken against.
+func summarize(cs []*contender) []row {
+	rows := make([]row, len(cs))
+	for i, c := range cs {
+		rows[i] = row{name: c.title, median: median(c.rates), min: slices.Min(c.rates), max: slices.Max(c.rates),
+			cpuPerM: median(c.cpuPerM), target: c.target}
+		if base := median(cs[0].rates); base > 0 {
+			rows[i].ratio = rows[i].median / base
+		}
+	}
+	return rows
+}
+
+// setup describes the machine and the run, for the report's header.
+type setup struct {
+	cpu        string
+	cores      int
+	kafka      string
+	records    int64
+	megabytes  float64
+	partitions int32
+	reps       int
+	warmup     int
+}
+
+// cpuModel returns the first "model name" of /proc/cpuinfo, or "unknown".
+func cpuModel() string {
+	data, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return "unknown"
+	}
+	for line := range strings.Lines(string(data)) {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown"
+}
+
+// report renders the results as Markdown: the setup, the table and a line per target.
+func report(s setup, rows []row) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "- Machine: %s, %d cores, %s/%s, %s; the broker runs on the same machine.\n",
+		s.cpu, s.cores, runtime.GOOS, runtime.GOARCH, runtime.Version())
+	fmt.Fprintf(&b, "- Kafka: Apache Kafka %s, one KRaft node on 127.0.0.1 (internal/kafkatest/broker).\n", s.kafka)
+	fmt.Fprintf(&b, "- Input: %s JSON orders (%.0f MB of values) keyed by symbol, %d partitions; %d repetitions after %d warm-up round(s).\n\n",
+		thousands(s.records), s.megabytes, s.partitions, s.reps, s.warmup)
+	b.WriteString(table(rows))
+	b.WriteString("\n")
+	for _, r := range rows {
+		if r.target > 0 {
+			b.WriteString("- " + verdict(r) + "\n")
+		}
+	}
+	return b.String()
+}
+
+// table renders rows as a Markdown table.
+func table(rows []row) string {
+	var b strings.Builder
+	b.WriteString("| contender | median records/s | min–max records/s | median vs passthrough | target | contender CPU s per 1M records |\n")
+	b.WriteString("|---|---:|---:|---:|---|---:|\n")
+	for _, r := range rows {
+		target := "(baseline)"
+		if r.target > 0 {
+			met := "met"
+			if r.ratio < r.target {
+				met = "missed"
+			}
+			target = fmt.Sprintf("≥ %.2f×: %s", r.target, met)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s–%s | %.2f× | %s | %.2f |\n", r.name, thousands(int64(r.median+0.5)),
+			thousands(int64(r.min+0.5)), thousands(int64(r.max+0.5)), r.ratio, target, r.cpuPerM)
+	}
+	return b.String()
+}
+
+// verdict says whether r meets its target and, if not, by how much it falls short.
+func verdict(r row) string {
+	if r.ratio >= r.target {
+		return fmt.Sprintf("%s: %.2f× the passthrough, target ≥ %.2f×: met.", r.name, r.ratio, r.target)
+	}
+	return fmt.Sprintf("%s: %.2f× the passthrough, target ≥ %.2f×: missed by %.2f× (its median would have to be %.0f%% higher).",
+		r.name, r.ratio, r.target, r.target-r.ratio, (r.target/r.ratio-1)*100)
+}
+
+// thousands formats n with commas between groups of three digits.
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b []byte
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b = append(b, ',')
+		}
+		b = append(b, s[i])
+	}
+	if neg {
+		return "-" + string(b)
+	}
+	return string(b)
+}
+
+// The results in docs/kafka-performance.md lie between these markers; a run rewrites only what is between them.
+const (
+	beginMarker = "<!-- kafkabench results: begin (rewritten by make bench-kafka) -->"
+	endMarker   = "<!-- kafkabench results: end -->"
+)
+
+// updateDoc returns the document with results between the markers: old with only that part replaced when it has
+// both markers, or else a new document.
+func updateDoc(old []byte, results string) []byte {
+	block := beginMarker + "\n" + strings.TrimRight(results, "\n") + "\n" + endMarker
+	i := bytes.Index(old, []byte(beginMarker))
+	j := bytes.Index(old, []byte(endMarker))
+	if i < 0 || j < i {
+		return []byte(strings.Replace(docTemplate, "RESULTS", block, 1))
+	}
+	var b bytes.Buffer
+	b.Write(old[:i])
+	b.WriteString(block)
+	b.Write(old[j+len(endMarker):])
+	return b.Bytes()
+}
+
+// docTemplate is docs/kafka-performance.md when it does not exist yet; RESULTS is where the results go.
+//
+//go:embed doc.md.tmpl
+var docTemplate string

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestMedian(t *testing.T) {
+	for _, tc := range []struct {
+		xs   []float64
+		want float64
+	}{
+		{[]float64{3}, 3},
+		{[]float64{5, 1, 3}, 3},
+		{[]float64{4, 1, 3, 2}, 2.5},
+		{nil, 0},
+	} {
+		in := append([]float64(nil), tc.xs...)
+		if got := median(tc.xs); got != tc.want {
+			t.Errorf("median(%v) = %v, want %v", tc.xs, got, tc.want)
+		}
+		for i := range in {
+			if in[i] != tc.xs[i] {
+				t.Errorf("median reordered its argument: %v", tc.xs)
+			}
+		}
+	}
+}
+
+func TestThousands(t *testing.T) {
+	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 123456: "123,456",
+		2000000: "2,000,000", -1234567: "-1,234,567"} {
+		if got := thousands(n); got != want {
+			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+func TestSummarizeAndTable(t *testing.T) {
+	cs := []*contender{
+		{title: "passthrough", rates: []float64{1000, 900, 1100}, cpuPerM: []float64{1, 1.2, 1.1}},
+		{title: "stateless", target: 0.7, rates: []float64{700, 800, 600}, cpuPerM: []float64{2, 2, 2}},
+		{title: "orderflow", target: 0.5, rates: []float64{450, 500, 520}, cpuPerM: []float64{1.5, 1.5, 1.5}},
+	}
+	rows := summarize(cs)
+	want := `| contender | median records/s | min–max records/s | median vs passthrough | target | contender CPU s per 1M records |
+|---|---:|---:|---:|---|---:|
+| passthrough | 1,000 | 900–1,100 | 1.00× | (baseline) | 1.10 |
+| stateless | 700 | 600–800 | 0.70× | ≥ 0.70×: met | 2.00 |
+| orderflow | 500 | 450–520 | 0.50× | ≥ 0.50×: met | 1.50 |
+`
+	if got := table(rows); got != want {
+		t.Errorf("table:\n%s\nwant:\n%s", got, want)
+	}
+
+	cs[1].rates = []float64{560, 560, 560}
+	rows = summarize(cs)
+	if got := table(rows); !strings.Contains(got, "| stateless | 560 | 560–560 | 0.56× | ≥ 0.70×: missed | 2.00 |") {
+		t.Errorf("table with a missed target:\n%s", got)
+	}
+	want = "stateless: 0.56× the passthrough, target ≥ 0.70×: missed by 0.14× (its median would have to be 25% higher)."
+	if got := verdict(rows[1]); got != want {
+		t.Errorf("verdict:\n got %s\nwant %s", got, want)
+	}
+	if got := verdict(rows[2]); !strings.HasSuffix(got, ": met.") {
+		t.Errorf("verdict of a met target: %s", got)
+	}
+}
+
+func TestUpdateDoc(t *testing.T) {
+	fresh := string(updateDoc(nil, "table one\n"))
+	if !strings.HasPrefix(fresh, "# Kafka throughput\n") || !strings.Contains(fresh, beginMarker+"\ntable one\n"+endMarker+"\n") {
+		t.Fatalf("new document:\n%s", fresh)
+	}
+	if strings.Contains(fresh, "RESULTS") {
+		t.Errorf("new document still holds the RESULTS placeholder")
+	}
+
+	// Notes added around the results survive a rerun; only the block between the markers changes.
+	edited := strings.Replace(fresh, "## Profile notes\n", "## Profile notes\n\nJSON decoding takes 30%.\n", 1)
+	rerun := string(updateDoc([]byte(edited), "table two"))
+	if want := strings.Replace(edited, "table one", "table two", 1); rerun != want {
+		t.Errorf("rerun changed more than the results:\n%s", rerun)
+	}
+
+	// A document whose markers were removed is rewritten whole.
+	if got := string(updateDoc([]byte("# something else\n"), "t")); !strings.HasPrefix(got, "# Kafka throughput\n") {
+		t.Errorf("document without markers:\n%s", got)
+	}
+}
