@@ -35,6 +35,9 @@ func Explain(p *Plan) string {
 		if s.KeyField != nil {
 			fmt.Fprintf(&b, "  message key: %s\n", s.KeyField.Name)
 		}
+		if s.Avro != nil {
+			fmt.Fprintf(&b, "  avro schema: %s (%s)\n", s.Avro.File, s.Avro.Record.Name)
+		}
 		writeOptions(&b, s.Options)
 		if s.EventTime != nil {
 			fmt.Fprintf(&b, "  event time: %s, watermark = max seen - %dms\n", s.EventTime.Name, s.MaxOutOfOrder)
@@ -80,6 +83,13 @@ func Explain(p *Plan) string {
 				b.WriteString("  message key: none\n")
 			}
 			writeOptions(&b, k.Options)
+			if k.Avro != nil {
+				file := k.Avro.File
+				if file == "" {
+					file = "derived from the output columns"
+				}
+				fmt.Fprintf(&b, "  avro schema (%s): %s\n", file, oneLineJSON(k.Avro.JSON))
+			}
 		}
 	}
 	return b.String()
@@ -210,4 +220,9 @@ func decConstString(v *Const) string {
 		s = "-" + s
 	}
 	return s
+}
+
+// oneLineJSON squeezes a schema onto one line for explain.
+func oneLineJSON(s string) string {
+	return strings.Join(strings.Fields(s), " ")
 }

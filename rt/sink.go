@@ -404,6 +404,9 @@ func newSink(spec SinkSpec, uri string, overridden bool, timeFormat string, env 
 	if err != nil {
 		return nil, err
 	}
+	if s.format == FormatAvro && s.ext == nil {
+		return nil, fmt.Errorf("invalid sink URI %q: avro is a format of Kafka messages; stdout and files are written as jsonl or csv (add ?format=jsonl or ?format=csv)", uri)
+	}
 	switch firstNonEmpty(timeFormat, spec.TimeFormat) {
 	case "", "epoch_millis":
 	case "rfc3339":

@@ -391,3 +391,21 @@ func BenchmarkRowEndJSON(b *testing.B) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// TestAvroOnlyForKafka: an Avro sink sent to stdout or a file without a format of its own is refused, not
+// written as a corrupt file.
+func TestAvroOnlyForKafka(t *testing.T) {
+	spec := SinkSpec{Name: "out", Format: "avro", Columns: []FieldSpec{{Name: "a", Type: "BIGINT"}}}
+	for _, uri := range []string{"stdout:", "file:out.bin"} {
+		if _, err := newSink(spec, uri, true, "", nil); err == nil || !strings.Contains(err.Error(), "avro is a format of Kafka messages") {
+			t.Errorf("%s: %v", uri, err)
+		}
+	}
+	if _, err := newSink(spec, "file:out.jsonl", true, "", nil); err != nil {
+		t.Errorf("a .jsonl file takes the rows as JSON lines: %v", err)
+	}
+	src := SourceSpec{Name: "in", Format: "avro"}
+	if _, err := newSource(src, "file:in.bin", true, nil); err == nil || !strings.Contains(err.Error(), "avro is a format of Kafka messages") {
+		t.Errorf("avro file source: %v", err)
+	}
+}

@@ -229,6 +229,9 @@ func newSource(spec SourceSpec, uri string, overridden bool, env *Env) (*Source,
 		if s.format, err = pickFormat(format, spec.Format, filepath.Ext(path), overridden); err != nil {
 			return nil, fmt.Errorf("%s: %v", path, err)
 		}
+		if s.format == FormatAvro {
+			return nil, fmt.Errorf("%s: avro is a format of Kafka messages; files are read as jsonl or csv (add ?format=jsonl or ?format=csv)", path)
+		}
 		if delim == 0 {
 			delim = spec.Delimiter
 		}
