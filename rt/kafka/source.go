@@ -21,18 +21,17 @@ import (
 
 // input is one Kafka source.
 type input struct {
-	src     *rt.Source
-	env     *rt.Env
-	topic   string
-	group   string
-	seeds   []string
-	reset   kgo.Offset
-	latest  bool
-	every   time.Duration // commit interval
-	wait    time.Duration // topic.wait.timeout: how long to wait for a missing topic
-	retry   time.Duration // topic.retry.interval
-	framing bool          // Avro values in the Confluent wire format
-	opts    []kgo.Opt     // extra group settings: static membership, session timeout
+	src    *rt.Source
+	env    *rt.Env
+	topic  string
+	group  string
+	seeds  []string
+	reset  kgo.Offset
+	latest bool
+	every  time.Duration // commit interval
+	wait   time.Duration // topic.wait.timeout: how long to wait for a missing topic
+	retry  time.Duration // topic.retry.interval
+	opts   []kgo.Opt     // extra group settings: static membership, session timeout
 
 	admin *kgo.Client // metadata and offsets, outside the group
 	cl    *kgo.Client // the group member, created by Run
@@ -105,13 +104,6 @@ func newInput(s *rt.Source, uri string, env *rt.Env) (*input, error) {
 			}
 			in.opts = append(in.opts, opt(d))
 		}
-	}
-	switch opts["avro.wire.format"] {
-	case "", "raw":
-	case "confluent":
-		in.framing = true
-	default:
-		return nil, fmt.Errorf("avro.wire.format: want raw or confluent, got %q", opts["avro.wire.format"])
 	}
 	return in, nil
 }
@@ -267,7 +259,7 @@ func (in *input) process(fetches kgo.Fetches) error {
 			return
 		}
 		for _, r := range p.Records {
-			if err = in.src.Record(in.value(r), r.Key, r.Partition, r.Offset, r.Timestamp.UnixMilli()); err != nil {
+			if err = in.src.Record(r.Value, r.Key, r.Partition, r.Offset, r.Timestamp.UnixMilli()); err != nil {
 				return
 			}
 			in.next[r.Partition] = r.Offset + 1
@@ -278,19 +270,6 @@ func (in *input) process(fetches kgo.Fetches) error {
 		return err
 	}
 	return in.src.Tick()
-}
-
-// value returns the record's value for the decoder: without the Confluent wire-format header when the source
-// reads Avro framed that way. A value too short for the header is handed on whole, and fails to decode.
-func (in *input) value(r *kgo.Record) []byte {
-	v := r.Value
-	if in.framing && len(v) >= 5 && v[0] == 0 {
-		return v[5:]
-	}
-	if in.framing && v != nil {
-		return []byte{0xff} // not framed: an invalid Avro record, reported as bad
-	}
-	return v
 }
 
 // done reports whether every assigned partition has reached the end offset recorded at start.
