@@ -61,6 +61,7 @@ Flags:
   --timestamp-format FORMAT  write TIMESTAMP values as epoch_millis or rfc3339 (default: as each sink declares)
   --stats=false              do not print record counts to stderr (at exit and while running)
   --progress DURATION        while reading, print a progress line per source this often (default 10s; 0 = never)
+  --cpuprofile FILE          write a CPU profile of the run to FILE (for go tool pprof)
   --help                     print this help
 `)
 }

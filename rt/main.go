@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -221,6 +222,15 @@ func runContext(ctx context.Context, j *Job, args []string, stdout, stderr io.Wr
 		return 1
 	}
 
+	if opts.cpuProfile != "" {
+		stopProfile, err := startCPUProfile(opts.cpuProfile)
+		if err != nil {
+			r.close()
+			fmt.Fprintf(errw, "%s: %v\n", name, err)
+			return 1
+		}
+		defer stopProfile()
+	}
 	first := r.readAll(ctx)
 	if err := r.close(); err != nil && first == nil {
 		first = err
@@ -405,6 +415,7 @@ type options struct {
 	progress   time.Duration
 
 	brokers, group, instanceID, offsetReset string
+	cpuProfile                              string // --cpuprofile: write a CPU profile of the run here
 }
 
 // parseFlags parses the command line. Flags take one or two dashes, and
@@ -458,6 +469,10 @@ func parseFlags(j *Job, args []string) (*options, error) {
 				if o.progress, err = time.ParseDuration(v); err != nil || o.progress < 0 {
 					err = fmt.Errorf("flag --progress wants a duration such as 10s, or 0 for none, got %q", v)
 				}
+			}
+		case "cpuprofile":
+			if o.cpuProfile, err = value(); err == nil && o.cpuProfile == "" {
+				err = fmt.Errorf("flag --cpuprofile wants a file name")
 			}
 		case "timestamp-format":
 			if o.timeFormat, err = value(); err == nil && o.timeFormat != "epoch_millis" && o.timeFormat != "rfc3339" {
@@ -535,4 +550,21 @@ func listNames(kind string, names []string) string {
 		return "its only " + kind + " is " + q[0]
 	}
 	return "its " + kind + "s are " + strings.Join(q, ", ")
+}
+
+// startCPUProfile writes a CPU profile of the run to path (--cpuprofile), for 'go tool pprof'; the returned
+// function stops it.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("--cpuprofile: %v", unwrapPath(err))
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("--cpuprofile: %v", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
