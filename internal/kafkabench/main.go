@@ -235,7 +235,7 @@ func run(cfg config) error {
 
 	results := report(setup{cpu: cpuModel(), cores: runtime.NumCPU(), kafka: strings.TrimPrefix(kafka, "v"),
 		records: int64(cfg.n), megabytes: float64(input.bytes) / 1e6, partitions: int32(cfg.partitions),
-		reps: cfg.reps, warmup: cfg.warmup}, summarize(cs))
+		reps: cfg.reps, warmup: cfg.warmup, revision: revision()}, summarize(cs))
 	fmt.Print(results)
 	if cfg.doc != "" {
 		path := filepath.Join(root, cfg.doc)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -61,6 +62,35 @@ type setup struct {
 	partitions int32
 	reps       int
 	warmup     int
+	revision   string // the velocc commit measured, from the build information
+}
+
+// revision returns the commit this program (and so the jobs, built from the same tree) was built from, marked
+// when the tree had uncommitted changes; "unknown" without version control information.
+func revision() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	rev, dirty := "", false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return "unknown"
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if dirty {
+		rev += " with uncommitted changes"
+	}
+	return rev
 }
 
 // cpuModel returns the first "model name" of /proc/cpuinfo, or "unknown".
@@ -83,8 +113,9 @@ func report(s setup, rows []row) string {
 	fmt.Fprintf(&b, "- Machine: %s, %d cores, %s/%s, %s; the broker runs on the same machine.\n",
 		s.cpu, s.cores, runtime.GOOS, runtime.GOARCH, runtime.Version())
 	fmt.Fprintf(&b, "- Kafka: Apache Kafka %s, one KRaft node on 127.0.0.1 (internal/kafkatest/broker).\n", s.kafka)
-	fmt.Fprintf(&b, "- Input: %s JSON orders (%.0f MB of values) keyed by symbol, %d partitions; %d repetitions after %d warm-up round(s).\n\n",
-		thousands(s.records), s.megabytes, s.partitions, s.reps, s.warmup)
+	fmt.Fprintf(&b, "- velocc: %s.\n", s.revision)
+	fmt.Fprintf(&b, "- Input: %s JSON orders (%.0f MB of values) keyed by symbol, %d partitions; %s after %s.\n\n",
+		thousands(s.records), s.megabytes, s.partitions, plural(s.reps, "repetition"), plural(s.warmup, "warm-up round"))
 	b.WriteString(table(rows))
 	b.WriteString("\n")
 	for _, r := range rows {
@@ -122,6 +153,14 @@ func verdict(r row) string {
 	}
 	return fmt.Sprintf("%s: %.2f× the passthrough, target ≥ %.2f×: missed by %.2f× (its median would have to be %.0f%% higher).",
 		r.name, r.ratio, r.target, r.target-r.ratio, (r.target/r.ratio-1)*100)
+}
+
+// plural words a count of things: "1 repetition", "3 repetitions".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
 
 // thousands formats n with commas between groups of three digits.

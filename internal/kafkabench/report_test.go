@@ -36,6 +36,12 @@ func TestThousands(t *testing.T) {
 	}
 }
 
+func TestPlural(t *testing.T) {
+	if got := plural(1, "repetition") + ", " + plural(3, "repetition") + ", " + plural(0, "warm-up round"); got != "1 repetition, 3 repetitions, 0 warm-up rounds" {
+		t.Errorf("plural: %s", got)
+	}
+}
+
 func TestSummarizeAndTable(t *testing.T) {
 	cs := []*contender{
 		{title: "passthrough", rates: []float64{1000, 900, 1100}, cpuPerM: []float64{1, 1.2, 1.1}},
