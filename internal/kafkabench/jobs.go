@@ -135,6 +135,9 @@ func parseStats(stderr, source, sink string) (jobStats, error) {
 func runJob(ctx context.Context, bin, dir string, j job, r *runSpec) (runResult, error) {
 	args := []string{"--bounded", "--brokers", strings.Join(r.seeds, ","), "--group", r.group,
 		"--source", j.source + "=kafka:" + r.in, "--sink", j.sink + "=kafka:" + r.out, "--progress", "0"}
+	if r.profile != "" {
+		args = append(args, "--cpuprofile", r.profile)
+	}
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Dir = dir
 	var stdout, stderr bytes.Buffer

@@ -18,6 +18,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -44,6 +45,7 @@ type config struct {
 	minutes    int
 	doc        string
 	brokers    string
+	profiles   string // directory for CPU profiles of the measured runs; "" for none
 }
 
 func main() {
@@ -55,6 +57,7 @@ func main() {
 	flag.Uint64Var(&cfg.seed, "seed", 1, "seed of the generated orders")
 	flag.IntVar(&cfg.minutes, "minutes", 60, "minutes of event time the orders span")
 	flag.StringVar(&cfg.doc, "doc", "docs/kafka-performance.md", "Markdown file to write the results into, relative to the repository's root; empty for none")
+	flag.StringVar(&cfg.profiles, "cpuprofile", "", "write a CPU profile of every measured run, and the binaries to read them with, into this directory")
 	flag.StringVar(&cfg.brokers, "brokers", os.Getenv(brokersEnv), "Kafka brokers, host:port[,host:port...] (default $"+brokersEnv+")")
 	flag.Parse()
 	if flag.NArg() > 0 {
@@ -83,6 +86,8 @@ type runSpec struct {
 	group string
 	ends  map[int32]int64 // the input topic's end offsets: where a run stops
 	dir   string          // working directory of a job process
+	// profile is the file to write a CPU profile of the run to (a job's --cpuprofile); "" for none.
+	profile string
 
 	progress int64 // records copied so far, for progress lines (atomic); only the passthrough keeps it
 }
@@ -132,8 +137,8 @@ func run(cfg config) error {
 	}
 	defer adm.close()
 	kafka := adm.kafkaVersion(ctx)
-	logf("kafkabench: broker %s (Apache Kafka %s); %d records, %d partitions, %d repetitions", cfg.brokers, kafka,
-		cfg.n, cfg.partitions, cfg.reps)
+	logf("kafkabench: broker %s (Apache Kafka %s); %d records, %d partitions, %s", cfg.brokers, kafka,
+		cfg.n, cfg.partitions, plural(cfg.reps, "repetition"))
 
 	// Build the jobs first: a script that no longer compiles should fail before minutes of producing.
 	jobs, err := veloccJobs(root)
@@ -145,13 +150,19 @@ func run(cfg config) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	logf("kafkabench: compiling and building the velocc jobs in %s", dir)
+	rev := revision(root) // before building: others may commit while the benchmark runs
+	logf("kafkabench: compiling and building the velocc jobs (%s) in %s", rev, dir)
 	t := time.Now()
 	bins, err := buildJobs(dir, jobs)
 	if err != nil {
 		return err
 	}
 	logf("kafkabench: built %d jobs in %.1fs", len(bins), time.Since(t).Seconds())
+	if cfg.profiles != "" {
+		if err := keepBinaries(cfg.profiles, bins); err != nil {
+			return err
+		}
+	}
 
 	suffix := strings.ToLower(rand.Text()[:8])
 	in := "kafkabench-orders-" + suffix
@@ -211,6 +222,9 @@ func run(cfg config) error {
 			c := cs[(max(rep, 0)+k)%len(cs)]
 			name := fmt.Sprintf("kafkabench-%s-%d-%s", c.key, round+1, suffix)
 			spec := &runSpec{seeds: seeds, in: in, ends: ends, dir: dir, out: name, group: name}
+			if cfg.profiles != "" && rep >= 0 {
+				spec.profile = filepath.Join(cfg.profiles, fmt.Sprintf("%s-rep%d.pprof", c.key, rep+1))
+			}
 			res, err := measure(ctx, adm, c, spec, input, int32(cfg.partitions), label)
 			if err != nil {
 				return fmt.Errorf("%s, %s: %v", c.title, label, err)
@@ -235,7 +249,7 @@ func run(cfg config) error {
 
 	results := report(setup{cpu: cpuModel(), cores: runtime.NumCPU(), kafka: strings.TrimPrefix(kafka, "v"),
 		records: int64(cfg.n), megabytes: float64(input.bytes) / 1e6, partitions: int32(cfg.partitions),
-		reps: cfg.reps, warmup: cfg.warmup, revision: revision()}, summarize(cs))
+		reps: cfg.reps, warmup: cfg.warmup, revision: rev, profiled: cfg.profiles != ""}, summarize(cs))
 	fmt.Print(results)
 	if cfg.doc != "" {
 		path := filepath.Join(root, cfg.doc)
@@ -247,6 +261,10 @@ func run(cfg config) error {
 			return err
 		}
 		logf("kafkabench: wrote the results into %s", cfg.doc)
+	}
+	if cfg.profiles != "" {
+		p := filepath.Join(cfg.profiles, "stateless")
+		logf("kafkabench: CPU profiles in %s; for example: go tool pprof -top %s %s-rep1.pprof", cfg.profiles, p, p)
 	}
 	logf("kafkabench: done in %s", time.Since(began).Round(time.Second))
 	return nil
@@ -300,6 +318,30 @@ func measure(ctx context.Context, adm *admin, c *contender, r *runSpec, input in
 		return res, fmt.Errorf("reported %d records written, but topic %q holds %d", res.emitted, r.out, n)
 	}
 	return res, nil
+}
+
+// keepBinaries copies the job binaries and this program, which runs the passthrough, into dir, where go tool pprof
+// finds them next to the profiles.
+func keepBinaries(dir string, bins map[string]string) error {
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o777); err != nil {
+		return err
+	}
+	copies := map[string]string{"passthrough": self}
+	maps.Copy(copies, bins)
+	for name, src := range copies {
+		data, err := os.ReadFile(src)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o777); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // partitionCounts words the records per partition: "0: 412003, 1: 301220, ...".

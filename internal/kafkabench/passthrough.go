@@ -5,6 +5,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"runtime/pprof"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -25,6 +27,13 @@ import (
 // loopback, snappy measured no faster), and there is room for 100000 buffered records, so that a whole fetch is
 // handed over without blocking. Records are allocated in one slice per fetched partition batch, not one by one.
 func passthrough(ctx context.Context, r *runSpec) (runResult, error) {
+	if r.profile != "" {
+		stop, err := startProfile(r.profile)
+		if err != nil {
+			return runResult{}, err
+		}
+		defer stop()
+	}
 	began, cpu0 := time.Now(), cpuTime()
 	cl, err := kgo.NewClient(
 		kgo.SeedBrokers(r.seeds...),
@@ -145,4 +154,20 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// startProfile starts a CPU profile of this process written to path; the returned function stops it.
+func startProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }

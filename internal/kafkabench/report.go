@@ -7,8 +7,8 @@ import (
 	_ "embed"
 	"fmt"
 	"os"
+	"os/exec"
 	"runtime"
-	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -62,35 +62,22 @@ type setup struct {
 	partitions int32
 	reps       int
 	warmup     int
-	revision   string // the velocc commit measured, from the build information
+	revision   string // the velocc commit measured
+	profiled   bool   // CPU profiles were taken during the measured runs
 }
 
-// revision returns the commit this program (and so the jobs, built from the same tree) was built from, marked
-// when the tree had uncommitted changes; "unknown" without version control information.
-func revision() string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
+// revision returns the commit checked out at root, from which the jobs were built, marked when tracked files have
+// uncommitted changes; "unknown" when git cannot say.
+func revision(root string) string {
+	out, err := exec.Command("git", "-C", root, "rev-parse", "--short=12", "HEAD").Output()
+	if err != nil {
 		return "unknown"
 	}
-	rev, dirty := "", false
-	for _, s := range bi.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value
-		case "vcs.modified":
-			dirty = s.Value == "true"
-		}
-	}
-	if rev == "" {
-		return "unknown"
-	}
-	if len(rev) > 12 {
-		rev = rev[:12]
-	}
-	if dirty {
+	rev := strings.TrimSpace(string(out))
+	if st, err := exec.Command("git", "-C", root, "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(bytes.TrimSpace(st)) > 0 {
 		rev += " with uncommitted changes"
 	}
-	return rev
+	return "commit " + rev
 }
 
 // cpuModel returns the first "model name" of /proc/cpuinfo, or "unknown".
@@ -114,6 +101,9 @@ func report(s setup, rows []row) string {
 		s.cpu, s.cores, runtime.GOOS, runtime.GOARCH, runtime.Version())
 	fmt.Fprintf(&b, "- Kafka: Apache Kafka %s, one KRaft node on 127.0.0.1 (internal/kafkatest/broker).\n", s.kafka)
 	fmt.Fprintf(&b, "- velocc: %s.\n", s.revision)
+	if s.profiled {
+		b.WriteString("- The measured runs were CPU-profiled (-cpuprofile), which slows them a little.\n")
+	}
 	fmt.Fprintf(&b, "- Input: %s JSON orders (%.0f MB of values) keyed by symbol, %d partitions; %s after %s.\n\n",
 		thousands(s.records), s.megabytes, s.partitions, plural(s.reps, "repetition"), plural(s.warmup, "warm-up round"))
 	b.WriteString(table(rows))
