@@ -73,6 +73,9 @@ func (g *gen) genSource(s *compiler.Source) {
 	// JSON: one pass over the object's keys; unknown keys are skipped; missing nullable fields are NULL.
 	var cases []jen.Code
 	for i, f := range s.Fields {
+		if skipped(f) {
+			continue // the default case skips it
+		}
 		target := []jen.Code{jen.Id("r").Dot(f.GoName), jen.Id("null")}
 		stmts := []jen.Code{
 			jen.List(target...).Op("=").Add(readCall("d", f)),
@@ -86,13 +89,25 @@ func (g *gen) genSource(s *compiler.Source) {
 		cases = append(cases, jen.Case(jen.Lit(f.Name)).Block(stmts...))
 	}
 	cases = append(cases, jen.Default().Block(jen.Id("d").Dot("Skip").Call()))
-	body := []jen.Code{
-		jen.Var().Id("seen").Index(jen.Lit(len(s.Fields))).Bool(),
-		jen.Var().Id("null").Bool(),
-		jen.If(jen.Op("!").Id("d").Dot("BeginObject").Call()).Block(jen.Return(jen.Id("d").Dot("Err").Call())),
-		jen.For(jen.Id("d").Dot("NextField").Call()).Block(jen.Switch(jen.String().Call(jen.Id("d").Dot("Key").Call())).Block(cases...)),
+	var body []jen.Code
+	if len(cases) == 1 {
+		// No query reads a column: the record is only checked to be a JSON object.
+		body = []jen.Code{
+			jen.If(jen.Op("!").Id("d").Dot("BeginObject").Call()).Block(jen.Return(jen.Id("d").Dot("Err").Call())),
+			jen.For(jen.Id("d").Dot("NextField").Call()).Block(jen.Id("d").Dot("Skip").Call()),
+		}
+	} else {
+		body = []jen.Code{
+			jen.Var().Id("seen").Index(jen.Lit(len(s.Fields))).Bool(),
+			jen.Var().Id("null").Bool(),
+			jen.If(jen.Op("!").Id("d").Dot("BeginObject").Call()).Block(jen.Return(jen.Id("d").Dot("Err").Call())),
+			jen.For(jen.Id("d").Dot("NextField").Call()).Block(jen.Switch(jen.String().Call(jen.Id("d").Dot("Key").Call())).Block(cases...)),
+		}
 	}
 	for i, f := range s.Fields {
+		if skipped(f) {
+			continue
+		}
 		if f.Nullable {
 			body = append(body, jen.If(jen.Op("!").Id("seen").Index(jen.Lit(i))).Block(jen.Id("r").Dot(nullField(f)).Op("=").True()))
 		} else {
@@ -108,7 +123,13 @@ func (g *gen) genSource(s *compiler.Source) {
 		jen.Id("idx").Op(":=").Id("d").Dot("Bind").Call(jen.Id(colsVar)),
 		jen.Var().Id("null").Bool(),
 	}
+	if len(cases) == 1 {
+		body = nil // no column to read
+	}
 	for i, f := range s.Fields {
+		if skipped(f) {
+			continue
+		}
 		read := []jen.Code{jen.List(jen.Id("r").Dot(f.GoName), jen.Id("null")).Op("=").Add(readCall("d", f))}
 		var missing []jen.Code
 		if f.Nullable {
@@ -125,6 +146,10 @@ func (g *gen) genSource(s *compiler.Source) {
 	g.f.Line()
 	g.genAvroDecoder(s)
 }
+
+// skipped reports whether the decoders leave a column alone: a nullable column no query reads (see
+// compiler.Field.Used). A message key column is decoded all the same, as the value's fallback for the key.
+func skipped(f *compiler.Field) bool { return !f.Used && f.Nullable }
 
 // decodeBody is the body of a source's decode function: the value in its format, then, for a Kafka source, the
 // record metadata columns and the column read from the message key.

@@ -99,6 +99,7 @@ func check(script *grammar.Script, filename string, opts *Options, r *reporter) 
 	if ds.HasErrors() {
 		return nil, ds
 	}
+	markUsed(c.plan)
 	return c.plan, ds
 }
 

@@ -80,6 +80,9 @@ type Field struct {
 	Nullable   bool
 	TimeFormat string // for TIMESTAMP fields and the event-time field: epoch_millis | epoch_seconds | iso8601
 	Meta       string // for a Kafka metadata column: "key" | "partition" | "offset" | "timestamp"; Index is -1
+	// Used is set when some query reads the column. Decoders skip the values of nullable columns no query reads:
+	// they are neither converted nor checked (a NOT NULL column is always checked).
+	Used bool
 }
 
 // Sink is an output of one query.
@@ -336,3 +339,70 @@ func (e *Func) Type() Type        { return e.T }
 func (e *AggRef) Type() Type      { return e.Agg.Type }
 func (e *KeyRef) Type() Type      { return e.Key.Expr.Type() }
 func (e *WindowBound) Type() Type { return TTimestamp }
+
+// markUsed sets Field.Used for every column some query of p reads.
+func markUsed(p *Plan) {
+	for _, q := range p.Queries {
+		exprs := []Expr{q.Where, q.Having}
+		for _, k := range q.Keys {
+			exprs = append(exprs, k.Expr)
+		}
+		for _, a := range q.Aggs {
+			exprs = append(exprs, a.Arg)
+		}
+		if q.Window != nil {
+			exprs = append(exprs, q.Window.Time)
+		}
+		for _, c := range q.Columns {
+			exprs = append(exprs, c.Expr)
+		}
+		for _, x := range exprs {
+			visitExpr(x, func(e Expr) {
+				if c, ok := e.(*ColRef); ok {
+					c.Field.Used = true
+				}
+			})
+		}
+	}
+}
+
+// visitExpr calls fn for x and every expression under it.
+func visitExpr(x Expr, fn func(Expr)) {
+	if x == nil {
+		return
+	}
+	fn(x)
+	switch e := x.(type) {
+	case *Unary:
+		visitExpr(e.X, fn)
+	case *Binary:
+		visitExpr(e.L, fn)
+		visitExpr(e.R, fn)
+	case *IsNull:
+		visitExpr(e.X, fn)
+	case *In:
+		visitExpr(e.X, fn)
+		for _, y := range e.List {
+			visitExpr(y, fn)
+		}
+	case *Like:
+		visitExpr(e.X, fn)
+		visitExpr(e.Pattern, fn)
+	case *Case:
+		for _, w := range e.Whens {
+			visitExpr(w.Cond, fn)
+			visitExpr(w.Then, fn)
+		}
+		visitExpr(e.Else, fn)
+	case *Cast:
+		visitExpr(e.X, fn)
+	case *Func:
+		for _, y := range e.Args {
+			visitExpr(y, fn)
+		}
+	case *AggRef:
+		visitExpr(e.Agg.Arg, fn)
+	case *KeyRef:
+		visitExpr(e.Key.Expr, fn)
+	}
+}
