@@ -3,6 +3,7 @@
 package rt
 
 import (
+	"math"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -207,6 +208,9 @@ func (d *JSONDecoder) Int32() (int32, bool) {
 // Int64 reads the current value as a BIGINT: an integer number or a string
 // holding one. Fractions and values out of range are errors; null is NULL.
 func (d *JSONDecoder) Int64() (int64, bool) {
+	if v, ok := d.fastInt(); ok {
+		return v, false
+	}
 	text, quoted, null, ok := d.numberText()
 	if !ok {
 		return 0, null
@@ -238,6 +242,9 @@ func (d *JSONDecoder) Float64() (float64, bool) {
 // digits directly (never through float64), so 0.1 is exactly 0.1. A number
 // in a string is accepted; null is NULL.
 func (d *JSONDecoder) Decimal(p, s int32) (Int128, bool) {
+	if v, ok := d.fastDecimal(p, s); ok {
+		return v, false
+	}
 	text, quoted, null, ok := d.numberText()
 	if !ok {
 		return Int128{}, null
@@ -329,6 +336,101 @@ func (d *JSONDecoder) Err() error {
 	e := d.err
 	return &e
 }
+
+// fastDigits scans a plain JSON number of at most 18 digits in all at the current value, as most are: an optional
+// '-', integer digits without a leading zero (or a single 0), and, if frac, a '.' and fraction digits. It returns
+// the digits as one unsigned value, the count of fraction digits and the position after the number. ok is false
+// for anything else (a string, null, an exponent, more digits, a syntax error): the caller then takes the general
+// path, which also words the errors; nothing has been consumed.
+func (d *JSONDecoder) fastDigits(frac bool) (u uint64, neg bool, fracDigits int, end int, ok bool) {
+	if d.failed || !d.pending {
+		return 0, false, 0, 0, false
+	}
+	b, i := d.line, d.pos
+	if i < len(b) && b[i] == '-' {
+		neg = true
+		i++
+	}
+	start, n := i, 0
+	for i < len(b) {
+		c := b[i] - '0'
+		if c > 9 {
+			break
+		}
+		u = u*10 + uint64(c)
+		i++
+		n++
+	}
+	if n == 0 || n > 18 || (n > 1 && b[start] == '0') {
+		return 0, false, 0, 0, false
+	}
+	if frac && i < len(b) && b[i] == '.' {
+		i++
+		f := i
+		for i < len(b) {
+			c := b[i] - '0'
+			if c > 9 {
+				break
+			}
+			u = u*10 + uint64(c)
+			i++
+		}
+		fracDigits = i - f
+		if fracDigits == 0 || n+fracDigits > 18 {
+			return 0, false, 0, 0, false
+		}
+	}
+	if i < len(b) && (b[i] == '.' || b[i] == 'e' || b[i] == 'E') {
+		return 0, false, 0, 0, false
+	}
+	return u, neg, fracDigits, i, true
+}
+
+// fastInt reads a BIGINT written as a plain JSON number of at most 18 digits; see fastDigits.
+func (d *JSONDecoder) fastInt() (int64, bool) {
+	u, neg, _, end, ok := d.fastDigits(false)
+	if !ok {
+		return 0, false
+	}
+	d.pending, d.valStart, d.pos = false, d.pos, end
+	if neg {
+		return -int64(u), true
+	}
+	return int64(u), true
+}
+
+// fastDecimal reads a DECIMAL(p,s) written as a plain JSON number of at most 18 digits with at most s fraction
+// digits (no rounding needed); see fastDigits.
+func (d *JSONDecoder) fastDecimal(p, s int32) (Int128, bool) {
+	u, neg, fd, end, ok := d.fastDigits(true)
+	if !ok || int32(fd) > s {
+		return Int128{}, false
+	}
+	for k := int32(fd); k < s; k++ {
+		if u > math.MaxInt64/10 {
+			return Int128{}, false
+		}
+		u *= 10
+	}
+	if p < 19 && u >= uint64Pow10[p] {
+		return Int128{}, false // out of range: the general path reports it
+	}
+	d.pending, d.valStart, d.pos = false, d.pos, end
+	v := int64(u)
+	if neg {
+		v = -v
+	}
+	return I128(v), true
+}
+
+// uint64Pow10 holds 10^0 to 10^19.
+var uint64Pow10 = func() (t [20]uint64) {
+	t[0] = 1
+	for i := 1; i < len(t); i++ {
+		t[i] = t[i-1] * 10
+	}
+	return t
+}()
 
 // value starts reading the current field's value and returns its first byte.
 func (d *JSONDecoder) value() (byte, bool) {

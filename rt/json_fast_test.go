@@ -1,0 +1,91 @@
+// The fast paths of JSONDecoder.Int64 and Decimal against the general conversions they stand in for.
+
+package rt
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// randomNumber returns JSON-ish number text: mostly plain numbers of every length, with leading zeros,
+// exponents, stray characters and empty parts mixed in.
+func randomNumber(rng *rand.Rand) string {
+	var b strings.Builder
+	if rng.IntN(3) == 0 {
+		b.WriteByte('-')
+	}
+	digits := func(n int) {
+		for i := 0; i < n; i++ {
+			b.WriteByte(byte('0' + rng.IntN(10)))
+		}
+	}
+	digits(rng.IntN(22))
+	if rng.IntN(2) == 0 {
+		b.WriteByte('.')
+		digits(rng.IntN(8))
+	}
+	switch rng.IntN(12) {
+	case 0:
+		b.WriteString("e2")
+	case 1:
+		b.WriteString("x")
+	}
+	return b.String()
+}
+
+func TestJSONFastNumbers(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var d JSONDecoder
+	for i := 0; i < 200000; i++ {
+		num := randomNumber(rng)
+		line := []byte(`{"v":` + num + `}`)
+		p, s := int32(1+rng.IntN(38)), int32(0)
+		s = int32(rng.IntN(int(p) + 1))
+
+		d.Reset(line)
+		d.BeginObject()
+		d.NextField()
+		got, gotNull := d.Decimal(p, s)
+		d.NextField()
+		gotErr := d.Err()
+
+		d.Reset(line)
+		d.BeginObject()
+		d.NextField()
+		text, _, _, ok := d.numberText()
+		var want Int128
+		r := convSyntax
+		if ok {
+			want, r = textDecimal(text, p, s)
+		}
+		if d.NextField(); d.Err() != nil {
+			r = convSyntax
+		}
+		if (gotErr == nil) != (r == convOK) || gotNull || (r == convOK && got != want) {
+			t.Fatalf("Decimal(%d,%d) of %s: got %v (err %v), want %v (conv %d)", p, s, num, got, gotErr, want, r)
+		}
+
+		d.Reset(line)
+		d.BeginObject()
+		d.NextField()
+		gi, _ := d.Int64()
+		d.NextField()
+		giErr := d.Err()
+		d.Reset(line)
+		d.BeginObject()
+		d.NextField()
+		text, _, _, ok = d.numberText()
+		var wi int64
+		ri := convSyntax
+		if ok {
+			wi, ri = textInt64(text)
+		}
+		if d.NextField(); d.Err() != nil {
+			ri = convSyntax
+		}
+		if (giErr == nil) != (ri == convOK) || (ri == convOK && gi != wi) {
+			t.Fatalf("Int64 of %s: got %d (err %v), want %d (conv %d)", num, gi, giErr, wi, ri)
+		}
+	}
+}
