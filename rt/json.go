@@ -551,20 +551,17 @@ func (d *JSONDecoder) readString(buf *[]byte) ([]byte, bool) {
 	b := d.line
 	start := d.pos + 1
 	i := start
-	for i < len(b) {
-		c := b[i]
-		if c == '"' {
+	for i < len(b) && plainStringByte[b[i]] {
+		i++
+	}
+	if i < len(b) {
+		if c := b[i]; c == '"' {
 			d.pos = i + 1
 			return b[start:i], true
-		}
-		if c == '\\' {
-			break
-		}
-		if c < 0x20 {
+		} else if c < 0x20 {
 			d.pos = i
 			return nil, d.syntax("control character " + describeControl(c) + " in string")
 		}
-		i++
 	}
 	out := append((*buf)[:0], b[start:i]...)
 	for i < len(b) {
@@ -730,6 +727,12 @@ func (d *JSONDecoder) skipContainer(open byte, depth int) bool {
 func (d *JSONDecoder) skipString() ([]byte, bool) {
 	b := d.line
 	for i := d.pos + 1; i < len(b); i++ {
+		for i < len(b) && plainStringByte[b[i]] {
+			i++
+		}
+		if i >= len(b) {
+			break
+		}
 		switch c := b[i]; {
 		case c == '"':
 			d.pos = i + 1
@@ -760,6 +763,15 @@ func (d *JSONDecoder) skipString() ([]byte, bool) {
 	d.pos = len(b)
 	return nil, d.syntax("unterminated string")
 }
+
+// plainStringByte marks the bytes a JSON string holds as they are: all but the quote, the backslash and control
+// characters.
+var plainStringByte = func() (t [256]bool) {
+	for c := 0x20; c < 256; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 func (d *JSONDecoder) skipSpace() {
 	b, i := d.line, d.pos
