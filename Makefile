@@ -57,3 +57,15 @@ BENCH_KAFKA_FLAGS ?=
 
 bench-kafka:
 	go run ./internal/kafkatest/broker -- go run ./internal/kafkabench $(BENCH_KAFKA_FLAGS)
+
+# 'make bench': velocc jobs against DuckDB (threads=1 and 2) on the same generated files, in the same run,
+# interleaved: rows/s, peak RSS and build time per workload, with a correctness check of every workload's output.
+# The program lives in the conformance module (it links DuckDB); its data goes to .cache/bench/ (git-ignored). It
+# prints a Markdown table and writes it into docs/performance.md. Flags, e.g. BENCH_FLAGS='-rows 500000 -reps 5':
+# see conformance/bench or 'cd conformance && go run ./bench -h'.
+BENCH_FLAGS ?=
+
+.PHONY: bench
+
+bench:
+	cd conformance && go run ./bench $(BENCH_FLAGS)

@@ -1,0 +1,393 @@
+// Command bench measures velocc jobs against DuckDB on the same generated files, and reports rows/s, peak memory
+// and build times as Markdown tables.
+//
+//	cd conformance && go run ./bench [-rows 5000000] [-reps 3] [-only W2-jsonl,W4] [-profile missed]
+//
+// ('make bench' runs exactly that, with $(BENCH_FLAGS).) It generates each workload's input deterministically into
+// .cache/bench/ (once: the files are kept and generated again only when missing or when the generator changes),
+// builds each velocc job as a user does (velocc build, then go build; twice, timing the second), and runs every
+// workload through the velocc job (--bounded, one worker; two workers too if the job has --workers) and through
+// DuckDB (threads=1 and threads=2), each run a child process of its own, several repetitions, interleaved. The
+// first repetition's outputs are compared: velocc's rows must be DuckDB's, or the benchmark stops. The tables go
+// to stdout and, between their markers, into docs/performance.md; progress goes to stderr. For each target
+// missed, the velocc job runs once more under a profiler, and the top of the profile joins the report.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/velocc/velocc/internal/e2e"
+)
+
+// config is what the flags set.
+type config struct {
+	rows    int
+	reps    int
+	seed    uint64
+	only    string
+	cache   string
+	doc     string
+	profile string
+	timeout time.Duration
+	keep    bool
+}
+
+// root is the velocc checkout: the directory of its go.mod.
+var root string
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == duckChildCmd {
+		if err := duckChild(os.Args[2:]); err != nil {
+			fmt.Fprintf(os.Stderr, "bench %s: %v\n", duckChildCmd, err)
+			os.Exit(1)
+		}
+		return
+	}
+	var cfg config
+	flag.IntVar(&cfg.rows, "rows", 5_000_000, "input rows of each workload")
+	flag.IntVar(&cfg.reps, "reps", 3, "repetitions; each runs every contender of every workload once")
+	flag.Uint64Var(&cfg.seed, "seed", 1, "seed of the generated data")
+	flag.StringVar(&cfg.only, "only", "", "run only these workloads, comma-separated (W1, W2-jsonl, W2-csv, W3, W4, W5)")
+	flag.StringVar(&cfg.cache, "cache", ".cache/bench", "directory of the generated data and the work files, relative to the repository's root")
+	flag.StringVar(&cfg.doc, "doc", "docs/performance.md", "Markdown file to write the results into, relative to the repository's root; empty for none")
+	flag.StringVar(&cfg.profile, "profile", "missed", "which velocc jobs to profile after the runs: missed (those of missed targets), all or none")
+	flag.DurationVar(&cfg.timeout, "timeout", 15*time.Minute, "how long one run may take")
+	flag.BoolVar(&cfg.keep, "keep", false, "keep the work directory (jobs, outputs of the last repetition, profiles) in <cache>/work")
+	flag.Parse()
+	if flag.NArg() > 0 {
+		fatal(fmt.Errorf("unexpected argument %q", flag.Arg(0)))
+	}
+	if err := benchmark(cfg); err != nil {
+		fatal(err)
+	}
+}
+
+func fatal(err error) {
+	fmt.Fprintf(os.Stderr, "bench: %v\n", err)
+	os.Exit(1)
+}
+
+// logf prints a progress line on stderr.
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, format+"\n", args...)
+}
+
+// selected returns the workloads -only names, all of them when it is empty.
+func selected(only string) ([]*workload, error) {
+	if only == "" {
+		return workloads, nil
+	}
+	var out []*workload
+	for _, id := range strings.Split(only, ",") {
+		id = strings.TrimSpace(id)
+		i := slices.IndexFunc(workloads, func(w *workload) bool { return strings.EqualFold(w.id, id) })
+		if i < 0 {
+			return nil, fmt.Errorf("-only: no workload %q; there are %s", id,
+				strings.Join(mapSlice(workloads, func(w *workload) string { return w.id }), ", "))
+		}
+		if !slices.Contains(out, workloads[i]) {
+			out = append(out, workloads[i])
+		}
+	}
+	return out, nil
+}
+
+func benchmark(cfg config) error {
+	if cfg.rows < 1 || cfg.reps < 1 {
+		return errors.New("-rows and -reps must be at least 1")
+	}
+	if !slices.Contains([]string{"missed", "all", "none"}, cfg.profile) {
+		return fmt.Errorf("-profile %q: want missed, all or none", cfg.profile)
+	}
+	ws, err := selected(cfg.only)
+	if err != nil {
+		return err
+	}
+	began := time.Now()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	if root, err = e2e.RepoRoot(); err != nil {
+		return err
+	}
+	cache := filepath.Join(root, cfg.cache)
+	work := filepath.Join(cache, "work")
+	if err := os.RemoveAll(work); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(work, 0o777); err != nil {
+		return err
+	}
+	// The work directory goes at the end, unless -keep says otherwise or the run fails: then it holds the
+	// evidence (a mismatch names the output files in it).
+	done := false
+	defer func() {
+		if done && !cfg.keep {
+			os.RemoveAll(work)
+		} else {
+			logf("bench: the work directory is kept: %s", work)
+		}
+	}()
+
+	duck, err := duckVersion()
+	if err != nil {
+		return fmt.Errorf("DuckDB: %v", err)
+	}
+	s := setup{cpu: cpuModel(), cores: runtime.NumCPU(), goos: runtime.GOOS, goarch: runtime.GOARCH,
+		goVer: runtime.Version(), duckdb: duck + duckModule(), commit: commit(root),
+		date: began.UTC().Format("2006-01-02 15:04 MST"), rows: cfg.rows, reps: cfg.reps, seed: cfg.seed}
+	s.load[0] = loadAverage()
+	logf("bench: %s, %d cores; DuckDB %s; %d rows, %d repetitions", s.cpu, s.cores, s.duckdb, cfg.rows, cfg.reps)
+
+	// The data, each data set once.
+	files := map[*dataset][]dataFile{}
+	for _, w := range ws {
+		if _, ok := files[w.ds]; ok {
+			continue
+		}
+		fs, err := ensureData(cache, w.ds, cfg.seed, cfg.rows)
+		if err != nil {
+			return fmt.Errorf("generating %s: %v", w.ds.name, err)
+		}
+		files[w.ds] = fs
+		s.datasets = append(s.datasets, inputInfo{name: w.ds.name, about: w.ds.about, files: fs})
+	}
+
+	// The jobs.
+	logf("bench: building velocc and the jobs in %s", relPath(work))
+	velocc, err := buildVelocc(root, work)
+	if err != nil {
+		return err
+	}
+	if err := buildLauncher(work); err != nil {
+		return err
+	}
+	r := &results{byID: map[string]*wlResult{}}
+	jobs := map[*wlResult]*job{}
+	for _, w := range ws {
+		dir := filepath.Join(work, "jobs")
+		if err := os.MkdirAll(dir, 0o777); err != nil {
+			return err
+		}
+		j, err := buildJob(velocc, root, dir, w)
+		if err != nil {
+			return fmt.Errorf("%s: %v", w.id, err)
+		}
+		workers := "no --workers flag"
+		if j.workers {
+			workers = "has --workers"
+		}
+		logf("bench: built %s: velocc build + go build %.1fs (the second time); %s", w.id, j.build, workers)
+		wr := &wlResult{w: w, input: files[w.ds][w.format], build: j.build, workers: j.workers, outRows: -1}
+		r.rows = append(r.rows, wr)
+		r.byID[w.id] = wr
+		jobs[wr] = j
+	}
+
+	for _, fs := range files {
+		for _, f := range fs {
+			if err := warm(f.path); err != nil {
+				return err
+			}
+		}
+	}
+
+	// The repetitions: each runs every workload's contenders once, in an order that rotates from one repetition
+	// to the next, so that every contender goes first equally often.
+	for rep := range cfg.reps {
+		for _, wr := range r.rows {
+			cs := []contender{veloccOne, duckOne, duckTwo}
+			if wr.workers {
+				cs = []contender{veloccOne, veloccTwo, duckOne, duckTwo}
+			}
+			outs := map[contender]string{}
+			for k := range cs {
+				c := cs[(rep+k)%len(cs)]
+				label := fmt.Sprintf("%s rep %d/%d: %s", wr.w.id, rep+1, cfg.reps, c)
+				out := filepath.Join(work, fmt.Sprintf("%s-%s-%d.jsonl", strings.ToLower(wr.w.id), c.short(), rep+1))
+				res, err := measure(ctx, cfg, wr, jobs[wr], c, out, work)
+				if err != nil {
+					return fmt.Errorf("%s: %v", label, err)
+				}
+				logf("bench: %-36s %6.2fs  %10s rows/s  peak RSS %s", label, res.wall.Seconds(),
+					thousands(int64(float64(cfg.rows)/res.wall.Seconds())), mebibytes(res.rss))
+				if wr.outRows >= 0 && res.rows != wr.outRows {
+					return fmt.Errorf("%s wrote %d rows, but %s wrote %d", label, res.rows, wr.outBy, wr.outRows)
+				}
+				wr.outRows, wr.outBy = res.rows, fmt.Sprintf("%s in rep %d", c, rep+1)
+				wr.runs[c] = append(wr.runs[c], res)
+				outs[c] = out
+			}
+			if rep == 0 {
+				for _, c := range []contender{veloccOne, veloccTwo} {
+					if out, ok := outs[c]; ok {
+						if err := compareOutputs(wr.w, out, outs[duckOne]); err != nil {
+							return fmt.Errorf("%s: %s (%s) and DuckDB threads=1 (%s) disagree: %v", wr.w.id, c, out,
+								outs[duckOne], err)
+						}
+						logf("bench: %s: %s's %s rows are DuckDB's", wr.w.id, c, thousands(wr.outRows))
+					}
+				}
+			}
+			if !cfg.keep || rep+1 < cfg.reps {
+				for _, out := range outs {
+					os.Remove(out)
+				}
+			}
+		}
+	}
+
+	// Profiles of the jobs whose targets were missed.
+	prof := map[string]bool{}
+	for _, wr := range r.rows {
+		prof[wr.w.id] = cfg.profile == "all"
+	}
+	if cfg.profile == "missed" {
+		for i, v := range r.verdicts() {
+			if v.ok && !v.met && targets[i].profile != "" && r.byID[targets[i].profile] != nil {
+				prof[targets[i].profile] = true
+			}
+		}
+	}
+	for _, wr := range r.rows {
+		if !prof[wr.w.id] {
+			continue
+		}
+		heap := wr.w.id == "W5"
+		p, err := profileJob(ctx, cfg, wr, jobs[wr], work, heap)
+		if err != nil {
+			logf("bench: profiling %s: %v", wr.w.id, err)
+			continue
+		}
+		r.profiles = append(r.profiles, p...)
+	}
+
+	s.total = time.Since(began).Round(time.Second).String()
+	s.load[1], s.floor = loadAverage(), launcherFloor
+	r.setup = s
+	text := report(r)
+	fmt.Print(text)
+	if cfg.doc != "" {
+		path := filepath.Join(root, cfg.doc)
+		old, err := os.ReadFile(path)
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+		if err := os.WriteFile(path, updateDoc(old, text), 0o666); err != nil {
+			return err
+		}
+		logf("bench: wrote the results into %s", cfg.doc)
+	}
+	logf("bench: done in %s", s.total)
+	done = true
+	return nil
+}
+
+// measure runs contender c of a workload once, writing to out.
+func measure(ctx context.Context, cfg config, wr *wlResult, j *job, c contender, out, dir string) (run, error) {
+	ctx, cancel := context.WithTimeout(ctx, cfg.timeout)
+	defer cancel()
+	if c.velocc() {
+		return runVelocc(ctx, j.bin, dir, wr.w, wr.input.path, out, c.threads(), cfg.rows)
+	}
+	return runDuck(ctx, dir, wr.w.duckQuery(wr.input.path), out, c.threads())
+}
+
+// profileJob runs the velocc job of wr once more under the CPU profiler (its --cpuprofile flag, or a copy of the
+// job with a profiling main function), and with heap once more with a heap profile written at its end, and
+// returns the top of each profile.
+func profileJob(ctx context.Context, cfg config, wr *wlResult, j *job, work string, heap bool) ([]profile, error) {
+	dir := filepath.Join(work, "profile-"+strings.ToLower(wr.w.id))
+	if err := os.MkdirAll(dir, 0o777); err != nil {
+		return nil, err
+	}
+	wrapped := ""
+	if !j.cpuprof || heap {
+		var err error
+		if wrapped, err = buildProfiled(j, filepath.Join(dir, "module")); err != nil {
+			return nil, err
+		}
+	}
+	runOnce := func(bin string, extra []string, env ...string) (run, error) {
+		ctx, cancel := context.WithTimeout(ctx, cfg.timeout)
+		defer cancel()
+		args := append(veloccArgs(wr.w, wr.input.path, filepath.Join(dir, "out.jsonl"), 1), extra...)
+		res, _, _, err := child(ctx, dir, env, bin, args...)
+		return res, err
+	}
+
+	cpu := filepath.Join(dir, "cpu.pprof")
+	bin := j.bin
+	var res run
+	var err error
+	if j.cpuprof {
+		res, err = runOnce(j.bin, []string{"--cpuprofile", cpu})
+	} else {
+		bin = wrapped
+		res, err = runOnce(wrapped, nil, "BENCH_CPUPROFILE="+cpu)
+	}
+	if err != nil {
+		return nil, err
+	}
+	logf("bench: profiled %s: %.2fs under the CPU profiler", wr.w.id, res.wall.Seconds())
+	top, err := pprofTop(bin, cpu, 25)
+	if err != nil {
+		return nil, err
+	}
+	out := []profile{{title: fmt.Sprintf("CPU profile of %s, velocc 1 worker (one run under the profiler, %.1f s; "+
+		"top 25 by self time):", wr.w.title, res.wall.Seconds()), top: top}}
+	if heap {
+		mem := filepath.Join(dir, "heap.pprof")
+		if _, err := runOnce(wrapped, nil, "BENCH_MEMPROFILE="+mem); err != nil {
+			return nil, err
+		}
+		top, err := pprofTop(wrapped, mem, 15, "-sample_index=alloc_space")
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, profile{title: fmt.Sprintf("Heap profile of %s, velocc 1 worker (bytes allocated over the "+
+			"run, sampled, by function; top 15):", wr.w.title), top: top})
+	}
+	return out, nil
+}
+
+// duckModule returns " (duckdb-go vX)", the version of the DuckDB driver linked into this binary, or "".
+func duckModule() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	for _, m := range bi.Deps {
+		if m.Path == "github.com/duckdb/duckdb-go/v2" {
+			return " (duckdb-go " + m.Version + ")"
+		}
+	}
+	return ""
+}
+
+// commit returns the checkout's commit, "abc1234" or "abc1234 with local changes", or "unknown".
+func commit(root string) string {
+	out, err := exec.Command("git", "-C", root, "rev-parse", "--short", "HEAD").Output()
+	if err != nil {
+		return "unknown"
+	}
+	c := strings.TrimSpace(string(out))
+	st, err := exec.Command("git", "-C", root, "status", "--porcelain", "--untracked-files=no").Output()
+	if err == nil && len(strings.TrimSpace(string(st))) > 0 {
+		c += " with local changes"
+	}
+	return c
+}

@@ -1,0 +1,238 @@
+// Running a contender: each run is a child process, timed from its start to its exit, with the peak resident set
+// size the kernel reports for it. DuckDB runs in a child too: the benchmark's own binary, re-executed with the
+// hidden subcommand duckdb-child.
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
+)
+
+// run is what one measured run gave.
+type run struct {
+	wall time.Duration
+	rss  int64 // peak resident set size, bytes
+	rows int64 // rows written
+}
+
+// launcher is the launch program (./launch) that starts every measured process; see its doc comment for why.
+var launcher string
+
+// buildLauncher builds ./launch into dir.
+func buildLauncher(dir string) error {
+	launcher = filepath.Join(dir, "launch")
+	cmd := exec.Command("go", "build", "-o", launcher, "./bench/launch")
+	cmd.Dir = filepath.Join(root, "conformance")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build ./bench/launch: %v\n%s", err, out)
+	}
+	return nil
+}
+
+// launchReport is what the launcher writes: see launch/main.go.
+type launchReport struct {
+	WallNS   int64 `json:"wall_ns"`
+	MaxRSSKB int64 `json:"maxrss_kb"`
+	SelfKB   int64 `json:"self_kb"`
+	Exit     int   `json:"exit"`
+}
+
+// child runs bin with args in dir (with env added to the environment) through the launcher, and returns the wall
+// time and peak RSS the launcher measured, with the command's stdout and stderr; a failure carries the tail of its
+// stderr. When ctx ends, the command gets SIGTERM (passed on by the launcher).
+func child(ctx context.Context, dir string, env []string, bin string, args ...string) (run, []byte, []byte, error) {
+	rf, err := os.CreateTemp(dir, "launch-*.json")
+	if err != nil {
+		return run{}, nil, nil, err
+	}
+	rf.Close()
+	defer os.Remove(rf.Name())
+	cmd := exec.CommandContext(ctx, launcher, append([]string{"-report", rf.Name(), "--", bin}, args...)...)
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	cmd.WaitDelay = 10 * time.Second
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err = cmd.Run()
+	if err != nil {
+		what := bin + " " + strings.Join(args, " ")
+		if ctx.Err() != nil {
+			err = fmt.Errorf("%v (%v)", err, context.Cause(ctx))
+		}
+		return run{}, stdout.Bytes(), stderr.Bytes(), fmt.Errorf("%s failed (%v):\n%s", what, err, tail(stderr.String(), 30))
+	}
+	data, err := os.ReadFile(rf.Name())
+	var rep launchReport
+	if err == nil {
+		err = json.Unmarshal(data, &rep)
+	}
+	if err != nil {
+		return run{}, stdout.Bytes(), stderr.Bytes(), fmt.Errorf("the launcher's report: %v", err)
+	}
+	r := run{wall: time.Duration(rep.WallNS), rss: rep.MaxRSSKB * 1024}
+	if launcherFloor == 0 {
+		launcherFloor = rep.SelfKB * 1024
+	}
+	return r, stdout.Bytes(), stderr.Bytes(), nil
+}
+
+// launcherFloor is the launcher's own peak RSS, the floor under every peak RSS measured.
+var launcherFloor int64
+
+// veloccArgs returns the job's arguments for reading input and writing out, with workers workers (1: no flag).
+func veloccArgs(w *workload, input, out string, workers int) []string {
+	args := []string{"--bounded", "--progress", "0", "--source", w.sourceURI(input), "--sink", w.sink + "=file:" + out}
+	if workers > 1 {
+		args = append(args, "--workers", strconv.Itoa(workers))
+	}
+	return args
+}
+
+// runVelocc runs the job bin over the input and checks its exit statistics: every one of rows records read, none
+// bad or late.
+func runVelocc(ctx context.Context, bin, dir string, w *workload, input, out string, workers, rows int) (run, error) {
+	r, _, stderr, err := child(ctx, dir, nil, bin, veloccArgs(w, input, out, workers)...)
+	if err != nil {
+		return r, err
+	}
+	st, err := parseStats(string(stderr), w.ds.source, w.sink)
+	if err != nil {
+		return r, fmt.Errorf("%v:\n%s", err, tail(string(stderr), 30))
+	}
+	if st.read != int64(rows) || st.bad != 0 || st.late != 0 {
+		return r, fmt.Errorf("the job read %d records with %d bad and %d late; want %d, none bad or late",
+			st.read, st.bad, st.late, rows)
+	}
+	r.rows = st.emitted
+	return r, nil
+}
+
+// jobStats is what a job's exit statistics say about its source and its sink.
+type jobStats struct {
+	read, bad, late, emitted int64
+}
+
+var (
+	readRE    = regexp.MustCompile(`(?m)^(\S+): read (\d+), bad (\d+), late (\d+)`)
+	emittedRE = regexp.MustCompile(`(?m)^(\S+): emitted (\d+)$`)
+)
+
+// parseStats finds the lines "trades: read 5000000, bad 0, late 0" and "select_1: emitted 9000" in stderr.
+func parseStats(stderr, source, sink string) (jobStats, error) {
+	var st jobStats
+	found := 0
+	for _, m := range readRE.FindAllStringSubmatch(stderr, -1) {
+		if m[1] == source {
+			st.read, _ = strconv.ParseInt(m[2], 10, 64)
+			st.bad, _ = strconv.ParseInt(m[3], 10, 64)
+			st.late, _ = strconv.ParseInt(m[4], 10, 64)
+			found++
+		}
+	}
+	for _, m := range emittedRE.FindAllStringSubmatch(stderr, -1) {
+		if m[1] == sink {
+			st.emitted, _ = strconv.ParseInt(m[2], 10, 64)
+			found++
+		}
+	}
+	if found != 2 {
+		return st, fmt.Errorf("no statistics lines for source %q and sink %q in the job's stderr", source, sink)
+	}
+	return st, nil
+}
+
+// duckReport is what the duckdb-child subcommand prints on stdout.
+type duckReport struct {
+	Rows    int64   `json:"rows"`    // rows COPY wrote
+	Seconds float64 `json:"seconds"` // time of the COPY statement alone
+}
+
+// runDuck runs query with DuckDB in a child process, writing its rows to out as JSON lines.
+func runDuck(ctx context.Context, dir, query, out string, threads int) (run, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return run{}, err
+	}
+	r, stdout, _, err := child(ctx, dir, nil, self, duckChildCmd, "-threads", strconv.Itoa(threads), "-out", out, "-query", query)
+	if err != nil {
+		return r, err
+	}
+	var rep duckReport
+	if err := json.Unmarshal(stdout, &rep); err != nil {
+		return r, fmt.Errorf("reading the output of %s: %v: %q", duckChildCmd, err, stdout)
+	}
+	r.rows = rep.Rows
+	return r, nil
+}
+
+// duckChildCmd is the hidden subcommand that runs one DuckDB query in a process of its own.
+const duckChildCmd = "duckdb-child"
+
+// duckChild is the duckdb-child subcommand: an in-memory DuckDB with the given threads runs
+// COPY (query) TO out (FORMAT json) and prints a duckReport.
+func duckChild(args []string) error {
+	fs := flag.NewFlagSet(duckChildCmd, flag.ContinueOnError)
+	threads := fs.Int("threads", 1, "DuckDB's threads setting")
+	out := fs.String("out", "", "the JSON lines file to write")
+	query := fs.String("query", "", "the query")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *out == "" || *query == "" {
+		return errors.New("-out and -query are required")
+	}
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	if _, err := db.Exec(fmt.Sprintf("SET threads = %d", *threads)); err != nil {
+		return err
+	}
+	began := time.Now()
+	var rows int64
+	err = db.QueryRow(fmt.Sprintf("COPY (%s) TO %s (FORMAT json)", *query, sqlString(*out))).Scan(&rows)
+	if err != nil {
+		return err
+	}
+	return json.NewEncoder(os.Stdout).Encode(duckReport{Rows: rows, Seconds: time.Since(began).Seconds()})
+}
+
+// duckVersion returns DuckDB's version, as SELECT version() gives it.
+func duckVersion() (string, error) {
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return "", err
+	}
+	defer db.Close()
+	var v string
+	err = db.QueryRow("SELECT version()").Scan(&v)
+	return v, err
+}
+
+// tail returns the last n lines of s.
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,298 @@
+// The report: medians and ranges over the repetitions, the Markdown tables, the targets, the profiles of the jobs
+// that miss one, and the results block of docs/performance.md.
+
+package main
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// results holds what a benchmark run measured.
+type results struct {
+	setup    setup
+	rows     []*wlResult
+	byID     map[string]*wlResult
+	profiles []profile
+}
+
+// wlResult is what one workload measured.
+type wlResult struct {
+	w       *workload
+	input   dataFile
+	build   float64 // seconds of velocc build + go build, warm cache
+	workers bool    // whether the job has a --workers flag
+	outRows int64   // rows written, the same in every run
+	outBy   string  // the run that first wrote outRows rows
+	runs    [numContenders][]run
+}
+
+// profile is the top of a profile of one velocc job.
+type profile struct {
+	title string
+	top   string
+}
+
+// setup describes the machine and the run, for the report's header.
+type setup struct {
+	cpu      string
+	cores    int
+	goos     string
+	goarch   string
+	goVer    string
+	duckdb   string // "v1.5.6 (duckdb-go v2.10506.0)"
+	commit   string
+	date     string
+	rows     int
+	reps     int
+	seed     uint64
+	total    string    // the run's wall time
+	load     [2]string // the 1-minute load average at the start and at the end
+	floor    int64     // the launcher's own peak RSS, the floor under every peak RSS
+	datasets []inputInfo
+}
+
+// inputInfo describes a generated data set.
+type inputInfo struct {
+	name  string
+	about string
+	files []dataFile
+}
+
+func (wr *wlResult) has(c contender) bool { return len(wr.runs[c]) > 0 }
+
+// missing says why contender c has no runs.
+func (wr *wlResult) missing(c contender) string {
+	if c == veloccTwo && !wr.workers {
+		return "no --workers yet"
+	}
+	return "not run"
+}
+
+// rates returns the rows/s of c's runs: input rows over wall time.
+func (wr *wlResult) rates(c contender, rows int) []float64 {
+	var out []float64
+	for _, r := range wr.runs[c] {
+		out = append(out, float64(rows)/r.wall.Seconds())
+	}
+	return out
+}
+
+// median returns the median rows/s of c, 0 without runs.
+func (wr *wlResult) median(c contender) float64 { return median(wr.rates(c, wr.rowsIn())) }
+
+// rowsIn is the number of input rows.
+func (wr *wlResult) rowsIn() int { return wr.input.rows }
+
+// ratio returns the median rows/s of a over b's.
+func (wr *wlResult) ratio(a, b contender) float64 {
+	if m := wr.median(b); m > 0 {
+		return wr.median(a) / m
+	}
+	return 0
+}
+
+// peakRSS returns the largest peak RSS of c's runs, in bytes.
+func (wr *wlResult) peakRSS(c contender) int64 {
+	var m int64
+	for _, r := range wr.runs[c] {
+		m = max(m, r.rss)
+	}
+	return m
+}
+
+// median returns the median of xs (the mean of the middle two for an even count), 0 for none; xs is not modified.
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	n := len(s)
+	switch {
+	case n == 0:
+		return 0
+	case n%2 == 1:
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// verdict is one target's outcome.
+type verdict struct {
+	text, value string
+	met, ok     bool
+}
+
+// verdicts checks every target against r.
+func (r *results) verdicts() []verdict {
+	var out []verdict
+	for _, t := range targets {
+		v, met, ok := t.check(r)
+		out = append(out, verdict{text: t.text, value: v, met: met, ok: ok})
+	}
+	return out
+}
+
+// report renders r as Markdown: the setup, the two tables, the targets and the profiles.
+func report(r *results) string {
+	var b strings.Builder
+	s := r.setup
+	fmt.Fprintf(&b, "- Machine: %s, %d cores, %s/%s, %s.\n", s.cpu, s.cores, s.goos, s.goarch, s.goVer)
+	fmt.Fprintf(&b, "- DuckDB %s, in-memory, in a child process per run.\n", s.duckdb)
+	fmt.Fprintf(&b, "- Run: %s rows per workload, %d repetitions, seed %d, %s, velocc %s; the whole run took %s. "+
+		"Load average (1 minute): %s at the start, %s at the end.\n",
+		thousands(int64(s.rows)), s.reps, s.seed, s.date, s.commit, s.total, s.load[0], s.load[1])
+	for _, in := range s.datasets {
+		fmt.Fprintf(&b, "- Input %s (%s): %s.\n", in.name, strings.Join(mapSlice(in.files, func(f dataFile) string {
+			return f.fmt.ext + " " + megabytes(f.bytes)
+		}), ", "), in.about)
+	}
+	b.WriteString("\nThroughput, in millions of input rows per second: median (min–max) of the repetitions, and the ratio of " +
+		"the medians.\n\n")
+	b.WriteString(throughputTable(r))
+	fmt.Fprintf(&b, "\nPeak resident set size (the largest of the repetitions; the launcher's own %s is a floor under "+
+		"each), output rows, and the time to build the job (velocc build + go build, warm build cache).\n\n",
+		mebibytes(s.floor))
+	b.WriteString(memoryTable(r))
+	b.WriteString("\nTargets (medians of this run):\n\n")
+	for _, v := range r.verdicts() {
+		word := "**missed**"
+		switch {
+		case !v.ok:
+			word = "n/a"
+		case v.met:
+			word = "met"
+		}
+		fmt.Fprintf(&b, "- %s: %s — %s\n", v.text, v.value, word)
+	}
+	b.WriteString("\nWorkloads:\n\n")
+	for _, wr := range r.rows {
+		fmt.Fprintf(&b, "- %s: %s.\n", wr.w.title, wr.w.about)
+	}
+	for _, p := range r.profiles {
+		fmt.Fprintf(&b, "\n%s\n\n```\n%s\n```\n", p.title, strings.TrimRight(p.top, "\n"))
+	}
+	return b.String()
+}
+
+// throughputTable renders the rows/s of every contender and the ratios.
+func throughputTable(r *results) string {
+	var b strings.Builder
+	b.WriteString("| workload | velocc 1 worker | velocc 2 workers | DuckDB threads=1 | DuckDB threads=2 | velocc ÷ DuckDB, 1 thread | velocc ÷ DuckDB, 2 threads |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|---:|\n")
+	for _, wr := range r.rows {
+		cells := []string{wr.w.title}
+		for c := range numContenders {
+			if !wr.has(c) {
+				cells = append(cells, "n/a ("+wr.missing(c)+")")
+				continue
+			}
+			rates := wr.rates(c, wr.rowsIn())
+			cells = append(cells, fmt.Sprintf("%.3f (%.3f–%.3f)", median(rates)/1e6, slices.Min(rates)/1e6, slices.Max(rates)/1e6))
+		}
+		for _, p := range [][2]contender{{veloccOne, duckOne}, {veloccTwo, duckTwo}} {
+			if !wr.has(p[0]) || !wr.has(p[1]) {
+				cells = append(cells, "n/a")
+				continue
+			}
+			cells = append(cells, fmt.Sprintf("%.2f×", wr.ratio(p[0], p[1])))
+		}
+		b.WriteString("| " + strings.Join(cells, " | ") + " |\n")
+	}
+	return b.String()
+}
+
+// memoryTable renders the peak RSS of every contender, the output rows and the build time.
+func memoryTable(r *results) string {
+	var b strings.Builder
+	b.WriteString("| workload | peak RSS velocc 1 worker | velocc 2 workers | DuckDB threads=1 | DuckDB threads=2 | output rows | build |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|---:|\n")
+	for _, wr := range r.rows {
+		cells := []string{wr.w.title}
+		for c := range numContenders {
+			if !wr.has(c) {
+				cells = append(cells, "n/a")
+				continue
+			}
+			cells = append(cells, mebibytes(wr.peakRSS(c)))
+		}
+		cells = append(cells, thousands(wr.outRows), fmt.Sprintf("%.1f s", wr.build))
+		b.WriteString("| " + strings.Join(cells, " | ") + " |\n")
+	}
+	return b.String()
+}
+
+// mebibytes words a byte count as "123 MiB".
+func mebibytes(n int64) string { return fmt.Sprintf("%.0f MiB", float64(n)/(1<<20)) }
+
+// thousands formats n with commas between groups of three digits.
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b []byte
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b = append(b, ',')
+		}
+		b = append(b, s[i])
+	}
+	if neg {
+		return "-" + string(b)
+	}
+	return string(b)
+}
+
+// loadAverage returns the 1-minute load average from /proc/loadavg, or "unknown".
+func loadAverage() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(data)); err == nil && len(f) > 0 {
+		return f[0]
+	}
+	return "unknown"
+}
+
+// cpuModel returns the first "model name" of /proc/cpuinfo, or "unknown CPU".
+func cpuModel() string {
+	data, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return "unknown CPU"
+	}
+	for line := range strings.Lines(string(data)) {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown CPU"
+}
+
+// The results in docs/performance.md lie between these markers; a run rewrites only what is between them.
+const (
+	beginMarker = "<!-- bench results: begin (rewritten by make bench) -->"
+	endMarker   = "<!-- bench results: end -->"
+)
+
+// updateDoc returns the document with results between the markers: old with only that part replaced when it has
+// both markers, or else a new document from the template.
+func updateDoc(old []byte, results string) []byte {
+	block := beginMarker + "\n" + strings.TrimRight(results, "\n") + "\n" + endMarker
+	i := bytes.Index(old, []byte(beginMarker))
+	j := bytes.Index(old, []byte(endMarker))
+	if i < 0 || j < i {
+		return []byte(strings.Replace(docTemplate, "RESULTS", block, 1))
+	}
+	var b bytes.Buffer
+	b.Write(old[:i])
+	b.WriteString(block)
+	b.Write(old[j+len(endMarker):])
+	return b.Bytes()
+}
+
+// docTemplate is docs/performance.md when it does not exist yet (or has lost its markers); RESULTS is where the
+// results go.
+//
+//go:embed doc.md.tmpl
+var docTemplate string

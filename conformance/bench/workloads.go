@@ -1,0 +1,293 @@
+// The workloads: for each, the velocc script, the equivalent DuckDB query, the input it reads and how the two
+// outputs are compared; and the targets the report checks.
+
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// workload is one row of the report: a velocc job and a DuckDB query over the same generated file.
+type workload struct {
+	id     string // names the work files and the profile; "W2-jsonl"
+	title  string // the row's name in the report
+	ds     *dataset
+	format int // which of ds.formats the workload reads
+	sink   string
+	// script returns the velocc script; root is the repository's root.
+	script func(root string) (string, error)
+	// duck is the DuckDB query; {scan} stands for the read_json or read_csv call over the input file.
+	duck string
+	// ordered says that both engines write the rows in input order, so that they are compared line by line (a
+	// stateless query over millions of rows); otherwise rows are compared as multisets.
+	ordered bool
+	// approx lists the columns compared within tolerance, with the absolute tolerance of each (a value within
+	// it, or within 1e-9 relative, matches). Every other column is compared exactly: numbers as decimals.
+	approx map[string]float64
+	about  string // what the query does, for the report
+}
+
+// sqlList joins the columns as a CREATE STREAM column list.
+func (ds *dataset) sqlList() string {
+	var parts []string
+	for _, c := range ds.columns {
+		parts = append(parts, c.name+" "+c.velocc)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// createStream returns the CREATE STREAM statement of ds read in its format i; the job's --source flag points it
+// at the generated file.
+func (ds *dataset) createStream(i int) string {
+	f := ds.formats[i]
+	with := fmt.Sprintf("'type'='file_source', 'path'='%s.%s', 'format'='%s'", ds.name, f.ext, f.ext)
+	if f.ext == "csv" && f.delim != ',' {
+		with += fmt.Sprintf(", 'delimiter'='%c'", f.delim)
+	}
+	return fmt.Sprintf("CREATE STREAM %s (%s)\n  WITH (%s);\n", ds.source, ds.sqlList(), with)
+}
+
+// sourceURI is the --source value pointing the job's source at path.
+func (w *workload) sourceURI(path string) string {
+	uri := w.ds.source + "=file:" + path
+	if f := w.ds.formats[w.format]; f.ext == "csv" && f.delim != ',' {
+		uri += "?delimiter=" + string(f.delim)
+	}
+	return uri
+}
+
+// duckScan returns DuckDB's table function reading path in format i of ds with ds's columns, declared
+// explicitly (no sniffing): read_json for JSON lines, read_csv for CSV.
+func (ds *dataset) duckScan(i int, path string) string {
+	var cols []string
+	for _, c := range ds.columns {
+		cols = append(cols, fmt.Sprintf("'%s': '%s'", c.name, c.duck))
+	}
+	list := "{" + strings.Join(cols, ", ") + "}"
+	f := ds.formats[i]
+	if f.ext == "csv" {
+		return fmt.Sprintf("read_csv(%s, columns=%s, header=true, delim='%c', quote='\"', auto_detect=false)",
+			sqlString(path), list, f.delim)
+	}
+	return fmt.Sprintf("read_json(%s, columns=%s, format='newline_delimited')", sqlString(path), list)
+}
+
+// duckQuery returns w's DuckDB query over path.
+func (w *workload) duckQuery(path string) string {
+	return strings.ReplaceAll(w.duck, "{scan}", w.ds.duckScan(w.format, path))
+}
+
+func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// fixed returns a script function for a script built from a source and a query.
+func fixed(ds *dataset, format int, query string) func(string) (string, error) {
+	return func(string) (string, error) { return ds.createStream(format) + query, nil }
+}
+
+// orderflowPath is the query of W1, used as it is; only its source file is replaced, with --source.
+const orderflowPath = "examples/trading/orderflow.sql"
+
+// w2Query is W2's velocc query, over the JSON lines or the CSV form of the trades.
+const w2Query = `SELECT symbol, SUM(quantity) AS volume, COUNT(*) AS trades, SUM(price * quantity) AS notional,
+       MIN(price) AS low, MAX(price) AS high, SUM(price * quantity) / SUM(quantity) AS vwap
+FROM trades
+GROUP BY symbol
+HAVING SUM(quantity) > 10000
+EMIT FINAL;
+`
+
+// w2Duck is W2 in DuckDB.
+const w2Duck = `SELECT symbol, SUM(quantity) AS volume, COUNT(*) AS trades, SUM(price * quantity) AS notional,
+       MIN(price) AS low, MAX(price) AS high, SUM(price * quantity) / SUM(quantity) AS vwap
+FROM {scan}
+GROUP BY symbol
+HAVING SUM(quantity) > 10000`
+
+// workloads are the rows of the report, in order.
+var workloads = []*workload{
+	{
+		id: "W1", title: "W1 order-flow imbalance (JSONL)", ds: orders, sink: "select_1",
+		about: "`examples/trading/orderflow.sql` as it is: per symbol and 1-minute tumbling window, SUM(CASE …) of " +
+			"buy and sell volume, their ratio, HAVING on volume and ratio",
+		script: func(root string) (string, error) {
+			b, err := os.ReadFile(filepath.Join(root, orderflowPath))
+			return string(b), err
+		},
+		duck: `SELECT symbol,
+       SUM(CASE WHEN side = 'BUY'  THEN quantity ELSE 0 END) AS buy_volume,
+       SUM(CASE WHEN side = 'SELL' THEN quantity ELSE 0 END) AS sell_volume,
+       SUM(quantity) AS total_volume,
+       SUM(CASE WHEN side = 'BUY' THEN quantity ELSE 0 END) / SUM(quantity) AS buy_ratio,
+       (event_time // 60000) * 60000 + 60000 AS analysis_time
+FROM {scan}
+GROUP BY symbol, event_time // 60000
+HAVING SUM(quantity) > 10000
+   AND (SUM(CASE WHEN side = 'BUY' THEN quantity ELSE 0 END) / SUM(quantity) > 0.7
+        OR SUM(CASE WHEN side = 'SELL' THEN quantity ELSE 0 END) / SUM(quantity) > 0.7)`,
+		approx: map[string]float64{"buy_ratio": 0},
+	},
+	{
+		id: "W2-jsonl", title: "W2 GROUP BY symbol, 10k Zipf symbols (JSONL)", ds: trades, format: 0, sink: "select_1",
+		about: "GROUP BY symbol with SUM(quantity), COUNT(*), SUM(price*quantity), MIN(price), MAX(price) and the " +
+			"VWAP ratio, HAVING SUM(quantity) > 10000",
+		script: fixed(trades, 0, w2Query), duck: w2Duck,
+		approx: map[string]float64{"vwap": 1e-10}, // DECIMAL(38,10) in velocc, DOUBLE in DuckDB
+	},
+	{
+		id: "W2-csv", title: "W2 GROUP BY symbol, 10k Zipf symbols (CSV)", ds: trades, format: 1, sink: "select_1",
+		about:  "the same query over the same trades as CSV",
+		script: fixed(trades, 1, w2Query), duck: w2Duck,
+		approx: map[string]float64{"vwap": 1e-10},
+	},
+	{
+		id: "W3", title: "W3 filter + projection + CASE (JSONL → JSONL)", ds: trades, sink: "select_1", ordered: true,
+		about: "a stateless WHERE on venue and quantity (about 90% of the trades pass), a DECIMAL product and a " +
+			"CASE, every row written as JSON lines to a file",
+		script: fixed(trades, 0, `SELECT trade_id, symbol, side, price, quantity, price * quantity AS notional,
+       CASE WHEN quantity >= 5000 THEN 'block' WHEN quantity >= 100 THEN 'round' ELSE 'odd' END AS lot,
+       venue, event_time
+FROM trades
+WHERE venue <> 'DARK' AND quantity >= 10;
+`),
+		duck: `SELECT trade_id, symbol, side, price, quantity, price * quantity AS notional,
+       CASE WHEN quantity >= 5000 THEN 'block' WHEN quantity >= 100 THEN 'round' ELSE 'odd' END AS lot,
+       venue, event_time
+FROM {scan}
+WHERE venue <> 'DARK' AND quantity >= 10`,
+	},
+	{
+		id: "W4", title: "W4 1BRC min/avg/max per station (CSV `;`)", ds: measurements, sink: "select_1",
+		about: "MIN, AVG and MAX of a DECIMAL(3,1) temperature per station (413 stations); AVG is exact " +
+			"DECIMAL(38,7) in velocc and DOUBLE in DuckDB",
+		script: fixed(measurements, 0, `SELECT station, MIN(temperature) AS min_temp, AVG(temperature) AS mean_temp,
+       MAX(temperature) AS max_temp
+FROM measurements
+GROUP BY station
+EMIT FINAL;
+`),
+		duck: `SELECT station, MIN(temperature) AS min_temp, AVG(temperature) AS mean_temp, MAX(temperature) AS max_temp
+FROM {scan}
+GROUP BY station`,
+		approx: map[string]float64{"mean_temp": 1e-7},
+	},
+	{
+		id: "W5", title: "W5 GROUP BY 1M distinct keys (CSV)", ds: payments, sink: "select_1",
+		about: "SUM(amount) and COUNT(*) per account over min(rows, 1,000,000) distinct accounts; every group is " +
+			"written at the end",
+		script: fixed(payments, 0, `SELECT account, SUM(amount) AS total, COUNT(*) AS n
+FROM payments
+GROUP BY account
+EMIT FINAL;
+`),
+		duck: `SELECT account, SUM(amount) AS total, COUNT(*) AS n
+FROM {scan}
+GROUP BY account`,
+	},
+}
+
+// contender is one way of running a workload.
+type contender int
+
+const (
+	veloccOne contender = iota // the velocc job, one worker
+	veloccTwo                  // the velocc job with --workers 2, when the job has the flag
+	duckOne                    // DuckDB, SET threads = 1
+	duckTwo                    // DuckDB, SET threads = 2
+	numContenders
+)
+
+func (c contender) String() string {
+	return [...]string{"velocc 1 worker", "velocc 2 workers", "DuckDB threads=1", "DuckDB threads=2"}[c]
+}
+
+// short names c in file names and progress lines.
+func (c contender) short() string {
+	return [...]string{"velocc1", "velocc2", "duckdb1", "duckdb2"}[c]
+}
+
+func (c contender) velocc() bool { return c == veloccOne || c == veloccTwo }
+
+// threads is the worker or thread count of c.
+func (c contender) threads() int {
+	if c == veloccTwo || c == duckTwo {
+		return 2
+	}
+	return 1
+}
+
+// velostreamRate is Velostream's published per-partition throughput, in rows/s; W4's absolute target is ten
+// times it.
+const velostreamRate = 377_000
+
+// buildLimit is the target for velocc build plus go build of one job, with a warm build cache, in seconds.
+const buildLimit = 5.0
+
+// target is one line of the report's verdicts.
+type target struct {
+	text    string
+	profile string // the workload whose velocc job is profiled when the target is missed; "" for none
+	// check returns the measured value in words and whether it meets the target; ok is false when the target
+	// cannot be judged (a workload that was not run, or no --workers).
+	check func(r *results) (value string, met, ok bool)
+}
+
+// ratioTarget is "workload id, contender a ≥ min × contender b" on median rows/s.
+func ratioTarget(id string, a, b contender, min float64, text string) target {
+	return target{text: text, profile: id, check: func(r *results) (string, bool, bool) {
+		wr := r.byID[id]
+		if wr == nil {
+			return "not run", false, false
+		}
+		if !wr.has(a) {
+			return "n/a (" + wr.missing(a) + ")", false, false
+		}
+		x := wr.ratio(a, b)
+		return fmt.Sprintf("%.2f×", x), x >= min, true
+	}}
+}
+
+// targets are the goals the report checks, in order.
+var targets = []target{
+	ratioTarget("W2-jsonl", veloccOne, duckOne, 1.5, "W2 JSONL: velocc 1 worker ≥ 1.5× DuckDB threads=1"),
+	ratioTarget("W2-jsonl", veloccTwo, duckTwo, 1.0, "W2 JSONL: velocc 2 workers ≥ 1.0× DuckDB threads=2"),
+	ratioTarget("W2-csv", veloccOne, duckOne, 2.0, "W2 CSV: velocc 1 worker ≥ 2× DuckDB threads=1"),
+	ratioTarget("W4", veloccOne, duckOne, 2.0, "W4: velocc 1 worker ≥ 2× DuckDB threads=1"),
+	{text: fmt.Sprintf("W4: velocc 1 worker ≥ %s rows/s (10× Velostream's published %s rows/s per partition)",
+		thousands(10*velostreamRate), thousands(velostreamRate)), profile: "W4",
+		check: func(r *results) (string, bool, bool) {
+			wr := r.byID["W4"]
+			if wr == nil {
+				return "not run", false, false
+			}
+			m := wr.median(veloccOne)
+			return thousands(int64(m)) + " rows/s", m >= 10*velostreamRate, true
+		}},
+	ratioTarget("W1", veloccOne, duckOne, 1.2, "W1: velocc 1 worker ≥ 1.2× DuckDB threads=1"),
+	ratioTarget("W3", veloccOne, duckOne, 1.2, "W3: velocc 1 worker ≥ 1.2× DuckDB threads=1"),
+	{text: "W5: velocc 1 worker peak RSS ≤ 3× DuckDB threads=1's", profile: "W5",
+		check: func(r *results) (string, bool, bool) {
+			wr := r.byID["W5"]
+			if wr == nil {
+				return "not run", false, false
+			}
+			x := float64(wr.peakRSS(veloccOne)) / float64(wr.peakRSS(duckOne))
+			return fmt.Sprintf("%.2f× (%s vs %s)", x, mebibytes(wr.peakRSS(veloccOne)), mebibytes(wr.peakRSS(duckOne))),
+				x <= 3, true
+		}},
+	{text: fmt.Sprintf("every job: velocc build + go build ≤ %.0f s (warm build cache)", buildLimit),
+		check: func(r *results) (string, bool, bool) {
+			worst, id := 0.0, ""
+			for _, wr := range r.rows {
+				if wr.build > worst {
+					worst, id = wr.build, wr.w.id
+				}
+			}
+			if id == "" {
+				return "not run", false, false
+			}
+			return fmt.Sprintf("slowest %.1f s (%s)", worst, id), worst <= buildLimit, true
+		}},
+}
