@@ -125,19 +125,37 @@ func (g *gen) genQuery(q *compiler.Query) {
 	} else if q.Grouped {
 		track = []jen.Code{jen.Id("q").Dot("groups")}
 	}
+	ownsKeys := q.Grouped && keyHasString(q)
 	if track == nil {
 		g.f.Func().Id(newQueryFunc(q)).Params(jen.Id("src").Op("*").Qual(rtPath, "Source"), jen.Id("sink").Op("*").Qual(rtPath, "Sink")).Op("*").Id(qt).Block(
 			jen.Return(jen.Op("&").Id(qt).Values(init)),
 		)
 	} else {
-		g.f.Func().Id(newQueryFunc(q)).Params(jen.Id("src").Op("*").Qual(rtPath, "Source"), jen.Id("sink").Op("*").Qual(rtPath, "Sink")).Op("*").Id(qt).Block(
+		body := []jen.Code{
 			jen.Id("q").Op(":=").Op("&").Id(qt).Values(init),
 			jen.Comment("the source commits no offset its records in this state still need, and resets it on a rebalance"),
 			jen.Id("src").Dot("Track").Call(track...),
-			jen.Return(jen.Id("q")),
+		}
+		if ownsKeys {
+			body = append(body, jen.Comment("strings of new keys are copied: the decoders' strings view the record being read"),
+				jen.Add(track[0]).Dot("OwnKeys").Call(jen.Parens(jen.Op("*").Id(keyType(q))).Dot("own")))
+		}
+		g.f.Func().Id(newQueryFunc(q)).Params(jen.Id("src").Op("*").Qual(rtPath, "Source"), jen.Id("sink").Op("*").Qual(rtPath, "Sink")).Op("*").Id(qt).Block(
+			append(body, jen.Return(jen.Id("q")))...,
 		)
 	}
 	g.f.Line()
+	if ownsKeys {
+		var owns []jen.Code
+		for _, k := range q.Keys {
+			if k.Expr.Type().Kind == compiler.Varchar {
+				owns = append(owns, jen.Id("k").Dot(keyField(k)).Op("=").Qual(rtPath, "Own").Call(jen.Id("k").Dot(keyField(k))))
+			}
+		}
+		g.f.Comment("own copies the strings of a new group's key, which view the current record, before the key is stored.")
+		g.f.Func().Params(jen.Id("k").Op("*").Id(keyType(q))).Id("own").Params().Block(owns...)
+		g.f.Line()
+	}
 	if q.Grouped && q.Window != nil {
 		closeFn := jen.Id("q").Dot("emit")
 		if q.Emit == compiler.EmitChanges {
@@ -436,6 +454,16 @@ func (g *gen) needDropWindow() {
 	g.f.Line()
 }
 
+// keyHasString reports whether q's GROUP BY key has a VARCHAR part.
+func keyHasString(q *compiler.Query) bool {
+	for _, k := range q.Keys {
+		if k.Expr.Type().Kind == compiler.Varchar {
+			return true
+		}
+	}
+	return false
+}
+
 // aggUpdate folds the current record into accumulator a of state s.
 func (f *fn) aggUpdate(a *compiler.Agg) {
 	s := jen.Id("s").Dot(aggField(a))
@@ -454,12 +482,17 @@ func (f *fn) aggUpdate(a *compiler.Agg) {
 		}
 	}
 	var upd []jen.Code
+	// A VARCHAR kept in the state is copied: the decoders' strings view the record being read.
+	kept := x.v
+	if at.Kind == compiler.Varchar {
+		kept = jen.Qual(rtPath, "Own").Call(x.v)
+	}
 	switch a.Func {
 	case compiler.AggFirst:
-		f.emit(jen.If(jen.Add(sn).Op("==").Lit(0)).Block(jen.List(s, jen.Id("s").Dot(aggField(a)+"Null")).Op("=").List(x.v, x.n)), jen.Add(sn).Op("++"))
+		f.emit(jen.If(jen.Add(sn).Op("==").Lit(0)).Block(jen.List(s, jen.Id("s").Dot(aggField(a)+"Null")).Op("=").List(kept, x.n)), jen.Add(sn).Op("++"))
 		return
 	case compiler.AggLast:
-		f.emit(jen.List(s, jen.Id("s").Dot(aggField(a)+"Null")).Op("=").List(x.v, x.n), jen.Add(sn).Op("++"))
+		f.emit(jen.List(s, jen.Id("s").Dot(aggField(a)+"Null")).Op("=").List(kept, x.n), jen.Add(sn).Op("++"))
 		return
 	case compiler.AggCount:
 		if !a.Distinct {
@@ -484,14 +517,18 @@ func (f *fn) aggUpdate(a *compiler.Agg) {
 			op = compiler.OpGt
 		}
 		upd = []jen.Code{
-			jen.If(jen.Add(sn).Op("==").Lit(0).Op("||").Add(compare(op, at, x.v, s))).Block(jen.Add(s).Op("=").Add(x.v)),
+			jen.If(jen.Add(sn).Op("==").Lit(0).Op("||").Add(compare(op, at, x.v, s))).Block(jen.Add(s).Op("=").Add(kept)),
 			jen.Add(sn).Op("++"),
 		}
 	default:
 		upd = []jen.Code{jen.Add(s).Dot("Add").Call(x.v)}
 	}
 	if a.Distinct {
-		upd = []jen.Code{jen.If(jen.Id("s").Dot(fmt.Sprintf("d%d", a.Index)).Dot("Add").Call(toKey(at, x.v))).Block(upd...)}
+		add := jen.Id("s").Dot(fmt.Sprintf("d%d", a.Index)).Dot("Add").Call(toKey(at, x.v))
+		if at.Kind == compiler.Varchar {
+			add = jen.Id("s").Dot(fmt.Sprintf("d%d", a.Index)).Dot("AddOwn").Call(x.v, jen.Qual(rtPath, "Own"))
+		}
+		upd = []jen.Code{jen.If(add).Block(upd...)}
 	}
 	if x.nonNull {
 		f.emit(upd...)

@@ -717,6 +717,7 @@ func (j *job) exec(data, tag string) ([][]byte, error) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, j.bin, args...)
 	cmd.Dir = j.b.dir
+	cmd.Env = append(os.Environ(), "VELOCC_RT_POISON=1") // rt scribbles over handled records: a string kept past its record shows up as a difference
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()

@@ -168,7 +168,7 @@ func (d *CSVDecoder) String() (string, bool) {
 	if f.start == f.end && !f.quoted {
 		return "", true
 	}
-	return string(d.bytes(f)), false
+	return view(d.bytes(f)), false
 }
 
 // Timestamp reads the selected field as a TIMESTAMP: a number is epoch

@@ -14,6 +14,7 @@ type Groups[K comparable, S any] struct {
 
 	cur   *Cursor      // the position of the record being processed when offsets are tracked; nil otherwise
 	first firstOffsets // per partition, the offset of the first record aggregated (see Stateful)
+	own   func(*K)     // makes a new key's strings its own before it is stored (see Own); nil if it has none
 }
 
 type groupEntry[K comparable, S any] struct {
@@ -39,10 +40,17 @@ func (g *Groups[K, S]) Get(k K) (s *S, created bool) {
 	if len(g.entries) == maxGroups {
 		panic("rt: more than 2^31-1 groups")
 	}
+	if g.own != nil {
+		g.own(&k)
+	}
 	g.index[k] = int32(len(g.entries))
 	g.entries = append(g.entries, groupEntry[K, S]{key: k})
 	return &g.entries[len(g.entries)-1].state, true
 }
+
+// OwnKeys sets the function that copies the strings of a new group's key before the key is stored: decoders hand
+// out views of the current record (see Own). Generated code sets it for keys with VARCHAR parts.
+func (g *Groups[K, S]) OwnKeys(own func(*K)) { g.own = own }
 
 // maxGroups is the most groups one Groups holds: the index is an int32 to keep
 // the map small.
@@ -79,6 +87,19 @@ func (d *Distinct[T]) Add(v T) bool {
 		return false
 	}
 	d.set[v] = struct{}{}
+	return true
+}
+
+// AddOwn is Add for values that must be copied before they are kept, such as strings viewing the current
+// record: own is called only for a new value.
+func (d *Distinct[T]) AddOwn(v T, own func(T) T) bool {
+	if d.set == nil {
+		d.set = make(map[T]struct{})
+	}
+	if _, ok := d.set[v]; ok {
+		return false
+	}
+	d.set[own(v)] = struct{}{}
 	return true
 }
 

@@ -257,9 +257,9 @@ func (d *JSONDecoder) Decimal(p, s int32) (Int128, bool) {
 	return v, false
 }
 
-// String reads the current value as a VARCHAR, unescaping it; a string
-// without escapes costs one allocation. null is NULL; any other value is an
-// error.
+// String reads the current value as a VARCHAR, unescaping it. A string
+// without escapes is a view of the line, valid until the next record (see
+// Own); one with escapes is a copy. null is NULL; any other value is an error.
 func (d *JSONDecoder) String() (string, bool) {
 	c, ok := d.value()
 	if !ok {
@@ -267,9 +267,13 @@ func (d *JSONDecoder) String() (string, bool) {
 	}
 	switch c {
 	case '"':
+		start := d.pos + 1
 		s, ok := d.readString(&d.scratch)
 		if !ok {
 			return "", false
+		}
+		if len(s) > 0 && &s[0] == &d.line[start] {
+			return view(s), false // no escapes: the text as it is in the line
 		}
 		return string(s), false
 	case 'n':

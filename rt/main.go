@@ -157,6 +157,7 @@ type runner struct {
 	outputs  []*sinkOutput
 	dead     []*deadLetter
 	env      *Env
+	poison   bool // VELOCC_RT_POISON=1: see Source.deliver
 
 	partsMu sync.Mutex
 	parts   int32 // partition count of the first partitioned source, once known
@@ -197,7 +198,7 @@ func runContext(ctx context.Context, j *Job, args []string, stdout, stderr io.Wr
 		return 0
 	}
 
-	r := &runner{job: j, bounded: opts.bounded, stderr: errw}
+	r := &runner{job: j, bounded: opts.bounded, stderr: errw, poison: os.Getenv(poisonEnv) == "1"}
 	if opts.stats {
 		r.progress = opts.progress
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Strings compare byte-wise (Go's < on strings, i.e. by UTF-8 code units,
@@ -183,3 +184,17 @@ func Replace(s, from, to string) string {
 // Lower maps s to lower case code point by code point (Unicode simple case
 // mapping); it returns s itself, without allocating, when nothing changes.
 func Lower(s string) string { return strings.ToLower(s) }
+
+// view returns b as a string without copying. Decoders hand such views of the current record to generated
+// code; they are valid until the next record, so anything kept longer goes through Own.
+func view(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
+// Own returns a copy of s that outlives the current record: generated code stores VARCHAR values in group keys,
+// DISTINCT sets and MIN/MAX/FIRST_VALUE/LAST_VALUE state through it, because the decoders' strings are views of
+// the record's bytes.
+func Own(s string) string { return strings.Clone(s) }

@@ -22,8 +22,13 @@ type Windows[K comparable, S any] struct {
 	lastStart  int64
 	lastGroups *Groups[K, S]
 
-	cur *Cursor // the position of the record being processed when offsets are tracked; nil otherwise
+	cur *Cursor  // the position of the record being processed when offsets are tracked; nil otherwise
+	own func(*K) // see Groups.OwnKeys
 }
+
+// OwnKeys sets the function that copies the strings of a new group's key before it is stored; see
+// Groups.OwnKeys.
+func (w *Windows[K, S]) OwnKeys(own func(*K)) { w.own = own }
 
 // NewWindows returns an empty Windows for windows of size milliseconds.
 func NewWindows[K comparable, S any](size int64) *Windows[K, S] {
@@ -43,6 +48,7 @@ func (w *Windows[K, S]) Get(start int64, k K) (*S, bool) {
 		g = w.open[start]
 		if g == nil {
 			g = NewGroups[K, S]()
+			g.own = w.own
 			w.open[start] = g
 			i, _ := slices.BinarySearch(w.starts, start)
 			w.starts = slices.Insert(w.starts, i, start)

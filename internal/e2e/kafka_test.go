@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"os/exec"
 	"sort"
 	"strconv"
@@ -175,6 +176,7 @@ func startJob(t *testing.T, name string, args ...string) *proc {
 	needBuild(t)
 	p := &proc{cmd: exec.Command(bins[name], args...), done: make(chan struct{})}
 	p.cmd.Dir = t.TempDir()
+	p.cmd.Env = append(os.Environ(), PoisonEnv)
 	p.cmd.Stderr = lockedBuf{p}
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
