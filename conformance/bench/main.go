@@ -61,8 +61,8 @@ func main() {
 	flag.IntVar(&cfg.reps, "reps", 3, "repetitions; each runs every contender of every workload once")
 	flag.Uint64Var(&cfg.seed, "seed", 1, "seed of the generated data")
 	flag.StringVar(&cfg.only, "only", "", "run only these workloads, comma-separated (W1, W2-jsonl, W2-csv, W3, W4, W5)")
-	flag.StringVar(&cfg.cache, "cache", ".cache/bench", "directory of the generated data and the work files, relative to the repository's root")
-	flag.StringVar(&cfg.doc, "doc", "docs/performance.md", "Markdown file to write the results into, relative to the repository's root; empty for none")
+	flag.StringVar(&cfg.cache, "cache", ".cache/bench", "directory of the generated data and the work files (relative to the repository's root, or absolute)")
+	flag.StringVar(&cfg.doc, "doc", "docs/performance.md", "Markdown file to write the results into (relative to the repository's root, or absolute); empty for none")
 	flag.StringVar(&cfg.profile, "profile", "missed", "which velocc jobs to profile after the runs: missed (those of missed targets), all or none")
 	flag.DurationVar(&cfg.timeout, "timeout", 15*time.Minute, "how long one run may take")
 	flag.BoolVar(&cfg.keep, "keep", false, "keep the work directory (jobs, outputs of the last repetition, profiles) in <cache>/work")
@@ -123,7 +123,7 @@ func benchmark(cfg config) error {
 	if root, err = e2e.RepoRoot(); err != nil {
 		return err
 	}
-	cache := filepath.Join(root, cfg.cache)
+	cache := fromRoot(cfg.cache)
 	work := filepath.Join(cache, "work")
 	if err := os.RemoveAll(work); err != nil {
 		return err
@@ -222,8 +222,8 @@ func benchmark(cfg config) error {
 				if err != nil {
 					return fmt.Errorf("%s: %v", label, err)
 				}
-				logf("bench: %-36s %6.2fs  %10s rows/s  peak RSS %s", label, res.wall.Seconds(),
-					thousands(int64(float64(cfg.rows)/res.wall.Seconds())), mebibytes(res.rss))
+				logf("bench: %-36s %6.2fs  %10s rows/s  %6.2fs CPU  peak RSS %s", label, res.wall.Seconds(),
+					thousands(int64(float64(cfg.rows)/res.wall.Seconds())), res.cpu.Seconds(), mebibytes(res.rss))
 				if wr.outRows >= 0 && res.rows != wr.outRows {
 					return fmt.Errorf("%s wrote %d rows, but %s wrote %d", label, res.rows, wr.outBy, wr.outRows)
 				}
@@ -281,7 +281,7 @@ func benchmark(cfg config) error {
 	text := report(r)
 	fmt.Print(text)
 	if cfg.doc != "" {
-		path := filepath.Join(root, cfg.doc)
+		path := fromRoot(cfg.doc)
 		old, err := os.ReadFile(path)
 		if err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
@@ -294,6 +294,14 @@ func benchmark(cfg config) error {
 	logf("bench: done in %s", s.total)
 	done = true
 	return nil
+}
+
+// fromRoot returns path, relative to the repository's root unless it is absolute.
+func fromRoot(path string) string {
+	if filepath.IsAbs(path) {
+		return path
+	}
+	return filepath.Join(root, path)
 }
 
 // measure runs contender c of a workload once, writing to out.

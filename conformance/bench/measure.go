@@ -27,8 +27,9 @@ import (
 // run is what one measured run gave.
 type run struct {
 	wall time.Duration
-	rss  int64 // peak resident set size, bytes
-	rows int64 // rows written
+	cpu  time.Duration // user and system CPU time
+	rss  int64         // peak resident set size, bytes
+	rows int64         // rows written
 }
 
 // launcher is the launch program (./launch) that starts every measured process; see its doc comment for why.
@@ -48,6 +49,7 @@ func buildLauncher(dir string) error {
 // launchReport is what the launcher writes: see launch/main.go.
 type launchReport struct {
 	WallNS   int64 `json:"wall_ns"`
+	CPUNS    int64 `json:"cpu_ns"`
 	MaxRSSKB int64 `json:"maxrss_kb"`
 	SelfKB   int64 `json:"self_kb"`
 	Exit     int   `json:"exit"`
@@ -86,14 +88,12 @@ func child(ctx context.Context, dir string, env []string, bin string, args ...st
 	if err != nil {
 		return run{}, stdout.Bytes(), stderr.Bytes(), fmt.Errorf("the launcher's report: %v", err)
 	}
-	r := run{wall: time.Duration(rep.WallNS), rss: rep.MaxRSSKB * 1024}
-	if launcherFloor == 0 {
-		launcherFloor = rep.SelfKB * 1024
-	}
+	r := run{wall: time.Duration(rep.WallNS), cpu: time.Duration(rep.CPUNS), rss: rep.MaxRSSKB * 1024}
+	launcherFloor = max(launcherFloor, rep.SelfKB*1024)
 	return r, stdout.Bytes(), stderr.Bytes(), nil
 }
 
-// launcherFloor is the launcher's own peak RSS, the floor under every peak RSS measured.
+// launcherFloor is the largest of the launcher's own peak RSS, the floor under every peak RSS measured.
 var launcherFloor int64
 
 // veloccArgs returns the job's arguments for reading input and writing out, with workers workers (1: no flag).

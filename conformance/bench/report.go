@@ -106,6 +106,15 @@ func (wr *wlResult) peakRSS(c contender) int64 {
 	return m
 }
 
+// cpu returns the median CPU seconds of c's runs.
+func (wr *wlResult) cpu(c contender) float64 {
+	var xs []float64
+	for _, r := range wr.runs[c] {
+		xs = append(xs, r.cpu.Seconds())
+	}
+	return median(xs)
+}
+
 // median returns the median of xs (the mean of the middle two for an even count), 0 for none; xs is not modified.
 func median(xs []float64) float64 {
 	s := slices.Clone(xs)
@@ -154,8 +163,8 @@ func report(r *results) string {
 		"the medians.\n\n")
 	b.WriteString(throughputTable(r))
 	fmt.Fprintf(&b, "\nPeak resident set size (the largest of the repetitions; the launcher's own %s is a floor under "+
-		"each), output rows, and the time to build the job (velocc build + go build, warm build cache).\n\n",
-		mebibytes(s.floor))
+		"each) and CPU time (user + system, median of the repetitions) of each contender, the rows each run wrote, and "+
+		"the time to build the job (velocc build + go build, warm build cache).\n\n", mebibytes(s.floor))
 	b.WriteString(memoryTable(r))
 	b.WriteString("\nTargets (medians of this run):\n\n")
 	for _, v := range r.verdicts() {
@@ -205,10 +214,10 @@ func throughputTable(r *results) string {
 	return b.String()
 }
 
-// memoryTable renders the peak RSS of every contender, the output rows and the build time.
+// memoryTable renders the peak RSS and CPU time of every contender, the output rows and the build time.
 func memoryTable(r *results) string {
 	var b strings.Builder
-	b.WriteString("| workload | peak RSS velocc 1 worker | velocc 2 workers | DuckDB threads=1 | DuckDB threads=2 | output rows | build |\n")
+	b.WriteString("| workload | velocc 1 worker | velocc 2 workers | DuckDB threads=1 | DuckDB threads=2 | output rows | build |\n")
 	b.WriteString("|---|---:|---:|---:|---:|---:|---:|\n")
 	for _, wr := range r.rows {
 		cells := []string{wr.w.title}
@@ -217,7 +226,7 @@ func memoryTable(r *results) string {
 				cells = append(cells, "n/a")
 				continue
 			}
-			cells = append(cells, mebibytes(wr.peakRSS(c)))
+			cells = append(cells, fmt.Sprintf("%s, %.2f s CPU", mebibytes(wr.peakRSS(c)), wr.cpu(c)))
 		}
 		cells = append(cells, thousands(wr.outRows), fmt.Sprintf("%.1f s", wr.build))
 		b.WriteString("| " + strings.Join(cells, " | ") + " |\n")

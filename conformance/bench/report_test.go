@@ -30,7 +30,8 @@ func fakeResults() *results {
 	secs := func(ss ...float64) []run {
 		var out []run
 		for _, s := range ss {
-			out = append(out, run{wall: time.Duration(s * float64(time.Second)), rss: 100 << 20})
+			d := time.Duration(s * float64(time.Second))
+			out = append(out, run{wall: d, cpu: d, rss: 100 << 20})
 		}
 		return out
 	}
@@ -55,7 +56,7 @@ func TestReport(t *testing.T) {
 	for _, want := range []string{
 		"- Machine: Test CPU, 2 cores, linux/amd64, go1.26.",
 		"| W2 GROUP BY symbol, 10k Zipf symbols (JSONL) | 2.000 (1.667–2.500) | n/a (no --workers yet) | 1.000 (0.800–1.000) | 2.000 (2.000–2.000) | 2.00× | n/a |",
-		"| W5 GROUP BY 1M distinct keys (CSV) | 400 MiB | n/a | 100 MiB | 100 MiB | 1,000,000 | 6.0 s |",
+		"| W5 GROUP BY 1M distinct keys (CSV) | 400 MiB, 2.00 s CPU | n/a | 100 MiB, 1.00 s CPU | 100 MiB, 1.00 s CPU | 1,000,000 | 6.0 s |",
 		"- W2 JSONL: velocc 1 worker ≥ 1.5× DuckDB threads=1: 2.00× — met",
 		"- W2 JSONL: velocc 2 workers ≥ 1.0× DuckDB threads=2: n/a (no --workers yet) — n/a",
 		"- W4: velocc 1 worker ≥ 2× DuckDB threads=1: not run — n/a",
