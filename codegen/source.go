@@ -154,7 +154,13 @@ func skipped(f *compiler.Field) bool { return !f.Used && f.Nullable }
 // decodeBody is the body of a source's decode function: the value in its format, then, for a Kafka source, the
 // record metadata columns and the column read from the message key.
 func decodeBody(s *compiler.Source) []jen.Code {
-	direct := len(s.Meta) == 0 && s.KeyField == nil // the common case reads as a plain dispatch
+	meta := 0
+	for _, f := range s.Meta {
+		if f.Used {
+			meta++
+		}
+	}
+	direct := meta == 0 && s.KeyField == nil // the common case reads as a plain dispatch
 	call := func(format, field string) jen.Code {
 		c := jen.Id(decodeFunc(s)+format).Call(jen.Id("raw").Dot(field), jen.Id("r"))
 		if direct {
@@ -176,7 +182,7 @@ func decodeBody(s *compiler.Source) []jen.Code {
 		target := jen.Id("r").Dot(f.GoName)
 		var set []jen.Code
 		if f.Type.Kind == compiler.Varchar {
-			set = []jen.Code{target.Clone().Op("=").String().Call(jen.Id("raw").Dot("Key"))}
+			set = []jen.Code{target.Clone().Op("=").Id("raw").Dot("KeyString").Call()}
 		} else {
 			parse := "ParseInt64"
 			if f.Type.Kind == compiler.Int {
@@ -197,10 +203,13 @@ func decodeBody(s *compiler.Source) []jen.Code {
 		body = append(body, jen.If(jen.Id("err").Op("==").Nil().Op("&&").Id("raw").Dot("Key").Op("!=").Nil()).Block(set...))
 	}
 	for _, f := range s.Meta {
+		if !f.Used {
+			continue
+		}
 		r := jen.Id("r").Dot(f.GoName)
 		switch f.Meta {
 		case "key":
-			body = append(body, jen.List(r, jen.Id("r").Dot(nullField(f))).Op("=").List(jen.String().Call(jen.Id("raw").Dot("Key")), jen.Id("raw").Dot("Key").Op("==").Nil()))
+			body = append(body, jen.List(r, jen.Id("r").Dot(nullField(f))).Op("=").List(jen.Id("raw").Dot("KeyString").Call(), jen.Id("raw").Dot("Key").Op("==").Nil()))
 		case "partition":
 			body = append(body, r.Op("=").Id("raw").Dot("Partition"))
 		case "offset":

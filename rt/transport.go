@@ -121,6 +121,10 @@ func (s *Source) Record(value, key []byte, partition int32, offset, timestamp in
 	return s.deliver(value)
 }
 
+// KeyString returns the record's message key as a string viewing the record, valid until the next record (see
+// Own).
+func (r *Raw) KeyString() string { return view(r.Key) }
+
 // End runs the source's end handlers once a bounded input is exhausted: every open window closes.
 func (s *Source) End() error { return s.end() }
 

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -32,12 +33,20 @@ type output struct {
 
 	cl *kgo.Client
 
-	mu   sync.Mutex
-	err  error // the first delivery failure
-	slab []byte
+	mu     sync.Mutex
+	err    error // the first delivery failure
+	failed atomic.Bool
+	slab   []byte
+
+	recs  []kgo.Record // records not handed out yet; the producer holds the rest until they are acknowledged
+	clock atomic.Int64 // the time in epoch milliseconds, the timestamp of messages; a ticker keeps it current
+	stop  chan struct{}
 
 	done func(*kgo.Record, error)
 }
+
+// recordSlab is how many records are allocated at once: an allocation per message is measurable.
+const recordSlab = 256
 
 // slabSize is the size of the blocks message bytes are copied into: the producer keeps a message until the
 // broker acknowledges it, and one allocation per block is cheaper than one per message.
@@ -150,6 +159,21 @@ func (o *output) Start(ctx context.Context) error {
 		return err
 	}
 	o.cl = cl
+	// Messages are stamped with a clock read once a millisecond rather than once per message.
+	o.clock.Store(time.Now().UnixMilli())
+	o.stop = make(chan struct{})
+	go func() {
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-o.stop:
+				return
+			case now := <-t.C:
+				o.clock.Store(now.UnixMilli())
+			}
+		}
+	}()
 	adm := kadm.NewClient(cl)
 	mctx, cancel := context.WithTimeout(ctx, startTimeout)
 	defer cancel()
@@ -184,13 +208,17 @@ func (o *output) Start(ctx context.Context) error {
 // Write copies the message and hands it to the producer. It fails once any earlier message failed: the job
 // stops rather than go on with a gap in its output.
 func (o *output) Write(key, value []byte) error {
-	o.mu.Lock()
-	err := o.err
-	o.mu.Unlock()
-	if err != nil {
-		return err
+	if o.failed.Load() {
+		o.mu.Lock()
+		defer o.mu.Unlock()
+		return o.err
 	}
-	r := &kgo.Record{Topic: o.topic, Key: o.copy(key), Headers: o.headers}
+	if len(o.recs) == 0 {
+		o.recs = make([]kgo.Record, recordSlab)
+	}
+	r := &o.recs[0]
+	o.recs = o.recs[1:]
+	*r = kgo.Record{Topic: o.topic, Key: o.copy(key), Headers: o.headers, Timestamp: time.UnixMilli(o.clock.Load())}
 	if value != nil {
 		r.Value = o.copy(value)
 		if r.Value == nil {
@@ -225,6 +253,7 @@ func (o *output) delivered(_ *kgo.Record, err error) {
 	o.mu.Lock()
 	if o.err == nil {
 		o.err = fmt.Errorf("delivery failed: %w", err)
+		o.failed.Store(true)
 	}
 	o.mu.Unlock()
 }
@@ -249,6 +278,7 @@ func (o *output) Close() error {
 	}
 	err := o.Flush(context.Background())
 	o.cl.Close()
+	close(o.stop)
 	return err
 }
 
