@@ -38,11 +38,9 @@ type output struct {
 	failed atomic.Bool
 	slab   []byte
 
-	queue   chan produceJob // records on their way to the producer (see produceLoop)
-	stopped chan struct{}   // closed when produceLoop has returned
-	recs    []kgo.Record    // records not handed out yet; the producer holds the rest until they are acknowledged
-	clock   atomic.Int64    // the time in epoch milliseconds, the timestamp of messages; a ticker keeps it current
-	stop    chan struct{}
+	recs  []kgo.Record // records not handed out yet; the producer holds the rest until they are acknowledged
+	clock atomic.Int64 // the time in epoch milliseconds, the timestamp of messages; a ticker keeps it current
+	stop  chan struct{}
 
 	done func(*kgo.Record, error)
 }
@@ -161,8 +159,6 @@ func (o *output) Start(ctx context.Context) error {
 		return err
 	}
 	o.cl = cl
-	o.queue, o.stopped = make(chan produceJob, 4096), make(chan struct{})
-	go o.produceLoop()
 	// Messages are stamped with a clock read once a millisecond rather than once per message.
 	o.clock.Store(time.Now().UnixMilli())
 	o.stop = make(chan struct{})
@@ -229,28 +225,8 @@ func (o *output) Write(key, value []byte) error {
 			r.Value = []byte{}
 		}
 	}
-	o.queue <- produceJob{r: r}
+	o.cl.Produce(context.Background(), r, o.done)
 	return nil
-}
-
-// produceJob is a record for the producer goroutine, or (r nil) a request to signal done once every record before
-// it has been handed to the producer.
-type produceJob struct {
-	r    *kgo.Record
-	done chan struct{}
-}
-
-// produceLoop hands records to the producer on a goroutine of its own, so that the producer's per-record work
-// (partitioning, batching) runs beside the job's decoding and evaluation instead of after it.
-func (o *output) produceLoop() {
-	defer close(o.stopped)
-	for j := range o.queue {
-		if j.r == nil {
-			close(j.done)
-			continue
-		}
-		o.cl.Produce(context.Background(), j.r, o.done)
-	}
 }
 
 // copy copies b into the current slab, or returns nil for nil.
@@ -287,13 +263,6 @@ func (o *output) Flush(ctx context.Context) error {
 	if o.cl == nil {
 		return nil
 	}
-	done := make(chan struct{})
-	o.queue <- produceJob{done: done}
-	select {
-	case <-done:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 	if err := o.cl.Flush(ctx); err != nil {
 		return err
 	}
@@ -308,8 +277,6 @@ func (o *output) Close() error {
 		return nil
 	}
 	err := o.Flush(context.Background())
-	close(o.queue)
-	<-o.stopped
 	o.cl.Close()
 	close(o.stop)
 	return err
