@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -76,8 +77,9 @@ type Job struct {
 
 // Context gives Job.Setup the job's sources and sinks.
 type Context struct {
-	r   *runner
-	err error // first unknown name asked for
+	r    *runner
+	err  error // first unknown name asked for
+	lane int   // which lane of each source Setup wires (see runner.setupLanes)
 }
 
 // Source returns the source declared with name. Asking for an undeclared
@@ -85,13 +87,13 @@ type Context struct {
 func (c *Context) Source(name string) *Source {
 	for _, s := range c.r.sources {
 		if s.spec.Name == name {
-			return s
+			return s.lanes[c.lane]
 		}
 	}
 	if c.err == nil {
 		c.err = fmt.Errorf("internal error: the job asked for an undeclared source %q", name)
 	}
-	return &Source{spec: SourceSpec{Name: name}, run: c.r}
+	return &Source{spec: SourceSpec{Name: name}, run: c.r, counts: &sourceCounts{}}
 }
 
 // Sink returns the sink declared with name. Asking for an undeclared sink is
@@ -217,6 +219,9 @@ func runContext(ctx context.Context, j *Job, args []string, stdout, stderr io.Wr
 	if err == nil {
 		err = c.err
 	}
+	if err == nil {
+		err = r.setupLanes(j)
+	}
 	if err != nil {
 		r.close()
 		fmt.Fprintf(errw, "%s: %v\n", name, err)
@@ -304,6 +309,41 @@ func (r *runner) start(ctx context.Context, opts *options, stdout io.Writer) (in
 		r.sinks = append(r.sinks, s)
 	}
 	return 0, nil
+}
+
+// setupLanes gives the sources more lanes when every source's input can spread its records over goroutines
+// and no query keeps state: the job's Setup runs once more per lane, creating that lane's own (stateless) query
+// operators; sinks are shared. With state, records of a group must meet one operator, so there is one lane.
+func (r *runner) setupLanes(j *Job) error {
+	n := min(runtime.GOMAXPROCS(0), maxLanes)
+	if n < 2 || j.Setup == nil || len(r.sources) == 0 {
+		return nil
+	}
+	for _, s := range r.sources {
+		if _, ok := s.input.(LaneInput); !ok || len(s.state) > 0 {
+			return nil
+		}
+	}
+	for k := 1; k < n; k++ {
+		for _, s := range r.sources {
+			l, err := s.lane()
+			if err != nil {
+				return err
+			}
+			s.lanes = append(s.lanes, l)
+		}
+		c := &Context{r: r, lane: k}
+		if err := j.Setup(c); err != nil {
+			return err
+		}
+		if c.err != nil {
+			return c.err
+		}
+	}
+	for _, s := range r.sources {
+		s.input.(LaneInput).UseLanes(s.lanes)
+	}
+	return nil
 }
 
 func usageIf(b bool) int {

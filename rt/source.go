@@ -104,9 +104,8 @@ type Source struct {
 	lineNo int64 // line number of the current record
 	offset int64 // bytes consumed, to notice truncation while tailing
 
-	records, bad int64 // counts for the exit statistics
-	tombstones   int64 // Kafka messages without a value, skipped
-	late         atomic.Int64
+	counts *sourceCounts // the exit statistics, shared with the source's lanes
+	lanes  []*Source     // lane 0 is the source itself; more when an input hands records to several goroutines
 
 	progressAt   time.Time // when the last progress line was printed (or the source started)
 	progressSeen int64     // records read by then
@@ -123,7 +122,13 @@ func (s *Source) OnRecord(fn func(r *Raw) error) { s.onRecord = fn }
 func (s *Source) OnEnd(fn func() error) { s.onEnd = append(s.onEnd, fn) }
 
 // Late counts one record dropped for arriving after its window closed.
-func (s *Source) Late() { s.late.Add(1) }
+func (s *Source) Late() { s.counts.late.Add(1) }
+
+// sourceCounts are a source's exit statistics. They are atomic because the lanes of a source count concurrently.
+type sourceCounts struct {
+	records, bad, late atomic.Int64
+	tombstones         atomic.Int64 // Kafka messages without a value, skipped
+}
 
 // Position returns the file and line of the current record, "orders.jsonl:12",
 // for runtime error messages.
@@ -195,7 +200,8 @@ func newSource(spec SourceSpec, uri string, overridden bool, env *Env) (*Source,
 	if err != nil {
 		return nil, err
 	}
-	s := &Source{spec: spec, uri: uri, path: path}
+	s := &Source{spec: spec, uri: uri, path: path, counts: &sourceCounts{}}
+	s.lanes = []*Source{s}
 	if scheme != "file" {
 		t, err := transport(scheme, uri)
 		if err != nil {
@@ -208,15 +214,8 @@ func newSource(spec SourceSpec, uri string, overridden bool, env *Env) (*Source,
 		if s.input, err = t.NewInput(s, uri, env); err != nil {
 			return nil, err
 		}
-		// Messages carry no CSV header: their fields are the declared columns, in order.
-		s.header = true
-		names := make([]string, len(spec.Schema))
-		for i, f := range spec.Schema {
-			names[i] = f.Name
-		}
-		s.csv.delim = firstNonEmptyByte(spec.Delimiter, ',')
-		if e := s.csv.setHeader([]byte(strings.Join(names, string(s.csv.delim)))); e != nil {
-			return nil, fmt.Errorf("internal error: the schema as a CSV header: %v", e)
+		if err := s.schemaHeader(); err != nil {
+			return nil, err
 		}
 	} else {
 		if path == "" {
@@ -255,6 +254,33 @@ func newSource(spec SourceSpec, uri string, overridden bool, env *Env) (*Source,
 	}
 	s.raw = Raw{Format: s.format, JSON: &s.json, CSV: &s.csv, Avro: &s.avro}
 	return s, nil
+}
+
+// schemaHeader makes the declared columns the CSV header: messages carry none, their fields are the columns in
+// order.
+func (s *Source) schemaHeader() error {
+	s.header = true
+	names := make([]string, len(s.spec.Schema))
+	for i, f := range s.spec.Schema {
+		names[i] = f.Name
+	}
+	s.csv.delim = firstNonEmptyByte(s.spec.Delimiter, ',')
+	if e := s.csv.setHeader([]byte(strings.Join(names, string(s.csv.delim)))); e != nil {
+		return fmt.Errorf("internal error: the schema as a CSV header: %v", e)
+	}
+	return nil
+}
+
+// lane returns another lane of an input's source: the same source, with decoders and a cursor of its own, for a
+// goroutine of the input. Its handlers are set by running the job's Setup again (see runner.setupLanes).
+func (s *Source) lane() (*Source, error) {
+	c := &Source{spec: s.spec, run: s.run, uri: s.uri, path: s.path, format: s.format, onError: s.onError,
+		deadPath: s.deadPath, dead: s.dead, input: s.input, where: s.where, counts: s.counts}
+	if err := c.schemaHeader(); err != nil {
+		return nil, err
+	}
+	c.raw = Raw{Format: c.format, JSON: &c.json, CSV: &c.csv, Avro: &c.avro}
+	return c, nil
 }
 
 // open opens the source's file, or starts its input.
@@ -410,9 +436,8 @@ func (s *Source) deliver(line []byte) error {
 		defer poison(line)
 		defer func() { poison(s.csv.buf) }()
 	}
-	s.records++
-	if s.records&(progressEvery-1) == 0 && s.run != nil && s.run.progress > 0 {
-		s.reportProgress()
+	if n := s.counts.records.Add(1); n&(progressEvery-1) == 0 && s.run != nil && s.run.progress > 0 && s.lanes != nil {
+		s.reportProgress(n)
 	}
 	s.raw.Line, s.raw.LineNo = line, s.lineNo
 	switch s.format {
@@ -455,7 +480,7 @@ const progressEvery = 1 << 16
 
 // reportProgress prints "orders: read 1200000 records (410000/s)" when the progress interval has passed, so a
 // long bounded run is never silent. Only the source's own goroutine touches its counters, so no locking is needed.
-func (s *Source) reportProgress() {
+func (s *Source) reportProgress(records int64) {
 	now := time.Now()
 	if s.progressAt.IsZero() {
 		s.progressAt = now
@@ -465,9 +490,9 @@ func (s *Source) reportProgress() {
 	if d < s.run.progress {
 		return
 	}
-	rate := float64(s.records-s.progressSeen) / d.Seconds()
-	fmt.Fprintf(s.run.stderr, "%s: read %d records (%.0f/s), bad %d, late %d\n", s.spec.Name, s.records, rate, s.bad, s.late.Load())
-	s.progressAt, s.progressSeen = now, s.records
+	rate := float64(records-s.progressSeen) / d.Seconds()
+	fmt.Fprintf(s.run.stderr, "%s: read %d records (%.0f/s), bad %d, late %d\n", s.spec.Name, records, rate, s.counts.bad.Load(), s.counts.late.Load())
+	s.progressAt, s.progressSeen = now, records
 }
 
 // locate returns a copy of e with the source, file and current line filled in.
@@ -486,18 +511,18 @@ func (s *Source) badRecord(e *RecordError, line []byte) error {
 	e = s.locate(e)
 	switch s.onError {
 	case "skip":
-		s.bad++
-		if s.bad <= maxLoggedBad {
+		bad := s.counts.bad.Add(1)
+		if bad <= maxLoggedBad {
 			fmt.Fprintf(s.run.stderr, "%s: skipped %s\n", s.spec.Name, e)
-		} else if s.bad == maxLoggedBad+1 {
+		} else if bad == maxLoggedBad+1 {
 			fmt.Fprintf(s.run.stderr, "%s: skipping more bad records; see the count at exit\n", s.spec.Name)
 		}
 		return nil
 	case "dead_letter":
-		s.bad++
+		s.counts.bad.Add(1)
 		return s.dead.write(e, line)
 	}
-	s.bad++ // "fail": the record stops the job, and the stats still count it
+	s.counts.bad.Add(1) // "fail": the record stops the job, and the stats still count it
 	return e
 }
 

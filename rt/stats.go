@@ -12,9 +12,10 @@ func writeStats(w *lockedWriter, r *runner) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for _, s := range r.sources {
-		fmt.Fprintf(w.w, "%s: read %d, bad %d, late %d", s.spec.Name, s.records, s.bad, s.late.Load())
-		if s.tombstones > 0 {
-			fmt.Fprintf(w.w, ", tombstones skipped %d", s.tombstones)
+		c := s.counts
+		fmt.Fprintf(w.w, "%s: read %d, bad %d, late %d", s.spec.Name, c.records.Load(), c.bad.Load(), c.late.Load())
+		if n := c.tombstones.Load(); n > 0 {
+			fmt.Fprintf(w.w, ", tombstones skipped %d", n)
 		}
 		fmt.Fprintln(w.w)
 	}

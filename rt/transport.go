@@ -47,6 +47,18 @@ type Output interface {
 	Name() string
 }
 
+// LaneInput is an Input that can hand records to the job from several goroutines at once, such as Kafka
+// partitions. A job whose queries keep no state (only filters and projections) gets a lane per core: UseLanes
+// receives the source's lanes, lane 0 being the source itself; records of one lane must come from one goroutine
+// at a time, and the records of one partition from one lane, in order.
+type LaneInput interface {
+	Input
+	UseLanes(lanes []*Source)
+}
+
+// maxLanes bounds the lanes of a source.
+const maxLanes = 8
+
 // Env is what a transport may use from the job and its command line.
 type Env struct {
 	Job         *Job
@@ -113,7 +125,7 @@ func (s *Source) Logf(format string, args ...any) {
 func (s *Source) Record(value, key []byte, partition int32, offset, timestamp int64) error {
 	s.cursor.Partition, s.cursor.Offset = partition, offset
 	if value == nil {
-		s.tombstones++
+		s.counts.tombstones.Add(1)
 		return nil
 	}
 	s.raw.Key, s.raw.Partition, s.raw.Offset, s.raw.Timestamp = key, partition, offset, timestamp

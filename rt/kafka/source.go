@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -33,8 +34,9 @@ type input struct {
 	retry  time.Duration // topic.retry.interval
 	opts   []kgo.Opt     // extra group settings: static membership, session timeout
 
-	admin *kgo.Client // metadata and offsets, outside the group
-	cl    *kgo.Client // the group member, created by Run
+	admin *kgo.Client  // metadata and offsets, outside the group
+	cl    *kgo.Client  // the group member, created by Run
+	lanes []*rt.Source // the source's lanes, when its job keeps no state (see UseLanes)
 
 	// mu serializes record processing with the rebalance callbacks, which run on franz-go's goroutines.
 	mu         sync.Mutex
@@ -253,6 +255,9 @@ func (in *input) Run(ctx context.Context) error {
 // process hands a batch of records to the job, partition by partition, then marks the partitions that caught up
 // with their end as idle and lets the job's watermarks move.
 func (in *input) process(fetches kgo.Fetches) error {
+	if len(in.lanes) > 1 {
+		return in.processLanes(fetches)
+	}
 	var err error
 	fetches.EachPartition(func(p kgo.FetchTopicPartition) {
 		if err != nil || !in.assigned[p.Partition] {
@@ -268,6 +273,53 @@ func (in *input) process(fetches kgo.Fetches) error {
 	})
 	if err != nil {
 		return err
+	}
+	return in.src.Tick()
+}
+
+// UseLanes lets the source's stateless job take records on several goroutines: see processLanes.
+func (in *input) UseLanes(lanes []*rt.Source) { in.lanes = lanes }
+
+// processLanes hands a batch to the job on one goroutine per lane: each takes the next partition of the batch
+// and hands its records over in order, so a partition's records keep their order within the batch, and the next
+// batch starts when this one is done.
+func (in *input) processLanes(fetches kgo.Fetches) error {
+	var parts []kgo.FetchTopicPartition
+	fetches.EachPartition(func(p kgo.FetchTopicPartition) {
+		if in.assigned[p.Partition] {
+			parts = append(parts, p)
+		}
+	})
+	var (
+		next  atomic.Int64
+		first atomic.Pointer[error]
+		wg    sync.WaitGroup
+	)
+	for _, lane := range in.lanes[:min(len(in.lanes), len(parts))] {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(parts) || first.Load() != nil {
+					return
+				}
+				for _, r := range parts[i].Records {
+					if err := lane.Record(r.Value, r.Key, r.Partition, r.Offset, r.Timestamp.UnixMilli()); err != nil {
+						first.CompareAndSwap(nil, &err)
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := first.Load(); err != nil {
+		return *err
+	}
+	for _, p := range parts {
+		if n := len(p.Records); n > 0 {
+			in.next[p.Partition] = p.Records[n-1].Offset + 1
+		}
+		in.src.SetIdle(p.Partition, in.next[p.Partition] >= p.HighWatermark)
 	}
 	return in.src.Tick()
 }
