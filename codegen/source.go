@@ -3,6 +3,7 @@ package codegen
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/dave/jennifer/jen"
 
@@ -70,11 +71,14 @@ func (g *gen) genSource(s *compiler.Source) {
 	g.f.Func().Id(decodeFunc(s)).Params(jen.Id("raw").Op("*").Qual(rtPath, "Raw"), jen.Id("r").Op("*").Id(rec)).Error().Block(decodeBody(s)...)
 	g.f.Line()
 
-	// JSON: one pass over the object's keys; unknown keys are skipped; missing nullable fields are NULL.
+	// JSON: one pass over the object's keys; unknown keys are skipped; missing nullable fields are NULL. Keys are
+	// expected in schema order, the usual case, where one comparison of the key's bytes finds the field; any other
+	// order goes through a switch on the key.
 	var cases []jen.Code
 	for i, f := range s.Fields {
 		if skipped(f) {
-			continue // the default case skips it
+			cases = append(cases, jen.Case(jen.Lit(i)).Block(jen.Comment(commentText(f.Name+": no query reads it")), jen.Id("d").Dot("Skip").Call()))
+			continue
 		}
 		target := []jen.Code{jen.Id("r").Dot(f.GoName), jen.Id("null")}
 		stmts := []jen.Code{
@@ -86,22 +90,48 @@ func (g *gen) genSource(s *compiler.Source) {
 		} else {
 			stmts = append(stmts, jen.If(jen.Id("null")).Block(jen.Id("d").Dot("Fail").Call(jen.Lit(f.Name), jen.Lit("null in a NOT NULL column"))))
 		}
-		cases = append(cases, jen.Case(jen.Lit(f.Name)).Block(stmts...))
+		cases = append(cases, jen.Case(jen.Lit(i)).Block(append([]jen.Code{jen.Comment(commentText(f.Name))}, stmts...)...))
 	}
 	cases = append(cases, jen.Default().Block(jen.Id("d").Dot("Skip").Call()))
+	keysVar := lowerFirst(s.GoName) + "JSONKeys"
+	fieldFunc := lowerFirst(s.GoName) + "JSONField"
 	var body []jen.Code
-	if len(cases) == 1 {
+	if len(s.Fields) == 0 || allSkipped(s) {
 		// No query reads a column: the record is only checked to be a JSON object.
 		body = []jen.Code{
 			jen.If(jen.Op("!").Id("d").Dot("BeginObject").Call()).Block(jen.Return(jen.Id("d").Dot("Err").Call())),
 			jen.For(jen.Id("d").Dot("NextField").Call()).Block(jen.Id("d").Dot("Skip").Call()),
 		}
 	} else {
+		keys := make([]jen.Code, len(s.Fields))
+		fcases := make([]jen.Code, len(s.Fields))
+		for i, f := range s.Fields {
+			keys[i] = jen.Lit(strconv.Quote(f.Name) + ":")
+			fcases[i] = jen.Case(jen.Lit(f.Name)).Block(jen.Return(jen.Lit(i)))
+		}
+		g.f.Comment(commentf("%s are the keys of %q as they start a field in compact JSON, in schema order.", keysVar, s.Name))
+		g.f.Var().Id(keysVar).Op("=").Index().String().Values(keys...)
+		g.f.Line()
+		g.f.Comment(commentf("%s returns the schema index of a key of %q, or -1.", fieldFunc, s.Name))
+		g.f.Func().Id(fieldFunc).Params(jen.Id("key").Index().Byte()).Int().Block(
+			jen.Switch(jen.String().Call(jen.Id("key"))).Block(fcases...),
+			jen.Return(jen.Lit(-1)),
+		)
+		g.f.Line()
 		body = []jen.Code{
 			jen.Var().Id("seen").Index(jen.Lit(len(s.Fields))).Bool(),
 			jen.Var().Id("null").Bool(),
 			jen.If(jen.Op("!").Id("d").Dot("BeginObject").Call()).Block(jen.Return(jen.Id("d").Dot("Err").Call())),
-			jen.For(jen.Id("d").Dot("NextField").Call()).Block(jen.Switch(jen.String().Call(jen.Id("d").Dot("Key").Call())).Block(cases...)),
+			jen.For(jen.Id("next").Op(":=").Lit(0), jen.Empty(), jen.Empty()).Block(
+				jen.Var().Id("k").Int(),
+				jen.If(jen.Id("next").Op("<").Len(jen.Id(keysVar)).Op("&&").Id("d").Dot("Expect").Call(jen.Id(keysVar).Index(jen.Id("next")))).Block(
+					jen.Id("k").Op("=").Id("next"),
+				).Else().If(jen.Id("d").Dot("NextField").Call()).Block(
+					jen.Id("k").Op("=").Id(fieldFunc).Call(jen.Id("d").Dot("Key").Call()),
+				).Else().Block(jen.Break()),
+				jen.If(jen.Id("k").Op(">=").Lit(0)).Block(jen.Id("next").Op("=").Id("k").Op("+").Lit(1)),
+				jen.Switch(jen.Id("k")).Block(cases...),
+			),
 		}
 	}
 	for i, f := range s.Fields {
@@ -123,7 +153,7 @@ func (g *gen) genSource(s *compiler.Source) {
 		jen.Id("idx").Op(":=").Id("d").Dot("Bind").Call(jen.Id(colsVar)),
 		jen.Var().Id("null").Bool(),
 	}
-	if len(cases) == 1 {
+	if allSkipped(s) {
 		body = nil // no column to read
 	}
 	for i, f := range s.Fields {
@@ -145,6 +175,16 @@ func (g *gen) genSource(s *compiler.Source) {
 	g.f.Func().Id(decodeFunc(s)+"CSV").Params(jen.Id("d").Op("*").Qual(rtPath, "CSVDecoder"), jen.Id("r").Op("*").Id(rec)).Error().Block(body...)
 	g.f.Line()
 	g.genAvroDecoder(s)
+}
+
+// allSkipped reports whether no column of s is decoded.
+func allSkipped(s *compiler.Source) bool {
+	for _, f := range s.Fields {
+		if !skipped(f) {
+			return false
+		}
+	}
+	return true
 }
 
 // skipped reports whether the decoders leave a column alone: a nullable column no query reads (see

@@ -41,7 +41,10 @@ func (g *Groups[K, S]) Get(k K) (s *S, created bool) {
 		panic("rt: more than 2^31-1 groups")
 	}
 	if g.own != nil {
-		g.own(&k)
+		// A copy, so that only a new group's key is moved to the heap by the call, not every key looked up.
+		own := k
+		g.own(&own)
+		k = own
 	}
 	g.index[k] = int32(len(g.entries))
 	g.entries = append(g.entries, groupEntry[K, S]{key: k})

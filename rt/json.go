@@ -132,6 +132,35 @@ func (d *JSONDecoder) NextField() bool {
 	return true
 }
 
+// Expect is NextField for the usual key order: if the next field's key is
+// exactly key, written as it starts a field in compact JSON (`"symbol":`), it
+// consumes the key and reports true, leaving the value to a typed reader (or
+// Skip). Otherwise, including at the end of the object, with whitespace or
+// with escapes in the key, it consumes nothing and reports false, and the
+// caller falls back to NextField. Generated decoders try the next key of the
+// schema this way, so that a record whose keys come in schema order is read
+// without scanning keys or switching on them.
+func (d *JSONDecoder) Expect(key string) bool {
+	if d.failed || d.done || d.pending {
+		return false
+	}
+	b, i := d.line, d.pos
+	if !d.first {
+		if i >= len(b) || b[i] != ',' {
+			return false
+		}
+		i++
+	}
+	if len(b)-i < len(key) || string(b[i:i+len(key)]) != key {
+		return false
+	}
+	d.first = false
+	d.key = b[i+1 : i+len(key)-2]
+	d.pos = i + len(key)
+	d.pending = true
+	return true
+}
+
 // end checks that nothing but whitespace follows the closing '}'.
 func (d *JSONDecoder) end() {
 	d.done = true

@@ -345,3 +345,53 @@ func TestJSONStringViews(t *testing.T) {
 		t.Errorf("a %q (a view: want XXXXX), owned %q, b %q", a, owned, b)
 	}
 }
+
+// TestJSONExpect: the guess of the next key matches only the exact compact form; anything else leaves the
+// decoder where it was, for NextField.
+func TestJSONExpect(t *testing.T) {
+	var d JSONDecoder
+	d.Reset([]byte(`{"a":1,"b" :2, "c":3,"d\u0065":4,"e":5}`))
+	d.BeginObject()
+	if d.Expect(`"b":`) {
+		t.Fatal("matched b at a")
+	}
+	if !d.Expect(`"a":`) || string(d.Key()) != "a" {
+		t.Fatal("a")
+	}
+	if v, _ := d.Int64(); v != 1 {
+		t.Fatalf("a = %d", v)
+	}
+	if d.Expect(`"b":`) { // a space before the colon
+		t.Fatal("matched b with a space")
+	}
+	if !d.NextField() || string(d.Key()) != "b" {
+		t.Fatal("b by NextField")
+	}
+	if d.Expect(`"c":`) { // the value of b is still pending
+		t.Fatal("matched while a value is pending")
+	}
+	d.Skip()
+	if d.Expect(`"c":`) { // a space after the comma
+		t.Fatal("matched c after a space")
+	}
+	if !d.NextField() || string(d.Key()) != "c" {
+		t.Fatal("c")
+	}
+	d.Skip()
+	if d.Expect(`"de":`) { // an escaped key
+		t.Fatal("matched an escaped key")
+	}
+	if !d.NextField() || string(d.Key()) != "de" {
+		t.Fatalf("de: %q", d.Key())
+	}
+	d.Skip()
+	if !d.Expect(`"e":`) {
+		t.Fatal("e")
+	}
+	if v, _ := d.Int64(); v != 5 {
+		t.Fatalf("e = %d", v)
+	}
+	if d.Expect(`"f":`) || d.NextField() || d.Err() != nil {
+		t.Fatalf("end: %v", d.Err())
+	}
+}
