@@ -4,6 +4,7 @@ package codegen
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -179,6 +180,9 @@ func (g *gen) genQuery(q *compiler.Query) {
 		g.genEmit(q)
 	}
 	g.genEnd(q)
+	if g.mergeable {
+		g.genMerge(q)
+	}
 }
 
 func (g *gen) genKeyAndState(q *compiler.Query) {
@@ -451,6 +455,86 @@ func (g *gen) needDropWindow() {
 	g.dropWindowDone = true
 	g.f.Comment("dropWindow discards a closed window whose rows were already emitted as changes.")
 	g.f.Func().Id("dropWindow").Types(jen.Id("K").Comparable(), jen.Id("S").Any()).Params(jen.Id("int64"), jen.Op("*").Id("K"), jen.Op("*").Id("S")).Error().Block(jen.Return(jen.Nil()))
+	g.f.Line()
+}
+
+// serialReason says why q cannot split its input among workers (partial results merged at the end), or "".
+func serialReason(q *compiler.Query) string {
+	switch {
+	case !q.Grouped:
+		return fmt.Sprintf("query %s writes its rows as records arrive, in input order", q.Name)
+	case q.Window != nil:
+		return fmt.Sprintf("query %s is windowed: its windows close as event time passes", q.Name)
+	case q.Emit != compiler.EmitFinal:
+		return fmt.Sprintf("query %s emits changes as records arrive", q.Name)
+	}
+	for _, a := range q.Aggs {
+		if a.Distinct {
+			return fmt.Sprintf("query %s has %s(DISTINCT ...)", q.Name, a.Func)
+		}
+	}
+	return ""
+}
+
+// genMerge emits merge, which folds another worker's groups into q's (see rt Context.Parallel). The other
+// worker read a later part of the input, which is what FIRST_VALUE and LAST_VALUE need to know.
+func (g *gen) genMerge(q *compiler.Query) {
+	var body []jen.Code
+	body = append(body, jen.List(jen.Id("d"), jen.Id("_")).Op(":=").Id("q").Dot("groups").Dot("Get").Call(jen.Op("*").Id("k")))
+	for _, a := range q.Aggs {
+		d, o := jen.Id("d").Dot(aggField(a)), jen.Id("o").Dot(aggField(a))
+		dn, on := jen.Id("d").Dot(aggField(a)+"n"), jen.Id("o").Dot(aggField(a)+"n")
+		overflow := func(call jen.Code, what string) jen.Code {
+			return jen.Block(
+				jen.Var().Id("ok").Bool(),
+				jen.List(d, jen.Id("ok")).Op("=").Add(call),
+				jen.If(jen.Op("!").Id("ok")).Block(jen.Return(jen.Qual(rtPath, "EvalError").Call(jen.Nil(),
+					jen.Lit(fmt.Sprintf("%s:%d:%d", a.Loc.File, a.Loc.Line, a.Loc.Col)), jen.Lit(what+" in "+strconv.Quote(a.Loc.Text))))),
+			)
+		}
+		body = append(body, jen.Comment(commentText(a.Loc.Text)))
+		switch a.Func {
+		case compiler.AggCount:
+			body = append(body, d.Op("+=").Add(o))
+		case compiler.AggSum, compiler.AggAvg:
+			at := a.Arg.Type()
+			switch {
+			case at.Kind == compiler.Double:
+				body = append(body, d.Clone().Op("+=").Add(o))
+			case at.Kind == compiler.BigInt && a.Func == compiler.AggSum:
+				body = append(body, overflow(jen.Qual(rtPath, "AddInt64").Call(d, o), "integer overflow"))
+			case at.Kind == compiler.BigInt || at.Kind == compiler.Int:
+				body = append(body, overflow(d.Clone().Dot("Add").Call(o), "integer overflow"))
+			default:
+				body = append(body, overflow(d.Clone().Dot("Add").Call(o), "DECIMAL overflow"))
+			}
+			body = append(body, dn.Op("+=").Add(on))
+		case compiler.AggMin, compiler.AggMax:
+			op := compiler.OpLt
+			if a.Func == compiler.AggMax {
+				op = compiler.OpGt
+			}
+			body = append(body,
+				jen.If(on.Clone().Op(">").Lit(0).Op("&&").Parens(dn.Clone().Op("==").Lit(0).Op("||").Add(compare(op, a.Arg.Type(), o, d)))).Block(d.Clone().Op("=").Add(o)),
+				dn.Clone().Op("+=").Add(on))
+		case compiler.AggFirst, compiler.AggLast:
+			dnull, onull := jen.Id("d").Dot(aggField(a)+"Null"), jen.Id("o").Dot(aggField(a)+"Null")
+			cond := on.Clone().Op(">").Lit(0).Op("&&").Add(dn.Clone()).Op("==").Lit(0)
+			if a.Func == compiler.AggLast {
+				cond = on.Clone().Op(">").Lit(0)
+			}
+			body = append(body,
+				jen.If(cond).Block(jen.List(d, dnull).Op("=").List(o, onull)),
+				dn.Clone().Op("+=").Add(on))
+		default:
+			body = append(body, d.Clone().Dot("Merge").Call(o))
+		}
+	}
+	body = append(body, jen.Return(jen.Nil()))
+	g.f.Comment("merge folds the groups of another worker's operator into q's; that worker read a later part of the input.")
+	g.f.Func().Params(jen.Id("q").Op("*").Id(queryType(q))).Id("merge").Params(jen.Id("other").Op("*").Id(queryType(q))).Error().Block(
+		jen.Return(jen.Id("other").Dot("groups").Dot("Each").Call(jen.Func().Params(jen.Id("k").Op("*").Id(keyType(q)), jen.Id("o").Op("*").Id(stateType(q))).Error().Block(body...))),
+	)
 	g.f.Line()
 }
 

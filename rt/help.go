@@ -61,6 +61,8 @@ Flags:
   --timestamp-format FORMAT  write TIMESTAMP values as epoch_millis or rfc3339 (default: as each sink declares)
   --stats=false              do not print record counts to stderr (at exit and while running)
   --progress DURATION        while reading, print a progress line per source this often (default 10s; 0 = never)
+  --workers N                read a bounded file source with N goroutines, merging their partial aggregates
+                             (aggregations without a window, EMIT FINAL; others run on one)
   --cpuprofile FILE          write a CPU profile of the run to FILE (for go tool pprof)
   --help                     print this help
 `)

@@ -73,6 +73,12 @@ type Job struct {
 	Sources []SourceSpec
 	Sinks   []SinkSpec
 	Setup   func(c *Context) error
+
+	// Mergeable is set when every query of the job keeps only state that partial results can be merged into
+	// (aggregations without a window, EMIT FINAL, no DISTINCT): --workers may then split a bounded file among
+	// goroutines. SerialReason says why not, otherwise.
+	Mergeable    bool
+	SerialReason string
 }
 
 // Context gives Job.Setup the job's sources and sinks.
@@ -132,6 +138,7 @@ func Main(j *Job) {
 //	--group ID                 Kafka consumer group (default: the job's setting, then velocc-JOB)
 //	--instance-id ID           a static Kafka group member id: a restart takes its partitions back at once
 //	--offset-reset WHERE       earliest or latest: where a group without committed offsets starts
+//	--workers N                split a bounded file source among N goroutines (jobs that allow it)
 //	--stats=false              no record counts on stderr at exit
 //	--help                     describe the job and its flags
 //
@@ -159,7 +166,8 @@ type runner struct {
 	outputs  []*sinkOutput
 	dead     []*deadLetter
 	env      *Env
-	poison   bool // VELOCC_RT_POISON=1: see Source.deliver
+	poison   bool       // VELOCC_RT_POISON=1: see Source.deliver
+	ops      [][]laneOp // per lane, the operators registered with Context.Parallel
 
 	partsMu sync.Mutex
 	parts   int32 // partition count of the first partitioned source, once known
@@ -221,6 +229,9 @@ func runContext(ctx context.Context, j *Job, args []string, stdout, stderr io.Wr
 	}
 	if err == nil {
 		err = r.setupLanes(j)
+	}
+	if err == nil && opts.workers > 1 {
+		err = r.setupWorkers(j, opts.workers)
 	}
 	if err != nil {
 		r.close()
@@ -363,6 +374,9 @@ func (r *runner) readAll(ctx context.Context) error {
 		mu    sync.Mutex
 		first error
 	)
+	if len(r.sources) == 1 && r.sources[0].input == nil && len(r.sources[0].lanes) > 1 {
+		return r.readWorkers(ctx, r.sources[0])
+	}
 	for _, s := range r.sources {
 		wg.Go(func() {
 			if err := s.read(ctx); err != nil {
@@ -457,6 +471,7 @@ type options struct {
 
 	brokers, group, instanceID, offsetReset string
 	cpuProfile                              string // --cpuprofile: write a CPU profile of the run here
+	workers                                 int    // --workers: goroutines for a bounded file source
 }
 
 // parseFlags parses the command line. Flags take one or two dashes, and
@@ -509,6 +524,13 @@ func parseFlags(j *Job, args []string) (*options, error) {
 			if v, err = value(); err == nil {
 				if o.progress, err = time.ParseDuration(v); err != nil || o.progress < 0 {
 					err = fmt.Errorf("flag --progress wants a duration such as 10s, or 0 for none, got %q", v)
+				}
+			}
+		case "workers":
+			var v string
+			if v, err = value(); err == nil {
+				if o.workers, err = strconv.Atoi(v); err != nil || o.workers < 1 || o.workers > 256 {
+					err = fmt.Errorf("flag --workers wants a number of goroutines from 1 to 256, got %q", v)
 				}
 			}
 		case "cpuprofile":

@@ -156,3 +156,20 @@ func FloatKey(f float64) uint64 {
 
 // FloatFromKey turns a FloatKey back into the DOUBLE it stands for.
 func FloatFromKey(k uint64) float64 { return math.Float64frombits(k) }
+
+// Merge folds o into w as if w had seen o's values after its own (the pairwise update of Chan, Golub and
+// LeVeque), for partial aggregates of --workers.
+func (w *Welford) Merge(o Welford) {
+	if o.N == 0 {
+		return
+	}
+	if w.N == 0 {
+		*w = o
+		return
+	}
+	n := w.N + o.N
+	d := o.Mean - w.Mean
+	w.Mean += d * float64(o.N) / float64(n)
+	w.M2 += o.M2 + d*d*float64(w.N)*float64(o.N)/float64(n)
+	w.N = n
+}

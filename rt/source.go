@@ -102,7 +102,10 @@ type Source struct {
 	avro   AvroDecoder
 	header bool  // the CSV header has been read
 	lineNo int64 // line number of the current record
-	offset int64 // bytes consumed, to notice truncation while tailing
+	offset int64 // bytes consumed, to notice truncation while tailing; for a worker, the position in the file
+
+	limit    int64        // a worker's end in the file: it stops after the line that reaches it; -1: to the end
+	lineBase func() int64 // a worker's count of lines before its part, for messages (see workers.go)
 
 	counts *sourceCounts // the exit statistics, shared with the source's lanes
 	lanes  []*Source     // lane 0 is the source itself; more when an input hands records to several goroutines
@@ -136,7 +139,15 @@ func (s *Source) Position() string {
 	if s.input != nil {
 		return s.where + "[" + strconv.Itoa(int(s.cursor.Partition)) + "]@" + strconv.FormatInt(s.cursor.Offset, 10)
 	}
-	return s.path + ":" + strconv.FormatInt(s.lineNo, 10)
+	return s.path + ":" + strconv.FormatInt(s.line(), 10)
+}
+
+// line returns the line number of the current record in the file.
+func (s *Source) line() int64 {
+	if s.lineBase != nil {
+		return s.lineBase() + s.lineNo
+	}
+	return s.lineNo
 }
 
 // EvalError reports a failure to evaluate a SQL expression for the current
@@ -326,6 +337,9 @@ func (s *Source) read(ctx context.Context) error {
 	if s.input != nil {
 		return s.input.Run(ctx)
 	}
+	if s.limit > 0 && s.offset >= s.limit {
+		return nil // a worker whose part of the file is empty
+	}
 	r := bufio.NewReaderSize(s.file, readBufSize)
 	var long []byte // a line longer than the buffer, or cut short by the end of the file
 	for n := 0; ; n++ {
@@ -345,6 +359,9 @@ func (s *Source) read(ctx context.Context) error {
 				return err
 			}
 			long = long[:0]
+			if s.limit > 0 && s.offset >= s.limit {
+				return nil // the end of this worker's part of the file (see workers.go)
+			}
 		case bufio.ErrBufferFull:
 			long = append(long, chunk...)
 			if len(long) > maxLineSize {
@@ -357,6 +374,9 @@ func (s *Source) read(ctx context.Context) error {
 					if err := s.record(long); err != nil {
 						return err
 					}
+				}
+				if s.limit != 0 {
+					return nil // a worker: the job's end runs after the workers' state is merged
 				}
 				return s.end()
 			}
@@ -411,7 +431,7 @@ func (s *Source) record(line []byte) error {
 	if n := len(line); n > 0 && line[n-1] == '\r' {
 		line = line[:n-1]
 	}
-	if s.lineNo == 1 && len(line) >= 3 && line[0] == 0xEF && line[1] == 0xBB && line[2] == 0xBF {
+	if s.lineNo == 1 && s.lineBase == nil && len(line) >= 3 && line[0] == 0xEF && line[1] == 0xBB && line[2] == 0xBF {
 		line = line[3:] // UTF-8 byte order mark
 	}
 	if len(trimBlank(line)) == 0 {
@@ -501,7 +521,7 @@ func (s *Source) locate(e *RecordError) *RecordError {
 	if s.input != nil {
 		c.Source, c.File, c.Line = s.spec.Name, s.Position(), 0
 	} else {
-		c.Source, c.File, c.Line = s.spec.Name, s.path, s.lineNo
+		c.Source, c.File, c.Line = s.spec.Name, s.path, s.line()
 	}
 	return &c
 }
