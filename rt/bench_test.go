@@ -1,0 +1,157 @@
+// Micro-benchmarks of the per-record work of a job beyond JSON decoding (json_test.go): the generated decoders'
+// key-order fast path, CSV fields, group lookups and accumulator updates. Run with
+// 'go test ./rt -run - -bench .'; compare runs with benchstat.
+
+package rt
+
+import (
+	"strconv"
+	"testing"
+)
+
+// BenchmarkJSONDecoderExpect decodes benchTrade the way generated decoders do: the next key of the schema is
+// tried first (Expect), NextField and a switch only when the record's keys come in another order.
+func BenchmarkJSONDecoderExpect(b *testing.B) {
+	line := []byte(benchTrade)
+	keys := []string{`"trade_id":`, `"symbol":`, `"side":`, `"quantity":`, `"price":`, `"venue":`, `"account":`, `"event_time":`, `"flags":`}
+	var d JSONDecoder
+	var (
+		symbol, side string
+		qty, ts      int64
+		price        Int128
+	)
+	b.SetBytes(int64(len(line)))
+	b.ReportAllocs()
+	for b.Loop() {
+		d.Reset(line)
+		d.BeginObject()
+		for next := 0; ; next++ {
+			if next >= len(keys) || !d.Expect(keys[next]) {
+				if !d.NextField() {
+					break
+				}
+			}
+			switch string(d.Key()) {
+			case "symbol":
+				symbol, _ = d.String()
+			case "side":
+				side, _ = d.String()
+			case "quantity":
+				qty, _ = d.Int64()
+			case "price":
+				price, _ = d.Decimal(12, 4)
+			case "event_time":
+				ts, _ = d.Timestamp(TimeEpochMillis)
+			default:
+				d.Skip()
+			}
+		}
+		if d.Err() != nil {
+			b.Fatal(d.Err())
+		}
+	}
+	_, _, _, _, _ = symbol, side, qty, ts, price
+}
+
+func BenchmarkCSVDecoderTrade(b *testing.B) {
+	var d CSVDecoder
+	d.delim = ','
+	if e := d.setHeader([]byte("trade_id,symbol,side,quantity,price,venue,account,event_time")); e != nil {
+		b.Fatal(e)
+	}
+	idx := d.Bind([]string{"symbol", "quantity", "price"})
+	line := []byte("T-000001234567,AAPL,BUY,1500,189.2350,XNAS,ACC-77812,1700000000123")
+	var (
+		symbol string
+		qty    int64
+		price  Int128
+	)
+	b.SetBytes(int64(len(line)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if e := d.reset(line); e != nil {
+			b.Fatal(e)
+		}
+		if d.Field(idx[0]) {
+			symbol, _ = d.String()
+		}
+		if d.Field(idx[1]) {
+			qty, _ = d.Int64()
+		}
+		if d.Field(idx[2]) {
+			price, _ = d.Decimal(12, 4)
+		}
+		if d.Err() != nil {
+			b.Fatal(d.Err())
+		}
+	}
+	_, _, _ = symbol, qty, price
+}
+
+// benchKey and benchState are shaped like a generated GROUP BY symbol key and its accumulators: COUNT, SUM of a
+// BIGINT, SUM of a DECIMAL product, MIN of a DECIMAL.
+type benchKey struct {
+	sym  string
+	null bool
+}
+
+type benchState struct {
+	n, qty, qtyN int64
+	notional     Int128
+	notionalN    int64
+	low          Int128
+	lowN         int64
+}
+
+// BenchmarkGroupsUpdate is one record's work after decoding in a GROUP BY over 10,000 keys: the group lookup
+// and four accumulator updates with overflow checks.
+func BenchmarkGroupsUpdate(b *testing.B) {
+	g := NewGroups[benchKey, benchState]()
+	g.OwnKeys(func(k *benchKey) { k.sym = Own(k.sym) })
+	syms := make([]string, 10000)
+	for i := range syms {
+		syms[i] = "SYM" + strconv.Itoa(i)
+	}
+	price := I128(1892350)
+	i := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		s, _ := g.Get(benchKey{sym: syms[i%len(syms)]})
+		i++
+		s.n++
+		var ok bool
+		if s.qty, ok = AddInt64(s.qty, 1500); !ok {
+			b.Fatal("overflow")
+		}
+		s.qtyN++
+		p, _ := price.Mul(I128(1500))
+		if s.notional, ok = s.notional.Add(p); !ok {
+			b.Fatal("overflow")
+		}
+		s.notionalN++
+		if s.lowN == 0 || price.Cmp(s.low) < 0 {
+			s.low = price
+		}
+		s.lowN++
+	}
+}
+
+// BenchmarkWindowsUpdate is the same in a tumbling window with a watermark.
+func BenchmarkWindowsUpdate(b *testing.B) {
+	w := NewWindows[benchKey, benchState](60000)
+	wm := NewWatermark(2000)
+	syms := make([]string, 20)
+	for i := range syms {
+		syms[i] = "SYM" + strconv.Itoa(i)
+	}
+	ts := int64(1_700_000_000_000)
+	b.ReportAllocs()
+	for b.Loop() {
+		ts += 10
+		s, _ := w.Get(TumbleStart(ts, 60000), benchKey{sym: syms[ts%20]})
+		s.n++
+		if wm.Observe(ts) {
+			w.CloseUpTo(wm.Current(), func(int64, *benchKey, *benchState) error { return nil })
+		}
+	}
+}
