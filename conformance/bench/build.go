@@ -30,9 +30,18 @@ type job struct {
 	bin     string  // the binary
 	mod     string  // the module velocc build wrote
 	build   float64 // seconds of velocc build + go build, the second time
-	workers bool    // whether the job has a --workers flag
-	cpuprof bool    // whether the job has a --cpuprofile flag
+	workers workerSupport
+	cpuprof bool // whether the job has a --cpuprofile flag
 }
+
+// workerSupport is whether a job can split its input among workers (--workers).
+type workerSupport uint8
+
+const (
+	workersNone   workerSupport = iota // the job has no --workers flag
+	workersSerial                      // it has the flag, but its queries run on one worker
+	workersYes                         // it splits its input
+)
 
 // buildJob writes w's script into dir and builds it twice, each time as 'velocc build SCRIPT -o MOD/' followed by
 // 'go build' in MOD, into a fresh module. The second script differs from the first by a comment line, so that
@@ -76,8 +85,19 @@ func buildJob(velocc, root, dir string, w *workload) (*job, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s --help: %v\n%s", j.bin, err, help)
 	}
-	j.workers = bytes.Contains(help, []byte("--workers"))
 	j.cpuprof = bytes.Contains(help, []byte("--cpuprofile"))
+	if bytes.Contains(help, []byte("--workers")) {
+		// A job whose queries cannot merge partial results runs on one worker whatever the flag says.
+		src, err := os.ReadFile(filepath.Join(j.mod, "main.go"))
+		if err != nil {
+			return nil, err
+		}
+		if bytes.Contains(src, []byte("Mergeable: ")) {
+			j.workers = workersYes
+		} else {
+			j.workers = workersSerial
+		}
+	}
 	return j, nil
 }
 

@@ -186,10 +186,7 @@ func benchmark(cfg config) error {
 		if err != nil {
 			return fmt.Errorf("%s: %v", w.id, err)
 		}
-		workers := "no --workers flag"
-		if j.workers {
-			workers = "has --workers"
-		}
+		workers := [...]string{"no --workers flag", "one worker only (its queries cannot merge)", "splits its input with --workers"}[j.workers]
 		logf("bench: built %s: velocc build + go build %.1fs (the second time); %s", w.id, j.build, workers)
 		wr := &wlResult{w: w, input: files[w.ds][w.format], build: j.build, workers: j.workers, outRows: -1}
 		r.rows = append(r.rows, wr)
@@ -210,7 +207,7 @@ func benchmark(cfg config) error {
 	for rep := range cfg.reps {
 		for _, wr := range r.rows {
 			cs := []contender{veloccOne, duckOne, duckTwo}
-			if wr.workers {
+			if wr.workers == workersYes {
 				cs = []contender{veloccOne, veloccTwo, duckOne, duckTwo}
 			}
 			outs := map[contender]string{}

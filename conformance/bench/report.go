@@ -26,7 +26,7 @@ type wlResult struct {
 	w       *workload
 	input   dataFile
 	build   float64 // seconds of velocc build + go build, warm cache
-	workers bool    // whether the job has a --workers flag
+	workers workerSupport
 	outRows int64   // rows written, the same in every run
 	outBy   string  // the run that first wrote outRows rows
 	runs    [numContenders][]run
@@ -68,8 +68,11 @@ func (wr *wlResult) has(c contender) bool { return len(wr.runs[c]) > 0 }
 
 // missing says why contender c has no runs.
 func (wr *wlResult) missing(c contender) string {
-	if c == veloccTwo && !wr.workers {
+	if c == veloccTwo && wr.workers == workersNone {
 		return "no --workers yet"
+	}
+	if c == veloccTwo && wr.workers == workersSerial {
+		return "runs on one worker"
 	}
 	return "not run"
 }
