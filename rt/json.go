@@ -318,6 +318,11 @@ func (d *JSONDecoder) String() (string, bool) {
 // epoch milliseconds otherwise; any other string is ISO 8601 text. null is
 // NULL.
 func (d *JSONDecoder) Timestamp(f TimeFormat) (int64, bool) {
+	if f == TimeEpochMillis {
+		if v, ok := d.fastInt(); ok {
+			return v, false
+		}
+	}
 	c, ok := d.value()
 	if !ok {
 		return 0, false

@@ -89,3 +89,35 @@ func TestJSONFastNumbers(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONFastTimestamp: epoch milliseconds read by the fast path equal the general conversion's.
+func TestJSONFastTimestamp(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	var d JSONDecoder
+	for i := 0; i < 100000; i++ {
+		num := randomNumber(rng)
+		line := []byte(`{"t":` + num + `}`)
+		d.Reset(line)
+		d.BeginObject()
+		d.NextField()
+		got, _ := d.Timestamp(TimeEpochMillis)
+		d.NextField()
+		gotErr := d.Err()
+
+		d.Reset(line)
+		d.BeginObject()
+		d.NextField()
+		d.value()
+		tok, ok := d.readNumber()
+		want, r := int64(0), convSyntax
+		if ok {
+			want, r = numberTimestamp(tok, TimeEpochMillis)
+		}
+		if d.NextField(); d.Err() != nil {
+			r = convSyntax
+		}
+		if (gotErr == nil) != (r == convOK) || (r == convOK && got != want) {
+			t.Fatalf("Timestamp of %s: got %d (err %v), want %d (conv %d)", num, got, gotErr, want, r)
+		}
+	}
+}
