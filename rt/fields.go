@@ -211,6 +211,9 @@ func textFloat64(b []byte) (float64, convResult) {
 
 // textDecimal parses a decimal number into DECIMAL(p,s).
 func textDecimal(b []byte, p, s int32) (Int128, convResult) {
+	if v, ok := plainDecimal(b, p, s); ok {
+		return v, convOK
+	}
 	if !isNumberText(b) {
 		return Int128{}, convSyntax
 	}
@@ -219,6 +222,51 @@ func textDecimal(b []byte, p, s int32) (Int128, convResult) {
 		return Int128{}, convRange
 	}
 	return v, convOK
+}
+
+// plainDecimal reads the common form of a DECIMAL in one pass: an optional '-', at most 18 digits in all, at
+// most s of them after a '.', nothing else, and a value that fits DECIMAL(p,s). ok is false for anything else,
+// which textDecimal's general path then reads or words an error for.
+func plainDecimal(b []byte, p, s int32) (Int128, bool) {
+	i, neg := 0, false
+	if len(b) > 0 && b[0] == '-' {
+		i, neg = 1, true
+	}
+	var u uint64
+	digits, frac, dot := 0, 0, false
+	for ; i < len(b); i++ {
+		c := b[i]
+		if c == '.' && !dot {
+			dot = true
+			continue
+		}
+		c -= '0'
+		if c > 9 {
+			return Int128{}, false
+		}
+		u = u*10 + uint64(c)
+		digits++
+		if dot {
+			frac++
+		}
+	}
+	if digits == 0 || digits > 18 || int32(frac) > s || (dot && frac == 0) {
+		return Int128{}, false
+	}
+	for k := int32(frac); k < s; k++ {
+		if u > math.MaxInt64/10 {
+			return Int128{}, false
+		}
+		u *= 10
+	}
+	if p < 19 && u >= uint64Pow10[p] {
+		return Int128{}, false
+	}
+	v := int64(u)
+	if neg {
+		v = -v
+	}
+	return I128(v), true
 }
 
 // decimalType names DECIMAL(p,s) for messages.

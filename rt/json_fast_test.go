@@ -121,3 +121,36 @@ func TestJSONFastTimestamp(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainDecimal: the one-pass DECIMAL text path agrees with the general one on random texts.
+func TestPlainDecimal(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for i := 0; i < 300000; i++ {
+		text := randomNumber(rng)
+		switch rng.IntN(10) {
+		case 0:
+			text = "0" + text
+		case 1:
+			text = "." + text
+		case 2:
+			text += "."
+		case 3:
+			text = "+" + text
+		}
+		p := int32(1 + rng.IntN(38))
+		s := int32(rng.IntN(int(p) + 1))
+		got, r := textDecimal([]byte(text), p, s)
+		want, werr := Int128{}, error(nil)
+		wr := convSyntax
+		if isNumberText([]byte(text)) {
+			if want, werr = ParseDecimal([]byte(text), p, s); werr == nil {
+				wr = convOK
+			} else {
+				wr = convRange
+			}
+		}
+		if (r == convOK) != (wr == convOK) || (r == convOK && got != want) {
+			t.Fatalf("DECIMAL(%d,%d) of %q: got %v (%d), want %v (%d)", p, s, text, got, r, want, wr)
+		}
+	}
+}
