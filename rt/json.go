@@ -3,6 +3,7 @@
 package rt
 
 import (
+	"encoding/binary"
 	"math"
 	"strconv"
 	"unicode/utf16"
@@ -390,6 +391,16 @@ func (d *JSONDecoder) fastDigits(frac bool) (u uint64, neg bool, fracDigits int,
 		i++
 	}
 	start, n := i, 0
+	// Eight digits at a time while they fit (long numbers: epoch milliseconds, ids), then one at a time.
+	for n <= 10 && len(b)-i >= 8 {
+		v, ok := eightDigits(binary.LittleEndian.Uint64(b[i:]))
+		if !ok {
+			break
+		}
+		u = u*100000000 + v
+		i += 8
+		n += 8
+	}
 	for i < len(b) {
 		c := b[i] - '0'
 		if c > 9 {
@@ -422,6 +433,19 @@ func (d *JSONDecoder) fastDigits(frac bool) (u uint64, neg bool, fracDigits int,
 		return 0, false, 0, 0, false
 	}
 	return u, neg, fracDigits, i, true
+}
+
+// eightDigits converts eight ASCII digits, loaded little-endian (the first digit in the low byte), to their
+// value; ok is false if any byte is not a digit.
+func eightDigits(x uint64) (uint64, bool) {
+	if (x&0xF0F0F0F0F0F0F0F0)|(((x+0x0606060606060606)&0xF0F0F0F0F0F0F0F0)>>4) != 0x3333333333333333 {
+		return 0, false
+	}
+	x -= 0x3030303030303030
+	x = (x*10 + x>>8) & 0x00FF00FF00FF00FF
+	x = (x*100 + x>>16) & 0x0000FFFF0000FFFF
+	x = (x*10000 + x>>32) & 0x00000000FFFFFFFF
+	return x, true
 }
 
 // fastInt reads a BIGINT written as a plain JSON number of at most 18 digits; see fastDigits.

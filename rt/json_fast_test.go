@@ -3,7 +3,9 @@
 package rt
 
 import (
+	"encoding/binary"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -151,6 +153,26 @@ func TestPlainDecimal(t *testing.T) {
 		}
 		if (r == convOK) != (wr == convOK) || (r == convOK && got != want) {
 			t.Fatalf("DECIMAL(%d,%d) of %q: got %v (%d), want %v (%d)", p, s, text, got, r, want, wr)
+		}
+	}
+}
+
+// TestEightDigits: the eight-at-a-time conversion against strconv for every digit position and non-digits.
+func TestEightDigits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	for i := 0; i < 200000; i++ {
+		var b [8]byte
+		for k := range b {
+			b[k] = byte('0' + rng.IntN(10))
+		}
+		bad := rng.IntN(3) == 0
+		if bad {
+			b[rng.IntN(8)] = byte(rng.IntN(256))
+		}
+		want, err := strconv.ParseUint(string(b[:]), 10, 64)
+		got, ok := eightDigits(binary.LittleEndian.Uint64(b[:]))
+		if ok != (err == nil) || (ok && got != want) {
+			t.Fatalf("%q: got %d, %v; want %d, %v", b, got, ok, want, err)
 		}
 	}
 }
