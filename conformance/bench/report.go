@@ -27,8 +27,8 @@ type wlResult struct {
 	input   dataFile
 	build   float64 // seconds of velocc build + go build, warm cache
 	workers workerSupport
-	outRows int64   // rows written, the same in every run
-	outBy   string  // the run that first wrote outRows rows
+	outRows int64  // rows written, the same in every run
+	outBy   string // the run that first wrote outRows rows
 	runs    [numContenders][]run
 }
 
