@@ -141,6 +141,10 @@ func (g *gen) genQuery(q *compiler.Query) {
 			body = append(body, jen.Comment("strings of new keys are copied: the decoders' strings view the record being read"),
 				jen.Add(track[0]).Dot("OwnKeys").Call(jen.Parens(jen.Op("*").Id(keyType(q))).Dot("own")))
 		}
+		if oneStringKey(q) {
+			body = append(body, jen.Comment("a cache of recent keys in front of the map, indexed by a cheap hash of the key's text"),
+				jen.Add(track[0]).Dot("HashKeys").Call(jen.Id(keyType(q)).Dot("hash")))
+		}
 		g.f.Func().Id(newQueryFunc(q)).Params(jen.Id("src").Op("*").Qual(rtPath, "Source"), jen.Id("sink").Op("*").Qual(rtPath, "Sink")).Op("*").Id(qt).Block(
 			append(body, jen.Return(jen.Id("q")))...,
 		)
@@ -155,6 +159,12 @@ func (g *gen) genQuery(q *compiler.Query) {
 		}
 		g.f.Comment("own copies the strings of a new group's key, which view the current record, before the key is stored.")
 		g.f.Func().Params(jen.Id("k").Op("*").Id(keyType(q))).Id("own").Params().Block(owns...)
+		g.f.Line()
+	}
+	if oneStringKey(q) {
+		g.f.Comment("hash is the cheap hash of the key for the groups' cache of recent keys.")
+		g.f.Func().Params(jen.Id("k").Id(keyType(q))).Id("hash").Params().Uint64().Block(
+			jen.Return(jen.Qual(rtPath, "HashString").Call(jen.Id("k").Dot(keyField(q.Keys[0])))))
 		g.f.Line()
 	}
 	if q.Grouped && q.Window != nil {
@@ -536,6 +546,11 @@ func (g *gen) genMerge(q *compiler.Query) {
 		jen.Return(jen.Id("other").Dot("groups").Dot("Each").Call(jen.Func().Params(jen.Id("k").Op("*").Id(keyType(q)), jen.Id("o").Op("*").Id(stateType(q))).Error().Block(body...))),
 	)
 	g.f.Line()
+}
+
+// oneStringKey reports whether q groups by exactly one VARCHAR expression.
+func oneStringKey(q *compiler.Query) bool {
+	return q.Grouped && len(q.Keys) == 1 && q.Keys[0].Expr.Type().Kind == compiler.Varchar
 }
 
 // keyHasString reports whether q's GROUP BY key has a VARCHAR part.

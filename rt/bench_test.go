@@ -5,6 +5,7 @@
 package rt
 
 import (
+	"math/rand/v2"
 	"strconv"
 	"testing"
 )
@@ -103,20 +104,33 @@ type benchState struct {
 	lowN         int64
 }
 
-// BenchmarkGroupsUpdate is one record's work after decoding in a GROUP BY over 10,000 keys: the group lookup
-// and four accumulator updates with overflow checks.
+// BenchmarkGroupsUpdate is one record's work after decoding in a GROUP BY over 10,000 Zipf-distributed keys: the
+// group lookup (with and without the cache of recent keys) and four accumulator updates with overflow checks.
 func BenchmarkGroupsUpdate(b *testing.B) {
+	b.Run("map", func(b *testing.B) { benchGroupsUpdate(b, false) })
+	b.Run("cached", func(b *testing.B) { benchGroupsUpdate(b, true) })
+}
+
+func benchGroupsUpdate(b *testing.B, cached bool) {
 	g := NewGroups[benchKey, benchState]()
 	g.OwnKeys(func(k *benchKey) { k.sym = Own(k.sym) })
+	if cached {
+		g.HashKeys(func(k benchKey) uint64 { return HashString(k.sym) })
+	}
 	syms := make([]string, 10000)
 	for i := range syms {
-		syms[i] = "SYM" + strconv.Itoa(i)
+		syms[i] = "SYM" + strconv.Itoa(100000+i)
+	}
+	zipf := rand.NewZipf(rand.New(rand.NewPCG(1, 2)), 1.1, 1, uint64(len(syms)-1))
+	keys := make([]string, 1<<16)
+	for i := range keys {
+		keys[i] = syms[zipf.Uint64()]
 	}
 	price := I128(1892350)
 	i := 0
 	b.ReportAllocs()
 	for b.Loop() {
-		s, _ := g.Get(benchKey{sym: syms[i%len(syms)]})
+		s, _ := g.Get(benchKey{sym: keys[i&(len(keys)-1)]})
 		i++
 		s.n++
 		var ok bool

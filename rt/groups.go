@@ -2,6 +2,11 @@
 
 package rt
 
+import (
+	"encoding/binary"
+	"unsafe"
+)
+
 // Groups is an insertion-ordered hash map from a group key to typed aggregate
 // state. Entries live in one slice and the map holds their index, so Each
 // visits groups in the order they were first seen and a job's output is
@@ -12,9 +17,11 @@ type Groups[K comparable, S any] struct {
 	index   map[K]int32
 	entries []groupEntry[K, S]
 
-	cur   *Cursor      // the position of the record being processed when offsets are tracked; nil otherwise
-	first firstOffsets // per partition, the offset of the first record aggregated (see Stateful)
-	own   func(*K)     // makes a new key's strings its own before it is stored (see Own); nil if it has none
+	cur   *Cursor        // the position of the record being processed when offsets are tracked; nil otherwise
+	first firstOffsets   // per partition, the offset of the first record aggregated (see Stateful)
+	own   func(*K)       // makes a new key's strings its own before it is stored (see Own); nil if it has none
+	hash  func(K) uint64 // a cheap hash for the cache of recent keys (see HashKeys); nil: no cache
+	cache []int32        // index+1 of the group last seen in each slot; 0: empty
 }
 
 type groupEntry[K comparable, S any] struct {
@@ -34,7 +41,20 @@ func (g *Groups[K, S]) Get(k K) (s *S, created bool) {
 	if g.cur != nil {
 		g.first.note(g.cur)
 	}
+	var slot *int32
+	if g.hash != nil && len(g.entries) < maxCachedGroups {
+		if g.cache == nil {
+			g.cache = make([]int32, groupCacheSize)
+		}
+		slot = &g.cache[g.hash(k)&(groupCacheSize-1)]
+		if i := *slot - 1; i >= 0 && g.entries[i].key == k {
+			return &g.entries[i].state, false
+		}
+	}
 	if i, ok := g.index[k]; ok {
+		if slot != nil {
+			*slot = i + 1
+		}
 		return &g.entries[i].state, false
 	}
 	if len(g.entries) == maxGroups {
@@ -48,7 +68,42 @@ func (g *Groups[K, S]) Get(k K) (s *S, created bool) {
 	}
 	g.index[k] = int32(len(g.entries))
 	g.entries = append(g.entries, groupEntry[K, S]{key: k})
+	if slot != nil {
+		*slot = int32(len(g.entries))
+	}
 	return &g.entries[len(g.entries)-1].state, true
+}
+
+// groupCacheSize is the number of slots of a Groups' cache of recent keys (a power of two), and maxCachedGroups
+// the number of groups beyond which the cache is not used: with more groups than slots it would mostly miss.
+const (
+	groupCacheSize  = 4096
+	maxCachedGroups = 1 << 16
+)
+
+// HashKeys sets a cheap hash of keys, which turns on a direct-mapped cache of recent keys in front of the map: a
+// hit costs the hash and one key comparison instead of a map lookup. Generated code sets it for keys that are one
+// VARCHAR (see HashString).
+func (g *Groups[K, S]) HashKeys(hash func(K) uint64) { g.hash = hash }
+
+// HashString is a fast hash of a string for HashKeys: its length and its first and last eight bytes, mixed. It
+// needs no quality beyond spreading the keys of one job over the cache's slots.
+func HashString(s string) uint64 {
+	n := len(s)
+	h := uint64(n) * 0x9E3779B97F4A7C15
+	if n >= 8 {
+		p := unsafe.StringData(s)
+		h ^= binary.LittleEndian.Uint64(unsafe.Slice(p, 8))
+		h *= 0xBF58476D1CE4E5B9
+		h ^= binary.LittleEndian.Uint64(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(p), n-8)), 8))
+	} else {
+		for i := 0; i < n; i++ {
+			h = (h ^ uint64(s[i])) * 0x100000001B3
+		}
+	}
+	h ^= h >> 31
+	h *= 0x94D049BB133111EB
+	return h ^ h>>29
 }
 
 // OwnKeys sets the function that copies the strings of a new group's key before the key is stored: decoders hand

@@ -73,6 +73,7 @@ func (g *Groups[K, S]) held(p int32) (int64, bool)   { return g.first.get(p) }
 func (g *Groups[K, S]) checkpoint(int32) string      { return "" }
 func (g *Groups[K, S]) restore(int32, string)        {}
 func (g *Groups[K, S]) reset() {
+	clear(g.cache)
 	clear(g.index)
 	g.entries = g.entries[:0]
 	g.first = g.first[:0]

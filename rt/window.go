@@ -22,9 +22,13 @@ type Windows[K comparable, S any] struct {
 	lastStart  int64
 	lastGroups *Groups[K, S]
 
-	cur *Cursor  // the position of the record being processed when offsets are tracked; nil otherwise
-	own func(*K) // see Groups.OwnKeys
+	cur  *Cursor        // the position of the record being processed when offsets are tracked; nil otherwise
+	own  func(*K)       // see Groups.OwnKeys
+	hash func(K) uint64 // see Groups.HashKeys
 }
+
+// HashKeys sets a cheap hash of keys for the cache of recent keys of each window's groups; see Groups.HashKeys.
+func (w *Windows[K, S]) HashKeys(hash func(K) uint64) { w.hash = hash }
 
 // OwnKeys sets the function that copies the strings of a new group's key before it is stored; see
 // Groups.OwnKeys.
@@ -48,7 +52,7 @@ func (w *Windows[K, S]) Get(start int64, k K) (*S, bool) {
 		g = w.open[start]
 		if g == nil {
 			g = NewGroups[K, S]()
-			g.own = w.own
+			g.own, g.hash = w.own, w.hash
 			w.open[start] = g
 			i, _ := slices.BinarySearch(w.starts, start)
 			w.starts = slices.Insert(w.starts, i, start)
