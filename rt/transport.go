@@ -109,9 +109,6 @@ func transport(scheme, uri string) (Transport, error) {
 // Spec returns the source's declaration.
 func (s *Source) Spec() SourceSpec { return s.spec }
 
-// Format returns the format the source's records are decoded from.
-func (s *Source) Format() Format { return s.format }
-
 // Logf prints one line "NAME: message" on the job's stderr.
 func (s *Source) Logf(format string, args ...any) {
 	fmt.Fprintf(s.run.stderr, "%s: %s\n", s.spec.Name, fmt.Sprintf(format, args...))
