@@ -25,6 +25,7 @@ import (
 	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
 	"github.com/velocc/velocc/codegen"
 	"github.com/velocc/velocc/compiler"
+	"github.com/velocc/velocc/internal/e2e"
 )
 
 var (
@@ -70,7 +71,7 @@ type Batch struct {
 // ends unless -conformance.keep or -conformance.work is given.
 func NewRunner(tb testing.TB) *Runner {
 	tb.Helper()
-	root, err := repoRoot()
+	root, err := e2e.RepoRoot()
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -101,25 +102,6 @@ func NewRunner(tb testing.TB) *Runner {
 		tb.Logf("conformance work directory: %s", r.work)
 	}
 	return r
-}
-
-// repoRoot returns the directory holding velocc's go.mod, searching upwards from the working directory.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
-		if err == nil && bytes.HasPrefix(bytes.TrimSpace(data), []byte("module "+modulePath+"\n")) {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("conformance: no go.mod of " + modulePath + " above the working directory")
-		}
-		dir = parent
-	}
 }
 
 // Run runs the cases of one data set and returns one Result per case, in the same order.

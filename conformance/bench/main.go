@@ -29,6 +29,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/velocc/velocc/internal/benchdoc"
 	"github.com/velocc/velocc/internal/e2e"
 )
 
@@ -146,7 +147,7 @@ func benchmark(cfg config) error {
 	if err != nil {
 		return fmt.Errorf("DuckDB: %v", err)
 	}
-	s := setup{cpu: cpuModel(), cores: runtime.NumCPU(), goos: runtime.GOOS, goarch: runtime.GOARCH,
+	s := setup{cpu: benchdoc.CPUModel(), cores: runtime.NumCPU(), goos: runtime.GOOS, goarch: runtime.GOARCH,
 		goVer: runtime.Version(), duckdb: duck + duckModule(), commit: commit(root),
 		date: began.UTC().Format("2006-01-02 15:04 MST"), rows: cfg.rows, reps: cfg.reps, seed: cfg.seed}
 	s.load[0] = loadAverage()

@@ -4,13 +4,14 @@
 package main
 
 import (
-	"bytes"
 	_ "embed"
 	"fmt"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/velocc/velocc/internal/benchdoc"
 )
 
 // results holds what a benchmark run measured.
@@ -267,40 +268,15 @@ func loadAverage() string {
 	return "unknown"
 }
 
-// cpuModel returns the first "model name" of /proc/cpuinfo, or "unknown CPU".
-func cpuModel() string {
-	data, err := os.ReadFile("/proc/cpuinfo")
-	if err != nil {
-		return "unknown CPU"
-	}
-	for line := range strings.Lines(string(data)) {
-		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
-			return strings.TrimSpace(v)
-		}
-	}
-	return "unknown CPU"
-}
-
 // The results in docs/performance.md lie between these markers; a run rewrites only what is between them.
 const (
 	beginMarker = "<!-- bench results: begin (rewritten by make bench) -->"
 	endMarker   = "<!-- bench results: end -->"
 )
 
-// updateDoc returns the document with results between the markers: old with only that part replaced when it has
-// both markers, or else a new document from the template.
+// updateDoc returns the document with the results between the markers; see benchdoc.Splice.
 func updateDoc(old []byte, results string) []byte {
-	block := beginMarker + "\n" + strings.TrimRight(results, "\n") + "\n" + endMarker
-	i := bytes.Index(old, []byte(beginMarker))
-	j := bytes.Index(old, []byte(endMarker))
-	if i < 0 || j < i {
-		return []byte(strings.Replace(docTemplate, "RESULTS", block, 1))
-	}
-	var b bytes.Buffer
-	b.Write(old[:i])
-	b.WriteString(block)
-	b.Write(old[j+len(endMarker):])
-	return b.Bytes()
+	return benchdoc.Splice(old, beginMarker, endMarker, results, docTemplate)
 }
 
 // docTemplate is docs/performance.md when it does not exist yet (or has lost its markers); RESULTS is where the

@@ -29,6 +29,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/velocc/velocc/internal/benchdoc"
 	"github.com/velocc/velocc/internal/e2e"
 )
 
@@ -247,7 +248,7 @@ func run(cfg config) error {
 		}
 	}
 
-	results := report(setup{cpu: cpuModel(), cores: runtime.NumCPU(), kafka: strings.TrimPrefix(kafka, "v"),
+	results := report(setup{cpu: benchdoc.CPUModel(), cores: runtime.NumCPU(), kafka: strings.TrimPrefix(kafka, "v"),
 		records: int64(cfg.n), megabytes: float64(input.bytes) / 1e6, partitions: int32(cfg.partitions),
 		reps: cfg.reps, warmup: cfg.warmup, revision: rev, profiled: cfg.profiles != ""}, summarize(cs))
 	fmt.Print(results)

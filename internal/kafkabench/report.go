@@ -6,12 +6,13 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
-	"os"
 	"os/exec"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/velocc/velocc/internal/benchdoc"
 )
 
 // row is one contender's line of the table.
@@ -78,20 +79,6 @@ func revision(root string) string {
 		rev += " with uncommitted changes"
 	}
 	return "commit " + rev
-}
-
-// cpuModel returns the first "model name" of /proc/cpuinfo, or "unknown".
-func cpuModel() string {
-	data, err := os.ReadFile("/proc/cpuinfo")
-	if err != nil {
-		return "unknown"
-	}
-	for line := range strings.Lines(string(data)) {
-		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
-			return strings.TrimSpace(v)
-		}
-	}
-	return "unknown"
 }
 
 // report renders the results as Markdown: the setup, the table and a line per target.
@@ -177,20 +164,9 @@ const (
 	endMarker   = "<!-- kafkabench results: end -->"
 )
 
-// updateDoc returns the document with results between the markers: old with only that part replaced when it has
-// both markers, or else a new document.
+// updateDoc returns the document with the results between the markers; see benchdoc.Splice.
 func updateDoc(old []byte, results string) []byte {
-	block := beginMarker + "\n" + strings.TrimRight(results, "\n") + "\n" + endMarker
-	i := bytes.Index(old, []byte(beginMarker))
-	j := bytes.Index(old, []byte(endMarker))
-	if i < 0 || j < i {
-		return []byte(strings.Replace(docTemplate, "RESULTS", block, 1))
-	}
-	var b bytes.Buffer
-	b.Write(old[:i])
-	b.WriteString(block)
-	b.Write(old[j+len(endMarker):])
-	return b.Bytes()
+	return benchdoc.Splice(old, beginMarker, endMarker, results, docTemplate)
 }
 
 // docTemplate is docs/kafka-performance.md when it does not exist yet; RESULTS is where the results go.

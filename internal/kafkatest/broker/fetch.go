@@ -2,8 +2,6 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -21,9 +19,6 @@ const log4jVersion = "2.24.3"
 
 // dependencyPlugin pins the Maven goal that copies the jars, so that the fetch does not depend on Maven's default.
 const dependencyPlugin = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies"
-
-// modulePath is velocc's module; the repository root is the directory of its go.mod.
-const modulePath = "github.com/velocc/velocc"
 
 // pom is the Maven project whose runtime dependencies are the broker's class path.
 const pom = `<?xml version="1.0" encoding="UTF-8"?>
@@ -47,25 +42,6 @@ const pom = `<?xml version="1.0" encoding="UTF-8"?>
   </dependencies>
 </project>
 `
-
-// repoRoot returns the directory holding velocc's go.mod, searching upwards from the working directory.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
-		if err == nil && bytes.HasPrefix(bytes.TrimSpace(data), []byte("module "+modulePath+"\n")) {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod of " + modulePath + " above the working directory")
-		}
-		dir = parent
-	}
-}
 
 // fetch returns the directory of the broker's jars, .cache/kafka/<version>/libs under root, downloading them with
 // mvn on the first run. The libs directory is the marker of a complete download: mvn copies the jars into a

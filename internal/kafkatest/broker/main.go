@@ -20,6 +20,8 @@ import (
 	"os/exec"
 	"os/signal"
 	"syscall"
+
+	"github.com/velocc/velocc/internal/e2e"
 )
 
 // brokersEnv names the variable that tells tests where the broker is; internal/kafkatest.Brokers reads it.
@@ -47,7 +49,7 @@ func run() int {
 		return runCommand(args, nil)
 	}
 
-	root, err := repoRoot()
+	root, err := e2e.RepoRoot()
 	if err != nil {
 		return fail(err)
 	}
