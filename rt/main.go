@@ -383,6 +383,15 @@ func usageIf(b bool) int {
 // readAll reads every source in a goroutine of its own and returns the first
 // fatal error, which also stops the other sources.
 func (r *runner) readAll(ctx context.Context) error {
+	if len(r.sources) == 1 && r.sources[0].input == nil && len(r.sources[0].lanes) > 1 {
+		return r.readWorkers(ctx, r.sources[0])
+	}
+	return readConcurrently(ctx, r.sources)
+}
+
+// readConcurrently reads each of sources in a goroutine of its own until all are done, and returns the first
+// fatal error, which also stops the others.
+func readConcurrently(ctx context.Context, sources []*Source) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
@@ -390,10 +399,7 @@ func (r *runner) readAll(ctx context.Context) error {
 		mu    sync.Mutex
 		first error
 	)
-	if len(r.sources) == 1 && r.sources[0].input == nil && len(r.sources[0].lanes) > 1 {
-		return r.readWorkers(ctx, r.sources[0])
-	}
-	for _, s := range r.sources {
+	for _, s := range sources {
 		wg.Go(func() {
 			if err := s.read(ctx); err != nil {
 				mu.Lock()

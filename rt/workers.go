@@ -175,26 +175,7 @@ func countLines(path string, n int64) int64 {
 // readWorkers reads a source split by setupWorkers: every worker at once, then the merge of their operators into
 // the first worker's, in file order, and the job's end.
 func (r *runner) readWorkers(ctx context.Context, s *Source) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		wg    sync.WaitGroup
-		mu    sync.Mutex
-		first error
-	)
-	for _, w := range s.lanes {
-		wg.Go(func() {
-			if err := w.read(ctx); err != nil {
-				mu.Lock()
-				if first == nil {
-					first = err
-				}
-				mu.Unlock()
-				cancel()
-			}
-		})
-	}
-	wg.Wait()
+	first := readConcurrently(ctx, s.lanes)
 	for _, w := range s.lanes[1:] {
 		w.file.Close()
 	}

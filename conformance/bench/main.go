@@ -221,7 +221,7 @@ func benchmark(cfg config) error {
 					return fmt.Errorf("%s: %v", label, err)
 				}
 				logf("bench: %-36s %6.2fs  %10s rows/s  %6.2fs CPU  peak RSS %s", label, res.wall.Seconds(),
-					thousands(int64(float64(cfg.rows)/res.wall.Seconds())), res.cpu.Seconds(), mebibytes(res.rss))
+					benchdoc.Thousands(int64(float64(cfg.rows)/res.wall.Seconds())), res.cpu.Seconds(), mebibytes(res.rss))
 				if wr.outRows >= 0 && res.rows != wr.outRows {
 					return fmt.Errorf("%s wrote %d rows, but %s wrote %d", label, res.rows, wr.outBy, wr.outRows)
 				}
@@ -236,7 +236,7 @@ func benchmark(cfg config) error {
 							return fmt.Errorf("%s: %s (%s) and DuckDB threads=1 (%s) disagree: %v", wr.w.id, c, out,
 								outs[duckOne], err)
 						}
-						logf("bench: %s: %s's %s rows are DuckDB's", wr.w.id, c, thousands(wr.outRows))
+						logf("bench: %s: %s's %s rows are DuckDB's", wr.w.id, c, benchdoc.Thousands(wr.outRows))
 					}
 				}
 			}

@@ -15,13 +15,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
+
+	"github.com/velocc/velocc/internal/benchdoc"
 )
 
 // run is what one measured run gave.
@@ -112,50 +113,16 @@ func runVelocc(ctx context.Context, bin, dir string, w *workload, input, out str
 	if err != nil {
 		return r, err
 	}
-	st, err := parseStats(string(stderr), w.ds.source, w.sink)
+	st, err := benchdoc.ParseStats(string(stderr), w.ds.source, w.sink)
 	if err != nil {
 		return r, fmt.Errorf("%v:\n%s", err, tail(string(stderr), 30))
 	}
-	if st.read != int64(rows) || st.bad != 0 || st.late != 0 {
+	if st.Read != int64(rows) || st.Bad != 0 || st.Late != 0 {
 		return r, fmt.Errorf("the job read %d records with %d bad and %d late; want %d, none bad or late",
-			st.read, st.bad, st.late, rows)
+			st.Read, st.Bad, st.Late, rows)
 	}
-	r.rows = st.emitted
+	r.rows = st.Emitted
 	return r, nil
-}
-
-// jobStats is what a job's exit statistics say about its source and its sink.
-type jobStats struct {
-	read, bad, late, emitted int64
-}
-
-var (
-	readRE    = regexp.MustCompile(`(?m)^(\S+): read (\d+), bad (\d+), late (\d+)`)
-	emittedRE = regexp.MustCompile(`(?m)^(\S+): emitted (\d+)$`)
-)
-
-// parseStats finds the lines "trades: read 5000000, bad 0, late 0" and "select_1: emitted 9000" in stderr.
-func parseStats(stderr, source, sink string) (jobStats, error) {
-	var st jobStats
-	found := 0
-	for _, m := range readRE.FindAllStringSubmatch(stderr, -1) {
-		if m[1] == source {
-			st.read, _ = strconv.ParseInt(m[2], 10, 64)
-			st.bad, _ = strconv.ParseInt(m[3], 10, 64)
-			st.late, _ = strconv.ParseInt(m[4], 10, 64)
-			found++
-		}
-	}
-	for _, m := range emittedRE.FindAllStringSubmatch(stderr, -1) {
-		if m[1] == sink {
-			st.emitted, _ = strconv.ParseInt(m[2], 10, 64)
-			found++
-		}
-	}
-	if found != 2 {
-		return st, fmt.Errorf("no statistics lines for source %q and sink %q in the job's stderr", source, sink)
-	}
-	return st, nil
 }
 
 // duckReport is what the duckdb-child subcommand prints on stdout.

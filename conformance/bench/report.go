@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/velocc/velocc/internal/benchdoc"
@@ -157,7 +156,7 @@ func report(r *results) string {
 	fmt.Fprintf(&b, "- DuckDB %s, in-memory, in a child process per run.\n", s.duckdb)
 	fmt.Fprintf(&b, "- Run: %s rows per workload, %d repetitions, seed %d, %s, velocc %s; the whole run took %s. "+
 		"Load average (1 minute): %s at the start, %s at the end.\n",
-		thousands(int64(s.rows)), s.reps, s.seed, s.date, s.commit, s.total, s.load[0], s.load[1])
+		benchdoc.Thousands(int64(s.rows)), s.reps, s.seed, s.date, s.commit, s.total, s.load[0], s.load[1])
 	for _, in := range s.datasets {
 		fmt.Fprintf(&b, "- Input %s (%s): %s.\n", in.name, strings.Join(mapSlice(in.files, func(f dataFile) string {
 			return f.fmt.ext + " " + megabytes(f.bytes)
@@ -232,7 +231,7 @@ func memoryTable(r *results) string {
 			}
 			cells = append(cells, fmt.Sprintf("%s, %.2f s CPU", mebibytes(wr.peakRSS(c)), wr.cpu(c)))
 		}
-		cells = append(cells, thousands(wr.outRows), fmt.Sprintf("%.1f s", wr.build))
+		cells = append(cells, benchdoc.Thousands(wr.outRows), fmt.Sprintf("%.1f s", wr.build))
 		b.WriteString("| " + strings.Join(cells, " | ") + " |\n")
 	}
 	return b.String()
@@ -240,24 +239,6 @@ func memoryTable(r *results) string {
 
 // mebibytes words a byte count as "123 MiB".
 func mebibytes(n int64) string { return fmt.Sprintf("%.0f MiB", float64(n)/(1<<20)) }
-
-// thousands formats n with commas between groups of three digits.
-func thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b []byte
-	for i := range len(s) {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b = append(b, ',')
-		}
-		b = append(b, s[i])
-	}
-	if neg {
-		return "-" + string(b)
-	}
-	return string(b)
-}
 
 // loadAverage returns the 1-minute load average from /proc/loadavg, or "unknown".
 func loadAverage() string {

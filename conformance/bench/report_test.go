@@ -6,14 +6,6 @@ import (
 	"time"
 )
 
-func TestThousands(t *testing.T) {
-	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 1234567: "1,234,567", -45000: "-45,000"} {
-		if got := thousands(n); got != want {
-			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
-		}
-	}
-}
-
 func TestMedian(t *testing.T) {
 	for _, c := range []struct {
 		xs   []float64

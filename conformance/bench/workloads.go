@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/velocc/velocc/internal/benchdoc"
 )
 
 // workload is one row of the report: a velocc job and a DuckDB query over the same generated file.
@@ -256,14 +258,14 @@ var targets = []target{
 	ratioTarget("W2-csv", veloccOne, duckOne, 2.0, "W2 CSV: velocc 1 worker ≥ 2× DuckDB threads=1"),
 	ratioTarget("W4", veloccOne, duckOne, 2.0, "W4: velocc 1 worker ≥ 2× DuckDB threads=1"),
 	{text: fmt.Sprintf("W4: velocc 1 worker ≥ %s rows/s (10× Velostream's published %s rows/s per partition)",
-		thousands(10*velostreamRate), thousands(velostreamRate)), profile: "W4",
+		benchdoc.Thousands(10*velostreamRate), benchdoc.Thousands(velostreamRate)), profile: "W4",
 		check: func(r *results) (string, bool, bool) {
 			wr := r.byID["W4"]
 			if wr == nil {
 				return "not run", false, false
 			}
 			m := wr.median(veloccOne)
-			return thousands(int64(m)) + " rows/s", m >= 10*velostreamRate, true
+			return benchdoc.Thousands(int64(m)) + " rows/s", m >= 10*velostreamRate, true
 		}},
 	ratioTarget("W1", veloccOne, duckOne, 1.2, "W1: velocc 1 worker ≥ 1.2× DuckDB threads=1"),
 	ratioTarget("W3", veloccOne, duckOne, 1.2, "W3: velocc 1 worker ≥ 1.2× DuckDB threads=1"),

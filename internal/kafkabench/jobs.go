@@ -11,12 +11,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/velocc/velocc/codegen"
 	"github.com/velocc/velocc/compiler"
+	"github.com/velocc/velocc/internal/benchdoc"
 	"github.com/velocc/velocc/internal/e2e"
 )
 
@@ -95,42 +95,6 @@ func buildJobs(dir string, jobs []job) (map[string]string, error) {
 	return e2e.Build(dir, srcs)
 }
 
-// jobStats is what a job's exit statistics on stderr say about its source and its sink.
-type jobStats struct {
-	read, bad, late int64
-	emitted         int64
-}
-
-var (
-	readRE    = regexp.MustCompile(`(?m)^(\S+): read (\d+), bad (\d+), late (\d+)`)
-	emittedRE = regexp.MustCompile(`(?m)^(\S+): emitted (\d+)$`)
-)
-
-// parseStats finds the exit statistics of source and sink in a job's stderr: "orders: read 2000000, bad 0,
-// late 0" and "big: emitted 1900000".
-func parseStats(stderr, source, sink string) (jobStats, error) {
-	var st jobStats
-	found := 0
-	for _, m := range readRE.FindAllStringSubmatch(stderr, -1) {
-		if m[1] == source {
-			st.read, _ = strconv.ParseInt(m[2], 10, 64)
-			st.bad, _ = strconv.ParseInt(m[3], 10, 64)
-			st.late, _ = strconv.ParseInt(m[4], 10, 64)
-			found++
-		}
-	}
-	for _, m := range emittedRE.FindAllStringSubmatch(stderr, -1) {
-		if m[1] == sink {
-			st.emitted, _ = strconv.ParseInt(m[2], 10, 64)
-			found++
-		}
-	}
-	if found != 2 {
-		return st, fmt.Errorf("no statistics lines for source %q and sink %q in the job's stderr", source, sink)
-	}
-	return st, nil
-}
-
 // runJob runs a job binary over the run's topics, --bounded, and times it from process start to exit.
 func runJob(ctx context.Context, bin, dir string, j job, r *runSpec) (runResult, error) {
 	args := []string{"--bounded", "--brokers", strings.Join(r.seeds, ","), "--group", r.group,
@@ -155,16 +119,16 @@ func runJob(ctx context.Context, bin, dir string, j job, r *runSpec) (runResult,
 		}
 		return runResult{}, err
 	}
-	st, err := parseStats(stderr.String(), j.source, j.sink)
+	st, err := benchdoc.ParseStats(stderr.String(), j.source, j.sink)
 	if err != nil {
 		return runResult{}, fmt.Errorf("%v:\n%s", err, tail(stderr.String(), 30))
 	}
-	if st.bad != 0 || st.late != 0 {
+	if st.Bad != 0 || st.Late != 0 {
 		return runResult{}, fmt.Errorf("%s read %d records with %d bad and %d late; want none bad or late:\n%s",
-			j.name, st.read, st.bad, st.late, tail(stderr.String(), 30))
+			j.name, st.Read, st.Bad, st.Late, tail(stderr.String(), 30))
 	}
 	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-	return runResult{elapsed: elapsed, cpu: cpu, read: st.read, emitted: st.emitted}, nil
+	return runResult{elapsed: elapsed, cpu: cpu, read: st.Read, emitted: st.Emitted}, nil
 }
 
 // tail returns the last n lines of s.

@@ -61,23 +61,3 @@ func TestOrderflowSQLRejectsChangedExample(t *testing.T) {
 		}
 	}
 }
-
-func TestParseStats(t *testing.T) {
-	stderr := `orders: reading kafka topic "in" partitions 0-5 as group "g"
-orders: read 2000000, bad 0, late 3
-big: emitted 1899487
-`
-	st, err := parseStats(stderr, "orders", "big")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := (jobStats{read: 2000000, late: 3, emitted: 1899487}); st != want {
-		t.Errorf("parseStats = %+v, want %+v", st, want)
-	}
-	if _, err := parseStats(stderr, "order_book_stream", "big"); err == nil {
-		t.Error("parseStats found a source that is not there")
-	}
-	if _, err := parseStats("orders: read 5, bad 0, late 0\n", "orders", "big"); err == nil {
-		t.Error("parseStats found a sink that is not there")
-	}
-}

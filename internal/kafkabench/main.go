@@ -232,7 +232,7 @@ func run(cfg config) error {
 			}
 			rate := float64(cfg.n) / res.elapsed.Seconds()
 			logf("kafkabench: %-12s %-12s %6.2fs  %9s records/s  %5.2f CPU s", label, c.key, res.elapsed.Seconds(),
-				thousands(int64(rate)), res.cpu.Seconds())
+				benchdoc.Thousands(int64(rate)), res.cpu.Seconds())
 			c.emitted = append(c.emitted, res.emitted)
 			if rep >= 0 {
 				c.rates = append(c.rates, rate)

@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/velocc/velocc/internal/benchdoc"
@@ -92,7 +91,7 @@ func report(s setup, rows []row) string {
 		b.WriteString("- The measured runs were CPU-profiled (-cpuprofile), which slows them a little.\n")
 	}
 	fmt.Fprintf(&b, "- Input: %s JSON orders (%.0f MB of values) keyed by symbol, %d partitions; %s after %s.\n\n",
-		thousands(s.records), s.megabytes, s.partitions, plural(s.reps, "repetition"), plural(s.warmup, "warm-up round"))
+		benchdoc.Thousands(s.records), s.megabytes, s.partitions, plural(s.reps, "repetition"), plural(s.warmup, "warm-up round"))
 	b.WriteString(table(rows))
 	b.WriteString("\n")
 	for _, r := range rows {
@@ -117,8 +116,8 @@ func table(rows []row) string {
 			}
 			target = fmt.Sprintf("≥ %.2f×: %s", r.target, met)
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s–%s | %.2f× | %s | %.2f |\n", r.name, thousands(int64(r.median+0.5)),
-			thousands(int64(r.min+0.5)), thousands(int64(r.max+0.5)), r.ratio, target, r.cpuPerM)
+		fmt.Fprintf(&b, "| %s | %s | %s–%s | %.2f× | %s | %.2f |\n", r.name, benchdoc.Thousands(int64(r.median+0.5)),
+			benchdoc.Thousands(int64(r.min+0.5)), benchdoc.Thousands(int64(r.max+0.5)), r.ratio, target, r.cpuPerM)
 	}
 	return b.String()
 }
@@ -138,24 +137,6 @@ func plural(n int, thing string) string {
 		return "1 " + thing
 	}
 	return fmt.Sprintf("%d %ss", n, thing)
-}
-
-// thousands formats n with commas between groups of three digits.
-func thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b []byte
-	for i := range len(s) {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b = append(b, ',')
-		}
-		b = append(b, s[i])
-	}
-	if neg {
-		return "-" + string(b)
-	}
-	return string(b)
 }
 
 // The results in docs/kafka-performance.md lie between these markers; a run rewrites only what is between them.

@@ -27,15 +27,6 @@ func TestMedian(t *testing.T) {
 	}
 }
 
-func TestThousands(t *testing.T) {
-	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 123456: "123,456",
-		2000000: "2,000,000", -1234567: "-1,234,567"} {
-		if got := thousands(n); got != want {
-			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
-		}
-	}
-}
-
 func TestPlural(t *testing.T) {
 	if got := plural(1, "repetition") + ", " + plural(3, "repetition") + ", " + plural(0, "warm-up round"); got != "1 repetition, 3 repetitions, 0 warm-up rounds" {
 		t.Errorf("plural: %s", got)
