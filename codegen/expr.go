@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"slices"
 	"strconv"
 
 	"github.com/dave/jennifer/jen"
@@ -29,6 +30,8 @@ type fn struct {
 	state string // state variable in group context
 	size  int64  // window size, for window bounds
 	keys  []*compiler.Key
+	q     *compiler.Query // the query, whose statement run-time errors quote
+	merge bool            // the function merges partial states: no record is being read
 }
 
 func (f *fn) emit(c ...jen.Code) { *f.body = append(*f.body, c...) }
@@ -48,16 +51,26 @@ func (f *fn) block(gen func()) []jen.Code {
 	return b
 }
 
-// fail returns the statement that stops the job on an evaluation error at loc.
-func fail(loc compiler.Loc, what string) jen.Code {
+// maxQuotedSQL is the longest expression text fail writes as a literal.
+const maxQuotedSQL = 64
+
+// fail returns the statement that stops the job on an evaluation error at loc. The expression's SQL is quoted
+// as a literal when it is short, and otherwise as a slice of the statement's constant, so that the generated
+// code of nested expressions grows linearly with the SQL, not quadratically.
+func (f *fn) fail(loc compiler.Loc, what string) jen.Code {
 	pos := ""
 	if loc.Line > 0 {
 		pos = fmt.Sprintf("%s:%d:%d", loc.File, loc.Line, loc.Col)
 	}
-	if loc.Text != "" {
-		what = fmt.Sprintf("%s in %q", what, loc.Text)
+	text := jen.Lit(loc.Text)
+	if st := f.q.Loc; len(loc.Text) > maxQuotedSQL && loc.Off >= st.Off && loc.End <= st.End {
+		text = jen.Id(sqlConst(f.q)).Index(jen.Lit(loc.Off-st.Off).Op(":").Lit(loc.End - st.Off))
 	}
-	return jen.Return(jen.Qual(rtPath, "EvalError").Call(jen.Id("q").Dot("src"), jen.Lit(pos), jen.Lit(what)))
+	src := jen.Id("q").Dot("src")
+	if f.merge {
+		src = jen.Nil()
+	}
+	return jen.Return(jen.Qual(rtPath, "EvalError").Call(src, jen.Lit(pos), jen.Lit(what), text))
 }
 
 func nullOr(a, b val) (jen.Code, bool) {
@@ -231,7 +244,7 @@ func (f *fn) unary(x *compiler.Unary) val {
 			return []jen.Code{
 				jen.Var().Id("ok").Bool(),
 				jen.List(jen.Id(v), jen.Id("ok")).Op("=").Qual(rtPath, neg).Call(a.v),
-				jen.If(jen.Op("!").Id("ok")).Block(fail(x.Loc, "integer overflow")),
+				jen.If(jen.Op("!").Id("ok")).Block(f.fail(x.Loc, "integer overflow")),
 			}
 		case compiler.Decimal:
 			return []jen.Code{jen.Id(v).Op("=").Add(a.v).Dot("Neg").Call()}
@@ -289,7 +302,7 @@ func (f *fn) binary(x *compiler.Binary) val {
 		return []jen.Code{
 			jen.Var().Id("ok").Bool(),
 			jen.List(jen.Id(v), jen.Id("ok")).Op("=").Add(call),
-			jen.If(jen.Op("!").Id("ok")).Block(fail(x.Loc, what)),
+			jen.If(jen.Op("!").Id("ok")).Block(f.fail(x.Loc, what)),
 		}
 	}
 	isZero := func(t compiler.Type, b jen.Code) jen.Code {
@@ -343,8 +356,6 @@ func (f *fn) binary(x *compiler.Binary) val {
 
 // logic generates AND/OR with SQL three-valued logic; the right operand is evaluated only when needed.
 func (f *fn) logic(x *compiler.Binary) val {
-	a := f.expr(x.L)
-	v, n := f.decl(compiler.TBool)
 	and := x.Op == compiler.OpAnd
 	// decided: a FALSE operand decides AND, a TRUE one decides OR.
 	decided := func(o val) jen.Code {
@@ -357,6 +368,11 @@ func (f *fn) logic(x *compiler.Binary) val {
 		}
 		return jen.Op("!").Add(o.n).Op("&&").Add(d)
 	}
+	if ops := chain(x, nil); len(ops) > 2 {
+		return f.logicChain(ops, and, decided)
+	}
+	a := f.expr(x.L)
+	v, n := f.decl(compiler.TBool)
 	rest := f.block(func() {
 		b := f.expr(x.R)
 		nc, _ := nullOr(a, b)
@@ -368,6 +384,37 @@ func (f *fn) logic(x *compiler.Binary) val {
 		))
 	})
 	f.emit(jen.If(decided(a)).Block(jen.Id(v).Op("=").Lit(!and)).Else().Block(rest...))
+	return val{v: jen.Id(v), n: jen.Id(n)}
+}
+
+// chain appends the operands of a chain of one logical operator, x's, in order: AND and OR are associative (in
+// three-valued logic too), so a AND (b AND c) is evaluated as one list a, b, c.
+func chain(x *compiler.Binary, ops []compiler.Expr) []compiler.Expr {
+	for _, o := range []compiler.Expr{x.L, x.R} {
+		if b, ok := o.(*compiler.Binary); ok && b.Op == x.Op {
+			ops = chain(b, ops)
+		} else {
+			ops = append(ops, o)
+		}
+	}
+	return ops
+}
+
+// logicChain evaluates an AND or OR of three or more operands left to right, stopping at the first that decides
+// it, in a loop that runs once: nesting each operand in the previous one's else would indent the code of a long
+// condition quadratically.
+func (f *fn) logicChain(ops []compiler.Expr, and bool, decided func(val) jen.Code) val {
+	v, n := f.decl(compiler.TBool)
+	f.emit(jen.For(jen.Range().Lit(1)).Block(f.block(func() {
+		for _, o := range ops {
+			a := f.expr(o)
+			f.emit(jen.If(decided(a)).Block(jen.List(jen.Id(v), jen.Id(n)).Op("=").List(jen.Lit(!and), jen.False()), jen.Break()))
+			if !a.nonNull {
+				f.emit(jen.Id(n).Op("=").Id(n).Op("||").Add(a.n))
+			}
+		}
+		f.emit(jen.Id(v).Op("=").Lit(and).Op("&&").Op("!").Id(n))
+	})...))
 	return val{v: jen.Id(v), n: jen.Id(n)}
 }
 
@@ -403,29 +450,46 @@ func (f *fn) in(x *compiler.In) val {
 }
 
 func (f *fn) caseExpr(x *compiler.Case) val {
-	v, n := f.decl(x.T)
-	assign := func(e compiler.Expr) []jen.Code {
-		return f.block(func() {
-			r := f.expr(e)
-			f.emit(jen.List(jen.Id(v), jen.Id(n)).Op("=").List(r.v, r.n))
-		})
-	}
-	var arm func(i int) []jen.Code
-	arm = func(i int) []jen.Code {
-		if i == len(x.Whens) {
-			return assign(x.Else)
+	// CASE ... ELSE CASE ... END END is one CASE with the inner arms after the outer ones.
+	whens, els := slices.Clone(x.Whens), x.Else
+	for {
+		inner, ok := els.(*compiler.Case)
+		if !ok || inner.T != x.T {
+			break
 		}
-		w := x.Whens[i]
-		return f.block(func() {
-			c := f.expr(w.Cond)
-			cond := c.v
-			if !c.nonNull {
-				cond = jen.Op("!").Add(c.n).Op("&&").Add(c.v)
-			}
-			f.emit(jen.If(cond).Block(assign(w.Then)...).Else().Block(arm(i + 1)...))
-		})
+		whens, els = append(whens, inner.Whens...), inner.Else
 	}
-	f.emit(arm(0)...)
+	x = &compiler.Case{Whens: whens, Else: els, T: x.T}
+	v, n := f.decl(x.T)
+	assign := func(e compiler.Expr) {
+		r := f.expr(e)
+		f.emit(jen.List(jen.Id(v), jen.Id(n)).Op("=").List(r.v, r.n))
+	}
+	cond := func(w *compiler.When) jen.Code {
+		c := f.expr(w.Cond)
+		if c.nonNull {
+			return c.v
+		}
+		return jen.Op("!").Add(c.n).Op("&&").Add(c.v)
+	}
+	if len(x.Whens) == 1 {
+		f.emit(f.block(func() {
+			f.emit(jen.If(cond(x.Whens[0])).Block(f.block(func() { assign(x.Whens[0].Then) })...).Else().Block(f.block(func() { assign(x.Else) })...))
+		})...)
+		return val{v: jen.Id(v), n: jen.Id(n)}
+	}
+	// The arms one after the other in a loop that runs once, each leaving it when its condition holds: nesting
+	// each arm in the previous one's else would indent the code of a long CASE quadratically.
+	f.emit(jen.For(jen.Range().Lit(1)).Block(f.block(func() {
+		for _, w := range x.Whens {
+			c := cond(w)
+			f.emit(jen.If(c).Block(f.block(func() {
+				assign(w.Then)
+				f.emit(jen.Break())
+			})...))
+		}
+		assign(x.Else)
+	})...))
 	return val{v: jen.Id(v), n: jen.Id(n)}
 }
 
@@ -443,18 +507,18 @@ func (f *fn) cast(x *compiler.Cast) val {
 		return []jen.Code{
 			jen.Var().Id("ok").Bool(),
 			jen.List(jen.Id(v), jen.Id("ok")).Op("=").Add(call),
-			jen.If(jen.Op("!").Id("ok")).Block(fail(x.Loc, what)),
+			jen.If(jen.Op("!").Id("ok")).Block(f.fail(x.Loc, what)),
 		}
 	}
 	parse := func(v string, call jen.Code) []jen.Code {
 		return []jen.Code{
 			jen.Var().Id("err").Error(),
 			jen.List(jen.Id(v), jen.Id("err")).Op("=").Add(call),
-			jen.If(jen.Err().Op("!=").Nil()).Block(fail(x.Loc, "cannot cast to "+to.String())),
+			jen.If(jen.Err().Op("!=").Nil()).Block(f.fail(x.Loc, "cannot cast to "+to.String())),
 		}
 	}
 	fits := func(v string) jen.Code {
-		return jen.If(jen.Op("!").Qual(rtPath, "DecFits").Call(jen.Id(v), jen.Lit(int(to.Prec)))).Block(fail(x.Loc, "value out of range for "+to.String()))
+		return jen.If(jen.Op("!").Qual(rtPath, "DecFits").Call(jen.Id(v), jen.Lit(int(to.Prec)))).Block(f.fail(x.Loc, "value out of range for "+to.String()))
 	}
 	return f.strict(to, a.n, a.nonNull, func(v string) []jen.Code {
 		switch to.Kind {
@@ -489,14 +553,14 @@ func (f *fn) cast(x *compiler.Cast) val {
 			case compiler.Double:
 				wide = []jen.Code{
 					jen.Id("rf").Op(":=").Qual("math", "RoundToEven").Call(a.v), // DuckDB rounds DOUBLE to integer half to even
-					jen.If(jen.Op("!").Parens(jen.Id("rf").Op(">=").Lit(-9.223372036854775808e18).Op("&&").Id("rf").Op("<").Lit(9.223372036854775808e18))).Block(fail(x.Loc, "value out of range for "+to.String())),
+					jen.If(jen.Op("!").Parens(jen.Id("rf").Op(">=").Lit(-9.223372036854775808e18).Op("&&").Id("rf").Op("<").Lit(9.223372036854775808e18))).Block(f.fail(x.Loc, "value out of range for "+to.String())),
 					jen.Id(w).Op(":=").Int64().Call(jen.Id("rf")),
 				}
 			case compiler.Decimal:
 				wide = []jen.Code{
 					jen.List(jen.Id("rd"), jen.Id("_")).Op(":=").Qual(rtPath, "DecRescale").Call(a.v, jen.Lit(int(from.Scale)), jen.Lit(0)),
 					jen.List(jen.Id(w), jen.Id("ok")).Op(":=").Id("rd").Dot("Int64").Call(),
-					jen.If(jen.Op("!").Id("ok")).Block(fail(x.Loc, "value out of range for "+to.String())),
+					jen.If(jen.Op("!").Id("ok")).Block(f.fail(x.Loc, "value out of range for "+to.String())),
 				}
 			case compiler.Varchar:
 				wide = append([]jen.Code{jen.Var().Id(w).Int64()}, parse(w, jen.Qual(rtPath, "CastInt64").Call(a.v))...)
@@ -505,7 +569,7 @@ func (f *fn) cast(x *compiler.Cast) val {
 				return append(wide, jen.Id(v).Op("=").Id(w))
 			}
 			return append(wide,
-				jen.If(jen.Id(w).Op("<").Qual("math", "MinInt32").Op("||").Id(w).Op(">").Qual("math", "MaxInt32")).Block(fail(x.Loc, "value out of range for INT")),
+				jen.If(jen.Id(w).Op("<").Qual("math", "MinInt32").Op("||").Id(w).Op(">").Qual("math", "MaxInt32")).Block(f.fail(x.Loc, "value out of range for INT")),
 				jen.Id(v).Op("=").Int32().Call(jen.Id(w)))
 		case compiler.Double:
 			switch from.Kind {

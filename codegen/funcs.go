@@ -68,7 +68,7 @@ func (f *fn) call(x *compiler.Func) val {
 				return []jen.Code{jen.Id(v).Op("=").Add(a(0)), jen.If(jen.Id(v).Op("<").Lit(0)).Block(
 					jen.Var().Id("ok").Bool(),
 					jen.List(jen.Id(v), jen.Id("ok")).Op("=").Qual(rtPath, neg).Call(jen.Id(v)),
-					jen.If(jen.Op("!").Id("ok")).Block(fail(x.Loc, "integer overflow")))}
+					jen.If(jen.Op("!").Id("ok")).Block(f.fail(x.Loc, "integer overflow")))}
 			}
 		case "ROUND":
 			digits := x.Args[1].(*compiler.Const).Int
@@ -79,7 +79,7 @@ func (f *fn) call(x *compiler.Func) val {
 				return []jen.Code{
 					jen.Var().Id("ok").Bool(),
 					jen.List(jen.Id(v), jen.Id("ok")).Op("=").Qual(rtPath, "DecRescale").Call(jen.Qual(rtPath, "DecRound").Call(a(0), jen.Lit(int(at.Scale)), jen.Lit(int(digits))), jen.Lit(int(at.Scale)), jen.Lit(int(x.T.Scale))),
-					jen.If(jen.Op("!").Id("ok").Op("||").Op("!").Qual(rtPath, "DecFits").Call(jen.Id(v), jen.Lit(int(x.T.Prec)))).Block(fail(x.Loc, "value out of range for "+x.T.String())),
+					jen.If(jen.Op("!").Id("ok").Op("||").Op("!").Qual(rtPath, "DecFits").Call(jen.Id(v), jen.Lit(int(x.T.Prec)))).Block(f.fail(x.Loc, "value out of range for "+x.T.String())),
 				}
 			default:
 				if digits >= 0 {
@@ -87,10 +87,10 @@ func (f *fn) call(x *compiler.Func) val {
 				}
 				out := []jen.Code{
 					jen.List(jen.Id("w"), jen.Id("ok")).Op(":=").Qual(rtPath, "DecRound").Call(jen.Qual(rtPath, "I128").Call(jen.Int64().Call(a(0))), jen.Lit(0), jen.Lit(int(digits))).Dot("Int64").Call(),
-					jen.If(jen.Op("!").Id("ok")).Block(fail(x.Loc, "integer overflow")),
+					jen.If(jen.Op("!").Id("ok")).Block(f.fail(x.Loc, "integer overflow")),
 				}
 				if at.Kind == compiler.Int {
-					out = append(out, jen.If(jen.Id("w").Op("<").Qual("math", "MinInt32").Op("||").Id("w").Op(">").Qual("math", "MaxInt32")).Block(fail(x.Loc, "integer overflow")))
+					out = append(out, jen.If(jen.Id("w").Op("<").Qual("math", "MinInt32").Op("||").Id("w").Op(">").Qual("math", "MaxInt32")).Block(f.fail(x.Loc, "integer overflow")))
 				}
 				return append(out, jen.Id(v).Op("=").Add(goType(at)).Call(jen.Id("w")))
 			}

@@ -4,7 +4,6 @@ package codegen
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -91,9 +90,12 @@ func hasAggRef(e compiler.Expr) bool {
 	return false
 }
 
+// sqlConst names the constant holding q's statement.
+func sqlConst(q *compiler.Query) string { return lowerFirst(q.GoName) + "SQL" }
+
 func (g *gen) genQuery(q *compiler.Query) {
 	qt := queryType(q)
-	sqlConst := lowerFirst(q.GoName) + "SQL"
+	sqlConst := sqlConst(q)
 	g.f.Comment(commentf("%s is the statement at %s:%d.", sqlConst, q.Loc.File, q.Loc.Line))
 	g.f.Const().Id(sqlConst).Op("=").Add(rawString(q.Loc.Text))
 	g.f.Line()
@@ -257,7 +259,7 @@ func needsAdmit(q *compiler.Query) bool {
 		return false
 	}
 	var body []jen.Code
-	f := &fn{body: &body, rec: "r"}
+	f := &fn{body: &body, rec: "r", q: q}
 	return !f.expr(q.Window.Time).nonNull
 }
 
@@ -265,7 +267,7 @@ func needsAdmit(q *compiler.Query) bool {
 // before any query processes the record.
 func (g *gen) genAdmit(q *compiler.Query) {
 	var body []jen.Code
-	f := &fn{body: &body, rec: "r"}
+	f := &fn{body: &body, rec: "r", q: q}
 	if q.Where != nil {
 		// A record the query filters out needs no event time.
 		f.emit(comment("WHERE", q.Where))
@@ -291,7 +293,7 @@ func (g *gen) genAdmit(q *compiler.Query) {
 
 func (g *gen) genProcess(q *compiler.Query) {
 	var body []jen.Code
-	f := &fn{body: &body, rec: "r"}
+	f := &fn{body: &body, rec: "r", q: q}
 	if q.Where != nil {
 		f.emit(comment("WHERE", q.Where))
 		w := f.expr(q.Where)
@@ -490,6 +492,7 @@ func serialReason(q *compiler.Query) string {
 // worker read a later part of the input, which is what FIRST_VALUE and LAST_VALUE need to know.
 func (g *gen) genMerge(q *compiler.Query) {
 	var body []jen.Code
+	f := &fn{q: q, merge: true}
 	body = append(body, jen.List(jen.Id("d"), jen.Id("_")).Op(":=").Id("q").Dot("groups").Dot("Get").Call(jen.Op("*").Id("k")))
 	for _, a := range q.Aggs {
 		d, o := jen.Id("d").Dot(aggField(a)), jen.Id("o").Dot(aggField(a))
@@ -498,8 +501,7 @@ func (g *gen) genMerge(q *compiler.Query) {
 			return jen.Block(
 				jen.Var().Id("ok").Bool(),
 				jen.List(d, jen.Id("ok")).Op("=").Add(call),
-				jen.If(jen.Op("!").Id("ok")).Block(jen.Return(jen.Qual(rtPath, "EvalError").Call(jen.Nil(),
-					jen.Lit(fmt.Sprintf("%s:%d:%d", a.Loc.File, a.Loc.Line, a.Loc.Col)), jen.Lit(what+" in "+strconv.Quote(a.Loc.Text))))),
+				jen.If(jen.Op("!").Id("ok")).Block(f.fail(a.Loc, what)),
 			)
 		}
 		body = append(body, jen.Comment(commentText(a.Loc.Text)))
@@ -577,7 +579,7 @@ func (f *fn) aggUpdate(a *compiler.Agg) {
 		return []jen.Code{
 			jen.Var().Id("ok").Bool(),
 			jen.List(s, jen.Id("ok")).Op("=").Add(call),
-			jen.If(jen.Op("!").Id("ok")).Block(fail(a.Loc, what)),
+			jen.If(jen.Op("!").Id("ok")).Block(f.fail(a.Loc, what)),
 		}
 	}
 	var upd []jen.Code
@@ -660,7 +662,7 @@ func (f *fn) aggResult(a *compiler.Agg) val {
 			return []jen.Code{
 				jen.Var().Id("ok").Bool(),
 				jen.List(jen.Id(v), jen.Id("ok")).Op("=").Qual(rtPath, "DecDiv").Call(s, jen.Lit(int(at.Scale)), jen.Qual(rtPath, "I128").Call(sn), jen.Lit(0), jen.Lit(int(a.Type.Scale))),
-				jen.If(jen.Op("!").Id("ok")).Block(fail(a.Loc, "DECIMAL overflow")),
+				jen.If(jen.Op("!").Id("ok")).Block(f.fail(a.Loc, "DECIMAL overflow")),
 			}
 		})
 	}
@@ -679,7 +681,7 @@ func (f *fn) aggResult(a *compiler.Agg) val {
 
 func (g *gen) genEmit(q *compiler.Query) {
 	var body []jen.Code
-	f := &fn{body: &body, key: "k", state: "s"}
+	f := &fn{body: &body, key: "k", state: "s", q: q}
 	if q.Window != nil {
 		f.size = q.Window.Size
 	}

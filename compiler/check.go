@@ -107,11 +107,17 @@ func (r *reporter) diagsHaveErrors() bool { return r.diags.HasErrors() }
 
 // loc captures the SQL text of a span.
 func (c *checker) loc(sp grammar.Span) Loc {
-	text := ""
-	if sp.Start.Offset >= 0 && sp.End.Offset <= len(c.src) && sp.Start.Offset < sp.End.Offset {
-		text = strings.TrimSpace(string(c.src[sp.Start.Offset:sp.End.Offset]))
+	l := Loc{File: sp.Start.File, Line: sp.Start.Line, Col: sp.Start.Col}
+	if sql := c.plan.SQL; sp.Start.Offset >= 0 && sp.End.Offset <= len(sql) && sp.Start.Offset < sp.End.Offset {
+		// Text is a substring of the script, not a copy, so that the locations of nested expressions cost
+		// memory linear in the script's size.
+		text := sql[sp.Start.Offset:sp.End.Offset]
+		trimmed := strings.TrimLeftFunc(text, unicode.IsSpace)
+		l.Off = sp.Start.Offset + len(text) - len(trimmed)
+		l.Text = strings.TrimRightFunc(trimmed, unicode.IsSpace)
+		l.End = l.Off + len(l.Text)
 	}
-	return Loc{File: sp.Start.File, Line: sp.Start.Line, Col: sp.Start.Col, Text: text}
+	return l
 }
 
 // goName turns a SQL name into an identifier fragment: orders → Orders, event_time → EventTime.

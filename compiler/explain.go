@@ -127,83 +127,115 @@ func aggString(a *Agg) string {
 
 // ExprString renders a plan expression in SQL-like form; casts inserted by the checker are shown.
 func ExprString(e Expr) string {
+	var b strings.Builder
+	writeExpr(&b, e)
+	return b.String()
+}
+
+// writeExpr writes ExprString(e) to b; one builder for the whole expression keeps long expressions linear.
+func writeExpr(b *strings.Builder, e Expr) {
+	list := func(xs []Expr) {
+		for i, x := range xs {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			writeExpr(b, x)
+		}
+	}
+	not := func(yes bool) {
+		if yes {
+			b.WriteString("NOT ")
+		}
+	}
 	switch v := e.(type) {
 	case *ColRef:
-		return v.Field.Name
+		b.WriteString(v.Field.Name)
 	case *Const:
-		if v.Null {
-			return "NULL"
-		}
-		switch v.T.Kind {
-		case Bool:
-			return fmt.Sprint(v.Bool)
-		case Int, BigInt, Timestamp, Interval:
-			return fmt.Sprint(v.Int)
-		case Double:
-			return fmt.Sprint(v.Float)
-		case Decimal:
-			return decConstString(v)
-		case Varchar:
-			return "'" + strings.ReplaceAll(v.Str, "'", "''") + "'"
+		switch {
+		case v.Null:
+			b.WriteString("NULL")
+		case v.T.Kind == Bool:
+			b.WriteString(fmt.Sprint(v.Bool))
+		case v.T.Kind == Int, v.T.Kind == BigInt, v.T.Kind == Timestamp, v.T.Kind == Interval:
+			b.WriteString(fmt.Sprint(v.Int))
+		case v.T.Kind == Double:
+			b.WriteString(fmt.Sprint(v.Float))
+		case v.T.Kind == Decimal:
+			b.WriteString(decConstString(v))
+		case v.T.Kind == Varchar:
+			b.WriteString("'" + strings.ReplaceAll(v.Str, "'", "''") + "'")
+		default:
+			fmt.Fprintf(b, "%T", e)
 		}
 	case *Unary:
 		if v.Op == OpNot {
-			return "NOT " + ExprString(v.X)
+			b.WriteString("NOT ")
+		} else {
+			b.WriteString("-")
 		}
-		return "-" + ExprString(v.X)
+		writeExpr(b, v.X)
 	case *Binary:
-		return "(" + ExprString(v.L) + " " + v.Op.String() + " " + ExprString(v.R) + ")"
+		b.WriteString("(")
+		writeExpr(b, v.L)
+		b.WriteString(" " + v.Op.String() + " ")
+		writeExpr(b, v.R)
+		b.WriteString(")")
 	case *IsNull:
-		if v.Not {
-			return ExprString(v.X) + " IS NOT NULL"
-		}
-		return ExprString(v.X) + " IS NULL"
+		writeExpr(b, v.X)
+		b.WriteString(" IS ")
+		not(v.Not)
+		b.WriteString("NULL")
 	case *In:
-		parts := make([]string, len(v.List))
-		for i, x := range v.List {
-			parts[i] = ExprString(x)
-		}
-		not := ""
-		if v.Not {
-			not = "NOT "
-		}
-		return ExprString(v.X) + " " + not + "IN (" + strings.Join(parts, ", ") + ")"
+		writeExpr(b, v.X)
+		b.WriteString(" ")
+		not(v.Not)
+		b.WriteString("IN (")
+		list(v.List)
+		b.WriteString(")")
 	case *Like:
-		not := ""
-		if v.Not {
-			not = "NOT "
-		}
-		return ExprString(v.X) + " " + not + "LIKE " + ExprString(v.Pattern)
+		writeExpr(b, v.X)
+		b.WriteString(" ")
+		not(v.Not)
+		b.WriteString("LIKE ")
+		writeExpr(b, v.Pattern)
 	case *Case:
-		var b strings.Builder
 		b.WriteString("CASE")
 		for _, w := range v.Whens {
-			b.WriteString(" WHEN " + ExprString(w.Cond) + " THEN " + ExprString(w.Then))
+			b.WriteString(" WHEN ")
+			writeExpr(b, w.Cond)
+			b.WriteString(" THEN ")
+			writeExpr(b, w.Then)
 		}
-		b.WriteString(" ELSE " + ExprString(v.Else) + " END")
-		return b.String()
+		b.WriteString(" ELSE ")
+		writeExpr(b, v.Else)
+		b.WriteString(" END")
 	case *Cast:
-		return "CAST(" + ExprString(v.X) + " AS " + v.T.String() + ")"
+		b.WriteString("CAST(")
+		writeExpr(b, v.X)
+		b.WriteString(" AS " + v.T.String() + ")")
 	case *Func:
-		parts := make([]string, len(v.Args))
-		for i, x := range v.Args {
-			parts[i] = ExprString(x)
-		}
 		if v.Name == "EXTRACT" {
-			return "EXTRACT(" + v.Part + " FROM " + parts[0] + ")"
+			b.WriteString("EXTRACT(" + v.Part + " FROM ")
+			writeExpr(b, v.Args[0])
+			b.WriteString(")")
+			return
 		}
-		return v.Name + "(" + strings.Join(parts, ", ") + ")"
+		b.WriteString(v.Name + "(")
+		list(v.Args)
+		b.WriteString(")")
 	case *AggRef:
-		return fmt.Sprintf("$%d", v.Agg.Index)
+		fmt.Fprintf(b, "$%d", v.Agg.Index)
 	case *KeyRef:
-		return ExprString(v.Key.Expr)
+		writeExpr(b, v.Key.Expr)
 	case *WindowBound:
 		if v.End {
-			return "window_end"
+			b.WriteString("window_end")
+		} else {
+			b.WriteString("window_start")
 		}
-		return "window_start"
+	default:
+		fmt.Fprintf(b, "%T", e)
 	}
-	return fmt.Sprintf("%T", e)
 }
 
 func decConstString(v *Const) string {

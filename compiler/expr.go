@@ -145,8 +145,17 @@ func (qc *qctx) keyIndex(e grammar.Expr) int {
 	if len(qc.keyCanon) == 0 {
 		return -1
 	}
-	k := canon(e, qc.alias)
+	// The hashes rule out most expressions without rendering them: rendering every node of a long expression
+	// would cost time quadratic in its size.
+	h := qc.hashes.of(e)
+	k := ""
 	for i, kc := range qc.keyCanon {
+		if qc.keyHash[i] != h {
+			continue
+		}
+		if k == "" {
+			k = canon(e, qc.alias)
+		}
 		if kc == k {
 			return i
 		}

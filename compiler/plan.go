@@ -42,6 +42,7 @@ type Loc struct {
 	File      string
 	Line, Col int
 	Text      string // the SQL text of the construct
+	Off, End  int    // where Text is in Plan.SQL, as byte offsets
 }
 
 // Source is an input relation with a schema.

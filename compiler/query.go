@@ -2,7 +2,10 @@
 package compiler
 
 import (
+	"encoding/binary"
 	"fmt"
+	"hash"
+	"hash/fnv"
 	"strconv"
 	"strings"
 
@@ -15,6 +18,8 @@ type qctx struct {
 	alias    string
 	q        *Query
 	keyCanon []string // canonical text of each GROUP BY key
+	keyHash  []uint64 // and the hash of each (see canonHashes)
+	hashes   canonHashes
 	aggCanon map[string]*Agg
 	items    []*grammar.SelectItem
 	itemExpr map[string]Expr // SELECT alias (lower case) → checked group expression, for HAVING
@@ -115,7 +120,7 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 		return // its error is reported; checking columns against an unknown schema would only add noise
 	}
 	q.Source = src
-	qc := &qctx{src: src, q: q, aggCanon: map[string]*Agg{}, items: sel.Items, itemExpr: map[string]Expr{}}
+	qc := &qctx{src: src, q: q, aggCanon: map[string]*Agg{}, items: sel.Items, itemExpr: map[string]Expr{}, hashes: canonHashes{}}
 	if sel.From.Alias != nil {
 		qc.alias = sel.From.Alias.Name
 	}
@@ -168,6 +173,7 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 			}
 			q.Keys = append(q.Keys, &Key{Index: len(q.Keys), Expr: x, Name: name, GoName: uniqueGoName(goNames, "k_"+name)})
 			qc.keyCanon = append(qc.keyCanon, canon(ke, qc.alias))
+			qc.keyHash = append(qc.keyHash, qc.hashes.of(ke))
 		}
 	}
 
@@ -302,8 +308,69 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 	}
 	q.Sink = sink
 	if ok {
+		locate(q)
 		c.plan.Sinks = append(c.plan.Sinks, sink)
 		c.plan.Queries = append(c.plan.Queries, q)
+	}
+}
+
+// locate gives every expression of q that can fail at run time a location: conversions the checker inserted
+// (a DECIMAL operand rescaled to its operator's scale, say) have none of their own, and take the location of the
+// nearest enclosing expression that has one, or of the statement, so that every run-time error names a place.
+func locate(q *Query) {
+	var walk func(x Expr, at Loc)
+	fill := func(l *Loc, at Loc) Loc {
+		if l.Line == 0 {
+			*l = at
+		}
+		return *l
+	}
+	walk = func(x Expr, at Loc) {
+		switch e := x.(type) {
+		case *Unary:
+			walk(e.X, fill(&e.Loc, at))
+		case *Binary:
+			at = fill(&e.Loc, at)
+			walk(e.L, at)
+			walk(e.R, at)
+		case *Cast:
+			walk(e.X, fill(&e.Loc, at))
+		case *Func:
+			at = fill(&e.Loc, at)
+			for _, y := range e.Args {
+				walk(y, at)
+			}
+		case *IsNull:
+			walk(e.X, at)
+		case *In:
+			walk(e.X, at)
+			for _, y := range e.List {
+				walk(y, at)
+			}
+		case *Like:
+			walk(e.X, at)
+			walk(e.Pattern, at)
+		case *Case:
+			for _, w := range e.Whens {
+				walk(w.Cond, at)
+				walk(w.Then, at)
+			}
+			walk(e.Else, at)
+		}
+	}
+	walk(q.Where, q.Loc)
+	walk(q.Having, q.Loc)
+	for _, k := range q.Keys {
+		walk(k.Expr, q.Loc)
+	}
+	for _, a := range q.Aggs {
+		walk(a.Arg, fill(&a.Loc, q.Loc))
+	}
+	if q.Window != nil {
+		walk(q.Window.Time, fill(&q.Window.Loc, q.Loc))
+	}
+	for _, c := range q.Columns {
+		walk(c.Expr, q.Loc)
 	}
 }
 
@@ -498,89 +565,142 @@ func walkExpr(e grammar.Expr, fn func(grammar.Expr)) {
 // canon renders an expression in a normal form used to match GROUP BY keys and to share accumulators:
 // identifiers folded to lower case, qualifiers of the query's own source dropped, parentheses removed.
 func canon(e grammar.Expr, alias string) string {
-	var b strings.Builder
-	var rec func(e grammar.Expr)
+	var c canonText
+	c.sub(e)
+	return c.b.String()
+}
+
+// canonOut receives the normal form of one expression node from canonNode: its own text, and its operands.
+type canonOut interface {
+	str(s string)
+	sub(e grammar.Expr)
+}
+
+// canonText writes the whole normal form as text.
+type canonText struct{ b strings.Builder }
+
+func (c *canonText) str(s string)       { c.b.WriteString(s) }
+func (c *canonText) sub(e grammar.Expr) { canonNode(e, c) }
+
+// canonHashes hashes normal forms, remembering each node's hash, so that matching every node of an expression
+// against the GROUP BY keys costs time linear in the expression's size; two expressions whose normal forms are
+// equal have equal hashes.
+type canonHashes map[grammar.Expr]uint64
+
+// of returns the hash of e's normal form.
+func (m canonHashes) of(e grammar.Expr) uint64 {
+	for {
+		p, ok := e.(*grammar.Paren)
+		if !ok {
+			break
+		}
+		e = p.X
+	}
+	if h, ok := m[e]; ok {
+		return h
+	}
+	w := canonHash{m: m, h: fnv.New64a()}
+	canonNode(e, &w)
+	h := w.h.Sum64()
+	if e != nil {
+		m[e] = h
+	}
+	return h
+}
+
+// canonHash hashes one node: its text, and the hashes of its operands in place of their text.
+type canonHash struct {
+	m canonHashes
+	h hash.Hash64
+	n [9]byte
+}
+
+func (c *canonHash) str(s string) { c.h.Write([]byte(s)) }
+func (c *canonHash) sub(e grammar.Expr) {
+	c.n[0] = 0 // a byte no text contains before each operand's hash, so that text and hashes cannot run together
+	binary.LittleEndian.PutUint64(c.n[1:], c.m.of(e))
+	c.h.Write(c.n[:])
+}
+
+// canonNode writes the normal form of one node to o, with its operands through o.sub.
+func canonNode(e grammar.Expr, o canonOut) {
 	list := func(xs []grammar.Expr) {
 		for i, x := range xs {
 			if i > 0 {
-				b.WriteByte(',')
+				o.str(",")
 			}
-			rec(x)
+			o.sub(x)
 		}
 	}
-	rec = func(e grammar.Expr) {
-		switch v := e.(type) {
-		case nil:
-			b.WriteString("<nil>")
-		case *grammar.Paren:
-			rec(v.X)
-		case *grammar.Literal:
-			fmt.Fprintf(&b, "lit%d:%q", v.Kind, v.Text)
-		case *grammar.Interval:
-			fmt.Fprintf(&b, "interval(%q,%s)", v.Value, v.Unit)
-		case *grammar.Column:
-			// Column lookup ignores case (quoted or not), so key matching must too.
-			b.WriteString("col:" + strings.ToLower(v.Name.Name))
-		case *grammar.Unary:
-			b.WriteString("(" + v.Op + " ")
-			rec(v.X)
-			b.WriteString(")")
-		case *grammar.Binary:
-			b.WriteString("(" + v.Op + " ")
-			rec(v.L)
-			b.WriteByte(' ')
-			rec(v.R)
-			b.WriteString(")")
-		case *grammar.IsNull:
-			fmt.Fprintf(&b, "(isnull %v ", v.Not)
-			rec(v.X)
-			b.WriteString(")")
-		case *grammar.In:
-			fmt.Fprintf(&b, "(in %v ", v.Not)
-			rec(v.X)
-			b.WriteByte(' ')
-			list(v.List)
-			b.WriteString(")")
-		case *grammar.Between:
-			fmt.Fprintf(&b, "(between %v ", v.Not)
-			list([]grammar.Expr{v.X, v.Low, v.High})
-			b.WriteString(")")
-		case *grammar.Like:
-			fmt.Fprintf(&b, "(like %v ", v.Not)
-			list([]grammar.Expr{v.X, v.Pattern})
-			b.WriteString(")")
-		case *grammar.Case:
-			b.WriteString("(case ")
-			if v.Operand != nil {
-				rec(v.Operand)
-			}
-			for _, w := range v.Whens {
-				b.WriteString(" when ")
-				rec(w.Cond)
-				b.WriteString(" then ")
-				rec(w.Then)
-			}
-			if v.Else != nil {
-				b.WriteString(" else ")
-				rec(v.Else)
-			}
-			b.WriteString(")")
-		case *grammar.Cast:
-			b.WriteString("(cast ")
-			rec(v.X)
-			b.WriteString(" " + v.Type.Name + strings.Join(v.Type.Args, ",") + ")")
-		case *grammar.Extract:
-			b.WriteString("(extract " + strings.ToUpper(v.Part.Name) + " ")
-			rec(v.X)
-			b.WriteString(")")
-		case *grammar.Call:
-			fmt.Fprintf(&b, "(%s %v %v ", strings.ToUpper(v.Name.Name), v.Star, v.Distinct)
-			list(v.Args)
-			b.WriteString(")")
-		default:
-			fmt.Fprintf(&b, "%T", e)
+	switch v := e.(type) {
+	case nil:
+		o.str("<nil>")
+	case *grammar.Paren:
+		o.sub(v.X)
+	case *grammar.Literal:
+		o.str(fmt.Sprintf("lit%d:%q", v.Kind, v.Text))
+	case *grammar.Interval:
+		o.str(fmt.Sprintf("interval(%q,%s)", v.Value, v.Unit))
+	case *grammar.Column:
+		// Column lookup ignores case (quoted or not), so key matching must too.
+		o.str("col:" + strings.ToLower(v.Name.Name))
+	case *grammar.Unary:
+		o.str("(" + v.Op + " ")
+		o.sub(v.X)
+		o.str(")")
+	case *grammar.Binary:
+		o.str("(" + v.Op + " ")
+		o.sub(v.L)
+		o.str(" ")
+		o.sub(v.R)
+		o.str(")")
+	case *grammar.IsNull:
+		o.str(fmt.Sprintf("(isnull %v ", v.Not))
+		o.sub(v.X)
+		o.str(")")
+	case *grammar.In:
+		o.str(fmt.Sprintf("(in %v ", v.Not))
+		o.sub(v.X)
+		o.str(" ")
+		list(v.List)
+		o.str(")")
+	case *grammar.Between:
+		o.str(fmt.Sprintf("(between %v ", v.Not))
+		list([]grammar.Expr{v.X, v.Low, v.High})
+		o.str(")")
+	case *grammar.Like:
+		o.str(fmt.Sprintf("(like %v ", v.Not))
+		list([]grammar.Expr{v.X, v.Pattern})
+		o.str(")")
+	case *grammar.Case:
+		o.str("(case ")
+		if v.Operand != nil {
+			o.sub(v.Operand)
 		}
+		for _, w := range v.Whens {
+			o.str(" when ")
+			o.sub(w.Cond)
+			o.str(" then ")
+			o.sub(w.Then)
+		}
+		if v.Else != nil {
+			o.str(" else ")
+			o.sub(v.Else)
+		}
+		o.str(")")
+	case *grammar.Cast:
+		o.str("(cast ")
+		o.sub(v.X)
+		o.str(" " + v.Type.Name + strings.Join(v.Type.Args, ",") + ")")
+	case *grammar.Extract:
+		o.str("(extract " + strings.ToUpper(v.Part.Name) + " ")
+		o.sub(v.X)
+		o.str(")")
+	case *grammar.Call:
+		o.str(fmt.Sprintf("(%s %v %v ", strings.ToUpper(v.Name.Name), v.Star, v.Distinct))
+		list(v.Args)
+		o.str(")")
+	default:
+		o.str(fmt.Sprintf("%T", e))
 	}
-	rec(e)
-	return b.String()
 }

@@ -19,12 +19,12 @@ import (
 	"time"
 )
 
-// SupportPackageIsVersion1 is referenced by generated code
-// (`const _ = rt.SupportPackageIsVersion1`) so that a job generated for
+// SupportPackageIsVersion2 is referenced by generated code
+// (`const _ = rt.SupportPackageIsVersion2`) so that a job generated for
 // another version of this package fails to compile instead of misbehaving.
 // It is renamed whenever the contract changes incompatibly; regenerate the
 // job with the matching velocc to fix such a build error.
-const SupportPackageIsVersion1 = true
+const SupportPackageIsVersion2 = true
 
 // FieldSpec describes one column of a source schema or a sink.
 type FieldSpec struct {

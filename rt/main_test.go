@@ -102,7 +102,7 @@ func orderJob(sources ...SourceSpec) *Job {
 					}
 				}
 				if qty == 13 {
-					return EvalError(src, "job.sql:3:8", `integer overflow in "qty * 2"`)
+					return EvalError(src, "job.sql:3:8", "integer overflow", "qty * 2")
 				}
 				count.Add(1)
 				row := out.Begin()
@@ -598,7 +598,7 @@ func TestRunLongLinesAndEmptyCSV(t *testing.T) {
 
 func TestEvalErrorFormat(t *testing.T) {
 	src := &Source{path: "orders.jsonl", lineNo: 77}
-	if got, want := EvalError(src, "job.sql:12:8", `integer overflow in "a + b"`).Error(),
+	if got, want := EvalError(src, "job.sql:12:8", "integer overflow", "a + b").Error(),
 		`job.sql:12:8: integer overflow in "a + b" at orders.jsonl:77`; got != want {
 		t.Errorf("EvalError = %q, want %q", got, want)
 	}

@@ -150,21 +150,6 @@ func (s *Source) line() int64 {
 	return s.lineNo
 }
 
-// EvalError reports a failure to evaluate a SQL expression for the current
-// record of src, such as an integer overflow: `job.sql:12:8: integer overflow
-// in "a + b" at orders.jsonl:77`. sqlPos is the expression's position in the
-// SQL file and what says what went wrong. The error is fatal.
-func EvalError(src *Source, sqlPos string, what string) error {
-	msg := what
-	if sqlPos != "" {
-		msg = sqlPos + ": " + msg
-	}
-	if src != nil {
-		msg += " at " + src.Position()
-	}
-	return errors.New(msg)
-}
-
 // deadLetter is a dead-letter file, shared by the sources that name it.
 type deadLetter struct {
 	mu   sync.Mutex
