@@ -64,7 +64,7 @@ func (f *fn) fail(loc compiler.Loc, what string) jen.Code {
 	}
 	text := jen.Lit(loc.Text)
 	if st := f.q.Loc; len(loc.Text) > maxQuotedSQL && loc.Off >= st.Off && loc.End <= st.End {
-		text = jen.Id(sqlConst(f.q)).Index(jen.Lit(loc.Off-st.Off).Op(":").Lit(loc.End - st.Off))
+		text = jen.Id(sqlConst(f.q)).Index(jen.Lit(loc.Off - st.Off).Op(":").Lit(loc.End - st.Off))
 	}
 	src := jen.Id("q").Dot("src")
 	if f.merge {
