@@ -126,8 +126,10 @@ func Main(j *Job) {
 }
 
 // Run runs the job with command-line args and returns the exit code: 0 when
-// the job finished or was stopped by SIGINT or SIGTERM, 1 on a fatal error
-// (reported as one line "NAME: reason" on stderr), 2 on a usage error.
+// the job finished, or was stopped by SIGINT or SIGTERM while tailing, 1 on a
+// fatal error (reported as one line "NAME: reason" on stderr), 2 on a usage
+// error, and ExitStopped when a --bounded job was stopped before the end of
+// its input.
 //
 // Flags:
 //
@@ -265,7 +267,36 @@ func runContext(ctx context.Context, j *Job, args []string, stdout, stderr io.Wr
 		fmt.Fprintf(errw, "%s: %s\n", name, oneLine(first.Error()))
 		return 1
 	}
+	if early := r.unfinished(); early != "" {
+		fmt.Fprintf(errw, "%s: stopped before the end of %s: the output is incomplete (open windows and EMIT FINAL groups are emitted only at the end of the input)\n", name, early)
+		return ExitStopped
+	}
 	return 0
+}
+
+// ExitStopped is the exit code of a --bounded job stopped (by SIGINT or SIGTERM) before it read its sources to
+// their end: its output is incomplete, so the code differs from a finished run's 0.
+const ExitStopped = 3
+
+// unfinished names the sources a --bounded run did not read to their end, as `source "orders"`; "" for a run
+// without --bounded, which only ends when it is stopped.
+func (r *runner) unfinished() string {
+	if !r.bounded {
+		return ""
+	}
+	var names []string
+	for _, s := range r.sources {
+		if !s.ended {
+			names = append(names, strconv.Quote(s.spec.Name))
+		}
+	}
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return "source " + names[0]
+	}
+	return "sources " + strings.Join(names, ", ")
 }
 
 // start resolves and opens the sources, dead-letter files and sinks. The code

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -654,5 +655,81 @@ func TestRunProgress(t *testing.T) {
 	}
 	if res := runJob(context.Background(), orderJob(SourceSpec{Name: "orders", URI: "file:" + in}), "--progress=soon"); res.code != 2 {
 		t.Errorf("--progress=soon: exit %d, want 2", res.code)
+	}
+}
+
+// endlessInput is a test transport's input that hands over its records and then waits to be stopped: a bounded
+// source that never reaches its end.
+type endlessInput struct {
+	src     *Source
+	records []string
+	handed  chan struct{}
+}
+
+func (in *endlessInput) Start(context.Context) error { return nil }
+func (in *endlessInput) Close() error                { return nil }
+func (in *endlessInput) Run(ctx context.Context) error {
+	for i, r := range in.records {
+		if err := in.src.Record([]byte(r), nil, 0, int64(i), 0); err != nil {
+			return err
+		}
+	}
+	close(in.handed)
+	<-ctx.Done()
+	return nil
+}
+
+type endlessTransport struct{ inputs chan *endlessInput }
+
+func (t endlessTransport) NewInput(s *Source, uri string, env *Env) (Input, error) {
+	in := &endlessInput{src: s, records: []string{`{"symbol":"A","qty":1}`, `{"symbol":"B","qty":2}`}, handed: make(chan struct{})}
+	t.inputs <- in
+	return in, nil
+}
+
+func (endlessTransport) NewOutput(SinkSpec, string, *Env) (Output, error) {
+	return nil, errors.New("no outputs")
+}
+
+// endless registers the endless transport for the test.
+func endless(t *testing.T) endlessTransport {
+	tr := endlessTransport{inputs: make(chan *endlessInput, 1)}
+	RegisterTransport("endless", tr)
+	t.Cleanup(func() {
+		transportsMu.Lock()
+		defer transportsMu.Unlock()
+		delete(transports, "endless")
+	})
+	return tr
+}
+
+// TestRunBoundedStoppedEarly: a --bounded job stopped before the end of its input exits with ExitStopped and
+// says so, so that a caller can tell its incomplete output from a finished run's; its end handlers (EMIT FINAL
+// groups, open windows) do not run.
+func TestRunBoundedStoppedEarly(t *testing.T) {
+	tr := endless(t)
+	dir := t.TempDir()
+	totals := filepath.Join(dir, "totals.jsonl")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan runResult, 1)
+	go func() {
+		done <- runJob(ctx, orderJob(SourceSpec{Name: "orders", URI: "endless:orders"}), "--bounded", "--sink", "totals=file:"+totals)
+	}()
+	in := <-tr.inputs
+	<-in.handed
+	cancel()
+	res := <-done
+	if res.code != ExitStopped {
+		t.Fatalf("exit %d, want %d:\n%s", res.code, ExitStopped, res.stderr)
+	}
+	if want := `orders_job: stopped before the end of source "orders": the output is incomplete`; !strings.Contains(res.stderr, want) {
+		t.Errorf("stderr does not say %q:\n%s", want, res.stderr)
+	}
+	if !strings.Contains(res.stderr, "orders: read 2, bad 0, late 0") {
+		t.Errorf("stderr does not count the records read:\n%s", res.stderr)
+	}
+	if b, _ := os.ReadFile(totals); len(b) != 0 {
+		t.Errorf("the end handlers ran for a source stopped early: %s", b)
 	}
 }

@@ -107,6 +107,7 @@ type Source struct {
 	limit    int64        // a worker's end in the file: it stops after the line that reaches it; -1: to the end
 	lineBase func() int64 // a worker's count of lines before its part, for messages (see workers.go)
 
+	ended  bool          // a bounded source was read to its end and its end handlers ran
 	counts *sourceCounts // the exit statistics, shared with the source's lanes
 	lanes  []*Source     // lane 0 is the source itself; more when an input hands records to several goroutines
 
@@ -538,6 +539,7 @@ func (s *Source) end() error {
 			return err
 		}
 	}
+	s.ended = true
 	return nil
 }
 
