@@ -258,8 +258,8 @@ func (s *Source) tailIntact() (bool, error) {
 // flushes the sinks, waits, and looks at what happened meanwhile: a file truncated (even if written again past the
 // read position) is read again from its start; when the name points to another file (renamed or deleted, then
 // re-created), the old file is read to its end and then the new one from its start; when the name points to no
-// file, the source keeps reading the old one and waits for the name to reappear. It reports false when ctx is
-// cancelled.
+// file, the source reads on in the old one and waits for the name to reappear. Otherwise the file may have grown.
+// It reports false when ctx is cancelled.
 func (s *Source) follow(ctx context.Context) (bool, error) {
 	if s.moved {
 		return true, s.reopen() // the old file is read to its end
@@ -280,11 +280,8 @@ func (s *Source) follow(ctx context.Context) (bool, error) {
 			return false, err
 		}
 	}
-	switch {
-	case !intact:
+	if !intact {
 		return true, s.rewind()
-	case fi.Size() > s.offset:
-		return true, nil // more to read
 	}
 	named, err := os.Stat(s.path)
 	switch {
@@ -294,12 +291,12 @@ func (s *Source) follow(ctx context.Context) (bool, error) {
 			fmt.Fprintf(s.run.stderr, "%s: %s is gone (%v); waiting for it to reappear\n", s.spec.Name, s.path, unwrapPath(err))
 		}
 	case !os.SameFile(named, s.ident):
-		// The writer may have written more to the old file before it moved: read that first.
+		// The writer may have written more to the old file before it moved: that is read first.
 		s.moved = true
 	default:
 		s.gone = false
 	}
-	return true, nil
+	return true, nil // read on: the file may have grown
 }
 
 // reopen leaves the old file, read to its end, for the new file its name points to, read from the start.
