@@ -54,7 +54,7 @@ type fileSource struct {
 	skipHead []byte // the start of that line, for its dead letter
 	skipSize int64  // its bytes so far
 
-	tail  []byte // tailing: the last bytes read (up to tailSize), which must still be in the file
+	tail  []byte // tailing a regular file: the last bytes read (up to tailSize), which must still be in the file
 	check []byte // scratch to read them back
 	moved bool   // tailing: the name points to another file; the old one is read to its end, then the new one
 	gone  bool   // tailing: the name points to no file; said once
@@ -79,7 +79,8 @@ func (s *Source) openFile() error {
 		return fmt.Errorf("input %s is a directory, not a file", s.path)
 	}
 	s.file, s.ident = f, fi
-	if !s.run.bounded {
+	if !s.run.bounded && fi.Mode().IsRegular() {
+		// Followed by name. A pipe or a device has no name to follow nor bytes to read again: it is read on.
 		s.tail = make([]byte, 0, tailSize)
 	}
 	return nil
@@ -201,7 +202,12 @@ func (s *Source) fill() (int, error) {
 		s.r, s.w = 0, n
 	}
 	if s.w == len(s.buf) {
-		grown := make([]byte, min(2*len(s.buf), s.maxLine+1))
+		// Doubled, up to room for one byte more than the longest line, which tells a line too long.
+		size := 2 * len(s.buf)
+		if size >= s.maxLine {
+			size = s.maxLine + 1
+		}
+		grown := make([]byte, size)
 		copy(grown, s.buf[:s.w])
 		s.buf = grown
 	}
@@ -269,6 +275,9 @@ func (s *Source) follow(ctx context.Context) (bool, error) {
 	}
 	if !tailWait(ctx) {
 		return false, nil
+	}
+	if s.tail == nil {
+		return true, nil // not a regular file
 	}
 	fi, err := s.file.Stat()
 	if err != nil {
