@@ -64,6 +64,20 @@ type fileSource struct {
 // written again.
 var errRewritten = errors.New("file rewritten in place")
 
+// maxLineSetting reads a file source's 'max.line.bytes' among its options; the compiler has checked it, but
+// a job's options may also be written by hand.
+func maxLineSetting(opts map[string]string) (int, error) {
+	v, ok := opts["max.line.bytes"]
+	if !ok {
+		return defaultMaxLine, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > maxLineLimit {
+		return 0, fmt.Errorf("max.line.bytes must be a whole number of bytes from 1 to %d, got %q", maxLineLimit, v)
+	}
+	return n, nil
+}
+
 // openFile opens the source's file. A missing file is an error, also when tailing.
 func (s *Source) openFile() error {
 	f, err := os.Open(s.path)
@@ -74,7 +88,11 @@ func (s *Source) openFile() error {
 		return fmt.Errorf("cannot open %s: %v", s.path, unwrapPath(err))
 	}
 	fi, err := f.Stat()
-	if err == nil && fi.IsDir() {
+	switch {
+	case err != nil:
+		f.Close()
+		return fmt.Errorf("cannot open %s: %v", s.path, unwrapPath(err))
+	case fi.IsDir():
 		f.Close()
 		return fmt.Errorf("input %s is a directory, not a file", s.path)
 	}

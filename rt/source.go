@@ -297,20 +297,6 @@ func (s *Source) lane() (*Source, error) {
 	return c, nil
 }
 
-// maxLineSetting reads a file source's 'max.line.bytes' among its options; the compiler has checked it, but
-// a job's options may also be written by hand.
-func maxLineSetting(opts map[string]string) (int, error) {
-	v, ok := opts["max.line.bytes"]
-	if !ok {
-		return defaultMaxLine, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 || n > maxLineLimit {
-		return 0, fmt.Errorf("max.line.bytes must be a whole number of bytes from 1 to %d, got %q", maxLineLimit, v)
-	}
-	return n, nil
-}
-
 // open opens the source's file, or starts its input.
 func (s *Source) open(ctx context.Context) error {
 	if s.input != nil {
