@@ -124,7 +124,7 @@ func (r *tailRun) rowsAre(t *testing.T, want string) func() bool {
 	return func() bool { return r.rows(t) == want }
 }
 
-// deadLetter is one line of a dead-letter file, decoded with encoding/json.
+// deadLetterLine is one line of a dead-letter file, decoded with encoding/json.
 type deadLetterLine struct {
 	Source       string  `json:"source"`
 	File         string  `json:"file"`
@@ -183,8 +183,6 @@ func readDeadLetters(t *testing.T, path string) []deadLetterLine {
 	return out
 }
 
-func countOf(s, sub string) int { return strings.Count(s, sub) }
-
 const (
 	lineA = `{"symbol":"A","qty":1}` + "\n"
 	lineB = `{"symbol":"B","qty":2}` + "\n"
@@ -215,7 +213,7 @@ func TestTailRotation(t *testing.T) {
 			t.Errorf("rows %s, want A,B,C,D,E", got)
 		}
 		msg := "orders: " + in + " was rotated (renamed or re-created); reading the new file from the start\n"
-		if countOf(res.stderr, msg) != 1 || !strings.Contains(res.stderr, "orders: read 7, bad 2, late 0\n") {
+		if strings.Count(res.stderr, msg) != 1 || !strings.Contains(res.stderr, "orders: read 7, bad 2, late 0\n") {
 			t.Errorf("stderr:\n%s", res.stderr)
 		}
 		dl := readDeadLetters(t, dead)
@@ -245,8 +243,8 @@ func TestTailRotation(t *testing.T) {
 		writeFile(t, in, `{"symbol":"D"}`+"\n")
 		r.until(t, "the re-created file's row", r.rowsAre(t, "A,B,C,D"))
 		res := r.stop(t)
-		if countOf(res.stderr, "orders: "+in+" is gone (no such file or directory); waiting for it to reappear\n") != 1 ||
-			countOf(res.stderr, "orders: "+in+" was rotated (renamed or re-created); reading the new file from the start\n") != 1 ||
+		if strings.Count(res.stderr, "orders: "+in+" is gone (no such file or directory); waiting for it to reappear\n") != 1 ||
+			strings.Count(res.stderr, "orders: "+in+" was rotated (renamed or re-created); reading the new file from the start\n") != 1 ||
 			!strings.Contains(res.stderr, "orders: read 4, bad 0, late 0\n") {
 			t.Errorf("stderr:\n%s", res.stderr)
 		}
@@ -259,7 +257,7 @@ func TestTailRotation(t *testing.T) {
 		writeFile(t, in, `{"symbol":"Z"}`+"\n") // shorter than what was read
 		r.until(t, "the row after truncation", r.rowsAre(t, "A,B,Z"))
 		res := r.stop(t)
-		if countOf(res.stderr, "orders: "+in+" was truncated; reading it again from the start\n") != 1 {
+		if strings.Count(res.stderr, "orders: "+in+" was truncated; reading it again from the start\n") != 1 {
 			t.Errorf("stderr:\n%s", res.stderr)
 		}
 	})
@@ -284,7 +282,7 @@ func TestTailRotation(t *testing.T) {
 		writeFile(t, in, b.String())
 		r.until(t, "the rewritten rows", r.rowsAre(t, "A,B,"+strings.Join(want, ",")))
 		res := r.stop(t)
-		if countOf(res.stderr, "was truncated; reading it again from the start\n") != 1 ||
+		if strings.Count(res.stderr, "was truncated; reading it again from the start\n") != 1 ||
 			!strings.Contains(res.stderr, "orders: read 8, bad 0, late 0\n") {
 			t.Errorf("stderr:\n%s", res.stderr)
 		}
