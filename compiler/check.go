@@ -266,7 +266,8 @@ func (c *checker) warnUnused(ps props, what string, known []string) {
 }
 
 var sourceKeys = []string{"type", "path", "topic", "format", "config_file", "event.time.field", "event.time.format",
-	"watermark.max_out_of_orderness", "on.error", "dead_letter.path", "delimiter", "key.field", "value.schema.file"}
+	"watermark.max_out_of_orderness", "on.error", "dead_letter.path", "delimiter", "key.field", "value.schema.file",
+	"max.line.bytes"}
 
 var sinkKeys = []string{"type", "path", "topic", "format", "config_file", "timestamp.format", "key.field", "value.schema.file"}
 
@@ -318,6 +319,31 @@ func (c *checker) createSource(st *grammar.CreateSource) {
 }
 
 func strconvQuote(s string) string { return strconv.Quote(s) }
+
+// maxLineLimit bounds a file source's 'max.line.bytes': a job holds a line up to the limit in memory whole.
+const maxLineLimit = 1 << 30
+
+// maxLineBytes reads a file source's 'max.line.bytes', the longest line it reads (rt's default is 64 MiB), into
+// the options the job passes to rt.
+func (c *checker) maxLineBytes(src *Source, ps props) {
+	p, ok := ps.get("max.line.bytes")
+	if !ok {
+		return
+	}
+	if src.Type == "kafka_source" {
+		c.warnf(CodeUnknownProperty, p.keySpan, "max.line.bytes is ignored: it bounds the lines of a file source; a kafka source reads whole messages")
+		return
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(p.value))
+	if err != nil || n < 1 || n > maxLineLimit {
+		c.errorf(CodeBadProperty, p.span, "max.line.bytes must be a whole number of bytes from 1 to %d (1 GiB), got %q", maxLineLimit, p.value)
+		return
+	}
+	if src.Options == nil {
+		src.Options = map[string]string{}
+	}
+	src.Options["max.line.bytes"] = strconv.Itoa(n)
+}
 
 // field finds a column by name, declared or metadata (Kafka's _key, ...).
 func (s *Source) field(name string) *Field {
@@ -388,6 +414,7 @@ func (c *checker) configureSource(src *Source, ps props, at grammar.Span) {
 			src.Delimiter = p.value[0]
 		}
 	}
+	c.maxLineBytes(src, ps)
 	src.OnError = "fail"
 	if p, ok := ps.get("on.error"); ok {
 		switch v := strings.ToLower(p.value); v {

@@ -95,7 +95,7 @@ func Explain(p *Plan) string {
 	return b.String()
 }
 
-// writeOptions lists a Kafka source's or sink's settings, sorted.
+// writeOptions lists the settings a source or sink passes to rt (Kafka's, a file's max.line.bytes), sorted.
 func writeOptions(b *strings.Builder, opts map[string]string) {
 	keys := make([]string, 0, len(opts))
 	for k := range opts {

@@ -67,6 +67,7 @@ type Source struct {
 
 	// Kafka sources: the consumer settings (canonical names, see kafkaSettings), the metadata columns (_key,
 	// _partition, _offset, _timestamp) not shadowed by declared ones, and the column filled from the message key.
+	// File sources: Options holds 'max.line.bytes' when it is given.
 	Options  map[string]string
 	Meta     []*Field
 	KeyField *Field

@@ -1,13 +1,14 @@
-// Sources: reading JSON-lines and CSV files, bounded or tailed, with the on.error policies.
+// Sources: what file and transport inputs share: URIs and formats, records handed to the job, the on.error
+// policies and dead-letter files.
 
 package rt
 
 import (
 	"bufio"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -17,21 +18,11 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 )
 
-const (
-	// readBufSize is a source's read buffer; most lines fit it and are
-	// handed to the job without a copy.
-	readBufSize = 1 << 20
-	// maxLineSize bounds one input line.
-	maxLineSize = 64 << 20
-	// maxLoggedBad is how many skipped records a source logs to stderr.
-	maxLoggedBad = 10
-)
-
-// pollInterval is how long a tailing source sleeps at the end of its file
-// before looking for appended lines.
-var pollInterval = 100 * time.Millisecond
+// maxLoggedBad is how many skipped records a source logs to stderr.
+const maxLoggedBad = 10
 
 // Format is an input or output record format.
 type Format uint8
@@ -95,17 +86,14 @@ type Source struct {
 	state  []Stateful // state of the queries reading the source, in Track order
 	idle   []bool     // per partition: caught up with its end
 
-	file   *os.File
+	fileSource // a file's reader (file.go)
+
 	raw    Raw
 	json   JSONDecoder
 	csv    CSVDecoder
 	avro   AvroDecoder
 	header bool  // the CSV header has been read
 	lineNo int64 // line number of the current record
-	offset int64 // bytes consumed, to notice truncation while tailing; for a worker, the position in the file
-
-	limit    int64        // a worker's end in the file: it stops after the line that reaches it; -1: to the end
-	lineBase func() int64 // a worker's count of lines before its part, for messages (see workers.go)
 
 	ended  bool          // a bounded source was read to its end and its end handlers ran
 	counts *sourceCounts // the exit statistics, shared with the source's lanes
@@ -160,8 +148,10 @@ type deadLetter struct {
 	buf  []byte
 }
 
-// write appends one bad record as a JSON object.
-func (dl *deadLetter) write(e *RecordError, line []byte) error {
+// write appends one bad record as a JSON object. The record's bytes are kept exactly, so that it can be replayed:
+// as the string "record" when they are UTF-8, otherwise base64-encoded as "record_base64". A record cut short
+// (a line longer than max.line.bytes) is marked "truncated", with its full "size" in bytes.
+func (dl *deadLetter) write(e *RecordError, record []byte, size int64) error {
 	dl.mu.Lock()
 	defer dl.mu.Unlock()
 	b := append(dl.buf[:0], `{"source":`...)
@@ -172,8 +162,18 @@ func (dl *deadLetter) write(e *RecordError, line []byte) error {
 	b = strconv.AppendInt(b, e.Line, 10)
 	b = append(b, `,"error":`...)
 	b = appendJSONString(b, e.detail())
-	b = append(b, `,"record":`...)
-	b = appendJSONString(b, string(line))
+	if utf8.Valid(record) {
+		b = append(b, `,"record":`...)
+		b = appendJSONString(b, view(record))
+	} else {
+		b = append(b, `,"record_base64":"`...)
+		b = base64.StdEncoding.AppendEncode(b, record)
+		b = append(b, '"')
+	}
+	if size > int64(len(record)) {
+		b = append(b, `,"truncated":true,"size":`...)
+		b = strconv.AppendInt(b, size, 10)
+	}
 	b = append(b, "}\n"...)
 	dl.buf = b
 	if _, err := dl.w.Write(b); err != nil {
@@ -232,6 +232,9 @@ func newSource(spec SourceSpec, uri string, overridden bool, env *Env) (*Source,
 			delim = spec.Delimiter
 		}
 		s.csv.delim = delim
+		if s.maxLine, err = maxLineSetting(spec.Options); err != nil {
+			return nil, err
+		}
 	}
 	if s.csv.delim == 0 {
 		s.csv.delim = firstNonEmptyByte(spec.Delimiter, ',')
@@ -285,19 +288,7 @@ func (s *Source) open(ctx context.Context) error {
 	if s.input != nil {
 		return s.input.Start(ctx)
 	}
-	f, err := os.Open(s.path)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("input file %s does not exist", s.path)
-		}
-		return fmt.Errorf("cannot open %s: %v", s.path, unwrapPath(err))
-	}
-	if fi, err := f.Stat(); err == nil && fi.IsDir() {
-		f.Close()
-		return fmt.Errorf("input %s is a directory, not a file", s.path)
-	}
-	s.file = f
-	return nil
+	return s.openFile()
 }
 
 // openDeadLetter opens a dead-letter file for appending.
@@ -317,120 +308,13 @@ func (dl *deadLetter) close() error {
 	return err
 }
 
-// read reads the source until its end (bounded) or until ctx is cancelled
-// (tailing). It returns a fatal error, or nil.
+// read reads the source until its end (bounded) or until ctx is cancelled (tailing). It returns a fatal error,
+// or nil.
 func (s *Source) read(ctx context.Context) error {
 	if s.input != nil {
 		return s.input.Run(ctx)
 	}
-	if s.limit > 0 && s.offset >= s.limit {
-		return nil // a worker whose part of the file is empty
-	}
-	r := bufio.NewReaderSize(s.file, readBufSize)
-	var long []byte // a line longer than the buffer, or cut short by the end of the file
-	for n := 0; ; n++ {
-		if n&1023 == 0 && ctx.Err() != nil {
-			return nil
-		}
-		chunk, err := r.ReadSlice('\n')
-		s.offset += int64(len(chunk))
-		switch err {
-		case nil:
-			line := chunk
-			if len(long) > 0 {
-				long = append(long, chunk...)
-				line = long
-			}
-			if err := s.record(line); err != nil {
-				return err
-			}
-			long = long[:0]
-			if s.limit > 0 && s.offset >= s.limit {
-				return nil // the end of this worker's part of the file (see workers.go)
-			}
-		case bufio.ErrBufferFull:
-			long = append(long, chunk...)
-			if len(long) > maxLineSize {
-				return fmt.Errorf("%s:%d: line longer than %d MiB", s.path, s.lineNo+1, maxLineSize>>20)
-			}
-		case io.EOF:
-			long = append(long, chunk...)
-			if s.run.bounded {
-				if len(long) > 0 {
-					if err := s.record(long); err != nil {
-						return err
-					}
-				}
-				if s.limit != 0 {
-					return nil // a worker: the job's end runs after the workers' state is merged
-				}
-				return s.end()
-			}
-			// Tailing: only complete lines count, so keep the partial one
-			// and wait for the rest.
-			if err := s.run.flush(); err != nil {
-				return err
-			}
-			if !sleep(ctx, pollInterval) {
-				return nil
-			}
-			if s.truncated() {
-				fmt.Fprintf(s.run.stderr, "%s: %s was truncated; reading it again from the start\n", s.spec.Name, s.path)
-				if _, err := s.file.Seek(0, io.SeekStart); err != nil {
-					return fmt.Errorf("rewinding %s: %v", s.path, unwrapPath(err))
-				}
-				r.Reset(s.file)
-				long, s.offset, s.lineNo, s.header = long[:0], 0, 0, false
-			}
-		default:
-			return fmt.Errorf("reading %s: %v", s.path, unwrapPath(err))
-		}
-	}
-}
-
-// truncated reports whether the file shrank below what was read, as when a
-// log is rotated by truncation.
-func (s *Source) truncated() bool {
-	fi, err := s.file.Stat()
-	return err == nil && fi.Size() < s.offset
-}
-
-// sleep waits for d or for ctx to be cancelled; it reports false on cancel.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
-}
-
-// record handles one line: the CSV header, a blank line, or a record for the
-// job's handler.
-func (s *Source) record(line []byte) error {
-	s.lineNo++
-	if n := len(line); n > 0 && line[n-1] == '\n' {
-		line = line[:n-1]
-	}
-	if n := len(line); n > 0 && line[n-1] == '\r' {
-		line = line[:n-1]
-	}
-	if s.lineNo == 1 && s.lineBase == nil && len(line) >= 3 && line[0] == 0xEF && line[1] == 0xBB && line[2] == 0xBF {
-		line = line[3:] // UTF-8 byte order mark
-	}
-	if len(trimBlank(line)) == 0 {
-		return nil
-	}
-	if s.format == FormatCSV && !s.header {
-		if e := s.csv.setHeader(line); e != nil {
-			return s.locate(e)
-		}
-		s.header = true
-		return nil
-	}
-	return s.deliver(line)
+	return s.readFile(ctx)
 }
 
 // deliver hands one record to the job's handler and applies the on.error policy to a bad one.
@@ -514,6 +398,11 @@ func (s *Source) locate(e *RecordError) *RecordError {
 
 // badRecord applies the on.error policy to a record that does not fit.
 func (s *Source) badRecord(e *RecordError, line []byte) error {
+	return s.bad(e, line, int64(len(line)))
+}
+
+// bad applies the on.error policy to a bad record of size bytes, of which record holds all or the first ones.
+func (s *Source) bad(e *RecordError, record []byte, size int64) error {
 	e = s.locate(e)
 	switch s.onError {
 	case "skip":
@@ -526,7 +415,7 @@ func (s *Source) badRecord(e *RecordError, line []byte) error {
 		return nil
 	case "dead_letter":
 		s.counts.bad.Add(1)
-		return s.dead.write(e, line)
+		return s.dead.write(e, record, size)
 	}
 	s.counts.bad.Add(1) // "fail": the record stops the job, and the stats still count it
 	return e

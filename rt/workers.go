@@ -117,7 +117,8 @@ func splitLines(f *os.File, size int64, n int) ([]int64, error) {
 // worker reads the header from the start of the file first.
 func (s *Source) worker(start, end int64) (*Source, error) {
 	w := &Source{spec: s.spec, run: s.run, uri: s.uri, path: s.path, format: s.format, onError: s.onError,
-		deadPath: s.deadPath, dead: s.dead, counts: s.counts, offset: start, limit: end}
+		deadPath: s.deadPath, dead: s.dead, counts: s.counts}
+	w.offset, w.limit, w.maxLine = start, end, s.maxLine
 	w.csv.delim = s.csv.delim
 	w.raw = Raw{Format: w.format, JSON: &w.json, CSV: &w.csv, Avro: &w.avro}
 	f, err := os.Open(s.path)

@@ -17,3 +17,7 @@ CREATE STREAM out2 AS SELECT symbol FROM orders WITH ('out2.path' = 'o.jsonl', '
 CREATE STREAM out2 AS SELECT symbol FROM orders WITH ('out2.path' = 'o2.jsonl'); -- ERROR `"out2" is already declared`
 SELECT symbol FROM orders EMIT CHANGES; -- WARNING "EMIT CHANGES has no effect on a query without aggregation: every matching row is emitted"
 SELECT symbol FROM elsewhere WITH ('elsewhere.config_file' = 'missing.yaml'); -- ERROR `cannot read config file "missing.yaml": no such file or directory`
+CREATE STREAM long_lines (symbol VARCHAR) WITH ('path' = 'l.jsonl', 'max.line.bytes' = '64k'); -- ERROR `max.line.bytes must be a whole number of bytes from 1 to 1073741824 \(1 GiB\), got "64k"`
+CREATE STREAM long_lines2 (symbol VARCHAR) WITH ('path' = 'l.jsonl', 'max.line.bytes' = 0); -- ERROR `max.line.bytes must be a whole number of bytes from 1 to 1073741824 \(1 GiB\), got "0"`
+CREATE STREAM long_lines3 (symbol VARCHAR) WITH ('path' = 'l.jsonl', 'max.line.bytes' = 2147483648); -- ERROR `max.line.bytes must be a whole number of bytes from 1`
+CREATE STREAM kafka_lines (symbol VARCHAR) WITH ('type' = 'kafka_source', 'max.line.bytes' = 1024); -- WARNING `max.line.bytes is ignored: it bounds the lines of a file source; a kafka source reads whole messages`
