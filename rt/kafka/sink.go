@@ -1,4 +1,5 @@
-// Kafka sinks: rows as messages through an idempotent producer; delivery failures stop the job.
+// Kafka sinks: rows as messages through an idempotent producer that retries until 'delivery.timeout.ms'; a row
+// still not delivered then stops the job.
 
 package kafka
 
@@ -30,6 +31,8 @@ type output struct {
 	parts   int32 // partitions of a topic the sink creates; -1: the source's count, else the broker's default
 	repl    int16
 	headers []kgo.RecordHeader
+	timeout time.Duration // delivery.timeout.ms
+	health  *health
 
 	cl *kgo.Client
 
@@ -59,7 +62,11 @@ func newOutput(spec rt.SinkSpec, uri string, env *rt.Env) (*output, error) {
 	}
 	opts := spec.Options
 	o := &output{spec: spec, env: env, topic: topic, seeds: brokers(env, opts), create: true, parts: -1, repl: -1}
-	o.opts = []kgo.Opt{kgo.SeedBrokers(o.seeds...), kgo.DefaultProduceTopic(topic)}
+	o.health = newHealth(o.logf)
+	// The producer retries every failure, a topic missing for a moment included (a broker restarting), until the
+	// delivery timeout: that one setting decides when a row is given up.
+	o.opts = []kgo.Opt{kgo.SeedBrokers(o.seeds...), kgo.DefaultProduceTopic(topic), kgo.WithHooks(o.health),
+		kgo.UnknownTopicRetries(-1)}
 	acks := strings.ToLower(opts["acks"])
 	switch acks {
 	case "", "all", "-1":
@@ -97,11 +104,10 @@ func newOutput(spec rt.SinkSpec, uri string, env *rt.Env) (*output, error) {
 		return nil, err
 	}
 	o.opts = append(o.opts, kgo.ProducerBatchCompression(codec))
-	timeout, err := duration(opts, "delivery.timeout.ms", 2*time.Minute)
-	if err != nil {
+	if o.timeout, err = duration(opts, "delivery.timeout.ms", 2*time.Minute); err != nil {
 		return nil, err
 	}
-	o.opts = append(o.opts, kgo.RecordDeliveryTimeout(timeout))
+	o.opts = append(o.opts, kgo.RecordDeliveryTimeout(o.timeout))
 	if v := opts["topic.create"]; v != "" {
 		if o.create, err = strconv.ParseBool(v); err != nil {
 			return nil, fmt.Errorf("topic.create: want true or false, got %q", v)
@@ -252,10 +258,24 @@ func (o *output) delivered(_ *kgo.Record, err error) {
 	}
 	o.mu.Lock()
 	if o.err == nil {
+		if errors.Is(err, kgo.ErrRecordTimeout) {
+			last := ""
+			if since, cause := o.health.outage(); !since.IsZero() {
+				last = fmt.Sprintf(" (brokers unavailable since %v ago: %v)", time.Since(since).Round(time.Second), cause)
+			}
+			err = fmt.Errorf("not acknowledged within '%s.delivery.timeout.ms' = %v%s", o.spec.Name, o.timeout, last)
+		}
 		o.err = fmt.Errorf("delivery failed: %w", err)
 		o.failed.Store(true)
 	}
 	o.mu.Unlock()
+}
+
+// logf prints one line "NAME: message" on the job's stderr.
+func (o *output) logf(format string, args ...any) {
+	if o.env != nil && o.env.Stderr != nil {
+		fmt.Fprintf(o.env.Stderr, "%s: %s\n", o.spec.Name, fmt.Sprintf(format, args...))
+	}
 }
 
 // Flush waits until the broker acknowledged every message written so far.
@@ -277,6 +297,7 @@ func (o *output) Close() error {
 		return nil
 	}
 	err := o.Flush(context.Background())
+	o.health.close()
 	o.cl.Close()
 	close(o.stop)
 	return err

@@ -118,6 +118,9 @@ func (b *Broker) Close() {
 	os.RemoveAll(b.dir)
 }
 
+// Running reports whether the broker was started and not stopped since.
+func (b *Broker) Running() bool { return b.cmd != nil }
+
 // Exited returns an error with the log's tail if the broker exited by itself, and nil while it runs or after
 // Stop.
 func (b *Broker) Exited() error {
