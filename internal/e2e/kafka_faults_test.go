@@ -11,6 +11,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -43,6 +45,11 @@ WITH ('big.type'='kafka_sink', 'big.key.field'='seq');
 CREATE STREAM events (id BIGINT)
   WITH ('type'='kafka_source', 'broker.unavailable.timeout'='5s', 'commit.interval'='200ms');
 SELECT id FROM events;
+`
+	// A tailed file copied to a topic; a row not acknowledged within 3 seconds stops the job.
+	jobScripts["kafka_remote"] = `
+CREATE STREAM lines (id BIGINT) WITH ('path'='in.jsonl');
+CREATE STREAM remote AS SELECT id FROM lines WITH ('remote.type'='kafka_sink', 'remote.delivery.timeout.ms'='3s');
 `
 	// A stateless copy under the default on.error (fail).
 	jobScripts["kafka_strict"] = `
@@ -356,9 +363,11 @@ func TestKafkaBrokerOutage(t *testing.T) {
 	t.Logf("stderr of the job:\n%s", log)
 }
 
-// TestKafkaBrokerUnavailableTimeout stops the broker under a job whose source allows 5 seconds without one
-// ('broker.unavailable.timeout'): the job gives up, exiting 1 with a message naming the source, the topic, the
-// brokers and the setting.
+// TestKafkaBrokerUnavailableTimeout stops the broker under two jobs. One reads a topic with a source that
+// allows 5 seconds without brokers ('broker.unavailable.timeout'): it gives up, exiting 1 with a message naming
+// the source, the topic, the brokers and the setting. The other writes the lines of a file to a topic, and gets
+// one more line while the broker is away: the row is not acknowledged within its sink's 'delivery.timeout.ms', so
+// the job exits 1 with a message naming that setting.
 func TestKafkaBrokerUnavailableTimeout(t *testing.T) {
 	root, err := RepoRoot()
 	if err != nil {
@@ -366,37 +375,61 @@ func TestKafkaBrokerUnavailableTimeout(t *testing.T) {
 	}
 	b := kafkatest.NewBroker(t, root)
 	addr := b.Addr()
-	in := kafkatest.NewTopic(t, addr, 1)
+	in, remote := kafkatest.NewTopic(t, addr, 1), kafkatest.NewTopic(t, addr, 1)
 	restartAtEnd(t, b)
 	group := "giveup-" + in
-	p := startJob(t, "kafka_giveup", "--brokers", addr, "--group", group, "--progress", "0",
+	reader := startJob(t, "kafka_giveup", "--brokers", addr, "--group", group, "--progress", "0",
 		"--source", "events=kafka:"+in)
+	file := filepath.Join(t.TempDir(), "in.jsonl")
+	writeFile(t, filepath.Dir(file), "in.jsonl", []byte(`{"id":1}`+"\n"))
+	writer := startJob(t, "kafka_remote", "--brokers", addr, "--progress", "0", "--source", "lines=file:"+file,
+		"--sink", "remote=kafka:"+remote)
 	var recs []*kgo.Record
 	for i := range 10 {
 		recs = append(recs, &kgo.Record{Value: fmt.Appendf(nil, `{"id":%d}`, i)})
 	}
 	kafkatest.Produce(t, addr, in, recs...)
-	waitProgress(t, "the job's commit", p, func() (int64, bool) {
+	waitProgress(t, "the reader's commit", reader, func() (int64, bool) {
 		n := committedSum(t, addr, group, in)
 		return n, n == 10
 	})
+	out := newTopicReader(t, addr, remote)
+	waitProgress(t, "the writer's first row", writer, func() (int64, bool) {
+		out.poll(t)
+		return int64(len(out.recs[remote])), len(out.recs[remote]) == 1
+	})
 	b.Stop()
-	select {
-	case <-p.done:
-	case <-time.After(3 * time.Minute):
-		t.Fatalf("the job still runs 3 minutes after the broker stopped; stderr:\n%s", p.log())
+	f, err := os.OpenFile(file, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
 	}
-	log := p.log()
-	if code := p.cmd.ProcessState.ExitCode(); code != 1 {
-		t.Errorf("exit %d, want 1", code)
+	if _, err := f.WriteString(`{"id":2}` + "\n"); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	for name, p := range map[string]*proc{"reader": reader, "writer": writer} {
+		select {
+		case <-p.done:
+		case <-time.After(3 * time.Minute):
+			t.Fatalf("the %s still runs 3 minutes after the broker stopped; stderr:\n%s", name, p.log())
+		}
+		if code := p.cmd.ProcessState.ExitCode(); code != 1 {
+			t.Errorf("the %s exited with %d, want 1", name, code)
+		}
 	}
 	for _, want := range []string{`source "events"`, `kafka topic "` + in + `"`, addr,
 		"'events.broker.unavailable.timeout'", "events: kafka brokers unavailable"} {
-		if !strings.Contains(log, want) {
-			t.Errorf("stderr lacks %q", want)
+		if !strings.Contains(reader.log(), want) {
+			t.Errorf("the reader's stderr lacks %q", want)
 		}
 	}
-	t.Logf("stderr of the job:\n%s", log)
+	for _, want := range []string{`writing kafka topic "` + remote + `": delivery failed`,
+		"'remote.delivery.timeout.ms' = 3s", "remote: kafka brokers unavailable"} {
+		if !strings.Contains(writer.log(), want) {
+			t.Errorf("the writer's stderr lacks %q", want)
+		}
+	}
+	t.Logf("stderr of the reader:\n%s\nstderr of the writer:\n%s", reader.log(), writer.log())
 }
 
 // TestKafkaBadMessageFail produces good, bad and good messages to a stateless job under on.error=fail: it stops

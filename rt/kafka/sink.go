@@ -45,6 +45,10 @@ type output struct {
 	clock atomic.Int64 // the time in epoch milliseconds, the timestamp of messages; a ticker keeps it current
 	stop  chan struct{}
 
+	// Records are produced under ctx, which is cancelled when the sink gives up on them (see watch).
+	ctx    context.Context
+	cancel context.CancelFunc
+
 	done func(*kgo.Record, error)
 }
 
@@ -168,15 +172,20 @@ func (o *output) Start(ctx context.Context) error {
 	// Messages are stamped with a clock read once a millisecond rather than once per message.
 	o.clock.Store(time.Now().UnixMilli())
 	o.stop = make(chan struct{})
+	o.ctx, o.cancel = context.WithCancel(context.Background())
 	go func() {
 		t := time.NewTicker(time.Millisecond)
 		defer t.Stop()
+		w := time.NewTicker(100 * time.Millisecond)
+		defer w.Stop()
 		for {
 			select {
 			case <-o.stop:
 				return
 			case now := <-t.C:
 				o.clock.Store(now.UnixMilli())
+			case <-w.C:
+				o.watch()
 			}
 		}
 	}()
@@ -231,7 +240,7 @@ func (o *output) Write(key, value []byte) error {
 			r.Value = []byte{}
 		}
 	}
-	o.cl.Produce(context.Background(), r, o.done)
+	o.cl.Produce(o.ctx, r, o.done)
 	return nil
 }
 
@@ -258,17 +267,40 @@ func (o *output) delivered(_ *kgo.Record, err error) {
 	}
 	o.mu.Lock()
 	if o.err == nil {
-		if errors.Is(err, kgo.ErrRecordTimeout) {
-			last := ""
-			if since, cause := o.health.outage(); !since.IsZero() {
-				last = fmt.Sprintf(" (brokers unavailable since %v ago: %v)", time.Since(since).Round(time.Second), cause)
+		// A retryable failure, or none at all (the brokers did not answer), failed only once the delivery
+		// timeout passed: say so, and what went wrong meanwhile.
+		if timedOut := errors.Is(err, kgo.ErrRecordTimeout); timedOut || kerr.IsRetriable(err) {
+			why := ""
+			switch since, cause := o.health.outage(); {
+			case !timedOut:
+				why = fmt.Sprintf(" (last error: %v)", err)
+			case !since.IsZero():
+				why = fmt.Sprintf(" (brokers unavailable for %v: %v)", time.Since(since).Round(time.Second), cause)
 			}
-			err = fmt.Errorf("not acknowledged within '%s.delivery.timeout.ms' = %v%s", o.spec.Name, o.timeout, last)
+			err = fmt.Errorf("not acknowledged within '%s.delivery.timeout.ms' = %v%s", o.spec.Name, o.timeout, why)
 		}
 		o.err = fmt.Errorf("delivery failed: %w", err)
 		o.failed.Store(true)
 	}
 	o.mu.Unlock()
+}
+
+// watch gives up on the rows waiting in the producer once no broker has answered for 'delivery.timeout.ms'. The
+// producer enforces the timeout only when it can send a request or gets an answer, so without any broker it
+// would keep the rows, and a job writing them would wait, for ever.
+func (o *output) watch() {
+	since, cause := o.health.outage()
+	if since.IsZero() || time.Since(since) < o.timeout || o.cl.BufferedProduceRecords() == 0 {
+		return
+	}
+	o.mu.Lock()
+	if o.err == nil {
+		o.err = fmt.Errorf("delivery failed: not acknowledged within '%s.delivery.timeout.ms' = %v (brokers unavailable for %v: %v)",
+			o.spec.Name, o.timeout, time.Since(since).Round(time.Second), cause)
+		o.failed.Store(true)
+	}
+	o.mu.Unlock()
+	o.cancel()
 }
 
 // logf prints one line "NAME: message" on the job's stderr.
@@ -278,17 +310,21 @@ func (o *output) logf(format string, args ...any) {
 	}
 }
 
-// Flush waits until the broker acknowledged every message written so far.
+// Flush waits until the broker acknowledged every message written so far, or until the sink gives up on them.
 func (o *output) Flush(ctx context.Context) error {
 	if o.cl == nil {
 		return nil
 	}
-	if err := o.cl.Flush(ctx); err != nil {
-		return err
-	}
+	fctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(o.ctx, cancel)()
+	err := o.cl.Flush(fctx)
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	return o.err
+	if o.err != nil {
+		return o.err
+	}
+	return err
 }
 
 // Close flushes and disconnects.
@@ -300,6 +336,7 @@ func (o *output) Close() error {
 	o.health.close()
 	o.cl.Close()
 	close(o.stop)
+	o.cancel()
 	return err
 }
 
