@@ -132,10 +132,8 @@ func (in *input) loadOffsets(ctx context.Context) (kadm.OffsetResponses, kadm.Li
 		if fatal(err) || unknownTopic(err) || ctx.Err() != nil {
 			return nil, nil, nil, fmt.Errorf("loading the offsets of group %q on kafka topic %q: %w", in.group, in.topic, err)
 		}
-		select {
-		case <-ctx.Done():
+		if !pause(ctx, min(time.Duration(attempt)*250*time.Millisecond, 5*time.Second)) {
 			return nil, nil, nil, ctx.Err()
-		case <-time.After(min(time.Duration(attempt)*250*time.Millisecond, 5*time.Second)):
 		}
 	}
 }

@@ -173,11 +173,15 @@ func (in *input) Start(ctx context.Context) error {
 }
 
 // partitionCount returns the topic's partition count, 0 if it does not exist, or an error if the brokers do not
-// answer in time.
+// answer in time: within 30 seconds, or 'broker.unavailable.timeout' when that is longer (a job started while
+// its cluster is down then waits for it as long as a running one would).
 func (in *input) partitionCount(ctx context.Context, adm *kadm.Client) (int32, error) {
-	ctx, cancel := context.WithTimeout(ctx, startTimeout)
+	ctx, cancel := context.WithTimeout(ctx, max(startTimeout, in.giveUp))
 	defer cancel()
 	md, err := adm.Metadata(ctx, in.topic)
+	for err != nil && !fatal(err) && pause(ctx, time.Second) {
+		md, err = adm.Metadata(ctx, in.topic)
+	}
 	if err != nil {
 		return 0, fmt.Errorf("cannot reach Kafka at %s: %v", in.brokerList(), err)
 	}
@@ -189,6 +193,18 @@ func (in *input) partitionCount(ctx context.Context, adm *kadm.Client) (int32, e
 		return 0, fmt.Errorf("topic %q: %v", in.topic, td.Err)
 	}
 	return int32(len(td.Partitions)), nil
+}
+
+// pause waits for d, and reports false if ctx ends first.
+func pause(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
 }
 
 func (in *input) brokerList() string {
