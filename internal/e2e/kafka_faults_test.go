@@ -360,6 +360,10 @@ func TestKafkaBrokerOutage(t *testing.T) {
 	if !strings.Contains(log, "kept the state") || strings.Contains(log, "dropped the state") {
 		t.Errorf("the job did not keep its state across the outage")
 	}
+	// Kept state and a position kept with it: every trade read once, none replayed, none late.
+	if line, want := statsLine(t, log, "trades"), fmt.Sprintf("trades: read %d, bad 0, late 0", total); line != want {
+		t.Errorf("statistics %q, want %q", line, want)
+	}
 	t.Logf("stderr of the job:\n%s", log)
 }
 
