@@ -73,8 +73,12 @@ func (in *input) assign(ctx context.Context, offsets map[string]map[int32]kgo.Of
 		in.src.Logf("reading kafka topic %q partitions %s as group %q%s", in.topic, partList(parts), in.group, how)
 	}
 	at := map[int32]kgo.Offset{}
-	for p, o := range next {
-		at[p] = kgo.NewOffset().At(o).WithEpoch(-1)
+	for _, p := range parts {
+		if o, ok := next[p]; ok {
+			at[p] = kgo.NewOffset().At(o).WithEpoch(-1)
+		} else {
+			at[p] = offsets[in.topic][p] // not listed: where the client would start; committed once records move it
+		}
 	}
 	return map[string]map[int32]kgo.Offset{in.topic: at}, nil
 }
