@@ -39,6 +39,10 @@ var kafkaSettings = map[string]kafkaSetting{
 	"topic.create":             {sink: true, check: boolSetting},
 	"topic.partitions":         {sink: true, check: intAtLeast(1)},
 	"topic.replication.factor": {sink: true, check: intAtLeast(1)},
+
+	// How long a source goes on reading without brokers (or without a group session) before it gives up;
+	// unset: for ever.
+	"broker.unavailable.timeout": {source: true, check: durationSetting},
 }
 
 // knownKeys lists the properties a source or sink of type typ understands, for the unknown-property warning.

@@ -152,6 +152,42 @@ func produceOrders(t *testing.T, brokers, topic string, orders []kOrder) []*kgo.
 	return recs
 }
 
+// stall is how long a wait may go without progress before a test gives up: generous, for a loaded machine.
+const stall = 90 * time.Second
+
+// pollEvery is how often waitProgress looks at its condition.
+const pollEvery = 50 * time.Millisecond
+
+// waitProgress polls cond until it reports done, failing the test when the progress it reports has not moved
+// for stall, or when job p exits meanwhile (when p is not nil).
+func waitProgress(t *testing.T, what string, p *proc, cond func() (progress int64, done bool)) {
+	t.Helper()
+	last, since := int64(-1), time.Now()
+	for {
+		progress, done := cond()
+		if done {
+			return
+		}
+		if progress != last {
+			last, since = progress, time.Now()
+		} else if time.Since(since) > stall {
+			if p != nil {
+				t.Fatalf("%s: no progress for %v (at %d); stderr of the job:\n%s", what, stall, progress, p.log())
+			}
+			t.Fatalf("%s: no progress for %v (at %d)", what, stall, progress)
+		}
+		if p != nil {
+			select {
+			case <-p.done:
+				t.Fatalf("%s: the job exited with %d; stderr:\n%s", what, p.cmd.ProcessState.ExitCode(), p.log())
+			case <-time.After(pollEvery):
+			}
+		} else {
+			time.Sleep(pollEvery)
+		}
+	}
+}
+
 // proc is a job running in the background.
 type proc struct {
 	cmd    *exec.Cmd

@@ -97,24 +97,9 @@ func (c *lineCounter) count() int {
 	return c.lines
 }
 
-// waitProgress waits until cond holds, failing the test when progress() has not changed for a minute (the job or
-// the writer is stuck) or the job has exited.
-func waitProgress(t *testing.T, p *proc, what string, cond func() bool, progress func() int) {
-	t.Helper()
-	last, since := progress(), time.Now()
-	for !cond() {
-		select {
-		case <-p.done:
-			t.Fatalf("waiting for %s: the job exited; stderr:\n%s", what, p.log())
-		default:
-		}
-		if n := progress(); n != last {
-			last, since = n, time.Now()
-		} else if time.Since(since) > time.Minute {
-			t.Fatalf("waiting for %s: no progress for a minute (at %d); stderr:\n%s", what, n, p.log())
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
+// until adapts a condition and a progress count to waitProgress.
+func until(cond func() bool, progress func() int) func() (int64, bool) {
+	return func() (int64, bool) { return int64(progress()), cond() }
 }
 
 // TestTailRotationStyles runs the job on a file rotated five times in each style while the writer writes:
@@ -183,9 +168,9 @@ func TestTailRotationStyles(t *testing.T) {
 			genStart := 0 // the first id of the current file
 			progress := func() int { return w.count() + consumed() }
 			for k := 1; k <= rotations; k++ {
-				waitProgress(t, p, fmt.Sprintf("rotation %d", k), func() bool {
+				waitProgress(t, fmt.Sprintf("rotation %d", k), p, until(func() bool {
 					return w.count()-genStart >= genLines && consumed() > genStart
-				}, progress)
+				}, progress))
 				w.mu.Lock()
 				switch style {
 				case "rename", "delete":
@@ -204,8 +189,8 @@ func TestTailRotationStyles(t *testing.T) {
 					}
 				case "copytruncate", "truncate-grow":
 					written := w.written
-					waitProgress(t, p, fmt.Sprintf("the job to read everything before truncation %d", k),
-						func() bool { return consumed() == written }, consumed)
+					waitProgress(t, fmt.Sprintf("the job to read everything before truncation %d", k), p,
+						until(func() bool { return consumed() == written }, consumed))
 					data, err := os.ReadFile(in)
 					if err == nil {
 						err = os.WriteFile(fmt.Sprintf("%s.%d", in, k), data, 0o644)
@@ -224,13 +209,13 @@ func TestTailRotationStyles(t *testing.T) {
 				genStart = w.written
 				w.mu.Unlock()
 			}
-			waitProgress(t, p, "lines after the last rotation", func() bool { return w.count()-genStart >= genLines }, progress)
+			waitProgress(t, "lines after the last rotation", p, until(func() bool { return w.count()-genStart >= genLines }, progress))
 			stopWriting.Store(true)
 			if err := <-writerDone; err != nil {
 				t.Fatal(err)
 			}
 			total := w.count()
-			waitProgress(t, p, "every line in the output", func() bool { return consumed() == total }, consumed)
+			waitProgress(t, "every line in the output", p, until(func() bool { return consumed() == total }, consumed))
 			p.stop(t, syscall.SIGTERM)
 			if code := p.cmd.ProcessState.ExitCode(); code != 0 {
 				t.Fatalf("exit %d; stderr:\n%s", code, p.log())

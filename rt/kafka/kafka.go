@@ -7,6 +7,11 @@
 // so a job killed at any point replays what was in flight when it restarts. The watermark's progress is saved
 // in the commit's metadata, so replayed records of windows that were already emitted are dropped, not emitted
 // twice.
+//
+// Faults: the clients retry with backoff while brokers are away, and the job keeps its state across a lost group
+// session when it gets its partitions back untouched (group.go). Sources give up only after
+// 'broker.unavailable.timeout', sinks after 'delivery.timeout.ms'; errors no retry fixes stop the job at once
+// (faults.go, health.go).
 package kafka
 
 import (

@@ -1,4 +1,5 @@
-// Kafka sinks: rows as messages through an idempotent producer; delivery failures stop the job.
+// Kafka sinks: rows as messages through an idempotent producer that retries until 'delivery.timeout.ms'; a row
+// still not delivered then stops the job.
 
 package kafka
 
@@ -30,6 +31,8 @@ type output struct {
 	parts   int32 // partitions of a topic the sink creates; -1: the source's count, else the broker's default
 	repl    int16
 	headers []kgo.RecordHeader
+	timeout time.Duration // delivery.timeout.ms
+	health  *health
 
 	cl *kgo.Client
 
@@ -41,6 +44,10 @@ type output struct {
 	recs  []kgo.Record // records not handed out yet; the producer holds the rest until they are acknowledged
 	clock atomic.Int64 // the time in epoch milliseconds, the timestamp of messages; a ticker keeps it current
 	stop  chan struct{}
+
+	// Records are produced under ctx, which is cancelled when the sink gives up on them (see watch).
+	ctx    context.Context
+	cancel context.CancelFunc
 
 	done func(*kgo.Record, error)
 }
@@ -59,7 +66,11 @@ func newOutput(spec rt.SinkSpec, uri string, env *rt.Env) (*output, error) {
 	}
 	opts := spec.Options
 	o := &output{spec: spec, env: env, topic: topic, seeds: brokers(env, opts), create: true, parts: -1, repl: -1}
-	o.opts = []kgo.Opt{kgo.SeedBrokers(o.seeds...), kgo.DefaultProduceTopic(topic)}
+	o.health = newHealth(o.logf)
+	// The producer retries every failure, a topic missing for a moment included (a broker restarting), until the
+	// delivery timeout: that one setting decides when a row is given up.
+	o.opts = []kgo.Opt{kgo.SeedBrokers(o.seeds...), kgo.DefaultProduceTopic(topic), kgo.WithHooks(o.health),
+		kgo.UnknownTopicRetries(-1)}
 	acks := strings.ToLower(opts["acks"])
 	switch acks {
 	case "", "all", "-1":
@@ -97,11 +108,10 @@ func newOutput(spec rt.SinkSpec, uri string, env *rt.Env) (*output, error) {
 		return nil, err
 	}
 	o.opts = append(o.opts, kgo.ProducerBatchCompression(codec))
-	timeout, err := duration(opts, "delivery.timeout.ms", 2*time.Minute)
-	if err != nil {
+	if o.timeout, err = duration(opts, "delivery.timeout.ms", 2*time.Minute); err != nil {
 		return nil, err
 	}
-	o.opts = append(o.opts, kgo.RecordDeliveryTimeout(timeout))
+	o.opts = append(o.opts, kgo.RecordDeliveryTimeout(o.timeout))
 	if v := opts["topic.create"]; v != "" {
 		if o.create, err = strconv.ParseBool(v); err != nil {
 			return nil, fmt.Errorf("topic.create: want true or false, got %q", v)
@@ -162,15 +172,20 @@ func (o *output) Start(ctx context.Context) error {
 	// Messages are stamped with a clock read once a millisecond rather than once per message.
 	o.clock.Store(time.Now().UnixMilli())
 	o.stop = make(chan struct{})
+	o.ctx, o.cancel = context.WithCancel(context.Background())
 	go func() {
 		t := time.NewTicker(time.Millisecond)
 		defer t.Stop()
+		w := time.NewTicker(100 * time.Millisecond)
+		defer w.Stop()
 		for {
 			select {
 			case <-o.stop:
 				return
 			case now := <-t.C:
 				o.clock.Store(now.UnixMilli())
+			case <-w.C:
+				o.watch()
 			}
 		}
 	}()
@@ -225,7 +240,7 @@ func (o *output) Write(key, value []byte) error {
 			r.Value = []byte{}
 		}
 	}
-	o.cl.Produce(context.Background(), r, o.done)
+	o.cl.Produce(o.ctx, r, o.done)
 	return nil
 }
 
@@ -252,23 +267,64 @@ func (o *output) delivered(_ *kgo.Record, err error) {
 	}
 	o.mu.Lock()
 	if o.err == nil {
+		// A retryable failure, or none at all (the brokers did not answer), failed only once the delivery
+		// timeout passed: say so, and what went wrong meanwhile.
+		if timedOut := errors.Is(err, kgo.ErrRecordTimeout); timedOut || kerr.IsRetriable(err) {
+			why := ""
+			switch since, cause := o.health.outage(); {
+			case !timedOut:
+				why = fmt.Sprintf(" (last error: %v)", err)
+			case !since.IsZero():
+				why = fmt.Sprintf(" (brokers unavailable for %v: %v)", time.Since(since).Round(time.Second), cause)
+			}
+			err = fmt.Errorf("not acknowledged within '%s.delivery.timeout.ms' = %v%s", o.spec.Name, o.timeout, why)
+		}
 		o.err = fmt.Errorf("delivery failed: %w", err)
 		o.failed.Store(true)
 	}
 	o.mu.Unlock()
 }
 
-// Flush waits until the broker acknowledged every message written so far.
+// watch gives up on the rows waiting in the producer once no broker has answered for 'delivery.timeout.ms'. The
+// producer enforces the timeout only when it can send a request or gets an answer, so without any broker it
+// would keep the rows, and a job writing them would wait, for ever.
+func (o *output) watch() {
+	since, cause := o.health.outage()
+	if since.IsZero() || time.Since(since) < o.timeout || o.cl.BufferedProduceRecords() == 0 {
+		return
+	}
+	o.mu.Lock()
+	if o.err == nil {
+		o.err = fmt.Errorf("delivery failed: not acknowledged within '%s.delivery.timeout.ms' = %v (brokers unavailable for %v: %v)",
+			o.spec.Name, o.timeout, time.Since(since).Round(time.Second), cause)
+		o.failed.Store(true)
+	}
+	o.mu.Unlock()
+	o.cancel()
+}
+
+// logf prints one line "NAME: message" on the job's stderr.
+func (o *output) logf(format string, args ...any) {
+	if o.env != nil && o.env.Stderr != nil {
+		fmt.Fprintf(o.env.Stderr, "%s: %s\n", o.spec.Name, fmt.Sprintf(format, args...))
+	}
+}
+
+// Flush waits until the broker acknowledged every message written so far, or until the sink gives up on them.
 func (o *output) Flush(ctx context.Context) error {
 	if o.cl == nil {
 		return nil
 	}
-	if err := o.cl.Flush(ctx); err != nil {
-		return err
-	}
+	fctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(o.ctx, cancel)()
+	err := o.cl.Flush(fctx)
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	return o.err
+	if o.err != nil {
+		return o.err
+	}
+	return err
 }
 
 // Close flushes and disconnects.
@@ -277,8 +333,10 @@ func (o *output) Close() error {
 		return nil
 	}
 	err := o.Flush(context.Background())
+	o.health.close()
 	o.cl.Close()
 	close(o.stop)
+	o.cancel()
 	return err
 }
 

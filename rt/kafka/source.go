@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -32,21 +31,32 @@ type input struct {
 	every  time.Duration // commit interval
 	wait   time.Duration // topic.wait.timeout: how long to wait for a missing topic
 	retry  time.Duration // topic.retry.interval
+	giveUp time.Duration // broker.unavailable.timeout: how long to go on without brokers; 0: for ever
 	opts   []kgo.Opt     // extra group settings: static membership, session timeout
 
-	admin *kgo.Client  // metadata and offsets, outside the group
-	cl    *kgo.Client  // the group member, created by Run
-	lanes []*rt.Source // the source's lanes, when its job keeps no state (see UseLanes)
+	admin  *kgo.Client  // metadata and offsets, outside the group
+	cl     *kgo.Client  // the group member, created by Run
+	lanes  []*rt.Source // the source's lanes, when its job keeps no state (see UseLanes)
+	health *health      // whether the brokers answer; both clients report to it
 
-	// mu serializes record processing with the rebalance callbacks, which run on franz-go's goroutines.
-	mu         sync.Mutex
-	assigned   map[int32]bool
-	next       map[int32]int64 // per assigned partition: the offset of the next record to process
-	ends       map[int32]int64 // --bounded: the end offsets recorded at start
-	committed  map[int32]kadm.Offset
-	lastCommit time.Time
-	commitErrs int
-	ended      bool // --bounded: the end was reached and the job's end handlers ran
+	// mu serializes record processing with the group's callbacks, which run on franz-go's goroutines.
+	mu           sync.Mutex
+	assigned     map[int32]bool
+	next         map[int32]int64 // per assigned partition: the offset of the next record to process
+	ends         map[int32]int64 // --bounded: the end offsets recorded at start
+	committed    map[int32]kadm.Offset
+	tried        map[int32]kadm.Offset // commits sent since the assignment, whether or not the broker confirmed them
+	lastCommit   time.Time
+	commitErr    error // the last commit's failure; nil after a commit that succeeded
+	commitLogged bool  // commitErr's streak of failures was logged
+	ended        bool  // --bounded: the end was reached and the job's end handlers ran
+
+	// After the group session failed (see lost), kept holds the partitions whose state the job still has, until
+	// the next assignment decides whether it can go on with it; lostAt is when the session failed.
+	kept      map[int32]bool
+	lostAt    time.Time
+	lostErr   error     // why the session failed, once logged
+	goneSince time.Time // when the brokers first said the topic no longer exists (see topicGone)
 }
 
 func newInput(s *rt.Source, uri string, env *rt.Env) (*input, error) {
@@ -91,6 +101,10 @@ func newInput(s *rt.Source, uri string, env *rt.Env) (*input, error) {
 	if in.retry <= 0 {
 		in.retry = time.Second
 	}
+	if in.giveUp, err = duration(opts, "broker.unavailable.timeout", 0); err != nil {
+		return nil, err
+	}
+	in.health = newHealth(s.Logf)
 	if id := firstOf(env.InstanceID, opts["group.instance.id"]); id != "" {
 		// Static membership: a restarted instance takes its partitions back without a rebalance.
 		in.opts = append(in.opts, kgo.InstanceID(id))
@@ -113,7 +127,7 @@ func newInput(s *rt.Source, uri string, env *rt.Env) (*input, error) {
 // Start connects, waits for the topic if the job allows it, and records the end offsets for --bounded.
 func (in *input) Start(ctx context.Context) error {
 	var err error
-	in.admin, err = kgo.NewClient(kgo.SeedBrokers(in.seeds...))
+	in.admin, err = kgo.NewClient(kgo.SeedBrokers(in.seeds...), kgo.WithHooks(in.health))
 	if err != nil {
 		return err
 	}
@@ -159,11 +173,15 @@ func (in *input) Start(ctx context.Context) error {
 }
 
 // partitionCount returns the topic's partition count, 0 if it does not exist, or an error if the brokers do not
-// answer in time.
+// answer in time: within 30 seconds, or 'broker.unavailable.timeout' when that is longer (a job started while
+// its cluster is down then waits for it as long as a running one would).
 func (in *input) partitionCount(ctx context.Context, adm *kadm.Client) (int32, error) {
-	ctx, cancel := context.WithTimeout(ctx, startTimeout)
+	ctx, cancel := context.WithTimeout(ctx, max(startTimeout, in.giveUp))
 	defer cancel()
 	md, err := adm.Metadata(ctx, in.topic)
+	for err != nil && !fatal(err) && pause(ctx, time.Second) {
+		md, err = adm.Metadata(ctx, in.topic)
+	}
 	if err != nil {
 		return 0, fmt.Errorf("cannot reach Kafka at %s: %v", in.brokerList(), err)
 	}
@@ -177,6 +195,18 @@ func (in *input) partitionCount(ctx context.Context, adm *kadm.Client) (int32, e
 	return int32(len(td.Partitions)), nil
 }
 
+// pause waits for d, and reports false if ctx ends first.
+func pause(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
 func (in *input) brokerList() string {
 	if len(in.seeds) == 1 {
 		return in.seeds[0]
@@ -184,7 +214,9 @@ func (in *input) brokerList() string {
 	return fmt.Sprint(in.seeds)
 }
 
-// Run consumes until the end offsets (bounded) or until ctx is cancelled.
+// Run consumes until the end offsets (bounded) or until ctx is cancelled. It rides out brokers that go away:
+// the client retries with backoff, the job keeps its state, and reading resumes where it stopped once the
+// brokers are back (see faults.go). It gives up after 'broker.unavailable.timeout', or on an error no retry fixes.
 func (in *input) Run(ctx context.Context) error {
 	cl, err := kgo.NewClient(append([]kgo.Opt{
 		kgo.SeedBrokers(in.seeds...),
@@ -196,19 +228,29 @@ func (in *input) Run(ctx context.Context) error {
 		// An eager balancer: every rebalance revokes all partitions, and the state of all of them is rebuilt
 		// from the committed offsets (see revoked).
 		kgo.Balancers(kgo.RangeBalancer()),
-		kgo.OnPartitionsAssigned(in.assignedCB),
-		kgo.OnPartitionsRevoked(in.revokedCB),
-		kgo.OnPartitionsLost(in.lostCB),
+		kgo.AdjustFetchOffsetsFn(in.assign),
+		kgo.OnPartitionsRevoked(in.revoked),
+		kgo.OnPartitionsLost(in.lost),
 		kgo.FetchMaxWait(200 * time.Millisecond),
+		kgo.WithHooks(in.health),
+		// Fetches report a topic that does not exist, so that a topic deleted under the job stops it (see
+		// fetchError); the other retryable errors are left to the client.
+		kgo.KeepRetryableFetchErrors(),
 	}, in.opts...)...)
 	if err != nil {
 		return err
 	}
 	in.cl = cl
-	defer cl.Close()
+	defer func() {
+		in.health.close()
+		cl.Close()
+	}()
 	in.lastCommit = time.Now()
 	finished := false
 	for !finished {
+		if err := in.checkOutage(); err != nil {
+			return err
+		}
 		pctx, cancel := context.WithTimeout(ctx, in.every)
 		fetches := cl.PollRecords(pctx, 50000)
 		cancel()
@@ -217,9 +259,9 @@ func (in *input) Run(ctx context.Context) error {
 			break
 		}
 		var ferr error
-		fetches.EachError(func(topic string, p int32, err error) {
-			if ferr == nil && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
-				ferr = fmt.Errorf("reading kafka topic %q partition %d: %v", topic, p, err)
+		fetches.EachError(func(_ string, p int32, err error) {
+			if ferr == nil {
+				ferr = in.fetchError(ctx, p, err)
 			}
 		})
 		if ferr != nil {
@@ -234,7 +276,10 @@ func (in *input) Run(ctx context.Context) error {
 				in.ended = true // every result is emitted: the state holds nothing back
 			}
 		}
-		if err == nil && (finished || time.Since(in.lastCommit) >= in.every) {
+		var bad *badRecord
+		if errors.As(err, &bad) {
+			err = in.stopAt(bad)
+		} else if err == nil && (finished || time.Since(in.lastCommit) >= in.every) {
 			err = in.commit(context.Background())
 		}
 		in.mu.Unlock()
@@ -252,8 +297,29 @@ func (in *input) Run(ctx context.Context) error {
 	return in.commit(context.Background())
 }
 
+// badRecord is a record the job stopped at, under on.error=fail: err wraps its *rt.RecordError.
+type badRecord struct {
+	partition int32
+	offset    int64
+	err       error
+}
+
+func (b *badRecord) Error() string { return b.err.Error() }
+func (b *badRecord) Unwrap() error { return b.err }
+
+// handed wraps the error of the job's handler for record r: a bad record (see badRecord), or a fatal error as it
+// is.
+func handed(r *kgo.Record, err error) error {
+	var re *rt.RecordError
+	if errors.As(err, &re) {
+		return &badRecord{partition: r.Partition, offset: r.Offset, err: err}
+	}
+	return err
+}
+
 // process hands a batch of records to the job, partition by partition, then marks the partitions that caught up
-// with their end as idle and lets the job's watermarks move.
+// with their end as idle and lets the job's watermarks move. On an error, the offsets of the records handed
+// before it are noted, so that they can be committed.
 func (in *input) process(fetches kgo.Fetches) error {
 	if len(in.lanes) > 1 {
 		return in.processLanes(fetches)
@@ -265,6 +331,7 @@ func (in *input) process(fetches kgo.Fetches) error {
 		}
 		for _, r := range p.Records {
 			if err = in.src.Record(r.Value, r.Key, r.Partition, r.Offset, r.Timestamp.UnixMilli()); err != nil {
+				err = handed(r, err)
 				return
 			}
 			in.next[r.Partition] = r.Offset + 1
@@ -282,7 +349,8 @@ func (in *input) UseLanes(lanes []*rt.Source) { in.lanes = lanes }
 
 // processLanes hands a batch to the job on one goroutine per lane: each takes the next partition of the batch
 // and hands its records over in order, so a partition's records keep their order within the batch, and the next
-// batch starts when this one is done.
+// batch starts when this one is done. After an error the lanes take no more partitions; the partitions they
+// finished, and the records before the error, count as handed.
 func (in *input) processLanes(fetches kgo.Fetches) error {
 	var parts []kgo.FetchTopicPartition
 	fetches.EachPartition(func(p kgo.FetchTopicPartition) {
@@ -291,9 +359,10 @@ func (in *input) processLanes(fetches kgo.Fetches) error {
 		}
 	})
 	var (
-		next  atomic.Int64
-		first atomic.Pointer[error]
-		wg    sync.WaitGroup
+		next    atomic.Int64
+		first   atomic.Pointer[error]
+		wg      sync.WaitGroup
+		handedN = make([]int, len(parts)) // per part: how many of its records the job took
 	)
 	for _, lane := range in.lanes[:min(len(in.lanes), len(parts))] {
 		wg.Go(func() {
@@ -302,24 +371,29 @@ func (in *input) processLanes(fetches kgo.Fetches) error {
 				if i >= len(parts) || first.Load() != nil {
 					return
 				}
-				for _, r := range parts[i].Records {
+				for j, r := range parts[i].Records {
 					if err := lane.Record(r.Value, r.Key, r.Partition, r.Offset, r.Timestamp.UnixMilli()); err != nil {
+						err = handed(r, err)
 						first.CompareAndSwap(nil, &err)
+						handedN[i] = j
 						return
 					}
 				}
+				handedN[i] = len(parts[i].Records)
 			}
 		})
 	}
 	wg.Wait()
-	if err := first.Load(); err != nil {
-		return *err
-	}
-	for _, p := range parts {
-		if n := len(p.Records); n > 0 {
+	for i, p := range parts {
+		if n := handedN[i]; n > 0 {
 			in.next[p.Partition] = p.Records[n-1].Offset + 1
 		}
-		in.src.SetIdle(p.Partition, in.next[p.Partition] >= p.HighWatermark)
+		if n := handedN[i]; n == len(p.Records) {
+			in.src.SetIdle(p.Partition, in.next[p.Partition] >= p.HighWatermark)
+		}
+	}
+	if err := first.Load(); err != nil {
+		return *err
 	}
 	return in.src.Tick()
 }
@@ -337,17 +411,22 @@ func (in *input) done() bool {
 	return true
 }
 
+// commitTimeout bounds one commit request: a commit that fails is retried by the next one anyway.
+const commitTimeout = 15 * time.Second
+
 // commit flushes every sink of the job until the broker acknowledges it, then commits, per assigned partition,
 // the next offset to process, held back to the oldest record still in the job's state, with the state's
-// checkpoint as metadata. A failed commit is logged, not fatal: the next commit covers it, and a restart at
-// worst replays more.
+// checkpoint as metadata. Only a failed flush is an error: a failed commit is logged once (until one succeeds)
+// and kept in commitErr; the next commit covers it, and a restart at worst replays more. Without partitions
+// (between a failed group session and the next assignment) there is nothing to commit, and the flush waits for
+// the next commit.
 func (in *input) commit(ctx context.Context) error {
 	in.lastCommit = time.Now()
-	if err := in.src.Flush(ctx); err != nil {
-		return err
-	}
 	if in.cl == nil || len(in.assigned) == 0 {
 		return nil
+	}
+	if err := in.src.Flush(ctx); err != nil {
+		return err
 	}
 	offsets := map[int32]kadm.Offset{}
 	for p := range in.assigned {
@@ -370,8 +449,11 @@ func (in *input) commit(ctx context.Context) error {
 	commit := map[string]map[int32]kgo.EpochOffset{in.topic: {}}
 	for p, o := range offsets {
 		commit[in.topic][p] = kgo.EpochOffset{Epoch: -1, Offset: o.At}
+		in.tried[p] = o
 	}
-	cctx := kgo.PreCommitFnContext(ctx, func(req *kmsg.OffsetCommitRequest) error {
+	cctx, cancel := context.WithTimeout(ctx, commitTimeout)
+	defer cancel()
+	cctx = kgo.PreCommitFnContext(cctx, func(req *kmsg.OffsetCommitRequest) error {
 		for i := range req.Topics {
 			for j := range req.Topics[i].Partitions {
 				rp := &req.Topics[i].Partitions[j]
@@ -396,84 +478,27 @@ func (in *input) commit(ctx context.Context) error {
 		}
 	})
 	if cerr != nil {
-		in.commitErrs++
-		if in.commitErrs <= 5 {
-			in.src.Logf("committing offsets of kafka topic %q: %v (the next commit retries)", in.topic, cerr)
+		// Logged once, unless the brokers are away, which health has logged.
+		if since, _ := in.health.outage(); in.commitErr == nil && since.IsZero() {
+			in.src.Logf("committing offsets of kafka topic %q failed: %v; the next commit retries", in.topic, cerr)
+			in.commitLogged = true
 		}
+		in.commitErr = cerr
 		return nil
 	}
+	if in.commitLogged {
+		in.src.Logf("committing offsets of kafka topic %q works again", in.topic)
+	}
+	in.commitErr, in.commitLogged = nil, false
 	for p, o := range offsets {
 		in.committed[p] = o
 	}
 	return nil
 }
 
-// assignedCB runs when the group hands partitions to this member: it loads their committed offsets and the
-// checkpoints saved with them.
-func (in *input) assignedCB(ctx context.Context, _ *kgo.Client, assigned map[string][]int32) {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	parts := assigned[in.topic]
-	sort.Slice(parts, func(i, j int) bool { return parts[i] < parts[j] })
-	adm := kadm.NewClient(in.admin)
-	fetched, err := adm.FetchOffsets(ctx, in.group)
-	if err == nil {
-		err = fetched.Error()
-	}
-	if err != nil {
-		in.src.Logf("fetching the committed offsets of group %q: %v", in.group, err)
-	}
-	var starts, ends kadm.ListedOffsets
-	if starts, err = adm.ListStartOffsets(ctx, in.topic); err != nil {
-		in.src.Logf("listing the start offsets of topic %q: %v", in.topic, err)
-	}
-	if ends, err = adm.ListEndOffsets(ctx, in.topic); err != nil {
-		in.src.Logf("listing the end offsets of topic %q: %v", in.topic, err)
-	}
-	in.assigned, in.next, in.committed = map[int32]bool{}, map[int32]int64{}, map[int32]kadm.Offset{}
-	for _, p := range parts {
-		in.assigned[p] = true
-		end, hasEnd := ends.Lookup(in.topic, p)
-		if c, ok := fetched.Lookup(in.topic, p); ok && c.Err == nil && c.At >= 0 {
-			in.next[p] = c.At
-			in.committed[p] = c.Offset
-			in.src.Restore(p, c.Metadata)
-		} else if in.latest && hasEnd {
-			in.next[p] = end.Offset
-		} else if s, ok := starts.Lookup(in.topic, p); ok {
-			in.next[p] = s.Offset
-		}
-		in.src.SetIdle(p, hasEnd && in.next[p] >= end.Offset)
-	}
-	if len(parts) > 0 {
-		in.src.Logf("reading kafka topic %q partitions %s as group %q", in.topic, partList(parts), in.group)
-	}
-}
-
-// revokedCB runs before partitions go to other members (and when the job leaves the group): it writes and
-// commits what the job has done, then drops the in-memory state, which the next owner of each partition
-// rebuilds from the committed offsets. With an eager balancer every partition is revoked, so the state of the
-// partitions kept is rebuilt here too, from the same offsets.
-func (in *input) revokedCB(ctx context.Context, _ *kgo.Client, _ map[string][]int32) {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	if err := in.commit(ctx); err != nil {
-		in.src.Logf("flushing and committing before giving partitions up: %v", err)
-	}
-	in.src.ResetState()
-	in.assigned, in.next = nil, nil
-}
-
-// lostCB runs when the group membership failed: nothing can be committed; the state goes.
-func (in *input) lostCB(context.Context, *kgo.Client, map[string][]int32) {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	in.src.ResetState()
-	in.assigned, in.next = nil, nil
-}
-
 // Close releases the clients.
 func (in *input) Close() error {
+	in.health.close()
 	if in.admin != nil {
 		in.admin.Close()
 	}

@@ -6,6 +6,8 @@ WITH ('type' = 'kafka_source', 'topic' = 'trades.v1', 'event.time.field' = '_tim
 CREATE STREAM bad_topic (symbol VARCHAR) WITH ('type' = 'kafka_source', 'topic' = 'no spaces!'); -- ERROR `invalid kafka topic name "no spaces!": use 1 to 249 letters, digits, '.', '_' and '-'`
 CREATE STREAM bad_reset (symbol VARCHAR) WITH ('type' = 'kafka_source', 'auto.offset.reset' = 'middle'); -- ERROR `auto.offset.reset: want one of earliest, latest, got "middle"`
 CREATE STREAM bad_wait (symbol VARCHAR) WITH ('type' = 'kafka_source', 'topic.wait.timeout' = 'forever'); -- ERROR `topic.wait.timeout: want a duration such as 500ms, 5s or 1m \(or milliseconds\), got "forever"`
+CREATE STREAM bad_outage (symbol VARCHAR) WITH ('type' = 'kafka_source', 'broker.unavailable.timeout' = 'never'); -- ERROR `broker.unavailable.timeout: want a duration such as 500ms, 5s or 1m \(or milliseconds\), got "never"`
+CREATE STREAM outage_sink AS SELECT symbol FROM trades WITH ('outage_sink.type' = 'kafka_sink', 'outage_sink.broker.unavailable.timeout' = '1m'); -- WARNING `unknown property "outage_sink.broker.unavailable.timeout" for sink "outage_sink" is ignored`
 CREATE STREAM bad_key (symbol VARCHAR, price DOUBLE) WITH ('type' = 'kafka_source', 'key.field' = 'price'); -- ERROR `the message key column "price" must be VARCHAR, INT or BIGINT, not DOUBLE`
 CREATE STREAM two_keys (a VARCHAR, b VARCHAR, PRIMARY KEY (a, b)) WITH ('type' = 'kafka_source'); -- ERROR `a kafka source reads one column from the message key; "two_keys" declares a PRIMARY KEY of 2 columns: name the key column with 'key.field'`
 CREATE STREAM no_key (symbol VARCHAR) WITH ('type' = 'kafka_source', 'schema.key.field' = 'sym'); -- ERROR `key.field "sym" is not a column of "no_key"`

@@ -8,7 +8,8 @@
 // broker on 127.0.0.1 in a fresh temporary directory, runs the command with VELOCC_TEST_BROKERS=127.0.0.1:PORT in
 // its environment, stops the broker and exits with the command's exit code. When VELOCC_TEST_BROKERS is already
 // set, it runs the command against that broker and starts none. -fetch-only fetches the jars and exits, so CI can
-// download them before the tests run.
+// download them before the tests run. The broker itself is internal/kafkatest/kafkabroker's, which also gives tests
+// brokers of their own (kafkatest.NewBroker).
 package main
 
 import (
@@ -22,6 +23,7 @@ import (
 	"syscall"
 
 	"github.com/velocc/velocc/internal/e2e"
+	"github.com/velocc/velocc/internal/kafkatest/kafkabroker"
 )
 
 // brokersEnv names the variable that tells tests where the broker is; internal/kafkatest.Brokers reads it.
@@ -53,26 +55,26 @@ func run() int {
 	if err != nil {
 		return fail(err)
 	}
-	libs, err := fetch(root)
+	libs, err := kafkabroker.Fetch(root)
 	if err != nil {
-		return fail(err)
+		return fail(fmt.Errorf("%v, or set %s=host:port to use a running broker", err, brokersEnv))
 	}
 	if *fetchOnly {
 		return 0
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	b, err := start(ctx, libs)
+	b, err := kafkabroker.Start(ctx, libs)
 	stop()
 	if err != nil {
 		return fail(err)
 	}
-	defer b.stop()
-	fmt.Fprintf(os.Stderr, "kafkatest: Apache Kafka %s on %s (started in %.1fs)\n", kafkaVersion, b.addr,
-		b.startup.Seconds())
+	defer b.Close()
+	fmt.Fprintf(os.Stderr, "kafkatest: Apache Kafka %s on %s (started in %.1fs)\n", kafkabroker.Version, b.Addr(),
+		b.Startup().Seconds())
 
-	code := runCommand(args, []string{brokersEnv + "=" + b.addr})
-	if err := b.exitedEarly(); err != nil {
+	code := runCommand(args, []string{brokersEnv + "=" + b.Addr()})
+	if err := b.Exited(); err != nil {
 		fmt.Fprintf(os.Stderr, "kafkatest: the broker stopped while the command ran: %v\n", err)
 		if code == 0 {
 			code = 1

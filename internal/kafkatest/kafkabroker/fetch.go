@@ -1,7 +1,8 @@
 // Fetching the Kafka jars from Maven Central with mvn into the repository's .cache/kafka/.
-package main
+package kafkabroker
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -10,10 +11,10 @@ import (
 	"time"
 )
 
-// kafkaVersion is the Apache Kafka release the tests run against. Kafka 4.x brokers need Java 17 or newer.
-const kafkaVersion = "4.1.1"
+// Version is the Apache Kafka release the tests run against. Kafka 4.x brokers need Java 17 or newer.
+const Version = "4.1.1"
 
-// log4jVersion is the log4j release of kafkaVersion; its slf4j binding is not among the kafka_2.13 dependencies
+// log4jVersion is the log4j release of Version; its slf4j binding is not among the kafka_2.13 dependencies
 // (the Kafka distribution adds it), and without one the broker logs nothing at all.
 const log4jVersion = "2.24.3"
 
@@ -22,7 +23,7 @@ const dependencyPlugin = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1
 
 // pom is the Maven project whose runtime dependencies are the broker's class path.
 const pom = `<?xml version="1.0" encoding="UTF-8"?>
-<!-- Written by internal/kafkatest/broker: the jars of a test Kafka broker. -->
+<!-- Written by internal/kafkatest/kafkabroker: the jars of a test Kafka broker. -->
 <project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
   <groupId>com.github.velocc</groupId>
@@ -32,7 +33,7 @@ const pom = `<?xml version="1.0" encoding="UTF-8"?>
     <dependency>
       <groupId>org.apache.kafka</groupId>
       <artifactId>kafka_2.13</artifactId>
-      <version>` + kafkaVersion + `</version>
+      <version>` + Version + `</version>
     </dependency>
     <dependency>
       <groupId>org.apache.logging.log4j</groupId>
@@ -43,19 +44,18 @@ const pom = `<?xml version="1.0" encoding="UTF-8"?>
 </project>
 `
 
-// fetch returns the directory of the broker's jars, .cache/kafka/<version>/libs under root, downloading them with
+// Fetch returns the directory of the broker's jars, .cache/kafka/<version>/libs under root, downloading them with
 // mvn on the first run. The libs directory is the marker of a complete download: mvn copies the jars into a
 // temporary directory that is renamed to libs only once mvn succeeded.
-func fetch(root string) (string, error) {
-	dir := filepath.Join(root, ".cache", "kafka", kafkaVersion)
+func Fetch(root string) (string, error) {
+	dir := filepath.Join(root, ".cache", "kafka", Version)
 	libs := filepath.Join(dir, "libs")
 	if _, err := os.Stat(libs); err == nil {
 		return libs, nil
 	}
 	mvn, err := exec.LookPath("mvn")
 	if err != nil {
-		return "", fmt.Errorf("mvn is not on PATH; it fetches the Kafka jars (apt-get install maven), " +
-			"or set " + brokersEnv + "=host:port to use a running broker")
+		return "", errors.New("mvn is not on PATH; it fetches the Kafka jars (apt-get install maven)")
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
@@ -69,12 +69,12 @@ func fetch(root string) (string, error) {
 	}
 	defer os.RemoveAll(tmp)
 
-	fmt.Fprintf(os.Stderr, "kafkatest: fetching Apache Kafka %s with mvn (first run only)...\n", kafkaVersion)
+	fmt.Fprintf(os.Stderr, "kafkatest: fetching Apache Kafka %s with mvn (first run only)...\n", Version)
 	began := time.Now()
 	cmd := exec.Command(mvn, "-q", "-B", "-Dstyle.color=never", "-f", filepath.Join(dir, "pom.xml"),
 		dependencyPlugin, "-DincludeScope=runtime", "-DoutputDirectory="+tmp)
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("mvn could not fetch Apache Kafka %s (%v):\n%s", kafkaVersion, err,
+		return "", fmt.Errorf("mvn could not fetch Apache Kafka %s (%v):\n%s", Version, err,
 			strings.TrimSpace(string(out)))
 	}
 	if err := os.Rename(tmp, libs); err != nil {
@@ -83,7 +83,7 @@ func fetch(root string) (string, error) {
 		}
 		return "", err
 	}
-	fmt.Fprintf(os.Stderr, "kafkatest: fetched Apache Kafka %s into %s in %.1fs\n", kafkaVersion, libs,
+	fmt.Fprintf(os.Stderr, "kafkatest: fetched Apache Kafka %s into %s in %.1fs\n", Version, libs,
 		time.Since(began).Seconds())
 	return libs, nil
 }
