@@ -135,29 +135,42 @@ func (d *JSONDecoder) NextField() bool {
 
 // Expect is NextField for the usual key order: if the next field's key is
 // exactly key, written as it starts a field in compact JSON (`"symbol":`), it
-// consumes the key and reports true, leaving the value to a typed reader (or
-// Skip). Otherwise, including at the end of the object, with whitespace or
-// with escapes in the key, it consumes nothing and reports false, and the
-// caller falls back to NextField. Generated decoders try the next key of the
-// schema this way, so that a record whose keys come in schema order is read
-// without scanning keys or switching on them.
+// consumes the key and the whitespace after the colon and reports true,
+// leaving the value to a typed reader (or Skip). Whitespace before and after
+// the comma is allowed too, so the layouts of common writers (`{"a": 1, "b":
+// 2}`) take this path. Otherwise, including at the end of the object, with
+// whitespace before the colon or with escapes in the key, it consumes nothing
+// and reports false, and the caller falls back to NextField, which reads any
+// layout JSON allows. Generated decoders try the next key of the schema this
+// way, so that a record whose keys come in schema order is read without
+// scanning keys or switching on them.
 func (d *JSONDecoder) Expect(key string) bool {
 	if d.failed || d.done || d.pending {
 		return false
 	}
 	b, i := d.line, d.pos
+	if i < len(b) && b[i] <= ' ' {
+		i = skipSpaceAt(b, i)
+	}
 	if !d.first {
 		if i >= len(b) || b[i] != ',' {
 			return false
 		}
 		i++
+		if i < len(b) && b[i] <= ' ' {
+			i = skipSpaceAt(b, i)
+		}
 	}
 	if len(b)-i < len(key) || string(b[i:i+len(key)]) != key {
 		return false
 	}
 	d.first = false
 	d.key = b[i+1 : i+len(key)-2]
-	d.pos = i + len(key)
+	i += len(key)
+	if i < len(b) && b[i] <= ' ' {
+		i = skipSpaceAt(b, i)
+	}
+	d.pos = i
 	d.pending = true
 	return true
 }
@@ -185,8 +198,9 @@ func (d *JSONDecoder) Skip() {
 	d.skipValue(0)
 }
 
-// Bool reads the current value as a boolean: true or false, the numbers 1
-// and 0, or a string ParseBool accepts. null is NULL.
+// Bool reads the current value as a boolean: true or false, a number whose
+// value is 1 or 0 (`1`, `0`, `1.0`, `-0`, `1e0`), or a string ParseBool
+// accepts. null is NULL.
 func (d *JSONDecoder) Bool() (v bool, null bool) {
 	c, ok := d.value()
 	if !ok {
@@ -213,30 +227,55 @@ func (d *JSONDecoder) Bool() (v bool, null bool) {
 		if len(tok) == 1 {
 			return tok[0] == '1', false
 		}
-		d.fieldFail("expected a boolean, got " + string(tok))
-		return false, false
+		return d.numberBool(tok)
+	case '-', '2', '3', '4', '5', '6', '7', '8', '9':
+		tok, ok := d.readNumber()
+		if !ok {
+			return false, false
+		}
+		return d.numberBool(tok)
 	}
 	d.wrongType("a boolean")
 	return false, false
 }
 
-// Int32 reads the current value as an INT: an integer number or a string
-// holding one. Fractions and values out of range are errors; null is NULL.
+// numberBool converts a number token to a boolean: its value must be 1 or 0.
+func (d *JSONDecoder) numberBool(tok []byte) (bool, bool) {
+	var x decNum
+	if x.parse(tok) {
+		switch {
+		case x.n == 0:
+			return false, false
+		case x.n == 1 && x.head[0] == '1' && x.exp == 0 && !x.neg:
+			return true, false
+		}
+	}
+	d.fieldFail("expected a boolean, got " + string(tok))
+	return false, false
+}
+
+// Int32 reads the current value as an INT: a number whose value is an integer
+// (`7`, `7.0`, `7e0`, `0.7e1`), or a string holding one. Fractions and values
+// out of range are errors; null is NULL.
 func (d *JSONDecoder) Int32() (int32, bool) {
 	text, quoted, null, ok := d.numberText()
 	if !ok {
 		return 0, null
 	}
-	v, r := textInt32(text)
+	v, r := exactInt64(text)
+	if r == convOK && (v < math.MinInt32 || v > math.MaxInt32) {
+		r = convRange
+	}
 	if r != convOK {
 		d.fieldFail(convReason(r, "a number", "INT", describeGot(text, quoted)))
 		return 0, false
 	}
-	return v, false
+	return int32(v), false
 }
 
-// Int64 reads the current value as a BIGINT: an integer number or a string
-// holding one. Fractions and values out of range are errors; null is NULL.
+// Int64 reads the current value as a BIGINT: a number whose value is an
+// integer (`7`, `7.0`, `7e0`, `0.7e1`), or a string holding one. Fractions and
+// values out of range are errors; null is NULL.
 func (d *JSONDecoder) Int64() (int64, bool) {
 	if v, ok := d.fastInt(); ok {
 		return v, false
@@ -245,7 +284,7 @@ func (d *JSONDecoder) Int64() (int64, bool) {
 	if !ok {
 		return 0, null
 	}
-	v, r := textInt64(text)
+	v, r := exactInt64(text)
 	if r != convOK {
 		d.fieldFail(convReason(r, "a number", "BIGINT", describeGot(text, quoted)))
 		return 0, false
@@ -316,8 +355,8 @@ func (d *JSONDecoder) String() (string, bool) {
 
 // Timestamp reads the current value as a TIMESTAMP in epoch milliseconds. A
 // number, or a string holding one, is epoch seconds for TimeEpochSeconds and
-// epoch milliseconds otherwise; any other string is ISO 8601 text. null is
-// NULL.
+// epoch milliseconds otherwise, in any spelling (`1.7e12`), floored to a whole
+// millisecond; any other string is ISO 8601 text. null is NULL.
 func (d *JSONDecoder) Timestamp(f TimeFormat) (int64, bool) {
 	if f == TimeEpochMillis {
 		if v, ok := d.fastInt(); ok {
@@ -337,7 +376,14 @@ func (d *JSONDecoder) Timestamp(f TimeFormat) (int64, bool) {
 		if !ok {
 			return 0, false
 		}
-		v, r := textTimestamp(trimBlank(s), f)
+		t := trimBlank(s)
+		var v int64
+		var r convResult
+		if isNumberText(t) {
+			v, r = exactEpoch(t, f)
+		} else {
+			v, r = textTimestamp(t, f)
+		}
 		if r != convOK {
 			d.fieldFail(convReason(r, "a timestamp", "TIMESTAMP", describeText(s)))
 		}
@@ -347,7 +393,7 @@ func (d *JSONDecoder) Timestamp(f TimeFormat) (int64, bool) {
 		if !ok {
 			return 0, false
 		}
-		v, r := numberTimestamp(tok, f)
+		v, r := exactEpoch(tok, f)
 		if r != convOK {
 			d.fieldFail(convReason(r, "a timestamp", "TIMESTAMP", string(tok)))
 		}
@@ -494,6 +540,177 @@ var uint64Pow10 = func() (t [20]uint64) {
 	return t
 }()
 
+// JSON numbers denote exact decimal values, whatever their spelling: 1000, 1E3, 1000.0 and 10e2 are the same
+// number. The readers accept a number for an integer or TIMESTAMP column when its value fits, as the value, not
+// its text, decides. The plain spellings take the fast paths and the text conversions the CSV decoder shares;
+// exactInt64 and exactEpoch handle the rest (fractions, exponents) through decNum, never through float64.
+
+// decNum is decimal number text as its exact value: ±digits × 10^exp, where digits, the significant digits, have
+// neither leading nor trailing zeros. Only the first ones are kept (head): a value with more significant digits
+// than head holds is out of range for every integer conversion, whose decisions need only the count.
+type decNum struct {
+	neg  bool
+	n    int      // number of significant digits; 0 for zero
+	head [20]byte // the first min(n, 20) significant digits, as ASCII
+	exp  int64    // the power of ten of the last significant digit
+}
+
+// parse reads text in JSON's number grammar, or the looser one isNumberText accepts for numbers in strings ('+',
+// digits on one side of the point only). It reports false for anything else.
+func (x *decNum) parse(b []byte) bool {
+	*x = decNum{}
+	i := 0
+	if i < len(b) && (b[i] == '-' || b[i] == '+') {
+		x.neg = b[i] == '-'
+		i++
+	}
+	var mant, frac, sig int64 // mantissa digits, those after the point, those from the first non-zero one on
+	last := int64(-1)         // index among the significant digits of the last non-zero one
+	digit := func(c byte) {
+		mant++
+		if sig == 0 && c == '0' {
+			return
+		}
+		if c != '0' {
+			last = sig
+		}
+		if sig < int64(len(x.head)) {
+			x.head[sig] = c
+		}
+		sig++
+	}
+	for ; i < len(b) && isDigit(b[i]); i++ {
+		digit(b[i])
+	}
+	if i < len(b) && b[i] == '.' {
+		for i++; i < len(b) && isDigit(b[i]); i++ {
+			digit(b[i])
+			frac++
+		}
+	}
+	if mant == 0 {
+		return false
+	}
+	var exp int64
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		neg := false
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			neg = b[i] == '-'
+			i++
+		}
+		if i == len(b) || !isDigit(b[i]) {
+			return false
+		}
+		for ; i < len(b) && isDigit(b[i]); i++ {
+			if exp < 1<<40 { // saturate far beyond any count of digits in a line, so the sums below stay exact
+				exp = exp*10 + int64(b[i]-'0')
+			}
+		}
+		if neg {
+			exp = -exp
+		}
+	}
+	if i != len(b) {
+		return false
+	}
+	x.n = int(last + 1)
+	if x.n > 0 {
+		x.exp = exp - frac + (sig - int64(x.n)) // the trailing zeros dropped from the significant digits
+	}
+	return true
+}
+
+// int64 returns the value as a BIGINT: convFraction if it is not an integer, convRange if it does not fit.
+func (x *decNum) int64() (int64, convResult) {
+	if x.n == 0 {
+		return 0, convOK
+	}
+	if x.exp < 0 {
+		return 0, convFraction
+	}
+	if int64(x.n)+x.exp > 19 {
+		return 0, convRange // at least 10^19
+	}
+	return x.magnitude(x.n, int(x.exp), false)
+}
+
+// magnitude returns the integer of the first k significant digits followed by z zeros (k+z ≤ 19), plus one if up
+// is set, with the number's sign, or convRange if that does not fit an int64.
+func (x *decNum) magnitude(k, z int, up bool) (int64, convResult) {
+	var u uint64
+	for _, c := range x.head[:k] {
+		u = u*10 + uint64(c-'0')
+	}
+	u *= uint64Pow10[z] // below 10^19: no overflow
+	if up {
+		u++
+	}
+	limit := uint64(math.MaxInt64)
+	if x.neg {
+		limit++
+	}
+	if u > limit {
+		return 0, convRange
+	}
+	if x.neg {
+		return -int64(u), convOK // -(2^63) wraps to MinInt64, as wanted
+	}
+	return int64(u), convOK
+}
+
+// epochMillis returns the value, in milliseconds or (seconds) in seconds, as epoch milliseconds floored to a
+// whole millisecond, as ParseTimestamp floors a fraction.
+func (x *decNum) epochMillis(seconds bool) (int64, convResult) {
+	if x.n == 0 {
+		return 0, convOK
+	}
+	e := x.exp
+	if seconds {
+		e += 3
+	}
+	whole := int64(x.n) + e // digits before the millisecond point
+	switch {
+	case whole > 19:
+		return 0, convRange
+	case e >= 0:
+		return x.magnitude(x.n, int(e), false)
+	case whole <= 0:
+		return x.magnitude(0, 0, x.neg) // less than one millisecond: 0, or -1 below zero
+	}
+	// The digits dropped below the millisecond are not all zero (digits has no trailing zeros), so a negative
+	// instant floors one millisecond further down.
+	return x.magnitude(int(whole), 0, x.neg)
+}
+
+// exactInt64 converts number text to a BIGINT by its value: plain integers directly, other spellings (1.0, 1E3)
+// through decNum.
+func exactInt64(b []byte) (int64, convResult) {
+	v, r := textInt64(b)
+	if r == convFraction {
+		var x decNum
+		if x.parse(b) {
+			return x.int64()
+		}
+	}
+	return v, r
+}
+
+// exactEpoch converts number text to epoch milliseconds (f says the unit) by its value: numbers without an
+// exponent as ParseTimestamp reads them, others through decNum.
+func exactEpoch(b []byte, f TimeFormat) (int64, convResult) {
+	for _, c := range b {
+		if c == 'e' || c == 'E' {
+			var x decNum
+			if !x.parse(b) {
+				return 0, convSyntax
+			}
+			return x.epochMillis(f == TimeEpochSeconds)
+		}
+	}
+	return numberTimestamp(b, f)
+}
+
 // value starts reading the current field's value and returns its first byte.
 func (d *JSONDecoder) value() (byte, bool) {
 	if d.failed {
@@ -572,6 +789,10 @@ func (d *JSONDecoder) readNumber() ([]byte, bool) {
 	switch {
 	case i < len(b) && b[i] == '0':
 		i++
+		if i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			d.pos = i
+			return nil, d.syntax("malformed number: leading zero")
+		}
 	case i < len(b) && b[i] >= '1' && b[i] <= '9':
 		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
 			i++
@@ -663,18 +884,19 @@ func (d *JSONDecoder) readString(buf *[]byte) ([]byte, bool) {
 				d.pos = i
 				return nil, d.syntax(`malformed \u escape in string`)
 			}
-			i += 6
 			if utf16.IsSurrogate(r) {
-				// A high surrogate followed by a low one is one code point;
-				// a lone surrogate becomes U+FFFD, as encoding/json does.
-				if r2, ok := hex4(b, i+2); ok && i+1 < len(b) && b[i] == '\\' && b[i+1] == 'u' {
-					if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
-						out = utf8.AppendRune(out, dec)
-						i += 6
-						continue
-					}
+				// A high surrogate followed by a low one is one code point. A lone one
+				// stands for no character at all: the record is bad rather than
+				// silently changed (encoding/json would put U+FFFD in its place).
+				r2, n := surrogatePair(b, i, r)
+				if n == 0 {
+					d.pos = i
+					return nil, d.syntax(loneSurrogate(b, i))
 				}
-				r = utf8.RuneError
+				r = r2
+				i += n
+			} else {
+				i += 6
 			}
 			out = utf8.AppendRune(out, r)
 			continue
@@ -687,6 +909,25 @@ func (d *JSONDecoder) readString(buf *[]byte) ([]byte, bool) {
 	*buf = out
 	d.pos = len(b)
 	return nil, d.syntax("unterminated string")
+}
+
+// surrogatePair decodes the escape at b[i:], `\uXXXX` with r its value, a UTF-16 surrogate: a high surrogate
+// followed by the escape of a low one is one code point, which it returns with the length of both escapes. n is 0
+// for a lone surrogate.
+func surrogatePair(b []byte, i int, r rune) (rune, int) {
+	if r >= 0xdc00 {
+		return 0, 0 // a low surrogate first
+	}
+	r2, ok := hex4(b, i+8)
+	if !ok || b[i+6] != '\\' || b[i+7] != 'u' || r2 < 0xdc00 || r2 > 0xdfff {
+		return 0, 0
+	}
+	return utf16.DecodeRune(r, r2), 12
+}
+
+// loneSurrogate words the error for the lone surrogate escape at b[i:i+6].
+func loneSurrogate(b []byte, i int) string {
+	return "lone UTF-16 surrogate " + string(b[i:i+6]) + " in string"
 }
 
 // hex4 decodes the four hex digits at b[i:i+4].
@@ -808,11 +1049,19 @@ func (d *JSONDecoder) skipString() ([]byte, bool) {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 				i++
 			case 'u':
-				if _, ok := hex4(b, i+2); !ok {
+				r, ok := hex4(b, i+2)
+				if !ok {
 					d.pos = i
 					return nil, d.syntax(`malformed \u escape in string`)
 				}
-				i += 5
+				n := 6
+				if utf16.IsSurrogate(r) {
+					if _, n = surrogatePair(b, i, r); n == 0 {
+						d.pos = i
+						return nil, d.syntax(loneSurrogate(b, i))
+					}
+				}
+				i += n - 1
 			default:
 				d.pos = i
 				return nil, d.syntax("invalid escape " + strconv.Quote(string(b[i:i+2])) + " in string")
@@ -835,12 +1084,15 @@ var plainStringByte = func() (t [256]bool) {
 	return t
 }()
 
-func (d *JSONDecoder) skipSpace() {
-	b, i := d.line, d.pos
+// skipSpace skips JSON whitespace (space, tab, CR, LF) at the current offset.
+func (d *JSONDecoder) skipSpace() { d.pos = skipSpaceAt(d.line, d.pos) }
+
+// skipSpaceAt returns the offset of the first byte at or after i in b that is not JSON whitespace.
+func skipSpaceAt(b []byte, i int) int {
 	for i < len(b) && b[i] <= ' ' && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n') {
 		i++
 	}
-	d.pos = i
+	return i
 }
 
 // syntax records a JSON syntax error at the current offset and returns false.
