@@ -12,8 +12,14 @@ import (
 
 // BenchmarkJSONDecoderExpect decodes benchTrade the way generated decoders do: the next key of the schema is
 // tried first (Expect), NextField and a switch only when the record's keys come in another order.
-func BenchmarkJSONDecoderExpect(b *testing.B) {
-	line := []byte(benchTrade)
+func BenchmarkJSONDecoderExpect(b *testing.B) { benchJSONExpect(b, benchTrade) }
+
+// BenchmarkJSONDecoderExpectPretty is BenchmarkJSONDecoderExpect on the record as Python's json.dumps writes it,
+// which takes the same path.
+func BenchmarkJSONDecoderExpectPretty(b *testing.B) { benchJSONExpect(b, benchTradePretty) }
+
+func benchJSONExpect(b *testing.B, record string) {
+	line := []byte(record)
 	keys := []string{`"trade_id":`, `"symbol":`, `"side":`, `"quantity":`, `"price":`, `"venue":`, `"account":`, `"event_time":`, `"flags":`}
 	var d JSONDecoder
 	var (

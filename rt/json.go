@@ -683,11 +683,11 @@ func (x *decNum) epochMillis(seconds bool) (int64, convResult) {
 	return x.magnitude(int(whole), 0, x.neg)
 }
 
-// exactInt64 converts number text to a BIGINT by its value: plain integers directly, other spellings (1.0, 1E3)
-// through decNum.
+// exactInt64 converts number text to a BIGINT by its value: plain integers directly, other spellings (1.0, 1E3,
+// 922337203685477580700e-2) through decNum.
 func exactInt64(b []byte) (int64, convResult) {
 	v, r := textInt64(b)
-	if r == convFraction {
+	if r != convOK {
 		var x decNum
 		if x.parse(b) {
 			return x.int64()
@@ -1101,47 +1101,50 @@ func (d *JSONDecoder) syntax(what string) bool {
 	return false
 }
 
-// fieldFail records a value error for the current key, at the value's start.
+// fieldFail records a value error for the current key, at the value's start; the offset is just after the value.
+// A value followed by anything but whitespace, ',', '}' or ']' was not a JSON value at all (0x1F, 12abc, truex),
+// and that syntax error is recorded instead.
 func (d *JSONDecoder) fieldFail(reason string) {
-	if !d.failed {
-		d.Fail(string(d.key), reason)
-		d.err.Offset = d.valStart
+	if d.failed {
+		return
 	}
+	if d.pos < len(d.line) && !valueEnd[d.line[d.pos]] {
+		d.syntax("unexpected " + d.describeByte())
+		return
+	}
+	d.Fail(string(d.key), reason)
+	d.err.Offset = d.valStart
 }
 
+// valueEnd marks the bytes that may follow a JSON value: whitespace, ',', '}' and ']'.
+var valueEnd = [256]bool{' ': true, '\t': true, '\r': true, '\n': true, ',': true, '}': true, ']': true}
+
 // wrongType records that the value at the current offset is not of the
-// wanted kind, and skips it so that the offset stays meaningful.
+// wanted kind. A value that is not even valid JSON is a syntax error instead.
 func (d *JSONDecoder) wrongType(want string) {
 	var got string
 	switch c := d.line[d.pos]; c {
-	case '{':
+	case '{', '[':
 		got = "an object"
-	case '[':
-		got = "an array"
-	case 't':
-		got = "true"
-	case 'f':
-		got = "false"
+		if c == '[' {
+			got = "an array"
+		}
+		d.skipValue(0)
+	case 't', 'f':
+		v, _ := d.literal(c)
+		got = strconv.FormatBool(v)
 	case '"':
-		start := d.pos
-		if s, ok := d.readString(&d.scratch); ok {
-			d.pos = start
-			got = describeText(s)
-		}
+		s, _ := d.readString(&d.scratch)
+		got = describeText(s)
 	default:
-		if c == '-' || (c >= '0' && c <= '9') {
-			start := d.pos
-			if tok, ok := d.readNumber(); ok {
-				d.pos = start
-				got = string(tok)
-			}
-		} else {
+		if c != '-' && (c < '0' || c > '9') {
 			d.syntax("unexpected " + d.describeByte())
+			return
 		}
+		tok, _ := d.readNumber()
+		got = string(tok)
 	}
-	if !d.failed {
-		d.fieldFail("expected " + want + ", got " + got)
-	}
+	d.fieldFail("expected " + want + ", got " + got)
 }
 
 // describeByte names the byte at the current offset for a message.

@@ -235,6 +235,16 @@ func TestJSONDecoder(t *testing.T) {
 			err: `@5 field "s": invalid JSON at offset 5: unexpected '\''`},
 		{name: "trailing comma", line: `{"s":"a",}`, want: map[string]string{"s": "a"},
 			err: `@9 invalid JSON at offset 9: expected a key, got '}'`},
+		{name: "malformed literal for a string", line: `{"s":tru}`, want: map[string]string{},
+			err: `@5 field "s": invalid JSON at offset 5: invalid literal, expected true`},
+		{name: "junk after a literal of the wrong type", line: `{"s":truex}`, want: map[string]string{},
+			err: `@9 field "s": invalid JSON at offset 9: unexpected 'x'`},
+		{name: "hex number", line: `{"s":0x1F}`, want: map[string]string{},
+			err: `@6 field "s": invalid JSON at offset 6: unexpected 'x'`},
+		{name: "junk after a fraction for an integer", line: `{"q":1.5x}`, want: map[string]string{},
+			err: `@8 field "q": invalid JSON at offset 8: unexpected 'x'`},
+		{name: "malformed object for a number", line: `{"q":{"a":1,}}`, want: map[string]string{},
+			err: `@12 field "q": invalid JSON at offset 12: expected a key, got '}'`},
 		{name: "trailing comma in a skipped array", line: `{"x":[1,]}`, want: map[string]string{},
 			err: `@8 field "x": invalid JSON at offset 8: unexpected ']'`},
 		{name: "malformed number", line: `{"q":-}`, want: map[string]string{},
@@ -350,11 +360,19 @@ func TestJSONDecoderAllocations(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() { decode(true) }); n != 0 {
 		t.Errorf("decoding one string without escapes (a view of the line): %v allocations, want 0", n)
 	}
+	line = []byte(benchTradePretty)
+	if n := testing.AllocsPerRun(100, func() { decode(true) }); n != 0 {
+		t.Errorf("decoding the Python-style record: %v allocations, want 0", n)
+	}
 }
 
 // benchTrade is a trade record of about 180 bytes.
 const benchTrade = `{"trade_id":"T-000001234567","symbol":"AAPL","side":"BUY","quantity":1500,` +
 	`"price":189.2350,"venue":"XNAS","account":"ACC-77812","event_time":1700000000123,"flags":["odd_lot"]}`
+
+// benchTradePretty is benchTrade as Python's json.dumps writes it: a space after every ':' and ','.
+const benchTradePretty = `{"trade_id": "T-000001234567", "symbol": "AAPL", "side": "BUY", "quantity": 1500, ` +
+	`"price": 189.2350, "venue": "XNAS", "account": "ACC-77812", "event_time": 1700000000123, "flags": ["odd_lot"]}`
 
 func BenchmarkJSONDecoderTrade(b *testing.B) {
 	line := []byte(benchTrade)
