@@ -121,18 +121,18 @@ type Fault uint8
 // The faults. Each makes the line invalid JSON (LoneSurrogate only by RFC 8259's Unicode rules: encoding/json
 // reads it, replacing the surrogate by U+FFFD).
 const (
-	Truncate       Fault = iota // the line cut short, anywhere before the final '}'
-	TrailingGarbage             // text after the value: x, a second object, a stray ',' or ']'
-	BadEscape                   // an escape JSON does not know in a string: \x, \', \u12, \U0041
-	LoneSurrogate               // a \uD800-\uDBFF escape not followed by a low surrogate, or a lone \uDC00-\uDFFF
-	LeadingZero                 // a number with a leading zero: 01, -00.5
-	BadLiteral                  // a value JSON does not have: NaN, Infinity, +1, .5, 1., 0x1F, True, nul, undefined
-	UnquotedKey                 // {id:1}
-	SingleQuotes                // a key or string in single quotes
-	TrailingComma               // a ',' before a '}' or ']'
-	MissingColon                // {"a" 1}
-	MissingComma                // {"a":1 "b":2}, [1 2]
-	ControlChar                 // a raw control character in a string (never a line feed)
+	Truncate        Fault = iota // the line cut short, anywhere before the final '}'
+	TrailingGarbage              // text after the value: x, a second object, a stray ',' or ']'
+	BadEscape                    // an escape JSON does not know in a string: \x, \', \u12, \U0041
+	LoneSurrogate                // a \uD800-\uDBFF escape not followed by a low surrogate, or a lone \uDC00-\uDFFF
+	LeadingZero                  // a number with a leading zero: 01, -00.5
+	BadLiteral                   // a value JSON does not have: NaN, Infinity, +1, .5, 1., 0x1F, True, nul, undefined
+	UnquotedKey                  // {id:1}
+	SingleQuotes                 // a key or string in single quotes
+	TrailingComma                // a ',' before a '}' or ']'
+	MissingColon                 // {"a" 1}
+	MissingComma                 // {"a":1 "b":2}, [1 2]
+	ControlChar                  // a raw control character in a string (never a line feed)
 	numFaults
 )
 
