@@ -1103,12 +1103,12 @@ func (d *JSONDecoder) syntax(what string) bool {
 
 // fieldFail records a value error for the current key, at the value's start; the offset is just after the value.
 // A value followed by anything but whitespace, ',', '}' or ']' was not a JSON value at all (0x1F, 12abc, truex),
-// and that syntax error is recorded instead.
+// and one at the end of the line is cut short (0.15 of 0.15e4): that syntax error is recorded instead.
 func (d *JSONDecoder) fieldFail(reason string) {
 	if d.failed {
 		return
 	}
-	if d.pos < len(d.line) && !valueEnd[d.line[d.pos]] {
+	if d.pos >= len(d.line) || !valueEnd[d.line[d.pos]] {
 		d.syntax("unexpected " + d.describeByte())
 		return
 	}

@@ -243,6 +243,8 @@ func TestJSONDecoder(t *testing.T) {
 			err: `@6 field "s": invalid JSON at offset 6: unexpected 'x'`},
 		{name: "junk after a fraction for an integer", line: `{"q":1.5x}`, want: map[string]string{},
 			err: `@8 field "q": invalid JSON at offset 8: unexpected 'x'`},
+		{name: "a number cut short is not read as a fraction", line: `{"q":0.15`, want: map[string]string{},
+			err: `@9 field "q": invalid JSON at offset 9: unexpected end of line`},
 		{name: "malformed object for a number", line: `{"q":{"a":1,}}`, want: map[string]string{},
 			err: `@12 field "q": invalid JSON at offset 12: expected a key, got '}'`},
 		{name: "trailing comma in a skipped array", line: `{"x":[1,]}`, want: map[string]string{},
