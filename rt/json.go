@@ -760,7 +760,9 @@ func describeGot(text []byte, quoted bool) string {
 }
 
 // literal reads true, false or null, whose first byte is c, and returns its
-// value as (v, null).
+// value as (v, null). What follows must end a value: nulll or a line that ends
+// after the word is a syntax error here, before generated code can report the
+// null of a NOT NULL column instead.
 func (d *JSONDecoder) literal(c byte) (v bool, null bool) {
 	var word string
 	switch c {
@@ -776,6 +778,10 @@ func (d *JSONDecoder) literal(c byte) (v bool, null bool) {
 		return false, false
 	}
 	d.pos += len(word)
+	if d.pos >= len(d.line) || !valueEnd[d.line[d.pos]] {
+		d.syntax("unexpected " + d.describeByte())
+		return false, false
+	}
 	return c == 't', c == 'n'
 }
 
