@@ -1,4 +1,4 @@
-// Case files and their data sets: parsing the sections, and generating the rows as JSON lines and CSV.
+// Case files and their data sets: parsing the sections, and writing the rows as JSON lines (also pretty) and CSV.
 package conformance
 
 import (
