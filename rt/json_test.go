@@ -96,6 +96,8 @@ func TestJSONDecoder(t *testing.T) {
 			want: map[string]string{"s": "a", "q": "1"}},
 		{name: "python separators", line: `{"s": "a", "q": 1, "x": [1, {"y": null}], "b": true}`,
 			want: map[string]string{"s": "a", "q": "1", "b": "true"}},
+		{name: "line breaks, as in a Kafka message written by a pretty printer", line: "{\n  \"s\": \"a\",\r\n  \"q\": 7,\n  \"x\": [\n    1\n  ]\n}\n",
+			want: map[string]string{"s": "a", "q": "7"}},
 		{name: "tabs and CRs", line: "{\t\"s\"\r:\t\"a\"\r\t,\r\"q\":\t\t-5\r}",
 			want: map[string]string{"s": "a", "q": "-5"}},
 		{name: "duplicate keys: the last wins", line: `{"q":1,"s":"a","q":2,"s":"b"}`,
