@@ -39,7 +39,9 @@ type JSONDecoder struct {
 	first    bool   // the next NextField reads the first key
 	pending  bool   // a key was read and its value not consumed yet
 	done     bool   // the closing '}' was consumed
-	key      []byte // current key: a slice of line or of keyBuf
+	key      []byte // current key read by NextField: a slice of line or of keyBuf
+	keyAt    int    // offset in line of the current key matched by Expect, or -1
+	keyLen   int    // its length
 	keyBuf   []byte // unescaped key, when the key has escapes
 	scratch  []byte // unescaped string value
 	failed   bool
@@ -58,6 +60,7 @@ func (d *JSONDecoder) Reset(line []byte) {
 	d.pending = false
 	d.done = false
 	d.key = nil
+	d.keyAt = -1
 	d.failed = false
 	d.err = RecordError{}
 }
@@ -91,6 +94,7 @@ func (d *JSONDecoder) NextField() bool {
 		}
 	}
 	d.key = nil
+	d.keyAt = -1
 	d.skipSpace()
 	if d.pos >= len(d.line) {
 		return d.syntax("unexpected end of line")
@@ -136,12 +140,12 @@ func (d *JSONDecoder) NextField() bool {
 // Expect is NextField for the usual key order: if the next field's key is
 // exactly key, written as it starts a field in compact JSON (`"symbol":`), it
 // consumes the key and the whitespace after the colon and reports true,
-// leaving the value to a typed reader (or Skip). Whitespace before and after
+// leaving the value to a typed reader (or Skip). Whitespace after the '{' or
 // the comma is allowed too, so the layouts of common writers (`{"a": 1, "b":
 // 2}`) take this path. Otherwise, including at the end of the object, with
-// whitespace before the colon or with escapes in the key, it consumes nothing
-// and reports false, and the caller falls back to NextField, which reads any
-// layout JSON allows. Generated decoders try the next key of the schema this
+// whitespace before the comma or the colon or with escapes in the key, it
+// consumes nothing and reports false, and the caller falls back to NextField,
+// which reads any layout JSON allows. Generated decoders try the next key of the schema this
 // way, so that a record whose keys come in schema order is read without
 // scanning keys or switching on them.
 func (d *JSONDecoder) Expect(key string) bool {
@@ -149,10 +153,12 @@ func (d *JSONDecoder) Expect(key string) bool {
 		return false
 	}
 	b, i := d.line, d.pos
-	if i < len(b) && b[i] <= ' ' {
-		i = skipSpaceAt(b, i)
-	}
-	if !d.first {
+	if d.first {
+		if i < len(b) && b[i] <= ' ' {
+			i = skipSpaceAt(b, i)
+		}
+	} else {
+		// Whitespace before the comma is rare enough to leave to NextField.
 		if i >= len(b) || b[i] != ',' {
 			return false
 		}
@@ -165,7 +171,8 @@ func (d *JSONDecoder) Expect(key string) bool {
 		return false
 	}
 	d.first = false
-	d.key = b[i+1 : i+len(key)-2]
+	// The key is kept as its offset: cheaper than a slice, and only errors and Key need it.
+	d.keyAt, d.keyLen = i+1, len(key)-3
 	i += len(key)
 	if i < len(b) && b[i] <= ' ' {
 		i = skipSpaceAt(b, i)
@@ -186,7 +193,12 @@ func (d *JSONDecoder) end() {
 
 // Key returns the current key, unescaped. It is valid until the next call on
 // the decoder.
-func (d *JSONDecoder) Key() []byte { return d.key }
+func (d *JSONDecoder) Key() []byte {
+	if d.keyAt >= 0 {
+		return d.line[d.keyAt : d.keyAt+d.keyLen]
+	}
+	return d.key
+}
 
 // Skip skips the current field's value, whatever it is: nested objects and
 // arrays are followed (and checked) to their end.
@@ -922,7 +934,7 @@ func skipSpaceAt(b []byte, i int) int {
 
 // syntax records a JSON syntax error at the current offset and returns false.
 func (d *JSONDecoder) syntax(what string) bool {
-	d.Fail(string(d.key), "invalid JSON at offset "+strconv.Itoa(d.pos)+": "+what)
+	d.Fail(string(d.Key()), "invalid JSON at offset "+strconv.Itoa(d.pos)+": "+what)
 	return false
 }
 
@@ -937,7 +949,7 @@ func (d *JSONDecoder) fieldFail(reason string) {
 		d.syntax("unexpected " + d.describeByte())
 		return
 	}
-	d.Fail(string(d.key), reason)
+	d.Fail(string(d.Key()), reason)
 	d.err.Offset = d.valStart
 }
 

@@ -435,11 +435,11 @@ func TestJSONStringViews(t *testing.T) {
 	}
 }
 
-// TestJSONExpect: the guess of the next key matches the compact form, with whitespace around the comma and after
-// the colon; anything else leaves the decoder where it was, for NextField.
+// TestJSONExpect: the guess of the next key matches the compact form, with whitespace after the '{' or the comma
+// and after the colon; anything else leaves the decoder where it was, for NextField.
 func TestJSONExpect(t *testing.T) {
 	var d JSONDecoder
-	d.Reset([]byte("{ \"a\": 1,\"b\" :2 ,\t\"c\":\r3,\"d\\u0065\":4, \"e\":5, \"f\": \"x\" }"))
+	d.Reset([]byte("{ \"a\": 1,\"b\" :2,\t\"c\":\r3 ,\"d\\u0065\":4, \"e\":5, \"f\": \"x\" }"))
 	d.BeginObject()
 	if d.Expect(`"b":`) {
 		t.Fatal("matched b at a")
@@ -460,13 +460,13 @@ func TestJSONExpect(t *testing.T) {
 		t.Fatal("matched while a value is pending")
 	}
 	d.Skip()
-	if !d.Expect(`"c":`) { // a space before the comma, a tab after it, a CR after the colon
+	if !d.Expect(`"c":`) { // a tab after the comma, a CR after the colon
 		t.Fatal("c around whitespace")
 	}
 	if v, _ := d.Int64(); v != 3 || d.Err() != nil {
 		t.Fatalf("c = %d, %v", v, d.Err())
 	}
-	if d.Expect(`"de":`) { // an escaped key
+	if d.Expect(`"de":`) { // a space before the comma, and an escaped key
 		t.Fatal("matched an escaped key")
 	}
 	if !d.NextField() || string(d.Key()) != "de" {
