@@ -20,7 +20,8 @@ func BenchmarkJSONDecoderExpect(b *testing.B) { benchJSONExpect(b, benchTrade) }
 func BenchmarkJSONDecoderExpectPretty(b *testing.B) { benchJSONExpect(b, benchTradePretty) }
 
 // benchTradeKeys are the keys of benchTrade as generated code has them: as they start a field in compact JSON.
-var benchTradeKeys = []string{`"trade_id":`, `"symbol":`, `"side":`, `"quantity":`, `"price":`, `"venue":`, `"account":`, `"event_time":`, `"flags":`}
+var benchTradeKeys = []string{`"trade_id":`, `"symbol":`, `"side":`, `"quantity":`, `"price":`, `"venue":`,
+	`"account":`, `"event_time":`, `"flags":`}
 
 // benchTradeField is the generated switch from a key to its index in the schema.
 func benchTradeField(key []byte) int {

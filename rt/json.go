@@ -145,9 +145,9 @@ func (d *JSONDecoder) NextField() bool {
 // 2}`) take this path. Otherwise, including at the end of the object, with
 // whitespace before the comma or the colon or with escapes in the key, it
 // consumes nothing and reports false, and the caller falls back to NextField,
-// which reads any layout JSON allows. Generated decoders try the next key of the schema this
-// way, so that a record whose keys come in schema order is read without
-// scanning keys or switching on them.
+// which reads any layout JSON allows. Generated decoders try the next key of
+// the schema this way, so that a record whose keys come in schema order is
+// read without scanning keys or switching on them.
 func (d *JSONDecoder) Expect(key string) bool {
 	if d.failed || d.done || d.pending {
 		return false
@@ -938,9 +938,9 @@ func (d *JSONDecoder) syntax(what string) bool {
 	return false
 }
 
-// fieldFail records a value error for the current key, at the value's start; the offset is just after the value.
-// A value followed by anything but whitespace, ',', '}' or ']' was not a JSON value at all (0x1F, 12abc, truex),
-// and one at the end of the line is cut short (0.15 of 0.15e4): that syntax error is recorded instead.
+// fieldFail records a value error for the current key, at the value's start; the current offset is just after the
+// value. A value followed by anything but whitespace, ',', '}' or ']' was not a JSON value at all (0x1F, 12abc),
+// and one at the end of the line was cut short (0.15 of 0.15e4): that syntax error is recorded instead.
 func (d *JSONDecoder) fieldFail(reason string) {
 	if d.failed {
 		return

@@ -101,7 +101,8 @@ func loadPropSchemas() ([]*propSchema, error) {
 			var cols []string
 			for _, f := range src.Fields {
 				pf := propField{name: f.Name, typ: f.Type, nullable: f.Nullable}
-				pf.seconds = f.Type.Kind == compiler.Timestamp && src.EventTime != nil && src.EventTime.Name == f.Name && src.EventTime.TimeFormat == "epoch_seconds"
+				et := src.EventTime
+				pf.seconds = f.Type.Kind == compiler.Timestamp && et != nil && et.Name == f.Name && et.TimeFormat == "epoch_seconds"
 				s.fields = append(s.fields, pf)
 				col := `"` + strings.ReplaceAll(f.Name, `"`, `""`) + `" ` + f.Type.String()
 				if !f.Nullable {
@@ -116,8 +117,8 @@ func loadPropSchemas() ([]*propSchema, error) {
 					with += fmt.Sprintf(", 'event.time.format'='%s'", et.TimeFormat)
 				}
 			}
-			s.script = fmt.Sprintf("CREATE STREAM src (%s) WITH (%s);\nCREATE STREAM out AS SELECT * FROM src WITH ('out.type'='file_sink', 'out.path'='out.jsonl');\n",
-				strings.Join(cols, ", "), with)
+			s.script = fmt.Sprintf("CREATE STREAM src (%s) WITH (%s);\n", strings.Join(cols, ", "), with) +
+				"CREATE STREAM out AS SELECT * FROM src WITH ('out.type'='file_sink', 'out.path'='out.jsonl');\n"
 			out = append(out, s)
 		}
 	}
@@ -255,7 +256,8 @@ func runJSONProperty(t *testing.T, s *propSchema, rng *rand.Rand) {
 	}
 	for n, l := range invalid {
 		if !seen[n] {
-			t.Fatalf("line %d with a fault (%v at offset %d) was read as a record:\nline:     %s\noriginal: %s", n, l.fault, l.at, strconv.Quote(l.text), l.original)
+			t.Fatalf("line %d with a fault (%v at offset %d) was read as a record:\nline:     %s\noriginal: %s",
+				n, l.fault, l.at, strconv.Quote(l.text), l.original)
 		}
 	}
 	if got, want := statsLine(t, res.Stderr, "src"), fmt.Sprintf("src: read %d, bad %d, late 0", len(lines), len(invalid)); got != want {
