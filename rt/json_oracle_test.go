@@ -380,3 +380,57 @@ func hasSurrogateEscape(line string) bool {
 	}
 	return false
 }
+
+// TestExactConversions: integers and epoch times read from number text in any spelling equal what math/big
+// computes from the exact value: the integer if the value is one and fits, the floor of the value in milliseconds.
+func TestExactConversions(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	minI, maxI := big.NewInt(math.MinInt64), big.NewInt(math.MaxInt64)
+	edges := []string{"9223372036854775807.5", "-9223372036854775808.5", "-9223372036854775808", "9223372036854775808",
+		"9223372036854775.8075e3", "-9223372036854775.808e3", "-9223372036854775.8081e3", "9223372036854775807e0",
+		"92233720368547758.08e2", "-0.0001", "-1e-400", "0.999999e-3", "9223372036854775.807", "-9223372036854775.8085"}
+	for i := 0; i < 200000; i++ {
+		text := jsonvariant.RandomNumber(rng)
+		switch rng.IntN(4) {
+		case 0:
+			text = jsonvariant.Respell(rng, strconv.FormatInt(randomInt64(rng), 10))
+		case 1:
+			text = jsonvariant.Respell(rng, text)
+		}
+		if i < len(edges) {
+			text = edges[i]
+		}
+		r, ok := new(big.Rat).SetString(text)
+		if !ok {
+			t.Fatalf("oracle: %s", text)
+		}
+		got, res := exactInt64([]byte(text))
+		switch {
+		case !r.IsInt():
+			if res != convFraction {
+				t.Fatalf("exactInt64(%s) = %d, %d; want a fraction", text, got, res)
+			}
+		case r.Num().Cmp(minI) < 0 || r.Num().Cmp(maxI) > 0:
+			if res != convRange {
+				t.Fatalf("exactInt64(%s) = %d, %d; want out of range", text, got, res)
+			}
+		case res != convOK || got != r.Num().Int64():
+			t.Fatalf("exactInt64(%s) = %d, %d; want %s", text, got, res, r.Num())
+		}
+		for _, f := range []TimeFormat{TimeEpochMillis, TimeEpochSeconds} {
+			ms := new(big.Rat).Set(r)
+			if f == TimeEpochSeconds {
+				ms.Mul(ms, big.NewRat(1000, 1))
+			}
+			want := floorRat(ms)
+			got, res := exactEpoch([]byte(text), f)
+			if want.Cmp(minI) < 0 || want.Cmp(maxI) > 0 {
+				if res != convRange {
+					t.Fatalf("exactEpoch(%s, %d) = %d, %d; want out of range", text, f, got, res)
+				}
+			} else if res != convOK || got != want.Int64() {
+				t.Fatalf("exactEpoch(%s, %d) = %d, %d; want %s", text, f, got, res, want)
+			}
+		}
+	}
+}
