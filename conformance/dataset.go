@@ -1,4 +1,4 @@
-// Case files and their data sets: parsing the sections, and generating the rows as JSON lines and CSV.
+// Case files and their data sets: parsing the sections, and writing the rows as JSON lines (also pretty) and CSV.
 package conformance
 
 import (
@@ -879,8 +879,13 @@ func randBig(r *rand.Rand, lo, hi *big.Int) *big.Int {
 	return v.Add(v, lo)
 }
 
-// Generate writes the data set to dir/data.jsonl and dir/data.csv and returns their paths. The output depends
-// only on the data set (its seed), never on time or the machine.
+// PrettyFile is the name of the file Generate writes next to data.jsonl with the same records in the pretty
+// style: Python's separators (", " and ": ") and random whitespace wherever JSON allows it.
+const PrettyFile = "data.pretty.jsonl"
+
+// Generate writes the data set to dir/data.jsonl and dir/data.csv and returns their paths; it also writes the
+// records of data.jsonl in the pretty style to dir/PrettyFile. The output depends only on the data set (its
+// seed), never on time or the machine.
 func (ds *Dataset) Generate(dir string) (jsonl, csv string, err error) {
 	if err := ds.check(); err != nil {
 		return "", "", err
@@ -892,7 +897,8 @@ func (ds *Dataset) Generate(dir string) (jsonl, csv string, err error) {
 		}
 	}
 	dup := rand.New(rand.NewPCG(uint64(ds.Seed), 0x5eed))
-	var jb, cb bytes.Buffer
+	pretty := rand.New(rand.NewPCG(uint64(ds.Seed), 0x9e77)) // its own stream: data.jsonl stays as it was
+	var jb, cb, pb bytes.Buffer
 	for i, c := range ds.Columns {
 		if i > 0 {
 			cb.WriteByte(',')
@@ -911,6 +917,7 @@ func (ds *Dataset) Generate(dir string) (jsonl, csv string, err error) {
 		}
 		for ; n > 0 && written < ds.Rows; n-- {
 			writeJSON(&jb, ds.Columns, row, dup)
+			writePrettyJSON(&pb, ds.Columns, row, pretty)
 			writeCSV(&cb, row)
 			written++
 		}
@@ -920,6 +927,9 @@ func (ds *Dataset) Generate(dir string) (jsonl, csv string, err error) {
 		return "", "", err
 	}
 	if err := os.WriteFile(csv, cb.Bytes(), 0o666); err != nil {
+		return "", "", err
+	}
+	if err := os.WriteFile(filepath.Join(dir, PrettyFile), pb.Bytes(), 0o666); err != nil {
 		return "", "", err
 	}
 	return jsonl, csv, nil
@@ -947,6 +957,47 @@ func writeJSON(b *bytes.Buffer, cols []Column, row []cell, r *rand.Rand) {
 		}
 	}
 	b.WriteString("}\n")
+}
+
+// writePrettyJSON writes one record as Python's json.dumps does (", " and ": "), with runs of spaces, tabs and
+// carriage returns added at random wherever JSON allows whitespace, as a pretty printer's indentation would be on
+// one line. A NULL is written as null or, half of the time, left out.
+func writePrettyJSON(b *bytes.Buffer, cols []Column, row []cell, r *rand.Rand) {
+	space := func() {
+		if r.IntN(3) == 0 {
+			for n := 1 + r.IntN(4); n > 0; n-- {
+				b.WriteByte(" \t\r"[r.IntN(3)])
+			}
+		}
+	}
+	space()
+	b.WriteByte('{')
+	first := true
+	for k, c := range row {
+		if c.null && r.IntN(2) == 0 {
+			continue
+		}
+		space()
+		if !first {
+			b.WriteString(", ")
+			space()
+		}
+		first = false
+		name, _ := json.Marshal(cols[k].Name)
+		b.Write(name)
+		space()
+		b.WriteString(": ")
+		space()
+		if c.null {
+			b.WriteString("null")
+		} else {
+			b.WriteString(c.json)
+		}
+	}
+	space()
+	b.WriteByte('}')
+	space()
+	b.WriteByte('\n')
 }
 
 // writeCSV writes one record: NULL is an empty unquoted field.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -162,6 +163,53 @@ func TestGenerate(t *testing.T) {
 	}
 	if !bytes.Contains(j1, []byte(`\u`)) {
 		t.Error("no \\u escapes in unicode strings")
+	}
+}
+
+// TestGeneratePretty: the pretty file holds the records of data.jsonl, with Python's separators and whitespace.
+func TestGeneratePretty(t *testing.T) {
+	ds, _, err := Parse("sample.case", []byte(sampleFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	j, _, err := ds.Generate(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	compact, _ := os.ReadFile(j)
+	pretty, err := os.ReadFile(filepath.Join(dir, PrettyFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl := strings.Split(strings.TrimSuffix(string(compact), "\n"), "\n")
+	pl := strings.Split(strings.TrimSuffix(string(pretty), "\n"), "\n")
+	if len(cl) != len(pl) {
+		t.Fatalf("%d pretty lines, %d compact ones", len(pl), len(cl))
+	}
+	spaced := 0
+	for i := range cl {
+		var c, p map[string]any
+		if err := json.Unmarshal([]byte(cl[i]), &c); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal([]byte(pl[i]), &p); err != nil {
+			t.Fatalf("pretty line %d: %v: %q", i+1, err, pl[i])
+		}
+		for _, k := range []string{"k", "v", "x", "s", "ts"} {
+			if fmt.Sprint(c[k]) != fmt.Sprint(p[k]) { // a NULL may be null in one and missing in the other
+				t.Fatalf("line %d: %s is %v, pretty %v", i+1, k, c[k], p[k])
+			}
+		}
+		if !strings.Contains(pl[i], `, `) || !strings.Contains(pl[i], `: `) {
+			t.Fatalf("pretty line %d has no Python-style separator: %q", i+1, pl[i])
+		}
+		if strings.ContainsAny(pl[i], "\t\r") {
+			spaced++
+		}
+	}
+	if spaced < len(pl)/2 {
+		t.Errorf("only %d of %d pretty lines have tabs or CRs", spaced, len(pl))
 	}
 }
 

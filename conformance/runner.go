@@ -154,6 +154,7 @@ type batch struct {
 	ds         *Dataset
 	dir        string
 	jsonl, csv string
+	pretty     string // the JSON lines in the pretty style (PrettyFile)
 	db         *sql.DB
 	cases      []*caseRun
 }
@@ -249,6 +250,7 @@ func (r *Runner) prepare(n int, in Batch) *batch {
 	if b.jsonl, b.csv, err = b.ds.Generate(b.dir); err != nil {
 		return failAll(err)
 	}
+	b.pretty = filepath.Join(b.dir, PrettyFile)
 	if b.db, err = b.openDuckDB(); err != nil {
 		return failAll(fmt.Errorf("duckdb: loading %s: %v", b.csv, err))
 	}
@@ -639,14 +641,19 @@ func (r *Runner) build(dir string, jobs []*job) (map[string]string, error) {
 	return msgs, err
 }
 
-// run runs a built job over the JSON-lines data and over the CSV data, and finishes its cases. It returns the
-// jobs to run next when a multi-case job failed and its cases must be run one by one.
+// run runs a built job over the JSON-lines data, the same records in the pretty style and the CSV data, and
+// finishes its cases. It returns the jobs to run next when a multi-case job failed and its cases must be run one
+// by one.
 func (j *job) run() []*job {
-	outJSON, errJSON := j.exec(j.b.jsonl, "jsonl")
+	outJSON, errJSON := j.exec(j.b.jsonl, "jsonl", "jsonl")
 	if len(j.cases) > 1 && errJSON != nil {
 		return j.runCulprit(errJSON, "JSON-lines")
 	}
-	outCSV, errCSV := j.exec(j.b.csv, "csv")
+	outPretty, errPretty := j.exec(j.b.pretty, "jsonl", "pretty")
+	if len(j.cases) > 1 && errPretty != nil {
+		return j.runCulprit(errPretty, "pretty JSON-lines")
+	}
+	outCSV, errCSV := j.exec(j.b.csv, "csv", "csv")
 	if len(j.cases) > 1 && errCSV != nil {
 		return j.runCulprit(errCSV, "CSV")
 	}
@@ -655,14 +662,19 @@ func (j *job) run() []*job {
 			continue
 		}
 		if c.c.ExpectErr != "" {
-			c.checkError(errJSON, errCSV)
+			c.checkError(errJSON, errPretty, errCSV)
 			continue
 		}
 		switch {
 		case errJSON != nil:
 			c.fail("the velocc job failed on the JSON-lines data: %v\n", errJSON)
+		case errPretty != nil:
+			c.fail("the velocc job failed on the pretty JSON-lines data (%s): %v\n", PrettyFile, errPretty)
 		case errCSV != nil:
 			c.fail("the velocc job failed on the CSV data: %v\n", errCSV)
+		case !bytes.Equal(outJSON[i], outPretty[i]):
+			c.fail("velocc's output differs between the JSON-lines data and the same records in the pretty style (%s):\n%s",
+				PrettyFile, firstLineDiff(outJSON[i], outPretty[i], "jsonl", "pretty"))
 		default:
 			c.compare(outJSON[i], outCSV[i])
 		}
@@ -680,12 +692,13 @@ func (e *jobError) Error() string {
 	return fmt.Sprintf("exit status %d\n%s", e.code, indentAll(e.stderr, "    "))
 }
 
-// exec runs the job over one data file and returns each case's output, as written to its sink.
-func (j *job) exec(data, tag string) ([][]byte, error) {
+// exec runs the job over one data file in format and returns each case's output, as written to its sink; tag
+// names the run in the output files.
+func (j *job) exec(data, format, tag string) ([][]byte, error) {
 	// Paths relative to the job's directory keep messages short; the format (and CSV delimiter) in the URI wins
 	// over whatever the source declares.
-	uri := "file:" + filepath.Base(data) + "?format=" + tag
-	if tag == "csv" {
+	uri := "file:" + filepath.Base(data) + "?format=" + format
+	if format == "csv" {
 		uri += "&delimiter=,"
 	}
 	args := []string{"--bounded", "--stats=false", "--source", j.b.ds.SourceName + "=" + uri}
@@ -724,14 +737,14 @@ func (j *job) exec(data, tag string) ([][]byte, error) {
 	return res, nil
 }
 
-// checkError finishes a case with an expected error: both velocc runs must exit 1 with stderr matching, and the
+// checkError finishes a case with an expected error: every velocc run must exit 1 with stderr matching, and the
 // DuckDB query must fail.
-func (c *caseRun) checkError(errJSON, errCSV error) {
+func (c *caseRun) checkError(errJSON, errPretty, errCSV error) {
 	re := regexp.MustCompile(c.c.ExpectErr)
 	for _, r := range []struct {
 		what string
 		err  error
-	}{{"JSON-lines", errJSON}, {"CSV", errCSV}} {
+	}{{"JSON-lines", errJSON}, {"pretty JSON-lines", errPretty}, {"CSV", errCSV}} {
 		var je *jobError
 		if !errors.As(r.err, &je) {
 			c.fail("velocc: the job succeeded on the %s data; expected an error matching %q\n", r.what, c.c.ExpectErr)
@@ -756,7 +769,7 @@ func (c *caseRun) checkError(errJSON, errCSV error) {
 // compare finishes a case: the JSON-lines and CSV runs must agree, and match DuckDB.
 func (c *caseRun) compare(outJSON, outCSV []byte) {
 	if !bytes.Equal(outJSON, outCSV) {
-		c.fail("velocc's output differs between the JSON-lines and the CSV data:\n%s", firstLineDiff(outJSON, outCSV))
+		c.fail("velocc's output differs between the JSON-lines and the CSV data:\n%s", firstLineDiff(outJSON, outCSV, "jsonl", "csv"))
 		return
 	}
 	d := c.duckDB()
@@ -782,7 +795,8 @@ func (c *caseRun) compare(outJSON, outCSV []byte) {
 	c.pass()
 }
 
-func firstLineDiff(a, b []byte) string {
+// firstLineDiff shows the first line where a and b, named aName and bName, differ.
+func firstLineDiff(a, b []byte, aName, bName string) string {
 	al, bl := strings.Split(string(a), "\n"), strings.Split(string(b), "\n")
 	for i := 0; i < len(al) || i < len(bl); i++ {
 		var x, y string
@@ -793,7 +807,8 @@ func firstLineDiff(a, b []byte) string {
 			y = bl[i]
 		}
 		if x != y {
-			return fmt.Sprintf("  line %d:\n    jsonl: %s\n    csv:   %s\n", i+1, x, y)
+			w := max(len(aName), len(bName)) + 1
+			return fmt.Sprintf("  line %d:\n    %-*s %s\n    %-*s %s\n", i+1, w, aName+":", x, w, bName+":", y)
 		}
 	}
 	return ""

@@ -126,7 +126,7 @@ func (d *CSVDecoder) Int64() (int64, bool) {
 	if !ok {
 		return 0, !d.failed
 	}
-	v, r := textInt64(b)
+	v, r := exactInt64(b)
 	if r != convOK {
 		d.fieldFail(convReason(r, "a number", "BIGINT", describeText(b)))
 	}

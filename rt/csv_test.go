@@ -119,6 +119,8 @@ func TestCSVDecoderTypedReads(t *testing.T) {
 		{line: `X,99999999999999999999,1`, err: `field "qty": value out of range for BIGINT: "99999999999999999999"`},
 		{line: `X,1,1,1,2024-01-02,1,3000000000`, err: `field "small": value out of range for INT: "3000000000"`},
 		{line: `X,1.5`, err: `field "qty": expected an integer, got "1.5"`},
+		{line: `X,1e3,1,1,1.7e12,1,-2.0`, want: "1.0000|1000|X|NULL|true|1700000000000|1|-2"}, // numbers by their value
+		{line: `X,12.5e-1`, err: `field "qty": expected an integer, got "12.5e-1"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.line, func(t *testing.T) {

@@ -146,9 +146,9 @@ func rangeUnlessJunk(rest []byte) convResult {
 	return convRange
 }
 
-// textInt32 parses an integer that must fit an INT.
+// textInt32 parses an integer that must fit an INT, by its value (see exactInt64).
 func textInt32(b []byte) (int32, convResult) {
-	v, r := textInt64(b)
+	v, r := exactInt64(b)
 	if r == convOK && (v < math.MinInt32 || v > math.MaxInt32) {
 		r = convRange
 	}
@@ -305,16 +305,187 @@ func numberTimestamp(b []byte, f TimeFormat) (int64, convResult) {
 	return v, convOK
 }
 
-// textTimestamp parses a timestamp written as text: digits are an epoch time
-// in the unit f names (milliseconds for TimeISO8601), anything else is
-// ISO 8601.
+// textTimestamp parses a timestamp written as text: a number is an epoch time
+// in the unit f names (milliseconds for TimeISO8601), read by its value (see
+// exactEpoch); anything else is ISO 8601.
 func textTimestamp(b []byte, f TimeFormat) (int64, convResult) {
 	if isNumberText(b) {
-		return numberTimestamp(b, f)
+		return exactEpoch(b, f)
 	}
 	v, err := ParseTimestamp(b, TimeISO8601)
 	if err != nil {
 		return 0, convSyntax
 	}
 	return v, convOK
+}
+
+// A number denotes an exact decimal value, whatever its spelling: 1000, 1E3, 1000.0 and 10e2 are the same number.
+// An integer or TIMESTAMP column takes a number when its value fits: the value decides, not the spelling. The
+// plain spellings take textInt64 and numberTimestamp; exactInt64 and exactEpoch handle the rest (fractions,
+// exponents) through decNum, never through float64.
+
+// decNum is decimal number text as its exact value: ±digits × 10^exp, where digits, the significant digits, have
+// neither leading nor trailing zeros. Only the first ones are kept (head): a value with more significant digits
+// than head holds is out of range for every integer conversion, whose decisions need only the count.
+type decNum struct {
+	neg  bool
+	n    int      // number of significant digits; 0 for zero
+	head [20]byte // the first min(n, 20) significant digits, as ASCII
+	exp  int64    // the power of ten of the last significant digit
+}
+
+// parse reads text in JSON's number grammar, or the looser one isNumberText accepts for numbers in strings ('+',
+// digits on one side of the point only). It reports false for anything else.
+func (x *decNum) parse(b []byte) bool {
+	*x = decNum{}
+	i := 0
+	if i < len(b) && (b[i] == '-' || b[i] == '+') {
+		x.neg = b[i] == '-'
+		i++
+	}
+	var mant, frac, sig int64 // mantissa digits, those after the point, those from the first non-zero one on
+	last := int64(-1)         // index among the significant digits of the last non-zero one
+	digit := func(c byte) {
+		mant++
+		if sig == 0 && c == '0' {
+			return
+		}
+		if c != '0' {
+			last = sig
+		}
+		if sig < int64(len(x.head)) {
+			x.head[sig] = c
+		}
+		sig++
+	}
+	for ; i < len(b) && isDigit(b[i]); i++ {
+		digit(b[i])
+	}
+	if i < len(b) && b[i] == '.' {
+		for i++; i < len(b) && isDigit(b[i]); i++ {
+			digit(b[i])
+			frac++
+		}
+	}
+	if mant == 0 {
+		return false
+	}
+	var exp int64
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		neg := false
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			neg = b[i] == '-'
+			i++
+		}
+		if i == len(b) || !isDigit(b[i]) {
+			return false
+		}
+		for ; i < len(b) && isDigit(b[i]); i++ {
+			if exp < 1<<40 { // saturate far beyond any count of digits in a line, so the sums below stay exact
+				exp = exp*10 + int64(b[i]-'0')
+			}
+		}
+		if neg {
+			exp = -exp
+		}
+	}
+	if i != len(b) {
+		return false
+	}
+	x.n = int(last + 1)
+	if x.n > 0 {
+		x.exp = exp - frac + (sig - int64(x.n)) // the trailing zeros dropped from the significant digits
+	}
+	return true
+}
+
+// int64 returns the value as a BIGINT: convFraction if it is not an integer, convRange if it does not fit.
+func (x *decNum) int64() (int64, convResult) {
+	if x.n == 0 {
+		return 0, convOK
+	}
+	if x.exp < 0 {
+		return 0, convFraction
+	}
+	if int64(x.n)+x.exp > 19 {
+		return 0, convRange // at least 10^19
+	}
+	return x.magnitude(x.n, int(x.exp), false)
+}
+
+// magnitude returns the integer of the first k significant digits followed by z zeros (k+z ≤ 19), plus one if up
+// is set, with the number's sign, or convRange if that does not fit an int64.
+func (x *decNum) magnitude(k, z int, up bool) (int64, convResult) {
+	var u uint64
+	for _, c := range x.head[:k] {
+		u = u*10 + uint64(c-'0')
+	}
+	u *= uint64Pow10[z] // below 10^19: no overflow
+	if up {
+		u++
+	}
+	limit := uint64(math.MaxInt64)
+	if x.neg {
+		limit++
+	}
+	if u > limit {
+		return 0, convRange
+	}
+	if x.neg {
+		return -int64(u), convOK // -(2^63) wraps to MinInt64, as wanted
+	}
+	return int64(u), convOK
+}
+
+// epochMillis returns the value, in milliseconds or (seconds) in seconds, as epoch milliseconds floored to a
+// whole millisecond, as ParseTimestamp floors a fraction.
+func (x *decNum) epochMillis(seconds bool) (int64, convResult) {
+	if x.n == 0 {
+		return 0, convOK
+	}
+	e := x.exp
+	if seconds {
+		e += 3
+	}
+	whole := int64(x.n) + e // digits before the millisecond point
+	switch {
+	case whole > 19:
+		return 0, convRange
+	case e >= 0:
+		return x.magnitude(x.n, int(e), false)
+	case whole <= 0:
+		return x.magnitude(0, 0, x.neg) // less than one millisecond: 0, or -1 below zero
+	}
+	// The digits dropped below the millisecond are not all zero (digits has no trailing zeros), so a negative
+	// instant floors one millisecond further down.
+	return x.magnitude(int(whole), 0, x.neg)
+}
+
+// exactInt64 converts number text to a BIGINT by its value: plain integers directly, other spellings (1.0, 1E3,
+// 922337203685477580700e-2) through decNum.
+func exactInt64(b []byte) (int64, convResult) {
+	v, r := textInt64(b)
+	if r != convOK {
+		var x decNum
+		if x.parse(b) {
+			return x.int64()
+		}
+	}
+	return v, r
+}
+
+// exactEpoch converts number text to epoch milliseconds (f says the unit) by its value: numbers without an
+// exponent as ParseTimestamp reads them, others through decNum.
+func exactEpoch(b []byte, f TimeFormat) (int64, convResult) {
+	for _, c := range b {
+		if c == 'e' || c == 'E' {
+			var x decNum
+			if !x.parse(b) {
+				return 0, convSyntax
+			}
+			return x.epochMillis(f == TimeEpochSeconds)
+		}
+	}
+	return numberTimestamp(b, f)
 }

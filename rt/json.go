@@ -39,7 +39,9 @@ type JSONDecoder struct {
 	first    bool   // the next NextField reads the first key
 	pending  bool   // a key was read and its value not consumed yet
 	done     bool   // the closing '}' was consumed
-	key      []byte // current key: a slice of line or of keyBuf
+	key      []byte // current key read by NextField: a slice of line or of keyBuf
+	keyAt    int    // offset in line of the current key matched by Expect, or -1
+	keyLen   int    // its length
 	keyBuf   []byte // unescaped key, when the key has escapes
 	scratch  []byte // unescaped string value
 	failed   bool
@@ -58,6 +60,7 @@ func (d *JSONDecoder) Reset(line []byte) {
 	d.pending = false
 	d.done = false
 	d.key = nil
+	d.keyAt = -1
 	d.failed = false
 	d.err = RecordError{}
 }
@@ -91,6 +94,7 @@ func (d *JSONDecoder) NextField() bool {
 		}
 	}
 	d.key = nil
+	d.keyAt = -1
 	d.skipSpace()
 	if d.pos >= len(d.line) {
 		return d.syntax("unexpected end of line")
@@ -135,29 +139,45 @@ func (d *JSONDecoder) NextField() bool {
 
 // Expect is NextField for the usual key order: if the next field's key is
 // exactly key, written as it starts a field in compact JSON (`"symbol":`), it
-// consumes the key and reports true, leaving the value to a typed reader (or
-// Skip). Otherwise, including at the end of the object, with whitespace or
-// with escapes in the key, it consumes nothing and reports false, and the
-// caller falls back to NextField. Generated decoders try the next key of the
-// schema this way, so that a record whose keys come in schema order is read
-// without scanning keys or switching on them.
+// consumes the key and the whitespace after the colon and reports true,
+// leaving the value to a typed reader (or Skip). Whitespace after the '{' or
+// the comma is allowed too, so the layouts of common writers (`{"a": 1, "b":
+// 2}`) take this path. Otherwise, including at the end of the object, with
+// whitespace before the comma or the colon or with escapes in the key, it
+// consumes nothing and reports false, and the caller falls back to NextField,
+// which reads any layout JSON allows. Generated decoders try the next key of
+// the schema this way, so that a record whose keys come in schema order is
+// read without scanning keys or switching on them.
 func (d *JSONDecoder) Expect(key string) bool {
 	if d.failed || d.done || d.pending {
 		return false
 	}
 	b, i := d.line, d.pos
-	if !d.first {
+	if d.first {
+		if i < len(b) && b[i] <= ' ' {
+			i = skipSpaceAt(b, i)
+		}
+	} else {
+		// Whitespace before the comma is rare enough to leave to NextField.
 		if i >= len(b) || b[i] != ',' {
 			return false
 		}
 		i++
+		if i < len(b) && b[i] <= ' ' {
+			i = skipSpaceAt(b, i)
+		}
 	}
 	if len(b)-i < len(key) || string(b[i:i+len(key)]) != key {
 		return false
 	}
 	d.first = false
-	d.key = b[i+1 : i+len(key)-2]
-	d.pos = i + len(key)
+	// The key is kept as its offset: cheaper than a slice, and only errors and Key need it.
+	d.keyAt, d.keyLen = i+1, len(key)-3
+	i += len(key)
+	if i < len(b) && b[i] <= ' ' {
+		i = skipSpaceAt(b, i)
+	}
+	d.pos = i
 	d.pending = true
 	return true
 }
@@ -173,7 +193,12 @@ func (d *JSONDecoder) end() {
 
 // Key returns the current key, unescaped. It is valid until the next call on
 // the decoder.
-func (d *JSONDecoder) Key() []byte { return d.key }
+func (d *JSONDecoder) Key() []byte {
+	if d.keyAt >= 0 {
+		return d.line[d.keyAt : d.keyAt+d.keyLen]
+	}
+	return d.key
+}
 
 // Skip skips the current field's value, whatever it is: nested objects and
 // arrays are followed (and checked) to their end.
@@ -185,8 +210,9 @@ func (d *JSONDecoder) Skip() {
 	d.skipValue(0)
 }
 
-// Bool reads the current value as a boolean: true or false, the numbers 1
-// and 0, or a string ParseBool accepts. null is NULL.
+// Bool reads the current value as a boolean: true or false, a number whose
+// value is 1 or 0 (`1`, `0`, `1.0`, `-0`, `1e0`), or a string ParseBool
+// accepts. null is NULL.
 func (d *JSONDecoder) Bool() (v bool, null bool) {
 	c, ok := d.value()
 	if !ok {
@@ -213,15 +239,36 @@ func (d *JSONDecoder) Bool() (v bool, null bool) {
 		if len(tok) == 1 {
 			return tok[0] == '1', false
 		}
-		d.fieldFail("expected a boolean, got " + string(tok))
-		return false, false
+		return d.numberBool(tok)
+	case '-', '2', '3', '4', '5', '6', '7', '8', '9':
+		tok, ok := d.readNumber()
+		if !ok {
+			return false, false
+		}
+		return d.numberBool(tok)
 	}
 	d.wrongType("a boolean")
 	return false, false
 }
 
-// Int32 reads the current value as an INT: an integer number or a string
-// holding one. Fractions and values out of range are errors; null is NULL.
+// numberBool converts a number token to a boolean: its value must be 1 or 0.
+func (d *JSONDecoder) numberBool(tok []byte) (bool, bool) {
+	var x decNum
+	if x.parse(tok) {
+		switch {
+		case x.n == 0:
+			return false, false
+		case x.n == 1 && x.head[0] == '1' && x.exp == 0 && !x.neg:
+			return true, false
+		}
+	}
+	d.fieldFail("expected a boolean, got " + string(tok))
+	return false, false
+}
+
+// Int32 reads the current value as an INT: a number whose value is an integer
+// (`7`, `7.0`, `7e0`, `0.7e1`), or a string holding one. Fractions and values
+// out of range are errors; null is NULL.
 func (d *JSONDecoder) Int32() (int32, bool) {
 	text, quoted, null, ok := d.numberText()
 	if !ok {
@@ -235,8 +282,9 @@ func (d *JSONDecoder) Int32() (int32, bool) {
 	return v, false
 }
 
-// Int64 reads the current value as a BIGINT: an integer number or a string
-// holding one. Fractions and values out of range are errors; null is NULL.
+// Int64 reads the current value as a BIGINT: a number whose value is an
+// integer (`7`, `7.0`, `7e0`, `0.7e1`), or a string holding one. Fractions and
+// values out of range are errors; null is NULL.
 func (d *JSONDecoder) Int64() (int64, bool) {
 	if v, ok := d.fastInt(); ok {
 		return v, false
@@ -245,7 +293,7 @@ func (d *JSONDecoder) Int64() (int64, bool) {
 	if !ok {
 		return 0, null
 	}
-	v, r := textInt64(text)
+	v, r := exactInt64(text)
 	if r != convOK {
 		d.fieldFail(convReason(r, "a number", "BIGINT", describeGot(text, quoted)))
 		return 0, false
@@ -316,8 +364,8 @@ func (d *JSONDecoder) String() (string, bool) {
 
 // Timestamp reads the current value as a TIMESTAMP in epoch milliseconds. A
 // number, or a string holding one, is epoch seconds for TimeEpochSeconds and
-// epoch milliseconds otherwise; any other string is ISO 8601 text. null is
-// NULL.
+// epoch milliseconds otherwise, in any spelling (`1.7e12`), floored to a whole
+// millisecond; any other string is ISO 8601 text. null is NULL.
 func (d *JSONDecoder) Timestamp(f TimeFormat) (int64, bool) {
 	if f == TimeEpochMillis {
 		if v, ok := d.fastInt(); ok {
@@ -347,7 +395,7 @@ func (d *JSONDecoder) Timestamp(f TimeFormat) (int64, bool) {
 		if !ok {
 			return 0, false
 		}
-		v, r := numberTimestamp(tok, f)
+		v, r := exactEpoch(tok, f)
 		if r != convOK {
 			d.fieldFail(convReason(r, "a timestamp", "TIMESTAMP", string(tok)))
 		}
@@ -543,7 +591,9 @@ func describeGot(text []byte, quoted bool) string {
 }
 
 // literal reads true, false or null, whose first byte is c, and returns its
-// value as (v, null).
+// value as (v, null). What follows must end a value: nulll or a line that ends
+// after the word is a syntax error here, before generated code can report the
+// null of a NOT NULL column instead.
 func (d *JSONDecoder) literal(c byte) (v bool, null bool) {
 	var word string
 	switch c {
@@ -559,6 +609,10 @@ func (d *JSONDecoder) literal(c byte) (v bool, null bool) {
 		return false, false
 	}
 	d.pos += len(word)
+	if d.pos >= len(d.line) || !valueEnd[d.line[d.pos]] {
+		d.syntax("unexpected " + d.describeByte())
+		return false, false
+	}
 	return c == 't', c == 'n'
 }
 
@@ -572,6 +626,10 @@ func (d *JSONDecoder) readNumber() ([]byte, bool) {
 	switch {
 	case i < len(b) && b[i] == '0':
 		i++
+		if i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			d.pos = i
+			return nil, d.syntax("malformed number: leading zero")
+		}
 	case i < len(b) && b[i] >= '1' && b[i] <= '9':
 		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
 			i++
@@ -663,18 +721,19 @@ func (d *JSONDecoder) readString(buf *[]byte) ([]byte, bool) {
 				d.pos = i
 				return nil, d.syntax(`malformed \u escape in string`)
 			}
-			i += 6
 			if utf16.IsSurrogate(r) {
-				// A high surrogate followed by a low one is one code point;
-				// a lone surrogate becomes U+FFFD, as encoding/json does.
-				if r2, ok := hex4(b, i+2); ok && i+1 < len(b) && b[i] == '\\' && b[i+1] == 'u' {
-					if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
-						out = utf8.AppendRune(out, dec)
-						i += 6
-						continue
-					}
+				// A high surrogate followed by a low one is one code point. A lone one
+				// stands for no character at all: the record is bad rather than
+				// silently changed (encoding/json would put U+FFFD in its place).
+				r2, n := surrogatePair(b, i, r)
+				if n == 0 {
+					d.pos = i
+					return nil, d.syntax(loneSurrogate(b, i))
 				}
-				r = utf8.RuneError
+				r = r2
+				i += n
+			} else {
+				i += 6
 			}
 			out = utf8.AppendRune(out, r)
 			continue
@@ -687,6 +746,25 @@ func (d *JSONDecoder) readString(buf *[]byte) ([]byte, bool) {
 	*buf = out
 	d.pos = len(b)
 	return nil, d.syntax("unterminated string")
+}
+
+// surrogatePair decodes the escape at b[i:], `\uXXXX` with r its value, a UTF-16 surrogate: a high surrogate
+// followed by the escape of a low one is one code point, which it returns with the length of both escapes. n is 0
+// for a lone surrogate.
+func surrogatePair(b []byte, i int, r rune) (rune, int) {
+	if r >= 0xdc00 {
+		return 0, 0 // a low surrogate first
+	}
+	r2, ok := hex4(b, i+8)
+	if !ok || b[i+6] != '\\' || b[i+7] != 'u' || r2 < 0xdc00 || r2 > 0xdfff {
+		return 0, 0
+	}
+	return utf16.DecodeRune(r, r2), 12
+}
+
+// loneSurrogate words the error for the lone surrogate escape at b[i:i+6].
+func loneSurrogate(b []byte, i int) string {
+	return "lone UTF-16 surrogate " + string(b[i:i+6]) + " in string"
 }
 
 // hex4 decodes the four hex digits at b[i:i+4].
@@ -808,11 +886,19 @@ func (d *JSONDecoder) skipString() ([]byte, bool) {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 				i++
 			case 'u':
-				if _, ok := hex4(b, i+2); !ok {
+				r, ok := hex4(b, i+2)
+				if !ok {
 					d.pos = i
 					return nil, d.syntax(`malformed \u escape in string`)
 				}
-				i += 5
+				n := 6
+				if utf16.IsSurrogate(r) {
+					if _, n = surrogatePair(b, i, r); n == 0 {
+						d.pos = i
+						return nil, d.syntax(loneSurrogate(b, i))
+					}
+				}
+				i += n - 1
 			default:
 				d.pos = i
 				return nil, d.syntax("invalid escape " + strconv.Quote(string(b[i:i+2])) + " in string")
@@ -835,61 +921,67 @@ var plainStringByte = func() (t [256]bool) {
 	return t
 }()
 
-func (d *JSONDecoder) skipSpace() {
-	b, i := d.line, d.pos
+// skipSpace skips JSON whitespace (space, tab, CR, LF) at the current offset.
+func (d *JSONDecoder) skipSpace() { d.pos = skipSpaceAt(d.line, d.pos) }
+
+// skipSpaceAt returns the offset of the first byte at or after i in b that is not JSON whitespace.
+func skipSpaceAt(b []byte, i int) int {
 	for i < len(b) && b[i] <= ' ' && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n') {
 		i++
 	}
-	d.pos = i
+	return i
 }
 
 // syntax records a JSON syntax error at the current offset and returns false.
 func (d *JSONDecoder) syntax(what string) bool {
-	d.Fail(string(d.key), "invalid JSON at offset "+strconv.Itoa(d.pos)+": "+what)
+	d.Fail(string(d.Key()), "invalid JSON at offset "+strconv.Itoa(d.pos)+": "+what)
 	return false
 }
 
-// fieldFail records a value error for the current key, at the value's start.
+// fieldFail records a value error for the current key, at the value's start; the current offset is just after the
+// value. A value followed by anything but whitespace, ',', '}' or ']' was not a JSON value at all (0x1F, 12abc),
+// and one at the end of the line was cut short (0.15 of 0.15e4): that syntax error is recorded instead.
 func (d *JSONDecoder) fieldFail(reason string) {
-	if !d.failed {
-		d.Fail(string(d.key), reason)
-		d.err.Offset = d.valStart
+	if d.failed {
+		return
 	}
+	if d.pos >= len(d.line) || !valueEnd[d.line[d.pos]] {
+		d.syntax("unexpected " + d.describeByte())
+		return
+	}
+	d.Fail(string(d.Key()), reason)
+	d.err.Offset = d.valStart
 }
 
+// valueEnd marks the bytes that may follow a JSON value: whitespace, ',', '}' and ']'.
+var valueEnd = [256]bool{' ': true, '\t': true, '\r': true, '\n': true, ',': true, '}': true, ']': true}
+
 // wrongType records that the value at the current offset is not of the
-// wanted kind, and skips it so that the offset stays meaningful.
+// wanted kind. A value that is not even valid JSON is a syntax error instead.
 func (d *JSONDecoder) wrongType(want string) {
 	var got string
 	switch c := d.line[d.pos]; c {
-	case '{':
+	case '{', '[':
 		got = "an object"
-	case '[':
-		got = "an array"
-	case 't':
-		got = "true"
-	case 'f':
-		got = "false"
+		if c == '[' {
+			got = "an array"
+		}
+		d.skipValue(0)
+	case 't', 'f':
+		v, _ := d.literal(c)
+		got = strconv.FormatBool(v)
 	case '"':
-		start := d.pos
-		if s, ok := d.readString(&d.scratch); ok {
-			d.pos = start
-			got = describeText(s)
-		}
+		s, _ := d.readString(&d.scratch)
+		got = describeText(s)
 	default:
-		if c == '-' || (c >= '0' && c <= '9') {
-			start := d.pos
-			if tok, ok := d.readNumber(); ok {
-				d.pos = start
-				got = string(tok)
-			}
-		} else {
+		if c != '-' && (c < '0' || c > '9') {
 			d.syntax("unexpected " + d.describeByte())
+			return
 		}
+		tok, _ := d.readNumber()
+		got = string(tok)
 	}
-	if !d.failed {
-		d.fieldFail("expected " + want + ", got " + got)
-	}
+	d.fieldFail("expected " + want + ", got " + got)
 }
 
 // describeByte names the byte at the current offset for a message.

@@ -81,7 +81,7 @@ func TestJSONFastNumbers(t *testing.T) {
 		var wi int64
 		ri := convSyntax
 		if ok {
-			wi, ri = textInt64(text)
+			wi, ri = exactInt64(text)
 		}
 		if d.NextField(); d.Err() != nil {
 			ri = convSyntax
@@ -113,7 +113,7 @@ func TestJSONFastTimestamp(t *testing.T) {
 		tok, ok := d.readNumber()
 		want, r := int64(0), convSyntax
 		if ok {
-			want, r = numberTimestamp(tok, TimeEpochMillis)
+			want, r = exactEpoch(tok, TimeEpochMillis)
 		}
 		if d.NextField(); d.Err() != nil {
 			r = convSyntax

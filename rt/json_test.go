@@ -94,12 +94,30 @@ func TestJSONDecoder(t *testing.T) {
 				"t": "1700000000000", "ts": "1700000000123", "tiso": "1704164645123"}},
 		{name: "whitespace everywhere", line: " \t{ \"s\" : \"a\" ,\n\"q\" :1 } \r",
 			want: map[string]string{"s": "a", "q": "1"}},
+		{name: "python separators", line: `{"s": "a", "q": 1, "x": [1, {"y": null}], "b": true}`,
+			want: map[string]string{"s": "a", "q": "1", "b": "true"}},
+		{name: "line breaks, as in a Kafka message written by a pretty printer", line: "{\n  \"s\": \"a\",\r\n  \"q\": 7,\n  \"x\": [\n    1\n  ]\n}\n",
+			want: map[string]string{"s": "a", "q": "7"}},
+		{name: "tabs and CRs", line: "{\t\"s\"\r:\t\"a\"\r\t,\r\"q\":\t\t-5\r}",
+			want: map[string]string{"s": "a", "q": "-5"}},
+		{name: "duplicate keys: the last wins", line: `{"q":1,"s":"a","q":2,"s":"b"}`,
+			want: map[string]string{"q": "2", "s": "b"}},
+		{name: "integers in other spellings", line: `{"q":1E3,"i":-0,"t":1.7e12,"ts":17000000000e-1,"b":1.0}`,
+			want: map[string]string{"q": "1000", "i": "0", "t": "1700000000000", "ts": "1700000000000", "b": "true"}},
+		{name: "integer spellings in strings", line: `{"q":"12.50e1","i":" 0.7E1 ","t":"1.5e0","ts":"-1e-4"}`,
+			want: map[string]string{"q": "125", "i": "7", "t": "1", "ts": "-1"}},
+		{name: "huge exponents of zero and tiny timestamps", line: `{"q":0e999999999999999999,"t":-1e-999999999999,"ts":0.0001e-2}`,
+			want: map[string]string{"q": "0", "t": "-1", "ts": "0"}},
+		{name: "BIGINT extremes in other spellings", line: `{"q":-9.223372036854775808e18,"i":2147483.647e3}`,
+			want: map[string]string{"q": "-9223372036854775808", "i": "2147483647"}},
+		{name: "decimal spellings", line: `{"p":15E-1,"f":-0.0,"b":0e5}`,
+			want: map[string]string{"p": "1.5000", "f": "-0", "b": "false"}},
 		{name: "empty object", line: `{}`, want: map[string]string{}},
 		{name: "escapes",
 			line: `{"s":"a\"b\\c\/d\n\t\r\b\f\u00e9\u4e2d\ud83d\ude00z"}`,
 			want: map[string]string{"s": "a\"b\\c/d\n\t\r\b\fé中😀z"}},
-		{name: "lone surrogates become U+FFFD", line: `{"s":"\ud800x\udc00\ud800\u0041"}`,
-			want: map[string]string{"s": "\ufffdx\ufffd\ufffdA"}},
+		{name: "surrogate pairs in either case", line: `{"s":"\uD83D\uDE00\ud83d\ude00\uDBFF\uDFFF"}`,
+			want: map[string]string{"s": "😀😀\U0010FFFF"}},
 		{name: "raw UTF-8 passes through", line: `{"s":"日本語 ✓"}`, want: map[string]string{"s": "日本語 ✓"}},
 		{name: "escaped key", line: `{"\u0073":"v","\"q\"":1}`, want: map[string]string{"s": "v"}},
 		{name: "nested skip",
@@ -129,6 +147,22 @@ func TestJSONDecoder(t *testing.T) {
 			err: `@5 field "s": expected a string, got 12`},
 		{name: "fraction for an integer", line: `{"q":12.5}`, want: map[string]string{},
 			err: `@5 field "q": expected an integer, got 12.5`},
+		{name: "fraction for an integer in exponent form", line: `{"i":125e-1}`, want: map[string]string{},
+			err: `@5 field "i": expected an integer, got 125e-1`},
+		{name: "tiny fraction for an integer", line: `{"q":1e-400}`, want: map[string]string{},
+			err: `@5 field "q": expected an integer, got 1e-400`},
+		{name: "BIGINT overflow in exponent form", line: `{"q":9.3e18}`, want: map[string]string{},
+			err: `@5 field "q": value out of range for BIGINT: 9.3e18`},
+		{name: "huge exponent for an integer", line: `{"q":1e99999999999999999999}`, want: map[string]string{},
+			err: `@5 field "q": value out of range for BIGINT: 1e99999999999999999999`},
+		{name: "INT overflow in exponent form", line: `{"i":-2.147483649e9}`, want: map[string]string{},
+			err: `@5 field "i": value out of range for INT: -2.147483649e9`},
+		{name: "TIMESTAMP overflow in exponent form", line: `{"ts":1e17}`, want: map[string]string{},
+			err: `@6 field "ts": value out of range for TIMESTAMP: 1e17`},
+		{name: "number other than 0 or 1 for a boolean", line: `{"b":-1}`, want: map[string]string{},
+			err: `@5 field "b": expected a boolean, got -1`},
+		{name: "two for a boolean", line: `{"b":2.0}`, want: map[string]string{},
+			err: `@5 field "b": expected a boolean, got 2.0`},
 		{name: "BIGINT overflow", line: `{"q":9223372036854775808}`, want: map[string]string{},
 			err: `@5 field "q": value out of range for BIGINT: 9223372036854775808`},
 		{name: "huge quoted integer", line: `{"q":"123456789012345678901234567890"}`, want: map[string]string{},
@@ -172,8 +206,55 @@ func TestJSONDecoder(t *testing.T) {
 			err: `@6 field "s": invalid JSON at offset 6: malformed \u escape in string`},
 		{name: "bad literal", line: `{"b":tru}`, want: map[string]string{},
 			err: `@5 field "b": invalid JSON at offset 5: invalid literal, expected true`},
-		{name: "leading zero", line: `{"q":012}`, want: map[string]string{"q": "0"},
-			err: `@6 invalid JSON at offset 6: expected ',' or '}', got '1'`},
+		{name: "leading zero", line: `{"q":012}`, want: map[string]string{},
+			err: `@6 field "q": invalid JSON at offset 6: malformed number: leading zero`},
+		{name: "leading zero in a skipped value", line: `{"x":[-00.5]}`, want: map[string]string{},
+			err: `@8 field "x": invalid JSON at offset 8: malformed number: leading zero`},
+		{name: "lone high surrogate", line: `{"s":"\ud800x"}`, want: map[string]string{},
+			err: `@6 field "s": invalid JSON at offset 6: lone UTF-16 surrogate \ud800 in string`},
+		{name: "lone low surrogate", line: `{"s":"a\uDC00"}`, want: map[string]string{},
+			err: `@7 field "s": invalid JSON at offset 7: lone UTF-16 surrogate \uDC00 in string`},
+		{name: "high surrogate then a character", line: `{"s":"\ud800\u0041"}`, want: map[string]string{},
+			err: `@6 field "s": invalid JSON at offset 6: lone UTF-16 surrogate \ud800 in string`},
+		{name: "two high surrogates", line: `{"s":"\ud83d\ud83d\ude00"}`, want: map[string]string{},
+			err: `@6 field "s": invalid JSON at offset 6: lone UTF-16 surrogate \ud83d in string`},
+		{name: "high surrogate at the end of the string", line: `{"s":"\ud83d"}`, want: map[string]string{},
+			err: `@6 field "s": invalid JSON at offset 6: lone UTF-16 surrogate \ud83d in string`},
+		{name: "lone surrogate in a key", line: `{"\udc00":1}`, want: map[string]string{},
+			err: `@2 invalid JSON at offset 2: lone UTF-16 surrogate \udc00 in string`},
+		{name: "lone surrogate in a skipped value", line: `{"x":{"k":["\ud800"]}}`, want: map[string]string{},
+			err: `@12 field "x": invalid JSON at offset 12: lone UTF-16 surrogate \ud800 in string`},
+		{name: "pair in a skipped value", line: `{"x":"\ud83d\ude00","s":"ok"}`, want: map[string]string{"s": "ok"}},
+		{name: "NaN", line: `{"f":NaN}`, want: map[string]string{},
+			err: `@5 field "f": invalid JSON at offset 5: unexpected 'N'`},
+		{name: "Infinity in a skipped value", line: `{"x":-Infinity}`, want: map[string]string{},
+			err: `@6 field "x": invalid JSON at offset 6: malformed number, got 'I'`},
+		{name: "plus sign", line: `{"q":+1}`, want: map[string]string{},
+			err: `@5 field "q": invalid JSON at offset 5: unexpected '+'`},
+		{name: "unquoted key", line: `{q:1}`, want: map[string]string{},
+			err: `@1 invalid JSON at offset 1: expected a key, got 'q'`},
+		{name: "single quotes", line: `{"s":'a'}`, want: map[string]string{},
+			err: `@5 field "s": invalid JSON at offset 5: unexpected '\''`},
+		{name: "trailing comma", line: `{"s":"a",}`, want: map[string]string{"s": "a"},
+			err: `@9 invalid JSON at offset 9: expected a key, got '}'`},
+		{name: "malformed literal for a string", line: `{"s":tru}`, want: map[string]string{},
+			err: `@5 field "s": invalid JSON at offset 5: invalid literal, expected true`},
+		{name: "junk after a literal of the wrong type", line: `{"s":truex}`, want: map[string]string{},
+			err: `@9 field "s": invalid JSON at offset 9: unexpected 'x'`},
+		{name: "hex number", line: `{"s":0x1F}`, want: map[string]string{},
+			err: `@6 field "s": invalid JSON at offset 6: unexpected 'x'`},
+		{name: "junk after a fraction for an integer", line: `{"q":1.5x}`, want: map[string]string{},
+			err: `@8 field "q": invalid JSON at offset 8: unexpected 'x'`},
+		{name: "junk after null", line: `{"q":nulll}`, want: map[string]string{},
+			err: `@9 field "q": invalid JSON at offset 9: unexpected 'l'`},
+		{name: "line cut after null", line: `{"q":null`, want: map[string]string{},
+			err: `@9 field "q": invalid JSON at offset 9: unexpected end of line`},
+		{name: "a number cut short is not read as a fraction", line: `{"q":0.15`, want: map[string]string{},
+			err: `@9 field "q": invalid JSON at offset 9: unexpected end of line`},
+		{name: "malformed object for a number", line: `{"q":{"a":1,}}`, want: map[string]string{},
+			err: `@12 field "q": invalid JSON at offset 12: expected a key, got '}'`},
+		{name: "trailing comma in a skipped array", line: `{"x":[1,]}`, want: map[string]string{},
+			err: `@8 field "x": invalid JSON at offset 8: unexpected ']'`},
 		{name: "malformed number", line: `{"q":-}`, want: map[string]string{},
 			err: `@6 field "q": invalid JSON at offset 6: malformed number, got '}'`},
 		{name: "error inside a skipped value names its key", line: `{"x":[1,2,}`, want: map[string]string{},
@@ -287,11 +368,19 @@ func TestJSONDecoderAllocations(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() { decode(true) }); n != 0 {
 		t.Errorf("decoding one string without escapes (a view of the line): %v allocations, want 0", n)
 	}
+	line = []byte(benchTradePretty)
+	if n := testing.AllocsPerRun(100, func() { decode(true) }); n != 0 {
+		t.Errorf("decoding the Python-style record: %v allocations, want 0", n)
+	}
 }
 
 // benchTrade is a trade record of about 180 bytes.
 const benchTrade = `{"trade_id":"T-000001234567","symbol":"AAPL","side":"BUY","quantity":1500,` +
 	`"price":189.2350,"venue":"XNAS","account":"ACC-77812","event_time":1700000000123,"flags":["odd_lot"]}`
+
+// benchTradePretty is benchTrade as Python's json.dumps writes it: a space after every ':' and ','.
+const benchTradePretty = `{"trade_id": "T-000001234567", "symbol": "AAPL", "side": "BUY", "quantity": 1500, ` +
+	`"price": 189.2350, "venue": "XNAS", "account": "ACC-77812", "event_time": 1700000000123, "flags": ["odd_lot"]}`
 
 func BenchmarkJSONDecoderTrade(b *testing.B) {
 	line := []byte(benchTrade)
@@ -346,23 +435,23 @@ func TestJSONStringViews(t *testing.T) {
 	}
 }
 
-// TestJSONExpect: the guess of the next key matches only the exact compact form; anything else leaves the
-// decoder where it was, for NextField.
+// TestJSONExpect: the guess of the next key matches the compact form, with whitespace after the '{' or the comma
+// and after the colon; anything else leaves the decoder where it was, for NextField.
 func TestJSONExpect(t *testing.T) {
 	var d JSONDecoder
-	d.Reset([]byte(`{"a":1,"b" :2, "c":3,"d\u0065":4,"e":5}`))
+	d.Reset([]byte("{ \"a\": 1,\"b\" :2,\t\"c\":\r3 ,\"d\\u0065\":4, \"e\":5, \"f\": \"x\" }"))
 	d.BeginObject()
 	if d.Expect(`"b":`) {
 		t.Fatal("matched b at a")
 	}
 	if !d.Expect(`"a":`) || string(d.Key()) != "a" {
-		t.Fatal("a")
+		t.Fatal("a after '{ '")
 	}
-	if v, _ := d.Int64(); v != 1 {
-		t.Fatalf("a = %d", v)
+	if v, _ := d.Int64(); v != 1 || d.Err() != nil { // the value after ': '
+		t.Fatalf("a = %d, %v", v, d.Err())
 	}
 	if d.Expect(`"b":`) { // a space before the colon
-		t.Fatal("matched b with a space")
+		t.Fatal("matched b with a space before the colon")
 	}
 	if !d.NextField() || string(d.Key()) != "b" {
 		t.Fatal("b by NextField")
@@ -371,14 +460,13 @@ func TestJSONExpect(t *testing.T) {
 		t.Fatal("matched while a value is pending")
 	}
 	d.Skip()
-	if d.Expect(`"c":`) { // a space after the comma
-		t.Fatal("matched c after a space")
+	if !d.Expect(`"c":`) { // a tab after the comma, a CR after the colon
+		t.Fatal("c around whitespace")
 	}
-	if !d.NextField() || string(d.Key()) != "c" {
-		t.Fatal("c")
+	if v, _ := d.Int64(); v != 3 || d.Err() != nil {
+		t.Fatalf("c = %d, %v", v, d.Err())
 	}
-	d.Skip()
-	if d.Expect(`"de":`) { // an escaped key
+	if d.Expect(`"de":`) { // a space before the comma, and an escaped key
 		t.Fatal("matched an escaped key")
 	}
 	if !d.NextField() || string(d.Key()) != "de" {
@@ -386,12 +474,18 @@ func TestJSONExpect(t *testing.T) {
 	}
 	d.Skip()
 	if !d.Expect(`"e":`) {
-		t.Fatal("e")
+		t.Fatal("e after ', '")
 	}
 	if v, _ := d.Int64(); v != 5 {
 		t.Fatalf("e = %d", v)
 	}
-	if d.Expect(`"f":`) || d.NextField() || d.Err() != nil {
+	if !d.Expect(`"f":`) {
+		t.Fatal("f")
+	}
+	if v, _ := d.String(); v != "x" {
+		t.Fatalf("f = %q", v)
+	}
+	if d.Expect(`"g":`) || d.NextField() || d.Err() != nil { // the end, after a space
 		t.Fatalf("end: %v", d.Err())
 	}
 }
