@@ -33,6 +33,9 @@ Usage:
 	velocc [build] SCRIPT [-o OUT]   generate the job's Go source
 	velocc check SCRIPT              print errors and warnings only
 	velocc explain SCRIPT            print the typed plan of the script
+	velocc run SCRIPT [JOB FLAGS]    build the job (cached) and run it
+	velocc test SCRIPT [FIXTURE]...  run the job on test fixtures and compare
+	                                 its output with the expected rows
 	velocc version                   print the version of velocc
 	velocc help                      print this text
 
@@ -52,10 +55,32 @@ Flags of build:
 	         or sink, so that --source/--sink NAME=kafka:TOPIC work (a job
 	         with a Kafka source or sink always has it)
 
+Flags of run (before SCRIPT; everything after SCRIPT, or after --, goes to
+the job, and the job's exit status is velocc's):
+
+	-kafka   as for build
+
+	The job is built once and kept in velocc's cache: a later run of the
+	same script (with the same config files, velocc and Go) starts it at
+	once. The cache is $VELOCC_CACHE, or velocc/ in the user cache directory;
+	entries unused for 5 days are removed.
+
+Flags of test (see docs/testing.md for the fixture layout):
+
+	-ordered   compare each sink's rows in order (default: as a multiset)
+	-run RE    run only the cases whose name matches the regular expression
+	-v         print each job's statistics, also when its case passes
+
+	FIXTURE is a case directory (in/, out/, args, stats), a .txtar case, or a
+	directory of cases; by default NAME_test/ or NAME_test.txtar next to the
+	script NAME.sql. Exit status 1 if a case fails.
+
 Environment:
 
 	VELOCC_ROOT   the velocc checkout a generated go.mod points at with a
 	              replace directive (default: the checkout velocc was built from)
+	VELOCC_CACHE  where run and test keep built jobs (default: velocc/ in the
+	              user cache directory)
 
 Diagnostics go to stderr as file:line:col: message. Exit status: 0 on success,
 1 if the script has errors or a file cannot be read or written, 2 on usage errors.
@@ -70,9 +95,12 @@ func (e usageError) Error() string { return string(e) }
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	err := dispatch(args, stdin, stdout, stderr)
 	var ue usageError
+	var es exitStatus
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.As(err, &es):
+		return int(es)
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "velocc: %s\nrun 'velocc help' for usage\n", ue)
 		return exitUsage
@@ -110,6 +138,10 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return check(rest, stdin, stdout, stderr)
 	case "explain":
 		return explain(rest, stdin, stdout, stderr)
+	case "run":
+		return runJob(rest, stdin, stdout, stderr)
+	case "test":
+		return testJob(rest, stdin, stdout, stderr)
 	default:
 		// A bare word is a script only if it looks like a path; otherwise it is most likely a mistyped command.
 		if !strings.HasPrefix(cmd, "-") && !strings.ContainsAny(cmd, `./\`) {
@@ -121,7 +153,7 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 
 func isCommand(s string) bool {
 	switch s {
-	case "build", "check", "explain", "version", "help":
+	case "build", "check", "explain", "version", "help", "run", "test":
 		return true
 	}
 	return false
@@ -130,26 +162,9 @@ func isCommand(s string) bool {
 // parseArgs parses fs's flags wherever they appear among args (so "job.sql -o out/" works) and returns the one
 // script argument.
 func parseArgs(cmd string, fs *flag.FlagSet, args []string) (string, error) {
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {}
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return "", err
-			}
-			return "", usageError(cmd + ": " + err.Error())
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			break
-		}
-		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
-			pos = append(pos, rest...)
-			break
-		}
-		pos = append(pos, rest[0])
-		args = rest[1:]
+	pos, err := flagsAnywhere(cmd, fs, args)
+	if err != nil {
+		return "", err
 	}
 	switch len(pos) {
 	case 0:
@@ -158,6 +173,31 @@ func parseArgs(cmd string, fs *flag.FlagSet, args []string) (string, error) {
 		return pos[0], nil
 	default:
 		return "", usageError(fmt.Sprintf("%s: one script at a time, got %q and %q", cmd, pos[0], pos[1]))
+	}
+}
+
+// flagsAnywhere parses fs's flags wherever they appear among args and returns the other arguments in order; all
+// arguments after "--" are not flags.
+func flagsAnywhere(cmd string, fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usageError(cmd + ": " + err.Error())
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
 	}
 }
 
