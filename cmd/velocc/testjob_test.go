@@ -270,3 +270,32 @@ func TestTestUsage(t *testing.T) {
 		t.Errorf("a failed velocc test left %d entries in the cache", len(entries))
 	}
 }
+
+// TestTestKafkaJob: a job that reads and writes Kafka is tested with files in place of its topics; its metadata
+// columns are then NULL or zero.
+func TestTestKafkaJob(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a job")
+	}
+	useCache(t)
+	dir := t.TempDir()
+	t.Chdir(dir)
+	writeFiles(t, dir, map[string]string{
+		"kjob.sql": `CREATE STREAM trades (sym VARCHAR PRIMARY KEY, qty BIGINT, ts TIMESTAMP)
+  WITH ('type'='kafka_source', 'topic'='trades.v1', 'event.time.field'='ts');
+CREATE STREAM volume AS
+SELECT sym, SUM(qty) AS total, TUMBLE_START(ts, INTERVAL '10' SECOND) AS w
+FROM trades GROUP BY sym WINDOW TUMBLING (ts, INTERVAL '10' SECOND)
+WITH ('volume.type'='kafka_sink', 'volume.topic'='volume');
+SELECT sym, qty, _key IS NULL AS unkeyed, _partition AS p, _offset AS o FROM trades WHERE qty > 4;
+`,
+		"kjob_test.txtar": txtar(
+			"in/trades.jsonl", `{"sym":"A","qty":5,"ts":1000}`+"\n"+`{"sym":"B","qty":3,"ts":2000}`+"\n"+`{"sym":"A","qty":7,"ts":9000}`+"\n"+`{"sym":"A","qty":1,"ts":12000}`+"\n",
+			"out/select_1.jsonl", `{"sym":"A","qty":5,"unkeyed":true,"p":0,"o":0}`+"\n"+`{"sym":"A","qty":7,"unkeyed":true,"p":0,"o":0}`+"\n",
+			"out/volume.csv", "sym,total,w\nA,12,0\nB,3,0\nA,1,10000\n"),
+	})
+	code, stdout, stderr := runCLI(t, "", "test", "-ordered", "kjob.sql")
+	if want := "ok    kjob_test  select_1: 2 rows, volume: 3 rows\nPASS  1 case\n"; code != 0 || stdout != want {
+		t.Errorf("velocc test kjob.sql = %d, stdout:\n%s\nwant:\n%s\nstderr:\n%s", code, stdout, want, stderr)
+	}
+}
