@@ -163,7 +163,11 @@ func runCase(bin string, plan *compiler.Plan, c *fixture.Case, ordered bool) (*c
 	res.stderr = jobErr.Bytes()
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
-		res.problems = append(res.problems, fmt.Sprintf("the job exited with status %d; its stderr:", ee.ExitCode()))
+		what := fmt.Sprintf("exited with status %d", ee.ExitCode())
+		if ee.ExitCode() < 0 {
+			what = "was stopped (" + ee.String() + ")"
+		}
+		res.problems = append(res.problems, "the job "+what+"; its stderr:")
 		res.problems = append(res.problems, strings.Split(strings.TrimRight(indent(res.stderr, "  "), "\n"), "\n")...)
 		return res, nil
 	}
