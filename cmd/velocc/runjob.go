@@ -102,7 +102,7 @@ func buildCached(plan *compiler.Plan, code []byte, source string, stderr io.Writ
 	}
 	dir := filepath.Join(root, "jobs")
 	if err := os.MkdirAll(dir, 0o777); err != nil {
-		return "", err
+		return "", fmt.Errorf("the cache of built jobs (set VELOCC_CACHE to put it elsewhere): %w", err)
 	}
 	goTool, err := exec.LookPath("go")
 	if err != nil {
