@@ -94,7 +94,7 @@ func testJob(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		} else {
 			fmt.Fprintf(stdout, "ok    %-*s  %s\n", width, c.Name, res.summary)
 		}
-		if *verbose {
+		if *verbose && !res.jobFailed {
 			fmt.Fprintf(stdout, "      the job's stderr:\n%s", indent(res.stderr, "        "))
 		}
 	}
@@ -122,9 +122,10 @@ func defaultFixture(script string) (string, error) {
 
 // caseResult is the outcome of one case.
 type caseResult struct {
-	problems []string // why it failed; empty if it passed
-	summary  string   // what a passing case checked: "select_1: 3 rows"
-	stderr   []byte   // the job's
+	problems  []string // why it failed; empty if it passed
+	summary   string   // what a passing case checked: "select_1: 3 rows"
+	stderr    []byte   // the job's
+	jobFailed bool     // the job exited with an error: problems show its stderr
 }
 
 // runCase runs the job --bounded in a new directory holding the case's inputs (in/) with each sink written to
@@ -167,6 +168,7 @@ func runCase(bin string, plan *compiler.Plan, c *fixture.Case, ordered bool) (*c
 		if ee.ExitCode() < 0 {
 			what = "was stopped (" + ee.String() + ")"
 		}
+		res.jobFailed = true
 		res.problems = append(res.problems, "the job "+what+"; its stderr:")
 		res.problems = append(res.problems, strings.Split(strings.TrimRight(indent(res.stderr, "  "), "\n"), "\n")...)
 		return res, nil
