@@ -178,12 +178,13 @@ func syncModule(m *goModule, rt *runtimeSource, w io.Writer) (rels []string, cha
 		if err := rt.writeCopy(dir, pkgs, reqs); err != nil {
 			return nil, false, err
 		}
+		what := fmt.Sprintf("runtime %s of velocc %s, packages %s", rt.id, veloccVersion(), strings.Join(rels, ", "))
 		switch {
 		case !exists:
-			say("wrote the runtime of velocc %s (%s; runtime %s) to %s", veloccVersion(), strings.Join(rels, ", "), rt.id, copyDir)
+			say("wrote %s: %s", copyDir, what)
 		case have.Runtime != rt.id:
-			say("replaced the runtime of velocc %s (runtime %s) in %s with that of velocc %s (%s; runtime %s): regenerate the jobs of this module with this velocc (go generate ./...)",
-				have.Version, have.Runtime, copyDir, veloccVersion(), strings.Join(rels, ", "), rt.id)
+			say("replaced %s (runtime %s of velocc %s) with %s: regenerate this module's jobs with this velocc (go generate ./...)",
+				copyDir, have.Runtime, have.Version, what)
 		default:
 			say("%s now holds %s", copyDir, strings.Join(rels, ", "))
 		}

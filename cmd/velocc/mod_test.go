@@ -322,7 +322,7 @@ func TestModFlow(t *testing.T) {
 	}
 
 	c, _, stderr = runCLI(t, "", "mod")
-	if c != 0 || !strings.Contains(stderr, "wrote the runtime of velocc") {
+	if c != 0 || !strings.Contains(stderr, "velocc: wrote third_party/velocc: runtime ") {
 		t.Fatalf("mod = %d, stderr %q", c, stderr)
 	}
 	f := parseMod(t, "go.mod")
@@ -374,7 +374,7 @@ func TestModFlow(t *testing.T) {
 		t.Fatal(err)
 	}
 	c, _, stderr = runCLI(t, "", "mod", filepath.Join(dir, "cmd"))
-	if c != 0 || !strings.Contains(stderr, "(runtime 000000000000)") || !strings.Contains(stderr, "go generate ./...") {
+	if c != 0 || !strings.Contains(stderr, "(runtime 000000000000 of velocc ") || !strings.Contains(stderr, "go generate ./...") {
 		t.Errorf("mod over a stale copy = %d, stderr %q", c, stderr)
 	}
 	if got := string(mustRead(t, readme)); got != text {

@@ -329,7 +329,8 @@ func mod(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if !changed {
-		fmt.Fprintf(stderr, "velocc: module %s is up to date with velocc %s (%s; runtime %s)\n", m.path(), veloccVersion(), strings.Join(pkgs, ", "), rt.id)
+		fmt.Fprintf(stderr, "velocc: module %s is up to date: %s holds runtime %s of velocc %s, packages %s\n",
+			m.path(), copyDir, rt.id, veloccVersion(), strings.Join(pkgs, ", "))
 	}
 	return nil
 }

@@ -369,3 +369,34 @@ func TestGoGenerateFlow(t *testing.T) {
 		t.Errorf("big rows:\n%s\nwant:\n%s", got, jsonLines(t, want))
 	}
 }
+
+// TestReadmeGoGenerate runs the commands of the README's go:generate section with the copied velocc, offline, in
+// a new directory, and checks the rows they print against the sums of the input file they write.
+func TestReadmeGoGenerate(t *testing.T) {
+	veloccBin(t) // cleanEnv puts its directory first on PATH
+	readme := string(mustRead(t, filepath.Join(testEnv.checkout, "README.md")))
+	_, section, ok := strings.Cut(readme, "\n### go:generate in your own module\n")
+	if !ok {
+		t.Fatal("README.md has no section \"go:generate in your own module\"")
+	}
+	_, block, ok := strings.Cut(section, "\n```sh\n")
+	block, _, closed := strings.Cut(block, "\n```\n")
+	if !ok || !closed {
+		t.Fatal("the README's go:generate section has no sh block")
+	}
+	work := t.TempDir()
+	env := cleanEnv(t, emptyModCache(t), "GOPROXY=off")
+	stdout := runIn(t, env, work, "/bin/bash", "-e", "-u", "-o", "pipefail", "-c", block)
+
+	var input []trade
+	for _, line := range strings.Split(strings.TrimSpace(string(mustRead(t, filepath.Join(work, "app", "trades.jsonl")))), "\n") {
+		var tr trade
+		if err := json.Unmarshal([]byte(line), &tr); err != nil {
+			t.Fatalf("trades.jsonl line %q: %v", line, err)
+		}
+		input = append(input, tr)
+	}
+	if got, want := sumRows(t, stdout), sumsOracle(input); len(input) == 0 || !slices.Equal(got, want) {
+		t.Errorf("the README's commands print:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
