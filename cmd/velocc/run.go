@@ -47,9 +47,11 @@ Flags of build:
 	           a file (job.go)     the Go source, for a main package of a
 	                               module of yours (see velocc mod)
 	           DIR/ or an existing directory
-	                               a module of its own: main.go, go.mod, go.sum,
-	                               Makefile, README.md and the runtime in
-	                               third_party/velocc (all overwritten)
+	                               a module of its own: main.go, go.mod, go.sum
+	                               (Kafka jobs), Makefile, README.md and the
+	                               runtime in third_party/velocc, all
+	                               overwritten (never the go.mod of a module
+	                               velocc did not write)
 	-kafka   link Kafka support even if the script declares no Kafka source
 	         or sink, so that --source/--sink NAME=kafka:TOPIC work (a job
 	         with a Kafka source or sink always has it)
