@@ -134,7 +134,7 @@ func (m *goModule) veloccImports() (map[string]string, error) {
 	return imports, err
 }
 
-// syncModule makes the module at root build the code velocc generated into it: it writes the runtime packages
+// syncModule makes module m build the code velocc generated into it: it writes the runtime packages
 // that the module's Go files import into the runtime copy (replacing a copy of another velocc), and adds to go.mod
 // the requirement of velocc, the replace directive that points it at the copy, the go version and the modules the
 // runtime packages need; and their hashes to go.sum. It prints what it changed to w, one line each, and returns
