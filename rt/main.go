@@ -22,8 +22,10 @@ import (
 // SupportPackageIsVersion2 is referenced by generated code
 // (`const _ = rt.SupportPackageIsVersion2`) so that a job generated for
 // another version of this package fails to compile instead of misbehaving.
-// It is renamed whenever the contract changes incompatibly; regenerate the
-// job with the matching velocc to fix such a build error.
+// It is renamed whenever the contract changes incompatibly. To fix such a
+// build error, run 'velocc mod' in the job's module to update its runtime
+// copy (third_party/velocc), then regenerate the job with the same velocc
+// ('go generate ./...', or 'velocc build' again for a module it wrote).
 const SupportPackageIsVersion2 = true
 
 // FieldSpec describes one column of a source schema or a sink.

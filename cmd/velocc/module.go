@@ -1,4 +1,4 @@
-// The module directory 'velocc build -o DIR/' writes: main.go, go.mod, go.sum, Makefile and README.md.
+// The module directory 'velocc build -o DIR/' writes: main.go, go.mod, go.sum, Makefile, README.md and the runtime copy.
 
 package main
 
@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"text/template"
 
@@ -19,82 +18,57 @@ import (
 
 // moduleData is what templates/*.tmpl are rendered with.
 type moduleData struct {
-	Job       string   // module path element and binary name, "job"
-	Source    string   // the script's file name, "job.sql"
-	Module    string   // "velocc.local/job"
-	GoVersion string   // go directive, copied from velocc's go.mod
-	Require   string   // version of github.com/velocc/velocc to require; "" to leave it to 'go mod tidy'
-	Indirect  []string // velocc's own requirements, "path version", so that rt's dependencies resolve as in velocc
-	Replace   string   // the checkout to replace velocc with, quoted for go.mod if needed; "" for none
+	Job       string // module path element and binary name, "job"
+	Source    string // the script's file name, "job.sql"
+	Module    string // "velocc.local/job"
+	GoVersion string // go directive, velocc's own
+	CopyDir   string // where the module keeps velocc's runtime, "third_party/velocc"
 }
 
-// writeModule writes a buildable module for one job into dir, creating dir if needed.
-func writeModule(dir, source, jobName string, code []byte, stderr io.Writer) error {
-	co, err := findCheckout(os.LookupEnv)
+// writeModule writes a buildable module for one job into dir, creating dir if needed: main.go, go.mod, Makefile
+// and README.md, and then, as 'velocc mod' does, the runtime packages the job imports into third_party/velocc, the
+// requirements of go.mod and the go.sum of the modules they need (none for a job without Kafka, which then builds
+// offline with the standard library alone).
+func writeModule(dir, source, jobName string, code []byte) error {
+	rt, err := embeddedRuntime()
 	if err != nil {
 		return err
 	}
 	job := moduleElem(jobName)
-	d := moduleData{Job: job, Source: source, Module: "velocc.local/" + job, GoVersion: toolchainGo()}
-	var sum []byte
-	if co.Dir != "" {
-		data, err := os.ReadFile(filepath.Join(co.Dir, "go.mod"))
-		if err != nil {
-			return err
-		}
-		gm := parseGoMod(data)
-		if gm.Go != "" {
-			d.GoVersion = gm.Go
-		}
-		d.Indirect = gm.Requires
-		// velocc's go.sum covers every module rt can need; extra lines are harmless.
-		sum, err = os.ReadFile(filepath.Join(co.Dir, "go.sum"))
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return err
-		}
+	d := moduleData{Job: job, Source: source, Module: "velocc.local/" + job, GoVersion: rt.goVersion(), CopyDir: copyDir}
+	// A go.mod other than one velocc wrote is a module of the user's, which -o DIR/ must not overwrite.
+	if m, err := readModule(dir); err == nil && !strings.HasPrefix(m.path(), "velocc.local/") {
+		return fmt.Errorf("%s is the go.mod of module %s, which velocc build -o DIR/ would overwrite: write the job as a file in it (-o %s) and run 'velocc mod' there, or choose another directory",
+			filepath.Join(dir, "go.mod"), m.path(), filepath.Join(dir, job+".go"))
+	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
 	}
-	if co.Replace {
-		d.Require, d.Replace = "v0.0.0", goModQuote(co.Dir)
-	} else {
-		d.Require = co.Version
-	}
-
 	if err := os.MkdirAll(dir, 0o777); err != nil {
 		return err
 	}
-	type file struct {
-		name string
-		data []byte
-	}
-	files := []file{{"main.go", code}}
-	for _, f := range []struct{ name, tmpl string }{
-		{"go.mod", "go.mod.tmpl"},
-		{"Makefile", "Makefile.tmpl"},
-		{"README.md", "README.md.tmpl"},
-	} {
-		data, err := render(f.tmpl, d)
+	files := map[string][]byte{"main.go": code}
+	for name, tmpl := range map[string]string{"go.mod": "go.mod.tmpl", "Makefile": "Makefile.tmpl", "README.md": "README.md.tmpl"} {
+		data, err := render(tmpl, d)
 		if err != nil {
 			return err
 		}
-		files = append(files, file{f.name, data})
+		files[name] = data
 	}
-	if sum != nil {
-		files = append(files, file{"go.sum", sum})
-	}
-	for _, f := range files {
-		if err := os.WriteFile(filepath.Join(dir, f.name), f.data, 0o666); err != nil {
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o666); err != nil {
 			return err
 		}
 	}
-
-	if !co.Replace {
-		what := "requires " + modulePath + " " + d.Require + ": run 'go mod tidy' there before building"
-		if d.Require == "" {
-			what = "names no version of " + modulePath + ": run 'go mod tidy' there to require its latest release"
-		}
-		fmt.Fprintf(stderr, "velocc: no velocc checkout found (set VELOCC_ROOT to use one); %s %s\n", filepath.Join(dir, "go.mod"), what)
+	// go.sum is written anew from the job's needs, so that one of an earlier build does not linger.
+	if err := os.Remove(filepath.Join(dir, "go.sum")); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
 	}
-	return nil
+	m, err := readModule(dir)
+	if err != nil {
+		return err
+	}
+	_, _, err = syncModule(m, rt, io.Discard)
+	return err
 }
 
 func render(name string, d moduleData) ([]byte, error) {
@@ -125,14 +99,6 @@ func moduleElem(name string) string {
 	s = strings.Trim(s, "-._~")
 	if s == "" {
 		return "job"
-	}
-	return s
-}
-
-// goModQuote quotes a path for go.mod when it holds characters the go.mod syntax would split on.
-func goModQuote(s string) string {
-	if s == "" || strings.ContainsAny(s, " \t\r\n\"'`(),;") || strings.Contains(s, "//") || strings.Contains(s, "/*") {
-		return strconv.Quote(s)
 	}
 	return s
 }

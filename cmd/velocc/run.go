@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
 	"strings"
 
 	"github.com/velocc/velocc/codegen"
@@ -31,6 +30,7 @@ const usage = `velocc compiles a streaming SQL script into a specialized Go prog
 Usage:
 
 	velocc [build] SCRIPT [-o OUT]   generate the job's Go source
+	velocc mod [DIR]                 add velocc's runtime to the Go module of DIR
 	velocc check SCRIPT              print errors and warnings only
 	velocc explain SCRIPT            print the typed plan of the script
 	velocc run SCRIPT [JOB FLAGS]    build the job (cached) and run it
@@ -47,13 +47,33 @@ Flags of build:
 
 	-o OUT   where to write the job:
 	           nothing or -        the Go source on stdout
-	           a file (job.go)     the Go source
+	           a file (job.go)     the Go source, for a main package of a
+	                               module of yours (see velocc mod)
 	           DIR/ or an existing directory
-	                               a complete module: main.go, go.mod, go.sum,
-	                               Makefile and README.md (all overwritten)
+	                               a module of its own: main.go, go.mod, go.sum
+	                               (Kafka jobs), Makefile, README.md and the
+	                               runtime in third_party/velocc, all
+	                               overwritten (never the go.mod of a module
+	                               velocc did not write)
 	-kafka   link Kafka support even if the script declares no Kafka source
 	         or sink, so that --source/--sink NAME=kafka:TOPIC work (a job
 	         with a Kafka source or sink always has it)
+
+velocc carries the runtime its jobs import (github.com/velocc/velocc/rt and
+its sub-packages), and writes the packages a job needs into the module that
+builds it, in third_party/velocc, a module of its own that go.mod replaces
+github.com/velocc/velocc with. A job without Kafka then builds offline with
+the Go toolchain alone; a Kafka job fetches the modules it needs at the
+versions pinned in go.sum.
+
+velocc mod [DIR] sets up the module that contains DIR (default: the current
+directory) for jobs written into it with -o FILE.go, for example by
+//go:generate velocc job.sql -o job.go: it writes third_party/velocc with
+the runtime packages the module's Go files import, and adds to go.mod the
+requirement, the replace directive, the go version and the modules they
+need, and their hashes to go.sum. Run it once; from then on velocc build
+-o FILE.go keeps the module in step (a Kafka job, a newer velocc), and stops
+with an error in a module that velocc mod has not set up.
 
 Flags of run (before SCRIPT; everything after SCRIPT, or after --, goes to
 the job, and the job's exit status is velocc's):
@@ -77,8 +97,6 @@ Flags of test (see docs/testing.md for the fixture layout):
 
 Environment:
 
-	VELOCC_ROOT   the velocc checkout a generated go.mod points at with a
-	              replace directive (default: the checkout velocc was built from)
 	VELOCC_CACHE  where run and test keep built jobs (default: velocc/ in the
 	              user cache directory)
 
@@ -142,6 +160,8 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return runJob(rest, stdin, stdout, stderr)
 	case "test":
 		return testJob(rest, stdin, stdout, stderr)
+	case "mod":
+		return mod(rest, stdout, stderr)
 	default:
 		// A bare word is a script only if it looks like a path; otherwise it is most likely a mistyped command.
 		if !strings.HasPrefix(cmd, "-") && !strings.ContainsAny(cmd, `./\`) {
@@ -153,7 +173,7 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 
 func isCommand(s string) bool {
 	switch s {
-	case "build", "check", "explain", "version", "help", "run", "test":
+	case "build", "mod", "check", "explain", "version", "help", "run", "test":
 		return true
 	}
 	return false
@@ -271,10 +291,84 @@ func build(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		_, err = stdout.Write(code)
 		return err
 	case isDirTarget(dest):
-		return writeModule(dest, scriptName(script), plan.JobName, code, stderr)
+		return writeModule(dest, scriptName(script), plan.JobName, code)
 	default:
-		return os.WriteFile(dest, code, 0o666)
+		if err := os.WriteFile(dest, code, 0o666); err != nil {
+			return err
+		}
+		return syncFileModule(dest, stderr)
 	}
+}
+
+// syncFileModule keeps the module that a generated file was written into able to build it. A module that 'velocc
+// mod' set up is brought in step with the file (runtime packages, requirements, a newer velocc's runtime); a module
+// that gets velocc otherwise (a required release, a replace directive of the user's) and velocc's own module are
+// left alone, and so is a file outside any module. A module without velocc is an error that says to run velocc mod.
+func syncFileModule(file string, stderr io.Writer) error {
+	root, ok, err := findModule(filepath.Dir(file))
+	if err != nil || !ok {
+		return err
+	}
+	m, err := readModule(root)
+	if err != nil {
+		return err
+	}
+	switch {
+	case m.path() == modulePath:
+		return nil
+	case m.managed():
+		rt, err := embeddedRuntime()
+		if err != nil {
+			return err
+		}
+		_, _, err = syncModule(m, rt, stderr)
+		return err
+	case m.veloccReplace() != nil || m.requires(modulePath) != "":
+		return nil
+	}
+	return fmt.Errorf("wrote %s, but module %s (%s) lacks velocc's runtime, which it imports: run 'velocc mod' in %s once, then build",
+		file, m.path(), filepath.Join(root, "go.mod"), root)
+}
+
+// mod is 'velocc mod [DIR]'.
+func mod(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("mod", flag.ContinueOnError)
+	pos, err := flagsAnywhere("mod", fs, args)
+	if err != nil {
+		return helpOr(err, stdout)
+	}
+	dir := "."
+	switch len(pos) {
+	case 0:
+	case 1:
+		dir = pos[0]
+	default:
+		return usageError(fmt.Sprintf("mod: one directory at a time, got %q and %q", pos[0], pos[1]))
+	}
+	root, ok, err := findModule(dir)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("no go.mod in %s or any directory above it: create the module first (go mod init)", dir)
+	}
+	m, err := readModule(root)
+	if err != nil {
+		return err
+	}
+	rt, err := embeddedRuntime()
+	if err != nil {
+		return err
+	}
+	pkgs, changed, err := syncModule(m, rt, stderr)
+	if err != nil {
+		return err
+	}
+	if !changed {
+		fmt.Fprintf(stderr, "velocc: module %s is up to date: %s holds runtime %s of velocc %s, packages %s\n",
+			m.path(), copyDir, rt.id, veloccVersion(), strings.Join(pkgs, ", "))
+	}
+	return nil
 }
 
 // helpOr turns -h into the usage text on w and passes every other error through.
@@ -304,12 +398,8 @@ func scriptName(arg string) string {
 }
 
 func printVersion(w io.Writer) {
-	version := "(unknown)"
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		version = bi.Main.Version
-	}
-	fmt.Fprintf(w, "velocc %s %s %s/%s\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
-	if co, err := findCheckout(os.LookupEnv); err == nil && co.Replace {
-		fmt.Fprintf(w, "checkout %s\n", co.Dir)
+	fmt.Fprintf(w, "velocc %s %s %s/%s\n", veloccVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	if rt, err := embeddedRuntime(); err == nil {
+		fmt.Fprintf(w, "runtime %s\n", rt.id)
 	}
 }

@@ -4,15 +4,9 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"reflect"
 	"regexp"
-	"runtime/debug"
-	"slices"
 	"strings"
 	"testing"
 )
@@ -39,14 +33,13 @@ func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
 	return code, stdout.String(), stderr.String()
 }
 
-// repoRoot is the velocc checkout the tests run in.
+// repoRoot is the velocc checkout the tests run in, found before any test changed the working directory.
 func repoRoot(t *testing.T) string {
 	t.Helper()
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
+	if testEnv.checkout == "" {
+		t.Fatal(testEnv.setupError)
 	}
-	return root
+	return testEnv.checkout
 }
 
 // scriptDir writes job.sql, bad.sql and trades.jsonl into a new directory and makes it the working directory.
@@ -79,6 +72,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"check", "-o", "out.go", "job.sql"}, "check: flag provided but not defined: -o"},
 		{[]string{"version", "extra"}, `version takes no arguments, got "extra"`},
 		{[]string{"help", "nope"}, `unknown command "nope"`},
+		{[]string{"mod", "a", "b"}, `mod: one directory at a time, got "a" and "b"`},
+		{[]string{"mod", "-x"}, "mod: flag provided but not defined: -x"},
 	} {
 		code, stdout, stderr := runCLI(t, "", tc.args...)
 		want := "velocc: " + tc.want + "\nrun 'velocc help' for usage\n"
@@ -94,15 +89,15 @@ func TestHelpAndVersion(t *testing.T) {
 		if code != 0 || stderr != "" {
 			t.Errorf("run(%q) = %d, stderr %q; want 0 and no stderr", args, code, stderr)
 		}
-		for _, want := range []string{"velocc [build] SCRIPT [-o OUT]", "velocc check", "velocc explain", "velocc version", "-o OUT", "VELOCC_ROOT"} {
+		for _, want := range []string{"velocc [build] SCRIPT [-o OUT]", "velocc mod [DIR]", "velocc check", "velocc explain", "velocc version", "-o OUT", "third_party/velocc"} {
 			if !strings.Contains(stdout, want) {
 				t.Errorf("run(%q): usage lacks %q:\n%s", args, want, stdout)
 			}
 		}
 	}
 	code, stdout, stderr := runCLI(t, "", "version")
-	if code != 0 || stderr != "" || !strings.HasPrefix(stdout, "velocc ") {
-		t.Errorf("run(version) = %d, stdout %q, stderr %q", code, stdout, stderr)
+	if code != 0 || stderr != "" || !regexp.MustCompile(`^velocc \S+ go\S+ \w+/\w+\nruntime [0-9a-f]{12}\n$`).MatchString(stdout) {
+		t.Errorf("run(version) = %d, stdout %q, stderr %q; want the version line and the runtime line", code, stdout, stderr)
 	}
 }
 
@@ -179,63 +174,6 @@ func TestBuildFile(t *testing.T) {
 	}
 }
 
-func TestBuildDir(t *testing.T) {
-	root := repoRoot(t)
-	t.Setenv("VELOCC_ROOT", "")
-	dir := scriptDir(t)
-	if err := os.Mkdir(filepath.Join(dir, "existing"), 0o777); err != nil {
-		t.Fatal(err)
-	}
-	_, generated, _ := runCLI(t, "", "build", "job.sql")
-	for _, out := range []string{"out/", "existing", filepath.Join(dir, "nested", "deeper") + string(filepath.Separator)} {
-		if c, stdout, stderr := runCLI(t, "", "build", "job.sql", "-o", out); c != 0 || stdout != "" || stderr != "" {
-			t.Fatalf("build -o %s = %d, stdout %q, stderr %q; want 0 and no output", out, c, stdout, stderr)
-		}
-		read := func(name string) string {
-			data, err := os.ReadFile(filepath.Join(out, name))
-			if err != nil {
-				t.Fatal(err)
-			}
-			return string(data)
-		}
-		if got := read("main.go"); got != generated {
-			t.Errorf("-o %s: main.go differs from build to stdout", out)
-		}
-		wantMod := parseGoMod(mustRead(t, filepath.Join(root, "go.mod")))
-		gomod := read("go.mod")
-		for _, want := range []string{
-			"module velocc.local/job\n",
-			"\ngo " + wantMod.Go + "\n",
-			"\nrequire github.com/velocc/velocc v0.0.0\n",
-			"\nreplace github.com/velocc/velocc => " + root + "\n",
-		} {
-			if !strings.Contains(gomod, want) {
-				t.Errorf("-o %s: go.mod lacks %q:\n%s", out, want, gomod)
-			}
-		}
-		for _, req := range wantMod.Requires {
-			if !strings.Contains(gomod, "\t"+req+" // indirect\n") {
-				t.Errorf("-o %s: go.mod lacks velocc's requirement %s:\n%s", out, req, gomod)
-			}
-		}
-		if got, want := read("go.sum"), string(mustRead(t, filepath.Join(root, "go.sum"))); got != want {
-			t.Errorf("-o %s: go.sum is not a copy of velocc's", out)
-		}
-		if got := read("Makefile"); !strings.Contains(got, "\tgo build -o job .\n") || !strings.Contains(got, "\t./job --bounded\n") {
-			t.Errorf("-o %s: Makefile:\n%s", out, got)
-		}
-		if got := read("README.md"); !strings.Contains(got, "job.sql") || !strings.Contains(got, "--source NAME=URI") {
-			t.Errorf("-o %s: README.md:\n%s", out, got)
-		}
-	}
-
-	t.Setenv("VELOCC_ROOT", dir)
-	c, _, stderr := runCLI(t, "", "build", "job.sql", "-o", "out2/")
-	if c != 1 || !strings.Contains(stderr, "is not a velocc checkout") {
-		t.Errorf("build with VELOCC_ROOT=%s = %d, stderr %q; want 1 and a complaint", dir, c, stderr)
-	}
-}
-
 func mustRead(t *testing.T, path string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(path)
@@ -245,154 +183,15 @@ func mustRead(t *testing.T, path string) []byte {
 	return data
 }
 
-func TestLocateCheckout(t *testing.T) {
-	root := repoRoot(t)
-	src := filepath.Join(root, "cmd", "velocc", "root.go")
-	cache := filepath.Join(t.TempDir(), "github.com", "velocc", "velocc@v1.2.3")
-	if err := os.MkdirAll(filepath.Join(cache, "cmd", "velocc"), 0o777); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(cache, "go.mod"), []byte("module github.com/velocc/velocc // the one\n\ngo 1.26\n"), 0o666); err != nil {
-		t.Fatal(err)
-	}
-	env := func(kv ...string) func(string) (string, bool) {
-		return func(k string) (string, bool) {
-			if len(kv) == 2 && kv[0] == k {
-				return kv[1], true
-			}
-			return "", false
-		}
-	}
-	released := &debug.BuildInfo{Main: debug.Module{Path: modulePath, Version: "v1.4.0"}}
-	trimmed := &debug.BuildInfo{Main: debug.Module{Path: modulePath, Version: "v1.4.0"}, Settings: []debug.BuildSetting{{Key: "-trimpath", Value: "true"}}}
-	devel := &debug.BuildInfo{Main: debug.Module{Path: modulePath, Version: "(devel)"}}
-	pseudo := &debug.BuildInfo{Main: debug.Module{Path: modulePath, Version: "v0.0.0-20250101000000-0123456789ab+dirty"}}
-	for _, tc := range []struct {
-		name string
-		env  func(string) (string, bool)
-		src  string
-		bi   *debug.BuildInfo
-		want checkout
-	}{
-		{"checkout", env(), src, devel, checkout{Dir: root, Replace: true}},
-		{"env wins", env("VELOCC_ROOT", root), filepath.Join(cache, "cmd", "velocc", "root.go"), devel, checkout{Dir: root, Replace: true}},
-		{"empty env ignored", env("VELOCC_ROOT", ""), src, devel, checkout{Dir: root, Replace: true}},
-		{"module cache", env(), filepath.Join(cache, "cmd", "velocc", "root.go"), released, checkout{Dir: cache, Version: "v1.2.3"}},
-		{"trimpath release", env(), "github.com/velocc/velocc/cmd/velocc/root.go", trimmed, checkout{Version: "v1.4.0"}},
-		{"trimpath ignores the path", env(), src, trimmed, checkout{Version: "v1.4.0"}},
-		{"checkout gone, devel", env(), filepath.Join(t.TempDir(), "cmd", "velocc", "root.go"), devel, checkout{}},
-		{"checkout gone, pseudo-version", env(), filepath.Join(t.TempDir(), "cmd", "velocc", "root.go"), pseudo, checkout{}},
-		{"no build info", env(), "root.go", nil, checkout{}},
-	} {
-		got, err := locateCheckout(tc.env, tc.src, tc.bi)
-		if err != nil || got != tc.want {
-			t.Errorf("%s: got %+v, %v; want %+v", tc.name, got, err, tc.want)
-		}
-	}
-	if _, err := locateCheckout(env("VELOCC_ROOT", t.TempDir()), src, devel); err == nil || !strings.Contains(err.Error(), "not a velocc checkout") {
-		t.Errorf("VELOCC_ROOT without go.mod: err = %v", err)
-	}
-}
-
-func TestGoModTemplate(t *testing.T) {
-	for _, tc := range []struct {
-		d    moduleData
-		want string
-	}{
-		{moduleData{Module: "velocc.local/job", GoVersion: "1.26"}, "module velocc.local/job\n\ngo 1.26\n"},
-		{moduleData{Module: "velocc.local/job", GoVersion: "1.26", Require: "v1.2.3", Indirect: []string{"a.example/x v1.0.0"}},
-			"module velocc.local/job\n\ngo 1.26\n\nrequire github.com/velocc/velocc v1.2.3\n\nrequire (\n\ta.example/x v1.0.0 // indirect\n)\n"},
-	} {
-		got, err := render("go.mod.tmpl", tc.d)
-		if err != nil || string(got) != tc.want {
-			t.Errorf("render(go.mod.tmpl, %+v) = %q, %v; want %q", tc.d, got, err, tc.want)
-		}
-	}
-	if got, want := goModQuote("/a b/velocc"), `"/a b/velocc"`; got != want {
-		t.Errorf("goModQuote = %s, want %s", got, want)
+func TestTemplates(t *testing.T) {
+	d := moduleData{Job: "job", Source: "job.sql", Module: "velocc.local/job", GoVersion: "1.26.0", CopyDir: copyDir}
+	got, err := render("go.mod.tmpl", d)
+	if err != nil || !strings.Contains(string(got), "\nmodule velocc.local/job\n\ngo 1.26.0\n") {
+		t.Errorf("render(go.mod.tmpl) = %q, %v", got, err)
 	}
 	for in, want := range map[string]string{"job": "job", "<stdin>": "stdin", "my job": "my_job", "..": "job", "-x": "x"} {
 		if got := moduleElem(in); got != want {
 			t.Errorf("moduleElem(%q) = %q, want %q", in, got, want)
 		}
-	}
-}
-
-// TestEndToEnd builds velocc, copies the binary away from the checkout, runs it from a third directory to write a
-// module, then builds and runs the job on a small file.
-func TestEndToEnd(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds two binaries")
-	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command")
-	}
-	root := repoRoot(t)
-	tmp := t.TempDir()
-	env := append(slices.DeleteFunc(os.Environ(), func(kv string) bool {
-		return strings.HasPrefix(kv, "VELOCC_ROOT=") || strings.HasPrefix(kv, "GOFLAGS=")
-	}), "GOTOOLCHAIN=local")
-	cmd := func(dir, name string, args ...string) string {
-		t.Helper()
-		c := exec.CommandContext(t.Context(), name, args...)
-		c.Dir, c.Env = dir, env
-		var stdout, stderr bytes.Buffer
-		c.Stdout, c.Stderr = &stdout, &stderr
-		if err := c.Run(); err != nil {
-			t.Fatalf("%s %s (in %s): %v\n%s", name, strings.Join(args, " "), dir, err, stderr.String())
-		}
-		if stderr.Len() > 0 {
-			t.Logf("%s %s: stderr:\n%s", name, strings.Join(args, " "), stderr.String())
-		}
-		return stdout.String()
-	}
-
-	built := filepath.Join(tmp, "bin", "velocc")
-	cmd(root, goTool, "build", "-o", built, "./cmd/velocc")
-	velocc := filepath.Join(tmp, "elsewhere", "velocc")
-	if err := os.MkdirAll(filepath.Dir(velocc), 0o777); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(velocc, mustRead(t, built), 0o777); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.RemoveAll(filepath.Dir(built)); err != nil {
-		t.Fatal(err)
-	}
-
-	work := filepath.Join(tmp, "work")
-	if err := os.MkdirAll(work, 0o777); err != nil {
-		t.Fatal(err)
-	}
-	for name, text := range map[string]string{"job.sql": goodSQL, "trades.jsonl": tradesJSONL} {
-		if err := os.WriteFile(filepath.Join(work, name), []byte(text), 0o666); err != nil {
-			t.Fatal(err)
-		}
-	}
-	cmd(work, velocc, "build", "job.sql", "-o", "outdir/")
-	out := filepath.Join(work, "outdir")
-	if gomod := string(mustRead(t, filepath.Join(out, "go.mod"))); !regexp.MustCompile(`(?m)^replace github.com/velocc/velocc => ` + regexp.QuoteMeta(root) + `$`).MatchString(gomod) {
-		t.Fatalf("the copied velocc did not find the checkout %s:\n%s", root, gomod)
-	}
-
-	env = append(env, "GOFLAGS=-mod=mod", "GOPROXY=off")
-	cmd(out, goTool, "build", "-o", "job", ".")
-	stdout := cmd(out, filepath.Join(out, "job"), "--bounded", "--source", "trades=file:"+filepath.Join(work, "trades.jsonl"))
-
-	var got []map[string]any
-	for _, line := range strings.Split(strings.TrimSuffix(stdout, "\n"), "\n") {
-		var row map[string]any
-		if err := json.Unmarshal([]byte(line), &row); err != nil {
-			t.Fatalf("output line %q: %v\nall output:\n%s", line, err, stdout)
-		}
-		got = append(got, row)
-	}
-	slices.SortFunc(got, func(a, b map[string]any) int {
-		return strings.Compare(fmt.Sprint(a["symbol"]), fmt.Sprint(b["symbol"]))
-	})
-	want := []map[string]any{{"symbol": "A", "total": 30.0}, {"symbol": "B", "total": 7.0}}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("job output:\n%s\nwant rows %v", stdout, want)
 	}
 }

@@ -117,7 +117,7 @@ func buildCached(plan *compiler.Plan, code []byte, source string, stderr io.Writ
 			os.RemoveAll(staging)
 		}
 	}()
-	if err := writeModule(staging+string(filepath.Separator), source, plan.JobName, code, stderr); err != nil {
+	if err := writeModule(staging+string(filepath.Separator), source, plan.JobName, code); err != nil {
 		return "", err
 	}
 	key, err := cacheKey(staging, goTool)
