@@ -15,6 +15,7 @@ import (
 
 	"github.com/velocc/velocc/codegen"
 	"github.com/velocc/velocc/compiler"
+	"github.com/velocc/velocc/grammar"
 )
 
 // Exit codes of run.
@@ -31,7 +32,8 @@ const usage = `velocc compiles a streaming SQL script into a specialized Go prog
 Usage:
 
 	velocc [build] SCRIPT [-o OUT]   generate the job's Go source
-	velocc check SCRIPT              print errors and warnings only
+	velocc check SCRIPT              print errors and warnings, or a one-line
+	                                 summary when the script has no errors
 	velocc explain SCRIPT            print the typed plan of the script
 	velocc version                   print the version of velocc
 	velocc help                      print this text
@@ -164,22 +166,37 @@ func parseArgs(cmd string, fs *flag.FlagSet, args []string) (string, error) {
 // compile reads the script named by arg and compiles it, printing every diagnostic to stderr. It returns
 // errReported if the script has errors.
 func compile(arg string, stdin io.Reader, stderr io.Writer) (*compiler.Plan, error) {
-	filename := arg
-	read := func() ([]byte, error) { return os.ReadFile(arg) }
+	plan, _, err := compileScript(arg, stdin, stderr)
+	return plan, err
+}
+
+// compileScript is compile that also returns the script's text and its diagnostics.
+func compileScript(arg string, stdin io.Reader, stderr io.Writer) (*compiler.Plan, *scriptText, error) {
+	text := &scriptText{name: arg}
+	var err error
 	if arg == stdinScript {
-		filename = stdinName
-		read = func() ([]byte, error) { return io.ReadAll(stdin) }
+		text.name = stdinName
+		text.src, err = io.ReadAll(stdin)
+	} else {
+		text.src, err = os.ReadFile(arg)
 	}
-	src, err := read()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	plan, diags := compiler.Compile(filename, src, &compiler.Options{})
+	plan, diags := compiler.Compile(text.name, text.src, &compiler.Options{})
 	diags.Format(stderr)
+	text.diags = diags
 	if diags.HasErrors() {
-		return nil, errReported
+		return nil, text, errReported
 	}
-	return plan, nil
+	return plan, text, nil
+}
+
+// scriptText is a script as read and its diagnostics.
+type scriptText struct {
+	name  string // the file name diagnostics use
+	src   []byte
+	diags compiler.Diagnostics
 }
 
 func check(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -187,8 +204,35 @@ func check(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return helpOr(err, stdout)
 	}
-	_, err = compile(script, stdin, stderr)
+	plan, text, err := compileScript(script, stdin, stderr)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(stdout, checkSummary(plan, text))
 	return err
+}
+
+// checkSummary is the line check prints for a script without errors: "job.sql: ok: 2 statements, 1 source,
+// 1 sink", and the number of warnings (printed above it) if there are any.
+func checkSummary(plan *compiler.Plan, text *scriptText) string {
+	statements := 0
+	if script, err := grammar.Parse(text.name, text.src); err == nil {
+		statements = len(script.Statements)
+	}
+	s := fmt.Sprintf("%s: ok: %s, %s, %s", text.name, plural(statements, "statement"), plural(len(plan.Sources), "source"),
+		plural(len(plan.Sinks), "sink"))
+	if n := len(text.diags); n > 0 {
+		s += ", " + plural(n, "warning")
+	}
+	return s
+}
+
+// plural returns "1 source" or "2 sources".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func explain(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
