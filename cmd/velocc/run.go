@@ -35,6 +35,9 @@ Usage:
 	velocc check SCRIPT              print errors and warnings, or a one-line
 	                                 summary when the script has no errors
 	velocc explain SCRIPT            print the typed plan of the script
+	velocc topics SCRIPT [--create]  list the Kafka topics the script reads and
+	                                 writes, on its brokers; --create creates
+	                                 the missing ones
 	velocc version                   print the version of velocc
 	velocc help                      print this text
 
@@ -53,6 +56,19 @@ Flags of build:
 	-kafka   link Kafka support even if the script declares no Kafka source
 	         or sink, so that --source/--sink NAME=kafka:TOPIC work (a job
 	         with a Kafka source or sink always has it)
+
+Flags of topics:
+
+	--brokers HOST:PORT,...   the Kafka brokers (default: $VELOCC_BROKERS, then
+	                          the script's bootstrap.servers, then localhost:9092)
+	--create                  create the missing topics: a sink's as the job
+	                          would, a source's with --partitions partitions
+	--partitions N            partitions of a created source topic (default:
+	                          the broker's default)
+	--timeout DURATION        how long to wait for the brokers (default 30s)
+
+	It exits 1 when a topic the job cannot start without (a source's, or a
+	sink's with 'topic.create' = 'false') is missing.
 
 Environment:
 
@@ -112,6 +128,8 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return check(rest, stdin, stdout, stderr)
 	case "explain":
 		return explain(rest, stdin, stdout, stderr)
+	case "topics":
+		return topics(rest, stdin, stdout, stderr)
 	default:
 		// A bare word is a script only if it looks like a path; otherwise it is most likely a mistyped command.
 		if !strings.HasPrefix(cmd, "-") && !strings.ContainsAny(cmd, `./\`) {
@@ -123,7 +141,7 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 
 func isCommand(s string) bool {
 	switch s {
-	case "build", "check", "explain", "version", "help":
+	case "build", "check", "explain", "topics", "version", "help":
 		return true
 	}
 	return false
