@@ -74,8 +74,8 @@ func topics(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
 	if err := describe(ctx, adm, list); err != nil {
-		return fmt.Errorf("no answer from Kafka at %s within %v (%v); start a broker (make kafka in the velocc checkout) or name one with --brokers HOST:PORT",
-			brokers, *timeout, err)
+		return fmt.Errorf("cannot reach Kafka at %s (%v); start a broker (make kafka in the velocc checkout) or name one with --brokers HOST:PORT",
+			brokers, err)
 	}
 	if *create {
 		if err := createMissing(ctx, adm, list, int32(*partitions)); err != nil {
