@@ -48,6 +48,18 @@ demo:
 	cd $(DEMO_OUT) && go build -o orderflow .
 	$(DEMO_OUT)/orderflow --bounded --source order_book_stream=file:$(abspath $(DEMO_DATA))
 
+# 'make kafka': a single-node Apache Kafka for trying the Kafka examples, in the foreground until Ctrl-C: on
+# 127.0.0.1:9092, or a free port when that one is taken (the address is printed), with its data and log in
+# .cache/kafka-local/ (kept across runs; remove it to start empty). It is the tests' broker: the jars come from
+# Maven Central with mvn into .cache/kafka/ (first run only; Java 17 and Maven must be installed). Flags, e.g.
+# KAFKA_FLAGS='-port 19092': see internal/kafkalocal.
+KAFKA_FLAGS ?=
+
+.PHONY: kafka
+
+kafka:
+	go run ./internal/kafkalocal $(KAFKA_FLAGS)
+
 # 'make bench-kafka': Kafka-to-Kafka throughput of velocc jobs against a plain franz-go consume-and-produce loop,
 # all on one throwaway broker (internal/kafkatest/broker, as for 'make test'). It prints a Markdown table and writes
 # it into docs/kafka-performance.md. Flags, e.g. BENCH_KAFKA_FLAGS='-n 500000 -reps 5': see internal/kafkabench.

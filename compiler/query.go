@@ -51,6 +51,10 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 		c.errorf(CodeUnsupported, j.Span(), "JOIN is not supported yet; a query reads one stream (joins come in a later version)")
 		ok = false
 	}
+	if sel.From == nil {
+		c.errorf(CodeUnsupported, sel.Span(), "FROM is required: a query reads the records of a declared stream; %s", fromHint(c.plan.Sources))
+		return
+	}
 	if sel.From.Subquery != nil {
 		c.errorf(CodeUnsupported, sel.From.Span(), "subqueries are not supported; FROM must name a stream")
 		return
@@ -703,4 +707,15 @@ func canonNode(e grammar.Expr, o canonOut) {
 	default:
 		o.str(fmt.Sprintf("%T", e))
 	}
+}
+
+// fromHint says how to complete a query without FROM, given the sources declared so far.
+func fromHint(sources []*Source) string {
+	switch len(sources) {
+	case 0:
+		return "declare one with CREATE STREAM name (...) WITH (...) and add FROM name"
+	case 1:
+		return "add FROM " + sources[0].Name
+	}
+	return "add FROM and a stream's name, such as FROM " + sources[0].Name
 }

@@ -129,7 +129,7 @@ type Select struct {
 	node
 	Distinct bool
 	Items    []*SelectItem
-	From     *From
+	From     *From // nil when the query has no FROM, which the checker reports
 	Joins    []*Join
 	Where    Expr
 	GroupBy  *GroupBy

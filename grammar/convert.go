@@ -120,7 +120,9 @@ func convertSelect(s *pSelect) *Select {
 		}
 		out.Items = append(out.Items, item)
 	}
-	out.From = convertFrom(s.From)
+	if s.From != nil {
+		out.From = convertFrom(s.From)
+	}
 	for _, j := range s.Joins {
 		jn := &Join{node: spanOf(j.Pos, j.Right.EndPos), Kind: strings.ToUpper(strings.Join(j.Kind, " ")), Right: convertFrom(j.Right)}
 		if j.On != nil {

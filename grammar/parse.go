@@ -222,7 +222,7 @@ type pSelect struct {
 	Pos      lexer.Position
 	Distinct bool           `parser:"\"SELECT\" @\"DISTINCT\"?"`
 	Items    []*pSelectItem `parser:"@@ (\",\" @@)*"`
-	From     *pFrom         `parser:"\"FROM\" @@"`
+	From     *pFrom         `parser:"(\"FROM\" @@)?"` // optional here so that the checker can say that it is required
 	Joins    []*pJoin       `parser:"@@*"`
 	Where    *pExpr         `parser:"(\"WHERE\" @@)?"`
 	Clauses  []*pClause     `parser:"@@*"`

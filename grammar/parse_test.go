@@ -188,6 +188,8 @@ var stmtTests = []struct{ name, sql, want string }{
 		"(select (items (col a)) (from t) (order-by (col a) (col b)) (limit 10))"},
 	{"joins", "SELECT o.id FROM orders o JOIN customers c ON o.cid = c.id LEFT OUTER JOIN x ON TRUE CROSS JOIN y WHERE c.ok",
 		"(select (items (col o.id)) (from orders as o) (join (from customers as c) (on (= (col o.cid) (col c.id)))) (join LEFT-OUTER (from x) (on (bool true))) (join CROSS (from y)) (where (col c.ok)))"},
+	{"no from: parsed, for the checker to say that it is required", "SELECT 1; SELECT a AS b WHERE c EMIT FINAL",
+		"(select (items (num 1)))\n(select (items (as (col a) b)) (where (col c)) (emit final))"},
 	{"subquery in from", "SELECT a FROM (SELECT a FROM t) AS s",
 		"(select (items (col a)) (from (select (items (col a)) (from t)) as s))"},
 	{"select with", "SELECT a FROM t WITH ('out.path' = 'x.csv', format = json)",

@@ -63,6 +63,10 @@ Flags:
   --progress DURATION        while reading, print a progress line per source this often (default 10s; 0 = never)
   --workers N                read a bounded file source with N goroutines, merging their partial aggregates
                              (aggregations without a window, EMIT FINAL; others run on one)
+  --on-error POLICY          what a bad record of every source does: fail, skip or dead_letter (default: each
+                             source's on.error); --on-error NAME=POLICY for source NAME only (repeatable)
+  --dead-letter PATH         the dead-letter file of every source that dead-letters (default: each source's
+                             dead_letter.path, then NAME.dead_letter.jsonl); --dead-letter NAME=PATH for one source
   --cpuprofile FILE          write a CPU profile of the run to FILE (for go tool pprof)
   --help                     print this help
 `)

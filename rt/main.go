@@ -144,6 +144,8 @@ func Main(j *Job) {
 //	--instance-id ID           a static Kafka group member id: a restart takes its partitions back at once
 //	--offset-reset WHERE       earliest or latest: where a group without committed offsets starts
 //	--workers N                split a bounded file source among N goroutines (jobs that allow it)
+//	--on-error [NAME=]POLICY   fail, skip or dead_letter for bad records of every source, or of source NAME
+//	--dead-letter [NAME=]PATH  the dead-letter file of every source, or of source NAME
 //	--stats=false              no record counts on stderr at exit
 //	--help                     describe the job and its flags
 //
@@ -212,6 +214,7 @@ func runContext(ctx context.Context, j *Job, args []string, stdout, stderr io.Wr
 		writeHelp(stdout, j)
 		return 0
 	}
+	j = opts.onError.apply(j)
 
 	r := &runner{job: j, bounded: opts.bounded, stderr: errw, poison: os.Getenv(poisonEnv) == "1"}
 	if opts.stats {
@@ -527,6 +530,7 @@ type options struct {
 	brokers, group, instanceID, offsetReset string
 	cpuProfile                              string // --cpuprofile: write a CPU profile of the run here
 	workers                                 int    // --workers: goroutines for a bounded file source
+	onError                                 onErrorFlags
 }
 
 // parseFlags parses the command line. Flags take one or two dashes, and
@@ -617,12 +621,20 @@ func parseFlags(j *Job, args []string) (*options, error) {
 			if v, err = value(); err == nil {
 				err = o.override(j, flag, v)
 			}
+		case "on-error", "dead-letter":
+			var v string
+			if v, err = value(); err == nil {
+				err = o.onError.set(j, flag, v)
+			}
 		default:
 			err = fmt.Errorf("unknown flag %s", arg)
 		}
 		if err != nil {
 			return nil, err
 		}
+	}
+	if err := o.onError.check(j); err != nil {
+		return nil, err
 	}
 	return o, nil
 }

@@ -450,6 +450,7 @@ func TestRunHelp(t *testing.T) {
 		`(?m)^  totals\s+stdout:\s+\(jsonl\)$`,
 		`(?m)^\s+count\s+BIGINT NOT NULL$`,
 		`--source NAME=URI`, `--sink NAME=URI`, `--bounded`, `--timestamp-format`, `--stats=false`, `--help`,
+		`--on-error POLICY`, `--on-error NAME=POLICY`, `--dead-letter PATH`, `--dead-letter NAME=PATH`,
 	} {
 		if !regexp.MustCompile(re).MatchString(res.stdout) {
 			t.Errorf("help does not match %s:\n%s", re, res.stdout)

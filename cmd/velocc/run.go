@@ -14,6 +14,7 @@ import (
 
 	"github.com/velocc/velocc/codegen"
 	"github.com/velocc/velocc/compiler"
+	"github.com/velocc/velocc/grammar"
 )
 
 // Exit codes of run.
@@ -31,11 +32,15 @@ Usage:
 
 	velocc [build] SCRIPT [-o OUT]   generate the job's Go source
 	velocc mod [DIR]                 add velocc's runtime to the Go module of DIR
-	velocc check SCRIPT              print errors and warnings only
+	velocc check SCRIPT              print errors and warnings, or a one-line
+	                                 summary when the script has no errors
 	velocc explain SCRIPT            print the typed plan of the script
 	velocc run SCRIPT [JOB FLAGS]    build the job (cached) and run it
 	velocc test SCRIPT [FIXTURE]...  run the job on test fixtures and compare
 	                                 its output with the expected rows
+	velocc topics SCRIPT [--create]  list the Kafka topics the script reads and
+	                                 writes, on its brokers; --create creates
+	                                 the missing ones
 	velocc version                   print the version of velocc
 	velocc help                      print this text
 
@@ -94,6 +99,19 @@ Flags of test (see docs/testing.md for the fixture layout):
 	FIXTURE is a case directory (in/, out/, args, stats), a .txtar case, or a
 	directory of cases; by default NAME_test/ or NAME_test.txtar next to the
 	script NAME.sql. Exit status 1 if a case fails.
+
+Flags of topics:
+
+	--brokers HOST:PORT,...   the Kafka brokers (default: $VELOCC_BROKERS, then
+	                          the script's bootstrap.servers, then localhost:9092)
+	--create                  create the missing topics: a sink's as the job
+	                          would, a source's with --partitions partitions
+	--partitions N            partitions of a created source topic (default:
+	                          the broker's default)
+	--timeout DURATION        how long to wait for the brokers (default 30s)
+
+	It exits 1 when a topic the job cannot start without (a source's, or a
+	sink's with 'topic.create' = 'false') is missing.
 
 Environment:
 
@@ -162,6 +180,8 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return testJob(rest, stdin, stdout, stderr)
 	case "mod":
 		return mod(rest, stdout, stderr)
+	case "topics":
+		return topics(rest, stdin, stdout, stderr)
 	default:
 		// A bare word is a script only if it looks like a path; otherwise it is most likely a mistyped command.
 		if !strings.HasPrefix(cmd, "-") && !strings.ContainsAny(cmd, `./\`) {
@@ -173,7 +193,7 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 
 func isCommand(s string) bool {
 	switch s {
-	case "build", "mod", "check", "explain", "version", "help", "run", "test":
+	case "build", "mod", "check", "explain", "run", "test", "topics", "version", "help":
 		return true
 	}
 	return false
@@ -224,22 +244,37 @@ func flagsAnywhere(cmd string, fs *flag.FlagSet, args []string) ([]string, error
 // compile reads the script named by arg and compiles it, printing every diagnostic to stderr. It returns
 // errReported if the script has errors.
 func compile(arg string, stdin io.Reader, stderr io.Writer) (*compiler.Plan, error) {
-	filename := arg
-	read := func() ([]byte, error) { return os.ReadFile(arg) }
+	plan, _, err := compileScript(arg, stdin, stderr)
+	return plan, err
+}
+
+// compileScript is compile that also returns the script's text and its diagnostics.
+func compileScript(arg string, stdin io.Reader, stderr io.Writer) (*compiler.Plan, *scriptText, error) {
+	text := &scriptText{name: arg}
+	var err error
 	if arg == stdinScript {
-		filename = stdinName
-		read = func() ([]byte, error) { return io.ReadAll(stdin) }
+		text.name = stdinName
+		text.src, err = io.ReadAll(stdin)
+	} else {
+		text.src, err = os.ReadFile(arg)
 	}
-	src, err := read()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	plan, diags := compiler.Compile(filename, src, &compiler.Options{})
+	plan, diags := compiler.Compile(text.name, text.src, &compiler.Options{})
 	diags.Format(stderr)
+	text.diags = diags
 	if diags.HasErrors() {
-		return nil, errReported
+		return nil, text, errReported
 	}
-	return plan, nil
+	return plan, text, nil
+}
+
+// scriptText is a script as read and its diagnostics.
+type scriptText struct {
+	name  string // the file name diagnostics use
+	src   []byte
+	diags compiler.Diagnostics
 }
 
 func check(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -247,8 +282,35 @@ func check(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return helpOr(err, stdout)
 	}
-	_, err = compile(script, stdin, stderr)
+	plan, text, err := compileScript(script, stdin, stderr)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(stdout, checkSummary(plan, text))
 	return err
+}
+
+// checkSummary is the line check prints for a script without errors: "job.sql: ok: 2 statements, 1 source,
+// 1 sink", and the number of warnings (printed above it) if there are any.
+func checkSummary(plan *compiler.Plan, text *scriptText) string {
+	statements := 0
+	if script, err := grammar.Parse(text.name, text.src); err == nil {
+		statements = len(script.Statements)
+	}
+	s := fmt.Sprintf("%s: ok: %s, %s, %s", text.name, plural(statements, "statement"), plural(len(plan.Sources), "source"),
+		plural(len(plan.Sinks), "sink"))
+	if n := len(text.diags); n > 0 {
+		s += ", " + plural(n, "warning")
+	}
+	return s
+}
+
+// plural returns "1 source" or "2 sources".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func explain(args []string, stdin io.Reader, stdout, stderr io.Writer) error {

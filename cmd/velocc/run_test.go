@@ -103,13 +103,23 @@ func TestHelpAndVersion(t *testing.T) {
 
 func TestCheck(t *testing.T) {
 	scriptDir(t)
-	if code, stdout, stderr := runCLI(t, "", "check", "job.sql"); code != 0 || stdout != "" || stderr != "" {
-		t.Errorf("check job.sql = %d, stdout %q, stderr %q; want 0 and no output", code, stdout, stderr)
+	if code, stdout, stderr := runCLI(t, "", "check", "job.sql"); code != 0 || stdout != "job.sql: ok: 2 statements, 1 source, 1 sink\n" || stderr != "" {
+		t.Errorf("check job.sql = %d, stdout %q, stderr %q; want 0 and the summary", code, stdout, stderr)
 	}
-	if code, stdout, stderr := runCLI(t, goodSQL, "check", "-"); code != 0 || stdout != "" || stderr != "" {
-		t.Errorf("check - = %d, stdout %q, stderr %q; want 0 and no output", code, stdout, stderr)
+	if code, stdout, stderr := runCLI(t, goodSQL, "check", "-"); code != 0 || stdout != stdinName+": ok: 2 statements, 1 source, 1 sink\n" || stderr != "" {
+		t.Errorf("check - = %d, stdout %q, stderr %q; want 0 and the summary", code, stdout, stderr)
 	}
-	code, stdout, stderr := runCLI(t, "", "check", "bad.sql")
+	// Warnings are printed, and counted in the summary.
+	warned := goodSQL + `CREATE STREAM big AS SELECT symbol FROM trades WHERE qty > 10 WITH ('big.type' = 'file_sink', 'big.path' = 'big.jsonl', 'big.colour' = 'red');
+CREATE STREAM more (id BIGINT) WITH ('path' = 'more.csv');
+SELECT id FROM more;
+`
+	code, stdout, stderr := runCLI(t, warned, "check", "-")
+	if want := stdinName + ": ok: 5 statements, 2 sources, 3 sinks, 1 warning\n"; code != 0 || stdout != want ||
+		strings.Count(stderr, ": warning: ") != 1 || !strings.Contains(stderr, `"big.colour"`) {
+		t.Errorf("check (warnings) = %d, stdout %q, stderr %q; want 0, %q and one warning about \"big.colour\"", code, stdout, stderr, want)
+	}
+	code, stdout, stderr = runCLI(t, "", "check", "bad.sql")
 	if code != 1 || stdout != "" || !strings.HasPrefix(stderr, "bad.sql:2:20: ") || !strings.Contains(stderr, `"nope"`) {
 		t.Errorf("check bad.sql = %d, stdout %q, stderr %q; want 1 and an error at bad.sql:2:20 naming \"nope\"", code, stdout, stderr)
 	}

@@ -256,10 +256,3 @@ func indent(text []byte, prefix string) string {
 	}
 	return s
 }
-
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
-}

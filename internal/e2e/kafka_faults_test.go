@@ -436,7 +436,7 @@ func TestKafkaBadMessageFail(t *testing.T) {
 	if first.Code != 1 {
 		t.Fatalf("the first run exited with %d, want 1:\n%s", first.Code, first.Stderr)
 	}
-	for _, s := range []string{in + "[0]@2", "the records before it are committed", "'items.on.error' to 'skip'", "'dead_letter'",
+	for _, s := range []string{in + "[0]@2", "the records before it are committed", "'items.on.error' to 'skip'", "'dead_letter'", "--on-error items=skip",
 		"--reset-offsets", "--topic " + in + ":0 --to-offset 3", "--group " + group} {
 		if !strings.Contains(first.Stderr, s) {
 			t.Errorf("the error does not say %q:\n%s", s, first.Stderr)
@@ -473,6 +473,28 @@ func TestKafkaBadMessageFail(t *testing.T) {
 	p1 := int64(seen["5"] + seen["6"] + seen["7"])
 	if c := kafkatest.CommittedOffsets(t, brokers, group, in); c[0] != 2 || c[1] != p1 {
 		t.Errorf("committed offsets %v after the second run; want 2 in partition 0 and %d in partition 1", c, p1)
+	}
+
+	// The first way past it that the error names: the same job run with --on-error items=skip skips the bad
+	// message, and every other row is then emitted exactly once.
+	third := runJob(t, "kafka_strict", t.TempDir(), append(args, "--on-error", "items=skip")...)
+	if third.Code != 0 || !strings.Contains(third.Stderr, "items: skipped "+in+"[0]@2: ") {
+		t.Fatalf("the run with --on-error items=skip exited with %d, want 0 with the message at %s[0]@2 skipped:\n%s",
+			third.Code, in, third.Stderr)
+	}
+	got = kafkatest.ConsumeUntilIdle(t, brokers, out, 3*time.Second)
+	outputRows(t, got, want)
+	seen = map[string]int{}
+	for _, r := range got {
+		seen[string(r.Key)]++
+	}
+	for k := range want {
+		if seen[k] != 1 {
+			t.Errorf("row %s emitted %d times after the run with --on-error items=skip; want once", k, seen[k])
+		}
+	}
+	if c := kafkatest.CommittedOffsets(t, brokers, group, in); c[0] != 4 || c[1] != 3 {
+		t.Errorf("committed offsets %v after the run with --on-error items=skip; want 4 and 3", c)
 	}
 	t.Logf("stderr of the first run:\n%s", first.Stderr)
 }

@@ -15,14 +15,8 @@ import (
 // the jars are missing (failing it instead when VELOCC_TEST_REQUIRE_KAFKA=1).
 func NewBroker(t testing.TB, root string) *kafkabroker.Broker {
 	t.Helper()
-	Brokers(t)
-	if _, err := exec.LookPath("java"); err != nil {
-		missing(t, "no broker of the test's own: java is not installed (Kafka needs Java 17 or newer)")
-		return nil
-	}
-	libs, err := kafkabroker.Fetch(root)
-	if err != nil {
-		missing(t, "no broker of the test's own: "+err.Error())
+	libs := Libs(t, root)
+	if libs == "" {
 		return nil
 	}
 	b, err := kafkabroker.Start(t.Context(), libs)
@@ -31,4 +25,21 @@ func NewBroker(t testing.TB, root string) *kafkabroker.Broker {
 	}
 	t.Cleanup(b.Close)
 	return b
+}
+
+// Libs returns the directory of the Kafka jars of the repository at root, fetching them into its .cache/kafka/ if
+// missing, for a test that starts brokers of its own. It skips the test as NewBroker does.
+func Libs(t testing.TB, root string) string {
+	t.Helper()
+	Brokers(t)
+	if _, err := exec.LookPath("java"); err != nil {
+		missing(t, "no broker of the test's own: java is not installed (Kafka needs Java 17 or newer)")
+		return ""
+	}
+	libs, err := kafkabroker.Fetch(root)
+	if err != nil {
+		missing(t, "no broker of the test's own: "+err.Error())
+		return ""
+	}
+	return libs
 }

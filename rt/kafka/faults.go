@@ -136,7 +136,8 @@ func (in *input) stopAt(bad *badRecord) error {
 	default:
 		done = fmt.Sprintf("partition %d has no commit yet: the job's state holds every record before it", bad.partition)
 	}
-	return fmt.Errorf("%v; %s; to get past it, set '%s.on.error' to 'skip' or 'dead_letter', or move the group past it: "+
+	return fmt.Errorf("%v; %s; to get past it, run the job with --on-error %s=skip (or dead_letter), set '%s.on.error' "+
+		"to 'skip' or 'dead_letter', or move the group past it: "+
 		"kafka-consumer-groups.sh --bootstrap-server %s --group %s --reset-offsets --topic %s:%d --to-offset %d --execute",
-		bad.err, done, name, strings.Join(in.seeds, ","), in.group, in.topic, bad.partition, bad.offset+1)
+		bad.err, done, name, name, strings.Join(in.seeds, ","), in.group, in.topic, bad.partition, bad.offset+1)
 }

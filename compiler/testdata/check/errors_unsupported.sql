@@ -6,6 +6,9 @@ CREATE TABLE instruments (symbol VARCHAR PRIMARY KEY, name VARCHAR) WITH ('path'
 
 SELECT o.symbol, i.name FROM orders o JOIN instruments i ON o.symbol = i.symbol; -- ERROR "JOIN is not supported yet; a query reads one stream"
 SELECT symbol FROM (SELECT symbol FROM orders); -- ERROR "subqueries are not supported; FROM must name a stream"
+SELECT 1; -- ERROR "FROM is required: a query reads the records of a declared stream; add FROM and a stream's name, such as FROM orders"
+SELECT symbol AS s WHERE price > 1 GROUP BY symbol; -- ERROR "FROM is required"
+CREATE STREAM ones AS SELECT 1 AS one WITH ('ones.type' = 'stdout'); -- ERROR "FROM is required"
 SELECT symbol FROM orders WHERE symbol IN (SELECT symbol FROM orders); -- ERROR `IN \(subquery\) is not supported; list the values: IN \('a', 'b'\)`
 SELECT symbol, SUM(quantity) OVER (PARTITION BY symbol) AS s FROM orders; -- ERROR `window functions \(OVER\) are not supported yet; use GROUP BY with WINDOW TUMBLING`
 SELECT symbol FROM orders ORDER BY symbol; -- ERROR "ORDER BY is not supported on a stream; results are emitted in arrival order"

@@ -1,7 +1,8 @@
 // Package kafkabroker runs a single-node Apache Kafka broker (KRaft: broker and controller in one JVM) on
 // 127.0.0.1 for tests: it fetches the jars with mvn, starts the broker in a temporary directory, and stops and
 // restarts it on the same port with the same data, so that a test can take the broker away from a running job.
-// The program internal/kafkatest/broker runs a command with one; kafkatest.NewBroker gives a test its own.
+// The program internal/kafkatest/broker runs a command with one; kafkatest.NewBroker gives a test its own. Open
+// runs one in a directory that outlives it, for 'make kafka' (internal/kafkalocal).
 package kafkabroker
 
 import (
@@ -15,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -43,6 +45,7 @@ type Broker struct {
 	dir     string
 	java    string
 	libs    string
+	keep    bool          // Close keeps dir (Open)
 	cmd     *exec.Cmd     // the JVM; nil once stopped
 	exited  chan struct{} // closed once the JVM exited; waitErr is its exit status then
 	waitErr error
@@ -63,7 +66,12 @@ func Start(ctx context.Context, libs string) (*Broker, error) {
 		return nil, err
 	}
 	b := &Broker{dir: dir, java: java, libs: libs}
-	if err := b.configure(ctx); err != nil {
+	ports, err := freePorts(0, 2)
+	if err != nil {
+		b.Close()
+		return nil, err
+	}
+	if err := b.configure(ctx, ports[0], ports[1], true); err != nil {
 		b.Close()
 		return nil, err
 	}
@@ -74,6 +82,71 @@ func Start(ctx context.Context, libs string) (*Broker, error) {
 	b.startup = time.Since(began)
 	return b, nil
 }
+
+// Open starts a broker whose configuration, data and log live in dir, which Close keeps. A dir that holds a
+// broker formatted by an earlier Open is started again with its topics, messages and committed offsets (and on
+// its controller port, which is stored in its data); a missing or unformatted dir is formatted afresh. Clients
+// connect to port when it is free, or else to a free port of 127.0.0.1 (port 0: always a free one); Addr says
+// which.
+func Open(ctx context.Context, libs, dir string, port int) (*Broker, error) {
+	began := time.Now()
+	java, err := exec.LookPath("java")
+	if err != nil {
+		return nil, errors.New("java is not on PATH; the Kafka broker needs Java 17 or newer")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	b := &Broker{dir: dir, java: java, libs: libs, keep: true}
+	controller, formatted := b.formerController()
+	if !formatted {
+		// Whatever an interrupted format left would make the storage tool refuse.
+		if err := os.RemoveAll(b.path("data")); err != nil {
+			return nil, err
+		}
+	}
+	ports, err := freePorts(port, 1)
+	if err != nil {
+		return nil, err
+	}
+	if !formatted {
+		if controller, err = freeOtherPort(ports[0]); err != nil {
+			return nil, err
+		}
+	}
+	if err := b.configure(ctx, ports[0], controller, !formatted); err != nil {
+		return nil, err
+	}
+	if err := b.launch(ctx); err != nil {
+		b.Stop()
+		return nil, err
+	}
+	b.startup = time.Since(began)
+	return b, nil
+}
+
+// formerController returns the controller port of the broker an earlier Open formatted in b's directory, and
+// whether there is one: Kafka writes meta.properties into the log directory when it formats it.
+func (b *Broker) formerController() (int, bool) {
+	if _, err := os.Stat(filepath.Join(b.path("data"), "meta.properties")); err != nil {
+		return 0, false
+	}
+	props, err := os.ReadFile(b.path("server.properties"))
+	if err != nil {
+		return 0, false
+	}
+	for _, line := range strings.Split(string(props), "\n") {
+		if v, ok := strings.CutPrefix(line, "controller.quorum.bootstrap.servers=127.0.0.1:"); ok {
+			if port, err := strconv.Atoi(v); err == nil {
+				return port, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// Dir returns the directory of the broker's configuration, data and log (broker.log).
+func (b *Broker) Dir() string { return b.dir }
 
 // Addr returns the host:port clients connect to; it stays the same across Restart.
 func (b *Broker) Addr() string { return b.addr }
@@ -112,11 +185,16 @@ func (b *Broker) Restart(ctx context.Context) error {
 	return nil
 }
 
-// Close stops the broker and removes its directory.
+// Close stops the broker and removes its directory, unless Open started it.
 func (b *Broker) Close() {
 	b.Stop()
-	os.RemoveAll(b.dir)
+	if !b.keep {
+		os.RemoveAll(b.dir)
+	}
 }
+
+// Done returns a channel that is closed when the broker's JVM exits, by itself or by Stop; nil before a start.
+func (b *Broker) Done() <-chan struct{} { return b.exited }
 
 // Running reports whether the broker was started and not stopped since.
 func (b *Broker) Running() bool { return b.cmd != nil }
@@ -155,18 +233,18 @@ func (b *Broker) LogTail() string {
 	return s.String()
 }
 
-// configure picks the ports, writes the configuration and formats the storage.
-func (b *Broker) configure(ctx context.Context) error {
-	ports, err := freePorts(2)
-	if err != nil {
-		return err
-	}
-	b.addr = fmt.Sprintf("127.0.0.1:%d", ports[0])
-	if err := os.WriteFile(b.path("server.properties"), []byte(serverProperties(b.dir, ports[0], ports[1])), 0o644); err != nil {
+// configure writes the configuration for the client and controller ports and, if fresh is set, formats the
+// storage.
+func (b *Broker) configure(ctx context.Context, port, controller int, fresh bool) error {
+	b.addr = fmt.Sprintf("127.0.0.1:%d", port)
+	if err := os.WriteFile(b.path("server.properties"), []byte(serverProperties(b.dir, port, controller)), 0o644); err != nil {
 		return err
 	}
 	if err := os.WriteFile(b.path("log4j2.properties"), []byte(log4jProperties(b.dir)), 0o644); err != nil {
 		return err
+	}
+	if !fresh {
+		return nil
 	}
 	id, err := clusterID()
 	if err != nil {
@@ -248,19 +326,36 @@ func (b *Broker) await(ctx context.Context) error {
 	}
 }
 
-// freePorts returns n distinct ports of 127.0.0.1 that were free a moment ago. All n listeners are open at once,
-// so the ports differ.
-func freePorts(n int) ([]int, error) {
+// freePorts returns n distinct ports of 127.0.0.1 that were free a moment ago: the first is want if it is free
+// (want 0: any). All n listeners are open at once, so the ports differ.
+func freePorts(want, n int) ([]int, error) {
 	var ports []int
-	for range n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
+	for i := range n {
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", want))
+		if err != nil && i == 0 && want != 0 {
+			l, err = net.Listen("tcp", "127.0.0.1:0")
+		}
 		if err != nil {
 			return nil, err
 		}
 		defer l.Close()
 		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+		want = 0
 	}
 	return ports, nil
+}
+
+// freeOtherPort returns a free port of 127.0.0.1 other than port.
+func freeOtherPort(port int) (int, error) {
+	for {
+		ports, err := freePorts(0, 1)
+		if err != nil {
+			return 0, err
+		}
+		if ports[0] != port {
+			return ports[0], nil
+		}
+	}
 }
 
 // clusterID returns a random cluster id as Kafka writes one: 16 bytes in unpadded URL-safe base64, never starting
