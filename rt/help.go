@@ -64,6 +64,11 @@ Flags:
   --workers N                read a bounded file source with N goroutines, merging their partial aggregates
                              (aggregations without a window, EMIT FINAL; others run on one)
   --cpuprofile FILE          write a CPU profile of the run to FILE (for go tool pprof)
+  --max-memory MB            the memory budget in MiB (default: the script's 'max.memory.mb'); GOMEMLIMIT and the
+                             cgroup's memory limit bound it too
+  --state-overflow MODE      what state beyond the budget does: fail (stop with an error) or spill (to disk)
+                             (default: the script's 'state.overflow', then fail)
+  --state-dir DIR            where spilled state goes, in a directory of its own removed at exit (default: $TMPDIR)
   --help                     print this help
 `)
 }

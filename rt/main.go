@@ -80,6 +80,11 @@ type Job struct {
 	// goroutines. SerialReason says why not, otherwise.
 	Mergeable    bool
 	SerialReason string
+
+	// MaxMemoryMB is the script's 'max.memory.mb' (0: none), and StateOverflow its 'state.overflow': what state
+	// beyond the memory budget does, "fail" (also "") or "spill" (see memory.go).
+	MaxMemoryMB   int64
+	StateOverflow string
 }
 
 // Context gives Job.Setup the job's sources and sinks.
@@ -140,6 +145,9 @@ func Main(j *Job) {
 //	--instance-id ID           a static Kafka group member id: a restart takes its partitions back at once
 //	--offset-reset WHERE       earliest or latest: where a group without committed offsets starts
 //	--workers N                split a bounded file source among N goroutines (jobs that allow it)
+//	--max-memory MB            the memory budget (default: the script's 'max.memory.mb'); see memory.go
+//	--state-overflow MODE      fail or spill: what state beyond the budget does
+//	--state-dir DIR            where spilled state goes (default: the temporary directory)
 //	--stats=false              no record counts on stderr at exit
 //	--help                     describe the job and its flags
 //
@@ -169,6 +177,7 @@ type runner struct {
 	env      *Env
 	poison   bool       // VELOCC_RT_POISON=1: see Source.deliver
 	ops      [][]laneOp // per lane, the operators registered with Context.Parallel
+	mem      *memWatch  // the memory budget; nil when there is none
 
 	partsMu sync.Mutex
 	parts   int32 // partition count of the first partitioned source, once known
@@ -206,16 +215,22 @@ func runContext(ctx context.Context, j *Job, args []string, stdout, stderr io.Wr
 	}
 	if opts.help {
 		writeHelp(stdout, j)
+		fmt.Fprintf(stdout, "\nMemory: %s\n", describeMemory(j, opts))
 		return 0
 	}
+	mem, code, err := newMemWatch(j, opts, errw)
+	if err != nil {
+		fmt.Fprintf(errw, "%s: %v\n", name, err)
+		return code
+	}
 
-	r := &runner{job: j, bounded: opts.bounded, stderr: errw, poison: os.Getenv(poisonEnv) == "1"}
+	r := &runner{job: j, bounded: opts.bounded, stderr: errw, poison: os.Getenv(poisonEnv) == "1", mem: mem}
 	if opts.stats {
 		r.progress = opts.progress
 	}
 	r.env = &Env{Job: j, Brokers: opts.brokers, Group: opts.group, InstanceID: opts.instanceID, OffsetReset: opts.offsetReset, Bounded: opts.bounded,
 		Stderr: errw, Partitions: r.partitions}
-	code, err := r.start(ctx, opts, stdout)
+	code, err = r.start(ctx, opts, stdout)
 	if err != nil {
 		r.close()
 		fmt.Fprintf(errw, "%s: %v\n", name, err)
@@ -238,6 +253,13 @@ func runContext(ctx context.Context, j *Job, args []string, stdout, stderr io.Wr
 		// A job without state keeps little alive, so collecting garbage less often costs little memory; it saves
 		// the collector's work per record, a tenth of a stateless Kafka job's CPU. $GOGC still decides when set.
 		debug.SetGCPercent(400)
+	}
+	if err == nil && mem != nil {
+		mem.watch(r)
+		if limit := mem.softLimit(); limit > 0 {
+			// The collector works harder as the heap nears the budget, instead of letting garbage reach it.
+			defer debug.SetMemoryLimit(debug.SetMemoryLimit(limit))
+		}
 	}
 	if err != nil {
 		r.close()
@@ -460,6 +482,7 @@ func (r *runner) close() error {
 			keep(s.input.Close())
 		}
 	}
+	keep(r.mem.close())
 	return first
 }
 
@@ -494,6 +517,10 @@ type options struct {
 	brokers, group, instanceID, offsetReset string
 	cpuProfile                              string // --cpuprofile: write a CPU profile of the run here
 	workers                                 int    // --workers: goroutines for a bounded file source
+
+	maxMemoryMB   int64  // --max-memory: the memory budget in MiB; 0: the script's
+	stateOverflow string // --state-overflow: "fail", "spill" or "" for the script's
+	stateDir      string // --state-dir: where spilled state goes; "" for the temporary directory
 }
 
 // parseFlags parses the command line. Flags take one or two dashes, and
@@ -578,6 +605,21 @@ func parseFlags(j *Job, args []string) (*options, error) {
 		case "offset-reset":
 			if o.offsetReset, err = value(); err == nil && o.offsetReset != "earliest" && o.offsetReset != "latest" {
 				err = fmt.Errorf("flag --offset-reset wants earliest or latest, got %q", o.offsetReset)
+			}
+		case "max-memory":
+			var v string
+			if v, err = value(); err == nil {
+				if o.maxMemoryMB, err = strconv.ParseInt(v, 10, 64); err != nil || o.maxMemoryMB < 1 || o.maxMemoryMB > 1<<30 {
+					err = fmt.Errorf("flag --max-memory wants a number of MiB from 1 to %d, got %q", 1<<30, v)
+				}
+			}
+		case "state-overflow":
+			if o.stateOverflow, err = value(); err == nil && o.stateOverflow != "fail" && o.stateOverflow != "spill" {
+				err = fmt.Errorf("flag --state-overflow wants fail or spill, got %q", o.stateOverflow)
+			}
+		case "state-dir":
+			if o.stateDir, err = value(); err == nil && o.stateDir == "" {
+				err = fmt.Errorf("flag --state-dir wants a directory")
 			}
 		case "source", "sink":
 			var v string

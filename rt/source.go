@@ -107,6 +107,7 @@ type Source struct {
 	limit    int64        // a worker's end in the file: it stops after the line that reaches it; -1: to the end
 	lineBase func() int64 // a worker's count of lines before its part, for messages (see workers.go)
 
+	mem    *sourceMemory // the memory watcher, when the job has a budget and the source feeds state (memory.go)
 	counts *sourceCounts // the exit statistics, shared with the source's lanes
 	lanes  []*Source     // lane 0 is the source itself; more when an input hands records to several goroutines
 
@@ -458,6 +459,11 @@ func (s *Source) deliver(line []byte) error {
 	}
 	if n := s.counts.records.Add(1); n&(progressEvery-1) == 0 && s.run != nil && s.run.progress > 0 && s.lanes != nil {
 		s.reportProgress(n)
+	}
+	if s.mem != nil && s.counts.records.Load()&(memoryEvery-1) == 0 {
+		if err := s.mem.check(); err != nil {
+			return err
+		}
 	}
 	s.raw.Line, s.raw.LineNo = line, s.lineNo
 	switch s.format {

@@ -1,0 +1,127 @@
+// Package spill is the disk-backed store of state beyond a job's memory budget: cockroachdb/pebble, registered
+// with rt as its spill store. A generated job imports it for its side effect when its script sets
+// 'state.overflow' = 'spill'; other jobs do not link pebble.
+package spill
+
+import (
+	"errors"
+
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/bloom"
+
+	"github.com/velocc/velocc/rt"
+)
+
+func init() { rt.RegisterSpillStore(Open) }
+
+// Settings of the store. It lives only as long as the job, so it needs no write-ahead log; its memory outside
+// the Go heap (memtables and block cache) stays within the reserve rt keeps for it.
+const (
+	memTableSize = 4 << 20
+	cacheSize    = 8 << 20
+)
+
+// Open opens an empty store in dir, which must exist.
+func Open(dir string) (rt.SpillStore, error) {
+	cache := pebble.NewCache(cacheSize)
+	defer cache.Unref() // the store holds its own reference
+	opts := &pebble.Options{
+		Cache:                       cache,
+		DisableWAL:                  true,
+		MemTableSize:                memTableSize,
+		MemTableStopWritesThreshold: 4,
+		Logger:                      quiet{},
+	}
+	for i := range opts.Levels {
+		// Most lookups are of keys not spilled (new groups): a bloom filter answers them without reading blocks.
+		opts.Levels[i].FilterPolicy = bloom.FilterPolicy(10)
+	}
+	db, err := pebble.Open(dir, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &store{db: db}, nil
+}
+
+// store is a pebble database as an rt.SpillStore.
+type store struct {
+	db *pebble.DB
+}
+
+func (s *store) Get(key, buf []byte) ([]byte, bool, error) {
+	v, closer, err := s.db.Get(key)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return buf[:0], false, nil
+	}
+	if err != nil {
+		return buf[:0], false, err
+	}
+	buf = append(buf[:0], v...)
+	return buf, true, closer.Close()
+}
+
+func (s *store) NewBatch() rt.SpillBatch { return &batch{b: s.db.NewBatch()} }
+
+func (s *store) Scan(lo, hi []byte, fn func(key, value []byte) error) error {
+	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: hi})
+	if err != nil {
+		return err
+	}
+	for ok := it.First(); ok; ok = it.Next() {
+		v, err := it.ValueAndErr()
+		if err == nil {
+			err = fn(it.Key(), v)
+		}
+		if err != nil {
+			it.Close()
+			return err
+		}
+	}
+	return it.Close()
+}
+
+func (s *store) DeleteRange(lo, hi []byte) error { return s.db.DeleteRange(lo, hi, pebble.NoSync) }
+
+func (s *store) Close() error { return s.db.Close() }
+
+// batch is a pebble batch as an rt.SpillBatch. The first error of Set or Delete is returned by Commit.
+type batch struct {
+	b   *pebble.Batch
+	err error
+}
+
+func (b *batch) Set(key, value []byte) {
+	if err := b.b.Set(key, value, nil); err != nil && b.err == nil {
+		b.err = err
+	}
+}
+
+func (b *batch) Delete(key []byte) {
+	if err := b.b.Delete(key, nil); err != nil && b.err == nil {
+		b.err = err
+	}
+}
+
+func (b *batch) Size() int { return b.b.Len() }
+
+func (b *batch) Commit() error {
+	err := b.err
+	if err == nil {
+		err = b.b.Commit(pebble.NoSync)
+	}
+	if cerr := b.b.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// quiet drops pebble's informational log lines (a job's stderr carries only its own messages); its errors
+// reach rt as the errors of the calls.
+type quiet struct{}
+
+func (quiet) Infof(string, ...any)  {}
+func (quiet) Errorf(string, ...any) {}
+func (quiet) Fatalf(format string, args ...any) {
+	// pebble calls Fatalf on invariant violations and expects it not to return.
+	pebble.DefaultLogger.Fatalf(format, args...)
+}
