@@ -218,10 +218,10 @@ func runContext(ctx context.Context, j *Job, args []string, stdout, stderr io.Wr
 		fmt.Fprintf(stdout, "\nMemory: %s\n", describeMemory(j, opts))
 		return 0
 	}
-	mem, code, err := newMemWatch(j, opts, errw)
+	mem, err := newMemWatch(j, opts, errw)
 	if err != nil {
-		fmt.Fprintf(errw, "%s: %v\n", name, err)
-		return code
+		fmt.Fprintf(errw, "%s: %v (see --help)\n", name, err)
+		return 2
 	}
 
 	r := &runner{job: j, bounded: opts.bounded, stderr: errw, poison: os.Getenv(poisonEnv) == "1", mem: mem}
@@ -230,7 +230,7 @@ func runContext(ctx context.Context, j *Job, args []string, stdout, stderr io.Wr
 	}
 	r.env = &Env{Job: j, Brokers: opts.brokers, Group: opts.group, InstanceID: opts.instanceID, OffsetReset: opts.offsetReset, Bounded: opts.bounded,
 		Stderr: errw, Partitions: r.partitions}
-	code, err = r.start(ctx, opts, stdout)
+	code, err := r.start(ctx, opts, stdout)
 	if err != nil {
 		r.close()
 		fmt.Fprintf(errw, "%s: %v\n", name, err)
@@ -253,6 +253,13 @@ func runContext(ctx context.Context, j *Job, args []string, stdout, stderr io.Wr
 		// A job without state keeps little alive, so collecting garbage less often costs little memory; it saves
 		// the collector's work per record, a tenth of a stateless Kafka job's CPU. $GOGC still decides when set.
 		debug.SetGCPercent(400)
+	}
+	if err == nil {
+		if code, err := checkSpill(j, opts, r); err != nil {
+			r.close()
+			fmt.Fprintf(errw, "%s: %v\n", name, err)
+			return code
+		}
 	}
 	if err == nil && mem != nil {
 		mem.watch(r)

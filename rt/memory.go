@@ -277,41 +277,52 @@ type stateStat struct {
 	spilling                  atomic.Bool // the job said it spills this state
 }
 
-// newMemWatch sets the job's memory budget up from the script and the flags. It returns nil when the job has no
-// budget; then nothing is watched. A code of 2 means the flags are at fault.
-func newMemWatch(j *Job, o *options, stderr io.Writer) (*memWatch, int, error) {
-	mode := firstNonEmpty(o.stateOverflow, firstNonEmpty(j.StateOverflow, "fail"))
-	if mode != "fail" && mode != "spill" {
-		return nil, 1, fmt.Errorf("internal error: unknown 'state.overflow' %q", mode)
-	}
-	open := registeredSpillStore()
-	if mode == "spill" && open == nil {
-		return nil, 2, errors.New("--state-overflow spill: this job was built without the spill store; set 'state.overflow' = 'spill' in a query's WITH and build it again")
-	}
+// overflowMode is what state beyond the budget does: --state-overflow, else the script's 'state.overflow', else
+// "fail".
+func overflowMode(j *Job, o *options) string {
+	return firstNonEmpty(o.stateOverflow, firstNonEmpty(j.StateOverflow, "fail"))
+}
+
+// newMemWatch sets the job's memory budget up from the environment, the script and the flags. It returns nil
+// when the job has no budget: then nothing is watched.
+func newMemWatch(j *Job, o *options, stderr io.Writer) (*memWatch, error) {
 	if o.stateDir != "" {
 		if err := os.MkdirAll(o.stateDir, 0o777); err != nil {
-			return nil, 2, fmt.Errorf("--state-dir: %v", err)
+			return nil, fmt.Errorf("--state-dir: %v", err)
 		}
 	}
 	_, goSet := os.LookupEnv("GOMEMLIMIT")
 	b := findBudget(j.MaxMemoryMB, o.maxMemoryMB, debug.SetMemoryLimit(-1), goSet, os.ReadFile)
 	if b.bytes == 0 {
-		return nil, 0, nil
+		return nil, nil
 	}
-	w := &memWatch{job: jobName(j), budget: b, spill: mode == "spill", stderr: stderr, read: readHeap}
+	w := &memWatch{job: jobName(j), budget: b, stderr: stderr, read: readHeap}
 	usable := b.bytes
-	if w.spill {
-		if b.bytes < minSpillBudget {
-			return nil, usageIf(b.from == "--max-memory"), fmt.Errorf("'state.overflow' = 'spill' needs a memory budget of %d MiB at least; the budget is %s (%s)",
-				minSpillBudget>>20, mib(uint64(b.bytes)), b.from)
-		}
-		usable -= spillReserve
+	if open := registeredSpillStore(); overflowMode(j, o) == "spill" && open != nil && b.bytes >= minSpillBudget {
+		w.spill = true
 		w.env = &spillEnv{open: open, parent: o.stateDir}
+		usable -= spillReserve
 	}
 	w.warnAt = uint64(usable) * memWarnPercent / 100
 	w.actAt = uint64(usable) * memActPercent / 100
 	w.hardAt = uint64(usable) * memHardPercent / 100
-	return w, 0, nil
+	return w, nil
+}
+
+// checkSpill refuses to start a job with state that is to spill when it cannot: built without the store (asked
+// by --state-overflow), or with a budget too small to spill in. The code is 2 when a flag is at fault.
+func checkSpill(j *Job, o *options, r *runner) (int, error) {
+	if overflowMode(j, o) != "spill" || r.stateless() {
+		return 0, nil
+	}
+	if registeredSpillStore() == nil {
+		return 2, errors.New("--state-overflow spill: this job was built without the spill store; set 'state.overflow' = 'spill' in a query's WITH and build it again")
+	}
+	if w := r.mem; w != nil && !w.spill {
+		return usageIf(w.budget.from == "--max-memory"), fmt.Errorf("'state.overflow' = 'spill' needs a memory budget of %d MiB at least; the budget is %s (from %s)",
+			minSpillBudget>>20, mib(uint64(w.budget.bytes)), w.budget.from)
+	}
+	return 0, nil
 }
 
 // softLimit is the Go runtime's soft memory limit for the budget, or -1 to leave the runtime's own (GOMEMLIMIT).
@@ -543,7 +554,7 @@ func (w *memWatch) close() error {
 
 // describeMemory is the memory part of --help: the budget the job would have, and what it does beyond it.
 func describeMemory(j *Job, o *options) string {
-	mode := firstNonEmpty(o.stateOverflow, firstNonEmpty(j.StateOverflow, "fail"))
+	mode := overflowMode(j, o)
 	_, goSet := os.LookupEnv("GOMEMLIMIT")
 	b := findBudget(j.MaxMemoryMB, o.maxMemoryMB, debug.SetMemoryLimit(-1), goSet, os.ReadFile)
 	if b.bytes == 0 {
