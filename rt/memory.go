@@ -471,8 +471,8 @@ func (w *memWatch) tellSpill(st *stateStat, n int, live uint64) {
 	if st.spilling.Swap(true) {
 		return
 	}
-	fmt.Fprintf(w.stderr, "%s: memory: query %q (%s) spills its state to %s: %d groups moved at a live heap of %s (%s)\n",
-		w.job, st.label.query, st.label.at, w.env.dir, n, mib(live), w.budgetText())
+	fmt.Fprintf(w.stderr, "%s: memory: query %q (%s) spills its state to %s: %d groups moved at a live heap of %s, past the %s the job may use of %s\n",
+		w.job, st.label.query, st.label.at, w.env.dir, n, mib(live), mib(w.actAt), w.budgetText())
 }
 
 // exceeded is the error that stops a job over its budget.
