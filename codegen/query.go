@@ -132,8 +132,12 @@ func (g *gen) genQuery(q *compiler.Query) {
 			jen.Add(track[0]).Dot("Label").Call(jen.Lit(q.Name), jen.Lit(fmt.Sprintf("%s:%d:%d", q.Loc.File, q.Loc.Line, q.Loc.Col))),
 		}
 		if g.plan.StateOverflow == "spill" {
-			body = append(body, jen.Comment("groups beyond the memory budget go to disk ('state.overflow' = 'spill')"),
-				jen.Add(track[0]).Dot("Spill").Call(jen.Id(codecVar(q))))
+			ordered := q.Emit == compiler.EmitFinal
+			why := "groups beyond the memory budget go to disk ('state.overflow' = 'spill'); EMIT CHANGES never lists them"
+			if ordered {
+				why = "groups beyond the memory budget go to disk ('state.overflow' = 'spill'), listed back in first-seen order"
+			}
+			body = append(body, jen.Comment(why), jen.Add(track[0]).Dot("Spill").Call(jen.Id(codecVar(q)), jen.Lit(ordered)))
 		}
 		if ownsKeys {
 			body = append(body, jen.Comment("strings of new keys are copied: the decoders' strings view the record being read"),

@@ -114,6 +114,17 @@ func (d *BinDecoder) Int64() int64 {
 	return v
 }
 
+// uvarint reads an unsigned varint (encoding/binary.AppendUvarint).
+func (d *BinDecoder) uvarint() uint64 {
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.fail()
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
 // AppendUint64 appends v as 8 little-endian bytes.
 func AppendUint64(b []byte, v uint64) []byte { return binary.LittleEndian.AppendUint64(b, v) }
 

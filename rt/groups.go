@@ -23,9 +23,10 @@ type Groups[K comparable, S any] struct {
 	hash  func(K) uint64 // a cheap hash for the cache of recent keys (see HashKeys); nil: no cache
 	cache []int32        // index+1 of the group last seen in each slot; 0: empty
 
-	label stateLabel        // the query, for messages about memory (see Label)
-	codec *Codec[K, S]      // the binary form of keys and states, when the job may spill (see Spill)
-	sp    *groupSpill[K, S] // the groups in the spill store; nil until the memory watcher first spills them
+	label   stateLabel        // the query, for messages about memory (see Label)
+	codec   *Codec[K, S]      // the binary form of keys and states, when the job may spill (see Spill)
+	ordered bool              // Each must visit spilled groups in first-seen order (see Spill)
+	sp      *groupSpill[K, S] // the groups in the spill store; nil until the memory watcher first spills them
 }
 
 type groupEntry[K comparable, S any] struct {

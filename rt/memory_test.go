@@ -176,7 +176,7 @@ func watchedSource(t *testing.T, budget int64, spill bool, n int) (*memWatch, *S
 	g := NewGroups[int64, int64]()
 	g.Label("totals", "job.sql:3:1")
 	if spill {
-		g.Spill(int64Codec)
+		g.Spill(int64Codec, true)
 	}
 	for i := range n {
 		s, _ := g.Get(int64(i))

@@ -8,6 +8,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/maphash"
+	"math/bits"
 	"os"
 	"slices"
 	"sync"
@@ -121,18 +123,20 @@ func (e *spillEnv) close() error {
 }
 
 // Records of the store. A state's namespace (nsLen bytes: its id, then the window start for a window's groups)
-// prefixes two records per spilled group:
+// prefixes the records of each spilled group:
 //
-//	ns 'k' <key>        → uvarint(seq)                       finds a group by its key
-//	ns 's' <seq: 8, BE> → uvarint(len(key)) <key> <state>    the group, in first-seen order
+//	ns 'k' <key>        → uvarint(seq) <state>               a group by its key: a read brings it back
+//	ns 's' <seq: 8, BE> → uvarint(len(key)) <key> <state>    the group in first-seen order, for Each
 //
 // where <key> and <state> are the Codec's forms and seq the group's first-seen sequence number in its Groups, so
-// that Each can merge the store, scanned in key order, with the groups in memory.
+// that Each can merge the store, scanned in key order, with the groups in memory. The state is written twice so
+// that neither reading a group back nor Each needs a second, random, read. A state whose groups Each need not
+// visit in order (see Groups.Spill) has only the first record, and Each reads those in key order.
 const (
 	nsLen      = 12
 	tagKey     = 'k'
 	tagState   = 's'
-	batchLimit = 4 << 20 // bytes a batch collects before it is committed
+	batchLimit = 512 << 10 // bytes a batch collects before it is committed (below half a memtable of rt/spill)
 	// minSpillLimit is the fewest groups a spilling state keeps in memory before it evicts.
 	minSpillLimit = 256
 )
@@ -140,16 +144,18 @@ const (
 // stateSpill is the spilling part of one query's state (a Groups, or a Windows and the Groups of its windows),
 // created at its first eviction. Only the goroutine of the query's source uses it.
 type stateSpill[K comparable, S any] struct {
-	codec *Codec[K, S]
-	env   *spillEnv
-	store SpillStore
-	id    uint32
+	codec   *Codec[K, S]
+	ordered bool // Each visits the groups in first-seen order: the store keeps the 's' records
+	env     *spillEnv
+	store   SpillStore
+	id      uint32
 
 	mem   int          // groups held in memory, over the state's Groups
 	limit int          // the most groups held in memory before half of them are evicted; 0 = no limit
 	evict func() error // evicts the older half of the groups held in memory
 	err   error        // the first store error: the job stops with it at the next memory check, Tick or Each
 
+	filter  keyFilter  // the keys written to the store, so that most lookups of new groups need no read
 	pending SpillBatch // deletes of groups brought back, and the writes of an eviction
 	kbuf    []byte     // scratch for record keys and values
 	sbuf    []byte
@@ -167,12 +173,12 @@ type groupSpill[K comparable, S any] struct {
 }
 
 // newStateSpill opens the store if needed and starts spilling with codec.
-func newStateSpill[K comparable, S any](env *spillEnv, codec *Codec[K, S]) (*stateSpill[K, S], error) {
+func newStateSpill[K comparable, S any](env *spillEnv, codec *Codec[K, S], ordered bool) (*stateSpill[K, S], error) {
 	st, id, err := env.namespace()
 	if err != nil {
 		return nil, err
 	}
-	return &stateSpill[K, S]{codec: codec, env: env, store: st, id: id}, nil
+	return &stateSpill[K, S]{codec: codec, ordered: ordered, env: env, store: st, id: id}, nil
 }
 
 // namespace returns the prefix of the records of the groups of window start (0 for a Groups without windows).
@@ -214,16 +220,22 @@ func (sh *stateSpill[K, S]) commit() error {
 // put adds the records of one group to the pending batch.
 func (sh *stateSpill[K, S]) put(ns *[nsLen]byte, seq uint64, k *K, s *S) error {
 	kb := sh.keyRecord(ns, k)
-	key := kb[nsLen+1:]
+	sh.filter.add(kb)
 	b := sh.batch()
-	b.Set(kb, binary.AppendUvarint(sh.vbuf[:0], seq))
-	v := binary.AppendUvarint(sh.vbuf[:0], uint64(len(key)))
-	v = append(v, key...)
+	v := binary.AppendUvarint(sh.vbuf[:0], seq)
+	n := len(v)
 	v = sh.codec.AppendState(s, v)
-	sk := sh.stateRecord(ns, seq)
-	b.Set(sk, v)
+	b.Set(kb, v)
+	sh.env.bytes.Add(int64(len(kb) + len(v)))
+	if sh.ordered {
+		key, state := kb[nsLen+1:], v[n:]
+		sv := binary.AppendUvarint(v[len(v):], uint64(len(key))) // after the first value, in the same buffer
+		sv = append(append(sv, key...), state...)
+		sk := sh.stateRecord(ns, seq)
+		b.Set(sk, sv)
+		sh.env.bytes.Add(int64(len(sk) + len(sv)))
+	}
 	sh.vbuf = v[:0]
-	sh.env.bytes.Add(int64(len(kb) + len(sk) + len(v)))
 	if b.Size() >= batchLimit {
 		return sh.commit()
 	}
@@ -250,7 +262,11 @@ func (sh *stateSpill[K, S]) stateRecord(ns *[nsLen]byte, seq uint64) []byte {
 // records (it lives in memory from now on) and returns its sequence number.
 func (sh *stateSpill[K, S]) load(ns *[nsLen]byte, k *K, s *S) (seq uint64, found bool) {
 	kb := sh.keyRecord(ns, k)
+	if !sh.filter.mayHave(kb) {
+		return 0, false
+	}
 	v, ok, err := sh.store.Get(kb, sh.vbuf)
+	sh.vbuf = v[:0]
 	if err != nil {
 		sh.fail(err)
 		return 0, false
@@ -263,24 +279,17 @@ func (sh *stateSpill[K, S]) load(ns *[nsLen]byte, k *K, s *S) (seq uint64, found
 		sh.fail(errShortState)
 		return 0, false
 	}
-	sk := sh.stateRecord(ns, seq)
-	v, ok, err = sh.store.Get(sk, v[:0])
-	sh.vbuf = v[:0]
-	if err != nil || !ok {
-		sh.fail(cmp.Or(err, errors.New("a spilled group's state is missing")))
-		return 0, false
-	}
-	sh.dec.Reset(v)
-	if sh.dec.bytes(); sh.dec.Err() == nil { // the key, known already
-		sh.codec.DecodeState(s, &sh.dec)
-	}
+	sh.dec.Reset(v[n:])
+	sh.codec.DecodeState(s, &sh.dec)
 	if sh.dec.Err() != nil || len(sh.dec.Rest()) > 0 {
 		sh.fail(errShortState)
 		return 0, false
 	}
 	b := sh.batch()
 	b.Delete(kb)
-	b.Delete(sk)
+	if sh.ordered {
+		b.Delete(sh.stateRecord(ns, seq))
+	}
 	sh.env.loads.Add(1)
 	return seq, true
 }
@@ -313,8 +322,10 @@ func (sh *stateSpill[K, S]) lower(mem int) {
 }
 
 // Spill gives the Groups the binary form of its keys and states, with which the memory watcher may move groups
-// to disk when the job's memory runs short ('state.overflow' = 'spill'). Until it does, nothing changes.
-func (g *Groups[K, S]) Spill(c *Codec[K, S]) { g.codec = c }
+// to disk when the job's memory runs short ('state.overflow' = 'spill'). Until it does, nothing changes. ordered
+// says whether Each must visit the groups in first-seen order (EMIT FINAL); otherwise (EMIT CHANGES, which never
+// lists its groups) the store keeps less, and Each visits spilled groups in the order of their keys' bytes.
+func (g *Groups[K, S]) Spill(c *Codec[K, S], ordered bool) { g.codec, g.ordered = c, ordered }
 
 // attachSpill makes the Groups spill into sh under the namespace of window start. Its groups keep their order:
 // the sequence number of an entry is its position.
@@ -433,7 +444,8 @@ func (g *Groups[K, S]) flushAll() error {
 }
 
 // eachSpilled is Each for a Groups that spills: the groups in memory, in first-seen order, merged with those in
-// the store, read in first-seen order.
+// the store, read in first-seen order; or, for a state that is not ordered, the groups in memory, then those in
+// the store in the order of their keys.
 func (g *Groups[K, S]) eachSpilled(fn func(k *K, s *S) error) error {
 	sp := g.sp
 	sh := sp.sh
@@ -444,8 +456,9 @@ func (g *Groups[K, S]) eachSpilled(fn func(k *K, s *S) error) error {
 	for i := range order {
 		order[i] = int32(i)
 	}
-	if !slices.IsSortedFunc(order, func(a, b int32) int { return cmp.Compare(sp.seq[a], sp.seq[b]) }) {
-		slices.SortFunc(order, func(a, b int32) int { return cmp.Compare(sp.seq[a], sp.seq[b]) })
+	bySeq := func(a, b int32) int { return cmp.Compare(sp.seq[a], sp.seq[b]) }
+	if !slices.IsSortedFunc(order, bySeq) {
+		slices.SortFunc(order, bySeq)
 	}
 	i := 0
 	memUpTo := func(seq uint64) error {
@@ -461,29 +474,35 @@ func (g *Groups[K, S]) eachSpilled(fn func(k *K, s *S) error) error {
 		if err := sh.commit(); err != nil {
 			return err
 		}
-		lo := append(sp.ns[:], tagState)
-		hi := append(sp.ns[:], tagState+1)
-		var d BinDecoder
-		err := sh.store.Scan(lo, hi, func(key, v []byte) error {
-			if len(key) != nsLen+9 {
-				return errShortState
-			}
-			if err := memUpTo(binary.BigEndian.Uint64(key[nsLen+1:])); err != nil {
+		tag := byte(tagState)
+		if !sh.ordered {
+			tag = tagKey
+			if err := memUpTo(^uint64(0)); err != nil {
 				return err
 			}
+		}
+		lo := append(sp.ns[:], tag)
+		hi := append(sp.ns[:], tag+1)
+		var d, kd BinDecoder
+		err := sh.store.Scan(lo, hi, func(key, v []byte) error {
 			var k K
 			var s S
 			d.Reset(v)
-			if kb := d.bytes(); d.Err() == nil {
-				var kd BinDecoder
-				kd.Reset(kb)
-				sh.codec.DecodeKey(&k, &kd)
-				if kd.Err() != nil || len(kd.Rest()) > 0 {
+			if sh.ordered {
+				if len(key) != nsLen+9 {
 					return errShortState
 				}
-				sh.codec.DecodeState(&s, &d)
+				if err := memUpTo(binary.BigEndian.Uint64(key[nsLen+1:])); err != nil {
+					return err
+				}
+				kd.Reset(d.bytes())
+			} else {
+				d.uvarint() // the sequence number: not needed
+				kd.Reset(key[nsLen+1:])
 			}
-			if d.Err() != nil || len(d.Rest()) > 0 {
+			sh.codec.DecodeKey(&k, &kd)
+			sh.codec.DecodeState(&s, &d)
+			if d.Err() != nil || len(d.Rest()) > 0 || kd.Err() != nil || len(kd.Rest()) > 0 {
 				return errShortState
 			}
 			return fn(&k, &s)
@@ -516,7 +535,7 @@ func (g *Groups[K, S]) spill(env *spillEnv) (int, error) {
 		return 0, nil
 	}
 	if g.sp == nil {
-		sh, err := newStateSpill(env, g.codec)
+		sh, err := newStateSpill(env, g.codec, g.ordered)
 		if err != nil {
 			return 0, err
 		}
@@ -546,7 +565,7 @@ func (g *Groups[K, S]) spillErr() error {
 }
 
 // Spill gives the Windows the binary form of its keys and states; see Groups.Spill.
-func (w *Windows[K, S]) Spill(c *Codec[K, S]) { w.codec = c }
+func (w *Windows[K, S]) Spill(c *Codec[K, S], ordered bool) { w.codec, w.ordered = c, ordered }
 
 // spill is Groups.spill for every open window: their groups share one limit.
 func (w *Windows[K, S]) spill(env *spillEnv) (int, error) {
@@ -561,7 +580,7 @@ func (w *Windows[K, S]) spill(env *spillEnv) (int, error) {
 		return 0, nil
 	}
 	if w.sp == nil {
-		sh, err := newStateSpill(env, w.codec)
+		sh, err := newStateSpill(env, w.codec, w.ordered)
 		if err != nil {
 			return 0, err
 		}
@@ -604,3 +623,68 @@ func (w *Windows[K, S]) spillErr() error {
 	}
 	return w.sp.err
 }
+
+// keyFilter is a bloom filter of the keys of the records written to the store: a lookup of a key it has never
+// seen, as for every new group, then costs no read of the store. It grows as a series of filters, each four times
+// the size of the one before, so that it needs no rebuilding; a key's records deleted from the store stay in it,
+// which costs a lookup that finds nothing now and then. About 1.7 bytes per key written.
+type keyFilter struct {
+	seed  maphash.Seed
+	parts []bloomPart
+}
+
+// bloomPart is one filter of a keyFilter: 10 bits per key of its capacity and 7 probes, about 1% false positives
+// when full.
+type bloomPart struct {
+	bits     []uint64
+	mask     uint64 // bit count - 1
+	n, limit int
+}
+
+const (
+	bloomFirst  = 1 << 16 // keys of the first filter
+	bloomProbes = 7
+)
+
+func (f *keyFilter) add(key []byte) {
+	if len(f.parts) == 0 {
+		f.seed = maphash.MakeSeed()
+	}
+	if len(f.parts) == 0 || f.parts[len(f.parts)-1].n >= f.parts[len(f.parts)-1].limit {
+		limit := bloomFirst << (2 * len(f.parts))
+		nbits := uint64(1) << bits.Len64(uint64(limit)*10-1) // a power of two, at least 10 bits per key
+		f.parts = append(f.parts, bloomPart{bits: make([]uint64, nbits/64), mask: nbits - 1, limit: limit})
+	}
+	p := &f.parts[len(f.parts)-1]
+	h := maphash.Bytes(f.seed, key)
+	h1, h2 := h, h>>32|1
+	for i := uint64(0); i < bloomProbes; i++ {
+		b := (h1 + i*h2) & p.mask
+		p.bits[b/64] |= 1 << (b % 64)
+	}
+	p.n++
+}
+
+// mayHave reports whether key may have been added; false means it never was.
+func (f *keyFilter) mayHave(key []byte) bool {
+	if len(f.parts) == 0 {
+		return false
+	}
+	h := maphash.Bytes(f.seed, key)
+	h1, h2 := h, h>>32|1
+	for i := range f.parts {
+		p := &f.parts[i]
+		hit := true
+		for j := uint64(0); j < bloomProbes && hit; j++ {
+			b := (h1 + j*h2) & p.mask
+			hit = p.bits[b/64]&(1<<(b%64)) != 0
+		}
+		if hit {
+			return true
+		}
+	}
+	return false
+}
+
+// reset forgets every key.
+func (f *keyFilter) reset() { f.parts = nil }

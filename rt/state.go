@@ -80,6 +80,7 @@ func (g *Groups[K, S]) reset() {
 	if g.sp != nil {
 		g.resetSpill()
 		g.sp.sh.mem = 0
+		g.sp.sh.filter.reset()
 	}
 }
 
@@ -104,6 +105,7 @@ func (w *Windows[K, S]) reset() {
 	w.lastGroups = nil
 	if w.sp != nil {
 		w.sp.mem = 0
+		w.sp.filter.reset()
 		ns := w.sp.namespace(0)
 		w.sp.dropRange(&ns, 4) // every window's groups
 	}

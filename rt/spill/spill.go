@@ -5,9 +5,11 @@ package spill
 
 import (
 	"errors"
+	"math"
 
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/cockroachdb/pebble/v2/bloom"
+	"github.com/cockroachdb/pebble/v2/sstable"
 
 	"github.com/velocc/velocc/rt"
 )
@@ -18,7 +20,7 @@ func init() { rt.RegisterSpillStore(Open) }
 // the Go heap (memtables and block cache) stays within the reserve rt keeps for it.
 const (
 	memTableSize = 4 << 20
-	cacheSize    = 8 << 20
+	cacheSize    = 16 << 20
 )
 
 // Open opens an empty store in dir, which must exist.
@@ -29,12 +31,17 @@ func Open(dir string) (rt.SpillStore, error) {
 		Cache:                       cache,
 		DisableWAL:                  true,
 		MemTableSize:                memTableSize,
-		MemTableStopWritesThreshold: 4,
+		MemTableStopWritesThreshold: 2,
 		Logger:                      quiet{},
 	}
 	for i := range opts.Levels {
 		// Most lookups are of keys not spilled (new groups): a bloom filter answers them without reading blocks.
 		opts.Levels[i].FilterPolicy = bloom.FilterPolicy(10)
+		// The files are read back soon and deleted at exit: decompressing every block read costs more than the
+		// disk space saved.
+		opts.Levels[i].Compression = func() *sstable.CompressionProfile { return sstable.NoCompression }
+		// One index block per file, which the cache keeps: a lookup reads one data block, not two index levels.
+		opts.Levels[i].IndexBlockSize = math.MaxInt32
 	}
 	db, err := pebble.Open(dir, opts)
 	if err != nil {
