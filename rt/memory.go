@@ -22,18 +22,24 @@ import (
 	"unsafe"
 )
 
-// The levels of the live heap, in percent of the budget, at which the watcher acts. The Go runtime's soft memory
-// limit is set at memHardPercent (unless GOMEMLIMIT is set), so that the collector works harder before the
-// budget is reached; memActPercent leaves it room for the garbage between two collections.
+// The levels of the live heap at which the watcher acts, in percent of the budget less the reserves (the heap's
+// share). The Go runtime's soft memory limit is set at memHardPercent (unless GOMEMLIMIT is set), so that the
+// collector works harder before the budget is reached; memActPercent leaves it room for the garbage between two
+// collections.
 const (
 	memWarnPercent = 60 // report once
 	memActPercent  = 75 // 'state.overflow': fail, or spill state to disk
 	memHardPercent = 90 // spilling did not help: fail
-	// spillReserve is memory a spilling job keeps out of its levels for the store's buffers and caches, which
-	// live outside the Go heap.
-	spillReserve = 32 << 20
+	// memResidentPercent is the share of the whole budget the process's resident anonymous memory may reach: past
+	// it the job stops, whatever its heap, rather than be killed.
+	memResidentPercent = 95
+	// baseReserve is memory outside the Go heap every job needs: the runtime's own, and the binary's pages.
+	baseReserve = 8 << 20
+	// spillReserve is what a spilling job keeps out of its heap's share besides: the store's memtables and block
+	// cache, which live outside the Go heap, the allocator's slack around them, and the larger binary.
+	spillReserve = 40 << 20
 	// minSpillBudget is the smallest budget a job that spills accepts.
-	minSpillBudget = 64 << 20
+	minSpillBudget = 96 << 20
 	// memoryEvery is how many records a source reads between two looks at the heap (a power of two).
 	memoryEvery = 4096
 )
@@ -255,10 +261,12 @@ type memWatch struct {
 	stderr io.Writer
 
 	warnAt, actAt, hardAt uint64 // levels of the live heap, in bytes
+	residentAt            uint64 // the level of resident anonymous memory, in bytes
 
-	// read returns the live heap and the number of completed collections; a field so that tests can drive
-	// the watcher.
-	read func(s []metrics.Sample) (live, cycles uint64)
+	// read returns the live heap and the number of completed collections, and resident the process's resident
+	// anonymous memory (0 if unknown); fields so that tests can drive the watcher.
+	read     func(s []metrics.Sample) (live, cycles uint64)
+	resident func() uint64
 
 	mu     sync.Mutex
 	states []*stateStat // every state of the job, for messages
@@ -296,17 +304,28 @@ func newMemWatch(j *Job, o *options, stderr io.Writer) (*memWatch, error) {
 	if b.bytes == 0 {
 		return nil, nil
 	}
-	w := &memWatch{job: jobName(j), budget: b, stderr: stderr, read: readHeap}
-	usable := b.bytes
+	w := &memWatch{job: jobName(j), budget: b, stderr: stderr, read: readHeap, resident: readResident}
 	if open := registeredSpillStore(); overflowMode(j, o) == "spill" && open != nil && b.bytes >= minSpillBudget {
 		w.spill = true
 		w.env = &spillEnv{open: open, parent: o.stateDir}
-		usable -= spillReserve
 	}
-	w.warnAt = uint64(usable) * memWarnPercent / 100
-	w.actAt = uint64(usable) * memActPercent / 100
-	w.hardAt = uint64(usable) * memHardPercent / 100
+	w.setLevels()
 	return w, nil
+}
+
+// setLevels computes the levels from the budget: the heap's share is the budget less the reserves.
+func (w *memWatch) setLevels() {
+	heap := w.budget.bytes - baseReserve
+	if w.spill {
+		heap -= spillReserve
+	}
+	if heap < w.budget.bytes/2 {
+		heap = w.budget.bytes / 2 // a tiny budget: the reserves are guesses, and the heap needs some room
+	}
+	w.warnAt = uint64(heap) * memWarnPercent / 100
+	w.actAt = uint64(heap) * memActPercent / 100
+	w.hardAt = uint64(heap) * memHardPercent / 100
+	w.residentAt = uint64(w.budget.bytes) * memResidentPercent / 100
 }
 
 // checkSpill refuses to start a job with state that is to spill when it cannot: built without the store (asked
@@ -343,6 +362,25 @@ func readHeap(s []metrics.Sample) (live, cycles uint64) {
 		cycles = s[1].Value.Uint64()
 	}
 	return live, cycles
+}
+
+// readResident returns the process's resident memory that is not file-backed (its anonymous memory: the heap,
+// stacks, and what C code allocated), from /proc/self/statm, or 0.
+func readResident() uint64 {
+	data, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(data)) // size resident shared text lib data dt, in pages
+	if len(f) < 3 {
+		return 0
+	}
+	res, err1 := strconv.ParseUint(f[1], 10, 64)
+	shared, err2 := strconv.ParseUint(f[2], 10, 64)
+	if err1 != nil || err2 != nil || shared > res {
+		return 0
+	}
+	return (res - shared) * uint64(os.Getpagesize())
 }
 
 // watch gives every source lane with state a sourceMemory, so that it checks the heap as it reads.
@@ -410,6 +448,9 @@ func (m *sourceMemory) check() error {
 	if live >= w.warnAt {
 		w.warn(live)
 	}
+	if rss := w.resident(); rss >= w.residentAt {
+		return w.exceededResident(rss, live)
+	}
 	if live < w.actAt {
 		m.spilled = false
 		return nil
@@ -462,8 +503,8 @@ func (w *memWatch) warn(live uint64) {
 	if st, _ := w.largest(live); st != nil {
 		largest = fmt.Sprintf("; the largest state is query %q (%s) with %s", st.label.query, st.label.at, st.describe())
 	}
-	fmt.Fprintf(w.stderr, "%s: memory: the live heap is %s, past %d%% of %s%s; at %s %s\n",
-		w.job, mib(live), memWarnPercent, w.budgetText(), largest, mib(w.actAt), then)
+	fmt.Fprintf(w.stderr, "%s: memory: the live heap is %s; at %s %s, by %s%s\n",
+		w.job, mib(live), mib(w.actAt), then, w.budgetText(), largest)
 }
 
 // tellSpill reports, once per state, that its groups go to disk.
@@ -471,7 +512,7 @@ func (w *memWatch) tellSpill(st *stateStat, n int, live uint64) {
 	if st.spilling.Swap(true) {
 		return
 	}
-	fmt.Fprintf(w.stderr, "%s: memory: query %q (%s) spills its state to %s: %d groups moved at a live heap of %s, past the %s the job may use of %s\n",
+	fmt.Fprintf(w.stderr, "%s: memory: query %q (%s) spills its state to %s: %d groups moved at a live heap of %s, past the %s the heap may use of %s\n",
 		w.job, st.label.query, st.label.at, w.env.dir, n, mib(live), mib(w.actAt), w.budgetText())
 }
 
@@ -490,10 +531,23 @@ func (w *memWatch) exceeded(live uint64, spilled bool) error {
 	if spilled {
 		level = w.hardAt
 	}
-	fmt.Fprintf(&b, "the live heap is %s, over the %s the job may use of %s; %s", mib(live), mib(level), w.budgetText(), w.budget.advice)
+	fmt.Fprintf(&b, "the live heap is %s, over the %s the heap may use of %s; %s", mib(live), mib(level), w.budgetText(), w.budget.advice)
 	if !w.spill {
 		b.WriteString(", or set 'state.overflow' = 'spill' to keep state beyond the budget on disk")
 	}
+	return errors.New(b.String())
+}
+
+// exceededResident is the error that stops a job whose resident memory nears the budget, whatever its heap: the
+// memory outside the heap (goroutine stacks, the spill store's buffers, C code) outgrew the reserves.
+func (w *memWatch) exceededResident(rss, live uint64) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "memory budget exceeded: the job's resident memory is %s, over %d%% of %s, with a live heap of %s; ",
+		mib(rss), memResidentPercent, w.budgetText(), mib(live))
+	if st, est := w.largest(live); st != nil {
+		fmt.Fprintf(&b, "the largest state is query %q (%s) with %s, about %s; ", st.label.query, st.label.at, st.describe(), mib(est))
+	}
+	b.WriteString(w.budget.advice)
 	return errors.New(b.String())
 }
 

@@ -154,8 +154,9 @@ func TestFindBudget(t *testing.T) {
 	}
 }
 
-// scriptedHeap is a heap the watcher reads in tests: the live bytes and the collections so far.
-type scriptedHeap struct{ live, cycles uint64 }
+// scriptedHeap is a heap the watcher reads in tests: the live bytes, the collections so far and the resident
+// memory.
+type scriptedHeap struct{ live, cycles, resident uint64 }
 
 func (h *scriptedHeap) read([]metrics.Sample) (uint64, uint64) { return h.live, h.cycles }
 
@@ -164,15 +165,14 @@ func watchedSource(t *testing.T, budget int64, spill bool, n int) (*memWatch, *S
 	t.Helper()
 	var stderr bytes.Buffer
 	h := &scriptedHeap{}
-	w := &memWatch{job: "job", budget: memBudget{bytes: budget, from: "--max-memory", advice: "raise --max-memory"}, stderr: &stderr, read: h.read}
-	usable := budget
+	w := &memWatch{job: "job", budget: memBudget{bytes: budget, from: "--max-memory", advice: "raise --max-memory"}, stderr: &stderr,
+		read: h.read, resident: func() uint64 { return h.resident }}
 	if spill {
 		w.spill = true
 		w.env = &spillEnv{open: func(string) (SpillStore, error) { return newMemStore(), nil }, parent: t.TempDir()}
-		usable -= spillReserve
 		t.Cleanup(func() { w.close() })
 	}
-	w.warnAt, w.actAt, w.hardAt = uint64(usable)*memWarnPercent/100, uint64(usable)*memActPercent/100, uint64(usable)*memHardPercent/100
+	w.setLevels()
 	g := NewGroups[int64, int64]()
 	g.Label("totals", "job.sql:3:1")
 	if spill {
@@ -215,7 +215,8 @@ func TestMemWatchFail(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	want := `job: memory: the live heap is 250 MiB, past 60% of the 400 MiB budget (from --max-memory); the largest state is query "totals" (job.sql:3:1) with 5000 groups; at 300 MiB the job stops ('state.overflow' = 'fail')` + "\n"
+	// The heap's share of the budget is 392 MiB (less the base reserve): a warning at 235 MiB, a failure at 294.
+	want := `job: memory: the live heap is 250 MiB; at 294 MiB the job stops ('state.overflow' = 'fail'), by the 400 MiB budget (from --max-memory); the largest state is query "totals" (job.sql:3:1) with 5000 groups` + "\n"
 	if stderr.String() != want {
 		t.Errorf("warning:\n%q\nwant\n%q", stderr, want)
 	}
@@ -226,7 +227,7 @@ func TestMemWatchFail(t *testing.T) {
 	}
 	msg := err.Error()
 	for _, part := range []string{`memory budget exceeded: query "totals" (job.sql:3:1) holds 5000 groups, about 301 MiB;`,
-		"the live heap is 301 MiB, over the 300 MiB the job may use of the 400 MiB budget (from --max-memory);",
+		"the live heap is 301 MiB, over the 294 MiB the heap may use of the 400 MiB budget (from --max-memory);",
 		"raise --max-memory, or set 'state.overflow' = 'spill' to keep state beyond the budget on disk"} {
 		if !strings.Contains(msg, part) {
 			t.Errorf("the error lacks %q:\n%s", part, msg)
@@ -244,7 +245,7 @@ func TestMemWatchFail(t *testing.T) {
 // two collections before it acts again; when spilling did not bring the heap under the hard level, it fails.
 func TestMemWatchSpill(t *testing.T) {
 	w, s, g, h, stderr := watchedSource(t, 400<<20, true, 5000)
-	usable := uint64(400<<20 - spillReserve)
+	usable := uint64(400<<20 - baseReserve - spillReserve)
 	h.live, h.cycles = usable*80/100, 10
 	if err := s.mem.check(); err != nil {
 		t.Fatal(err)
@@ -255,7 +256,7 @@ func TestMemWatchSpill(t *testing.T) {
 	if g.sp.sh.limit != 2500 {
 		t.Errorf("limit %d, want half of the 5000 groups held", g.sp.sh.limit)
 	}
-	if !regexp.MustCompile(`job: memory: query "totals" \(job.sql:3:1\) spills its state to .*velocc-state-.*: 5000 groups moved at a live heap of 295 MiB, past the 276 MiB the job may use of the 400 MiB budget \(from --max-memory\)`).MatchString(stderr.String()) {
+	if !regexp.MustCompile(`job: memory: query "totals" \(job.sql:3:1\) spills its state to .*velocc-state-.*: 5000 groups moved at a live heap of 282 MiB, past the 264 MiB the heap may use of the 400 MiB budget \(from --max-memory\)`).MatchString(stderr.String()) {
 		t.Errorf("stderr:\n%s", stderr)
 	}
 	// The heap does not show the spill before two more collections: the groups come back meanwhile, and stay.
@@ -286,7 +287,7 @@ func TestMemWatchSpill(t *testing.T) {
 	}
 	var b bytes.Buffer
 	w.writeStats(&b)
-	if !strings.HasPrefix(b.String(), "memory: budget 400 MiB (from --max-memory), live heap peak 350 MiB, spilled 5100 groups (") {
+	if !strings.HasPrefix(b.String(), "memory: budget 400 MiB (from --max-memory), live heap peak 335 MiB, spilled 5100 groups (") {
 		t.Errorf("stats: %q", b.String())
 	}
 }
@@ -308,5 +309,24 @@ func TestMemWatchSpillError(t *testing.T) {
 	}
 	if err := g.Each(func(*int64, *int64) error { return nil }); err == nil {
 		t.Error("Each after a store error returned no error")
+	}
+}
+
+// TestMemWatchResident: resident memory near the whole budget stops the job even with a small heap: memory
+// outside the heap outgrew the reserves, and the kernel would kill the job next.
+func TestMemWatchResident(t *testing.T) {
+	for _, spill := range []bool{false, true} {
+		_, s, _, h, _ := watchedSource(t, 400<<20, spill, 5000)
+		h.live, h.resident = 10<<20, 379<<20
+		if err := s.mem.check(); err != nil {
+			t.Fatal(err)
+		}
+		h.resident = 381 << 20 // past 95%
+		err := s.mem.check()
+		want := `memory budget exceeded: the job's resident memory is 381 MiB, over 95% of the 400 MiB budget (from --max-memory), with a live heap of 10 MiB; ` +
+			`the largest state is query "totals" (job.sql:3:1) with 5000 groups, about 10 MiB; raise --max-memory`
+		if err == nil || err.Error() != want {
+			t.Errorf("spill %v: err = %v", spill, err)
+		}
 	}
 }

@@ -17,10 +17,10 @@ import (
 func init() { rt.RegisterSpillStore(Open) }
 
 // Settings of the store. It lives only as long as the job, so it needs no write-ahead log; its memory outside
-// the Go heap (memtables and block cache) stays within the reserve rt keeps for it.
+// the Go heap (at most three memtables and the block cache) stays within the reserve rt keeps for it.
 const (
 	memTableSize = 4 << 20
-	cacheSize    = 16 << 20
+	cacheSize    = 8 << 20
 )
 
 // Open opens an empty store in dir, which must exist.
