@@ -20,6 +20,10 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/velocc/velocc/internal/kafkatest"
 )
 
 // memScript is a job with three queries of large state over one source: EMIT FINAL grouped by a VARCHAR with a
@@ -473,4 +477,108 @@ func cgroupValue(dir, file string, shift uint) string {
 		return "?"
 	}
 	return strconv.FormatInt(n>>shift, 10)
+}
+
+func init() {
+	// A Kafka source feeding a running total per name (EMIT CHANGES, spilled unordered) and per-minute counts
+	// (windowed EMIT FINAL, which lets the source commit as windows close).
+	jobScripts["mem_kafka"] = `
+CREATE STREAM ev (name VARCHAR NOT NULL, v BIGINT NOT NULL, ts TIMESTAMP NOT NULL)
+  WITH ('type' = 'kafka_source', 'event.time.field' = 'ts', 'commit.interval' = '100ms');
+CREATE STREAM totals AS SELECT name, COUNT(*) AS n, SUM(v) AS total FROM ev GROUP BY name EMIT CHANGES
+  WITH ('totals.path' = 'totals.jsonl', 'state.overflow' = 'spill');
+CREATE STREAM minutes AS SELECT name, TUMBLE_START(ts, INTERVAL '1' MINUTE) AS ws, COUNT(*) AS n FROM ev
+  GROUP BY name WINDOW TUMBLING(ts, INTERVAL '1' MINUTE) EMIT FINAL
+  WITH ('minutes.path' = 'minutes.jsonl');
+`
+}
+
+// TestMemoryKafka: on a Kafka source, a job over its budget under 'fail' stops with the message and commits no
+// offset its state still needed (the unwindowed totals need every record from the first); under 'spill' it
+// writes the oracle's rows and, having finished, commits everything.
+func TestMemoryKafka(t *testing.T) {
+	brokers := kafkatest.Brokers(t)
+	topic := kafkatest.NewTopic(t, brokers, 1)
+	rng := rand.New(rand.NewPCG(7, 7))
+	const n = 500_000
+	type ev struct {
+		name  string
+		v, ts int64
+	}
+	evs := make([]ev, n)
+	recs := make([]*kgo.Record, n)
+	for i := range evs {
+		e := ev{name: fmt.Sprintf("account-%07d", rng.IntN(400_000)), v: rng.Int64N(100), ts: 1_700_000_000_000 + int64(i)}
+		evs[i] = e
+		recs[i] = &kgo.Record{Value: fmt.Appendf(nil, `{"name":%q,"v":%d,"ts":%d}`, e.name, e.v, e.ts)}
+	}
+	kafkatest.Produce(t, brokers, topic, recs...)
+	recs = nil
+
+	// The oracle: a running total per record, in order; per minute, the names in first-seen order.
+	var totals, minutes []string
+	type acc struct{ n, total int64 }
+	byName := map[string]*acc{}
+	var win map[string]*acc
+	var winNames []string
+	winStart := int64(-1)
+	closeWin := func() {
+		for _, name := range winNames {
+			minutes = append(minutes, fmt.Sprintf(`{"name":%q,"ws":%d,"n":%d}`, name, winStart, win[name].n))
+		}
+	}
+	for _, e := range evs {
+		a := byName[e.name]
+		if a == nil {
+			a = &acc{}
+			byName[e.name] = a
+		}
+		a.n++
+		a.total += e.v
+		totals = append(totals, fmt.Sprintf(`{"name":%q,"n":%d,"total":%d}`, e.name, a.n, a.total))
+		if start := e.ts - e.ts%60000; start != winStart {
+			closeWin()
+			win, winNames, winStart = map[string]*acc{}, nil, start
+		}
+		if win[e.name] == nil {
+			win[e.name] = &acc{}
+			winNames = append(winNames, e.name)
+		}
+		win[e.name].n++
+	}
+	closeWin()
+
+	args := func(group, budget string) []string {
+		return []string{"--bounded", "--brokers", brokers, "--group", group, "--source", "ev=kafka:" + topic, "--max-memory", budget}
+	}
+	t.Run("fail", func(t *testing.T) {
+		res := runJob(t, "mem_kafka", t.TempDir(), append(args("fail-"+topic, "64"), "--state-overflow", "fail")...)
+		if res.Code != 1 || !regexp.MustCompile(`(?m)^mem_kafka: memory budget exceeded: query "totals" \(mem_kafka.sql:4:1\) holds \d+ groups`).MatchString(res.Stderr) {
+			t.Fatalf("exit %d\n%s", res.Code, res.Stderr)
+		}
+		for p, o := range kafkatest.CommittedOffsets(t, brokers, "fail-"+topic, topic) {
+			if o != 0 {
+				t.Errorf("partition %d: offset %d committed, past the first record the totals still needed", p, o)
+			}
+		}
+	})
+	t.Run("spill", func(t *testing.T) {
+		dir := t.TempDir()
+		res := runJob(t, "mem_kafka", dir, args("spill-"+topic, memBudget)...)
+		if res.Code != 0 || !strings.Contains(res.Stderr, `mem_kafka: memory: query "totals" (mem_kafka.sql:4:1) spills its state to `) {
+			t.Fatalf("exit %d\n%s", res.Code, res.Stderr)
+		}
+		for _, out := range []struct {
+			file string
+			want []string
+		}{{"totals.jsonl", totals}, {"minutes.jsonl", minutes}} {
+			got := strings.Split(strings.TrimSuffix(readFile(t, dir, out.file), "\n"), "\n")
+			if !equalRows(got, out.want) {
+				t.Errorf("%s differs from the oracle: %s", out.file, rowsDiff(got, out.want))
+			}
+		}
+		if c := kafkatest.CommittedOffsets(t, brokers, "spill-"+topic, topic); c[0] != n {
+			t.Errorf("committed %v, want %d: the job finished", c, n)
+		}
+	})
 }
