@@ -417,3 +417,40 @@ func firstDiffLine(got, want []string) string {
 	}
 	return fmt.Sprintf("length: got %d rows, want %d", len(got), len(want))
 }
+
+// TestWindowsSpillReset: a rebalance's reset drops the spilled groups of every window with those in memory, and
+// the state starts over.
+func TestWindowsSpillReset(t *testing.T) {
+	env, st := testSpillEnv(t)
+	w := NewWindows[spKey, spState](10)
+	w.Spill(spCodec, true)
+	rng := rand.New(rand.NewPCG(1, 1))
+	o := newSpOracle()
+	for i := range 3000 {
+		k := randomKey(rng, 2000)
+		s, _ := w.Get(10*int64(i%3), k)
+		s.n = 1
+	}
+	if _, err := w.spill(env); err != nil || st.len() == 0 {
+		t.Fatalf("spill: %v, %d records", err, st.len())
+	}
+	w.reset()
+	if st.len() != 0 || w.Open() != 0 || w.sp.mem != 0 {
+		t.Fatalf("after reset: %d records, %d windows, %d in memory", st.len(), w.Open(), w.sp.mem)
+	}
+	for step := range 500 {
+		k := randomKey(rng, 300)
+		s, created := w.Get(100, k)
+		o.update(t, step, k, s, created, 1)
+	}
+	var got []string
+	if err := w.CloseAll(func(start int64, k *spKey, s *spState) error {
+		got = append(got, fmt.Sprintf("%v:%d/%d/%s/%d", *k, s.n, s.sum, s.last, s.seen.Len()))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if want := o.rows(); !slices.Equal(got, want) {
+		t.Errorf("after reset, the windows hold %s", firstDiffLine(got, want))
+	}
+}
