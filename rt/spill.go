@@ -46,7 +46,7 @@ type SpillBatch interface {
 
 var (
 	spillMu    sync.Mutex
-	spillOpenr func(dir string) (SpillStore, error)
+	spillOpen func(dir string) (SpillStore, error)
 )
 
 // RegisterSpillStore makes open the store of spilled state: it opens an empty store in the directory dir. rt/spill
@@ -54,17 +54,17 @@ var (
 func RegisterSpillStore(open func(dir string) (SpillStore, error)) {
 	spillMu.Lock()
 	defer spillMu.Unlock()
-	if spillOpenr != nil {
+	if spillOpen != nil {
 		panic("rt: spill store registered twice")
 	}
-	spillOpenr = open
+	spillOpen = open
 }
 
 // registeredSpillStore returns the registered store's open function, or nil.
 func registeredSpillStore() func(dir string) (SpillStore, error) {
 	spillMu.Lock()
 	defer spillMu.Unlock()
-	return spillOpenr
+	return spillOpen
 }
 
 // spillEnv is the store a job's spilled state lives in, shared by its sources. The store and its directory are
@@ -129,8 +129,8 @@ func (e *spillEnv) close() error {
 //	ns 's' <seq: 8, BE> → uvarint(len(key)) <key> <state>    the group in first-seen order, for Each
 //
 // where <key> and <state> are the Codec's forms and seq the group's first-seen sequence number in its Groups, so
-// that Each can merge the store, scanned in key order, with the groups in memory. The state is written twice so
-// that neither reading a group back nor Each needs a second, random, read. A state whose groups Each need not
+// that Each can merge the 's' records, which a scan returns in sequence order, with the groups in memory. The
+// state is written twice so that neither bringing a group back nor Each needs a second, random, read. A state whose groups Each need not
 // visit in order (see Groups.Spill) has only the first record, and Each reads those in key order.
 const (
 	nsLen      = 12
