@@ -45,7 +45,7 @@ type SpillBatch interface {
 }
 
 var (
-	spillMu    sync.Mutex
+	spillMu   sync.Mutex
 	spillOpen func(dir string) (SpillStore, error)
 )
 
