@@ -35,13 +35,18 @@ const (
 	memResidentPercent = 95
 	// baseReserve is memory outside the Go heap every job needs: the runtime's own, and the binary's pages.
 	baseReserve = 8 << 20
-	// spillReserve is what a spilling job keeps out of its heap's share besides: the store's memtables and block
-	// cache, which live outside the Go heap, the allocator's slack around them, and the larger binary.
-	spillReserve = 40 << 20
+	// A spilling job keeps out of its heap's share besides: the store's memory (its memtables and block cache,
+	// which live outside the Go heap), a fifth of the budget within these bounds, and spillSlack for the
+	// allocator's slack around it and the larger binary.
+	minStoreMemory = 24 << 20
+	maxStoreMemory = 128 << 20
+	spillSlack     = 16 << 20
 	// minSpillBudget is the smallest budget a job that spills accepts.
 	minSpillBudget = 96 << 20
 	// memoryEvery is how many records a source reads between two looks at the heap (a power of two).
 	memoryEvery = 4096
+	// spillShare: a state spills when it holds at least 1/spillShare of the memory of the source's states.
+	spillShare = 8
 )
 
 // stateLabel names the query a state belongs to, for messages about memory.
@@ -64,6 +69,9 @@ type memState interface {
 	// memSize returns the groups held (in memory and spilled), those in memory, the open windows (0 for a
 	// Groups) and a rough size of one group in memory.
 	memSize() (groups, inMemory, windows int, perGroup int64)
+	// spillWeight estimates the memory of the groups held in memory, for choosing which states to spill: 0 when
+	// the state cannot spill.
+	spillWeight() int64
 	// spill moves every group held in memory to the store and lowers the number kept in memory from now on; it
 	// returns how many it moved (none when the state cannot spill).
 	spill(env *spillEnv) (int, error)
@@ -307,7 +315,7 @@ func newMemWatch(j *Job, o *options, stderr io.Writer) (*memWatch, error) {
 	w := &memWatch{job: jobName(j), budget: b, stderr: stderr, read: readHeap, resident: readResident}
 	if open := registeredSpillStore(); overflowMode(j, o) == "spill" && open != nil && b.bytes >= minSpillBudget {
 		w.spill = true
-		w.env = &spillEnv{open: open, parent: o.stateDir}
+		w.env = &spillEnv{open: open, parent: o.stateDir, memory: storeMemory(b.bytes)}
 	}
 	w.setLevels()
 	return w, nil
@@ -317,7 +325,7 @@ func newMemWatch(j *Job, o *options, stderr io.Writer) (*memWatch, error) {
 func (w *memWatch) setLevels() {
 	heap := w.budget.bytes - baseReserve
 	if w.spill {
-		heap -= spillReserve
+		heap -= storeMemory(w.budget.bytes) + spillSlack
 	}
 	if heap < w.budget.bytes/2 {
 		heap = w.budget.bytes / 2 // a tiny budget: the reserves are guesses, and the heap needs some room
@@ -327,6 +335,9 @@ func (w *memWatch) setLevels() {
 	w.hardAt = uint64(heap) * memHardPercent / 100
 	w.residentAt = uint64(w.budget.bytes) * memResidentPercent / 100
 }
+
+// storeMemory is what the spill store may use outside the Go heap under a budget of budget bytes.
+func storeMemory(budget int64) int64 { return min(max(budget/5, minStoreMemory), maxStoreMemory) }
 
 // checkSpill refuses to start a job with state that is to spill when it cannot: built without the store (asked
 // by --state-overflow), or with a budget too small to spill in. The code is 2 when a flag is at fault.
@@ -464,8 +475,19 @@ func (m *sourceMemory) check() error {
 	if live >= w.hardAt && m.spilled {
 		return w.exceeded(live, true)
 	}
+	// Spill the states that hold a good part of the memory, and spare the small ones: a small state is cheap to
+	// keep, and its groups, often the most used, would only come back.
+	weights := make([]int64, len(m.states))
+	var total int64
+	for i, st := range m.states {
+		weights[i] = st.spillWeight()
+		total += weights[i]
+	}
 	moved := 0
 	for i, st := range m.states {
+		if weights[i] == 0 || weights[i] < total/spillShare {
+			continue
+		}
 		n, err := st.spill(w.env)
 		if err != nil {
 			return err

@@ -169,7 +169,7 @@ func watchedSource(t *testing.T, budget int64, spill bool, n int) (*memWatch, *S
 		read: h.read, resident: func() uint64 { return h.resident }}
 	if spill {
 		w.spill = true
-		w.env = &spillEnv{open: func(string) (SpillStore, error) { return newMemStore(), nil }, parent: t.TempDir()}
+		w.env = &spillEnv{open: func(string, int64) (SpillStore, error) { return newMemStore(), nil }, parent: t.TempDir()}
 		t.Cleanup(func() { w.close() })
 	}
 	w.setLevels()
@@ -245,7 +245,7 @@ func TestMemWatchFail(t *testing.T) {
 // two collections before it acts again; when spilling did not bring the heap under the hard level, it fails.
 func TestMemWatchSpill(t *testing.T) {
 	w, s, g, h, stderr := watchedSource(t, 400<<20, true, 5000)
-	usable := uint64(400<<20 - baseReserve - spillReserve)
+	usable := uint64(400<<20 - baseReserve - storeMemory(400<<20) - spillSlack)
 	h.live, h.cycles = usable*80/100, 10
 	if err := s.mem.check(); err != nil {
 		t.Fatal(err)
@@ -256,7 +256,8 @@ func TestMemWatchSpill(t *testing.T) {
 	if g.sp.sh.limit != 2500 {
 		t.Errorf("limit %d, want half of the 5000 groups held", g.sp.sh.limit)
 	}
-	if !regexp.MustCompile(`job: memory: query "totals" \(job.sql:3:1\) spills its state to .*velocc-state-.*: 5000 groups moved at a live heap of 282 MiB, past the 264 MiB the heap may use of the 400 MiB budget \(from --max-memory\)`).MatchString(stderr.String()) {
+	if !regexp.MustCompile(`job: memory: query "totals" \(job.sql:3:1\) spills its state to .*velocc-state-.*: 5000 groups moved at a live heap of ` +
+		mib(usable*80/100) + `, past the ` + mib(w.actAt) + ` the heap may use of the 400 MiB budget \(from --max-memory\)`).MatchString(stderr.String()) {
 		t.Errorf("stderr:\n%s", stderr)
 	}
 	// The heap does not show the spill before two more collections: the groups come back meanwhile, and stay.
@@ -287,7 +288,7 @@ func TestMemWatchSpill(t *testing.T) {
 	}
 	var b bytes.Buffer
 	w.writeStats(&b)
-	if !strings.HasPrefix(b.String(), "memory: budget 400 MiB (from --max-memory), live heap peak 335 MiB, spilled 5100 groups (") {
+	if !strings.HasPrefix(b.String(), "memory: budget 400 MiB (from --max-memory), live heap peak "+mib(usable*95/100)+", spilled 5100 groups (") {
 		t.Errorf("stats: %q", b.String())
 	}
 }
@@ -328,5 +329,27 @@ func TestMemWatchResident(t *testing.T) {
 		if err == nil || err.Error() != want {
 			t.Errorf("spill %v: err = %v", spill, err)
 		}
+	}
+}
+
+// TestMemWatchSpillsLargeStates: of the states a source feeds, those holding a good part of the memory spill; a
+// small one keeps its groups, often its most used.
+func TestMemWatchSpillsLargeStates(t *testing.T) {
+	w, s, big, h, _ := watchedSource(t, 400<<20, true, 20000)
+	small := NewGroups[int64, int64]()
+	small.Label("recent", "job.sql:9:1")
+	small.Spill(int64Codec, true)
+	for i := range 100 {
+		small.Get(int64(i))
+	}
+	s.Track(small)
+	s.mem = nil
+	w.watch(&runner{sources: []*Source{s}})
+	h.live = 300 << 20
+	if err := s.mem.check(); err != nil {
+		t.Fatal(err)
+	}
+	if len(big.entries) != 0 || big.Len() != 20000 || small.sp != nil || len(small.entries) != 100 {
+		t.Errorf("big: %d of %d in memory; small: spilling %v, %d in memory", len(big.entries), big.Len(), small.sp != nil, len(small.entries))
 	}
 }

@@ -46,12 +46,13 @@ type SpillBatch interface {
 
 var (
 	spillMu   sync.Mutex
-	spillOpen func(dir string) (SpillStore, error)
+	spillOpen func(dir string, memory int64) (SpillStore, error)
 )
 
-// RegisterSpillStore makes open the store of spilled state: it opens an empty store in the directory dir. rt/spill
-// calls it from its init function. It panics if a store is registered already.
-func RegisterSpillStore(open func(dir string) (SpillStore, error)) {
+// RegisterSpillStore makes open the store of spilled state: it opens an empty store in the directory dir, which
+// may use memory bytes outside the Go heap for its buffers and cache. rt/spill calls it from its init function. It
+// panics if a store is registered already.
+func RegisterSpillStore(open func(dir string, memory int64) (SpillStore, error)) {
 	spillMu.Lock()
 	defer spillMu.Unlock()
 	if spillOpen != nil {
@@ -61,7 +62,7 @@ func RegisterSpillStore(open func(dir string) (SpillStore, error)) {
 }
 
 // registeredSpillStore returns the registered store's open function, or nil.
-func registeredSpillStore() func(dir string) (SpillStore, error) {
+func registeredSpillStore() func(dir string, memory int64) (SpillStore, error) {
 	spillMu.Lock()
 	defer spillMu.Unlock()
 	return spillOpen
@@ -70,8 +71,9 @@ func registeredSpillStore() func(dir string) (SpillStore, error) {
 // spillEnv is the store a job's spilled state lives in, shared by its sources. The store and its directory are
 // created at the first eviction, so a job that never spills writes nothing.
 type spillEnv struct {
-	open   func(dir string) (SpillStore, error)
+	open   func(dir string, memory int64) (SpillStore, error)
 	parent string // --state-dir; "" for the system's temporary directory
+	memory int64  // what the store may use outside the Go heap
 
 	mu    sync.Mutex
 	dir   string // the store's directory, once created; removed by close
@@ -93,7 +95,7 @@ func (e *spillEnv) namespace() (SpillStore, uint32, error) {
 		if err != nil {
 			return nil, 0, fmt.Errorf("creating the spill directory: %v", err)
 		}
-		st, err := e.open(dir)
+		st, err := e.open(dir, e.memory)
 		if err != nil {
 			os.RemoveAll(dir)
 			return nil, 0, fmt.Errorf("opening the spill store in %s: %v", dir, err)
@@ -556,6 +558,24 @@ func (g *Groups[K, S]) spill(env *spillEnv) (int, error) {
 	return n, nil
 }
 
+// spillWeight estimates the memory of the groups held in memory: their count times the fixed size of a group
+// and the length of the binary form of a few of them, which grows with their strings and sets.
+func (g *Groups[K, S]) spillWeight() int64 {
+	n := len(g.entries)
+	if g.codec == nil || n == 0 {
+		return 0
+	}
+	var buf []byte
+	var sum, k int
+	for i := 0; i < n; i += max(n/16, 1) {
+		e := &g.entries[i]
+		buf = g.codec.AppendState(&e.state, g.codec.AppendKey(&e.key, buf[:0]))
+		sum += len(buf)
+		k++
+	}
+	return int64(n) * (groupBytes[K, S]() + int64(sum/k))
+}
+
 // spillErr returns the first error of the store, if the Groups spills.
 func (g *Groups[K, S]) spillErr() error {
 	if g.sp == nil {
@@ -603,6 +623,15 @@ func (w *Windows[K, S]) spill(env *spillEnv) (int, error) {
 	}
 	env.evicted.Add(1)
 	return mem, nil
+}
+
+// spillWeight is Groups.spillWeight over the open windows.
+func (w *Windows[K, S]) spillWeight() int64 {
+	var sum int64
+	for _, g := range w.open {
+		sum += g.spillWeight()
+	}
+	return sum
 }
 
 // evictHalf evicts the older half of the groups each open window holds in memory.

@@ -213,7 +213,7 @@ func groupRows(t *testing.T, g *Groups[spKey, spState]) []string {
 
 func testSpillEnv(t *testing.T) (*spillEnv, *memStore) {
 	st := newMemStore()
-	env := &spillEnv{open: func(string) (SpillStore, error) { return st, nil }, parent: t.TempDir()}
+	env := &spillEnv{open: func(string, int64) (SpillStore, error) { return st, nil }, parent: t.TempDir()}
 	t.Cleanup(func() { env.close() })
 	return env, st
 }

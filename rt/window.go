@@ -57,7 +57,7 @@ func (w *Windows[K, S]) Get(start int64, k K) (*S, bool) {
 		g = w.open[start]
 		if g == nil {
 			g = NewGroups[K, S]()
-			g.own, g.hash = w.own, w.hash
+			g.own, g.hash, g.codec = w.own, w.hash, w.codec
 			if w.sp != nil {
 				g.attachSpill(w.sp, start)
 			}

@@ -26,16 +26,17 @@ import (
 	"github.com/velocc/velocc/internal/kafkatest"
 )
 
-// memScript is a job with three queries of large state over one source: EMIT FINAL grouped by a VARCHAR with a
-// DISTINCT count, EMIT CHANGES over a million distinct BIGINT keys, and a windowed EMIT FINAL with a DISTINCT sum.
-// with is added to the first query's WITH.
+// memScript is a job with three grouped queries over one source: EMIT FINAL grouped by a VARCHAR, EMIT CHANGES
+// over a million distinct BIGINT keys with a VARCHAR and a DISTINCT count in their state (most of the job's
+// memory), and a windowed EMIT FINAL with a DISTINCT sum. with is added to the first query's WITH.
 func memScript(with string) string {
 	return `CREATE STREAM ev (id BIGINT NOT NULL, name VARCHAR NOT NULL, tag VARCHAR, v BIGINT NOT NULL, px DOUBLE, ts TIMESTAMP NOT NULL)
   WITH ('path' = 'ev.jsonl', 'event.time.field' = 'ts');
-CREATE STREAM by_name AS SELECT name, COUNT(*) AS n, SUM(v) AS total, COUNT(DISTINCT tag) AS tags, MIN(px) AS lo
+CREATE STREAM by_name AS SELECT name, COUNT(*) AS n, SUM(v) AS total, MIN(px) AS lo
   FROM ev GROUP BY name EMIT FINAL
   WITH ('by_name.path' = 'by_name.jsonl'` + with + `);
-CREATE STREAM by_id AS SELECT id, COUNT(*) AS n, MAX(v) AS hi FROM ev GROUP BY id EMIT CHANGES
+CREATE STREAM by_id AS SELECT id, COUNT(*) AS n, MAX(v) AS hi, MIN(name) AS who, COUNT(DISTINCT tag) AS tags
+  FROM ev GROUP BY id EMIT CHANGES
   WITH ('by_id.path' = 'by_id.jsonl');
 CREATE STREAM windowed AS SELECT name, TUMBLE_START(ts, INTERVAL '5' MINUTE) AS ws, COUNT(*) AS n, SUM(DISTINCT v) AS dv
   FROM ev GROUP BY name WINDOW TUMBLING(ts, INTERVAL '5' MINUTE) EMIT FINAL
@@ -110,12 +111,15 @@ func memOracle(evs []memEvent) map[string][]string {
 	out := map[string][]string{}
 	type nameAgg struct {
 		n, total int64
-		tags     map[string]bool
 		lo       *float64
 	}
 	byName := map[string]*nameAgg{}
 	var names []string
-	type idAgg struct{ n, hi int64 }
+	type idAgg struct {
+		n, hi int64
+		who   string
+		tags  map[string]bool
+	}
 	byID := map[int64]*idAgg{}
 	type winAgg struct {
 		n  int64
@@ -127,27 +131,27 @@ func memOracle(evs []memEvent) map[string][]string {
 	for _, e := range evs {
 		a := byName[e.name]
 		if a == nil {
-			a = &nameAgg{tags: map[string]bool{}}
+			a = &nameAgg{}
 			byName[e.name] = a
 			names = append(names, e.name)
 		}
 		a.n++
 		a.total += e.v
-		if e.tag != "" {
-			a.tags[e.tag] = true
-		}
 		if !e.pxNull && (a.lo == nil || e.px < *a.lo) {
 			a.lo = &e.px
 		}
 
 		b := byID[e.id]
 		if b == nil {
-			b = &idAgg{hi: e.v}
+			b = &idAgg{hi: e.v, who: e.name, tags: map[string]bool{}}
 			byID[e.id] = b
 		}
 		b.n++
-		b.hi = max(b.hi, e.v)
-		out["by_id.jsonl"] = append(out["by_id.jsonl"], fmt.Sprintf("id=%d n=%d hi=%d", e.id, b.n, b.hi))
+		b.hi, b.who = max(b.hi, e.v), min(b.who, e.name)
+		if e.tag != "" {
+			b.tags[e.tag] = true
+		}
+		out["by_id.jsonl"] = append(out["by_id.jsonl"], fmt.Sprintf("id=%d n=%d hi=%d who=%s tags=%d", e.id, b.n, b.hi, b.who, len(b.tags)))
 
 		start := e.ts - e.ts%memWindow
 		if len(winStarts) == 0 || winStarts[len(winStarts)-1] != start {
@@ -171,7 +175,7 @@ func memOracle(evs []memEvent) map[string][]string {
 		if a.lo != nil {
 			lo = strconv.FormatFloat(*a.lo, 'g', -1, 64)
 		}
-		out["by_name.jsonl"] = append(out["by_name.jsonl"], fmt.Sprintf("name=%s n=%d total=%d tags=%d lo=%s", name, a.n, a.total, len(a.tags), lo))
+		out["by_name.jsonl"] = append(out["by_name.jsonl"], fmt.Sprintf("name=%s n=%d total=%d lo=%s", name, a.n, a.total, lo))
 	}
 	for i, start := range winStarts {
 		for _, name := range winNames[i] {
@@ -195,7 +199,7 @@ func memRows(t *testing.T, file, text string) []string {
 	for sc.Scan() {
 		var r struct {
 			ID, N, Total, Tags, Hi, WS, DV int64
-			Name                           string
+			Name, Who                      string
 			Lo                             *float64
 		}
 		d := json.NewDecoder(bytes.NewReader(sc.Bytes()))
@@ -209,9 +213,9 @@ func memRows(t *testing.T, file, text string) []string {
 			if r.Lo != nil {
 				lo = strconv.FormatFloat(*r.Lo, 'g', -1, 64)
 			}
-			rows = append(rows, fmt.Sprintf("name=%s n=%d total=%d tags=%d lo=%s", r.Name, r.N, r.Total, r.Tags, lo))
+			rows = append(rows, fmt.Sprintf("name=%s n=%d total=%d lo=%s", r.Name, r.N, r.Total, lo))
 		case "by_id.jsonl":
-			rows = append(rows, fmt.Sprintf("id=%d n=%d hi=%d", r.ID, r.N, r.Hi))
+			rows = append(rows, fmt.Sprintf("id=%d n=%d hi=%d who=%s tags=%d", r.ID, r.N, r.Hi, r.Who, r.Tags))
 		default:
 			rows = append(rows, fmt.Sprintf("name=%s ws=%d n=%d dv=%d", r.Name, r.WS, r.N, r.DV))
 		}
@@ -320,8 +324,8 @@ func TestMemoryBudget(t *testing.T) {
 		if run.Code != 1 || run.signal != "" {
 			t.Fatalf("exit %d (signal %q), want 1\n%s", run.Code, run.signal, run.Stderr)
 		}
-		msg := regexp.MustCompile(`(?m)^mem_fail: memory budget exceeded: query "by_name" \(mem_fail.sql:3:1\) holds \d+ groups, about \d+ MiB; ` +
-			`the live heap is (\d+) MiB, over the (\d+) MiB the job may use of the (\d+) MiB budget \(from ` + budget + `\); ` +
+		msg := regexp.MustCompile(`(?m)^mem_fail: memory budget exceeded: query "by_id" \(mem_fail.sql:6:1\) holds \d+ groups, about \d+ MiB; ` +
+			`the live heap is (\d+) MiB, over the (\d+) MiB the heap may use of the (\d+) MiB budget \(from ` + budget + `\); ` +
 			`raise .*, or set 'state.overflow' = 'spill' to keep state beyond the budget on disk$`).FindStringSubmatch(run.Stderr)
 		if msg == nil {
 			t.Fatalf("no memory message:\n%s", run.Stderr)

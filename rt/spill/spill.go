@@ -10,32 +10,36 @@ import (
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/cockroachdb/pebble/v2/bloom"
 	"github.com/cockroachdb/pebble/v2/sstable"
+	"github.com/cockroachdb/pebble/v2/vfs"
 
 	"github.com/velocc/velocc/rt"
 )
 
 func init() { rt.RegisterSpillStore(Open) }
 
-// Settings of the store. It lives only as long as the job, so it needs no write-ahead log; its memory outside
-// the Go heap (at most three memtables and the block cache) stays within the reserve rt keeps for it.
+// Settings of the store. It lives only as long as the job, so it needs no write-ahead log, nor syncs.
 const (
 	memTableSize = 4 << 20
-	cacheSize    = 8 << 20
+	memTables    = 2 // a third may be being flushed
+	minCache     = 8 << 20
 )
 
-// Open opens an empty store in dir, which must exist.
-func Open(dir string) (rt.SpillStore, error) {
-	cache := pebble.NewCache(cacheSize)
+// Open opens an empty store in dir, which must exist. Its memtables and block cache, outside the Go heap, take
+// about memory bytes: the rest of memory after three memtables goes to the cache, which keeps the filters and
+// indexes of the files the lookups read.
+func Open(dir string, memory int64) (rt.SpillStore, error) {
+	cache := pebble.NewCache(max(memory-(memTables+1)*memTableSize, minCache))
 	defer cache.Unref() // the store holds its own reference
 	opts := &pebble.Options{
 		Cache:                       cache,
 		DisableWAL:                  true,
 		MemTableSize:                memTableSize,
-		MemTableStopWritesThreshold: 2,
+		MemTableStopWritesThreshold: memTables,
 		Logger:                      quiet{},
+		FS:                          noSync{vfs.Default},
 	}
 	for i := range opts.Levels {
-		// Most lookups are of keys not spilled (new groups): a bloom filter answers them without reading blocks.
+		// A lookup visits every level that may hold the key: a bloom filter per file spares most of the reads.
 		opts.Levels[i].FilterPolicy = bloom.FilterPolicy(10)
 		// The files are read back soon and deleted at exit: decompressing every block read costs more than the
 		// disk space saved.
@@ -121,6 +125,40 @@ func (b *batch) Commit() error {
 	}
 	return err
 }
+
+// noSync is the operating system's file system without the syncs that make files durable: the store is gone
+// when the job ends, so waiting for the disk buys nothing.
+type noSync struct{ vfs.FS }
+
+func (fs noSync) Create(name string, c vfs.DiskWriteCategory) (vfs.File, error) {
+	return noSyncFile{}.wrap(fs.FS.Create(name, c))
+}
+
+func (fs noSync) OpenReadWrite(name string, c vfs.DiskWriteCategory, opts ...vfs.OpenOption) (vfs.File, error) {
+	return noSyncFile{}.wrap(fs.FS.OpenReadWrite(name, c, opts...))
+}
+
+func (fs noSync) ReuseForWrite(oldname, newname string, c vfs.DiskWriteCategory) (vfs.File, error) {
+	return noSyncFile{}.wrap(fs.FS.ReuseForWrite(oldname, newname, c))
+}
+
+func (fs noSync) OpenDir(name string) (vfs.File, error) {
+	return noSyncFile{}.wrap(fs.FS.OpenDir(name))
+}
+
+// noSyncFile is a file whose syncs do nothing.
+type noSyncFile struct{ vfs.File }
+
+func (noSyncFile) wrap(f vfs.File, err error) (vfs.File, error) {
+	if err != nil {
+		return nil, err
+	}
+	return noSyncFile{f}, nil
+}
+
+func (noSyncFile) Sync() error                { return nil }
+func (noSyncFile) SyncData() error            { return nil }
+func (noSyncFile) SyncTo(int64) (bool, error) { return false, nil }
 
 // quiet drops pebble's informational log lines (a job's stderr carries only its own messages); its errors
 // reach rt as the errors of the calls.

@@ -12,7 +12,7 @@ import (
 // TestStoreOracle: random batches of sets and deletes, range deletes, lookups and scans on the pebble store give
 // what a map gives, scans in ascending key order, with batches applied in the order of their writes.
 func TestStoreOracle(t *testing.T) {
-	st, err := Open(t.TempDir())
+	st, err := Open(t.TempDir(), 24<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +112,7 @@ func TestStoreOracle(t *testing.T) {
 
 // TestScanStops: an error from the scan's function ends the scan and is returned.
 func TestScanStops(t *testing.T) {
-	st, err := Open(t.TempDir())
+	st, err := Open(t.TempDir(), 24<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
