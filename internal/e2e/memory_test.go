@@ -66,9 +66,9 @@ type memEvent struct {
 const (
 	memEvents = 1_200_000 // about 1,020,000 distinct ids, 250,000 names, 4 windows of 5 minutes
 	memWindow = 300_000
-	memBudget = "100" // MiB for --max-memory: a fraction of what the job needs without a budget
+	memBudget = "160" // MiB for --max-memory: a fraction of what the job needs without a budget
 	// memCgroupLimit is the memory limit of the cgroup the job runs in: below what it needs without one.
-	memCgroupLimit = 128 << 20
+	memCgroupLimit = 160 << 20
 )
 
 // genMemEvents makes the input: ids mostly new (some repeat an earlier one), names from a pool, one event per
@@ -370,7 +370,7 @@ func TestMemoryBudget(t *testing.T) {
 				}
 				budget := regexp.QuoteMeta("the cgroup limit " + filepath.Join(cg, "memory.limit_in_bytes"))
 				if tc.job == "mem_spill" {
-					if !regexp.MustCompile(`memory: budget 128 MiB \(from ` + budget + `\)`).MatchString(run.Stderr) {
+					if !regexp.MustCompile(fmt.Sprintf(`memory: budget %d MiB \(from `, memCgroupLimit>>20) + budget + `\)`).MatchString(run.Stderr) {
 						t.Errorf("the budget is not the cgroup's:\n%s", run.Stderr)
 					}
 					spilled(t, run, dir, "")
