@@ -26,9 +26,9 @@ type Windows[K comparable, S any] struct {
 	own  func(*K)       // see Groups.OwnKeys
 	hash func(K) uint64 // see Groups.HashKeys
 
-	label   stateLabel   // the query, for messages about memory (see Label)
-	codec   *Codec[K, S] // see Spill
-	ordered bool
+	label   stateLabel        // the query, for messages about memory (see Label)
+	codec   *Codec[K, S]      // see Spill
+	ordered bool              // see Spill
 	sp      *stateSpill[K, S] // the windows' groups in the spill store; nil until the memory watcher first spills them
 }
 
