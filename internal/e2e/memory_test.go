@@ -552,6 +552,8 @@ func TestMemoryKafka(t *testing.T) {
 	}
 	closeWin()
 
+	// Budgets below what the job needs (a live heap near 60 MiB without one): 64 MiB to fail, and 100 MiB, which
+	// leaves the heap about 50 MiB besides the spill store's memory, to spill.
 	args := func(group, budget string) []string {
 		return []string{"--bounded", "--brokers", brokers, "--group", group, "--source", "ev=kafka:" + topic, "--max-memory", budget}
 	}
@@ -568,7 +570,7 @@ func TestMemoryKafka(t *testing.T) {
 	})
 	t.Run("spill", func(t *testing.T) {
 		dir := t.TempDir()
-		res := runJob(t, "mem_kafka", dir, args("spill-"+topic, memBudget)...)
+		res := runJob(t, "mem_kafka", dir, args("spill-"+topic, "100")...)
 		if res.Code != 0 || !strings.Contains(res.Stderr, `mem_kafka: memory: query "totals" (mem_kafka.sql:4:1) spills its state to `) {
 			t.Fatalf("exit %d\n%s", res.Code, res.Stderr)
 		}
