@@ -38,6 +38,10 @@ func Generate(p *compiler.Plan) ([]byte, error) {
 		// The Kafka transport registers itself with rt; jobs without Kafka do not link it.
 		g.f.Anon(rtPath + "/kafka")
 	}
+	if p.StateOverflow == "spill" && hasState(p) {
+		// The spill store (pebble) registers itself with rt; jobs that do not spill do not link it.
+		g.f.Anon(rtPath + "/spill")
+	}
 	g.genJob()
 	for _, s := range p.Sources {
 		if g.sourceUsed(s) {
@@ -60,6 +64,16 @@ type gen struct {
 	dropWindowDone bool   // the dropWindow helper has been emitted
 	mergeable      bool   // every query can merge partial results: the job supports --workers
 	serialReason   string // otherwise, why not
+}
+
+// hasState reports whether some query of p keeps state (groups).
+func hasState(p *compiler.Plan) bool {
+	for _, q := range p.Queries {
+		if q.Grouped {
+			return true
+		}
+	}
+	return false
 }
 
 func (g *gen) sourceUsed(s *compiler.Source) bool {
@@ -200,6 +214,12 @@ func (g *gen) genJob() {
 		jd[jen.Id("Mergeable")] = jen.True()
 	} else {
 		jd[jen.Id("SerialReason")] = jen.Lit(g.serialReason)
+	}
+	if p.MaxMemoryMB > 0 {
+		jd[jen.Id("MaxMemoryMB")] = jen.Lit(int(p.MaxMemoryMB))
+	}
+	if p.StateOverflow != "" {
+		jd[jen.Id("StateOverflow")] = jen.Lit(p.StateOverflow)
 	}
 	g.f.Var().Id("job").Op("=").Op("&").Qual(rtPath, "Job").Values(jd)
 	g.f.Line()

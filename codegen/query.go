@@ -32,16 +32,8 @@ func mayBeNull(e compiler.Expr) bool {
 
 func keyNullable(k *compiler.Key) bool { return mayBeNull(k.Expr) }
 
-// keyGoType is the Go type a GROUP BY key or DISTINCT value is stored as: DOUBLEs as rt.FloatKey bits, so all NaNs
-// (and -0 and 0) compare equal as map keys.
-func keyGoType(t compiler.Type) jen.Code {
-	if t.Kind == compiler.Double {
-		return jen.Uint64()
-	}
-	return goType(t)
-}
-
-// toKey converts a value to its keyGoType.
+// toKey converts a value to the type a GROUP BY key or DISTINCT value is stored as (keyKind): DOUBLEs as
+// rt.FloatKey bits, so all NaNs (and -0 and 0) compare equal as map keys.
 func toKey(t compiler.Type, v jen.Code) jen.Code {
 	if t.Kind == compiler.Double {
 		return jen.Qual(rtPath, "FloatKey").Call(v)
@@ -138,6 +130,16 @@ func (g *gen) genQuery(q *compiler.Query) {
 			jen.Id("q").Op(":=").Op("&").Id(qt).Values(init),
 			jen.Comment("the source commits no offset its records in this state still need, and resets it on a rebalance"),
 			jen.Id("src").Dot("Track").Call(track...),
+			jen.Comment("messages about memory name the query"),
+			jen.Add(track[0]).Dot("Label").Call(jen.Lit(q.Name), jen.Lit(fmt.Sprintf("%s:%d:%d", q.Loc.File, q.Loc.Line, q.Loc.Col))),
+		}
+		if g.plan.StateOverflow == "spill" {
+			ordered := q.Emit == compiler.EmitFinal
+			why := "groups beyond the memory budget go to disk ('state.overflow' = 'spill'); EMIT CHANGES never lists them"
+			if ordered {
+				why = "groups beyond the memory budget go to disk ('state.overflow' = 'spill'), listed back in first-seen order"
+			}
+			body = append(body, jen.Comment(why), jen.Add(track[0]).Dot("Spill").Call(jen.Id(codecVar(q)), jen.Lit(ordered)))
 		}
 		if ownsKeys {
 			body = append(body, jen.Comment("strings of new keys are copied: the decoders' strings view the record being read"),
@@ -198,55 +200,15 @@ func (g *gen) genQuery(q *compiler.Query) {
 }
 
 func (g *gen) genKeyAndState(q *compiler.Query) {
-	var keyFields []jen.Code
-	for _, k := range q.Keys {
-		keyFields = append(keyFields, jen.Id(keyField(k)).Add(keyGoType(k.Expr.Type())).Comment(commentText(k.Name)))
-		if keyNullable(k) {
-			keyFields = append(keyFields, jen.Id(keyField(k)+"Null").Bool())
-		}
-	}
 	g.f.Comment(commentf("%s is the GROUP BY key of %s.", keyType(q), q.Name))
-	g.f.Type().Id(keyType(q)).Struct(keyFields...)
+	g.f.Type().Id(keyType(q)).Struct(structOf(keyFields(q))...)
 	g.f.Line()
-	var st []jen.Code
-	for _, a := range q.Aggs {
-		st = append(st, aggStateFields(a)...)
-	}
-	if q.Sink.Retracts {
-		st = append(st, jen.Id("emitted").Bool().Comment("a row for this group was emitted and not retracted"))
-	}
 	g.f.Comment(commentf("%s holds the accumulators of one group of %s.", stateType(q), q.Name))
-	g.f.Type().Id(stateType(q)).Struct(st...)
+	g.f.Type().Id(stateType(q)).Struct(structOf(stateFields(q))...)
 	g.f.Line()
-}
-
-// aggStateFields are the typed fields one accumulator keeps per group.
-func aggStateFields(a *compiler.Agg) []jen.Code {
-	name := aggField(a)
-	comment := commentText(a.Loc.Text)
-	var out []jen.Code
-	switch a.Func {
-	case compiler.AggCount:
-		out = append(out, jen.Id(name).Int64().Comment(comment))
-	case compiler.AggSum, compiler.AggAvg:
-		t := jen.Code(jen.Qual(rtPath, "Int128"))
-		if a.Arg.Type().Kind == compiler.Double {
-			t = jen.Float64()
-		} else if a.Func == compiler.AggSum && a.Arg.Type().Kind == compiler.BigInt {
-			t = jen.Int64()
-		}
-		out = append(out, jen.Id(name).Add(t).Comment(comment), jen.Id(name+"n").Int64())
-	case compiler.AggMin, compiler.AggMax:
-		out = append(out, jen.Id(name).Add(goType(a.Type)).Comment(comment), jen.Id(name+"n").Int64())
-	case compiler.AggFirst, compiler.AggLast:
-		out = append(out, jen.Id(name).Add(goType(a.Type)).Comment(comment), jen.Id(name+"Null").Bool(), jen.Id(name+"n").Int64())
-	default:
-		out = append(out, jen.Id(name).Qual(rtPath, "Welford").Comment(comment))
+	if g.plan.StateOverflow == "spill" {
+		g.genCodec(q)
 	}
-	if a.Distinct && a.Arg != nil {
-		out = append(out, jen.Id(fmt.Sprintf("d%d", a.Index)).Qual(rtPath, "Distinct").Types(keyGoType(a.Arg.Type())))
-	}
-	return out
 }
 
 func comment(prefix string, e compiler.Expr) jen.Code {

@@ -59,7 +59,8 @@ type checker struct {
 	broken      map[*Source]bool   // sources with a reported error that leaves their schema unknown
 	goNames     map[string]int     // Go names of sources and queries, which share the generated file's top level
 	sinks       map[string]bool
-	bareSelects int // bare SELECTs so far: their sinks are select_1, select_2, ...
+	bareSelects int                   // bare SELECTs so far: their sinks are select_1, select_2, ...
+	jobSet      map[string]jobSetting // job settings given so far, by key (jobprops.go)
 }
 
 func check(script *grammar.Script, filename string, opts *Options, r *reporter) (*Plan, Diagnostics) {

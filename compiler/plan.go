@@ -12,6 +12,11 @@ type Plan struct {
 	Sinks   []*Sink
 	Queries []*Query
 	Kafka   bool // link the Kafka transport even if no source or sink is declared kafka (velocc build --kafka)
+
+	// Job settings from the queries' WITH (jobprops.go): the memory budget in MiB, 0 for none, and what state
+	// beyond it does: "fail" (also "") or "spill".
+	MaxMemoryMB   int64
+	StateOverflow string
 }
 
 // UsesKafka reports whether the job reads or writes Kafka, and so links rt/kafka.

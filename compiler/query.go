@@ -78,9 +78,12 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 	// Properties in the query's WITH are Velostream style: '<name>.key', for the source and the sink.
 	byName := map[string]props{}
 	for _, p := range sel.With {
+		if c.jobProperty(p) {
+			continue // a setting of the whole job (jobprops.go)
+		}
 		i := strings.IndexByte(p.Key, '.')
 		if i < 0 {
-			c.warnf(CodeUnknownProperty, p.Span(), "property %q is ignored: in a query's WITH, keys are '<source or sink name>.<key>'", p.Key)
+			c.warnf(CodeUnknownProperty, p.Span(), "property %q is ignored: in a query's WITH, keys are '<source or sink name>.<key>' or a setting of the job (%s)", p.Key, strings.Join(jobKeys, ", "))
 			continue
 		}
 		owner := strings.ToLower(p.Key[:i])

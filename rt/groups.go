@@ -22,6 +22,11 @@ type Groups[K comparable, S any] struct {
 	own   func(*K)       // makes a new key's strings its own before it is stored (see Own); nil if it has none
 	hash  func(K) uint64 // a cheap hash for the cache of recent keys (see HashKeys); nil: no cache
 	cache []int32        // index+1 of the group last seen in each slot; 0: empty
+
+	label   stateLabel        // the query, for messages about memory (see Label)
+	codec   *Codec[K, S]      // the binary form of keys and states, when the job may spill (see Spill)
+	ordered bool              // Each must visit spilled groups in first-seen order (see Spill)
+	sp      *groupSpill[K, S] // the groups in the spill store; nil until the memory watcher first spills them
 }
 
 type groupEntry[K comparable, S any] struct {
@@ -56,6 +61,9 @@ func (g *Groups[K, S]) Get(k K) (s *S, created bool) {
 			*slot = i + 1
 		}
 		return &g.entries[i].state, false
+	}
+	if g.sp != nil {
+		return g.getSpilled(k, slot)
 	}
 	if len(g.entries) == maxGroups {
 		panic("rt: more than 2^31-1 groups")
@@ -114,12 +122,20 @@ func (g *Groups[K, S]) OwnKeys(own func(*K)) { g.own = own }
 // the map small.
 const maxGroups = 1<<31 - 1
 
-// Len returns the number of groups.
-func (g *Groups[K, S]) Len() int { return len(g.entries) }
+// Len returns the number of groups, in memory and spilled.
+func (g *Groups[K, S]) Len() int {
+	if g.sp != nil {
+		return len(g.entries) + g.sp.stored
+	}
+	return len(g.entries)
+}
 
 // Each calls fn for every group in insertion order and stops at the first
 // error, which it returns. fn must not call Get.
 func (g *Groups[K, S]) Each(fn func(k *K, s *S) error) error {
+	if g.sp != nil {
+		return g.eachSpilled(fn)
+	}
 	for i := range g.entries {
 		e := &g.entries[i]
 		if err := fn(&e.key, &e.state); err != nil {

@@ -68,6 +68,11 @@ Flags:
   --dead-letter PATH         the dead-letter file of every source that dead-letters (default: each source's
                              dead_letter.path, then NAME.dead_letter.jsonl); --dead-letter NAME=PATH for one source
   --cpuprofile FILE          write a CPU profile of the run to FILE (for go tool pprof)
+  --max-memory MB            the memory budget in MiB (default: the script's 'max.memory.mb'); GOMEMLIMIT and the
+                             cgroup's memory limit bound it too
+  --state-overflow MODE      what state beyond the budget does: fail (stop with an error) or spill (to disk)
+                             (default: the script's 'state.overflow', then fail)
+  --state-dir DIR            where spilled state goes, in a directory of its own removed at exit (default: $TMPDIR)
   --help                     print this help
 `)
 }

@@ -82,6 +82,11 @@ type Job struct {
 	// goroutines. SerialReason says why not, otherwise.
 	Mergeable    bool
 	SerialReason string
+
+	// MaxMemoryMB is the script's 'max.memory.mb' (0: none), and StateOverflow its 'state.overflow': what state
+	// beyond the memory budget does, "fail" (also "") or "spill" (see memory.go).
+	MaxMemoryMB   int64
+	StateOverflow string
 }
 
 // Context gives Job.Setup the job's sources and sinks.
@@ -146,6 +151,9 @@ func Main(j *Job) {
 //	--workers N                split a bounded file source among N goroutines (jobs that allow it)
 //	--on-error [NAME=]POLICY   fail, skip or dead_letter for bad records of every source, or of source NAME
 //	--dead-letter [NAME=]PATH  the dead-letter file of every source, or of source NAME
+//	--max-memory MB            the memory budget (default: the script's 'max.memory.mb'); see memory.go
+//	--state-overflow MODE      fail or spill: what state beyond the budget does
+//	--state-dir DIR            where spilled state goes (default: the temporary directory)
 //	--stats=false              no record counts on stderr at exit
 //	--help                     describe the job and its flags
 //
@@ -175,6 +183,7 @@ type runner struct {
 	env      *Env
 	poison   bool       // VELOCC_RT_POISON=1: see Source.deliver
 	ops      [][]laneOp // per lane, the operators registered with Context.Parallel
+	mem      *memWatch  // the memory budget; nil when there is none
 
 	partsMu sync.Mutex
 	parts   int32 // partition count of the first partitioned source, once known
@@ -212,11 +221,17 @@ func runContext(ctx context.Context, j *Job, args []string, stdout, stderr io.Wr
 	}
 	if opts.help {
 		writeHelp(stdout, j)
+		fmt.Fprintf(stdout, "\nMemory: %s\n", describeMemory(j, opts))
 		return 0
 	}
 	j = opts.onError.apply(j)
+	mem, err := newMemWatch(j, opts, errw)
+	if err != nil {
+		fmt.Fprintf(errw, "%s: %v (see --help)\n", name, err)
+		return 2
+	}
 
-	r := &runner{job: j, bounded: opts.bounded, stderr: errw, poison: os.Getenv(poisonEnv) == "1"}
+	r := &runner{job: j, bounded: opts.bounded, stderr: errw, poison: os.Getenv(poisonEnv) == "1", mem: mem}
 	if opts.stats {
 		r.progress = opts.progress
 	}
@@ -245,6 +260,20 @@ func runContext(ctx context.Context, j *Job, args []string, stdout, stderr io.Wr
 		// A job without state keeps little alive, so collecting garbage less often costs little memory; it saves
 		// the collector's work per record, a tenth of a stateless Kafka job's CPU. $GOGC still decides when set.
 		debug.SetGCPercent(400)
+	}
+	if err == nil {
+		if code, err := checkSpill(j, opts, r); err != nil {
+			r.close()
+			fmt.Fprintf(errw, "%s: %v\n", name, err)
+			return code
+		}
+	}
+	if err == nil && mem != nil {
+		mem.watch(r)
+		if limit := mem.softLimit(); limit > 0 {
+			// The collector works harder as the heap nears the budget, instead of letting garbage reach it.
+			defer debug.SetMemoryLimit(debug.SetMemoryLimit(limit))
+		}
 	}
 	if err != nil {
 		r.close()
@@ -496,6 +525,7 @@ func (r *runner) close() error {
 			keep(s.input.Close())
 		}
 	}
+	keep(r.mem.close())
 	return first
 }
 
@@ -531,6 +561,10 @@ type options struct {
 	cpuProfile                              string // --cpuprofile: write a CPU profile of the run here
 	workers                                 int    // --workers: goroutines for a bounded file source
 	onError                                 onErrorFlags
+
+	maxMemoryMB   int64  // --max-memory: the memory budget in MiB; 0: the script's
+	stateOverflow string // --state-overflow: "fail", "spill" or "" for the script's
+	stateDir      string // --state-dir: where spilled state goes; "" for the temporary directory
 }
 
 // parseFlags parses the command line. Flags take one or two dashes, and
@@ -615,6 +649,21 @@ func parseFlags(j *Job, args []string) (*options, error) {
 		case "offset-reset":
 			if o.offsetReset, err = value(); err == nil && o.offsetReset != "earliest" && o.offsetReset != "latest" {
 				err = fmt.Errorf("flag --offset-reset wants earliest or latest, got %q", o.offsetReset)
+			}
+		case "max-memory":
+			var v string
+			if v, err = value(); err == nil {
+				if o.maxMemoryMB, err = strconv.ParseInt(v, 10, 64); err != nil || o.maxMemoryMB < 1 || o.maxMemoryMB > 1<<30 {
+					err = fmt.Errorf("flag --max-memory wants a number of MiB from 1 to %d, got %q", 1<<30, v)
+				}
+			}
+		case "state-overflow":
+			if o.stateOverflow, err = value(); err == nil && o.stateOverflow != "fail" && o.stateOverflow != "spill" {
+				err = fmt.Errorf("flag --state-overflow wants fail or spill, got %q", o.stateOverflow)
+			}
+		case "state-dir":
+			if o.stateDir, err = value(); err == nil && o.stateDir == "" {
+				err = fmt.Errorf("flag --state-dir wants a directory")
 			}
 		case "source", "sink":
 			var v string

@@ -408,6 +408,12 @@ func TestRunStartupErrors(t *testing.T) {
 			`orders_job: source "orders": unsupported URI "kafka:orders": this job was built without Kafka support; declare a kafka source or sink in its SQL, or build it with 'velocc build --kafka'` + "\n"},
 		{"unknown URI parameter", "file:" + good, []string{"--sink", "out=stdout:?fmt=csv"}, 2,
 			`orders_job: sink "out": invalid URI "stdout:?fmt=csv": unknown parameter "fmt"; known are format and delimiter` + "\n"},
+		{"bad memory budget", "file:" + good, []string{"--max-memory", "lots"}, 2,
+			`orders_job: flag --max-memory wants a number of MiB from 1 to 1073741824, got "lots" (see --help)` + "\n"},
+		{"bad overflow mode", "file:" + good, []string{"--state-overflow=swap"}, 2,
+			`orders_job: flag --state-overflow wants fail or spill, got "swap" (see --help)` + "\n"},
+		{"state directory is a file", "file:" + good, []string{"--state-dir", filepath.Join(good, "state")}, 2,
+			`orders_job: --state-dir: mkdir ` + good + `: not a directory (see --help)` + "\n"},
 		{"sink directory missing", "file:" + good, []string{"--sink", "out=file:" + filepath.Join(dir, "no/out.jsonl")}, 1,
 			`orders_job: sink "out": cannot create ` + filepath.Join(dir, "no/out.jsonl") + ": directory " + filepath.Join(dir, "no") + " does not exist\n"},
 	}
@@ -435,7 +441,7 @@ func TestRunSetupAsksForUndeclaredSource(t *testing.T) {
 func TestRunHelp(t *testing.T) {
 	j := orderJob(SourceSpec{Name: "orders", URI: "file:data/orders.csv", OnError: "dead_letter", DeadLetter: "bad.jsonl"})
 	j.Sinks[0].Retracts = true
-	res := runJob(context.Background(), j, "--help", "--source", "orders=file:other.jsonl")
+	res := runJob(context.Background(), j, "--help", "--source", "orders=file:other.jsonl", "--max-memory", "1", "--state-overflow", "spill")
 	if res.code != 0 || res.stderr != "" {
 		t.Fatalf("exit %d, stderr %q", res.code, res.stderr)
 	}
@@ -451,6 +457,8 @@ func TestRunHelp(t *testing.T) {
 		`(?m)^\s+count\s+BIGINT NOT NULL$`,
 		`--source NAME=URI`, `--sink NAME=URI`, `--bounded`, `--timestamp-format`, `--stats=false`, `--help`,
 		`--on-error POLICY`, `--on-error NAME=POLICY`, `--dead-letter PATH`, `--dead-letter NAME=PATH`,
+		`--max-memory MB`, `--state-overflow MODE`, `--state-dir DIR`,
+		`(?m)^Memory: budget 1 MiB \(from --max-memory\); state beyond 75% of it: spill$`,
 	} {
 		if !regexp.MustCompile(re).MatchString(res.stdout) {
 			t.Errorf("help does not match %s:\n%s", re, res.stdout)

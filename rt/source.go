@@ -96,6 +96,7 @@ type Source struct {
 	lineNo int64 // line number of the current record
 
 	ended  bool          // a bounded source was read to its end and its end handlers ran
+	mem    *sourceMemory // the memory watcher, when the job has a budget and the source feeds state (memory.go)
 	counts *sourceCounts // the exit statistics, shared with the source's lanes
 	lanes  []*Source     // lane 0 is the source itself; more when an input hands records to several goroutines
 
@@ -328,6 +329,11 @@ func (s *Source) deliver(line []byte) error {
 	}
 	if n := s.counts.records.Add(1); n&(progressEvery-1) == 0 && s.run != nil && s.run.progress > 0 && s.lanes != nil {
 		s.reportProgress(n)
+	}
+	if s.mem != nil && s.counts.records.Load()&(memoryEvery-1) == 0 {
+		if err := s.mem.check(); err != nil {
+			return err
+		}
 	}
 	s.raw.Line, s.raw.LineNo = line, s.lineNo
 	switch s.format {

@@ -77,6 +77,11 @@ func (g *Groups[K, S]) reset() {
 	clear(g.index)
 	g.entries = g.entries[:0]
 	g.first = g.first[:0]
+	if g.sp != nil {
+		g.resetSpill()
+		g.sp.sh.mem = 0
+		g.sp.sh.filter.reset()
+	}
 }
 
 // bind, held, reset, checkpoint and restore make Windows a Stateful: it holds the oldest offset, per partition, of
@@ -98,6 +103,12 @@ func (w *Windows[K, S]) reset() {
 	clear(w.open)
 	w.starts = w.starts[:0]
 	w.lastGroups = nil
+	if w.sp != nil {
+		w.sp.mem = 0
+		w.sp.filter.reset()
+		ns := w.sp.namespace(0)
+		w.sp.dropRange(&ns, 4) // every window's groups
+	}
 }
 
 // partWatermark is the event-time progress of one partition.

@@ -22,4 +22,7 @@ func writeStats(w *lockedWriter, r *runner) {
 	for _, s := range r.sinks {
 		fmt.Fprintf(w.w, "%s: emitted %d\n", s.spec.Name, s.emitted)
 	}
+	if r.mem != nil {
+		r.mem.writeStats(w.w)
+	}
 }

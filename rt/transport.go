@@ -140,6 +140,11 @@ func (s *Source) End() error { return s.end() }
 // Tick lets the queries react to time passing without a record: a watermark that moves because partitions
 // became idle closes windows. Inputs call it after each batch of records.
 func (s *Source) Tick() error {
+	if s.mem != nil {
+		if err := s.mem.check(); err != nil {
+			return err
+		}
+	}
 	for _, fn := range s.onTick {
 		if err := fn(); err != nil {
 			return err

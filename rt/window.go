@@ -25,6 +25,11 @@ type Windows[K comparable, S any] struct {
 	cur  *Cursor        // the position of the record being processed when offsets are tracked; nil otherwise
 	own  func(*K)       // see Groups.OwnKeys
 	hash func(K) uint64 // see Groups.HashKeys
+
+	label   stateLabel        // the query, for messages about memory (see Label)
+	codec   *Codec[K, S]      // see Spill
+	ordered bool              // see Spill
+	sp      *stateSpill[K, S] // the windows' groups in the spill store; nil until the memory watcher first spills them
 }
 
 // HashKeys sets a cheap hash of keys for the cache of recent keys of each window's groups; see Groups.HashKeys.
@@ -52,7 +57,10 @@ func (w *Windows[K, S]) Get(start int64, k K) (*S, bool) {
 		g = w.open[start]
 		if g == nil {
 			g = NewGroups[K, S]()
-			g.own, g.hash = w.own, w.hash
+			g.own, g.hash, g.codec = w.own, w.hash, w.codec
+			if w.sp != nil {
+				g.attachSpill(w.sp, start)
+			}
 			w.open[start] = g
 			i, _ := slices.BinarySearch(w.starts, start)
 			w.starts = slices.Insert(w.starts, i, start)
@@ -108,7 +116,13 @@ func (w *Windows[K, S]) closeFirst(fn func(start int64, k *K, s *S) error) error
 	if w.lastGroups == g {
 		w.lastGroups = nil
 	}
-	return g.Each(func(k *K, s *S) error { return fn(start, k, s) })
+	if g.sp == nil {
+		return g.Each(func(k *K, s *S) error { return fn(start, k, s) })
+	}
+	w.sp.mem -= len(g.entries)
+	err := g.Each(func(k *K, s *S) error { return fn(start, k, s) })
+	g.resetSpill()
+	return err
 }
 
 // Watermark tracks event-time progress: the largest event time seen minus the

@@ -49,6 +49,10 @@ func (r *runner) setupWorkers(j *Job, n int) error {
 		return serial("workers split the job's one file source")
 	case !j.Mergeable:
 		return serial(j.SerialReason)
+	case r.mem != nil && r.mem.spill:
+		// Each worker would need memory of its own under one budget, and merging groups spilled by several
+		// workers would read them all back.
+		return serial("state beyond the memory budget spills to disk, which one worker does ('state.overflow' = 'spill')")
 	}
 	s := r.sources[0]
 	fi, err := s.file.Stat()
