@@ -291,7 +291,7 @@ func TestKafkaBrokerOutage(t *testing.T) {
 		kafkatest.Produce(t, addr, in, m)
 	}
 	total := tp.acked.Load() + int64(len(markers))
-	input := kafkatest.Consume(t, addr, in, int(total), 2*time.Minute)
+	input := kafkatest.ConsumeAll(t, addr, in)
 	if int64(len(input)) != total {
 		t.Fatalf("the input topic holds %d records, want the %d written", len(input), total)
 	}
@@ -450,7 +450,7 @@ func TestKafkaBadMessageFail(t *testing.T) {
 	if second.Code != 1 || !strings.Contains(second.Stderr, in+"[0]@2") {
 		t.Errorf("the second run exited with %d, want 1 at the same message:\n%s", second.Code, second.Stderr)
 	}
-	got := kafkatest.ConsumeUntilIdle(t, brokers, out, 3*time.Second)
+	got := kafkatest.ConsumeAll(t, brokers, out)
 	seen := map[string]int{}
 	outputRows(t, got, want)
 	for _, r := range got {
@@ -482,7 +482,7 @@ func TestKafkaBadMessageFail(t *testing.T) {
 		t.Fatalf("the run with --on-error items=skip exited with %d, want 0 with the message at %s[0]@2 skipped:\n%s",
 			third.Code, in, third.Stderr)
 	}
-	got = kafkatest.ConsumeUntilIdle(t, brokers, out, 3*time.Second)
+	got = kafkatest.ConsumeAll(t, brokers, out)
 	outputRows(t, got, want)
 	seen = map[string]int{}
 	for _, r := range got {
