@@ -40,12 +40,14 @@ WINDOW TUMBLING (event_time, INTERVAL '1' MINUTE)
 EMIT FINAL
 WITH ('minutes.type'='kafka_sink');
 `
-	// A copy job that waits for its source topic and gives up on a row after 2 seconds.
+	// A copy job that waits for its source topic and gives up on a row after 10 seconds. Both are deadlines the
+	// job keeps by the clock: the wait is long enough for any test to create the topic, and no acknowledgement of
+	// a working broker takes 10 seconds, however loaded the machine.
 	jobScripts["kafka_copy"] = `
 CREATE STREAM src (id BIGINT, name VARCHAR)
-  WITH ('type'='kafka_source', 'topic.wait.timeout'='30s', 'topic.retry.interval'='200ms', 'commit.interval'='100ms');
+  WITH ('type'='kafka_source', 'topic.wait.timeout'='10m', 'topic.retry.interval'='200ms', 'commit.interval'='100ms');
 CREATE STREAM dst AS SELECT id, name FROM src
-WITH ('dst.type'='kafka_sink', 'dst.delivery.timeout.ms'='2s', 'dst.topic.create'='false');
+WITH ('dst.type'='kafka_sink', 'dst.delivery.timeout.ms'='10s', 'dst.topic.create'='false');
 `
 	// Windows over the record timestamp.
 	jobScripts["kafka_ts"] = `
