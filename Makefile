@@ -5,6 +5,11 @@ GOFILES = find . -path ./.git -prune -o -path ./.cache -prune -o -path ./bin -pr
 
 .PHONY: test build kcat
 
+# TEST_TIMEOUT bounds each test binary (go test -timeout). go test's default, 10 minutes, is less than the
+# end-to-end, velocc and conformance packages take on a loaded machine; their tests wait for progress, not for a
+# duration, so this only stops a test that hangs.
+TEST_TIMEOUT ?= 90m
+
 # The main module's tests run with a real Kafka broker: internal/kafkatest/broker fetches Apache Kafka with mvn into
 # .cache/kafka/ (first run only), starts a single-node broker on 127.0.0.1 and runs 'go test ./...' with
 # VELOCC_TEST_BROKERS set to it. VELOCC_TEST_REQUIRE_KAFKA=1 turns the skip of a test that finds no broker or no
@@ -13,8 +18,8 @@ test: kcat
 	go vet ./...
 	@unformatted=$$($(GOFILES) | xargs gofmt -l); \
 	if [ -n "$$unformatted" ]; then echo "gofmt -l: these files need gofmt -w:"; echo "$$unformatted"; exit 1; fi
-	VELOCC_TEST_REQUIRE_KAFKA=1 go run ./internal/kafkatest/broker -- go test ./...
-	cd conformance && go vet ./... && go test ./...
+	VELOCC_TEST_REQUIRE_KAFKA=1 go run ./internal/kafkatest/broker -- go test -timeout $(TEST_TIMEOUT) ./...
+	cd conformance && go vet ./... && go test -timeout $(TEST_TIMEOUT) ./...
 
 # kcat (Debian's package, built on librdkafka) is the second Kafka client of the tests. As root with apt-get it is
 # installed here; otherwise its absence stops 'make test' with a message.

@@ -101,7 +101,7 @@ func TestKafkaAvro(t *testing.T) {
 		t.Fatal(diags)
 	}
 	outSchema := avro.MustParse(plan.Queries[0].Sink.Avro.JSON)
-	got := kafkatest.Consume(t, brokers, out, len(want), 30*time.Second)
+	got := kafkatest.Consume(t, brokers, out, len(want), stall)
 	if len(got) != len(want) {
 		t.Fatalf("%d rows, want %d", len(got), len(want))
 	}

@@ -46,10 +46,11 @@ CREATE STREAM events (id BIGINT)
   WITH ('type'='kafka_source', 'broker.unavailable.timeout'='5s', 'commit.interval'='200ms');
 SELECT id FROM events;
 `
-	// A tailed file copied to a topic; a row not acknowledged within 3 seconds stops the job.
+	// A tailed file copied to a topic; a row not acknowledged within 10 seconds stops the job (no acknowledgement
+	// of a working broker takes that long, however loaded the machine).
 	jobScripts["kafka_remote"] = `
 CREATE STREAM lines (id BIGINT) WITH ('path'='in.jsonl');
-CREATE STREAM remote AS SELECT id FROM lines WITH ('remote.type'='kafka_sink', 'remote.delivery.timeout.ms'='3s');
+CREATE STREAM remote AS SELECT id FROM lines WITH ('remote.type'='kafka_sink', 'remote.delivery.timeout.ms'='10s');
 `
 	// A stateless copy under the default on.error (fail).
 	jobScripts["kafka_strict"] = `
@@ -291,7 +292,7 @@ func TestKafkaBrokerOutage(t *testing.T) {
 		kafkatest.Produce(t, addr, in, m)
 	}
 	total := tp.acked.Load() + int64(len(markers))
-	input := kafkatest.Consume(t, addr, in, int(total), 2*time.Minute)
+	input := kafkatest.ConsumeAll(t, addr, in)
 	if int64(len(input)) != total {
 		t.Fatalf("the input topic holds %d records, want the %d written", len(input), total)
 	}
@@ -395,7 +396,7 @@ func TestKafkaBrokerUnavailableTimeout(t *testing.T) {
 		}
 	}
 	for _, want := range []string{`writing kafka topic "` + remote + `": delivery failed`,
-		"'remote.delivery.timeout.ms' = 3s", "remote: kafka brokers unavailable"} {
+		"'remote.delivery.timeout.ms' = 10s", "remote: kafka brokers unavailable"} {
 		if !strings.Contains(writer.log(), want) {
 			t.Errorf("the writer's stderr lacks %q", want)
 		}
@@ -450,7 +451,7 @@ func TestKafkaBadMessageFail(t *testing.T) {
 	if second.Code != 1 || !strings.Contains(second.Stderr, in+"[0]@2") {
 		t.Errorf("the second run exited with %d, want 1 at the same message:\n%s", second.Code, second.Stderr)
 	}
-	got := kafkatest.ConsumeUntilIdle(t, brokers, out, 3*time.Second)
+	got := kafkatest.ConsumeAll(t, brokers, out)
 	seen := map[string]int{}
 	outputRows(t, got, want)
 	for _, r := range got {
@@ -482,7 +483,7 @@ func TestKafkaBadMessageFail(t *testing.T) {
 		t.Fatalf("the run with --on-error items=skip exited with %d, want 0 with the message at %s[0]@2 skipped:\n%s",
 			third.Code, in, third.Stderr)
 	}
-	got = kafkatest.ConsumeUntilIdle(t, brokers, out, 3*time.Second)
+	got = kafkatest.ConsumeAll(t, brokers, out)
 	outputRows(t, got, want)
 	seen = map[string]int{}
 	for _, r := range got {

@@ -40,12 +40,14 @@ WINDOW TUMBLING (event_time, INTERVAL '1' MINUTE)
 EMIT FINAL
 WITH ('minutes.type'='kafka_sink');
 `
-	// A copy job that waits for its source topic and gives up on a row after 2 seconds.
+	// A copy job that waits for its source topic and gives up on a row after 10 seconds. Both are deadlines the
+	// job keeps by the clock: the wait is long enough for any test to create the topic, and no acknowledgement of
+	// a working broker takes 10 seconds, however loaded the machine.
 	jobScripts["kafka_copy"] = `
 CREATE STREAM src (id BIGINT, name VARCHAR)
-  WITH ('type'='kafka_source', 'topic.wait.timeout'='30s', 'topic.retry.interval'='200ms', 'commit.interval'='100ms');
+  WITH ('type'='kafka_source', 'topic.wait.timeout'='10m', 'topic.retry.interval'='200ms', 'commit.interval'='100ms');
 CREATE STREAM dst AS SELECT id, name FROM src
-WITH ('dst.type'='kafka_sink', 'dst.delivery.timeout.ms'='2s', 'dst.topic.create'='false');
+WITH ('dst.type'='kafka_sink', 'dst.delivery.timeout.ms'='10s', 'dst.topic.create'='false');
 `
 	// Windows over the record timestamp.
 	jobScripts["kafka_ts"] = `
@@ -239,15 +241,29 @@ func (p *proc) stop(t *testing.T, sig syscall.Signal) {
 	}
 }
 
-// wait waits for the job to exit by itself and returns its exit code.
-func (p *proc) wait(t *testing.T, limit time.Duration) int {
+// waitExit waits for the job to exit by itself and returns its exit code. It fails the test when the progress
+// that progress reports has not moved for stall (nil: no progress to watch, only the job's own timers to wait
+// for): a job that works through a big input takes as long as the machine needs.
+func (p *proc) waitExit(t *testing.T, what string, progress func() int64) int {
 	t.Helper()
-	select {
-	case <-p.done:
-	case <-time.After(limit):
-		t.Fatalf("the job did not finish within %v; stderr:\n%s", limit, p.log())
+	last, since := int64(-1), time.Now()
+	for {
+		select {
+		case <-p.done:
+			return p.cmd.ProcessState.ExitCode()
+		case <-time.After(pollEvery):
+		}
+		var n int64
+		if progress != nil {
+			n = progress()
+		}
+		if n != last {
+			last, since = n, time.Now()
+		} else if time.Since(since) > stall {
+			t.Fatalf("%s: the job has not exited, and made no progress for %v (at %d); stderr:\n%s", what, stall, n,
+				p.log())
+		}
 	}
-	return p.cmd.ProcessState.ExitCode()
 }
 
 // outputRows reads a sink topic and checks every message against want (the value of each key): a key that is
@@ -303,13 +319,7 @@ func TestKafkaKillRestart(t *testing.T) {
 	group := "kill-" + in
 	args := []string{"--brokers", brokers, "--group", group, "--instance-id", "kill-test",
 		"--source", "orders=kafka:" + in, "--sink", "minutes=kafka:" + out, "--progress", "0"}
-	committed := func() int64 {
-		var n int64
-		for _, o := range kafkatest.CommittedOffsets(t, brokers, group, in) {
-			n += o
-		}
-		return n
-	}
+	committed := func() int64 { return committedSum(t, brokers, group, in) }
 
 	// Each run is killed at a random point once it has committed a random part (10-30%) of what is left of the
 	// input: then it is mid-stream, with windows open, rows in flight to the broker and records read but not
@@ -340,11 +350,20 @@ func TestKafkaKillRestart(t *testing.T) {
 		}
 		prev = now
 	}
+	// The last run works through the rest of the input, however long that takes: its progress is what it has
+	// committed and the rows it has written.
 	p := startJob(t, "kafka_windows", append(args, "--bounded")...)
-	if code := p.wait(t, 2*time.Minute); code != 0 {
+	code := p.waitExit(t, "the final --bounded run", func() int64 {
+		n := committed()
+		for _, o := range kafkatest.EndOffsets(t, brokers, out) {
+			n += o
+		}
+		return n
+	})
+	if code != 0 {
 		t.Fatalf("the final --bounded run exited with %d:\n%s", code, p.log())
 	}
-	recs := kafkatest.ConsumeUntilIdle(t, brokers, out, 3*time.Second)
+	recs := kafkatest.ConsumeAll(t, brokers, out)
 	distinct, messages := outputRows(t, recs, want)
 	if n, some := missingKeys(recs, want); n > 0 {
 		t.Errorf("%d of %d output rows are missing after %d kills, e.g. %v", n, len(want), kills, some)
@@ -385,35 +404,27 @@ func TestKafkaTwoInstances(t *testing.T) {
 		for i := 0; i < instances; i++ {
 			if i > 0 {
 				// Join once the first instance is well into the input: the group rebalances mid-stream.
-				deadline := time.Now().Add(time.Minute)
-				for time.Now().Before(deadline) {
-					var n int64
-					for _, o := range kafkatest.CommittedOffsets(t, brokers, group, in) {
-						n += o
-					}
-					if n >= int64(len(orders))/10 {
-						break
-					}
-					time.Sleep(50 * time.Millisecond)
-				}
+				waitProgress(t, "the first instance committing a tenth of the input", ps[0], func() (int64, bool) {
+					n := committedSum(t, brokers, group, in)
+					return n, n >= int64(len(orders))/10
+				})
 			}
 			ps = append(ps, startJob(t, "kafka_windows", "--brokers", brokers, "--group", group, "--progress", "0",
 				"--source", "orders=kafka:"+in, "--sink", "minutes=kafka:"+out))
 		}
-		deadline := time.Now().Add(90 * time.Second)
-		var got []*kgo.Record
-		for {
-			got = kafkatest.ConsumeUntilIdle(t, brokers, out, time.Second)
-			if n, _ := missingKeys(got, want); n == 0 || time.Now().After(deadline) {
-				break
-			}
-		}
+		// Every row of the oracle, however long the instances take: the rows read are the progress.
+		reader := newTopicReader(t, brokers, out)
+		waitProgress(t, fmt.Sprintf("the output of %d instance(s)", instances), ps[0], func() (int64, bool) {
+			reader.poll(t)
+			n, _ := missingKeys(reader.recs[out], want)
+			return int64(len(reader.recs[out])), n == 0
+		})
+		got := reader.recs[out]
 		if instances == 2 {
 			// The first instance notices the second at a heartbeat; wait for the rebalance to finish.
-			deadline := time.Now().Add(30 * time.Second)
-			for strings.Count(ps[0].log(), "reading kafka topic") < 2 && time.Now().Before(deadline) {
-				time.Sleep(50 * time.Millisecond)
-			}
+			waitProgress(t, "the rebalance", ps[0], func() (int64, bool) {
+				return 0, strings.Count(ps[0].log(), "reading kafka topic") >= 2
+			})
 		}
 		for i, p := range ps {
 			p.stop(t, syscall.SIGTERM)
@@ -521,16 +532,15 @@ func TestKafkaWaitForTopic(t *testing.T) {
 	name := "velocc-later-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	p := startJob(t, "kafka_copy", "--brokers", brokers, "--group", "wait-"+name, "--progress", "0",
 		"--source", "src=kafka:"+name, "--sink", "dst=kafka:"+out)
-	deadline := time.Now().Add(20 * time.Second)
-	for !strings.Contains(p.log(), "waiting for kafka topic") && time.Now().Before(deadline) {
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitProgress(t, "the job waiting for its topic", p, func() (int64, bool) {
+		return 0, strings.Contains(p.log(), "waiting for kafka topic")
+	})
 	if !strings.Contains(p.log(), `waiting for kafka topic "`+name+`" (attempt 1)`) {
 		t.Fatalf("no retry logged:\n%s", p.log())
 	}
 	kafkatest.CreateTopic(t, brokers, name, 1)
 	kafkatest.Produce(t, brokers, name, &kgo.Record{Value: []byte(`{"id":1,"name":"late topic"}`)})
-	got := kafkatest.Consume(t, brokers, out, 1, 30*time.Second)
+	got := kafkatest.Consume(t, brokers, out, 1, stall)
 	p.stop(t, syscall.SIGTERM)
 	if len(got) != 1 || string(got[0].Value) != `{"id":1,"name":"late topic"}` {
 		t.Fatalf("output %v; stderr:\n%s", got, p.log())
@@ -550,16 +560,16 @@ func TestKafkaSinkFailure(t *testing.T) {
 	p := startJob(t, "kafka_copy", "--brokers", brokers, "--group", group, "--progress", "0",
 		"--source", "src=kafka:"+in, "--sink", "dst=kafka:"+out)
 	kafkatest.Produce(t, brokers, in, &kgo.Record{Value: []byte(`{"id":1,"name":"a"}`)})
-	if got := kafkatest.Consume(t, brokers, out, 1, 30*time.Second); len(got) != 1 {
+	if got := kafkatest.Consume(t, brokers, out, 1, stall); len(got) != 1 {
 		t.Fatalf("the first row did not arrive:\n%s", p.log())
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for kafkatest.CommittedOffsets(t, brokers, group, in)[0] != 1 && time.Now().Before(deadline) {
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitProgress(t, "the commit of the first record", p, func() (int64, bool) {
+		n := committedSum(t, brokers, group, in)
+		return n, n == 1
+	})
 	kafkatest.DeleteTopic(t, brokers, out)
 	kafkatest.Produce(t, brokers, in, &kgo.Record{Value: []byte(`{"id":2,"name":"b"}`)})
-	code := p.wait(t, time.Minute)
+	code := p.waitExit(t, "the job failing on the deleted topic", nil)
 	if code != 1 || !strings.Contains(p.log(), `writing kafka topic "`+out+`"`) {
 		t.Errorf("exit %d; want 1 with a delivery error; stderr:\n%s", code, p.log())
 	}

@@ -25,8 +25,10 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
-// startTimeout bounds the wait for a starting broker to answer a metadata request.
-const startTimeout = 90 * time.Second
+// startStall bounds the wait for a starting broker to answer a metadata request: Start gives up when the broker's
+// log has not grown for that long. A broker that keeps logging is working; on a loaded machine that takes as
+// long as it takes.
+const startStall = 90 * time.Second
 
 // stopGrace is how long a broker may take to shut down after SIGTERM before it is killed.
 const stopGrace = 5 * time.Second
@@ -294,8 +296,8 @@ func (b *Broker) launch(ctx context.Context) error {
 	return b.await(ctx)
 }
 
-// await polls the broker with metadata requests until one succeeds, the JVM exits, ctx is cancelled or
-// startTimeout passes.
+// await polls the broker with metadata requests until one succeeds, the JVM exits, ctx is cancelled or the
+// broker's log has not grown for startStall.
 func (b *Broker) await(ctx context.Context) error {
 	// franz-go backs off up to seconds between retries by default; a starting broker is worth asking every 50ms.
 	cl, err := kgo.NewClient(kgo.SeedBrokers(b.addr),
@@ -305,7 +307,7 @@ func (b *Broker) await(ctx context.Context) error {
 	}
 	defer cl.Close()
 	adm := kadm.NewClient(cl)
-	deadline := time.After(startTimeout)
+	logged, since := b.logSize(), time.Now()
 	for {
 		reqCtx, cancel := context.WithTimeout(ctx, 2*time.Second)
 		m, err := adm.BrokerMetadata(reqCtx)
@@ -313,17 +315,32 @@ func (b *Broker) await(ctx context.Context) error {
 		if err == nil && len(m.Brokers) > 0 {
 			return nil
 		}
+		if n := b.logSize(); n != logged {
+			logged, since = n, time.Now()
+		} else if time.Since(since) > startStall {
+			return fmt.Errorf("the broker did not answer on %s and logged nothing for %v (last error: %v):\n%s",
+				b.addr, startStall, err, b.LogTail())
+		}
 		select {
 		case <-b.exited:
 			return fmt.Errorf("the broker exited while starting (%v):\n%s", b.waitErr, b.LogTail())
 		case <-ctx.Done():
 			return ErrInterrupted
-		case <-deadline:
-			return fmt.Errorf("the broker did not answer on %s within %v (last error: %v):\n%s", b.addr,
-				startTimeout, err, b.LogTail())
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// logSize returns how many bytes the broker has logged so far (its log and what the JVM printed): a starting
+// broker's progress.
+func (b *Broker) logSize() int64 {
+	var n int64
+	for _, name := range []string{"broker.log", "broker.out"} {
+		if fi, err := os.Stat(b.path(name)); err == nil {
+			n += fi.Size()
+		}
+	}
+	return n
 }
 
 // freePorts returns n distinct ports of 127.0.0.1 that were free a moment ago: the first is want if it is free
