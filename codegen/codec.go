@@ -22,14 +22,14 @@ const (
 	kindFloat64
 	kindInt128
 	kindString
-	kindWelford
+	kindAgg      // an rt accumulator (compiler.AggImpl), which has AppendBinary and DecodeBinary methods
 	kindDistinct // an rt.Distinct set of elem
 )
 
 // kindNames are the kinds as the layout names them, and as rt's Append<Name> helpers and BinDecoder methods do.
 var kindNames = [...]string{
 	kindBool: "Bool", kindInt32: "Int32", kindInt64: "Int64", kindUint64: "Uint64", kindFloat64: "Float64",
-	kindInt128: "Int128", kindString: "String", kindWelford: "Welford", kindDistinct: "Distinct",
+	kindInt128: "Int128", kindString: "String", kindAgg: "Agg", kindDistinct: "Distinct",
 }
 
 // structField is one field of a key or state struct.
@@ -37,6 +37,7 @@ type structField struct {
 	name    string
 	kind    fieldKind
 	elem    fieldKind // the values of a kindDistinct set
+	agg     *compiler.AggImpl
 	comment string
 }
 
@@ -84,8 +85,12 @@ func (f structField) goType() jen.Code {
 		return jen.Qual(rtPath, "Int128")
 	case kindString:
 		return jen.String()
-	case kindWelford:
-		return jen.Qual(rtPath, "Welford")
+	case kindAgg:
+		t := jen.Qual(rtPath, f.agg.State)
+		if f.agg.TypeArg != nil {
+			t = t.Types(goType(*f.agg.TypeArg))
+		}
+		return t
 	}
 	return jen.Qual(rtPath, "Distinct").Types(structField{kind: f.elem}.goType())
 }
@@ -95,7 +100,7 @@ func keyFields(q *compiler.Query) []structField {
 	var out []structField
 	for _, k := range q.Keys {
 		out = append(out, structField{name: keyField(k), kind: keyKind(k.Expr.Type()), comment: commentText(k.Name)})
-		if keyNullable(k) {
+		if k.Nullable {
 			out = append(out, structField{name: keyField(k) + "Null", kind: kindBool})
 		}
 	}
@@ -117,28 +122,7 @@ func stateFields(q *compiler.Query) []structField {
 
 // aggStateFields are the typed fields one accumulator keeps per group.
 func aggStateFields(a *compiler.Agg) []structField {
-	name := aggField(a)
-	comment := commentText(a.Loc.Text)
-	var out []structField
-	switch a.Func {
-	case compiler.AggCount:
-		out = append(out, structField{name: name, kind: kindInt64, comment: comment})
-	case compiler.AggSum, compiler.AggAvg:
-		k := kindInt128
-		if a.Arg.Type().Kind == compiler.Double {
-			k = kindFloat64
-		} else if a.Func == compiler.AggSum && a.Arg.Type().Kind == compiler.BigInt {
-			k = kindInt64
-		}
-		out = append(out, structField{name: name, kind: k, comment: comment}, structField{name: name + "n", kind: kindInt64})
-	case compiler.AggMin, compiler.AggMax:
-		out = append(out, structField{name: name, kind: valueKind(a.Type), comment: comment}, structField{name: name + "n", kind: kindInt64})
-	case compiler.AggFirst, compiler.AggLast:
-		out = append(out, structField{name: name, kind: valueKind(a.Type), comment: comment},
-			structField{name: name + "Null", kind: kindBool}, structField{name: name + "n", kind: kindInt64})
-	default:
-		out = append(out, structField{name: name, kind: kindWelford, comment: comment})
-	}
+	out := []structField{{name: aggField(a), kind: kindAgg, agg: a.Impl, comment: commentText(a.Loc.Text)}}
 	if a.Distinct && a.Arg != nil {
 		out = append(out, structField{name: fmt.Sprintf("d%d", a.Index), kind: kindDistinct, elem: keyKind(a.Arg.Type())})
 	}
@@ -174,8 +158,11 @@ func layout(key, state []structField) string {
 				b.WriteByte(',')
 			}
 			b.WriteString(" " + f.name + " " + kindNames[f.kind])
-			if f.kind == kindDistinct {
+			switch f.kind {
+			case kindDistinct:
 				b.WriteString("[" + kindNames[f.elem] + "]")
+			case kindAgg:
+				b.WriteString("[" + f.agg.State + "]")
 			}
 		}
 	}
@@ -212,8 +199,8 @@ func (g *gen) genAppendBinary(typ, recv string, fields []structField) {
 		field := jen.Id(recv).Dot(f.name)
 		var call jen.Code
 		switch f.kind {
-		case kindWelford:
-			call = jen.Qual(rtPath, "AppendWelford").Call(jen.Id("b"), jen.Op("&").Add(field))
+		case kindAgg:
+			call = jen.Add(field).Dot("AppendBinary").Call(jen.Id("b"))
 		case kindDistinct:
 			call = jen.Qual(rtPath, "AppendDistinct").Call(jen.Id("b"), jen.Op("&").Add(field), jen.Qual(rtPath, "Append"+kindNames[f.elem]))
 		default:
@@ -233,8 +220,8 @@ func (g *gen) genDecodeBinary(typ, recv string, fields []structField) {
 	for _, f := range fields {
 		field := jen.Id(recv).Dot(f.name)
 		switch f.kind {
-		case kindWelford:
-			body = append(body, jen.Id("d").Dot("Welford").Call(jen.Op("&").Add(field)))
+		case kindAgg:
+			body = append(body, jen.Add(field).Dot("DecodeBinary").Call(jen.Id("d")))
 		case kindDistinct:
 			body = append(body, jen.Qual(rtPath, "DecodeDistinct").Call(jen.Id("d"), jen.Op("&").Add(field),
 				jen.Parens(jen.Op("*").Qual(rtPath, "BinDecoder")).Dot(kindNames[f.elem])))

@@ -57,7 +57,10 @@ const maxQuotedSQL = 64
 // fail returns the statement that stops the job on an evaluation error at loc. The expression's SQL is quoted
 // as a literal when it is short, and otherwise as a slice of the statement's constant, so that the generated
 // code of nested expressions grows linearly with the SQL, not quadratically.
-func (f *fn) fail(loc compiler.Loc, what string) jen.Code {
+func (f *fn) fail(loc compiler.Loc, what string) jen.Code { return f.failWith(loc, jen.Lit(what)) }
+
+// failWith is fail with the error text computed at run time.
+func (f *fn) failWith(loc compiler.Loc, what jen.Code) jen.Code {
 	pos := ""
 	if loc.Line > 0 {
 		pos = fmt.Sprintf("%s:%d:%d", loc.File, loc.Line, loc.Col)
@@ -70,7 +73,7 @@ func (f *fn) fail(loc compiler.Loc, what string) jen.Code {
 	if f.merge {
 		src = jen.Nil()
 	}
-	return jen.Return(jen.Qual(rtPath, "EvalError").Call(src, jen.Lit(pos), jen.Lit(what), text))
+	return jen.Return(jen.Qual(rtPath, "EvalError").Call(src, jen.Lit(pos), what, text))
 }
 
 func nullOr(a, b val) (jen.Code, bool) {
@@ -132,7 +135,7 @@ func (f *fn) expr(e compiler.Expr) val {
 		if x.Key.Expr.Type().Kind == compiler.Double {
 			k = jen.Qual(rtPath, "FloatFromKey").Call(k)
 		}
-		if !keyNullable(x.Key) {
+		if !x.Key.Nullable {
 			return val{v: k, n: jen.False(), nonNull: true}
 		}
 		return val{v: k, n: jen.Id(f.key).Dot(keyField(x.Key) + "Null")}

@@ -9,19 +9,15 @@ import (
 	"github.com/velocc/velocc/compiler"
 )
 
-var extractConst = map[string]string{
-	"YEAR": "ExtractYear", "QUARTER": "ExtractQuarter", "MONTH": "ExtractMonth", "WEEK": "ExtractWeek",
-	"DAY": "ExtractDay", "DOW": "ExtractDOW", "DOY": "ExtractDOY", "HOUR": "ExtractHour", "MINUTE": "ExtractMinute",
-	"SECOND": "ExtractSecond", "MILLISECOND": "ExtractMillisecond", "EPOCH": "ExtractEpoch",
-}
-
+// call generates a scalar function call from the overload the checker bound it to.
 func (f *fn) call(x *compiler.Func) val {
-	switch x.Name {
-	case "COALESCE":
+	impl := x.Impl
+	switch impl.Form {
+	case compiler.FormCoalesce:
 		return f.coalesce(x)
-	case "LEAST", "GREATEST":
+	case compiler.FormLeast, compiler.FormGreatest:
 		return f.extreme(x)
-	case "CONCAT":
+	case compiler.FormConcat:
 		v := f.tmp("v")
 		f.emit(jen.Var().Id(v).String())
 		for _, arg := range x.Args {
@@ -33,10 +29,8 @@ func (f *fn) call(x *compiler.Func) val {
 			}
 		}
 		return val{v: jen.Id(v), n: jen.False(), nonNull: true}
-	case "NOW":
-		return f.strict(x.T, jen.False(), true, func(v string) []jen.Code {
-			return []jen.Code{jen.Id(v).Op("=").Qual(rtPath, "NowMillis").Call()}
-		})
+	case compiler.FormConcatWS:
+		return f.concatWS(x)
 	}
 	args := make([]val, len(x.Args))
 	for i, a := range x.Args {
@@ -46,87 +40,80 @@ func (f *fn) call(x *compiler.Func) val {
 	for _, a := range args {
 		nc, nn = nullOr(val{n: nc, nonNull: nn}, a)
 	}
-	at := compiler.TInvalid
-	if len(x.Args) > 0 {
-		at = x.Args[0].Type()
+	if impl.Form == compiler.FormIdentity {
+		return val{v: args[0].v, n: nc, nonNull: nn}
 	}
-	set := func(v string, c jen.Code) []jen.Code { return []jen.Code{jen.Id(v).Op("=").Add(c)} }
-	return f.strict(x.T, nc, nn, func(v string) []jen.Code {
-		a := func(i int) jen.Code { return args[i].v }
-		switch x.Name {
-		case "ABS":
-			switch at.Kind {
-			case compiler.Double:
-				return set(v, jen.Qual("math", "Abs").Call(a(0)))
-			case compiler.Decimal:
-				return []jen.Code{jen.Id(v).Op("=").Add(a(0)), jen.If(jen.Id(v).Dot("Sign").Call().Op("<").Lit(0)).Block(jen.Id(v).Op("=").Id(v).Dot("Neg").Call())}
-			default:
-				neg := "NegInt64"
-				if at.Kind == compiler.Int {
-					neg = "NegInt32"
-				}
-				return []jen.Code{jen.Id(v).Op("=").Add(a(0)), jen.If(jen.Id(v).Op("<").Lit(0)).Block(
-					jen.Var().Id("ok").Bool(),
-					jen.List(jen.Id(v), jen.Id("ok")).Op("=").Qual(rtPath, neg).Call(jen.Id(v)),
-					jen.If(jen.Op("!").Id("ok")).Block(f.fail(x.Loc, "integer overflow")))}
-			}
-		case "ROUND":
-			digits := x.Args[1].(*compiler.Const).Int
-			switch at.Kind {
-			case compiler.Double:
-				return set(v, jen.Qual(rtPath, "RoundFloat").Call(a(0), jen.Lit(int(digits))))
-			case compiler.Decimal:
-				return []jen.Code{
-					jen.Var().Id("ok").Bool(),
-					jen.List(jen.Id(v), jen.Id("ok")).Op("=").Qual(rtPath, "DecRescale").Call(jen.Qual(rtPath, "DecRound").Call(a(0), jen.Lit(int(at.Scale)), jen.Lit(int(digits))), jen.Lit(int(at.Scale)), jen.Lit(int(x.T.Scale))),
-					jen.If(jen.Op("!").Id("ok").Op("||").Op("!").Qual(rtPath, "DecFits").Call(jen.Id(v), jen.Lit(int(x.T.Prec)))).Block(f.fail(x.Loc, "value out of range for "+x.T.String())),
-				}
-			default:
-				if digits >= 0 {
-					return set(v, a(0))
-				}
-				out := []jen.Code{
-					jen.List(jen.Id("w"), jen.Id("ok")).Op(":=").Qual(rtPath, "DecRound").Call(jen.Qual(rtPath, "I128").Call(jen.Int64().Call(a(0))), jen.Lit(0), jen.Lit(int(digits))).Dot("Int64").Call(),
-					jen.If(jen.Op("!").Id("ok")).Block(f.fail(x.Loc, "integer overflow")),
-				}
-				if at.Kind == compiler.Int {
-					out = append(out, jen.If(jen.Id("w").Op("<").Qual("math", "MinInt32").Op("||").Id("w").Op(">").Qual("math", "MaxInt32")).Block(f.fail(x.Loc, "integer overflow")))
-				}
-				return append(out, jen.Id(v).Op("=").Add(goType(at)).Call(jen.Id("w")))
-			}
-		case "FLOOR", "CEIL":
-			switch at.Kind {
-			case compiler.Double:
-				return set(v, jen.Qual("math", map[string]string{"FLOOR": "Floor", "CEIL": "Ceil"}[x.Name]).Call(a(0)))
-			case compiler.Decimal:
-				return set(v, jen.Qual(rtPath, map[string]string{"FLOOR": "DecFloor", "CEIL": "DecCeil"}[x.Name]).Call(a(0), jen.Lit(int(at.Scale))))
-			default:
-				return set(v, a(0))
-			}
-		case "SQRT":
-			return set(v, jen.Qual("math", "Sqrt").Call(a(0)))
-		case "POWER":
-			return set(v, jen.Qual("math", "Pow").Call(a(0), a(1)))
-		case "UPPER":
-			return set(v, jen.Qual(rtPath, "Upper").Call(a(0)))
-		case "LOWER":
-			return set(v, jen.Qual(rtPath, "Lower").Call(a(0)))
-		case "TRIM":
-			return set(v, jen.Qual(rtPath, "Trim").Call(a(0)))
-		case "LENGTH":
-			return set(v, jen.Qual(rtPath, "Length").Call(a(0)))
-		case "REPLACE":
-			return set(v, jen.Qual(rtPath, "Replace").Call(a(0), a(1), a(2)))
-		case "SUBSTRING":
-			if len(args) == 3 {
-				return set(v, jen.Qual(rtPath, "Substring").Call(a(0), a(1), a(2), jen.True()))
-			}
-			return set(v, jen.Qual(rtPath, "Substring").Call(a(0), a(1), jen.Lit(0), jen.False()))
-		case "EXTRACT":
-			return set(v, jen.Qual(rtPath, "Extract").Call(jen.Qual(rtPath, extractConst[x.Part]), a(0)))
+	params := implConsts(impl.Before)
+	for _, a := range args {
+		params = append(params, a.v)
+	}
+	params = append(params, implConsts(impl.After)...)
+	pkg := impl.Pkg
+	if pkg == "" {
+		pkg = rtPath
+	}
+	call := jen.Qual(pkg, impl.Func).Call(params...)
+	if impl.Form == compiler.FormOrNull {
+		v, n := f.decl(x.T)
+		get := []jen.Code{
+			jen.Var().Id("ok").Bool(),
+			jen.List(jen.Id(v), jen.Id("ok")).Op("=").Add(call),
+			jen.Id(n).Op("=").Op("!").Id("ok"),
 		}
-		panic(fmt.Sprintf("codegen: unhandled function %s", x.Name))
+		if nn {
+			f.emit(jen.Block(get...))
+		} else {
+			f.emit(jen.Id(n).Op("=").Add(nc), jen.If(jen.Op("!").Id(n)).Block(get...))
+		}
+		return val{v: jen.Id(v), n: jen.Id(n)}
+	}
+	return f.strict(x.T, nc, nn, func(v string) []jen.Code {
+		switch impl.Form {
+		case compiler.FormChecked:
+			return []jen.Code{
+				jen.Var().Id("ok").Bool(),
+				jen.List(jen.Id(v), jen.Id("ok")).Op("=").Add(call),
+				jen.If(jen.Op("!").Id("ok")).Block(f.fail(x.Loc, impl.Fail)),
+			}
+		case compiler.FormOrError:
+			return []jen.Code{
+				jen.Var().Id("err").Error(),
+				jen.List(jen.Id(v), jen.Id("err")).Op("=").Add(call),
+				jen.If(jen.Err().Op("!=").Nil()).Block(f.failWith(x.Loc, jen.Err().Dot("Error").Call())),
+			}
+		case compiler.FormCall:
+			return []jen.Code{jen.Id(v).Op("=").Add(call)}
+		}
+		panic(fmt.Sprintf("codegen: unhandled form %d of %s", impl.Form, impl.ID))
 	})
+}
+
+// concatWS is CONCAT_WS(sep, args...): the non-NULL arguments joined by sep; NULL when sep is.
+func (f *fn) concatWS(x *compiler.Func) val {
+	sep := f.expr(x.Args[0])
+	v := f.tmp("v")
+	f.emit(jen.Var().Id(v).String())
+	body := f.block(func() {
+		first := f.tmp("first")
+		f.emit(jen.Id(first).Op(":=").True())
+		for _, arg := range x.Args[1:] {
+			a := f.expr(arg)
+			add := jen.If(jen.Op("!").Id(first)).Block(jen.Id(v).Op("+=").Add(sep.v)).Line().
+				Add(jen.List(jen.Id(v), jen.Id(first)).Op("=").List(jen.Id(v).Op("+").Add(a.v), jen.False()))
+			if a.nonNull {
+				f.emit(add)
+			} else {
+				f.emit(jen.If(jen.Op("!").Add(a.n)).Block(add))
+			}
+		}
+		f.emit(jen.Id("_").Op("=").Id(first))
+	})
+	if sep.nonNull {
+		f.emit(body...)
+		return val{v: jen.Id(v), n: jen.False(), nonNull: true}
+	}
+	f.emit(jen.If(jen.Op("!").Add(sep.n)).Block(body...))
+	return val{v: jen.Id(v), n: sep.n}
 }
 
 // coalesce evaluates its arguments left to right and stops at the first non-NULL one.
@@ -151,7 +138,7 @@ func (f *fn) extreme(x *compiler.Func) val {
 	v, n := f.decl(x.T)
 	f.emit(jen.Id(n).Op("=").True())
 	op := compiler.OpLt
-	if x.Name == "GREATEST" {
+	if x.Impl.Form == compiler.FormGreatest {
 		op = compiler.OpGt
 	}
 	for _, arg := range x.Args {

@@ -26,7 +26,7 @@ const rtPath = "github.com/velocc/velocc/rt"
 func Generate(p *compiler.Plan) ([]byte, error) {
 	g := &gen{plan: p, f: jen.NewFile("main"), mergeable: true}
 	for _, q := range p.Queries {
-		if why := serialReason(q); why != "" {
+		if why := q.Serial; why != "" {
 			g.mergeable, g.serialReason = false, why
 			break
 		}
@@ -172,7 +172,7 @@ func (g *gen) genJob() {
 			cols[i] = jen.Values(jen.Dict{
 				jen.Id("Name"):     jen.Lit(c.Name),
 				jen.Id("Type"):     jen.Lit(c.Type.String()),
-				jen.Id("Nullable"): jen.True(),
+				jen.Id("Nullable"): jen.Lit(c.Nullable),
 			})
 		}
 		d := jen.Dict{
@@ -254,7 +254,7 @@ func (g *gen) genJob() {
 					jen.Return(jen.Id(qv).Dot("merge").Call(jen.Id("other").Assert(jen.Op("*").Id(queryType(q))))),
 				)))
 			}
-			if needsAdmit(q) {
+			if q.Admit {
 				admits = append(admits, jen.If(jen.Err().Op(":=").Id(qv).Dot("admit").Call(jen.Op("&").Id("r")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
 			}
 			args := []jen.Code{jen.Op("&").Id("r")}

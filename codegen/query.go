@@ -18,20 +18,6 @@ func newQueryFunc(q *compiler.Query) string { return "new" + q.GoName + "Query" 
 func keyField(k *compiler.Key) string       { return k.GoName }
 func aggField(a *compiler.Agg) string       { return fmt.Sprintf("a%d", a.Index) }
 
-// mayBeNull is a conservative nullability analysis: only non-nullable columns and non-NULL constants are known
-// never to be NULL.
-func mayBeNull(e compiler.Expr) bool {
-	switch x := e.(type) {
-	case *compiler.ColRef:
-		return x.Field.Nullable
-	case *compiler.Const:
-		return x.Null
-	}
-	return true
-}
-
-func keyNullable(k *compiler.Key) bool { return mayBeNull(k.Expr) }
-
 // toKey converts a value to the type a GROUP BY key or DISTINCT value is stored as (keyKind): DOUBLEs as
 // rt.FloatKey bits, so all NaNs (and -0 and 0) compare equal as map keys.
 func toKey(t compiler.Type, v jen.Code) jen.Code {
@@ -120,7 +106,7 @@ func (g *gen) genQuery(q *compiler.Query) {
 	} else if q.Grouped {
 		track = []jen.Code{jen.Id("q").Dot("groups")}
 	}
-	ownsKeys := q.Grouped && keyHasString(q)
+	ownsKeys := q.Grouped && q.OwnsKeys
 	if track == nil {
 		g.f.Func().Id(newQueryFunc(q)).Params(jen.Id("src").Op("*").Qual(rtPath, "Source"), jen.Id("sink").Op("*").Qual(rtPath, "Sink")).Op("*").Id(qt).Block(
 			jen.Return(jen.Op("&").Id(qt).Values(init)),
@@ -145,7 +131,7 @@ func (g *gen) genQuery(q *compiler.Query) {
 			body = append(body, jen.Comment("strings of new keys are copied: the decoders' strings view the record being read"),
 				jen.Add(track[0]).Dot("OwnKeys").Call(jen.Parens(jen.Op("*").Id(keyType(q))).Dot("own")))
 		}
-		if oneStringKey(q) {
+		if q.StringKey {
 			body = append(body, jen.Comment("a cache of recent keys in front of the map, indexed by a cheap hash of the key's text"),
 				jen.Add(track[0]).Dot("HashKeys").Call(jen.Id(keyType(q)).Dot("hash")))
 		}
@@ -165,7 +151,7 @@ func (g *gen) genQuery(q *compiler.Query) {
 		g.f.Func().Params(jen.Id("k").Op("*").Id(keyType(q))).Id("own").Params().Block(owns...)
 		g.f.Line()
 	}
-	if oneStringKey(q) {
+	if q.StringKey {
 		g.f.Comment("hash is the cheap hash of the key for the groups' cache of recent keys.")
 		g.f.Func().Params(jen.Id("k").Id(keyType(q))).Id("hash").Params().Uint64().Block(
 			jen.Return(jen.Qual(rtPath, "HashString").Call(jen.Id("k").Dot(keyField(q.Keys[0])))))
@@ -186,7 +172,7 @@ func (g *gen) genQuery(q *compiler.Query) {
 		)
 		g.f.Line()
 	}
-	if needsAdmit(q) {
+	if q.Admit {
 		g.genAdmit(q)
 	}
 	g.genProcess(q)
@@ -213,16 +199,6 @@ func (g *gen) genKeyAndState(q *compiler.Query) {
 
 func comment(prefix string, e compiler.Expr) jen.Code {
 	return jen.Comment(commentText(prefix + " " + compiler.ExprString(e)))
-}
-
-// needsAdmit reports whether q rejects some records as bad input: a windowed query whose event time may be NULL.
-func needsAdmit(q *compiler.Query) bool {
-	if q.Window == nil {
-		return false
-	}
-	var body []jen.Code
-	f := &fn{body: &body, rec: "r", q: q}
-	return !f.expr(q.Window.Time).nonNull
 }
 
 // genAdmit emits the check that rejects a record q cannot take. The source's handler runs it, for every query,
@@ -374,7 +350,7 @@ func (g *gen) genGroupUpdate(f *fn, q *compiler.Query) {
 	f.emit(jen.Var().Id("k").Id(keyType(q)))
 	for _, k := range q.Keys {
 		v := f.expr(k.Expr)
-		if keyNullable(k) {
+		if k.Nullable {
 			f.emit(
 				jen.List(jen.Id("k").Dot(keyField(k)), jen.Id("k").Dot(keyField(k)+"Null")).Op("=").List(toKey(k.Expr.Type(), v.v), v.n),
 				jen.If(jen.Id("k").Dot(keyField(k)+"Null")).Block(jen.Id("k").Dot(keyField(k)).Op("=").Add(zeroOf(k.Expr.Type())).Comment("all NULL keys form one group")),
@@ -432,24 +408,6 @@ func (g *gen) needDropWindow() {
 	g.f.Line()
 }
 
-// serialReason says why q cannot split its input among workers (partial results merged at the end), or "".
-func serialReason(q *compiler.Query) string {
-	switch {
-	case !q.Grouped:
-		return fmt.Sprintf("query %s writes its rows as records arrive, in input order", q.Name)
-	case q.Window != nil:
-		return fmt.Sprintf("query %s is windowed: its windows close as event time passes", q.Name)
-	case q.Emit != compiler.EmitFinal:
-		return fmt.Sprintf("query %s emits changes as records arrive", q.Name)
-	}
-	for _, a := range q.Aggs {
-		if a.Distinct {
-			return fmt.Sprintf("query %s has %s(DISTINCT ...)", q.Name, a.Func)
-		}
-	}
-	return ""
-}
-
 // genMerge emits merge, which folds another worker's groups into q's (see rt Context.Parallel). The other
 // worker read a later part of the input, which is what FIRST_VALUE and LAST_VALUE need to know.
 func (g *gen) genMerge(q *compiler.Query) {
@@ -457,52 +415,12 @@ func (g *gen) genMerge(q *compiler.Query) {
 	f := &fn{q: q, merge: true}
 	body = append(body, jen.List(jen.Id("d"), jen.Id("_")).Op(":=").Id("q").Dot("groups").Dot("Get").Call(jen.Op("*").Id("k")))
 	for _, a := range q.Aggs {
-		d, o := jen.Id("d").Dot(aggField(a)), jen.Id("o").Dot(aggField(a))
-		dn, on := jen.Id("d").Dot(aggField(a)+"n"), jen.Id("o").Dot(aggField(a)+"n")
-		overflow := func(call jen.Code, what string) jen.Code {
-			return jen.Block(
-				jen.Var().Id("ok").Bool(),
-				jen.List(d, jen.Id("ok")).Op("=").Add(call),
-				jen.If(jen.Op("!").Id("ok")).Block(f.fail(a.Loc, what)),
-			)
-		}
+		merge := jen.Id("d").Dot(aggField(a)).Dot("Merge").Call(jen.Op("&").Id("o").Dot(aggField(a)))
 		body = append(body, jen.Comment(commentText(a.Loc.Text)))
-		switch a.Func {
-		case compiler.AggCount:
-			body = append(body, d.Op("+=").Add(o))
-		case compiler.AggSum, compiler.AggAvg:
-			at := a.Arg.Type()
-			switch {
-			case at.Kind == compiler.Double:
-				body = append(body, d.Clone().Op("+=").Add(o))
-			case at.Kind == compiler.BigInt && a.Func == compiler.AggSum:
-				body = append(body, overflow(jen.Qual(rtPath, "AddInt64").Call(d, o), "integer overflow"))
-			case at.Kind == compiler.BigInt || at.Kind == compiler.Int:
-				body = append(body, overflow(d.Clone().Dot("Add").Call(o), "integer overflow"))
-			default:
-				body = append(body, overflow(d.Clone().Dot("Add").Call(o), "DECIMAL overflow"))
-			}
-			body = append(body, dn.Op("+=").Add(on))
-		case compiler.AggMin, compiler.AggMax:
-			op := compiler.OpLt
-			if a.Func == compiler.AggMax {
-				op = compiler.OpGt
-			}
-			body = append(body,
-				jen.If(on.Clone().Op(">").Lit(0).Op("&&").Parens(dn.Clone().Op("==").Lit(0).Op("||").Add(compare(op, a.Arg.Type(), o, d)))).Block(d.Clone().Op("=").Add(o)),
-				dn.Clone().Op("+=").Add(on))
-		case compiler.AggFirst, compiler.AggLast:
-			dnull, onull := jen.Id("d").Dot(aggField(a)+"Null"), jen.Id("o").Dot(aggField(a)+"Null")
-			cond := on.Clone().Op(">").Lit(0).Op("&&").Add(dn.Clone()).Op("==").Lit(0)
-			if a.Func == compiler.AggLast {
-				cond = on.Clone().Op(">").Lit(0)
-			}
-			body = append(body,
-				jen.If(cond).Block(jen.List(d, dnull).Op("=").List(o, onull)),
-				dn.Clone().Op("+=").Add(on))
-		default:
-			body = append(body, d.Clone().Dot("Merge").Call(o))
+		if a.Impl.AddFail != "" {
+			merge = jen.If(jen.Op("!").Add(merge)).Block(f.fail(a.Loc, a.Impl.AddFail))
 		}
+		body = append(body, merge)
 	}
 	body = append(body, jen.Return(jen.Nil()))
 	g.f.Comment("merge folds the groups of another worker's operator into q's; that worker read a later part of the input.")
@@ -512,132 +430,81 @@ func (g *gen) genMerge(q *compiler.Query) {
 	g.f.Line()
 }
 
-// oneStringKey reports whether q groups by exactly one VARCHAR expression.
-func oneStringKey(q *compiler.Query) bool {
-	return q.Grouped && len(q.Keys) == 1 && q.Keys[0].Expr.Type().Kind == compiler.Varchar
-}
-
-// keyHasString reports whether q's GROUP BY key has a VARCHAR part.
-func keyHasString(q *compiler.Query) bool {
-	for _, k := range q.Keys {
-		if k.Expr.Type().Kind == compiler.Varchar {
-			return true
-		}
-	}
-	return false
-}
-
 // aggUpdate folds the current record into accumulator a of state s.
 func (f *fn) aggUpdate(a *compiler.Agg) {
 	s := jen.Id("s").Dot(aggField(a))
-	sn := jen.Id("s").Dot(aggField(a) + "n")
+	impl := a.Impl
 	if a.Arg == nil { // COUNT(*)
-		f.emit(jen.Add(s).Op("++"))
+		f.emit(jen.Add(s).Dot("Add").Call())
 		return
 	}
 	x := f.expr(a.Arg)
 	at := a.Arg.Type()
-	overflow := func(call jen.Code, what string) []jen.Code {
-		return []jen.Code{
-			jen.Var().Id("ok").Bool(),
-			jen.List(s, jen.Id("ok")).Op("=").Add(call),
-			jen.If(jen.Op("!").Id("ok")).Block(f.fail(a.Loc, what)),
-		}
+	v := x.v
+	if impl.Own && at.Kind == compiler.Varchar {
+		// The accumulator keeps the value: copy it, since the decoders' strings view the record being read.
+		v = jen.Qual(rtPath, "Own").Call(x.v)
 	}
-	var upd []jen.Code
-	// A VARCHAR kept in the state is copied: the decoders' strings view the record being read.
-	kept := x.v
-	if at.Kind == compiler.Varchar {
-		kept = jen.Qual(rtPath, "Own").Call(x.v)
-	}
-	switch a.Func {
-	case compiler.AggFirst:
-		f.emit(jen.If(jen.Add(sn).Op("==").Lit(0)).Block(jen.List(s, jen.Id("s").Dot(aggField(a)+"Null")).Op("=").List(kept, x.n)), jen.Add(sn).Op("++"))
-		return
-	case compiler.AggLast:
-		f.emit(jen.List(s, jen.Id("s").Dot(aggField(a)+"Null")).Op("=").List(kept, x.n), jen.Add(sn).Op("++"))
-		return
-	case compiler.AggCount:
+	var add jen.Code
+	switch impl.Add {
+	case compiler.AddRow:
 		if !a.Distinct {
 			f.discard(x)
 		}
-		upd = []jen.Code{jen.Add(s).Op("++")}
-	case compiler.AggSum, compiler.AggAvg:
-		switch {
-		case at.Kind == compiler.Double:
-			upd = []jen.Code{jen.Add(s).Op("+=").Add(x.v)}
-		case at.Kind == compiler.BigInt && a.Func == compiler.AggSum:
-			upd = overflow(jen.Qual(rtPath, "AddInt64").Call(s, x.v), "integer overflow")
-		case at.Kind == compiler.BigInt:
-			upd = overflow(jen.Add(s).Dot("Add").Call(jen.Qual(rtPath, "I128").Call(x.v)), "integer overflow")
-		default:
-			upd = overflow(jen.Add(s).Dot("Add").Call(x.v), "DECIMAL overflow")
-		}
-		upd = append(upd, jen.Add(sn).Op("++"))
-	case compiler.AggMin, compiler.AggMax:
-		op := compiler.OpLt
-		if a.Func == compiler.AggMax {
-			op = compiler.OpGt
-		}
-		upd = []jen.Code{
-			jen.If(jen.Add(sn).Op("==").Lit(0).Op("||").Add(compare(op, at, x.v, s))).Block(jen.Add(s).Op("=").Add(kept)),
-			jen.Add(sn).Op("++"),
-		}
+		add = jen.Add(s).Dot("Add").Call()
+	case compiler.AddWithNull:
+		f.emit(jen.Add(s).Dot("Add").Call(v, x.n))
+		return
 	default:
-		upd = []jen.Code{jen.Add(s).Dot("Add").Call(x.v)}
+		add = jen.Add(s).Dot("Add").Call(v)
+	}
+	if impl.AddFail != "" {
+		add = jen.If(jen.Op("!").Add(add)).Block(f.fail(a.Loc, impl.AddFail))
 	}
 	if a.Distinct {
-		add := jen.Id("s").Dot(fmt.Sprintf("d%d", a.Index)).Dot("Add").Call(toKey(at, x.v))
+		set := jen.Id("s").Dot(fmt.Sprintf("d%d", a.Index))
+		first := set.Clone().Dot("Add").Call(toKey(at, x.v))
 		if at.Kind == compiler.Varchar {
-			add = jen.Id("s").Dot(fmt.Sprintf("d%d", a.Index)).Dot("AddOwn").Call(x.v, jen.Qual(rtPath, "Own"))
+			first = set.Clone().Dot("AddOwn").Call(x.v, jen.Qual(rtPath, "Own"))
 		}
-		upd = []jen.Code{jen.If(add).Block(upd...)}
+		add = jen.If(first).Block(add)
 	}
 	if x.nonNull {
-		f.emit(upd...)
+		f.emit(add)
 	} else {
-		f.emit(jen.If(jen.Op("!").Add(x.n)).Block(upd...))
+		f.emit(jen.If(jen.Op("!").Add(x.n)).Block(add))
 	}
+}
+
+// implConsts renders constant arguments of a function or method.
+func implConsts(cs []compiler.ImplConst) []jen.Code {
+	out := make([]jen.Code, len(cs))
+	for i, c := range cs {
+		if c.Name != "" {
+			out[i] = jen.Qual(rtPath, c.Name)
+		} else {
+			out[i] = jen.Lit(int(c.Int))
+		}
+	}
+	return out
 }
 
 // aggResult reads accumulator a of state s as a SQL value.
 func (f *fn) aggResult(a *compiler.Agg) val {
-	s := jen.Id(f.state).Dot(aggField(a))
-	sn := jen.Id(f.state).Dot(aggField(a) + "n")
-	empty := jen.Parens(jen.Add(sn).Op("==").Lit(0)) // parenthesized: callers negate NULL flags with !
-	switch a.Func {
-	case compiler.AggCount:
-		return val{v: s, n: jen.False(), nonNull: true}
-	case compiler.AggSum, compiler.AggMin, compiler.AggMax:
-		return val{v: s, n: empty}
-	case compiler.AggFirst, compiler.AggLast:
-		return val{v: s, n: jen.Parens(jen.Id(f.state).Dot(aggField(a) + "Null").Op("||").Add(empty))}
-	case compiler.AggAvg:
-		at := a.Arg.Type()
-		return f.strict(a.Type, empty, false, func(v string) []jen.Code {
-			switch at.Kind {
-			case compiler.Double:
-				return []jen.Code{jen.Id(v).Op("=").Add(s).Op("/").Float64().Call(sn)}
-			case compiler.BigInt:
-				return []jen.Code{jen.Id(v).Op("=").Qual(rtPath, "DecToFloat").Call(s, jen.Lit(0)).Op("/").Float64().Call(sn)}
-			}
-			return []jen.Code{
-				jen.Var().Id("ok").Bool(),
-				jen.List(jen.Id(v), jen.Id("ok")).Op("=").Qual(rtPath, "DecDiv").Call(s, jen.Lit(int(at.Scale)), jen.Qual(rtPath, "I128").Call(sn), jen.Lit(0), jen.Lit(int(a.Type.Scale))),
-				jen.If(jen.Op("!").Id("ok")).Block(f.fail(a.Loc, "DECIMAL overflow")),
-			}
-		})
-	}
-	// Variance family: the Welford accumulator reports ok=false (NULL) when there are too few values.
-	method := "VarSamp"
-	if a.Func == compiler.AggStddevPop || a.Func == compiler.AggVarPop {
-		method = "VarPop"
+	impl := a.Impl
+	call := jen.Id(f.state).Dot(aggField(a)).Dot(impl.Result).Call(implConsts(impl.ResultArgs)...)
+	if impl.ResultForm == compiler.ResultPlain {
+		return val{v: call, n: jen.False(), nonNull: true}
 	}
 	v, n, ok := f.tmp("v"), f.tmp("n"), f.tmp("ok")
-	f.emit(jen.List(jen.Id(v), jen.Id(ok)).Op(":=").Add(s).Dot(method).Call(), jen.Id(n).Op(":=").Op("!").Id(ok))
-	if a.Func == compiler.AggStddev || a.Func == compiler.AggStddevPop {
-		f.emit(jen.Id(v).Op("=").Qual("math", "Sqrt").Call(jen.Id(v)))
+	if impl.ResultForm == compiler.ResultOrNullFit {
+		fits := f.tmp("fits")
+		f.emit(jen.List(jen.Id(v), jen.Id(ok), jen.Id(fits)).Op(":=").Add(call),
+			jen.If(jen.Op("!").Id(fits)).Block(f.fail(a.Loc, impl.ResultFail)))
+	} else {
+		f.emit(jen.List(jen.Id(v), jen.Id(ok)).Op(":=").Add(call))
 	}
+	f.emit(jen.Id(n).Op(":=").Op("!").Id(ok))
 	return val{v: jen.Id(v), n: jen.Id(n)}
 }
 

@@ -100,7 +100,7 @@ func check(script *grammar.Script, filename string, opts *Options, r *reporter) 
 	if ds.HasErrors() {
 		return nil, ds
 	}
-	markUsed(c.plan)
+	lower(c.plan)
 	return c.plan, ds
 }
 

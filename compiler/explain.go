@@ -120,9 +120,9 @@ func aggString(a *Agg) string {
 		d = "DISTINCT "
 	}
 	if a.Arg == nil {
-		return a.Func.String() + "(*)"
+		return a.Name + "(*)"
 	}
-	return a.Func.String() + "(" + d + ExprString(a.Arg) + ")"
+	return a.Name + "(" + d + ExprString(a.Arg) + ")"
 }
 
 // ExprString renders a plan expression in SQL-like form; casts inserted by the checker are shown.

@@ -129,7 +129,8 @@ func (c *checker) expr(qc *qctx, e grammar.Expr, m mode) Expr {
 			c.errorf(CodeTypeMismatch, v.X.Span(), "EXTRACT needs a TIMESTAMP, but this is %s", x.Type())
 			return nil
 		}
-		return &Func{Name: "EXTRACT", Part: part, Args: []Expr{c.convert(x, TTimestamp)}, T: TBigInt}
+		impl := &Impl{ID: "extract_" + strings.ToLower(part), Func: "Extract", Before: []ImplConst{{Name: extractPartConst[part]}}}
+		return &Func{Name: "EXTRACT", Part: part, Args: []Expr{c.convert(x, TTimestamp)}, Impl: impl, T: TBigInt}
 	case *grammar.Call:
 		return c.call(qc, v, m)
 	case *grammar.Subquery:
@@ -164,6 +165,13 @@ func (qc *qctx) keyIndex(e grammar.Expr) int {
 }
 
 var extractPartList = []string{"YEAR", "QUARTER", "MONTH", "WEEK", "DAY", "DOW", "DOY", "HOUR", "MINUTE", "SECOND", "MILLISECOND", "EPOCH"}
+
+// extractPartConst names the rt constant of each EXTRACT part.
+var extractPartConst = map[string]string{
+	"YEAR": "ExtractYear", "QUARTER": "ExtractQuarter", "MONTH": "ExtractMonth", "WEEK": "ExtractWeek",
+	"DAY": "ExtractDay", "DOW": "ExtractDOW", "DOY": "ExtractDOY", "HOUR": "ExtractHour", "MINUTE": "ExtractMinute",
+	"SECOND": "ExtractSecond", "MILLISECOND": "ExtractMillisecond", "EPOCH": "ExtractEpoch",
+}
 
 var extractParts = func() map[string]bool {
 	m := map[string]bool{}

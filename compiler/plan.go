@@ -146,14 +146,22 @@ type Query struct {
 	// and a group expression (over KeyRef, AggRef, WindowBound) for a grouped one.
 	Columns []*Column
 	Sink    *Sink
+
+	// Facts derived after checking (lower.go).
+	Kind      QueryKind
+	Serial    string // why the query cannot split its input among workers; "" when it can (see Context.Parallel)
+	Admit     bool   // the query rejects records as bad input before any query runs: its event time may be NULL
+	OwnsKeys  bool   // a GROUP BY key is a VARCHAR, which must be copied when a new group is stored
+	StringKey bool   // the query groups by exactly one VARCHAR
 }
 
 // Key is one GROUP BY key.
 type Key struct {
-	Index  int
-	Expr   Expr // row expression
-	Name   string
-	GoName string
+	Index    int
+	Expr     Expr // row expression
+	Name     string
+	GoName   string
+	Nullable bool // derived: the key can be NULL (and so has a NULL flag)
 }
 
 // Window is a tumbling event-time window.
@@ -165,41 +173,21 @@ type Window struct {
 
 // Column is one output column.
 type Column struct {
-	Name   string
-	GoName string
-	Type   Type
-	Expr   Expr
+	Name     string
+	GoName   string
+	Type     Type
+	Expr     Expr
+	Nullable bool // derived: the column can be NULL
 }
-
-// AggFunc is an aggregate function.
-type AggFunc uint8
-
-// Aggregate functions.
-const (
-	AggCount     AggFunc = iota // COUNT(x), or COUNT(*) when Arg is nil
-	AggSum                      // SUM
-	AggAvg                      // AVG
-	AggMin                      // MIN
-	AggMax                      // MAX
-	AggStddev                   // STDDEV, STDDEV_SAMP
-	AggStddevPop                // STDDEV_POP
-	AggVariance                 // VARIANCE, VAR_SAMP
-	AggVarPop                   // VAR_POP
-	AggFirst                    // FIRST_VALUE (arrival order)
-	AggLast                     // LAST_VALUE (arrival order)
-)
-
-var aggNames = [...]string{"COUNT", "SUM", "AVG", "MIN", "MAX", "STDDEV", "STDDEV_POP", "VARIANCE", "VAR_POP", "FIRST_VALUE", "LAST_VALUE"}
-
-func (f AggFunc) String() string { return aggNames[f] }
 
 // Agg is one accumulator. Every structurally distinct aggregate call of a query gets exactly one.
 type Agg struct {
 	Index    int
-	Func     AggFunc
-	Arg      Expr // row expression; nil for COUNT(*)
+	Name     string // the aggregate's registry name, upper case: COUNT, SUM, STDDEV_SAMP, ...
+	Arg      Expr   // row expression; nil for COUNT(*)
 	Distinct bool
 	Type     Type // result type
+	Impl     *AggImpl
 	Loc      Loc
 }
 
@@ -308,11 +296,12 @@ type Cast struct {
 	Loc Loc
 }
 
-// Func is a scalar built-in function call.
+// Func is a scalar built-in function call, bound to one overload of the function registry (registry.go).
 type Func struct {
-	Name string // upper case: ABS ROUND FLOOR CEIL SQRT POWER MOD UPPER LOWER LENGTH SUBSTRING TRIM CONCAT REPLACE COALESCE LEAST GREATEST NOW EXTRACT
-	Args []Expr
-	Part string // EXTRACT part, upper case
+	Name string // the function's name as the registry spells it, upper case; for display
+	Args []Expr // converted to the overload's parameter types
+	Part string // EXTRACT's part, upper case; for display
+	Impl *Impl
 	T    Type
 	Loc  Loc
 }

@@ -499,15 +499,8 @@ func (c *checker) wantBool(x Expr, e grammar.Expr, clause string) Expr {
 }
 
 // aggNamesByCall maps SQL aggregate names to functions.
-var aggByName = map[string]AggFunc{
-	"COUNT": AggCount, "SUM": AggSum, "AVG": AggAvg, "MIN": AggMin, "MAX": AggMax,
-	"STDDEV": AggStddev, "STDDEV_SAMP": AggStddev, "STDDEV_POP": AggStddevPop,
-	"VARIANCE": AggVariance, "VAR_SAMP": AggVariance, "VAR_POP": AggVarPop,
-	"FIRST_VALUE": AggFirst, "LAST_VALUE": AggLast,
-}
-
 func isAggregate(call *grammar.Call) bool {
-	_, ok := aggByName[strings.ToUpper(call.Name.Name)]
+	ok := isAggregateName(strings.ToUpper(call.Name.Name))
 	return ok
 }
 

@@ -159,12 +159,12 @@ func FloatFromKey(k uint64) float64 { return math.Float64frombits(k) }
 
 // Merge folds o into w as if w had seen o's values after its own (the pairwise update of Chan, Golub and
 // LeVeque), for partial aggregates of --workers.
-func (w *Welford) Merge(o Welford) {
+func (w *Welford) Merge(o *Welford) {
 	if o.N == 0 {
 		return
 	}
 	if w.N == 0 {
-		*w = o
+		*w = *o
 		return
 	}
 	n := w.N + o.N

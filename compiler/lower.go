@@ -1,0 +1,144 @@
+// Lowering: the facts codegen needs about a checked plan, computed once after checking so that codegen only
+// emits (as protoc-gen-go precomputes a message's flags before generating it): each query's kind, whether it can
+// split its input among workers, whether it rejects records, the nullability of keys and output columns, and which
+// keys own strings.
+package compiler
+
+import "fmt"
+
+// QueryKind is the shape of operator a query compiles to.
+type QueryKind uint8
+
+// Query kinds.
+const (
+	Stateless QueryKind = iota // filters and projects each record
+	Grouped                    // aggregates into groups (GROUP BY or aggregates without a window)
+	Windowed                   // aggregates into groups per event-time window
+)
+
+// lower fills in the derived facts of every query of p.
+func lower(p *Plan) {
+	markUsed(p)
+	for _, q := range p.Queries {
+		switch {
+		case !q.Grouped:
+			q.Kind = Stateless
+		case q.Window != nil:
+			q.Kind = Windowed
+		default:
+			q.Kind = Grouped
+		}
+		for _, k := range q.Keys {
+			k.Nullable = Nullable(k.Expr)
+			q.OwnsKeys = q.OwnsKeys || k.Expr.Type().Kind == Varchar
+		}
+		q.StringKey = q.Grouped && len(q.Keys) == 1 && q.Keys[0].Expr.Type().Kind == Varchar
+		q.Admit = q.Window != nil && Nullable(q.Window.Time)
+		q.Serial = serialReason(q)
+		for _, c := range q.Columns {
+			// A retraction writes the columns that read accumulators as NULL.
+			c.Nullable = Nullable(c.Expr) || q.Sink.Retracts && readsAgg(c.Expr)
+		}
+	}
+}
+
+// serialReason says why q cannot split its input among workers (partial results merged at the end), or "".
+func serialReason(q *Query) string {
+	switch q.Kind {
+	case Stateless:
+		return fmt.Sprintf("query %s writes its rows as records arrive, in input order", q.Name)
+	case Windowed:
+		return fmt.Sprintf("query %s is windowed: its windows close as event time passes", q.Name)
+	}
+	if q.Emit != EmitFinal {
+		return fmt.Sprintf("query %s emits changes as records arrive", q.Name)
+	}
+	for _, a := range q.Aggs {
+		if a.Distinct {
+			return fmt.Sprintf("query %s has %s(DISTINCT ...)", q.Name, a.Name)
+		}
+	}
+	return ""
+}
+
+// Nullable reports whether e can be NULL. It is exact for columns, constants and the NULL-aware forms, and
+// conservative elsewhere: division and modulo are NULL when the divisor is zero, a function of the OrNull form
+// when it says so.
+func Nullable(e Expr) bool {
+	switch x := e.(type) {
+	case *ColRef:
+		return x.Field.Nullable
+	case *Const:
+		return x.Null
+	case *Unary:
+		return Nullable(x.X)
+	case *Binary:
+		if x.Op == OpDiv || x.Op == OpMod {
+			return true
+		}
+		return Nullable(x.L) || Nullable(x.R)
+	case *IsNull:
+		return false
+	case *In:
+		return anyNullable(append([]Expr{x.X}, x.List...))
+	case *Like:
+		return Nullable(x.X) || Nullable(x.Pattern)
+	case *Case:
+		for _, w := range x.Whens {
+			if Nullable(w.Then) {
+				return true
+			}
+		}
+		return Nullable(x.Else)
+	case *Cast:
+		return Nullable(x.X)
+	case *Func:
+		switch f := x.Impl.Form; {
+		case f == FormConcat:
+			return false
+		case f == FormCoalesce || f == FormLeast || f == FormGreatest:
+			return allNullable(x.Args)
+		case f == FormConcatWS:
+			return Nullable(x.Args[0])
+		case f == FormOrNull:
+			return true
+		}
+		return anyNullable(x.Args)
+	case *AggRef:
+		return x.Agg.Impl.ResultForm != ResultPlain
+	case *KeyRef:
+		return x.Key.Nullable
+	case *WindowBound:
+		return false
+	}
+	return true
+}
+
+// readsAgg reports whether a group expression reads an accumulator.
+func readsAgg(e Expr) bool {
+	found := false
+	visitExpr(e, func(x Expr) {
+		if _, ok := x.(*AggRef); ok {
+			found = true
+		}
+	})
+	return found
+}
+
+func anyNullable(xs []Expr) bool {
+	for _, x := range xs {
+		if Nullable(x) {
+			return true
+		}
+	}
+	return false
+}
+
+func allNullable(xs []Expr) bool {
+	for _, x := range xs {
+		if !Nullable(x) {
+			return false
+		}
+	}
+	return true
+}
