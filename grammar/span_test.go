@@ -192,7 +192,7 @@ func TestSpanText(t *testing.T) {
 		{"case", q.Items[1].Span(), "CASE WHEN a THEN 1 END"},
 		{"when", q.Items[1].Expr.(*Case).Whens[0].Span(), "WHEN a THEN 1"},
 		{"call", q.Items[2].Expr.Span(), "SUM(x) OVER (PARTITION BY y)"},
-		{"over", *q.Items[2].Expr.(*Call).Over, "OVER (PARTITION BY y)"},
+		{"over", q.Items[2].Expr.(*Call).Over.Span(), "OVER (PARTITION BY y)"},
 		{"from", q.From.Span(), "t"},
 		{"where", q.Where.Span(), "a BETWEEN 1 AND 2"},
 		{"window", q.Window.Span(), "WINDOW TUMBLING(ts, 1m)"},
