@@ -286,7 +286,8 @@ type pWindow struct {
 	Args   []*pWindowArg `parser:"\"(\" (@@ (\",\" @@)*)? \")\""`
 }
 
-// pWindowArg is a positional argument of a window, or one of ksqlDB's named parameters (SIZE 5 MINUTES).
+// pWindowArg is a positional argument of a window, or one of ksqlDB's named parameters (SIZE 5 MINUTES). When the
+// first branch fails on the value (a column named size), participle keeps Param: Value tells the branch taken.
 type pWindowArg struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
@@ -428,12 +429,12 @@ type pPrimary struct {
 }
 
 // pInterval's unit is optional so that INTERVAL '5 minutes' parses; the words that may follow an interval in a
-// frame bound or an EXPIRE clause are not units.
+// frame bound, an EXPIRE clause or a CASE are not units.
 type pInterval struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
 	Value  string `parser:"\"INTERVAL\" @(String | Number)"`
-	Unit   string `parser:"((?! \"PRECEDING\" | \"FOLLOWING\" | \"INACTIVITY\") @Ident)?"`
+	Unit   string `parser:"((?! \"PRECEDING\" | \"FOLLOWING\" | \"INACTIVITY\" | \"END\") @Ident)?"`
 }
 
 type pCase struct {

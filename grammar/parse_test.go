@@ -71,6 +71,7 @@ var exprTests = []struct{ sql, want string }{
 	{"INTERVAL ' 3  day '", `(interval "3" DAY)`},
 	{"INTERVAL '1h'", `(interval "1h" )`},
 	{"INTERVAL 5", `(interval "5" )`},
+	{"CASE WHEN a THEN INTERVAL '1 hour' END", `(case (when (col a) (interval "1" HOUR)))`},
 	{"1m", "(dur 1m)"},
 	{"100ms", "(dur 100ms)"},
 	{"5s", "(dur 5s)"},
@@ -439,3 +440,43 @@ var spanCorpus = func() []string {
 	}
 	return out
 }()
+
+// TestParseFieldsOver checks fields of the window and OVER forms that the S-expressions leave out.
+func TestParseFieldsOver(t *testing.T) {
+	src := "SELECT SUM(x) OVER (ROWS 2 FOLLOWING), SUM(x) OVER (ORDER BY a, b ASC NULLS LAST EMIT EVERY RECORD EXPIRE AFTER NEVER), " +
+		"CURRENT_TIMESTAMP(), EXTRACT('Year', ts), \"TRIM\"(s) FROM t"
+	s, err := Parse("q.sql", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := s.Statements[0].(*SelectStmt).Query.Items
+	f := items[0].Expr.(*Call).Over.Frame
+	if f.Unit != "ROWS" || f.Between || f.Start.Kind != Following || f.End.Kind != CurrentRow || f.End.Offset != nil {
+		t.Errorf("ROWS 2 FOLLOWING = %+v, start %+v, end %+v; want the short form ending at CURRENT ROW", f, f.Start, f.End)
+	}
+	o := items[1].Expr.(*Call).Over
+	if o.OrderBy[0].NullsFirst != nil || o.OrderBy[0].Desc {
+		t.Errorf("ORDER BY a: NullsFirst %v, Desc %v; want nil, false", o.OrderBy[0].NullsFirst, o.OrderBy[0].Desc)
+	}
+	if nf := o.OrderBy[1].NullsFirst; nf == nil || *nf || o.OrderBy[1].Desc {
+		t.Errorf("b ASC NULLS LAST: NullsFirst %v, Desc %v; want false, false", nf, o.OrderBy[1].Desc)
+	}
+	if o.Emit.BufferFull || o.Expire.After != nil || o.Buffer != nil || o.Frame != nil || o.PartitionBy != nil {
+		t.Errorf("OVER = %+v: want EMIT EVERY RECORD, EXPIRE AFTER NEVER and nothing else", o)
+	}
+	if c := items[2].Expr.(*Call); c.NoParens || c.Args != nil {
+		t.Errorf("CURRENT_TIMESTAMP() = %+v, want a call with parentheses and no arguments", c)
+	}
+	if p := items[3].Expr.(*Extract).Part; p.Name != "Year" || p.Quoted {
+		t.Errorf("EXTRACT('Year', ts) part = %+v, want the string's value, unquoted", p)
+	}
+	if c := items[4].Expr.(*Call); c.Name.Name != "TRIM" || !c.Name.Quoted {
+		t.Errorf(`"TRIM"(s) name = %+v, want a quoted identifier`, c.Name)
+	}
+	for k, want := range map[BoundKind]string{UnboundedPreceding: "UNBOUNDED PRECEDING", Preceding: "PRECEDING",
+		CurrentRow: "CURRENT ROW", Following: "FOLLOWING", UnboundedFollowing: "UNBOUNDED FOLLOWING", BoundKind(9): "BoundKind(9)"} {
+		if got := k.String(); got != want {
+			t.Errorf("BoundKind(%d).String() = %q, want %q", int(k), got, want)
+		}
+	}
+}
