@@ -10,7 +10,25 @@ import (
 func (c *checker) call(qc *qctx, v *grammar.Call, m mode) Expr {
 	name := strings.ToUpper(v.Name.Name)
 	if v.Over != nil {
-		c.errorf(CodeUnsupported, *v.Over, "window functions (OVER) are not supported yet; use GROUP BY with WINDOW TUMBLING(...)")
+		c.errorf(CodeUnsupported, v.Over.Span(), "window functions (OVER) are not supported yet; use GROUP BY with WINDOW TUMBLING(...)")
+		return nil
+	}
+	if v.WithinGroup != nil {
+		c.errorf(CodeUnsupported, v.WithinGroup.Span(), "WITHIN GROUP (ORDER BY ...) is not supported yet")
+		return nil
+	}
+	if v.NoParens {
+		c.errorf(CodeUnsupported, v.Span(), "%s without parentheses is not supported yet; use NOW()", v.Name.Name)
+		return nil
+	}
+	// POSITION(sub IN s), TRIM([LEADING | TRAILING | BOTH] chars FROM s), LEFT(s, n) and RIGHT(s, n) parse into
+	// these calls, which the function library does not have yet.
+	switch {
+	case name == "POSITION" || name == "LEFT" || name == "RIGHT":
+		c.errorf(CodeUnsupported, v.Span(), "%s is not supported yet", name)
+		return nil
+	case name == "LTRIM" || name == "RTRIM" || name == "TRIM" && len(v.Args) == 2:
+		c.errorf(CodeUnsupported, v.Span(), "trimming other characters than spaces, or one side only, is not supported yet; use TRIM(s)")
 		return nil
 	}
 	if name == "TUMBLE_START" || name == "TUMBLE_END" {

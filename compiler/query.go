@@ -402,6 +402,10 @@ func (c *checker) window(qc *qctx, w *grammar.Window) *Window {
 		c.errorf(CodeWindow, w.Kind.Span(), "unknown window type %q; supported: TUMBLING", w.Kind.Name)
 		return nil
 	}
+	if len(w.Named) > 0 {
+		c.errorf(CodeUnsupported, w.Named[0].Span(), "window parameters such as %s are not supported yet; use WINDOW TUMBLING(time_column, INTERVAL '1' MINUTE)", w.Named[0].Name)
+		return nil
+	}
 	var timeArg, sizeArg grammar.Expr
 	switch len(w.Args) {
 	case 1:
@@ -473,6 +477,10 @@ func (c *checker) durationArg(e grammar.Expr) (int64, bool) {
 }
 
 func (c *checker) interval(v *grammar.Interval) (int64, bool) {
+	if v.Unit == "" {
+		c.errorf(CodeBadLiteral, v.Span(), "INTERVAL needs a unit, as in INTERVAL '5' MINUTE")
+		return 0, false
+	}
 	n, err := strconv.ParseInt(strings.TrimSpace(v.Value), 10, 64)
 	if err != nil || n <= 0 {
 		c.errorf(CodeBadLiteral, v.Span(), "INTERVAL value must be a positive whole number, got %q", v.Value)

@@ -179,11 +179,23 @@ type Having struct {
 	Cond Expr
 }
 
-// Window is a WINDOW clause: WINDOW TUMBLING(time_col, INTERVAL '1' MINUTE).
+// Window is a WINDOW clause. Positional arguments are in Args, as written: TUMBLING(time_col, INTERVAL '1' MINUTE),
+// Velostream's SLIDING(ts, 5m, 1m) and SESSION(ts, 30s), ksqlDB's SESSION (5 MINUTES), where a bare "5 MINUTES"
+// is an *Interval. ksqlDB's named parameters are in Named: TUMBLING (SIZE 1 MINUTE, GRACE PERIOD 10 SECONDS).
 type Window struct {
 	node
-	Kind *Ident
-	Args []Expr
+	Kind  *Ident
+	Args  []Expr
+	Named []*WindowParam
+}
+
+// WindowParam is one of ksqlDB's named window parameters: Name is "SIZE", "ADVANCE" (ADVANCE BY), "RETENTION" or
+// "GRACE" (GRACE PERIOD). Value is an *Interval for ksqlDB's "5 MINUTES", else the primary expression as written
+// (INTERVAL '5' MINUTE, 5m).
+type WindowParam struct {
+	node
+	Name  string
+	Value Expr
 }
 
 // Emit is EMIT CHANGES or EMIT FINAL.
@@ -192,10 +204,19 @@ type Emit struct {
 	Final bool
 }
 
-// OrderBy is parsed so the checker can reject it with a clear message.
+// OrderBy is a query's ORDER BY clause.
 type OrderBy struct {
 	node
-	Exprs []Expr
+	Items []*OrderItem
+}
+
+// OrderItem is one sort key: x [ASC | DESC] [NULLS FIRST | NULLS LAST], in ORDER BY, OVER and WITHIN GROUP.
+type OrderItem struct {
+	node
+	Expr Expr
+	Desc bool
+	// NullsFirst is nil when NULLS FIRST/LAST is not written, so that the default (DuckDB's NULLS LAST) applies.
+	NullsFirst *bool
 }
 
 // Limit is parsed so the checker can reject it with a clear message.
@@ -229,7 +250,9 @@ type Literal struct {
 	Text string
 }
 
-// Interval is INTERVAL '5' MINUTE.
+// Interval is INTERVAL '5' MINUTE, INTERVAL 5 MINUTES, INTERVAL '5 minutes' (the string split into value and unit),
+// or ksqlDB's bare "5 MINUTES" in a WINDOW clause. Unit is upper case as written, singular or plural; it is "" when
+// none is written (INTERVAL 5), which the checker reports.
 type Interval struct {
 	node
 	Value string
@@ -262,6 +285,13 @@ type IsNull struct {
 	node
 	X   Expr
 	Not bool
+}
+
+// IsDistinct is x IS [NOT] DISTINCT FROM y.
+type IsDistinct struct {
+	node
+	X, Y Expr
+	Not  bool
 }
 
 // In is x [NOT] IN (list) or x [NOT] IN (subquery).
@@ -301,28 +331,119 @@ type Case struct {
 	Else    Expr
 }
 
-// Cast is CAST(x AS type) or x::type.
+// Cast is CAST(x AS type), x::type or Velostream's CAST(x, 'type'). In the last form the string is parsed with the
+// same type grammar and Type's span is the string's; a string that is no type becomes a TypeName holding the
+// string, upper case, for the checker to report.
 type Cast struct {
 	node
 	X    Expr
 	Type *TypeName
 }
 
-// Extract is EXTRACT(part FROM x).
+// Extract is EXTRACT(part FROM x), or Velostream's EXTRACT(part, x) and EXTRACT('part', x); a string part becomes
+// Part with the string's value and span.
 type Extract struct {
 	node
 	Part *Ident
 	X    Expr
 }
 
-// Call is a function or aggregate call. Over is set when an OVER clause follows (rejected by the checker).
+// Call is a function or aggregate call. The standard's special argument syntaxes become ordinary arguments:
+// POSITION(sub IN s) is POSITION(sub, s); TRIM([LEADING | TRAILING | BOTH] [chars] FROM s) is TRIM, LTRIM or RTRIM
+// with Args [s] or [s, chars] (Name then spells the function meant while its span covers the word TRIM).
+// CURRENT_TIMESTAMP written without parentheses is a Call with no arguments and NoParens set. LEFT(s, n) and
+// RIGHT(s, n) are calls although LEFT and RIGHT are reserved words.
 type Call struct {
 	node
-	Name     *Ident
-	Star     bool
-	Distinct bool
-	Args     []Expr
-	Over     *Span
+	Name        *Ident
+	Star        bool
+	Distinct    bool
+	Args        []Expr
+	NoParens    bool
+	WithinGroup *WithinGroup // PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY x)
+	Over        *Over        // set when an OVER clause follows: a window function
+}
+
+// WithinGroup is an ordered-set aggregate's WITHIN GROUP (ORDER BY ...).
+type WithinGroup struct {
+	node
+	OrderBy []*OrderItem
+}
+
+// Over is a window function's OVER (...): [buffer] [PARTITION BY ...] [ORDER BY ...] [frame] [emit] [expire], in
+// that order, as Velostream writes them; the standard has only the middle three.
+type Over struct {
+	node
+	Buffer      *BufferSpec // Velostream's ROWS WINDOW BUFFER n ROWS
+	PartitionBy []Expr
+	OrderBy     []*OrderItem
+	Frame       *Frame
+	Emit        *OverEmit // Velostream's EMIT EVERY RECORD | EMIT ON BUFFER FULL
+	Expire      *Expire   // Velostream's EXPIRE AFTER INTERVAL ... INACTIVITY | EXPIRE AFTER NEVER
+}
+
+// BufferSpec is Velostream's ROWS WINDOW BUFFER n ROWS: a partition keeps its last n rows.
+type BufferSpec struct {
+	node
+	Rows string // the number as written
+}
+
+// OverEmit is Velostream's EMIT EVERY RECORD or EMIT ON BUFFER FULL inside OVER.
+type OverEmit struct {
+	node
+	BufferFull bool
+}
+
+// Expire is Velostream's EXPIRE AFTER INTERVAL ... INACTIVITY (After set) or EXPIRE AFTER NEVER (After nil).
+type Expire struct {
+	node
+	After *Interval
+}
+
+// Frame is a window frame: ROWS | RANGE | GROUPS, then BETWEEN start AND end, or the short form with one bound,
+// which means BETWEEN start AND CURRENT ROW: End is then a CurrentRow bound that spans the whole frame, and
+// Between is false.
+type Frame struct {
+	node
+	Unit       string // "ROWS", "RANGE" or "GROUPS"
+	Between    bool
+	Start, End *FrameBound
+}
+
+// BoundKind is the kind of a frame bound.
+type BoundKind int
+
+// The frame bound kinds.
+const (
+	UnboundedPreceding BoundKind = iota
+	Preceding
+	CurrentRow
+	Following
+	UnboundedFollowing
+)
+
+func (k BoundKind) String() string {
+	switch k {
+	case UnboundedPreceding:
+		return "UNBOUNDED PRECEDING"
+	case Preceding:
+		return "PRECEDING"
+	case CurrentRow:
+		return "CURRENT ROW"
+	case Following:
+		return "FOLLOWING"
+	case UnboundedFollowing:
+		return "UNBOUNDED FOLLOWING"
+	}
+	return fmt.Sprintf("BoundKind(%d)", int(k))
+}
+
+// FrameBound is one end of a frame. Offset is set for Preceding and Following: a number, an INTERVAL, or any
+// expression as written (the checker decides what it accepts).
+type FrameBound struct {
+	node
+	Kind   BoundKind
+	Offset Expr
 }
 
 // Subquery is a parenthesised SELECT used as an expression (rejected by the checker).
@@ -337,18 +458,19 @@ type Paren struct {
 	X Expr
 }
 
-func (*Literal) expr()  {}
-func (*Interval) expr() {}
-func (*Column) expr()   {}
-func (*Unary) expr()    {}
-func (*Binary) expr()   {}
-func (*IsNull) expr()   {}
-func (*In) expr()       {}
-func (*Between) expr()  {}
-func (*Like) expr()     {}
-func (*Case) expr()     {}
-func (*Cast) expr()     {}
-func (*Extract) expr()  {}
-func (*Call) expr()     {}
-func (*Subquery) expr() {}
-func (*Paren) expr()    {}
+func (*Literal) expr()    {}
+func (*Interval) expr()   {}
+func (*Column) expr()     {}
+func (*Unary) expr()      {}
+func (*Binary) expr()     {}
+func (*IsNull) expr()     {}
+func (*IsDistinct) expr() {}
+func (*In) expr()         {}
+func (*Between) expr()    {}
+func (*Like) expr()       {}
+func (*Case) expr()       {}
+func (*Cast) expr()       {}
+func (*Extract) expr()    {}
+func (*Call) expr()       {}
+func (*Subquery) expr()   {}
+func (*Paren) expr()      {}

@@ -134,7 +134,11 @@ func convertSelect(s *pSelect) *Select {
 	if s.Where != nil {
 		out.Where = convertExpr(s.Where)
 	}
-	for _, c := range s.Clauses {
+	clauses := s.Clauses
+	if s.Early != nil {
+		clauses = append([]*pClause{s.Early}, clauses...)
+	}
+	for _, c := range clauses {
 		n := spanOf(c.Pos, c.EndPos)
 		switch {
 		case c.GroupBy != nil:
@@ -159,7 +163,21 @@ func convertSelect(s *pSelect) *Select {
 			w.Kind.span.End.Col += len([]rune(c.Window.Kind))
 			w.Kind.span.End.Offset += len(c.Window.Kind)
 			for _, a := range c.Window.Args {
-				w.Args = append(w.Args, convertExpr(a))
+				switch {
+				case a.Value != nil: // not Param: participle keeps it from a branch that failed on the value
+					name := strings.ToUpper(a.Param)
+					var v Expr
+					if a.Value.Bare != nil {
+						v = convertBareInterval(a.Value.Bare)
+					} else {
+						v = convertPrimary(a.Value.Primary)
+					}
+					w.Named = append(w.Named, &WindowParam{node: spanOf(a.Pos, a.EndPos), Name: name, Value: v})
+				case a.Bare != nil:
+					w.Args = append(w.Args, convertBareInterval(a.Bare))
+				default:
+					w.Args = append(w.Args, convertExpr(a.Expr))
+				}
 			}
 			if out.Window != nil {
 				out.Repeated = append(out.Repeated, w)
@@ -174,10 +192,7 @@ func convertSelect(s *pSelect) *Select {
 				out.Emit = e
 			}
 		case c.OrderBy != nil:
-			o := &OrderBy{node: n}
-			for _, e := range c.OrderBy {
-				o.Exprs = append(o.Exprs, convertExpr(e.Expr))
-			}
+			o := &OrderBy{node: n, Items: convertOrder(c.OrderBy)}
 			if out.OrderBy != nil {
 				out.Repeated = append(out.Repeated, o)
 			} else {
@@ -236,8 +251,10 @@ func convertCmp(e *pCmp) Expr {
 				op = "<>"
 			}
 			x = &Binary{node: spanOf(e.Pos, t.Compare.Right.EndPos), Op: op, L: x, R: convertConcat(t.Compare.Right)}
-		case t.IsNull != nil:
-			x = &IsNull{node: spanOf(e.Pos, t.IsNull.EndPos), X: x, Not: t.IsNull.Not}
+		case t.Is != nil && t.Is.Distinct != nil:
+			x = &IsDistinct{node: spanOf(e.Pos, t.Is.EndPos), X: x, Y: convertConcat(t.Is.Distinct), Not: t.Is.Not}
+		case t.Is != nil:
+			x = &IsNull{node: spanOf(e.Pos, t.Is.EndPos), X: x, Not: t.Is.Not}
 		case t.Pred != nil:
 			p := t.Pred
 			n := spanOf(e.Pos, p.EndPos)
@@ -311,7 +328,7 @@ func convertPrimary(p *pPrimary) Expr {
 	case p.Duration != nil:
 		return &Literal{node: n, Kind: LitDuration, Text: *p.Duration}
 	case p.Interval != nil:
-		return &Interval{node: n, Value: unquoteString(p.Interval.Value), Unit: strings.ToUpper(p.Interval.Unit)}
+		return convertInterval(p.Interval)
 	case p.Case != nil:
 		c := &Case{node: n}
 		if p.Case.Operand != nil {
@@ -325,23 +342,27 @@ func convertPrimary(p *pPrimary) Expr {
 		}
 		return c
 	case p.Cast != nil:
-		return &Cast{node: n, X: convertExpr(p.Cast.Expr), Type: convertType(p.Cast.Type)}
+		c := &Cast{node: n, X: convertExpr(p.Cast.Expr)}
+		if p.Cast.TypeStr != nil {
+			c.Type = parseTypeString(p.Cast.TypeStr)
+		} else {
+			c.Type = convertType(p.Cast.Type)
+		}
+		return c
 	case p.Extract != nil:
-		return &Extract{node: n, Part: convertIdent(p.Extract.Part), X: convertExpr(p.Extract.From)}
+		part := convertIdent(p.Extract.Part)
+		if ps := p.Extract.PartStr; ps != nil {
+			part = &Ident{node: spanOf(ps.Pos, ps.EndPos), Name: unquoteString(ps.Text)}
+		}
+		return &Extract{node: n, Part: part, X: convertExpr(p.Extract.From)}
 	case p.Subquery != nil:
 		return &Subquery{node: n, Query: convertSelect(p.Subquery)}
 	case p.Paren != nil:
 		return &Paren{node: n, X: convertExpr(p.Paren)}
 	case p.Call != nil:
-		c := &Call{node: n, Name: convertIdent(p.Call.Name), Star: p.Call.Star, Distinct: p.Call.Distinct}
-		for _, a := range p.Call.Args {
-			c.Args = append(c.Args, convertExpr(a))
-		}
-		if p.Call.Over != nil {
-			sp := Span{Start: posOf(p.Call.Over.Pos), End: posOf(p.EndPos)}
-			c.Over = &sp
-		}
-		return c
+		return convertCall(n, p.Call)
+	case p.Now != nil:
+		return &Call{node: n, Name: convertIdent(p.Now), NoParens: true}
 	case p.Column != nil:
 		c := &Column{node: n}
 		if len(p.Column.Parts) == 2 {
@@ -353,4 +374,173 @@ func convertPrimary(p *pPrimary) Expr {
 		return c
 	}
 	return &Literal{node: n, Kind: LitNull, Text: "NULL"}
+}
+
+// convertInterval splits INTERVAL '5 minutes' into value and unit, as DuckDB reads it.
+func convertInterval(p *pInterval) *Interval {
+	iv := &Interval{node: spanOf(p.Pos, p.EndPos), Value: unquoteString(p.Value), Unit: strings.ToUpper(p.Unit)}
+	if iv.Unit == "" {
+		if f := strings.Fields(iv.Value); len(f) == 2 && isDigits(f[0]) && isLetters(f[1]) {
+			iv.Value, iv.Unit = f[0], strings.ToUpper(f[1])
+		}
+	}
+	return iv
+}
+
+func isDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func isLetters(s string) bool {
+	for _, r := range s {
+		if (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func convertBareInterval(b *pBareInterval) *Interval {
+	return &Interval{node: spanOf(b.Pos, b.EndPos), Value: b.Value, Unit: strings.ToUpper(b.Unit)}
+}
+
+// parseTypeString reads the type of CAST(x, 'type') with the type grammar. A string that is no type is kept whole,
+// upper case, for the checker to report as an unknown type at the string.
+func parseTypeString(s *pStr) (t *TypeName) {
+	n := spanOf(s.Pos, s.EndPos)
+	text := unquoteString(s.Text)
+	fallback := &TypeName{node: n, Name: strings.ToUpper(strings.TrimSpace(text))}
+	defer func() {
+		if recover() != nil { // participle panics on some inputs; a bad type string is the checker's to report
+			t = fallback
+		}
+	}()
+	pt, err := typeParser.ParseString(s.Pos.Filename, text)
+	if err != nil {
+		return fallback
+	}
+	t = convertType(pt)
+	t.node = n
+	return t
+}
+
+func convertOrder(items []*pOrder) []*OrderItem {
+	var out []*OrderItem
+	for _, it := range items {
+		o := &OrderItem{node: spanOf(it.Pos, it.EndPos), Expr: convertExpr(it.Expr), Desc: strings.EqualFold(it.Dir, "DESC")}
+		if it.Nulls != "" {
+			first := strings.EqualFold(it.Nulls, "FIRST")
+			o.NullsFirst = &first
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+// convertCall turns the special argument syntaxes of TRIM and POSITION into ordinary arguments.
+func convertCall(n node, p *pCall) *Call {
+	c := &Call{node: n}
+	switch {
+	case p.Trim != nil:
+		t := p.Trim
+		c.Name = convertIdent(t.Name) // TRIM(s) and TRIM(s, chars) keep the name as written, as any call does
+		switch {
+		case t.SideFrom != nil:
+			c.Name.Name = map[string]string{"LEADING": "LTRIM", "TRAILING": "RTRIM"}[strings.ToUpper(t.Side)]
+			if c.Name.Name == "" {
+				c.Name.Name = "TRIM"
+			}
+			if f := t.SideFrom; f.Src != nil {
+				c.Args = []Expr{convertExpr(f.Src)}
+			} else {
+				c.Args = []Expr{convertExpr(f.CharsSrc), convertExpr(f.Chars)}
+			}
+		case t.Src != nil:
+			c.Name.Name = "TRIM"
+			c.Args = []Expr{convertExpr(t.Src)}
+		case t.From != nil:
+			c.Name.Name = "TRIM"
+			c.Args = []Expr{convertExpr(t.From), convertExpr(t.First)}
+		default:
+			c.Args = []Expr{convertExpr(t.First)}
+			for _, a := range t.More {
+				c.Args = append(c.Args, convertExpr(a))
+			}
+		}
+	case p.Position != nil:
+		c.Name = convertIdent(p.Position.Name)
+		c.Args = []Expr{convertExpr(p.Position.First)}
+		if p.Position.In != nil {
+			c.Args = append(c.Args, convertConcat(p.Position.In))
+		}
+		for _, a := range p.Position.More {
+			c.Args = append(c.Args, convertExpr(a))
+		}
+	default:
+		c.Name = convertIdent(&pIdent{Pos: p.Name.Pos, EndPos: p.Name.EndPos, Name: p.Name.Name})
+		c.Star, c.Distinct = p.Star, p.Distinct
+		for _, a := range p.Args {
+			c.Args = append(c.Args, convertExpr(a))
+		}
+	}
+	if w := p.Within; w != nil {
+		c.WithinGroup = &WithinGroup{node: spanOf(w.Pos, w.EndPos), OrderBy: convertOrder(w.Items)}
+	}
+	if p.Over != nil {
+		c.Over = convertOver(p.Over)
+	}
+	return c
+}
+
+func convertOver(p *pOver) *Over {
+	o := &Over{node: spanOf(p.Pos, p.EndPos), OrderBy: convertOrder(p.OrderBy)}
+	if b := p.Buffer; b != nil {
+		o.Buffer = &BufferSpec{node: spanOf(b.Pos, b.EndPos), Rows: b.Rows}
+	}
+	for _, e := range p.Partition {
+		o.PartitionBy = append(o.PartitionBy, convertExpr(e))
+	}
+	if f := p.Frame; f != nil {
+		fr := &Frame{node: spanOf(f.Pos, f.EndPos), Unit: strings.ToUpper(f.Unit), Between: f.Start != nil}
+		if fr.Between {
+			fr.Start, fr.End = convertBound(f.Start), convertBound(f.End)
+		} else {
+			fr.Start = convertBound(f.Single)
+			fr.End = &FrameBound{node: fr.node, Kind: CurrentRow}
+		}
+		o.Frame = fr
+	}
+	if e := p.Emit; e != nil {
+		o.Emit = &OverEmit{node: spanOf(e.Pos, e.EndPos), BufferFull: e.BufferFull}
+	}
+	if e := p.Expire; e != nil {
+		o.Expire = &Expire{node: spanOf(e.Pos, e.EndPos)}
+		if e.After != nil {
+			o.Expire.After = convertInterval(e.After)
+		}
+	}
+	return o
+}
+
+func convertBound(b *pBound) *FrameBound {
+	fb := &FrameBound{node: spanOf(b.Pos, b.EndPos)}
+	following := strings.EqualFold(b.Unbounded, "FOLLOWING") || strings.EqualFold(b.Dir, "FOLLOWING")
+	switch {
+	case b.Unbounded != "" && following:
+		fb.Kind = UnboundedFollowing
+	case b.Unbounded != "":
+		fb.Kind = UnboundedPreceding
+	case b.Current:
+		fb.Kind = CurrentRow
+	case following:
+		fb.Kind, fb.Offset = Following, convertConcat(b.Offset)
+	default:
+		fb.Kind, fb.Offset = Preceding, convertConcat(b.Offset)
+	}
+	return fb
 }

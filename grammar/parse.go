@@ -37,12 +37,17 @@ var sqlLexer = lexer.MustSimple([]lexer.SimpleRule{
 	{Name: "Unknown", Pattern: `[^\s]`},
 })
 
-var parser = participle.MustBuild[pScript](
+var parserOptions = []participle.Option{
 	participle.Lexer(sqlLexer),
 	participle.Elide("Comment", "Whitespace"),
 	participle.CaseInsensitive("Keyword", "Ident"),
 	participle.UseLookahead(4),
-)
+}
+
+var parser = participle.MustBuild[pScript](parserOptions...)
+
+// typeParser reads the type inside Velostream's CAST(x, 'type') with the grammar of CAST(x AS type).
+var typeParser = participle.MustBuild[pType](parserOptions...)
 
 // EBNF returns the grammar in EBNF form; a golden test keeps every grammar change visible in review.
 func EBNF() string { return parser.String() }
@@ -224,6 +229,7 @@ type pSelect struct {
 	Items    []*pSelectItem `parser:"@@ (\",\" @@)*"`
 	From     *pFrom         `parser:"(\"FROM\" @@)?"` // optional here so that the checker can say that it is required
 	Joins    []*pJoin       `parser:"@@*"`
+	Early    *pClause       `parser:"((?= \"WINDOW\") @@)?"` // ksqlDB writes WINDOW before WHERE
 	Where    *pExpr         `parser:"(\"WHERE\" @@)?"`
 	Clauses  []*pClause     `parser:"@@*"`
 	With     *pWith         `parser:"@@?"`
@@ -266,15 +272,43 @@ type pClause struct {
 }
 
 type pOrder struct {
-	Expr *pExpr `parser:"@@"`
-	Desc string `parser:"@(\"ASC\" | \"DESC\")?"`
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Expr   *pExpr `parser:"@@"`
+	Dir    string `parser:"@(\"ASC\" | \"DESC\")?"`
+	Nulls  string `parser:"(\"NULLS\" @(\"FIRST\" | \"LAST\"))?"`
 }
 
 type pWindow struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
-	Kind   string   `parser:"@Ident"`
-	Args   []*pExpr `parser:"\"(\" (@@ (\",\" @@)*)? \")\""`
+	Kind   string        `parser:"@Ident"`
+	Args   []*pWindowArg `parser:"\"(\" (@@ (\",\" @@)*)? \")\""`
+}
+
+// pWindowArg is a positional argument of a window, or one of ksqlDB's named parameters (SIZE 5 MINUTES). When the
+// first branch fails on the value (a column named size), participle keeps Param: Value tells the branch taken.
+type pWindowArg struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Param  string         `parser:"(  ( @\"SIZE\" | @\"RETENTION\" | @\"ADVANCE\" \"BY\" | @\"GRACE\" \"PERIOD\" )"`
+	Value  *pWindowValue  `parser:"   @@"`
+	Bare   *pBareInterval `parser:"| @@"`
+	Expr   *pExpr         `parser:"| @@ )"`
+}
+
+// pWindowValue is a named window parameter's value: ksqlDB's 5 MINUTES, or a primary such as INTERVAL '5' MINUTE.
+type pWindowValue struct {
+	Bare    *pBareInterval `parser:"  @@"`
+	Primary *pPrimary      `parser:"| @@"`
+}
+
+// pBareInterval is ksqlDB's duration: a number and a unit without INTERVAL.
+type pBareInterval struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Value  string `parser:"@Number"`
+	Unit   string `parser:"@Ident"`
 }
 
 type pExpr struct {
@@ -307,7 +341,7 @@ type pCmp struct {
 
 type pCmpTail struct {
 	Compare *pCompare `parser:"  @@"`
-	IsNull  *pIsNull  `parser:"| @@"`
+	Is      *pIs      `parser:"| @@"`
 	Pred    *pPred    `parser:"| @@"`
 }
 
@@ -316,9 +350,12 @@ type pCompare struct {
 	Right *pConcat `parser:"@@"`
 }
 
-type pIsNull struct {
-	EndPos lexer.Position
-	Not    bool `parser:"\"IS\" @\"NOT\"? \"NULL\""`
+// pIs is IS [NOT] NULL or IS [NOT] DISTINCT FROM y.
+type pIs struct {
+	EndPos   lexer.Position
+	Not      bool     `parser:"\"IS\" @\"NOT\"?"`
+	Null     bool     `parser:"( @\"NULL\""`
+	Distinct *pConcat `parser:"| \"DISTINCT\" \"FROM\" @@ )"`
 }
 
 type pPred struct {
@@ -386,15 +423,18 @@ type pPrimary struct {
 	Subquery *pSelect   `parser:"| \"(\" @@ \")\""`
 	Paren    *pExpr     `parser:"| \"(\" @@ \")\""`
 	Call     *pCall     `parser:"| @@"`
+	Now      *pIdent    `parser:"| (?= \"CURRENT_TIMESTAMP\") @@"` // without parentheses, a call
 	Column   *pColumn   `parser:"| @@"`
 	Duration *string    `parser:"| @Duration"`
 }
 
+// pInterval's unit is optional so that INTERVAL '5 minutes' parses; the words that may follow an interval in a
+// frame bound, an EXPIRE clause or a CASE are not units.
 type pInterval struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
 	Value  string `parser:"\"INTERVAL\" @(String | Number)"`
-	Unit   string `parser:"@Ident"`
+	Unit   string `parser:"((?! \"PRECEDING\" | \"FOLLOWING\" | \"INACTIVITY\" | \"END\") @Ident)?"`
 }
 
 type pCase struct {
@@ -413,41 +453,135 @@ type pWhen struct {
 }
 
 type pCast struct {
-	Pos    lexer.Position
-	EndPos lexer.Position
-	Expr   *pExpr `parser:"\"CAST\" \"(\" @@"`
-	Type   *pType `parser:"\"AS\" @@ \")\""`
+	Pos     lexer.Position
+	EndPos  lexer.Position
+	Expr    *pExpr `parser:"\"CAST\" \"(\" @@"`
+	Type    *pType `parser:"(  \"AS\" @@"`
+	TypeStr *pStr  `parser:" | \",\" @@ ) \")\""` // Velostream's CAST(x, 'type')
 }
 
+// pExtract is EXTRACT(part FROM x), or Velostream's EXTRACT(part, x) and EXTRACT('part', x).
 type pExtract struct {
+	Pos     lexer.Position
+	EndPos  lexer.Position
+	Part    *pIdent `parser:"\"EXTRACT\" \"(\" ( @@"`
+	PartStr *pStr   `parser:"| @@ )"`
+	From    *pExpr  `parser:"(\"FROM\" | \",\") @@ \")\""`
+}
+
+// pStr is a string literal with its position.
+type pStr struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
-	Part   *pIdent `parser:"\"EXTRACT\" \"(\" @@"`
-	From   *pExpr  `parser:"\"FROM\" @@ \")\""`
+	Text   string `parser:"@String"`
 }
 
 type pCall struct {
-	Pos    lexer.Position
-	EndPos lexer.Position
-	Name   *pIdent `parser:"@@ \"(\""`
+	Pos      lexer.Position
+	EndPos   lexer.Position
+	Trim     *pTrim     `parser:"(  @@"`
+	Position *pPosition `parser:" | @@"`
+	Name     *pFuncName `parser:" | @@ \"(\""`
 	// The argument list is ( "*" | DISTINCT? args )? rather than ( "*" | DISTINCT? args? ): participle panics
 	// when a branch of a disjunction matches without consuming a token, as NOW() would.
-	Star     bool     `parser:"( @\"*\""`
-	Distinct bool     `parser:"| @\"DISTINCT\"?"`
-	Args     []*pExpr `parser:"  @@ (\",\" @@)* )? \")\""`
+	Star     bool     `parser:"  ( @\"*\""`
+	Distinct bool     `parser:"  | @\"DISTINCT\"?"`
+	Args     []*pExpr `parser:"    @@ (\",\" @@)* )? \")\" )"`
+	Within   *pWithin `parser:"@@?"`
 	Over     *pOver   `parser:"@@?"`
 }
 
-// pOver is parsed so that window functions are rejected by name instead of as a syntax error.
-type pOver struct {
-	Pos  lexer.Position
-	Body []*pBalanced `parser:"\"OVER\" \"(\" @@* \")\""`
+// pFuncName is a function's name: an identifier, or LEFT and RIGHT, which are reserved for joins.
+type pFuncName struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Name   string `parser:"@(Ident | QuotedIdent | \"LEFT\" | \"RIGHT\")"`
 }
 
-// pBalanced is a token or a parenthesised group of them, so OVER (ORDER BY f(x)) keeps its parentheses paired.
-type pBalanced struct {
-	Group []*pBalanced `parser:"  \"(\" @@* \")\""`
-	Token string       `parser:"| @~(\"(\" | \")\" | Unterminated)"`
+// pTrim is TRIM([LEADING | TRAILING | BOTH] [chars] FROM s). Its plain forms TRIM(s) and TRIM(s, chars) are parsed
+// here too: were they left to the general call, a long first argument followed by ")" instead of FROM would fail
+// this branch further ahead than the parser backtracks.
+type pTrim struct {
+	Name     *pIdent    `parser:"(?= \"TRIM\" \"(\") @@ \"(\""`
+	Side     string     `parser:"(  @(\"LEADING\" | \"TRAILING\" | \"BOTH\")"`
+	SideFrom *pTrimFrom `parser:"   @@"`
+	Src      *pExpr     `parser:" | \"FROM\" @@"`
+	First    *pExpr     `parser:" | @@"`
+	From     *pExpr     `parser:"   ( \"FROM\" @@"`
+	More     []*pExpr   `parser:"   | (\",\" @@)+ )? ) \")\""`
+}
+
+// pTrimFrom is what follows LEADING, TRAILING or BOTH: FROM s, or chars FROM s.
+type pTrimFrom struct {
+	Src      *pExpr `parser:"  \"FROM\" @@"`
+	Chars    *pExpr `parser:"| @@ \"FROM\""`
+	CharsSrc *pExpr `parser:"  @@"`
+}
+
+// pPosition is POSITION(sub IN s), and the plain POSITION(a, b, ...) for the same reason as pTrim.
+type pPosition struct {
+	Name  *pIdent  `parser:"(?= \"POSITION\" \"(\") @@ \"(\""`
+	First *pExpr   `parser:"@@"`
+	In    *pConcat `parser:"( \"IN\" @@"`
+	More  []*pExpr `parser:"| (\",\" @@)+ )? \")\""`
+}
+
+// pWithin is an ordered-set aggregate's WITHIN GROUP (ORDER BY ...).
+type pWithin struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Items  []*pOrder `parser:"\"WITHIN\" \"GROUP\" \"(\" \"ORDER\" \"BY\" @@ (\",\" @@)* \")\""`
+}
+
+// pOver is a window specification, its parts in the order Velostream accepts them: ROWS WINDOW BUFFER n ROWS,
+// PARTITION BY, ORDER BY, the frame, EMIT and EXPIRE AFTER. The standard's are the middle three.
+type pOver struct {
+	Pos       lexer.Position
+	EndPos    lexer.Position
+	Buffer    *pBuffer   `parser:"\"OVER\" \"(\" @@?"`
+	Partition []*pExpr   `parser:"(\"PARTITION\" \"BY\" @@ (\",\" @@)*)?"`
+	OrderBy   []*pOrder  `parser:"(\"ORDER\" \"BY\" @@ (\",\" @@)*)?"`
+	Frame     *pFrame    `parser:"@@?"`
+	Emit      *pOverEmit `parser:"@@?"`
+	Expire    *pExpire   `parser:"@@? \")\""`
+}
+
+type pBuffer struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Rows   string `parser:"\"ROWS\" \"WINDOW\" \"BUFFER\" @Number \"ROWS\""`
+}
+
+type pFrame struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Unit   string  `parser:"@(\"ROWS\" | \"RANGE\" | \"GROUPS\")"`
+	Start  *pBound `parser:"(  \"BETWEEN\" @@"`
+	End    *pBound `parser:"   \"AND\" @@"`
+	Single *pBound `parser:" | @@ )"`
+}
+
+type pBound struct {
+	Pos       lexer.Position
+	EndPos    lexer.Position
+	Unbounded string   `parser:"(  \"UNBOUNDED\" @(\"PRECEDING\" | \"FOLLOWING\")"`
+	Current   bool     `parser:" | @(\"CURRENT\" \"ROW\")"`
+	Offset    *pConcat `parser:" | @@"`
+	Dir       string   `parser:"   @(\"PRECEDING\" | \"FOLLOWING\") )"`
+}
+
+type pOverEmit struct {
+	Pos        lexer.Position
+	EndPos     lexer.Position
+	Every      bool `parser:"\"EMIT\" ( @(\"EVERY\" \"RECORD\")"`
+	BufferFull bool `parser:"| @(\"ON\" \"BUFFER\" \"FULL\") )"`
+}
+
+type pExpire struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Never  bool       `parser:"\"EXPIRE\" \"AFTER\" ( @\"NEVER\""`
+	After  *pInterval `parser:"| @@ \"INACTIVITY\" )"`
 }
 
 type pColumn struct {

@@ -65,6 +65,13 @@ var exprTests = []struct{ sql, want string }{
 	{"NULL", "null"},
 	{"INTERVAL '5' MINUTE", `(interval "5" MINUTE)`},
 	{"interval 10 seconds", `(interval "10" SECONDS)`},
+	{"INTERVAL 1 HOUR", `(interval "1" HOUR)`},
+	{"INTERVAL '2' HOURS", `(interval "2" HOURS)`},
+	{"INTERVAL '5 minutes'", `(interval "5" MINUTES)`},
+	{"INTERVAL ' 3  day '", `(interval "3" DAY)`},
+	{"INTERVAL '1h'", `(interval "1h" )`},
+	{"INTERVAL 5", `(interval "5" )`},
+	{"CASE WHEN a THEN INTERVAL '1 hour' END", `(case (when (col a) (interval "1" HOUR)))`},
 	{"1m", "(dur 1m)"},
 	{"100ms", "(dur 100ms)"},
 	{"5s", "(dur 5s)"},
@@ -98,10 +105,87 @@ var exprTests = []struct{ sql, want string }{
 	{"NOW()", "(call NOW)"},
 	{"COALESCE(a, b, 'c', 1 + 2)", `(call COALESCE (col a) (col b) (str "c") (+ (num 1) (num 2)))`},
 	{"UPPER(TRIM(a))", "(call UPPER (call TRIM (col a)))"},
-	{"ROW_NUMBER() OVER (PARTITION BY a ORDER BY b)", "(call ROW_NUMBER over)"},
-	{"SUM(x) OVER ()", "(call SUM (col x) over)"},
-	{"LAG(x, 1) OVER (ORDER BY ts) + 1", "(+ (call LAG (col x) (num 1) over) (num 1))"},
-	{"SUM(x) OVER (PARTITION BY UPPER(a) ORDER BY f(g(ts), (1))) * 2", "(* (call SUM (col x) over) (num 2))"},
+	{"ROW_NUMBER() OVER (PARTITION BY a ORDER BY b)", "(call ROW_NUMBER (over (partition-by (col a)) (order-by (col b))))"},
+	{"SUM(x) OVER ()", "(call SUM (col x) (over))"},
+	{"LAG(x, 1) OVER (ORDER BY ts) + 1", "(+ (call LAG (col x) (num 1) (over (order-by (col ts)))) (num 1))"},
+	{"SUM(x) OVER (PARTITION BY UPPER(a) ORDER BY f(g(ts), (1))) * 2",
+		"(* (call SUM (col x) (over (partition-by (call UPPER (col a))) (order-by (call f (call g (col ts)) (paren (num 1)))))) (num 2))"},
+	// OVER: partitions, sort keys, frames.
+	{"SUM(x) OVER (PARTITION BY a, b.c ORDER BY ts DESC NULLS FIRST, k ASC NULLS LAST, j NULLS LAST)",
+		"(call SUM (col x) (over (partition-by (col a) (col b.c)) (order-by (sort (col ts) desc nulls-first) (sort (col k) nulls-last) (sort (col j) nulls-last))))"},
+	{"STDDEV(price) OVER (PARTITION BY symbol ORDER BY ts ROWS BETWEEN 19 PRECEDING AND 1 PRECEDING)",
+		"(call STDDEV (col price) (over (partition-by (col symbol)) (order-by (col ts)) (rows between (preceding (num 19)) (preceding (num 1)))))"},
+	{"SUM(x) OVER (ORDER BY ts ROWS BETWEEN 5 PRECEDING AND CURRENT ROW)",
+		"(call SUM (col x) (over (order-by (col ts)) (rows between (preceding (num 5)) current-row)))"},
+	{"SUM(x) OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)",
+		"(call SUM (col x) (over (rows between unbounded-preceding unbounded-following)))"},
+	{"SUM(x) OVER (ORDER BY ts ROWS BETWEEN CURRENT ROW AND 2 FOLLOWING)",
+		"(call SUM (col x) (over (order-by (col ts)) (rows between current-row (following (num 2)))))"},
+	{"SUM(x) OVER (ROWS UNBOUNDED PRECEDING)", "(call SUM (col x) (over (rows unbounded-preceding)))"},
+	{"SUM(x) OVER (ROWS 3 PRECEDING)", "(call SUM (col x) (over (rows (preceding (num 3)))))"},
+	{"SUM(x) OVER (groups current row)", "(call SUM (col x) (over (groups current-row)))"},
+	{"AVG(x) OVER (ORDER BY ts RANGE BETWEEN INTERVAL '1' HOUR PRECEDING AND CURRENT ROW)",
+		`(call AVG (col x) (over (order-by (col ts)) (range between (preceding (interval "1" HOUR)) current-row)))`},
+	{"AVG(x) OVER (ORDER BY ts RANGE BETWEEN INTERVAL '1 hour' PRECEDING AND INTERVAL 30 MINUTES FOLLOWING)",
+		`(call AVG (col x) (over (order-by (col ts)) (range between (preceding (interval "1" HOUR)) (following (interval "30" MINUTES)))))`},
+	{"SUM(x) OVER (ROWS BETWEEN n + 1 PRECEDING AND current FOLLOWING)",
+		"(call SUM (col x) (over (rows between (preceding (+ (col n) (num 1))) (following (col current)))))"},
+	// Velostream's OVER (ROWS WINDOW BUFFER n ROWS ...), every part in its order.
+	{"AVG(price) OVER (ROWS WINDOW BUFFER 100 ROWS PARTITION BY symbol ORDER BY event_time)",
+		"(call AVG (col price) (over (buffer 100) (partition-by (col symbol)) (order-by (col event_time))))"},
+	{"AVG(price) OVER (ROWS WINDOW BUFFER 100 ROWS)", "(call AVG (col price) (over (buffer 100)))"},
+	{"MAX(price) OVER (ROWS WINDOW BUFFER 500 ROWS PARTITION BY exchange, symbol ORDER BY ts " +
+		"ROWS BETWEEN 50 PRECEDING AND CURRENT ROW EMIT ON BUFFER FULL EXPIRE AFTER INTERVAL '10' MINUTES INACTIVITY)",
+		`(call MAX (col price) (over (buffer 500) (partition-by (col exchange) (col symbol)) (order-by (col ts)) ` +
+			`(rows between (preceding (num 50)) current-row) (emit buffer-full) (expire (interval "10" MINUTES))))`},
+	{"LAG(price, 1) OVER (ROWS WINDOW BUFFER 10 ROWS ORDER BY ts EMIT EVERY RECORD EXPIRE AFTER NEVER)",
+		"(call LAG (col price) (num 1) (over (buffer 10) (order-by (col ts)) (emit every-record) (expire never)))"},
+	// WITHIN GROUP, and both suffixes.
+	{"PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY x)", "(call PERCENTILE_CONT (num 0.9) (within-group (col x)))"},
+	{"percentile_disc(0.5) within group (order by x desc, y)",
+		"(call percentile_disc (num 0.5) (within-group (sort (col x) desc) (col y)))"},
+	{"PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY x) OVER (PARTITION BY k)",
+		"(call PERCENTILE_CONT (num 0.9) (within-group (col x)) (over (partition-by (col k))))"},
+	// IS [NOT] DISTINCT FROM: a comparison, so it binds tighter than AND and looser than ||.
+	{"a IS DISTINCT FROM b", "(is-distinct (col a) (col b))"},
+	{"a IS NOT DISTINCT FROM b || 'x' AND c", `(and (is-not-distinct (col a) (|| (col b) (str "x"))) (col c))`},
+	{"NOT a + 1 IS DISTINCT FROM NULL", "(not (is-distinct (+ (col a) (num 1)) null))"},
+	// CURRENT_TIMESTAMP without parentheses is a call; a qualified column of that name is still a column.
+	{"CURRENT_TIMESTAMP", "(call CURRENT_TIMESTAMP no-parens)"},
+	{"current_timestamp - ts", "(- (call current_timestamp no-parens) (col ts))"},
+	{"CURRENT_TIMESTAMP()", "(call CURRENT_TIMESTAMP)"},
+	{"t.current_timestamp", "(col t.current_timestamp)"},
+	// POSITION(sub IN s) and TRIM(... FROM s) become ordinary arguments.
+	{"POSITION('b' IN s)", `(call POSITION (str "b") (col s))`},
+	{"position(a || 'x' IN UPPER(s)) + 1", `(+ (call position (|| (col a) (str "x")) (call UPPER (col s))) (num 1))`},
+	{"POSITION(UPPER(a) || 'x' || b, s)", `(call POSITION (|| (|| (call UPPER (col a)) (str "x")) (col b)) (col s))`},
+	{"POSITION()", "(call POSITION)"},
+	{"TRIM(s, 'xy')", `(call TRIM (col s) (str "xy"))`},
+	{"TRIM(FROM s)", "(call TRIM (col s))"},
+	{"TRIM('x' FROM s)", `(call TRIM (col s) (str "x"))`},
+	{"TRIM(BOTH FROM s)", "(call TRIM (col s))"},
+	{"TRIM(BOTH 'x' FROM s)", `(call TRIM (col s) (str "x"))`},
+	{"trim(leading FROM s)", "(call LTRIM (col s))"},
+	{"TRIM(LEADING '0' FROM s)", `(call LTRIM (col s) (str "0"))`},
+	{"TRIM(TRAILING ' .' FROM UPPER(s))", `(call RTRIM (call UPPER (col s)) (str " ."))`},
+	{"TRIM(both)", "(call TRIM (col both))"},
+	{"TRIM(UPPER(a) || b || c || d)", "(call TRIM (|| (|| (|| (call UPPER (col a)) (col b)) (col c)) (col d)))"},
+	{"TRIM(DISTINCT a)", "(call TRIM distinct (col a))"},
+	{"TRIM(s) OVER ()", "(call TRIM (col s) (over))"},
+	// EXTRACT's and CAST's Velostream forms.
+	{"EXTRACT('year', ts)", "(extract year (col ts))"},
+	{"EXTRACT(DOW, ts + 1)", "(extract DOW (+ (col ts) (num 1)))"},
+	{"EXTRACT('epoch' FROM ts)", "(extract epoch (col ts))"},
+	{"CAST(x, 'INTEGER')", "(cast (col x) INTEGER)"},
+	{"CAST(a + 1, 'decimal(10, 2)')", "(cast (+ (col a) (num 1)) DECIMAL(10,2))"},
+	{"CAST(x, ' double  precision ')", "(cast (col x) DOUBLE PRECISION)"},
+	{"CAST(x, 'no such type')", "(cast (col x) NO SUCH TYPE)"},
+	{"CAST(x, 'DECIMAL(10')", "(cast (col x) DECIMAL(10)"},
+	{"CAST(x, '')", "(cast (col x) )"},
+	// IF, IIF, LEFT and RIGHT are calls; LEFT and RIGHT are reserved words elsewhere.
+	{"IF(c, a, b)", "(call IF (col c) (col a) (col b))"},
+	{"IIF(a > 1, 'x', 'y')", `(call IIF (> (col a) (num 1)) (str "x") (str "y"))`},
+	{"LEFT(s, 2) || right(s, 3)", "(|| (call LEFT (col s) (num 2)) (call right (col s) (num 3)))"},
 	// Columns and identifiers.
 	{"o.price", "(col o.price)"},
 	{`"end"`, `(col "end")`},
@@ -185,7 +269,32 @@ var stmtTests = []struct{ name, sql, want string }{
 		"(select (items (col k)) (from t) (group-by (col k)) (having (col a)) (window TUMBLING (col ts) (dur 1m)) (emit changes) (limit 1) " +
 			"(repeated (group-by (col j)) (emit final) (having (col b)) (window TUMBLING (col ts) (dur 2m)) (limit 2)))"},
 	{"order by and limit", "SELECT a FROM t ORDER BY a DESC, b ASC LIMIT 10",
-		"(select (items (col a)) (from t) (order-by (col a) (col b)) (limit 10))"},
+		"(select (items (col a)) (from t) (order-by (sort (col a) desc) (col b)) (limit 10))"},
+	{"order by nulls", "SELECT a FROM t ORDER BY a DESC NULLS LAST, b NULLS FIRST, UPPER(c) ASC NULLS LAST LIMIT 3",
+		"(select (items (col a)) (from t) (order-by (sort (col a) desc nulls-last) (sort (col b) nulls-first) (sort (call UPPER (col c)) nulls-last)) (limit 3))"},
+	{"ksql tumbling", "SELECT k, COUNT(*) FROM t WINDOW TUMBLING (SIZE 1 MINUTE, RETENTION 2 HOURS, GRACE PERIOD 10 SECONDS) GROUP BY k EMIT CHANGES",
+		`(select (items (col k) (call COUNT *)) (from t) (group-by (col k)) (window TUMBLING (SIZE (interval "1" MINUTE)) (RETENTION (interval "2" HOURS)) (GRACE (interval "10" SECONDS))) (emit changes))`},
+	{"ksql hopping before where", "SELECT k FROM t WINDOW HOPPING (SIZE 5 MINUTES, ADVANCE BY 1 MINUTE) WHERE x > 0 GROUP BY k",
+		`(select (items (col k)) (from t) (where (> (col x) (num 0))) (group-by (col k)) (window HOPPING (SIZE (interval "5" MINUTES)) (ADVANCE (interval "1" MINUTE))))`},
+	{"ksql session", "SELECT k FROM t WINDOW SESSION (30 SECONDS, GRACE PERIOD 1 MILLISECOND) GROUP BY k",
+		`(select (items (col k)) (from t) (group-by (col k)) (window SESSION (interval "30" SECONDS) (GRACE (interval "1" MILLISECOND))))`},
+	{"ksql window given twice", "SELECT k FROM t WINDOW SESSION (30 SECONDS) WHERE a WINDOW TUMBLING(1m)",
+		`(select (items (col k)) (from t) (where (col a)) (window SESSION (interval "30" SECONDS)) (repeated (window TUMBLING (dur 1m))))`},
+	{"named window values as written", "SELECT k FROM t GROUP BY k WINDOW TUMBLING (SIZE INTERVAL '1' MINUTE, GRACE PERIOD 5s, RETENTION (x))",
+		`(select (items (col k)) (from t) (group-by (col k)) (window TUMBLING (SIZE (interval "1" MINUTE)) (GRACE (dur 5s)) (RETENTION (paren (col x)))))`},
+	{"velostream windows", "SELECT k FROM t GROUP BY k WINDOW SLIDING(5m, 1m); SELECT k FROM t GROUP BY k WINDOW SESSION(ts, 30s, k); " +
+		"SELECT k FROM t GROUP BY k WINDOW TUMBLING(INTERVAL 5 MINUTES); SELECT k FROM t GROUP BY k WINDOW HOPPING(ts, 5 MINUTES, 1 MINUTE)",
+		"(select (items (col k)) (from t) (group-by (col k)) (window SLIDING (dur 5m) (dur 1m)))\n" +
+			"(select (items (col k)) (from t) (group-by (col k)) (window SESSION (col ts) (dur 30s) (col k)))\n" +
+			`(select (items (col k)) (from t) (group-by (col k)) (window TUMBLING (interval "5" MINUTES)))` + "\n" +
+			`(select (items (col k)) (from t) (group-by (col k)) (window HOPPING (col ts) (interval "5" MINUTES) (interval "1" MINUTE)))`},
+	{"columns named like window parameters", "SELECT k FROM t GROUP BY k WINDOW TUMBLING(size, 1m); SELECT k FROM t GROUP BY k WINDOW TUMBLING(size + 1, 60000)",
+		"(select (items (col k)) (from t) (group-by (col k)) (window TUMBLING (col size) (dur 1m)))\n" +
+			"(select (items (col k)) (from t) (group-by (col k)) (window TUMBLING (+ (col size) (num 1)) (num 60000)))"},
+	{"within as an alias", "SELECT COUNT(*) within FROM t; SELECT COUNT(*) within GROUP BY k",
+		"(select (items (as (call COUNT *) within)) (from t))\n(select (items (as (call COUNT *) within)) (group-by (col k)))"},
+	{"left and right calls beside joins", "SELECT a FROM t LEFT JOIN u ON LEFT(a, 1) = RIGHT(b, 1) RIGHT JOIN v ON TRUE",
+		"(select (items (col a)) (from t) (join LEFT (from u) (on (= (call LEFT (col a) (num 1)) (call RIGHT (col b) (num 1))))) (join RIGHT (from v) (on (bool true))))"},
 	{"joins", "SELECT o.id FROM orders o JOIN customers c ON o.cid = c.id LEFT OUTER JOIN x ON TRUE CROSS JOIN y WHERE c.ok",
 		"(select (items (col o.id)) (from orders as o) (join (from customers as c) (on (= (col o.cid) (col c.id)))) (join LEFT-OUTER (from x) (on (bool true))) (join CROSS (from y)) (where (col c.ok)))"},
 	{"no from: parsed, for the checker to say that it is required", "SELECT 1; SELECT a AS b WHERE c EMIT FINAL",
@@ -279,7 +388,15 @@ var errorTests = []struct{ sql, pos, msg string }{
 	{"SELECT \"abc FROM t", "q.sql:1:8", "unterminated quoted identifier"},
 	{"INSERT INTO t VALUES ('abc", "q.sql:1:23", "unterminated string"},
 	{"SELECT SUM(x) OVER (ORDER BY 'abc", "q.sql:1:30", "unterminated string"},
-	{"SELECT SUM(x) OVER ((a) FROM t", "q.sql:1:31", "unexpected end of script"},
+	{"SELECT SUM(x) OVER ((a) FROM t", "q.sql:1:21", `unexpected token "("`},
+	{"SELECT SUM(x) OVER (ORDER BY ts ROWS BETWEEN 1 PRECEDING) FROM t", "q.sql:1:33", `unexpected token "ROWS"`},
+	{"SELECT SUM(x) OVER (ROWS 1) FROM t", "q.sql:1:27", `unexpected token ")"`},
+	{"SELECT SUM(x) OVER (ROWS WINDOW BUFFER 100) FROM t", "q.sql:1:43", `unexpected token ")"`},
+	{"SELECT SUM(x) OVER (EXPIRE AFTER INTERVAL '1' MINUTE) FROM t", "q.sql:1:53", `unexpected token ")"`},
+	{"SELECT SUM(x) OVER w FROM t", "q.sql:1:20", `unexpected token "w"`},
+	{"SELECT a IS DISTINCT b FROM t", "q.sql:1:22", `unexpected token "b"`},
+	{"SELECT TRIM(LEADING s) FROM t", "q.sql:1:22", `unexpected token ")"`},
+	{"SELECT PERCENTILE_CONT(0.5) WITHIN GROUP (x) FROM t", "q.sql:1:43", `unexpected token "x"`},
 	{"SELECT a FROM t\nSELECT b FROM u", "q.sql:2:1", `unexpected token "SELECT"`},
 	{"CREATE STREAM s (a INT) WITH (x = 1) CREATE STREAM t (b INT)", "q.sql:1:38", `unexpected token "CREATE"`},
 	{"SELECT NOW( FROM t", "q.sql:1:13", `unexpected token "FROM"`},
@@ -323,3 +440,43 @@ var spanCorpus = func() []string {
 	}
 	return out
 }()
+
+// TestParseFieldsOver checks fields of the window and OVER forms that the S-expressions leave out.
+func TestParseFieldsOver(t *testing.T) {
+	src := "SELECT SUM(x) OVER (ROWS 2 FOLLOWING), SUM(x) OVER (ORDER BY a, b ASC NULLS LAST EMIT EVERY RECORD EXPIRE AFTER NEVER), " +
+		"CURRENT_TIMESTAMP(), EXTRACT('Year', ts), \"TRIM\"(s) FROM t"
+	s, err := Parse("q.sql", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := s.Statements[0].(*SelectStmt).Query.Items
+	f := items[0].Expr.(*Call).Over.Frame
+	if f.Unit != "ROWS" || f.Between || f.Start.Kind != Following || f.End.Kind != CurrentRow || f.End.Offset != nil {
+		t.Errorf("ROWS 2 FOLLOWING = %+v, start %+v, end %+v; want the short form ending at CURRENT ROW", f, f.Start, f.End)
+	}
+	o := items[1].Expr.(*Call).Over
+	if o.OrderBy[0].NullsFirst != nil || o.OrderBy[0].Desc {
+		t.Errorf("ORDER BY a: NullsFirst %v, Desc %v; want nil, false", o.OrderBy[0].NullsFirst, o.OrderBy[0].Desc)
+	}
+	if nf := o.OrderBy[1].NullsFirst; nf == nil || *nf || o.OrderBy[1].Desc {
+		t.Errorf("b ASC NULLS LAST: NullsFirst %v, Desc %v; want false, false", nf, o.OrderBy[1].Desc)
+	}
+	if o.Emit.BufferFull || o.Expire.After != nil || o.Buffer != nil || o.Frame != nil || o.PartitionBy != nil {
+		t.Errorf("OVER = %+v: want EMIT EVERY RECORD, EXPIRE AFTER NEVER and nothing else", o)
+	}
+	if c := items[2].Expr.(*Call); c.NoParens || c.Args != nil {
+		t.Errorf("CURRENT_TIMESTAMP() = %+v, want a call with parentheses and no arguments", c)
+	}
+	if p := items[3].Expr.(*Extract).Part; p.Name != "Year" || p.Quoted {
+		t.Errorf("EXTRACT('Year', ts) part = %+v, want the string's value, unquoted", p)
+	}
+	if c := items[4].Expr.(*Call); c.Name.Name != "TRIM" || !c.Name.Quoted {
+		t.Errorf(`"TRIM"(s) name = %+v, want a quoted identifier`, c.Name)
+	}
+	for k, want := range map[BoundKind]string{UnboundedPreceding: "UNBOUNDED PRECEDING", Preceding: "PRECEDING",
+		CurrentRow: "CURRENT ROW", Following: "FOLLOWING", UnboundedFollowing: "UNBOUNDED FOLLOWING", BoundKind(9): "BoundKind(9)"} {
+		if got := k.String(); got != want {
+			t.Errorf("BoundKind(%d).String() = %q, want %q", int(k), got, want)
+		}
+	}
+}

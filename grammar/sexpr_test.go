@@ -55,6 +55,14 @@ func exprs(b *strings.Builder, xs []Expr) []func() {
 	return out
 }
 
+func orderItems(b *strings.Builder, items []*OrderItem) []func() {
+	var out []func()
+	for _, it := range items {
+		out = append(out, child(b, it))
+	}
+	return out
+}
+
 func props(b *strings.Builder, ps []*Prop) func() {
 	return func() {
 		var parts []func()
@@ -176,7 +184,13 @@ func writeNode(b *strings.Builder, n Node) {
 	case *Having:
 		list(b, "having", child(b, n.Cond))
 	case *Window:
-		list(b, "window", append([]func(){word(b, ident(n.Kind))}, exprs(b, n.Args)...)...)
+		parts := append([]func(){word(b, ident(n.Kind))}, exprs(b, n.Args)...)
+		for _, p := range n.Named {
+			parts = append(parts, child(b, p))
+		}
+		list(b, "window", parts...)
+	case *WindowParam:
+		list(b, n.Name, child(b, n.Value))
 	case *Emit:
 		if n.Final {
 			list(b, "emit", word(b, "final"))
@@ -184,7 +198,22 @@ func writeNode(b *strings.Builder, n Node) {
 			list(b, "emit", word(b, "changes"))
 		}
 	case *OrderBy:
-		list(b, "order-by", exprs(b, n.Exprs)...)
+		list(b, "order-by", orderItems(b, n.Items)...)
+	case *OrderItem:
+		if !n.Desc && n.NullsFirst == nil {
+			writeNode(b, n.Expr)
+			return
+		}
+		parts := []func(){child(b, n.Expr)}
+		if n.Desc {
+			parts = append(parts, word(b, "desc"))
+		}
+		if n.NullsFirst != nil && *n.NullsFirst {
+			parts = append(parts, word(b, "nulls-first"))
+		} else if n.NullsFirst != nil {
+			parts = append(parts, word(b, "nulls-last"))
+		}
+		list(b, "sort", parts...)
 	case *Limit:
 		list(b, "limit", word(b, n.N))
 
@@ -219,6 +248,12 @@ func writeNode(b *strings.Builder, n Node) {
 			list(b, "is-not-null", child(b, n.X))
 		} else {
 			list(b, "is-null", child(b, n.X))
+		}
+	case *IsDistinct:
+		if n.Not {
+			list(b, "is-not-distinct", child(b, n.X), child(b, n.Y))
+		} else {
+			list(b, "is-distinct", child(b, n.X), child(b, n.Y))
 		}
 	case *In:
 		var parts []func()
@@ -270,10 +305,64 @@ func writeNode(b *strings.Builder, n Node) {
 			parts = append(parts, word(b, "*"))
 		}
 		parts = append(parts, exprs(b, n.Args)...)
+		if n.NoParens {
+			parts = append(parts, word(b, "no-parens"))
+		}
+		if n.WithinGroup != nil {
+			parts = append(parts, child(b, n.WithinGroup))
+		}
 		if n.Over != nil {
-			parts = append(parts, word(b, "over"))
+			parts = append(parts, child(b, n.Over))
 		}
 		list(b, "call", parts...)
+	case *WithinGroup:
+		list(b, "within-group", orderItems(b, n.OrderBy)...)
+	case *Over:
+		var parts []func()
+		if n.Buffer != nil {
+			parts = append(parts, child(b, n.Buffer))
+		}
+		if n.PartitionBy != nil {
+			parts = append(parts, func() { list(b, "partition-by", exprs(b, n.PartitionBy)...) })
+		}
+		if n.OrderBy != nil {
+			parts = append(parts, func() { list(b, "order-by", orderItems(b, n.OrderBy)...) })
+		}
+		for _, c := range []Node{n.Frame, n.Emit, n.Expire} {
+			if !isNil(c) {
+				parts = append(parts, child(b, c))
+			}
+		}
+		list(b, "over", parts...)
+	case *BufferSpec:
+		list(b, "buffer", word(b, n.Rows))
+	case *OverEmit:
+		if n.BufferFull {
+			list(b, "emit", word(b, "buffer-full"))
+		} else {
+			list(b, "emit", word(b, "every-record"))
+		}
+	case *Expire:
+		if n.After == nil {
+			list(b, "expire", word(b, "never"))
+		} else {
+			list(b, "expire", child(b, n.After))
+		}
+	case *Frame:
+		parts := []func(){}
+		if n.Between {
+			parts = append(parts, word(b, "between"), child(b, n.Start), child(b, n.End))
+		} else {
+			parts = append(parts, child(b, n.Start))
+		}
+		list(b, strings.ToLower(n.Unit), parts...)
+	case *FrameBound:
+		k := strings.ReplaceAll(strings.ToLower(n.Kind.String()), " ", "-")
+		if n.Offset != nil {
+			list(b, k, child(b, n.Offset))
+		} else {
+			b.WriteString(k)
+		}
 	case *Subquery:
 		list(b, "subquery", child(b, n.Query))
 	case *Paren:

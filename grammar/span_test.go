@@ -192,7 +192,7 @@ func TestSpanText(t *testing.T) {
 		{"case", q.Items[1].Span(), "CASE WHEN a THEN 1 END"},
 		{"when", q.Items[1].Expr.(*Case).Whens[0].Span(), "WHEN a THEN 1"},
 		{"call", q.Items[2].Expr.Span(), "SUM(x) OVER (PARTITION BY y)"},
-		{"over", *q.Items[2].Expr.(*Call).Over, "OVER (PARTITION BY y)"},
+		{"over", q.Items[2].Expr.(*Call).Over.Span(), "OVER (PARTITION BY y)"},
 		{"from", q.From.Span(), "t"},
 		{"where", q.Where.Span(), "a BETWEEN 1 AND 2"},
 		{"window", q.Window.Span(), "WINDOW TUMBLING(ts, 1m)"},
@@ -231,6 +231,81 @@ func TestRuneColumns(t *testing.T) {
 	}
 	if got := col.Span().End; got.Line != 2 || got.Col != 24 {
 		t.Errorf("price ends at %d:%d, want 2:25", got.Line, got.Col)
+	}
+	for _, p := range spanProblems(s, "q.sql") {
+		t.Error(p)
+	}
+}
+
+// TestSpanTextOver checks the spans of the window, OVER and function forms: each covers exactly its source, the
+// implicit CURRENT ROW end of a short frame covers the frame, and a rewritten call's name covers the word written.
+func TestSpanTextOver(t *testing.T) {
+	src := "SELECT AVG(p) OVER (ROWS WINDOW BUFFER 100 ROWS PARTITION BY s ORDER BY ts DESC NULLS FIRST " +
+		"ROWS BETWEEN 19 PRECEDING AND CURRENT ROW EMIT ON BUFFER FULL EXPIRE AFTER INTERVAL '5' MINUTE INACTIVITY),\n" +
+		"  SUM(x) OVER (ROWS 3 PRECEDING), PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY x),\n" +
+		"  a IS NOT DISTINCT FROM b, CURRENT_TIMESTAMP, EXTRACT('year', ts), CAST(x, 'decimal(10, 2)'),\n" +
+		"  POSITION('a' IN s), TRIM(LEADING 'x' FROM s), LEFT(s, 2), INTERVAL '5 minutes'\n" +
+		"FROM t WINDOW TUMBLING (SIZE 1 MINUTE, GRACE PERIOD 10 SECONDS) WHERE a ORDER BY a NULLS LAST"
+	s, err := Parse("q.sql", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := s.Statements[0].(*SelectStmt).Query
+	item := func(i int) Expr { return q.Items[i].Expr }
+	over := item(0).(*Call).Over
+	short := item(1).(*Call).Over.Frame
+	trim := item(8).(*Call)
+	for _, tt := range []struct {
+		name string
+		sp   Span
+		want string
+	}{
+		{"call with over", item(0).Span(), src[7:strings.Index(src, ",\n")]},
+		{"over", over.Span(), src[14:strings.Index(src, ",\n")]},
+		{"buffer", over.Buffer.Span(), "ROWS WINDOW BUFFER 100 ROWS"},
+		{"partition key", over.PartitionBy[0].Span(), "s"},
+		{"order item", over.OrderBy[0].Span(), "ts DESC NULLS FIRST"},
+		{"frame", over.Frame.Span(), "ROWS BETWEEN 19 PRECEDING AND CURRENT ROW"},
+		{"frame start", over.Frame.Start.Span(), "19 PRECEDING"},
+		{"frame start offset", over.Frame.Start.Offset.Span(), "19"},
+		{"frame end", over.Frame.End.Span(), "CURRENT ROW"},
+		{"over emit", over.Emit.Span(), "EMIT ON BUFFER FULL"},
+		{"expire", over.Expire.Span(), "EXPIRE AFTER INTERVAL '5' MINUTE INACTIVITY"},
+		{"expire interval", over.Expire.After.Span(), "INTERVAL '5' MINUTE"},
+		{"short frame", short.Span(), "ROWS 3 PRECEDING"},
+		{"short frame start", short.Start.Span(), "3 PRECEDING"},
+		{"short frame implicit end", short.End.Span(), "ROWS 3 PRECEDING"},
+		{"within group call", item(2).Span(), "PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY x)"},
+		{"within group", item(2).(*Call).WithinGroup.Span(), "WITHIN GROUP (ORDER BY x)"},
+		{"within group item", item(2).(*Call).WithinGroup.OrderBy[0].Span(), "x"},
+		{"is distinct", item(3).Span(), "a IS NOT DISTINCT FROM b"},
+		{"is distinct y", item(3).(*IsDistinct).Y.Span(), "b"},
+		{"current_timestamp", item(4).Span(), "CURRENT_TIMESTAMP"},
+		{"current_timestamp name", item(4).(*Call).Name.Span(), "CURRENT_TIMESTAMP"},
+		{"extract", item(5).Span(), "EXTRACT('year', ts)"},
+		{"extract string part", item(5).(*Extract).Part.Span(), "'year'"},
+		{"cast", item(6).Span(), "CAST(x, 'decimal(10, 2)')"},
+		{"cast string type", item(6).(*Cast).Type.Span(), "'decimal(10, 2)'"},
+		{"position", item(7).Span(), "POSITION('a' IN s)"},
+		{"position haystack", item(7).(*Call).Args[1].Span(), "s"},
+		{"trim", trim.Span(), "TRIM(LEADING 'x' FROM s)"},
+		{"trim name", trim.Name.Span(), "TRIM"},
+		{"trim source", trim.Args[0].Span(), "s"},
+		{"trim characters", trim.Args[1].Span(), "'x'"},
+		{"left", item(9).Span(), "LEFT(s, 2)"},
+		{"left name", item(9).(*Call).Name.Span(), "LEFT"},
+		{"interval string", item(10).Span(), "INTERVAL '5 minutes'"},
+		{"ksql window", q.Window.Span(), "WINDOW TUMBLING (SIZE 1 MINUTE, GRACE PERIOD 10 SECONDS)"},
+		{"window param", q.Window.Named[0].Span(), "SIZE 1 MINUTE"},
+		{"window param value", q.Window.Named[0].Value.Span(), "1 MINUTE"},
+		{"grace period", q.Window.Named[1].Span(), "GRACE PERIOD 10 SECONDS"},
+		{"where after window", q.Where.Span(), "a"},
+		{"order by", q.OrderBy.Span(), "ORDER BY a NULLS LAST"},
+		{"order by item", q.OrderBy.Items[0].Span(), "a NULLS LAST"},
+	} {
+		if got := text(s.Src, tt.sp); got != tt.want {
+			t.Errorf("%s: span covers %q, want %q", tt.name, got, tt.want)
+		}
 	}
 	for _, p := range spanProblems(s, "q.sql") {
 		t.Error(p)
