@@ -160,10 +160,13 @@ func sigf(result func([]Type) Type, impl Impl, params ...param) overload {
 // variadic makes an overload's last parameter repeat.
 func variadic(o overload) overload { o.variadic = true; return o }
 
-// registry is every entry by each of its names. The entries are listed by area, a list per file (builtins*.go).
+// registryEntries is every entry. The entries are listed by area, a list per file (builtins*.go).
+func registryEntries() []*builtin { return slices.Concat(builtins) }
+
+// registry is every entry by each of its names.
 var registry = func() map[string]*builtin {
 	m := map[string]*builtin{}
-	for _, b := range slices.Concat(builtins) {
+	for _, b := range registryEntries() {
 		for _, n := range b.names {
 			if m[n] != nil {
 				panic("compiler: function " + n + " registered twice")
