@@ -178,7 +178,9 @@ func (a *MinInt[T]) Merge(o *MinInt[T]) {
 func (a *MinInt[T]) Result() (T, bool) { return a.V, a.N > 0 }
 
 // AppendBinary appends the state's binary form.
-func (a *MinInt[T]) AppendBinary(b []byte) []byte { return AppendInt64(AppendInt64(b, int64(a.V)), a.N) }
+func (a *MinInt[T]) AppendBinary(b []byte) []byte {
+	return AppendInt64(AppendInt64(b, int64(a.V)), a.N)
+}
 
 // DecodeBinary reads what AppendBinary wrote.
 func (a *MinInt[T]) DecodeBinary(d *BinDecoder) { a.V, a.N = T(d.Int64()), d.Int64() }
@@ -209,7 +211,9 @@ func (a *MaxInt[T]) Merge(o *MaxInt[T]) {
 func (a *MaxInt[T]) Result() (T, bool) { return a.V, a.N > 0 }
 
 // AppendBinary appends the state's binary form.
-func (a *MaxInt[T]) AppendBinary(b []byte) []byte { return AppendInt64(AppendInt64(b, int64(a.V)), a.N) }
+func (a *MaxInt[T]) AppendBinary(b []byte) []byte {
+	return AppendInt64(AppendInt64(b, int64(a.V)), a.N)
+}
 
 // DecodeBinary reads what AppendBinary wrote.
 func (a *MaxInt[T]) DecodeBinary(d *BinDecoder) { a.V, a.N = T(d.Int64()), d.Int64() }
