@@ -30,8 +30,9 @@ type fn struct {
 	state string // state variable in group context
 	size  int64  // window size, for window bounds
 	keys  []*compiler.Key
-	q     *compiler.Query // the query, whose statement run-time errors quote
-	merge bool            // the function merges partial states: no record is being read
+	q     *compiler.Query           // the query, whose statement run-time errors quote
+	merge bool                      // the function merges partial states: no record is being read
+	win   map[*compiler.WinFunc]val // the window functions' values for the current row
 }
 
 func (f *fn) emit(c ...jen.Code) { *f.body = append(*f.body, c...) }
@@ -146,6 +147,8 @@ func (f *fn) expr(e compiler.Expr) val {
 		return val{v: jen.Id("start"), n: jen.False(), nonNull: true}
 	case *compiler.AggRef:
 		return f.aggResult(x.Agg)
+	case *compiler.WinRef:
+		return f.win[x.Fn]
 	case *compiler.Unary:
 		return f.unary(x)
 	case *compiler.Binary:

@@ -245,7 +245,8 @@ func (g *gen) genJob() {
 			if q.Source != s {
 				continue
 			}
-			windowed = windowed || q.Window != nil
+			late := q.Window != nil || q.Over != nil && q.Over.Time != nil
+			windowed = windowed || late
 			qv := lowerFirst(q.GoName)
 			body = append(body, jen.Id(qv).Op(":=").Id(newQueryFunc(q)).Call(jen.Id(srcVar), jen.Id("c").Dot("Sink").Call(jen.Lit(q.Sink.Name))))
 			if g.mergeable {
@@ -258,12 +259,12 @@ func (g *gen) genJob() {
 				admits = append(admits, jen.If(jen.Err().Op(":=").Id(qv).Dot("admit").Call(jen.Op("&").Id("r")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
 			}
 			args := []jen.Code{jen.Op("&").Id("r")}
-			if q.Window != nil {
+			if late {
 				args = append(args, jen.Op("&").Id("late"))
 			}
 			processes = append(processes, jen.If(jen.Err().Op(":=").Id(qv).Dot("process").Call(args...), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
 			ends = append(ends, jen.If(jen.Err().Op(":=").Id(qv).Dot("end").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
-			if q.Grouped && q.Window != nil {
+			if q.Grouped && q.Window != nil || q.Over != nil && q.Over.Time != nil {
 				ticks = append(ticks, jen.Id(srcVar).Dot("OnTick").Call(jen.Id(qv).Dot("tick")))
 			}
 		}

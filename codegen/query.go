@@ -72,6 +72,10 @@ func hasAggRef(e compiler.Expr) bool {
 func sqlConst(q *compiler.Query) string { return lowerFirst(q.GoName) + "SQL" }
 
 func (g *gen) genQuery(q *compiler.Query) {
+	if q.Kind == compiler.Windowing {
+		g.genOverQuery(q)
+		return
+	}
 	qt := queryType(q)
 	sqlConst := sqlConst(q)
 	g.f.Comment(commentf("%s is the statement at %s:%d.", sqlConst, q.Loc.File, q.Loc.Line))
@@ -216,10 +220,16 @@ func (g *gen) genAdmit(q *compiler.Query) {
 		}
 		f.emit(jen.If(cond).Block(jen.Return(jen.Nil())))
 	}
-	t := f.expr(q.Window.Time)
+	var tx compiler.Expr
+	if q.Window != nil {
+		tx = q.Window.Time
+	} else {
+		tx = q.Over.Time
+	}
+	t := f.expr(tx)
 	f.emit(
 		jen.If(t.n).Block(jen.Return(jen.Op("&").Qual(rtPath, "RecordError").Values(jen.Dict{
-			jen.Id("Field"):  jen.Lit(compiler.ExprString(q.Window.Time)),
+			jen.Id("Field"):  jen.Lit(compiler.ExprString(tx)),
 			jen.Id("Reason"): jen.Lit("NULL event time in a windowed query"),
 		}))),
 		jen.Return(jen.Nil()),
@@ -275,6 +285,16 @@ func (g *gen) genProcess(q *compiler.Query) {
 // writeRow evaluates the output columns and writes one row; in a retraction, columns that read accumulators
 // are written as NULL.
 func (g *gen) writeRow(f *fn, q *compiler.Query, retract bool) {
+	f.emit(jen.Return(g.writeRowTo(f, q, retract)))
+}
+
+// writeRowExpr emits the statements that write q's output row (not a retraction) and returns the expression
+// that ends it, whose value is the write's error.
+func (g *gen) writeRowExpr(f *fn, q *compiler.Query) jen.Code { return g.writeRowTo(f, q, false) }
+
+// writeRowTo emits the statements of a row (a retraction when retract is set) and returns the expression that
+// ends it.
+func (g *gen) writeRowTo(f *fn, q *compiler.Query, retract bool) jen.Code {
 	vals := make([]val, len(q.Columns))
 	for i, c := range q.Columns {
 		if retract && hasAggRef(c.Expr) {
@@ -296,7 +316,7 @@ func (g *gen) writeRow(f *fn, q *compiler.Query, retract bool) {
 		f.emit(jen.Id("row").Dot("Retract").Call())
 	}
 	g.writeKey(f, q, vals)
-	f.emit(jen.Return(jen.Id("row").Dot("End").Call()))
+	return jen.Id("row").Dot("End").Call()
 }
 
 // writeKey writes the message key of a Kafka sink's row: the 'key.field' column, or the GROUP BY keys and the

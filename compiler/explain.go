@@ -223,6 +223,13 @@ func writeExpr(b *strings.Builder, e Expr) {
 		b.WriteString(v.Name + "(")
 		list(v.Args)
 		b.WriteString(")")
+	case *WinRef:
+		f := v.Fn
+		b.WriteString(f.Name + "(")
+		if f.Arg != nil {
+			writeExpr(b, f.Arg)
+		}
+		b.WriteString(") OVER (...)")
 	case *AggRef:
 		fmt.Fprintf(b, "$%d", v.Agg.Index)
 	case *KeyRef:

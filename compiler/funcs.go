@@ -10,8 +10,7 @@ import (
 func (c *checker) call(qc *qctx, v *grammar.Call, m mode) Expr {
 	name := strings.ToUpper(v.Name.Name)
 	if v.Over != nil {
-		c.errorf(CodeUnsupported, v.Over.Span(), "window functions (OVER) are not supported yet; use GROUP BY with WINDOW TUMBLING(...)")
-		return nil
+		return c.overCall(qc, v, m)
 	}
 	if v.WithinGroup != nil {
 		c.errorf(CodeUnsupported, v.WithinGroup.Span(), "WITHIN GROUP (ORDER BY ...) is not supported yet")

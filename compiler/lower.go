@@ -14,6 +14,7 @@ const (
 	Stateless QueryKind = iota // filters and projects each record
 	Grouped                    // aggregates into groups (GROUP BY or aggregates without a window)
 	Windowed                   // aggregates into groups per event-time window
+	Windowing                  // computes window functions (OVER) per partition
 )
 
 // lower fills in the derived facts of every query of p.
@@ -21,6 +22,12 @@ func lower(p *Plan) {
 	markUsed(p)
 	for _, q := range p.Queries {
 		switch {
+		case q.Over != nil:
+			q.Kind = Windowing
+			for _, k := range q.Over.Partition {
+				k.Nullable = Nullable(k.Expr)
+			}
+			q.Admit = q.Over.Time != nil && Nullable(q.Over.Time)
 		case !q.Grouped:
 			q.Kind = Stateless
 		case q.Window != nil:
@@ -33,7 +40,7 @@ func lower(p *Plan) {
 			q.OwnsKeys = q.OwnsKeys || k.Expr.Type().Kind == Varchar
 		}
 		q.StringKey = q.Grouped && len(q.Keys) == 1 && q.Keys[0].Expr.Type().Kind == Varchar
-		q.Admit = q.Window != nil && Nullable(q.Window.Time)
+		q.Admit = q.Admit || q.Window != nil && Nullable(q.Window.Time)
 		q.Serial = serialReason(q)
 		for _, c := range q.Columns {
 			// A retraction writes the columns that read accumulators as NULL.
@@ -49,6 +56,8 @@ func serialReason(q *Query) string {
 		return fmt.Sprintf("query %s writes its rows as records arrive, in input order", q.Name)
 	case Windowed:
 		return fmt.Sprintf("query %s is windowed: its windows close as event time passes", q.Name)
+	case Windowing:
+		return fmt.Sprintf("query %s computes window functions, which see every row of a partition in order", q.Name)
 	}
 	if q.Emit != EmitFinal {
 		return fmt.Sprintf("query %s emits changes as records arrive", q.Name)
@@ -110,6 +119,14 @@ func Nullable(e Expr) bool {
 		return x.Key.Nullable
 	case *WindowBound:
 		return false
+	case *WinRef:
+		switch x.Fn.Kind {
+		case WinRowNumber, WinRank, WinDenseRank, WinPercentRank, WinCumeDist, WinNtile:
+			return false
+		case WinAgg:
+			return x.Fn.Agg.Impl.ResultForm != ResultPlain
+		}
+		return true
 	}
 	return true
 }

@@ -141,6 +141,7 @@ type Query struct {
 	Window  *Window
 	Having  Expr // group expression; nil when absent
 	Emit    Emit
+	Over    *Over // window functions (over.go); nil when the query has none
 
 	// Columns are the output columns in SELECT order. Their Expr is a row expression for an ungrouped query
 	// and a group expression (over KeyRef, AggRef, WindowBound) for a grouped one.
@@ -349,6 +350,12 @@ func markUsed(p *Plan) {
 		if q.Window != nil {
 			exprs = append(exprs, q.Window.Time)
 		}
+		if q.Over != nil {
+			exprs = append(exprs, q.Over.Time)
+			for _, k := range q.Over.Partition {
+				exprs = append(exprs, k.Expr)
+			}
+		}
 		for _, c := range q.Columns {
 			exprs = append(exprs, c.Expr)
 		}
@@ -400,5 +407,8 @@ func visitExpr(x Expr, fn func(Expr)) {
 		visitExpr(e.Agg.Arg, fn)
 	case *KeyRef:
 		visitExpr(e.Key.Expr, fn)
+	case *WinRef:
+		visitExpr(e.Fn.Arg, fn)
+		visitExpr(e.Fn.Default, fn)
 	}
 }

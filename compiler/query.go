@@ -27,6 +27,12 @@ type qctx struct {
 	// windowTime is the canonical form of the window's time column and windowTimeText its SQL, so that
 	// TUMBLE_START and TUMBLE_END can check they name the same column.
 	windowTime, windowTimeText string
+	// inSelect is set while the SELECT items of a query that does not aggregate are checked: window functions
+	// are allowed there. overParts and overTime are the canonical PARTITION BY and ORDER BY of the query's first
+	// OVER, which the others must repeat.
+	inSelect  bool
+	overParts []string
+	overTime  string
 	// keysBroken is set when a GROUP BY key had an error: which columns are grouped is then unknown, so
 	// "must appear in GROUP BY" errors would be follow-on errors.
 	keysBroken bool
@@ -226,7 +232,9 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 			}
 			continue
 		}
+		qc.inSelect = !q.Grouped
 		x := c.expr(qc, it.Expr, mode)
+		qc.inSelect = false
 		if x == nil {
 			if it.Alias != nil {
 				qc.itemExpr[strings.ToLower(it.Alias.Name)] = nil // known to HAVING, so no "unknown column" follows
@@ -378,6 +386,16 @@ func locate(q *Query) {
 	}
 	for _, c := range q.Columns {
 		walk(c.Expr, q.Loc)
+	}
+	if q.Over != nil {
+		for _, k := range q.Over.Partition {
+			walk(k.Expr, q.Loc)
+		}
+		walk(q.Over.Time, q.Over.Loc)
+		for _, w := range q.Over.Funcs {
+			walk(w.Arg, w.Loc)
+			walk(w.Default, w.Loc)
+		}
 	}
 }
 

@@ -541,3 +541,9 @@ func (w *Welford) AppendBinary(b []byte) []byte { return AppendWelford(b, w) }
 
 // DecodeBinary reads what AppendBinary wrote.
 func (w *Welford) DecodeBinary(d *BinDecoder) { d.Welford(w) }
+
+// Opt is a SQL value with its NULL flag, as window functions keep values in frames, LAG and LEAD.
+type Opt[T any] struct {
+	V    T
+	Null bool
+}

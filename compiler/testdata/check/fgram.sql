@@ -4,12 +4,18 @@
 CREATE STREAM orders (symbol VARCHAR, side VARCHAR, quantity BIGINT, price DECIMAL(12,4), event_time TIMESTAMP)
 WITH ('path' = 'orders.jsonl');
 
--- OVER in every form is one window function, rejected as today.
-SELECT symbol, AVG(price) OVER (PARTITION BY symbol ORDER BY event_time DESC NULLS LAST ROWS BETWEEN 19 PRECEDING AND 1 PRECEDING) AS a FROM orders; -- ERROR `window functions \(OVER\) are not supported yet`
-SELECT symbol, AVG(price) OVER (ROWS WINDOW BUFFER 100 ROWS PARTITION BY symbol ORDER BY event_time EXPIRE AFTER INTERVAL '5' MINUTE INACTIVITY) AS a FROM orders; -- ERROR `window functions \(OVER\) are not supported yet`
-SELECT symbol, SUM(quantity) OVER (ORDER BY event_time RANGE BETWEEN INTERVAL 1 HOUR PRECEDING AND CURRENT ROW) AS s FROM orders; -- ERROR `window functions \(OVER\)`
-SELECT symbol, COUNT(*) OVER (ROWS UNBOUNDED PRECEDING) AS n FROM orders; -- ERROR `window functions \(OVER\)`
-SELECT symbol, TRIM(side) OVER () AS n FROM orders; -- ERROR `window functions \(OVER\)`
+-- OVER in every form velocc computes is accepted; DESC and functions that are no window functions are not.
+SELECT symbol, AVG(price) OVER (PARTITION BY symbol ORDER BY event_time DESC NULLS LAST ROWS BETWEEN 19 PRECEDING AND 1 PRECEDING) AS a FROM orders; -- ERROR `ORDER BY ... DESC is not supported over a stream`
+SELECT symbol, AVG(price) OVER (PARTITION BY symbol ORDER BY event_time ROWS BETWEEN 19 PRECEDING AND 1 PRECEDING) AS a FROM orders;
+SELECT symbol, AVG(price) OVER (ROWS WINDOW BUFFER 100 ROWS PARTITION BY symbol ORDER BY event_time EXPIRE AFTER INTERVAL '5' MINUTE INACTIVITY) AS a FROM orders;
+SELECT symbol, SUM(quantity) OVER (ORDER BY event_time RANGE BETWEEN INTERVAL 1 HOUR PRECEDING AND CURRENT ROW) AS s FROM orders;
+SELECT symbol, COUNT(*) OVER (ROWS UNBOUNDED PRECEDING) AS n FROM orders;
+SELECT symbol, TRIM(side) OVER () AS n FROM orders; -- ERROR `TRIM is not a window function`
+SELECT symbol, LAG(quantity) OVER (PARTITION BY symbol EXPIRE AFTER INTERVAL '1' MINUTE INACTIVITY) AS p FROM orders; -- ERROR `EXPIRE AFTER needs OVER \(ORDER BY event_time\)`
+SELECT symbol, NTILE(0) OVER (PARTITION BY symbol ORDER BY event_time) AS q FROM orders; -- ERROR `NTILE's bucket count must be positive`
+SELECT symbol, SUM(quantity) OVER (PARTITION BY symbol ORDER BY event_time ROWS BETWEEN 1 PRECEDING AND 3 PRECEDING) AS s FROM orders; -- ERROR `the frame ends before it starts`
+SELECT symbol, LAG(quantity) OVER (PARTITION BY symbol ORDER BY event_time) AS a, LAG(quantity) OVER (ORDER BY event_time) AS b FROM orders; -- ERROR `every OVER of a query must have the same PARTITION BY and ORDER BY`
+SELECT symbol, SUM(quantity) OVER (PARTITION BY symbol ORDER BY event_time ROWS BETWEEN 2 PRECEDING AND 1 FOLLOWING) AS s FROM orders; -- WARNING `frames reaching FOLLOWING rows are computed over the rows so far`
 
 -- WITHIN GROUP, even after an aggregate the checker knows.
 SELECT symbol, SUM(quantity) WITHIN GROUP (ORDER BY price) AS s FROM orders GROUP BY symbol; -- ERROR `WITHIN GROUP \(ORDER BY \.\.\.\) is not supported yet`

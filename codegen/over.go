@@ -1,0 +1,673 @@
+// Window functions (OVER): an operator per query that hands rows to their partition in event-time order (an
+// rt.Reorder waits for the watermark) and computes each function from the partition's state: an rt.Ranker for
+// ranks, rings for LAG and ROWS frames, an rt.TimeFrame for RANGE frames, running accumulators for frames that
+// start at the partition's first row, and an rt.Lead that holds rows until their LEAD values arrive.
+package codegen
+
+import (
+	"fmt"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/velocc/velocc/compiler"
+)
+
+func partKeyType(q *compiler.Query) string { return lowerFirst(q.GoName) + "Part" }
+func partType(q *compiler.Query) string    { return lowerFirst(q.GoName) + "Partition" }
+func pendingType(q *compiler.Query) string { return lowerFirst(q.GoName) + "Pending" }
+func winField(w *compiler.WinFunc) string  { return fmt.Sprintf("w%d", w.Index) }
+
+// optOf is rt.Opt of the Go type of t: a value with its NULL flag.
+func optOf(t compiler.Type) *jen.Statement { return jen.Qual(rtPath, "Opt").Types(goType(t)) }
+
+// ranked reports whether a window function reads the partition's rt.Ranker.
+func ranked(w *compiler.WinFunc) bool {
+	switch w.Kind {
+	case compiler.WinRowNumber, compiler.WinRank, compiler.WinDenseRank, compiler.WinPercentRank, compiler.WinCumeDist, compiler.WinNtile:
+		return true
+	}
+	return false
+}
+
+// groupLevel reports whether a function's value is the same for every row of a peer group: a RANGE frame holds
+// every peer of the current row.
+func groupLevel(w *compiler.WinFunc) bool {
+	return w.Frame.Range && (w.Kind == compiler.WinAgg || w.Kind == compiler.WinFirst || w.Kind == compiler.WinLast || w.Kind == compiler.WinNth)
+}
+
+// genOverQuery emits the operator of a query with window functions.
+func (g *gen) genOverQuery(q *compiler.Query) {
+	o := q.Over
+	qt := queryType(q)
+	sqlConst := sqlConst(q)
+	g.f.Comment(commentf("%s is the statement at %s:%d.", sqlConst, q.Loc.File, q.Loc.Line))
+	g.f.Const().Id(sqlConst).Op("=").Add(rawString(q.Loc.Text))
+	g.f.Line()
+	rec := recordType(q.Source)
+
+	// The partition key.
+	var keyFields []structField
+	ownsKey := false
+	for _, k := range o.Partition {
+		keyFields = append(keyFields, structField{name: keyField(k), kind: keyKind(k.Expr.Type()), comment: commentText(k.Name)})
+		if k.Nullable {
+			keyFields = append(keyFields, structField{name: keyField(k) + "Null", kind: kindBool})
+		}
+		ownsKey = ownsKey || k.Expr.Type().Kind == compiler.Varchar
+	}
+	g.f.Comment(commentf("%s is the PARTITION BY key of %s.", partKeyType(q), q.Name))
+	g.f.Type().Id(partKeyType(q)).Struct(structOf(keyFields)...)
+	g.f.Line()
+	if ownsKey {
+		var owns []jen.Code
+		for _, k := range o.Partition {
+			if k.Expr.Type().Kind == compiler.Varchar {
+				owns = append(owns, jen.Id("k").Dot(keyField(k)).Op("=").Qual(rtPath, "Own").Call(jen.Id("k").Dot(keyField(k))))
+			}
+		}
+		g.f.Comment("own copies the strings of a partition key, which view the current record.")
+		g.f.Func().Params(jen.Id("k").Op("*").Id(partKeyType(q))).Id("own").Params().Block(owns...)
+		g.f.Line()
+	}
+
+	// The partition's state.
+	var pf []jen.Code
+	anyRank := false
+	for _, w := range o.Funcs {
+		anyRank = anyRank || ranked(w)
+	}
+	if anyRank {
+		pf = append(pf, jen.Id("rank").Qual(rtPath, "Ranker"))
+	}
+	for _, w := range o.Funcs {
+		name := winField(w)
+		c := commentText(w.Loc.Text)
+		switch {
+		case w.Kind == compiler.WinLag:
+			pf = append(pf, jen.Id(name).Qual(rtPath, "Ring").Types(optOf(w.T)).Comment(c))
+		case w.Kind == compiler.WinLead || ranked(w):
+		case w.Frame.Unbounded:
+			switch w.Kind {
+			case compiler.WinAgg:
+				pf = append(pf, jen.Id(name).Add(structField{kind: kindAgg, agg: w.Agg.Impl}.goType()).Comment(c))
+			case compiler.WinFirst, compiler.WinNth:
+				pf = append(pf, jen.Id(name).Add(optOf(w.T)).Comment(c), jen.Id(name+"n").Int64())
+			}
+			if w.Frame.End > 0 {
+				pf = append(pf, jen.Id(name+"d").Qual(rtPath, "Ring").Types(optOf(argType(w))).Comment("the rows between the frame's end and the current row"))
+			}
+		case w.Frame.Range:
+			pf = append(pf, jen.Id(name).Qual(rtPath, "TimeFrame").Types(optOf(argType(w))).Comment(c))
+		default:
+			pf = append(pf, jen.Id(name).Qual(rtPath, "Ring").Types(optOf(argType(w))).Comment(c))
+		}
+	}
+	if o.Lead > 0 {
+		pf = append(pf, jen.Id("lead").Qual(rtPath, "Ring").Types(jen.Id(pendingType(q))).Comment("rows waiting for the rows their LEAD reads"))
+	}
+	g.f.Comment(commentf("%s is the state of one partition of %s.", partType(q), q.Name))
+	g.f.Type().Id(partType(q)).Struct(pf...)
+	g.f.Line()
+	if o.Lead > 0 {
+		fields := []jen.Code{jen.Id("r").Id(rec)}
+		for _, w := range o.Funcs {
+			if w.Kind == compiler.WinLead {
+				fields = append(fields, jen.Id(winField(w)).Add(optOf(w.T)).Comment("the LEAD argument of this row"))
+			} else {
+				fields = append(fields, jen.Id(winField(w)).Add(optOf(w.T)).Comment(commentText(w.Loc.Text)))
+			}
+		}
+		g.f.Comment(commentf("%s is a row of %s waiting for the rows after it, with its window values.", pendingType(q), q.Name))
+		g.f.Type().Id(pendingType(q)).Struct(fields...)
+		g.f.Line()
+	}
+
+	// The operator.
+	kt, pt := jen.Id(partKeyType(q)), jen.Id(partType(q))
+	fields := []jen.Code{
+		jen.Id("src").Op("*").Qual(rtPath, "Source"),
+		jen.Id("sink").Op("*").Qual(rtPath, "Sink"),
+		jen.Id("parts").Op("*").Qual(rtPath, "Partitions").Types(kt, pt),
+	}
+	init := jen.Dict{jen.Id("src"): jen.Id("src"), jen.Id("sink"): jen.Id("sink"), jen.Id("parts"): jen.Qual(rtPath, "NewPartitions").Types(kt, pt).Call()}
+	track := []jen.Code{jen.Id("q").Dot("parts")}
+	if o.Time != nil {
+		fields = append(fields,
+			jen.Id("rows").Op("*").Qual(rtPath, "Reorder").Types(kt, jen.Id(rec)).Comment("rows waiting for the watermark"),
+			jen.Id("wm").Op("*").Qual(rtPath, "Watermark"))
+		init[jen.Id("rows")] = jen.Qual(rtPath, "NewReorder").Types(kt, jen.Id(rec)).Call()
+		init[jen.Id("wm")] = jen.Qual(rtPath, "NewWatermark").Call(jen.Lit(q.Source.MaxOutOfOrder))
+		track = append(track, jen.Id("q").Dot("rows"), jen.Id("q").Dot("wm"))
+	} else {
+		fields = append(fields, jen.Id("one").Index(jen.Lit(1)).Id(rec).Comment("the row being processed"))
+	}
+	g.f.Comment(commentf("%s runs the query %s (see %s): it reads %q and writes %q.", qt, q.Name, sqlConst, q.Source.Name, q.Sink.Name))
+	g.f.Type().Id(qt).Struct(fields...)
+	g.f.Line()
+	loc := fmt.Sprintf("%s:%d:%d", q.Loc.File, q.Loc.Line, q.Loc.Col)
+	body := []jen.Code{
+		jen.Id("q").Op(":=").Op("&").Id(qt).Values(init),
+		jen.Comment("the source commits no offset its records in this state still need, and resets it on a rebalance"),
+		jen.Id("src").Dot("Track").Call(track...),
+		jen.Id("q").Dot("parts").Dot("Label").Call(jen.Lit(q.Name), jen.Lit(loc)),
+	}
+	if o.Time != nil {
+		body = append(body, jen.Id("q").Dot("rows").Dot("Label").Call(jen.Lit(q.Name), jen.Lit(loc)))
+	}
+	g.f.Func().Id(newQueryFunc(q)).Params(jen.Id("src").Op("*").Qual(rtPath, "Source"), jen.Id("sink").Op("*").Qual(rtPath, "Sink")).Op("*").Id(qt).Block(
+		append(body, jen.Return(jen.Id("q")))...)
+	g.f.Line()
+
+	if o.Time != nil {
+		g.f.Comment("tick hands over the rows the watermark passed without a record of this query, as when partitions go idle.")
+		g.f.Func().Params(jen.Id("q").Op("*").Id(qt)).Id("tick").Params().Error().Block(
+			jen.If(jen.Id("q").Dot("wm").Dot("Refresh").Call()).Block(
+				jen.Return(jen.Id("q").Dot("rows").Dot("Release").Call(jen.Id("q").Dot("wm").Dot("Current").Call(), jen.Id("q").Dot("apply"))),
+			),
+			jen.Return(jen.Nil()),
+		)
+		g.f.Line()
+	}
+	if q.Admit {
+		g.genAdmit(q)
+	}
+	g.genOverProcess(q)
+	g.genOverApply(q)
+	if o.Lead > 0 {
+		g.genOverLead(q)
+	}
+	g.genOverEnd(q)
+}
+
+// argType is the type of the values a frame or LAG keeps for w: its argument's (a NULL-free placeholder for
+// COUNT(*)).
+func argType(w *compiler.WinFunc) compiler.Type {
+	if w.Arg == nil {
+		return compiler.TBool
+	}
+	return w.Arg.Type()
+}
+
+// genOverProcess emits process: WHERE, the partition key, then the row goes to the Reorder (ORDER BY) or straight
+// to apply (arrival order).
+func (g *gen) genOverProcess(q *compiler.Query) {
+	o := q.Over
+	var body []jen.Code
+	f := &fn{body: &body, rec: "r", q: q}
+	if q.Where != nil {
+		f.emit(comment("WHERE", q.Where))
+		w := f.expr(q.Where)
+		cond := jen.Op("!").Add(w.v)
+		if !w.nonNull {
+			cond = jen.Add(w.n).Op("||").Op("!").Add(w.v)
+		}
+		filtered := []jen.Code{jen.Return(jen.Nil())}
+		if o.Time != nil {
+			// A filtered record still moves the watermark, which hands over the rows it passes.
+			filtered = f.block(func() {
+				t := f.expr(o.Time)
+				obs := g.overObserve(t.v)
+				if t.nonNull {
+					f.emit(obs)
+				} else {
+					f.emit(jen.If(jen.Op("!").Add(t.n)).Block(obs))
+				}
+				f.emit(jen.Return(jen.Nil()))
+			})
+		}
+		f.emit(jen.If(cond).Block(filtered...))
+	}
+	f.emit(jen.Comment("PARTITION BY"), jen.Var().Id("k").Id(partKeyType(q)))
+	for _, k := range o.Partition {
+		v := f.expr(k.Expr)
+		if k.Nullable {
+			f.emit(
+				jen.List(jen.Id("k").Dot(keyField(k)), jen.Id("k").Dot(keyField(k)+"Null")).Op("=").List(toKey(k.Expr.Type(), v.v), v.n),
+				jen.If(jen.Id("k").Dot(keyField(k)+"Null")).Block(jen.Id("k").Dot(keyField(k)).Op("=").Add(zeroOf(k.Expr.Type())).Comment("all NULL keys form one partition")),
+			)
+		} else {
+			f.emit(jen.Id("k").Dot(keyField(k)).Op("=").Add(toKey(k.Expr.Type(), v.v)))
+		}
+	}
+	// The row is kept past this record: the strings it reads are copied, the others cleared.
+	keep := []jen.Code{jen.Id("row").Op(":=").Op("*").Id("r")}
+	for _, fl := range q.Source.Fields {
+		if fl.Type.Kind != compiler.Varchar || fl.Index < 0 {
+			continue
+		}
+		if fl.Used {
+			keep = append(keep, jen.Id("row").Dot(fl.GoName).Op("=").Qual(rtPath, "Own").Call(jen.Id("row").Dot(fl.GoName)))
+		} else {
+			keep = append(keep, jen.Id("row").Dot(fl.GoName).Op("=").Lit(""))
+		}
+	}
+	for _, fl := range q.Source.Meta {
+		if fl.Type.Kind == compiler.Varchar {
+			keep = append(keep, jen.Id("row").Dot(fl.GoName).Op("=").Qual(rtPath, "Own").Call(jen.Id("row").Dot(fl.GoName)))
+		}
+	}
+	if partOwns(q) {
+		keep = append(keep, jen.Id("k").Dot("own").Call())
+	}
+	if o.Time == nil {
+		f.emit(keep...)
+		f.emit(jen.Id("q").Dot("one").Index(jen.Lit(0)).Op("=").Id("row"),
+			jen.Return(jen.Id("q").Dot("apply").Call(jen.Lit(0), jen.Op("&").Id("k"), jen.Id("q").Dot("one").Index(jen.Empty(), jen.Empty()))))
+		g.f.Comment(commentf("process runs %s for one record.", q.Name))
+		g.f.Func().Params(jen.Id("q").Op("*").Id(queryType(q))).Id("process").Params(jen.Id("r").Op("*").Id(recordType(q.Source))).Error().Block(body...)
+		g.f.Line()
+		return
+	}
+	t := f.expr(o.Time)
+	if !t.nonNull {
+		f.emit(jen.Comment("admit has rejected records without an event time"))
+	}
+	f.emit(jen.Id("ts").Op(":=").Add(t.v))
+	f.emit(keep...)
+	f.emit(
+		jen.If(jen.Op("!").Id("q").Dot("rows").Dot("Push").Call(jen.Id("ts"), jen.Id("k"), jen.Id("row"))).Block(
+			jen.Comment("rows of this time were handed over already: drop it; the source counts it once"),
+			jen.Op("*").Id("late").Op("=").True(),
+			jen.Return(jen.Nil()),
+		),
+		g.overObserve(jen.Id("ts")),
+		jen.Return(jen.Nil()),
+	)
+	g.f.Comment(commentf("process runs %s for one record; it sets *late if rows of its time were handed over already.", q.Name))
+	g.f.Func().Params(jen.Id("q").Op("*").Id(queryType(q))).Id("process").Params(jen.Id("r").Op("*").Id(recordType(q.Source)), jen.Id("late").Op("*").Bool()).Error().Block(body...)
+	g.f.Line()
+}
+
+// partOwns reports whether the partition key has a VARCHAR part.
+func partOwns(q *compiler.Query) bool {
+	for _, k := range q.Over.Partition {
+		if k.Expr.Type().Kind == compiler.Varchar {
+			return true
+		}
+	}
+	return false
+}
+
+// overObserve advances the watermark to ts and hands over the rows it passed.
+func (g *gen) overObserve(ts jen.Code) jen.Code {
+	return jen.If(jen.Id("q").Dot("wm").Dot("Observe").Call(ts)).Block(
+		jen.Return(jen.Id("q").Dot("rows").Dot("Release").Call(jen.Id("q").Dot("wm").Dot("Current").Call(), jen.Id("q").Dot("apply"))),
+	)
+}
+
+// genOverApply emits apply, which computes the window functions of one peer group of a partition and writes (or,
+// with LEAD, holds) its rows.
+func (g *gen) genOverApply(q *compiler.Query) {
+	o := q.Over
+	var body []jen.Code
+	f := &fn{body: &body, rec: "r", q: q, win: map[*compiler.WinFunc]val{}}
+	if o.Expire > 0 {
+		flush := jen.Return(jen.Nil())
+		if o.Lead > 0 {
+			flush = jen.Return(jen.Id("q").Dot("flush").Call(jen.Id("p")))
+		}
+		f.emit(jen.Comment(fmt.Sprintf("a partition without rows for %dms starts afresh", o.Expire)),
+			jen.If(jen.Err().Op(":=").Id("q").Dot("parts").Dot("Expire").Call(jen.Qual(rtPath, "FrameStart").Call(jen.Id("ts"), jen.Lit(o.Expire)),
+				jen.Func().Params(jen.Id("_").Op("*").Id(partKeyType(q)), jen.Id("p").Op("*").Id(partType(q))).Error().Block(flush)), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
+	}
+	f.emit(jen.List(jen.Id("p"), jen.Id("isNew")).Op(":=").Id("q").Dot("parts").Dot("Get").Call(jen.Op("*").Id("k"), jen.Id("ts")))
+	var inits []jen.Code
+	for _, w := range o.Funcs {
+		switch {
+		case w.Kind == compiler.WinLag:
+			inits = append(inits, jen.Id("p").Dot(winField(w)).Op("=").Qual(rtPath, "MakeRing").Types(optOf(w.T)).Call(jen.Lit(int(w.Offset))))
+		case w.Kind == compiler.WinLead || ranked(w):
+		case w.Frame.Unbounded:
+			if w.Frame.End > 0 {
+				inits = append(inits, jen.Id("p").Dot(winField(w)+"d").Op("=").Qual(rtPath, "MakeRing").Types(optOf(argType(w))).Call(jen.Lit(int(w.Frame.End))))
+			}
+		case !w.Frame.Range:
+			inits = append(inits, jen.Id("p").Dot(winField(w)).Op("=").Qual(rtPath, "MakeRing").Types(optOf(argType(w))).Call(jen.Lit(int(w.Frame.Start+1))))
+		}
+	}
+	if o.Lead > 0 {
+		inits = append(inits, jen.Id("p").Dot("lead").Op("=").Qual(rtPath, "MakeRing").Types(jen.Id(pendingType(q))).Call(jen.Lit(int(o.Lead))))
+	}
+	if len(inits) > 0 {
+		f.emit(jen.If(jen.Id("isNew")).Block(inits...))
+	} else {
+		f.emit(jen.Id("_").Op("=").Id("isNew"))
+	}
+	anyRank := false
+	for _, w := range o.Funcs {
+		anyRank = anyRank || ranked(w)
+	}
+	if anyRank {
+		f.emit(jen.Id("p").Dot("rank").Dot("Peers").Call(jen.Len(jen.Id("rows"))))
+	}
+	// Functions over a RANGE frame: the whole peer group enters the frame first.
+	for _, w := range o.Funcs {
+		if groupLevel(w) {
+			f.emit(jen.Comment(commentText(w.Loc.Text) + ": the peer group enters the frame"))
+			g.overRangeGroup(f, w)
+		}
+	}
+	f.emit(jen.For(jen.Id("i").Op(":=").Range().Id("rows")).Block(f.block(func() {
+		f.emit(jen.Id("r").Op(":=").Op("&").Id("rows").Index(jen.Id("i")))
+		for _, w := range o.Funcs {
+			if groupLevel(w) || w.Kind == compiler.WinLead {
+				continue
+			}
+			f.emit(jen.Comment(commentText(w.Loc.Text)))
+			f.win[w] = g.overRow(f, w)
+		}
+		if o.Lead == 0 {
+			f.emit(jen.Comment("SELECT"))
+			end := g.writeRowExpr(f, q)
+			f.emit(jen.If(jen.Err().Op(":=").Add(end), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
+			return
+		}
+		vals := jen.Dict{jen.Id("r"): jen.Op("*").Id("r")}
+		for _, w := range o.Funcs {
+			if w.Kind == compiler.WinLead {
+				x := f.expr(w.Arg)
+				vals[jen.Id(winField(w))] = optOf(w.T).Values(x.v, x.n)
+				continue
+			}
+			v := f.win[w]
+			vals[jen.Id(winField(w))] = optOf(w.T).Values(v.v, v.n)
+		}
+		f.emit(jen.Comment("the row waits for the rows its LEAD reads"),
+			jen.If(jen.List(jen.Id("done"), jen.Id("ok")).Op(":=").Id("p").Dot("lead").Dot("Push").Call(jen.Id(pendingType(q)).Values(vals)), jen.Id("ok")).Block(
+				jen.If(jen.Err().Op(":=").Id("q").Dot("write").Call(jen.Id("p"), jen.Op("&").Id("done")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+			))
+	})...))
+	f.emit(jen.Return(jen.Nil()))
+	g.f.Comment(commentf("apply computes the window functions of %s for rows, the peer group of partition k at time ts (one row in arrival order without ORDER BY), and writes them.", q.Name))
+	g.f.Func().Params(jen.Id("q").Op("*").Id(queryType(q))).Id("apply").Params(jen.Id("ts").Int64(), jen.Id("k").Op("*").Id(partKeyType(q)), jen.Id("rows").Index().Id(recordType(q.Source))).Error().Block(body...)
+	g.f.Line()
+}
+
+// overArg evaluates a frame function's argument for the current row as an rt.Opt (COUNT(*): a non-NULL
+// placeholder).
+func (g *gen) overArg(f *fn, w *compiler.WinFunc) jen.Code {
+	if w.Arg == nil {
+		return optOf(compiler.TBool).Values()
+	}
+	x := f.expr(w.Arg)
+	return optOf(w.Arg.Type()).Values(x.v, x.n)
+}
+
+// overRangeGroup computes a RANGE-frame function once for the peer group: every peer enters the frame, then the
+// value is read; it is the same for every row of the group.
+func (g *gen) overRangeGroup(f *fn, w *compiler.WinFunc) {
+	name := winField(w)
+	enter := func(each func(e jen.Code)) {
+		if w.Arg == nil { // COUNT(*)
+			f.emit(jen.For(jen.Range().Id("rows")).Block(f.block(func() {
+				f.emit(jen.Id("e").Op(":=").Add(g.overArg(f, w)))
+				each(jen.Id("e"))
+			})...))
+			return
+		}
+		f.emit(jen.For(jen.Id("i").Op(":=").Range().Id("rows")).Block(f.block(func() {
+			f.emit(jen.Id("r").Op(":=").Op("&").Id("rows").Index(jen.Id("i")))
+			f.emit(jen.Id("e").Op(":=").Add(g.overArg(f, w)))
+			each(jen.Id("e"))
+		})...))
+	}
+	if w.Frame.Unbounded {
+		if w.Kind == compiler.WinLast {
+			f.emit(jen.Var().Id("last" + name).Add(optOf(argType(w))))
+		}
+		enter(func(e jen.Code) { g.overEnter(f, w, e) })
+		f.win[w] = g.overUnboundedValue(f, w)
+		return
+	}
+	enter(func(e jen.Code) { f.emit(jen.Id("p").Dot(name).Dot("Push").Call(jen.Id("ts"), e)) })
+	f.emit(jen.For().Block(
+		jen.If(jen.List(jen.Id("_"), jen.Id("_"), jen.Id("ok")).Op(":=").Id("p").Dot(name).Dot("PopBefore").Call(jen.Qual(rtPath, "FrameStart").Call(jen.Id("ts"), jen.Lit(w.Frame.Start))), jen.Op("!").Id("ok")).Block(jen.Break()),
+	))
+	fr := jen.Id("p").Dot(name)
+	f.win[w] = g.overFrameValue(f, w, fr, jen.Lit(0), fr.Clone().Dot("Len").Call().Op("-").Lit(1))
+}
+
+// overEnter folds value e (an rt.Opt) entering the frame of an unbounded-frame function into its state.
+func (g *gen) overEnter(f *fn, w *compiler.WinFunc, e jen.Code) {
+	name := winField(w)
+	p := jen.Id("p").Dot(name)
+	switch w.Kind {
+	case compiler.WinAgg:
+		f.emit(jen.If(jen.Op("!").Add(e).Dot("Null")).Block(g.accAdd(f, w, p, jen.Add(e).Dot("V"))...))
+	case compiler.WinFirst, compiler.WinNth:
+		n := int64(1)
+		if w.Kind == compiler.WinNth {
+			n = w.Offset
+		}
+		f.emit(jen.Id("p").Dot(name+"n").Op("++"),
+			jen.If(jen.Id("p").Dot(name+"n").Op("==").Lit(n)).Block(p.Clone().Op("=").Add(e)))
+	case compiler.WinLast:
+		f.emit(jen.Id("last" + name).Op("=").Add(e))
+	}
+}
+
+// accAdd is the statements that add value v to accumulator acc of an aggregate window function.
+func (g *gen) accAdd(f *fn, w *compiler.WinFunc, acc, v jen.Code) []jen.Code {
+	impl := w.Agg.Impl
+	var add jen.Code
+	switch impl.Add {
+	case compiler.AddRow:
+		add = jen.Add(acc).Dot("Add").Call()
+	case compiler.AddWithNull:
+		add = jen.Add(acc).Dot("Add").Call(v, jen.False())
+	default:
+		add = jen.Add(acc).Dot("Add").Call(v)
+	}
+	if impl.AddFail != "" {
+		return []jen.Code{jen.If(jen.Op("!").Add(add)).Block(f.fail(w.Loc, impl.AddFail))}
+	}
+	return []jen.Code{add}
+}
+
+// accResult reads accumulator acc of an aggregate window function.
+func (g *gen) accResult(f *fn, w *compiler.WinFunc, acc jen.Code) val {
+	impl := w.Agg.Impl
+	call := jen.Add(acc).Dot(impl.Result).Call(implConsts(impl.ResultArgs)...)
+	if impl.ResultForm == compiler.ResultPlain {
+		v := f.tmp("v")
+		f.emit(jen.Id(v).Op(":=").Add(call))
+		return val{v: jen.Id(v), n: jen.False(), nonNull: true}
+	}
+	v, n, ok := f.tmp("v"), f.tmp("n"), f.tmp("ok")
+	if impl.ResultForm == compiler.ResultOrNullFit {
+		fits := f.tmp("fits")
+		f.emit(jen.List(jen.Id(v), jen.Id(ok), jen.Id(fits)).Op(":=").Add(call),
+			jen.If(jen.Op("!").Id(fits)).Block(f.fail(w.Loc, impl.ResultFail)))
+	} else {
+		f.emit(jen.List(jen.Id(v), jen.Id(ok)).Op(":=").Add(call))
+	}
+	f.emit(jen.Id(n).Op(":=").Op("!").Id(ok))
+	return val{v: jen.Id(v), n: jen.Id(n)}
+}
+
+// overUnboundedValue reads the value of a function whose frame starts at the partition's first row.
+func (g *gen) overUnboundedValue(f *fn, w *compiler.WinFunc) val {
+	name := winField(w)
+	switch w.Kind {
+	case compiler.WinAgg:
+		return g.accResult(f, w, jen.Id("p").Dot(name))
+	case compiler.WinLast:
+		return val{v: jen.Id("last" + name).Dot("V"), n: jen.Id("last" + name).Dot("Null")}
+	}
+	n := int64(1)
+	if w.Kind == compiler.WinNth {
+		n = w.Offset
+	}
+	v, nn := f.tmp("v"), f.tmp("n")
+	f.emit(jen.List(jen.Id(v), jen.Id(nn)).Op(":=").List(jen.Id("p").Dot(name).Dot("V"), jen.Id("p").Dot(name).Dot("Null").Op("||").Id("p").Dot(name+"n").Op("<").Lit(n)))
+	return val{v: jen.Id(v), n: jen.Id(nn)}
+}
+
+// overFrameValue computes a function over the frame rows lo..hi (inclusive) of fr, a Ring or TimeFrame of
+// rt.Opt values.
+func (g *gen) overFrameValue(f *fn, w *compiler.WinFunc, fr, lo, hi jen.Code) val {
+	v, n := f.decl(w.T)
+	lv, hv := f.tmp("lo"), f.tmp("hi")
+	f.emit(jen.List(jen.Id(lv), jen.Id(hv)).Op(":=").List(lo, hi))
+	switch w.Kind {
+	case compiler.WinAgg:
+		acc := f.tmp("acc")
+		f.emit(jen.Var().Id(acc).Add(structField{kind: kindAgg, agg: w.Agg.Impl}.goType()))
+		f.emit(jen.For(jen.Id("j").Op(":=").Id(lv), jen.Id("j").Op("<=").Id(hv), jen.Id("j").Op("++")).Block(
+			jen.If(jen.Id("e").Op(":=").Add(fr).Dot("At").Call(jen.Id("j")), jen.Op("!").Id("e").Dot("Null")).Block(g.accAdd(f, w, jen.Id(acc), jen.Id("e").Dot("V"))...),
+		))
+		r := g.accResult(f, w, jen.Id(acc))
+		f.emit(jen.List(jen.Id(v), jen.Id(n)).Op("=").List(r.v, r.n))
+	default:
+		at := jen.Id(lv)
+		switch w.Kind {
+		case compiler.WinLast:
+			at = jen.Id(hv)
+		case compiler.WinNth:
+			at = jen.Id(lv).Op("+").Lit(int(w.Offset - 1))
+		}
+		f.emit(jen.Id(n).Op("=").True(),
+			jen.If(jen.Id("at").Op(":=").Add(at), jen.Id("at").Op(">=").Id(lv).Op("&&").Id("at").Op("<=").Id(hv)).Block(
+				jen.Id("e").Op(":=").Add(fr).Dot("At").Call(jen.Id("at")),
+				jen.List(jen.Id(v), jen.Id(n)).Op("=").List(jen.Id("e").Dot("V"), jen.Id("e").Dot("Null")),
+			))
+	}
+	return val{v: jen.Id(v), n: jen.Id(n)}
+}
+
+// overRow computes a function for the current row r of the peer group.
+func (g *gen) overRow(f *fn, w *compiler.WinFunc) val {
+	name := winField(w)
+	idx := jen.Id("i")
+	plain := func(c jen.Code) val {
+		v := f.tmp("v")
+		f.emit(jen.Id(v).Op(":=").Add(c))
+		return val{v: jen.Id(v), n: jen.False(), nonNull: true}
+	}
+	rank := jen.Id("p").Dot("rank")
+	switch w.Kind {
+	case compiler.WinRowNumber:
+		return plain(rank.Dot("RowNumber").Call(idx))
+	case compiler.WinRank:
+		return plain(rank.Dot("Rank").Call())
+	case compiler.WinDenseRank:
+		return plain(rank.Dot("DenseRank").Call())
+	case compiler.WinPercentRank:
+		return plain(rank.Dot("PercentRank").Call())
+	case compiler.WinCumeDist:
+		return plain(rank.Dot("CumeDist").Call())
+	case compiler.WinNtile:
+		v := f.tmp("v")
+		f.emit(jen.List(jen.Id(v), jen.Err()).Op(":=").Add(rank).Dot("Ntile").Call(jen.Lit(w.Offset), idx),
+			jen.If(jen.Err().Op("!=").Nil()).Block(f.failWith(w.Loc, jen.Err().Dot("Error").Call())))
+		return val{v: jen.Id(v), n: jen.False(), nonNull: true}
+	case compiler.WinLag:
+		x := f.expr(w.Arg)
+		v, n := f.decl(w.T)
+		if w.Offset == 0 {
+			f.emit(jen.List(jen.Id(v), jen.Id(n)).Op("=").List(x.v, x.n))
+			return val{v: jen.Id(v), n: jen.Id(n)}
+		}
+		d := f.block(func() {
+			dv := f.expr(w.Default)
+			f.emit(jen.List(jen.Id(v), jen.Id(n)).Op("=").List(dv.v, dv.n))
+		})
+		f.emit(jen.If(jen.List(jen.Id("prev"), jen.Id("ok")).Op(":=").Id("p").Dot(name).Dot("Back").Call(jen.Lit(int(w.Offset))), jen.Id("ok")).Block(
+			jen.List(jen.Id(v), jen.Id(n)).Op("=").List(jen.Id("prev").Dot("V"), jen.Id("prev").Dot("Null")),
+		).Else().Block(d...),
+			jen.Id("p").Dot(name).Dot("Push").Call(optOf(w.T).Values(x.v, x.n)))
+		return val{v: jen.Id(v), n: jen.Id(n)}
+	}
+	// A ROWS frame.
+	e := g.overArg(f, w)
+	if w.Frame.Unbounded {
+		if w.Frame.End == 0 {
+			if w.Kind == compiler.WinLast {
+				f.emit(jen.Id("last" + name).Op(":=").Add(e))
+			} else {
+				x := f.tmp("e")
+				f.emit(jen.Id(x).Op(":=").Add(e))
+				g.overEnter(f, w, jen.Id(x))
+			}
+			return g.overUnboundedValue(f, w)
+		}
+		// The row enters the frame End rows later: it waits in a ring meanwhile.
+		last := "last" + name
+		if w.Kind == compiler.WinLast {
+			f.emit(jen.Id(last).Op(":=").Add(optOf(argType(w))).Values(jen.Dict{jen.Id("Null"): jen.True()}))
+		}
+		f.emit(jen.If(jen.List(jen.Id("old"), jen.Id("entered")).Op(":=").Id("p").Dot(name+"d").Dot("Push").Call(e), jen.Id("entered")).Block(f.block(func() {
+			g.overEnter(f, w, jen.Id("old"))
+		})...))
+		return g.overUnboundedValue(f, w)
+	}
+	fr := jen.Id("p").Dot(name)
+	f.emit(fr.Clone().Dot("Push").Call(e))
+	lo := jen.Max(jen.Lit(0), fr.Clone().Dot("Len").Call().Op("-").Lit(int(w.Frame.Start+1)))
+	hi := fr.Clone().Dot("Len").Call().Op("-").Lit(int(w.Frame.End + 1))
+	return g.overFrameValue(f, w, fr, lo, hi)
+}
+
+// genOverLead emits write and flush: a row held for LEAD is written once the rows after it are known.
+func (g *gen) genOverLead(q *compiler.Query) {
+	o := q.Over
+	var body []jen.Code
+	f := &fn{body: &body, rec: "r", q: q, win: map[*compiler.WinFunc]val{}}
+	f.emit(jen.Id("r").Op(":=").Op("&").Id("d").Dot("r"))
+	for _, w := range o.Funcs {
+		field := jen.Id("d").Dot(winField(w))
+		if w.Kind != compiler.WinLead {
+			f.win[w] = val{v: field.Clone().Dot("V"), n: field.Clone().Dot("Null")}
+			continue
+		}
+		v, n := f.decl(w.T)
+		if w.Offset == 0 {
+			f.emit(jen.List(jen.Id(v), jen.Id(n)).Op("=").List(field.Clone().Dot("V"), field.Clone().Dot("Null")))
+			f.win[w] = val{v: jen.Id(v), n: jen.Id(n)}
+			continue
+		}
+		d := f.block(func() {
+			dv := f.expr(w.Default)
+			f.emit(jen.List(jen.Id(v), jen.Id(n)).Op("=").List(dv.v, dv.n))
+		})
+		f.emit(jen.If(jen.Id("p").Dot("lead").Dot("Len").Call().Op(">=").Lit(int(w.Offset))).Block(
+			jen.Id("e").Op(":=").Id("p").Dot("lead").Dot("At").Call(jen.Lit(int(w.Offset-1))).Dot(winField(w)),
+			jen.List(jen.Id(v), jen.Id(n)).Op("=").List(jen.Id("e").Dot("V"), jen.Id("e").Dot("Null")),
+		).Else().Block(d...))
+		f.win[w] = val{v: jen.Id(v), n: jen.Id(n)}
+	}
+	f.emit(jen.Comment("SELECT"), jen.Return(g.writeRowExpr(f, q)))
+	g.f.Comment("write writes row d of partition p, whose LEAD values are the rows p still holds after it.")
+	g.f.Func().Params(jen.Id("q").Op("*").Id(queryType(q))).Id("write").Params(jen.Id("p").Op("*").Id(partType(q)), jen.Id("d").Op("*").Id(pendingType(q))).Error().Block(body...)
+	g.f.Line()
+	g.f.Comment("flush writes the rows partition p holds for LEAD: no more rows of it will come.")
+	g.f.Func().Params(jen.Id("q").Op("*").Id(queryType(q))).Id("flush").Params(jen.Id("p").Op("*").Id(partType(q))).Error().Block(
+		jen.For().Block(
+			jen.List(jen.Id("d"), jen.Id("ok")).Op(":=").Id("p").Dot("lead").Dot("Shift").Call(),
+			jen.If(jen.Op("!").Id("ok")).Block(jen.Return(jen.Nil())),
+			jen.If(jen.Err().Op(":=").Id("q").Dot("write").Call(jen.Id("p"), jen.Op("&").Id("d")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+		),
+	)
+	g.f.Line()
+}
+
+// genOverEnd emits end: at the end of bounded input every row still held is handed over, and the rows held for
+// LEAD are written with their defaults.
+func (g *gen) genOverEnd(q *compiler.Query) {
+	o := q.Over
+	var body []jen.Code
+	if o.Time != nil {
+		body = append(body, jen.Comment("event time has ended: every row held is complete"),
+			jen.If(jen.Err().Op(":=").Id("q").Dot("rows").Dot("ReleaseAll").Call(jen.Id("q").Dot("apply")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
+	}
+	if o.Lead > 0 {
+		body = append(body, jen.Return(jen.Id("q").Dot("parts").Dot("Each").Call(jen.Func().Params(jen.Id("_").Op("*").Id(partKeyType(q)), jen.Id("p").Op("*").Id(partType(q))).Error().Block(
+			jen.Return(jen.Id("q").Dot("flush").Call(jen.Id("p"))),
+		))))
+	} else {
+		body = append(body, jen.Return(jen.Nil()))
+	}
+	g.f.Comment(commentf("end runs when the bounded input of %q is exhausted.", q.Source.Name))
+	g.f.Func().Params(jen.Id("q").Op("*").Id(queryType(q))).Id("end").Params().Error().Block(body...)
+	g.f.Line()
+}
