@@ -35,6 +35,12 @@ func groupLevel(w *compiler.WinFunc) bool {
 	return w.Frame.Range && (w.Kind == compiler.WinAgg || w.Kind == compiler.WinFirst || w.Kind == compiler.WinLast || w.Kind == compiler.WinNth)
 }
 
+// sliding reports whether an aggregate over a ROWS frame is kept up to date as rows enter and leave the frame
+// (its state can take a value back exactly) rather than computed over the frame for each row.
+func sliding(w *compiler.WinFunc) bool {
+	return w.Kind == compiler.WinAgg && !w.Frame.Range && !w.Frame.Unbounded && w.Agg.Impl.Retract
+}
+
 // genOverQuery emits the operator of a query with window functions.
 func (g *gen) genOverQuery(q *compiler.Query) {
 	o := q.Over
@@ -100,6 +106,9 @@ func (g *gen) genOverQuery(q *compiler.Query) {
 			pf = append(pf, jen.Id(name).Qual(rtPath, "TimeFrame").Types(optOf(argType(w))).Comment(c))
 		default:
 			pf = append(pf, jen.Id(name).Qual(rtPath, "Ring").Types(optOf(argType(w))).Comment(c))
+			if sliding(w) {
+				pf = append(pf, jen.Id(name+"a").Add(structField{kind: kindAgg, agg: w.Agg.Impl}.goType()).Comment("the frame's aggregate: rows are added as they enter and taken back as they leave"))
+			}
 		}
 	}
 	if o.Lead > 0 {
@@ -464,6 +473,19 @@ func (g *gen) accAdd(f *fn, w *compiler.WinFunc, acc, v jen.Code) []jen.Code {
 	return []jen.Code{add}
 }
 
+// accSub is the statements that take value v back from accumulator acc of a sliding aggregate.
+func (g *gen) accSub(f *fn, w *compiler.WinFunc, acc, v jen.Code) []jen.Code {
+	impl := w.Agg.Impl
+	sub := jen.Add(acc).Dot("Sub").Call(v)
+	if impl.Add == compiler.AddRow {
+		sub = jen.Add(acc).Dot("Sub").Call()
+	}
+	if impl.AddFail != "" {
+		return []jen.Code{jen.If(jen.Op("!").Add(sub)).Block(f.fail(w.Loc, impl.AddFail))}
+	}
+	return []jen.Code{sub}
+}
+
 // accResult reads accumulator acc of an aggregate window function.
 func (g *gen) accResult(f *fn, w *compiler.WinFunc, acc jen.Code) val {
 	impl := w.Agg.Impl
@@ -602,6 +624,14 @@ func (g *gen) overRow(f *fn, w *compiler.WinFunc) val {
 		return g.overUnboundedValue(f, w)
 	}
 	fr := jen.Id("p").Dot(name)
+	if sliding(w) {
+		acc := jen.Id("p").Dot(name + "a")
+		f.emit(jen.If(jen.List(jen.Id("old"), jen.Id("left")).Op(":=").Add(fr).Dot("Push").Call(e), jen.Id("left").Op("&&").Op("!").Id("old").Dot("Null")).Block(
+			g.accSub(f, w, acc, jen.Id("old").Dot("V"))...))
+		f.emit(jen.If(jen.Id("j").Op(":=").Add(fr).Dot("Len").Call().Op("-").Lit(int(w.Frame.End+1)), jen.Id("j").Op(">=").Lit(0)).Block(
+			jen.If(jen.Id("x").Op(":=").Add(fr).Dot("At").Call(jen.Id("j")), jen.Op("!").Id("x").Dot("Null")).Block(g.accAdd(f, w, acc, jen.Id("x").Dot("V"))...)))
+		return g.accResult(f, w, acc)
+	}
 	f.emit(fr.Clone().Dot("Push").Call(e))
 	lo := jen.Max(jen.Lit(0), fr.Clone().Dot("Len").Call().Op("-").Lit(int(w.Frame.Start+1)))
 	hi := fr.Clone().Dot("Len").Call().Op("-").Lit(int(w.Frame.End + 1))

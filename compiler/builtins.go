@@ -83,7 +83,7 @@ var builtins = []*builtin{
 		if b.agg.Arg != nil && b.argType().Kind == Null {
 			b.agg.Arg = b.c.convert(b.agg.Arg, TInt)
 		}
-		return b.set(TBigInt, AggImpl{ID: "count", State: "Count", Add: AddRow, Result: "Result"}, TInvalid)
+		return b.set(TBigInt, AggImpl{ID: "count", State: "Count", Add: AddRow, Retract: true, Result: "Result"}, TInvalid)
 	}},
 	{names: []string{"SUM"}, agg: func(b *aggBinder) bool {
 		if !b.numeric() {
@@ -95,10 +95,12 @@ var builtins = []*builtin{
 		case Decimal:
 			i := orNull("sum_decimal", "SumDec")
 			i.AddFail = "DECIMAL overflow"
+			i.Retract = true
 			return b.set(Dec(MaxPrecision, t.Scale), i, TInvalid)
 		default:
 			i := orNull("sum_bigint", "SumInt64")
 			i.AddFail = "integer overflow"
+			i.Retract = true
 			return b.set(TBigInt, i, TBigInt)
 		}
 	}},
@@ -113,12 +115,14 @@ var builtins = []*builtin{
 			to := minI(t.Scale+6, MaxPrecision)
 			i := orNull("avg_decimal", "AvgDec")
 			i.AddFail = "DECIMAL overflow"
+			i.Retract = true
 			i.ResultArgs = []ImplConst{{Int: int64(t.Scale)}, {Int: int64(to)}}
 			i.ResultForm, i.ResultFail = ResultOrNullFit, "DECIMAL overflow"
 			return b.set(Dec(MaxPrecision, to), i, TInvalid)
 		default:
 			i := orNull("avg_bigint", "AvgInt")
 			i.AddFail = "integer overflow"
+			i.Retract = true
 			return b.set(TDouble, i, TBigInt)
 		}
 	}},

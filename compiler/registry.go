@@ -81,6 +81,7 @@ type AggImpl struct {
 	Add        AddForm     // how rows are fed to Add
 	Own        bool        // VARCHAR values are copied (rt.Own) before Add, which keeps them
 	AddFail    string      // Add and Merge report false on overflow: the error; "" when they report nothing
+	Retract    bool        // State has Sub, which exactly undoes an Add (reporting overflow as Add does)
 	Result     string      // the result method: "Result", "VarSamp", ...
 	ResultArgs []ImplConst // its constant arguments
 	ResultForm ResultForm

@@ -1,7 +1,8 @@
 // Accumulators of the standard aggregates. Each is a state type whose zero value is the empty state, with the
 // methods generated code calls: Add (a non-NULL value; false when the state would overflow), Merge (another
 // worker's partial state, which read a later part of the input), a result method (false: the result is NULL) and
-// the binary form spilling writes (AppendBinary, DecodeBinary; see Codec). The compiler's function registry names
+// the binary form spilling writes (AppendBinary, DecodeBinary; see Codec). Those whose Add can be undone exactly
+// have Sub, which a sliding window frame uses to drop the value leaving it. The compiler's function registry names
 // the type and methods of every aggregate.
 
 package rt
@@ -11,6 +12,9 @@ type Count struct{ N int64 }
 
 // Add counts one row.
 func (a *Count) Add() { a.N++ }
+
+// Sub takes back a row Add counted, as a sliding frame drops it.
+func (a *Count) Sub() { a.N-- }
 
 // Merge adds o's count.
 func (a *Count) Merge(o *Count) { a.N += o.N }
@@ -39,6 +43,14 @@ func (a *SumInt64) Add(x int64) bool {
 func (a *SumInt64) Merge(o *SumInt64) bool {
 	s, ok := AddInt64(a.S, o.S)
 	a.S, a.N = s, a.N+o.N
+	return ok
+}
+
+// Sub takes back a value Add added, as a sliding frame drops it; false on overflow.
+func (a *SumInt64) Sub(x int64) bool {
+	s, ok := SubInt64(a.S, x)
+	a.S = s
+	a.N--
 	return ok
 }
 
@@ -93,6 +105,14 @@ func (a *SumDec) Merge(o *SumDec) bool {
 	return ok
 }
 
+// Sub takes back a value Add added, as a sliding frame drops it; false on overflow.
+func (a *SumDec) Sub(x Int128) bool {
+	s, ok := a.S.Sub(x)
+	a.S = s
+	a.N--
+	return ok
+}
+
 // Result is the sum; NULL over no values.
 func (a *SumDec) Result() (Int128, bool) { return a.S, a.N > 0 }
 
@@ -107,6 +127,9 @@ type AvgInt struct{ SumDec }
 
 // Add adds x; false on overflow.
 func (a *AvgInt) Add(x int64) bool { return a.SumDec.Add(I128(x)) }
+
+// Sub takes back a value Add added; false on overflow.
+func (a *AvgInt) Sub(x int64) bool { return a.SumDec.Sub(I128(x)) }
 
 // Merge adds o's sum; false on overflow.
 func (a *AvgInt) Merge(o *AvgInt) bool { return a.SumDec.Merge(&o.SumDec) }

@@ -388,7 +388,13 @@ func (r *Ring[T]) Shift() (v T, ok bool) {
 func (r *Ring[T]) Len() int { return r.n }
 
 // At returns value j, 0 being the oldest.
-func (r *Ring[T]) At(j int) T { return r.buf[(r.head+j)%len(r.buf)] }
+func (r *Ring[T]) At(j int) T {
+	i := r.head + j
+	if i >= len(r.buf) {
+		i -= len(r.buf)
+	}
+	return r.buf[i]
+}
 
 // Back returns the value pushed j pushes ago (1: the last one), if the ring still holds it.
 func (r *Ring[T]) Back(j int) (v T, ok bool) {

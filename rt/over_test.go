@@ -256,3 +256,43 @@ func TestPartitionsExpire(t *testing.T) {
 		t.Fatalf("b after expiry: %d, created %v", *p, created)
 	}
 }
+
+// TestSubUndoesAdd slides a 7-value frame over random values: the states kept by Add and Sub must equal states
+// built from the frame's values alone.
+func TestSubUndoesAdd(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var (
+		si  SumInt64
+		sd  SumDec
+		c   Count
+		ai  AvgInt
+		win []int64
+	)
+	for i := range 2000 {
+		x := rng.Int64N(2_000_001) - 1_000_000
+		win = append(win, x)
+		si.Add(x)
+		sd.Add(I128(x))
+		c.Add()
+		ai.Add(x)
+		if len(win) > 7 {
+			old := win[0]
+			win = win[1:]
+			if !si.Sub(old) || !sd.Sub(I128(old)) || !ai.Sub(old) {
+				t.Fatal("overflow")
+			}
+			c.Sub()
+		}
+		var wi SumInt64
+		var wd SumDec
+		var wa AvgInt
+		for _, v := range win {
+			wi.Add(v)
+			wd.Add(I128(v))
+			wa.Add(v)
+		}
+		if si != wi || sd != wd || ai != wa || c.N != int64(len(win)) {
+			t.Fatalf("step %d: %+v %+v %+v %d, want %+v %+v %+v %d", i, si, sd, ai, c.N, wi, wd, wa, len(win))
+		}
+	}
+}
