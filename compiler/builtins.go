@@ -44,6 +44,7 @@ var builtins = []*builtin{
 	{names: []string{"LOWER"}, overloads: []overload{sig(TVarchar, rtCall("lower", "Lower"), pStr)}},
 	{names: []string{"TRIM"}, overloads: []overload{sig(TVarchar, rtCall("trim", "Trim"), pStr)}},
 	{names: []string{"LENGTH"}, overloads: []overload{sig(TBigInt, rtCall("length", "Length"), pStr)}},
+	{names: []string{"STRLEN"}, overloads: []overload{sig(TBigInt, rtCall("strlen", "ByteLength"), pStr)}},
 	{names: []string{"REPLACE"}, overloads: []overload{sig(TVarchar, rtCall("replace", "Replace"), pStr, pStr, pStr)}},
 	{names: []string{"SUBSTRING", "SUBSTR"}, overloads: []overload{
 		sig(TVarchar, rtCall("substring_from", "SubstringFrom"), pStr, pInt),

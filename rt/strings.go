@@ -157,6 +157,9 @@ func Length(s string) int64 {
 	return int64(utf8.RuneCountInString(s))
 }
 
+// ByteLength is the length of s in bytes of UTF-8, as DuckDB's STRLEN.
+func ByteLength(s string) int64 { return int64(len(s)) }
+
 // Trim removes leading and trailing space separators (Unicode category Zs: ' ', U+00A0, U+3000, ...), as DuckDB's
 // TRIM(s) does; tabs, newlines and other control characters are data.
 func Trim(s string) string {
