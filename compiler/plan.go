@@ -185,6 +185,7 @@ type Agg struct {
 	Index    int
 	Name     string // the aggregate's registry name, upper case: COUNT, SUM, STDDEV_SAMP, ...
 	Arg      Expr   // row expression; nil for COUNT(*)
+	Arg2     Expr   // the second row expression of a two-argument aggregate (AddPair: CORR, ARG_MIN); else nil
 	Distinct bool
 	Type     Type // result type
 	Impl     *AggImpl
@@ -344,7 +345,7 @@ func markUsed(p *Plan) {
 			exprs = append(exprs, k.Expr)
 		}
 		for _, a := range q.Aggs {
-			exprs = append(exprs, a.Arg)
+			exprs = append(exprs, a.Arg, a.Arg2)
 		}
 		if q.Window != nil {
 			exprs = append(exprs, q.Window.Time)
@@ -398,6 +399,7 @@ func visitExpr(x Expr, fn func(Expr)) {
 		}
 	case *AggRef:
 		visitExpr(e.Agg.Arg, fn)
+		visitExpr(e.Agg.Arg2, fn)
 	case *KeyRef:
 		visitExpr(e.Key.Expr, fn)
 	}

@@ -11,9 +11,9 @@ SELECT symbol, SUM(quantity) OVER (ORDER BY event_time RANGE BETWEEN INTERVAL 1 
 SELECT symbol, COUNT(*) OVER (ROWS UNBOUNDED PRECEDING) AS n FROM orders; -- ERROR `window functions \(OVER\)`
 SELECT symbol, TRIM(side) OVER () AS n FROM orders; -- ERROR `window functions \(OVER\)`
 
--- WITHIN GROUP, even after an aggregate the checker knows.
-SELECT symbol, SUM(quantity) WITHIN GROUP (ORDER BY price) AS s FROM orders GROUP BY symbol; -- ERROR `WITHIN GROUP \(ORDER BY \.\.\.\) is not supported yet`
-SELECT symbol, PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY price DESC) AS p FROM orders GROUP BY symbol; -- ERROR `WITHIN GROUP`
+-- WITHIN GROUP after an aggregate that is not an ordered-set aggregate, and with NULLS FIRST.
+SELECT symbol, SUM(quantity) WITHIN GROUP (ORDER BY price) AS s FROM orders GROUP BY symbol; -- ERROR `WITHIN GROUP \(ORDER BY \.\.\.\) is only for PERCENTILE_CONT and PERCENTILE_DISC`
+SELECT symbol, PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY price DESC NULLS FIRST) AS p FROM orders GROUP BY symbol; -- ERROR `NULLS FIRST and NULLS LAST are not supported in WITHIN GROUP`
 
 -- ORDER BY with its new modifiers, and LIMIT: rejected as today.
 SELECT symbol FROM orders ORDER BY price DESC NULLS FIRST, symbol; -- ERROR "ORDER BY is not supported on a stream"
