@@ -186,6 +186,9 @@ func (c *checker) aggregate(qc *qctx, v *grammar.Call, e *builtin, m mode) Expr 
 	if !e.agg(b) {
 		return nil
 	}
+	if rowArgs := 1 + boolInt(agg.Arg2 != nil); v.WithinGroup != nil || len(b.args) > rowArgs {
+		agg.Call = strings.Join(strings.Fields(c.loc(v.Span()).Text), " ")
+	}
 	key := canon(v, qc.alias)
 	if existing, ok := qc.aggCanon[key]; ok {
 		return &AggRef{Agg: existing}
