@@ -182,17 +182,17 @@ type Column struct {
 
 // Agg is one accumulator. Every structurally distinct aggregate call of a query gets exactly one.
 type Agg struct {
-	Index int
-	Name  string // the aggregate's registry name, upper case: COUNT, SUM, STDDEV_SAMP, ...
-	Arg   Expr   // row expression; nil for COUNT(*)
-	Arg2  Expr   // the second row expression of a two-argument aggregate (AddPair: CORR, ARG_MIN); else nil
-	// Call is the call as written, for explain, when constant arguments or WITHIN GROUP say more than the row
-	// arguments (QUANTILE_DISC(v, 0.25)); "" otherwise.
-	Call     string
+	Index    int
+	Name     string // the aggregate's registry name, upper case: COUNT, SUM, STDDEV_SAMP, ...
+	Arg      Expr   // row expression; nil for COUNT(*)
+	Arg2     Expr   // the second row expression of a two-argument aggregate (AddPair: CORR, ARG_MIN); else nil
 	Distinct bool
 	Type     Type // result type
 	Impl     *AggImpl
 	Loc      Loc
+	// Call is the call as written, for explain, when constant arguments or WITHIN GROUP say more than the row
+	// arguments (QUANTILE_DISC(v, 0.25)); "" otherwise.
+	Call string
 }
 
 // Expr is a typed expression of the plan.
