@@ -87,7 +87,9 @@ func (f structField) goType() jen.Code {
 		return jen.String()
 	case kindAgg:
 		t := jen.Qual(rtPath, f.agg.State)
-		if f.agg.TypeArg != nil {
+		if f.agg.TypeArg2 != nil {
+			t = t.Types(goType(*f.agg.TypeArg), goType(*f.agg.TypeArg2))
+		} else if f.agg.TypeArg != nil {
 			t = t.Types(goType(*f.agg.TypeArg))
 		}
 		return t

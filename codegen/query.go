@@ -475,8 +475,27 @@ func (f *fn) aggUpdate(a *compiler.Agg) {
 	case compiler.AddWithNull:
 		f.emit(jen.Add(s).Dot("Add").Call(v, x.n))
 		return
+	case compiler.AddPair:
+		// Rows where either argument is NULL do not count; the state copies the strings it keeps.
+		y := f.expr(a.Arg2)
+		add = jen.Add(s).Dot("Add").Call(x.v, y.v)
+		var null *jen.Statement
+		for _, z := range []val{x, y} {
+			switch {
+			case z.nonNull:
+			case null == nil:
+				null = jen.Add(z.n)
+			default:
+				null = jen.Parens(jen.Add(null).Op("||").Add(z.n))
+			}
+		}
+		if null != nil {
+			add = jen.If(jen.Op("!").Add(null)).Block(add)
+		}
+		f.emit(add)
+		return
 	default:
-		add = jen.Add(s).Dot("Add").Call(v)
+		add = jen.Add(s).Dot("Add").Call(append([]jen.Code{v}, implConsts(impl.AddArgs)...)...)
 	}
 	if impl.AddFail != "" {
 		add = jen.If(jen.Op("!").Add(add)).Block(f.fail(a.Loc, impl.AddFail))
@@ -500,7 +519,9 @@ func (f *fn) aggUpdate(a *compiler.Agg) {
 func implConsts(cs []compiler.ImplConst) []jen.Code {
 	out := make([]jen.Code, len(cs))
 	for i, c := range cs {
-		if c.Name != "" {
+		if c.Lit != nil {
+			out[i] = jen.Lit(c.Lit)
+		} else if c.Name != "" {
 			out[i] = jen.Qual(rtPath, c.Name)
 		} else {
 			out[i] = jen.Lit(int(c.Int))

@@ -122,6 +122,12 @@ func aggString(a *Agg) string {
 	if a.Arg == nil {
 		return a.Name + "(*)"
 	}
+	if a.Call != "" {
+		return a.Call
+	}
+	if a.Arg2 != nil {
+		return a.Name + "(" + d + ExprString(a.Arg) + ", " + ExprString(a.Arg2) + ")"
+	}
 	return a.Name + "(" + d + ExprString(a.Arg) + ")"
 }
 

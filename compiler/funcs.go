@@ -12,8 +12,8 @@ func (c *checker) call(qc *qctx, v *grammar.Call, m mode) Expr {
 	if v.Over != nil {
 		return c.overCall(qc, v, m)
 	}
-	if v.WithinGroup != nil {
-		c.errorf(CodeUnsupported, v.WithinGroup.Span(), "WITHIN GROUP (ORDER BY ...) is not supported yet")
+	if e := lookup(name); v.WithinGroup != nil && (e == nil || !e.withinGroup) {
+		c.errorf(CodeUnsupported, v.WithinGroup.Span(), "WITHIN GROUP (ORDER BY ...) is only for PERCENTILE_CONT and PERCENTILE_DISC")
 		return nil
 	}
 	if v.NoParens {
@@ -126,28 +126,67 @@ func (c *checker) aggregate(qc *qctx, v *grammar.Call, e *builtin, m mode) Expr 
 		c.errorf(CodeUnsupported, v.Span(), "%s(DISTINCT ...) is not supported; DISTINCT works with COUNT, SUM, AVG, MIN, MAX and the variance family", name)
 		return nil
 	}
-	agg := &Agg{Name: e.names[0], Distinct: v.Distinct, Loc: c.loc(v.Span())}
+	distinct := v.Distinct
+	if e.distinctOf != "" { // COUNT_DISTINCT(x) is COUNT(DISTINCT x)
+		e, distinct = lookup(e.distinctOf), true
+	}
+	agg := &Agg{Name: e.names[0], Distinct: distinct, Loc: c.loc(v.Span())}
+	b := &aggBinder{c: c, v: v, name: name, agg: agg}
+	lo, hi := e.aggArity()
 	switch {
 	case v.Star:
-		if e.names[0] != "COUNT" {
+		if e.names[0] != "COUNT" || distinct {
 			c.errorf(CodeTypeMismatch, v.Span(), "%s(*) is not allowed; only COUNT(*)", name)
 			return nil
 		}
-	case len(v.Args) != 1:
-		c.errorf(CodeArgCount, v.Span(), "%s takes one argument, got %d", name, len(v.Args))
+	case e.withinGroup && v.WithinGroup == nil:
+		c.errorf(CodeArgCount, v.Span(), "%s needs WITHIN GROUP (ORDER BY x), e.g. %s(0.9) WITHIN GROUP (ORDER BY x)", name, name)
+		return nil
+	case len(v.Args) < lo || len(v.Args) > hi:
+		want := plural(lo, "argument")
+		if hi > lo {
+			want = plural(lo, "") + "or " + plural(hi, "arguments")
+		}
+		c.errorf(CodeArgCount, v.Span(), "%s takes %s, got %d", name, want, len(v.Args))
 		return nil
 	default:
-		arg := c.expr(qc, v.Args[0], modeAggArg)
-		if arg == nil {
-			return nil
+		for _, a := range v.Args {
+			arg := c.expr(qc, a, modeAggArg)
+			if arg == nil {
+				return nil
+			}
+			b.args, b.spans = append(b.args, arg), append(b.spans, a.Span())
 		}
-		if arg.Type().Kind == Null {
-			arg = c.convert(arg, TInt)
+		x, span := grammar.Expr(nil), grammar.Span{}
+		if w := v.WithinGroup; w != nil {
+			if len(w.OrderBy) != 1 {
+				c.errorf(CodeArgCount, w.Span(), "%s's WITHIN GROUP takes one ORDER BY expression, got %d", name, len(w.OrderBy))
+				return nil
+			}
+			o := w.OrderBy[0]
+			if o.NullsFirst != nil {
+				c.errorf(CodeUnsupported, o.Span(), "NULLS FIRST and NULLS LAST are not supported in WITHIN GROUP; NULLs are skipped")
+				return nil
+			}
+			x, span, b.desc = o.Expr, o.Expr.Span(), o.Desc
+			arg := c.expr(qc, x, modeAggArg)
+			if arg == nil {
+				return nil
+			}
+			agg.Arg = arg
+		} else {
+			agg.Arg, span = b.args[0], b.spans[0]
 		}
-		agg.Arg = arg
+		if agg.Arg.Type().Kind == Null {
+			agg.Arg = c.convert(agg.Arg, TInt)
+		}
+		b.xSpan = span
 	}
-	if !e.agg(&aggBinder{c: c, v: v, name: name, agg: agg}) {
+	if !e.agg(b) {
 		return nil
+	}
+	if rowArgs := 1 + boolInt(agg.Arg2 != nil); v.WithinGroup != nil || len(b.args) > rowArgs {
+		agg.Call = strings.Join(strings.Fields(c.loc(v.Span()).Text), " ")
 	}
 	key := canon(v, qc.alias)
 	if existing, ok := qc.aggCanon[key]; ok {

@@ -203,6 +203,10 @@ func (c *checker) overCall(qc *qctx, v *grammar.Call, m mode) Expr {
 			w.Offset = n
 		}
 	case WinAgg:
+		if lo, hi := e.aggArity(); e.withinGroup || e.distinctOf != "" || lo != 1 || hi != 1 {
+			c.errorf(CodeUnsupported, v.Span(), "%s is not supported over a window yet", name)
+			return nil
+		}
 		agg := &Agg{Name: e.names[0], Loc: w.Loc}
 		switch {
 		case v.Star:
@@ -215,7 +219,15 @@ func (c *checker) overCall(qc *qctx, v *grammar.Call, m mode) Expr {
 				agg.Arg = c.convert(agg.Arg, TInt)
 			}
 		}
-		if !e.agg(&aggBinder{c: c, v: v, name: name, agg: agg}) {
+		b := &aggBinder{c: c, v: v, name: name, agg: agg, args: args}
+		for _, a := range v.Args {
+			b.spans = append(b.spans, a.Span())
+		}
+		if !e.agg(b) {
+			return nil
+		}
+		if i := agg.Impl; i.Add == AddPair || len(i.AddArgs) > 0 || i.TypeArg2 != nil {
+			c.errorf(CodeUnsupported, v.Span(), "%s is not supported over a window yet", name)
 			return nil
 		}
 		w.Agg, w.Arg, w.T = agg, agg.Arg, agg.Type

@@ -186,10 +186,14 @@ type Agg struct {
 	Index    int
 	Name     string // the aggregate's registry name, upper case: COUNT, SUM, STDDEV_SAMP, ...
 	Arg      Expr   // row expression; nil for COUNT(*)
+	Arg2     Expr   // the second row expression of a two-argument aggregate (AddPair: CORR, ARG_MIN); else nil
 	Distinct bool
 	Type     Type // result type
 	Impl     *AggImpl
 	Loc      Loc
+	// Call is the call as written, for explain, when constant arguments or WITHIN GROUP say more than the row
+	// arguments (QUANTILE_DISC(v, 0.25)); "" otherwise.
+	Call string
 }
 
 // Expr is a typed expression of the plan.
@@ -345,7 +349,7 @@ func markUsed(p *Plan) {
 			exprs = append(exprs, k.Expr)
 		}
 		for _, a := range q.Aggs {
-			exprs = append(exprs, a.Arg)
+			exprs = append(exprs, a.Arg, a.Arg2)
 		}
 		if q.Window != nil {
 			exprs = append(exprs, q.Window.Time)
@@ -405,6 +409,7 @@ func visitExpr(x Expr, fn func(Expr)) {
 		}
 	case *AggRef:
 		visitExpr(e.Agg.Arg, fn)
+		visitExpr(e.Agg.Arg2, fn)
 	case *KeyRef:
 		visitExpr(e.Key.Expr, fn)
 	case *WinRef:

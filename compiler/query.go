@@ -380,6 +380,7 @@ func locate(q *Query) {
 	}
 	for _, a := range q.Aggs {
 		walk(a.Arg, fill(&a.Loc, q.Loc))
+		walk(a.Arg2, a.Loc)
 	}
 	if q.Window != nil {
 		walk(q.Window.Time, fill(&q.Window.Loc, q.Loc))
@@ -725,6 +726,13 @@ func canonNode(e grammar.Expr, o canonOut) {
 	case *grammar.Call:
 		o.str(fmt.Sprintf("(%s %v %v ", strings.ToUpper(v.Name.Name), v.Star, v.Distinct))
 		list(v.Args)
+		if v.WithinGroup != nil {
+			o.str(" within")
+			for _, it := range v.WithinGroup.OrderBy {
+				o.str(fmt.Sprintf(" %v ", it.Desc))
+				o.sub(it.Expr)
+			}
+		}
 		o.str(")")
 	default:
 		o.str(fmt.Sprintf("%T", e))

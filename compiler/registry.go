@@ -35,10 +35,12 @@ const (
 func (f Form) Strict() bool { return f <= FormIdentity }
 
 // Const is a constant argument generated code passes to a function or method besides the SQL arguments: an
-// integer (a DECIMAL scale, a digit count), or an rt identifier (an enum value such as rt.ExtractYear).
+// integer (a DECIMAL scale, a digit count), an rt identifier (an enum value such as rt.ExtractYear), or a Go
+// literal (a quantile's fraction, a separator, a flag).
 type ImplConst struct {
 	Int  int64
 	Name string // the rt identifier; "" for an integer
+	Lit  any    // a float64, string or bool literal; nil for Int and Name
 }
 
 // Impl is how generated code computes one overload of a scalar function.
@@ -70,7 +72,7 @@ const (
 	AddValue    AddForm = iota // Add(v) for each non-NULL value
 	AddRow                     // Add() for each row (COUNT(*)) or non-NULL value (COUNT(x))
 	AddWithNull                // Add(v, null) for every row, NULL included (FIRST_VALUE)
-	AddPair                    // Add(v1, v2) for each row where both arguments are non-NULL
+	AddPair                    // Add(v1, v2) for each row where both arguments (Agg.Arg, Agg.Arg2) are non-NULL
 )
 
 // AggImpl is how generated code keeps and reads one aggregate: an rt state type and its methods (rt/aggs.go).
@@ -78,7 +80,9 @@ type AggImpl struct {
 	ID         string      // unique in the registry, e.g. "sum_bigint"
 	State      string      // the rt state type
 	TypeArg    *Type       // the SQL type whose Go type instantiates a generic State; nil when State is not generic
+	TypeArg2   *Type       // a second type argument (ARG_MIN: the compared value's type); nil when there is none
 	Add        AddForm     // how rows are fed to Add
+	AddArgs    []ImplConst // constant arguments of Add after the row's values (STRING_AGG's separator)
 	Own        bool        // VARCHAR values are copied (rt.Own) before Add, which keeps them
 	AddFail    string      // Add and Merge report false on overflow: the error; "" when they report nothing
 	Retract    bool        // State has Sub, which exactly undoes an Add (reporting overflow as Add does)
@@ -97,6 +101,21 @@ type builtin struct {
 	agg       func(b *aggBinder) bool
 	// distinct is false for aggregates DISTINCT means nothing to or is not supported for.
 	noDistinct bool
+	// aggArgs is the fewest and most arguments an aggregate takes; zero means exactly one.
+	aggArgs [2]int
+	// withinGroup marks an ordered-set aggregate, f(args) WITHIN GROUP (ORDER BY x): x is its Agg.Arg and the
+	// arguments are constants (PERCENTILE_CONT's fraction).
+	withinGroup bool
+	// distinctOf names the aggregate this name applies with DISTINCT: COUNT_DISTINCT(x) is COUNT(DISTINCT x).
+	distinctOf string
+}
+
+// aggArity is the fewest and most arguments of aggregate e.
+func (e *builtin) aggArity() (lo, hi int) {
+	if e.aggArgs == [2]int{} {
+		return 1, 1
+	}
+	return e.aggArgs[0], e.aggArgs[1]
 }
 
 // overload is one signature of a scalar function.
@@ -162,7 +181,7 @@ func sigf(result func([]Type) Type, impl Impl, params ...param) overload {
 func variadic(o overload) overload { o.variadic = true; return o }
 
 // registryEntries is every entry. The entries are listed by area, a list per file (builtins*.go).
-func registryEntries() []*builtin { return slices.Concat(builtins) }
+func registryEntries() []*builtin { return slices.Concat(builtins, aggBuiltins) }
 
 // registry is every entry by each of its names.
 var registry = func() map[string]*builtin {
@@ -378,6 +397,13 @@ type aggBinder struct {
 	v    *grammar.Call
 	name string
 	agg  *Agg
+	// args are the call's checked arguments and spans their spans; agg.Arg is the first of them, or WITHIN
+	// GROUP's ORDER BY expression, whose span is xSpan.
+	args  []Expr
+	spans []grammar.Span
+	xSpan grammar.Span
+	// desc is set by WITHIN GROUP (ORDER BY x DESC).
+	desc bool
 }
 
 // argType is the type of the aggregate's argument.

@@ -17,9 +17,9 @@ SELECT symbol, SUM(quantity) OVER (PARTITION BY symbol ORDER BY event_time ROWS 
 SELECT symbol, LAG(quantity) OVER (PARTITION BY symbol ORDER BY event_time) AS a, LAG(quantity) OVER (ORDER BY event_time) AS b FROM orders; -- ERROR `every OVER of a query must have the same PARTITION BY and ORDER BY`
 SELECT symbol, SUM(quantity) OVER (PARTITION BY symbol ORDER BY event_time ROWS BETWEEN 2 PRECEDING AND 1 FOLLOWING) AS s FROM orders; -- WARNING `frames reaching FOLLOWING rows are computed over the rows so far`
 
--- WITHIN GROUP, even after an aggregate the checker knows.
-SELECT symbol, SUM(quantity) WITHIN GROUP (ORDER BY price) AS s FROM orders GROUP BY symbol; -- ERROR `WITHIN GROUP \(ORDER BY \.\.\.\) is not supported yet`
-SELECT symbol, PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY price DESC) AS p FROM orders GROUP BY symbol; -- ERROR `WITHIN GROUP`
+-- WITHIN GROUP after an aggregate that is not an ordered-set aggregate, and with NULLS FIRST.
+SELECT symbol, SUM(quantity) WITHIN GROUP (ORDER BY price) AS s FROM orders GROUP BY symbol; -- ERROR `WITHIN GROUP \(ORDER BY \.\.\.\) is only for PERCENTILE_CONT and PERCENTILE_DISC`
+SELECT symbol, PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY price DESC NULLS FIRST) AS p FROM orders GROUP BY symbol; -- ERROR `NULLS FIRST and NULLS LAST are not supported in WITHIN GROUP`
 
 -- ORDER BY with its new modifiers, and LIMIT: rejected as today.
 SELECT symbol FROM orders ORDER BY price DESC NULLS FIRST, symbol; -- ERROR "ORDER BY is not supported on a stream"
