@@ -358,6 +358,9 @@ func (g *gen) genOverApply(q *compiler.Query) {
 	}
 	f.emit(jen.For(jen.Id("i").Op(":=").Range().Id("rows")).Block(f.block(func() {
 		f.emit(jen.Id("r").Op(":=").Op("&").Id("rows").Index(jen.Id("i")))
+		if !overReadsRow(q) {
+			f.emit(jen.Id("_").Op("=").Id("r").Comment("the row's values are its window functions' only"))
+		}
 		for _, w := range o.Funcs {
 			if groupLevel(w) || w.Kind == compiler.WinLead {
 				continue
@@ -392,6 +395,25 @@ func (g *gen) genOverApply(q *compiler.Query) {
 	g.f.Line()
 }
 
+// overReadsRow reports whether apply reads the current row: a SELECT column, or the argument of a function
+// computed per row, reads a column, or the row is held for LEAD.
+func overReadsRow(q *compiler.Query) bool {
+	if q.Over.Lead > 0 {
+		return true
+	}
+	for _, c := range q.Columns {
+		if compiler.ReadsRecord(c.Expr) {
+			return true
+		}
+	}
+	for _, w := range q.Over.Funcs {
+		if !groupLevel(w) && (compiler.ReadsRecord(w.Arg) || compiler.ReadsRecord(w.Default)) {
+			return true
+		}
+	}
+	return false
+}
+
 // overArg evaluates a frame function's argument for the current row as an rt.Opt (COUNT(*): a non-NULL
 // placeholder).
 func (g *gen) overArg(f *fn, w *compiler.WinFunc) jen.Code {
@@ -407,7 +429,7 @@ func (g *gen) overArg(f *fn, w *compiler.WinFunc) jen.Code {
 func (g *gen) overRangeGroup(f *fn, w *compiler.WinFunc) {
 	name := winField(w)
 	enter := func(each func(e jen.Code)) {
-		if w.Arg == nil { // COUNT(*)
+		if w.Arg == nil || !compiler.ReadsRecord(w.Arg) { // COUNT(*), or a constant
 			f.emit(jen.For(jen.Range().Id("rows")).Block(f.block(func() {
 				f.emit(jen.Id("e").Op(":=").Add(g.overArg(f, w)))
 				each(jen.Id("e"))

@@ -373,47 +373,65 @@ func markUsed(p *Plan) {
 	}
 }
 
+// ReadsRecord reports whether evaluating x reads a column of the current record; false for constants alone.
+// A window function's value (WinRef) is computed apart, so the arguments under it do not count.
+func ReadsRecord(x Expr) bool {
+	found := false
+	walkPlanExpr(x, func(e Expr) bool {
+		switch e.(type) {
+		case *ColRef:
+			found = true
+		case *WinRef:
+			return false
+		}
+		return true
+	})
+	return found
+}
+
 // visitExpr calls fn for x and every expression under it.
-func visitExpr(x Expr, fn func(Expr)) {
-	if x == nil {
+func visitExpr(x Expr, fn func(Expr)) { walkPlanExpr(x, func(e Expr) bool { fn(e); return true }) }
+
+// walkPlanExpr calls fn for x and, while fn returns true, for the expressions under it.
+func walkPlanExpr(x Expr, fn func(Expr) bool) {
+	if x == nil || !fn(x) {
 		return
 	}
-	fn(x)
 	switch e := x.(type) {
 	case *Unary:
-		visitExpr(e.X, fn)
+		walkPlanExpr(e.X, fn)
 	case *Binary:
-		visitExpr(e.L, fn)
-		visitExpr(e.R, fn)
+		walkPlanExpr(e.L, fn)
+		walkPlanExpr(e.R, fn)
 	case *IsNull:
-		visitExpr(e.X, fn)
+		walkPlanExpr(e.X, fn)
 	case *In:
-		visitExpr(e.X, fn)
+		walkPlanExpr(e.X, fn)
 		for _, y := range e.List {
-			visitExpr(y, fn)
+			walkPlanExpr(y, fn)
 		}
 	case *Like:
-		visitExpr(e.X, fn)
-		visitExpr(e.Pattern, fn)
+		walkPlanExpr(e.X, fn)
+		walkPlanExpr(e.Pattern, fn)
 	case *Case:
 		for _, w := range e.Whens {
-			visitExpr(w.Cond, fn)
-			visitExpr(w.Then, fn)
+			walkPlanExpr(w.Cond, fn)
+			walkPlanExpr(w.Then, fn)
 		}
-		visitExpr(e.Else, fn)
+		walkPlanExpr(e.Else, fn)
 	case *Cast:
-		visitExpr(e.X, fn)
+		walkPlanExpr(e.X, fn)
 	case *Func:
 		for _, y := range e.Args {
-			visitExpr(y, fn)
+			walkPlanExpr(y, fn)
 		}
 	case *AggRef:
-		visitExpr(e.Agg.Arg, fn)
-		visitExpr(e.Agg.Arg2, fn)
+		walkPlanExpr(e.Agg.Arg, fn)
+		walkPlanExpr(e.Agg.Arg2, fn)
 	case *KeyRef:
-		visitExpr(e.Key.Expr, fn)
+		walkPlanExpr(e.Key.Expr, fn)
 	case *WinRef:
-		visitExpr(e.Fn.Arg, fn)
-		visitExpr(e.Fn.Default, fn)
+		walkPlanExpr(e.Fn.Arg, fn)
+		walkPlanExpr(e.Fn.Default, fn)
 	}
 }

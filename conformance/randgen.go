@@ -25,7 +25,7 @@ import (
 )
 
 // RandomCases composes n random query pairs over the data set's source: stateless filters and projections,
-// grouped aggregations with EMIT FINAL, and tumbling-window aggregations. The same seed gives the same cases.
+// grouped aggregations with EMIT FINAL, tumbling-window aggregations, and window functions (randover.go). The same seed gives the same cases.
 func RandomCases(ds *Dataset, seed int64, n int) []*Case {
 	_, file, line, _ := runtime.Caller(0)
 	qs, err := randomQueries(ds, seed, n)
@@ -44,7 +44,7 @@ func RandomCases(ds *Dataset, seed int64, n int) []*Case {
 type randomQuery struct {
 	name           string
 	velocc, duckdb string
-	shape          string          // "project", "group", "global" or "window"
+	shape          string          // "project", "group", "global", "window" or "over"
 	types          []compiler.Type // expected velocc output types, in SELECT order
 }
 
@@ -1842,12 +1842,14 @@ func (g *gen) query() *randomQuery {
 		g.qual = "r"
 	}
 	switch n := g.pick(100); {
-	case n < 38:
+	case n < 34:
 		return g.projection()
-	case n < 45:
+	case n < 40:
 		return g.grouped(0)
-	case n < 72 || g.evt == nil:
+	case n < 64 || g.evt == nil:
 		return g.grouped(1 + g.pick(2))
+	case n < 78 && g.seq != nil:
+		return g.over()
 	}
 	return g.windowed()
 }
