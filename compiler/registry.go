@@ -35,10 +35,12 @@ const (
 func (f Form) Strict() bool { return f <= FormIdentity }
 
 // Const is a constant argument generated code passes to a function or method besides the SQL arguments: an
-// integer (a DECIMAL scale, a digit count), or an rt identifier (an enum value such as rt.ExtractYear).
+// integer (a DECIMAL scale, a digit count), an rt identifier (an enum value such as rt.ExtractYear), or a
+// variable the job sets up when it starts (Plan.Prepared: a compiled regular expression).
 type ImplConst struct {
 	Int  int64
 	Name string // the rt identifier; "" for an integer
+	Var  string // the job's variable (Prepared.Var); "" for an integer or an rt identifier
 }
 
 // Impl is how generated code computes one overload of a scalar function.
@@ -161,7 +163,7 @@ func sigf(result func([]Type) Type, impl Impl, params ...param) overload {
 func variadic(o overload) overload { o.variadic = true; return o }
 
 // registryEntries is every entry. The entries are listed by area, a list per file (builtins*.go).
-func registryEntries() []*builtin { return slices.Concat(builtins) }
+func registryEntries() []*builtin { return slices.Concat(builtins, strBuiltins) }
 
 // registry is every entry by each of its names.
 var registry = func() map[string]*builtin {
