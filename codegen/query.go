@@ -480,9 +480,7 @@ func (f *fn) aggUpdate(a *compiler.Agg) {
 func implConsts(cs []compiler.ImplConst) []jen.Code {
 	out := make([]jen.Code, len(cs))
 	for i, c := range cs {
-		if c.Var != "" {
-			out[i] = jen.Id(c.Var)
-		} else if c.Name != "" {
+		if c.Name != "" {
 			out[i] = jen.Qual(rtPath, c.Name)
 		} else {
 			out[i] = jen.Lit(int(c.Int))

@@ -211,32 +211,30 @@ func regexpOptions(b *binder, i int, opts string, global bool) (int64, bool) {
 	return flags, true
 }
 
-// call binds the function: for a constant pattern to fn, called with the prepared *regexp.Regexp first (the
-// pattern dropped from the arguments) and after at the end; otherwise to fn+"Dyn" of form dynForm, which takes
-// the pattern as an argument and compiles it per call through a cache, with dynAfter at the end.
+// call binds the function: for a constant pattern to fn, which takes the prepared *regexp.Regexp in the
+// pattern's place, with after as the constant arguments at the end; otherwise to fn+"Dyn" of form dynForm, which
+// takes the pattern and compiles it per call through a cache, with dynAfter at the end.
 func (rc *regexpCall) call(id, fn string, t Type, after []ImplConst, dynForm Form, dynAfter []ImplConst) Expr {
 	b := rc.b
-	args := b.args
 	impl := Impl{ID: id + "_dyn", Form: dynForm, Func: fn + "Dyn", After: dynAfter}
 	if rc.pattern != nil {
-		v := b.c.prepare(&Prepared{Var: "regexp", Func: "MustRegexp", Str: rc.pattern.Str, Int: rc.flags &^ reGlobal, SQL: b.loc().Text})
-		impl = Impl{ID: id, Form: FormCall, Func: fn, Before: []ImplConst{{Var: v}}, After: after}
-		args = append([]Expr{args[0]}, args[2:]...)
+		p := b.c.prepare(&Prepared{Var: "regexp", Func: "MustRegexp", Str: rc.pattern.Str, Int: rc.flags &^ reGlobal, SQL: b.loc().Text})
+		impl = Impl{ID: id, Form: FormCall, Func: fn, After: after, Prep: p, PrepArg: 1}
 	}
-	return &Func{Name: b.canon, Args: args, Impl: &impl, T: t, Loc: b.loc()}
+	return &Func{Name: b.canon, Args: b.args, Impl: &impl, T: t, Loc: b.loc()}
 }
 
-// prepare returns the job's variable holding p's value, adding p to the plan unless an equal value is there;
+// prepare returns the job's variable computing p's value: p, added to the plan, unless an equal one is there.
 // p.Var is the prefix of a new variable's name.
-func (c *checker) prepare(p *Prepared) string {
+func (c *checker) prepare(p *Prepared) *Prepared {
 	for _, q := range c.plan.Prepared {
 		if q.Func == p.Func && q.Str == p.Str && q.Int == p.Int {
-			return q.Var
+			return q
 		}
 	}
 	p.Var = fmt.Sprintf("%s%d", p.Var, len(c.plan.Prepared)+1)
 	c.plan.Prepared = append(c.plan.Prepared, p)
-	return p.Var
+	return p
 }
 
 // checkRegexpMatches is REGEXP_MATCHES(s, pattern [, options]): whether the pattern matches anywhere in s.

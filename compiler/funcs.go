@@ -2,6 +2,7 @@
 package compiler
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/velocc/velocc/grammar"
@@ -55,8 +56,8 @@ func (c *checker) call(qc *qctx, v *grammar.Call, m mode) Expr {
 }
 
 func plural(n int, word string) string {
-	s := []string{"no", "one", "two", "three"}
-	w := ""
+	s := []string{"no", "one", "two", "three", "four"}
+	w := strconv.Itoa(n)
 	if n < len(s) {
 		w = s[n]
 	}

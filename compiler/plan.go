@@ -23,8 +23,8 @@ type Plan struct {
 }
 
 // Prepared is a package-level variable of the job, set when it starts by an rt function of constant arguments:
-// a constant regular expression, compiled once (rt.MustRegexp). Impls pass it to their function as an ImplConst
-// with Var set.
+// a constant regular expression, compiled once (rt.MustRegexp). An Impl passes it in place of the constant
+// argument it comes from (Impl.Prep).
 type Prepared struct {
 	Var  string // the Go variable, unique in the job
 	Func string // the rt function that computes it: Func(Str, Int)

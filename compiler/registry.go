@@ -35,12 +35,10 @@ const (
 func (f Form) Strict() bool { return f <= FormIdentity }
 
 // Const is a constant argument generated code passes to a function or method besides the SQL arguments: an
-// integer (a DECIMAL scale, a digit count), an rt identifier (an enum value such as rt.ExtractYear), or a
-// variable the job sets up when it starts (Plan.Prepared: a compiled regular expression).
+// integer (a DECIMAL scale, a digit count), or an rt identifier (an enum value such as rt.ExtractYear).
 type ImplConst struct {
 	Int  int64
 	Name string // the rt identifier; "" for an integer
-	Var  string // the job's variable (Prepared.Var); "" for an integer or an rt identifier
 }
 
 // Impl is how generated code computes one overload of a scalar function.
@@ -52,6 +50,10 @@ type Impl struct {
 	Before []ImplConst // constant arguments before the SQL arguments
 	After  []ImplConst // constant arguments after them
 	Fail   string      // FormChecked: the error when the function reports false
+	// Prep, when set, is a value the job computes once when it starts (Plan.Prepared), from the constant argument
+	// PrepArg: generated code passes Prep's variable in that argument's place.
+	Prep    *Prepared
+	PrepArg int
 }
 
 // ResultForm is what an accumulator's result method returns.

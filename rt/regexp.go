@@ -99,7 +99,7 @@ func cachedRegexp(pattern string, flags int64) (*regexp.Regexp, error) {
 }
 
 // RegexpMatches is REGEXP_MATCHES(s, pattern): whether the pattern matches anywhere in s.
-func RegexpMatches(re *regexp.Regexp, s string) bool { return re.MatchString(s) }
+func RegexpMatches(s string, re *regexp.Regexp) bool { return re.MatchString(s) }
 
 // RegexpMatchesDyn is RegexpMatches for a pattern that is not a constant.
 func RegexpMatchesDyn(s, pattern string, flags int64) (bool, error) {
@@ -114,7 +114,7 @@ func RegexpMatchesDyn(s, pattern string, flags int64) (bool, error) {
 // replaced by repl, in which \0 stands for the match, \1 to \9 for its groups and \\ for a backslash (RE2's
 // rewrite syntax). As in DuckDB, s is returned unchanged when repl names a group the pattern does not have, or
 // when it has another backslash sequence; with RegexpGlobal such a repl is used up to that sequence.
-func RegexpReplace(re *regexp.Regexp, s, repl string, flags int64) string {
+func RegexpReplace(s string, re *regexp.Regexp, repl string, flags int64) string {
 	if maxGroupRef(repl) > re.NumSubexp() {
 		return s
 	}
@@ -150,7 +150,7 @@ func RegexpReplaceDyn(s, pattern, repl string, flags int64) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return RegexpReplace(re, s, repl, flags), nil
+	return RegexpReplace(s, re, repl, flags), nil
 }
 
 // maxGroupRef returns the largest n of a \n in repl, 0 when there is none.
@@ -197,7 +197,7 @@ func rewrite(out []byte, repl, s string, m []int) ([]byte, bool) {
 // RegexpExtract is REGEXP_EXTRACT(s, pattern, group): the text of the group (0: the whole match) at the first
 // match; empty when the pattern does not match, the group did not take part or does not exist, or group < 0 (a NULL
 // group, as DuckDB's).
-func RegexpExtract(re *regexp.Regexp, s string, group int64) string {
+func RegexpExtract(s string, re *regexp.Regexp, group int64) string {
 	if group < 0 || int(group) > re.NumSubexp() {
 		return ""
 	}
@@ -215,5 +215,5 @@ func RegexpExtractDyn(s, pattern string, group, flags int64) string {
 	if err != nil {
 		return ""
 	}
-	return RegexpExtract(re, s, group)
+	return RegexpExtract(s, re, group)
 }

@@ -36,7 +36,7 @@ func TestRegexpMatches(t *testing.T) {
 	}
 	for _, tc := range tests {
 		re := MustRegexp(tc.pattern, tc.flags)
-		if got := RegexpMatches(re, tc.s); got != tc.want {
+		if got := RegexpMatches(tc.s, re); got != tc.want {
 			t.Errorf("RegexpMatches(%q, %q, %d) = %v, want %v", tc.s, tc.pattern, tc.flags, got, tc.want)
 		}
 		if got, err := RegexpMatchesDyn(tc.s, tc.pattern, tc.flags); got != tc.want || err != nil {
@@ -84,7 +84,7 @@ func TestRegexpReplace(t *testing.T) {
 	}
 	for _, tc := range tests {
 		re := MustRegexp(tc.pattern, tc.flags)
-		if got := RegexpReplace(re, tc.s, tc.repl, tc.flags); got != tc.want {
+		if got := RegexpReplace(tc.s, re, tc.repl, tc.flags); got != tc.want {
 			t.Errorf("RegexpReplace(%q, %q, %q, %d) = %q, want %q", tc.s, tc.pattern, tc.repl, tc.flags, got, tc.want)
 		}
 		if got, err := RegexpReplaceDyn(tc.s, tc.pattern, tc.repl, tc.flags); got != tc.want || err != nil {
@@ -115,7 +115,7 @@ func TestRegexpExtract(t *testing.T) {
 	}
 	for _, tc := range tests {
 		re := MustRegexp(tc.pattern, tc.flags)
-		if got := RegexpExtract(re, tc.s, tc.group); got != tc.want {
+		if got := RegexpExtract(tc.s, re, tc.group); got != tc.want {
 			t.Errorf("RegexpExtract(%q, %q, %d) = %q, want %q", tc.s, tc.pattern, tc.group, got, tc.want)
 		}
 		if got := RegexpExtractDyn(tc.s, tc.pattern, tc.group, tc.flags); got != tc.want {
