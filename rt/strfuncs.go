@@ -1,6 +1,7 @@
 // VARCHAR functions with DuckDB's rules: padding, LEFT and RIGHT, searching, SPLIT_PART, REPEAT, trimming given
-// characters, REVERSE, INITCAP, ASCII and CHR. Positions and lengths count code points (an invalid UTF-8 byte is
-// one), as in strings.go; only REVERSE works on grapheme clusters (grapheme.go).
+// characters, ASCII and CHR; and INITCAP with PostgreSQL's (DuckDB has none). Positions and lengths count code
+// points (an invalid UTF-8 byte is one), as in strings.go. REVERSE, which works on grapheme clusters, is in
+// grapheme.go.
 
 package rt
 
@@ -218,8 +219,8 @@ var asciiStrings = func() string {
 	return string(b)
 }()
 
-// InitCap is INITCAP(s), PostgreSQL's rule: a letter, mark or digit that follows another is lower-cased, any other
-// code point upper-cased (Unicode simple case mapping). So each word (a run of letters, marks and digits) starts
+// InitCap is INITCAP(s), PostgreSQL's rule: a code point that follows a letter, a mark or a digit is lower-cased,
+// any other is upper-cased (Unicode simple case mapping). So each word, a run of letters, marks and digits, starts
 // with a capital: INITCAP('hello wORLD') is 'Hello World', INITCAP('3rd o-neil') is '3rd O-Neil'.
 func InitCap(s string) string {
 	var b strings.Builder
