@@ -34,6 +34,10 @@ func (f *fn) call(x *compiler.Func) val {
 	}
 	args := make([]val, len(x.Args))
 	for i, a := range x.Args {
+		if impl.Prep != nil && i == impl.PrepArg {
+			args[i] = val{v: jen.Id(impl.Prep.Var), n: jen.False(), nonNull: true}
+			continue
+		}
 		args[i] = f.expr(a)
 	}
 	nc, nn := jen.Code(jen.False()), true

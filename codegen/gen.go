@@ -43,6 +43,10 @@ func Generate(p *compiler.Plan) ([]byte, error) {
 		g.f.Anon(rtPath + "/spill")
 	}
 	g.genJob()
+	for _, v := range p.Prepared {
+		g.f.Comment(commentText(v.SQL))
+		g.f.Var().Id(v.Var).Op("=").Qual(rtPath, v.Func).Call(jen.Lit(v.Str), jen.Lit(int(v.Int)))
+	}
 	for _, s := range p.Sources {
 		if g.sourceUsed(s) {
 			g.genSource(s)

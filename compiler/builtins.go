@@ -42,7 +42,10 @@ var builtins = []*builtin{
 	// Strings.
 	{names: []string{"UPPER"}, overloads: []overload{sig(TVarchar, rtCall("upper", "Upper"), pStr)}},
 	{names: []string{"LOWER"}, overloads: []overload{sig(TVarchar, rtCall("lower", "Lower"), pStr)}},
-	{names: []string{"TRIM"}, overloads: []overload{sig(TVarchar, rtCall("trim", "Trim"), pStr)}},
+	{names: []string{"TRIM"}, overloads: []overload{
+		sig(TVarchar, rtCall("trim", "Trim"), pStr),
+		sig(TVarchar, rtCall("trim_chars", "TrimChars"), pStr, pStr), // builtins_str.go has LTRIM and RTRIM
+	}},
 	{names: []string{"LENGTH"}, overloads: []overload{sig(TBigInt, rtCall("length", "Length"), pStr)}},
 	{names: []string{"STRLEN"}, overloads: []overload{sig(TBigInt, rtCall("strlen", "ByteLength"), pStr)}},
 	{names: []string{"REPLACE"}, overloads: []overload{sig(TVarchar, rtCall("replace", "Replace"), pStr, pStr, pStr)}},

@@ -2,6 +2,7 @@
 package compiler
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/velocc/velocc/grammar"
@@ -18,16 +19,6 @@ func (c *checker) call(qc *qctx, v *grammar.Call, m mode) Expr {
 	}
 	if v.NoParens {
 		c.errorf(CodeUnsupported, v.Span(), "%s without parentheses is not supported yet; use NOW()", v.Name.Name)
-		return nil
-	}
-	// POSITION(sub IN s), TRIM([LEADING | TRAILING | BOTH] chars FROM s), LEFT(s, n) and RIGHT(s, n) parse into
-	// these calls, which the function library does not have yet.
-	switch {
-	case name == "POSITION" || name == "LEFT" || name == "RIGHT":
-		c.errorf(CodeUnsupported, v.Span(), "%s is not supported yet", name)
-		return nil
-	case name == "LTRIM" || name == "RTRIM" || name == "TRIM" && len(v.Args) == 2:
-		c.errorf(CodeUnsupported, v.Span(), "trimming other characters than spaces, or one side only, is not supported yet; use TRIM(s)")
 		return nil
 	}
 	if name == "TUMBLE_START" || name == "TUMBLE_END" {
@@ -64,8 +55,8 @@ func (c *checker) call(qc *qctx, v *grammar.Call, m mode) Expr {
 }
 
 func plural(n int, word string) string {
-	s := []string{"no", "one", "two", "three"}
-	w := ""
+	s := []string{"no", "one", "two", "three", "four"}
+	w := strconv.Itoa(n)
 	if n < len(s) {
 		w = s[n]
 	}

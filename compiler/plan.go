@@ -17,6 +17,20 @@ type Plan struct {
 	// beyond it does: "fail" (also "") or "spill".
 	MaxMemoryMB   int64
 	StateOverflow string
+
+	// Values the job computes once when it starts, in the order of their first use.
+	Prepared []*Prepared
+}
+
+// Prepared is a package-level variable of the job, set when it starts by an rt function of constant arguments:
+// a constant regular expression, compiled once (rt.MustRegexp). An Impl passes it in place of the constant
+// argument it comes from (Impl.Prep).
+type Prepared struct {
+	Var  string // the Go variable, unique in the job
+	Func string // the rt function that computes it: Func(Str, Int)
+	Str  string
+	Int  int64
+	SQL  string // the call that first needs it, for a comment
 }
 
 // UsesKafka reports whether the job reads or writes Kafka, and so links rt/kafka.

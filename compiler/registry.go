@@ -52,6 +52,10 @@ type Impl struct {
 	Before []ImplConst // constant arguments before the SQL arguments
 	After  []ImplConst // constant arguments after them
 	Fail   string      // FormChecked: the error when the function reports false
+	// Prep, when set, is a value the job computes once when it starts (Plan.Prepared), from the constant argument
+	// PrepArg: generated code passes Prep's variable in that argument's place.
+	Prep    *Prepared
+	PrepArg int
 }
 
 // ResultForm is what an accumulator's result method returns.
@@ -181,7 +185,7 @@ func sigf(result func([]Type) Type, impl Impl, params ...param) overload {
 func variadic(o overload) overload { o.variadic = true; return o }
 
 // registryEntries is every entry. The entries are listed by area, a list per file (builtins*.go).
-func registryEntries() []*builtin { return slices.Concat(builtins, aggBuiltins) }
+func registryEntries() []*builtin { return slices.Concat(builtins, aggBuiltins, strBuiltins) }
 
 // registry is every entry by each of its names.
 var registry = func() map[string]*builtin {

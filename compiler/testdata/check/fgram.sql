@@ -37,11 +37,12 @@ SELECT symbol, COUNT(*) AS n FROM orders GROUP BY symbol WINDOW TUMBLING(event_t
 SELECT symbol FROM orders WHERE side IS DISTINCT FROM 'buy'; -- ERROR `IS \[NOT\] DISTINCT FROM is not supported yet`
 SELECT symbol, price IS NOT DISTINCT FROM NULL AS x FROM orders; -- ERROR `IS \[NOT\] DISTINCT FROM is not supported yet`
 SELECT symbol, CURRENT_TIMESTAMP AS now FROM orders; -- ERROR `CURRENT_TIMESTAMP without parentheses is not supported yet; use NOW\(\)`
-SELECT symbol, POSITION('A' IN symbol) AS p FROM orders; -- ERROR "POSITION is not supported yet"
-SELECT symbol, LEFT(symbol, 2) AS l, RIGHT(symbol, 1) AS r FROM orders; -- ERROR "LEFT is not supported yet" ERROR "RIGHT is not supported yet"
-SELECT symbol, TRIM('x' FROM symbol) AS t FROM orders; -- ERROR `trimming other characters than spaces, or one side only, is not supported yet; use TRIM\(s\)`
-SELECT symbol, TRIM(LEADING FROM symbol) AS t FROM orders; -- ERROR "trimming other characters"
-SELECT symbol, TRIM(TRAILING '.' FROM symbol) AS t FROM orders; -- ERROR "trimming other characters"
+SELECT symbol, POSITION('A' IN symbol) AS p FROM orders; -- POSITION(sub IN s), LEFT, RIGHT and the TRIM forms are functions now
+SELECT symbol, LEFT(symbol, 2) AS l, RIGHT(symbol, 1) AS r FROM orders;
+SELECT symbol, TRIM('x' FROM symbol) AS t FROM orders;
+SELECT symbol, TRIM(LEADING FROM symbol) AS t FROM orders;
+SELECT symbol, TRIM(TRAILING '.' FROM symbol) AS t FROM orders;
+SELECT symbol, POSITION(quantity IN symbol) AS p FROM orders; -- ERROR "POSITION needs VARCHAR, but this is BIGINT"
 SELECT symbol, CAST(quantity, 'NUMBER') AS q FROM orders; -- ERROR `unknown type "NUMBER"`
 SELECT symbol, CAST(quantity, 'DECIMAL(40, 2)') AS q FROM orders; -- ERROR "DECIMAL precision must be between 1 and 38, got 40"
 SELECT symbol, EXTRACT('fortnight', event_time) AS f FROM orders; -- ERROR `unknown EXTRACT part "fortnight"`
