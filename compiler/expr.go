@@ -67,8 +67,7 @@ func (c *checker) expr(qc *qctx, e grammar.Expr, m mode) Expr {
 		}
 		return &IsNull{X: x, Not: v.Not}
 	case *grammar.IsDistinct:
-		c.errorf(CodeUnsupported, v.Span(), "IS [NOT] DISTINCT FROM is not supported yet; compare with = and IS NULL")
-		return nil
+		return c.isDistinct(qc, v, m)
 	case *grammar.Between:
 		x := c.expr(qc, v.X, m)
 		lo := c.expr(qc, v.Low, m)

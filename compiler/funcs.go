@@ -17,10 +17,6 @@ func (c *checker) call(qc *qctx, v *grammar.Call, m mode) Expr {
 		c.errorf(CodeUnsupported, v.WithinGroup.Span(), "WITHIN GROUP (ORDER BY ...) is not supported yet")
 		return nil
 	}
-	if v.NoParens {
-		c.errorf(CodeUnsupported, v.Span(), "%s without parentheses is not supported yet; use NOW()", v.Name.Name)
-		return nil
-	}
 	// POSITION(sub IN s), TRIM([LEADING | TRAILING | BOTH] chars FROM s), LEFT(s, n) and RIGHT(s, n) parse into
 	// these calls, which the function library does not have yet.
 	switch {
@@ -52,6 +48,10 @@ func (c *checker) call(qc *qctx, v *grammar.Call, m mode) Expr {
 	}
 	b := &binder{c: c, qc: qc, v: v, name: name, canon: e.names[0], m: m}
 	for _, a := range v.Args {
+		if _, ok := unparen(a).(*grammar.Interval); ok && e.intervals {
+			b.args = append(b.args, nil)
+			continue
+		}
 		x := c.expr(qc, a, m)
 		if x == nil {
 			return nil

@@ -94,7 +94,7 @@ func Nullable(e Expr) bool {
 		return Nullable(x.X)
 	case *Func:
 		switch f := x.Impl.Form; {
-		case f == FormConcat:
+		case f == FormConcat || f == FormDistinct || f == FormNotDistinct:
 			return false
 		case f == FormCoalesce || f == FormLeast || f == FormGreatest:
 			return allNullable(x.Args)

@@ -29,6 +29,8 @@ const (
 	FormGreatest // the largest non-NULL argument; NULL when all are
 	FormConcat   // the concatenation of the non-NULL arguments
 	FormConcatWS // args[0] is the separator (NULL: NULL) between the non-NULL others
+	FormDistinct // args[0] IS DISTINCT FROM args[1]: never NULL; NULL equals NULL
+	FormNotDistinct // args[0] IS NOT DISTINCT FROM args[1]
 )
 
 // Strict reports whether a NULL argument makes the result NULL without calling the function.
@@ -96,6 +98,9 @@ type builtin struct {
 	agg       func(b *aggBinder) bool
 	// distinct is false for aggregates DISTINCT means nothing to or is not supported for.
 	noDistinct bool
+	// intervals: an INTERVAL argument is not checked as an expression; b.args holds nil in its place, and check
+	// reads it from the call (DATE_ADD).
+	intervals bool
 }
 
 // overload is one signature of a scalar function.
@@ -161,7 +166,9 @@ func sigf(result func([]Type) Type, impl Impl, params ...param) overload {
 func variadic(o overload) overload { o.variadic = true; return o }
 
 // registryEntries is every entry. The entries are listed by area, a list per file (builtins*.go).
-func registryEntries() []*builtin { return slices.Concat(builtins) }
+func registryEntries() []*builtin {
+	return slices.Concat(builtins, mathBuiltins, timeBuiltins, jsonBuiltins, condBuiltins)
+}
 
 // registry is every entry by each of its names.
 var registry = func() map[string]*builtin {

@@ -1,0 +1,3 @@
+package compiler
+
+var jsonBuiltins = []*builtin{}
