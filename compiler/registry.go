@@ -24,12 +24,12 @@ const (
 	FormOrError              // v, err = F(args...); the job stops with err
 	FormIdentity             // v = args[0]: the argument's representation is already the result's
 	// NULL-aware forms, written out by codegen.
-	FormCoalesce // the first non-NULL argument
-	FormLeast    // the smallest non-NULL argument; NULL when all are
-	FormGreatest // the largest non-NULL argument; NULL when all are
-	FormConcat   // the concatenation of the non-NULL arguments
-	FormConcatWS // args[0] is the separator (NULL: NULL) between the non-NULL others
-	FormDistinct // args[0] IS DISTINCT FROM args[1]: never NULL; NULL equals NULL
+	FormCoalesce    // the first non-NULL argument
+	FormLeast       // the smallest non-NULL argument; NULL when all are
+	FormGreatest    // the largest non-NULL argument; NULL when all are
+	FormConcat      // the concatenation of the non-NULL arguments
+	FormConcatWS    // args[0] is the separator (NULL: NULL) between the non-NULL others
+	FormDistinct    // args[0] IS DISTINCT FROM args[1]: never NULL; NULL equals NULL
 	FormNotDistinct // args[0] IS NOT DISTINCT FROM args[1]
 )
 
