@@ -122,8 +122,8 @@ func (c *checker) expr(qc *qctx, e grammar.Expr, m mode) Expr {
 		if x == nil {
 			return nil
 		}
-		part := strings.ToUpper(v.Part.Name)
-		if !extractParts[part] {
+		part, known := timePart(v.Part.Name)
+		if !known {
 			c.errorf(CodeUnknownFunction, v.Part.Span(), "unknown EXTRACT part %q; supported: %s", v.Part.Name, strings.Join(extractPartList, ", "))
 			return nil
 		}
@@ -165,23 +165,6 @@ func (qc *qctx) keyIndex(e grammar.Expr) int {
 	}
 	return -1
 }
-
-var extractPartList = []string{"YEAR", "QUARTER", "MONTH", "WEEK", "DAY", "DOW", "DOY", "HOUR", "MINUTE", "SECOND", "MILLISECOND", "EPOCH"}
-
-// extractPartConst names the rt constant of each EXTRACT part.
-var extractPartConst = map[string]string{
-	"YEAR": "ExtractYear", "QUARTER": "ExtractQuarter", "MONTH": "ExtractMonth", "WEEK": "ExtractWeek",
-	"DAY": "ExtractDay", "DOW": "ExtractDOW", "DOY": "ExtractDOY", "HOUR": "ExtractHour", "MINUTE": "ExtractMinute",
-	"SECOND": "ExtractSecond", "MILLISECOND": "ExtractMillisecond", "EPOCH": "ExtractEpoch",
-}
-
-var extractParts = func() map[string]bool {
-	m := map[string]bool{}
-	for _, p := range extractPartList {
-		m[p] = true
-	}
-	return m
-}()
 
 func (c *checker) literal(v *grammar.Literal) Expr {
 	switch v.Kind {
