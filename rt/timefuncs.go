@@ -380,7 +380,9 @@ func fmtInt(v int64) string {
 	return string(appendPadded(nil, v, 1))
 }
 
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' }
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+}
 
 func strptime(s, format string) (ms int64, at int, why string) {
 	year, month, day, yday := int64(1900), int64(1), int64(1), int64(-1)
