@@ -55,12 +55,21 @@ func (f *fn) call(x *compiler.Func) val {
 		pkg = rtPath
 	}
 	call := jen.Qual(pkg, impl.Func).Call(params...)
-	if impl.Form == compiler.FormOrNull {
+	if impl.Form == compiler.FormOrNull || impl.Form == compiler.FormOrNullError {
 		v, n := f.decl(x.T)
 		get := []jen.Code{
 			jen.Var().Id("ok").Bool(),
 			jen.List(jen.Id(v), jen.Id("ok")).Op("=").Add(call),
 			jen.Id(n).Op("=").Op("!").Id("ok"),
+		}
+		if impl.Form == compiler.FormOrNullError {
+			get = []jen.Code{
+				jen.Var().Id("ok").Bool(),
+				jen.Var().Id("err").Error(),
+				jen.List(jen.Id(v), jen.Id("ok"), jen.Id("err")).Op("=").Add(call),
+				jen.If(jen.Err().Op("!=").Nil()).Block(f.failWith(x.Loc, jen.Err().Dot("Error").Call())),
+				jen.Id(n).Op("=").Op("!").Id("ok"),
+			}
 		}
 		if nn {
 			f.emit(jen.Block(get...))

@@ -100,7 +100,7 @@ func Nullable(e Expr) bool {
 			return allNullable(x.Args)
 		case f == FormConcatWS:
 			return Nullable(x.Args[0])
-		case f == FormOrNull:
+		case f == FormOrNull || f == FormOrNullError:
 			return true
 		}
 		return anyNullable(x.Args)

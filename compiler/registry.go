@@ -18,11 +18,12 @@ type Form uint8
 
 // Forms. The call forms are strict: when an argument is NULL the result is NULL and the function is not called.
 const (
-	FormCall     Form = iota // v = F(args...)
-	FormOrNull               // v, ok = F(args...); the result is NULL when !ok
-	FormChecked              // v, ok = F(args...); the job stops with Impl.Fail when !ok
-	FormOrError              // v, err = F(args...); the job stops with err
-	FormIdentity             // v = args[0]: the argument's representation is already the result's
+	FormCall        Form = iota // v = F(args...)
+	FormOrNull                  // v, ok = F(args...); the result is NULL when !ok
+	FormChecked                 // v, ok = F(args...); the job stops with Impl.Fail when !ok
+	FormOrError                 // v, err = F(args...); the job stops with err
+	FormOrNullError             // v, ok, err = F(args...); the job stops with err, and the result is NULL when !ok
+	FormIdentity                // v = args[0]: the argument's representation is already the result's
 	// NULL-aware forms, written out by codegen.
 	FormCoalesce    // the first non-NULL argument
 	FormLeast       // the smallest non-NULL argument; NULL when all are
@@ -145,6 +146,9 @@ func sameAs(i int) func([]Type) Type { return func(ts []Type) Type { return ts[i
 func rtCall(id, fn string) Impl    { return Impl{ID: id, Form: FormCall, Func: fn} }
 func rtOrNull(id, fn string) Impl  { return Impl{ID: id, Form: FormOrNull, Func: fn} }
 func rtOrError(id, fn string) Impl { return Impl{ID: id, Form: FormOrError, Func: fn} }
+func rtOrNullError(id, fn string) Impl {
+	return Impl{ID: id, Form: FormOrNullError, Func: fn}
+}
 func rtChecked(id, fn, fail string) Impl {
 	return Impl{ID: id, Form: FormChecked, Func: fn, Fail: fail}
 }
