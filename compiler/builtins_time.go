@@ -189,6 +189,46 @@ func (c *checker) dateAdd(ts Expr, months, ms int64, at Loc) Expr {
 	return &Func{Name: "DATE_ADD", Args: args, Impl: &impl, T: TTimestamp, Loc: at}
 }
 
+// intervalArith checks ts + INTERVAL ..., INTERVAL ... + ts and ts - INTERVAL ..., which are DATE_ADD; handled
+// is false for any other binary expression.
+func (c *checker) intervalArith(qc *qctx, v *grammar.Binary, m mode) (x Expr, handled bool) {
+	if v.Op != "+" && v.Op != "-" {
+		return nil, false
+	}
+	iv, ivRight := unparen(v.R).(*grammar.Interval)
+	other := v.L
+	if !ivRight {
+		if iv, _ = unparen(v.L).(*grammar.Interval); iv == nil || v.Op == "-" {
+			return nil, false
+		}
+		other = v.R
+	}
+	ts := c.expr(qc, other, m)
+	if ts == nil {
+		return nil, true
+	}
+	switch ts.Type().Kind {
+	case Timestamp:
+	case Null:
+		ts = c.convert(ts, TTimestamp)
+	default:
+		c.errorf(CodeTypeMismatch, v.Span(), "an INTERVAL can be added to or subtracted from a TIMESTAMP only, but this is %s", ts.Type())
+		return nil, true
+	}
+	months, ms, ok := c.intervalValue(iv)
+	if !ok {
+		return nil, true
+	}
+	if v.Op == "-" {
+		if months == math.MinInt64 || ms == math.MinInt64 {
+			c.errorf(CodeBadLiteral, iv.Span(), "INTERVAL is out of range")
+			return nil, true
+		}
+		months, ms = -months, -ms
+	}
+	return c.dateAdd(ts, months, ms, c.loc(v.Span())), true
+}
+
 // intervalUnit is what one unit of an INTERVAL adds: months, or milliseconds (microseconds for MICROSECOND).
 var intervalUnit = map[string]struct{ months, ms int64 }{
 	"MILLENNIUM": {months: 12000}, "CENTURY": {months: 1200}, "DECADE": {months: 120}, "YEAR": {months: 12},

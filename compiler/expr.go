@@ -47,13 +47,16 @@ func (c *checker) expr(qc *qctx, e grammar.Expr, m mode) Expr {
 	case *grammar.Interval:
 		// No operator, function or aggregate takes an INTERVAL, and no column can hold one: reject it here once
 		// rather than let it leak into IS NULL, CAST, MIN and the like.
-		c.errorf(CodeTypeMismatch, v.Span(), "INTERVAL values are allowed only as window sizes, in WINDOW TUMBLING, TUMBLE_START and TUMBLE_END")
+		c.errorf(CodeTypeMismatch, v.Span(), "INTERVAL values are allowed only as window sizes, in WINDOW TUMBLING, TUMBLE_START and TUMBLE_END, and added to or subtracted from a TIMESTAMP (ts + INTERVAL '1' HOUR, DATE_ADD(ts, INTERVAL '1' HOUR))")
 		return nil
 	case *grammar.Column:
 		return c.column(qc, v, m)
 	case *grammar.Unary:
 		return c.unary(qc, v, m)
 	case *grammar.Binary:
+		if x, handled := c.intervalArith(qc, v, m); handled {
+			return x
+		}
 		l := c.expr(qc, v.L, m)
 		r := c.expr(qc, v.R, m)
 		if l == nil || r == nil {
