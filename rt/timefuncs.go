@@ -340,7 +340,7 @@ func appendYear(dst []byte, y int64) []byte {
 // Strptime is STRPTIME(s, format): s read by the format's % codes (those of Strftime but %G %U %V %W %u %w %Z
 // and the compound %c %x %X %T, which the compiler expands; it checks the format). A space in the format matches one or more white-space characters, numbers
 // may have leading white space and fewer digits than their width, names match ignoring case, and white space at
-// the end of s is ignored. Fields not in the format are 1900-01-01 00:00:00. %z reads an offset (Z, ±hh, ±hhmm,
+// the end of s is ignored. Fields not in the format are 1900-01-01 00:00:00. %z reads an offset (±hh, ±hhmm,
 // ±hh:mm) and the result is the UTC instant. The error says where s stops matching.
 func Strptime(s, format string) (int64, error) {
 	ms, at, why := strptime(s, format)
@@ -509,20 +509,11 @@ func strptime(s, format string) (ms int64, at int, why string) {
 			if k, ok = name(meridiem[:], false); ok {
 				pm, hasPM = k == 1, true
 			}
-		case 'a':
-			_, ok = name(dayNames[:], true)
-		case 'A':
-			if _, ok = name(dayNames[:], false); !ok {
-				_, ok = name(dayNames[:], true)
-			}
+		case 'a', 'A':
+			_, ok = name(dayNames[:], c == 'a')
 		case 'b', 'h', 'B':
 			var k int
-			if c == 'B' {
-				k, ok = name(monthNames[:], false)
-			}
-			if !ok {
-				k, ok = name(monthNames[:], true)
-			}
+			k, ok = name(monthNames[:], c != 'B')
 			month = int64(k) + 1
 		case 'z':
 			offset, ok = parseOffset(s, &pos)
@@ -586,13 +577,9 @@ func equalFoldASCII(a, b string) bool {
 	return true
 }
 
-// parseOffset reads a UTC offset at *pos: Z, ±hh, ±hhmm or ±hh:mm, in milliseconds east of UTC.
+// parseOffset reads a UTC offset at *pos: ±hh, ±hhmm or ±hh:mm (not Z, as in DuckDB), in milliseconds east of UTC.
 func parseOffset(s string, pos *int) (int64, bool) {
 	i := *pos
-	if i < len(s) && (s[i] == 'Z' || s[i] == 'z') {
-		*pos = i + 1
-		return 0, true
-	}
 	if i >= len(s) || s[i] != '+' && s[i] != '-' {
 		return 0, false
 	}
