@@ -134,7 +134,7 @@ func TestTruncIntAndDec(t *testing.T) {
 		n = int64(rng.IntN(90) - 45)
 		to := min(s, int32(max(min(n, 38), 0)))
 		w := new(big.Int).Quo(v, pow(int64(s)-int64(to))) // drop down to scale to
-		if int64(to) > n {                                  // n < 0: also zero the digits above the point
+		if int64(to) > n {                                // n < 0: also zero the digits above the point
 			p := pow(min(int64(to)-n, 80))
 			w.Mul(w.Quo(w, p), p)
 		}
