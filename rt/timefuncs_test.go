@@ -85,7 +85,9 @@ func TestDateDiff(t *testing.T) {
 		yb, _ := tb.ISOWeek()
 		months := int64(tb.Year()*12+int(tb.Month())) - int64(ta.Year()*12+int(ta.Month()))
 		quarters := int64(tb.Year()*4+(int(tb.Month())-1)/3) - int64(ta.Year()*4+(int(ta.Month())-1)/3)
-		clock := func(d time.Duration) int64 { return (tb.Truncate(d).UnixMilli() - ta.Truncate(d).UnixMilli()) / d.Milliseconds() }
+		clock := func(d time.Duration) int64 {
+			return (tb.Truncate(d).UnixMilli() - ta.Truncate(d).UnixMilli()) / d.Milliseconds()
+		}
 		want := map[ExtractPart]int64{
 			ExtractYear:        int64(tb.Year() - ta.Year()),
 			ExtractQuarter:     quarters,
