@@ -169,6 +169,11 @@ func floorDivPos(a, b int64) int64 {
 // day (2024-01-31 + 1 month is 2024-02-29), then the milliseconds. ok is false when the result does not fit.
 func DateAdd(ts, months, ms int64) (int64, bool) {
 	if months != 0 {
+		// A TIMESTAMP spans ±292 million years: more months than that cannot land in range, and would overflow
+		// the calendar arithmetic below.
+		if months > 12*300_000_000 || months < -12*300_000_000 {
+			return 0, false
+		}
 		days, t := splitDay(ts)
 		y, m, d := civilFromDays(days)
 		mm := y*12 + (m - 1) + months
