@@ -243,3 +243,30 @@ func TestJSONPathAllocs(t *testing.T) {
 		t.Errorf("%v allocations per run; want 0", n)
 	}
 }
+
+// FuzzJSONPath: the scanner never panics, accepts only what encoding/json accepts (it is stricter about
+// surrogates), and finds a value only in a valid document.
+func FuzzJSONPath(f *testing.F) {
+	for _, s := range []string{`{"a":[1,{"b":null}]}`, `[1,2,3]`, `"x\u00e9"`, `{"a":1,}`, `{"a" 1}`, ` 12 `, `{"\ud83d\ude00":true}`} {
+		f.Add(s, "a", int64(1))
+	}
+	f.Fuzz(func(t *testing.T, doc, key string, idx int64) {
+		for _, steps := range [][]string{nil, {"." + key}, {"[" + strconv.FormatInt(idx, 10)}, {"/" + key, "[" + strconv.FormatInt(idx, 10)}} {
+			found, err := JSONExists(doc, steps...)
+			if err == nil && !json.Valid([]byte(doc)) {
+				t.Fatalf("JSONExists(%q) accepts what encoding/json rejects", doc)
+			}
+			if err != nil && found {
+				t.Fatalf("JSONExists(%q) found a value in a malformed document", doc)
+			}
+			v, ok, err2 := JSONExtract(doc, steps...)
+			if (err == nil) != (err2 == nil) || ok != found {
+				t.Fatalf("JSONExtract(%q, %q) = %q, %v, %v; JSONExists said %v, %v", doc, steps, v, ok, err2, found, err)
+			}
+			if ok && !json.Valid([]byte(v)) {
+				t.Fatalf("JSONExtract(%q, %q) = %q, not JSON", doc, steps, v)
+			}
+			_, _, _ = JSONValue(doc, steps...)
+		}
+	})
+}
