@@ -352,3 +352,19 @@ func TestFromUnixSeconds(t *testing.T) {
 		t.Error("FromUnixSeconds does not overflow")
 	}
 }
+
+// FuzzStrptime: STRPTIME never panics, whatever the string and format, and TRY_STRPTIME agrees with it.
+func FuzzStrptime(f *testing.F) {
+	for _, c := range [][2]string{{"2024-03-05 08:04:03", "%Y-%m-%d %H:%M:%S"}, {"5/3/24 12 pm", "%d/%m/%y %I %p"},
+		{"Tue Mar 2024 +01:30", "%a %b %Y %z"}, {"2024 366", "%Y %j"}, {"x", "%-"}, {"%", "%"}} {
+		f.Add(c[0], c[1])
+	}
+	f.Fuzz(func(t *testing.T, s, format string) {
+		ms, err := Strptime(s, format)
+		ms2, ok := TryStrptime(s, format)
+		if (err == nil) != ok || ok && ms != ms2 {
+			t.Fatalf("Strptime(%q, %q) = %d, %v; TryStrptime = %d, %v", s, format, ms, err, ms2, ok)
+		}
+		_ = Strftime(ms, format)
+	})
+}
