@@ -31,6 +31,8 @@ func (f *fn) call(x *compiler.Func) val {
 		return val{v: jen.Id(v), n: jen.False(), nonNull: true}
 	case compiler.FormConcatWS:
 		return f.concatWS(x)
+	case compiler.FormDistinct, compiler.FormNotDistinct:
+		return f.distinct(x)
 	}
 	args := make([]val, len(x.Args))
 	for i, a := range x.Args {
@@ -57,12 +59,21 @@ func (f *fn) call(x *compiler.Func) val {
 		pkg = rtPath
 	}
 	call := jen.Qual(pkg, impl.Func).Call(params...)
-	if impl.Form == compiler.FormOrNull {
+	if impl.Form == compiler.FormOrNull || impl.Form == compiler.FormOrNullError {
 		v, n := f.decl(x.T)
 		get := []jen.Code{
 			jen.Var().Id("ok").Bool(),
 			jen.List(jen.Id(v), jen.Id("ok")).Op("=").Add(call),
 			jen.Id(n).Op("=").Op("!").Id("ok"),
+		}
+		if impl.Form == compiler.FormOrNullError {
+			get = []jen.Code{
+				jen.Var().Id("ok").Bool(),
+				jen.Var().Id("err").Error(),
+				jen.List(jen.Id(v), jen.Id("ok"), jen.Id("err")).Op("=").Add(call),
+				jen.If(jen.Err().Op("!=").Nil()).Block(f.failWith(x.Loc, jen.Err().Dot("Error").Call())),
+				jen.Id(n).Op("=").Op("!").Id("ok"),
+			}
 		}
 		if nn {
 			f.emit(jen.Block(get...))
@@ -156,4 +167,28 @@ func (f *fn) extreme(x *compiler.Func) val {
 		}
 	}
 	return val{v: jen.Id(v), n: jen.Id(n)}
+}
+
+// distinct is a IS [NOT] DISTINCT FROM b: equality in which NULL equals NULL and differs from every value; never
+// NULL.
+func (f *fn) distinct(x *compiler.Func) val {
+	a, b := f.expr(x.Args[0]), f.expr(x.Args[1])
+	eq := equal(x.Args[0].Type(), a.v, b.v)
+	var same jen.Code
+	switch {
+	case a.nonNull && b.nonNull:
+		same = eq
+	case a.nonNull:
+		same = jen.Op("!").Add(b.n).Op("&&").Add(eq)
+	case b.nonNull:
+		same = jen.Op("!").Add(a.n).Op("&&").Add(eq)
+	default:
+		same = jen.Add(a.n).Op("==").Add(b.n).Op("&&").Parens(jen.Add(a.n).Op("||").Add(eq))
+	}
+	if x.Impl.Form == compiler.FormDistinct {
+		same = jen.Op("!").Parens(same)
+	}
+	v := f.tmp("v")
+	f.emit(jen.Id(v).Op(":=").Add(same))
+	return val{v: jen.Id(v), n: jen.False(), nonNull: true}
 }

@@ -220,9 +220,22 @@ func writeExpr(b *strings.Builder, e Expr) {
 		writeExpr(b, v.X)
 		b.WriteString(" AS " + v.T.String() + ")")
 	case *Func:
-		if v.Name == "EXTRACT" {
+		switch {
+		case v.Name == "EXTRACT":
 			b.WriteString("EXTRACT(" + v.Part + " FROM ")
 			writeExpr(b, v.Args[0])
+			b.WriteString(")")
+			return
+		case v.Impl.Form == FormDistinct || v.Impl.Form == FormNotDistinct:
+			b.WriteString("(")
+			writeExpr(b, v.Args[0])
+			b.WriteString(" " + v.Name + " ")
+			writeExpr(b, v.Args[1])
+			b.WriteString(")")
+			return
+		case v.Part != "": // DATE_TRUNC, DATE_DIFF
+			b.WriteString(v.Name + "('" + v.Part + "', ")
+			list(v.Args)
 			b.WriteString(")")
 			return
 		}

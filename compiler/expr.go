@@ -47,13 +47,16 @@ func (c *checker) expr(qc *qctx, e grammar.Expr, m mode) Expr {
 	case *grammar.Interval:
 		// No operator, function or aggregate takes an INTERVAL, and no column can hold one: reject it here once
 		// rather than let it leak into IS NULL, CAST, MIN and the like.
-		c.errorf(CodeTypeMismatch, v.Span(), "INTERVAL values are allowed only as window sizes, in WINDOW TUMBLING, TUMBLE_START and TUMBLE_END")
+		c.errorf(CodeTypeMismatch, v.Span(), "INTERVAL values are allowed only as window sizes, in WINDOW TUMBLING, TUMBLE_START and TUMBLE_END, and added to or subtracted from a TIMESTAMP (ts + INTERVAL '1' HOUR, DATE_ADD(ts, INTERVAL '1' HOUR))")
 		return nil
 	case *grammar.Column:
 		return c.column(qc, v, m)
 	case *grammar.Unary:
 		return c.unary(qc, v, m)
 	case *grammar.Binary:
+		if x, handled := c.intervalArith(qc, v, m); handled {
+			return x
+		}
 		l := c.expr(qc, v.L, m)
 		r := c.expr(qc, v.R, m)
 		if l == nil || r == nil {
@@ -67,8 +70,7 @@ func (c *checker) expr(qc *qctx, e grammar.Expr, m mode) Expr {
 		}
 		return &IsNull{X: x, Not: v.Not}
 	case *grammar.IsDistinct:
-		c.errorf(CodeUnsupported, v.Span(), "IS [NOT] DISTINCT FROM is not supported yet; compare with = and IS NULL")
-		return nil
+		return c.isDistinct(qc, v, m)
 	case *grammar.Between:
 		x := c.expr(qc, v.X, m)
 		lo := c.expr(qc, v.Low, m)
@@ -123,8 +125,8 @@ func (c *checker) expr(qc *qctx, e grammar.Expr, m mode) Expr {
 		if x == nil {
 			return nil
 		}
-		part := strings.ToUpper(v.Part.Name)
-		if !extractParts[part] {
+		part, known := timePart(v.Part.Name)
+		if !known {
 			c.errorf(CodeUnknownFunction, v.Part.Span(), "unknown EXTRACT part %q; supported: %s", v.Part.Name, strings.Join(extractPartList, ", "))
 			return nil
 		}
@@ -166,23 +168,6 @@ func (qc *qctx) keyIndex(e grammar.Expr) int {
 	}
 	return -1
 }
-
-var extractPartList = []string{"YEAR", "QUARTER", "MONTH", "WEEK", "DAY", "DOW", "DOY", "HOUR", "MINUTE", "SECOND", "MILLISECOND", "EPOCH"}
-
-// extractPartConst names the rt constant of each EXTRACT part.
-var extractPartConst = map[string]string{
-	"YEAR": "ExtractYear", "QUARTER": "ExtractQuarter", "MONTH": "ExtractMonth", "WEEK": "ExtractWeek",
-	"DAY": "ExtractDay", "DOW": "ExtractDOW", "DOY": "ExtractDOY", "HOUR": "ExtractHour", "MINUTE": "ExtractMinute",
-	"SECOND": "ExtractSecond", "MILLISECOND": "ExtractMillisecond", "EPOCH": "ExtractEpoch",
-}
-
-var extractParts = func() map[string]bool {
-	m := map[string]bool{}
-	for _, p := range extractPartList {
-		m[p] = true
-	}
-	return m
-}()
 
 func (c *checker) literal(v *grammar.Literal) Expr {
 	switch v.Kind {

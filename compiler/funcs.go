@@ -17,10 +17,6 @@ func (c *checker) call(qc *qctx, v *grammar.Call, m mode) Expr {
 		c.errorf(CodeUnsupported, v.WithinGroup.Span(), "WITHIN GROUP (ORDER BY ...) is only for PERCENTILE_CONT and PERCENTILE_DISC")
 		return nil
 	}
-	if v.NoParens {
-		c.errorf(CodeUnsupported, v.Span(), "%s without parentheses is not supported yet; use NOW()", v.Name.Name)
-		return nil
-	}
 	if name == "TUMBLE_START" || name == "TUMBLE_END" {
 		if v.Star || v.Distinct {
 			c.errorf(CodeTypeMismatch, v.Span(), "%s is not an aggregate; * and DISTINCT are allowed only in aggregates", name)
@@ -42,6 +38,10 @@ func (c *checker) call(qc *qctx, v *grammar.Call, m mode) Expr {
 	}
 	b := &binder{c: c, qc: qc, v: v, name: name, canon: e.names[0], m: m}
 	for _, a := range v.Args {
+		if _, ok := unparen(a).(*grammar.Interval); ok && e.intervals {
+			b.args = append(b.args, nil)
+			continue
+		}
 		x := c.expr(qc, a, m)
 		if x == nil {
 			return nil

@@ -103,13 +103,13 @@ func Nullable(e Expr) bool {
 		return Nullable(x.X)
 	case *Func:
 		switch f := x.Impl.Form; {
-		case f == FormConcat:
+		case f == FormConcat || f == FormDistinct || f == FormNotDistinct:
 			return false
 		case f == FormCoalesce || f == FormLeast || f == FormGreatest:
 			return allNullable(x.Args)
 		case f == FormConcatWS:
 			return Nullable(x.Args[0])
-		case f == FormOrNull:
+		case f == FormOrNull || f == FormOrNullError:
 			return true
 		}
 		return anyNullable(x.Args)

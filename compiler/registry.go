@@ -18,17 +18,20 @@ type Form uint8
 
 // Forms. The call forms are strict: when an argument is NULL the result is NULL and the function is not called.
 const (
-	FormCall     Form = iota // v = F(args...)
-	FormOrNull               // v, ok = F(args...); the result is NULL when !ok
-	FormChecked              // v, ok = F(args...); the job stops with Impl.Fail when !ok
-	FormOrError              // v, err = F(args...); the job stops with err
-	FormIdentity             // v = args[0]: the argument's representation is already the result's
+	FormCall        Form = iota // v = F(args...)
+	FormOrNull                  // v, ok = F(args...); the result is NULL when !ok
+	FormChecked                 // v, ok = F(args...); the job stops with Impl.Fail when !ok
+	FormOrError                 // v, err = F(args...); the job stops with err
+	FormOrNullError             // v, ok, err = F(args...); the job stops with err, and the result is NULL when !ok
+	FormIdentity                // v = args[0]: the argument's representation is already the result's
 	// NULL-aware forms, written out by codegen.
-	FormCoalesce // the first non-NULL argument
-	FormLeast    // the smallest non-NULL argument; NULL when all are
-	FormGreatest // the largest non-NULL argument; NULL when all are
-	FormConcat   // the concatenation of the non-NULL arguments
-	FormConcatWS // args[0] is the separator (NULL: NULL) between the non-NULL others
+	FormCoalesce    // the first non-NULL argument
+	FormLeast       // the smallest non-NULL argument; NULL when all are
+	FormGreatest    // the largest non-NULL argument; NULL when all are
+	FormConcat      // the concatenation of the non-NULL arguments
+	FormConcatWS    // args[0] is the separator (NULL: NULL) between the non-NULL others
+	FormDistinct    // args[0] IS DISTINCT FROM args[1]: never NULL; NULL equals NULL
+	FormNotDistinct // args[0] IS NOT DISTINCT FROM args[1]
 )
 
 // Strict reports whether a NULL argument makes the result NULL without calling the function.
@@ -112,6 +115,9 @@ type builtin struct {
 	withinGroup bool
 	// distinctOf names the aggregate this name applies with DISTINCT: COUNT_DISTINCT(x) is COUNT(DISTINCT x).
 	distinctOf string
+	// intervals: an INTERVAL argument is not checked as an expression; b.args holds nil in its place, and check
+	// reads it from the call (DATE_ADD).
+	intervals bool
 }
 
 // aggArity is the fewest and most arguments of aggregate e.
@@ -164,6 +170,9 @@ func sameAs(i int) func([]Type) Type { return func(ts []Type) Type { return ts[i
 func rtCall(id, fn string) Impl    { return Impl{ID: id, Form: FormCall, Func: fn} }
 func rtOrNull(id, fn string) Impl  { return Impl{ID: id, Form: FormOrNull, Func: fn} }
 func rtOrError(id, fn string) Impl { return Impl{ID: id, Form: FormOrError, Func: fn} }
+func rtOrNullError(id, fn string) Impl {
+	return Impl{ID: id, Form: FormOrNullError, Func: fn}
+}
 func rtChecked(id, fn, fail string) Impl {
 	return Impl{ID: id, Form: FormChecked, Func: fn, Fail: fail}
 }
@@ -185,7 +194,9 @@ func sigf(result func([]Type) Type, impl Impl, params ...param) overload {
 func variadic(o overload) overload { o.variadic = true; return o }
 
 // registryEntries is every entry. The entries are listed by area, a list per file (builtins*.go).
-func registryEntries() []*builtin { return slices.Concat(builtins, aggBuiltins, strBuiltins) }
+func registryEntries() []*builtin {
+	return slices.Concat(builtins, aggBuiltins, strBuiltins, mathBuiltins, timeBuiltins, jsonBuiltins, condBuiltins)
+}
 
 // registry is every entry by each of its names.
 var registry = func() map[string]*builtin {

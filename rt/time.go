@@ -388,10 +388,25 @@ const (
 	// (so -1 ms is -1), as an integer; DuckDB returns a DOUBLE with the
 	// fraction, velocc keeps BIGINT.
 	ExtractEpoch
+	// ExtractDecade is the year divided by 10, truncated toward zero.
+	ExtractDecade
+	// ExtractCentury is DuckDB's century: 2000 is in the 20th, 2001 in the 21st; years ≤ 0 count down from -1.
+	ExtractCentury
+	// ExtractMillennium is DuckDB's millennium, counted like ExtractCentury.
+	ExtractMillennium
+	// ExtractMicrosecond is the seconds and microseconds within the minute, 0–59999000 (in steps of 1000).
+	ExtractMicrosecond
+	// ExtractISODOW is the ISO day of the week, 1 = Monday … 7 = Sunday.
+	ExtractISODOW
+	// ExtractISOYear is the ISO 8601 week-numbering year (2021-01-01 is in 2020).
+	ExtractISOYear
+	// ExtractYearWeek is the ISO year × 100 + the ISO week (202053 for 2021-01-01).
+	ExtractYearWeek
 )
 
 var extractNames = [...]string{"year", "quarter", "month", "week", "day", "dow", "doy",
-	"hour", "minute", "second", "millisecond", "epoch"}
+	"hour", "minute", "second", "millisecond", "epoch", "decade", "century", "millennium", "microsecond", "isodow",
+	"isoyear", "yearweek"}
 
 // String returns the SQL name of the part ("year", "dow", …).
 func (p ExtractPart) String() string {
@@ -444,7 +459,7 @@ func Extract(part ExtractPart, ms int64) int64 {
 		ty, _, _ := civilFromDays(thu)
 		return (thu-daysFromCivil(ty, 1, 1))/7 + 1
 	}
-	return 0
+	return extractMore(part, days, t, y)
 }
 
 func floorMod(a, b int64) int64 {

@@ -34,9 +34,6 @@ SELECT symbol, COUNT(*) AS n FROM orders GROUP BY symbol WINDOW TUMBLING(event_t
 SELECT symbol, COUNT(*) AS n FROM orders GROUP BY symbol WINDOW TUMBLING(event_time, INTERVAL 5); -- ERROR "INTERVAL needs a unit, as in INTERVAL '5' MINUTE"
 
 -- Expressions.
-SELECT symbol FROM orders WHERE side IS DISTINCT FROM 'buy'; -- ERROR `IS \[NOT\] DISTINCT FROM is not supported yet`
-SELECT symbol, price IS NOT DISTINCT FROM NULL AS x FROM orders; -- ERROR `IS \[NOT\] DISTINCT FROM is not supported yet`
-SELECT symbol, CURRENT_TIMESTAMP AS now FROM orders; -- ERROR `CURRENT_TIMESTAMP without parentheses is not supported yet; use NOW\(\)`
 SELECT symbol, POSITION('A' IN symbol) AS p FROM orders; -- POSITION(sub IN s), LEFT, RIGHT and the TRIM forms are functions now
 SELECT symbol, LEFT(symbol, 2) AS l, RIGHT(symbol, 1) AS r FROM orders;
 SELECT symbol, TRIM('x' FROM symbol) AS t FROM orders;
