@@ -17,6 +17,11 @@ type Windows[K comparable, S any] struct {
 	open   map[int64]*Groups[K, S]
 	starts []int64 // open window starts, ascending
 
+	// retain is how long a window is kept after it closed, for late updates (see Retain); closed counts the
+	// windows at the front of starts that have closed and are kept.
+	retain int64
+	closed int
+
 	// Records mostly land in the newest window; remembering it skips a map
 	// lookup per record.
 	lastStart  int64
@@ -78,6 +83,9 @@ func (w *Windows[K, S]) Get(start int64, k K) (*S, bool) {
 // ascending start order, groups in insertion order. It stops at the first
 // error from fn; the window being emitted is removed all the same.
 func (w *Windows[K, S]) CloseUpTo(wm int64, fn func(start int64, k *K, s *S) error) error {
+	if w.retain > 0 {
+		return w.closeRetained(wm, fn)
+	}
 	for len(w.starts) > 0 && w.end(w.starts[0]) <= wm {
 		if err := w.closeFirst(fn); err != nil {
 			return err
@@ -87,8 +95,12 @@ func (w *Windows[K, S]) CloseUpTo(wm int64, fn func(start int64, k *K, s *S) err
 }
 
 // CloseAll closes and removes every open window, as CloseUpTo does with an
-// infinite watermark: at the end of a bounded input.
+// infinite watermark: at the end of a bounded input. Windows that closed
+// before and were kept (see Retain) are removed without calling fn again.
 func (w *Windows[K, S]) CloseAll(fn func(start int64, k *K, s *S) error) error {
+	for w.closed > 0 {
+		w.dropFirst()
+	}
 	for len(w.starts) > 0 {
 		if err := w.closeFirst(fn); err != nil {
 			return err
