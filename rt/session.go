@@ -76,10 +76,15 @@ func (ss *Sessions[K, S]) Label(query, at string) { ss.label = stateLabel{query,
 func (ss *Sessions[K, S]) Open() int { return len(ss.heap) }
 
 // Get places a record of key k at event time ts, under the watermark wm, and returns its session, grown or
-// merged to cover ts, or created. It returns nil when the record is late: it is within gap of no open session and
-// a session of its own would already have closed. The session stays valid until the next call of Get or a close.
+// merged to cover ts, or created. It returns nil when the record is late: a session of its own would already have
+// closed (the watermark is past ts+gap). So no record on time is within gap of a closed session, and the
+// sessions are those of the records on time, cut where they are more than gap apart, whatever their order.
+// The session stays valid until the next call of Get or a close.
 func (ss *Sessions[K, S]) Get(k K, ts int64, wm *Watermark) (*Session[K, S], error) {
 	gap := ss.gap
+	if wm.Closed(closeTime(ts, gap)) {
+		return nil, nil
+	}
 	head, known := ss.index[k]
 	if !known {
 		head = -1
@@ -104,9 +109,6 @@ func (ss *Sessions[K, S]) Get(k K, ts int64, wm *Watermark) (*Session[K, S], err
 	}
 	switch {
 	case a < 0:
-		if wm.Closed(closeTime(ts, gap)) {
-			return nil, nil
-		}
 		return ss.create(k, ts, known, head, before), nil
 	case b < 0:
 		s := &ss.slots[a]
