@@ -152,7 +152,7 @@ func (g *gen) genQuery(q *compiler.Query) {
 		g.f.Func().Params(jen.Id("k").Op("*").Id(keyType(q))).Id("own").Params().Block(owns...)
 		g.f.Line()
 	}
-	if q.StringKey {
+	if q.StringKey && windowHashes(q) {
 		g.f.Comment("hash is the cheap hash of the key for the groups' cache of recent keys.")
 		g.f.Func().Params(jen.Id("k").Id(keyType(q))).Id("hash").Params().Uint64().Block(
 			jen.Return(jen.Qual(rtPath, "HashString").Call(jen.Id("k").Dot(keyField(q.Keys[0])))))
