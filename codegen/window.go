@@ -249,7 +249,7 @@ func (g *gen) genSessionUpdate(f *fn, q *compiler.Query) {
 		jen.List(jen.Id("sess"), jen.Err()).Op(":=").Id("q").Dot("windows").Dot("Get").Call(jen.Id("k"), jen.Id("ts"), jen.Id("q").Dot("wm")),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
 		jen.If(jen.Id("sess").Op("==").Nil()).Block(append([]jen.Code{
-			jen.Comment("a session of its own would have closed already: the record is late"),
+			jen.Comment("the record's time is behind the watermark: it is late"),
 		}, lateBranch(q, jen.Id("ts"), jen.Id("ts"))...)...),
 		jen.Id("s").Op(":=").Op("&").Id("sess").Dot("State"),
 	)

@@ -5,10 +5,12 @@
 package rt
 
 import (
+	"cmp"
 	"encoding/base64"
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 )
@@ -20,16 +22,23 @@ import (
 func (w *Windows[K, S]) Retain(ms int64) { w.retain = max(ms, 0) }
 
 // closeRetained is CloseUpTo for Windows that keep closed windows: the windows that end at or before wm and were
-// not closed yet are passed to fn and kept; those kept past their retention are removed.
+// not closed yet are passed to fn and kept; those kept past their retention are removed. A window a late record
+// opened after the watermark had passed its end was never open: it is kept, not passed to fn.
 func (w *Windows[K, S]) closeRetained(wm int64, fn func(start int64, k *K, s *S) error) error {
-	for w.closed < len(w.starts) && w.end(w.starts[w.closed]) <= wm {
-		start := w.starts[w.closed]
-		w.closed++
-		if err := w.open[start].Each(func(k *K, s *S) error { return fn(start, k, s) }); err != nil {
-			return err
+	if wm > w.closedTo {
+		// Windows end in start order: skip those closed before, pass on those closing now.
+		i, _ := slices.BinarySearchFunc(w.starts, w.closedTo, func(start, to int64) int { return cmp.Compare(w.end(start), to+1) })
+		from := w.closedTo
+		w.closedTo = wm
+		for ; i < len(w.starts) && w.end(w.starts[i]) <= wm; i++ {
+			if start := w.starts[i]; w.end(start) > from {
+				if err := w.open[start].Each(func(k *K, s *S) error { return fn(start, k, s) }); err != nil {
+					return err
+				}
+			}
 		}
 	}
-	for w.closed > 0 && addSat(w.end(w.starts[0]), w.retain) <= wm {
+	for len(w.starts) > 0 && addSat(w.end(w.starts[0]), w.retain) <= wm {
 		w.dropFirst()
 	}
 	return nil
@@ -40,7 +49,6 @@ func (w *Windows[K, S]) dropFirst() {
 	start := w.starts[0]
 	g := w.open[start]
 	w.starts = w.starts[1:]
-	w.closed--
 	delete(w.open, start)
 	if w.lastGroups == g {
 		w.lastGroups = nil
@@ -100,8 +108,9 @@ func (s *Source) LateUpdated() { s.counts.lateUpdated.Add(1) }
 func (s *Source) LateMoved() { s.counts.lateMoved.Add(1) }
 
 // LateDeadLetter writes the current record to the source's dead-letter file as late for query's window
-// [start, end) under watermark wm ('late.data.strategy' = 'dead_letter'), and counts it. The record is dropped all
-// the same: the caller also reports it late. An error writing the file is fatal.
+// [start, end) under watermark wm ('late.data.strategy' = 'dead_letter'), and counts it; a session window's record
+// gives its own time as start and end. The record is dropped all the same: the caller also reports it late. An
+// error writing the file is fatal.
 func (s *Source) LateDeadLetter(query string, start, end, wm int64) error {
 	s.counts.lateDead.Add(1)
 	if s.dead == nil {
@@ -122,11 +131,18 @@ func (dl *deadLetter) writeLate(e *RecordError, query string, start, end, wm int
 	b = appendJSONString(b, e.File)
 	b = append(b, `,"line":`...)
 	b = strconv.AppendInt(b, e.Line, 10)
-	msg := append([]byte("late record: the window ["), AppendTimestamp(nil, start, true)...)
-	msg = append(append(msg, ", "...), AppendTimestamp(nil, end, true)...)
-	msg = append(append(msg, ") of query "...), query...)
-	msg = append(append(msg, " closed before it arrived (watermark "...), AppendTimestamp(nil, wm, true)...)
-	msg = append(msg, ')')
+	var msg []byte
+	if start == end { // a session window: the record is behind the watermark
+		msg = append([]byte("late record: its time "), AppendTimestamp(nil, start, true)...)
+		msg = append(append(msg, " is behind the watermark "...), AppendTimestamp(nil, wm, true)...)
+		msg = append(append(msg, " of query "...), query...)
+	} else {
+		msg = append([]byte("late record: the window ["), AppendTimestamp(nil, start, true)...)
+		msg = append(append(msg, ", "...), AppendTimestamp(nil, end, true)...)
+		msg = append(append(msg, ") of query "...), query...)
+		msg = append(append(msg, " closed before it arrived (watermark "...), AppendTimestamp(nil, wm, true)...)
+		msg = append(msg, ')')
+	}
 	b = append(b, `,"error":`...)
 	b = appendJSONString(b, string(msg))
 	b = append(b, `,"query":`...)

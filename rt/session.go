@@ -76,14 +76,15 @@ func (ss *Sessions[K, S]) Label(query, at string) { ss.label = stateLabel{query,
 func (ss *Sessions[K, S]) Open() int { return len(ss.heap) }
 
 // Get places a record of key k at event time ts, under the watermark wm, and returns its session, grown or
-// merged to cover ts, or created. It returns nil when the record is late: a session of its own would already have
-// closed (the watermark is past ts+gap). So no record on time is within gap of a closed session, and the
-// sessions are those of the records on time, cut where they are more than gap apart, whatever their order.
+// merged to cover ts, or created. It returns nil when the record is late: its time is behind the watermark
+// (ts < wm). A session closes once the watermark is past its last record plus the gap, so no record on time is
+// within gap of a closed session: the sessions are those of the records on time, cut where they are more than
+// gap apart, whatever the order they came in.
 // The session stays valid until the next call of Get or a close.
 func (ss *Sessions[K, S]) Get(k K, ts int64, wm *Watermark) (*Session[K, S], error) {
 	gap := ss.gap
-	if wm.Closed(closeTime(ts, gap)) {
-		return nil, nil
+	if wm.Closed(addSat(ts, 1)) {
+		return nil, nil // behind the watermark
 	}
 	head, known := ss.index[k]
 	if !known {
@@ -161,7 +162,7 @@ func (ss *Sessions[K, S]) Get(k K, ts int64, wm *Watermark) (*Session[K, S], err
 		if before >= 0 {
 			ss.slots[before].next = b
 		} else {
-			ss.index[k] = b
+			ss.index[sb.key] = b // the stored key: k may view the record, and assigning replaces the map's key
 		}
 	}
 	ss.remove(gone)

@@ -17,10 +17,11 @@ type Windows[K comparable, S any] struct {
 	open   map[int64]*Groups[K, S]
 	starts []int64 // open window starts, ascending
 
-	// retain is how long a window is kept after it closed, for late updates (see Retain); closed counts the
-	// windows at the front of starts that have closed and are kept.
-	retain int64
-	closed int
+	// retain is how long a window is kept after it closed, for late updates (see Retain); closedTo is the
+	// watermark its windows have been closed up to: a window ending at or before it has closed (or was opened
+	// for a late update after it would have).
+	retain   int64
+	closedTo int64
 
 	// Records mostly land in the newest window; remembering it skips a map
 	// lookup per record.
@@ -49,7 +50,7 @@ func NewWindows[K comparable, S any](size int64) *Windows[K, S] {
 	if size <= 0 {
 		panic("rt: window size must be positive")
 	}
-	return &Windows[K, S]{size: size, open: make(map[int64]*Groups[K, S])}
+	return &Windows[K, S]{size: size, open: make(map[int64]*Groups[K, S]), closedTo: math.MinInt64}
 }
 
 // Get returns the state of key k in the window starting at start, creating the
@@ -98,7 +99,7 @@ func (w *Windows[K, S]) CloseUpTo(wm int64, fn func(start int64, k *K, s *S) err
 // infinite watermark: at the end of a bounded input. Windows that closed
 // before and were kept (see Retain) are removed without calling fn again.
 func (w *Windows[K, S]) CloseAll(fn func(start int64, k *K, s *S) error) error {
-	for w.closed > 0 {
+	for len(w.starts) > 0 && w.end(w.starts[0]) <= w.closedTo {
 		w.dropFirst()
 	}
 	for len(w.starts) > 0 {
