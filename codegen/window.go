@@ -143,14 +143,18 @@ func (g *gen) genTimeWindowUpdate(f *fn, q *compiler.Query) {
 	} else {
 		f.emit(jen.Id("start").Op(":=").Qual(rtPath, "TumbleStart").Call(jen.Id("ts"), size))
 	}
-	keep := jen.Lit(0)
 	why := "every window of the record has closed"
 	if w.Late == compiler.LateUpdatePrevious {
-		keep = jen.Lit(w.AllowedLateness)
-		why = "every window of the record closed more than 'allowed.lateness' ago: drop it"
+		why = "every window of the record closed more than 'allowed.lateness' ago (or before a restart): drop it"
 	}
-	closing := func(start jen.Code, extra jen.Code) jen.Code {
-		return jen.Id("q").Dot("wm").Dot("Closed").Call(jen.Qual(rtPath, "Closing").Call(start, size, extra))
+	end := func(start jen.Code) jen.Code { return jen.Qual(rtPath, "Closing").Call(start, size, jen.Lit(0)) }
+	closed := func(start jen.Code) jen.Code { return jen.Id("q").Dot("wm").Dot("Closed").Call(end(start)) }
+	// gone is whether the window starting at start has closed and is not kept for late updates.
+	gone := func(start jen.Code) jen.Code {
+		if w.Late != compiler.LateUpdatePrevious {
+			return closed(start)
+		}
+		return jen.Add(closed(start)).Op("&&").Op("!").Id("q").Dot("wm").Dot("Kept").Call(end(jen.Add(start)), jen.Lit(w.AllowedLateness))
 	}
 	var lateCase []jen.Code
 	if w.Late == compiler.LateIncludeInNext {
@@ -163,21 +167,20 @@ func (g *gen) genTimeWindowUpdate(f *fn, q *compiler.Query) {
 		}
 		lateCase = moved
 	} else {
-		lateCase = append([]jen.Code{jen.Comment(why)}, lateBranch(q, jen.Add(last), jen.Qual(rtPath, "Closing").Call(jen.Add(last), size, jen.Lit(0)))...)
+		lateCase = append([]jen.Code{jen.Comment(why)}, lateBranch(q, jen.Add(last), end(jen.Add(last)))...)
 	}
-	f.emit(jen.If(closing(jen.Add(last), keep)).Block(lateCase...))
+	f.emit(jen.If(gone(last)).Block(lateCase...))
 	g.genKey(f, q)
 
 	// one window: start
 	update := func() {
 		if w.Late == compiler.LateUpdatePrevious {
-			f.emit(jen.Id("lateUpdate").Op(":=").Add(closing(jen.Id("start"), jen.Lit(0))).Comment("the window has closed, but is kept for late updates"))
 			if hop {
-				f.emit(jen.If(jen.Id("lateUpdate").Op("&&").Add(closing(jen.Id("start"), keep))).Block(
-					jen.Continue().Comment("closed more than 'allowed.lateness' ago: gone")))
+				f.emit(jen.If(gone(jen.Id("start"))).Block(jen.Continue().Comment("closed more than 'allowed.lateness' ago: gone")))
 			}
+			f.emit(jen.Id("lateUpdate").Op(":=").Add(closed(jen.Id("start"))).Comment("the window has closed, but is kept for late updates"))
 		} else if hop {
-			f.emit(jen.If(closing(jen.Id("start"), jen.Lit(0))).Block(jen.Continue().Comment("this window has closed; the record counts in the later ones")))
+			f.emit(jen.If(closed(jen.Id("start"))).Block(jen.Continue().Comment("this window has closed; the record counts in the later ones")))
 		}
 		f.emit(jen.List(jen.Id("s"), jen.Id("_")).Op(":=").Id("q").Dot("windows").Dot("Get").Call(jen.Id("start"), jen.Id("k")))
 		g.genAggUpdates(f, q)

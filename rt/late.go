@@ -68,6 +68,24 @@ func addSat(a, b int64) int64 {
 // close (or be dropped). Generated code passes it to Watermark.Closed.
 func Closing(start, size, extra int64) int64 { return addSat(addSat(start, size), extra) }
 
+// Kept reports whether a window ending at end, which has closed, is still kept for late updates under an allowed
+// lateness of allowed milliseconds ('late.data.strategy' = 'update_previous'): the watermark has not reached end
+// plus allowed, and the window did not close before the checkpoint the record's partition was restored from (kept
+// windows live in memory only, so such a window is gone).
+func (w *Watermark) Kept(end, allowed int64) bool {
+	if addSat(end, allowed) <= w.current {
+		return false
+	}
+	if w.cur != nil {
+		if p := int(w.cur.Partition); p < len(w.parts) {
+			if f := w.parts[p].floor; f > math.MinInt64 && end <= f {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // HopFirst returns the start of the first hopping window of size size, starting every advance (0 < advance <=
 // size), that contains event time ts: the windows containing ts start at HopFirst, HopFirst + advance, ..., up to
 // TumbleStart(ts, advance).

@@ -264,3 +264,25 @@ func TestRunLateDeadLetter(t *testing.T) {
 		})
 	}
 }
+
+// TestKept checks which closed windows update_previous still updates: those whose end plus the allowed lateness
+// the watermark has not reached, unless they closed before the checkpoint the partition was restored from.
+func TestKept(t *testing.T) {
+	wm := NewWatermark(0)
+	wm.Observe(100)
+	for _, c := range []struct {
+		end, allowed int64
+		want         bool
+	}{{90, 20, true}, {90, 10, false}, {80, 21, true}, {100, 0, false}, {math.MaxInt64 - 1, math.MaxInt64, true}} {
+		if got := wm.Kept(c.end, c.allowed); got != c.want {
+			t.Errorf("watermark 100: Kept(%d, %d) = %v, want %v", c.end, c.allowed, got, c.want)
+		}
+	}
+	restored := NewWatermark(0)
+	restored.bind(&Cursor{Partition: 0}, fixedParts{n: 1})
+	restored.restore(0, "95")
+	restored.Observe(100)
+	if restored.Kept(95, 50) || !restored.Kept(96, 50) {
+		t.Errorf("restored at 95: a window ending at 95 closed before the restart, one ending at 96 after it")
+	}
+}
