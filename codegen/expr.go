@@ -33,6 +33,11 @@ type fn struct {
 	q     *compiler.Query           // the query, whose statement run-time errors quote
 	merge bool                      // the function merges partial states: no record is being read
 	win   map[*compiler.WinFunc]val // the window functions' values for the current row
+
+	// end is the local holding the window's end when it is not start+size (session windows); pre holds values
+	// computed once, before a loop over a record's windows.
+	end string
+	pre map[compiler.Expr]val
 }
 
 func (f *fn) emit(c ...jen.Code) { *f.body = append(*f.body, c...) }
@@ -115,6 +120,9 @@ func (f *fn) strict(t compiler.Type, nullCode jen.Code, nonNull bool, compute fu
 
 // expr generates code for e.
 func (f *fn) expr(e compiler.Expr) val {
+	if v, ok := f.pre[e]; ok {
+		return v
+	}
 	switch x := e.(type) {
 	case *compiler.ColRef:
 		r := jen.Id(f.rec).Dot(x.Field.GoName)
@@ -141,6 +149,9 @@ func (f *fn) expr(e compiler.Expr) val {
 		}
 		return val{v: k, n: jen.Id(f.key).Dot(keyField(x.Key) + "Null")}
 	case *compiler.WindowBound:
+		if x.End && f.end != "" {
+			return val{v: jen.Id(f.end), n: jen.False(), nonNull: true}
+		}
 		if x.End {
 			return val{v: jen.Id("start").Op("+").Lit(f.size), n: jen.False(), nonNull: true}
 		}

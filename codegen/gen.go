@@ -163,6 +163,9 @@ func (g *gen) genJob() {
 		if s.DeadLetter != "" {
 			d[jen.Id("DeadLetter")] = jen.Lit(s.DeadLetter)
 		}
+		if s.LateDeadLetter {
+			d[jen.Id("LateDeadLetter")] = jen.True()
+		}
 		if len(s.Options) > 0 {
 			d[jen.Id("Options")] = options(s.Options)
 		}

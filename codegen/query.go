@@ -92,10 +92,10 @@ func (g *gen) genQuery(q *compiler.Query) {
 		kt, st := jen.Id(keyType(q)), jen.Id(stateType(q))
 		if q.Window != nil {
 			fields = append(fields,
-				jen.Id("windows").Op("*").Qual(rtPath, "Windows").Types(kt, st),
+				jen.Id("windows").Op("*").Add(windowsType(q, kt, st)),
 				jen.Id("wm").Op("*").Qual(rtPath, "Watermark"))
-			init[jen.Id("windows")] = jen.Qual(rtPath, "NewWindows").Types(kt, st).Call(jen.Lit(q.Window.Size))
-			init[jen.Id("wm")] = jen.Qual(rtPath, "NewWatermark").Call(jen.Lit(q.Source.MaxOutOfOrder))
+			init[jen.Id("windows")] = newWindows(q, kt, st)
+			init[jen.Id("wm")] = jen.Qual(rtPath, "NewWatermark").Call(jen.Lit(q.Source.MaxOutOfOrder + q.Window.Grace))
 		} else {
 			fields = append(fields, jen.Id("groups").Op("*").Qual(rtPath, "Groups").Types(kt, st))
 			init[jen.Id("groups")] = jen.Qual(rtPath, "NewGroups").Types(kt, st).Call()
@@ -123,7 +123,7 @@ func (g *gen) genQuery(q *compiler.Query) {
 			jen.Comment("messages about memory name the query"),
 			jen.Add(track[0]).Dot("Label").Call(jen.Lit(q.Name), jen.Lit(fmt.Sprintf("%s:%d:%d", q.Loc.File, q.Loc.Line, q.Loc.Col))),
 		}
-		if g.plan.StateOverflow == "spill" {
+		if g.plan.StateOverflow == "spill" && windowSpills(q) {
 			ordered := q.Emit == compiler.EmitFinal
 			why := "groups beyond the memory budget go to disk ('state.overflow' = 'spill'); EMIT CHANGES never lists them"
 			if ordered {
@@ -135,10 +135,11 @@ func (g *gen) genQuery(q *compiler.Query) {
 			body = append(body, jen.Comment("strings of new keys are copied: the decoders' strings view the record being read"),
 				jen.Add(track[0]).Dot("OwnKeys").Call(jen.Parens(jen.Op("*").Id(keyType(q))).Dot("own")))
 		}
-		if q.StringKey {
+		if q.StringKey && windowHashes(q) {
 			body = append(body, jen.Comment("a cache of recent keys in front of the map, indexed by a cheap hash of the key's text"),
 				jen.Add(track[0]).Dot("HashKeys").Call(jen.Id(keyType(q)).Dot("hash")))
 		}
+		body = append(body, windowSetup(q)...)
 		g.f.Func().Id(newQueryFunc(q)).Params(jen.Id("src").Op("*").Qual(rtPath, "Source"), jen.Id("sink").Op("*").Qual(rtPath, "Sink")).Op("*").Id(qt).Block(
 			append(body, jen.Return(jen.Id("q")))...,
 		)
@@ -155,18 +156,14 @@ func (g *gen) genQuery(q *compiler.Query) {
 		g.f.Func().Params(jen.Id("k").Op("*").Id(keyType(q))).Id("own").Params().Block(owns...)
 		g.f.Line()
 	}
-	if q.StringKey {
+	if q.StringKey && windowHashes(q) {
 		g.f.Comment("hash is the cheap hash of the key for the groups' cache of recent keys.")
 		g.f.Func().Params(jen.Id("k").Id(keyType(q))).Id("hash").Params().Uint64().Block(
 			jen.Return(jen.Qual(rtPath, "HashString").Call(jen.Id("k").Dot(keyField(q.Keys[0])))))
 		g.f.Line()
 	}
 	if q.Grouped && q.Window != nil {
-		closeFn := jen.Id("q").Dot("emit")
-		if q.Emit == compiler.EmitChanges {
-			closeFn = jen.Id("dropWindow").Types(jen.Id(keyType(q)), jen.Id(stateType(q)))
-			g.needDropWindow()
-		}
+		closeFn := g.closeFn(q)
 		g.f.Comment("tick closes the windows the watermark passed without a record of this query, as when partitions go idle.")
 		g.f.Func().Params(jen.Id("q").Op("*").Id(qt)).Id("tick").Params().Error().Block(
 			jen.If(jen.Id("q").Dot("wm").Dot("Refresh").Call()).Block(
@@ -182,6 +179,9 @@ func (g *gen) genQuery(q *compiler.Query) {
 	g.genProcess(q)
 	if q.Grouped {
 		g.genEmit(q)
+	}
+	if q.Window != nil {
+		g.genWindowMethods(q) // window.go
 	}
 	g.genEnd(q)
 	if g.mergeable {
@@ -348,6 +348,10 @@ func (g *gen) writeKey(f *fn, q *compiler.Query, vals []val) {
 }
 
 func (g *gen) genGroupUpdate(f *fn, q *compiler.Query) {
+	if windowPath(q) {
+		g.genWindowUpdate(f, q) // window.go: hopping and session windows, late-data strategies
+		return
+	}
 	if w := q.Window; w != nil {
 		f.emit(jen.Comment(commentf("WINDOW TUMBLING(%s, %dms)", compiler.ExprString(w.Time), w.Size)))
 		t := f.expr(w.Time)
@@ -364,6 +368,28 @@ func (g *gen) genGroupUpdate(f *fn, q *compiler.Query) {
 			),
 		)
 	}
+	g.genKey(f, q)
+	if q.Window != nil {
+		f.emit(jen.List(jen.Id("s"), jen.Id("_")).Op(":=").Id("q").Dot("windows").Dot("Get").Call(jen.Id("start"), jen.Id("k")))
+	} else {
+		f.emit(jen.List(jen.Id("s"), jen.Id("_")).Op(":=").Id("q").Dot("groups").Dot("Get").Call(jen.Id("k")))
+	}
+	g.genAggUpdates(f, q)
+	start := jen.Code(jen.Lit(0))
+	if q.Window != nil {
+		start = jen.Id("start")
+	}
+	if q.Emit == compiler.EmitChanges {
+		f.emit(jen.If(jen.Err().Op(":=").Id("q").Dot("emit").Call(start, jen.Op("&").Id("k"), jen.Id("s")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
+	}
+	if q.Window != nil {
+		f.emit(g.observe(q, jen.Id("ts")))
+	}
+	f.emit(jen.Return(jen.Nil()))
+}
+
+// genKey emits k, the GROUP BY key of the current record.
+func (g *gen) genKey(f *fn, q *compiler.Query) {
 	if len(q.Keys) > 0 {
 		f.emit(jen.Comment("GROUP BY"))
 	}
@@ -379,11 +405,10 @@ func (g *gen) genGroupUpdate(f *fn, q *compiler.Query) {
 			f.emit(jen.Id("k").Dot(keyField(k)).Op("=").Add(toKey(k.Expr.Type(), v.v)))
 		}
 	}
-	if q.Window != nil {
-		f.emit(jen.List(jen.Id("s"), jen.Id("_")).Op(":=").Id("q").Dot("windows").Dot("Get").Call(jen.Id("start"), jen.Id("k")))
-	} else {
-		f.emit(jen.List(jen.Id("s"), jen.Id("_")).Op(":=").Id("q").Dot("groups").Dot("Get").Call(jen.Id("k")))
-	}
+}
+
+// genAggUpdates folds the current record into every accumulator of s.
+func (g *gen) genAggUpdates(f *fn, q *compiler.Query) {
 	if len(q.Aggs) == 0 && q.Emit != compiler.EmitChanges {
 		f.emit(jen.Id("_").Op("=").Id("s").Comment("no accumulators: the group only has to exist"))
 	}
@@ -391,26 +416,11 @@ func (g *gen) genGroupUpdate(f *fn, q *compiler.Query) {
 		f.emit(jen.Comment(commentText(a.Loc.Text)))
 		f.emit(jen.Block(f.block(func() { f.aggUpdate(a) })...))
 	}
-	start := jen.Code(jen.Lit(0))
-	if q.Window != nil {
-		start = jen.Id("start")
-	}
-	if q.Emit == compiler.EmitChanges {
-		f.emit(jen.If(jen.Err().Op(":=").Id("q").Dot("emit").Call(start, jen.Op("&").Id("k"), jen.Id("s")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
-	}
-	if q.Window != nil {
-		f.emit(g.observe(q, jen.Id("ts")))
-	}
-	f.emit(jen.Return(jen.Nil()))
 }
 
 // observe is the statement that advances q's watermark to event time ts and closes the windows it passed.
 func (g *gen) observe(q *compiler.Query, ts jen.Code) jen.Code {
-	closeFn := jen.Id("q").Dot("emit")
-	if q.Emit == compiler.EmitChanges {
-		closeFn = jen.Id("dropWindow").Types(jen.Id(keyType(q)), jen.Id(stateType(q)))
-		g.needDropWindow()
-	}
+	closeFn := g.closeFn(q)
 	return jen.If(jen.Id("q").Dot("wm").Dot("Observe").Call(ts)).Block(
 		jen.Comment("the watermark moved: close every window that ended at or before it"),
 		jen.Return(jen.Id("q").Dot("windows").Dot("CloseUpTo").Call(jen.Id("q").Dot("wm").Dot("Current").Call(), closeFn)),
@@ -552,8 +562,16 @@ func (f *fn) aggResult(a *compiler.Agg) val {
 func (g *gen) genEmit(q *compiler.Query) {
 	var body []jen.Code
 	f := &fn{body: &body, key: "k", state: "s", q: q}
+	params := []jen.Code{jen.Id("start").Int64()}
 	if q.Window != nil {
 		f.size = q.Window.Size
+		if q.Window.Kind == compiler.Session {
+			f.end = "end" // a session's end is its last record's time
+			params = append(params, jen.Id("end").Int64())
+		}
+	}
+	if q.Sink.Retracts && q.Having == nil {
+		f.emit(jen.Id("s").Dot("emitted").Op("=").True().Comment("a later change of the window retracts this row"))
 	}
 	if q.Having != nil {
 		f.emit(comment("HAVING", q.Having))
@@ -583,7 +601,8 @@ func (g *gen) genEmit(q *compiler.Query) {
 		names[i] = c.Name
 	}
 	g.f.Comment(commentf("emit writes the row of one group (%s), if it passes HAVING.", strings.Join(names, ", ")))
-	g.f.Func().Params(jen.Id("q").Op("*").Id(queryType(q))).Id("emit").Params(jen.Id("start").Int64(), jen.Id("k").Op("*").Id(keyType(q)), jen.Id("s").Op("*").Id(stateType(q))).Error().Block(body...)
+	params = append(params, jen.Id("k").Op("*").Id(keyType(q)), jen.Id("s").Op("*").Id(stateType(q)))
+	g.f.Func().Params(jen.Id("q").Op("*").Id(queryType(q))).Id("emit").Params(params...).Error().Block(body...)
 	g.f.Line()
 }
 

@@ -58,7 +58,7 @@ func Explain(p *Plan) string {
 			}
 			fmt.Fprintf(&b, "  group by: %s\n", strings.Join(keys, ", "))
 			if q.Window != nil {
-				fmt.Fprintf(&b, "  window:  TUMBLING %dms on %s\n", q.Window.Size, ExprString(q.Window.Time))
+				fmt.Fprintf(&b, "  window:  %s\n", windowText(q.Window))
 			}
 			fmt.Fprintf(&b, "  state per group: %d accumulator(s)\n", len(q.Aggs))
 			for _, a := range q.Aggs {

@@ -246,6 +246,9 @@ func (c *checker) column(qc *qctx, v *grammar.Column, m mode) Expr {
 		return c.windowBound(qc, v.Span(), lower == "_window_end", m)
 	}
 	f := qc.src.field(name)
+	if f == nil && v.Qualifier == nil && (lower == "windowstart" || lower == "windowend") {
+		return c.windowBound(qc, v.Span(), lower == "windowend", m) // ksqlDB's pseudo-columns, unless the source has such a column
+	}
 	if f != nil && f.Type.Kind == Invalid {
 		return nil // its declaration's bad type is reported; uses of it would only repeat that
 	}

@@ -17,16 +17,12 @@ func (c *checker) call(qc *qctx, v *grammar.Call, m mode) Expr {
 		c.errorf(CodeUnsupported, v.WithinGroup.Span(), "WITHIN GROUP (ORDER BY ...) is only for PERCENTILE_CONT and PERCENTILE_DISC")
 		return nil
 	}
-	if name == "TUMBLE_START" || name == "TUMBLE_END" {
-		if v.Star || v.Distinct {
-			c.errorf(CodeTypeMismatch, v.Span(), "%s is not an aggregate; * and DISTINCT are allowed only in aggregates", name)
-			return nil
-		}
-		return c.tumbleBound(qc, v, name == "TUMBLE_END", m)
+	if _, bound := windowBoundFuncs[name]; bound {
+		return c.windowBoundCall(qc, v, m) // window.go
 	}
 	e := lookup(name)
 	if e == nil {
-		c.errorf(CodeUnknownFunction, v.Name.Span(), "unknown function %q%s", v.Name.Name, suggest(name, append(knownFunctions(), "TUMBLE_END", "TUMBLE_START")))
+		c.errorf(CodeUnknownFunction, v.Name.Span(), "unknown function %q%s", v.Name.Name, suggest(name, append(knownFunctions(), windowBoundNames()...)))
 		return nil
 	}
 	if e.agg != nil {
@@ -69,37 +65,6 @@ func plural(n int, word string) string {
 		word += "s"
 	}
 	return w + " " + word
-}
-
-// tumbleBound checks TUMBLE_START(time_col, size) / TUMBLE_END(...) against the query's window.
-func (c *checker) tumbleBound(qc *qctx, v *grammar.Call, end bool, m mode) Expr {
-	name := strings.ToUpper(v.Name.Name)
-	if qc.window == nil {
-		c.errorf(CodeWindow, v.Span(), "%s needs a WINDOW clause, e.g. WINDOW TUMBLING(event_time, INTERVAL '1' MINUTE)", name)
-		return nil
-	}
-	if len(v.Args) != 2 && len(v.Args) != 0 {
-		c.errorf(CodeArgCount, v.Span(), "%s takes (time_column, size)", name)
-		return nil
-	}
-	if len(v.Args) == 2 {
-		if c.expr(qc, v.Args[0], modeRow) == nil {
-			return nil
-		}
-		if qc.windowTime != "" && canon(v.Args[0], qc.alias) != qc.windowTime {
-			c.errorf(CodeWindow, v.Args[0].Span(), "%s must name the WINDOW's time column %q, not %q", name, qc.windowTimeText, c.loc(v.Args[0].Span()).Text)
-			return nil
-		}
-		size, ok := c.durationArg(v.Args[1])
-		if !ok {
-			return nil
-		}
-		if size != qc.window.Size {
-			c.errorf(CodeWindow, v.Args[1].Span(), "%s size %dms differs from the WINDOW size %dms", name, size, qc.window.Size)
-			return nil
-		}
-	}
-	return c.windowBound(qc, v.Span(), end, m)
 }
 
 // aggregate checks an aggregate call and returns a reference to its (shared) accumulator.

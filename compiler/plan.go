@@ -77,7 +77,9 @@ type Source struct {
 	Format     string // "jsonl" | "csv" | "" (from the extension)
 	Delimiter  byte   // CSV delimiter
 	OnError    string // "fail" | "skip" | "dead_letter"
-	DeadLetter string // path of the dead-letter file for on.error = dead_letter
+	DeadLetter string // path of the dead-letter file for on.error = dead_letter, and for late records
+	// LateDeadLetter is set when a query writes the source's late records to the dead-letter file.
+	LateDeadLetter bool
 
 	EventTime     *Field // nil when the source declares no event time
 	MaxOutOfOrder int64  // milliseconds the watermark trails the largest event time seen
@@ -179,11 +181,19 @@ type Key struct {
 	Nullable bool // derived: the key can be NULL (and so has a NULL flag)
 }
 
-// Window is a tumbling event-time window.
+// Window is an event-time window: tumbling, hopping or session (see window.go). Durations are milliseconds.
 type Window struct {
-	Size int64 // milliseconds
-	Time Expr  // row expression giving the record's event time in milliseconds (TIMESTAMP or BIGINT)
-	Loc  Loc
+	Kind    WindowKind
+	Size    int64 // the window's length (tumbling, hopping); the gap of a session window
+	Advance int64 // hopping: how far each window starts after the one before; 0 for the other kinds
+	Grace   int64 // GRACE PERIOD: how much later than the source's watermark this query closes its windows
+	Time    Expr  // row expression giving the record's event time in milliseconds (TIMESTAMP or BIGINT)
+	Loc     Loc
+
+	// What a record does that arrives after its window closed ('late.data.strategy'), and for how long after
+	// closing a window is kept for late updates ('allowed.lateness', update_previous only).
+	Late            LateStrategy
+	AllowedLateness int64
 }
 
 // Column is one output column.

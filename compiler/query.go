@@ -83,9 +83,14 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 
 	// Properties in the query's WITH are Velostream style: '<name>.key', for the source and the sink.
 	byName := map[string]props{}
+	var windowProps []*grammar.Prop
 	for _, p := range sel.With {
 		if c.jobProperty(p) {
 			continue // a setting of the whole job (jobprops.go)
+		}
+		if isWindowKey(p.Key) {
+			windowProps = append(windowProps, p) // the window's late-data strategy (window.go)
+			continue
 		}
 		i := strings.IndexByte(p.Key, '.')
 		if i < 0 {
@@ -144,6 +149,7 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 		qc.window = c.window(qc, sel.Window)
 		q.Window = qc.window
 	}
+	c.lateData(src, q.Window, sel.Window != nil, windowProps)
 
 	if sel.Where != nil {
 		if w := c.expr(qc, sel.Where, modeRow); w != nil {
@@ -281,7 +287,7 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 
 	// Sink.
 	sink := &Sink{Name: q.Name, Columns: q.Columns, KeyColumn: -1}
-	sink.Retracts = q.Grouped && q.Emit == EmitChanges && q.Having != nil
+	sink.Retracts = q.Grouped && q.Emit == EmitChanges && q.Having != nil || windowRetracts(q)
 	if name == nil {
 		// A bare SELECT writes to stdout unless '<select_N>.*' properties say otherwise.
 		ps := byName[strings.ToLower(q.Name)]
@@ -408,62 +414,6 @@ func unparen(e grammar.Expr) grammar.Expr {
 		}
 		e = p.X
 	}
-}
-
-// window checks WINDOW TUMBLING(time_col, size) and WINDOW TUMBLING(size).
-func (c *checker) window(qc *qctx, w *grammar.Window) *Window {
-	switch w.Kind.Name {
-	case "TUMBLING", "TUMBLE":
-	case "HOPPING", "SLIDING", "SESSION":
-		c.errorf(CodeUnsupported, w.Kind.Span(), "%s windows are not supported yet; use WINDOW TUMBLING(time_column, INTERVAL '1' MINUTE)", w.Kind.Name)
-		return nil
-	default:
-		c.errorf(CodeWindow, w.Kind.Span(), "unknown window type %q; supported: TUMBLING", w.Kind.Name)
-		return nil
-	}
-	if len(w.Named) > 0 {
-		c.errorf(CodeUnsupported, w.Named[0].Span(), "window parameters such as %s are not supported yet; use WINDOW TUMBLING(time_column, INTERVAL '1' MINUTE)", w.Named[0].Name)
-		return nil
-	}
-	var timeArg, sizeArg grammar.Expr
-	switch len(w.Args) {
-	case 1:
-		sizeArg = w.Args[0]
-	case 2:
-		timeArg, sizeArg = w.Args[0], w.Args[1]
-	default:
-		c.errorf(CodeWindow, w.Span(), "TUMBLING takes (time_column, size) or (size), e.g. TUMBLING(event_time, INTERVAL '1' MINUTE)")
-		return nil
-	}
-	size, ok := c.durationArg(sizeArg)
-	if !ok {
-		return nil
-	}
-	out := &Window{Size: size, Loc: c.loc(w.Span())}
-	if timeArg == nil {
-		if qc.src.EventTime == nil {
-			c.errorf(CodeWindow, w.Span(), "TUMBLING(size) needs the source's 'event.time.field'; or name the time column: TUMBLING(event_time, size)")
-			return nil
-		}
-		out.Time = c.eventTime(qc.src.EventTime, out.Loc)
-		qc.windowTime, qc.windowTimeText = "col:"+strings.ToLower(qc.src.EventTime.Name), qc.src.EventTime.Name
-		return out
-	}
-	x := c.expr(qc, timeArg, modeRow)
-	if x == nil {
-		return nil
-	}
-	if k := x.Type().Kind; k != Timestamp && k != BigInt {
-		c.errorf(CodeWindow, timeArg.Span(), "WINDOW needs a time column of type TIMESTAMP or BIGINT (epoch milliseconds), but %q is %s", c.loc(timeArg.Span()).Text, x.Type())
-		return nil
-	}
-	if cr, isCol := x.(*ColRef); isCol {
-		out.Time = c.eventTime(cr.Field, out.Loc)
-	} else {
-		out.Time = x
-	}
-	qc.windowTime, qc.windowTimeText = canon(timeArg, qc.alias), c.loc(timeArg.Span()).Text
-	return out
 }
 
 // eventTime converts an event-time field to milliseconds: BIGINT epoch seconds are scaled.

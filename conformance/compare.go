@@ -60,6 +60,10 @@ func modes(cols []*compiler.Column) []colMode {
 	return ms
 }
 
+// retractColumn is the last column of a query whose rows may be retractions: velocc writes "_retract":true on a
+// retraction and nothing on other rows; the DuckDB query computes it as a BOOLEAN.
+const retractColumn = "_retract"
+
 // readVelocc parses a velocc sink's JSON lines: one object per row, keys in SELECT order.
 func readVelocc(data []byte, cols []colMode) (*table, error) {
 	t := &table{cols: cols}
@@ -101,6 +105,9 @@ func readVeloccRow(line []byte, cols []colMode) ([]val, error) {
 			return nil, fmt.Errorf("column %q: %v", key, err)
 		}
 		row = append(row, v)
+	}
+	if len(row) == len(cols)-1 && cols[len(row)].name == retractColumn {
+		row = append(row, boolVal(false)) // not a retraction
 	}
 	if len(row) != len(cols) {
 		return nil, fmt.Errorf("missing column %s", colList(cols, len(row)))

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -266,6 +267,10 @@ func (r *Runner) prepare(n int, in Batch) *batch {
 			c.fail("the velocc query must read the source %q\n", b.ds.SourceName)
 		default:
 			c.cols = plan.Queries[0].Columns
+			if plan.Queries[0].Sink.Retracts {
+				// Rows may be retractions: a last BOOLEAN column, false unless velocc marks the row.
+				c.cols = append(slices.Clip(c.cols), &compiler.Column{Name: retractColumn, Type: compiler.TBool})
+			}
 		}
 	}
 	return b

@@ -31,6 +31,9 @@ func writeHelp(w io.Writer, j *Job) {
 		if policy == "dead_letter" {
 			policy += " to " + s.DeadLetter
 		}
+		if s.LateDeadLetter {
+			policy += ", late records to " + s.DeadLetter
+		}
 		fmt.Fprintf(tw, "  %s\t%s\t(%s, on error: %s)\n", s.Name, s.URI, helpFormat(s.URI, s.Format, "jsonl"), policy)
 		writeFields(tw, s.Schema)
 	}

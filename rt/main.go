@@ -47,6 +47,9 @@ type SourceSpec struct {
 	// Options are the transport's settings from the job's WITH clauses and config files, such as
 	// "bootstrap.servers", "group.id" and "auto.offset.reset" for Kafka.
 	Options map[string]string
+	// LateDeadLetter is set when a query writes the source's late records to its dead-letter file
+	// ('late.data.strategy' = 'dead_letter'), which is then opened whatever OnError says.
+	LateDeadLetter bool
 }
 
 // SinkSpec declares one output of a job.

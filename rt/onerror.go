@@ -76,7 +76,7 @@ func (f *onErrorFlags) effective(spec SourceSpec) (policy, dead string) {
 	} else if p, ok := f.policy[""]; ok {
 		policy = p
 	}
-	if policy != "dead_letter" {
+	if policy != "dead_letter" && !spec.LateDeadLetter {
 		return policy, ""
 	}
 	if d, ok := f.dead[spec.Name]; ok {
@@ -97,7 +97,7 @@ func (f *onErrorFlags) check(j *Job) error {
 		v := f.given[name]
 		if name != "" {
 			for _, s := range j.Sources {
-				if p, _ := f.effective(s); s.Name == name && p != "dead_letter" {
+				if p, _ := f.effective(s); s.Name == name && p != "dead_letter" && !s.LateDeadLetter {
 					return fmt.Errorf("--dead-letter %s: source %q does not dead-letter bad records (its on.error is %s); add --on-error %s=dead_letter",
 						v, name, firstNonEmpty(p, "fail"), name)
 				}
@@ -106,7 +106,7 @@ func (f *onErrorFlags) check(j *Job) error {
 		}
 		used := false
 		for _, s := range j.Sources {
-			if p, _ := f.effective(s); p == "dead_letter" {
+			if p, _ := f.effective(s); p == "dead_letter" || s.LateDeadLetter {
 				used = true
 			}
 		}

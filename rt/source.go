@@ -121,6 +121,9 @@ func (s *Source) Late() { s.counts.late.Add(1) }
 type sourceCounts struct {
 	records, bad, late atomic.Int64
 	tombstones         atomic.Int64 // Kafka messages without a value, skipped
+	// late records under the other late-data strategies than drop (late.go): dead-lettered (also counted in
+	// late), updating a closed window, moved to the earliest open window
+	lateDead, lateUpdated, lateMoved atomic.Int64
 }
 
 // Position returns the file and line of the current record, "orders.jsonl:12",
@@ -252,6 +255,9 @@ func newSource(spec SourceSpec, uri string, overridden bool, env *Env) (*Source,
 		s.onError, s.deadPath = "dead_letter", spec.DeadLetter
 	default:
 		return nil, fmt.Errorf("unknown on.error policy %q; use fail, skip or dead_letter", spec.OnError)
+	}
+	if spec.LateDeadLetter && s.deadPath == "" {
+		s.deadPath = firstNonEmpty(spec.DeadLetter, spec.Name+".dead_letter.jsonl") // late records go there (late.go)
 	}
 	s.raw = Raw{Format: s.format, JSON: &s.json, CSV: &s.csv, Avro: &s.avro}
 	return s, nil

@@ -102,6 +102,7 @@ func (w *Windows[K, S]) held(p int32) (int64, bool) {
 func (w *Windows[K, S]) reset() {
 	clear(w.open)
 	w.starts = w.starts[:0]
+	w.closedTo = math.MinInt64
 	w.lastGroups = nil
 	if w.sp != nil {
 		w.sp.mem = 0

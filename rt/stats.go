@@ -17,6 +17,7 @@ func writeStats(w *lockedWriter, r *runner) {
 		if n := c.tombstones.Load(); n > 0 {
 			fmt.Fprintf(w.w, ", tombstones skipped %d", n)
 		}
+		writeLateStats(w.w, c)
 		fmt.Fprintln(w.w)
 	}
 	for _, s := range r.sinks {

@@ -17,6 +17,12 @@ type Windows[K comparable, S any] struct {
 	open   map[int64]*Groups[K, S]
 	starts []int64 // open window starts, ascending
 
+	// retain is how long a window is kept after it closed, for late updates (see Retain); closedTo is the
+	// watermark its windows have been closed up to: a window ending at or before it has closed (or was opened
+	// for a late update after it would have).
+	retain   int64
+	closedTo int64
+
 	// Records mostly land in the newest window; remembering it skips a map
 	// lookup per record.
 	lastStart  int64
@@ -44,7 +50,7 @@ func NewWindows[K comparable, S any](size int64) *Windows[K, S] {
 	if size <= 0 {
 		panic("rt: window size must be positive")
 	}
-	return &Windows[K, S]{size: size, open: make(map[int64]*Groups[K, S])}
+	return &Windows[K, S]{size: size, open: make(map[int64]*Groups[K, S]), closedTo: math.MinInt64}
 }
 
 // Get returns the state of key k in the window starting at start, creating the
@@ -78,6 +84,9 @@ func (w *Windows[K, S]) Get(start int64, k K) (*S, bool) {
 // ascending start order, groups in insertion order. It stops at the first
 // error from fn; the window being emitted is removed all the same.
 func (w *Windows[K, S]) CloseUpTo(wm int64, fn func(start int64, k *K, s *S) error) error {
+	if w.retain > 0 {
+		return w.closeRetained(wm, fn)
+	}
 	for len(w.starts) > 0 && w.end(w.starts[0]) <= wm {
 		if err := w.closeFirst(fn); err != nil {
 			return err
@@ -87,8 +96,12 @@ func (w *Windows[K, S]) CloseUpTo(wm int64, fn func(start int64, k *K, s *S) err
 }
 
 // CloseAll closes and removes every open window, as CloseUpTo does with an
-// infinite watermark: at the end of a bounded input.
+// infinite watermark: at the end of a bounded input. Windows that closed
+// before and were kept (see Retain) are removed without calling fn again.
 func (w *Windows[K, S]) CloseAll(fn func(start int64, k *K, s *S) error) error {
+	for len(w.starts) > 0 && w.end(w.starts[0]) <= w.closedTo {
+		w.dropFirst()
+	}
 	for len(w.starts) > 0 {
 		if err := w.closeFirst(fn); err != nil {
 			return err

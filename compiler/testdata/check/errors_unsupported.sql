@@ -18,5 +18,3 @@ SELECT DISTINCT symbol FROM orders; -- ERROR "SELECT DISTINCT is not supported y
 SELECT symbol, COUNT(*) AS n FROM orders GROUP BY symbol GROUP BY side; -- ERROR "clause given twice; each of GROUP BY, HAVING, WINDOW and EMIT may appear once"
 SELECT symbol, COUNT(*) AS n FROM orders GROUP BY symbol EMIT FINAL HAVING COUNT(*) > 1 EMIT CHANGES; -- ERROR "clause given twice"
 SELECT symbol FROM instruments; -- ERROR `"instruments" is a TABLE; tables can be read only through joins, which are not supported yet`
-SELECT symbol, COUNT(*) AS n FROM orders GROUP BY symbol WINDOW HOPPING(event_time, 1m, 10s); -- ERROR "HOPPING windows are not supported yet; use WINDOW TUMBLING"
-SELECT symbol, COUNT(*) AS n FROM orders GROUP BY symbol WINDOW SESSION(event_time, 1m); -- ERROR "SESSION windows are not supported yet"

@@ -26,10 +26,10 @@ SELECT symbol FROM orders ORDER BY price DESC NULLS FIRST, symbol; -- ERROR "ORD
 SELECT symbol FROM orders ORDER BY price ASC NULLS LAST LIMIT 3; -- ERROR "ORDER BY is not supported on a stream" ERROR "LIMIT is not supported on a stream"
 
 -- ksqlDB's window forms.
-SELECT symbol, COUNT(*) AS n FROM orders WINDOW TUMBLING (SIZE 1 MINUTE, GRACE PERIOD 10 SECONDS) GROUP BY symbol; -- ERROR "window parameters such as SIZE are not supported yet; use WINDOW TUMBLING"
-SELECT symbol, COUNT(*) AS n FROM orders GROUP BY symbol WINDOW TUMBLING(event_time, 1 MINUTE, RETENTION 1 HOUR); -- ERROR "window parameters such as RETENTION are not supported yet"
-SELECT symbol, COUNT(*) AS n FROM orders WINDOW HOPPING (SIZE 5 MINUTES, ADVANCE BY 1 MINUTE) GROUP BY symbol; -- ERROR "HOPPING windows are not supported yet"
-SELECT symbol, COUNT(*) AS n FROM orders WINDOW SESSION (5 MINUTES) GROUP BY symbol; -- ERROR "SESSION windows are not supported yet"
+SELECT symbol, COUNT(*) AS n FROM orders WINDOW TUMBLING (SIZE 1 MINUTE, GRACE PERIOD 10 SECONDS) GROUP BY symbol; -- ERROR `TUMBLING\(size\) needs the source's 'event.time.field'`
+SELECT symbol, COUNT(*) AS n FROM orders GROUP BY symbol WINDOW TUMBLING(event_time, 1 MINUTE, RETENTION 1 HOUR);
+SELECT symbol, COUNT(*) AS n FROM orders WINDOW HOPPING (SIZE 5 MINUTES, ADVANCE BY 1 MINUTE) GROUP BY symbol; -- ERROR `HOPPING\(size, advance\) needs the source's 'event.time.field'`
+SELECT symbol, COUNT(*) AS n FROM orders WINDOW SESSION (5 MINUTES) GROUP BY symbol; -- ERROR `SESSION\(gap\) needs the source's 'event.time.field'`
 SELECT symbol, COUNT(*) AS n FROM orders GROUP BY symbol WINDOW TUMBLING(event_time, 1 FORTNIGHT); -- ERROR `unknown INTERVAL unit "FORTNIGHT"`
 SELECT symbol, COUNT(*) AS n FROM orders GROUP BY symbol WINDOW TUMBLING(event_time, INTERVAL 5); -- ERROR "INTERVAL needs a unit, as in INTERVAL '5' MINUTE"
 
