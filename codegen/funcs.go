@@ -133,18 +133,35 @@ func (f *fn) concatWS(x *compiler.Func) val {
 
 // coalesce evaluates its arguments left to right and stops at the first non-NULL one.
 func (f *fn) coalesce(x *compiler.Func) val {
-	v, n := f.decl(x.T)
+	// With a non-NULL argument the result is never NULL, and has no NULL flag to set.
+	nullable := compiler.Nullable(x)
+	var v, n string
+	if nullable {
+		v, n = f.decl(x.T)
+	} else {
+		v = f.tmp("v")
+		f.emit(jen.Var().Id(v).Add(goType(x.T)))
+	}
 	var arm func(i int) []jen.Code
 	arm = func(i int) []jen.Code {
 		return f.block(func() {
 			a := f.expr(x.Args[i])
-			f.emit(jen.List(jen.Id(v), jen.Id(n)).Op("=").List(a.v, a.n))
+			isNull := a.n
+			if nullable {
+				f.emit(jen.List(jen.Id(v), jen.Id(n)).Op("=").List(a.v, a.n))
+				isNull = jen.Id(n)
+			} else {
+				f.emit(jen.Id(v).Op("=").Add(a.v))
+			}
 			if i+1 < len(x.Args) && !a.nonNull {
-				f.emit(jen.If(jen.Id(n)).Block(arm(i + 1)...))
+				f.emit(jen.If(isNull).Block(arm(i + 1)...))
 			}
 		})
 	}
 	f.emit(arm(0)...)
+	if !nullable {
+		return val{v: jen.Id(v), n: jen.False(), nonNull: true}
+	}
 	return val{v: jen.Id(v), n: jen.Id(n)}
 }
 

@@ -90,7 +90,9 @@ func (g *gen) genOverQuery(q *compiler.Query) {
 		c := commentText(w.Loc.Text)
 		switch {
 		case w.Kind == compiler.WinLag:
-			pf = append(pf, jen.Id(name).Qual(rtPath, "Ring").Types(optOf(w.T)).Comment(c))
+			if w.Offset > 0 {
+				pf = append(pf, jen.Id(name).Qual(rtPath, "Ring").Types(optOf(w.T)).Comment(c))
+			}
 		case w.Kind == compiler.WinLead || ranked(w):
 		case w.Frame.Unbounded:
 			switch w.Kind {
@@ -324,6 +326,9 @@ func (g *gen) genOverApply(q *compiler.Query) {
 	for _, w := range o.Funcs {
 		switch {
 		case w.Kind == compiler.WinLag:
+			if w.Offset == 0 {
+				continue
+			}
 			inits = append(inits, jen.Id("p").Dot(winField(w)).Op("=").Qual(rtPath, "MakeRing").Types(optOf(w.T)).Call(jen.Lit(int(w.Offset))))
 		case w.Kind == compiler.WinLead || ranked(w):
 		case w.Frame.Unbounded:
@@ -341,6 +346,9 @@ func (g *gen) genOverApply(q *compiler.Query) {
 		f.emit(jen.If(jen.Id("isNew")).Block(inits...))
 	} else {
 		f.emit(jen.Id("_").Op("=").Id("isNew"))
+	}
+	if !partState(q) {
+		f.emit(jen.Id("_").Op("=").Id("p").Comment("the partition keeps no state: its functions read the current row only"))
 	}
 	anyRank := false
 	for _, w := range o.Funcs {
@@ -393,6 +401,19 @@ func (g *gen) genOverApply(q *compiler.Query) {
 	g.f.Comment(commentf("apply computes the window functions of %s for rows, the peer group of partition k at time ts (one row in arrival order without ORDER BY), and writes them.", q.Name))
 	g.f.Func().Params(jen.Id("q").Op("*").Id(queryType(q))).Id("apply").Params(jen.Id("ts").Int64(), jen.Id("k").Op("*").Id(partKeyType(q)), jen.Id("rows").Index().Id(recordType(q.Source))).Error().Block(body...)
 	g.f.Line()
+}
+
+// partState reports whether a partition of q keeps state: ranks, earlier values, frames, rows waiting for LEAD.
+func partState(q *compiler.Query) bool {
+	if q.Over.Lead > 0 {
+		return true
+	}
+	for _, w := range q.Over.Funcs {
+		if w.Kind != compiler.WinLag || w.Offset > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // overReadsRow reports whether apply reads the current row: a SELECT column, or the argument of a function

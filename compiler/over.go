@@ -177,7 +177,10 @@ func (c *checker) overCall(qc *qctx, v *grammar.Call, m mode) Expr {
 		if w.T.Kind == Null {
 			w.T, w.Arg, w.Default = TInt, c.convert(w.Arg, TInt), &Const{T: TInt, Null: true}
 		}
-		if w.Kind == WinLead {
+		switch {
+		case w.Offset == 0:
+			w.Kind = WinLag // LAG(x, 0) and LEAD(x, 0) are x
+		case w.Kind == WinLead:
 			o.Lead = max(o.Lead, w.Offset)
 		}
 	case WinFirst, WinLast, WinNth:
