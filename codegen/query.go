@@ -369,10 +369,15 @@ func (g *gen) genGroupUpdate(f *fn, q *compiler.Query) {
 		)
 	}
 	g.genKey(f, q)
+	created := jen.Id("_")
+	dedup := q.Distinct && q.Emit == compiler.EmitChanges
+	if dedup {
+		created = jen.Id("created")
+	}
 	if q.Window != nil {
-		f.emit(jen.List(jen.Id("s"), jen.Id("_")).Op(":=").Id("q").Dot("windows").Dot("Get").Call(jen.Id("start"), jen.Id("k")))
+		f.emit(jen.List(jen.Id("s"), created).Op(":=").Id("q").Dot("windows").Dot("Get").Call(jen.Id("start"), jen.Id("k")))
 	} else {
-		f.emit(jen.List(jen.Id("s"), jen.Id("_")).Op(":=").Id("q").Dot("groups").Dot("Get").Call(jen.Id("k")))
+		f.emit(jen.List(jen.Id("s"), created).Op(":=").Id("q").Dot("groups").Dot("Get").Call(jen.Id("k")))
 	}
 	g.genAggUpdates(f, q)
 	start := jen.Code(jen.Lit(0))
@@ -380,7 +385,11 @@ func (g *gen) genGroupUpdate(f *fn, q *compiler.Query) {
 		start = jen.Id("start")
 	}
 	if q.Emit == compiler.EmitChanges {
-		f.emit(jen.If(jen.Err().Op(":=").Id("q").Dot("emit").Call(start, jen.Op("&").Id("k"), jen.Id("s")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
+		emit := jen.If(jen.Err().Op(":=").Id("q").Dot("emit").Call(start, jen.Op("&").Id("k"), jen.Id("s")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
+		if dedup {
+			emit = jen.If(jen.Id("created")).Block(jen.Comment("SELECT DISTINCT: a row's values are written when first seen"), emit)
+		}
+		f.emit(emit)
 	}
 	if q.Window != nil {
 		f.emit(g.observe(q, jen.Id("ts")))

@@ -152,12 +152,15 @@ type Query struct {
 
 	// Grouped is true when the query aggregates (GROUP BY, an aggregate, or a window).
 	Grouped bool
-	Keys    []*Key // GROUP BY keys (row expressions)
-	Aggs    []*Agg // distinct accumulators, shared by SELECT and HAVING
-	Window  *Window
-	Having  Expr // group expression; nil when absent
-	Emit    Emit
-	Over    *Over // window functions (over.go); nil when the query has none
+	// Distinct: SELECT DISTINCT, grouped by every SELECT item; under EMIT CHANGES a row is written only when its
+	// group is new.
+	Distinct bool
+	Keys     []*Key // GROUP BY keys (row expressions)
+	Aggs     []*Agg // distinct accumulators, shared by SELECT and HAVING
+	Window   *Window
+	Having   Expr // group expression; nil when absent
+	Emit     Emit
+	Over     *Over // window functions (over.go); nil when the query has none
 
 	// Columns are the output columns in SELECT order. Their Expr is a row expression for an ungrouped query
 	// and a group expression (over KeyRef, AggRef, WindowBound) for a grouped one.

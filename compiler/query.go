@@ -38,6 +38,34 @@ type qctx struct {
 	keysBroken bool
 }
 
+// distinctOK reports whether SELECT DISTINCT can be computed for sel, and says why not: it dedups the rows of a
+// query that does not aggregate, within each window if it has one.
+func (c *checker) distinctOK(sel *grammar.Select) bool {
+	switch {
+	case sel.GroupBy != nil:
+		c.errorf(CodeUnsupported, sel.GroupBy.Span(), "SELECT DISTINCT with GROUP BY: the groups are distinct already; drop DISTINCT, or GROUP BY the SELECT items")
+		return false
+	case sel.Having != nil:
+		c.errorf(CodeUnsupported, sel.Having.Span(), "SELECT DISTINCT has no HAVING: filter rows with WHERE")
+		return false
+	}
+	for _, it := range sel.Items {
+		if it.Expr != nil && hasAggregate(it.Expr) {
+			c.errorf(CodeUnsupported, it.Span(), "SELECT DISTINCT with an aggregate: use GROUP BY for the distinct values and the aggregate")
+			return false
+		}
+		if it.Expr != nil && hasOver(it.Expr) {
+			c.errorf(CodeUnsupported, it.Span(), "SELECT DISTINCT with a window function is not supported")
+			return false
+		}
+	}
+	if w := sel.Window; w != nil && sel.Emit != nil && !sel.Emit.Final && !strings.EqualFold(w.Kind.Name, "TUMBLING") && !strings.EqualFold(w.Kind.Name, "TUMBLE") {
+		c.errorf(CodeUnsupported, sel.Emit.Span(), "SELECT DISTINCT with EMIT CHANGES works without a window or with a tumbling one; use EMIT FINAL: each window's distinct rows when it closes")
+		return false
+	}
+	return true
+}
+
 func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Ident, kind grammar.Kind) {
 	q := &Query{Loc: c.loc(st.Span())}
 	if name != nil {
@@ -49,10 +77,6 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 	q.GoName = uniqueGoName(c.goNames, q.Name)
 	ok := true
 	// Unsupported-but-recognisable SQL: say what is supported.
-	if sel.Distinct {
-		c.errorf(CodeUnsupported, sel.Span(), "SELECT DISTINCT is not supported yet; use GROUP BY on the columns instead")
-		ok = false
-	}
 	for _, j := range sel.Joins {
 		c.errorf(CodeUnsupported, j.Span(), "JOIN is not supported yet; a query reads one stream (joins come in a later version)")
 		ok = false
@@ -157,9 +181,34 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 		}
 	}
 
+	// SELECT DISTINCT groups by every SELECT item (dedup): a row is written when its values are first seen.
+	var groupExprs []grammar.Expr
 	if sel.GroupBy != nil {
+		groupExprs = sel.GroupBy.Exprs
+	}
+	distinct := sel.Distinct
+	if distinct && !c.distinctOK(sel) {
+		return // checked further without DISTINCT, the query would only draw errors that follow from it
+	}
+	var starKeys int // SELECT DISTINCT *: the first keys are the source's columns
+	if distinct {
+		q.Distinct = true
+		for _, it := range sel.Items {
+			if !it.Star {
+				if !readsWindowBound(it.Expr, src) { // the window is part of the key already
+					groupExprs = append(groupExprs, it.Expr)
+				}
+				continue
+			}
+			for _, f := range src.Fields {
+				groupExprs = append(groupExprs, &grammar.Column{Name: &grammar.Ident{Name: f.Name, Quoted: true}})
+				starKeys++
+			}
+		}
+	}
+	if len(groupExprs) > 0 {
 		goNames := map[string]int{}
-		for _, ge := range sel.GroupBy.Exprs {
+		for _, ge := range groupExprs {
 			ke := ge
 			if col, isCol := unparen(ge).(*grammar.Column); isCol && col.Qualifier == nil && src.field(col.Name.Name) == nil {
 				// GROUP BY may name a SELECT alias.
@@ -169,7 +218,7 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 					}
 				}
 			}
-			if lit, isLit := unparen(ke).(*grammar.Literal); isLit && lit.Kind == grammar.LitNumber {
+			if lit, isLit := unparen(ke).(*grammar.Literal); isLit && lit.Kind == grammar.LitNumber && !distinct {
 				// In other SQL dialects GROUP BY 1 means the first SELECT item; grouping by the constant would
 				// silently put every row in one group.
 				c.errorf(CodeUnsupported, ge.Span(), "GROUP BY positions are not supported; name the column or repeat the expression")
@@ -205,7 +254,7 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 	if sel.Having != nil && hasAggregate(sel.Having.Cond) {
 		hasAgg = true
 	}
-	q.Grouped = sel.GroupBy != nil || sel.Window != nil || hasAgg
+	q.Grouped = sel.GroupBy != nil || sel.Window != nil || hasAgg || distinct
 
 	if sel.Having != nil && !q.Grouped {
 		c.errorf(CodeHavingContext, sel.Having.Span(), "HAVING needs aggregation: add GROUP BY or use WHERE to filter rows")
@@ -228,6 +277,12 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 		q.Columns = append(q.Columns, &Column{Name: name, GoName: uniqueGoName(goNames, name), Type: x.Type(), Expr: x})
 	}
 	for _, it := range sel.Items {
+		if it.Star && distinct {
+			for _, k := range q.Keys[:min(starKeys, len(q.Keys))] {
+				addColumn(k.Name, &KeyRef{Key: k}, it.Span())
+			}
+			continue
+		}
 		if it.Star {
 			if q.Grouped {
 				c.errorf(CodeNotGrouped, it.Span(), "SELECT * cannot be used in an aggregating query; list grouped columns and aggregates")
@@ -487,6 +542,35 @@ func hasAggregate(e grammar.Expr) bool {
 	walkExpr(e, func(x grammar.Expr) {
 		if call, ok := x.(*grammar.Call); ok && isAggregate(call) && call.Over == nil {
 			// SUM(x) OVER (...) is a window function, rejected on its own; it does not make the query aggregate.
+			found = true
+		}
+	})
+	return found
+}
+
+// readsWindowBound reports whether e reads the bounds of the query's window (_window_start, WINDOWEND,
+// TUMBLE_START(), ...): a SELECT DISTINCT item that does is not a key of its own.
+func readsWindowBound(e grammar.Expr, src *Source) bool {
+	found := false
+	walkExpr(e, func(x grammar.Expr) {
+		switch v := x.(type) {
+		case *grammar.Column:
+			lower := strings.ToLower(v.Name.Name)
+			found = found || v.Qualifier == nil && (lower == "_window_start" || lower == "_window_end" ||
+				(lower == "windowstart" || lower == "windowend") && src.field(v.Name.Name) == nil)
+		case *grammar.Call:
+			_, bound := windowBoundFuncs[strings.ToUpper(v.Name.Name)]
+			found = found || bound
+		}
+	})
+	return found
+}
+
+// hasOver reports whether e calls a window function.
+func hasOver(e grammar.Expr) bool {
+	found := false
+	walkExpr(e, func(x grammar.Expr) {
+		if call, ok := x.(*grammar.Call); ok && call.Over != nil {
 			found = true
 		}
 	})

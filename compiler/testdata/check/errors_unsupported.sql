@@ -14,7 +14,9 @@ SELECT symbol, SUM(quantity) OVER (PARTITION BY symbol) AS s FROM orders GROUP B
 SELECT symbol FROM orders ORDER BY symbol; -- ERROR "ORDER BY is not supported on a stream; results are emitted in arrival order"
 SELECT symbol FROM orders LIMIT 10; -- ERROR "LIMIT is not supported on a stream"
 INSERT INTO orders SELECT * FROM orders; -- ERROR "INSERT statements are not supported; velocc supports CREATE STREAM/TABLE"
-SELECT DISTINCT symbol FROM orders; -- ERROR "SELECT DISTINCT is not supported yet; use GROUP BY on the columns instead"
+SELECT DISTINCT symbol FROM orders GROUP BY symbol; -- ERROR "SELECT DISTINCT with GROUP BY: the groups are distinct already"
+SELECT DISTINCT symbol, COUNT(*) AS n FROM orders; -- ERROR "SELECT DISTINCT with an aggregate: use GROUP BY"
+SELECT DISTINCT symbol FROM orders HAVING symbol <> 'X'; -- ERROR "SELECT DISTINCT has no HAVING: filter rows with WHERE"
 SELECT symbol, COUNT(*) AS n FROM orders GROUP BY symbol GROUP BY side; -- ERROR "clause given twice; each of GROUP BY, HAVING, WINDOW and EMIT may appear once"
 SELECT symbol, COUNT(*) AS n FROM orders GROUP BY symbol EMIT FINAL HAVING COUNT(*) > 1 EMIT CHANGES; -- ERROR "clause given twice"
 SELECT symbol FROM instruments; -- ERROR `"instruments" is a TABLE; tables can be read only through joins, which are not supported yet`
