@@ -276,17 +276,26 @@ func (g *gen) genOverProcess(q *compiler.Query) {
 	f.emit(jen.Id("ts").Op(":=").Add(t.v))
 	f.emit(keep...)
 	f.emit(
-		jen.If(jen.Op("!").Id("q").Dot("rows").Dot("Push").Call(jen.Id("ts"), jen.Id("k"), jen.Id("row"))).Block(
-			jen.Comment("rows of this time were handed over already: drop it; the source counts it once"),
-			jen.Op("*").Id("late").Op("=").True(),
-			jen.Return(jen.Nil()),
-		),
+		jen.If(jen.Op("!").Id("q").Dot("rows").Dot("Push").Call(jen.Id("ts"), jen.Id("k"), jen.Id("row"))).Block(lateRow(q)...),
 		g.overObserve(jen.Id("ts")),
 		jen.Return(jen.Nil()),
 	)
 	g.f.Comment(commentf("process runs %s for one record; it sets *late if rows of its time were handed over already.", q.Name))
 	g.f.Func().Params(jen.Id("q").Op("*").Id(queryType(q))).Id("process").Params(jen.Id("r").Op("*").Id(recordType(q.Source)), jen.Id("late").Op("*").Bool()).Error().Block(body...)
 	g.f.Line()
+}
+
+// lateRow is what process does with a row of a time the watermark has passed: drop it (the source counts it
+// once), after writing it to the dead-letter file under 'late.data.strategy' = 'dead_letter'.
+func lateRow(q *compiler.Query) []jen.Code {
+	drop := []jen.Code{
+		jen.Comment("rows of this time were handed over already: drop it; the source counts it once"),
+		jen.Op("*").Id("late").Op("=").True(),
+	}
+	if q.Over.Late == compiler.LateDeadLetter {
+		return append(drop, jen.Return(jen.Id("q").Dot("src").Dot("LateDeadLetter").Call(jen.Lit(q.Name), jen.Id("ts"), jen.Id("ts"), jen.Id("q").Dot("wm").Dot("Current").Call())))
+	}
+	return append(drop, jen.Return(jen.Nil()))
 }
 
 // partOwns reports whether the partition key has a VARCHAR part.

@@ -18,6 +18,9 @@ type Over struct {
 	Funcs  []*WinFunc
 	Expire int64 // a partition's state is dropped after this many milliseconds of event time without a row; 0: kept
 	Lead   int64 // the largest LEAD offset: a row is written once this many rows of its partition follow it
+	// Late is what happens to a row older than the watermark when it arrives (with ORDER BY): drop or
+	// dead_letter, the query's 'late.data.strategy'.
+	Late LateStrategy
 	Loc    Loc   // the first OVER clause
 }
 
@@ -408,4 +411,31 @@ func (c *checker) frame(qc *qctx, ov *grammar.Over, w *WinFunc) bool {
 	}
 	w.Frame = f
 	return true
+}
+
+// overLateData reads the 'late.data.strategy' of a query with window functions: a row ordered by event time that
+// arrives after the watermark passed it is dropped, or written to the source's dead-letter file as well.
+func (c *checker) overLateData(src *Source, q *Query, props []*grammar.Prop) {
+	for _, p := range props {
+		if !strings.EqualFold(p.Key, "late.data.strategy") {
+			c.errorf(CodeBadProperty, p.Span(), "%q applies to windowed queries; this query has no WINDOW", p.Key)
+			continue
+		}
+		if q.Over == nil || q.Over.Time == nil {
+			c.errorf(CodeBadProperty, p.Span(), "'late.data.strategy' applies to window functions ordered by event time (OVER (... ORDER BY time)): without ORDER BY no row is late")
+			continue
+		}
+		switch v := strings.ToLower(strings.TrimSpace(p.Value)); v {
+		case "drop":
+			q.Over.Late = LateDrop
+		case "dead_letter":
+			q.Over.Late = LateDeadLetter
+			src.LateDeadLetter = true
+			if src.DeadLetter == "" {
+				src.DeadLetter = src.Name + ".dead_letter.jsonl"
+			}
+		default:
+			c.errorf(CodeBadProperty, p.ValueSpan, "'late.data.strategy' %q does not apply to window functions; use drop or dead_letter", p.Value)
+		}
+	}
 }

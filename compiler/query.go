@@ -173,7 +173,10 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 		qc.window = c.window(qc, sel.Window)
 		q.Window = qc.window
 	}
-	c.lateData(src, q.Window, sel.Window != nil, windowProps)
+	overLate := sel.Window == nil && len(windowProps) > 0 && selectsOver(sel)
+	if !overLate {
+		c.lateData(src, q.Window, sel.Window != nil, windowProps)
+	}
 
 	if sel.Where != nil {
 		if w := c.expr(qc, sel.Where, modeRow); w != nil {
@@ -318,6 +321,10 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 			x = &Cast{X: x, T: TVarchar}
 		}
 		addColumn(name, x, it.Span())
+	}
+
+	if overLate {
+		c.overLateData(src, q, windowProps)
 	}
 
 	if sel.Having != nil && q.Grouped {
@@ -564,6 +571,16 @@ func readsWindowBound(e grammar.Expr, src *Source) bool {
 		}
 	})
 	return found
+}
+
+// selectsOver reports whether a SELECT item calls a window function.
+func selectsOver(sel *grammar.Select) bool {
+	for _, it := range sel.Items {
+		if it.Expr != nil && hasOver(it.Expr) {
+			return true
+		}
+	}
+	return false
 }
 
 // hasOver reports whether e calls a window function.

@@ -13,6 +13,9 @@ SELECT symbol, COUNT(*) OVER (ROWS UNBOUNDED PRECEDING) AS n FROM orders;
 SELECT symbol, TRIM(side) OVER () AS n FROM orders; -- ERROR `TRIM is not a window function`
 SELECT symbol, LAG(quantity) OVER (PARTITION BY symbol EXPIRE AFTER INTERVAL '1' MINUTE INACTIVITY) AS p FROM orders; -- ERROR `EXPIRE AFTER needs OVER \(ORDER BY event_time\)`
 SELECT symbol, NTILE(0) OVER (PARTITION BY symbol ORDER BY event_time) AS q FROM orders; -- ERROR `NTILE's bucket count must be positive`
+SELECT symbol, LAG(quantity) OVER (PARTITION BY symbol ORDER BY event_time) AS p FROM orders WITH ('late.data.strategy' = 'update_previous'); -- ERROR `'late.data.strategy' "update_previous" does not apply to window functions; use drop or dead_letter`
+SELECT symbol, LAG(quantity) OVER (PARTITION BY symbol) AS p FROM orders WITH ('late.data.strategy' = 'dead_letter'); -- ERROR `without ORDER BY no row is late`
+SELECT symbol, LAG(quantity) OVER (PARTITION BY symbol ORDER BY event_time) AS p FROM orders WITH ('late.data.strategy' = 'dead_letter');
 SELECT symbol, SUM(quantity) OVER (PARTITION BY symbol ORDER BY event_time ROWS BETWEEN 1 PRECEDING AND 3 PRECEDING) AS s FROM orders; -- ERROR `the frame ends before it starts`
 SELECT symbol, LAG(quantity) OVER (PARTITION BY symbol ORDER BY event_time) AS a, LAG(quantity) OVER (ORDER BY event_time) AS b FROM orders; -- ERROR `every OVER of a query must have the same PARTITION BY and ORDER BY`
 SELECT symbol, SUM(quantity) OVER (PARTITION BY symbol ORDER BY event_time ROWS BETWEEN 2 PRECEDING AND 1 FOLLOWING) AS s FROM orders; -- WARNING `frames reaching FOLLOWING rows are computed over the rows so far`
