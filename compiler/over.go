@@ -21,7 +21,7 @@ type Over struct {
 	// Late is what happens to a row older than the watermark when it arrives (with ORDER BY): drop or
 	// dead_letter, the query's 'late.data.strategy'.
 	Late LateStrategy
-	Loc    Loc   // the first OVER clause
+	Loc  Loc // the first OVER clause
 }
 
 // WinKind is what a window function computes.
