@@ -439,3 +439,21 @@ func (c *checker) overLateData(src *Source, q *Query, props []*grammar.Prop) {
 		}
 	}
 }
+
+// stateTTL reads a query's 'state.ttl': how long, in event time, the state of a window function's partition lives
+// without rows, as EXPIRE AFTER says in the OVER clause (which wins when both are given).
+func (c *checker) stateTTL(q *Query, p *grammar.Prop) {
+	if q.Over == nil || q.Over.Time == nil {
+		c.errorf(CodeBadProperty, p.Span(), "'state.ttl' applies to window functions ordered by event time (OVER (... ORDER BY time)), whose partitions it expires")
+		return
+	}
+	ms, err := parseDuration(p.Value)
+	switch {
+	case err != "":
+		c.errorf(CodeBadProperty, p.ValueSpan, "'state.ttl': %s", err)
+	case ms <= 0:
+		c.errorf(CodeBadProperty, p.ValueSpan, "'state.ttl' must be positive, got %q", p.Value)
+	case q.Over.Expire == 0:
+		q.Over.Expire = ms
+	}
+}

@@ -108,9 +108,14 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 	// Properties in the query's WITH are Velostream style: '<name>.key', for the source and the sink.
 	byName := map[string]props{}
 	var windowProps []*grammar.Prop
+	var ttlProp *grammar.Prop
 	for _, p := range sel.With {
 		if c.jobProperty(p) {
 			continue // a setting of the whole job (jobprops.go)
+		}
+		if strings.EqualFold(p.Key, "state.ttl") {
+			ttlProp = p // how long a window function's partition lives without rows (over.go)
+			continue
 		}
 		if isWindowKey(p.Key) {
 			windowProps = append(windowProps, p) // the window's late-data strategy (window.go)
@@ -325,6 +330,9 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 
 	if overLate {
 		c.overLateData(src, q, windowProps)
+	}
+	if ttlProp != nil {
+		c.stateTTL(q, ttlProp)
 	}
 
 	if sel.Having != nil && q.Grouped {

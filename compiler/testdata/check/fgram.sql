@@ -16,6 +16,9 @@ SELECT symbol, NTILE(0) OVER (PARTITION BY symbol ORDER BY event_time) AS q FROM
 SELECT symbol, LAG(quantity) OVER (PARTITION BY symbol ORDER BY event_time) AS p FROM orders WITH ('late.data.strategy' = 'update_previous'); -- ERROR `'late.data.strategy' "update_previous" does not apply to window functions; use drop or dead_letter`
 SELECT symbol, LAG(quantity) OVER (PARTITION BY symbol) AS p FROM orders WITH ('late.data.strategy' = 'dead_letter'); -- ERROR `without ORDER BY no row is late`
 SELECT symbol, LAG(quantity) OVER (PARTITION BY symbol ORDER BY event_time) AS p FROM orders WITH ('late.data.strategy' = 'dead_letter');
+SELECT symbol, LAG(quantity) OVER (PARTITION BY symbol ORDER BY event_time) AS p FROM orders WITH ('state.ttl' = '10m');
+SELECT symbol, LAG(quantity) OVER (PARTITION BY symbol ORDER BY event_time) AS p FROM orders WITH ('state.ttl' = 'soon'); -- ERROR `'state.ttl': `
+SELECT symbol, COUNT(*) AS n FROM orders GROUP BY symbol WITH ('state.ttl' = '10m'); -- ERROR `'state.ttl' applies to window functions ordered by event time`
 SELECT symbol, SUM(quantity) OVER (PARTITION BY symbol ORDER BY event_time ROWS BETWEEN 1 PRECEDING AND 3 PRECEDING) AS s FROM orders; -- ERROR `the frame ends before it starts`
 SELECT symbol, LAG(quantity) OVER (PARTITION BY symbol ORDER BY event_time) AS a, LAG(quantity) OVER (ORDER BY event_time) AS b FROM orders; -- ERROR `every OVER of a query must have the same PARTITION BY and ORDER BY`
 SELECT symbol, SUM(quantity) OVER (PARTITION BY symbol ORDER BY event_time ROWS BETWEEN 2 PRECEDING AND 1 FOLLOWING) AS s FROM orders; -- WARNING `frames reaching FOLLOWING rows are computed over the rows so far`
