@@ -476,11 +476,27 @@ func (f *fn) caseExpr(x *compiler.Case) val {
 		}
 		whens, els = append(whens, inner.Whens...), inner.Else
 	}
+	// A CASE none of whose arms can be NULL has no NULL flag to set.
+	nullable := compiler.Nullable(x)
 	x = &compiler.Case{Whens: whens, Else: els, T: x.T}
-	v, n := f.decl(x.T)
+	var v, n string
+	if nullable {
+		v, n = f.decl(x.T)
+	} else {
+		v = f.tmp("v")
+		f.emit(jen.Var().Id(v).Add(goType(x.T)))
+	}
 	assign := func(e compiler.Expr) {
 		r := f.expr(e)
-		f.emit(jen.List(jen.Id(v), jen.Id(n)).Op("=").List(r.v, r.n))
+		if nullable {
+			f.emit(jen.List(jen.Id(v), jen.Id(n)).Op("=").List(r.v, r.n))
+		} else {
+			f.emit(jen.Id(v).Op("=").Add(r.v))
+		}
+	}
+	result := val{v: jen.Id(v), n: jen.False(), nonNull: true}
+	if nullable {
+		result = val{v: jen.Id(v), n: jen.Id(n)}
 	}
 	cond := func(w *compiler.When) jen.Code {
 		c := f.expr(w.Cond)
@@ -493,7 +509,7 @@ func (f *fn) caseExpr(x *compiler.Case) val {
 		f.emit(f.block(func() {
 			f.emit(jen.If(cond(x.Whens[0])).Block(f.block(func() { assign(x.Whens[0].Then) })...).Else().Block(f.block(func() { assign(x.Else) })...))
 		})...)
-		return val{v: jen.Id(v), n: jen.Id(n)}
+		return result
 	}
 	// The arms one after the other in a loop that runs once, each leaving it when its condition holds: nesting
 	// each arm in the previous one's else would indent the code of a long CASE quadratically.
@@ -507,7 +523,7 @@ func (f *fn) caseExpr(x *compiler.Case) val {
 		}
 		assign(x.Else)
 	})...))
-	return val{v: jen.Id(v), n: jen.Id(n)}
+	return result
 }
 
 // cast converts between SQL types; conversions that can fail stop the job with the SQL position.

@@ -418,7 +418,9 @@ func partState(q *compiler.Query) bool {
 		return true
 	}
 	for _, w := range q.Over.Funcs {
-		if w.Kind != compiler.WinLag || w.Offset > 0 {
+		current := w.Kind == compiler.WinLag && w.Offset == 0 || // the current row's value
+			w.Kind == compiler.WinLast && w.Frame.Unbounded && w.Frame.End == 0 // the last row of the frame is the current row or its last peer
+		if !current {
 			return true
 		}
 	}
