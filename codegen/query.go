@@ -92,9 +92,9 @@ func (g *gen) genQuery(q *compiler.Query) {
 		kt, st := jen.Id(keyType(q)), jen.Id(stateType(q))
 		if q.Window != nil {
 			fields = append(fields,
-				jen.Id("windows").Op("*").Add(windowsType(q, kt, st)),
+				jen.Id("windows").Op("*").Add(g.windowsType(q, kt, st)),
 				jen.Id("wm").Op("*").Qual(rtPath, "Watermark"))
-			init[jen.Id("windows")] = newWindows(q, kt, st)
+			init[jen.Id("windows")] = g.newWindows(q, kt, st)
 			init[jen.Id("wm")] = jen.Qual(rtPath, "NewWatermark").Call(jen.Lit(q.Source.MaxOutOfOrder + q.Window.Grace))
 		} else {
 			fields = append(fields, jen.Id("groups").Op("*").Qual(rtPath, "Groups").Types(kt, st))

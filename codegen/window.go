@@ -17,20 +17,35 @@ func windowPath(q *compiler.Query) bool {
 	return w != nil && (w.Kind != compiler.Tumbling || w.Late != compiler.LateDrop)
 }
 
-// windowsType is the type of q's window state: rt.Sessions for session windows, rt.Windows for the others.
-func windowsType(q *compiler.Query, kt, st jen.Code) jen.Code {
-	if q.Window.Kind == compiler.Session {
+// windowsType is the type of q's window state: rt.Sessions for session windows, rt.Hops for hopping windows that
+// it can hold (see hopsByKey), rt.Windows for the others.
+func (g *gen) windowsType(q *compiler.Query, kt, st jen.Code) jen.Code {
+	switch {
+	case q.Window.Kind == compiler.Session:
 		return jen.Qual(rtPath, "Sessions").Types(kt, st)
+	case g.hopsByKey(q):
+		return jen.Qual(rtPath, "Hops").Types(kt, st)
 	}
 	return jen.Qual(rtPath, "Windows").Types(kt, st)
 }
 
 // newWindows creates q's window state.
-func newWindows(q *compiler.Query, kt, st jen.Code) jen.Code {
-	if q.Window.Kind == compiler.Session {
+func (g *gen) newWindows(q *compiler.Query, kt, st jen.Code) jen.Code {
+	switch {
+	case q.Window.Kind == compiler.Session:
 		return jen.Qual(rtPath, "NewSessions").Types(kt, st).Call(jen.Lit(q.Window.Size))
+	case g.hopsByKey(q):
+		return jen.Qual(rtPath, "NewHops").Types(kt, st).Call(jen.Lit(q.Window.Size), jen.Lit(q.Window.Advance))
 	}
 	return jen.Qual(rtPath, "NewWindows").Types(kt, st).Call(jen.Lit(q.Window.Size))
+}
+
+// hopsByKey reports whether q's hopping windows are held by rt.Hops, which looks a record's key up once for all
+// its windows: unless closed windows are kept for late updates or the state may spill, which rt.Windows does.
+func (g *gen) hopsByKey(q *compiler.Query) bool {
+	w := q.Window
+	return w != nil && w.Kind == compiler.Hopping && w.Late != compiler.LateUpdatePrevious &&
+		!(g.plan.StateOverflow == "spill" && windowSpills(q))
 }
 
 // windowSpills reports whether q's state can go to disk under 'state.overflow' = 'spill': session windows and
@@ -182,7 +197,11 @@ func (g *gen) genTimeWindowUpdate(f *fn, q *compiler.Query) {
 		} else if hop {
 			f.emit(jen.If(closed(jen.Id("start"))).Block(jen.Continue().Comment("this window has closed; the record counts in the later ones")))
 		}
-		f.emit(jen.List(jen.Id("s"), jen.Id("_")).Op(":=").Id("q").Dot("windows").Dot("Get").Call(jen.Id("start"), jen.Id("k")))
+		if g.hopsByKey(q) {
+			f.emit(jen.Id("s").Op(":=").Id("q").Dot("windows").Dot("At").Call(jen.Id("ki"), jen.Id("start")))
+		} else {
+			f.emit(jen.List(jen.Id("s"), jen.Id("_")).Op(":=").Id("q").Dot("windows").Dot("Get").Call(jen.Id("start"), jen.Id("k")))
+		}
 		g.genAggUpdates(f, q)
 		emit := jen.If(jen.Err().Op(":=").Id("q").Dot("emit").Call(jen.Id("start"), jen.Op("&").Id("k"), jen.Id("s")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
 		if w.Late == compiler.LateUpdatePrevious {
@@ -230,6 +249,10 @@ func (g *gen) genTimeWindowUpdate(f *fn, q *compiler.Query) {
 	}
 	if w.Late == compiler.LateUpdatePrevious {
 		f.emit(jen.Id("updated").Op(":=").False())
+	}
+	if g.hopsByKey(q) {
+		f.emit(jen.Comment("the key is looked up once; its state in each window is in the key's ring"),
+			jen.Id("ki").Op(":=").Id("q").Dot("windows").Dot("Key").Call(jen.Id("k")))
 	}
 	body := f.block(update)
 	f.pre = nil
