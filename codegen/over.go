@@ -68,11 +68,11 @@ func (g *gen) genOverQuery(q *compiler.Query) {
 		var owns []jen.Code
 		for _, k := range o.Partition {
 			if k.Expr.Type().Kind == compiler.Varchar {
-				owns = append(owns, jen.Id("k").Dot(keyField(k)).Op("=").Qual(rtPath, "Own").Call(jen.Id("k").Dot(keyField(k))))
+				owns = append(owns, jen.Id("k").Dot(keyField(k)).Op("=").Id("strs").Dot("Own").Call(jen.Id("k").Dot(keyField(k))))
 			}
 		}
 		g.f.Comment("own copies the strings of a partition key, which view the current record.")
-		g.f.Func().Params(jen.Id("k").Op("*").Id(partKeyType(q))).Id("own").Params().Block(owns...)
+		g.f.Func().Params(jen.Id("k").Op("*").Id(partKeyType(q))).Id("own").Params(jen.Id("strs").Op("*").Qual(rtPath, "Interner")).Block(owns...)
 		g.f.Line()
 	}
 
@@ -139,6 +139,7 @@ func (g *gen) genOverQuery(q *compiler.Query) {
 		jen.Id("src").Op("*").Qual(rtPath, "Source"),
 		jen.Id("sink").Op("*").Qual(rtPath, "Sink"),
 		jen.Id("parts").Op("*").Qual(rtPath, "Partitions").Types(kt, pt),
+		jen.Id("strs").Qual(rtPath, "Interner").Comment("the copies of the strings of rows and keys kept past their record"),
 	}
 	init := jen.Dict{jen.Id("src"): jen.Id("src"), jen.Id("sink"): jen.Id("sink"), jen.Id("parts"): jen.Qual(rtPath, "NewPartitions").Types(kt, pt).Call()}
 	track := []jen.Code{jen.Id("q").Dot("parts")}
@@ -247,18 +248,18 @@ func (g *gen) genOverProcess(q *compiler.Query) {
 			continue
 		}
 		if fl.Used {
-			keep = append(keep, jen.Id("row").Dot(fl.GoName).Op("=").Qual(rtPath, "Own").Call(jen.Id("row").Dot(fl.GoName)))
+			keep = append(keep, jen.Id("row").Dot(fl.GoName).Op("=").Id("q").Dot("strs").Dot("Own").Call(jen.Id("row").Dot(fl.GoName)))
 		} else {
 			keep = append(keep, jen.Id("row").Dot(fl.GoName).Op("=").Lit(""))
 		}
 	}
 	for _, fl := range q.Source.Meta {
 		if fl.Type.Kind == compiler.Varchar {
-			keep = append(keep, jen.Id("row").Dot(fl.GoName).Op("=").Qual(rtPath, "Own").Call(jen.Id("row").Dot(fl.GoName)))
+			keep = append(keep, jen.Id("row").Dot(fl.GoName).Op("=").Id("q").Dot("strs").Dot("Own").Call(jen.Id("row").Dot(fl.GoName)))
 		}
 	}
 	if partOwns(q) {
-		keep = append(keep, jen.Id("k").Dot("own").Call())
+		keep = append(keep, jen.Id("k").Dot("own").Call(jen.Op("&").Id("q").Dot("strs")))
 	}
 	if o.Time == nil {
 		f.emit(keep...)

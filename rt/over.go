@@ -440,3 +440,26 @@ func (f *TimeFrame[T]) Len() int { return len(f.ts) - f.head }
 
 // At returns value j, 0 being the oldest.
 func (f *TimeFrame[T]) At(j int) T { return f.vals[f.head+j] }
+
+// Interner copies the strings of the rows a query holds (see Own), sharing one copy per distinct value: symbols,
+// accounts and other repeated values cost one map lookup instead of an allocation each. It keeps at most
+// internMax values; past that, strings are copied as Own does. The zero Interner is ready to use.
+type Interner struct{ m map[string]string }
+
+// internMax bounds the values an Interner keeps.
+const internMax = 1 << 16
+
+// Own returns a copy of s that outlives the record s views.
+func (in *Interner) Own(s string) string {
+	if v, ok := in.m[s]; ok {
+		return v
+	}
+	v := Own(s)
+	if in.m == nil {
+		in.m = make(map[string]string)
+	}
+	if len(in.m) < internMax {
+		in.m[v] = v
+	}
+	return v
+}
