@@ -95,7 +95,7 @@ func (g *gen) genTopRow(q *compiler.Query) {
 	}
 	for i, k := range q.Order {
 		if k.Column < 0 {
-			add(topKeyField(i), k.Expr.Type(), "ORDER BY "+compiler.ExprString(k.Expr))
+			add(topKeyField(i), k.Expr.Type(), "ORDER BY "+k.SQL)
 		}
 	}
 	if topKafkaKey(q) {
