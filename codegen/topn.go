@@ -12,8 +12,8 @@ import (
 )
 
 func topRowType(q *compiler.Query) string { return lowerFirst(q.GoName) + "Row" }
-func topColField(i int) string             { return fmt.Sprintf("c%d", i) }
-func topKeyField(i int) string             { return fmt.Sprintf("o%d", i) }
+func topColField(i int) string            { return fmt.Sprintf("c%d", i) }
+func topKeyField(i int) string            { return fmt.Sprintf("o%d", i) }
 
 // topKafkaKey reports whether a collected row carries its group's key and window start, for a Kafka sink's key.
 func topKafkaKey(q *compiler.Query) bool {

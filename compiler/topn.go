@@ -3,6 +3,7 @@
 package compiler
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -126,4 +127,45 @@ func lowerOrder(q *Query) {
 			k.Nullable = Nullable(k.Expr)
 		}
 	}
+}
+
+// orderText describes q's ORDER BY and LIMIT for explain; "" when it has neither.
+func orderText(q *Query) string {
+	var parts []string
+	for _, k := range q.Order {
+		key := ""
+		if k.Column >= 0 {
+			key = q.Columns[k.Column].Name
+		} else {
+			key = ExprString(k.Expr)
+		}
+		dir, nulls := "ASC", "NULLS LAST"
+		if k.Desc {
+			dir = "DESC"
+		}
+		if k.NullsFirst {
+			nulls = "NULLS FIRST"
+		}
+		parts = append(parts, fmt.Sprintf("%s %s %s", key, dir, nulls))
+	}
+	var out []string
+	if len(parts) > 0 {
+		out = append(out, "order by: "+strings.Join(parts, ", "))
+	}
+	if q.Limit > 0 {
+		out = append(out, fmt.Sprintf("limit: %d", q.Limit))
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	batch := "per batch of final rows"
+	switch {
+	case q.Window != nil:
+		batch = "per window"
+	case !q.Grouped && len(q.Order) > 0:
+		batch = "of the whole input, written at its end"
+	case !q.Grouped:
+		batch = "the first rows as they arrive"
+	}
+	return strings.Join(out, "; ") + " (" + batch + ")"
 }
