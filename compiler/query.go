@@ -36,6 +36,8 @@ type qctx struct {
 	// keysBroken is set when a GROUP BY key had an error: which columns are grouped is then unknown, so
 	// "must appear in GROUP BY" errors would be follow-on errors.
 	keysBroken bool
+	// clause names the clause being checked in group context when it is not SELECT or HAVING: "ORDER BY".
+	clause string
 }
 
 func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Ident, kind grammar.Kind) {

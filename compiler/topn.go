@@ -105,7 +105,9 @@ func (c *checker) orderLimit(qc *qctx, sel *grammar.Select) bool {
 			if q.Grouped {
 				mode = modeHaving
 			}
+			qc.clause = "ORDER BY"
 			x := c.expr(qc, it.Expr, mode)
+			qc.clause = ""
 			if x == nil {
 				ok = false
 				continue

@@ -23,5 +23,5 @@ SELECT symbol, price FROM orders ORDER BY price LIMIT 0; -- ERROR `LIMIT must be
 SELECT symbol, price FROM orders LIMIT 2.5; -- ERROR `LIMIT must be a positive whole number, got "2.5"`
 SELECT symbol, price FROM orders ORDER BY 3 LIMIT 2; -- ERROR `ORDER BY position 3 is not an output column: the query has 2 \(1 to 2\)`
 SELECT symbol, price FROM orders ORDER BY pirce LIMIT 2; -- ERROR `unknown column "pirce"`
-SELECT symbol, COUNT(*) AS n FROM orders GROUP BY symbol EMIT FINAL ORDER BY price LIMIT 2; -- ERROR `"price"`
-SELECT symbol, price FROM orders ORDER BY SUM(price) LIMIT 2; -- ERROR "aggregate"
+SELECT symbol, COUNT(*) AS n FROM orders GROUP BY symbol EMIT FINAL ORDER BY price LIMIT 2; -- ERROR `column "price" in ORDER BY must appear in GROUP BY or be used in an aggregate function`
+SELECT symbol, price FROM orders ORDER BY SUM(price) LIMIT 2; -- ERROR "aggregate SUM is not allowed here"
