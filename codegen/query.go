@@ -101,6 +101,7 @@ func (g *gen) genQuery(q *compiler.Query) {
 			init[jen.Id("groups")] = jen.Qual(rtPath, "NewGroups").Types(kt, st).Call()
 		}
 	}
+	fields = append(fields, topFields(q)...) // topn.go
 	g.f.Comment(commentf("%s runs the query %s (see %s): it reads %q and writes %q.", qt, q.Name, sqlConst, q.Source.Name, q.Sink.Name))
 	g.f.Type().Id(qt).Struct(fields...)
 	g.f.Line()
@@ -111,9 +112,14 @@ func (g *gen) genQuery(q *compiler.Query) {
 		track = []jen.Code{jen.Id("q").Dot("groups")}
 	}
 	ownsKeys := q.Grouped && q.OwnsKeys
-	if track == nil {
+	if track == nil && !q.Batch {
 		g.f.Func().Id(newQueryFunc(q)).Params(jen.Id("src").Op("*").Qual(rtPath, "Source"), jen.Id("sink").Op("*").Qual(rtPath, "Sink")).Op("*").Id(qt).Block(
 			jen.Return(jen.Op("&").Id(qt).Values(init)),
+		)
+	} else if track == nil {
+		body := append([]jen.Code{jen.Id("q").Op(":=").Op("&").Id(qt).Values(init)}, topSetup(q)...)
+		g.f.Func().Id(newQueryFunc(q)).Params(jen.Id("src").Op("*").Qual(rtPath, "Source"), jen.Id("sink").Op("*").Qual(rtPath, "Sink")).Op("*").Id(qt).Block(
+			append(body, jen.Return(jen.Id("q")))...,
 		)
 	} else {
 		body := []jen.Code{
@@ -140,6 +146,7 @@ func (g *gen) genQuery(q *compiler.Query) {
 				jen.Add(track[0]).Dot("HashKeys").Call(jen.Id(keyType(q)).Dot("hash")))
 		}
 		body = append(body, windowSetup(q)...)
+		body = append(body, topSetup(q)...)
 		g.f.Func().Id(newQueryFunc(q)).Params(jen.Id("src").Op("*").Qual(rtPath, "Source"), jen.Id("sink").Op("*").Qual(rtPath, "Sink")).Op("*").Id(qt).Block(
 			append(body, jen.Return(jen.Id("q")))...,
 		)
@@ -167,7 +174,7 @@ func (g *gen) genQuery(q *compiler.Query) {
 		g.f.Comment("tick closes the windows the watermark passed without a record of this query, as when partitions go idle.")
 		g.f.Func().Params(jen.Id("q").Op("*").Id(qt)).Id("tick").Params().Error().Block(
 			jen.If(jen.Id("q").Dot("wm").Dot("Refresh").Call()).Block(
-				jen.Return(jen.Id("q").Dot("windows").Dot("CloseUpTo").Call(jen.Id("q").Dot("wm").Dot("Current").Call(), closeFn)),
+				jen.Return(endBatch(q, jen.Id("q").Dot("windows").Dot("CloseUpTo").Call(jen.Id("q").Dot("wm").Dot("Current").Call(), closeFn))),
 			),
 			jen.Return(jen.Nil()),
 		)
@@ -182,6 +189,9 @@ func (g *gen) genQuery(q *compiler.Query) {
 	}
 	if q.Window != nil {
 		g.genWindowMethods(q) // window.go
+	}
+	if q.Batch {
+		g.genTopRow(q) // topn.go
 	}
 	g.genEnd(q)
 	if g.mergeable {
@@ -267,7 +277,15 @@ func (g *gen) genProcess(q *compiler.Query) {
 	}
 	if !q.Grouped {
 		f.emit(jen.Comment("SELECT"))
-		g.writeRow(f, q, false)
+		switch {
+		case q.Batch:
+			g.collectRow(f, q, jen.Lit(0))
+		case q.Limit > 0:
+			limitRow(f, q)
+			g.writeRow(f, q, false)
+		default:
+			g.writeRow(f, q, false)
+		}
 	} else {
 		g.genGroupUpdate(f, q)
 	}
@@ -303,6 +321,17 @@ func (g *gen) writeRowTo(f *fn, q *compiler.Query, retract bool) jen.Code {
 		}
 		vals[i] = f.expr(c.Expr)
 	}
+	return g.writeValsTo(f, q, vals, retract)
+}
+
+// writeVals emits the statements that write a row of the values vals of q's output columns, and returns.
+func (g *gen) writeVals(f *fn, q *compiler.Query, vals []val) {
+	f.emit(jen.Return(g.writeValsTo(f, q, vals, false)))
+}
+
+// writeValsTo emits the statements of a row of the values vals (a retraction when retract is set) and returns
+// the expression that ends it.
+func (g *gen) writeValsTo(f *fn, q *compiler.Query, vals []val, retract bool) jen.Code {
 	f.emit(jen.Id("row").Op(":=").Id("q").Dot("sink").Dot("Begin").Call())
 	for i, c := range q.Columns {
 		args := []jen.Code{vals[i].v}
@@ -432,7 +461,7 @@ func (g *gen) observe(q *compiler.Query, ts jen.Code) jen.Code {
 	closeFn := g.closeFn(q)
 	return jen.If(jen.Id("q").Dot("wm").Dot("Observe").Call(ts)).Block(
 		jen.Comment("the watermark moved: close every window that ended at or before it"),
-		jen.Return(jen.Id("q").Dot("windows").Dot("CloseUpTo").Call(jen.Id("q").Dot("wm").Dot("Current").Call(), closeFn)),
+		jen.Return(endBatch(q, jen.Id("q").Dot("windows").Dot("CloseUpTo").Call(jen.Id("q").Dot("wm").Dot("Current").Call(), closeFn))),
 	)
 }
 
@@ -604,7 +633,11 @@ func (g *gen) genEmit(q *compiler.Query) {
 		}
 	}
 	f.emit(jen.Comment("SELECT"))
-	g.writeRow(f, q, false)
+	if q.Batch {
+		g.collectRow(f, q, jen.Id("start"))
+	} else {
+		g.writeRow(f, q, false)
+	}
 	names := make([]string, len(q.Columns))
 	for i, c := range q.Columns {
 		names[i] = c.Name
@@ -618,19 +651,21 @@ func (g *gen) genEmit(q *compiler.Query) {
 func (g *gen) genEnd(q *compiler.Query) {
 	var body []jen.Code
 	switch {
+	case !q.Grouped && q.Batch:
+		body = append(body, jen.Comment("the input has ended: write its top rows"), jen.Return(endBatch(q, jen.Nil())))
 	case !q.Grouped || q.Emit == compiler.EmitChanges:
 		body = append(body, jen.Return(jen.Nil()))
 	case q.Window != nil:
 		body = append(body, jen.Comment("event time has ended: every open window is complete"),
-			jen.Return(jen.Id("q").Dot("windows").Dot("CloseAll").Call(jen.Id("q").Dot("emit"))))
+			jen.Return(endBatch(q, jen.Id("q").Dot("windows").Dot("CloseAll").Call(jen.Id("q").Dot("emit")))))
 	default:
 		if len(q.Keys) == 0 {
 			// An aggregate without GROUP BY has exactly one row, even over no input: COUNT(*) = 0, SUM = NULL.
 			body = append(body, jen.Id("q").Dot("groups").Dot("Get").Call(jen.Id(keyType(q)).Values()))
 		}
-		body = append(body, jen.Return(jen.Id("q").Dot("groups").Dot("Each").Call(jen.Func().Params(jen.Id("k").Op("*").Id(keyType(q)), jen.Id("s").Op("*").Id(stateType(q))).Error().Block(
+		body = append(body, jen.Return(endBatch(q, jen.Id("q").Dot("groups").Dot("Each").Call(jen.Func().Params(jen.Id("k").Op("*").Id(keyType(q)), jen.Id("s").Op("*").Id(stateType(q))).Error().Block(
 			jen.Return(jen.Id("q").Dot("emit").Call(jen.Lit(0), jen.Id("k"), jen.Id("s"))),
-		))))
+		)))))
 	}
 	g.f.Comment(commentf("end runs when the bounded input of %q is exhausted.", q.Source.Name))
 	g.f.Func().Params(jen.Id("q").Op("*").Id(queryType(q))).Id("end").Params().Error().Block(body...)

@@ -73,6 +73,9 @@ func Explain(p *Plan) string {
 		for _, col := range q.Columns {
 			fmt.Fprintf(&b, "    %-20s %-16s = %s\n", col.Name, col.Type, ExprString(col.Expr))
 		}
+		if text := orderText(q); text != "" {
+			fmt.Fprintf(&b, "  %s\n", text)
+		}
 		if k := q.Sink; k.Type == "kafka_sink" {
 			switch {
 			case len(k.Key) == 1:

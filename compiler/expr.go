@@ -283,6 +283,9 @@ func (c *checker) column(qc *qctx, v *grammar.Column, m mode) Expr {
 	if m == modeHaving {
 		where = "HAVING"
 	}
+	if qc.clause != "" {
+		where = qc.clause
+	}
 	c.errorf(CodeNotGrouped, v.Span(), "column %q in %s must appear in GROUP BY or be used in an aggregate function", name, where)
 	return nil
 }

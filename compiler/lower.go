@@ -46,6 +46,7 @@ func lower(p *Plan) {
 			// A retraction writes the columns that read accumulators as NULL.
 			c.Nullable = Nullable(c.Expr) || q.Sink.Retracts && readsAgg(c.Expr)
 		}
+		lowerOrder(q)
 	}
 }
 

@@ -167,12 +167,22 @@ type Query struct {
 	Columns []*Column
 	Sink    *Sink
 
+	// ORDER BY and LIMIT (topn.go): how each batch of rows emitted together is sorted, and how many of its first
+	// rows are kept (0: all). A batch is one window's rows, the rows at the end of bounded input, or, in a query
+	// that does not aggregate, the whole input.
+	Order []*OrderKey
+	Limit int64
+
 	// Facts derived after checking (lower.go).
 	Kind      QueryKind
 	Serial    string // why the query cannot split its input among workers; "" when it can (see Context.Parallel)
 	Admit     bool   // the query rejects records as bad input before any query runs: its event time may be NULL
 	OwnsKeys  bool   // a GROUP BY key is a VARCHAR, which must be copied when a new group is stored
 	StringKey bool   // the query groups by exactly one VARCHAR
+	// Batch is set when rows are collected per batch, then sorted and cut to Limit, instead of written as they
+	// come: ORDER BY, or LIMIT in an aggregating query. A query that does not aggregate with LIMIT alone writes
+	// its first Limit rows as they come.
+	Batch bool
 }
 
 // Key is one GROUP BY key.
@@ -389,6 +399,9 @@ func markUsed(p *Plan) {
 		}
 		for _, c := range q.Columns {
 			exprs = append(exprs, c.Expr)
+		}
+		for _, k := range q.Order {
+			exprs = append(exprs, k.Expr)
 		}
 		for _, x := range exprs {
 			visitExpr(x, func(e Expr) {

@@ -36,6 +36,8 @@ type qctx struct {
 	// keysBroken is set when a GROUP BY key had an error: which columns are grouped is then unknown, so
 	// "must appear in GROUP BY" errors would be follow-on errors.
 	keysBroken bool
+	// clause names the clause being checked in group context when it is not SELECT or HAVING: "ORDER BY".
+	clause string
 }
 
 // distinctOK reports whether SELECT DISTINCT can be computed for sel, and says why not: it dedups the rows of a
@@ -88,14 +90,6 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 	if sel.From.Subquery != nil {
 		c.errorf(CodeUnsupported, sel.From.Span(), "subqueries are not supported; FROM must name a stream")
 		return
-	}
-	if sel.OrderBy != nil {
-		c.errorf(CodeUnsupported, sel.OrderBy.Span(), "ORDER BY is not supported on a stream; results are emitted in arrival order")
-		ok = false
-	}
-	if sel.Limit != nil {
-		c.errorf(CodeUnsupported, sel.Limit.Span(), "LIMIT is not supported on a stream")
-		ok = false
 	}
 	for _, r := range sel.Repeated {
 		c.errorf(CodeRepeatedClause, r.Span(), "clause given twice; each of GROUP BY, HAVING, WINDOW and EMIT may appear once")
@@ -355,6 +349,10 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 		q.Emit = EmitChanges
 	}
 
+	if !c.orderLimit(qc, sel) {
+		ok = false
+	}
+
 	// Sink.
 	sink := &Sink{Name: q.Name, Columns: q.Columns, KeyColumn: -1}
 	sink.Retracts = q.Grouped && q.Emit == EmitChanges && q.Having != nil || windowRetracts(q)
@@ -463,6 +461,9 @@ func locate(q *Query) {
 	}
 	for _, c := range q.Columns {
 		walk(c.Expr, q.Loc)
+	}
+	for _, k := range q.Order {
+		walk(k.Expr, q.Loc)
 	}
 	if q.Over != nil {
 		for _, k := range q.Over.Partition {

@@ -11,8 +11,7 @@ SELECT symbol AS s WHERE price > 1 GROUP BY symbol; -- ERROR "FROM is required"
 CREATE STREAM ones AS SELECT 1 AS one WITH ('ones.type' = 'stdout'); -- ERROR "FROM is required"
 SELECT symbol FROM orders WHERE symbol IN (SELECT symbol FROM orders); -- ERROR `IN \(subquery\) is not supported; list the values: IN \('a', 'b'\)`
 SELECT symbol, SUM(quantity) OVER (PARTITION BY symbol) AS s FROM orders GROUP BY symbol; -- ERROR `window functions \(OVER\) in an aggregating query are not supported yet`
-SELECT symbol FROM orders ORDER BY symbol; -- ERROR "ORDER BY is not supported on a stream; results are emitted in arrival order"
-SELECT symbol FROM orders LIMIT 10; -- ERROR "LIMIT is not supported on a stream"
+SELECT symbol FROM orders ORDER BY symbol; -- ERROR "ORDER BY without LIMIT in a query that does not aggregate would hold the whole input; add LIMIT n"
 INSERT INTO orders SELECT * FROM orders; -- ERROR "INSERT statements are not supported; velocc supports CREATE STREAM/TABLE"
 SELECT DISTINCT symbol FROM orders GROUP BY symbol; -- ERROR "SELECT DISTINCT with GROUP BY: the groups are distinct already"
 SELECT DISTINCT symbol, COUNT(*) AS n FROM orders; -- ERROR "SELECT DISTINCT with an aggregate: use GROUP BY"

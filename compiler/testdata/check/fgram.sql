@@ -27,9 +27,9 @@ SELECT symbol, SUM(quantity) OVER (PARTITION BY symbol ORDER BY event_time ROWS 
 SELECT symbol, SUM(quantity) WITHIN GROUP (ORDER BY price) AS s FROM orders GROUP BY symbol; -- ERROR `WITHIN GROUP \(ORDER BY \.\.\.\) is only for PERCENTILE_CONT and PERCENTILE_DISC`
 SELECT symbol, PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY price DESC NULLS FIRST) AS p FROM orders GROUP BY symbol; -- ERROR `NULLS FIRST and NULLS LAST are not supported in WITHIN GROUP`
 
--- ORDER BY with its new modifiers, and LIMIT: rejected as today.
-SELECT symbol FROM orders ORDER BY price DESC NULLS FIRST, symbol; -- ERROR "ORDER BY is not supported on a stream"
-SELECT symbol FROM orders ORDER BY price ASC NULLS LAST LIMIT 3; -- ERROR "ORDER BY is not supported on a stream" ERROR "LIMIT is not supported on a stream"
+-- ORDER BY with its modifiers, and LIMIT (topn.sql has the rest).
+SELECT symbol FROM orders ORDER BY price DESC NULLS FIRST, symbol; -- ERROR "ORDER BY without LIMIT in a query that does not aggregate"
+SELECT symbol FROM orders ORDER BY price ASC NULLS LAST LIMIT 3;
 
 -- ksqlDB's window forms.
 SELECT symbol, COUNT(*) AS n FROM orders WINDOW TUMBLING (SIZE 1 MINUTE, GRACE PERIOD 10 SECONDS) GROUP BY symbol; -- ERROR `TUMBLING\(size\) needs the source's 'event.time.field'`
