@@ -153,8 +153,12 @@ func (f *fn) coalesce(x *compiler.Func) val {
 			} else {
 				f.emit(jen.Id(v).Op("=").Add(a.v))
 			}
-			if i+1 < len(x.Args) && !a.nonNull {
+			switch {
+			case i+1 < len(x.Args) && !a.nonNull:
 				f.emit(jen.If(isNull).Block(arm(i + 1)...))
+			case !nullable && !a.nonNull:
+				// The checker knows this last argument is not NULL when it is reached; its flag goes unread.
+				f.emit(jen.Id("_").Op("=").Add(a.n))
 			}
 		})
 	}

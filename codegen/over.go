@@ -375,10 +375,8 @@ func (g *gen) genOverApply(q *compiler.Query) {
 		}
 	}
 	f.emit(jen.For(jen.Id("i").Op(":=").Range().Id("rows")).Block(f.block(func() {
-		f.emit(jen.Id("r").Op(":=").Op("&").Id("rows").Index(jen.Id("i")))
-		if !overReadsRow(q) {
-			f.emit(jen.Id("_").Op("=").Id("r").Comment("the row's values are its window functions' only"))
-		}
+		f.emit(jen.Id("r").Op(":=").Op("&").Id("rows").Index(jen.Id("i")),
+			jen.Id("_").Op("=").Id("r").Comment("not every query reads the row here"))
 		for _, w := range o.Funcs {
 			if groupLevel(w) || w.Kind == compiler.WinLead {
 				continue
@@ -428,25 +426,6 @@ func partState(q *compiler.Query) bool {
 	return false
 }
 
-// overReadsRow reports whether apply reads the current row: a SELECT column, or the argument of a function
-// computed per row, reads a column, or the row is held for LEAD.
-func overReadsRow(q *compiler.Query) bool {
-	if q.Over.Lead > 0 {
-		return true
-	}
-	for _, c := range q.Columns {
-		if compiler.ReadsRecord(c.Expr) {
-			return true
-		}
-	}
-	for _, w := range q.Over.Funcs {
-		if !groupLevel(w) && (compiler.ReadsRecord(w.Arg) || compiler.ReadsRecord(w.Default)) {
-			return true
-		}
-	}
-	return false
-}
-
 // overArg evaluates a frame function's argument for the current row as an rt.Opt (COUNT(*): a non-NULL
 // placeholder).
 func (g *gen) overArg(f *fn, w *compiler.WinFunc) jen.Code {
@@ -470,7 +449,8 @@ func (g *gen) overRangeGroup(f *fn, w *compiler.WinFunc) {
 			return
 		}
 		f.emit(jen.For(jen.Id("i").Op(":=").Range().Id("rows")).Block(f.block(func() {
-			f.emit(jen.Id("r").Op(":=").Op("&").Id("rows").Index(jen.Id("i")))
+			f.emit(jen.Id("r").Op(":=").Op("&").Id("rows").Index(jen.Id("i")),
+				jen.Id("_").Op("=").Id("r").Comment("an argument may name a column it does not read (COALESCE(1, x))"))
 			f.emit(jen.Id("e").Op(":=").Add(g.overArg(f, w)))
 			each(jen.Id("e"))
 		})...))
