@@ -371,10 +371,12 @@ type scope struct {
 	items  []*expr // HAVING: the SELECT items, referable by alias
 }
 
-// window is a query's tumbling window.
+// window is a query's tumbling or hopping window.
 type window struct {
 	size   int64
 	sizeV  []string // spellings of the size in velocc
+	adv    int64    // hopping: the advance (0 for a tumbling window)
+	advV   []string // hopping: spellings of the advance
 	timeV  string   // the window's time column in velocc (empty: TUMBLING(size))
 	msD    string   // DuckDB: the record's event time in epoch ms
 	startD string   // DuckDB: the window start column of the subquery
@@ -1500,22 +1502,33 @@ func (g *gen) tsOp(sc *scope, d int) *expr {
 	return g.leaf(sc, catTime, d)
 }
 
-// windowBound is the window's start or end: TUMBLE_START(...), TUMBLE_END(), _window_start, ...
+// windowBound is the window's start or end: TUMBLE_START(...), HOP_END(), _window_start, WINDOWEND, ...
 func (g *gen) windowBound(w *window) *expr {
 	end := g.pct(50)
 	name := map[bool]string{false: "START", true: "END"}[end]
+	fn := "TUMBLE_"
+	if w.adv > 0 {
+		fn = "HOP_"
+	}
 	var v string
-	switch g.pick(3) {
-	case 0:
+	switch g.pick(7) {
+	case 0, 1:
 		v = "_window_" + strings.ToLower(name)
-	case 1:
-		v = "TUMBLE_" + name + "()"
+	case 2:
+		v = "WINDOW" + name
+	case 3, 4:
+		v = fn + name + "()"
 	default:
 		tcol := w.timeV
 		if tcol == "" {
 			tcol = g.col(g.evt).v
 		}
-		v = fmt.Sprintf("TUMBLE_%s(%s, %s)", name, tcol, pickOf(g, w.sizeV))
+		if w.adv > 0 {
+			// Flink's order: the time, the advance (slide), the size.
+			v = fmt.Sprintf("HOP_%s(%s, %s, %s)", name, tcol, pickOf(g, w.advV), pickOf(g, w.sizeV))
+		} else {
+			v = fmt.Sprintf("TUMBLE_%s(%s, %s)", name, tcol, pickOf(g, w.sizeV))
+		}
 	}
 	d := "epoch_ms(" + w.startD + ")"
 	if end {
@@ -1978,7 +1991,66 @@ func (g *gen) windowed() *randomQuery {
 			w.msD = fmt.Sprintf("(%s + %d)", w.msD, shift)
 		}
 	}
+	if g.pct(50) {
+		// A hopping window: an advance that divides the size, or one that does not, or the size itself.
+		var advs []int64
+		for _, a := range []int64{100, 200, 250, 300, 500, 700, 1000, 2000, 3000, 5000, 7000, 10_000, 15_000, 30_000, 60_000, 120_000, 600_000, 1800_000, 3600_000, 21_600_000} {
+			if a <= size && size/a <= 8 && (g.evt.tsHi-g.evt.tsLo)/a <= 3000 {
+				advs = append(advs, a)
+			}
+		}
+		if len(advs) > 0 {
+			w.adv = pickOf(g, advs)
+			w.advV = sizeSpellings(w.adv)
+		}
+	}
 	return g.aggregating(q, g.pick(3), w)
+}
+
+// windowClause is the query's WINDOW clause in velocc.
+func (g *gen) windowClause(w *window) string {
+	if w.adv == 0 {
+		if w.timeV != "" {
+			return fmt.Sprintf("WINDOW TUMBLING(%s, %s)", w.timeV, pickOf(g, w.sizeV))
+		}
+		return fmt.Sprintf("WINDOW %s(%s)", pickOf(g, []string{"TUMBLING", "TUMBLING", "TUMBLE"}), pickOf(g, w.sizeV))
+	}
+	kind := pickOf(g, []string{"HOPPING", "HOPPING", "SLIDING", "HOP"})
+	if w.timeV != "" {
+		return fmt.Sprintf("WINDOW %s(%s, %s, %s)", kind, w.timeV, pickOf(g, w.sizeV), pickOf(g, w.advV))
+	}
+	if w.size%1000 == 0 && w.adv%1000 == 0 && g.pct(40) {
+		// ksqlDB's named parameters.
+		return fmt.Sprintf("WINDOW HOPPING (SIZE %s, ADVANCE BY %s)", ksqlDuration(w.size), ksqlDuration(w.adv))
+	}
+	return fmt.Sprintf("WINDOW %s(%s, %s)", kind, pickOf(g, w.sizeV), pickOf(g, w.advV))
+}
+
+// ksqlDuration spells a whole number of seconds as ksqlDB does: 5 SECONDS, 1 MINUTE, 2 HOURS.
+func ksqlDuration(ms int64) string {
+	n, unit := ms/1000, "SECOND"
+	for _, u := range []struct {
+		ms   int64
+		name string
+	}{{86_400_000, "DAY"}, {3600_000, "HOUR"}, {60_000, "MINUTE"}} {
+		if ms%u.ms == 0 {
+			n, unit = ms/u.ms, u.name
+			break
+		}
+	}
+	if n != 1 {
+		unit += "S"
+	}
+	return fmt.Sprintf("%d %s", n, unit)
+}
+
+// windowStartD is the DuckDB select item giving each record its window start: for a hopping window, one row per
+// window the record is in (the multiples s of the advance with s <= ms < s + size).
+func windowStartD(w *window) string {
+	if w.adv == 0 {
+		return fmt.Sprintf("%s // %d * %d AS %s", w.msD, w.size, w.size, w.startD)
+	}
+	return fmt.Sprintf("unnest(generate_series((%[1]s - %[2]d) // %[3]d * %[3]d + %[3]d, %[1]s // %[3]d * %[3]d, %[3]d)) AS %[4]s", w.msD, w.size, w.adv, w.startD)
 }
 
 // sizeSpellings are the ways velocc can write a window size.
@@ -2069,7 +2141,7 @@ func (g *gen) aggregating(q *randomQuery, nkeys int, w *window) *randomQuery {
 		items = append(items, &expr{t: e.t, dw: e.dw, v: a, d: "(" + e.d + ")", b: e.b, flags: e.flags})
 	}
 	if w != nil {
-		inner = append(inner, fmt.Sprintf("%s // %d * %d AS %s", w.msD, w.size, w.size, w.startD))
+		inner = append(inner, windowStartD(w))
 	}
 	from := g.fromD(g.src)
 	if len(inner) > 0 {
@@ -2093,11 +2165,7 @@ func (g *gen) aggregating(q *randomQuery, nkeys int, w *window) *randomQuery {
 	gd := append([]string{}, keyD...)
 	if w != nil {
 		gd = append(gd, w.startD)
-		if w.timeV != "" {
-			clauses = append(clauses, fmt.Sprintf("WINDOW TUMBLING(%s, %s)", w.timeV, pickOf(g, w.sizeV)))
-		} else {
-			clauses = append(clauses, fmt.Sprintf("WINDOW %s(%s)", pickOf(g, []string{"TUMBLING", "TUMBLING", "TUMBLE"}), pickOf(g, w.sizeV)))
-		}
+		clauses = append(clauses, g.windowClause(w))
 	}
 	if len(gd) > 0 {
 		q.duckdb += " GROUP BY " + strings.Join(gd, ", ")
