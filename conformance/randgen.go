@@ -81,6 +81,8 @@ type rcol struct {
 type gen struct {
 	r    *rand.Rand
 	qual string // qualifier of column references in the current query ("" for none)
+	// global: the current query aggregates without GROUP BY or WINDOW (see boolFunc's IS DISTINCT FROM)
+	global bool
 	*schema
 }
 
@@ -714,6 +716,9 @@ func (g *gen) litNear(b float64) *expr {
 
 // numOp makes one composite numeric expression, or nil when the attempt breaks a rule.
 func (g *gen) numOp(sc *scope, d int) *expr {
+	if g.pct(15) {
+		return g.numFunc(sc, d)
+	}
 	switch n := g.pick(100); {
 	case n < 30:
 		l := g.num(sc, d-1)
@@ -1302,6 +1307,9 @@ func (g *gen) sampleString() string {
 }
 
 func (g *gen) strOp(sc *scope, d int) *expr {
+	if g.pct(25) {
+		return g.strFunc(sc, d)
+	}
 	switch n := g.pick(100); {
 	case n < 14:
 		x := g.str(sc, d-1)
@@ -1479,6 +1487,9 @@ func (g *gen) tsNear() int64 {
 func msTime(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
 
 func (g *gen) tsOp(sc *scope, d int) *expr {
+	if g.pct(25) {
+		return g.tsFunc(sc, d)
+	}
 	switch n := g.pick(100); {
 	case n < 25:
 		// CAST(BIGINT AS TIMESTAMP) is epoch milliseconds (a deliberate difference); DuckDB spells it epoch_ms.
@@ -1569,6 +1580,9 @@ func boolLit(b bool) *expr {
 }
 
 func (g *gen) boolOp(sc *scope, d int) *expr {
+	if g.pct(15) {
+		return g.boolFunc(sc, d)
+	}
 	switch n := g.pick(100); {
 	case n < 30:
 		return g.compare(sc, d-1)
@@ -1735,6 +1749,9 @@ func (g *gen) countStar() *expr {
 }
 
 func (g *gen) aggOnce(c category, d int) *expr {
+	if g.pct(20) {
+		return g.aggFunc(c, d)
+	}
 	distinct := g.pct(12)
 	dv, dd := "", ""
 	if distinct {
@@ -2069,6 +2086,8 @@ func sizeSpellings(ms int64) []string {
 }
 
 func (g *gen) aggregating(q *randomQuery, nkeys int, w *window) *randomQuery {
+	g.global = nkeys == 0 && w == nil
+	defer func() { g.global = false }()
 	sc := &scope{group: true, window: w}
 	var keyV, keyD []string
 	for i := 0; i < nkeys; i++ {
