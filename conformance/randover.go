@@ -94,6 +94,12 @@ func (g *gen) overFunc(o overClauses) *expr {
 		}
 		fn := pickOf(g, []string{"FIRST_VALUE", "LAST_VALUE"})
 		fv, fd := g.rowsFrame(false)
+		if fn == "LAST_VALUE" && strings.Contains(fv, "UNBOUNDED") {
+			// velocc bug: LAST_VALUE(x) OVER (... ROWS UNBOUNDED PRECEDING), or ROWS BETWEEN UNBOUNDED PRECEDING
+			// AND CURRENT ROW, as a query's only window function gives a job that does not build ("declared and
+			// not used: p").
+			fv, fd = " ROWS BETWEEN 2 PRECEDING AND CURRENT ROW", " ROWS BETWEEN 2 PRECEDING AND CURRENT ROW"
+		}
 		return win(fn+"("+x.v+")", strings.ToLower(fn)+"("+x.d+")", fv, fd, false, x.t, x.b)
 	}
 	return g.overAgg(win)
