@@ -83,6 +83,8 @@ type gen struct {
 	qual string // qualifier of column references in the current query ("" for none)
 	// global: the current query aggregates without GROUP BY or WINDOW (see boolFunc's IS DISTINCT FROM)
 	global bool
+	// session: the current query has a session window (see aggFunc)
+	session bool
 	*schema
 }
 
@@ -375,13 +377,15 @@ type scope struct {
 
 // window is a query's tumbling or hopping window.
 type window struct {
-	size   int64
-	sizeV  []string // spellings of the size in velocc
-	adv    int64    // hopping: the advance (0 for a tumbling window)
-	advV   []string // hopping: spellings of the advance
-	timeV  string   // the window's time column in velocc (empty: TUMBLING(size))
-	msD    string   // DuckDB: the record's event time in epoch ms
-	startD string   // DuckDB: the window start column of the subquery
+	size  int64
+	sizeV []string // spellings of the size in velocc
+	adv   int64    // hopping: the advance (0 for a tumbling window)
+	// session: the gap is size; DuckDB numbers each key's sessions (startD) and keeps the record's time (msCol)
+	session bool
+	advV    []string // hopping: spellings of the advance
+	timeV   string   // the window's time column in velocc (empty: TUMBLING(size))
+	msD     string   // DuckDB: the record's event time in epoch ms
+	startD  string   // DuckDB: the window start column of the subquery
 }
 
 var rowScope = &scope{}
@@ -1521,6 +1525,9 @@ func (g *gen) windowBound(w *window) *expr {
 	if w.adv > 0 {
 		fn = "HOP_"
 	}
+	if w.session {
+		fn = "SESSION_"
+	}
 	var v string
 	switch g.pick(7) {
 	case 0, 1:
@@ -1534,7 +1541,9 @@ func (g *gen) windowBound(w *window) *expr {
 		if tcol == "" {
 			tcol = g.col(g.evt).v
 		}
-		if w.adv > 0 {
+		if w.session {
+			v = fmt.Sprintf("SESSION_%s(%s, %s)", name, tcol, pickOf(g, w.sizeV))
+		} else if w.adv > 0 {
 			// Flink's order: the time, the advance (slide), the size.
 			v = fmt.Sprintf("HOP_%s(%s, %s, %s)", name, tcol, pickOf(g, w.advV), pickOf(g, w.sizeV))
 		} else {
@@ -1544,6 +1553,13 @@ func (g *gen) windowBound(w *window) *expr {
 	d := "epoch_ms(" + w.startD + ")"
 	if end {
 		d = fmt.Sprintf("epoch_ms(%s + %d)", w.startD, w.size)
+	}
+	if w.session {
+		// A session runs from its first record's time to its last's.
+		d = "epoch_ms(min(" + sessionMs + "))"
+		if end {
+			d = "epoch_ms(max(" + sessionMs + "))"
+		}
 	}
 	return &expr{t: compiler.TTimestamp, v: v, d: d, b: float64(g.evt.tsHi + w.size), flags: flags{ref: true}}
 }
@@ -2013,6 +2029,10 @@ func (g *gen) windowed() *randomQuery {
 			w.msD = fmt.Sprintf("(%s + %d)", w.msD, shift)
 		}
 	}
+	if g.seq != nil && size <= 120_000 && g.pct(25) {
+		w.session = true
+		return g.aggregating(q, g.pick(3), w)
+	}
 	if g.pct(50) {
 		// A hopping window: an advance that divides the size, or one that does not, or the size itself.
 		var advs []int64
@@ -2031,6 +2051,15 @@ func (g *gen) windowed() *randomQuery {
 
 // windowClause is the query's WINDOW clause in velocc.
 func (g *gen) windowClause(w *window) string {
+	if w.session {
+		switch {
+		case w.timeV != "":
+			return fmt.Sprintf("WINDOW SESSION(%s, %s)", w.timeV, pickOf(g, w.sizeV))
+		case w.size%1000 == 0 && g.pct(40):
+			return fmt.Sprintf("WINDOW SESSION (%s)", ksqlDuration(w.size))
+		}
+		return fmt.Sprintf("WINDOW SESSION(%s)", pickOf(g, w.sizeV))
+	}
 	if w.adv == 0 {
 		if w.timeV != "" {
 			return fmt.Sprintf("WINDOW TUMBLING(%s, %s)", w.timeV, pickOf(g, w.sizeV))
@@ -2066,9 +2095,31 @@ func ksqlDuration(ms int64) string {
 	return fmt.Sprintf("%d %s", n, unit)
 }
 
+// sessionMs is the DuckDB column of a session query's subquery that holds the record's time in epoch ms.
+const sessionMs = "_velocc_ms"
+
+// sessionFrom is the DuckDB relation of a session query: rel (the source with the keys and the record's time, and
+// the WHERE condition applied) with each record's session number per key in column w.startD. A session starts at a
+// record more than the gap after the one before it in time (ties in record order).
+func (g *gen) sessionFrom(rel string, w *window, nkeys int) string {
+	var part []string
+	for i := 0; i < nkeys; i++ {
+		part = append(part, fmt.Sprintf("_velocc_k%d", i))
+	}
+	over := "ORDER BY " + sessionMs + ", " + g.seq.name
+	if len(part) > 0 {
+		over = "PARTITION BY " + strings.Join(part, ", ") + " " + over
+	}
+	starts := fmt.Sprintf("(SELECT *, CASE WHEN %[1]s - lag(%[1]s) OVER (%[2]s) <= %[3]d THEN 0 ELSE 1 END AS _velocc_new FROM %[4]s)", sessionMs, over, w.size, rel)
+	return fmt.Sprintf("(SELECT *, sum(_velocc_new) OVER (%s ROWS UNBOUNDED PRECEDING) AS %s FROM %s)", over, w.startD, starts)
+}
+
 // windowStartD is the DuckDB select item giving each record its window start: for a hopping window, one row per
 // window the record is in (the multiples s of the advance with s <= ms < s + size).
 func windowStartD(w *window) string {
+	if w.session {
+		return w.msD + " AS " + sessionMs
+	}
 	if w.adv == 0 {
 		return fmt.Sprintf("%s // %d * %d AS %s", w.msD, w.size, w.size, w.startD)
 	}
@@ -2092,7 +2143,8 @@ func sizeSpellings(ms int64) []string {
 
 func (g *gen) aggregating(q *randomQuery, nkeys int, w *window) *randomQuery {
 	g.global = nkeys == 0 && w == nil
-	defer func() { g.global = false }()
+	g.session = w != nil && w.session
+	defer func() { g.global, g.session = false, false }()
 	sc := &scope{group: true, window: w}
 	var keyV, keyD []string
 	for i := 0; i < nkeys; i++ {
@@ -2167,20 +2219,33 @@ func (g *gen) aggregating(q *randomQuery, nkeys int, w *window) *randomQuery {
 	if w != nil {
 		inner = append(inner, windowStartD(w))
 	}
+	var wh *expr
+	if g.pct(50) {
+		wh = g.boolean(rowScope, 1+g.pick(2))
+	}
 	from := g.fromD(g.src)
 	if len(inner) > 0 {
 		src := g.src
 		if g.qual == "r" {
 			src += " AS r"
 		}
-		from = g.fromD(fmt.Sprintf("(SELECT *, %s FROM %s)", strings.Join(inner, ", "), src))
+		rel := fmt.Sprintf("(SELECT *, %s FROM %s)", strings.Join(inner, ", "), src)
+		if w != nil && w.session {
+			// The WHERE condition goes first: a record it drops does not join sessions.
+			if wh != nil {
+				rel = fmt.Sprintf("(SELECT *, %s FROM %s WHERE %s)", strings.Join(inner, ", "), src, wh.d)
+			}
+			rel = g.sessionFrom(rel, w, len(sc.keys))
+		}
+		from = g.fromD(rel)
 	}
 	q.velocc = "SELECT " + strings.Join(vs, ", ") + " FROM " + g.fromV()
 	q.duckdb = "SELECT " + strings.Join(ds, ", ") + " FROM " + from
-	if g.pct(50) {
-		wh := g.boolean(rowScope, 1+g.pick(2))
+	if wh != nil {
 		q.velocc += " WHERE " + wh.v
-		q.duckdb += " WHERE " + wh.d
+		if w == nil || !w.session {
+			q.duckdb += " WHERE " + wh.d
+		}
 	}
 	var clauses []string
 	if len(keyV) > 0 {

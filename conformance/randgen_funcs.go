@@ -347,6 +347,9 @@ func (g *gen) aggFunc(c category, d int) *expr {
 		case n < 4:
 			return g.argBest(catStr, d)
 		}
+		if g.session {
+			return nil // merged sessions join their strings session by session, not in arrival order
+		}
 		// STRING_AGG joins in arrival order: DuckDB orders by the record number.
 		x := g.of(rowScope, pickOf(g, []category{catStr, catStr, catNum, catTime}), d)
 		if inexactDouble(x) {
@@ -428,8 +431,8 @@ func (g *gen) aggFunc(c category, d int) *expr {
 // is NULL and takes the earliest row on a tie; DuckDB's side orders by (value, record number) and makes the key
 // NULL on those rows.
 func (g *gen) argBest(c category, d int) *expr {
-	if g.seq == nil {
-		return nil
+	if g.seq == nil || g.session {
+		return nil // a tie between merged sessions need not go to the record that came first
 	}
 	a := g.of(rowScope, c, d)
 	v := g.of(rowScope, pickOf(g, []category{catNum, catNum, catStr, catTime}), d)
