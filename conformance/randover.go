@@ -184,7 +184,7 @@ func (g *gen) overAgg(win func(fv, fd, frameV, frameD string, peers bool, t comp
 		return agg(fn, strings.ToLower(fn), x, x.t, x.b)
 	}
 	x := g.num(rowScope, 1)
-	if !dblSafe(x) {
+	if !dblSafe(x) || illConditioned(x) {
 		return nil
 	}
 	fv := pickOf(g, []string{"STDDEV", "STDDEV_POP", "VARIANCE", "VAR_POP"})
