@@ -81,6 +81,10 @@ type rcol struct {
 type gen struct {
 	r    *rand.Rand
 	qual string // qualifier of column references in the current query ("" for none)
+	// global: the current query aggregates without GROUP BY or WINDOW (see boolFunc's IS DISTINCT FROM)
+	global bool
+	// session: the current query has a session window (see aggFunc)
+	session bool
 	*schema
 }
 
@@ -371,13 +375,17 @@ type scope struct {
 	items  []*expr // HAVING: the SELECT items, referable by alias
 }
 
-// window is a query's tumbling window.
+// window is a query's tumbling or hopping window.
 type window struct {
-	size   int64
-	sizeV  []string // spellings of the size in velocc
-	timeV  string   // the window's time column in velocc (empty: TUMBLING(size))
-	msD    string   // DuckDB: the record's event time in epoch ms
-	startD string   // DuckDB: the window start column of the subquery
+	size  int64
+	sizeV []string // spellings of the size in velocc
+	adv   int64    // hopping: the advance (0 for a tumbling window)
+	// session: the gap is size; DuckDB numbers each key's sessions (startD) and keeps the record's time (msCol)
+	session bool
+	advV    []string // hopping: spellings of the advance
+	timeV   string   // the window's time column in velocc (empty: TUMBLING(size))
+	msD     string   // DuckDB: the record's event time in epoch ms
+	startD  string   // DuckDB: the window start column of the subquery
 }
 
 var rowScope = &scope{}
@@ -712,6 +720,9 @@ func (g *gen) litNear(b float64) *expr {
 
 // numOp makes one composite numeric expression, or nil when the attempt breaks a rule.
 func (g *gen) numOp(sc *scope, d int) *expr {
+	if g.pct(15) {
+		return g.numFunc(sc, d)
+	}
 	switch n := g.pick(100); {
 	case n < 30:
 		l := g.num(sc, d-1)
@@ -1185,6 +1196,19 @@ func (g *gen) caseOf(sc *scope, c category, d int) *expr {
 	return e
 }
 
+// coalesceBug reports whether one of es, COALESCE's (or IFNULL's) arguments after the first, may hit a velocc
+// bug: a later argument that cannot be NULL and is a CASE, IF or IN gives a job that does not build (its NULL flag
+// is declared and not used): SELECT COALESCE(n > 1, id IN (1, 2)) AS a FROM t, or COALESCE(n, CASE WHEN ok THEN 1
+// ELSE 2 END). The generator does not track nullability, so it leaves out every such argument.
+func coalesceBug(es ...*expr) bool {
+	for _, e := range es {
+		if strings.HasPrefix(e.v, "(CASE") || strings.HasPrefix(e.v, "IF(") || strings.HasPrefix(e.v, "IIF(") || strings.Contains(e.v, " IN (") {
+			return true
+		}
+	}
+	return false
+}
+
 func nullExpr() *expr { return &expr{t: compiler.TNull, v: "NULL", d: "NULL"} }
 
 func (g *gen) coalesce(sc *scope, c category, d int) *expr {
@@ -1200,7 +1224,7 @@ func (g *gen) coalesce(sc *scope, c category, d int) *expr {
 		vs, ds = append(vs, e.v), append(ds, e.d)
 	}
 	t, ok := unify(es...)
-	if !ok {
+	if !ok || coalesceBug(es[1:]...) {
 		return nil
 	}
 	return merged(t, "COALESCE("+strings.Join(vs, ", ")+")", "coalesce("+strings.Join(ds, ", ")+")", es...)
@@ -1300,6 +1324,9 @@ func (g *gen) sampleString() string {
 }
 
 func (g *gen) strOp(sc *scope, d int) *expr {
+	if g.pct(25) {
+		return g.strFunc(sc, d)
+	}
 	switch n := g.pick(100); {
 	case n < 14:
 		x := g.str(sc, d-1)
@@ -1477,6 +1504,9 @@ func (g *gen) tsNear() int64 {
 func msTime(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
 
 func (g *gen) tsOp(sc *scope, d int) *expr {
+	if g.pct(25) {
+		return g.tsFunc(sc, d)
+	}
 	switch n := g.pick(100); {
 	case n < 25:
 		// CAST(BIGINT AS TIMESTAMP) is epoch milliseconds (a deliberate difference); DuckDB spells it epoch_ms.
@@ -1500,26 +1530,49 @@ func (g *gen) tsOp(sc *scope, d int) *expr {
 	return g.leaf(sc, catTime, d)
 }
 
-// windowBound is the window's start or end: TUMBLE_START(...), TUMBLE_END(), _window_start, ...
+// windowBound is the window's start or end: TUMBLE_START(...), HOP_END(), _window_start, WINDOWEND, ...
 func (g *gen) windowBound(w *window) *expr {
 	end := g.pct(50)
 	name := map[bool]string{false: "START", true: "END"}[end]
+	fn := "TUMBLE_"
+	if w.adv > 0 {
+		fn = "HOP_"
+	}
+	if w.session {
+		fn = "SESSION_"
+	}
 	var v string
-	switch g.pick(3) {
-	case 0:
+	switch g.pick(7) {
+	case 0, 1:
 		v = "_window_" + strings.ToLower(name)
-	case 1:
-		v = "TUMBLE_" + name + "()"
+	case 2:
+		v = "WINDOW" + name
+	case 3, 4:
+		v = fn + name + "()"
 	default:
 		tcol := w.timeV
 		if tcol == "" {
 			tcol = g.col(g.evt).v
 		}
-		v = fmt.Sprintf("TUMBLE_%s(%s, %s)", name, tcol, pickOf(g, w.sizeV))
+		if w.session {
+			v = fmt.Sprintf("SESSION_%s(%s, %s)", name, tcol, pickOf(g, w.sizeV))
+		} else if w.adv > 0 {
+			// Flink's order: the time, the advance (slide), the size.
+			v = fmt.Sprintf("HOP_%s(%s, %s, %s)", name, tcol, pickOf(g, w.advV), pickOf(g, w.sizeV))
+		} else {
+			v = fmt.Sprintf("TUMBLE_%s(%s, %s)", name, tcol, pickOf(g, w.sizeV))
+		}
 	}
 	d := "epoch_ms(" + w.startD + ")"
 	if end {
 		d = fmt.Sprintf("epoch_ms(%s + %d)", w.startD, w.size)
+	}
+	if w.session {
+		// A session runs from its first record's time to its last's.
+		d = "epoch_ms(min(" + sessionMs + "))"
+		if end {
+			d = "epoch_ms(max(" + sessionMs + "))"
+		}
 	}
 	return &expr{t: compiler.TTimestamp, v: v, d: d, b: float64(g.evt.tsHi + w.size), flags: flags{ref: true}}
 }
@@ -1556,6 +1609,9 @@ func boolLit(b bool) *expr {
 }
 
 func (g *gen) boolOp(sc *scope, d int) *expr {
+	if g.pct(15) {
+		return g.boolFunc(sc, d)
+	}
 	switch n := g.pick(100); {
 	case n < 30:
 		return g.compare(sc, d-1)
@@ -1722,6 +1778,9 @@ func (g *gen) countStar() *expr {
 }
 
 func (g *gen) aggOnce(c category, d int) *expr {
+	if g.pct(20) {
+		return g.aggFunc(c, d)
+	}
 	distinct := g.pct(12)
 	dv, dd := "", ""
 	if distinct {
@@ -1821,7 +1880,7 @@ func (g *gen) aggOnce(c category, d int) *expr {
 	if strings.HasPrefix(fv, "VAR") {
 		b = 4 * x.b * x.b
 	}
-	if !dblSafe(x) {
+	if !dblSafe(x) || illConditioned(x) {
 		return nil
 	}
 	e := call(fv, fd, x, compiler.TDouble, b)
@@ -1942,6 +2001,11 @@ func (g *gen) key() *expr {
 		default:
 			e = g.of(rowScope, g.anyCat(), 1+g.pick(2))
 		}
+		if e != nil && (strings.HasPrefix(e.v, "(CASE") || strings.HasPrefix(e.v, "IF(") || strings.HasPrefix(e.v, "IIF(")) {
+			// velocc bug: a GROUP BY or PARTITION BY key that is a CASE (or IF) that cannot be NULL gives a job that
+			// does not build (its NULL flag is declared and not used): GROUP BY (CASE WHEN ok THEN 1 ELSE 2 END).
+			continue
+		}
 		if e != nil && e.ref && numFits(e.t, e.b, e.dw) {
 			return e
 		}
@@ -1978,7 +2042,101 @@ func (g *gen) windowed() *randomQuery {
 			w.msD = fmt.Sprintf("(%s + %d)", w.msD, shift)
 		}
 	}
+	if g.seq != nil && size <= 120_000 && g.pct(25) {
+		w.session = true
+		return g.aggregating(q, g.pick(3), w)
+	}
+	if g.pct(50) {
+		// A hopping window: an advance that divides the size, or one that does not, or the size itself.
+		var advs []int64
+		for _, a := range []int64{100, 200, 250, 300, 500, 700, 1000, 2000, 3000, 5000, 7000, 10_000, 15_000, 30_000, 60_000, 120_000, 600_000, 1800_000, 3600_000, 21_600_000} {
+			if a <= size && size/a <= 8 && (g.evt.tsHi-g.evt.tsLo)/a <= 3000 {
+				advs = append(advs, a)
+			}
+		}
+		if len(advs) > 0 {
+			w.adv = pickOf(g, advs)
+			w.advV = sizeSpellings(w.adv)
+		}
+	}
 	return g.aggregating(q, g.pick(3), w)
+}
+
+// windowClause is the query's WINDOW clause in velocc.
+func (g *gen) windowClause(w *window) string {
+	if w.session {
+		switch {
+		case w.timeV != "":
+			return fmt.Sprintf("WINDOW SESSION(%s, %s)", w.timeV, pickOf(g, w.sizeV))
+		case w.size%1000 == 0 && g.pct(40):
+			return fmt.Sprintf("WINDOW SESSION (%s)", ksqlDuration(w.size))
+		}
+		return fmt.Sprintf("WINDOW SESSION(%s)", pickOf(g, w.sizeV))
+	}
+	if w.adv == 0 {
+		if w.timeV != "" {
+			return fmt.Sprintf("WINDOW TUMBLING(%s, %s)", w.timeV, pickOf(g, w.sizeV))
+		}
+		return fmt.Sprintf("WINDOW %s(%s)", pickOf(g, []string{"TUMBLING", "TUMBLING", "TUMBLE"}), pickOf(g, w.sizeV))
+	}
+	kind := pickOf(g, []string{"HOPPING", "HOPPING", "SLIDING", "HOP"})
+	if w.timeV != "" {
+		return fmt.Sprintf("WINDOW %s(%s, %s, %s)", kind, w.timeV, pickOf(g, w.sizeV), pickOf(g, w.advV))
+	}
+	if w.size%1000 == 0 && w.adv%1000 == 0 && g.pct(40) {
+		// ksqlDB's named parameters.
+		return fmt.Sprintf("WINDOW HOPPING (SIZE %s, ADVANCE BY %s)", ksqlDuration(w.size), ksqlDuration(w.adv))
+	}
+	return fmt.Sprintf("WINDOW %s(%s, %s)", kind, pickOf(g, w.sizeV), pickOf(g, w.advV))
+}
+
+// ksqlDuration spells a whole number of seconds as ksqlDB does: 5 SECONDS, 1 MINUTE, 2 HOURS.
+func ksqlDuration(ms int64) string {
+	n, unit := ms/1000, "SECOND"
+	for _, u := range []struct {
+		ms   int64
+		name string
+	}{{86_400_000, "DAY"}, {3600_000, "HOUR"}, {60_000, "MINUTE"}} {
+		if ms%u.ms == 0 {
+			n, unit = ms/u.ms, u.name
+			break
+		}
+	}
+	if n != 1 {
+		unit += "S"
+	}
+	return fmt.Sprintf("%d %s", n, unit)
+}
+
+// sessionMs is the DuckDB column of a session query's subquery that holds the record's time in epoch ms.
+const sessionMs = "_velocc_ms"
+
+// sessionFrom is the DuckDB relation of a session query: rel (the source with the keys and the record's time, and
+// the WHERE condition applied) with each record's session number per key in column w.startD. A session starts at a
+// record more than the gap after the one before it in time (ties in record order).
+func (g *gen) sessionFrom(rel string, w *window, nkeys int) string {
+	var part []string
+	for i := 0; i < nkeys; i++ {
+		part = append(part, fmt.Sprintf("_velocc_k%d", i))
+	}
+	over := "ORDER BY " + sessionMs + ", " + g.seq.name
+	if len(part) > 0 {
+		over = "PARTITION BY " + strings.Join(part, ", ") + " " + over
+	}
+	starts := fmt.Sprintf("(SELECT *, CASE WHEN %[1]s - lag(%[1]s) OVER (%[2]s) <= %[3]d THEN 0 ELSE 1 END AS _velocc_new FROM %[4]s)", sessionMs, over, w.size, rel)
+	return fmt.Sprintf("(SELECT *, sum(_velocc_new) OVER (%s ROWS UNBOUNDED PRECEDING) AS %s FROM %s)", over, w.startD, starts)
+}
+
+// windowStartD is the DuckDB select item giving each record its window start: for a hopping window, one row per
+// window the record is in (the multiples s of the advance with s <= ms < s + size).
+func windowStartD(w *window) string {
+	if w.session {
+		return w.msD + " AS " + sessionMs
+	}
+	if w.adv == 0 {
+		return fmt.Sprintf("%s // %d * %d AS %s", w.msD, w.size, w.size, w.startD)
+	}
+	return fmt.Sprintf("unnest(generate_series((%[1]s - %[2]d) // %[3]d * %[3]d + %[3]d, %[1]s // %[3]d * %[3]d, %[3]d)) AS %[4]s", w.msD, w.size, w.adv, w.startD)
 }
 
 // sizeSpellings are the ways velocc can write a window size.
@@ -1997,6 +2155,9 @@ func sizeSpellings(ms int64) []string {
 }
 
 func (g *gen) aggregating(q *randomQuery, nkeys int, w *window) *randomQuery {
+	g.global = nkeys == 0 && w == nil
+	g.session = w != nil && w.session
+	defer func() { g.global, g.session = false, false }()
 	sc := &scope{group: true, window: w}
 	var keyV, keyD []string
 	for i := 0; i < nkeys; i++ {
@@ -2069,7 +2230,11 @@ func (g *gen) aggregating(q *randomQuery, nkeys int, w *window) *randomQuery {
 		items = append(items, &expr{t: e.t, dw: e.dw, v: a, d: "(" + e.d + ")", b: e.b, flags: e.flags})
 	}
 	if w != nil {
-		inner = append(inner, fmt.Sprintf("%s // %d * %d AS %s", w.msD, w.size, w.size, w.startD))
+		inner = append(inner, windowStartD(w))
+	}
+	var wh *expr
+	if g.pct(50) {
+		wh = g.boolean(rowScope, 1+g.pick(2))
 	}
 	from := g.fromD(g.src)
 	if len(inner) > 0 {
@@ -2077,14 +2242,23 @@ func (g *gen) aggregating(q *randomQuery, nkeys int, w *window) *randomQuery {
 		if g.qual == "r" {
 			src += " AS r"
 		}
-		from = g.fromD(fmt.Sprintf("(SELECT *, %s FROM %s)", strings.Join(inner, ", "), src))
+		rel := fmt.Sprintf("(SELECT *, %s FROM %s)", strings.Join(inner, ", "), src)
+		if w != nil && w.session {
+			// The WHERE condition goes first: a record it drops does not join sessions.
+			if wh != nil {
+				rel = fmt.Sprintf("(SELECT *, %s FROM %s WHERE %s)", strings.Join(inner, ", "), src, wh.d)
+			}
+			rel = g.sessionFrom(rel, w, len(sc.keys))
+		}
+		from = g.fromD(rel)
 	}
 	q.velocc = "SELECT " + strings.Join(vs, ", ") + " FROM " + g.fromV()
 	q.duckdb = "SELECT " + strings.Join(ds, ", ") + " FROM " + from
-	if g.pct(50) {
-		wh := g.boolean(rowScope, 1+g.pick(2))
+	if wh != nil {
 		q.velocc += " WHERE " + wh.v
-		q.duckdb += " WHERE " + wh.d
+		if w == nil || !w.session {
+			q.duckdb += " WHERE " + wh.d
+		}
 	}
 	var clauses []string
 	if len(keyV) > 0 {
@@ -2093,11 +2267,7 @@ func (g *gen) aggregating(q *randomQuery, nkeys int, w *window) *randomQuery {
 	gd := append([]string{}, keyD...)
 	if w != nil {
 		gd = append(gd, w.startD)
-		if w.timeV != "" {
-			clauses = append(clauses, fmt.Sprintf("WINDOW TUMBLING(%s, %s)", w.timeV, pickOf(g, w.sizeV)))
-		} else {
-			clauses = append(clauses, fmt.Sprintf("WINDOW %s(%s)", pickOf(g, []string{"TUMBLING", "TUMBLING", "TUMBLE"}), pickOf(g, w.sizeV)))
-		}
+		clauses = append(clauses, g.windowClause(w))
 	}
 	if len(gd) > 0 {
 		q.duckdb += " GROUP BY " + strings.Join(gd, ", ")

@@ -94,6 +94,12 @@ func (g *gen) overFunc(o overClauses) *expr {
 		}
 		fn := pickOf(g, []string{"FIRST_VALUE", "LAST_VALUE"})
 		fv, fd := g.rowsFrame(false)
+		if fn == "LAST_VALUE" && strings.Contains(fv, "UNBOUNDED") {
+			// velocc bug: LAST_VALUE(x) OVER (... ROWS UNBOUNDED PRECEDING), or ROWS BETWEEN UNBOUNDED PRECEDING
+			// AND CURRENT ROW, as a query's only window function gives a job that does not build ("declared and
+			// not used: p").
+			fv, fd = " ROWS BETWEEN 2 PRECEDING AND CURRENT ROW", " ROWS BETWEEN 2 PRECEDING AND CURRENT ROW"
+		}
 		return win(fn+"("+x.v+")", strings.ToLower(fn)+"("+x.d+")", fv, fd, false, x.t, x.b)
 	}
 	return g.overAgg(win)
@@ -135,6 +141,12 @@ func (g *gen) overAgg(win func(fv, fd, frameV, frameD string, peers bool, t comp
 		frameV, frameD = g.rowsFrame(true)
 	}
 	agg := func(fv, fd string, x *expr, t compiler.Type, b float64) *expr {
+		if peers && (strings.Contains(x.v, "COALESCE(") || strings.Contains(x.v, "IFNULL(")) {
+			// velocc bug: an aggregate over a frame of peers (the default, or RANGE) whose argument names a column
+			// but reads none, as COALESCE(10, price) does, gives a job that does not build ("declared and not
+			// used: r"): SUM(COALESCE(10, price)) OVER (ORDER BY ts).
+			return nil
+		}
 		return win(fv+"("+x.v+")", fd+"("+x.d+")", frameV, frameD, peers, t, b)
 	}
 	switch n := g.pick(100); {
@@ -151,14 +163,18 @@ func (g *gen) overAgg(win func(fv, fd, frameV, frameD string, peers bool, t comp
 			}
 			// SUM of integers is BIGINT in velocc, HUGEINT in DuckDB: bounded, the two agree.
 			e := agg("SUM", "sum", x, compiler.TBigInt, x.b*g.rows)
-			e.d = "CAST(" + e.d + " AS BIGINT)"
+			if e != nil {
+				e.d = "CAST(" + e.d + " AS BIGINT)"
+			}
 			return e
 		case compiler.Decimal:
 			if !decFits(x.b*g.rows, x.t.Scale, 38, 38) {
 				return nil
 			}
 			e := agg("SUM", "sum", x, compiler.Dec(38, x.t.Scale), x.b*g.rows)
-			e.dw = 38
+			if e != nil {
+				e.dw = 38
+			}
 			return e
 		}
 		return agg("SUM", "sum", x, compiler.TDouble, x.b*g.rows)
@@ -178,7 +194,7 @@ func (g *gen) overAgg(win func(fv, fd, frameV, frameD string, peers bool, t comp
 		return agg(fn, strings.ToLower(fn), x, x.t, x.b)
 	}
 	x := g.num(rowScope, 1)
-	if !dblSafe(x) {
+	if !dblSafe(x) || illConditioned(x) {
 		return nil
 	}
 	fv := pickOf(g, []string{"STDDEV", "STDDEV_POP", "VARIANCE", "VAR_POP"})
