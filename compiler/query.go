@@ -615,6 +615,9 @@ func walkExpr(e grammar.Expr, fn func(grammar.Expr)) {
 	case *grammar.Binary:
 		walkExpr(v.L, fn)
 		walkExpr(v.R, fn)
+	case *grammar.IsDistinct:
+		walkExpr(v.X, fn)
+		walkExpr(v.Y, fn)
 	case *grammar.IsNull:
 		walkExpr(v.X, fn)
 	case *grammar.In:

@@ -1196,19 +1196,6 @@ func (g *gen) caseOf(sc *scope, c category, d int) *expr {
 	return e
 }
 
-// coalesceBug reports whether one of es, COALESCE's (or IFNULL's) arguments after the first, may hit a velocc
-// bug: a later argument that cannot be NULL and is a CASE, IF or IN gives a job that does not build (its NULL flag
-// is declared and not used): SELECT COALESCE(n > 1, id IN (1, 2)) AS a FROM t, or COALESCE(n, CASE WHEN ok THEN 1
-// ELSE 2 END). The generator does not track nullability, so it leaves out every such argument.
-func coalesceBug(es ...*expr) bool {
-	for _, e := range es {
-		if strings.HasPrefix(e.v, "(CASE") || strings.HasPrefix(e.v, "IF(") || strings.HasPrefix(e.v, "IIF(") || strings.Contains(e.v, " IN (") {
-			return true
-		}
-	}
-	return false
-}
-
 func nullExpr() *expr { return &expr{t: compiler.TNull, v: "NULL", d: "NULL"} }
 
 func (g *gen) coalesce(sc *scope, c category, d int) *expr {
@@ -1224,7 +1211,7 @@ func (g *gen) coalesce(sc *scope, c category, d int) *expr {
 		vs, ds = append(vs, e.v), append(ds, e.d)
 	}
 	t, ok := unify(es...)
-	if !ok || coalesceBug(es[1:]...) {
+	if !ok {
 		return nil
 	}
 	return merged(t, "COALESCE("+strings.Join(vs, ", ")+")", "coalesce("+strings.Join(ds, ", ")+")", es...)
@@ -2000,11 +1987,6 @@ func (g *gen) key() *expr {
 			e = &expr{t: compiler.TVarchar, v: fmt.Sprintf("SUBSTRING(%s, 1, %d)", x.v, k), d: fmt.Sprintf("substring(%s, 1, %d)", x.d, k), flags: x.flags}
 		default:
 			e = g.of(rowScope, g.anyCat(), 1+g.pick(2))
-		}
-		if e != nil && (strings.HasPrefix(e.v, "(CASE") || strings.HasPrefix(e.v, "IF(") || strings.HasPrefix(e.v, "IIF(")) {
-			// velocc bug: a GROUP BY or PARTITION BY key that is a CASE (or IF) that cannot be NULL gives a job that
-			// does not build (its NULL flag is declared and not used): GROUP BY (CASE WHEN ok THEN 1 ELSE 2 END).
-			continue
 		}
 		if e != nil && e.ref && numFits(e.t, e.b, e.dw) {
 			return e

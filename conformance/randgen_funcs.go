@@ -289,12 +289,6 @@ func (g *gen) boolFunc(sc *scope, d int) *expr {
 		if _, ok := unify(l, r); !ok {
 			return nil
 		}
-		if g.global && (l.agg || r.agg) {
-			// velocc bug: a query without GROUP BY or WINDOW whose only aggregates are inside IS [NOT] DISTINCT
-			// FROM does not compile ("aggregate SUM is not allowed here"): SELECT SUM(x) IS DISTINCT FROM 3 AS a
-			// FROM t EMIT FINAL.
-			return nil
-		}
 		not := map[bool]string{false: "", true: " NOT"}[g.pct(50)]
 		return merged(compiler.TBool, "("+l.v+" IS"+not+" DISTINCT FROM "+r.v+")", "("+l.d+" IS"+not+" DISTINCT FROM "+r.d+")", l, r)
 	}
@@ -312,9 +306,6 @@ func (g *gen) ifOf(sc *scope, c category, d int) *expr {
 		return nil
 	}
 	if g.pct(40) {
-		if coalesceBug(b) {
-			return nil
-		}
 		return merged(t, fmt.Sprintf("IFNULL(%s, %s)", a.v, b.v), fmt.Sprintf("coalesce(%s, %s)", a.d, b.d), a, b)
 	}
 	cond := g.boolean(sc, d-1)

@@ -94,12 +94,6 @@ func (g *gen) overFunc(o overClauses) *expr {
 		}
 		fn := pickOf(g, []string{"FIRST_VALUE", "LAST_VALUE"})
 		fv, fd := g.rowsFrame(false)
-		if fn == "LAST_VALUE" && strings.Contains(fv, "UNBOUNDED") {
-			// velocc bug: LAST_VALUE(x) OVER (... ROWS UNBOUNDED PRECEDING), or ROWS BETWEEN UNBOUNDED PRECEDING
-			// AND CURRENT ROW, as a query's only window function gives a job that does not build ("declared and
-			// not used: p").
-			fv, fd = " ROWS BETWEEN 2 PRECEDING AND CURRENT ROW", " ROWS BETWEEN 2 PRECEDING AND CURRENT ROW"
-		}
 		return win(fn+"("+x.v+")", strings.ToLower(fn)+"("+x.d+")", fv, fd, false, x.t, x.b)
 	}
 	return g.overAgg(win)
@@ -141,12 +135,6 @@ func (g *gen) overAgg(win func(fv, fd, frameV, frameD string, peers bool, t comp
 		frameV, frameD = g.rowsFrame(true)
 	}
 	agg := func(fv, fd string, x *expr, t compiler.Type, b float64) *expr {
-		if peers && (strings.Contains(x.v, "COALESCE(") || strings.Contains(x.v, "IFNULL(")) {
-			// velocc bug: an aggregate over a frame of peers (the default, or RANGE) whose argument names a column
-			// but reads none, as COALESCE(10, price) does, gives a job that does not build ("declared and not
-			// used: r"): SUM(COALESCE(10, price)) OVER (ORDER BY ts).
-			return nil
-		}
 		return win(fv+"("+x.v+")", fd+"("+x.d+")", frameV, frameD, peers, t, b)
 	}
 	switch n := g.pick(100); {
