@@ -143,8 +143,9 @@ func (h *Hops[K, S]) At(i int32, start int64) *S {
 		}
 		return &s.state
 	}
-	if s.used && !h.closed(s.start) {
-		// Another open window of the key has the slot: more windows are open than the ring holds.
+	for s.used && !h.closed(s.start) {
+		// Another open window of the key has the slot: more windows are open than the ring holds. Growing gives
+		// each open window a slot of its own, but the new window's slot may still be one of theirs.
 		h.grow()
 		s = &h.slots[h.pos(i, start)]
 	}

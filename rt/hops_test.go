@@ -178,3 +178,22 @@ func TestHopsRingBounds(t *testing.T) {
 		t.Fatalf("%d keys, %d in the map, %d slots after every window closed", len(h.keys), len(h.index), len(h.slots))
 	}
 }
+
+// TestHopsGrowCollision opens a window whose slot, after the ring grows, is still another open window's: the ring
+// must grow again rather than give the new window the other's state.
+func TestHopsGrowCollision(t *testing.T) {
+	h := NewHops[string, int](4, 1) // 4 windows per instant: a ring of 8
+	i := h.Key("a")
+	for s := int64(0); s < 8; s++ {
+		*h.At(i, s) = int(s) + 100
+	}
+	*h.At(i, 16) = 116 // slot 0 of 8, and of 16 too
+	for s := int64(0); s < 8; s++ {
+		if v := *h.At(i, s); v != int(s)+100 {
+			t.Fatalf("window %d holds %d, want %d", s, v, s+100)
+		}
+	}
+	if v := *h.At(i, 16); v != 116 {
+		t.Fatalf("window 16 holds %d, want 116", v)
+	}
+}
