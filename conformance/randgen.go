@@ -2101,7 +2101,7 @@ func (g *gen) sessionFrom(rel string, w *window, nkeys int) string {
 	for i := 0; i < nkeys; i++ {
 		part = append(part, fmt.Sprintf("_velocc_k%d", i))
 	}
-	over := "ORDER BY " + sessionMs + ", " + g.seq.name
+	over := "ORDER BY " + sessionMs + ", _velocc_rid"
 	if len(part) > 0 {
 		over = "PARTITION BY " + strings.Join(part, ", ") + " " + over
 	}
@@ -2113,7 +2113,9 @@ func (g *gen) sessionFrom(rel string, w *window, nkeys int) string {
 // window the record is in (the multiples s of the advance with s <= ms < s + size).
 func windowStartD(w *window) string {
 	if w.session {
-		return w.msD + " AS " + sessionMs
+		// The record's position in the file (rowid) breaks ties of equal time: a duplicate record repeats the
+		// record-number column, and DuckDB's window operators may order such twins differently from each other.
+		return w.msD + " AS " + sessionMs + ", rowid AS _velocc_rid"
 	}
 	if w.adv == 0 {
 		return fmt.Sprintf("%s // %d * %d AS %s", w.msD, w.size, w.size, w.startD)

@@ -1,7 +1,7 @@
 // Random queries with window functions (OVER): one PARTITION BY and the event time as ORDER BY, shared by every
 // function of the query, as velocc requires; each function with its own frame. velocc hands rows to their
 // partition in event-time order and keeps arrival order among rows of equal time, so the DuckDB side orders
-// row-position functions (ROW_NUMBER, LAG, LEAD, ROWS frames) by (time, record number) and peer functions (RANK,
+// row-position functions (ROW_NUMBER, LAG, LEAD, ROWS frames) by (time, position in the file) and peer functions (RANK,
 // DENSE_RANK, RANGE frames) by time alone. The data set's jitter is within the watermark's out-of-orderness, so no
 // record is late.
 package conformance
@@ -28,7 +28,9 @@ func (g *gen) over() *randomQuery {
 		pv = "PARTITION BY " + strings.Join(partV, ", ") + " "
 		pd = "PARTITION BY " + strings.Join(partD, ", ") + " "
 	}
-	o := overClauses{v: pv + "ORDER BY " + ev.v, rows: pd + "ORDER BY " + ev.d + ", " + seq.d, peers: pd + "ORDER BY " + ev.d}
+	// Ties of equal time are broken by the record's position in the file (rowid): a duplicate record repeats the
+	// record-number column, and DuckDB's window operators may order such twins differently from each other.
+	o := overClauses{v: pv + "ORDER BY " + ev.v, rows: pd + "ORDER BY " + ev.d + ", rowid", peers: pd + "ORDER BY " + ev.d}
 	vs := []string{seq.v + " AS " + g.alias("id", 0)}
 	ds := []string{seq.d + " AS " + g.alias("id", 0)}
 	q.types = append(q.types, g.seq.t)
