@@ -2095,27 +2095,26 @@ const sessionMs = "_velocc_ms"
 
 // sessionFrom is the DuckDB relation of a session query: rel (the source with the keys and the record's time, and
 // the WHERE condition applied) with each record's session number per key in column w.startD. A session starts at a
-// record more than the gap after the one before it in time (ties in record order).
+// time more than the gap after the latest earlier time of its key. Records of equal time (duplicates too) see the
+// same earlier time and, with RANGE frames, the same running sum, so they share a number whatever their order.
 func (g *gen) sessionFrom(rel string, w *window, nkeys int) string {
 	var part []string
 	for i := 0; i < nkeys; i++ {
 		part = append(part, fmt.Sprintf("_velocc_k%d", i))
 	}
-	over := "ORDER BY " + sessionMs + ", _velocc_rid"
+	over := "ORDER BY " + sessionMs
 	if len(part) > 0 {
 		over = "PARTITION BY " + strings.Join(part, ", ") + " " + over
 	}
-	starts := fmt.Sprintf("(SELECT *, CASE WHEN %[1]s - lag(%[1]s) OVER (%[2]s) <= %[3]d THEN 0 ELSE 1 END AS _velocc_new FROM %[4]s)", sessionMs, over, w.size, rel)
-	return fmt.Sprintf("(SELECT *, sum(_velocc_new) OVER (%s ROWS UNBOUNDED PRECEDING) AS %s FROM %s)", over, w.startD, starts)
+	starts := fmt.Sprintf("(SELECT *, CASE WHEN %[1]s - max(%[1]s) OVER (%[2]s RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) <= %[3]d THEN 0 ELSE 1 END AS _velocc_new FROM %[4]s)", sessionMs, over, w.size, rel)
+	return fmt.Sprintf("(SELECT *, sum(_velocc_new) OVER (%s RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS %s FROM %s)", over, w.startD, starts)
 }
 
 // windowStartD is the DuckDB select item giving each record its window start: for a hopping window, one row per
 // window the record is in (the multiples s of the advance with s <= ms < s + size).
 func windowStartD(w *window) string {
 	if w.session {
-		// The record's position in the file (rowid) breaks ties of equal time: a duplicate record repeats the
-		// record-number column, and DuckDB's window operators may order such twins differently from each other.
-		return w.msD + " AS " + sessionMs + ", rowid AS _velocc_rid"
+		return w.msD + " AS " + sessionMs
 	}
 	if w.adv == 0 {
 		return fmt.Sprintf("%s // %d * %d AS %s", w.msD, w.size, w.size, w.startD)

@@ -19,6 +19,11 @@ func (g *gen) over() *randomQuery {
 	var partV, partD []string
 	for range g.pick(3) {
 		k := g.key()
+		if k.t.Kind == compiler.Double {
+			// DuckDB writes -0.0 as 0.0 in a column it partitions by (SELECT CAST(x AS VARCHAR) ... OVER
+			// (PARTITION BY x) gives '0.0' for x = -0.0), velocc keeps the value: no DOUBLE partitions.
+			continue
+		}
 		partV, partD = append(partV, k.v), append(partD, k.d)
 	}
 	ev := g.col(g.evt)
