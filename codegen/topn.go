@@ -165,7 +165,7 @@ func (g *gen) genTopLess(q *compiler.Query) {
 		var cmp jen.Code
 		switch t.Kind {
 		case compiler.Double:
-			cmp = jen.Qual(rtPath, "CompareFloat").Call(a, b)
+			cmp = jen.Qual(rtPath, "CmpFloat").Call(a, b)
 		case compiler.Decimal:
 			cmp = jen.Add(a).Dot("Cmp").Call(b)
 		case compiler.Bool:

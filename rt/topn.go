@@ -144,27 +144,6 @@ func (t *TopN[R]) down(i int) {
 	}
 }
 
-// CompareFloat orders DOUBLE values as DuckDB sorts them: -0 equals 0, and NaN is greater than every other value
-// (+Inf included) and equal to itself.
-func CompareFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	case a == b:
-		return 0
-	}
-	an, bn := a != a, b != b
-	switch {
-	case an && bn:
-		return 0
-	case an:
-		return 1
-	}
-	return -1
-}
-
 // CompareBool orders false before true.
 func CompareBool(a, b bool) int {
 	switch {

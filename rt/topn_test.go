@@ -79,7 +79,7 @@ func TestTopNError(t *testing.T) {
 	}
 }
 
-func TestCompareFloat(t *testing.T) {
+func TestCmpFloatSortsAsDuckDB(t *testing.T) {
 	nan := math.NaN()
 	order := []float64{math.Inf(-1), -1, 0, 2.5, math.Inf(1), nan}
 	for i, a := range order {
@@ -90,13 +90,13 @@ func TestCompareFloat(t *testing.T) {
 			} else if i > j {
 				want = 1
 			}
-			if got := CompareFloat(a, b); got != want {
-				t.Errorf("CompareFloat(%v, %v) = %d, want %d", a, b, got, want)
+			if got := CmpFloat(a, b); got != want {
+				t.Errorf("CmpFloat(%v, %v) = %d, want %d", a, b, got, want)
 			}
 		}
 	}
-	if CompareFloat(math.Copysign(0, -1), 0) != 0 {
-		t.Error("CompareFloat(-0, 0) != 0")
+	if CmpFloat(math.Copysign(0, -1), 0) != 0 {
+		t.Error("CmpFloat(-0, 0) != 0")
 	}
 	if CompareBool(false, true) != -1 || CompareBool(true, false) != 1 || CompareBool(true, true) != 0 {
 		t.Error("CompareBool")
