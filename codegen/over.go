@@ -206,29 +206,7 @@ func (g *gen) genOverProcess(q *compiler.Query) {
 	o := q.Over
 	var body []jen.Code
 	f := &fn{body: &body, rec: "r", q: q}
-	if q.Where != nil {
-		f.emit(comment("WHERE", q.Where))
-		w := f.expr(q.Where)
-		cond := jen.Op("!").Add(w.v)
-		if !w.nonNull {
-			cond = jen.Add(w.n).Op("||").Op("!").Add(w.v)
-		}
-		filtered := []jen.Code{jen.Return(jen.Nil())}
-		if o.Time != nil {
-			// A filtered record still moves the watermark, which hands over the rows it passes.
-			filtered = f.block(func() {
-				t := f.expr(o.Time)
-				obs := g.overObserve(t.v)
-				if t.nonNull {
-					f.emit(obs)
-				} else {
-					f.emit(jen.If(jen.Op("!").Add(t.n)).Block(obs))
-				}
-				f.emit(jen.Return(jen.Nil()))
-			})
-		}
-		f.emit(jen.If(cond).Block(filtered...))
-	}
+	g.where(f, q, o.Time, g.overObserve)
 	f.emit(jen.Comment("PARTITION BY"), jen.Var().Id("k").Id(partKeyType(q)))
 	for _, k := range o.Partition {
 		v := f.expr(k.Expr)

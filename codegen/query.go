@@ -249,32 +249,42 @@ func (g *gen) genAdmit(q *compiler.Query) {
 	g.f.Line()
 }
 
+// where emits q's WHERE: a record that fails it leaves process. With an event time (a window, or OVER ordered by
+// time) the record still moves the watermark (observe), which follows every record the source reads, not only
+// those that pass WHERE: a filtered record still closes the windows, or hands over the rows, it moves past.
+func (g *gen) where(f *fn, q *compiler.Query, time compiler.Expr, observe func(ts jen.Code) jen.Code) {
+	if q.Where == nil {
+		return
+	}
+	f.emit(comment("WHERE", q.Where))
+	w := f.expr(q.Where)
+	cond := jen.Op("!").Add(w.v)
+	if !w.nonNull {
+		cond = jen.Add(w.n).Op("||").Op("!").Add(w.v)
+	}
+	filtered := []jen.Code{jen.Return(jen.Nil())}
+	if time != nil {
+		filtered = f.block(func() {
+			t := f.expr(time)
+			if t.nonNull {
+				f.emit(observe(t.v))
+			} else {
+				f.emit(jen.If(jen.Op("!").Add(t.n)).Block(observe(t.v)))
+			}
+			f.emit(jen.Return(jen.Nil()))
+		})
+	}
+	f.emit(jen.If(cond).Block(filtered...))
+}
+
 func (g *gen) genProcess(q *compiler.Query) {
 	var body []jen.Code
 	f := &fn{body: &body, rec: "r", q: q}
-	if q.Where != nil {
-		f.emit(comment("WHERE", q.Where))
-		w := f.expr(q.Where)
-		cond := jen.Op("!").Add(w.v)
-		if !w.nonNull {
-			cond = jen.Add(w.n).Op("||").Op("!").Add(w.v)
-		}
-		filtered := []jen.Code{jen.Return(jen.Nil())}
-		if q.Window != nil {
-			// The watermark follows the event time of every record the source reads, not only those that pass
-			// WHERE: a filtered record still closes the windows it moves past.
-			filtered = f.block(func() {
-				t := f.expr(q.Window.Time)
-				if t.nonNull {
-					f.emit(g.observe(q, t.v))
-				} else {
-					f.emit(jen.If(jen.Op("!").Add(t.n)).Block(g.observe(q, t.v)))
-				}
-				f.emit(jen.Return(jen.Nil()))
-			})
-		}
-		f.emit(jen.If(cond).Block(filtered...))
+	var time compiler.Expr
+	if q.Window != nil {
+		time = q.Window.Time
 	}
+	g.where(f, q, time, func(ts jen.Code) jen.Code { return g.observe(q, ts) })
 	if !q.Grouped {
 		f.emit(jen.Comment("SELECT"))
 		switch {
