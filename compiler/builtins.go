@@ -157,20 +157,26 @@ func unified(b *binder, impl Impl) Expr {
 	return &Func{Name: b.canon, Args: b.args, Impl: &impl, T: t, Loc: b.loc()}
 }
 
+// digitsArgs checks the arguments of ROUND and TRUNC: a number x and an optional integer constant n (default 0).
+func digitsArgs(b *binder) (x Expr, n int64, ok bool) {
+	if !b.nargs(1, 2) || !numericArg(b, 0) {
+		return nil, 0, false
+	}
+	if len(b.args) == 2 {
+		if n, ok = b.constInt(1, "second"); !ok {
+			return nil, 0, false
+		}
+	}
+	return b.args[0], n, true
+}
+
 // checkRound is ROUND(x [, n]) with a constant n: DOUBLE and integers keep their type, a DECIMAL keeps its
 // precision and takes min(s, max(n, 0)) as its scale.
 func checkRound(b *binder) Expr {
-	if !b.nargs(1, 2) || !numericArg(b, 0) {
+	x, n, ok := digitsArgs(b)
+	if !ok {
 		return nil
 	}
-	n := int64(0)
-	if len(b.args) == 2 {
-		var ok bool
-		if n, ok = b.constInt(1, "second"); !ok {
-			return nil
-		}
-	}
-	x := b.args[0]
 	args := []Expr{x, &Const{T: TBigInt, Int: n}}
 	t := x.Type()
 	var impl Impl

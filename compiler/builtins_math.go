@@ -36,17 +36,10 @@ var mathBuiltins = []*builtin{
 // hundreds, ...). The types are ROUND's: DOUBLE and integers keep theirs, DECIMAL(p,s) becomes
 // DECIMAL(p, min(s, max(n, 0))).
 func checkTrunc(b *binder) Expr {
-	if !b.nargs(1, 2) || !numericArg(b, 0) {
+	x, n, ok := digitsArgs(b)
+	if !ok {
 		return nil
 	}
-	n := int64(0)
-	if len(b.args) == 2 {
-		var ok bool
-		if n, ok = b.constInt(1, "second"); !ok {
-			return nil
-		}
-	}
-	x := b.args[0]
 	t := x.Type()
 	var impl Impl
 	switch t.Kind {

@@ -143,12 +143,7 @@ func (s *Source) LateDeadLetter(query string, start, end, wm int64) error {
 func (dl *deadLetter) writeLate(e *RecordError, query string, start, end, wm int64, record []byte) error {
 	dl.mu.Lock()
 	defer dl.mu.Unlock()
-	b := append(dl.buf[:0], `{"source":`...)
-	b = appendJSONString(b, e.Source)
-	b = append(b, `,"file":`...)
-	b = appendJSONString(b, e.File)
-	b = append(b, `,"line":`...)
-	b = strconv.AppendInt(b, e.Line, 10)
+	b := appendOrigin(dl.buf[:0], e)
 	var msg []byte
 	if start == end { // a session window: the record is behind the watermark
 		msg = append([]byte("late record: its time "), AppendTimestamp(nil, start, true)...)

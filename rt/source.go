@@ -152,18 +152,23 @@ type deadLetter struct {
 	buf  []byte
 }
 
+// appendOrigin opens a dead letter's JSON object with where its record is from: the source, file and line.
+func appendOrigin(b []byte, e *RecordError) []byte {
+	b = append(b, `{"source":`...)
+	b = appendJSONString(b, e.Source)
+	b = append(b, `,"file":`...)
+	b = appendJSONString(b, e.File)
+	b = append(b, `,"line":`...)
+	return strconv.AppendInt(b, e.Line, 10)
+}
+
 // write appends one bad record as a JSON object. The record's bytes are kept exactly, so that it can be replayed:
 // as the string "record" when they are UTF-8, otherwise base64-encoded as "record_base64". A record cut short
 // (a line longer than max.line.bytes) is marked "truncated", with its full "size" in bytes.
 func (dl *deadLetter) write(e *RecordError, record []byte, size int64) error {
 	dl.mu.Lock()
 	defer dl.mu.Unlock()
-	b := append(dl.buf[:0], `{"source":`...)
-	b = appendJSONString(b, e.Source)
-	b = append(b, `,"file":`...)
-	b = appendJSONString(b, e.File)
-	b = append(b, `,"line":`...)
-	b = strconv.AppendInt(b, e.Line, 10)
+	b := appendOrigin(dl.buf[:0], e)
 	b = append(b, `,"error":`...)
 	b = appendJSONString(b, e.detail())
 	if utf8.Valid(record) {
