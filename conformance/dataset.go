@@ -98,8 +98,8 @@ type Case struct {
 	ExpectErr string // regexp the velocc job's stderr must match; the job must fail
 	// ExpectCompileErr is a regexp one of velocc's diagnostics must match; the query must not compile.
 	ExpectCompileErr string
-	Differs   string // why velocc's result type or rule differs from DuckDB's (docs/sql.md)
-	Ordered   bool   // compare rows in order instead of as multisets
+	Differs          string // why velocc's result type or rule differs from DuckDB's (docs/sql.md)
+	Ordered          bool   // compare rows in order instead of as multisets
 
 	veloccLine int // line of the first line of Velocc in File (0 when unknown)
 }
