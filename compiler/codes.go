@@ -31,4 +31,5 @@ const (
 	CodeRepeatedClause                   // GROUP BY given twice
 	CodeNoStatements                     // a script with no query
 	CodeAvroSchema                       // an Avro schema file that is missing, invalid or does not match the columns
+	CodeJoinScan                         // a JOIN whose ON does not fix the table's primary key (warning)
 )
