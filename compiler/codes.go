@@ -21,7 +21,7 @@ const (
 	CodeHavingContext                    // HAVING without GROUP BY or aggregates
 	CodeWindow                           // WINDOW TUMBLING(symbol, 1m)
 	CodeMissingSink                      // CREATE STREAM out AS SELECT ... with no sink configured
-	CodeUnsupported                      // JOIN, subquery, OVER, ORDER BY, LIMIT, INSERT
+	CodeUnsupported                      // a subquery, RIGHT JOIN, INSERT
 	CodeDuplicate                        // two sources or output columns with one name
 	CodeBadType                          // DECIMAL(40, 2)
 	CodeBadProperty                      // 'on.error' = 'explode'
