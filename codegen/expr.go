@@ -125,6 +125,9 @@ func (f *fn) expr(e compiler.Expr) val {
 	}
 	switch x := e.(type) {
 	case *compiler.ColRef:
+		if x.Join != nil {
+			return joinCol(x) // join.go
+		}
 		r := jen.Id(f.rec).Dot(x.Field.GoName)
 		if !x.Field.Nullable {
 			return val{v: r, n: jen.False(), nonNull: true}

@@ -52,6 +52,9 @@ func Generate(p *compiler.Plan) ([]byte, error) {
 			g.genSource(s)
 		}
 	}
+	for _, s := range g.tables() {
+		g.genTable(s) // join.go
+	}
 	for _, q := range p.Queries {
 		g.genQuery(q)
 	}
@@ -84,6 +87,11 @@ func (g *gen) sourceUsed(s *compiler.Source) bool {
 	for _, q := range g.plan.Queries {
 		if q.Source == s {
 			return true
+		}
+		for _, j := range q.Joins {
+			if j.Table == s {
+				return true
+			}
 		}
 	}
 	return false
@@ -166,6 +174,9 @@ func (g *gen) genJob() {
 		if s.LateDeadLetter {
 			d[jen.Id("LateDeadLetter")] = jen.True()
 		}
+		if s.IsTable {
+			d[jen.Id("Table")] = jen.True()
+		}
 		if len(s.Options) > 0 {
 			d[jen.Id("Options")] = options(s.Options)
 		}
@@ -231,10 +242,13 @@ func (g *gen) genJob() {
 	g.f.Var().Id("job").Op("=").Op("&").Qual(rtPath, "Job").Values(jd)
 	g.f.Line()
 
-	// setup: one record handler per source, feeding every query that reads it.
+	// setup: the tables first, then one record handler per stream, feeding every query that reads it.
 	var body []jen.Code
+	for _, s := range g.tables() {
+		body = append(body, g.setupTable(s)...) // join.go
+	}
 	for _, s := range p.Sources {
-		if !g.sourceUsed(s) {
+		if !g.sourceUsed(s) || s.IsTable {
 			continue
 		}
 		srcVar := lowerFirst(s.GoName) + "Src"
@@ -256,6 +270,9 @@ func (g *gen) genJob() {
 			windowed = windowed || late
 			qv := lowerFirst(q.GoName)
 			body = append(body, jen.Id(qv).Op(":=").Id(newQueryFunc(q)).Call(jen.Id(srcVar), jen.Id("c").Dot("Sink").Call(jen.Lit(q.Sink.Name))))
+			for _, j := range q.Joins {
+				body = append(body, jen.Id(qv).Dot(joinTable(j)).Op("=").Id(tableVar(j.Table)))
+			}
 			if g.mergeable {
 				// --workers: each worker has its own operator; the others' are merged into the first's at the end.
 				body = append(body, jen.Id("c").Dot("Parallel").Call(jen.Lit(q.Name), jen.Id(qv), jen.Func().Params(jen.Id("other").Any()).Error().Block(

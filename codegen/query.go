@@ -101,7 +101,8 @@ func (g *gen) genQuery(q *compiler.Query) {
 			init[jen.Id("groups")] = jen.Qual(rtPath, "NewGroups").Types(kt, st).Call()
 		}
 	}
-	fields = append(fields, topFields(q)...) // topn.go
+	fields = append(fields, topFields(q)...)  // topn.go
+	fields = append(fields, joinFields(q)...) // join.go
 	g.f.Comment(commentf("%s runs the query %s (see %s): it reads %q and writes %q.", qt, q.Name, sqlConst, q.Source.Name, q.Sink.Name))
 	g.f.Type().Id(qt).Struct(fields...)
 	g.f.Line()
@@ -183,6 +184,8 @@ func (g *gen) genQuery(q *compiler.Query) {
 	if q.Admit {
 		g.genAdmit(q)
 	}
+	g.genJoinFills(q)  // join.go
+	g.genJoinStages(q) // join.go
 	g.genProcess(q)
 	if q.Grouped {
 		g.genEmit(q)
@@ -220,8 +223,8 @@ func comment(prefix string, e compiler.Expr) jen.Code {
 func (g *gen) genAdmit(q *compiler.Query) {
 	var body []jen.Code
 	f := &fn{body: &body, rec: "r", q: q}
-	if q.Where != nil {
-		// A record the query filters out needs no event time.
+	if q.Where != nil && !compiler.ReadsJoin(q.Where) {
+		// A record the query filters out needs no event time. (A WHERE over joined rows is not known yet.)
 		f.emit(comment("WHERE", q.Where))
 		w := f.expr(q.Where)
 		cond := jen.Op("!").Add(w.v)
@@ -299,14 +302,19 @@ func (g *gen) genProcess(q *compiler.Query) {
 	} else {
 		g.genGroupUpdate(f, q)
 	}
-	params := []jen.Code{jen.Id("r").Op("*").Id(recordType(q.Source))}
-	if q.Window != nil {
+	params := stageParams(q, len(q.Joins))
+	name := stageFunc(q, len(q.Joins))
+	switch {
+	case len(q.Joins) > 0 && q.Window != nil:
+		g.f.Comment(commentf("row runs %s for one record joined with its tables' rows; it sets *late if the record's window has closed.", q.Name))
+	case len(q.Joins) > 0:
+		g.f.Comment(commentf("row runs %s for one record joined with its tables' rows.", q.Name))
+	case q.Window != nil:
 		g.f.Comment(commentf("process runs %s for one record; it sets *late if the record's window has closed.", q.Name))
-		params = append(params, jen.Id("late").Op("*").Bool())
-	} else {
+	default:
 		g.f.Comment(commentf("process runs %s for one record.", q.Name))
 	}
-	g.f.Func().Params(jen.Id("q").Op("*").Id(queryType(q))).Id("process").Params(params...).Error().Block(body...)
+	g.f.Func().Params(jen.Id("q").Op("*").Id(queryType(q))).Id(name).Params(params...).Error().Block(body...)
 	g.f.Line()
 }
 

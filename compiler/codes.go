@@ -21,7 +21,7 @@ const (
 	CodeHavingContext                    // HAVING without GROUP BY or aggregates
 	CodeWindow                           // WINDOW TUMBLING(symbol, 1m)
 	CodeMissingSink                      // CREATE STREAM out AS SELECT ... with no sink configured
-	CodeUnsupported                      // JOIN, subquery, OVER, ORDER BY, LIMIT, INSERT
+	CodeUnsupported                      // a subquery, RIGHT JOIN, INSERT
 	CodeDuplicate                        // two sources or output columns with one name
 	CodeBadType                          // DECIMAL(40, 2)
 	CodeBadProperty                      // 'on.error' = 'explode'
@@ -31,4 +31,5 @@ const (
 	CodeRepeatedClause                   // GROUP BY given twice
 	CodeNoStatements                     // a script with no query
 	CodeAvroSchema                       // an Avro schema file that is missing, invalid or does not match the columns
+	CodeJoinScan                         // a JOIN whose ON does not fix the table's primary key (warning)
 )

@@ -158,6 +158,9 @@ func writeExpr(b *strings.Builder, e Expr) {
 	}
 	switch v := e.(type) {
 	case *ColRef:
+		if v.Join != nil {
+			b.WriteString(v.Join.Alias + ".")
+		}
 		b.WriteString(v.Field.Name)
 	case *Const:
 		switch {

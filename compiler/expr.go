@@ -160,7 +160,7 @@ func (qc *qctx) keyIndex(e grammar.Expr) int {
 			continue
 		}
 		if k == "" {
-			k = canon(e, qc.alias)
+			k = qc.canon(e)
 		}
 		if kc == k {
 			return i
@@ -233,10 +233,10 @@ func (c *checker) literal(v *grammar.Literal) Expr {
 }
 
 func (c *checker) column(qc *qctx, v *grammar.Column, m mode) Expr {
+	var r *rel
 	if v.Qualifier != nil {
-		q := v.Qualifier.Name
-		if !strings.EqualFold(q, qc.src.Name) && !strings.EqualFold(q, qc.alias) {
-			c.errorf(CodeUnknownSource, v.Qualifier.Span(), "unknown qualifier %q: this query reads %q", q, qc.src.Name)
+		if r = qc.relNamed(v.Qualifier.Name); r == nil {
+			c.errorf(CodeUnknownSource, v.Qualifier.Span(), "unknown qualifier %q: this query reads %s", v.Qualifier.Name, qc.relNames())
 			return nil
 		}
 	}
@@ -245,9 +245,42 @@ func (c *checker) column(qc *qctx, v *grammar.Column, m mode) Expr {
 	if v.Qualifier == nil && (lower == "_window_start" || lower == "_window_end") {
 		return c.windowBound(qc, v.Span(), lower == "_window_end", m)
 	}
-	f := qc.src.field(name)
+	var f *Field
+	if r != nil {
+		f = r.src.field(name)
+	} else {
+		var also []*rel
+		r, f, also = qc.find(name)
+		if len(also) > 0 {
+			c.errorf(CodeAmbiguous, v.Span(), "column %q is ambiguous: both %s and %s have it; qualify it (%s.%s)", name, r, also[0], r.qualifier().Name, name)
+			return nil
+		}
+	}
 	if f == nil && v.Qualifier == nil && (lower == "windowstart" || lower == "windowend") {
 		return c.windowBound(qc, v.Span(), lower == "windowend", m) // ksqlDB's pseudo-columns, unless the source has such a column
+	}
+	where := qc.src.Name
+	names := fieldNames(qc.src.Fields)
+	if len(qc.rels) > 1 {
+		where = ""
+		names = nil
+		for _, vr := range qc.visible() {
+			if r != nil && v.Qualifier != nil && vr != r {
+				continue
+			}
+			names = append(names, fieldNames(vr.src.Fields)...)
+		}
+	}
+	unknown := func(names []string) {
+		if where == "" {
+			c.errorf(CodeUnknownColumn, v.Span(), "unknown column %q in %s%s", name, qc.relNames(), suggest(name, names))
+			return
+		}
+		c.errorf(CodeUnknownColumn, v.Span(), "unknown column %q in %q%s", name, where, suggest(name, names))
+	}
+	var join *Join
+	if r != nil {
+		join = r.join
 	}
 	if f != nil && f.Type.Kind == Invalid {
 		return nil // its declaration's bad type is reported; uses of it would only repeat that
@@ -255,10 +288,10 @@ func (c *checker) column(qc *qctx, v *grammar.Column, m mode) Expr {
 	switch m {
 	case modeRow, modeAggArg:
 		if f == nil {
-			c.errorf(CodeUnknownColumn, v.Span(), "unknown column %q in %q%s", name, qc.src.Name, suggest(name, fieldNames(qc.src.Fields)))
+			unknown(names)
 			return nil
 		}
-		return &ColRef{Field: f}
+		return &ColRef{Field: f, Join: join}
 	}
 	// Group context: a column must be a key (matched above), or a SELECT alias in HAVING.
 	if m == modeHaving && v.Qualifier == nil {
@@ -267,26 +300,25 @@ func (c *checker) column(qc *qctx, v *grammar.Column, m mode) Expr {
 		}
 	}
 	if f == nil {
-		names := fieldNames(qc.src.Fields)
 		if m == modeHaving {
 			for a := range qc.itemExpr {
 				names = append(names, a)
 			}
 		}
-		c.errorf(CodeUnknownColumn, v.Span(), "unknown column %q in %q%s", name, qc.src.Name, suggest(name, names))
+		unknown(names)
 		return nil
 	}
 	if qc.keysBroken {
 		return nil
 	}
-	where := "SELECT"
+	clause := "SELECT"
 	if m == modeHaving {
-		where = "HAVING"
+		clause = "HAVING"
 	}
 	if qc.clause != "" {
-		where = qc.clause
+		clause = qc.clause
 	}
-	c.errorf(CodeNotGrouped, v.Span(), "column %q in %s must appear in GROUP BY or be used in an aggregate function", name, where)
+	c.errorf(CodeNotGrouped, v.Span(), "column %q in %s must appear in GROUP BY or be used in an aggregate function", name, clause)
 	return nil
 }
 

@@ -144,7 +144,7 @@ func (c *checker) aggregate(qc *qctx, v *grammar.Call, e *builtin, m mode) Expr 
 	if rowArgs := 1 + boolInt(agg.Arg2 != nil); v.WithinGroup != nil || len(b.args) > rowArgs {
 		agg.Call = strings.Join(strings.Fields(c.loc(v.Span()).Text), " ")
 	}
-	key := canon(v, qc.alias)
+	key := qc.canon(v)
 	if existing, ok := qc.aggCanon[key]; ok {
 		return &AggRef{Agg: existing}
 	}

@@ -52,6 +52,9 @@ func lower(p *Plan) {
 
 // serialReason says why q cannot split its input among workers (partial results merged at the end), or "".
 func serialReason(q *Query) string {
+	if len(q.Joins) > 0 {
+		return fmt.Sprintf("query %s joins tables, which one goroutine keeps", q.Name)
+	}
 	switch q.Kind {
 	case Stateless:
 		return fmt.Sprintf("query %s writes its rows as records arrive, in input order", q.Name)
@@ -77,7 +80,7 @@ func serialReason(q *Query) string {
 func Nullable(e Expr) bool {
 	switch x := e.(type) {
 	case *ColRef:
-		return x.Field.Nullable
+		return x.Field.Nullable || x.Join != nil && x.Join.Extends() && x.Join.FillNull(x.Field)
 	case *Const:
 		return x.Null
 	case *Unary:

@@ -256,7 +256,7 @@ func (c *checker) overClause(qc *qctx, ov *grammar.Over) bool {
 			return false
 		}
 		parts = append(parts, x)
-		canons = append(canons, canon(p, qc.alias))
+		canons = append(canons, qc.canon(p))
 	}
 	var t Expr
 	tc := ""
@@ -279,7 +279,7 @@ func (c *checker) overClause(qc *qctx, ov *grammar.Over) bool {
 		if cr, isCol := x.(*ColRef); isCol {
 			x = c.eventTime(cr.Field, c.loc(it.Expr.Span()))
 		}
-		t, tc = x, canon(it.Expr, qc.alias)
+		t, tc = x, qc.canon(it.Expr)
 	default:
 		c.errorf(CodeUnsupported, ov.OrderBy[1].Span(), "OVER (ORDER BY ...) takes one event-time column")
 		return false

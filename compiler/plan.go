@@ -148,7 +148,8 @@ type Query struct {
 	GoName string
 	Loc    Loc // the whole statement
 	Source *Source
-	Where  Expr // row expression; nil when absent
+	Joins  []*Join // the tables the stream's records are joined with, in order (join.go)
+	Where  Expr    // row expression; nil when absent
 
 	// Grouped is true when the query aggregates (GROUP BY, an aggregate, or a window).
 	Grouped bool
@@ -267,9 +268,10 @@ var opNames = [...]string{"+", "-", "*", "/", "%", "=", "<>", "<", "<=", ">", ">
 
 func (o Op) String() string { return opNames[o] }
 
-// ColRef reads a field of the current record.
+// ColRef reads a field of the current record, or of the row a join found in a table (Join set).
 type ColRef struct {
 	Field *Field
+	Join  *Join // nil: the stream's record
 }
 
 // Const is a constant. Null constants have Null set; otherwise the field matching the type's kind holds the
@@ -382,6 +384,13 @@ func (e *WindowBound) Type() Type { return TTimestamp }
 func markUsed(p *Plan) {
 	for _, q := range p.Queries {
 		exprs := []Expr{q.Where, q.Having}
+		for _, j := range q.Joins {
+			exprs = append(exprs, j.Key...)
+			exprs = append(exprs, j.On)
+			for _, f := range j.Table.PrimaryKey {
+				f.Used = true // a table's key is always read
+			}
+		}
 		for _, k := range q.Keys {
 			exprs = append(exprs, k.Expr)
 		}
@@ -425,6 +434,17 @@ func ReadsRecord(x Expr) bool {
 			return false
 		}
 		return true
+	})
+	return found
+}
+
+// ReadsJoin reports whether x reads a column of a joined table.
+func ReadsJoin(x Expr) bool {
+	found := false
+	visitExpr(x, func(e Expr) {
+		if c, ok := e.(*ColRef); ok && c.Join != nil {
+			found = true
+		}
 	})
 	return found
 }

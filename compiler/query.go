@@ -16,6 +16,8 @@ import (
 type qctx struct {
 	src      *Source
 	alias    string
+	rels     []*rel // the relations the query reads: its stream, then each joined table (join.go)
+	nvis     int    // while a JOIN's ON is checked, how many of rels it sees; 0: all
 	q        *Query
 	keyCanon []string // canonical text of each GROUP BY key
 	keyHash  []uint64 // and the hash of each (see canonHashes)
@@ -78,11 +80,6 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 	}
 	q.GoName = uniqueGoName(c.goNames, q.Name)
 	ok := true
-	// Unsupported-but-recognisable SQL: say what is supported.
-	for _, j := range sel.Joins {
-		c.errorf(CodeUnsupported, j.Span(), "JOIN is not supported yet; a query reads one stream (joins come in a later version)")
-		ok = false
-	}
 	if sel.From == nil {
 		c.errorf(CodeUnsupported, sel.Span(), "FROM is required: a query reads the records of a declared stream; %s", fromHint(c.plan.Sources))
 		return
@@ -94,9 +91,6 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 	for _, r := range sel.Repeated {
 		c.errorf(CodeRepeatedClause, r.Span(), "clause given twice; each of GROUP BY, HAVING, WINDOW and EMIT may appear once")
 		ok = false
-	}
-	if len(sel.Joins) > 0 {
-		return // names from the joined relations would all be reported as unknown
 	}
 
 	// Properties in the query's WITH are Velostream style: '<name>.key', for the source and the sink.
@@ -154,16 +148,21 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 		return
 	}
 	if src.IsTable {
-		c.errorf(CodeUnsupported, sel.From.Name.Span(), "%q is a TABLE; tables can be read only through joins, which are not supported yet", srcName)
+		c.errorf(CodeUnsupported, sel.From.Name.Span(), "%q is a TABLE; a query reads a stream, and tables through joins: FROM <stream> JOIN %s ON ...", srcName, srcName)
 		return
 	}
 	if c.broken[src] {
 		return // its error is reported; checking columns against an unknown schema would only add noise
 	}
 	q.Source = src
-	qc := &qctx{src: src, q: q, aggCanon: map[string]*Agg{}, items: sel.Items, itemExpr: map[string]Expr{}, hashes: canonHashes{}}
+	qc := &qctx{src: src, q: q, aggCanon: map[string]*Agg{}, items: sel.Items, itemExpr: map[string]Expr{}}
 	if sel.From.Alias != nil {
 		qc.alias = sel.From.Alias.Name
+	}
+	qc.rels = []*rel{{src: src, alias: qc.alias}}
+	qc.hashes = canonHashes{m: map[grammar.Expr]uint64{}, tag: qc.colTag}
+	if !c.joins(qc, sel, byName) {
+		return // the query's columns would draw errors that follow from the join's
 	}
 
 	// The window first: a window bound misused in WHERE must be told it belongs in SELECT or HAVING, not that
@@ -177,6 +176,14 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 		c.lateData(src, q.Window, sel.Window != nil, windowProps)
 	}
 
+	if len(q.Joins) > 0 && selectsOver(sel) {
+		c.errorf(CodeUnsupported, sel.Joins[0].Span(), "window functions (OVER) over a join are not supported yet")
+		return
+	}
+	if q.Window != nil && q.Window.Time != nil && ReadsJoin(q.Window.Time) {
+		c.errorf(CodeWindow, sel.Window.Span(), "a window's time must be a column of the stream %q, not of a joined table", src.Name)
+		return
+	}
 	if sel.Where != nil {
 		if w := c.expr(qc, sel.Where, modeRow); w != nil {
 			q.Where = c.wantBool(w, sel.Where, "WHERE")
@@ -202,9 +209,11 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 				}
 				continue
 			}
-			for _, f := range src.Fields {
-				groupExprs = append(groupExprs, &grammar.Column{Name: &grammar.Ident{Name: f.Name, Quoted: true}})
-				starKeys++
+			for _, r := range c.starOf(qc, it) {
+				for _, f := range r.src.Fields {
+					groupExprs = append(groupExprs, &grammar.Column{Qualifier: r.qualifier(), Name: &grammar.Ident{Name: f.Name, Quoted: true}})
+					starKeys++
+				}
 			}
 		}
 	}
@@ -212,7 +221,7 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 		goNames := map[string]int{}
 		for _, ge := range groupExprs {
 			ke := ge
-			if col, isCol := unparen(ge).(*grammar.Column); isCol && col.Qualifier == nil && src.field(col.Name.Name) == nil {
+			if col, isCol := unparen(ge).(*grammar.Column); isCol && col.Qualifier == nil && !qc.has(col.Name.Name) {
 				// GROUP BY may name a SELECT alias.
 				for _, it := range sel.Items {
 					if it.Alias != nil && strings.EqualFold(it.Alias.Name, col.Name.Name) && it.Expr != nil {
@@ -237,12 +246,12 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 				qc.keysBroken = true
 				continue
 			}
-			name := canon(ke, qc.alias)
+			name := qc.canon(ke)
 			if col, isCol := unparen(ke).(*grammar.Column); isCol {
 				name = col.Name.Name
 			}
 			q.Keys = append(q.Keys, &Key{Index: len(q.Keys), Expr: x, Name: name, GoName: uniqueGoName(goNames, "k_"+name)})
-			qc.keyCanon = append(qc.keyCanon, canon(ke, qc.alias))
+			qc.keyCanon = append(qc.keyCanon, qc.canon(ke))
 			qc.keyHash = append(qc.keyHash, qc.hashes.of(ke))
 		}
 	}
@@ -290,8 +299,10 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 				c.errorf(CodeNotGrouped, it.Span(), "SELECT * cannot be used in an aggregating query; list grouped columns and aggregates")
 				continue
 			}
-			for _, f := range src.Fields {
-				addColumn(f.Name, &ColRef{Field: f}, it.Span())
+			for _, r := range c.starOf(qc, it) {
+				for _, f := range r.src.Fields {
+					addColumn(f.Name, &ColRef{Field: f, Join: r.join}, it.Span())
+				}
 			}
 			continue
 		}
@@ -446,6 +457,12 @@ func locate(q *Query) {
 			}
 			walk(e.Else, at)
 		}
+	}
+	for _, j := range q.Joins {
+		for _, k := range j.Key {
+			walk(k, j.Loc)
+		}
+		walk(j.On, j.Loc)
 	}
 	walk(q.Where, q.Loc)
 	walk(q.Having, q.Loc)
@@ -654,28 +671,44 @@ func walkExpr(e grammar.Expr, fn func(grammar.Expr)) {
 
 // canon renders an expression in a normal form used to match GROUP BY keys and to share accumulators:
 // identifiers folded to lower case, qualifiers of the query's own source dropped, parentheses removed.
-func canon(e grammar.Expr, alias string) string {
-	var c canonText
+func canon(e grammar.Expr, tag func(*grammar.Column) string) string {
+	c := canonText{tag: tag}
 	c.sub(e)
 	return c.b.String()
 }
+
+// canon is the normal form of e in the query: a column's says which relation it reads (colTag).
+func (qc *qctx) canon(e grammar.Expr) string { return canon(e, qc.colTag) }
 
 // canonOut receives the normal form of one expression node from canonNode: its own text, and its operands.
 type canonOut interface {
 	str(s string)
 	sub(e grammar.Expr)
+	col(v *grammar.Column) string // which relation the column reads, as colTag says; "" without joins
 }
 
 // canonText writes the whole normal form as text.
-type canonText struct{ b strings.Builder }
+type canonText struct {
+	b   strings.Builder
+	tag func(*grammar.Column) string
+}
 
 func (c *canonText) str(s string)       { c.b.WriteString(s) }
 func (c *canonText) sub(e grammar.Expr) { canonNode(e, c) }
+func (c *canonText) col(v *grammar.Column) string {
+	if c.tag == nil {
+		return ""
+	}
+	return c.tag(v)
+}
 
 // canonHashes hashes normal forms, remembering each node's hash, so that matching every node of an expression
 // against the GROUP BY keys costs time linear in the expression's size; two expressions whose normal forms are
 // equal have equal hashes.
-type canonHashes map[grammar.Expr]uint64
+type canonHashes struct {
+	m   map[grammar.Expr]uint64
+	tag func(*grammar.Column) string // as canonText's
+}
 
 // of returns the hash of e's normal form.
 func (m canonHashes) of(e grammar.Expr) uint64 {
@@ -686,14 +719,14 @@ func (m canonHashes) of(e grammar.Expr) uint64 {
 		}
 		e = p.X
 	}
-	if h, ok := m[e]; ok {
+	if h, ok := m.m[e]; ok {
 		return h
 	}
 	w := canonHash{m: m, h: fnv.New64a()}
 	canonNode(e, &w)
 	h := w.h.Sum64()
 	if e != nil {
-		m[e] = h
+		m.m[e] = h
 	}
 	return h
 }
@@ -706,6 +739,12 @@ type canonHash struct {
 }
 
 func (c *canonHash) str(s string) { c.h.Write([]byte(s)) }
+func (c *canonHash) col(v *grammar.Column) string {
+	if c.m.tag == nil {
+		return ""
+	}
+	return c.m.tag(v)
+}
 func (c *canonHash) sub(e grammar.Expr) {
 	c.n[0] = 0 // a byte no text contains before each operand's hash, so that text and hashes cannot run together
 	binary.LittleEndian.PutUint64(c.n[1:], c.m.of(e))
@@ -733,7 +772,7 @@ func canonNode(e grammar.Expr, o canonOut) {
 		o.str(fmt.Sprintf("interval(%q,%s)", v.Value, v.Unit))
 	case *grammar.Column:
 		// Column lookup ignores case (quoted or not), so key matching must too.
-		o.str("col:" + strings.ToLower(v.Name.Name))
+		o.str("col:" + o.col(v) + strings.ToLower(v.Name.Name))
 	case *grammar.Unary:
 		o.str("(" + v.Op + " ")
 		o.sub(v.X)

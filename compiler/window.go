@@ -174,7 +174,7 @@ func (c *checker) window(qc *qctx, w *grammar.Window) *Window {
 	} else {
 		out.Time = x
 	}
-	qc.windowTime, qc.windowTimeText = canon(timeArg, qc.alias), c.loc(timeArg.Span()).Text
+	qc.windowTime, qc.windowTimeText = qc.canon(timeArg), c.loc(timeArg.Span()).Text
 	return out
 }
 
@@ -278,7 +278,7 @@ func (c *checker) windowBoundCall(qc *qctx, v *grammar.Call, m mode) Expr {
 		if c.expr(qc, v.Args[0], modeRow) == nil {
 			return nil
 		}
-		if qc.windowTime != "" && canon(v.Args[0], qc.alias) != qc.windowTime {
+		if qc.windowTime != "" && qc.canon(v.Args[0]) != qc.windowTime {
 			c.errorf(CodeWindow, v.Args[0].Span(), "%s must name the WINDOW's time column %q, not %q", name, qc.windowTimeText, c.loc(v.Args[0].Span()).Text)
 			return nil
 		}

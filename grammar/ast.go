@@ -143,12 +143,13 @@ type Select struct {
 	Repeated []Node
 }
 
-// SelectItem is one output expression, or * (Expr nil, Star true).
+// SelectItem is one output expression, or * (Expr nil, Star true), or o.* (StarOf names the relation too).
 type SelectItem struct {
 	node
-	Star  bool
-	Expr  Expr
-	Alias *Ident
+	Star   bool
+	StarOf *Ident
+	Expr   Expr
+	Alias  *Ident
 }
 
 // From names the relation a query reads, or holds a subquery (rejected by the checker).
@@ -159,7 +160,8 @@ type From struct {
 	Alias    *Ident
 }
 
-// Join is parsed so the checker can reject it with a clear message.
+// Join is one JOIN of a query: Kind is its keywords as written, upper case ("", "LEFT", "LEFT OUTER", "INNER",
+// "CROSS", ...), which the checker judges; On is nil when there is no ON.
 type Join struct {
 	node
 	Kind  string

@@ -114,7 +114,7 @@ func convertType(t *pType) *TypeName {
 func convertSelect(s *pSelect) *Select {
 	out := &Select{node: spanOf(s.Pos, s.EndPos), Distinct: s.Distinct, With: convertWith(s.With)}
 	for _, it := range s.Items {
-		item := &SelectItem{node: spanOf(it.Pos, it.EndPos), Star: it.Star, Alias: convertIdent(it.Alias)}
+		item := &SelectItem{node: spanOf(it.Pos, it.EndPos), Star: it.Star || it.StarOf != nil, StarOf: convertIdent(it.StarOf), Alias: convertIdent(it.Alias)}
 		if it.Expr != nil {
 			item.Expr = convertExpr(it.Expr)
 		}

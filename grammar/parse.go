@@ -240,6 +240,7 @@ type pSelectItem struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
 	Star   bool    `parser:"( @\"*\""`
+	StarOf *pIdent `parser:"| @@ \".\" \"*\""` // o.*: every column of one relation
 	Expr   *pExpr  `parser:"| @@ )"`
 	Alias  *pIdent `parser:"( \"AS\" @@ | (?! \"WINDOW\" | \"EMIT\" | \"TUMBLING\") @@ )?"`
 }

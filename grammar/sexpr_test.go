@@ -151,6 +151,8 @@ func writeNode(b *strings.Builder, n Node) {
 		list(b, "select", parts...)
 	case *SelectItem:
 		switch {
+		case n.StarOf != nil:
+			b.WriteString(ident(n.StarOf) + ".*")
 		case n.Star:
 			b.WriteString("*")
 		case n.Alias != nil:

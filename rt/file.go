@@ -58,6 +58,8 @@ type fileSource struct {
 	check []byte // scratch to read them back
 	moved bool   // tailing: the name points to another file; the old one is read to its end, then the new one
 	gone  bool   // tailing: the name points to no file; said once
+
+	eofStop bool // readFile returns at the end of the file: a table's file, read by readTableFiles
 }
 
 // errRewritten is fill's report that the bytes before the read position changed: the file was truncated and
@@ -145,6 +147,20 @@ func (s *Source) readFile(ctx context.Context) error {
 		case err != nil && err != io.EOF:
 			return fmt.Errorf("reading %s: %v", s.path, unwrapPath(err))
 		}
+		if s.eofStop {
+			// A table's file (tableload.go): a bounded read takes the last line; a tailed file's unfinished
+			// last line waits for its line break.
+			if s.moved {
+				if err := s.reopen(); err != nil {
+					return err
+				}
+				continue
+			}
+			if s.run.bounded {
+				return s.takeLast()
+			}
+			return nil
+		}
 		if s.run.bounded {
 			return s.lastLine()
 		}
@@ -192,6 +208,14 @@ func (s *Source) partLine() error {
 // lastLine ends a bounded read: the bytes after the last line break are a last line, then the OnEnd handlers run
 // (for a worker, after the merge; see readWorkers).
 func (s *Source) lastLine() error {
+	if err := s.takeLast(); err != nil || s.limit != 0 {
+		return err
+	}
+	return s.end()
+}
+
+// takeLast takes the bytes after the last line break of a file read to its end as its last line.
+func (s *Source) takeLast() error {
 	var err error
 	switch {
 	case s.skip:
@@ -202,10 +226,7 @@ func (s *Source) lastLine() error {
 		s.r, s.scan = s.w, 0
 		err = s.takeLine(line)
 	}
-	if err != nil || s.limit != 0 {
-		return err
-	}
-	return s.end()
+	return err
 }
 
 // fill reads more of the file after buf[r:w], moving the unhandled bytes to the front of the buffer, or growing
@@ -244,6 +265,9 @@ func (s *Source) fill() (int, error) {
 	}
 	s.w += n
 	s.offset += int64(n)
+	if s.load != nil {
+		s.load.read.Add(int64(n))
+	}
 	return n, err
 }
 
@@ -294,21 +318,27 @@ func (s *Source) follow(ctx context.Context) (bool, error) {
 	if !tailWait(ctx) {
 		return false, nil
 	}
+	return true, s.look()
+}
+
+// look is follow's look at a followed file after waiting at its end (see follow): truncated, moved, gone, or
+// maybe grown.
+func (s *Source) look() error {
 	if s.tail == nil {
-		return true, nil // not a regular file
+		return nil // not a regular file
 	}
 	fi, err := s.file.Stat()
 	if err != nil {
-		return false, fmt.Errorf("reading %s: %v", s.path, unwrapPath(err))
+		return fmt.Errorf("reading %s: %v", s.path, unwrapPath(err))
 	}
 	intact := fi.Size() >= s.offset
 	if intact {
 		if intact, err = s.tailIntact(); err != nil {
-			return false, err
+			return err
 		}
 	}
 	if !intact {
-		return true, s.rewind()
+		return s.rewind()
 	}
 	named, err := os.Stat(s.path)
 	switch {
@@ -323,7 +353,7 @@ func (s *Source) follow(ctx context.Context) (bool, error) {
 	default:
 		s.gone = false
 	}
-	return true, nil // read on: the file may have grown
+	return nil // read on: the file may have grown
 }
 
 // reopen leaves the old file, read to its end, for the new file its name points to, read from the start.

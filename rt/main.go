@@ -50,6 +50,15 @@ type SourceSpec struct {
 	// LateDeadLetter is set when a query writes the source's late records to its dead-letter file
 	// ('late.data.strategy' = 'dead_letter'), which is then opened whatever OnError says.
 	LateDeadLetter bool
+
+	// Table is set when the source feeds a table (CREATE TABLE): it is read before the streams, which start
+	// once every table has finished its initial load (tableload.go). A file table's path may be a glob.
+	Table bool
+	// WaitTimeoutMs bounds the wait for the table's initial load ('<table>.wait.timeout'; 0: 5 minutes).
+	WaitTimeoutMs int64
+	// FileWaitTimeoutMs bounds the wait for a file matching a file table's path ('<table>.file.wait.timeout';
+	// 0: the wait timeout), and FileRetryIntervalMs is how often it looks ('<table>.file.retry.interval'; 0: 1 s).
+	FileWaitTimeoutMs, FileRetryIntervalMs int64
 }
 
 // SinkSpec declares one output of a job.
@@ -187,6 +196,8 @@ type runner struct {
 	poison   bool       // VELOCC_RT_POISON=1: see Source.deliver
 	ops      [][]laneOp // per lane, the operators registered with Context.Parallel
 	mem      *memWatch  // the memory budget; nil when there is none
+	stats    bool       // --stats: statistics at exit, and a summary of each table's load
+	loads    TableLoads // the tables' loads (tableload.go)
 
 	partsMu sync.Mutex
 	parts   int32 // partition count of the first partitioned source, once known
@@ -234,7 +245,7 @@ func runContext(ctx context.Context, j *Job, args []string, stdout, stderr io.Wr
 		return 2
 	}
 
-	r := &runner{job: j, bounded: opts.bounded, stderr: errw, poison: os.Getenv(poisonEnv) == "1", mem: mem}
+	r := &runner{job: j, bounded: opts.bounded, stderr: errw, poison: os.Getenv(poisonEnv) == "1", mem: mem, stats: opts.stats}
 	if opts.stats {
 		r.progress = opts.progress
 	}
@@ -349,6 +360,9 @@ func (r *runner) start(ctx context.Context, opts *options, stdout io.Writer) (in
 			return usageIf(over), fmt.Errorf("source %q: %v", spec.Name, err)
 		}
 		s.run = r
+		if spec.Table {
+			s.tableLoad()
+		}
 		r.sources = append(r.sources, s)
 	}
 	for _, s := range r.sources {
@@ -405,8 +419,8 @@ func (r *runner) setupLanes(j *Job) error {
 		return nil
 	}
 	for _, s := range r.sources {
-		if _, ok := s.input.(LaneInput); !ok || len(s.state) > 0 {
-			return nil
+		if _, ok := s.input.(LaneInput); !ok || len(s.state) > 0 || s.spec.Table {
+			return nil // a job with tables reads each source in one goroutine
 		}
 	}
 	for k := 1; k < n; k++ {
@@ -449,10 +463,22 @@ func usageIf(b bool) int {
 }
 
 // readAll reads every source in a goroutine of its own and returns the first
-// fatal error, which also stops the other sources.
+// fatal error, which also stops the other sources. Table sources come first:
+// the streams start once every table has finished its initial load.
 func (r *runner) readAll(ctx context.Context) error {
 	if len(r.sources) == 1 && r.sources[0].input == nil && len(r.sources[0].lanes) > 1 {
 		return r.readWorkers(ctx, r.sources[0])
+	}
+	var tables, streams []*Source
+	for _, s := range r.sources {
+		if s.spec.Table {
+			tables = append(tables, s)
+		} else {
+			streams = append(streams, s)
+		}
+	}
+	if len(tables) > 0 {
+		return r.readWithTables(ctx, tables, streams)
 	}
 	return readConcurrently(ctx, r.sources)
 }

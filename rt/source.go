@@ -102,6 +102,12 @@ type Source struct {
 
 	progressAt   time.Time // when the last progress line was printed (or the source started)
 	progressSeen int64     // records read by then
+
+	// A source that feeds a table (SourceSpec.Table): the table, its load, and the path of a file table, a glob
+	// (tableload.go).
+	table   loadedTable
+	load    *tableLoad
+	pattern string
 }
 
 // OnRecord sets the function called for every record. An error wrapping a
@@ -244,6 +250,9 @@ func newSource(spec SourceSpec, uri string, overridden bool, env *Env) (*Source,
 		if s.maxLine, err = maxLineSetting(spec.Options); err != nil {
 			return nil, err
 		}
+		if spec.Table {
+			s.pattern = path // a glob, read by readTableFiles
+		}
 	}
 	if s.csv.delim == 0 {
 		s.csv.delim = firstNonEmptyByte(spec.Delimiter, ',')
@@ -300,6 +309,9 @@ func (s *Source) open(ctx context.Context) error {
 	if s.input != nil {
 		return s.input.Start(ctx)
 	}
+	if s.pattern != "" {
+		return nil // a table's files are found, and waited for, when it is read
+	}
 	return s.openFile()
 }
 
@@ -325,6 +337,9 @@ func (dl *deadLetter) close() error {
 func (s *Source) read(ctx context.Context) error {
 	if s.input != nil {
 		return s.input.Run(ctx)
+	}
+	if s.pattern != "" {
+		return s.readTableFiles(ctx)
 	}
 	return s.readFile(ctx)
 }
@@ -446,6 +461,7 @@ func (s *Source) end() error {
 		}
 	}
 	s.ended = true
+	s.endTable()
 	return nil
 }
 

@@ -5,7 +5,9 @@ package rt
 import "fmt"
 
 // writeStats prints one line per source, "orders: read 1000, bad 0, late 3",
-// then one per sink, "out: emitted 42". Records read count every record
+// then one per sink, "out: emitted 42". A table source's line adds the rows
+// in its table and the duplicates replaced: "; table rows 990, duplicates
+// replaced 10". Records read count every record
 // handed to the job (the CSV header and blank lines are not records); bad
 // ones were skipped or dead-lettered; late ones were dropped by the job.
 func writeStats(w *lockedWriter, r *runner) {
@@ -18,6 +20,12 @@ func writeStats(w *lockedWriter, r *runner) {
 			fmt.Fprintf(w.w, ", tombstones skipped %d", n)
 		}
 		writeLateStats(w.w, c)
+		if t := s.load; t != nil {
+			fmt.Fprintf(w.w, "; table rows %d, duplicates replaced %d", t.rows.Load(), t.replaced.Load())
+			if n := t.deleted.Load(); n > 0 {
+				fmt.Fprintf(w.w, ", deleted %d", n)
+			}
+		}
 		fmt.Fprintln(w.w)
 	}
 	for _, s := range r.sinks {

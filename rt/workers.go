@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sync"
 )
 
@@ -45,6 +46,8 @@ func (r *runner) setupWorkers(j *Job, n int) error {
 	switch {
 	case !r.bounded:
 		return serial("workers split a file read with --bounded")
+	case slices.ContainsFunc(r.sources, func(s *Source) bool { return s.spec.Table }):
+		return serial("a job with tables reads each source in one goroutine")
 	case len(r.sources) != 1 || r.sources[0].input != nil:
 		return serial("workers split the job's one file source")
 	case !j.Mergeable:

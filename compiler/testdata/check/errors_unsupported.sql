@@ -4,7 +4,7 @@ CREATE STREAM orders (symbol VARCHAR, side VARCHAR, quantity BIGINT, price DECIM
 WITH ('path' = 'orders.jsonl');
 CREATE TABLE instruments (symbol VARCHAR PRIMARY KEY, name VARCHAR) WITH ('path' = 'instruments.jsonl');
 
-SELECT o.symbol, i.name FROM orders o JOIN instruments i ON o.symbol = i.symbol; -- ERROR "JOIN is not supported yet; a query reads one stream"
+SELECT o.symbol, i.name FROM orders o RIGHT JOIN instruments i ON o.symbol = i.symbol; -- ERROR `RIGHT JOIN is not supported: a stream joins a table with JOIN \(inner\) or LEFT JOIN`
 SELECT symbol FROM (SELECT symbol FROM orders); -- ERROR "subqueries are not supported; FROM must name a stream"
 SELECT 1; -- ERROR "FROM is required: a query reads the records of a declared stream; add FROM and a stream's name, such as FROM orders"
 SELECT symbol AS s WHERE price > 1 GROUP BY symbol; -- ERROR "FROM is required"
@@ -18,4 +18,4 @@ SELECT DISTINCT symbol, COUNT(*) AS n FROM orders; -- ERROR "SELECT DISTINCT wit
 SELECT DISTINCT symbol FROM orders HAVING symbol <> 'X'; -- ERROR "SELECT DISTINCT has no HAVING: filter rows with WHERE"
 SELECT symbol, COUNT(*) AS n FROM orders GROUP BY symbol GROUP BY side; -- ERROR "clause given twice; each of GROUP BY, HAVING, WINDOW and EMIT may appear once"
 SELECT symbol, COUNT(*) AS n FROM orders GROUP BY symbol EMIT FINAL HAVING COUNT(*) > 1 EMIT CHANGES; -- ERROR "clause given twice"
-SELECT symbol FROM instruments; -- ERROR `"instruments" is a TABLE; tables can be read only through joins, which are not supported yet`
+SELECT symbol FROM instruments; -- ERROR `"instruments" is a TABLE; a query reads a stream, and tables through joins: FROM <stream> JOIN instruments ON ...`

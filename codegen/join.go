@@ -1,0 +1,294 @@
+// Stream–table joins: the tables a job keeps (one rt.Table per joined table, filled by its source), and the stages
+// of a joining query's process: one method per JOIN, each finding the rows of its table that match the record
+// (a key lookup, or a scan of the table) and calling the next stage per match, the last stage being the query's
+// usual work on the joined row (row).
+package codegen
+
+import (
+	"fmt"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/velocc/velocc/compiler"
+)
+
+func tableKeyType(s *compiler.Source) string { return lowerFirst(s.GoName) + "TableKey" }
+func tableVar(s *compiler.Source) string     { return lowerFirst(s.GoName) + "Table" }
+func ownRowFunc(s *compiler.Source) string   { return "own" + s.GoName + "Row" }
+func joinRow(j *compiler.Join) string        { return fmt.Sprintf("j%d", j.Index) }
+func joinFilled(j *compiler.Join) string     { return fmt.Sprintf("x%d", j.Index) }
+func joinTable(j *compiler.Join) string      { return fmt.Sprintf("t%d", j.Index) }
+func joinScratch(j *compiler.Join) string    { return fmt.Sprintf("s%d", j.Index) }
+func fillVar(q *compiler.Query, j *compiler.Join) string {
+	return fmt.Sprintf("%sFill%d", lowerFirst(q.GoName), j.Index)
+}
+
+// stageFunc is the method that runs the joins from the i-th on (0-based), and row past the last one.
+func stageFunc(q *compiler.Query, i int) string {
+	switch {
+	case i == 0:
+		return "process"
+	case i == len(q.Joins):
+		return "row"
+	}
+	return fmt.Sprintf("join%d", i+1)
+}
+
+// tables returns the sources the queries of p join, in declaration order.
+func (g *gen) tables() []*compiler.Source {
+	var out []*compiler.Source
+	for _, s := range g.plan.Sources {
+		if s.IsTable && g.sourceUsed(s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// tableOf returns the table type of s: rt.Table keyed by its primary key.
+func tableOf(s *compiler.Source) *jen.Statement {
+	return jen.Qual(rtPath, "Table").Types(jen.Id(tableKeyType(s)), jen.Id(recordType(s)))
+}
+
+// genTable emits the key type of table s and the function that makes a stored row's strings its own.
+func (g *gen) genTable(s *compiler.Source) {
+	var fields []jen.Code
+	for _, f := range s.PrimaryKey {
+		fields = append(fields, jen.Id(f.GoName).Add(tableKeyGoType(f.Type)))
+	}
+	g.f.Comment(commentf("%s is the primary key of table %q.", tableKeyType(s), s.Name))
+	g.f.Type().Id(tableKeyType(s)).Struct(fields...)
+	g.f.Line()
+	var owns []jen.Code
+	for _, f := range s.Fields {
+		if f.Type.Kind == compiler.Varchar && f.Used {
+			owns = append(owns, jen.Id("r").Dot(f.GoName).Op("=").Qual(rtPath, "Own").Call(jen.Id("r").Dot(f.GoName)))
+		}
+	}
+	for _, f := range s.PrimaryKey {
+		if f.Type.Kind == compiler.Varchar {
+			owns = append(owns, jen.Id("k").Dot(f.GoName).Op("=").Id("r").Dot(f.GoName))
+		}
+	}
+	g.f.Comment(commentf("%s copies the strings of a row of %q, which view the record being read, before the table stores it.", ownRowFunc(s), s.Name))
+	g.f.Func().Id(ownRowFunc(s)).Params(jen.Id("k").Op("*").Id(tableKeyType(s)), jen.Id("r").Op("*").Id(recordType(s))).Block(owns...)
+	g.f.Line()
+}
+
+// tableKeyGoType is how a key column is stored: DOUBLEs as rt.FloatKey bits, so that all NaNs (and -0 and 0) are
+// one key, as in GROUP BY.
+func tableKeyGoType(t compiler.Type) jen.Code {
+	if t.Kind == compiler.Double {
+		return jen.Uint64()
+	}
+	return goType(t)
+}
+
+// setupTable emits, in setup, the table of source s and the handler that upserts each of its records.
+func (g *gen) setupTable(s *compiler.Source) []jen.Code {
+	srcVar := lowerFirst(s.GoName) + "Src"
+	tv := tableVar(s)
+	key := jen.Dict{}
+	for _, f := range s.PrimaryKey {
+		key[jen.Id(f.GoName)] = toKey(f.Type, jen.Id("r").Dot(f.GoName))
+	}
+	return []jen.Code{
+		jen.Id(srcVar).Op(":=").Id("c").Dot("Source").Call(jen.Lit(s.Name)),
+		jen.Id(tv).Op(":=").Qual(rtPath, "NewTable").Types(jen.Id(tableKeyType(s)), jen.Id(recordType(s))).Call(jen.Id(srcVar)),
+		jen.Id(tv).Dot("Own").Call(jen.Id(ownRowFunc(s))),
+		jen.Comment("a row replaces the row of its key that came before it"),
+		jen.Id(srcVar).Dot("OnRecord").Call(jen.Func().Params(jen.Id("raw").Op("*").Qual(rtPath, "Raw")).Error().Block(
+			jen.Var().Id("r").Id(recordType(s)),
+			jen.If(jen.Err().Op(":=").Id(decodeFunc(s)).Call(jen.Id("raw"), jen.Op("&").Id("r")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+			jen.Id(tv).Dot("Put").Call(jen.Id(tableKeyType(s)).Values(key), jen.Op("&").Id("r")),
+			jen.Return(jen.Nil()),
+		)),
+	}
+}
+
+// joinFields are the fields a joining query adds to its struct: each join's table and a row to copy into.
+func joinFields(q *compiler.Query) []jen.Code {
+	var out []jen.Code
+	for _, j := range q.Joins {
+		out = append(out,
+			jen.Id(joinTable(j)).Op("*").Add(tableOf(j.Table)).Comment(commentText(j.Table.Name)),
+			jen.Id(joinScratch(j)).Id(recordType(j.Table)))
+	}
+	return out
+}
+
+// genJoinFills emits the filler row of each join whose records without a match go on: NULLs, or the defaults.
+func (g *gen) genJoinFills(q *compiler.Query) {
+	for _, j := range q.Joins {
+		if !j.Extends() {
+			continue
+		}
+		d := jen.Dict{}
+		for _, f := range j.Table.Fields {
+			if k := j.Defaults[f.Index]; k != nil {
+				d[jen.Id(f.GoName)] = constVal(k).v
+			} else if f.Nullable {
+				d[jen.Id(nullField(f))] = jen.True()
+			}
+		}
+		what := "NULL"
+		if j.Missing == "defaults" {
+			what = "the defaults ('join.default.<column>'; NULL for the others)"
+		}
+		g.f.Comment(commentf("%s is the row of %q a record of %s without a match joins: %s.", fillVar(q, j), j.Table.Name, q.Name, what))
+		g.f.Var().Id(fillVar(q, j)).Op("=").Id(recordType(j.Table)).Values(d)
+		g.f.Line()
+	}
+}
+
+// stageParams are the parameters of stage i: the record, the rows of the joins before it, and late.
+func stageParams(q *compiler.Query, i int) []jen.Code {
+	ps := []jen.Code{jen.Id("r").Op("*").Id(recordType(q.Source))}
+	for _, j := range q.Joins[:i] {
+		ps = append(ps, jen.Id(joinRow(j)).Op("*").Id(recordType(j.Table)), jen.Id(joinFilled(j)).Bool())
+	}
+	if q.Window != nil {
+		ps = append(ps, jen.Id("late").Op("*").Bool())
+	}
+	return ps
+}
+
+// stageArgs are the arguments stage i+1 gets from stage i, whose join found row (the filler flag filled).
+func stageArgs(q *compiler.Query, i int, row, filled jen.Code) []jen.Code {
+	as := []jen.Code{jen.Id("r")}
+	for _, j := range q.Joins[:i] {
+		as = append(as, jen.Id(joinRow(j)), jen.Id(joinFilled(j)))
+	}
+	as = append(as, row, filled)
+	if q.Window != nil {
+		as = append(as, jen.Id("late"))
+	}
+	return as
+}
+
+// genJoinStages emits process and one method per further join; row, the query's work on a joined row, is
+// emitted by the caller.
+func (g *gen) genJoinStages(q *compiler.Query) {
+	for i, j := range q.Joins {
+		var body []jen.Code
+		f := &fn{body: &body, rec: "r", q: q}
+		next := func(row, filled jen.Code) jen.Code {
+			return jen.Id("q").Dot(stageFunc(q, i+1)).Call(stageArgs(q, i, row, filled)...)
+		}
+		f.emit(jen.Comment(commentText(j.Loc.Text)))
+		if j.Key != nil {
+			g.joinLookup(f, q, j, next)
+		} else {
+			g.joinScan(f, q, j, next)
+		}
+		what := "process runs %s for one record: its first join."
+		if i > 0 {
+			what = fmt.Sprintf("%s runs join %d of %%s for a record and the rows of the joins before.", stageFunc(q, i), i+1)
+		}
+		g.f.Comment(commentf(what, q.Name))
+		g.f.Func().Params(jen.Id("q").Op("*").Id(queryType(q))).Id(stageFunc(q, i)).Params(stageParams(q, i)...).Error().Block(body...)
+		g.f.Line()
+	}
+}
+
+// joinLookup emits a join whose ON fixes the table's primary key: one lookup, then the rest of ON.
+func (g *gen) joinLookup(f *fn, q *compiler.Query, j *compiler.Join, next func(row, filled jen.Code) jen.Code) {
+	row := joinRow(j)
+	f.emit(jen.Var().Id(row).Op("*").Id(recordType(j.Table)))
+	var lookup []jen.Code
+	key := jen.Dict{}
+	var nulls []jen.Code
+	for i, x := range j.Key {
+		v := f.expr(x)
+		col := j.Table.PrimaryKey[i]
+		key[jen.Id(col.GoName)] = toKey(col.Type, v.v)
+		if !v.nonNull {
+			nulls = append(nulls, v.n)
+		}
+	}
+	lookup = append(lookup, jen.Id(row).Op("=").Id("q").Dot(joinTable(j)).Dot("Get").Call(jen.Id(tableKeyType(j.Table)).Values(key), jen.Op("&").Id("q").Dot(joinScratch(j))))
+	if len(nulls) > 0 {
+		// A NULL key matches no row.
+		cond := nulls[0]
+		for _, n := range nulls[1:] {
+			cond = jen.Add(cond).Op("||").Add(n)
+		}
+		f.emit(jen.If(jen.Op("!").Parens(cond)).Block(lookup...))
+	} else {
+		f.emit(lookup...)
+	}
+	if j.On != nil {
+		f.emit(jen.If(jen.Id(row).Op("!=").Nil()).Block(f.block(func() {
+			on := f.expr(j.On)
+			f.emit(jen.If(notTrue(on)).Block(jen.Id(row).Op("=").Nil()))
+		})...))
+	}
+	f.emit(jen.If(jen.Id(row).Op("==").Nil()).Block(g.joinMissing(f, q, j, next)...))
+	f.emit(jen.Return(next(jen.Id(row), jen.False())))
+}
+
+// joinScan emits a join whose ON does not fix the key: every row of the table is tested, and each that passes
+// joins.
+func (g *gen) joinScan(f *fn, q *compiler.Query, j *compiler.Join, next func(row, filled jen.Code) jen.Code) {
+	row := joinRow(j)
+	loop := f.block(func() {
+		f.emit(jen.Id(row).Op(":=").Id("q").Dot(joinTable(j)).Dot("At").Call(jen.Id("i"), jen.Op("&").Id("q").Dot(joinScratch(j))))
+		if j.On != nil {
+			on := f.expr(j.On)
+			f.emit(jen.If(notTrue(on)).Block(jen.Continue()))
+		}
+		f.emit(jen.Id("matched").Op("=").True())
+		f.emit(jen.If(jen.Err().Op(":=").Add(next(jen.Id(row), jen.False())), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
+	})
+	f.emit(
+		jen.Id("matched").Op(":=").False(),
+		jen.For(jen.List(jen.Id("i"), jen.Id("n")).Op(":=").List(jen.Lit(0), jen.Id("q").Dot(joinTable(j)).Dot("Len").Call()), jen.Id("i").Op("<").Id("n"), jen.Id("i").Op("++")).Block(loop...),
+		jen.If(jen.Id("matched")).Block(jen.Return(jen.Nil())),
+	)
+	f.emit(g.joinMissing(f, q, j, next)...)
+	f.emit(jen.Return(jen.Nil()))
+}
+
+// joinMissing is what a record without a matching row does: go on with the filler row, or leave (skip), or stop
+// the job (fail). A record that leaves still moves a windowed query's watermark, as one WHERE filters out does.
+func (g *gen) joinMissing(f *fn, q *compiler.Query, j *compiler.Join, next func(row, filled jen.Code) jen.Code) []jen.Code {
+	return f.block(func() {
+		switch j.Missing {
+		case "nulls", "defaults":
+			f.emit(jen.Return(next(jen.Op("&").Id(fillVar(q, j)), jen.True())))
+		case "skip":
+			if q.Window != nil {
+				t := f.expr(q.Window.Time)
+				if t.nonNull {
+					f.emit(g.observe(q, t.v))
+				} else {
+					f.emit(jen.If(jen.Op("!").Add(t.n)).Block(g.observe(q, t.v)))
+				}
+			}
+			f.emit(jen.Return(jen.Nil()))
+		case "fail":
+			f.emit(f.fail(j.Loc, fmt.Sprintf("no row of table %q matches the record ('%s.join.missing' = 'fail')", j.Table.Name, j.Table.Name)))
+		}
+	})
+}
+
+// notTrue is the condition that a BOOLEAN value is not TRUE (FALSE or NULL).
+func notTrue(v val) jen.Code {
+	if v.nonNull {
+		return jen.Op("!").Add(v.v)
+	}
+	return jen.Add(v.n).Op("||").Op("!").Add(v.v)
+}
+
+// joinCol is a table column in a joined row.
+func joinCol(x *compiler.ColRef) val {
+	j := x.Join
+	r := jen.Id(joinRow(j)).Dot(x.Field.GoName)
+	switch {
+	case x.Field.Nullable:
+		return val{v: r, n: jen.Id(joinRow(j)).Dot(nullField(x.Field))}
+	case j.Extends() && j.FillNull(x.Field):
+		return val{v: r, n: jen.Id(joinFilled(j))}
+	}
+	return val{v: r, n: jen.False(), nonNull: true}
+}

@@ -1,0 +1,30 @@
+-- Stream–table joins: what compiles, and each mistake's message.
+
+CREATE STREAM orders (id BIGINT, symbol VARCHAR, trader VARCHAR, qty BIGINT, price DECIMAL(12,4), event_time TIMESTAMP)
+WITH ('path' = 'orders.jsonl', 'event.time.field' = 'event_time');
+CREATE STREAM quotes (symbol VARCHAR, bid DOUBLE) WITH ('path' = 'quotes.jsonl');
+CREATE TABLE instruments (symbol VARCHAR PRIMARY KEY, sector VARCHAR, tick DECIMAL(10,4)) WITH ('path' = 'instruments.csv');
+CREATE TABLE positions (trader VARCHAR, symbol VARCHAR, net BIGINT, PRIMARY KEY (trader, symbol)) WITH ('path' = 'positions.jsonl');
+CREATE TABLE limits (id INT PRIMARY KEY, max_qty BIGINT) WITH ('path' = 'limits.jsonl');
+
+SELECT o.id, i.sector FROM orders o LEFT JOIN instruments i ON o.symbol = i.symbol;
+SELECT o.*, i.sector, p.net FROM orders AS o JOIN instruments AS i ON i.symbol = o.symbol LEFT OUTER JOIN positions p ON p.trader = o.trader AND p.symbol = i.symbol AND p.net > 0;
+SELECT orders.id FROM orders JOIN limits ON true WHERE qty > max_qty;
+SELECT i.sector, COUNT(*) AS n FROM orders o INNER JOIN instruments i ON o.symbol = i.symbol GROUP BY i.sector WINDOW TUMBLING(event_time, INTERVAL '1' MINUTE);
+SELECT o.id FROM orders o LEFT JOIN instruments i ON o.symbol = i.symbol WITH ('instruments.join.missing' = 'defaults', 'instruments.join.default.sector' = 'none', 'instruments.join.default.tick' = '0.01');
+SELECT o.id, p.net FROM orders o JOIN positions p ON p.symbol = o.symbol; -- WARNING `ON does not fix the whole primary key of "positions" \(trader, symbol\)`
+
+SELECT symbol FROM orders o JOIN instruments i ON o.symbol = i.symbol; -- ERROR `column "symbol" is ambiguous: both "orders" \(o\) and "instruments" \(i\) have it; qualify it \(o.symbol\)`
+SELECT x.id FROM orders o JOIN instruments i ON o.symbol = i.symbol; -- ERROR `unknown qualifier "x": this query reads "orders" \(o\), "instruments" \(i\)`
+SELECT o.id FROM orders o JOIN nope n ON o.symbol = n.symbol; -- ERROR `unknown table "nope": declare it with CREATE TABLE nope`
+SELECT o.id FROM orders o JOIN quotes q ON o.symbol = q.symbol; -- ERROR `"quotes" is a STREAM; a query joins its stream with tables`
+SELECT o.id FROM orders o JOIN instruments i; -- ERROR `JOIN instruments needs ON`
+SELECT o.id FROM orders o JOIN instruments i ON o.symbol = i.symbol JOIN limits l ON l.id = p.x; -- ERROR `unknown qualifier "p"`
+SELECT o.id FROM orders o JOIN instruments i ON i.sector = l.max_qty JOIN limits l ON true; -- ERROR `unknown qualifier "l"`
+SELECT o.id FROM orders o JOIN instruments i ON o.symbol = i.symbol WITH ('instruments.join.missing' = 'sometimes'); -- ERROR `unknown instruments.join.missing "sometimes"; expected one of: nulls, skip, defaults, fail`
+SELECT o.id FROM orders o LEFT JOIN instruments i ON o.symbol = i.symbol WITH ('instruments.join.missing' = 'defaults', 'instruments.join.default.tick' = 'cheap'); -- ERROR `instruments.join.default.tick: "cheap" is not a DECIMAL\(10,4\) value for column "tick": not a decimal number`
+SELECT o.id FROM orders o LEFT JOIN instruments i ON o.symbol = i.symbol WITH ('instruments.join.missing' = 'defaults', 'instruments.join.default.sectr' = 'x'); -- ERROR `instruments.join.default.sectr: "sectr" is not a column of table "instruments"`
+SELECT o.id FROM orders o LEFT JOIN instruments i ON o.symbol = i.symbol WITH ('instruments.join.default.sector' = 'x'); -- ERROR `defaults apply only with 'join.missing' = 'defaults'`
+SELECT o.id, ROW_NUMBER() OVER (PARTITION BY i.sector ORDER BY o.event_time) AS rn FROM orders o JOIN instruments i ON o.symbol = i.symbol; -- ERROR `window functions \(OVER\) over a join are not supported yet`
+SELECT o.id FROM orders o RIGHT JOIN instruments i ON o.symbol = i.symbol; -- ERROR `RIGHT JOIN is not supported`
+SELECT o.id FROM orders o JOIN instruments i ON SUM(o.qty) > 1; -- ERROR `aggregate functions are not allowed in ON`
