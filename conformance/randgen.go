@@ -25,7 +25,8 @@ import (
 )
 
 // RandomCases composes n random query pairs over the data set's source: stateless filters and projections,
-// grouped aggregations with EMIT FINAL, tumbling-window aggregations, and window functions (randover.go). The same seed gives the same cases.
+// grouped aggregations with EMIT FINAL, tumbling-window aggregations, and window functions (randover.go), some of
+// them joining the data set's tables (randjoin.go). The same seed gives the same cases.
 func RandomCases(ds *Dataset, seed int64, n int) []*Case {
 	_, file, line, _ := runtime.Caller(0)
 	qs, err := randomQueries(ds, seed, n)
@@ -56,6 +57,7 @@ func randomQueries(ds *Dataset, seed int64, n int) ([]*randomQuery, error) {
 	}
 	qs := make([]*randomQuery, n)
 	for i := range qs {
+		g.jr = joinRand(seed, i)
 		qs[i] = g.query()
 		qs[i].name = fmt.Sprintf("random_%d_%d", seed, i)
 	}
@@ -74,7 +76,9 @@ type rcol struct {
 	digits   bool     // VARCHAR: every value is a non-empty string of at most 9 digits
 	tsLo     int64    // TIMESTAMP: range of the generated values (epoch ms)
 	tsHi     int64
-	lowCard  bool // few distinct values: a good GROUP BY key
+	lowCard  bool   // few distinct values: a good GROUP BY key
+	rel      string // a joined table's column: the join's alias ("" for the stream's columns)
+	dname    string // a joined table's column: its name in the DuckDB side's derived table (randjoin.go)
 }
 
 // gen holds the state of one generator run.
@@ -85,6 +89,14 @@ type gen struct {
 	global bool
 	// session: the current query has a session window (see aggFunc)
 	session bool
+	// The current query's joins (randjoin.go), drawn from jr: its columns (the stream's and the joined tables'),
+	// the column numbering the records in arrival order (nil when a record may join several rows), and whether an
+	// ON condition is being written (its DuckDB side names the tables' own columns).
+	jr    *rand.Rand
+	joins []*rjoin
+	cols  []*rcol
+	seq   *rcol
+	inOn  bool
 	*schema
 }
 
@@ -101,6 +113,7 @@ type schema struct {
 	tsHi   int64
 	sizes  []int64 // window sizes (ms) that make several windows over the data
 	prefix string  // prefix of output column aliases (distinct from every column name)
+	tables []*rtable
 }
 
 // schemas caches schemaOf by data set.
@@ -109,14 +122,15 @@ var schemas sync.Map // *Dataset → *schema
 func newGen(ds *Dataset, seed int64) (*gen, error) {
 	r := rand.New(rand.NewPCG(uint64(seed), 0x72616e64))
 	if s, ok := schemas.Load(ds); ok {
-		return &gen{r: r, schema: s.(*schema)}, nil
+		sc := s.(*schema)
+		return &gen{r: r, schema: sc, cols: sc.cols, seq: sc.seq}, nil
 	}
 	s, err := schemaOf(ds)
 	if err != nil {
 		return nil, err
 	}
 	schemas.Store(ds, s)
-	return &gen{r: r, schema: s}, nil
+	return &gen{r: r, schema: s, cols: s.cols, seq: s.seq}, nil
 }
 
 // schemaOf reads the data set's source and columns.
@@ -186,7 +200,16 @@ func schemaOf(ds *Dataset) (*schema, error) {
 			g.evt = nil
 		}
 	}
+	for _, t := range ds.Tables {
+		for _, c := range t.Columns {
+			names[strings.ToLower(c.Name)] = true
+		}
+	}
 	g.prefix = aliasPrefix(names)
+	var err error
+	if g.tables, err = tablesOf(ds, plan, g); err != nil {
+		return nil, err
+	}
 	return g, nil
 }
 
@@ -585,13 +608,22 @@ func (g *gen) colsOf(c category) []*rcol {
 	return out
 }
 
-// col is a reference to column c, qualified when the query names its source.
+// col is a reference to column c, qualified when the query names its source; a joined table's column is qualified
+// by its join's alias (and is a column of the derived table on the DuckDB side, outside ON).
 func (g *gen) col(c *rcol) *expr {
 	name := c.name
 	if g.qual != "" {
 		name = g.qual + "." + c.name
 	}
-	e := &expr{t: c.t, v: name, d: name, b: c.b, flags: flags{ref: true}}
+	d := name
+	if c.rel != "" {
+		name = c.rel + "." + c.name
+		d = name
+		if !g.inOn {
+			d = g.qual + "." + c.dname
+		}
+	}
+	e := &expr{t: c.t, v: name, d: d, b: c.b, flags: flags{ref: true}}
 	if c.t.Kind == compiler.Decimal {
 		e.dw = c.t.Prec
 	}
@@ -1887,25 +1919,47 @@ func (g *gen) query() *randomQuery {
 	case n < 16:
 		g.qual = "r"
 	}
-	switch n := g.pick(100); {
+	n := g.pick(100)
+	over := n >= 64 && g.evt != nil && n < 78 && g.schema.seq != nil
+	qual := g.qual
+	q := g.shaped(n, over)
+	if over || len(g.tables) == 0 || g.jr.IntN(100) >= 30 {
+		return q
+	}
+	// A query with joins instead, drawn from the join generator alone: the main one has made the query above as it
+	// did before the data set had tables, so that the queries without joins stay the same.
+	main := g.r
+	g.r = g.jr
+	defer func() { g.r, g.joins, g.cols, g.seq = main, nil, g.schema.cols, g.schema.seq }()
+	g.qual = qual
+	g.setupJoins()
+	q = g.shaped(n, over)
+	q.velocc += g.withV()
+	q.shape += "+join"
+	return q
+}
+
+// shaped makes a query of the shape n picks (see query).
+func (g *gen) shaped(n int, over bool) *randomQuery {
+	switch {
 	case n < 34:
 		return g.projection()
 	case n < 40:
 		return g.grouped(0)
 	case n < 64 || g.evt == nil:
 		return g.grouped(1 + g.pick(2))
-	case n < 78 && g.seq != nil:
+	case over:
 		return g.over()
 	}
 	return g.windowed()
 }
 
-// fromV is the FROM clause's source in velocc, with the alias the query's columns are qualified by.
+// fromV is the FROM clause's source in velocc, with the alias the query's columns are qualified by, and its joins.
 func (g *gen) fromV() string {
 	if g.qual == "r" {
-		return g.src + pickOf(g, []string{" AS r", " r"})
+		return g.src + pickOf(g, []string{" AS r", " r"}) + g.joinsV()
 	}
-	return g.src
+	return g.src + g.joinsV()
 }
 
 // fromD is the FROM clause in DuckDB over relation rel (the source, or a subquery of it).
@@ -1937,7 +1991,7 @@ func (g *gen) projection() *randomQuery {
 		ds = append(ds, e.d+" AS "+a)
 		q.types = append(q.types, e.t)
 	}
-	if g.star && g.pct(6) {
+	if g.star && len(g.joins) == 0 && g.pct(6) {
 		// SELECT * is every source column, in declaration order.
 		var names []string
 		var types []compiler.Type
@@ -1949,7 +2003,7 @@ func (g *gen) projection() *randomQuery {
 		q.types = append(types, q.types...)
 	}
 	q.velocc = "SELECT " + strings.Join(vs, ", ") + " FROM " + g.fromV()
-	q.duckdb = "SELECT " + strings.Join(ds, ", ") + " FROM " + g.fromD(g.src)
+	q.duckdb = "SELECT " + strings.Join(ds, ", ") + " FROM " + g.fromD(g.relD())
 	if g.pct(75) {
 		w := g.boolean(rowScope, 1+g.pick(3))
 		q.velocc += " WHERE " + w.v
@@ -2219,12 +2273,9 @@ func (g *gen) aggregating(q *randomQuery, nkeys int, w *window) *randomQuery {
 	if g.pct(50) {
 		wh = g.boolean(rowScope, 1+g.pick(2))
 	}
-	from := g.fromD(g.src)
+	from := g.fromD(g.relD())
 	if len(inner) > 0 {
-		src := g.src
-		if g.qual == "r" {
-			src += " AS r"
-		}
+		src := from
 		rel := fmt.Sprintf("(SELECT *, %s FROM %s)", strings.Join(inner, ", "), src)
 		if w != nil && w.session {
 			// The WHERE condition goes first: a record it drops does not join sessions.
