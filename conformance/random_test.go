@@ -167,7 +167,7 @@ func TestRandomCompiles(t *testing.T) {
 		}
 	}
 	t.Logf("%d queries of %d seeds compile: %v", seeds*per, seeds, shapes)
-	for _, s := range []string{"project", "group", "global", "window", "over"} {
+	for _, s := range []string{"project", "group", "global", "window", "over", "project+join", "group+join", "global+join", "window+join"} {
 		if shapes[s] == 0 {
 			t.Errorf("no %s query was generated", s)
 		}
