@@ -789,7 +789,7 @@ func (j *job) exec(data, format, tag string) ([][]byte, error) {
 func (j *job) tables() []*Table {
 	var ts []*Table
 	for _, t := range j.b.ds.Tables {
-		re := regexp.MustCompile(`(?i)(^|[^A-Za-z0-9_"])` + regexp.QuoteMeta(t.Name) + `($|[^A-Za-z0-9_"])`)
+		re := regexp.MustCompile(`(?i)(^|[^A-Za-z0-9_])` + regexp.QuoteMeta(t.Name) + `($|[^A-Za-z0-9_])`)
 		for _, c := range j.cases {
 			if re.MatchString(c.c.Velocc) {
 				ts = append(ts, t)

@@ -114,3 +114,29 @@ func TestGoIdentIn(t *testing.T) {
 		}
 	}
 }
+
+func TestJobTables(t *testing.T) {
+	ds := &Dataset{Tables: []*Table{{Name: "instruments"}, {Name: "lims"}, {Name: "Book"}}}
+	b := &batch{ds: ds}
+	for _, tc := range []struct {
+		queries []string
+		want    string
+	}{
+		{[]string{"SELECT a FROM t"}, ""},
+		{[]string{"SELECT t.a, i.x FROM t JOIN instruments i ON t.a = i.a"}, "instruments"},
+		{[]string{"SELECT a FROM t WHERE a IN (SELECT k FROM \"lims\")", "SELECT 1 FROM t JOIN BOOK ON true"}, "lims Book"},
+		{[]string{"SELECT instruments_x, xlims FROM t"}, ""},
+	} {
+		j := &job{b: b}
+		for _, q := range tc.queries {
+			j.cases = append(j.cases, &caseRun{b: b, c: &Case{Velocc: q}})
+		}
+		var got []string
+		for _, tb := range j.tables() {
+			got = append(got, tb.Name)
+		}
+		if strings.Join(got, " ") != tc.want {
+			t.Errorf("%q: tables %v, want %s", tc.queries, got, tc.want)
+		}
+	}
+}
