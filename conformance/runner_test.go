@@ -140,3 +140,50 @@ func TestJobTables(t *testing.T) {
 		}
 	}
 }
+
+// TestRunnerTables runs cases over a data set with a table: velocc's table (the last row of each key, NULL keys
+// skipped) must equal the DuckDB table, and not the first row of each key.
+func TestRunnerTables(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds velocc jobs")
+	}
+	ds := &Dataset{
+		File: "selftest", Seed: 5, Rows: 300,
+		Columns: []Column{
+			{Name: "k", Type: "VARCHAR", Gen: "choice", Values: []string{"a", "b", "c", "z"}, NullRate: 0.1},
+			{Name: "v", Type: "BIGINT", Gen: "int", Min: "-10", Max: "10"},
+		},
+		Tables: []*Table{{
+			Name: "u", Seed: 6, Rows: 40, KeyDuplicates: 0.5, PrimaryKey: []string{"k"},
+			Columns: []Column{
+				{Name: "k", Type: "VARCHAR", Gen: "choice", Values: []string{"a", "b", "c", "d"}, NullRate: 0.1},
+				{Name: "w", Type: "BIGINT", Gen: "int", Min: "0", Max: "1000000"},
+			},
+		}},
+		Source: "CREATE STREAM s (k VARCHAR, v BIGINT) WITH ('path' = 's.jsonl');\n" +
+			"CREATE TABLE u (k VARCHAR PRIMARY KEY, w BIGINT) WITH ('path' = 'u.jsonl', 'on.error' = 'skip')",
+	}
+	tests := []struct {
+		c    *Case
+		fail string
+	}{
+		{&Case{Name: "last", Velocc: "SELECT s.v, u.w FROM s LEFT JOIN u ON s.k = u.k", DuckDB: "SELECT s.v, u.w FROM s LEFT JOIN u ON s.k = u.k"}, ""},
+		{&Case{Name: "first", Velocc: "SELECT s.v, u.w FROM s JOIN u ON s.k = u.k",
+			DuckDB: "SELECT s.v, f.w FROM s JOIN (SELECT * FROM u__raw WHERE k IS NOT NULL QUALIFY row_number() OVER (PARTITION BY k ORDER BY __rn) = 1) f ON s.k = f.k"}, "only in velocc"},
+		{&Case{Name: "fail", ExpectErr: `no row of table "u"`, Velocc: "SELECT s.v, u.w FROM s JOIN u ON s.k = u.k WITH ('u.join.missing' = 'fail')"}, ""},
+	}
+	var cases []*Case
+	for _, tc := range tests {
+		tc.c.File = ds.File
+		cases = append(cases, tc.c)
+	}
+	for i, res := range NewRunner(t).Run(ds, cases) {
+		tc := tests[i]
+		switch {
+		case tc.fail == "" && res.Failure != "":
+			t.Errorf("case %s failed:\n%s", tc.c.Name, res.Failure)
+		case tc.fail != "" && !strings.Contains(res.Failure, tc.fail):
+			t.Errorf("case %s: want a failure with %q, got:\n%s", tc.c.Name, tc.fail, res.Failure)
+		}
+	}
+}
