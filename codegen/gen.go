@@ -88,7 +88,7 @@ func (g *gen) sourceUsed(s *compiler.Source) bool {
 		if q.Source == s {
 			return true
 		}
-		for _, j := range q.Joins {
+		for _, j := range tablesOf(q) {
 			if j.Table == s {
 				return true
 			}
@@ -270,7 +270,7 @@ func (g *gen) genJob() {
 			windowed = windowed || late
 			qv := lowerFirst(q.GoName)
 			body = append(body, jen.Id(qv).Op(":=").Id(newQueryFunc(q)).Call(jen.Id(srcVar), jen.Id("c").Dot("Sink").Call(jen.Lit(q.Sink.Name))))
-			for _, j := range q.Joins {
+			for _, j := range tablesOf(q) {
 				body = append(body, jen.Id(qv).Dot(joinTable(j)).Op("=").Id(tableVar(j.Table)))
 			}
 			if g.mergeable {

@@ -248,6 +248,42 @@ func writeExpr(b *strings.Builder, e Expr) {
 		b.WriteString(v.Name + "(")
 		list(v.Args)
 		b.WriteString(")")
+	case *Sub:
+		from := func() {
+			b.WriteString(" FROM " + v.Join.Table.Name)
+			if v.Join.Alias != v.Join.Table.Name {
+				b.WriteString(" " + v.Join.Alias)
+			}
+			var conds []string
+			for i, k := range v.Join.Key {
+				if v.Kind == SubIn && k == v.X {
+					continue
+				}
+				conds = append(conds, v.Join.Alias+"."+v.Join.Table.PrimaryKey[i].Name+" = "+ExprString(k))
+			}
+			if v.Join.On != nil {
+				conds = append(conds, ExprString(v.Join.On))
+			}
+			if len(conds) > 0 {
+				b.WriteString(" WHERE " + strings.Join(conds, " AND "))
+			}
+			b.WriteString(")")
+		}
+		switch v.Kind {
+		case SubExists:
+			not(v.Not)
+			b.WriteString("EXISTS (SELECT 1")
+		case SubIn:
+			writeExpr(b, v.X)
+			b.WriteString(" ")
+			not(v.Not)
+			b.WriteString("IN (SELECT ")
+			writeExpr(b, v.Value)
+		case SubScalar:
+			b.WriteString("(SELECT ")
+			writeExpr(b, v.Value)
+		}
+		from()
 	case *WinRef:
 		f := v.Fn
 		b.WriteString(f.Name + "(")
