@@ -151,7 +151,7 @@ type Query struct {
 	Joins  []*Join // the tables the stream's records are joined with, in order (join.go)
 	// SubTables are the tables the query's subqueries read (subquery.go), one per subquery.
 	SubTables []*Join
-	Where  Expr    // row expression; nil when absent
+	Where     Expr // row expression; nil when absent
 
 	// Grouped is true when the query aggregates (GROUP BY, an aggregate, or a window).
 	Grouped bool

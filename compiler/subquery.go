@@ -31,8 +31,8 @@ type Sub struct {
 	Eq Expr
 	// Where is the whole WHERE, for a scan (Join.Key and Join.On split it for a lookup); nil when there is none.
 	Where Expr
-	Not bool // NOT IN, NOT EXISTS
-	T   Type
+	Not   bool // NOT IN, NOT EXISTS
+	T     Type
 }
 
 // Type implements Expr.
