@@ -176,6 +176,11 @@ func (g *gen) genJob() {
 		}
 		if s.IsTable {
 			d[jen.Id("Table")] = jen.True()
+			for k, v := range map[string]int64{"WaitTimeoutMs": s.WaitTimeout, "FileWaitTimeoutMs": s.FileWaitTimeout, "FileRetryIntervalMs": s.FileRetryInterval} {
+				if v > 0 {
+					d[jen.Id(k)] = jen.Lit(int(v))
+				}
+			}
 		}
 		if len(s.Options) > 0 {
 			d[jen.Id("Options")] = options(s.Options)

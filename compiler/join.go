@@ -489,3 +489,29 @@ func constOf(text string, t Type) (*Const, string) {
 	}
 	return nil, "defaults of this type are not supported"
 }
+
+// tableKeys are the properties of a table's source besides a stream's.
+var tableKeys = []string{"wait.timeout", "file.wait.timeout", "file.retry.interval"}
+
+// tableWaits reads how long a table's job waits for its load and for its files.
+func (c *checker) tableWaits(src *Source, ps props) {
+	for _, k := range tableKeys {
+		p, ok := ps.get(k)
+		if !ok {
+			continue
+		}
+		ms, msg := parseDuration(p.value)
+		if msg != "" || ms <= 0 {
+			c.errorf(CodeBadProperty, p.span, "%s must be a positive duration such as 30s or 5m, got %q", p.key, p.value)
+			continue
+		}
+		switch k {
+		case "wait.timeout":
+			src.WaitTimeout = ms
+		case "file.wait.timeout":
+			src.FileWaitTimeout = ms
+		case "file.retry.interval":
+			src.FileRetryInterval = ms
+		}
+	}
+}

@@ -92,6 +92,10 @@ type Source struct {
 	Options  map[string]string
 	Meta     []*Field
 	KeyField *Field
+
+	// Tables: how long the job waits for the initial load ('wait.timeout'), and for a file matching the path
+	// ('file.wait.timeout', 'file.retry.interval'), in milliseconds; 0 for rt's defaults.
+	WaitTimeout, FileWaitTimeout, FileRetryInterval int64
 }
 
 // Field is one column of a source.

@@ -39,3 +39,6 @@ SELECT id, (SELECT MAX(tick) FROM instruments) AS t FROM orders; -- ERROR `aggre
 SELECT id FROM orders WHERE symbol IN (SELECT symbol, sector FROM instruments); -- ERROR `IN selects exactly one column`
 SELECT id FROM orders WHERE EXISTS (SELECT 1 FROM nope); -- ERROR `unknown table "nope" in EXISTS`
 SELECT id FROM orders WHERE qty IN (SELECT sector FROM instruments); -- ERROR `cannot compare|mismatch|=`
+CREATE TABLE slow (k VARCHAR PRIMARY KEY) WITH ('path' = 'ref/slow*.csv', 'wait.timeout' = '10m', 'file.wait.timeout' = '1m', 'file.retry.interval' = '2s');
+CREATE TABLE bad (k VARCHAR PRIMARY KEY) WITH ('path' = 'bad.csv', 'wait.timeout' = 'soon'); -- ERROR `wait.timeout must be a positive duration such as 30s or 5m, got "soon"`
+CREATE STREAM notatable (k VARCHAR) WITH ('path' = 's.csv', 'wait.timeout' = '1m'); -- WARNING `unknown property "wait.timeout" for source "notatable" is ignored`
