@@ -403,7 +403,7 @@ func progressLine(p TableProgress, now time.Time) string {
 			rate := float64(p.BytesRead) / s
 			fmt.Fprintf(&b, ", %s/s", sizeText(int64(rate)))
 			if left := p.BytesTotal - p.BytesRead; left > 0 && rate > 0 {
-				fmt.Fprintf(&b, ", ETA %s", (time.Duration(float64(left)/rate) * time.Second).Round(time.Second))
+				fmt.Fprintf(&b, ", ETA %s", time.Duration(float64(left)/rate*float64(time.Second)).Round(time.Second))
 			}
 		} else {
 			fmt.Fprintf(&b, ", %.0f rows/s", float64(p.Rows)/s)
