@@ -206,7 +206,13 @@ type sourceGroup struct {
 func (g *sourceGroup) read(sources []*Source) {
 	for _, s := range sources {
 		g.wg.Go(func() {
-			if err := s.read(g.ctx); err != nil {
+			err := s.read(g.ctx)
+			if err == nil && s.load != nil && !s.load.isLoaded() && g.ctx.Err() == nil {
+				// An input that stopped without saying its table was loaded (see Loaded): the streams would
+				// wait for it in vain.
+				err = fmt.Errorf("source %q stopped before its table finished loading", s.spec.Name)
+			}
+			if err != nil {
 				g.mu.Lock()
 				if g.first == nil {
 					g.first = err

@@ -514,3 +514,93 @@ func TestTableNoWorkers(t *testing.T) {
 		t.Errorf("exit %d:\n%s", res.code, res.stderr)
 	}
 }
+
+// tableInput is a test transport's input feeding a table as a Kafka table would: it hands over its records, says
+// the table is loaded (unless it is told not to), then hands over each update it is sent until it is stopped.
+type tableInput struct {
+	src     *Source
+	records []string
+	loaded  bool // call Loaded after the records
+	updates chan string
+}
+
+func (in *tableInput) Start(context.Context) error { return nil }
+func (in *tableInput) Close() error                { return nil }
+func (in *tableInput) Run(ctx context.Context) error {
+	for i, r := range in.records {
+		in.src.SetLoadProgress(int64(i), int64(len(in.records)))
+		if err := in.src.Record([]byte(r), nil, 0, int64(i), 0); err != nil {
+			return err
+		}
+	}
+	if !in.loaded {
+		return nil
+	}
+	in.src.Loaded()
+	for off := int64(len(in.records)); ; off++ {
+		select {
+		case <-ctx.Done():
+			return nil
+		case u := <-in.updates:
+			if err := in.src.Record([]byte(u), nil, 0, off, 0); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+type tableTransport struct{ in *tableInput }
+
+func (t tableTransport) NewInput(s *Source, uri string, env *Env) (Input, error) {
+	t.in.src = s
+	return t.in, nil
+}
+
+func (tableTransport) NewOutput(SinkSpec, string, *Env) (Output, error) { return nil, fmt.Errorf("no outputs") }
+
+// TestTableInputLoaded: a table fed by a transport's input is loaded when the input says so (Loaded); the stream
+// starts then, and later records of the input update the table as the stream reads on. An input that stops
+// without saying so fails the job instead of keeping the streams waiting.
+func TestTableInputLoaded(t *testing.T) {
+	fastPolling(t)
+	in := &tableInput{records: []string{`{"symbol":"A","sector":"a1"}`, `{"symbol":"B","sector":"b1"}`, `{"symbol":"A","sector":"a2"}`},
+		loaded: true, updates: make(chan string)}
+	RegisterTransport("tabletest", tableTransport{in})
+	t.Cleanup(func() {
+		transportsMu.Lock()
+		defer transportsMu.Unlock()
+		delete(transports, "tabletest")
+	})
+	dir := t.TempDir()
+	orders := ordersFile(t, dir, []string{"A", "B", "C"})
+	out := filepath.Join(dir, "out.jsonl")
+	runners := make(chan *runner, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan runResult, 1)
+	go func() {
+		done <- runJob(ctx, tableJob(SourceSpec{URI: "tabletest:instruments"}, SourceSpec{URI: "file:" + orders}, runners), "--sink", "out=file:"+out)
+	}()
+	r := <-runners
+	output := func() string { b, _ := os.ReadFile(out); return string(b) }
+	want := joinOracle([]string{"A", "B", "C"}, 0, [][2]string{{"A", "a2"}, {"B", "b1"}})
+	waitFor(t, "the first orders", func() bool { return output() == want })
+	if p := r.loads.Snapshot()[0]; p.Rows != 2 || p.Replaced != 1 || p.BytesRead != 2 || p.BytesTotal != 3 || p.Where != "instruments" {
+		t.Errorf("progress: %+v", p)
+	}
+	in.updates <- `{"symbol":"C","sector":"c1"}`
+	waitFor(t, "the update", func() bool { return r.loads.Snapshot()[0].Rows == 3 })
+	appendFile(t, orders, `{"symbol":"C","qty":3}`+"\n")
+	want += joinOracle([]string{"C"}, 3, [][2]string{{"C", "c1"}})
+	waitFor(t, "the later order", func() bool { return output() == want })
+	cancel()
+	if res := <-done; res.code != 0 {
+		t.Errorf("exit %d:\n%s", res.code, res.stderr)
+	}
+
+	in.loaded = false
+	res := runJob(context.Background(), tableJob(SourceSpec{URI: "tabletest:instruments"}, SourceSpec{URI: "file:" + orders}, nil), "--stats=false")
+	if want := "join_job: source \"instruments\" stopped before its table finished loading\n"; res.code != 1 || res.stderr != want {
+		t.Errorf("exit %d, stderr %q; want 1, %q", res.code, res.stderr, want)
+	}
+}
