@@ -556,7 +556,9 @@ func (t tableTransport) NewInput(s *Source, uri string, env *Env) (Input, error)
 	return t.in, nil
 }
 
-func (tableTransport) NewOutput(SinkSpec, string, *Env) (Output, error) { return nil, fmt.Errorf("no outputs") }
+func (tableTransport) NewOutput(SinkSpec, string, *Env) (Output, error) {
+	return nil, fmt.Errorf("no outputs")
+}
 
 // TestTableInputLoaded: a table fed by a transport's input is loaded when the input says so (Loaded); the stream
 // starts then, and later records of the input update the table as the stream reads on. An input that stops
