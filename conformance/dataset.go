@@ -14,12 +14,14 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/velocc/velocc/compiler"
+	"github.com/velocc/velocc/grammar"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -62,12 +64,28 @@ type Dataset struct {
 	Rows       int      // number of records written (duplicates included)
 	Duplicates float64  // fraction of records written twice in a row
 	Columns    []Column // the generated columns, in file order
-	Source     string   // the CREATE STREAM statement velocc reads the data with
-	SourceName string   // the source's name; the DuckDB table has the same name
+	Source     string   // the CREATE STREAM statement, and one CREATE TABLE per table, that velocc reads the data with
+	SourceName string   // the stream's name; the DuckDB table has the same name
+	Tables     []*Table // the tables' data ("-- data NAME --" sections), in file order
 	sourceLine int      // first line of the source section in File (0 when unknown)
 	checked    bool     // check has run
 	checkErr   error    // what check found
 	rng        *rand.Rand
+}
+
+// Table is the data of one table of a case file (a "-- data NAME --" section). Its rows are upserts: in file order,
+// a later row with the key of an earlier one replaces it, and a row with a NULL in a key column is an error that
+// the table's on.error policy handles (the DuckDB side drops it).
+type Table struct {
+	Name          string   // the table's name: its CREATE TABLE, its files NAME.jsonl and NAME.csv, its DuckDB table
+	Seed          int64    // seed of the generator (mixed with the name, so a table's columns differ from the stream's)
+	Rows          int      // number of rows written, upserts of an earlier key included
+	KeyDuplicates float64  // fraction of rows that take the key of an earlier row (with fresh other values)
+	PrimaryKey    []string // the key columns, as the CREATE TABLE declares them
+	Columns       []Column // the generated columns, in file order
+
+	line   int   // line of the section's marker
+	keyIdx []int // index in Columns of each PrimaryKey column
 }
 
 // Case is one query pair of a case file.
@@ -78,8 +96,10 @@ type Case struct {
 	Velocc    string // one velocc query (SELECT ...), without a trailing ';'
 	DuckDB    string // the DuckDB query, without a trailing ';'; "" only with ExpectErr
 	ExpectErr string // regexp the velocc job's stderr must match; the job must fail
-	Differs   string // why velocc's result type or rule differs from DuckDB's (docs/sql.md)
-	Ordered   bool   // compare rows in order instead of as multisets
+	// ExpectCompileErr is a regexp one of velocc's diagnostics must match; the query must not compile.
+	ExpectCompileErr string
+	Differs          string // why velocc's result type or rule differs from DuckDB's (docs/sql.md)
+	Ordered          bool   // compare rows in order instead of as multisets
 
 	veloccLine int // line of the first line of Velocc in File (0 when unknown)
 }
@@ -88,7 +108,7 @@ var (
 	decimalTypeRE = regexp.MustCompile(`(?i)(\btype:\s*)((?:DECIMAL|NUMERIC)\s*\(\s*\d+\s*,\s*\d+\s*\))`)
 	markerRE      = regexp.MustCompile(`^-- (.*?) --\s*$`)
 	caseNameRE    = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
-	sourceNameRE  = regexp.MustCompile("(?is)^\\s*CREATE\\s+(?:OR\\s+REPLACE\\s+)?STREAM\\s+(\"(?:[^\"]|\"\")*\"|`[^`]*`|[A-Za-z_][A-Za-z0-9_]*)")
+	tableNameRE   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 )
 
 // ParseFile reads a case file: a data section (YAML), a source section (CREATE STREAM) and its cases.
@@ -171,12 +191,20 @@ func (p *parser) parse(src []byte) (*Dataset, []*Case, error) {
 				return nil, nil, err
 			}
 			continue
+		case word == "data":
+			if len(cases) > 0 {
+				return nil, nil, p.errorf(s.line, "a table's data section must come before the cases")
+			}
+			if err := p.parseTable(ds, arg, s); err != nil {
+				return nil, nil, err
+			}
+			continue
 		case s.marker == "source":
 			if ds.Source != "" || len(cases) > 0 {
 				return nil, nil, p.errorf(s.line, "the source section must come once, before the cases")
 			}
 			ds.Source = sqlText(s.body)
-			ds.sourceLine = s.first
+			ds.sourceLine = s.first + leadingBlank(s.body)
 			if ds.Source == "" {
 				return nil, nil, p.errorf(s.line, "the source section is empty")
 			}
@@ -194,7 +222,7 @@ func (p *parser) parse(src []byte) (*Dataset, []*Case, error) {
 			cases = append(cases, c)
 			inDuck = false
 		case c == nil:
-			return nil, nil, p.errorf(s.line, "unknown section %q before the first case (want data, source or case NAME)", s.marker)
+			return nil, nil, p.errorf(s.line, "unknown section %q before the first case (want data, data NAME, source or case NAME)", s.marker)
 		case s.marker == "duckdb":
 			if inDuck {
 				return nil, nil, p.errorf(s.line, "case %q has two duckdb sections", c.Name)
@@ -202,6 +230,15 @@ func (p *parser) parse(src []byte) (*Dataset, []*Case, error) {
 			inDuck = true
 		case s.marker == "ordered":
 			c.Ordered = true
+		case word == "expect" && strings.HasPrefix(arg, "compile error "):
+			re, err := quoted(strings.TrimSpace(strings.TrimPrefix(arg, "compile error ")))
+			if err != nil {
+				return nil, nil, p.errorf(s.line, "expect compile error: %v", err)
+			}
+			if _, err := regexp.Compile(re); err != nil {
+				return nil, nil, p.errorf(s.line, "expect compile error: %v", err)
+			}
+			c.ExpectCompileErr = re
 		case word == "expect" && strings.HasPrefix(arg, "error "):
 			re, err := quoted(strings.TrimSpace(strings.TrimPrefix(arg, "error ")))
 			if err != nil {
@@ -218,7 +255,7 @@ func (p *parser) parse(src []byte) (*Dataset, []*Case, error) {
 			}
 			c.Differs = reason
 		default:
-			return nil, nil, p.errorf(s.line, "unknown section %q (want case NAME, duckdb, ordered, expect error \"RE\" or differs \"REASON\")", s.marker)
+			return nil, nil, p.errorf(s.line, "unknown section %q (want case NAME, duckdb, ordered, expect error \"RE\", expect compile error \"RE\" or differs \"REASON\")", s.marker)
 		}
 		text := sqlText(s.body)
 		if text == "" {
@@ -247,7 +284,9 @@ func (p *parser) parse(src []byte) (*Dataset, []*Case, error) {
 		switch {
 		case c.Velocc == "":
 			return nil, nil, p.errorf(c.Line, "case %q has no velocc query", c.Name)
-		case c.DuckDB == "" && c.ExpectErr == "":
+		case c.ExpectErr != "" && c.ExpectCompileErr != "":
+			return nil, nil, p.errorf(c.Line, "case %q expects both a run-time and a compile error", c.Name)
+		case c.DuckDB == "" && c.ExpectErr == "" && c.ExpectCompileErr == "":
 			return nil, nil, p.errorf(c.Line, "case %q has no DuckDB query (-- duckdb --)", c.Name)
 		}
 	}
@@ -342,19 +381,66 @@ func (p *parser) parseData(ds *Dataset, s *section) error {
 	if spec.Rows != nil {
 		ds.Rows = *spec.Rows
 	}
-	for i := range spec.Columns {
-		n := &spec.Columns[i]
+	var err error
+	ds.Columns, err = p.parseColumns(spec.Columns, s, "data")
+	return err
+}
+
+// tableSpec is the YAML of a table's data section.
+type tableSpec struct {
+	Seed          int64       `yaml:"seed"`
+	Rows          *int        `yaml:"rows"`
+	KeyDuplicates float64     `yaml:"key_duplicates"`
+	PrimaryKey    []string    `yaml:"primary_key"`
+	Columns       []yaml.Node `yaml:"columns"`
+}
+
+// parseTable reads a "-- data NAME --" section: the rows of the table NAME.
+func (p *parser) parseTable(ds *Dataset, name string, s *section) error {
+	if !tableNameRE.MatchString(name) || strings.EqualFold(name, "data") {
+		return p.errorf(s.line, "a table's data section is -- data NAME --, NAME a plain identifier other than \"data\"; got %q", name)
+	}
+	for _, t := range ds.Tables {
+		if strings.EqualFold(t.Name, name) {
+			return p.errorf(s.line, "table %q already has a data section at line %d", name, t.line)
+		}
+	}
+	what := "data " + name
+	text := decimalTypeRE.ReplaceAllString(strings.Join(s.body, "\n"), `$1"$2"`)
+	dec := yaml.NewDecoder(strings.NewReader(text))
+	dec.KnownFields(true)
+	var spec tableSpec
+	if err := dec.Decode(&spec); err != nil {
+		return p.errorf(s.line, "%s: %v", what, yamlErr(err, s.first))
+	}
+	t := &Table{Name: name, Seed: spec.Seed, Rows: 1000, KeyDuplicates: spec.KeyDuplicates, PrimaryKey: spec.PrimaryKey, line: s.line}
+	if spec.Rows != nil {
+		t.Rows = *spec.Rows
+	}
+	var err error
+	if t.Columns, err = p.parseColumns(spec.Columns, s, what); err != nil {
+		return err
+	}
+	ds.Tables = append(ds.Tables, t)
+	return nil
+}
+
+// parseColumns decodes the columns of a data section.
+func (p *parser) parseColumns(nodes []yaml.Node, s *section, what string) ([]Column, error) {
+	var cols []Column
+	for i := range nodes {
+		n := &nodes[i]
 		var col Column
 		if err := n.Decode(&col); err != nil {
-			return p.errorf(s.first+n.Line-1, "data: column: %v", err)
+			return nil, p.errorf(s.first+n.Line-1, "%s: column: %v", what, err)
 		}
 		if err := knownKeys(n); err != nil {
-			return p.errorf(s.first+n.Line-1, "data: column: %v", err)
+			return nil, p.errorf(s.first+n.Line-1, "%s: column: %v", what, err)
 		}
 		col.line = s.first + n.Line - 1
-		ds.Columns = append(ds.Columns, col)
+		cols = append(cols, col)
 	}
-	return nil
+	return cols, nil
 }
 
 // yamlErr rewrites the line numbers of a YAML error to lines of the case file.
@@ -448,32 +534,51 @@ func (ds *Dataset) errorf(line int, format string, args ...any) error {
 }
 
 func (ds *Dataset) doCheck() error {
-	if ds.SourceName == "" {
-		m := sourceNameRE.FindStringSubmatch(ds.Source)
-		if m == nil {
-			return ds.errorf(ds.sourceLine, "the source must be a CREATE STREAM statement")
-		}
-		name := m[1]
-		switch name[0] {
-		case '"':
-			name = strings.ReplaceAll(name[1:len(name)-1], `""`, `"`)
-		case '`':
-			name = name[1 : len(name)-1]
-		}
-		ds.SourceName = name
-	}
 	if ds.Rows < 0 {
 		return ds.errorf(0, "rows must not be negative")
 	}
 	if ds.Duplicates < 0 || ds.Duplicates > 1 {
 		return ds.errorf(0, "duplicates must be between 0 and 1")
 	}
-	if len(ds.Columns) == 0 {
-		return ds.errorf(0, "the data section has no columns")
+	if err := ds.checkColumns(ds.Columns, ds.Seed, "the data section"); err != nil {
+		return err
+	}
+	for _, t := range ds.Tables {
+		if t.Rows < 0 {
+			return ds.errorf(t.line, "table %q: rows must not be negative", t.Name)
+		}
+		if t.KeyDuplicates < 0 || t.KeyDuplicates > 1 {
+			return ds.errorf(t.line, "table %q: key_duplicates must be between 0 and 1", t.Name)
+		}
+		if err := ds.checkColumns(t.Columns, t.seed(), fmt.Sprintf("table %q", t.Name)); err != nil {
+			return err
+		}
+		if len(t.PrimaryKey) == 0 {
+			return ds.errorf(t.line, "table %q needs primary_key: [column, ...]", t.Name)
+		}
+		t.keyIdx = t.keyIdx[:0]
+		for _, k := range t.PrimaryKey {
+			i := slices.IndexFunc(t.Columns, func(c Column) bool { return strings.EqualFold(c.Name, k) })
+			if i < 0 {
+				return ds.errorf(t.line, "table %q: primary_key column %q is not one of its columns", t.Name, k)
+			}
+			if slices.Contains(t.keyIdx, i) {
+				return ds.errorf(t.line, "table %q: primary_key names %q twice", t.Name, k)
+			}
+			t.keyIdx = append(t.keyIdx, i)
+		}
+	}
+	return ds.checkSource()
+}
+
+// checkColumns checks a data section's columns and prepares their generators.
+func (ds *Dataset) checkColumns(cols []Column, seed int64, what string) error {
+	if len(cols) == 0 {
+		return ds.errorf(0, "%s has no columns", what)
 	}
 	seen := map[string]bool{}
-	for i := range ds.Columns {
-		c := &ds.Columns[i]
+	for i := range cols {
+		c := &cols[i]
 		if c.Name == "" {
 			return ds.errorf(c.line, "a column needs a name")
 		}
@@ -481,11 +586,102 @@ func (ds *Dataset) doCheck() error {
 			return ds.errorf(c.line, "column %q is defined twice", c.Name)
 		}
 		seen[strings.ToLower(c.Name)] = true
-		if err := c.prepare(ds.Seed); err != nil {
+		if err := c.prepare(seed); err != nil {
 			return ds.errorf(c.line, "column %q: %v", c.Name, err)
 		}
 	}
 	return nil
+}
+
+// checkSource reads the source section: one CREATE STREAM (its name is SourceName unless already set) and one
+// CREATE TABLE for each table's data section, declaring the same primary key.
+func (ds *Dataset) checkSource() error {
+	script, err := grammar.Parse(ds.File, []byte(ds.Source))
+	if err != nil {
+		msg, line := err.Error(), ds.sourceLine
+		var pe *grammar.Error
+		if errors.As(err, &pe) {
+			msg = pe.Msg
+			if line > 0 {
+				line += pe.Pos.Line - 1
+			}
+		}
+		return ds.errorf(line, "the source section does not parse: %s", msg)
+	}
+	stream := ""
+	declared := map[string]bool{}
+	for _, st := range script.Statements {
+		line := 0
+		if ds.sourceLine > 0 {
+			line = ds.sourceLine + st.Span().Start.Line - 1
+		}
+		cs, ok := st.(*grammar.CreateSource)
+		switch {
+		case !ok:
+			return ds.errorf(line, "the source must be a CREATE STREAM statement, with one CREATE TABLE per table")
+		case cs.Kind == grammar.Stream:
+			if stream != "" {
+				return ds.errorf(line, "the source section declares a second stream %q; a case file has one stream", cs.Name.Name)
+			}
+			stream = cs.Name.Name
+		default:
+			t := ds.table(cs.Name.Name)
+			if t == nil {
+				return ds.errorf(line, "table %q has no data section (-- data %s --)", cs.Name.Name, cs.Name.Name)
+			}
+			declared[strings.ToLower(t.Name)] = true
+			var key []string
+			for _, c := range cs.Columns {
+				if c.PrimaryKey {
+					key = append(key, strings.ToLower(c.Name.Name))
+				}
+			}
+			for _, id := range cs.PrimaryKey {
+				key = append(key, strings.ToLower(id.Name))
+			}
+			want := make([]string, len(t.PrimaryKey))
+			for i, k := range t.PrimaryKey {
+				want[i] = strings.ToLower(k)
+			}
+			if !slices.Equal(key, want) {
+				return ds.errorf(line, "table %q: the CREATE TABLE's primary key (%s) is not the data section's primary_key (%s)",
+					t.Name, strings.Join(key, ", "), strings.Join(want, ", "))
+			}
+		}
+	}
+	if stream == "" {
+		return ds.errorf(ds.sourceLine, "the source must be a CREATE STREAM statement")
+	}
+	if ds.SourceName == "" {
+		ds.SourceName = stream
+	}
+	for _, t := range ds.Tables {
+		if !declared[strings.ToLower(t.Name)] {
+			return ds.errorf(t.line, "the data section of table %q has no CREATE TABLE %s in the source section", t.Name, t.Name)
+		}
+		if strings.EqualFold(t.Name, ds.SourceName) {
+			return ds.errorf(t.line, "table %q has the stream's name", t.Name)
+		}
+	}
+	return nil
+}
+
+// table returns the table named name (in any case), or nil.
+func (ds *Dataset) table(name string) *Table {
+	for _, t := range ds.Tables {
+		if strings.EqualFold(t.Name, name) {
+			return t
+		}
+	}
+	return nil
+}
+
+// seed is the seed of the table's column generators: its Seed mixed with its name, so that a table and the stream
+// with the same seed and a column of the same name do not draw the same values.
+func (t *Table) seed() int64 {
+	h := fnv.New64a()
+	h.Write([]byte(strings.ToLower(t.Name)))
+	return t.Seed ^ int64(h.Sum64()&math.MaxInt64)
 }
 
 // prepare parses the column's type, bounds, values and edges.
@@ -884,8 +1080,9 @@ func randBig(r *rand.Rand, lo, hi *big.Int) *big.Int {
 const PrettyFile = "data.pretty.jsonl"
 
 // Generate writes the data set to dir/data.jsonl and dir/data.csv and returns their paths; it also writes the
-// records of data.jsonl in the pretty style to dir/PrettyFile. The output depends only on the data set (its
-// seed), never on time or the machine.
+// records of data.jsonl in the pretty style to dir/PrettyFile, and each table's rows to dir/NAME.jsonl,
+// dir/NAME.pretty.jsonl and dir/NAME.csv (Table.Files). The output depends only on the data set (its seeds), never
+// on time or the machine.
 func (ds *Dataset) Generate(dir string) (jsonl, csv string, err error) {
 	if err := ds.check(); err != nil {
 		return "", "", err
@@ -898,14 +1095,7 @@ func (ds *Dataset) Generate(dir string) (jsonl, csv string, err error) {
 	}
 	dup := rand.New(rand.NewPCG(uint64(ds.Seed), 0x5eed))
 	pretty := rand.New(rand.NewPCG(uint64(ds.Seed), 0x9e77)) // its own stream: data.jsonl stays as it was
-	var jb, cb, pb bytes.Buffer
-	for i, c := range ds.Columns {
-		if i > 0 {
-			cb.WriteByte(',')
-		}
-		cb.WriteString(strCell(c.Name, false).csv)
-	}
-	cb.WriteByte('\n')
+	w := newDataWriter(ds.Columns, dup, pretty)
 	row := make([]cell, len(ds.Columns))
 	for written, logical := 0, 0; written < ds.Rows; logical++ {
 		for k := range ds.Columns {
@@ -916,23 +1106,105 @@ func (ds *Dataset) Generate(dir string) (jsonl, csv string, err error) {
 			n = 2
 		}
 		for ; n > 0 && written < ds.Rows; n-- {
-			writeJSON(&jb, ds.Columns, row, dup)
-			writePrettyJSON(&pb, ds.Columns, row, pretty)
-			writeCSV(&cb, row)
+			w.write(row)
 			written++
 		}
 	}
-	jsonl, csv = filepath.Join(dir, "data.jsonl"), filepath.Join(dir, "data.csv")
-	if err := os.WriteFile(jsonl, jb.Bytes(), 0o666); err != nil {
+	if err := w.save(dir, "data"); err != nil {
 		return "", "", err
 	}
-	if err := os.WriteFile(csv, cb.Bytes(), 0o666); err != nil {
-		return "", "", err
+	for _, t := range ds.Tables {
+		if err := t.generate(dir); err != nil {
+			return "", "", err
+		}
 	}
-	if err := os.WriteFile(filepath.Join(dir, PrettyFile), pb.Bytes(), 0o666); err != nil {
-		return "", "", err
+	return filepath.Join(dir, "data.jsonl"), filepath.Join(dir, "data.csv"), nil
+}
+
+// Files are the paths of the table's data in dir, as Generate writes them.
+func (t *Table) Files(dir string) (jsonl, pretty, csv string) {
+	return filepath.Join(dir, t.Name+".jsonl"), filepath.Join(dir, t.Name+".pretty.jsonl"), filepath.Join(dir, t.Name+".csv")
+}
+
+// generate writes the table's rows. A row is a key duplicate with probability KeyDuplicates: it takes the key of
+// an earlier row (one with no NULL in its key, drawn uniformly) and keeps its own other values, so that it replaces
+// that row in the table.
+func (t *Table) generate(dir string) error {
+	for i := range t.Columns {
+		if err := t.Columns[i].prepare(t.seed()); err != nil {
+			return err
+		}
 	}
-	return jsonl, csv, nil
+	dup := rand.New(rand.NewPCG(uint64(t.seed()), 0x5eed))
+	pretty := rand.New(rand.NewPCG(uint64(t.seed()), 0x9e77))
+	w := newDataWriter(t.Columns, dup, pretty)
+	row := make([]cell, len(t.Columns))
+	var keys [][]cell // the keys written so far, without NULLs
+	for i := 0; i < t.Rows; i++ {
+		for k := range t.Columns {
+			row[k] = t.Columns[k].value(i)
+		}
+		if t.KeyDuplicates > 0 && dup.Float64() < t.KeyDuplicates && len(keys) > 0 {
+			key := keys[dup.IntN(len(keys))]
+			for j, k := range t.keyIdx {
+				row[k] = key[j]
+			}
+		} else if key := t.key(row); key != nil {
+			keys = append(keys, key)
+		}
+		w.write(row)
+	}
+	return w.save(dir, t.Name)
+}
+
+// key is the row's key, or nil when a key column is NULL.
+func (t *Table) key(row []cell) []cell {
+	key := make([]cell, len(t.keyIdx))
+	for j, k := range t.keyIdx {
+		if row[k].null {
+			return nil
+		}
+		key[j] = row[k]
+	}
+	return key
+}
+
+// dataWriter writes records three ways: JSON lines, pretty JSON lines and CSV (with a header).
+type dataWriter struct {
+	cols          []Column
+	nulls, pretty *rand.Rand // how each NULL is written in JSON; the pretty style's whitespace
+	j, p, c       bytes.Buffer
+}
+
+func newDataWriter(cols []Column, nulls, pretty *rand.Rand) *dataWriter {
+	w := &dataWriter{cols: cols, nulls: nulls, pretty: pretty}
+	for i, c := range cols {
+		if i > 0 {
+			w.c.WriteByte(',')
+		}
+		w.c.WriteString(strCell(c.Name, false).csv)
+	}
+	w.c.WriteByte('\n')
+	return w
+}
+
+func (w *dataWriter) write(row []cell) {
+	writeJSON(&w.j, w.cols, row, w.nulls)
+	writePrettyJSON(&w.p, w.cols, row, w.pretty)
+	writeCSV(&w.c, row)
+}
+
+// save writes dir/base.jsonl, dir/base.pretty.jsonl and dir/base.csv.
+func (w *dataWriter) save(dir, base string) error {
+	for _, f := range []struct {
+		ext string
+		b   *bytes.Buffer
+	}{{".jsonl", &w.j}, {".pretty.jsonl", &w.p}, {".csv", &w.c}} {
+		if err := os.WriteFile(filepath.Join(dir, base+f.ext), f.b.Bytes(), 0o666); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // writeJSON writes one record. A NULL is written as null or, half of the time, left out (a missing key is NULL).

@@ -214,6 +214,14 @@ func (c *caseRun) header() string {
 		}
 	}
 	b.WriteString("\n")
+	for _, t := range ds.Tables {
+		fmt.Fprintf(&b, "  table:  %s, seed %d, %d rows, key duplicates %g", t.Name, t.Seed, t.Rows, t.KeyDuplicates)
+		if c.b.dir != "" {
+			jsonl, _, _ := t.Files(c.b.dir)
+			fmt.Fprintf(&b, ", %s", jsonl)
+		}
+		b.WriteString("\n")
+	}
 	if c.c.Differs != "" {
 		fmt.Fprintf(&b, "  differs: %s\n", c.c.Differs)
 	}
@@ -259,6 +267,8 @@ func (r *Runner) prepare(n int, in Batch) *batch {
 		script, _ := b.script([]*caseRun{c})
 		plan, diags := compiler.Compile(b.ds.File, script, nil)
 		switch {
+		case c.c.ExpectCompileErr != "":
+			c.checkCompileError(diags)
 		case diags.HasErrors():
 			c.fail("velocc does not compile the query:\n%s\n", diagText(diags))
 		case len(plan.Queries) != 1:
@@ -274,6 +284,29 @@ func (r *Runner) prepare(n int, in Batch) *batch {
 		}
 	}
 	return b
+}
+
+// checkCompileError finishes a case that must not compile: one of velocc's errors must match the case's regexp,
+// and the DuckDB query, if given, must fail.
+func (c *caseRun) checkCompileError(diags compiler.Diagnostics) {
+	re := regexp.MustCompile(c.c.ExpectCompileErr)
+	if !diags.HasErrors() {
+		c.fail("velocc compiles the query; expected a compile error matching %q\n", c.c.ExpectCompileErr)
+		return
+	}
+	var text strings.Builder
+	diags.Errors().Format(&text)
+	if !re.MatchString(text.String()) {
+		c.fail("velocc's compile errors do not match %q:\n%s\n", c.c.ExpectCompileErr, diagText(diags))
+		return
+	}
+	if c.c.DuckDB != "" {
+		if d := c.duckDB(); d.err == nil {
+			c.fail("DuckDB ran the query without an error (%d rows); an expected error needs DuckDB to fail too, or no duckdb section\n", len(d.rows))
+			return
+		}
+	}
+	c.pass()
 }
 
 // diagText is the errors of a compilation, with their source lines and carets.
@@ -707,6 +740,15 @@ func (j *job) exec(data, format, tag string) ([][]byte, error) {
 		uri += "&delimiter=,"
 	}
 	args := []string{"--bounded", "--stats=false", "--source", j.b.ds.SourceName + "=" + uri}
+	for _, t := range j.tables() {
+		tj, tp, tc := t.Files(j.b.dir)
+		f := map[string]string{"jsonl": tj, "pretty": tp, "csv": tc}[tag]
+		turi := "file:" + filepath.Base(f) + "?format=" + format
+		if format == "csv" {
+			turi += "&delimiter=,"
+		}
+		args = append(args, "--source", t.Name+"="+turi)
+	}
 	var outs []string
 	for i, s := range j.sinks {
 		out := filepath.Join("out", fmt.Sprintf("%s.%s.%d.jsonl", j.name, tag, i+1))
@@ -740,6 +782,22 @@ func (j *job) exec(data, format, tag string) ([][]byte, error) {
 		res[i] = b
 	}
 	return res, nil
+}
+
+// tables are the tables the job's queries name; each gets its data file in the run's format. (A table no query
+// names reads the file its CREATE TABLE's 'path' gives, if the job reads it at all.)
+func (j *job) tables() []*Table {
+	var ts []*Table
+	for _, t := range j.b.ds.Tables {
+		re := regexp.MustCompile(`(?i)(^|[^A-Za-z0-9_"])` + regexp.QuoteMeta(t.Name) + `($|[^A-Za-z0-9_"])`)
+		for _, c := range j.cases {
+			if re.MatchString(c.c.Velocc) {
+				ts = append(ts, t)
+				break
+			}
+		}
+	}
+	return ts
 }
 
 // checkError finishes a case with an expected error: every velocc run must exit 1 with stderr matching, and the
@@ -819,7 +877,8 @@ func firstLineDiff(a, b []byte, aName, bName string) string {
 	return ""
 }
 
-// openDuckDB opens an in-memory DuckDB holding the batch's data as a table named like the source.
+// openDuckDB opens an in-memory DuckDB holding the batch's data: a table named like the source, and for each table
+// of the data set its rows as velocc's table holds them (openTable).
 func (b *batch) openDuckDB() (*sql.DB, error) {
 	db, err := sql.Open("duckdb", "")
 	if err != nil {
@@ -830,23 +889,77 @@ func (b *batch) openDuckDB() (*sql.DB, error) {
 		db.Close()
 		return nil, err
 	}
-	var cols, sel []string
-	for _, c := range b.ds.Columns {
-		cols = append(cols, fmt.Sprintf("%s: '%s'", sqlString(c.Name), duckType(c.typ)))
+	q := fmt.Sprintf("CREATE TABLE %s AS SELECT %s FROM %s", quoteIdent(b.ds.SourceName), duckSelect(b.ds.Columns), readCSV(b.csv, b.ds.Columns))
+	if _, err := db.Exec(q); err != nil {
+		db.Close()
+		return nil, err
+	}
+	for _, t := range b.ds.Tables {
+		_, _, csv := t.Files(b.dir)
+		if err := loadTable(db, t, csv); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("table %s: %v", t.Name, err)
+		}
+	}
+	return db, nil
+}
+
+// RawSuffix names the DuckDB table of a case file's table's raw rows: NAME__raw holds every row of NAME.csv in file
+// order, NULL keys and replaced rows included, with the row's number from 1 in the column RowNumber (an ASOF JOIN
+// reads a table's versions from it).
+const (
+	RawSuffix = "__raw"
+	RowNumber = "__rn"
+)
+
+// loadTable loads a table's rows into DuckDB as velocc's table holds them after reading the file: the rows with a
+// NULL in a key column dropped (they go to the table's on.error), then for each key the last row in file order.
+func loadTable(db *sql.DB, t *Table, csv string) error {
+	raw := quoteIdent(t.Name + RawSuffix)
+	// One thread reads the file in order, and CREATE TABLE keeps that order (preserve_insertion_order), so
+	// row_number() OVER () is the line's number.
+	q := fmt.Sprintf("CREATE TABLE %s AS SELECT row_number() OVER () AS %s, %s FROM %s",
+		raw, RowNumber, duckSelect(t.Columns), readCSV(csv, t.Columns))
+	if _, err := db.Exec(q); err != nil {
+		return err
+	}
+	var names, key, notNull []string
+	for _, c := range t.Columns {
+		names = append(names, quoteIdent(c.Name))
+	}
+	for _, k := range t.keyIdx {
+		n := quoteIdent(t.Columns[k].Name)
+		key = append(key, n)
+		notNull = append(notNull, n+" IS NOT NULL")
+	}
+	q = fmt.Sprintf("CREATE TABLE %s AS SELECT %s FROM %s WHERE %s QUALIFY row_number() OVER (PARTITION BY %s ORDER BY %s DESC) = 1 ORDER BY %s",
+		quoteIdent(t.Name), strings.Join(names, ", "), raw, strings.Join(notNull, " AND "), strings.Join(key, ", "), RowNumber, RowNumber)
+	_, err := db.Exec(q)
+	return err
+}
+
+// duckSelect is the select list that loads the columns from readCSV: a TIMESTAMP column, written as epoch
+// milliseconds, becomes a DuckDB TIMESTAMP.
+func duckSelect(cols []Column) string {
+	var sel []string
+	for _, c := range cols {
 		if c.typ.Kind == compiler.Timestamp {
 			sel = append(sel, fmt.Sprintf("epoch_ms(%s) AS %s", quoteIdent(c.Name), quoteIdent(c.Name)))
 		} else {
 			sel = append(sel, quoteIdent(c.Name))
 		}
 	}
-	q := fmt.Sprintf("CREATE TABLE %s AS SELECT %s FROM read_csv(%s, header=true, columns={%s}, nullstr='', "+
-		"allow_quoted_nulls=false, delim=',', quote='\"', escape='\"', auto_detect=false, strict_mode=true)",
-		quoteIdent(b.ds.SourceName), strings.Join(sel, ", "), sqlString(b.csv), strings.Join(cols, ", "))
-	if _, err := db.Exec(q); err != nil {
-		db.Close()
-		return nil, err
+	return strings.Join(sel, ", ")
+}
+
+// readCSV reads a generated CSV file with the columns' types, exactly as written: an empty unquoted field is NULL.
+func readCSV(path string, cols []Column) string {
+	var types []string
+	for _, c := range cols {
+		types = append(types, fmt.Sprintf("%s: '%s'", sqlString(c.Name), duckType(c.typ)))
 	}
-	return db, nil
+	return fmt.Sprintf("read_csv(%s, header=true, columns={%s}, nullstr='', allow_quoted_nulls=false, delim=',', "+
+		"quote='\"', escape='\"', auto_detect=false, strict_mode=true)", sqlString(path), strings.Join(types, ", "))
 }
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

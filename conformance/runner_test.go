@@ -38,6 +38,10 @@ func TestRunnerReports(t *testing.T) {
 		{&Case{Name: "erroronlyvelocc", ExpectErr: "integer overflow", Velocc: "SELECT v * 9223372036854775807 AS t FROM s WHERE v > 1", DuckDB: "SELECT 1 AS t"}, "DuckDB ran the query without an error"},
 		{&Case{Name: "stops", Velocc: "SELECT CAST(k AS INT) AS i FROM s", DuckDB: "SELECT 1 AS i"}, "the velocc job failed on the JSON-lines data: exit status 1"},
 		{&Case{Name: "ordered", Ordered: true, Velocc: "SELECT k FROM s", DuckDB: "SELECT k FROM s ORDER BY k DESC"}, "differ (in order)"},
+		{&Case{Name: "compileerr", ExpectCompileErr: `unknown column "nope"|"nope".*not`, Velocc: "SELECT nope FROM s", DuckDB: "SELECT nope FROM s"}, ""},
+		{&Case{Name: "compiles", ExpectCompileErr: "x", Velocc: "SELECT k FROM s"}, "velocc compiles the query"},
+		{&Case{Name: "othercompileerr", ExpectCompileErr: "overflow", Velocc: "SELECT nope FROM s"}, "velocc's compile errors do not match"},
+		{&Case{Name: "compileerrduck", ExpectCompileErr: "nope", Velocc: "SELECT nope FROM s", DuckDB: "SELECT k FROM s"}, "DuckDB ran the query without an error"},
 	}
 	var cases []*Case
 	for _, tc := range tests {
