@@ -193,6 +193,8 @@ func (f *fn) expr(e compiler.Expr) val {
 		return f.cast(x)
 	case *compiler.Func:
 		return f.call(x)
+	case *compiler.Sub:
+		return f.sub(x) // join.go
 	}
 	panic(fmt.Sprintf("codegen: unhandled expression %T", e))
 }

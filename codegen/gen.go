@@ -88,7 +88,7 @@ func (g *gen) sourceUsed(s *compiler.Source) bool {
 		if q.Source == s {
 			return true
 		}
-		for _, j := range q.Joins {
+		for _, j := range tablesOf(q) {
 			if j.Table == s {
 				return true
 			}
@@ -176,6 +176,11 @@ func (g *gen) genJob() {
 		}
 		if s.IsTable {
 			d[jen.Id("Table")] = jen.True()
+			for k, v := range map[string]int64{"WaitTimeoutMs": s.WaitTimeout, "FileWaitTimeoutMs": s.FileWaitTimeout, "FileRetryIntervalMs": s.FileRetryInterval} {
+				if v > 0 {
+					d[jen.Id(k)] = jen.Lit(int(v))
+				}
+			}
 		}
 		if len(s.Options) > 0 {
 			d[jen.Id("Options")] = options(s.Options)
@@ -270,7 +275,7 @@ func (g *gen) genJob() {
 			windowed = windowed || late
 			qv := lowerFirst(q.GoName)
 			body = append(body, jen.Id(qv).Op(":=").Id(newQueryFunc(q)).Call(jen.Id(srcVar), jen.Id("c").Dot("Sink").Call(jen.Lit(q.Sink.Name))))
-			for _, j := range q.Joins {
+			for _, j := range tablesOf(q) {
 				body = append(body, jen.Id(qv).Dot(joinTable(j)).Op("=").Id(tableVar(j.Table)))
 			}
 			if g.mergeable {

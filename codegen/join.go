@@ -106,10 +106,15 @@ func (g *gen) setupTable(s *compiler.Source) []jen.Code {
 	}
 }
 
+// tablesOf returns the joins and the subqueries' tables of q: each has a table field in the query.
+func tablesOf(q *compiler.Query) []*compiler.Join {
+	return append(q.Joins[:len(q.Joins):len(q.Joins)], q.SubTables...)
+}
+
 // joinFields are the fields a joining query adds to its struct: each join's table and a row to copy into.
 func joinFields(q *compiler.Query) []jen.Code {
 	var out []jen.Code
-	for _, j := range q.Joins {
+	for _, j := range tablesOf(q) {
 		out = append(out,
 			jen.Id(joinTable(j)).Op("*").Add(tableOf(j.Table)).Comment(commentText(j.Table.Name)),
 			jen.Id(joinScratch(j)).Id(recordType(j.Table)))
@@ -291,4 +296,121 @@ func joinCol(x *compiler.ColRef) val {
 		return val{v: r, n: jen.Id(joinFilled(j))}
 	}
 	return val{v: r, n: jen.False(), nonNull: true}
+}
+
+// sub evaluates a subquery over a table (compiler/subquery.go): a lookup when its WHERE fixes the table's key and
+// that key has no NULL, a scan of the table otherwise.
+func (f *fn) sub(x *compiler.Sub) val {
+	j := x.Join
+	row := joinRow(j)
+	var lookup func(body func()) []jen.Code // the row the key finds, passing the rest of WHERE, runs body
+	var nullKey jen.Code                    // the key has a NULL; nil when it cannot
+	if j.Key != nil {
+		key := jen.Dict{}
+		var nulls []jen.Code
+		for i, k := range j.Key {
+			v := f.expr(k)
+			col := j.Table.PrimaryKey[i]
+			key[jen.Id(col.GoName)] = toKey(col.Type, v.v)
+			if !v.nonNull {
+				nulls = append(nulls, v.n)
+			}
+		}
+		for i, n := range nulls {
+			if i == 0 {
+				nullKey = n
+			} else {
+				nullKey = jen.Add(nullKey).Op("||").Add(n)
+			}
+		}
+		lookup = func(body func()) []jen.Code {
+			return f.block(func() {
+				f.emit(jen.Id(row).Op(":=").Id("q").Dot(joinTable(j)).Dot("Get").Call(jen.Id(tableKeyType(j.Table)).Values(key), jen.Op("&").Id("q").Dot(joinScratch(j))))
+				f.emit(jen.If(jen.Id(row).Op("!=").Nil()).Block(f.block(func() {
+					if j.On == nil {
+						body()
+						return
+					}
+					on := f.expr(j.On)
+					f.emit(jen.If(jen.Op("!").Parens(notTrue(on))).Block(f.block(body)...))
+				})...))
+			})
+		}
+	}
+	switch x.Kind {
+	case compiler.SubExists:
+		v := f.tmp("v")
+		f.emit(jen.Var().Id(v).Bool())
+		if lookup != nil {
+			blk := lookup(func() { f.emit(jen.Id(v).Op("=").True()) })
+			f.emit(guardNull(nullKey, blk, nil))
+		} else {
+			f.emit(f.scanRows(j, x.Where, func() { f.emit(jen.Id(v).Op("=").True(), jen.Break()) }))
+		}
+		if x.Not {
+			return val{v: jen.Op("!").Id(v), n: jen.False(), nonNull: true}
+		}
+		return val{v: jen.Id(v), n: jen.False(), nonNull: true}
+	case compiler.SubScalar:
+		v, n := f.decl(x.T)
+		f.emit(jen.Id(n).Op("=").True())
+		blk := lookup(func() {
+			r := f.expr(x.Value)
+			f.emit(jen.List(jen.Id(v), jen.Id(n)).Op("=").List(r.v, r.n))
+		})
+		f.emit(guardNull(nullKey, blk, nil))
+		return val{v: jen.Id(v), n: jen.Id(n)}
+	}
+	// IN: TRUE when some row passing WHERE holds the value; else NULL when a row's comparison was NULL; else FALSE.
+	found, null := f.tmp("found"), f.tmp("null")
+	f.emit(jen.Var().Id(found).Bool(), jen.Var().Id(null).Bool())
+	eq := func(loop bool) {
+		e := f.expr(x.Eq)
+		hit := []jen.Code{jen.Id(found).Op("=").True()}
+		if loop {
+			hit = append(hit, jen.Break())
+		}
+		if e.nonNull {
+			f.emit(jen.If(e.v).Block(hit...))
+			return
+		}
+		f.emit(jen.If(e.n).Block(jen.Id(null).Op("=").True()).Else().If(e.v).Block(hit...))
+	}
+	scan := f.scanRows(j, x.Where, func() { eq(true) })
+	if lookup != nil {
+		f.emit(guardNull(nullKey, lookup(func() { eq(false) }), []jen.Code{scan}))
+	} else {
+		f.emit(scan)
+	}
+	res := jen.Id(found)
+	if x.Not {
+		res = jen.Op("!").Id(found)
+	}
+	return val{v: res, n: jen.Op("!").Id(found).Op("&&").Id(null)}
+}
+
+// guardNull runs then when the key has no NULL (nullKey nil: always), else otherwise (nil: nothing).
+func guardNull(nullKey jen.Code, then, otherwise []jen.Code) jen.Code {
+	if nullKey == nil {
+		return jen.Block(then...)
+	}
+	st := jen.If(jen.Op("!").Parens(nullKey)).Block(then...)
+	if otherwise != nil {
+		st = st.Else().Block(otherwise...)
+	}
+	return st
+}
+
+// scanRows is a loop over the rows of j's table that runs body for each row passing where (nil: every row).
+func (f *fn) scanRows(j *compiler.Join, where compiler.Expr, body func()) jen.Code {
+	i, n := f.tmp("i"), f.tmp("n")
+	loop := f.block(func() {
+		f.emit(jen.Id(joinRow(j)).Op(":=").Id("q").Dot(joinTable(j)).Dot("At").Call(jen.Id(i), jen.Op("&").Id("q").Dot(joinScratch(j))))
+		if where != nil {
+			w := f.expr(where)
+			f.emit(jen.If(notTrue(w)).Block(jen.Continue()))
+		}
+		body()
+	})
+	return jen.For(jen.List(jen.Id(i), jen.Id(n)).Op(":=").List(jen.Lit(0), jen.Id("q").Dot(joinTable(j)).Dot("Len").Call()), jen.Id(i).Op("<").Id(n), jen.Id(i).Op("++")).Block(loop...)
 }

@@ -314,7 +314,12 @@ func (c *checker) createSource(st *grammar.CreateSource) {
 	}
 	ps := withProps(st.With)
 	c.configureSource(src, ps, st.Name.Span())
-	c.warnUnused(ps, "source "+strconvQuote(name), knownKeys(sourceKeys, src.Type, false))
+	known := sourceKeys
+	if src.IsTable {
+		c.tableWaits(src, ps) // join.go
+		known = append(known[:len(known):len(known)], tableKeys...)
+	}
+	c.warnUnused(ps, "source "+strconvQuote(name), knownKeys(known, src.Type, false))
 	c.sources[key] = src
 	c.plan.Sources = append(c.plan.Sources, src)
 }

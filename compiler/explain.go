@@ -42,9 +42,30 @@ func Explain(p *Plan) string {
 		if s.EventTime != nil {
 			fmt.Fprintf(&b, "  event time: %s, watermark = max seen - %dms\n", s.EventTime.Name, s.MaxOutOfOrder)
 		}
+		if s.IsTable {
+			var key []string
+			for _, f := range s.PrimaryKey {
+				key = append(key, f.Name)
+			}
+			per := rowBytes(s)
+			fmt.Fprintf(&b, "  table: primary key (%s); a later row replaces its key's row; about %d B per row plus its text (1,000,000 rows: about %d MB)\n",
+				strings.Join(key, ", "), per, per*1_000_000>>20)
+		}
+	}
+	if waves := loadWaves(p); len(waves) > 0 {
+		b.WriteString("\ntables load before any stream record is read:\n")
+		for i, w := range waves {
+			fmt.Fprintf(&b, "  wave %d (in parallel): %s\n", i+1, strings.Join(w, ", "))
+		}
 	}
 	for _, q := range p.Queries {
 		fmt.Fprintf(&b, "\nquery %s (%s:%d) reads %s, writes %s\n", q.Name, q.Loc.File, q.Loc.Line, q.Source.Name, q.Sink.URI)
+		for _, j := range q.Joins {
+			fmt.Fprintf(&b, "  join %d: %s\n", j.Index, joinText(j))
+		}
+		for _, j := range q.SubTables {
+			fmt.Fprintf(&b, "  subquery: %s\n", lookupText(j))
+		}
 		if q.Where != nil {
 			fmt.Fprintf(&b, "  where:   %s\n", ExprString(q.Where))
 		}
@@ -248,6 +269,42 @@ func writeExpr(b *strings.Builder, e Expr) {
 		b.WriteString(v.Name + "(")
 		list(v.Args)
 		b.WriteString(")")
+	case *Sub:
+		from := func() {
+			b.WriteString(" FROM " + v.Join.Table.Name)
+			if v.Join.Alias != v.Join.Table.Name {
+				b.WriteString(" " + v.Join.Alias)
+			}
+			var conds []string
+			for i, k := range v.Join.Key {
+				if v.Kind == SubIn && k == v.X {
+					continue
+				}
+				conds = append(conds, v.Join.Alias+"."+v.Join.Table.PrimaryKey[i].Name+" = "+ExprString(k))
+			}
+			if v.Join.On != nil {
+				conds = append(conds, ExprString(v.Join.On))
+			}
+			if len(conds) > 0 {
+				b.WriteString(" WHERE " + strings.Join(conds, " AND "))
+			}
+			b.WriteString(")")
+		}
+		switch v.Kind {
+		case SubExists:
+			not(v.Not)
+			b.WriteString("EXISTS (SELECT 1")
+		case SubIn:
+			writeExpr(b, v.X)
+			b.WriteString(" ")
+			not(v.Not)
+			b.WriteString("IN (SELECT ")
+			writeExpr(b, v.Value)
+		case SubScalar:
+			b.WriteString("(SELECT ")
+			writeExpr(b, v.Value)
+		}
+		from()
 	case *WinRef:
 		f := v.Fn
 		b.WriteString(f.Name + "(")
@@ -289,4 +346,99 @@ func decConstString(v *Const) string {
 // oneLineJSON squeezes a schema onto one line for explain.
 func oneLineJSON(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// loadWaves lists the tables the queries of p read, in the order they load: today every table comes from a
+// source and depends on none, so all load together in one wave.
+func loadWaves(p *Plan) [][]string {
+	seen := map[*Source]bool{}
+	for _, q := range p.Queries {
+		for _, j := range append(q.Joins[:len(q.Joins):len(q.Joins)], q.SubTables...) {
+			seen[j.Table] = true
+		}
+	}
+	var wave []string
+	for _, s := range p.Sources {
+		if seen[s] {
+			wave = append(wave, s.Name)
+		}
+	}
+	if len(wave) == 0 {
+		return nil
+	}
+	return [][]string{wave}
+}
+
+// joinText describes a join for explain: its kind and table, how a row is found, and what a record without one does.
+func joinText(j *Join) string {
+	kind := "JOIN"
+	if j.Left {
+		kind = "LEFT JOIN"
+	}
+	t := kind + " " + j.Table.Name
+	if j.Alias != j.Table.Name {
+		t += " AS " + j.Alias
+	}
+	t += ": " + lookupText(j) + "; no match: " + j.Missing
+	if j.Missing == "defaults" {
+		var ds []string
+		for _, f := range j.Table.Fields {
+			if k := j.Defaults[f.Index]; k != nil {
+				ds = append(ds, f.Name+" = "+ExprString(k))
+			}
+		}
+		t += " (" + strings.Join(ds, ", ") + ", others NULL)"
+	}
+	return t
+}
+
+// lookupText says how a join or subquery finds its table's rows.
+func lookupText(j *Join) string {
+	var t string
+	switch {
+	case j.Key != nil:
+		var parts []string
+		for i, k := range j.Key {
+			parts = append(parts, j.Table.PrimaryKey[i].Name+" = "+ExprString(k))
+		}
+		t = "key lookup in " + j.Table.Name + " (" + strings.Join(parts, ", ") + ")"
+	case j.On == nil:
+		t = "every row of " + j.Table.Name + " (cross)"
+	default:
+		t = "scan of " + j.Table.Name
+	}
+	if j.On != nil {
+		t += ", then " + ExprString(j.On)
+	}
+	return t
+}
+
+// rowBytes estimates the memory of one table row without its text: the Go struct of its columns, its key, and the
+// table's index entry.
+func rowBytes(s *Source) int {
+	size := func(t Type) int {
+		switch t.Kind {
+		case Bool:
+			return 1
+		case Int:
+			return 4
+		case Varchar:
+			return 16
+		case Decimal:
+			return 16
+		}
+		return 8
+	}
+	n := 0
+	for _, f := range s.Fields {
+		n += size(f.Type)
+		if f.Nullable {
+			n++
+		}
+	}
+	n = (n + 7) &^ 7
+	for _, f := range s.PrimaryKey {
+		n += size(f.Type)
+	}
+	return n + 16 // the index's entry and overhead
 }

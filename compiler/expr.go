@@ -139,8 +139,10 @@ func (c *checker) expr(qc *qctx, e grammar.Expr, m mode) Expr {
 	case *grammar.Call:
 		return c.call(qc, v, m)
 	case *grammar.Subquery:
-		c.errorf(CodeUnsupported, v.Span(), "subqueries are not supported; a query reads one stream")
-		return nil
+		if v.Exists {
+			return c.subquery(qc, SubExists, v.Query, v.Span(), nil, false, m) // subquery.go
+		}
+		return c.subquery(qc, SubScalar, v.Query, v.Span(), nil, false, m)
 	}
 	c.errorf(CodeUnsupported, e.Span(), "unsupported expression")
 	return nil
@@ -281,6 +283,9 @@ func (c *checker) column(qc *qctx, v *grammar.Column, m mode) Expr {
 	var join *Join
 	if r != nil {
 		join = r.join
+	}
+	if r != nil && r == qc.inner && f != nil {
+		return &ColRef{Field: f, Join: join} // a subquery's own table: a row of it, whatever the outer context
 	}
 	if f != nil && f.Type.Kind == Invalid {
 		return nil // its declaration's bad type is reported; uses of it would only repeat that
@@ -569,8 +574,7 @@ func (c *checker) want(x Expr, e grammar.Expr, k Kind, what string) bool {
 
 func (c *checker) in(qc *qctx, v *grammar.In, m mode) Expr {
 	if v.Sub != nil {
-		c.errorf(CodeUnsupported, v.Span(), "IN (subquery) is not supported; list the values: IN ('a', 'b')")
-		return nil
+		return c.subquery(qc, SubIn, v.Sub, v.Span(), v.X, v.Not, m) // subquery.go
 	}
 	x := c.expr(qc, v.X, m)
 	if x == nil {

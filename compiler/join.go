@@ -75,6 +75,9 @@ func (qc *qctx) visible() []*rel {
 
 // relNamed returns the visible relation the qualifier q names, or nil.
 func (qc *qctx) relNamed(q string) *rel {
+	if qc.inner != nil && qc.inner.named(q) {
+		return qc.inner
+	}
 	vis := qc.visible()
 	for _, r := range vis {
 		if r.alias != "" && strings.EqualFold(q, r.alias) {
@@ -92,6 +95,11 @@ func (qc *qctx) relNamed(q string) *rel {
 // find looks up an unqualified column among the visible relations: the relation that has it, and the other
 // relations that have it too (an ambiguous name).
 func (qc *qctx) find(name string) (*rel, *Field, []*rel) {
+	if qc.inner != nil {
+		if f := qc.inner.src.field(name); f != nil {
+			return qc.inner, f, nil // a subquery's table hides the outer query's columns of the same name
+		}
+	}
 	var (
 		at    *rel
 		found *Field
@@ -148,7 +156,7 @@ func (qc *qctx) relNames() string {
 // colTag is the part of a column's normal form (canon) that says which relation it reads: "" for the stream's
 // columns, "<join index>." for a table's, "?." for a name no relation has. Queries without joins have only "".
 func (qc *qctx) colTag(v *grammar.Column) string {
-	if len(qc.rels) < 2 {
+	if len(qc.rels) < 2 && qc.inner == nil {
 		return ""
 	}
 	var r *rel
@@ -480,4 +488,30 @@ func constOf(text string, t Type) (*Const, string) {
 		return k, ""
 	}
 	return nil, "defaults of this type are not supported"
+}
+
+// tableKeys are the properties of a table's source besides a stream's.
+var tableKeys = []string{"wait.timeout", "file.wait.timeout", "file.retry.interval"}
+
+// tableWaits reads how long a table's job waits for its load and for its files.
+func (c *checker) tableWaits(src *Source, ps props) {
+	for _, k := range tableKeys {
+		p, ok := ps.get(k)
+		if !ok {
+			continue
+		}
+		ms, msg := parseDuration(p.value)
+		if msg != "" || ms <= 0 {
+			c.errorf(CodeBadProperty, p.span, "%s must be a positive duration such as 30s or 5m, got %q", p.key, p.value)
+			continue
+		}
+		switch k {
+		case "wait.timeout":
+			src.WaitTimeout = ms
+		case "file.wait.timeout":
+			src.FileWaitTimeout = ms
+		case "file.retry.interval":
+			src.FileRetryInterval = ms
+		}
+	}
 }

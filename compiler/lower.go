@@ -123,6 +123,8 @@ func Nullable(e Expr) bool {
 		return x.Key.Nullable
 	case *WindowBound:
 		return false
+	case *Sub:
+		return x.Kind != SubExists
 	case *WinRef:
 		switch x.Fn.Kind {
 		case WinRowNumber, WinRank, WinDenseRank, WinPercentRank, WinCumeDist, WinNtile:

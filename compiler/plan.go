@@ -92,6 +92,10 @@ type Source struct {
 	Options  map[string]string
 	Meta     []*Field
 	KeyField *Field
+
+	// Tables: how long the job waits for the initial load ('wait.timeout'), and for a file matching the path
+	// ('file.wait.timeout', 'file.retry.interval'), in milliseconds; 0 for rt's defaults.
+	WaitTimeout, FileWaitTimeout, FileRetryInterval int64
 }
 
 // Field is one column of a source.
@@ -149,7 +153,9 @@ type Query struct {
 	Loc    Loc // the whole statement
 	Source *Source
 	Joins  []*Join // the tables the stream's records are joined with, in order (join.go)
-	Where  Expr    // row expression; nil when absent
+	// SubTables are the tables the query's subqueries read (subquery.go), one per subquery.
+	SubTables []*Join
+	Where     Expr // row expression; nil when absent
 
 	// Grouped is true when the query aggregates (GROUP BY, an aggregate, or a window).
 	Grouped bool
@@ -384,7 +390,7 @@ func (e *WindowBound) Type() Type { return TTimestamp }
 func markUsed(p *Plan) {
 	for _, q := range p.Queries {
 		exprs := []Expr{q.Where, q.Having}
-		for _, j := range q.Joins {
+		for _, j := range append(q.Joins[:len(q.Joins):len(q.Joins)], q.SubTables...) {
 			exprs = append(exprs, j.Key...)
 			exprs = append(exprs, j.On)
 			for _, f := range j.Table.PrimaryKey {
@@ -493,5 +499,14 @@ func walkPlanExpr(x Expr, fn func(Expr) bool) {
 	case *WinRef:
 		walkPlanExpr(e.Fn.Arg, fn)
 		walkPlanExpr(e.Fn.Default, fn)
+	case *Sub:
+		walkPlanExpr(e.X, fn)
+		walkPlanExpr(e.Value, fn)
+		walkPlanExpr(e.Eq, fn)
+		walkPlanExpr(e.Where, fn)
+		for _, k := range e.Join.Key {
+			walkPlanExpr(k, fn)
+		}
+		walkPlanExpr(e.Join.On, fn)
 	}
 }

@@ -18,6 +18,7 @@ type qctx struct {
 	alias    string
 	rels     []*rel // the relations the query reads: its stream, then each joined table (join.go)
 	nvis     int    // while a JOIN's ON is checked, how many of rels it sees; 0: all
+	inner    *rel   // while a subquery is checked, its table (subquery.go)
 	q        *Query
 	keyCanon []string // canonical text of each GROUP BY key
 	keyHash  []uint64 // and the hash of each (see canonHashes)
@@ -456,6 +457,15 @@ func locate(q *Query) {
 				walk(w.Then, at)
 			}
 			walk(e.Else, at)
+		case *Sub:
+			walk(e.X, at)
+			walk(e.Value, at)
+			walk(e.Eq, at)
+			walk(e.Where, at)
+			for _, k := range e.Join.Key {
+				walk(k, at)
+			}
+			walk(e.Join.On, at)
 		}
 	}
 	for _, j := range q.Joins {

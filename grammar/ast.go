@@ -448,10 +448,11 @@ type FrameBound struct {
 	Offset Expr
 }
 
-// Subquery is a parenthesised SELECT used as an expression (rejected by the checker).
+// Subquery is a parenthesised SELECT used as an expression: a scalar subquery, or EXISTS (SELECT ...).
 type Subquery struct {
 	node
-	Query *Select
+	Query  *Select
+	Exists bool
 }
 
 // Paren is a parenthesised expression; it is kept so spans cover the parentheses.

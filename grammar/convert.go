@@ -357,6 +357,8 @@ func convertPrimary(p *pPrimary) Expr {
 		return &Extract{node: n, Part: part, X: convertExpr(p.Extract.From)}
 	case p.Subquery != nil:
 		return &Subquery{node: n, Query: convertSelect(p.Subquery)}
+	case p.Exists != nil:
+		return &Subquery{node: n, Query: convertSelect(p.Exists), Exists: true}
 	case p.Paren != nil:
 		return &Paren{node: n, X: convertExpr(p.Paren)}
 	case p.Call != nil:

@@ -421,6 +421,7 @@ type pPrimary struct {
 	Case     *pCase     `parser:"| @@"`
 	Cast     *pCast     `parser:"| @@"`
 	Extract  *pExtract  `parser:"| @@"`
+	Exists   *pSelect   `parser:"| \"EXISTS\" \"(\" @@ \")\""`
 	Subquery *pSelect   `parser:"| \"(\" @@ \")\""`
 	Paren    *pExpr     `parser:"| \"(\" @@ \")\""`
 	Call     *pCall     `parser:"| @@"`

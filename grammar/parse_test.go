@@ -297,6 +297,8 @@ var stmtTests = []struct{ name, sql, want string }{
 		"(select (items (col a)) (from t) (join LEFT (from u) (on (= (call LEFT (col a) (num 1)) (call RIGHT (col b) (num 1))))) (join RIGHT (from v) (on (bool true))))"},
 	{"joins", "SELECT o.id FROM orders o JOIN customers c ON o.cid = c.id LEFT OUTER JOIN x ON TRUE CROSS JOIN y WHERE c.ok",
 		"(select (items (col o.id)) (from orders as o) (join (from customers as c) (on (= (col o.cid) (col c.id)))) (join LEFT-OUTER (from x) (on (bool true))) (join CROSS (from y)) (where (col c.ok)))"},
+	{"exists", "SELECT a FROM t WHERE NOT EXISTS (SELECT 1 FROM w WHERE w.k = t.a) AND exists(SELECT k FROM w)",
+		"(select (items (col a)) (from t) (where (and (not (exists (select (items (num 1)) (from w) (where (= (col w.k) (col t.a)))))) (exists (select (items (col k)) (from w))))))"},
 	{"qualified star", "SELECT o.*, c.name, * FROM orders o JOIN customers AS c ON o.cid = c.id",
 		"(select (items o.* (col c.name) *) (from orders as o) (join (from customers as c) (on (= (col o.cid) (col c.id)))))"},
 	{"no from: parsed, for the checker to say that it is required", "SELECT 1; SELECT a AS b WHERE c EMIT FINAL",

@@ -366,6 +366,10 @@ func writeNode(b *strings.Builder, n Node) {
 			b.WriteString(k)
 		}
 	case *Subquery:
+		if n.Exists {
+			list(b, "exists", child(b, n.Query))
+			break
+		}
 		list(b, "subquery", child(b, n.Query))
 	case *Paren:
 		list(b, "paren", child(b, n.X))

@@ -3,14 +3,17 @@
 package rt
 
 import (
+	"hash/maphash"
 	"math/bits"
 	"sync"
 	"sync/atomic"
 )
 
-// Table is an in-memory table keyed by its primary key: the rows of a CREATE TABLE source, upserted. Rows live in
-// fixed-size chunks (no large copy when the table grows, no slack beyond one chunk) and a map holds each key's slot,
-// so scans see the rows in the order their keys were first put.
+// Table is an in-memory table keyed by its primary key: the rows of a CREATE TABLE source, upserted. Each key
+// and its row live together in an entry; entries live in fixed-size chunks, in the order their keys were first put
+// (so scans see that order, a table never copies its rows to grow, and has no slack beyond one chunk). An index by
+// key hash, open addressing with linear probing, holds each key's entry: a lookup hashes the key, reads one index
+// slot (usually), and compares the key of one entry.
 //
 // Put and Delete are called only by the table source's goroutine; Get, Len and At by stream goroutines. Until the
 // streams start (the initial load) and after the table's source has ended, nothing writes while streams read, and
@@ -20,34 +23,50 @@ import (
 //
 // The zero Table is not usable; create one with NewTable.
 type Table[K comparable, R any] struct {
-	index  map[K]int32 // key → slot
-	chunks [][]R       // slot i is chunks[i>>tableChunkBits][i&tableChunkMask]
-	slots  int         // slots used, live and deleted
+	seed   maphash.Seed
+	index  []uint64 // per slot 0 (empty), or the key's tag<<32 | entry+1; at most half full
+	mask   uint64   // len(index)-1
+	chunks [][]tableEntry[K, R]
+	slots  int // entries used, live and deleted
+	rows   int // live entries
 	own    func(k *K, r *R)
 
-	// Deleted slots: the live bitmap and the rank tree over its 64-slot blocks exist only while dead > 0, so that
-	// At finds the i-th live row in O(log n); once deleted slots outnumber the live ones, the table is compacted.
+	// Deleted entries: the live bitmap and the rank tree over its 64-entry blocks exist only while dead > 0, so
+	// that At finds the i-th live row in O(log n); once deleted entries outnumber the live ones, the table is
+	// compacted.
 	dead int
-	live []uint64 // bit i%64 of live[i/64]: slot i holds a row
-	rank fenwick  // live slots per block of 64
+	live []uint64 // bit i%64 of live[i/64]: entry i holds a row
+	rank fenwick  // live entries per block of 64
 
 	shared atomic.Bool  // the source writes beside reading streams: take mu
-	mu     sync.RWMutex // held for writing by Put and Delete, for reading by Get and At, while shared
+	mu     sync.RWMutex // held for writing by Put and Delete, for reading by Get, Len and At, while shared
 
 	stat *tableLoad // counters for progress and statistics; never nil
 }
+
+// tableEntry is a key and its row.
+type tableEntry[K comparable, R any] struct {
+	key K
+	row R
+}
+
+// The tag of a key is the high 32 bits of its hash. Its low bits pick the key's home slot in the index, so that
+// growing the index moves slots without hashing the keys again, and its other bits tell most keys that share a
+// home apart without reading their entries.
 
 const (
 	tableChunkBits = 10
 	tableChunkSize = 1 << tableChunkBits
 	tableChunkMask = tableChunkSize - 1
+	// tableMinIndex is the size of an empty table's index.
+	tableMinIndex = 16
 )
 
 // NewTable returns an empty table fed by src, and registers it with the source: its rows and replaced
 // duplicates appear in the load progress and the exit statistics, and the source tells it when the streams may
-// start reading it (see readTables).
+// start reading it (see readWithTables).
 func NewTable[K comparable, R any](src *Source) *Table[K, R] {
-	t := &Table[K, R]{index: make(map[K]int32)}
+	t := &Table[K, R]{seed: maphash.MakeSeed(), index: make([]uint64, tableMinIndex), mask: tableMinIndex - 1}
 	t.stat = src.tableLoad()
 	src.table = t
 	return t
@@ -62,29 +81,36 @@ func (t *Table[K, R]) Own(own func(k *K, r *R)) { t.own = own }
 // Put upserts row r under key k: a later row with the same key replaces the earlier one in place (so scans keep
 // the key's first position) and is counted as a replaced duplicate. r is copied; the caller may reuse it.
 func (t *Table[K, R]) Put(k K, r *R) {
-	row := *r
+	e := tableEntry[K, R]{key: k, row: *r}
 	if t.own != nil {
-		t.own(&k, &row) // outside the lock: it allocates
+		t.own(&e.key, &e.row) // outside the lock: it allocates
 	}
+	tag := t.tag(k)
 	if t.shared.Load() {
 		t.mu.Lock()
 		defer t.mu.Unlock()
 	}
-	if i, ok := t.index[k]; ok {
-		*t.slot(int(i)) = row
+	i, found := t.probe(k, tag)
+	if found {
+		t.entry(int(uint32(t.index[i]) - 1)).row = e.row
 		t.stat.replaced.Add(1)
 		return
 	}
 	if t.slots == maxTableRows {
 		panic("rt: more than 2^31-1 table rows")
 	}
+	if 2*(t.rows+1) > len(t.index) {
+		t.grow()
+		i, _ = t.probe(k, tag)
+	}
 	n := t.slots
 	if n&tableChunkMask == 0 && n>>tableChunkBits == len(t.chunks) {
-		t.chunks = append(t.chunks, make([]R, tableChunkSize))
+		t.chunks = append(t.chunks, make([]tableEntry[K, R], tableChunkSize))
 	}
-	*t.slot(n) = row
+	*t.entry(n) = e
+	t.index[i] = uint64(tag)<<32 | uint64(n+1)
 	t.slots++
-	t.index[k] = int32(n)
+	t.rows++
 	if t.live != nil {
 		if n&63 == 0 {
 			t.live = append(t.live, 0)
@@ -93,34 +119,36 @@ func (t *Table[K, R]) Put(k K, r *R) {
 		t.live[n>>6] |= 1 << (n & 63)
 		t.rank.add(n>>6, 1)
 	}
-	t.stat.rows.Store(int64(len(t.index)))
+	t.stat.rows.Store(int64(t.rows))
 }
 
-// maxTableRows is the most slots a table holds: slots are int32s to keep the index small.
+// maxTableRows is the most entries a table holds: entry numbers are 31 bits in the index.
 const maxTableRows = 1<<31 - 1
 
 // Delete removes the row of key k, if there is one (a Kafka tombstone); the other rows keep their order.
 func (t *Table[K, R]) Delete(k K) {
+	tag := t.tag(k)
 	if t.shared.Load() {
 		t.mu.Lock()
 		defer t.mu.Unlock()
 	}
-	i, ok := t.index[k]
-	if !ok {
+	i, found := t.probe(k, tag)
+	if !found {
 		return
 	}
-	delete(t.index, k)
-	var zero R
-	*t.slot(int(i)) = zero // let go of its strings
+	n := int(uint32(t.index[i]) - 1)
+	t.unindex(i)
+	*t.entry(n) = tableEntry[K, R]{} // let go of its strings
 	if t.live == nil {
 		t.markAllLive()
 	}
-	t.live[i>>6] &^= 1 << (i & 63)
-	t.rank.add(int(i>>6), -1)
+	t.live[n>>6] &^= 1 << (n & 63)
+	t.rank.add(n>>6, -1)
 	t.dead++
+	t.rows--
 	t.stat.deleted.Add(1)
-	t.stat.rows.Store(int64(len(t.index)))
-	if t.dead > len(t.index) {
+	t.stat.rows.Store(int64(t.rows))
+	if t.dead > t.rows {
 		t.compact()
 	}
 }
@@ -130,22 +158,33 @@ func (t *Table[K, R]) Delete(k K) {
 // returned.
 func (t *Table[K, R]) Get(k K, scratch *R) *R {
 	if t.shared.Load() {
-		t.mu.RLock()
-		i, ok := t.index[k]
-		if ok {
-			*scratch = *t.slot(int(i))
-		}
-		t.mu.RUnlock()
-		if !ok {
+		return t.getShared(k, scratch)
+	}
+	tag := t.tag(k)
+	for i := uint64(tag) & t.mask; ; i = (i + 1) & t.mask {
+		x := t.index[i]
+		if x == 0 {
 			return nil
 		}
-		return scratch
+		if uint32(x>>32) == tag {
+			n := uint32(x) - 1
+			if e := &t.chunks[n>>tableChunkBits][n&tableChunkMask]; e.key == k {
+				return &e.row
+			}
+		}
 	}
-	i, ok := t.index[k]
-	if !ok {
+}
+
+func (t *Table[K, R]) getShared(k K, scratch *R) *R {
+	tag := t.tag(k)
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	i, found := t.probe(k, tag)
+	if !found {
 		return nil
 	}
-	return &t.chunks[i>>tableChunkBits][i&tableChunkMask]
+	*scratch = t.entry(int(uint32(t.index[i]) - 1)).row
+	return scratch
 }
 
 // Len returns the number of rows, for a scan: for i := 0; i < t.Len(); i++ { row := t.At(i, &scratch) ... }.
@@ -156,7 +195,7 @@ func (t *Table[K, R]) Len() int {
 		t.mu.RLock()
 		defer t.mu.RUnlock()
 	}
-	return len(t.index)
+	return t.rows
 }
 
 // At returns the i-th row in the order the keys were first put, or nil if i is past the end. Pointers and
@@ -174,21 +213,79 @@ func (t *Table[K, R]) At(i int, scratch *R) *R {
 	return t.at(i)
 }
 
-// at returns the slot of the i-th live row, or nil.
+// at returns the i-th live row, or nil.
 func (t *Table[K, R]) at(i int) *R {
-	if i < 0 || i >= len(t.index) {
+	if i < 0 || i >= t.rows {
 		return nil
 	}
 	if t.dead == 0 {
-		return t.slot(i)
+		return &t.entry(i).row
 	}
 	b, r := t.rank.find(i)
-	return t.slot(b<<6 + selectBit(t.live[b], r))
+	return &t.entry(b<<6 + selectBit(t.live[b], r)).row
 }
 
-func (t *Table[K, R]) slot(i int) *R { return &t.chunks[i>>tableChunkBits][i&tableChunkMask] }
+func (t *Table[K, R]) entry(n int) *tableEntry[K, R] {
+	return &t.chunks[n>>tableChunkBits][n&tableChunkMask]
+}
 
-// markAllLive starts tracking deleted slots: every slot used so far holds a row.
+// tag returns the tag of key k: the high 32 bits of its hash.
+func (t *Table[K, R]) tag(k K) uint32 { return uint32(maphash.Comparable(t.seed, k) >> 32) }
+
+// probe returns the index slot of key k and true, or the empty slot where it would go and false.
+func (t *Table[K, R]) probe(k K, tag uint32) (uint64, bool) {
+	for i := uint64(tag) & t.mask; ; i = (i + 1) & t.mask {
+		x := t.index[i]
+		if x == 0 {
+			return i, false
+		}
+		if uint32(x>>32) == tag && t.entry(int(uint32(x)-1)).key == k {
+			return i, true
+		}
+	}
+}
+
+// grow doubles the index; the tags give the new home slots, so no key is hashed again.
+func (t *Table[K, R]) grow() {
+	old := t.index
+	t.index = make([]uint64, 2*len(old))
+	t.mask = uint64(len(t.index) - 1)
+	for _, x := range old {
+		if x == 0 {
+			continue
+		}
+		i := uint64(x>>32) & t.mask
+		for t.index[i] != 0 {
+			i = (i + 1) & t.mask
+		}
+		t.index[i] = x
+	}
+}
+
+// unindex empties index slot i, moving later slots of the same probe run back (linear probing's deletion,
+// which leaves no markers behind).
+func (t *Table[K, R]) unindex(i uint64) {
+	for {
+		t.index[i] = 0
+		j := i
+		for {
+			j = (j + 1) & t.mask
+			x := t.index[j]
+			if x == 0 {
+				return
+			}
+			// The slot at j stays unless its home lies cyclically outside (i, j]: then it moves to i.
+			home := uint64(x>>32) & t.mask
+			if (j-home)&t.mask >= (j-i)&t.mask {
+				t.index[i] = x
+				i = j
+				break
+			}
+		}
+	}
+}
+
+// markAllLive starts tracking deleted entries: every entry used so far holds a row.
 func (t *Table[K, R]) markAllLive() {
 	t.live = make([]uint64, (t.slots+63)>>6)
 	for b := range t.live {
@@ -204,31 +301,34 @@ func (t *Table[K, R]) markAllLive() {
 	t.rank.build(counts)
 }
 
-// compact moves the live rows together, in order, and drops the deleted slots: the scans and memory of a table
-// never pay for more deleted rows than it has live ones.
+// compact moves the live entries together, in order, and drops the deleted ones: the scans and memory of a
+// table never pay for more deleted rows than it has live ones.
 func (t *Table[K, R]) compact() {
 	if t.dead == 0 {
 		return
 	}
-	moved := make([]int32, t.slots) // old slot → new slot
+	moved := make([]uint32, t.slots) // old entry → new entry
 	n := 0
 	for i := 0; i < t.slots; i++ {
 		if t.live[i>>6]&(1<<(i&63)) == 0 {
 			continue
 		}
-		moved[i] = int32(n)
+		moved[i] = uint32(n)
 		if n != i {
-			*t.slot(n) = *t.slot(i)
+			*t.entry(n) = *t.entry(i)
 		}
 		n++
 	}
-	var zero R
 	for i := n; i < t.slots; i++ {
-		*t.slot(i) = zero
+		*t.entry(i) = tableEntry[K, R]{}
 	}
-	t.chunks = t.chunks[:(n+tableChunkMask)>>tableChunkBits]
-	for k, i := range t.index {
-		t.index[k] = moved[i]
+	used := (n + tableChunkMask) >> tableChunkBits
+	clear(t.chunks[used:])
+	t.chunks = t.chunks[:used]
+	for i, x := range t.index {
+		if x != 0 {
+			t.index[i] = x&^(1<<32-1) | uint64(moved[uint32(x)-1]+1)
+		}
 	}
 	t.slots, t.dead, t.live, t.rank = n, 0, nil, fenwick{}
 }

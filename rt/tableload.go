@@ -206,7 +206,13 @@ type sourceGroup struct {
 func (g *sourceGroup) read(sources []*Source) {
 	for _, s := range sources {
 		g.wg.Go(func() {
-			if err := s.read(g.ctx); err != nil {
+			err := s.read(g.ctx)
+			if err == nil && s.load != nil && !s.load.isLoaded() && g.ctx.Err() == nil {
+				// An input that stopped without saying its table was loaded (see Loaded): the streams would
+				// wait for it in vain.
+				err = fmt.Errorf("source %q stopped before its table finished loading", s.spec.Name)
+			}
+			if err != nil {
 				g.mu.Lock()
 				if g.first == nil {
 					g.first = err
@@ -403,7 +409,7 @@ func progressLine(p TableProgress, now time.Time) string {
 			rate := float64(p.BytesRead) / s
 			fmt.Fprintf(&b, ", %s/s", sizeText(int64(rate)))
 			if left := p.BytesTotal - p.BytesRead; left > 0 && rate > 0 {
-				fmt.Fprintf(&b, ", ETA %s", (time.Duration(float64(left)/rate) * time.Second).Round(time.Second))
+				fmt.Fprintf(&b, ", ETA %s", time.Duration(float64(left)/rate*float64(time.Second)).Round(time.Second))
 			}
 		} else {
 			fmt.Fprintf(&b, ", %.0f rows/s", float64(p.Rows)/s)

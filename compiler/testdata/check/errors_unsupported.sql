@@ -9,7 +9,7 @@ SELECT symbol FROM (SELECT symbol FROM orders); -- ERROR "subqueries are not sup
 SELECT 1; -- ERROR "FROM is required: a query reads the records of a declared stream; add FROM and a stream's name, such as FROM orders"
 SELECT symbol AS s WHERE price > 1 GROUP BY symbol; -- ERROR "FROM is required"
 CREATE STREAM ones AS SELECT 1 AS one WITH ('ones.type' = 'stdout'); -- ERROR "FROM is required"
-SELECT symbol FROM orders WHERE symbol IN (SELECT symbol FROM orders); -- ERROR `IN \(subquery\) is not supported; list the values: IN \('a', 'b'\)`
+SELECT symbol FROM orders WHERE symbol IN (SELECT symbol FROM orders); -- ERROR `IN over the stream "orders": a stream never ends, so the set it tests would grow without bound; declare the reference data as a table`
 SELECT symbol, SUM(quantity) OVER (PARTITION BY symbol) AS s FROM orders GROUP BY symbol; -- ERROR `window functions \(OVER\) in an aggregating query are not supported yet`
 SELECT symbol FROM orders ORDER BY symbol; -- ERROR "ORDER BY without LIMIT in a query that does not aggregate would hold the whole input; add LIMIT n"
 INSERT INTO orders SELECT * FROM orders; -- ERROR "INSERT statements are not supported; velocc supports CREATE STREAM/TABLE"

@@ -28,3 +28,17 @@ SELECT o.id FROM orders o LEFT JOIN instruments i ON o.symbol = i.symbol WITH ('
 SELECT o.id, ROW_NUMBER() OVER (PARTITION BY i.sector ORDER BY o.event_time) AS rn FROM orders o JOIN instruments i ON o.symbol = i.symbol; -- ERROR `window functions \(OVER\) over a join are not supported yet`
 SELECT o.id FROM orders o RIGHT JOIN instruments i ON o.symbol = i.symbol; -- ERROR `RIGHT JOIN is not supported`
 SELECT o.id FROM orders o JOIN instruments i ON SUM(o.qty) > 1; -- ERROR `aggregate functions are not allowed in ON`
+
+-- Subqueries over tables.
+SELECT id, symbol IN (SELECT symbol FROM instruments WHERE tick > 0.01) AS listed FROM orders WHERE NOT EXISTS (SELECT 1 FROM positions p WHERE p.trader = orders.trader AND p.net < 0);
+SELECT id, (SELECT sector FROM instruments i WHERE i.symbol = o.symbol) AS sector FROM orders o WHERE o.symbol NOT IN (SELECT symbol FROM instruments);
+SELECT symbol, COUNT(*) AS n FROM orders GROUP BY symbol HAVING COUNT(*) > (SELECT max_qty FROM limits WHERE id = 1);
+SELECT id, (SELECT net FROM positions p WHERE p.symbol = o.symbol) AS net FROM orders o; -- ERROR `this scalar subquery may find several rows of "positions": its WHERE does not fix the primary key column\(s\) trader; add trader = <value> to WHERE`
+SELECT id FROM orders WHERE symbol IN (SELECT symbol FROM quotes); -- ERROR `IN over the stream "quotes": a stream never ends`
+SELECT id, (SELECT MAX(tick) FROM instruments) AS t FROM orders; -- ERROR `aggregates in a subquery are not supported yet`
+SELECT id FROM orders WHERE symbol IN (SELECT symbol, sector FROM instruments); -- ERROR `IN selects exactly one column`
+SELECT id FROM orders WHERE EXISTS (SELECT 1 FROM nope); -- ERROR `unknown table "nope" in EXISTS`
+SELECT id FROM orders WHERE qty IN (SELECT sector FROM instruments); -- ERROR `cannot compare|mismatch|=`
+CREATE TABLE slow (k VARCHAR PRIMARY KEY) WITH ('path' = 'ref/slow*.csv', 'wait.timeout' = '10m', 'file.wait.timeout' = '1m', 'file.retry.interval' = '2s');
+CREATE TABLE bad (k VARCHAR PRIMARY KEY) WITH ('path' = 'bad.csv', 'wait.timeout' = 'soon'); -- ERROR `wait.timeout must be a positive duration such as 30s or 5m, got "soon"`
+CREATE STREAM notatable (k VARCHAR) WITH ('path' = 's.csv', 'wait.timeout' = '1m'); -- WARNING `unknown property "wait.timeout" for source "notatable" is ignored`
