@@ -97,6 +97,10 @@ type gen struct {
 	cols  []*rcol
 	seq   *rcol
 	inOn  bool
+	// subq: the current query may hold subqueries over tables (randjoin.go); insub: one is being written; nsub
+	// numbers their aliases.
+	subq, insub bool
+	nsub        int
 	*schema
 }
 
@@ -632,6 +636,11 @@ func (g *gen) col(c *rcol) *expr {
 
 // leaf is a column, key, aggregate or window bound of category c, or nil when the scope has none.
 func (g *gen) leaf(sc *scope, c category, d int) *expr {
+	if !sc.group && g.subq && !g.insub && !g.inOn && g.pct(12) {
+		if e := g.subquery(c); e != nil {
+			return e
+		}
+	}
 	if !sc.group {
 		if cols := g.colsOf(c); len(cols) > 0 {
 			return g.col(pickOf(g, cols))
@@ -1930,12 +1939,28 @@ func (g *gen) query() *randomQuery {
 	// did before the data set had tables, so that the queries without joins stay the same.
 	main := g.r
 	g.r = g.jr
-	defer func() { g.r, g.joins, g.cols, g.seq = main, nil, g.schema.cols, g.schema.seq }()
+	defer func() { g.r, g.joins, g.cols, g.seq, g.subq, g.nsub = main, nil, g.schema.cols, g.schema.seq, false, 0 }()
 	g.qual = qual
-	g.setupJoins()
+	switch k := g.pick(100); {
+	case k < 60:
+		g.setupJoins()
+	case k < 80:
+		g.setupJoins()
+		g.subq = true
+	default:
+		g.subq = true
+		if g.qual == "" {
+			g.qual = pickOf(g, []string{g.src, "r"})
+		}
+	}
 	q = g.shaped(n, over)
 	q.velocc += g.withV()
-	q.shape += "+join"
+	if len(g.joins) > 0 {
+		q.shape += "+join"
+	}
+	if g.subq {
+		q.shape += "+sub"
+	}
 	return q
 }
 

@@ -148,7 +148,7 @@ func (g *gen) join(t *rtable, alias string, stream []*rcol) *rjoin {
 		// Part of a compound key, or none: every row the condition holds for joins.
 		if len(key) > 1 {
 			g.cols = stream
-			if e := g.keyEq(key[0], stream); e != nil {
+			if e := g.keyEq(key[0], stream, false); e != nil {
 				conds = append(conds, e)
 			}
 		}
@@ -160,7 +160,7 @@ func (g *gen) join(t *rtable, alias string, stream []*rcol) *rjoin {
 	default:
 		g.cols = stream
 		for _, k := range key {
-			e := g.keyEq(k, stream)
+			e := g.keyEq(k, stream, false)
 			if e == nil {
 				return g.join(t, alias, stream) // no stream value fits this key; try another kind of ON
 			}
@@ -198,7 +198,10 @@ func (g *gen) join(t *rtable, alias string, stream []*rcol) *rjoin {
 
 // keyEq is the equality of key column k with a value of the stream: a column of the same name, or another of the
 // same kind, or now and then an expression.
-func (g *gen) keyEq(k *rcol, stream []*rcol) *expr {
+//
+// exact asks for the key's own type: velocc takes only such an equality as fixing a key column of a scalar
+// subquery (an INT key = a BIGINT value is a compile error there).
+func (g *gen) keyEq(k *rcol, stream []*rcol, exact bool) *expr {
 	var same, like []*rcol
 	for _, c := range stream {
 		switch {
@@ -222,7 +225,7 @@ func (g *gen) keyEq(k *rcol, stream []*rcol) *expr {
 	if x == nil || x.t.Kind == compiler.Null {
 		return nil
 	}
-	if k.t.IsInteger() && !x.t.IsInteger() || k.t.Kind == compiler.Varchar && x.t.Kind != compiler.Varchar {
+	if k.t.IsInteger() && !x.t.IsInteger() || k.t.Kind == compiler.Varchar && x.t.Kind != compiler.Varchar || exact && x.t != k.t {
 		return nil
 	}
 	kc := g.col(k)
@@ -349,4 +352,118 @@ func (g *gen) relD() string {
 		from += fmt.Sprintf(" %s %s AS %s ON %s", kind, j.t.name, j.alias, j.onD)
 	}
 	return "(SELECT " + strings.Join(sel, ", ") + " FROM " + from + ")"
+}
+
+// subquery is a subquery over a table, as a leaf of category c in a record's context: for BOOLEAN,
+// x [NOT] IN (SELECT col FROM tbl [WHERE ...]) or [NOT] EXISTS (SELECT 1 FROM tbl WHERE <key parts> [AND ...]);
+// otherwise a scalar (SELECT col FROM tbl WHERE <the whole key> [AND ...]), NULL when no row matches. Both
+// dialects spell it alike: the table's columns by the subquery's alias, the stream's by the query's qualifier.
+// It is nil when no table has what it needs.
+func (g *gen) subquery(c category) *expr {
+	t := pickOf(g, g.tables)
+	alias := fmt.Sprintf("s%d", g.nsub)
+	g.nsub++
+	from := t.name + pickOf(g, []string{" AS ", " "}) + alias
+	if g.pct(20) && !g.joins2(t) {
+		alias, from = t.name, t.name // the table's own name qualifies its columns
+	}
+	var cols []*rcol
+	for _, tc := range t.cols {
+		sc := *tc
+		sc.rel = alias
+		cols = append(cols, &sc)
+	}
+	saved, savedIn := g.cols, g.inOn
+	g.inOn, g.insub = true, true
+	defer func() { g.cols, g.inOn, g.insub = saved, savedIn, false }()
+	stream := g.schema.cols
+	var key []*expr
+	for _, k := range t.key {
+		for _, sc := range cols {
+			if sc.name == k.name {
+				g.cols = stream
+				if e := g.keyEq(sc, stream, true); e != nil {
+					key = append(key, e)
+				}
+			}
+		}
+	}
+	extra := func(p int) []*expr {
+		if !g.pct(p) {
+			return nil
+		}
+		g.cols = append(append([]*rcol(nil), stream...), cols...)
+		return []*expr{g.boolean(rowScope, 1)}
+	}
+	where := func(conds []*expr) (string, string) {
+		if len(conds) == 0 {
+			return "", ""
+		}
+		var vs, ds []string
+		for _, e := range conds {
+			vs, ds = append(vs, e.v), append(ds, e.d)
+		}
+		return " WHERE " + strings.Join(vs, " AND "), " WHERE " + strings.Join(ds, " AND ")
+	}
+	pick := func(cat category) *rcol {
+		var of []*rcol
+		for _, sc := range cols {
+			if catOf(sc.t) == cat && sc.t.Kind != compiler.Double {
+				of = append(of, sc)
+			}
+		}
+		if len(of) == 0 {
+			return nil
+		}
+		return pickOf(g, of)
+	}
+	if c != catBool {
+		v := pick(c)
+		if v == nil || len(key) != len(t.key) {
+			return nil
+		}
+		wv, wd := where(append(key, extra(30)...))
+		return &expr{t: v.t, dw: v.t.Prec, b: v.b, v: fmt.Sprintf("(SELECT %s.%s FROM %s%s)", alias, v.name, from, wv),
+			d: fmt.Sprintf("(SELECT %s.%s FROM %s%s)", alias, v.name, from, wd), flags: flags{ref: true}}
+	}
+	not := ""
+	if g.pct(40) {
+		not = "NOT "
+	}
+	if g.pct(50) && len(key) > 0 {
+		// EXISTS over some of the key's columns (all of them: a lookup), and perhaps more.
+		n := 1 + g.pick(len(key))
+		wv, wd := where(append(key[:n], extra(40)...))
+		return &expr{t: compiler.TBool, v: fmt.Sprintf("(%sEXISTS (SELECT 1 FROM %s%s))", not, from, wv),
+			d: fmt.Sprintf("(%sEXISTS (SELECT 1 FROM %s%s))", not, from, wd), flags: flags{ref: true}}
+	}
+	v := pick(pickOf(g, []category{catStr, catStr, catNum, catNum, catTime, catBool}))
+	if v == nil {
+		return nil
+	}
+	g.cols = stream
+	x := g.of(rowScope, catOf(v.t), 1)
+	switch {
+	case x == nil || x.t.Kind == compiler.Null:
+		return nil
+	case v.t.IsInteger() && x.t.IsInteger(), v.t.Kind == x.t.Kind && v.t.Kind != compiler.Decimal && v.t.Kind != compiler.Double:
+	case v.t.Kind == compiler.Decimal && x.t == v.t:
+	default:
+		return nil
+	}
+	wv, wd := where(extra(40))
+	g.cols = saved
+	col := alias + "." + v.name
+	return &expr{t: compiler.TBool, v: fmt.Sprintf("(%s %sIN (SELECT %s FROM %s%s))", x.v, not, col, from, wv),
+		d: fmt.Sprintf("(%s %sIN (SELECT %s FROM %s%s))", x.d, not, col, from, wd), flags: x.flags.with(flags{ref: true})}
+}
+
+// joins2 reports whether the query joins t (a subquery over it then needs an alias of its own).
+func (g *gen) joins2(t *rtable) bool {
+	for _, j := range g.joins {
+		if j.t == t {
+			return true
+		}
+	}
+	return false
 }
