@@ -45,7 +45,7 @@ func RandomCases(ds *Dataset, seed int64, n int) []*Case {
 type randomQuery struct {
 	name           string
 	velocc, duckdb string
-	shape          string          // "project", "group", "global", "window" or "over", "+join" when it joins tables
+	shape          string          // "project", "group", "global", "window" or "over"; "+join", "+sub": joins, subqueries
 	types          []compiler.Type // expected velocc output types, in SELECT order
 }
 

@@ -167,7 +167,8 @@ func TestRandomCompiles(t *testing.T) {
 		}
 	}
 	t.Logf("%d queries of %d seeds compile: %v", seeds*per, seeds, shapes)
-	for _, s := range []string{"project", "group", "global", "window", "over", "project+join", "group+join", "global+join", "window+join"} {
+	for _, s := range []string{"project", "group", "global", "window", "over", "project+join", "group+join", "global+join", "window+join",
+		"project+sub", "group+sub", "project+join+sub"} {
 		if shapes[s] == 0 {
 			t.Errorf("no %s query was generated", s)
 		}
