@@ -81,13 +81,13 @@ type tableLoad struct {
 	name, where string
 	file        bool
 	timeout     time.Duration // '<table>.wait.timeout'
+	started     time.Time     // when the job started the load (set once, before the sources run)
 
 	rows, replaced, deleted atomic.Int64
 	read, total             atomic.Int64
 	files                   atomic.Int64
 
-	mu      sync.Mutex
-	started time.Time
+	mu      sync.Mutex // guards loaded and waiting
 	loaded  time.Time
 	waiting string
 
