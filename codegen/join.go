@@ -181,6 +181,10 @@ func (g *gen) genJoinStages(q *compiler.Query) {
 			return jen.Id("q").Dot(stageFunc(q, i+1)).Call(stageArgs(q, i, row, filled)...)
 		}
 		f.emit(jen.Comment(commentText(j.Loc.Text)))
+		if j.On != nil && j.Extends() {
+			// ON reads the table's row itself, never the filler: its columns' NULL flags do not depend on a match.
+			f.emit(jen.Id(joinFilled(j)).Op(":=").False(), jen.Id("_").Op("=").Id(joinFilled(j)))
+		}
 		if j.Key != nil {
 			g.joinLookup(f, q, j, next)
 		} else {
@@ -386,7 +390,7 @@ func (f *fn) sub(x *compiler.Sub) val {
 	if x.Not {
 		res = jen.Op("!").Id(found)
 	}
-	return val{v: res, n: jen.Op("!").Id(found).Op("&&").Id(null)}
+	return val{v: res, n: jen.Parens(jen.Op("!").Id(found).Op("&&").Id(null))}
 }
 
 // guardNull runs then when the key has no NULL (nullKey nil: always), else otherwise (nil: nothing).

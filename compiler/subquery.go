@@ -129,7 +129,7 @@ func (c *checker) subquery(qc *qctx, kind SubKind, sel *grammar.Select, at gramm
 		if eq == nil {
 			return nil
 		}
-		out.Eq = eq
+		out.Eq, out.X = eq, xv
 		conds = append(conds, eq)
 	}
 	// Split the conditions into the key and the rest, as a join's ON (join.go). For IN, the key part that comes

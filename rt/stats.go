@@ -5,11 +5,11 @@ package rt
 import "fmt"
 
 // writeStats prints one line per source, "orders: read 1000, bad 0, late 3",
-// then one per sink, "out: emitted 42". A table source's line adds the rows
-// in its table and the duplicates replaced: "; table rows 990, duplicates
-// replaced 10". Records read count every record
+// then one per sink, "out: emitted 42". Records read count every record
 // handed to the job (the CSV header and blank lines are not records); bad
-// ones were skipped or dead-lettered; late ones were dropped by the job.
+// ones were skipped or dead-lettered; late ones were dropped by the job. A
+// table source's line adds the rows in its table and the duplicates that
+// replaced an earlier row: "; table rows 990, duplicates replaced 10".
 func writeStats(w *lockedWriter, r *runner) {
 	w.mu.Lock()
 	defer w.mu.Unlock()

@@ -79,15 +79,14 @@ func (l *TableLoads) add(t *tableLoad) {
 // by others.
 type tableLoad struct {
 	name, where string
-	file        bool
 	timeout     time.Duration // '<table>.wait.timeout'
+	started     time.Time     // when the job started the load (set once, before the sources run)
 
 	rows, replaced, deleted atomic.Int64
 	read, total             atomic.Int64
 	files                   atomic.Int64
 
-	mu      sync.Mutex
-	started time.Time
+	mu      sync.Mutex // guards loaded and waiting
 	loaded  time.Time
 	waiting string
 
@@ -150,7 +149,7 @@ func (s *Source) tableLoad() *tableLoad {
 	if s.input != nil {
 		where = s.where
 	}
-	s.load = &tableLoad{name: s.spec.Name, where: where, file: s.input == nil, timeout: wait, done: make(chan struct{}),
+	s.load = &tableLoad{name: s.spec.Name, where: where, timeout: wait, done: make(chan struct{}),
 		started: time.Now()}
 	if s.run != nil {
 		s.run.loads.add(s.load)

@@ -21,6 +21,9 @@ type instrument struct {
 	SectorNull bool
 }
 
+// instrumentColumns are the columns of the instruments table, bound once per CSV header.
+var instrumentColumns = []string{"symbol", "sector"}
+
 // tableJob is a hand-written stand-in for a generated job with a stream–table join: source "instruments" feeds a
 // table (symbol VARCHAR PRIMARY KEY, sector VARCHAR), and each record of stream "orders" (symbol, qty) is written
 // to sink "out" with the sector of its symbol, NULL when the table has no such row (a LEFT JOIN). got, when not
@@ -68,7 +71,7 @@ func tableJob(table, stream SourceSpec, got chan<- *runner) *Job {
 				}
 			case FormatCSV:
 				d := r.CSV
-				idx := d.Bind([]string{"symbol", "sector"})
+				idx := d.Bind(instrumentColumns)
 				if d.Field(idx[0]) {
 					row.Symbol, symNull = d.String()
 				}
