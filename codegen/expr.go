@@ -195,6 +195,8 @@ func (f *fn) expr(e compiler.Expr) val {
 		return f.call(x)
 	case *compiler.Sub:
 		return f.sub(x) // join.go
+	case *compiler.Exact:
+		return f.exact(x) // join.go
 	}
 	panic(fmt.Sprintf("codegen: unhandled expression %T", e))
 }

@@ -418,3 +418,36 @@ func (f *fn) scanRows(j *compiler.Join, where compiler.Expr, body func()) jen.Co
 	})
 	return jen.For(jen.List(jen.Id(i), jen.Id(n)).Op(":=").List(jen.Lit(0), jen.Id("q").Dot(joinTable(j)).Dot("Len").Call()), jen.Id(i).Op("<").Id(n), jen.Id(i).Op("++")).Block(loop...)
 }
+
+// exact converts a value to a key column's type when it has an exact value there, and is NULL otherwise.
+func (f *fn) exact(x *compiler.Exact) val {
+	a := f.expr(x.X)
+	from := x.X.Type()
+	v, ok := f.tmp("v"), f.tmp("ok")
+	var conv jen.Code
+	switch {
+	case x.T.Kind == compiler.Decimal:
+		conv = jen.Qual(rtPath, "ExactDec").Call(a.v, jen.Lit(int(from.Scale)), jen.Lit(int(x.T.Prec)), jen.Lit(int(x.T.Scale)))
+	case from.Kind == compiler.BigInt: // to INT
+		conv = jen.Qual(rtPath, "ExactInt32").Call(a.v)
+	case from.Kind == compiler.Decimal:
+		conv = jen.Qual(rtPath, "ExactDecInt64").Call(a.v, jen.Lit(int(from.Scale)))
+	default: // DOUBLE
+		conv = jen.Qual(rtPath, "ExactFloatInt64").Call(a.v)
+	}
+	f.emit(jen.List(jen.Id(v), jen.Id(ok)).Op(":=").Add(conv))
+	if x.T.Kind == compiler.Int && from.Kind != compiler.BigInt {
+		// to BIGINT first, then to INT
+		w, ok2 := f.tmp("v"), f.tmp("ok")
+		f.emit(jen.List(jen.Id(w), jen.Id(ok2)).Op(":=").Qual(rtPath, "ExactInt32").Call(jen.Id(v)))
+		f.emit(jen.Id(ok).Op("=").Id(ok).Op("&&").Id(ok2))
+		v = w
+	}
+	n := jen.Op("!").Id(ok)
+	if !a.nonNull {
+		n = jen.Add(a.n).Op("||").Op("!").Id(ok)
+	}
+	nv := f.tmp("n")
+	f.emit(jen.Id(nv).Op(":=").Add(n))
+	return val{v: jen.Id(v), n: jen.Id(nv)}
+}

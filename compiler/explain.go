@@ -269,6 +269,9 @@ func writeExpr(b *strings.Builder, e Expr) {
 		b.WriteString(v.Name + "(")
 		list(v.Args)
 		b.WriteString(")")
+	case *Exact:
+		writeExpr(b, v.X)
+		b.WriteString(" (as " + v.T.String() + " if exact)")
 	case *Sub:
 		from := func() {
 			b.WriteString(" FROM " + v.Join.Table.Name)

@@ -333,13 +333,47 @@ func keyPart(x Expr, j *Join) (*Field, Expr) {
 		return nil, nil
 	}
 	for _, side := range [2][2]Expr{{b.L, b.R}, {b.R, b.L}} {
-		col, isCol := side[0].(*ColRef)
-		if !isCol || col.Join != j || !isKeyField(j.Table, col.Field) || readsJoin(side[1], j) || side[1].Type() != col.Field.Type {
+		tab, other := side[0], side[1]
+		widened := false
+		if c, isCast := tab.(*Cast); isCast {
+			tab, widened = c.X, true // the key column, compared in a wider type
+		}
+		col, isCol := tab.(*ColRef)
+		if !isCol || col.Join != j || !isKeyField(j.Table, col.Field) || readsJoin(other, j) {
 			continue
 		}
-		return col.Field, side[1]
+		switch {
+		case !widened && other.Type() == col.Field.Type:
+			return col.Field, other
+		case widened && exactTo(other.Type(), col.Field.Type):
+			return col.Field, &Exact{X: other, T: col.Field.Type}
+		}
 	}
 	return nil, nil
+}
+
+// Exact is X converted to T when X has an exact T value, NULL otherwise: the key value a lookup uses when the key
+// column is compared in a wider type (a BIGINT with an INT key, a DECIMAL of another scale). A value with no exact
+// key value equals no key.
+type Exact struct {
+	X Expr
+	T Type
+}
+
+// Type implements Expr.
+func (e *Exact) Type() Type { return e.T }
+
+// exactTo reports whether generated code can convert from to to exactly (Exact).
+func exactTo(from, to Type) bool {
+	switch {
+	case to.Kind == Int:
+		return from.Kind == BigInt || from.Kind == Decimal || from.Kind == Double
+	case to.Kind == BigInt:
+		return from.Kind == Decimal || from.Kind == Double
+	case to.Kind == Decimal:
+		return from.Kind == Decimal
+	}
+	return false
 }
 
 func isKeyField(s *Source, f *Field) bool {

@@ -125,6 +125,8 @@ func Nullable(e Expr) bool {
 		return false
 	case *Sub:
 		return x.Kind != SubExists
+	case *Exact:
+		return true
 	case *WinRef:
 		switch x.Fn.Kind {
 		case WinRowNumber, WinRank, WinDenseRank, WinPercentRank, WinCumeDist, WinNtile:

@@ -499,6 +499,8 @@ func walkPlanExpr(x Expr, fn func(Expr) bool) {
 	case *WinRef:
 		walkPlanExpr(e.Fn.Arg, fn)
 		walkPlanExpr(e.Fn.Default, fn)
+	case *Exact:
+		walkPlanExpr(e.X, fn)
 	case *Sub:
 		walkPlanExpr(e.X, fn)
 		walkPlanExpr(e.Value, fn)

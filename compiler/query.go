@@ -457,6 +457,8 @@ func locate(q *Query) {
 				walk(w.Then, at)
 			}
 			walk(e.Else, at)
+		case *Exact:
+			walk(e.X, at)
 		case *Sub:
 			walk(e.X, at)
 			walk(e.Value, at)
