@@ -38,6 +38,9 @@ type fn struct {
 	// computed once, before a loop over a record's windows.
 	end string
 	pre map[compiler.Expr]val
+
+	// keyText is, in a join stage, the text of the key the lookup used, for the message of 'join.missing' = 'fail'.
+	keyText jen.Code
 }
 
 func (f *fn) emit(c ...jen.Code) { *f.body = append(*f.body, c...) }

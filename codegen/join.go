@@ -207,6 +207,7 @@ func (g *gen) joinLookup(f *fn, q *compiler.Query, j *compiler.Join, next func(r
 	var lookup []jen.Code
 	key := jen.Dict{}
 	var nulls []jen.Code
+	var text jen.Code // the key as text, for 'fail'
 	for i, x := range j.Key {
 		v := f.expr(x)
 		col := j.Table.PrimaryKey[i]
@@ -214,7 +215,20 @@ func (g *gen) joinLookup(f *fn, q *compiler.Query, j *compiler.Join, next func(r
 		if !v.nonNull {
 			nulls = append(nulls, v.n)
 		}
+		if j.Missing == "fail" {
+			sep := ", "
+			if i == 0 {
+				sep = "key "
+			}
+			part := jen.Lit(sep + col.Name + " = ").Op("+").Add(valueText(x.Type(), v))
+			if text == nil {
+				text = part
+			} else {
+				text = jen.Add(text).Op("+").Add(part)
+			}
+		}
 	}
+	f.keyText = text
 	lookup = append(lookup, jen.Id(row).Op("=").Id("q").Dot(joinTable(j)).Dot("Get").Call(jen.Id(tableKeyType(j.Table)).Values(key), jen.Op("&").Id("q").Dot(joinScratch(j))))
 	if len(nulls) > 0 {
 		// A NULL key matches no row.
@@ -276,7 +290,11 @@ func (g *gen) joinMissing(f *fn, q *compiler.Query, j *compiler.Join, next func(
 			}
 			f.emit(jen.Return(jen.Nil()))
 		case "fail":
-			f.emit(f.fail(j.Loc, fmt.Sprintf("no row of table %q matches the record ('%s.join.missing' = 'fail')", j.Table.Name, j.Table.Name)))
+			what := jen.Lit(fmt.Sprintf("no row of table %q matches the record ('%s.join.missing' = 'fail')", j.Table.Name, j.Table.Name))
+			if f.keyText != nil {
+				what = jen.Lit(fmt.Sprintf("no row of table %q matches ", j.Table.Name)).Op("+").Add(f.keyText).Op("+").Lit(fmt.Sprintf(" ('%s.join.missing' = 'fail')", j.Table.Name))
+			}
+			f.emit(f.failWith(j.Loc, what))
 		}
 	})
 }
@@ -450,4 +468,30 @@ func (f *fn) exact(x *compiler.Exact) val {
 	nv := f.tmp("n")
 	f.emit(jen.Id(nv).Op(":=").Add(n))
 	return val{v: jen.Id(v), n: jen.Id(nv)}
+}
+
+// valueText is the text of a value for a message: NULL, a quoted string, or the value as CAST to VARCHAR writes it.
+func valueText(t compiler.Type, v val) jen.Code {
+	var text jen.Code
+	switch t.Kind {
+	case compiler.Varchar:
+		text = jen.Qual("strconv", "Quote").Call(v.v)
+	case compiler.Int, compiler.BigInt:
+		text = jen.Qual("strconv", "FormatInt").Call(jen.Int64().Call(v.v), jen.Lit(10))
+	case compiler.Double:
+		text = jen.Qual(rtPath, "FormatDouble").Call(v.v)
+	case compiler.Decimal:
+		text = jen.Qual(rtPath, "FormatDecimal").Call(v.v, jen.Lit(int(t.Scale)))
+	case compiler.Bool:
+		text = jen.Qual("strconv", "FormatBool").Call(v.v)
+	default:
+		text = jen.String().Call(jen.Qual(rtPath, "AppendTimestamp").Call(jen.Nil(), v.v, jen.True()))
+	}
+	if v.nonNull {
+		return text
+	}
+	return jen.Func().Params().String().Block(
+		jen.If(v.n).Block(jen.Return(jen.Lit("NULL"))),
+		jen.Return(text),
+	).Call()
 }
