@@ -36,10 +36,11 @@ kcat:
 build:
 	go build -o bin/velocc ./cmd/velocc
 
-# 'make demo': the order-flow imbalance job of examples/trading, end to end. It builds velocc, generates 200000
-# orders (examples/trading/data/, git-ignored), compiles orderflow.sql into a module in examples/trading/out/
-# (git-ignored), builds that job and runs it over the orders: the alert rows go to stdout, the job's record counts
-# to stderr.
+# 'make demo': the jobs of examples/trading, end to end. It builds velocc, generates 200000 orders and three
+# reference tables (examples/trading/data/, git-ignored), compiles orderflow.sql and enrichment.sql into modules in
+# examples/trading/out/ (git-ignored), builds the jobs and runs them over the orders: the order-flow alerts, then the
+# volume per sector and the compliance rows of the enrichment job go to stdout (its enriched orders to
+# data/enriched_orders.jsonl), the jobs' record counts to stderr.
 DEMO      = examples/trading
 DEMO_DATA = $(DEMO)/data/orders.jsonl
 DEMO_OUT  = $(DEMO)/out
@@ -48,10 +49,13 @@ DEMO_OUT  = $(DEMO)/out
 
 demo:
 	go build -o bin/velocc ./cmd/velocc
-	go run ./$(DEMO)/gen -n 200000 -seed 1 -o $(DEMO_DATA)
+	go run ./$(DEMO)/gen -n 200000 -seed 1 -o $(DEMO_DATA) -tables $(DEMO)/data
 	bin/velocc build $(DEMO)/orderflow.sql -o $(DEMO_OUT)/
 	cd $(DEMO_OUT) && go build -o orderflow .
 	$(DEMO_OUT)/orderflow --bounded --source order_book_stream=file:$(abspath $(DEMO_DATA))
+	bin/velocc build $(DEMO)/enrichment.sql -o $(DEMO_OUT)/enrichment/
+	cd $(DEMO_OUT)/enrichment && go build -o enrichment .
+	cd $(DEMO) && out/enrichment/enrichment --bounded
 
 # 'make kafka': a single-node Apache Kafka for trying the Kafka examples, in the foreground until Ctrl-C: on
 # 127.0.0.1:9092, or a free port when that one is taken (the address is printed), with its data and log in

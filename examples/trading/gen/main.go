@@ -81,9 +81,15 @@ func main() {
 	flag.Int64Var(&cfg.start, "start", 1717421400000, "event time of the first order, epoch milliseconds (default 2024-06-03T13:30:00Z)")
 	flag.IntVar(&cfg.minutes, "minutes", 30, "minutes of event time the orders span")
 	flag.IntVar(&cfg.bursts, "bursts", -1, "one-sided bursts to inject (default: one per two minutes)")
+	tables := flag.String("tables", "", "also write the reference tables of enrichment.sql (instruments.csv, watchlist.csv, schedule.csv) into this directory")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		fail(fmt.Errorf("unexpected argument %q", flag.Arg(0)))
+	}
+	if *tables != "" {
+		if err := writeTables(*tables); err != nil {
+			fail(err)
+		}
 	}
 	if err := run(cfg, out); err != nil {
 		fail(err)
