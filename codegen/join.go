@@ -47,7 +47,42 @@ func (g *gen) tables() []*compiler.Source {
 
 // tableOf returns the table type of s: rt.Table keyed by its primary key.
 func tableOf(s *compiler.Source) *jen.Statement {
-	return jen.Qual(rtPath, "Table").Types(jen.Id(tableKeyType(s)), jen.Id(recordType(s)))
+	return jen.Qual(rtPath, "Table").Types(jen.Id(tableKeyType(s)), storedRow(s))
+}
+
+// storedRow is what a table stores per key: its record, or for a table joined FOR SYSTEM_TIME AS OF, the
+// history of its records (rt.Versions).
+func storedRow(s *compiler.Source) jen.Code {
+	if s.VersionTime != nil {
+		return jen.Qual(rtPath, "Versions").Types(jen.Id(recordType(s)))
+	}
+	return jen.Id(recordType(s))
+}
+
+// getRow is the call that looks key up in j's table, giving the row the join reads (nil for none): the current
+// row, or the version valid at asOf.
+func getRow(j *compiler.Join, key jen.Dict, asOf jen.Code) jen.Code {
+	get := jen.Id("q").Dot(joinTable(j)).Dot("Get").Call(jen.Id(tableKeyType(j.Table)).Values(key), jen.Op("&").Id("q").Dot(joinScratch(j)))
+	if j.Table.VersionTime == nil {
+		return get
+	}
+	pick := jen.Id("vs").Dot("Latest").Call()
+	if asOf != nil {
+		pick = jen.Id("vs").Dot("AsOf").Call(asOf)
+	}
+	return jen.Func().Params().Op("*").Id(recordType(j.Table)).Block(
+		jen.If(jen.Id("vs").Op(":=").Add(get), jen.Id("vs").Op("!=").Nil()).Block(jen.Return(pick)),
+		jen.Return(jen.Nil()),
+	).Call()
+}
+
+// atRow is the i-th row of j's table in a scan: its current row.
+func atRow(j *compiler.Join, i jen.Code) jen.Code {
+	at := jen.Id("q").Dot(joinTable(j)).Dot("At").Call(i, jen.Op("&").Id("q").Dot(joinScratch(j)))
+	if j.Table.VersionTime != nil {
+		return at.Dot("Latest").Call()
+	}
+	return at
 }
 
 // genTable emits the key type of table s and the function that makes a stored row's strings its own.
@@ -92,6 +127,9 @@ func (g *gen) setupTable(s *compiler.Source) []jen.Code {
 	for _, f := range s.PrimaryKey {
 		key[jen.Id(f.GoName)] = toKey(f.Type, jen.Id("r").Dot(f.GoName))
 	}
+	if s.VersionTime != nil {
+		return g.setupVersions(s, srcVar, tv, key)
+	}
 	return []jen.Code{
 		jen.Id(srcVar).Op(":=").Id("c").Dot("Source").Call(jen.Lit(s.Name)),
 		jen.Id(tv).Op(":=").Qual(rtPath, "NewTable").Types(jen.Id(tableKeyType(s)), jen.Id(recordType(s))).Call(jen.Id(srcVar)),
@@ -117,7 +155,7 @@ func joinFields(q *compiler.Query) []jen.Code {
 	for _, j := range tablesOf(q) {
 		out = append(out,
 			jen.Id(joinTable(j)).Op("*").Add(tableOf(j.Table)).Comment(commentText(j.Table.Name)),
-			jen.Id(joinScratch(j)).Id(recordType(j.Table)))
+			jen.Id(joinScratch(j)).Add(storedRow(j.Table)))
 	}
 	return out
 }
@@ -208,6 +246,14 @@ func (g *gen) joinLookup(f *fn, q *compiler.Query, j *compiler.Join, next func(r
 	key := jen.Dict{}
 	var nulls []jen.Code
 	var text jen.Code // the key as text, for 'fail'
+	var asOf jen.Code
+	if j.AsOf != nil {
+		t := f.expr(j.AsOf)
+		if !t.nonNull {
+			nulls = append(nulls, t.n) // no time, no version
+		}
+		asOf = t.v
+	}
 	for i, x := range j.Key {
 		v := f.expr(x)
 		col := j.Table.PrimaryKey[i]
@@ -229,7 +275,7 @@ func (g *gen) joinLookup(f *fn, q *compiler.Query, j *compiler.Join, next func(r
 		}
 	}
 	f.keyText = text
-	lookup = append(lookup, jen.Id(row).Op("=").Id("q").Dot(joinTable(j)).Dot("Get").Call(jen.Id(tableKeyType(j.Table)).Values(key), jen.Op("&").Id("q").Dot(joinScratch(j))))
+	lookup = append(lookup, jen.Id(row).Op("=").Add(getRow(j, key, asOf)))
 	if len(nulls) > 0 {
 		// A NULL key matches no row.
 		cond := nulls[0]
@@ -255,7 +301,7 @@ func (g *gen) joinLookup(f *fn, q *compiler.Query, j *compiler.Join, next func(r
 func (g *gen) joinScan(f *fn, q *compiler.Query, j *compiler.Join, next func(row, filled jen.Code) jen.Code) {
 	row := joinRow(j)
 	loop := f.block(func() {
-		f.emit(jen.Id(row).Op(":=").Id("q").Dot(joinTable(j)).Dot("At").Call(jen.Id("i"), jen.Op("&").Id("q").Dot(joinScratch(j))))
+		f.emit(jen.Id(row).Op(":=").Add(atRow(j, jen.Id("i"))))
 		if j.On != nil {
 			on := f.expr(j.On)
 			f.emit(jen.If(notTrue(on)).Block(jen.Continue()))
@@ -347,7 +393,7 @@ func (f *fn) sub(x *compiler.Sub) val {
 		}
 		lookup = func(body func()) []jen.Code {
 			return f.block(func() {
-				f.emit(jen.Id(row).Op(":=").Id("q").Dot(joinTable(j)).Dot("Get").Call(jen.Id(tableKeyType(j.Table)).Values(key), jen.Op("&").Id("q").Dot(joinScratch(j))))
+				f.emit(jen.Id(row).Op(":=").Add(getRow(j, key, nil)))
 				f.emit(jen.If(jen.Id(row).Op("!=").Nil()).Block(f.block(func() {
 					if j.On == nil {
 						body()
@@ -427,7 +473,7 @@ func guardNull(nullKey jen.Code, then, otherwise []jen.Code) jen.Code {
 func (f *fn) scanRows(j *compiler.Join, where compiler.Expr, body func()) jen.Code {
 	i, n := f.tmp("i"), f.tmp("n")
 	loop := f.block(func() {
-		f.emit(jen.Id(joinRow(j)).Op(":=").Id("q").Dot(joinTable(j)).Dot("At").Call(jen.Id(i), jen.Op("&").Id("q").Dot(joinScratch(j))))
+		f.emit(jen.Id(joinRow(j)).Op(":=").Add(atRow(j, jen.Id(i))))
 		if where != nil {
 			w := f.expr(where)
 			f.emit(jen.If(notTrue(w)).Block(jen.Continue()))
@@ -494,4 +540,36 @@ func valueText(t compiler.Type, v val) jen.Code {
 		jen.If(v.n).Block(jen.Return(jen.Lit("NULL"))),
 		jen.Return(text),
 	).Call()
+}
+
+// setupVersions is setupTable for a table joined FOR SYSTEM_TIME AS OF: each record adds a version to its key's
+// history, at its event time; a record without one is bad input.
+func (g *gen) setupVersions(s *compiler.Source, srcVar, tv string, key jen.Dict) []jen.Code {
+	var body []jen.Code
+	f := &fn{body: &body, rec: "r"}
+	f.emit(
+		jen.Var().Id("r").Id(recordType(s)),
+		jen.If(jen.Err().Op(":=").Id(decodeFunc(s)).Call(jen.Id("raw"), jen.Op("&").Id("r")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+	)
+	t := f.expr(s.VersionTime)
+	if !t.nonNull {
+		f.emit(jen.If(t.n).Block(jen.Return(jen.Op("&").Qual(rtPath, "RecordError").Values(jen.Dict{
+			jen.Id("Field"):  jen.Lit(s.EventTime.Name),
+			jen.Id("Reason"): jen.Lit("NULL event time in a table joined FOR SYSTEM_TIME AS OF"),
+		}))))
+	}
+	f.emit(
+		jen.Id("k").Op(":=").Id(tableKeyType(s)).Values(key),
+		jen.Id(ownRowFunc(s)).Call(jen.Op("&").Id("k"), jen.Op("&").Id("r")),
+		jen.Id("vs").Op(":=").Id(tv).Dot("Get").Call(jen.Id("k"), jen.Op("&").Id("scratch")).Dot("With").Call(t.v, jen.Op("&").Id("r")),
+		jen.Id(tv).Dot("Put").Call(jen.Id("k"), jen.Op("&").Id("vs")),
+		jen.Return(jen.Nil()),
+	)
+	return []jen.Code{
+		jen.Id(srcVar).Op(":=").Id("c").Dot("Source").Call(jen.Lit(s.Name)),
+		jen.Id(tv).Op(":=").Qual(rtPath, "NewTable").Types(jen.Id(tableKeyType(s)), storedRow(s)).Call(jen.Id(srcVar)),
+		jen.Var().Id("scratch").Add(storedRow(s)),
+		jen.Comment("every row is a version of its key, at its event time"),
+		jen.Id(srcVar).Dot("OnRecord").Call(jen.Func().Params(jen.Id("raw").Op("*").Qual(rtPath, "Raw")).Error().Block(body...)),
+	}
 }

@@ -50,6 +50,9 @@ func Explain(p *Plan) string {
 			per := rowBytes(s)
 			fmt.Fprintf(&b, "  table: primary key (%s); a later row replaces its key's row; about %d B per row plus its text (1,000,000 rows: about %d MB)\n",
 				strings.Join(key, ", "), per, per*1_000_000>>20)
+			if s.VersionTime != nil {
+				fmt.Fprintf(&b, "  versions: every row is kept, by %s, for FOR SYSTEM_TIME AS OF\n", ExprString(s.VersionTime))
+			}
 		}
 	}
 	if waves := loadWaves(p); len(waves) > 0 {
@@ -381,6 +384,9 @@ func joinText(j *Join) string {
 	t := kind + " " + j.Table.Name
 	if j.Alias != j.Table.Name {
 		t += " AS " + j.Alias
+	}
+	if j.AsOf != nil {
+		t += " FOR SYSTEM_TIME AS OF " + ExprString(j.AsOf)
 	}
 	t += ": " + lookupText(j) + "; no match: " + j.Missing
 	if j.Missing == "defaults" {

@@ -32,7 +32,10 @@ type Join struct {
 	// Defaults holds, for Missing = "defaults", the value of each table column (by Field.Index) in a record
 	// without a match; nil entries are NULL.
 	Defaults []*Const
-	Loc      Loc
+	// AsOf is the time of FOR SYSTEM_TIME AS OF (a TIMESTAMP row expression): the record joins the version of its
+	// key valid then, the latest at or before it. nil joins the key's current row.
+	AsOf Expr
+	Loc  Loc
 }
 
 // Extends reports whether a record without a matching row goes on, with filler values for the table's columns.
@@ -243,12 +246,20 @@ func (c *checker) joins(qc *qctx, sel *grammar.Select, byName map[string]props) 
 				ok = false
 			}
 		}
+		if gj.AsOf != nil && !c.joinAsOf(qc, gj, j) {
+			ok = false
+			continue
+		}
 		qc.rels = append(qc.rels, r)
 		qc.nvis = len(qc.rels)
 		if !c.joinOn(qc, gj, j) {
 			ok = false
 		}
 		qc.nvis = 0
+		if j.AsOf != nil && j.Key == nil && gj.On != nil {
+			c.errorf(CodeUnsupported, gj.On.Span(), "FOR SYSTEM_TIME AS OF looks up the versions of one key: ON must fix the whole primary key of %q", t.Name)
+			ok = false
+		}
 		if !c.joinMissing(j, byName) {
 			ok = false
 		}
@@ -548,4 +559,29 @@ func (c *checker) tableWaits(src *Source, ps props) {
 			src.FileRetryInterval = ms
 		}
 	}
+}
+
+// joinAsOf checks FOR SYSTEM_TIME AS OF: the table needs an event time, which orders its versions, and the time
+// is a TIMESTAMP of the record (or of the tables joined before).
+func (c *checker) joinAsOf(qc *qctx, gj *grammar.Join, j *Join) bool {
+	t := j.Table
+	if t.EventTime == nil {
+		c.errorf(CodeUnsupported, gj.AsOf.Span(), "FOR SYSTEM_TIME AS OF needs the versions of %q in event time: give the table an 'event.time.field'", t.Name)
+		return false
+	}
+	qc.nvis = len(qc.rels)
+	x := c.expr(qc, gj.AsOf, modeRow)
+	qc.nvis = 0
+	if x == nil {
+		return false
+	}
+	if k := x.Type().Kind; k != Timestamp {
+		c.errorf(CodeTypeMismatch, gj.AsOf.Span(), "FOR SYSTEM_TIME AS OF needs a TIMESTAMP, but this is %s", x.Type())
+		return false
+	}
+	j.AsOf = x
+	if t.VersionTime == nil {
+		t.VersionTime = c.eventTime(t.EventTime, t.Loc)
+	}
+	return true
 }

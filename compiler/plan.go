@@ -96,6 +96,9 @@ type Source struct {
 	// Tables: how long the job waits for the initial load ('wait.timeout'), and for a file matching the path
 	// ('file.wait.timeout', 'file.retry.interval'), in milliseconds; 0 for rt's defaults.
 	WaitTimeout, FileWaitTimeout, FileRetryInterval int64
+	// VersionTime is set for a table some query joins FOR SYSTEM_TIME AS OF: the time of a row's version, in
+	// milliseconds (an expression over the table's record). The table then keeps every version of each key.
+	VersionTime Expr
 }
 
 // Field is one column of a source.
@@ -392,7 +395,7 @@ func markUsed(p *Plan) {
 		exprs := []Expr{q.Where, q.Having}
 		for _, j := range append(q.Joins[:len(q.Joins):len(q.Joins)], q.SubTables...) {
 			exprs = append(exprs, j.Key...)
-			exprs = append(exprs, j.On)
+			exprs = append(exprs, j.On, j.AsOf, j.Table.VersionTime)
 			for _, f := range j.Table.PrimaryKey {
 				f.Used = true // a table's key is always read
 			}

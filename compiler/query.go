@@ -475,6 +475,7 @@ func locate(q *Query) {
 			walk(k, j.Loc)
 		}
 		walk(j.On, j.Loc)
+		walk(j.AsOf, j.Loc)
 	}
 	walk(q.Where, q.Loc)
 	walk(q.Having, q.Loc)

@@ -166,6 +166,7 @@ type Join struct {
 	node
 	Kind  string
 	Right *From
+	AsOf  Expr // FOR SYSTEM_TIME AS OF time: the table's version at that time; nil for its current rows
 	On    Expr
 }
 

@@ -125,6 +125,13 @@ func convertSelect(s *pSelect) *Select {
 	}
 	for _, j := range s.Joins {
 		jn := &Join{node: spanOf(j.Pos, j.Right.EndPos), Kind: strings.ToUpper(strings.Join(j.Kind, " ")), Right: convertFrom(j.Right)}
+		if j.AsOf != nil {
+			jn.AsOf = convertExpr(j.AsOf)
+			if a := convertIdent(j.AsAlias); a != nil {
+				jn.Right.Alias = a
+				jn.Right.span.End = a.span.End // the relation as named, across the clause
+			}
+		}
 		if j.On != nil {
 			jn.On = convertExpr(j.On)
 			jn.span.End = posOf(j.On.EndPos)

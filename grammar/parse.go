@@ -250,14 +250,17 @@ type pFrom struct {
 	EndPos   lexer.Position
 	Subquery *pSelect `parser:"( \"(\" @@ \")\""`
 	Name     *pIdent  `parser:"| @@ )"`
-	Alias    *pIdent  `parser:"( \"AS\" @@ | (?! \"WINDOW\" | \"EMIT\") @@ )?"`
+	Alias    *pIdent  `parser:"( \"AS\" @@ | (?! \"WINDOW\" | \"EMIT\" | \"FOR\") @@ )?"`
 }
 
 type pJoin struct {
 	Pos   lexer.Position
 	Kind  []string `parser:"@(\"INNER\" | \"LEFT\" | \"RIGHT\" | \"FULL\" | \"OUTER\" | \"CROSS\")* \"JOIN\""`
 	Right *pFrom   `parser:"@@"`
-	On    *pExpr   `parser:"(\"ON\" @@)?"`
+	// Flink's event-time join: JOIN rates FOR SYSTEM_TIME AS OF o.ts [AS] r; the alias follows the clause.
+	AsOf    *pExpr  `parser:"( \"FOR\" \"SYSTEM_TIME\" \"AS\" \"OF\" @@"`
+	AsAlias *pIdent `parser:"  ( \"AS\" @@ | (?! \"ON\") @@ )? )?"`
+	On      *pExpr  `parser:"(\"ON\" @@)?"`
 }
 
 // pClause is one of the clauses Velostream accepts in any order after FROM/WHERE.

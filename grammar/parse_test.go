@@ -299,6 +299,8 @@ var stmtTests = []struct{ name, sql, want string }{
 		"(select (items (col o.id)) (from orders as o) (join (from customers as c) (on (= (col o.cid) (col c.id)))) (join LEFT-OUTER (from x) (on (bool true))) (join CROSS (from y)) (where (col c.ok)))"},
 	{"exists", "SELECT a FROM t WHERE NOT EXISTS (SELECT 1 FROM w WHERE w.k = t.a) AND exists(SELECT k FROM w)",
 		"(select (items (col a)) (from t) (where (and (not (exists (select (items (num 1)) (from w) (where (= (col w.k) (col t.a)))))) (exists (select (items (col k)) (from w))))))"},
+	{"event-time join", "SELECT t.id FROM t JOIN rates FOR SYSTEM_TIME AS OF t.ts AS r ON t.cur = r.cur LEFT JOIN x FOR SYSTEM_TIME AS OF ts y ON TRUE JOIN z FOR SYSTEM_TIME AS OF ts ON TRUE",
+		"(select (items (col t.id)) (from t) (join (from rates as r) (as-of (col t.ts)) (on (= (col t.cur) (col r.cur)))) (join LEFT (from x as y) (as-of (col ts)) (on (bool true))) (join (from z) (as-of (col ts)) (on (bool true))))"},
 	{"qualified star", "SELECT o.*, c.name, * FROM orders o JOIN customers AS c ON o.cid = c.id",
 		"(select (items o.* (col c.name) *) (from orders as o) (join (from customers as c) (on (= (col o.cid) (col c.id)))))"},
 	{"no from: parsed, for the checker to say that it is required", "SELECT 1; SELECT a AS b WHERE c EMIT FINAL",

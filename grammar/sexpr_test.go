@@ -177,6 +177,9 @@ func writeNode(b *strings.Builder, n Node) {
 			parts = append(parts, word(b, strings.ReplaceAll(n.Kind, " ", "-")))
 		}
 		parts = append(parts, child(b, n.Right))
+		if n.AsOf != nil {
+			parts = append(parts, func() { list(b, "as-of", child(b, n.AsOf)) })
+		}
 		if n.On != nil {
 			parts = append(parts, func() { list(b, "on", child(b, n.On)) })
 		}

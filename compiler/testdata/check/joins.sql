@@ -42,3 +42,11 @@ SELECT id FROM orders WHERE qty IN (SELECT sector FROM instruments); -- ERROR `c
 CREATE TABLE slow (k VARCHAR PRIMARY KEY) WITH ('path' = 'ref/slow*.csv', 'wait.timeout' = '10m', 'file.wait.timeout' = '1m', 'file.retry.interval' = '2s');
 CREATE TABLE bad (k VARCHAR PRIMARY KEY) WITH ('path' = 'bad.csv', 'wait.timeout' = 'soon'); -- ERROR `wait.timeout must be a positive duration such as 30s or 5m, got "soon"`
 CREATE STREAM notatable (k VARCHAR) WITH ('path' = 's.csv', 'wait.timeout' = '1m'); -- WARNING `unknown property "wait.timeout" for source "notatable" is ignored`
+
+-- Event-time joins.
+CREATE TABLE rates (cur VARCHAR PRIMARY KEY, rate DECIMAL(12,6), ts TIMESTAMP) WITH ('path' = 'rates.jsonl', 'event.time.field' = 'ts');
+SELECT o.id, r.rate FROM orders o JOIN rates FOR SYSTEM_TIME AS OF o.event_time AS r ON o.symbol = r.cur;
+SELECT o.id, r.rate, l.rate AS now_rate FROM orders o LEFT JOIN rates FOR SYSTEM_TIME AS OF o.event_time r ON r.cur = o.symbol AND r.rate > 0 LEFT JOIN rates l ON l.cur = o.symbol;
+SELECT o.id FROM orders o JOIN instruments FOR SYSTEM_TIME AS OF o.event_time AS i ON o.symbol = i.symbol; -- ERROR `FOR SYSTEM_TIME AS OF needs the versions of "instruments" in event time: give the table an 'event.time.field'`
+SELECT o.id FROM orders o JOIN rates FOR SYSTEM_TIME AS OF o.qty AS r ON o.symbol = r.cur; -- ERROR `FOR SYSTEM_TIME AS OF needs a TIMESTAMP, but this is BIGINT`
+SELECT o.id FROM orders o JOIN rates FOR SYSTEM_TIME AS OF o.event_time AS r ON r.rate > 1; -- ERROR `ON must fix the whole primary key of "rates"` WARNING `ON does not fix the whole primary key`
