@@ -278,6 +278,14 @@ func (g *gen) genJob() {
 			for _, j := range tablesOf(q) {
 				body = append(body, jen.Id(qv).Dot(joinTable(j)).Op("=").Id(tableVar(j.Table)))
 			}
+			if retries(q) {
+				j := q.Joins[0]
+				body = append(body,
+					jen.Id(qv).Dot("hold").Op("=").Qual(rtPath, "NewHold").Types(jen.Id(tableKeyType(j.Table)), jen.Id(recordType(s))).Call(jen.Lit(int(j.RetryTimeout)), jen.Id(ownHeldFunc(q)), jen.Parens(jen.Op("*").Id(tableKeyType(j.Table))).Dot("own")),
+					jen.Comment("held records go when their key comes, on a record or when time passes without one"),
+					jen.Id(srcVar).Dot("OnTick").Call(jen.Id(qv).Dot("retry")))
+				ends = append(ends, jen.If(jen.Err().Op(":=").Id(qv).Dot("drain").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
+			}
 			if g.mergeable {
 				// --workers: each worker has its own operator; the others' are merged into the first's at the end.
 				body = append(body, jen.Id("c").Dot("Parallel").Call(jen.Lit(q.Name), jen.Id(qv), jen.Func().Params(jen.Id("other").Any()).Error().Block(
@@ -290,6 +298,9 @@ func (g *gen) genJob() {
 			args := []jen.Code{jen.Op("&").Id("r")}
 			if late {
 				args = append(args, jen.Op("&").Id("late"))
+			}
+			if retries(q) {
+				processes = append(processes, jen.If(jen.Err().Op(":=").Id(qv).Dot("retry").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
 			}
 			processes = append(processes, jen.If(jen.Err().Op(":=").Id(qv).Dot("process").Call(args...), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
 			ends = append(ends, jen.If(jen.Err().Op(":=").Id(qv).Dot("end").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))

@@ -62,7 +62,12 @@ func storedRow(s *compiler.Source) jen.Code {
 // getRow is the call that looks key up in j's table, giving the row the join reads (nil for none): the current
 // row, or the version valid at asOf.
 func getRow(j *compiler.Join, key jen.Dict, asOf jen.Code) jen.Code {
-	get := jen.Id("q").Dot(joinTable(j)).Dot("Get").Call(jen.Id(tableKeyType(j.Table)).Values(key), jen.Op("&").Id("q").Dot(joinScratch(j)))
+	return getRowOf(j, jen.Id(tableKeyType(j.Table)).Values(key), asOf)
+}
+
+// getRowOf is getRow with the key as an expression.
+func getRowOf(j *compiler.Join, key jen.Code, asOf jen.Code) jen.Code {
+	get := jen.Id("q").Dot(joinTable(j)).Dot("Get").Call(key, jen.Op("&").Id("q").Dot(joinScratch(j)))
 	if j.Table.VersionTime == nil {
 		return get
 	}
@@ -105,6 +110,15 @@ func (g *gen) genTable(s *compiler.Source) {
 			owns = append(owns, jen.Id("k").Dot(f.GoName).Op("=").Id("r").Dot(f.GoName))
 		}
 	}
+	var ownKey []jen.Code
+	for _, f := range s.PrimaryKey {
+		if f.Type.Kind == compiler.Varchar {
+			ownKey = append(ownKey, jen.Id("k").Dot(f.GoName).Op("=").Qual(rtPath, "Own").Call(jen.Id("k").Dot(f.GoName)))
+		}
+	}
+	g.f.Comment(commentf("own copies the strings of a key of %q, which view the record being read, before it is kept.", s.Name))
+	g.f.Func().Params(jen.Id("k").Op("*").Id(tableKeyType(s))).Id("own").Params().Block(ownKey...)
+	g.f.Line()
 	g.f.Comment(commentf("%s copies the strings of a row of %q, which view the record being read, before the table stores it.", ownRowFunc(s), s.Name))
 	g.f.Func().Id(ownRowFunc(s)).Params(jen.Id("k").Op("*").Id(tableKeyType(s)), jen.Id("r").Op("*").Id(recordType(s))).Block(owns...)
 	g.f.Line()
@@ -152,6 +166,9 @@ func tablesOf(q *compiler.Query) []*compiler.Join {
 // joinFields are the fields a joining query adds to its struct: each join's table and a row to copy into.
 func joinFields(q *compiler.Query) []jen.Code {
 	var out []jen.Code
+	if retries(q) {
+		out = append(out, jen.Id("hold").Op("*").Qual(rtPath, "Hold").Types(jen.Id(tableKeyType(q.Joins[0].Table)), jen.Id(recordType(q.Source))))
+	}
 	for _, j := range tablesOf(q) {
 		out = append(out,
 			jen.Id(joinTable(j)).Op("*").Add(tableOf(j.Table)).Comment(commentText(j.Table.Name)),
@@ -224,7 +241,7 @@ func (g *gen) genJoinStages(q *compiler.Query) {
 			f.emit(jen.Id(joinFilled(j)).Op(":=").False(), jen.Id("_").Op("=").Id(joinFilled(j)))
 		}
 		if j.Key != nil {
-			g.joinLookup(f, q, j, next)
+			g.joinLookup(f, q, j, next, j.Missing == "retry")
 		} else {
 			g.joinScan(f, q, j, next)
 		}
@@ -235,11 +252,58 @@ func (g *gen) genJoinStages(q *compiler.Query) {
 		g.f.Comment(commentf(what, q.Name))
 		g.f.Func().Params(jen.Id("q").Op("*").Id(queryType(q))).Id(stageFunc(q, i)).Params(stageParams(q, i)...).Error().Block(body...)
 		g.f.Line()
+		if j.Missing == "retry" {
+			g.genRetry(q, j, next)
+		}
 	}
 }
 
+// genRetry emits the methods of a query whose first join holds records ('join.missing' = 'retry'): released runs
+// a held record's join again (a record still without a row then does 'join.retry.then'), retry lets go of the
+// records whose key came or whose time is up, and drain of every record still held at the end of the input.
+func (g *gen) genRetry(q *compiler.Query, j *compiler.Join, next func(row, filled jen.Code) jen.Code) {
+	qt := jen.Op("*").Id(queryType(q))
+	var body []jen.Code
+	f := &fn{body: &body, rec: "r", q: q}
+	g.joinLookup(f, q, j, next, false)
+	g.f.Comment(commentf("released runs the join of %s again for a record it held.", q.Name))
+	g.f.Func().Params(jen.Id("q").Add(qt)).Id("released").Params(jen.Id("r").Op("*").Id(recordType(q.Source)), jen.Id("_").Bool()).Error().Block(body...)
+	g.f.Line()
+	g.f.Comment(commentf("retry lets the records %s holds go once their key is in %q or their time is up.", q.Name, j.Table.Name))
+	g.f.Func().Params(jen.Id("q").Add(qt)).Id("retry").Params().Error().Block(
+		jen.Return(jen.Id("q").Dot("hold").Dot("Release").Call(
+			jen.Id("q").Dot(joinTable(j)).Dot("Changes").Call(),
+			jen.Func().Params(jen.Id("k").Id(tableKeyType(j.Table))).Bool().Block(
+				jen.Return(jen.Id("q").Dot(joinTable(j)).Dot("Get").Call(jen.Id("k"), jen.Op("&").Id("q").Dot(joinScratch(j))).Op("!=").Nil())),
+			jen.Id("q").Dot("released"))),
+	)
+	g.f.Line()
+	g.f.Comment(commentf("drain lets every record %s still holds go at the end of the input: no key comes any more.", q.Name))
+	g.f.Func().Params(jen.Id("q").Add(qt)).Id("drain").Params().Error().Block(
+		jen.Return(jen.Id("q").Dot("hold").Dot("All").Call(jen.Func().Params(jen.Id("r").Op("*").Id(recordType(q.Source))).Error().Block(
+			jen.Return(jen.Id("q").Dot("released").Call(jen.Id("r"), jen.True()))))),
+	)
+	g.f.Line()
+	var owns []jen.Code
+	for _, fl := range append(q.Source.Fields[:len(q.Source.Fields):len(q.Source.Fields)], q.Source.Meta...) {
+		if fl.Type.Kind == compiler.Varchar && fl.Used {
+			owns = append(owns, jen.Id("r").Dot(fl.GoName).Op("=").Qual(rtPath, "Own").Call(jen.Id("r").Dot(fl.GoName)))
+		}
+	}
+	g.f.Comment(commentf("%s copies the strings of a record %s holds: they view the record being read.", ownHeldFunc(q), q.Name))
+	g.f.Func().Id(ownHeldFunc(q)).Params(jen.Id("r").Op("*").Id(recordType(q.Source))).Block(owns...)
+	g.f.Line()
+}
+
+func ownHeldFunc(q *compiler.Query) string { return "own" + q.GoName + "Held" }
+
+// retries reports whether q's first join holds records ('join.missing' = 'retry').
+func retries(q *compiler.Query) bool { return len(q.Joins) > 0 && q.Joins[0].Missing == "retry" }
+
 // joinLookup emits a join whose ON fixes the table's primary key: one lookup, then the rest of ON.
-func (g *gen) joinLookup(f *fn, q *compiler.Query, j *compiler.Join, next func(row, filled jen.Code) jen.Code) {
+// With hold ('join.missing' = 'retry', the first join), a record whose key the table lacks, or whose key has
+// records held already, is held (see rt.Hold) while the table may still change.
+func (g *gen) joinLookup(f *fn, q *compiler.Query, j *compiler.Join, next func(row, filled jen.Code) jen.Code, hold bool) {
 	row := joinRow(j)
 	f.emit(jen.Var().Id(row).Op("*").Id(recordType(j.Table)))
 	var lookup []jen.Code
@@ -261,7 +325,7 @@ func (g *gen) joinLookup(f *fn, q *compiler.Query, j *compiler.Join, next func(r
 		if !v.nonNull {
 			nulls = append(nulls, v.n)
 		}
-		if j.Missing == "fail" {
+		if j.Fill() == "fail" {
 			sep := ", "
 			if i == 0 {
 				sep = "key "
@@ -275,7 +339,19 @@ func (g *gen) joinLookup(f *fn, q *compiler.Query, j *compiler.Join, next func(r
 		}
 	}
 	f.keyText = text
-	lookup = append(lookup, jen.Id(row).Op("=").Add(getRow(j, key, asOf)))
+	if hold {
+		add := []jen.Code{jen.Id("q").Dot("hold").Dot("Add").Call(jen.Id("k"), jen.Id("r")), jen.Return(jen.Nil())}
+		lookup = append(lookup,
+			jen.Id("k").Op(":=").Id(tableKeyType(j.Table)).Values(key),
+			jen.Comment("a record waits behind the held records of its key, so that a key's records keep their order"),
+			jen.If(jen.Id("q").Dot("hold").Dot("Held").Call(jen.Id("k"))).Block(add...),
+			jen.Id(row).Op("=").Add(getRowOf(j, jen.Id("k"), asOf)),
+			jen.Comment("the key may come while the table's source still reads"),
+			jen.If(jen.Id(row).Op("==").Nil().Op("&&").Op("!").Id("q").Dot(joinTable(j)).Dot("Complete").Call()).Block(add...),
+		)
+	} else {
+		lookup = append(lookup, jen.Id(row).Op("=").Add(getRow(j, key, asOf)))
+	}
 	if len(nulls) > 0 {
 		// A NULL key matches no row.
 		cond := nulls[0]
@@ -322,7 +398,7 @@ func (g *gen) joinScan(f *fn, q *compiler.Query, j *compiler.Join, next func(row
 // the job (fail). A record that leaves still moves a windowed query's watermark, as one WHERE filters out does.
 func (g *gen) joinMissing(f *fn, q *compiler.Query, j *compiler.Join, next func(row, filled jen.Code) jen.Code) []jen.Code {
 	return f.block(func() {
-		switch j.Missing {
+		switch j.Fill() {
 		case "nulls", "defaults":
 			f.emit(jen.Return(next(jen.Op("&").Id(fillVar(q, j)), jen.True())))
 		case "skip":

@@ -27,8 +27,11 @@ type Join struct {
 	Key []Expr
 	On  Expr // the rest of ON, evaluated with the table's row; nil when nothing is left
 	// Missing is what a record without a matching row does: "nulls" (keep it, the table's columns NULL), "skip"
-	// (drop it), "defaults" (keep it with Defaults) or "fail" (stop the job).
-	Missing string
+	// (drop it), "defaults" (keep it with Defaults), "fail" (stop the job) or "retry" (hold it until the key
+	// appears or RetryTimeout passes, then do Then).
+	Missing      string
+	RetryTimeout int64  // milliseconds
+	Then         string // after a retry times out: nulls, skip, defaults or fail
 	// Defaults holds, for Missing = "defaults", the value of each table column (by Field.Index) in a record
 	// without a match; nil entries are NULL.
 	Defaults []*Const
@@ -38,16 +41,27 @@ type Join struct {
 	Loc  Loc
 }
 
+// Fill is what a record that finds no row ends up doing: Missing, or for retry, Then.
+func (j *Join) Fill() string {
+	if j.Missing == "retry" {
+		return j.Then
+	}
+	return j.Missing
+}
+
 // Extends reports whether a record without a matching row goes on, with filler values for the table's columns.
-func (j *Join) Extends() bool { return j.Missing == "nulls" || j.Missing == "defaults" }
+func (j *Join) Extends() bool { return j.Fill() == "nulls" || j.Fill() == "defaults" }
 
 // FillNull reports whether column f of the table is NULL in a record without a matching row.
 func (j *Join) FillNull(f *Field) bool {
-	return j.Missing != "defaults" || j.Defaults[f.Index] == nil
+	return j.Fill() != "defaults" || j.Defaults[f.Index] == nil
 }
 
 // joinMissing lists the values of '<table>.join.missing'.
-var joinMissing = []string{"nulls", "skip", "defaults", "fail"}
+var joinMissing = []string{"nulls", "skip", "defaults", "fail", "retry"}
+
+// defaultRetryTimeout is how long 'join.missing' = 'retry' holds a record without 'join.retry.timeout'.
+const defaultRetryTimeout = 30_000
 
 // rel is one relation a query reads: its stream (join nil) or a joined table.
 type rel struct {
@@ -263,6 +277,10 @@ func (c *checker) joins(qc *qctx, sel *grammar.Select, byName map[string]props) 
 		if !c.joinMissing(j, byName) {
 			ok = false
 		}
+		if j.Missing == "retry" && (i > 0 || j.Key == nil) {
+			c.errorf(CodeUnsupported, gj.Span(), "'%s.join.missing' = 'retry' works on the first join of a query, when ON fixes the table's whole primary key", t.Name)
+			ok = false
+		}
 		qc.q.Joins = append(qc.q.Joins, j)
 	}
 	// The properties of the tables were taken; those of a table the query does not join are reported as unknown
@@ -434,27 +452,57 @@ func (c *checker) joinMissing(j *Join, byName map[string]props) bool {
 		case "nulls", "skip", "defaults", "fail":
 			j.Missing = v
 		case "retry":
-			c.errorf(CodeUnsupported, p.span, "'join.missing' = 'retry' is not supported yet; use nulls, skip, defaults or fail")
-			ok = false
+			j.Missing, j.RetryTimeout, j.Then = v, defaultRetryTimeout, "skip"
+			if j.Left {
+				j.Then = "nulls"
+			}
 		default:
 			c.errorf(CodeBadProperty, p.span, "unknown %s %q; expected one of: %s", p.key, p.value, strings.Join(joinMissing, ", "))
 			ok = false
 		}
 	}
+	if p := ps["join.retry.timeout"]; p != nil {
+		p.used = true
+		ms, msg := parseDuration(p.value)
+		switch {
+		case msg != "" || ms <= 0:
+			c.errorf(CodeBadProperty, p.span, "%s must be a positive duration such as 30s, got %q", p.key, p.value)
+			ok = false
+		case j.Missing != "retry":
+			c.errorf(CodeBadProperty, p.keySpan, "%s is given but '%s.join.missing' is %q: it applies only with 'retry'", p.key, j.Table.Name, j.Missing)
+			ok = false
+		default:
+			j.RetryTimeout = ms
+		}
+	}
+	if p := ps["join.retry.then"]; p != nil {
+		p.used = true
+		v := strings.ToLower(p.value)
+		switch {
+		case v != "nulls" && v != "skip" && v != "defaults" && v != "fail":
+			c.errorf(CodeBadProperty, p.span, "unknown %s %q; expected one of: nulls, skip, defaults, fail", p.key, p.value)
+			ok = false
+		case j.Missing != "retry":
+			c.errorf(CodeBadProperty, p.keySpan, "%s is given but '%s.join.missing' is %q: it applies only with 'retry'", p.key, j.Table.Name, j.Missing)
+			ok = false
+		default:
+			j.Then = v
+		}
+	}
 	var defaults []*prop
 	for k, p := range ps {
 		switch {
-		case k == "join.missing":
+		case k == "join.missing", k == "join.retry.timeout", k == "join.retry.then":
 		case strings.HasPrefix(k, "join.default."):
 			defaults = append(defaults, p)
 		default:
-			c.warnf(CodeUnknownProperty, p.keySpan, "unknown property %q for the join with %q is ignored; known: join.missing, join.default.<column>", p.key, j.Table.Name)
+			c.warnf(CodeUnknownProperty, p.keySpan, "unknown property %q for the join with %q is ignored; known: join.missing, join.default.<column>, join.retry.timeout, join.retry.then", p.key, j.Table.Name)
 		}
 	}
 	slices.SortFunc(defaults, func(a, b *prop) int { return a.keySpan.Start.Offset - b.keySpan.Start.Offset })
 	j.Defaults = make([]*Const, len(j.Table.Fields))
 	if len(defaults) == 0 {
-		if j.Missing == "defaults" {
+		if j.Fill() == "defaults" {
 			c.warnf(CodeBadProperty, ps["join.missing"].span, "'join.missing' = 'defaults' without any '%s.join.default.<column>': a record without a match gets NULLs, as with 'nulls'", j.Table.Name)
 		}
 		return ok
@@ -476,7 +524,7 @@ func (c *checker) joinMissing(j *Join, byName map[string]props) bool {
 		}
 		j.Defaults[f.Index] = k
 	}
-	if j.Missing != "defaults" {
+	if j.Fill() != "defaults" {
 		c.errorf(CodeBadProperty, defaults[0].keySpan, "%s is given but '%s.join.missing' is %q: defaults apply only with 'join.missing' = 'defaults'", defaults[0].key, j.Table.Name, j.Missing)
 		ok = false
 	}

@@ -181,6 +181,10 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 		c.errorf(CodeUnsupported, sel.Joins[0].Span(), "window functions (OVER) over a join are not supported yet")
 		return
 	}
+	if len(q.Joins) > 0 && q.Joins[0].Missing == "retry" && q.Window != nil {
+		c.errorf(CodeUnsupported, sel.Joins[0].Span(), "'join.missing' = 'retry' in a windowed query is not supported yet: a held record would reach its window late")
+		return
+	}
 	if q.Window != nil && q.Window.Time != nil && ReadsJoin(q.Window.Time) {
 		c.errorf(CodeWindow, sel.Window.Span(), "a window's time must be a column of the stream %q, not of a joined table", src.Name)
 		return

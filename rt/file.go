@@ -318,6 +318,10 @@ func (s *Source) follow(ctx context.Context) (bool, error) {
 	if !tailWait(ctx) {
 		return false, nil
 	}
+	// Time passed without a record: queries that hold records (a join waiting for its table's key) look again.
+	if err := s.Tick(); err != nil {
+		return false, err
+	}
 	return true, s.look()
 }
 

@@ -42,7 +42,17 @@ type Table[K comparable, R any] struct {
 	mu     sync.RWMutex // held for writing by Put and Delete, for reading by Get, Len and At, while shared
 
 	stat *tableLoad // counters for progress and statistics; never nil
+
+	changes  atomic.Uint64 // Puts and Deletes so far, for readers that wait for a key (Changes)
+	complete atomic.Bool   // the source has ended: the table changes no more (Complete)
 }
+
+// Changes returns a number that grows whenever the table changes: a reader that waits for a key looks again only
+// when it moved.
+func (t *Table[K, R]) Changes() uint64 { return t.changes.Load() }
+
+// Complete reports whether the table's source has ended, so that a key missing now never comes.
+func (t *Table[K, R]) Complete() bool { return t.complete.Load() }
 
 // tableEntry is a key and its row.
 type tableEntry[K comparable, R any] struct {
@@ -86,6 +96,7 @@ func (t *Table[K, R]) Put(k K, r *R) {
 		t.own(&e.key, &e.row) // outside the lock: it allocates
 	}
 	tag := t.tag(k)
+	defer t.changes.Add(1) // after the write is visible (deferred calls run last first: after the unlock)
 	if t.shared.Load() {
 		t.mu.Lock()
 		defer t.mu.Unlock()
@@ -128,6 +139,7 @@ const maxTableRows = 1<<31 - 1
 // Delete removes the row of key k, if there is one (a Kafka tombstone); the other rows keep their order.
 func (t *Table[K, R]) Delete(k K) {
 	tag := t.tag(k)
+	defer t.changes.Add(1)
 	if t.shared.Load() {
 		t.mu.Lock()
 		defer t.mu.Unlock()
@@ -351,6 +363,7 @@ func (t *Table[K, R]) settle() {
 		t.compact()
 	}
 	t.shared.Store(false)
+	t.complete.Store(true)
 }
 
 // loadedTable is what a source sees of its table, whatever the key and row types.

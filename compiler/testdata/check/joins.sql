@@ -50,3 +50,10 @@ SELECT o.id, r.rate, l.rate AS now_rate FROM orders o LEFT JOIN rates FOR SYSTEM
 SELECT o.id FROM orders o JOIN instruments FOR SYSTEM_TIME AS OF o.event_time AS i ON o.symbol = i.symbol; -- ERROR `FOR SYSTEM_TIME AS OF needs the versions of "instruments" in event time: give the table an 'event.time.field'`
 SELECT o.id FROM orders o JOIN rates FOR SYSTEM_TIME AS OF o.qty AS r ON o.symbol = r.cur; -- ERROR `FOR SYSTEM_TIME AS OF needs a TIMESTAMP, but this is BIGINT`
 SELECT o.id FROM orders o JOIN rates FOR SYSTEM_TIME AS OF o.event_time AS r ON r.rate > 1; -- ERROR `ON must fix the whole primary key of "rates"` WARNING `ON does not fix the whole primary key`
+
+-- Holding records until their key comes.
+SELECT o.id, i.sector FROM orders o LEFT JOIN instruments i ON o.symbol = i.symbol WITH ('instruments.join.missing' = 'retry', 'instruments.join.retry.timeout' = '10s', 'instruments.join.retry.then' = 'defaults', 'instruments.join.default.sector' = '?');
+SELECT o.id FROM orders o JOIN instruments i ON o.symbol = i.symbol JOIN positions p ON p.trader = o.trader AND p.symbol = o.symbol WITH ('positions.join.missing' = 'retry'); -- ERROR `'positions.join.missing' = 'retry' works on the first join of a query`
+SELECT o.id FROM orders o JOIN instruments i ON o.symbol = i.symbol WITH ('instruments.join.retry.timeout' = '5s'); -- ERROR `instruments.join.retry.timeout is given but 'instruments.join.missing' is "skip": it applies only with 'retry'`
+SELECT o.id FROM orders o JOIN instruments i ON o.symbol = i.symbol WITH ('instruments.join.missing' = 'retry', 'instruments.join.retry.then' = 'later'); -- ERROR `unknown instruments.join.retry.then "later"`
+SELECT COUNT(*) AS n FROM orders o JOIN instruments i ON o.symbol = i.symbol WINDOW TUMBLING(event_time, INTERVAL '1' MINUTE) WITH ('instruments.join.missing' = 'retry'); -- ERROR `'join.missing' = 'retry' in a windowed query is not supported yet`
