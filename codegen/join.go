@@ -110,15 +110,17 @@ func (g *gen) genTable(s *compiler.Source) {
 			owns = append(owns, jen.Id("k").Dot(f.GoName).Op("=").Id("r").Dot(f.GoName))
 		}
 	}
-	var ownKey []jen.Code
-	for _, f := range s.PrimaryKey {
-		if f.Type.Kind == compiler.Varchar {
-			ownKey = append(ownKey, jen.Id("k").Dot(f.GoName).Op("=").Qual(rtPath, "Own").Call(jen.Id("k").Dot(f.GoName)))
+	if g.holdsKeys(s) {
+		var ownKey []jen.Code
+		for _, f := range s.PrimaryKey {
+			if f.Type.Kind == compiler.Varchar {
+				ownKey = append(ownKey, jen.Id("k").Dot(f.GoName).Op("=").Qual(rtPath, "Own").Call(jen.Id("k").Dot(f.GoName)))
+			}
 		}
+		g.f.Comment(commentf("own copies the strings of a key of %q, which view the record being read, before a query holds it.", s.Name))
+		g.f.Func().Params(jen.Id("k").Op("*").Id(tableKeyType(s))).Id("own").Params().Block(ownKey...)
+		g.f.Line()
 	}
-	g.f.Comment(commentf("own copies the strings of a key of %q, which view the record being read, before it is kept.", s.Name))
-	g.f.Func().Params(jen.Id("k").Op("*").Id(tableKeyType(s))).Id("own").Params().Block(ownKey...)
-	g.f.Line()
 	g.f.Comment(commentf("%s copies the strings of a row of %q, which view the record being read, before the table stores it.", ownRowFunc(s), s.Name))
 	g.f.Func().Id(ownRowFunc(s)).Params(jen.Id("k").Op("*").Id(tableKeyType(s)), jen.Id("r").Op("*").Id(recordType(s))).Block(owns...)
 	g.f.Line()
@@ -296,6 +298,16 @@ func (g *gen) genRetry(q *compiler.Query, j *compiler.Join, next func(row, fille
 }
 
 func ownHeldFunc(q *compiler.Query) string { return "own" + q.GoName + "Held" }
+
+// holdsKeys reports whether a query holds records by keys of table s (see retries).
+func (g *gen) holdsKeys(s *compiler.Source) bool {
+	for _, q := range g.plan.Queries {
+		if retries(q) && q.Joins[0].Table == s {
+			return true
+		}
+	}
+	return false
+}
 
 // retries reports whether q's first join holds records ('join.missing' = 'retry').
 func retries(q *compiler.Query) bool { return len(q.Joins) > 0 && q.Joins[0].Missing == "retry" }
