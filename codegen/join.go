@@ -517,6 +517,9 @@ func (f *fn) sub(x *compiler.Sub) val {
 		f.emit(guardNull(nullKey, blk, nil))
 		return val{v: jen.Id(v), n: jen.Id(n)}
 	}
+	if x.Kind == compiler.SubAgg {
+		return f.subAgg(x, lookup, nullKey)
+	}
 	// IN: TRUE when some row passing WHERE holds the value; else NULL when a row's comparison was NULL; else FALSE.
 	found, null := f.tmp("found"), f.tmp("null")
 	f.emit(jen.Var().Id(found).Bool(), jen.Var().Id(null).Bool())
@@ -660,4 +663,57 @@ func (g *gen) setupVersions(s *compiler.Source, srcVar, tv string, key jen.Dict)
 		jen.Comment("every row is a version of its key, at its event time"),
 		jen.Id(srcVar).Dot("OnRecord").Call(jen.Func().Params(jen.Id("raw").Op("*").Qual(rtPath, "Raw")).Error().Block(body...)),
 	}
+}
+
+// subAgg computes a scalar subquery's aggregate over the rows passing its WHERE (all of them, or the one the key
+// finds): COUNT counts them (or their non-NULL values), MIN and MAX keep the extreme non-NULL value, NULL when
+// there is none.
+func (f *fn) subAgg(x *compiler.Sub, lookup func(body func()) []jen.Code, nullKey jen.Code) val {
+	var v, n string
+	if x.Agg == "COUNT" {
+		v = f.tmp("v")
+		f.emit(jen.Var().Id(v).Int64())
+	} else {
+		v, n = f.decl(x.T)
+	}
+	body := func() {
+		if x.Agg == "COUNT" {
+			if x.Value == nil {
+				f.emit(jen.Id(v).Op("++"))
+				return
+			}
+			a := f.expr(x.Value)
+			f.discard(a)
+			if a.nonNull {
+				f.emit(jen.Id(v).Op("++"))
+			} else {
+				f.emit(jen.If(jen.Op("!").Add(a.n)).Block(jen.Id(v).Op("++")))
+			}
+			return
+		}
+		a := f.expr(x.Value)
+		op := compiler.OpLt
+		if x.Agg == "MAX" {
+			op = compiler.OpGt
+		}
+		take := jen.If(jen.Id(n).Op("||").Add(compare(op, x.T, a.v, jen.Id(v)))).Block(
+			jen.List(jen.Id(v), jen.Id(n)).Op("=").List(a.v, jen.False()))
+		if a.nonNull {
+			f.emit(take)
+		} else {
+			f.emit(jen.If(jen.Op("!").Add(a.n)).Block(take))
+		}
+	}
+	if x.Agg != "COUNT" {
+		f.emit(jen.Id(n).Op("=").True())
+	}
+	if lookup != nil {
+		f.emit(guardNull(nullKey, lookup(body), nil))
+	} else {
+		f.emit(f.scanRows(x.Join, x.Where, body))
+	}
+	if x.Agg == "COUNT" {
+		return val{v: jen.Id(v), n: jen.False(), nonNull: true}
+	}
+	return val{v: jen.Id(v), n: jen.Id(n)}
 }

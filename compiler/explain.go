@@ -309,6 +309,14 @@ func writeExpr(b *strings.Builder, e Expr) {
 		case SubScalar:
 			b.WriteString("(SELECT ")
 			writeExpr(b, v.Value)
+		case SubAgg:
+			b.WriteString("(SELECT " + v.Agg + "(")
+			if v.Value == nil {
+				b.WriteString("*")
+			} else {
+				writeExpr(b, v.Value)
+			}
+			b.WriteString(")")
 		}
 		from()
 	case *WinRef:

@@ -124,7 +124,7 @@ func Nullable(e Expr) bool {
 	case *WindowBound:
 		return false
 	case *Sub:
-		return x.Kind != SubExists
+		return x.Kind != SubExists && !(x.Kind == SubAgg && x.Agg == "COUNT")
 	case *Exact:
 		return true
 	case *WinRef:

@@ -18,6 +18,7 @@ const (
 	SubExists SubKind = iota // EXISTS (SELECT ...): some row passes WHERE
 	SubIn                    // x IN (SELECT v ...): some row passing WHERE has v = x (NULL as SQL says)
 	SubScalar                // (SELECT v ...): v of the one row WHERE fixes by key, NULL without one
+	SubAgg                   // (SELECT COUNT(*) | COUNT(v) | MIN(v) | MAX(v) ...): over the rows passing WHERE
 )
 
 // Sub is a subquery over a table. Join holds the table, the key a lookup uses (nil: a scan) and the rest of WHERE
@@ -33,7 +34,12 @@ type Sub struct {
 	Where Expr
 	Not   bool // NOT IN, NOT EXISTS
 	T     Type
+	// Agg is SubAgg's aggregate, upper case: COUNT (Value nil for COUNT(*)), MIN or MAX.
+	Agg string
 }
+
+// subAggs are the aggregates a scalar subquery may compute over a table's rows.
+var subAggs = map[string]bool{"COUNT": true, "MIN": true, "MAX": true}
 
 // Type implements Expr.
 func (e *Sub) Type() Type { return e.T }
@@ -92,15 +98,35 @@ func (c *checker) subquery(qc *qctx, kind SubKind, sel *grammar.Select, at gramm
 	defer func() { qc.inner = nil }()
 	if kind != SubExists || !sel.Items[0].Star {
 		it := sel.Items[0].Expr
-		if hasAggregate(it) {
-			c.errorf(CodeUnsupported, it.Span(), "aggregates in a subquery are not supported yet; fix the row with the table's whole primary key in WHERE")
-			return nil
+		if call, isCall := unparen(it).(*grammar.Call); isCall && kind == SubScalar && subAggs[strings.ToUpper(call.Name.Name)] && !call.Distinct && call.Over == nil && call.WithinGroup == nil {
+			// An aggregate over the rows passing WHERE: one value whatever WHERE fixes.
+			out.Kind, out.Agg = SubAgg, strings.ToUpper(call.Name.Name)
+			switch {
+			case call.Star && out.Agg == "COUNT":
+			case len(call.Args) != 1 || call.Star:
+				c.errorf(CodeArgCount, call.Span(), "%s in a subquery takes one argument", out.Agg)
+				return nil
+			default:
+				if hasAggregate(call.Args[0]) {
+					c.errorf(CodeNestedAggregate, call.Args[0].Span(), "aggregate functions cannot be nested")
+					return nil
+				}
+				if out.Value = c.expr(qc, call.Args[0], m); out.Value == nil {
+					return nil
+				}
+			}
+			kind = SubAgg
+		} else {
+			if hasAggregate(it) {
+				c.errorf(CodeUnsupported, it.Span(), "a subquery's aggregate must be the whole SELECT item, one of COUNT, MIN and MAX: (SELECT MAX(v) FROM t WHERE ...)")
+				return nil
+			}
+			v := c.expr(qc, it, m)
+			if v == nil {
+				return nil
+			}
+			out.Value = v
 		}
-		v := c.expr(qc, it, m)
-		if v == nil {
-			return nil
-		}
-		out.Value = v
 	}
 	var conds []Expr
 	if sel.Where != nil {
@@ -172,6 +198,15 @@ func (c *checker) subquery(qc *qctx, kind SubKind, sel *grammar.Select, at gramm
 			j.On = &Binary{Op: OpAnd, L: j.On, R: r, T: TBool}
 		}
 	}
+	if kind == SubAgg {
+		out.T = TBigInt
+		if out.Agg != "COUNT" {
+			out.T = out.Value.Type()
+			if out.T.Kind == Null {
+				out.T = TVarchar
+			}
+		}
+	}
 	if kind == SubScalar {
 		if !full {
 			var key []string
@@ -180,7 +215,7 @@ func (c *checker) subquery(qc *qctx, kind SubKind, sel *grammar.Select, at gramm
 					key = append(key, f.Name)
 				}
 			}
-			c.errorf(CodeUnsupported, at, "this scalar subquery may find several rows of %q: its WHERE does not fix the primary key column(s) %s; add %s = <value> to WHERE (aggregates in subqueries are not supported yet)", t.Name, strings.Join(key, ", "), strings.Join(key, " = <value> AND "))
+			c.errorf(CodeUnsupported, at, "this scalar subquery may find several rows of %q: its WHERE does not fix the primary key column(s) %s; add %s = <value> to WHERE, or select an aggregate such as MAX(...)", t.Name, strings.Join(key, ", "), strings.Join(key, " = <value> AND "))
 			return nil
 		}
 		out.T = out.Value.Type()

@@ -35,7 +35,8 @@ SELECT id, (SELECT sector FROM instruments i WHERE i.symbol = o.symbol) AS secto
 SELECT symbol, COUNT(*) AS n FROM orders GROUP BY symbol HAVING COUNT(*) > (SELECT max_qty FROM limits WHERE id = 1);
 SELECT id, (SELECT net FROM positions p WHERE p.symbol = o.symbol) AS net FROM orders o; -- ERROR `this scalar subquery may find several rows of "positions": its WHERE does not fix the primary key column\(s\) trader; add trader = <value> to WHERE`
 SELECT id FROM orders WHERE symbol IN (SELECT symbol FROM quotes); -- ERROR `IN over the stream "quotes": a stream never ends`
-SELECT id, (SELECT MAX(tick) FROM instruments) AS t FROM orders; -- ERROR `aggregates in a subquery are not supported yet`
+SELECT id, (SELECT MAX(tick) FROM instruments) AS t, (SELECT COUNT(*) FROM positions WHERE net > 0) AS n FROM orders;
+SELECT id, (SELECT SUM(tick) FROM instruments) AS t FROM orders; -- ERROR `a subquery's aggregate must be the whole SELECT item, one of COUNT, MIN and MAX`
 SELECT id FROM orders WHERE symbol IN (SELECT symbol, sector FROM instruments); -- ERROR `IN selects exactly one column`
 SELECT id FROM orders WHERE EXISTS (SELECT 1 FROM nope); -- ERROR `unknown table "nope" in EXISTS`
 SELECT id FROM orders WHERE qty IN (SELECT sector FROM instruments); -- ERROR `cannot compare|mismatch|=`
