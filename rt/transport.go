@@ -5,6 +5,7 @@ package rt
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -118,16 +119,38 @@ func (s *Source) Logf(format string, args ...any) {
 // its key (nil when absent), at its partition, offset and timestamp. Bad records go to the source's on.error
 // policy; the error returned is fatal.
 //
-// A message without a value (a tombstone) is no record of a stream: it is skipped and counted.
+// A message without a value (a tombstone) is no record of a stream: it is skipped and counted. A table's source
+// hands it to its OnDelete handler instead, which deletes the key's row.
 func (s *Source) Record(value, key []byte, partition int32, offset, timestamp int64) error {
 	s.cursor.Partition, s.cursor.Offset = partition, offset
-	if value == nil {
+	if value == nil && s.onDelete == nil {
 		s.counts.tombstones.Add(1)
 		return nil
 	}
+	if key != nil && s.run != nil && s.run.poison {
+		// As for the value (see deliver): a key kept past its record without Own shows up as garbage.
+		key = append([]byte(nil), key...)
+		defer poison(key)
+	}
 	s.raw.Key, s.raw.Partition, s.raw.Offset, s.raw.Timestamp = key, partition, offset, timestamp
 	s.lineNo = offset
+	if value == nil {
+		return s.tombstone()
+	}
 	return s.deliver(value)
+}
+
+// tombstone hands a tombstone to the source's OnDelete handler; a bad one (no key, say) goes to the on.error
+// policy.
+func (s *Source) tombstone() error {
+	s.counts.records.Add(1)
+	s.raw.Line, s.raw.LineNo = nil, s.lineNo
+	err := s.onDelete(&s.raw)
+	var e *RecordError
+	if err != nil && errors.As(err, &e) {
+		return s.badRecord(e, nil)
+	}
+	return err
 }
 
 // KeyString returns the record's message key as a string viewing the record, valid until the next record (see
