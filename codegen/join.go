@@ -92,18 +92,58 @@ func (g *gen) setupTable(s *compiler.Source) []jen.Code {
 	for _, f := range s.PrimaryKey {
 		key[jen.Id(f.GoName)] = toKey(f.Type, jen.Id("r").Dot(f.GoName))
 	}
-	return []jen.Code{
+	put := []jen.Code{
+		jen.Var().Id("r").Id(recordType(s)),
+		jen.If(jen.Err().Op(":=").Id(decodeFunc(s)).Call(jen.Id("raw"), jen.Op("&").Id("r")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+	}
+	if f := s.KeyField; f != nil && f.Nullable {
+		put = append(put, jen.If(jen.Id("r").Dot(nullField(f))).Block(jen.Return(jen.Op("&").Qual(rtPath, "RecordError").Values(jen.Dict{
+			jen.Id("Field"):  jen.Lit(f.Name),
+			jen.Id("Reason"): jen.Lit("no primary key: the message has no key, and the value no " + f.Name),
+		}))))
+	}
+	put = append(put,
+		jen.Id(tv).Dot("Put").Call(jen.Id(tableKeyType(s)).Values(key), jen.Op("&").Id("r")),
+		jen.Return(jen.Nil()))
+	code := []jen.Code{
 		jen.Id(srcVar).Op(":=").Id("c").Dot("Source").Call(jen.Lit(s.Name)),
 		jen.Id(tv).Op(":=").Qual(rtPath, "NewTable").Types(jen.Id(tableKeyType(s)), jen.Id(recordType(s))).Call(jen.Id(srcVar)),
 		jen.Id(tv).Dot("Own").Call(jen.Id(ownRowFunc(s))),
 		jen.Comment("a row replaces the row of its key that came before it"),
-		jen.Id(srcVar).Dot("OnRecord").Call(jen.Func().Params(jen.Id("raw").Op("*").Qual(rtPath, "Raw")).Error().Block(
-			jen.Var().Id("r").Id(recordType(s)),
-			jen.If(jen.Err().Op(":=").Id(decodeFunc(s)).Call(jen.Id("raw"), jen.Op("&").Id("r")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
-			jen.Id(tv).Dot("Put").Call(jen.Id(tableKeyType(s)).Values(key), jen.Op("&").Id("r")),
-			jen.Return(jen.Nil()),
-		)),
+		jen.Id(srcVar).Dot("OnRecord").Call(jen.Func().Params(jen.Id("raw").Op("*").Qual(rtPath, "Raw")).Error().Block(put...)),
 	}
+	if s.Type == "kafka_source" && s.KeyField != nil {
+		code = append(code, jen.Comment("a tombstone (a message with a key and no value) deletes its key's row"),
+			jen.Id(srcVar).Dot("OnDelete").Call(jen.Func().Params(jen.Id("raw").Op("*").Qual(rtPath, "Raw")).Error().Block(g.tableDelete(s)...)))
+	}
+	return code
+}
+
+// tableDelete is the body of a Kafka table's tombstone handler: the message key, parsed as the primary key's
+// type, names the row to delete.
+func (g *gen) tableDelete(s *compiler.Source) []jen.Code {
+	f := s.KeyField
+	bad := func(reason jen.Code) jen.Code {
+		return jen.Return(jen.Op("&").Qual(rtPath, "RecordError").Values(jen.Dict{jen.Id("Field"): jen.Lit(f.Name), jen.Id("Reason"): reason}))
+	}
+	body := []jen.Code{jen.If(jen.Id("raw").Dot("Key").Op("==").Nil()).Block(bad(jen.Lit("a tombstone without a message key deletes nothing")))}
+	var k jen.Code
+	switch f.Type.Kind {
+	case compiler.Varchar:
+		k = jen.Id("raw").Dot("KeyString").Call()
+	default:
+		parse := "ParseInt64"
+		if f.Type.Kind == compiler.Int {
+			parse = "ParseInt32"
+		}
+		body = append(body,
+			jen.List(jen.Id("k"), jen.Id("err")).Op(":=").Qual(rtPath, parse).Call(jen.Id("raw").Dot("Key")),
+			jen.If(jen.Err().Op("!=").Nil()).Block(bad(jen.Lit("message key: ").Op("+").Err().Dot("Error").Call())))
+		k = jen.Id("k")
+	}
+	return append(body,
+		jen.Id(tableVar(s)).Dot("Delete").Call(jen.Id(tableKeyType(s)).Values(jen.Dict{jen.Id(f.GoName): k})),
+		jen.Return(jen.Nil()))
 }
 
 // tablesOf returns the joins and the subqueries' tables of q: each has a table field in the query.

@@ -218,7 +218,11 @@ func decodeBody(s *compiler.Source) []jen.Code {
 	}
 	body := []jen.Code{jen.Var().Id("err").Error(), jen.Switch(jen.Id("raw").Dot("Format")).Block(cases...)}
 	if f := s.KeyField; f != nil {
-		body = append(body, jen.Comment(commentf("%s comes from the message key when there is one", f.Name)))
+		what := "%s comes from the message key when there is one"
+		if s.IsTable {
+			what = "%s, the table's primary key, is the message key when there is one; a value that holds it too must agree"
+		}
+		body = append(body, jen.Comment(commentf(what, f.Name)))
 		target := jen.Id("r").Dot(f.GoName)
 		var set []jen.Code
 		if f.Type.Kind == compiler.Varchar {
@@ -236,6 +240,9 @@ func decodeBody(s *compiler.Source) []jen.Code {
 				}))),
 				target.Clone().Op("=").Id("v"),
 			}
+		}
+		if s.IsTable {
+			set = tableKey(f)
 		}
 		if f.Nullable {
 			set = append(set, jen.Id("r").Dot(nullField(f)).Op("=").False())
@@ -259,4 +266,31 @@ func decodeBody(s *compiler.Source) []jen.Code {
 		}
 	}
 	return append(body, jen.Return(jen.Id("err")))
+}
+
+// tableKey sets a Kafka table's key column f from the message key (without its NULL flag): the key's text, or the
+// number it spells. A value that holds the column too must hold the same key, or the record is bad: a tombstone,
+// which has only the message key, must delete the row the record made.
+func tableKey(f *compiler.Field) []jen.Code {
+	var out []jen.Code
+	if f.Type.Kind == compiler.Varchar {
+		out = append(out, jen.Id("k").Op(":=").Id("raw").Dot("KeyString").Call())
+	} else {
+		parse := "ParseInt64"
+		if f.Type.Kind == compiler.Int {
+			parse = "ParseInt32"
+		}
+		out = append(out,
+			jen.List(jen.Id("k"), jen.Id("kerr")).Op(":=").Qual(rtPath, parse).Call(jen.Id("raw").Dot("Key")),
+			jen.If(jen.Id("kerr").Op("!=").Nil()).Block(jen.Return(jen.Op("&").Qual(rtPath, "RecordError").Values(jen.Dict{
+				jen.Id("Field"):  jen.Lit(f.Name),
+				jen.Id("Reason"): jen.Lit("message key: ").Op("+").Id("kerr").Dot("Error").Call(),
+			}))))
+	}
+	return append(out,
+		jen.If(jen.Op("!").Id("r").Dot(nullField(f)).Op("&&").Id("r").Dot(f.GoName).Op("!=").Id("k")).Block(jen.Return(jen.Op("&").Qual(rtPath, "RecordError").Values(jen.Dict{
+			jen.Id("Field"):  jen.Lit(f.Name),
+			jen.Id("Reason"): jen.Lit("the value's key differs from the message key, the table's primary key"),
+		}))),
+		jen.Id("r").Dot(f.GoName).Op("=").Id("k"))
 }

@@ -220,10 +220,6 @@ func (c *checker) joins(qc *qctx, sel *grammar.Select, byName map[string]props) 
 			c.errorf(CodeUnsupported, gj.Right.Name.Span(), "%q is a STREAM; a query joins its stream with tables (CREATE TABLE): a join of two streams needs a time bound and is not supported yet", name)
 			ok = false
 			continue
-		case t.Type == "kafka_source":
-			c.errorf(CodeUnsupported, gj.Right.Name.Span(), "table %q is read from Kafka; joins with Kafka tables are not supported yet: load the table from files ('type' = 'file_source')", name)
-			ok = false
-			continue
 		case c.broken[t]:
 			ok = false
 			continue
@@ -498,6 +494,10 @@ func (c *checker) tableWaits(src *Source, ps props) {
 	for _, k := range tableKeys {
 		p, ok := ps.get(k)
 		if !ok {
+			continue
+		}
+		if src.Type == "kafka_source" && strings.HasPrefix(k, "file.") {
+			c.warnf(CodeUnknownProperty, p.keySpan, "%s is ignored: it is a setting of file tables, and %q is read from kafka", p.key, src.Name)
 			continue
 		}
 		ms, msg := parseDuration(p.value)
