@@ -1,0 +1,336 @@
+package e2e
+
+// Kafka tables end to end, on the real broker: a table read from a topic is loaded whole before the job reads its
+// stream, even when the stream's records were written first; its rows are the latest value per message key, and
+// tombstones delete them; after the load, an unbounded job applies the topic's updates to later joins.
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/velocc/velocc/internal/kafkatest"
+)
+
+func init() {
+	// Orders enriched from two Kafka tables: prices keyed by symbol (text keys, on.error skip) and traders keyed by
+	// a BIGINT id, through a LEFT JOIN, a JOIN's key lookup and a scalar subquery.
+	jobScripts["kafka_table"] = `
+CREATE STREAM orders (id BIGINT, symbol VARCHAR, trader BIGINT, qty BIGINT) WITH ('type' = 'kafka_source');
+CREATE TABLE prices (symbol VARCHAR PRIMARY KEY, px DECIMAL(12,4))
+  WITH ('type' = 'kafka_source', 'on.error' = 'skip');
+CREATE TABLE traders (id BIGINT PRIMARY KEY, name VARCHAR, desk VARCHAR) WITH ('type' = 'kafka_source');
+SELECT o.id, o.symbol, p.px, t.name, (SELECT desk FROM traders WHERE id = o.trader) AS desk
+FROM orders o LEFT JOIN prices p ON o.symbol = p.symbol LEFT JOIN traders t ON t.id = o.trader
+WHERE o.qty > 0;
+`
+	// One table, live: orders join the prices as they are when the order is read.
+	jobScripts["kafka_table_live"] = `
+CREATE STREAM orders (id BIGINT, symbol VARCHAR) WITH ('type' = 'kafka_source', 'commit.interval' = '100ms');
+CREATE TABLE prices (symbol VARCHAR PRIMARY KEY, px DECIMAL(12,4)) WITH ('type' = 'kafka_source');
+CREATE STREAM enriched AS SELECT o.id, o.symbol, p.px FROM orders o LEFT JOIN prices p ON o.symbol = p.symbol
+WITH ('enriched.type' = 'kafka_sink');
+`
+}
+
+// tableOracle keeps a Kafka table as the job must: the latest value per key, tombstones deleting. It counts what
+// the job's statistics count.
+type tableOracle[V any] struct {
+	rows                         map[string]V
+	read, bad, replaced, deleted int
+}
+
+func newTableOracle[V any]() *tableOracle[V] { return &tableOracle[V]{rows: map[string]V{}} }
+
+func (o *tableOracle[V]) put(key string, v V) {
+	o.read++
+	if _, ok := o.rows[key]; ok {
+		o.replaced++
+	}
+	o.rows[key] = v
+}
+
+func (o *tableOracle[V]) delete(key string) {
+	o.read++
+	if _, ok := o.rows[key]; ok {
+		o.deleted++
+		delete(o.rows, key)
+	}
+}
+
+// stats is the job's statistics line of the table's source.
+func (o *tableOracle[V]) stats(name string) string {
+	s := fmt.Sprintf("%s: read %d, bad %d, late 0; table rows %d, duplicates replaced %d", name, o.read, o.bad,
+		len(o.rows), o.replaced)
+	if o.deleted > 0 {
+		s += fmt.Sprintf(", deleted %d", o.deleted)
+	}
+	return s
+}
+
+// px4 writes a DECIMAL(12,4) held as ten-thousandths.
+func px4(v int64) string { return fmt.Sprintf("%d.%04d", v/10000, v%10000) }
+
+// jsonOr is s as a JSON string, or null.
+func jsonOr(s string, ok bool) string {
+	if !ok {
+		return "null"
+	}
+	return strconv.Quote(s)
+}
+
+// TestKafkaTableLoadsFirst writes a stream's topic before the topics of its tables get their rows, then runs a
+// bounded job: it loads both tables whole (every partition up to the end offsets it saw when it started) before it
+// reads an order, so every order is enriched exactly as the oracle says: the latest value per key, tombstones
+// deleting keys, a bad table record skipped; no NULL from load timing.
+func TestKafkaTableLoadsFirst(t *testing.T) {
+	brokers := kafkatest.Brokers(t)
+	ordersTopic := kafkatest.NewTopic(t, brokers, 3)
+	pricesTopic := kafkatest.NewTopic(t, brokers, 3)
+	tradersTopic := kafkatest.NewTopic(t, brokers, 2)
+	rng := rand.New(rand.NewPCG(12, 34))
+	const symbols, traders = 60, 40
+
+	// The stream first.
+	type order struct {
+		id, trader, qty int64
+		symbol          string
+	}
+	orders := make([]order, 4000)
+	recs := make([]*kgo.Record, len(orders))
+	for i := range orders {
+		o := order{id: int64(i + 1), symbol: fmt.Sprintf("S%d", rng.IntN(symbols)), trader: 1 + rng.Int64N(traders),
+			qty: rng.Int64N(100) - 10}
+		orders[i] = o
+		recs[i] = &kgo.Record{Key: []byte(o.symbol), Value: fmt.Appendf(nil, `{"id":%d,"symbol":%q,"trader":%d,"qty":%d}`,
+			o.id, o.symbol, o.trader, o.qty)}
+	}
+	kafkatest.Produce(t, brokers, ordersTopic, recs...)
+
+	// Then the tables: many versions per key, tombstones, values that repeat their key (or leave it out), a NULL
+	// price, and one value whose key differs from its message key (bad: skipped and counted).
+	type price struct {
+		px   int64
+		null bool
+	}
+	prices := newTableOracle[price]()
+	recs = recs[:0]
+	for i := 0; i < 20000; i++ {
+		sym := fmt.Sprintf("S%d", rng.IntN(symbols-10)) // S50-S59 never get a row
+		switch r := rng.IntN(20); {
+		case r == 0:
+			recs = append(recs, &kgo.Record{Key: []byte(sym)}) // a tombstone
+			prices.delete(sym)
+		case r == 1:
+			recs = append(recs, &kgo.Record{Key: []byte(sym), Value: []byte(`{"px":null}`)})
+			prices.put(sym, price{null: true})
+		default:
+			p := price{px: rng.Int64N(10_000_000)}
+			v := fmt.Sprintf(`{"px":%s}`, px4(p.px))
+			if r%2 == 0 {
+				v = fmt.Sprintf(`{"symbol":%q,"px":%s}`, sym, px4(p.px))
+			}
+			recs = append(recs, &kgo.Record{Key: []byte(sym), Value: []byte(v)})
+			prices.put(sym, p)
+		}
+	}
+	recs = append(recs, &kgo.Record{Key: []byte("S1"), Value: []byte(`{"symbol":"S2","px":1}`)})
+	prices.read++
+	prices.bad++
+	kafkatest.Produce(t, brokers, pricesTopic, recs...)
+
+	type trader struct{ name, desk string }
+	tradersTab := newTableOracle[trader]()
+	recs = recs[:0]
+	for i := 0; i < 3000; i++ {
+		id := 1 + rng.Int64N(traders-5) // ids 36-40 never get a row
+		key := strconv.FormatInt(id, 10)
+		if rng.IntN(15) == 0 {
+			recs = append(recs, &kgo.Record{Key: []byte(key)})
+			tradersTab.delete(key)
+			continue
+		}
+		tr := trader{name: fmt.Sprintf("n%d-%d", id, i), desk: fmt.Sprintf("d%d", rng.IntN(5))}
+		v := fmt.Sprintf(`{"name":%q,"desk":%q}`, tr.name, tr.desk)
+		if i%3 == 0 {
+			v = fmt.Sprintf(`{"id":%d,"name":%q,"desk":%q}`, id, tr.name, tr.desk)
+		}
+		recs = append(recs, &kgo.Record{Key: []byte(key), Value: []byte(v)})
+		tradersTab.put(key, tr)
+	}
+	kafkatest.Produce(t, brokers, tradersTopic, recs...)
+
+	var want []string
+	nulls := 0
+	for _, o := range orders {
+		if o.qty <= 0 {
+			continue
+		}
+		px := "null"
+		if p, ok := prices.rows[o.symbol]; ok && !p.null {
+			px = px4(p.px)
+		}
+		tr, ok := tradersTab.rows[strconv.FormatInt(o.trader, 10)]
+		if px == "null" || !ok {
+			nulls++
+		}
+		want = append(want, fmt.Sprintf(`{"id":%d,"symbol":%q,"px":%s,"name":%s,"desk":%s}`, o.id, o.symbol, px,
+			jsonOr(tr.name, ok), jsonOr(tr.desk, ok)))
+	}
+	if nulls == 0 || nulls == len(want) {
+		t.Fatalf("the data should give both matched and unmatched orders: %d of %d have a NULL", nulls, len(want))
+	}
+
+	res := runOK(t, "kafka_table", t.TempDir(), "--bounded", "--brokers", brokers, "--group", "table-"+ordersTopic,
+		"--source", "orders=kafka:"+ordersTopic, "--source", "prices=kafka:"+pricesTopic,
+		"--source", "traders=kafka:"+tradersTopic)
+	got := strings.Split(strings.TrimSuffix(res.Stdout, "\n"), "\n")
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		diff := 0
+		for i := 0; i < max(len(got), len(want)) && diff < 5; i++ {
+			if i >= len(got) || i >= len(want) || got[i] != want[i] {
+				diff++
+				t.Errorf("row %d:\n got %s\nwant %s", i, at(got, i), at(want, i))
+			}
+		}
+		t.Fatalf("%d rows, want %d; stderr:\n%s", len(got), len(want), res.Stderr)
+	}
+	if line, want := statsLine(t, res.Stderr, "prices"), prices.stats("prices"); line != want {
+		t.Errorf("stats: %q; want %q", line, want)
+	}
+	if line, want := statsLine(t, res.Stderr, "traders"), tradersTab.stats("traders"); line != want {
+		t.Errorf("stats: %q; want %q", line, want)
+	}
+	if !strings.Contains(res.Stderr, `prices: skipped `+pricesTopic) ||
+		!strings.Contains(res.Stderr, `field "symbol": the value's key differs from the message key`) {
+		t.Errorf("the bad price is not reported; stderr:\n%s", res.Stderr)
+	}
+	// Tables are read without a consumer group: only the stream's group has offsets.
+	if c := kafkatest.CommittedOffsets(t, brokers, "table-"+ordersTopic, pricesTopic); len(c) != 0 {
+		t.Errorf("offsets committed for the table's topic: %v", c)
+	}
+}
+
+// at returns s[i], or "(none)".
+func at(s []string, i int) string {
+	if i < len(s) {
+		return s[i]
+	}
+	return "(none)"
+}
+
+// TestKafkaTableLiveUpdates runs an unbounded job: orders written before the table's rows join the loaded table;
+// then the table's topic gets an update and a tombstone, and later orders join the new rows. The test waits on
+// the job's output only: it writes one more pair of orders at a time until their rows show the update (the
+// table's source and the stream run side by side, so when exactly the update lands is the job's business), and
+// checks that no row after that shows the old value.
+func TestKafkaTableLiveUpdates(t *testing.T) {
+	brokers := kafkatest.Brokers(t)
+	ordersTopic := kafkatest.NewTopic(t, brokers, 1)
+	pricesTopic := kafkatest.NewTopic(t, brokers, 2)
+	outTopic := kafkatest.NewTopic(t, brokers, 1)
+	id := int64(0)
+	orders := func(syms ...string) {
+		var recs []*kgo.Record
+		for _, s := range syms {
+			id++
+			recs = append(recs, &kgo.Record{Value: fmt.Appendf(nil, `{"id":%d,"symbol":%q}`, id, s)})
+		}
+		kafkatest.Produce(t, brokers, ordersTopic, recs...)
+	}
+	orders("A", "B", "C")
+	kafkatest.Produce(t, brokers, pricesTopic,
+		&kgo.Record{Key: []byte("A"), Value: []byte(`{"px":1}`)},
+		&kgo.Record{Key: []byte("B"), Value: []byte(`{"px":2}`)},
+		&kgo.Record{Key: []byte("A"), Value: []byte(`{"px":1.5}`)})
+
+	p := startJob(t, "kafka_table_live", "--brokers", brokers, "--group", "live-"+ordersTopic, "--progress", "0",
+		"--source", "orders=kafka:"+ordersTopic, "--source", "prices=kafka:"+pricesTopic,
+		"--sink", "enriched=kafka:"+outTopic)
+	values := func(n int) []string {
+		recs := kafkatest.Consume(t, brokers, outTopic, n, stall)
+		if len(recs) != n {
+			t.Fatalf("%d rows, want %d; stderr of the job:\n%s", len(recs), n, p.log())
+		}
+		out := make([]string, n)
+		for i, r := range recs {
+			out[i] = string(r.Value)
+		}
+		return out
+	}
+	want := []string{`{"id":1,"symbol":"A","px":1.5000}`, `{"id":2,"symbol":"B","px":2.0000}`,
+		`{"id":3,"symbol":"C","px":null}`}
+	if got := values(3); !slices.Equal(got, want) {
+		t.Fatalf("rows before the update:\n%s\nwant:\n%s\nstderr:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"), p.log())
+	}
+
+	kafkatest.Produce(t, brokers, pricesTopic,
+		&kgo.Record{Key: []byte("A"), Value: []byte(`{"symbol":"A","px":7.25}`)},
+		&kgo.Record{Key: []byte("B")}, // a tombstone
+		&kgo.Record{Key: []byte("C"), Value: []byte(`{"px":3}`)})
+	// The updates may be in two partitions, applied in any order: wait until all show, a pair of orders at a
+	// time. A row may show the old or the new value of a key until then, never anything else, and never the old
+	// value once it has shown the new one.
+	old := map[string]string{"A": "1.5000", "B": "2.0000", "C": "null"}
+	updated := map[string]string{"A": "7.2500", "B": "null", "C": "3.0000"}
+	seenNew := map[string]bool{}
+	deadline := time.Now().Add(5 * time.Minute) // a hang guard only: each round waits for the job's output
+	for n := 3; len(seenNew) < 3; {
+		if time.Now().After(deadline) {
+			t.Fatalf("the updates did not show within 5 minutes; seen %v; stderr:\n%s", seenNew, p.log())
+		}
+		orders("A", "B", "C")
+		n += 3
+		for _, v := range values(n)[n-3:] {
+			var row map[string]json.RawMessage
+			if err := json.Unmarshal([]byte(v), &row); err != nil {
+				t.Fatalf("row %s: %v", v, err)
+			}
+			sym, px := strings.Trim(string(row["symbol"]), `"`), string(row["px"])
+			switch px {
+			case updated[sym]:
+				seenNew[sym] = true
+			case old[sym]:
+				if seenNew[sym] {
+					t.Fatalf("row %s shows the old value of %s after the new one", v, sym)
+				}
+			default:
+				t.Fatalf("row %s: px %s is neither the old (%s) nor the new value (%s) of %s", v, px, old[sym],
+					updated[sym], sym)
+			}
+		}
+	}
+	p.stop(t, syscall.SIGTERM)
+	if code := p.cmd.ProcessState.ExitCode(); code != 0 {
+		t.Errorf("exit %d after SIGTERM:\n%s", code, p.log())
+	}
+}
+
+// TestKafkaTableEmpty: a table whose topic is empty is loaded at once; every order of a LEFT JOIN gets NULLs.
+func TestKafkaTableEmpty(t *testing.T) {
+	brokers := kafkatest.Brokers(t)
+	ordersTopic := kafkatest.NewTopic(t, brokers, 1)
+	pricesTopic := kafkatest.NewTopic(t, brokers, 2)
+	outTopic := kafkatest.NewTopic(t, brokers, 1)
+	kafkatest.Produce(t, brokers, ordersTopic, &kgo.Record{Value: []byte(`{"id":1,"symbol":"A"}`)})
+	res := runOK(t, "kafka_table_live", t.TempDir(), "--bounded", "--brokers", brokers, "--group", "empty-"+ordersTopic,
+		"--source", "orders=kafka:"+ordersTopic, "--source", "prices=kafka:"+pricesTopic,
+		"--sink", "enriched=kafka:"+outTopic)
+	recs := kafkatest.ConsumeAll(t, brokers, outTopic)
+	if len(recs) != 1 || string(recs[0].Value) != `{"id":1,"symbol":"A","px":null}` {
+		t.Fatalf("rows %v; stderr:\n%s", recs, res.Stderr)
+	}
+	if line := statsLine(t, res.Stderr, "prices"); line != "prices: read 0, bad 0, late 0; table rows 0, duplicates replaced 0" {
+		t.Errorf("stats: %q", line)
+	}
+}
