@@ -315,7 +315,7 @@ func notReadyError(expired *tableLoad, pending []*Source) error {
 		p := s.load.snapshot()
 		fmt.Fprintf(&b, "table %q (%s): %d rows", p.Name, p.Where, p.Rows)
 		if p.BytesTotal > 0 || p.BytesRead > 0 {
-			fmt.Fprintf(&b, ", %s of %s read", amountText(p, p.BytesRead), amountText(p, p.BytesTotal))
+			fmt.Fprintf(&b, ", %s read", ofText(p))
 		}
 		b.WriteString(": ")
 		b.WriteString(notReadyCause(s, p))
@@ -402,7 +402,7 @@ func progressLine(p TableProgress, now time.Time) string {
 	}
 	fmt.Fprintf(&b, "%d rows", p.Rows)
 	if p.BytesTotal > 0 {
-		fmt.Fprintf(&b, ", %s of %s (%d%%)", amountText(p, p.BytesRead), amountText(p, p.BytesTotal), min(100*p.BytesRead/p.BytesTotal, 100))
+		fmt.Fprintf(&b, ", %s (%d%%)", ofText(p), min(100*p.BytesRead/p.BytesTotal, 100))
 	} else if p.BytesRead > 0 {
 		fmt.Fprintf(&b, ", %s", amountText(p, p.BytesRead))
 	}
@@ -452,6 +452,14 @@ func amountText(p TableProgress, n int64) string {
 		return strconv.FormatInt(n, 10) + " offsets"
 	}
 	return sizeText(n)
+}
+
+// ofText writes how much of its input a table's source has read: "4.1 MB of 10.0 MB", "1200 of 4000 offsets".
+func ofText(p TableProgress) string {
+	if p.Offsets {
+		return fmt.Sprintf("%d of %d offsets", p.BytesRead, p.BytesTotal)
+	}
+	return sizeText(p.BytesRead) + " of " + sizeText(p.BytesTotal)
 }
 
 // sizeText writes a byte count in decimal units with one decimal: "4.1 MB".
