@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -31,6 +33,14 @@ CREATE TABLE traders (id BIGINT PRIMARY KEY, name VARCHAR, desk VARCHAR) WITH ('
 SELECT o.id, o.symbol, p.px, t.name, (SELECT desk FROM traders WHERE id = o.trader) AS desk
 FROM orders o LEFT JOIN prices p ON o.symbol = p.symbol LEFT JOIN traders t ON t.id = o.trader
 WHERE o.qty > 0;
+`
+	// A file stream joined with a Kafka table that gives up 3 seconds into a broker outage.
+	jobScripts["kafka_table_giveup"] = `
+CREATE STREAM orders (id BIGINT, symbol VARCHAR) WITH ('path' = 'orders.jsonl');
+CREATE TABLE prices (symbol VARCHAR PRIMARY KEY, px DECIMAL(12,4))
+  WITH ('type' = 'kafka_source', 'broker.unavailable.timeout' = '3s');
+CREATE STREAM enriched AS SELECT o.id, p.px FROM orders o JOIN prices p ON o.symbol = p.symbol
+WITH ('enriched.path' = 'out.jsonl');
 `
 	// One table, live: orders join the prices as they are when the order is read.
 	jobScripts["kafka_table_live"] = `
@@ -340,5 +350,44 @@ func TestKafkaTableEmpty(t *testing.T) {
 	}
 	if line := statsLine(t, res.Stderr, "prices"); line != "prices: read 0, bad 0, late 0; table rows 0, duplicates replaced 0" {
 		t.Errorf("stats: %q", line)
+	}
+}
+
+// TestKafkaTableBrokerUnavailable stops the broker under a job whose Kafka table allows 3 seconds without brokers
+// ('broker.unavailable.timeout'): once its table is loaded and a row is out, the job gives up, exiting 1 with a
+// message naming the table's source, its topic and the setting, as a stream's source does.
+func TestKafkaTableBrokerUnavailable(t *testing.T) {
+	root, err := RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := kafkatest.NewBroker(t, root)
+	addr := b.Addr()
+	prices := kafkatest.NewTopic(t, addr, 1)
+	restartAtEnd(t, b)
+	kafkatest.Produce(t, addr, prices, &kgo.Record{Key: []byte("A"), Value: []byte(`{"px":1}`)})
+	dir := t.TempDir()
+	writeFile(t, dir, "orders.jsonl", []byte(`{"id":1,"symbol":"A"}`+"\n"))
+	out := filepath.Join(dir, "out.jsonl")
+	p := startJob(t, "kafka_table_giveup", "--brokers", addr, "--progress", "0", "--source", "prices=kafka:"+prices,
+		"--source", "orders=file:"+filepath.Join(dir, "orders.jsonl"), "--sink", "enriched=file:"+out)
+	waitProgress(t, "the first row", p, func() (int64, bool) {
+		data, _ := os.ReadFile(out)
+		return int64(len(data)), string(data) == `{"id":1,"px":1.0000}`+"\n"
+	})
+	b.Stop()
+	select {
+	case <-p.done:
+	case <-time.After(3 * time.Minute):
+		t.Fatalf("the job still runs 3 minutes after the broker stopped; stderr:\n%s", p.log())
+	}
+	if code := p.cmd.ProcessState.ExitCode(); code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	for _, want := range []string{`source "prices"`, `kafka topic "` + prices + `"`, addr,
+		"giving up after 'prices.broker.unavailable.timeout' = 3s", "prices: kafka brokers unavailable"} {
+		if !strings.Contains(p.log(), want) {
+			t.Errorf("the job's stderr lacks %q:\n%s", want, p.log())
+		}
 	}
 }
