@@ -175,6 +175,9 @@ func (g *gen) genSource(s *compiler.Source) {
 	g.f.Func().Id(decodeFunc(s)+"CSV").Params(jen.Id("d").Op("*").Qual(rtPath, "CSVDecoder"), jen.Id("r").Op("*").Id(rec)).Error().Block(body...)
 	g.f.Line()
 	g.genAvroDecoder(s)
+	if s.KeyObject {
+		g.genKeyDecoder(s) // join.go
+	}
 }
 
 // allSkipped reports whether no column of s is decoded.
@@ -200,7 +203,7 @@ func decodeBody(s *compiler.Source) []jen.Code {
 			meta++
 		}
 	}
-	direct := meta == 0 && s.KeyField == nil // the common case reads as a plain dispatch
+	direct := meta == 0 && s.KeyField == nil && !s.KeyObject // the common case reads as a plain dispatch
 	call := func(format, field string) jen.Code {
 		c := jen.Id(decodeFunc(s)+format).Call(jen.Id("raw").Dot(field), jen.Id("r"))
 		if direct {
@@ -248,6 +251,9 @@ func decodeBody(s *compiler.Source) []jen.Code {
 			set = append(set, jen.Id("r").Dot(nullField(f)).Op("=").False())
 		}
 		body = append(body, jen.If(jen.Id("err").Op("==").Nil().Op("&&").Id("raw").Dot("Key").Op("!=").Nil()).Block(set...))
+	}
+	if s.KeyObject {
+		body = append(body, keyObject(s)...)
 	}
 	for _, f := range s.Meta {
 		if !f.Used {

@@ -35,6 +35,13 @@ func Explain(p *Plan) string {
 		if s.KeyField != nil {
 			fmt.Fprintf(&b, "  message key: %s\n", s.KeyField.Name)
 		}
+		if s.KeyObject {
+			var key []string
+			for _, f := range s.PrimaryKey {
+				key = append(key, f.Name)
+			}
+			fmt.Fprintf(&b, "  message key: a JSON object of %s\n", strings.Join(key, ", "))
+		}
 		if s.Avro != nil {
 			fmt.Fprintf(&b, "  avro schema: %s (%s)\n", s.Avro.File, s.Avro.Record.Name)
 		}

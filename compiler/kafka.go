@@ -279,7 +279,14 @@ func (c *checker) sourceKey(src *Source, ps props, at grammar.Span) {
 	var f *Field
 	switch {
 	case src.IsTable && len(src.PrimaryKey) > 1:
-		c.errorf(CodeUnsupported, at, "a kafka table's primary key is its message key, one column; %q declares a PRIMARY KEY of %d columns: kafka tables with compound keys are not supported yet", src.Name, len(src.PrimaryKey))
+		if ok {
+			c.errorf(CodeBadProperty, p.span, "'key.field' names one column; the message key of kafka table %q, whose PRIMARY KEY has %d columns, is a JSON object of them", src.Name, len(src.PrimaryKey))
+			return
+		}
+		src.KeyObject = true
+		for _, f := range src.PrimaryKey {
+			f.Nullable = true // the value need not repeat the key; a message with neither is a bad record
+		}
 		return
 	case ok && src.IsTable && len(src.PrimaryKey) == 1 && !strings.EqualFold(p.value, src.PrimaryKey[0].Name):
 		c.errorf(CodeBadProperty, p.span, "a kafka table's message key is its PRIMARY KEY %q: 'key.field' may only name that column", src.PrimaryKey[0].Name)

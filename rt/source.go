@@ -62,6 +62,8 @@ type Raw struct {
 	Partition int32
 	Offset    int64
 	Timestamp int64
+
+	keyJSON *JSONDecoder // see KeyJSON
 }
 
 // Source is one input of a job. Generated code registers its handlers in

@@ -157,6 +157,27 @@ func (s *Source) tombstone() error {
 // Own).
 func (r *Raw) KeyString() string { return view(r.Key) }
 
+// KeyJSON returns a JSON decoder reset to the record's message key: a Kafka table with a compound primary key reads
+// its key columns from a JSON object. The decoder is not the value's, so strings decoded from the value stay
+// valid; wrap its errors with KeyError.
+func (r *Raw) KeyJSON() *JSONDecoder {
+	if r.keyJSON == nil {
+		r.keyJSON = new(JSONDecoder)
+	}
+	r.keyJSON.Reset(r.Key)
+	return r.keyJSON
+}
+
+// KeyError words an error of the message key's decoder (see KeyJSON) as one of the key: "message key: ...".
+func KeyError(err error) error {
+	var e *RecordError
+	if errors.As(err, &e) {
+		e.Reason = "message key: " + e.Reason
+		e.Offset = 0
+	}
+	return err
+}
+
 // End runs the source's end handlers once a bounded input is exhausted: every open window closes.
 func (s *Source) End() error { return s.end() }
 

@@ -42,6 +42,13 @@ CREATE TABLE prices (symbol VARCHAR PRIMARY KEY, px DECIMAL(12,4))
 CREATE STREAM enriched AS SELECT o.id, p.px FROM orders o JOIN prices p ON o.symbol = p.symbol
 WITH ('enriched.path' = 'out.jsonl');
 `
+	// A table with a compound key: the message key is a JSON object of its columns.
+	jobScripts["kafka_table_pairs"] = `
+CREATE STREAM orders (id BIGINT, trader BIGINT, symbol VARCHAR) WITH ('type' = 'kafka_source');
+CREATE TABLE positions (trader BIGINT, symbol VARCHAR, net BIGINT, PRIMARY KEY (trader, symbol))
+  WITH ('type' = 'kafka_source', 'on.error' = 'skip');
+SELECT o.id, p.net FROM orders o LEFT JOIN positions p ON p.trader = o.trader AND p.symbol = o.symbol;
+`
 	// One table, live: orders join the prices as they are when the order is read.
 	jobScripts["kafka_table_live"] = `
 CREATE STREAM orders (id BIGINT, symbol VARCHAR) WITH ('type' = 'kafka_source', 'commit.interval' = '100ms');
@@ -388,6 +395,69 @@ func TestKafkaTableBrokerUnavailable(t *testing.T) {
 		"giving up after 'prices.broker.unavailable.timeout' = 3s", "prices: kafka brokers unavailable"} {
 		if !strings.Contains(p.log(), want) {
 			t.Errorf("the job's stderr lacks %q:\n%s", want, p.log())
+		}
+	}
+}
+
+// TestKafkaTableCompoundKey: a table whose primary key has two columns takes them from a JSON-object message key
+// (in any key order, with other keys ignored, as a sink writes the key of a GROUP BY on two columns), or from the
+// value when the message has no key; a tombstone deletes the row its key object names. Keys that are not such an
+// object, miss a column or hold a NULL, and values that disagree with their key, are bad records.
+func TestKafkaTableCompoundKey(t *testing.T) {
+	brokers := kafkatest.Brokers(t)
+	ordersTopic := kafkatest.NewTopic(t, brokers, 1)
+	positionsTopic := kafkatest.NewTopic(t, brokers, 1) // one partition: keys spelt differently stay in order
+	var orders []*kgo.Record
+	for i, k := range [][2]string{{"1", "A"}, {"1", "B"}, {"2", "A"}, {"4", "C"}, {"3", "A"}} {
+		orders = append(orders, &kgo.Record{Value: fmt.Appendf(nil, `{"id":%d,"trader":%s,"symbol":%q}`, i+1, k[0], k[1])})
+	}
+	kafkatest.Produce(t, brokers, ordersTopic, orders...)
+	rec := func(key, value string) *kgo.Record {
+		r := &kgo.Record{}
+		if key != "" {
+			r.Key = []byte(key)
+		}
+		if value != "" {
+			r.Value = []byte(value)
+		}
+		return r
+	}
+	kafkatest.Produce(t, brokers, positionsTopic,
+		rec(`{"trader":1,"symbol":"A"}`, `{"net":10}`),                          // (1,A) = 10
+		rec(`{"symbol":"B","trader":1}`, `{"trader":1,"symbol":"B","net":20}`),  // (1,B) = 20
+		rec(`{ "trader" : 2 , "symbol" : "A", "extra": [1, 2] }`, `{"net":30}`), // (2,A) = 30
+		rec(`{"trader":1,"symbol":"A"}`, `{"net":11}`),                          // (1,A) = 11, replacing 10
+		rec(`{"symbol":"B","trader":1}`, ``),                                    // a tombstone: (1,B) deleted
+		rec(`{"trader":3}`, `{"net":1}`),                                        // bad: no symbol in the key
+		rec(`AAPL`, `{"net":1}`),                                                // bad: not a JSON object
+		rec(`{"trader":2,"symbol":"A"}`, `{"trader":2,"symbol":"Z","net":5}`),   // bad: the value disagrees
+		rec(``, `{"trader":4,"symbol":"C","net":40}`),                           // (4,C) = 40, from the value
+		rec(``, `{"trader":4,"net":1}`),                                         // bad: no symbol anywhere
+		rec(`{"trader":null,"symbol":"A"}`, `{"net":1}`),                        // bad: a NULL in the key
+		rec(`{"trader":2,"symbol":"A"}`, `{"net":null}`))                        // (2,A) = NULL, replacing 30
+	res := runOK(t, "kafka_table_pairs", t.TempDir(), "--bounded", "--brokers", brokers, "--group", "pairs-"+ordersTopic,
+		"--source", "orders=kafka:"+ordersTopic, "--source", "positions=kafka:"+positionsTopic)
+	want := `{"id":1,"net":11}
+{"id":2,"net":null}
+{"id":3,"net":null}
+{"id":4,"net":40}
+{"id":5,"net":null}
+`
+	if res.Stdout != want {
+		t.Errorf("rows:\n%s\nwant:\n%s\nstderr:\n%s", res.Stdout, want, res.Stderr)
+	}
+	if line, want := statsLine(t, res.Stderr, "positions"), "positions: read 12, bad 5, late 0; table rows 3, duplicates replaced 2, deleted 1"; line != want {
+		t.Errorf("stats: %q; want %q", line, want)
+	}
+	for _, bad := range []string{
+		`[0]@5: field "symbol": message key: missing from the primary key`,
+		`[0]@6: message key: `,
+		`[0]@7: field "symbol": the value's key differs from the message key`,
+		`[0]@9: field "symbol": no primary key: the message has no key, and the value no symbol`,
+		`[0]@10: field "trader": message key: null in the primary key`,
+	} {
+		if !strings.Contains(res.Stderr, "positions: skipped "+positionsTopic+bad) {
+			t.Errorf("stderr lacks %q:\n%s", bad, res.Stderr)
 		}
 	}
 }
