@@ -49,6 +49,13 @@ CREATE TABLE positions (trader BIGINT, symbol VARCHAR, net BIGINT, PRIMARY KEY (
   WITH ('type' = 'kafka_source', 'on.error' = 'skip');
 SELECT o.id, p.net FROM orders o LEFT JOIN positions p ON p.trader = o.trader AND p.symbol = o.symbol;
 `
+	// A table read from the changelog that kafka_kcat's query 'small' writes (upserts, and tombstones for groups
+	// that leave its HAVING).
+	jobScripts["kafka_table_changelog"] = `
+CREATE STREAM orders (id BIGINT, symbol VARCHAR) WITH ('type' = 'kafka_source');
+CREATE TABLE small (symbol VARCHAR PRIMARY KEY, total BIGINT, n BIGINT) WITH ('type' = 'kafka_source');
+SELECT o.id, o.symbol, s.total, s.n FROM orders o LEFT JOIN small s ON s.symbol = o.symbol;
+`
 	// One table, live: orders join the prices as they are when the order is read.
 	jobScripts["kafka_table_live"] = `
 CREATE STREAM orders (id BIGINT, symbol VARCHAR) WITH ('type' = 'kafka_source', 'commit.interval' = '100ms');
@@ -459,5 +466,41 @@ func TestKafkaTableCompoundKey(t *testing.T) {
 		if !strings.Contains(res.Stderr, "positions: skipped "+positionsTopic+bad) {
 			t.Errorf("stderr lacks %q:\n%s", bad, res.Stderr)
 		}
+	}
+}
+
+// TestKafkaTableChangelog reads the changelog a velocc job writes (kafka_kcat's 'small': running totals per symbol
+// while under 100, retracted with a tombstone past it) as a table: the latest row per symbol, the retracted symbol
+// gone.
+func TestKafkaTableChangelog(t *testing.T) {
+	brokers := kafkatest.Brokers(t)
+	trades, small, echo := kafkatest.NewTopic(t, brokers, 1), kafkatest.NewTopic(t, brokers, 2), kafkatest.NewTopic(t, brokers, 1)
+	var recs []*kgo.Record
+	for _, tr := range [][2]string{{"A", "50"}, {"B", "5"}, {"A", "30"}, {"C", "1"}, {"A", "40"}, {"B", "7"}} {
+		recs = append(recs, &kgo.Record{Key: []byte(tr[0]), Value: []byte(`{"quantity":` + tr[1] + `}`)})
+	}
+	kafkatest.Produce(t, brokers, trades, recs...)
+	runOK(t, "kafka_kcat", t.TempDir(), "--bounded", "--brokers", brokers, "--group", "changelog-"+trades,
+		"--source", "trades=kafka:"+trades, "--sink", "small=kafka:"+small, "--sink", "echo=kafka:"+echo)
+
+	orders := kafkatest.NewTopic(t, brokers, 1)
+	recs = nil
+	for i, sym := range []string{"A", "B", "C", "D"} {
+		recs = append(recs, &kgo.Record{Value: fmt.Appendf(nil, `{"id":%d,"symbol":%q}`, i+1, sym)})
+	}
+	kafkatest.Produce(t, brokers, orders, recs...)
+	res := runOK(t, "kafka_table_changelog", t.TempDir(), "--bounded", "--brokers", brokers, "--group", "orders-"+orders,
+		"--source", "orders=kafka:"+orders, "--source", "small=kafka:"+small)
+	// A: 50, 80, then 120 ≥ 100: retracted. B: 5, 12. C: 1.
+	want := `{"id":1,"symbol":"A","total":null,"n":null}
+{"id":2,"symbol":"B","total":12,"n":2}
+{"id":3,"symbol":"C","total":1,"n":1}
+{"id":4,"symbol":"D","total":null,"n":null}
+`
+	if res.Stdout != want {
+		t.Errorf("rows:\n%s\nwant:\n%s\nstderr:\n%s", res.Stdout, want, res.Stderr)
+	}
+	if line, want := statsLine(t, res.Stderr, "small"), "small: read 6, bad 0, late 0; table rows 2, duplicates replaced 2, deleted 1"; line != want {
+		t.Errorf("stats: %q; want %q", line, want)
 	}
 }
