@@ -57,6 +57,9 @@ func Explain(p *Plan) string {
 			per := rowBytes(s)
 			fmt.Fprintf(&b, "  table: primary key (%s); a later row replaces its key's row; about %d B per row plus its text (1,000,000 rows: about %d MB)\n",
 				strings.Join(key, ", "), per, per*1_000_000>>20)
+			if s.Type == "kafka_source" {
+				b.WriteString("  read whole by every instance: every partition from the earliest offset, no consumer group; tombstones delete\n")
+			}
 		}
 	}
 	if waves := loadWaves(p); len(waves) > 0 {
