@@ -6,6 +6,7 @@ package codegen
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/dave/jennifer/jen"
 
@@ -146,18 +147,77 @@ func (g *gen) setupTable(s *compiler.Source) []jen.Code {
 	if s.VersionTime != nil {
 		return g.setupVersions(s, srcVar, tv, key)
 	}
-	return []jen.Code{
+	put := []jen.Code{
+		jen.Var().Id("r").Id(recordType(s)),
+		jen.If(jen.Err().Op(":=").Id(decodeFunc(s)).Call(jen.Id("raw"), jen.Op("&").Id("r")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+	}
+	for _, f := range s.PrimaryKey {
+		if !f.Nullable {
+			continue
+		}
+		// A Kafka table's key column: from the message key, else from the value.
+		put = append(put, jen.If(jen.Id("r").Dot(nullField(f))).Block(jen.Return(jen.Op("&").Qual(rtPath, "RecordError").Values(jen.Dict{
+			jen.Id("Field"):  jen.Lit(f.Name),
+			jen.Id("Reason"): jen.Lit("no primary key: the message has no key, and the value no " + f.Name),
+		}))))
+	}
+	put = append(put,
+		jen.Id(tv).Dot("Put").Call(jen.Id(tableKeyType(s)).Values(key), jen.Op("&").Id("r")),
+		jen.Return(jen.Nil()))
+	code := []jen.Code{
 		jen.Id(srcVar).Op(":=").Id("c").Dot("Source").Call(jen.Lit(s.Name)),
 		jen.Id(tv).Op(":=").Qual(rtPath, "NewTable").Types(jen.Id(tableKeyType(s)), jen.Id(recordType(s))).Call(jen.Id(srcVar)),
 		jen.Id(tv).Dot("Own").Call(jen.Id(ownRowFunc(s))),
 		jen.Comment("a row replaces the row of its key that came before it"),
-		jen.Id(srcVar).Dot("OnRecord").Call(jen.Func().Params(jen.Id("raw").Op("*").Qual(rtPath, "Raw")).Error().Block(
-			jen.Var().Id("r").Id(recordType(s)),
-			jen.If(jen.Err().Op(":=").Id(decodeFunc(s)).Call(jen.Id("raw"), jen.Op("&").Id("r")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
-			jen.Id(tv).Dot("Put").Call(jen.Id(tableKeyType(s)).Values(key), jen.Op("&").Id("r")),
-			jen.Return(jen.Nil()),
-		)),
+		jen.Id(srcVar).Dot("OnRecord").Call(jen.Func().Params(jen.Id("raw").Op("*").Qual(rtPath, "Raw")).Error().Block(put...)),
 	}
+	if s.Type == "kafka_source" && (s.KeyField != nil || s.KeyObject) {
+		code = append(code, jen.Comment("a tombstone (a message with a key and no value) deletes its key's row"),
+			jen.Id(srcVar).Dot("OnDelete").Call(jen.Func().Params(jen.Id("raw").Op("*").Qual(rtPath, "Raw")).Error().Block(g.tableDelete(s)...)))
+	}
+	return code
+}
+
+// tableDelete is the body of a Kafka table's tombstone handler: the message key, parsed as the primary key's
+// type, names the row to delete.
+func (g *gen) tableDelete(s *compiler.Source) []jen.Code {
+	if s.KeyObject {
+		key := jen.Dict{}
+		for _, f := range s.PrimaryKey {
+			key[jen.Id(f.GoName)] = toKey(f.Type, jen.Id("k").Dot(f.GoName))
+		}
+		return []jen.Code{
+			jen.If(jen.Id("raw").Dot("Key").Op("==").Nil()).Block(jen.Return(jen.Op("&").Qual(rtPath, "RecordError").Values(jen.Dict{
+				jen.Id("Reason"): jen.Lit("a tombstone without a message key deletes nothing")}))),
+			jen.Var().Id("k").Id(recordType(s)),
+			jen.If(jen.Err().Op(":=").Id(keyDecodeFunc(s)).Call(jen.Id("raw").Dot("KeyJSON").Call(), jen.Op("&").Id("k")), jen.Err().Op("!=").Nil()).Block(
+				jen.Return(jen.Qual(rtPath, "KeyError").Call(jen.Err()))),
+			jen.Id(tableVar(s)).Dot("Delete").Call(jen.Id(tableKeyType(s)).Values(key)),
+			jen.Return(jen.Nil()),
+		}
+	}
+	f := s.KeyField
+	bad := func(reason jen.Code) jen.Code {
+		return jen.Return(jen.Op("&").Qual(rtPath, "RecordError").Values(jen.Dict{jen.Id("Field"): jen.Lit(f.Name), jen.Id("Reason"): reason}))
+	}
+	body := []jen.Code{jen.If(jen.Id("raw").Dot("Key").Op("==").Nil()).Block(bad(jen.Lit("a tombstone without a message key deletes nothing")))}
+	var k jen.Code
+	switch f.Type.Kind {
+	case compiler.Varchar:
+		k = jen.Id("raw").Dot("KeyString").Call()
+	default:
+		parse := "ParseInt64"
+		if f.Type.Kind == compiler.Int {
+			parse = "ParseInt32"
+		}
+		body = append(body,
+			jen.List(jen.Id("k"), jen.Id("err")).Op(":=").Qual(rtPath, parse).Call(jen.Id("raw").Dot("Key")),
+			jen.If(jen.Err().Op("!=").Nil()).Block(bad(jen.Lit("message key: ").Op("+").Err().Dot("Error").Call())))
+		k = jen.Id("k")
+	}
+	return append(body,
+		jen.Id(tableVar(s)).Dot("Delete").Call(jen.Id(tableKeyType(s)).Values(jen.Dict{jen.Id(f.GoName): k})),
+		jen.Return(jen.Nil()))
 }
 
 // tablesOf returns the joins and the subqueries' tables of q: each has a table field in the query.
@@ -716,4 +776,56 @@ func (f *fn) subAgg(x *compiler.Sub, lookup func(body func()) []jen.Code, nullKe
 		return val{v: jen.Id(v), n: jen.False(), nonNull: true}
 	}
 	return val{v: jen.Id(v), n: jen.Id(n)}
+}
+func keyDecodeFunc(s *compiler.Source) string { return "decode" + s.GoName + "Key" }
+
+// genKeyDecoder emits the decoder of the message key of a Kafka table with a compound primary key: a JSON object
+// of the key's columns, by name, each required and not null; other keys are skipped.
+func (g *gen) genKeyDecoder(s *compiler.Source) {
+	var cases, after []jen.Code
+	for i, f := range s.PrimaryKey {
+		cases = append(cases, jen.Case(jen.Lit(f.Name)).Block(
+			jen.List(jen.Id("r").Dot(f.GoName), jen.Id("null")).Op("=").Add(readCall("d", f)),
+			jen.Id("seen").Index(jen.Lit(i)).Op("=").True(),
+			jen.If(jen.Id("null")).Block(jen.Id("d").Dot("Fail").Call(jen.Lit(f.Name), jen.Lit("null in the primary key")))))
+		after = append(after, jen.If(jen.Op("!").Id("seen").Index(jen.Lit(i))).Block(jen.Id("d").Dot("Fail").Call(jen.Lit(f.Name), jen.Lit("missing from the primary key"))))
+	}
+	cases = append(cases, jen.Default().Block(jen.Id("d").Dot("Skip").Call()))
+	body := []jen.Code{
+		jen.Var().Id("seen").Index(jen.Lit(len(s.PrimaryKey))).Bool(),
+		jen.Var().Id("null").Bool(),
+		jen.If(jen.Op("!").Id("d").Dot("BeginObject").Call()).Block(jen.Return(jen.Id("d").Dot("Err").Call())),
+		jen.For(jen.Id("d").Dot("NextField").Call()).Block(jen.Switch(jen.String().Call(jen.Id("d").Dot("Key").Call())).Block(cases...)),
+	}
+	body = append(append(body, after...), jen.Return(jen.Id("d").Dot("Err").Call()))
+	g.f.Comment(commentf("%s decodes the message key of %q, a JSON object of its primary key's columns, into r.", keyDecodeFunc(s), s.Name))
+	g.f.Func().Id(keyDecodeFunc(s)).Params(jen.Id("d").Op("*").Qual(rtPath, "JSONDecoder"), jen.Id("r").Op("*").Id(recordType(s))).Error().Block(body...)
+	g.f.Line()
+}
+
+// keyObject is what a Kafka table with a compound primary key does after decoding a value: the key's columns come
+// from the message key, a JSON object of them, when there is one; a value that holds a key column too must agree.
+func keyObject(s *compiler.Source) []jen.Code {
+	set := []jen.Code{
+		jen.Var().Id("k").Id(recordType(s)),
+		jen.If(jen.Id("kerr").Op(":=").Id(keyDecodeFunc(s)).Call(jen.Id("raw").Dot("KeyJSON").Call(), jen.Op("&").Id("k")), jen.Id("kerr").Op("!=").Nil()).Block(
+			jen.Return(jen.Qual(rtPath, "KeyError").Call(jen.Id("kerr")))),
+	}
+	for _, f := range s.PrimaryKey {
+		v, k := jen.Id("r").Dot(f.GoName), jen.Id("k").Dot(f.GoName)
+		set = append(set,
+			jen.If(jen.Op("!").Id("r").Dot(nullField(f)).Op("&&").Add(toKey(f.Type, v)).Op("!=").Add(toKey(f.Type, k))).Block(jen.Return(jen.Op("&").Qual(rtPath, "RecordError").Values(jen.Dict{
+				jen.Id("Field"):  jen.Lit(f.Name),
+				jen.Id("Reason"): jen.Lit("the value's key differs from the message key, the table's primary key"),
+			}))),
+			jen.List(jen.Id("r").Dot(f.GoName), jen.Id("r").Dot(nullField(f))).Op("=").List(jen.Id("k").Dot(f.GoName), jen.False()))
+	}
+	var names []string
+	for _, f := range s.PrimaryKey {
+		names = append(names, f.Name)
+	}
+	return []jen.Code{
+		jen.Comment(commentf("%s, the table's primary key, are the message key (a JSON object of them) when there is one; a value that holds them too must agree", strings.Join(names, ", "))),
+		jen.If(jen.Id("err").Op("==").Nil().Op("&&").Id("raw").Dot("Key").Op("!=").Nil()).Block(set...),
+	}
 }

@@ -175,6 +175,9 @@ func (g *gen) genSource(s *compiler.Source) {
 	g.f.Func().Id(decodeFunc(s)+"CSV").Params(jen.Id("d").Op("*").Qual(rtPath, "CSVDecoder"), jen.Id("r").Op("*").Id(rec)).Error().Block(body...)
 	g.f.Line()
 	g.genAvroDecoder(s)
+	if s.KeyObject {
+		g.genKeyDecoder(s) // join.go
+	}
 }
 
 // allSkipped reports whether no column of s is decoded.
@@ -200,7 +203,7 @@ func decodeBody(s *compiler.Source) []jen.Code {
 			meta++
 		}
 	}
-	direct := meta == 0 && s.KeyField == nil // the common case reads as a plain dispatch
+	direct := meta == 0 && s.KeyField == nil && !s.KeyObject // the common case reads as a plain dispatch
 	call := func(format, field string) jen.Code {
 		c := jen.Id(decodeFunc(s)+format).Call(jen.Id("raw").Dot(field), jen.Id("r"))
 		if direct {
@@ -218,7 +221,11 @@ func decodeBody(s *compiler.Source) []jen.Code {
 	}
 	body := []jen.Code{jen.Var().Id("err").Error(), jen.Switch(jen.Id("raw").Dot("Format")).Block(cases...)}
 	if f := s.KeyField; f != nil {
-		body = append(body, jen.Comment(commentf("%s comes from the message key when there is one", f.Name)))
+		what := "%s comes from the message key when there is one"
+		if s.IsTable {
+			what = "%s, the table's primary key, is the message key when there is one; a value that holds it too must agree"
+		}
+		body = append(body, jen.Comment(commentf(what, f.Name)))
 		target := jen.Id("r").Dot(f.GoName)
 		var set []jen.Code
 		if f.Type.Kind == compiler.Varchar {
@@ -237,10 +244,16 @@ func decodeBody(s *compiler.Source) []jen.Code {
 				target.Clone().Op("=").Id("v"),
 			}
 		}
+		if s.IsTable {
+			set = tableKey(f)
+		}
 		if f.Nullable {
 			set = append(set, jen.Id("r").Dot(nullField(f)).Op("=").False())
 		}
 		body = append(body, jen.If(jen.Id("err").Op("==").Nil().Op("&&").Id("raw").Dot("Key").Op("!=").Nil()).Block(set...))
+	}
+	if s.KeyObject {
+		body = append(body, keyObject(s)...)
 	}
 	for _, f := range s.Meta {
 		if !f.Used {
@@ -259,4 +272,31 @@ func decodeBody(s *compiler.Source) []jen.Code {
 		}
 	}
 	return append(body, jen.Return(jen.Id("err")))
+}
+
+// tableKey sets a Kafka table's key column f from the message key (without its NULL flag): the key's text, or the
+// number it spells. A value that holds the column too must hold the same key, or the record is bad: a tombstone,
+// which has only the message key, must delete the row the record made.
+func tableKey(f *compiler.Field) []jen.Code {
+	var out []jen.Code
+	if f.Type.Kind == compiler.Varchar {
+		out = append(out, jen.Id("k").Op(":=").Id("raw").Dot("KeyString").Call())
+	} else {
+		parse := "ParseInt64"
+		if f.Type.Kind == compiler.Int {
+			parse = "ParseInt32"
+		}
+		out = append(out,
+			jen.List(jen.Id("k"), jen.Id("kerr")).Op(":=").Qual(rtPath, parse).Call(jen.Id("raw").Dot("Key")),
+			jen.If(jen.Id("kerr").Op("!=").Nil()).Block(jen.Return(jen.Op("&").Qual(rtPath, "RecordError").Values(jen.Dict{
+				jen.Id("Field"):  jen.Lit(f.Name),
+				jen.Id("Reason"): jen.Lit("message key: ").Op("+").Id("kerr").Dot("Error").Call(),
+			}))))
+	}
+	return append(out,
+		jen.If(jen.Op("!").Id("r").Dot(nullField(f)).Op("&&").Id("r").Dot(f.GoName).Op("!=").Id("k")).Block(jen.Return(jen.Op("&").Qual(rtPath, "RecordError").Values(jen.Dict{
+			jen.Id("Field"):  jen.Lit(f.Name),
+			jen.Id("Reason"): jen.Lit("the value's key differs from the message key, the table's primary key"),
+		}))),
+		jen.Id("r").Dot(f.GoName).Op("=").Id("k"))
 }

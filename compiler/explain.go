@@ -35,6 +35,13 @@ func Explain(p *Plan) string {
 		if s.KeyField != nil {
 			fmt.Fprintf(&b, "  message key: %s\n", s.KeyField.Name)
 		}
+		if s.KeyObject {
+			var key []string
+			for _, f := range s.PrimaryKey {
+				key = append(key, f.Name)
+			}
+			fmt.Fprintf(&b, "  message key: a JSON object of %s\n", strings.Join(key, ", "))
+		}
 		if s.Avro != nil {
 			fmt.Fprintf(&b, "  avro schema: %s (%s)\n", s.Avro.File, s.Avro.Record.Name)
 		}
@@ -52,6 +59,9 @@ func Explain(p *Plan) string {
 				strings.Join(key, ", "), per, per*1_000_000>>20)
 			if s.VersionTime != nil {
 				fmt.Fprintf(&b, "  versions: every row is kept, by %s, for FOR SYSTEM_TIME AS OF\n", ExprString(s.VersionTime))
+			}
+			if s.Type == "kafka_source" {
+				b.WriteString("  read whole by every instance: every partition from the earliest offset, no consumer group; tombstones delete\n")
 			}
 		}
 	}

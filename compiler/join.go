@@ -237,10 +237,6 @@ func (c *checker) joins(qc *qctx, sel *grammar.Select, byName map[string]props) 
 			c.errorf(CodeUnsupported, gj.Right.Name.Span(), "%q is a STREAM; a query joins its stream with tables (CREATE TABLE): a join of two streams needs a time bound and is not supported yet", name)
 			ok = false
 			continue
-		case t.Type == "kafka_source":
-			c.errorf(CodeUnsupported, gj.Right.Name.Span(), "table %q is read from Kafka; joins with Kafka tables are not supported yet: load the table from files ('type' = 'file_source')", name)
-			ok = false
-			continue
 		case c.broken[t]:
 			ok = false
 			continue
@@ -593,6 +589,10 @@ func (c *checker) tableWaits(src *Source, ps props) {
 		if !ok {
 			continue
 		}
+		if src.Type == "kafka_source" && strings.HasPrefix(k, "file.") {
+			c.warnf(CodeUnknownProperty, p.keySpan, "%s is ignored: it is a setting of file tables, and %q is read from kafka", p.key, src.Name)
+			continue
+		}
 		ms, msg := parseDuration(p.value)
 		if msg != "" || ms <= 0 {
 			c.errorf(CodeBadProperty, p.span, "%s must be a positive duration such as 30s or 5m, got %q", p.key, p.value)
@@ -613,6 +613,10 @@ func (c *checker) tableWaits(src *Source, ps props) {
 // is a TIMESTAMP of the record (or of the tables joined before).
 func (c *checker) joinAsOf(qc *qctx, gj *grammar.Join, j *Join) bool {
 	t := j.Table
+	if t.Type == "kafka_source" {
+		c.errorf(CodeUnsupported, gj.AsOf.Span(), "FOR SYSTEM_TIME AS OF over the Kafka table %q is not supported yet: load its versions from files", t.Name)
+		return false
+	}
 	if t.EventTime == nil {
 		c.errorf(CodeUnsupported, gj.AsOf.Span(), "FOR SYSTEM_TIME AS OF needs the versions of %q in event time: give the table an 'event.time.field'", t.Name)
 		return false

@@ -168,6 +168,29 @@ func (c *checker) configureKafkaSource(src *Source, ps props) {
 	src.URI = "kafka:" + topic
 	src.Options = opts
 	c.addKafkaMeta(src)
+	if src.IsTable {
+		c.tableGroupSettings(ps, opts)
+	}
+}
+
+// groupSettings are the Kafka settings of a source's consumer group, which a table's source does not have.
+var groupSettings = []string{"group.id", "group.instance.id", "auto.offset.reset", "commit.interval",
+	"session.timeout.ms", "heartbeat.interval.ms"}
+
+// tableGroupSettings warns about consumer group settings given to a table's source, and drops them: every
+// instance reads a table's topic whole, from its earliest offsets, without a group, and commits nothing.
+func (c *checker) tableGroupSettings(ps props, opts map[string]string) {
+	for _, name := range groupSettings {
+		if _, ok := opts[name]; !ok {
+			continue
+		}
+		delete(opts, name)
+		for k, p := range ps {
+			if kafkaName(k) == name {
+				c.warnf(CodeUnknownProperty, p.keySpan, "%s is ignored: every instance reads a kafka table's topic whole, from the earliest offsets, without a consumer group", p.key)
+			}
+		}
+	}
 }
 
 // configureKafkaSink sets a Kafka sink's topic (default: the sink's name) and producer settings.
@@ -255,6 +278,19 @@ func (c *checker) sourceKey(src *Source, ps props, at grammar.Span) {
 	}
 	var f *Field
 	switch {
+	case src.IsTable && len(src.PrimaryKey) > 1:
+		if ok {
+			c.errorf(CodeBadProperty, p.span, "'key.field' names one column; the message key of kafka table %q, whose PRIMARY KEY has %d columns, is a JSON object of them", src.Name, len(src.PrimaryKey))
+			return
+		}
+		src.KeyObject = true
+		for _, f := range src.PrimaryKey {
+			f.Nullable = true // the value need not repeat the key; a message with neither is a bad record
+		}
+		return
+	case ok && src.IsTable && len(src.PrimaryKey) == 1 && !strings.EqualFold(p.value, src.PrimaryKey[0].Name):
+		c.errorf(CodeBadProperty, p.span, "a kafka table's message key is its PRIMARY KEY %q: 'key.field' may only name that column", src.PrimaryKey[0].Name)
+		return
 	case ok:
 		if f = src.field(p.value); f == nil || f.Meta != "" {
 			if len(src.Fields) > 0 {
@@ -273,11 +309,16 @@ func (c *checker) sourceKey(src *Source, ps props, at grammar.Span) {
 	switch f.Type.Kind {
 	case Varchar, Int, BigInt:
 		src.KeyField = f
-		// The value need not repeat the key; a message with neither has a NULL key column.
+		// The value need not repeat the key; a message with neither has a NULL key column (for a table, a bad
+		// record).
 		f.Nullable = true
 	default:
 		if ok {
 			at = p.span
+		}
+		if src.IsTable {
+			c.errorf(CodeBadType, at, "the primary key %q of a kafka table is read from the message key: it must be VARCHAR, INT or BIGINT, not %s", f.Name, f.Type)
+			return
 		}
 		c.errorf(CodeBadType, at, "the message key column %q must be VARCHAR, INT or BIGINT, not %s", f.Name, f.Type)
 	}

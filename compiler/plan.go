@@ -92,6 +92,9 @@ type Source struct {
 	Options  map[string]string
 	Meta     []*Field
 	KeyField *Field
+	// KeyObject is set for a Kafka table whose primary key has several columns: the message key is a JSON object
+	// of them, by column name (as a sink writes the key of a GROUP BY on several columns).
+	KeyObject bool
 
 	// Tables: how long the job waits for the initial load ('wait.timeout'), and for a file matching the path
 	// ('file.wait.timeout', 'file.retry.interval'), in milliseconds; 0 for rt's defaults.

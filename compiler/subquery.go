@@ -70,9 +70,6 @@ func (c *checker) subquery(qc *qctx, kind SubKind, sel *grammar.Select, at gramm
 	case !t.IsTable:
 		c.errorf(CodeUnsupported, sel.From.Name.Span(), "%s over the stream %q: a stream never ends, so the set it tests would grow without bound; declare the reference data as a table (CREATE TABLE ... PRIMARY KEY ...) and read that", what, name)
 		return nil
-	case t.Type == "kafka_source":
-		c.errorf(CodeUnsupported, sel.From.Name.Span(), "table %q is read from Kafka; subqueries over Kafka tables are not supported yet", name)
-		return nil
 	case c.broken[t]:
 		return nil
 	}

@@ -62,6 +62,8 @@ type Raw struct {
 	Partition int32
 	Offset    int64
 	Timestamp int64
+
+	keyJSON *JSONDecoder // see KeyJSON
 }
 
 // Source is one input of a job. Generated code registers its handlers in
@@ -77,6 +79,7 @@ type Source struct {
 	dead     *deadLetter
 
 	onRecord func(r *Raw) error
+	onDelete func(r *Raw) error // a table source's tombstones (see OnDelete)
 	onEnd    []func() error
 	onTick   []func() error
 
@@ -114,6 +117,11 @@ type Source struct {
 // *RecordError is bad input and goes to the source's on.error policy; any
 // other error is fatal and stops the job.
 func (s *Source) OnRecord(fn func(r *Raw) error) { s.onRecord = fn }
+
+// OnDelete sets the function called for every tombstone (a Kafka message with a key and no value) of a source
+// that feeds a table: it deletes the key's row. Errors are as for OnRecord. Without it, tombstones are skipped
+// and counted.
+func (s *Source) OnDelete(fn func(r *Raw) error) { s.onDelete = fn }
 
 // OnEnd adds a function called once when a bounded source has been read to
 // its end, as if the watermark had jumped to +infinity: the place to close

@@ -38,8 +38,9 @@ type TableProgress struct {
 	Files                   int // the files that matched a file table's path
 	// BytesRead is what the table's source has read; BytesTotal the size of its files when they were first
 	// matched (0: unknown). For a table that is not a file, the input may report other units (SetLoadProgress:
-	// Kafka offsets).
+	// Kafka offsets; Offsets is then set).
 	BytesRead, BytesTotal int64
+	Offsets               bool      // BytesRead and BytesTotal count Kafka offsets, not bytes
 	Started               time.Time // when the load started
 	Loaded                time.Time // when the initial load ended; zero while it lasts
 	Waiting               string    // what the load is waiting for, if anything: "no file matches ref/x*.csv"
@@ -84,6 +85,7 @@ type tableLoad struct {
 
 	rows, replaced, deleted atomic.Int64
 	read, total             atomic.Int64
+	offsets                 atomic.Bool // read and total count offsets (SetLoadProgress)
 	files                   atomic.Int64
 
 	mu      sync.Mutex // guards loaded and waiting
@@ -100,7 +102,7 @@ func (t *tableLoad) snapshot() TableProgress {
 	defer t.mu.Unlock()
 	return TableProgress{Name: t.name, Where: t.where, Rows: t.rows.Load(), Replaced: t.replaced.Load(),
 		Deleted: t.deleted.Load(), Files: int(t.files.Load()), BytesRead: t.read.Load(), BytesTotal: t.total.Load(),
-		Started: t.started, Loaded: t.loaded, Waiting: t.waiting}
+		Offsets: t.offsets.Load(), Started: t.started, Loaded: t.loaded, Waiting: t.waiting}
 }
 
 // setWaiting says what the load waits for ("" for nothing).
@@ -176,6 +178,7 @@ func (s *Source) Loaded() {
 // offsets consumed, and offsets to consume to the end offsets seen at the start), for the progress display.
 func (s *Source) SetLoadProgress(done, total int64) {
 	if s.load != nil {
+		s.load.offsets.Store(true)
 		s.load.read.Store(done)
 		s.load.total.Store(total)
 	}
@@ -312,7 +315,7 @@ func notReadyError(expired *tableLoad, pending []*Source) error {
 		p := s.load.snapshot()
 		fmt.Fprintf(&b, "table %q (%s): %d rows", p.Name, p.Where, p.Rows)
 		if p.BytesTotal > 0 || p.BytesRead > 0 {
-			fmt.Fprintf(&b, ", %s of %s read", sizeText(p.BytesRead), sizeText(p.BytesTotal))
+			fmt.Fprintf(&b, ", %s read", ofText(p))
 		}
 		b.WriteString(": ")
 		b.WriteString(notReadyCause(s, p))
@@ -399,14 +402,18 @@ func progressLine(p TableProgress, now time.Time) string {
 	}
 	fmt.Fprintf(&b, "%d rows", p.Rows)
 	if p.BytesTotal > 0 {
-		fmt.Fprintf(&b, ", %s of %s (%d%%)", sizeText(p.BytesRead), sizeText(p.BytesTotal), min(100*p.BytesRead/p.BytesTotal, 100))
+		fmt.Fprintf(&b, ", %s (%d%%)", ofText(p), min(100*p.BytesRead/p.BytesTotal, 100))
 	} else if p.BytesRead > 0 {
-		fmt.Fprintf(&b, ", %s", sizeText(p.BytesRead))
+		fmt.Fprintf(&b, ", %s", amountText(p, p.BytesRead))
 	}
 	if s := elapsed.Seconds(); s > 0 {
 		if p.BytesRead > 0 {
 			rate := float64(p.BytesRead) / s
-			fmt.Fprintf(&b, ", %s/s", sizeText(int64(rate)))
+			if p.Offsets {
+				fmt.Fprintf(&b, ", %.0f offsets/s", rate)
+			} else {
+				fmt.Fprintf(&b, ", %s/s", sizeText(int64(rate)))
+			}
 			if left := p.BytesTotal - p.BytesRead; left > 0 && rate > 0 {
 				fmt.Fprintf(&b, ", ETA %s", time.Duration(float64(left)/rate*float64(time.Second)).Round(time.Second))
 			}
@@ -432,9 +439,27 @@ func summaryLine(p TableProgress) string {
 			b.WriteString("s")
 		}
 		fmt.Fprintf(&b, ", %s,", sizeText(p.BytesRead))
+	} else if p.Offsets {
+		fmt.Fprintf(&b, ", %d offsets,", p.BytesRead)
 	}
 	fmt.Fprintf(&b, " in %.2f s", p.Loaded.Sub(p.Started).Seconds())
 	return b.String()
+}
+
+// amountText writes what a table's source has read, n: bytes ("4.1 MB"), or Kafka offsets ("1200 offsets").
+func amountText(p TableProgress, n int64) string {
+	if p.Offsets {
+		return strconv.FormatInt(n, 10) + " offsets"
+	}
+	return sizeText(n)
+}
+
+// ofText writes how much of its input a table's source has read: "4.1 MB of 10.0 MB", "1200 of 4000 offsets".
+func ofText(p TableProgress) string {
+	if p.Offsets {
+		return fmt.Sprintf("%d of %d offsets", p.BytesRead, p.BytesTotal)
+	}
+	return sizeText(p.BytesRead) + " of " + sizeText(p.BytesTotal)
 }
 
 // sizeText writes a byte count in decimal units with one decimal: "4.1 MB".

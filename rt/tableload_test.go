@@ -505,6 +505,15 @@ func TestProgressLines(t *testing.T) {
 	if got, want := summaryLine(p), "table instruments: 100000 rows (3 duplicates replaced) from 2 files, 4.1 MB, in 0.05 s"; got != want {
 		t.Errorf("summaryLine = %q, want %q", got, want)
 	}
+	// A Kafka table counts offsets, not bytes.
+	o := TableProgress{Name: "prices", Rows: 900, BytesRead: 1000, BytesTotal: 4000, Offsets: true, Started: start}
+	if got, want := progressLine(o, start.Add(2*time.Second)), "table prices: 900 rows, 1000 of 4000 offsets (25%), 500 offsets/s, ETA 6s"; got != want {
+		t.Errorf("progressLine = %q, want %q", got, want)
+	}
+	o.Rows, o.Replaced, o.Deleted, o.BytesRead, o.Loaded = 3000, 900, 100, 4000, start.Add(50*time.Millisecond)
+	if got, want := summaryLine(o), "table prices: 3000 rows (900 duplicates replaced, 100 deleted), 4000 offsets, in 0.05 s"; got != want {
+		t.Errorf("summaryLine = %q, want %q", got, want)
+	}
 }
 
 // TestTableNoWorkers: a job with a table reads each source in one goroutine.

@@ -5,6 +5,7 @@ package rt
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -118,21 +119,64 @@ func (s *Source) Logf(format string, args ...any) {
 // its key (nil when absent), at its partition, offset and timestamp. Bad records go to the source's on.error
 // policy; the error returned is fatal.
 //
-// A message without a value (a tombstone) is no record of a stream: it is skipped and counted.
+// A message without a value (a tombstone) is no record of a stream: it is skipped and counted. A table's source
+// hands it to its OnDelete handler instead, which deletes the key's row.
 func (s *Source) Record(value, key []byte, partition int32, offset, timestamp int64) error {
 	s.cursor.Partition, s.cursor.Offset = partition, offset
-	if value == nil {
+	if value == nil && s.onDelete == nil {
 		s.counts.tombstones.Add(1)
 		return nil
 	}
+	if key != nil && s.run != nil && s.run.poison {
+		// As for the value (see deliver): a key kept past its record without Own shows up as garbage.
+		key = append([]byte(nil), key...)
+		defer poison(key)
+	}
 	s.raw.Key, s.raw.Partition, s.raw.Offset, s.raw.Timestamp = key, partition, offset, timestamp
 	s.lineNo = offset
+	if value == nil {
+		return s.tombstone()
+	}
 	return s.deliver(value)
+}
+
+// tombstone hands a tombstone to the source's OnDelete handler; a bad one (no key, say) goes to the on.error
+// policy.
+func (s *Source) tombstone() error {
+	s.counts.records.Add(1)
+	s.raw.Line, s.raw.LineNo = nil, s.lineNo
+	err := s.onDelete(&s.raw)
+	var e *RecordError
+	if err != nil && errors.As(err, &e) {
+		return s.badRecord(e, nil)
+	}
+	return err
 }
 
 // KeyString returns the record's message key as a string viewing the record, valid until the next record (see
 // Own).
 func (r *Raw) KeyString() string { return view(r.Key) }
+
+// KeyJSON returns a JSON decoder reset to the record's message key: a Kafka table with a compound primary key reads
+// its key columns from a JSON object. The decoder is not the value's, so strings decoded from the value stay
+// valid; wrap its errors with KeyError.
+func (r *Raw) KeyJSON() *JSONDecoder {
+	if r.keyJSON == nil {
+		r.keyJSON = new(JSONDecoder)
+	}
+	r.keyJSON.Reset(r.Key)
+	return r.keyJSON
+}
+
+// KeyError words an error of the message key's decoder (see KeyJSON) as one of the key: "message key: ...".
+func KeyError(err error) error {
+	var e *RecordError
+	if errors.As(err, &e) {
+		e.Reason = "message key: " + e.Reason
+		e.Offset = 0
+	}
+	return err
+}
 
 // End runs the source's end handlers once a bounded input is exhausted: every open window closes.
 func (s *Source) End() error { return s.end() }

@@ -28,8 +28,9 @@ const defaultBrokers = "localhost:9092"
 // scriptTopic is one topic of a script, with everything that reads or writes it.
 type scriptTopic struct {
 	name    string
-	users   []string // "source orders", "sink volume"
+	users   []string // "source orders", "table prices", "sink volume"
 	source  bool     // a source reads it: the job fails at startup when it is missing
+	stream  bool     // a stream's source reads it: its partition count is the default of sink topics
 	create  bool     // a sink writes it that creates it at startup ('topic.create', true by default)
 	parts   int32    // partitions a sink's 'topic.partitions' asks for; -1: none asks
 	repl    int16    // replicas a sink's 'topic.replication.factor' asks for; -1: the broker's default
@@ -142,7 +143,12 @@ func planTopics(plan *compiler.Plan) ([]*scriptTopic, string) {
 		}
 		tp := topic(s.URI)
 		tp.source = true
-		tp.users = append(tp.users, "source "+s.Name)
+		if s.IsTable {
+			tp.users = append(tp.users, "table "+s.Name)
+		} else {
+			tp.stream = true
+			tp.users = append(tp.users, "source "+s.Name)
+		}
 		settings = firstNonEmpty(settings, s.Options["bootstrap.servers"])
 	}
 	for _, s := range plan.Sinks {
@@ -217,7 +223,7 @@ func createMissing(ctx context.Context, adm *kadm.Client, list []*scriptTopic, p
 				return err
 			}
 		}
-		if sourceParts < 0 {
+		if sourceParts < 0 && tp.stream {
 			sourceParts = firstPositive(int32(tp.actual), tp.parts, partitions)
 		}
 	}

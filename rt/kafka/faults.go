@@ -29,6 +29,8 @@ func (in *input) fetchError(ctx context.Context, p int32, err error) error {
 	switch {
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return nil
+	case fatal(err) && in.table:
+		return fmt.Errorf("reading kafka topic %q on %s: %v", in.topic, in.brokerList(), err)
 	case fatal(err):
 		return fmt.Errorf("reading kafka topic %q on %s as group %q: %v", in.topic, in.brokerList(), in.group,
 			unwrapSession(err))

@@ -8,6 +8,9 @@
 // in the commit's metadata, so replayed records of windows that were already emitted are dropped, not emitted
 // twice.
 //
+// Tables: the source of a table (CREATE TABLE) is read whole by every instance, without a group and without
+// commits, and tells the job when it has reached the end offsets listed at start (table.go).
+//
 // Faults: the clients retry with backoff while brokers are away, and the job keeps its state across a lost group
 // session when it gets its partitions back untouched (group.go). Sources give up only after
 // 'broker.unavailable.timeout', sinks after 'delivery.timeout.ms'; errors no retry fixes stop the job at once

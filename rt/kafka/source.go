@@ -19,12 +19,14 @@ import (
 	"github.com/velocc/velocc/rt"
 )
 
-// input is one Kafka source.
+// input is one Kafka source: a consumer group member, or for a table's source (table.go) a consumer of every
+// partition without a group.
 type input struct {
 	src    *rt.Source
 	env    *rt.Env
+	table  bool // the source feeds a table: read whole, without a group (table.go)
 	topic  string
-	group  string
+	group  string // "" for a table
 	seeds  []string
 	reset  kgo.Offset
 	latest bool
@@ -43,7 +45,8 @@ type input struct {
 	mu           sync.Mutex
 	assigned     map[int32]bool
 	next         map[int32]int64 // per assigned partition: the offset of the next record to process
-	ends         map[int32]int64 // --bounded: the end offsets recorded at start
+	ends         map[int32]int64 // --bounded, and tables: the end offsets recorded at start
+	starts       map[int32]int64 // tables: the start offsets recorded at start
 	committed    map[int32]kadm.Offset
 	tried        map[int32]kadm.Offset // commits sent since the assignment, whether or not the broker confirmed them
 	lastCommit   time.Time
@@ -66,7 +69,13 @@ func newInput(s *rt.Source, uri string, env *rt.Env) (*input, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := &input{src: s, env: env, topic: topic, seeds: brokers(env, opts)}
+	in := &input{src: s, env: env, topic: topic, seeds: brokers(env, opts), table: spec.Table}
+	if err := in.faultSettings(opts); err != nil {
+		return nil, err
+	}
+	if in.table {
+		return in, nil // no group, no commits: the group's settings do not apply
+	}
 	in.group = env.Group
 	if in.group == "" {
 		in.group = opts["group.id"]
@@ -92,19 +101,6 @@ func newInput(s *rt.Source, uri string, env *rt.Env) (*input, error) {
 	if in.every <= 0 {
 		in.every = time.Second
 	}
-	if in.wait, err = duration(opts, "topic.wait.timeout", 0); err != nil {
-		return nil, err
-	}
-	if in.retry, err = duration(opts, "topic.retry.interval", 5*time.Second); err != nil {
-		return nil, err
-	}
-	if in.retry <= 0 {
-		in.retry = time.Second
-	}
-	if in.giveUp, err = duration(opts, "broker.unavailable.timeout", 0); err != nil {
-		return nil, err
-	}
-	in.health = newHealth(s.Logf)
 	if id := firstOf(env.InstanceID, opts["group.instance.id"]); id != "" {
 		// Static membership: a restarted instance takes its partitions back without a rebalance.
 		in.opts = append(in.opts, kgo.InstanceID(id))
@@ -124,7 +120,28 @@ func newInput(s *rt.Source, uri string, env *rt.Env) (*input, error) {
 	return in, nil
 }
 
-// Start connects, waits for the topic if the job allows it, and records the end offsets for --bounded.
+// faultSettings reads the settings of groups and tables alike: how long to wait for a missing topic, and for
+// brokers that are away.
+func (in *input) faultSettings(opts map[string]string) error {
+	var err error
+	if in.wait, err = duration(opts, "topic.wait.timeout", 0); err != nil {
+		return err
+	}
+	if in.retry, err = duration(opts, "topic.retry.interval", 5*time.Second); err != nil {
+		return err
+	}
+	if in.retry <= 0 {
+		in.retry = time.Second
+	}
+	if in.giveUp, err = duration(opts, "broker.unavailable.timeout", 0); err != nil {
+		return err
+	}
+	in.health = newHealth(in.src.Logf)
+	return nil
+}
+
+// Start connects, waits for the topic if the job allows it, and records the end offsets for --bounded (and a
+// table's start and end offsets: see table.go).
 func (in *input) Start(ctx context.Context) error {
 	var err error
 	in.admin, err = kgo.NewClient(kgo.SeedBrokers(in.seeds...), kgo.WithHooks(in.health))
@@ -136,7 +153,10 @@ func (in *input) Start(ctx context.Context) error {
 	for attempt := 1; ; attempt++ {
 		n, err := in.partitionCount(ctx, adm)
 		if err == nil && n > 0 {
-			in.src.SetPartitionCount(n)
+			if !in.table {
+				// A table's partitioning says nothing about the job's output: sinks follow the streams.
+				in.src.SetPartitionCount(n)
+			}
 			break
 		}
 		if err == nil {
@@ -157,6 +177,9 @@ func (in *input) Start(ctx context.Context) error {
 			return ctx.Err()
 		case <-time.After(in.retry):
 		}
+	}
+	if in.table {
+		return in.listTable(ctx, adm)
 	}
 	if in.env.Bounded {
 		ends, err := adm.ListEndOffsets(ctx, in.topic)
@@ -218,6 +241,9 @@ func (in *input) brokerList() string {
 // the client retries with backoff, the job keeps its state, and reading resumes where it stopped once the
 // brokers are back (see faults.go). It gives up after 'broker.unavailable.timeout', or on an error no retry fixes.
 func (in *input) Run(ctx context.Context) error {
+	if in.table {
+		return in.runTable(ctx)
+	}
 	cl, err := kgo.NewClient(append([]kgo.Opt{
 		kgo.SeedBrokers(in.seeds...),
 		kgo.ConsumerGroup(in.group),

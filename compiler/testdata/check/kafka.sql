@@ -23,3 +23,19 @@ CREATE STREAM acks AS SELECT symbol FROM trades WITH ('acks.type' = 'kafka_sink'
 CREATE STREAM zipped AS SELECT symbol FROM trades WITH ('zipped.type' = 'kafka_sink', 'zipped.compression.type' = 'brotli'); -- ERROR `compression.type: want one of none, gzip, snappy, lz4, zstd, got "brotli"`
 CREATE STREAM parts AS SELECT symbol FROM trades WITH ('parts.type' = 'kafka_sink', 'parts.topic.partitions' = '0'); -- ERROR `topic.partitions: want a whole number of at least 1, got "0"`
 CREATE STREAM reset_sink AS SELECT symbol FROM trades WITH ('reset_sink.type' = 'kafka_sink', 'reset_sink.auto.offset.reset' = 'earliest'); -- WARNING `unknown property "reset_sink.auto.offset.reset" for sink "reset_sink" is ignored`
+
+-- Kafka tables: the message key is the primary key: one VARCHAR, INT or BIGINT column, or a JSON object of the
+-- columns of a compound key; no consumer group.
+CREATE TABLE prices (symbol VARCHAR PRIMARY KEY, px DECIMAL(12,4)) WITH ('type' = 'kafka_source', 'topic' = 'prices');
+CREATE TABLE limits (trader BIGINT, cap BIGINT, PRIMARY KEY (trader)) WITH ('type' = 'kafka_source', 'key.field' = 'trader');
+CREATE TABLE pairs (a VARCHAR, b BIGINT, v INT, PRIMARY KEY (a, b)) WITH ('type' = 'kafka_source');
+CREATE TABLE pairs_by (a VARCHAR, b VARCHAR, v INT, PRIMARY KEY (a, b)) WITH ('type' = 'kafka_source', 'key.field' = 'a'); -- ERROR `'key.field' names one column; the message key of kafka table "pairs_by", whose PRIMARY KEY has 2 columns, is a JSON object of them`
+CREATE TABLE by_value (id INT PRIMARY KEY, v INT) WITH ('type' = 'kafka_source', 'key.field' = 'v'); -- ERROR `a kafka table's message key is its PRIMARY KEY "id": 'key.field' may only name that column`
+CREATE TABLE dec_key (px DECIMAL(10,2) PRIMARY KEY, v INT) WITH ('type' = 'kafka_source'); -- ERROR `the primary key "px" of a kafka table is read from the message key: it must be VARCHAR, INT or BIGINT, not DECIMAL\(10,2\)`
+CREATE TABLE grouped (id INT PRIMARY KEY) WITH ('type' = 'kafka_source', 'group.id' = 'g'); -- WARNING `group.id is ignored: every instance reads a kafka table's topic whole, from the earliest offsets, without a consumer group`
+CREATE TABLE latest (id INT PRIMARY KEY) WITH ('type' = 'kafka_source', 'auto.offset.reset' = 'latest'); -- WARNING `auto.offset.reset is ignored`
+CREATE TABLE waits (id INT PRIMARY KEY) WITH ('type' = 'kafka_source', 'wait.timeout' = '1m', 'file.retry.interval' = '1s'); -- WARNING `file.retry.interval is ignored: it is a setting of file tables, and "waits" is read from kafka`
+
+SELECT t.symbol, p.px, l.cap FROM trades t LEFT JOIN prices p ON t.symbol = p.symbol JOIN limits l ON l.trader = t.qty;
+SELECT t.symbol, x.v FROM trades t JOIN pairs x ON x.a = t.symbol AND x.b = t.qty;
+SELECT symbol FROM trades WHERE symbol IN (SELECT symbol FROM prices) AND (SELECT cap FROM limits WHERE trader = trades.qty) > 0;
