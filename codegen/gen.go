@@ -55,6 +55,9 @@ func Generate(p *compiler.Plan) ([]byte, error) {
 	for _, s := range g.tables() {
 		g.genTable(s) // join.go
 	}
+	for _, t := range g.builtTables() {
+		g.genBuiltTable(t) // join.go
+	}
 	for _, q := range p.Queries {
 		g.genQuery(q)
 	}
@@ -174,6 +177,15 @@ func (g *gen) genJob() {
 		if s.LateDeadLetter {
 			d[jen.Id("LateDeadLetter")] = jen.True()
 		}
+		if s.Wave > 0 && !s.IsTable {
+			// A stream that fills a table other streams read: it loads first, to its end however long it takes.
+			d[jen.Id("Table")] = jen.True()
+			d[jen.Id("Wave")] = jen.Lit(s.Wave)
+			d[jen.Id("WaitTimeoutMs")] = jen.Lit(-1)
+		}
+		if s.Wave > 1 && s.IsTable {
+			d[jen.Id("Wave")] = jen.Lit(s.Wave)
+		}
 		if s.IsTable {
 			d[jen.Id("Table")] = jen.True()
 			for k, v := range map[string]int64{"WaitTimeoutMs": s.WaitTimeout, "FileWaitTimeoutMs": s.FileWaitTimeout, "FileRetryIntervalMs": s.FileRetryInterval} {
@@ -252,6 +264,9 @@ func (g *gen) genJob() {
 	for _, s := range g.tables() {
 		body = append(body, g.setupTable(s)...) // join.go
 	}
+	for _, t := range g.builtTables() {
+		body = append(body, setupBuiltTable(t)...) // join.go
+	}
 	for _, s := range p.Sources {
 		if !g.sourceUsed(s) || s.IsTable {
 			continue
@@ -277,6 +292,9 @@ func (g *gen) genJob() {
 			body = append(body, jen.Id(qv).Op(":=").Id(newQueryFunc(q)).Call(jen.Id(srcVar), jen.Id("c").Dot("Sink").Call(jen.Lit(q.Sink.Name))))
 			for _, j := range tablesOf(q) {
 				body = append(body, jen.Id(qv).Dot(joinTable(j)).Op("=").Id(tableVar(j.Table)))
+			}
+			if q.Table != nil && g.sourceUsed(q.Table) {
+				body = append(body, jen.Id(qv).Dot("table").Op("=").Id(tableVar(q.Table)))
 			}
 			if retries(q) {
 				j := q.Joins[0]

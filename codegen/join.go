@@ -46,6 +46,79 @@ func (g *gen) tables() []*compiler.Source {
 	return out
 }
 
+// builtTables returns the tables built by queries (CREATE TABLE ... AS SELECT) that some query reads.
+func (g *gen) builtTables() []*compiler.Source {
+	var out []*compiler.Source
+	for _, t := range g.plan.Tables {
+		if g.sourceUsed(t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// genBuiltTable emits the row type of a table built by a query: one field per output column, each nullable.
+func (g *gen) genBuiltTable(t *compiler.Source) {
+	var fields []jen.Code
+	for _, f := range t.Fields {
+		fields = append(fields, jen.Id(f.GoName).Add(goType(f.Type)).Comment(commentText(f.Name+" "+f.Type.String())), jen.Id(nullField(f)).Bool())
+	}
+	g.f.Comment(commentf("%s is one row of table %q, a group of query %s (%s:%d).", recordType(t), t.Name, t.Query.Name, t.Loc.File, t.Loc.Line))
+	g.f.Type().Id(recordType(t)).Struct(fields...)
+	g.f.Line()
+	g.genTable(t)
+}
+
+// setupBuiltTable emits, in setup, the table built by a query; the query fills it (see putRow).
+func setupBuiltTable(t *compiler.Source) []jen.Code {
+	return []jen.Code{
+		jen.Comment(commentf("table %s is filled by query %s, which reads %q", t.Name, t.Query.Name, t.Query.Source.Name)),
+		jen.Id(tableVar(t)).Op(":=").Qual(rtPath, "NewTable").Types(jen.Id(tableKeyType(t)), jen.Id(recordType(t))).Call(jen.Id("c").Dot("Source").Call(jen.Lit(t.Query.Source.Name))),
+		jen.Id(tableVar(t)).Dot("Own").Call(jen.Id(ownRowFunc(t))),
+	}
+}
+
+// putRow emits, in the emit of a query that builds a table, the upsert of the row of values vals (the deletion of
+// its key for a retraction). A group with a NULL key is no row: no lookup could find it.
+func (g *gen) putRow(f *fn, q *compiler.Query, vals []val, retract bool) {
+	t := q.Table
+	if t == nil || !g.sourceUsed(t) {
+		return
+	}
+	key := jen.Dict{}
+	var nulls []jen.Code
+	for _, k := range t.PrimaryKey {
+		v := vals[k.Index]
+		key[jen.Id(k.GoName)] = toKey(k.Type, v.v)
+		if !v.nonNull {
+			nulls = append(nulls, v.n)
+		}
+	}
+	var st jen.Code
+	if retract {
+		st = jen.Id("q").Dot("table").Dot("Delete").Call(jen.Id(tableKeyType(t)).Values(key))
+	} else {
+		row := jen.Dict{}
+		for i, c := range t.Fields {
+			row[jen.Id(c.GoName)] = vals[i].v
+			if !vals[i].nonNull {
+				row[jen.Id(nullField(c))] = vals[i].n
+			}
+		}
+		st = jen.Id("q").Dot("table").Dot("Put").Call(jen.Id(tableKeyType(t)).Values(key), jen.Op("&").Id(recordType(t)).Values(row))
+	}
+	f.emit(jen.Comment(commentf("the group is a row of table %s", t.Name)))
+	if len(nulls) == 0 {
+		f.emit(st)
+		return
+	}
+	cond := nulls[0]
+	for _, n := range nulls[1:] {
+		cond = jen.Add(cond).Op("||").Add(n)
+	}
+	f.emit(jen.If(jen.Op("!").Parens(cond)).Block(st))
+}
+
 // tableOf returns the table type of s: rt.Table keyed by its primary key.
 func tableOf(s *compiler.Source) *jen.Statement {
 	return jen.Qual(rtPath, "Table").Types(jen.Id(tableKeyType(s)), storedRow(s))
@@ -102,7 +175,7 @@ func (g *gen) genTable(s *compiler.Source) {
 	g.f.Line()
 	var owns []jen.Code
 	for _, f := range s.Fields {
-		if f.Type.Kind == compiler.Varchar && f.Used {
+		if f.Type.Kind == compiler.Varchar && (f.Used || s.Query != nil) {
 			owns = append(owns, jen.Id("r").Dot(f.GoName).Op("=").Qual(rtPath, "Own").Call(jen.Id("r").Dot(f.GoName)))
 		}
 	}
@@ -228,6 +301,9 @@ func tablesOf(q *compiler.Query) []*compiler.Join {
 // joinFields are the fields a joining query adds to its struct: each join's table and a row to copy into.
 func joinFields(q *compiler.Query) []jen.Code {
 	var out []jen.Code
+	if q.Table != nil {
+		out = append(out, jen.Id("table").Op("*").Add(tableOf(q.Table)).Comment(commentText("the table "+q.Table.Name+" this query builds")))
+	}
 	if retries(q) {
 		out = append(out, jen.Id("hold").Op("*").Qual(rtPath, "Hold").Types(jen.Id(tableKeyType(q.Joins[0].Table)), jen.Id(recordType(q.Source))))
 	}

@@ -350,6 +350,7 @@ func (g *gen) writeVals(f *fn, q *compiler.Query, vals []val) {
 // writeValsTo emits the statements of a row of the values vals (a retraction when retract is set) and returns
 // the expression that ends it.
 func (g *gen) writeValsTo(f *fn, q *compiler.Query, vals []val, retract bool) jen.Code {
+	g.putRow(f, q, vals, retract) // join.go: a query that builds a table
 	f.emit(jen.Id("row").Op(":=").Id("q").Dot("sink").Dot("Begin").Call())
 	for i, c := range q.Columns {
 		args := []jen.Code{vals[i].v}

@@ -89,6 +89,9 @@ func check(script *grammar.Script, filename string, opts *Options, r *reporter) 
 			c.errorf(CodeUnsupported, st.Span(), "%s statements are not supported; velocc supports CREATE STREAM/TABLE with a schema, CREATE STREAM/TABLE ... AS SELECT and SELECT", st.Verb)
 		}
 	}
+	if !r.diagsHaveErrors() {
+		c.loadWaves() // ctas.go
+	}
 	if len(c.plan.Queries) == 0 && !r.diagsHaveErrors() {
 		at := grammar.Pos{File: filename, Line: 1, Col: 1}
 		if n := len(script.Statements); n > 0 {
@@ -563,6 +566,9 @@ func (c *checker) configureSink(sink *Sink, ps props, at grammar.Span) bool {
 	case "stdout":
 		sink.Type = "stdout"
 		sink.URI = "stdout:"
+	case "none":
+		sink.Type = "none"
+		sink.URI = "none:"
 	case "kafka_sink", "kafka":
 		sink.Type = "kafka_sink"
 		if hasPath {

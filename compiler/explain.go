@@ -372,27 +372,6 @@ func oneLineJSON(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// loadWaves lists the tables the queries of p read, in the order they load: today every table comes from a
-// source and depends on none, so all load together in one wave.
-func loadWaves(p *Plan) [][]string {
-	seen := map[*Source]bool{}
-	for _, q := range p.Queries {
-		for _, j := range append(q.Joins[:len(q.Joins):len(q.Joins)], q.SubTables...) {
-			seen[j.Table] = true
-		}
-	}
-	var wave []string
-	for _, s := range p.Sources {
-		if seen[s] {
-			wave = append(wave, s.Name)
-		}
-	}
-	if len(wave) == 0 {
-		return nil
-	}
-	return [][]string{wave}
-}
-
 // joinText describes a join for explain: its kind and table, how a row is found, and what a record without one does.
 func joinText(j *Join) string {
 	kind := "JOIN"

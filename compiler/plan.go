@@ -11,6 +11,7 @@ type Plan struct {
 	Sources []*Source
 	Sinks   []*Sink
 	Queries []*Query
+	Tables  []*Source // the tables built by queries (Source.Query), in script order
 	Kafka   bool // link the Kafka transport even if no source or sink is declared kafka (velocc build --kafka)
 
 	// Job settings from the queries' WITH (jobprops.go): the memory budget in MiB, 0 for none, and what state
@@ -99,6 +100,13 @@ type Source struct {
 	// Tables: how long the job waits for the initial load ('wait.timeout'), and for a file matching the path
 	// ('file.wait.timeout', 'file.retry.interval'), in milliseconds; 0 for rt's defaults.
 	WaitTimeout, FileWaitTimeout, FileRetryInterval int64
+	// Query is set for a table built by a query (CREATE TABLE ... AS SELECT, ctas.go): the query whose groups are
+	// its rows. Such a table is fed by Query.Source, has no input of its own, and is not among Plan.Sources.
+	Query *Query
+	// Wave is when the source loads, for a source other queries wait for: a table with an input of its own (1),
+	// or a stream that fills a table built by a query (after what its queries read); 0 for the other streams,
+	// which start once every load is done (ctas.go).
+	Wave int
 	// VersionTime is set for a table some query joins FOR SYSTEM_TIME AS OF: the time of a row's version, in
 	// milliseconds (an expression over the table's record). The table then keeps every version of each key.
 	VersionTime Expr
@@ -159,6 +167,8 @@ type Query struct {
 	Loc    Loc // the whole statement
 	Source *Source
 	Joins  []*Join // the tables the stream's records are joined with, in order (join.go)
+	// Table is set when the query builds a table (CREATE TABLE ... AS SELECT): its groups, upserted by key.
+	Table *Source
 	// SubTables are the tables the query's subqueries read (subquery.go), one per subquery.
 	SubTables []*Join
 	Where     Expr // row expression; nil when absent

@@ -400,6 +400,15 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 			ps = props{}
 		}
 		delete(byName, strings.ToLower(q.Name))
+		if kind == grammar.Table {
+			if _, typed := ps["type"]; !typed {
+				if _, hasPath := ps["path"]; !hasPath {
+					// A table built by a query keeps its rows for the queries that read it; its changes go
+					// nowhere else unless a sink is configured.
+					ps["type"] = &prop{key: "type", value: "none", used: true}
+				}
+			}
+		}
 		if !c.configureSink(sink, ps, name.Span()) {
 			ok = false
 		}
@@ -412,6 +421,9 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 		}
 	}
 	q.Sink = sink
+	if ok && kind == grammar.Table && name != nil {
+		ok = c.queryTable(q, sel, name) // ctas.go
+	}
 	if ok {
 		locate(q)
 		c.plan.Sinks = append(c.plan.Sinks, sink)

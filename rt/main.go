@@ -59,6 +59,10 @@ type SourceSpec struct {
 	// FileWaitTimeoutMs bounds the wait for a file matching a file table's path ('<table>.file.wait.timeout';
 	// 0: the wait timeout), and FileRetryIntervalMs is how often it looks ('<table>.file.retry.interval'; 0: 1 s).
 	FileWaitTimeoutMs, FileRetryIntervalMs int64
+	// Wave orders the loads of table sources (0 and 1: the first): a source of wave n starts once every source
+	// of the waves before has loaded. A stream that feeds a table built by a query is a table source too, of a
+	// wave after the tables its queries join (and WaitTimeoutMs -1: no limit, it is read to its end).
+	Wave int
 }
 
 // SinkSpec declares one output of a job.

@@ -356,6 +356,7 @@ func (o *sinkOutput) close() error {
 // sinkURI is a parsed sink URI.
 type sinkURI struct {
 	stdout bool
+	none   bool // "none:": rows go nowhere (a table built by a query that only other queries read)
 	path   string
 	format string
 	delim  byte
@@ -396,7 +397,7 @@ func newSink(spec SinkSpec, uri string, overridden bool, timeFormat string, env 
 				s.keyJSON = append(s.keyJSON, append(k, ':'))
 			}
 		}
-	} else if u.stdout {
+	} else if u.stdout || u.none {
 		s.format, err = pickFormat(u.format, firstNonEmpty(spec.Format, "jsonl"), "", false)
 	} else {
 		s.format, err = pickFormat(u.format, spec.Format, filepath.Ext(u.path), overridden)
@@ -439,6 +440,11 @@ func (s *Sink) open(ctx context.Context, stdout io.Writer, outputs map[string]*s
 			return err
 		}
 		s.out = &sinkOutput{name: s.ext.Name(), ext: s.ext}
+		outputs["\x00"+s.spec.Name] = s.out
+		return nil
+	}
+	if u.none {
+		s.out = &sinkOutput{name: "none", w: bufio.NewWriterSize(io.Discard, 512)}
 		outputs["\x00"+s.spec.Name] = s.out
 		return nil
 	}
@@ -504,6 +510,11 @@ func parseSinkURI(uri string) (sinkURI, error) {
 			return u, fmt.Errorf("invalid sink URI %q: stdout: takes no path", uri)
 		}
 		u.stdout = true
+	case "none":
+		if rest != "" {
+			return u, fmt.Errorf("invalid sink URI %q: none: takes no path", uri)
+		}
+		u.none = true
 	case "file":
 		if rest == "" {
 			return u, fmt.Errorf("invalid sink URI %q: no file path", uri)

@@ -108,7 +108,7 @@ type Source struct {
 
 	// A source that feeds a table (SourceSpec.Table): the table, its load, and the path of a file table, a glob
 	// (tableload.go).
-	table   loadedTable
+	tables  []loadedTable
 	load    *tableLoad
 	pattern string
 }

@@ -78,7 +78,7 @@ const (
 func NewTable[K comparable, R any](src *Source) *Table[K, R] {
 	t := &Table[K, R]{seed: maphash.MakeSeed(), index: make([]uint64, tableMinIndex), mask: tableMinIndex - 1}
 	t.stat = src.tableLoad()
-	src.table = t
+	src.tables = append(src.tables, t)
 	return t
 }
 

@@ -144,8 +144,11 @@ func (s *Source) tableLoad() *tableLoad {
 		return s.load
 	}
 	wait := defaultTableWait
-	if s.spec.WaitTimeoutMs > 0 {
+	switch {
+	case s.spec.WaitTimeoutMs > 0:
 		wait = time.Duration(s.spec.WaitTimeoutMs) * time.Millisecond
+	case s.spec.WaitTimeoutMs < 0:
+		wait = 1 << 62 // no limit: a stream feeding a table built by a query is read to its end, however long
 	}
 	where := s.path
 	if s.input != nil {
@@ -168,8 +171,8 @@ func (s *Source) Loaded() {
 	if s.load == nil || s.load.isLoaded() {
 		return
 	}
-	if s.table != nil {
-		s.table.share()
+	for _, t := range s.tables {
+		t.share()
 	}
 	s.load.markLoaded()
 }
@@ -189,8 +192,8 @@ func (s *Source) endTable() {
 	if s.load == nil {
 		return
 	}
-	if s.table != nil {
-		s.table.settle()
+	for _, t := range s.tables {
+		t.settle()
 	}
 	s.load.markLoaded()
 }
@@ -238,14 +241,28 @@ func (r *runner) readWithTables(ctx context.Context, tables, streams []*Source) 
 	g := &sourceGroup{}
 	g.ctx, g.cancel = context.WithCancel(ctx)
 	defer g.cancel()
-	g.read(tables)
-	notReady := r.awaitTables(g.ctx, tables)
-	if notReady != nil || g.ctx.Err() != nil {
-		g.cancel()
-		if err := g.wait(); err != nil {
-			return err // a table source's own error comes first
+	// Tables load in waves (SourceSpec.Wave): a stream that feeds a table built by a query loads after the tables
+	// its queries join.
+	waves := map[int][]*Source{}
+	var order []int
+	for _, s := range tables {
+		w := max(s.spec.Wave, 1)
+		if waves[w] == nil {
+			order = append(order, w)
 		}
-		return notReady // nil: the job was stopped while loading
+		waves[w] = append(waves[w], s)
+	}
+	slices.Sort(order)
+	for _, w := range order {
+		g.read(waves[w])
+		notReady := r.awaitTables(g.ctx, waves[w])
+		if notReady != nil || g.ctx.Err() != nil {
+			g.cancel()
+			if err := g.wait(); err != nil {
+				return err // a table source's own error comes first
+			}
+			return notReady // nil: the job was stopped while loading
+		}
 	}
 	g.read(streams)
 	return g.wait()
