@@ -12,7 +12,7 @@ type Plan struct {
 	Sinks   []*Sink
 	Queries []*Query
 	Tables  []*Source // the tables built by queries (Source.Query), in script order
-	Kafka   bool // link the Kafka transport even if no source or sink is declared kafka (velocc build --kafka)
+	Kafka   bool      // link the Kafka transport even if no source or sink is declared kafka (velocc build --kafka)
 
 	// Job settings from the queries' WITH (jobprops.go): the memory budget in MiB, 0 for none, and what state
 	// beyond it does: "fail" (also "") or "spill".
