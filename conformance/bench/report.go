@@ -33,10 +33,10 @@ type wlResult struct {
 	outBy   string // the run that first wrote outRows rows
 	runs    [numContenders][]run
 
-	tables   []dataFile      // the files of w.tables
-	loadFile dataFile        // the larger file of the table whose load is measured (w.load)
-	loads    []loadRun       // the measured loads, one per repetition
-	micro    []microResult   // the results of w.micro
+	tables   []dataFile    // the files of w.tables
+	loadFile dataFile      // the larger file of the table whose load is measured (w.load)
+	loads    []loadRun     // the measured loads, one per repetition
+	micro    []microResult // the results of w.micro
 }
 
 // loadRun is one run of measureLoad: the job's run and what it said about the measured table's load.
