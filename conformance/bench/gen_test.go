@@ -58,11 +58,14 @@ func TestGenerateDigest(t *testing.T) {
 		t.Fatalf("genVersion is %d: update the digests below to the new generators' output", genVersion)
 	}
 	want := map[string]string{
-		"orders.jsonl":     "7fb7163f69aa710ed21cbaff41b85bf613e4c1916a8a63d6bcec8cbe5b07aa93",
-		"trades.jsonl":     "48079d3be6eb662a259644cf71996bf01bb5d78a98f9cf49ffb5ac668e3dd5ba",
-		"trades.csv":       "e79cd4127fdae9d285dbad35d2c69dc623d5d28c28e3ca184b3887687ae94c40",
-		"measurements.csv": "585ff8d63472457b21d92deae7f2a6e4995dbb7074f3a1bd8747b5dcc7cfba69",
-		"payments.csv":     "4f19fc2845ddb14058ee2833dcaae079baa5ae58965ba5dddf7465037dbeaa24",
+		"orders.jsonl":        "7fb7163f69aa710ed21cbaff41b85bf613e4c1916a8a63d6bcec8cbe5b07aa93",
+		"trades.jsonl":        "48079d3be6eb662a259644cf71996bf01bb5d78a98f9cf49ffb5ac668e3dd5ba",
+		"trades.csv":          "e79cd4127fdae9d285dbad35d2c69dc623d5d28c28e3ca184b3887687ae94c40",
+		"measurements.csv":    "585ff8d63472457b21d92deae7f2a6e4995dbb7074f3a1bd8747b5dcc7cfba69",
+		"payments.csv":        "4f19fc2845ddb14058ee2833dcaae079baa5ae58965ba5dddf7465037dbeaa24",
+		"equity_orders.jsonl": "42f432a7bddd1ac6a06fd3eac77bd7d2595753b9917077842954f3a832abab47",
+		"instruments.csv":     "941602ef28694cc5c45a098ce290e44da3715eab393cbbce99484d37f0cf7c38",
+		"traders.jsonl":       "8bc6af91293cf03ed2e7ba2b3b18ac8808cde21f2b27c5522159217f1e537a79",
 	}
 	for _, ds := range datasets {
 		for i, data := range generate(t, ds, 1, 1000) {

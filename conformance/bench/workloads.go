@@ -268,7 +268,7 @@ GROUP BY account`,
 		micro:  "BenchmarkTableGet",
 		about: "each order LEFT JOINed by symbol with the instruments table and by trader_id with the traders " +
 			"table (both loaded before the first order is read), filtered on the order type and on the joined " +
-			"sector and region (about 72% of the orders pass), 13 columns projected (a DECIMAL product and a CASE " +
+			"sector and region (about 73% of the orders pass), 13 columns projected (a DECIMAL product and a CASE " +
 			"over a joined column among them) and written as JSON lines. DuckDB reads each table file keeping the " +
 			"last line of each key (`QUALIFY row_number() OVER (PARTITION BY key ORDER BY rev DESC) = 1`: `rev` " +
 			"grows with the line), which is velocc's upsert",
