@@ -15,7 +15,8 @@ import (
 type dataFile struct {
 	path  string
 	fmt   format
-	rows  int
+	rows  int // records in the file
+	keys  int // a table's distinct keys (the row count it was generated for)
 	bytes int64
 }
 
@@ -42,7 +43,7 @@ func ensureData(dir string, ds *dataset, seed uint64, rows int) ([]dataFile, err
 	files := make([]dataFile, len(paths))
 	fresh := true
 	for i, p := range paths {
-		files[i] = dataFile{path: p, fmt: ds.formats[i], rows: rows}
+		files[i] = dataFile{path: p, fmt: ds.formats[i], rows: ds.records(rows), keys: rows}
 		meta, err := os.ReadFile(p + ".meta")
 		st, serr := os.Stat(p)
 		if err != nil || serr != nil {
@@ -85,8 +86,8 @@ func ensureData(dir string, ds *dataset, seed uint64, rows int) ([]dataFile, err
 		ws = append(ws, f)
 	}
 	err := ds.write(seed, rows, ws, func(done int) {
-		if rows >= 1_000_000 {
-			logf("bench: generating %s: %d/%d rows", ds.name, done, rows)
+		if n := ds.records(rows); n >= 1_000_000 {
+			logf("bench: generating %s: %d/%d rows", ds.name, done, n)
 		}
 	})
 	if err != nil {

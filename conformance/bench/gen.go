@@ -41,6 +41,18 @@ type dataset struct {
 	formats []format
 	about   string                                // what the records look like, for the report
 	newGen  func(seed uint64, rows int) generator // a fresh generator of rows records
+	// A table's data set (read by a CREATE TABLE) has a primary key, and is generated from its number of
+	// distinct keys: rows is that number, and lines, if set, gives the number of records of its files.
+	key   []string
+	lines func(rows int) int
+}
+
+// records returns the number of records in the files of ds generated for rows.
+func (ds *dataset) records(rows int) int {
+	if ds.lines != nil {
+		return ds.lines(rows)
+	}
+	return rows
 }
 
 // generator fills in one record at a time.
@@ -87,7 +99,7 @@ func (f *fields) field(i int) []byte {
 	return f.buf[start:f.ends[i]]
 }
 
-// write generates rows records of ds with seed and writes them to one writer per format (in ds.formats order):
+// write generates the records of ds for rows (see records) with seed and writes them to one writer per format (in ds.formats order):
 // JSON lines, or CSV with a header line. Generators never produce a character that JSON or the CSV delimiter would
 // need escaped or quoted; a record that does is an error rather than a silently broken file. progress, if not
 // nil, is called after every tenth of the records.
@@ -108,8 +120,9 @@ func (ds *dataset) write(seed uint64, rows int, ws []io.Writer, progress func(do
 	g := ds.newGen(seed, rows)
 	var f fields
 	var line []byte
-	step := max(rows/10, 1)
-	for n := range rows {
+	records := ds.records(rows)
+	step := max(records/10, 1)
+	for n := range records {
 		f.reset()
 		g.next(&f)
 		if len(f.ends) != len(ds.columns) {
@@ -249,7 +262,7 @@ var (
 )
 
 // datasets are every data set, in the order they are generated.
-var datasets = []*dataset{orders, trades, measurements, payments}
+var datasets = []*dataset{orders, trades, measurements, payments, equityOrders, instruments, traders}
 
 // ordersGen writes the order flow of examples/trading/gen (the same symbols, lots, price walk and jitter, with
 // one-sided bursts the order-flow query reports), spread over 60 minutes whatever the row count.

@@ -58,11 +58,14 @@ func TestGenerateDigest(t *testing.T) {
 		t.Fatalf("genVersion is %d: update the digests below to the new generators' output", genVersion)
 	}
 	want := map[string]string{
-		"orders.jsonl":     "7fb7163f69aa710ed21cbaff41b85bf613e4c1916a8a63d6bcec8cbe5b07aa93",
-		"trades.jsonl":     "48079d3be6eb662a259644cf71996bf01bb5d78a98f9cf49ffb5ac668e3dd5ba",
-		"trades.csv":       "e79cd4127fdae9d285dbad35d2c69dc623d5d28c28e3ca184b3887687ae94c40",
-		"measurements.csv": "585ff8d63472457b21d92deae7f2a6e4995dbb7074f3a1bd8747b5dcc7cfba69",
-		"payments.csv":     "4f19fc2845ddb14058ee2833dcaae079baa5ae58965ba5dddf7465037dbeaa24",
+		"orders.jsonl":        "7fb7163f69aa710ed21cbaff41b85bf613e4c1916a8a63d6bcec8cbe5b07aa93",
+		"trades.jsonl":        "48079d3be6eb662a259644cf71996bf01bb5d78a98f9cf49ffb5ac668e3dd5ba",
+		"trades.csv":          "e79cd4127fdae9d285dbad35d2c69dc623d5d28c28e3ca184b3887687ae94c40",
+		"measurements.csv":    "585ff8d63472457b21d92deae7f2a6e4995dbb7074f3a1bd8747b5dcc7cfba69",
+		"payments.csv":        "4f19fc2845ddb14058ee2833dcaae079baa5ae58965ba5dddf7465037dbeaa24",
+		"equity_orders.jsonl": "42f432a7bddd1ac6a06fd3eac77bd7d2595753b9917077842954f3a832abab47",
+		"instruments.csv":     "941602ef28694cc5c45a098ce290e44da3715eab393cbbce99484d37f0cf7c38",
+		"traders.jsonl":       "8bc6af91293cf03ed2e7ba2b3b18ac8808cde21f2b27c5522159217f1e537a79",
 	}
 	for _, ds := range datasets {
 		for i, data := range generate(t, ds, 1, 1000) {
@@ -93,8 +96,8 @@ func TestGeneratedRecords(t *testing.T) {
 				}
 				lines = lines[1:]
 			}
-			if len(lines) != 2000 {
-				t.Fatalf("%s.%s: %d records, want 2000", ds.name, f.ext, len(lines))
+			if len(lines) != ds.records(2000) {
+				t.Fatalf("%s.%s: %d records, want %d", ds.name, f.ext, len(lines), ds.records(2000))
 			}
 			for n, line := range lines {
 				vals := map[string]string{}
@@ -271,5 +274,118 @@ func TestOrdersBursts(t *testing.T) {
 	}
 	if alerts < 10 || alerts > 40 {
 		t.Errorf("%d one-sided windows, want about one for each of the 30 bursts", alerts)
+	}
+}
+
+// TestW6Data: the tables hold each of their keys, with the promised share of duplicate lines whose rev grows
+// with the line, and later lines of a key usually change its values; the orders' keys overlap the tables' only
+// partly, both ways.
+func TestW6Data(t *testing.T) {
+	const keys = 3000
+	tableKeys := func(ds *dataset, dupPercent int) map[string]bool {
+		t.Helper()
+		data := generate(t, ds, 1, keys)[0]
+		lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+		if ds.formats[0].ext == "csv" {
+			lines = lines[1:]
+		}
+		if want := keys + keys*dupPercent/100; len(lines) != want {
+			t.Fatalf("%s: %d lines, want %d", ds.name, len(lines), want)
+		}
+		last := map[string]string{}
+		changed, dups := 0, 0
+		for n, line := range lines {
+			var key, rest, rev string
+			if ds.formats[0].ext == "csv" {
+				fields := strings.Split(line, ",")
+				key, rest, rev = fields[0], strings.Join(fields[1:len(fields)-1], ","), fields[len(fields)-1]
+			} else {
+				var obj map[string]json.RawMessage
+				if err := json.Unmarshal([]byte(line), &obj); err != nil {
+					t.Fatal(err)
+				}
+				key, rev = string(obj[ds.key[0]]), string(obj["rev"])
+				delete(obj, ds.key[0])
+				delete(obj, "rev")
+				b, _ := json.Marshal(obj)
+				rest = string(b)
+			}
+			if rev != fmt.Sprint(n+1) {
+				t.Fatalf("%s line %d: rev %s, want %d", ds.name, n+1, rev, n+1)
+			}
+			if prev, ok := last[key]; ok {
+				dups++
+				if prev != rest {
+					changed++
+				}
+			}
+			last[key] = rest
+		}
+		if len(last) != keys || dups != keys*dupPercent/100 || changed < dups*3/4 {
+			t.Errorf("%s: %d keys, %d duplicate lines of which %d change the row; want %d keys, %d duplicates, most changing",
+				ds.name, len(last), dups, changed, keys, keys*dupPercent/100)
+		}
+		set := map[string]bool{}
+		for k := range last {
+			set[k] = true
+		}
+		return set
+	}
+	instr := tableKeys(instruments, 2)
+	trd := tableKeys(traders, 5)
+
+	// The orders read the tables of W6's sizes: draw them from those sizes' universes.
+	symbols := map[string]bool{}
+	for r, s := range instrumentUniverse(1, instrumentKeys) {
+		symbols[s] = listed(r)
+	}
+	ids := map[int64]bool{}
+	for r, id := range traderUniverse(1, traderKeys) {
+		ids[id] = listed(r)
+	}
+	if n := len(symbols); n != 120_000 {
+		t.Errorf("%d symbols in the orders' universe, want 120,000", n)
+	}
+	var orders, noInstr, noTrader int
+	seen := map[string]bool{}
+	data := generate(t, equityOrders, 1, 20000)[0]
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		var o struct {
+			Symbol  string `json:"symbol"`
+			Trader  int64  `json:"trader_id"`
+			OrderID int64  `json:"order_id"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &o); err != nil {
+			t.Fatal(err)
+		}
+		orders++
+		listedSym, ok := symbols[o.Symbol]
+		if !ok {
+			t.Fatalf("order %d: symbol %s is outside the universe", o.OrderID, o.Symbol)
+		}
+		if !listedSym {
+			noInstr++
+		}
+		if !ids[o.Trader] {
+			noTrader++
+		}
+		seen[o.Symbol] = true
+	}
+	t.Logf("%d orders: %d without an instrument, %d without a trader, %d distinct symbols", orders, noInstr, noTrader, len(seen))
+	if orders != 20000 || noInstr < orders/20 || noInstr > orders*2/5 || noTrader < orders/20 || noTrader > orders*2/5 {
+		t.Errorf("%d orders, %d without an instrument, %d without a trader; want 5%%–40%% of them each", orders, noInstr, noTrader)
+	}
+	if len(seen) < 5000 {
+		t.Errorf("%d distinct symbols in 20,000 orders: want a long tail", len(seen))
+	}
+	// A table of other sizes draws its keys from its own universe in the same way.
+	for k := range instr {
+		if !strings.HasPrefix(k, "SYM") || len(k) != 10 {
+			t.Fatalf("instrument symbol %q", k)
+		}
+	}
+	if len(trd) != keys {
+		t.Errorf("%d traders", len(trd))
 	}
 }

@@ -61,7 +61,7 @@ func main() {
 	flag.IntVar(&cfg.rows, "rows", 5_000_000, "input rows of each workload")
 	flag.IntVar(&cfg.reps, "reps", 3, "repetitions; each runs every contender of every workload once")
 	flag.Uint64Var(&cfg.seed, "seed", 1, "seed of the generated data")
-	flag.StringVar(&cfg.only, "only", "", "run only these workloads, comma-separated (W1, W2-jsonl, W2-csv, W3, W4, W5, W9, W10)")
+	flag.StringVar(&cfg.only, "only", "", "run only these workloads, comma-separated (W1, W2-jsonl, W2-csv, W3, W4, W5, W6, W9, W10)")
 	flag.StringVar(&cfg.cache, "cache", ".cache/bench", "directory of the generated data and the work files (relative to the repository's root, or absolute)")
 	flag.StringVar(&cfg.doc, "doc", "docs/performance.md", "Markdown file to write the results into (relative to the repository's root, or absolute); empty for none")
 	flag.StringVar(&cfg.profile, "profile", "missed", "which velocc jobs to profile after the runs: missed (those of missed targets), all or none")
@@ -117,6 +117,14 @@ func benchmark(cfg config) error {
 	if err != nil {
 		return err
 	}
+	only := "" // the workloads of a partial run, in the report's order
+	if len(ws) < len(workloads) {
+		for _, w := range workloads {
+			if slices.Contains(ws, w) {
+				only = strings.TrimPrefix(only+","+w.id, ",")
+			}
+		}
+	}
 	began := time.Now()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -149,22 +157,57 @@ func benchmark(cfg config) error {
 	}
 	s := setup{cpu: benchdoc.CPUModel(), cores: runtime.NumCPU(), goos: runtime.GOOS, goarch: runtime.GOARCH,
 		goVer: runtime.Version(), duckdb: duck + duckModule(), commit: commit(root),
-		date: began.UTC().Format("2006-01-02 15:04 MST"), rows: cfg.rows, reps: cfg.reps, seed: cfg.seed}
+		date: began.UTC().Format("2006-01-02 15:04 MST"), rows: cfg.rows, reps: cfg.reps, seed: cfg.seed, only: only}
 	s.load[0] = loadAverage()
 	logf("bench: %s, %d cores; DuckDB %s; %d rows, %d repetitions", s.cpu, s.cores, s.duckdb, cfg.rows, cfg.reps)
 
-	// The data, each data set once.
-	files := map[*dataset][]dataFile{}
-	for _, w := range ws {
-		if _, ok := files[w.ds]; ok {
-			continue
+	// The data, each data set once for each of its sizes: the streams of cfg.rows records, the tables of their
+	// numbers of keys.
+	type sized struct {
+		ds   *dataset
+		rows int
+	}
+	files := map[sized][]dataFile{}
+	data := func(ds *dataset, rows int) ([]dataFile, error) {
+		if fs, ok := files[sized{ds, rows}]; ok {
+			return fs, nil
 		}
-		fs, err := ensureData(cache, w.ds, cfg.seed, cfg.rows)
+		fs, err := ensureData(cache, ds, cfg.seed, rows)
 		if err != nil {
-			return fmt.Errorf("generating %s: %v", w.ds.name, err)
+			return nil, fmt.Errorf("generating %s: %v", ds.name, err)
 		}
-		files[w.ds] = fs
-		s.datasets = append(s.datasets, inputInfo{name: w.ds.name, about: w.ds.about, files: fs})
+		files[sized{ds, rows}] = fs
+		i := slices.IndexFunc(s.datasets, func(in inputInfo) bool { return in.ds == ds })
+		if i < 0 {
+			s.datasets = append(s.datasets, inputInfo{name: ds.name, about: ds.about, ds: ds})
+			i = len(s.datasets) - 1
+		}
+		s.datasets[i].files = append(s.datasets[i].files, fs...)
+		return fs, nil
+	}
+	inputs := map[*workload]*wlResult{}
+	for _, w := range ws {
+		fs, err := data(w.ds, cfg.rows)
+		if err != nil {
+			return err
+		}
+		wr := &wlResult{w: w, input: fs[w.format], outRows: -1}
+		for _, t := range w.tables {
+			fs, err := data(t.ds, t.keys)
+			if err != nil {
+				return err
+			}
+			wr.tables = append(wr.tables, fs[t.format])
+		}
+		if w.load != nil {
+			t := w.tables[w.load.table]
+			fs, err := data(t.ds, w.load.keys)
+			if err != nil {
+				return err
+			}
+			wr.loadFile = fs[t.format]
+		}
+		inputs[w] = wr
 	}
 
 	// The jobs.
@@ -189,7 +232,8 @@ func benchmark(cfg config) error {
 		}
 		workers := [...]string{"no --workers flag", "one worker only (its queries cannot merge)", "splits its input with --workers"}[j.workers]
 		logf("bench: built %s: velocc build + go build %.1fs (the second time); %s", w.id, j.build, workers)
-		wr := &wlResult{w: w, input: files[w.ds][w.format], build: j.build, workers: j.workers, outRows: -1}
+		wr := inputs[w]
+		wr.build, wr.workers = j.build, j.workers
 		r.rows = append(r.rows, wr)
 		r.byID[w.id] = wr
 		jobs[wr] = j
@@ -245,32 +289,74 @@ func benchmark(cfg config) error {
 					os.Remove(out)
 				}
 			}
+			if wr.w.load != nil {
+				label := fmt.Sprintf("%s rep %d/%d: table load", wr.w.id, rep+1, cfg.reps)
+				res, l, err := measureLoad(ctx, cfg, wr, jobs[wr], work)
+				if err != nil {
+					return fmt.Errorf("%s: %v", label, err)
+				}
+				logf("bench: %-36s %6.2fs  %10s rows/s  (%s lines of %s)", label, l.secs,
+					benchdoc.Thousands(int64(float64(l.read)/l.secs)), benchdoc.Thousands(l.read), l.name)
+				wr.loads = append(wr.loads, loadRun{run: res, load: l})
+			}
 		}
 	}
 
-	// Profiles of the jobs whose targets were missed.
-	prof := map[string]bool{}
+	// The rt micro-benchmarks.
 	for _, wr := range r.rows {
-		prof[wr.w.id] = cfg.profile == "all"
+		if wr.w.micro == "" {
+			continue
+		}
+		res, err := runMicro(ctx, work, wr.w.micro, "")
+		if err != nil {
+			return fmt.Errorf("%s: %v", wr.w.micro, err)
+		}
+		for _, m := range res {
+			logf("bench: %-36s %8.1f ns/op  %10s lookups/s", m.name, m.ns, benchdoc.Thousands(int64(1e9/m.ns)))
+		}
+		wr.micro = res
+	}
+
+	// Profiles of the jobs (their runs over the input, their table loads, their micro-benchmarks) whose targets
+	// were missed.
+	type profKey struct {
+		id   string
+		what profiled
+	}
+	prof := map[profKey]bool{}
+	for _, wr := range r.rows {
+		prof[profKey{wr.w.id, profileRun}] = cfg.profile == "all"
+		prof[profKey{wr.w.id, profileLoad}] = cfg.profile == "all" && wr.w.load != nil
+		prof[profKey{wr.w.id, profileMicro}] = cfg.profile == "all" && wr.w.micro != ""
 	}
 	if cfg.profile == "missed" {
 		for i, v := range r.verdicts() {
 			if v.ok && !v.met && targets[i].profile != "" && r.byID[targets[i].profile] != nil {
-				prof[targets[i].profile] = true
+				prof[profKey{targets[i].profile, targets[i].what}] = true
 			}
 		}
 	}
 	for _, wr := range r.rows {
-		if !prof[wr.w.id] {
-			continue
+		for _, what := range []profiled{profileRun, profileLoad, profileMicro} {
+			if !prof[profKey{wr.w.id, what}] {
+				continue
+			}
+			var p []profile
+			var err error
+			switch what {
+			case profileRun:
+				p, err = profileJob(ctx, cfg, wr, jobs[wr], work, wr.w.id == "W5", false)
+			case profileLoad:
+				p, err = profileJob(ctx, cfg, wr, jobs[wr], work, false, true)
+			case profileMicro:
+				p, err = microProfile(ctx, work, wr.w.micro)
+			}
+			if err != nil {
+				logf("bench: profiling %s: %v", wr.w.id, err)
+				continue
+			}
+			r.profiles = append(r.profiles, p...)
 		}
-		heap := wr.w.id == "W5"
-		p, err := profileJob(ctx, cfg, wr, jobs[wr], work, heap)
-		if err != nil {
-			logf("bench: profiling %s: %v", wr.w.id, err)
-			continue
-		}
-		r.profiles = append(r.profiles, p...)
 	}
 
 	s.total = time.Since(began).Round(time.Second).String()
@@ -284,7 +370,7 @@ func benchmark(cfg config) error {
 		if err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
 		}
-		if err := os.WriteFile(path, updateDoc(old, text), 0o666); err != nil {
+		if err := os.WriteFile(path, updateDoc(old, text, s.only), 0o666); err != nil {
 			return err
 		}
 		logf("bench: wrote the results into %s", cfg.doc)
@@ -307,18 +393,73 @@ func measure(ctx context.Context, cfg config, wr *wlResult, j *job, c contender,
 	ctx, cancel := context.WithTimeout(ctx, cfg.timeout)
 	defer cancel()
 	if c.velocc() {
-		return runVelocc(ctx, j.bin, dir, wr.w, wr.input.path, out, c.threads(), cfg.rows)
+		return runVelocc(ctx, j.bin, dir, wr.w, wr.input.path, wr.tables, out, c.threads(), wr.input.rows)
 	}
-	return runDuck(ctx, dir, wr.w.duckQuery(wr.input.path), out, c.threads())
+	tables := mapSlice(wr.tables, func(f dataFile) string { return f.path })
+	return runDuck(ctx, dir, wr.w.duckQuery(wr.input.path, tables...), out, c.threads())
+}
+
+// loadArgs returns the arguments of the velocc job of wr for measuring its table load: the larger file of the
+// measured table, the other tables' usual files, and an empty stream (the file empty, written into dir).
+func loadArgs(wr *wlResult, dir, out string) ([]string, []dataFile, error) {
+	empty := filepath.Join(dir, "empty-"+wr.w.ds.name+"."+wr.w.ds.formats[wr.w.format].ext)
+	if err := os.WriteFile(empty, nil, 0o666); err != nil {
+		return nil, nil, err
+	}
+	tables := slices.Clone(wr.tables)
+	tables[wr.w.load.table] = wr.loadFile
+	return veloccArgs(wr.w, empty, tables, out, 1), tables, nil
+}
+
+// measureLoad runs the velocc job of wr once with the larger file of its measured table and an empty stream, and
+// returns the run and the load of the table as the job's summary line gives it.
+func measureLoad(ctx context.Context, cfg config, wr *wlResult, j *job, dir string) (run, tableLoad, error) {
+	ctx, cancel := context.WithTimeout(ctx, cfg.timeout)
+	defer cancel()
+	out := filepath.Join(dir, strings.ToLower(wr.w.id)+"-load.jsonl")
+	defer os.Remove(out)
+	args, tables, err := loadArgs(wr, dir, out)
+	if err != nil {
+		return run{}, tableLoad{}, err
+	}
+	res, _, stderr, err := child(ctx, dir, nil, j.bin, args...)
+	if err != nil {
+		return res, tableLoad{}, err
+	}
+	loads, err := parseTableLoads(string(stderr), wr.w.tableNames())
+	if err == nil {
+		err = checkTables(loads, tables)
+	}
+	if err != nil {
+		return res, tableLoad{}, fmt.Errorf("%v:\n%s", err, tail(string(stderr), 30))
+	}
+	l := loads[wr.w.load.table]
+	if l.secs <= 0 {
+		return res, l, fmt.Errorf("table %s: the job says it loaded in %.2f s: too fast to time", l.name, l.secs)
+	}
+	return res, l, nil
 }
 
 // profileJob runs the velocc job of wr once more under the CPU profiler (its --cpuprofile flag, or a copy of the
 // job with a profiling main function), and with heap once more with a heap profile written at its end, and
-// returns the top of each profile.
-func profileJob(ctx context.Context, cfg config, wr *wlResult, j *job, work string, heap bool) ([]profile, error) {
+// returns the top of each profile. With load, the run is that of measureLoad: the table load alone.
+func profileJob(ctx context.Context, cfg config, wr *wlResult, j *job, work string, heap, load bool) ([]profile, error) {
 	dir := filepath.Join(work, "profile-"+strings.ToLower(wr.w.id))
+	if load {
+		dir += "-load"
+	}
 	if err := os.MkdirAll(dir, 0o777); err != nil {
 		return nil, err
+	}
+	args := veloccArgs(wr.w, wr.input.path, wr.tables, filepath.Join(dir, "out.jsonl"), 1)
+	what := "velocc 1 worker"
+	if load {
+		var err error
+		if args, _, err = loadArgs(wr, dir, filepath.Join(dir, "out.jsonl")); err != nil {
+			return nil, err
+		}
+		what = fmt.Sprintf("its table load alone (%s lines of %s and an empty stream)",
+			benchdoc.Thousands(int64(wr.loadFile.rows)), wr.w.tables[wr.w.load.table].ds.source)
 	}
 	wrapped := ""
 	if !j.cpuprof || heap {
@@ -330,8 +471,7 @@ func profileJob(ctx context.Context, cfg config, wr *wlResult, j *job, work stri
 	runOnce := func(bin string, extra []string, env ...string) (run, error) {
 		ctx, cancel := context.WithTimeout(ctx, cfg.timeout)
 		defer cancel()
-		args := append(veloccArgs(wr.w, wr.input.path, filepath.Join(dir, "out.jsonl"), 1), extra...)
-		res, _, _, err := child(ctx, dir, env, bin, args...)
+		res, _, _, err := child(ctx, dir, env, bin, append(slices.Clone(args), extra...)...)
 		return res, err
 	}
 
@@ -353,8 +493,8 @@ func profileJob(ctx context.Context, cfg config, wr *wlResult, j *job, work stri
 	if err != nil {
 		return nil, err
 	}
-	out := []profile{{title: fmt.Sprintf("CPU profile of %s, velocc 1 worker (one run under the profiler, %.1f s; "+
-		"top 25 by self time):", wr.w.title, res.wall.Seconds()), top: top}}
+	out := []profile{{title: fmt.Sprintf("CPU profile of %s, %s (one run under the profiler, %.1f s; "+
+		"top 25 by self time):", wr.w.title, what, res.wall.Seconds()), top: top}}
 	if heap {
 		mem := filepath.Join(dir, "heap.pprof")
 		if _, err := runOnce(wrapped, nil, "BENCH_MEMPROFILE="+mem); err != nil {

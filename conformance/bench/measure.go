@@ -15,6 +15,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -31,6 +33,64 @@ type run struct {
 	cpu  time.Duration // user and system CPU time
 	rss  int64         // peak resident set size, bytes
 	rows int64         // rows written
+	// loads are the table loads a velocc job's summary lines describe, in the order of its tables.
+	loads []tableLoad
+}
+
+// tableLoad is what a velocc job says about one table's initial load: its summary line, "table instruments:
+// 100000 rows (2000 duplicates replaced) from 1 file, 5.1 MB, in 0.05 s", and its exit statistics,
+// "instruments: read 102000, bad 0, late 0; table rows 100000, duplicates replaced 2000".
+type tableLoad struct {
+	name           string
+	read, bad      int64   // records read, bad records
+	rows, replaced int64   // rows in the table, duplicates replaced
+	secs           float64 // the load's time, in hundredths of a second
+}
+
+var (
+	tableSummaryRE = regexp.MustCompile(`(?m)^table (\S+): (\d+) rows \((\d+) duplicates replaced[^)]*\)[^\n]* in ([\d.]+) s$`)
+	tableStatsRE   = regexp.MustCompile(`(?m)^(\S+): read (\d+), bad (\d+), late \d+[^\n;]*; table rows (\d+), duplicates replaced (\d+)`)
+)
+
+// parseTableLoads finds the summary line and the statistics of each of the tables in a job's stderr.
+func parseTableLoads(stderr string, tables []string) ([]tableLoad, error) {
+	out := make([]tableLoad, len(tables))
+	found := make([]int, len(tables))
+	for _, m := range tableSummaryRE.FindAllStringSubmatch(stderr, -1) {
+		if i := slices.Index(tables, m[1]); i >= 0 {
+			out[i].secs, _ = strconv.ParseFloat(m[4], 64)
+			found[i]++
+		}
+	}
+	for _, m := range tableStatsRE.FindAllStringSubmatch(stderr, -1) {
+		if i := slices.Index(tables, m[1]); i >= 0 {
+			out[i].read, _ = strconv.ParseInt(m[2], 10, 64)
+			out[i].bad, _ = strconv.ParseInt(m[3], 10, 64)
+			out[i].rows, _ = strconv.ParseInt(m[4], 10, 64)
+			out[i].replaced, _ = strconv.ParseInt(m[5], 10, 64)
+			found[i]++
+		}
+	}
+	for i, name := range tables {
+		out[i].name = name
+		if found[i] != 2 {
+			return nil, fmt.Errorf("no load summary and statistics lines for table %q in the job's stderr", name)
+		}
+	}
+	return out, nil
+}
+
+// checkTables checks that the job loaded every line of each table file, none bad, into as many rows as the file
+// has keys, and that the rows and duplicates of the summary line add up to the lines.
+func checkTables(loads []tableLoad, files []dataFile) error {
+	for i, l := range loads {
+		f := files[i]
+		if l.read != int64(f.rows) || l.bad != 0 || l.rows != int64(f.keys) || l.rows+l.replaced != l.read {
+			return fmt.Errorf("table %s: read %d records with %d bad into %d rows (%d duplicates replaced); want %d "+
+				"records, none bad, into %d rows", l.name, l.read, l.bad, l.rows, l.replaced, f.rows, f.keys)
+		}
+	}
+	return nil
 }
 
 // launcher is the launch program (./launch) that starts every measured process; see its doc comment for why.
@@ -97,23 +157,38 @@ func child(ctx context.Context, dir string, env []string, bin string, args ...st
 // launcherFloor is the largest of the launcher's own peak RSS, the floor under every peak RSS measured.
 var launcherFloor int64
 
-// veloccArgs returns the job's arguments for reading input and writing out, with workers workers (1: no flag).
-func veloccArgs(w *workload, input, out string, workers int) []string {
-	args := []string{"--bounded", "--progress", "0", "--source", w.sourceURI(input), "--sink", w.sink + "=file:" + out}
+// veloccArgs returns the job's arguments for reading input (and the files of its tables, in the order of
+// w.tables) and writing out, with workers workers (1: no flag).
+func veloccArgs(w *workload, input string, tables []dataFile, out string, workers int) []string {
+	args := []string{"--bounded", "--progress", "0", "--source", w.sourceURI(input)}
+	for i, t := range w.tables {
+		args = append(args, "--source", t.ds.sourceURI(t.format, tables[i].path))
+	}
+	args = append(args, "--sink", w.sink+"=file:"+out)
 	if workers > 1 {
 		args = append(args, "--workers", strconv.Itoa(workers))
 	}
 	return args
 }
 
-// runVelocc runs the job bin over the input and checks its exit statistics: every one of rows records read, none
-// bad or late.
-func runVelocc(ctx context.Context, bin, dir string, w *workload, input, out string, workers, rows int) (run, error) {
-	r, _, stderr, err := child(ctx, dir, nil, bin, veloccArgs(w, input, out, workers)...)
+// tableNames returns the names of w's tables.
+func (w *workload) tableNames() []string {
+	return mapSlice(w.tables, func(t tableRef) string { return t.ds.source })
+}
+
+// runVelocc runs the job bin over the input (of rows records) and the tables' files, and checks its exit
+// statistics: every record of the input read, none bad or late, and every table loaded whole (checkTables).
+func runVelocc(ctx context.Context, bin, dir string, w *workload, input string, tables []dataFile, out string, workers, rows int) (run, error) {
+	r, _, stderr, err := child(ctx, dir, nil, bin, veloccArgs(w, input, tables, out, workers)...)
 	if err != nil {
 		return r, err
 	}
 	st, err := benchdoc.ParseStats(string(stderr), w.ds.source, w.sink)
+	if err == nil && len(w.tables) > 0 {
+		if r.loads, err = parseTableLoads(string(stderr), w.tableNames()); err == nil {
+			err = checkTables(r.loads, tables)
+		}
+	}
 	if err != nil {
 		return r, fmt.Errorf("%v:\n%s", err, tail(string(stderr), 30))
 	}

@@ -4,9 +4,11 @@
 package main
 
 import (
+	"bytes"
 	_ "embed"
 	"fmt"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -30,6 +32,27 @@ type wlResult struct {
 	outRows int64  // rows written, the same in every run
 	outBy   string // the run that first wrote outRows rows
 	runs    [numContenders][]run
+
+	tables   []dataFile    // the files of w.tables
+	loadFile dataFile      // the larger file of the table whose load is measured (w.load)
+	loads    []loadRun     // the measured loads, one per repetition
+	micro    []microResult // the results of w.micro
+}
+
+// loadRun is one run of measureLoad: the job's run and what it said about the measured table's load.
+type loadRun struct {
+	run  run
+	load tableLoad
+}
+
+// loadRates returns the rows/s of the measured table loads: records read over the load's time.
+func (wr *wlResult) loadRates() []float64 {
+	return mapSlice(wr.loads, func(l loadRun) float64 { return float64(l.load.read) / l.load.secs })
+}
+
+// tableSecs returns the load times of table i that the velocc 1 worker runs reported.
+func (wr *wlResult) tableSecs(i int) []float64 {
+	return mapSlice(wr.runs[veloccOne], func(r run) float64 { return r.loads[i].secs })
 }
 
 // profile is the top of a profile of one velocc job.
@@ -54,6 +77,7 @@ type setup struct {
 	total    string    // the run's wall time
 	load     [2]string // the 1-minute load average at the start and at the end
 	floor    int64     // the launcher's own peak RSS, the floor under every peak RSS
+	only     string    // the workloads of a partial run (-only), in the order of the report; "" for all
 	datasets []inputInfo
 }
 
@@ -61,6 +85,7 @@ type setup struct {
 type inputInfo struct {
 	name  string
 	about string
+	ds    *dataset
 	files []dataFile
 }
 
@@ -152,6 +177,10 @@ func (r *results) verdicts() []verdict {
 func report(r *results) string {
 	var b strings.Builder
 	s := r.setup
+	if s.only != "" {
+		fmt.Fprintf(&b, "A partial run (`-only %s`), apart from the full run above: its numbers come from another "+
+			"time of the machine, so compare the ratios of the two runs rather than their rates.\n\n", s.only)
+	}
 	fmt.Fprintf(&b, "- Machine: %s, %d cores, %s/%s, %s.\n", s.cpu, s.cores, s.goos, s.goarch, s.goVer)
 	fmt.Fprintf(&b, "- DuckDB %s, in-memory, in a child process per run.\n", s.duckdb)
 	fmt.Fprintf(&b, "- Run: %s rows per workload, %d repetitions, seed %d, %s, velocc %s; the whole run took %s. "+
@@ -159,8 +188,12 @@ func report(r *results) string {
 		benchdoc.Thousands(int64(s.rows)), s.reps, s.seed, s.date, s.commit, s.total, s.load[0], s.load[1])
 	for _, in := range s.datasets {
 		fmt.Fprintf(&b, "- Input %s (%s): %s.\n", in.name, strings.Join(mapSlice(in.files, func(f dataFile) string {
+			if in.ds != nil && in.ds.key != nil {
+				return fmt.Sprintf("%s %s: %s lines, %s keys", f.fmt.ext, megabytes(f.bytes),
+					benchdoc.Thousands(int64(f.rows)), benchdoc.Thousands(int64(f.keys)))
+			}
 			return f.fmt.ext + " " + megabytes(f.bytes)
-		}), ", "), in.about)
+		}), "; "), in.about)
 	}
 	b.WriteString("\nThroughput, in millions of input rows per second: median (min–max) of the repetitions, and the ratio of " +
 		"the medians.\n\n")
@@ -169,8 +202,12 @@ func report(r *results) string {
 		"each) and CPU time (user + system, median of the repetitions) of each contender, the rows each run wrote, and "+
 		"the time to build the job (velocc build + go build, warm build cache).\n\n", mebibytes(s.floor))
 	b.WriteString(memoryTable(r))
+	b.WriteString(tablesReport(r))
 	b.WriteString("\nTargets (medians of this run):\n\n")
 	for _, v := range r.verdicts() {
+		if s.only != "" && v.value == "not run" {
+			continue
+		}
 		word := "**missed**"
 		switch {
 		case !v.ok:
@@ -237,6 +274,45 @@ func memoryTable(r *results) string {
 	return b.String()
 }
 
+// tablesReport renders the table loads and the micro-benchmarks of the workloads that have them.
+func tablesReport(r *results) string {
+	var b strings.Builder
+	for _, wr := range r.rows {
+		if len(wr.loads) > 0 {
+			rates := wr.loadRates()
+			secs := mapSlice(wr.loads, func(l loadRun) float64 { return l.load.secs })
+			l := wr.loads[0].load
+			fmt.Fprintf(&b, "\nTable load of %s, measured apart: the job run once in each repetition with a %s file of "+
+				"%s lines (%s keys, %s) as its %s table and an empty stream. Its summary line (\"table %s: ... in S s\") "+
+				"gives the load's time: a median of %.2f s (%.2f–%.2f), so %.3f (%.3f–%.3f) million rows/s; peak RSS %s.",
+				wr.w.id, wr.loadFile.fmt.ext, benchdoc.Thousands(l.read), benchdoc.Thousands(l.rows),
+				megabytes(wr.loadFile.bytes), l.name, l.name, median(secs), slices.Min(secs), slices.Max(secs),
+				median(rates)/1e6, slices.Min(rates)/1e6, slices.Max(rates)/1e6,
+				mebibytes(slices.Max(mapSlice(wr.loads, func(l loadRun) int64 { return l.run.rss }))))
+			if wr.has(veloccOne) {
+				b.WriteString(" In the runs above (velocc 1 worker), the summary lines said:")
+				for i, t := range wr.tables {
+					secs := wr.tableSecs(i)
+					fmt.Fprintf(&b, " %s (%s lines, %s keys) loaded in %.2f s (%.2f–%.2f);", wr.w.tables[i].ds.source,
+						benchdoc.Thousands(int64(t.rows)), benchdoc.Thousands(int64(t.keys)), median(secs),
+						slices.Min(secs), slices.Max(secs))
+				}
+				b.WriteString(" the tables load in parallel.")
+			}
+			b.WriteString("\n")
+		}
+		if len(wr.micro) > 0 {
+			fmt.Fprintf(&b, "\nMicro-benchmark of %s: `go test -bench '^%s$' ./rt`, one run (each case for at least 1 s), "+
+				"in millions of lookups per second (ns per lookup); a gomap_ case looks the same keys up in Go's "+
+				"built-in map, a yardstick of the machine:\n\n", wr.w.id, wr.w.micro)
+			for _, m := range wr.micro {
+				fmt.Fprintf(&b, "- %s: %.2f (%.1f ns)\n", m.name, 1e3/m.ns, m.ns)
+			}
+		}
+	}
+	return b.String()
+}
+
 // mebibytes words a byte count as "123 MiB".
 func mebibytes(n int64) string { return fmt.Sprintf("%.0f MiB", float64(n)/(1<<20)) }
 
@@ -255,10 +331,35 @@ const (
 	endMarker   = "<!-- bench results: end -->"
 )
 
-// updateDoc returns the document with the results between the markers; see benchdoc.Splice.
-func updateDoc(old []byte, results string) []byte {
-	return benchdoc.Splice(old, beginMarker, endMarker, results, docTemplate)
+// updateDoc returns the document with the results of a full run (only is "") between the markers, see
+// benchdoc.Splice, and without the blocks of partial runs, which the full run supersedes. The results of a partial
+// run (only names its workloads: "W6" or "W2-jsonl,W4") go into a block of their own, after the full run's block,
+// replacing an earlier block of the same workloads: a partial run keeps the rows of the others.
+func updateDoc(old []byte, results, only string) []byte {
+	if only == "" {
+		return partialBlockRE.ReplaceAll(benchdoc.Splice(old, beginMarker, endMarker, results, docTemplate), nil)
+	}
+	begin, end := partialMarkers(only)
+	if bytes.Contains(old, []byte(begin)) {
+		return benchdoc.Splice(old, begin, end, results, docTemplate)
+	}
+	block := begin + "\n" + strings.TrimRight(results, "\n") + "\n" + end
+	j := bytes.Index(old, []byte(endMarker))
+	if j < 0 || bytes.Index(old, []byte(beginMarker)) < 0 {
+		return []byte(strings.Replace(docTemplate, "RESULTS", beginMarker+"\n"+endMarker+"\n\n"+block, 1))
+	}
+	j += len(endMarker)
+	return slices.Concat(old[:j], []byte("\n\n"+block), old[j:])
 }
+
+// partialMarkers returns the markers of the block of a partial run of the workloads only.
+func partialMarkers(only string) (begin, end string) {
+	return "<!-- bench results -only " + only + ": begin (rewritten by make bench with -only " + only + ") -->",
+		"<!-- bench results -only " + only + ": end -->"
+}
+
+// partialBlockRE matches the block of a partial run, with the blank lines before it.
+var partialBlockRE = regexp.MustCompile(`(?s)\n*<!-- bench results -only [^:]*: begin .*?<!-- bench results -only [^:]*: end -->`)
 
 // docTemplate is docs/performance.md when it does not exist yet (or has lost its markers); RESULTS is where the
 // results go.

@@ -63,14 +63,41 @@ func TestReport(t *testing.T) {
 }
 
 func TestUpdateDoc(t *testing.T) {
-	fresh := string(updateDoc(nil, "TABLE\n"))
+	fresh := string(updateDoc(nil, "TABLE\n", ""))
 	if !strings.HasPrefix(fresh, "# Performance") || !strings.Contains(fresh, beginMarker+"\nTABLE\n"+endMarker) {
 		t.Errorf("a new document:\n%s", fresh)
 	}
 	old := "# Mine\n\nintro\n" + beginMarker + "\nold results\n" + endMarker + "\n\n## Notes\nkept\n"
-	got := string(updateDoc([]byte(old), "new results\n"))
+	got := string(updateDoc([]byte(old), "new results\n", ""))
 	want := "# Mine\n\nintro\n" + beginMarker + "\nnew results\n" + endMarker + "\n\n## Notes\nkept\n"
 	if got != want {
 		t.Errorf("updateDoc:\n%s\nwant:\n%s", got, want)
+	}
+
+	// A partial run adds its block after the full run's, keeping the full run's rows; a second partial run of the
+	// same workloads replaces its block, one of others adds another; a full run drops them all.
+	b6, e6 := partialMarkers("W6")
+	b4, e4 := partialMarkers("W2-jsonl,W4")
+	got = string(updateDoc([]byte(old), "W6 results\n", "W6"))
+	want = "# Mine\n\nintro\n" + beginMarker + "\nold results\n" + endMarker + "\n\n" + b6 + "\nW6 results\n" + e6 +
+		"\n\n## Notes\nkept\n"
+	if got != want {
+		t.Errorf("updateDoc, partial:\n%s\nwant:\n%s", got, want)
+	}
+	got = string(updateDoc([]byte(got), "W6 again\n", "W6"))
+	got = string(updateDoc([]byte(got), "W4 results\n", "W2-jsonl,W4"))
+	want = "# Mine\n\nintro\n" + beginMarker + "\nold results\n" + endMarker + "\n\n" + b4 + "\nW4 results\n" + e4 +
+		"\n\n" + b6 + "\nW6 again\n" + e6 + "\n\n## Notes\nkept\n"
+	if got != want {
+		t.Errorf("updateDoc, two partial runs:\n%s\nwant:\n%s", got, want)
+	}
+	got = string(updateDoc([]byte(got), "all\n", ""))
+	want = "# Mine\n\nintro\n" + beginMarker + "\nall\n" + endMarker + "\n\n## Notes\nkept\n"
+	if got != want {
+		t.Errorf("updateDoc, a full run after partial ones:\n%s\nwant:\n%s", got, want)
+	}
+	fresh = string(updateDoc(nil, "W6 results\n", "W6"))
+	if !strings.Contains(fresh, beginMarker+"\n"+endMarker+"\n\n"+b6+"\nW6 results\n"+e6) {
+		t.Errorf("a new document from a partial run:\n%s", fresh)
 	}
 }

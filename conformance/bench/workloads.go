@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/velocc/velocc/internal/benchdoc"
@@ -29,7 +30,33 @@ type workload struct {
 	// approx lists the columns compared within tolerance, with the absolute tolerance of each (a value within
 	// it, or within 1e-9 relative, matches). Every other column is compared exactly: numbers as decimals.
 	approx map[string]float64
+	// hashed says that the rows are compared as a multiset of their hashes: millions of rows, in an order DuckDB
+	// does not promise (see compareHashed).
+	hashed bool
 	about  string // what the query does, for the report
+
+	// tables are the tables the query joins, each read by a CREATE TABLE of the script from a file of its own
+	// (a --source flag of the job) and by a {scan NAME} of the DuckDB query.
+	tables []tableRef
+	// load, if set, is a table whose load rate is measured: the job runs once more in each repetition with a
+	// larger file of that table and an empty stream, and its summary line gives the load time (see measureLoad).
+	load *loadRef
+	// micro, if set, is a benchmark of the rt package run once after the repetitions (see runMicro).
+	micro string
+}
+
+// tableRef is a table a workload joins: a data set generated for its number of distinct keys.
+type tableRef struct {
+	ds     *dataset
+	format int
+	keys   int
+}
+
+// loadRef is the table of a workload (an index into its tables) whose load is measured, and the number of keys
+// of the file loaded for that.
+type loadRef struct {
+	table int
+	keys  int
 }
 
 // sqlList joins the columns as a CREATE STREAM column list.
@@ -52,10 +79,25 @@ func (ds *dataset) createStream(i int) string {
 	return fmt.Sprintf("CREATE STREAM %s (%s)\n  WITH (%s);\n", ds.source, ds.sqlList(), with)
 }
 
+// createTable returns the CREATE TABLE statement of the table data set ds read in its format i, with its
+// primary key; the job's --source flag points it at the generated file.
+func (ds *dataset) createTable(i int) string {
+	cols := ds.sqlList()
+	if len(ds.key) > 0 {
+		cols += ", PRIMARY KEY (" + strings.Join(ds.key, ", ") + ")"
+	}
+	stream := ds.createStream(i)
+	_, with, _ := strings.Cut(stream, "\n")
+	return fmt.Sprintf("CREATE TABLE %s (%s)\n%s", ds.source, cols, with)
+}
+
 // sourceURI is the --source value pointing the job's source at path.
-func (w *workload) sourceURI(path string) string {
-	uri := w.ds.source + "=file:" + path
-	if f := w.ds.formats[w.format]; f.ext == "csv" && f.delim != ',' {
+func (w *workload) sourceURI(path string) string { return w.ds.sourceURI(w.format, path) }
+
+// sourceURI is the --source value pointing the source of ds, read in its format i, at path.
+func (ds *dataset) sourceURI(i int, path string) string {
+	uri := ds.source + "=file:" + path
+	if f := ds.formats[i]; f.ext == "csv" && f.delim != ',' {
 		uri += "?delimiter=" + string(f.delim)
 	}
 	return uri
@@ -77,9 +119,14 @@ func (ds *dataset) duckScan(i int, path string) string {
 	return fmt.Sprintf("read_json(%s, columns=%s, format='newline_delimited')", sqlString(path), list)
 }
 
-// duckQuery returns w's DuckDB query over path.
-func (w *workload) duckQuery(path string) string {
-	return strings.ReplaceAll(w.duck, "{scan}", w.ds.duckScan(w.format, path))
+// duckQuery returns w's DuckDB query over the stream's file path and the files of its tables (in the order of
+// w.tables).
+func (w *workload) duckQuery(path string, tables ...string) string {
+	q := w.duck
+	for i, t := range w.tables {
+		q = strings.ReplaceAll(q, "{scan "+t.ds.source+"}", t.ds.duckScan(t.format, tables[i]))
+	}
+	return strings.ReplaceAll(q, "{scan}", w.ds.duckScan(w.format, path))
 }
 
 func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
@@ -117,6 +164,21 @@ const w2Duck = `SELECT symbol, SUM(quantity) AS volume, COUNT(*) AS trades, SUM(
 FROM {scan}
 GROUP BY symbol
 HAVING SUM(quantity) > 10000`
+
+// w6Query is W6's velocc query.
+const w6Query = `SELECT o.order_id, o.symbol, i.sector, i.currency, i.tick_size, t.desk, t.region, o.side, o.quantity, o.price,
+       o.price * o.quantity AS notional,
+       CASE WHEN o.quantity > t.risk_limit THEN 'over' ELSE 'ok' END AS limit_check,
+       o.event_time
+FROM orders o
+LEFT JOIN instruments i ON o.symbol = i.symbol
+LEFT JOIN traders t ON o.trader_id = t.trader_id
+WHERE o.order_type <> 'IOC' AND (i.sector IS NULL OR i.sector <> 'Utilities') AND (t.region IS NULL OR t.region <> 'APAC');
+`
+
+// loadKeys is the number of distinct keys of the instruments file whose load W6 measures: ten times W6's own, so
+// that the load takes long enough for the job's summary line (in hundredths of a second) to time it well.
+const loadKeys = 1_000_000
 
 // workloads are the rows of the report, in order.
 var workloads = []*workload{
@@ -199,6 +261,32 @@ FROM {scan}
 GROUP BY account`,
 	},
 	{
+		id: "W6", title: "W6 stream–table join: orders LEFT JOIN 100k instruments (CSV) and 5k traders (JSONL)",
+		ds: equityOrders, sink: "select_1", hashed: true,
+		tables: []tableRef{{ds: instruments, keys: instrumentKeys}, {ds: traders, keys: traderKeys}},
+		load:   &loadRef{table: 0, keys: loadKeys},
+		micro:  "BenchmarkTableGet",
+		about: "each order LEFT JOINed by symbol with the instruments table and by trader_id with the traders " +
+			"table (both loaded before the first order is read), filtered on the order type and on the joined " +
+			"sector and region (about 73% of the orders pass), 13 columns projected (a DECIMAL product and a CASE " +
+			"over a joined column among them) and written as JSON lines. DuckDB reads each table file keeping the " +
+			"last line of each key (`QUALIFY row_number() OVER (PARTITION BY key ORDER BY rev DESC) = 1`: `rev` " +
+			"grows with the line), which is velocc's upsert",
+		script: func(string) (string, error) {
+			return equityOrders.createStream(0) + instruments.createTable(0) + traders.createTable(0) + w6Query, nil
+		},
+		duck: `WITH i AS (SELECT * FROM {scan instruments} QUALIFY row_number() OVER (PARTITION BY symbol ORDER BY rev DESC) = 1),
+     t AS (SELECT * FROM {scan traders} QUALIFY row_number() OVER (PARTITION BY trader_id ORDER BY rev DESC) = 1)
+SELECT o.order_id, o.symbol, i.sector, i.currency, i.tick_size, t.desk, t.region, o.side, o.quantity, o.price,
+       o.price * o.quantity AS notional,
+       CASE WHEN o.quantity > t.risk_limit THEN 'over' ELSE 'ok' END AS limit_check,
+       o.event_time
+FROM {scan} o
+LEFT JOIN i ON o.symbol = i.symbol
+LEFT JOIN t ON o.trader_id = t.trader_id
+WHERE o.order_type <> 'IOC' AND (i.sector IS NULL OR i.sector <> 'Utilities') AND (t.region IS NULL OR t.region <> 'APAC')`,
+	},
+	{
 		id: "W9", title: "W9 1-minute hopping window by 10 s, COUNT/SUM/MAX per symbol (JSONL)", ds: trades,
 		sink: "select_1",
 		about: "a 1-minute window advancing by 10 seconds (each trade in 6 windows) over the event time (up to 1 s " +
@@ -279,10 +367,35 @@ const velostreamRate = 377_000
 // buildLimit is the target for velocc build plus go build of one job, with a warm build cache, in seconds.
 const buildLimit = 5.0
 
+// velostreamJoinRate is Velostream's published stream–table join throughput (in memory, no parsing), in
+// records/s; W6's absolute target is twenty times it.
+const velostreamJoinRate = 98_000
+
+// tableLoadRate is the target rate of a table's load from CSV, rows/s.
+const tableLoadRate = 2_000_000
+
+// lookupRate is the target rate of rt's table lookups (BenchmarkTableGet), lookups/s; Velostream's
+// OptimizedTableImpl does 1.85 M/s.
+const lookupRate = 20_000_000
+
+// lookupCase is the case of BenchmarkTableGet judged against lookupRate: keys drawn by a Zipf law, as W6's
+// orders draw their symbols.
+const lookupCase = "BenchmarkTableGet/zipf"
+
+// profiled is which run of a workload is profiled when a target is missed.
+type profiled uint8
+
+const (
+	profileRun   profiled = iota // the velocc job over the workload's input
+	profileLoad                  // the job's table load alone (measureLoad)
+	profileMicro                 // the rt micro-benchmark (w.micro)
+)
+
 // target is one line of the report's verdicts.
 type target struct {
 	text    string
 	profile string // the workload whose velocc job is profiled when the target is missed; "" for none
+	what    profiled
 	// check returns the measured value in words and whether it meets the target; ok is false when the target
 	// cannot be judged (a workload that was not run, or no --workers).
 	check func(r *results) (value string, met, ok bool)
@@ -321,6 +434,41 @@ var targets = []target{
 		}},
 	ratioTarget("W1", veloccOne, duckOne, 1.2, "W1: velocc 1 worker ≥ 1.2× DuckDB threads=1"),
 	ratioTarget("W3", veloccOne, duckOne, 1.2, "W3: velocc 1 worker ≥ 1.2× DuckDB threads=1"),
+	ratioTarget("W6", veloccOne, duckOne, 1.5, "W6: velocc 1 worker ≥ 1.5× DuckDB threads=1"),
+	{text: fmt.Sprintf("W6: velocc 1 worker ≥ %s rows/s (20× Velostream's published stream–table join figure, %s "+
+		"records/s)", benchdoc.Thousands(20*velostreamJoinRate), benchdoc.Thousands(velostreamJoinRate)), profile: "W6",
+		check: func(r *results) (string, bool, bool) {
+			wr := r.byID["W6"]
+			if wr == nil {
+				return "not run", false, false
+			}
+			m := wr.median(veloccOne)
+			return benchdoc.Thousands(int64(m)) + " rows/s", m >= 20*velostreamJoinRate, true
+		}},
+	{text: fmt.Sprintf("W6: table load ≥ %s rows/s from CSV", benchdoc.Thousands(tableLoadRate)), profile: "W6",
+		what: profileLoad,
+		check: func(r *results) (string, bool, bool) {
+			wr := r.byID["W6"]
+			if wr == nil || len(wr.loads) == 0 {
+				return "not run", false, false
+			}
+			m := median(wr.loadRates())
+			return benchdoc.Thousands(int64(m)) + " rows/s", m >= tableLoadRate, true
+		}},
+	{text: fmt.Sprintf("rt: %s ≥ %s lookups/s (Velostream's OptimizedTableImpl: 1,850,000)", lookupCase,
+		benchdoc.Thousands(lookupRate)), profile: "W6", what: profileMicro,
+		check: func(r *results) (string, bool, bool) {
+			wr := r.byID["W6"]
+			if wr == nil {
+				return "not run", false, false
+			}
+			i := slices.IndexFunc(wr.micro, func(m microResult) bool { return m.name == lookupCase })
+			if i < 0 {
+				return "not run", false, false
+			}
+			rate := 1e9 / wr.micro[i].ns
+			return benchdoc.Thousands(int64(rate)) + " lookups/s", rate >= lookupRate, true
+		}},
 	ratioTarget("W9", veloccOne, duckOne, 1.5, "W9: velocc 1 worker ≥ 1.5× DuckDB threads=1"),
 	ratioTarget("W10", veloccOne, duckOne, 1.5, "W10: velocc 1 worker ≥ 1.5× DuckDB threads=1"),
 	{text: "W5: velocc 1 worker peak RSS ≤ 3× DuckDB threads=1's", profile: "W5",

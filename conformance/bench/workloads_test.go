@@ -68,11 +68,13 @@ func TestWorkloads(t *testing.T) {
 			for _, c := range plan.Queries[0].Columns {
 				vcols = append(vcols, c.Name)
 			}
-			if !slices.ContainsFunc(plan.Sources, func(s *compiler.Source) bool { return s.Name == w.ds.source }) {
-				t.Errorf("the script has no source %s", w.ds.source)
+			for _, name := range append([]string{w.ds.source}, w.tableNames()...) {
+				if !slices.ContainsFunc(plan.Sources, func(s *compiler.Source) bool { return s.Name == name }) {
+					t.Errorf("the script has no source %s", name)
+				}
 			}
-
-			rows, err := db.Query(w.duckQuery(files[w.ds][w.format]))
+			tables := mapSlice(w.tables, func(tr tableRef) string { return files[tr.ds][tr.format] })
+			rows, err := db.Query(w.duckQuery(files[w.ds][w.format], tables...))
 			if err != nil {
 				t.Fatalf("DuckDB: %v", err)
 			}
