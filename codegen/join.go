@@ -373,6 +373,14 @@ func (g *gen) genJoinStages(q *compiler.Query) {
 		next := func(row, filled jen.Code) jen.Code {
 			return jen.Id("q").Dot(stageFunc(q, i+1)).Call(stageArgs(q, i, row, filled)...)
 		}
+		if q.StageWhere != nil {
+			// The conditions of WHERE that the rows found so far decide, before this join's lookup.
+			var time compiler.Expr
+			if q.Window != nil {
+				time = q.Window.Time
+			}
+			g.whereOf(f, q.StageWhere[i], time, func(ts jen.Code) jen.Code { return g.observe(q, ts) })
+		}
 		f.emit(jen.Comment(commentText(j.Loc.Text)))
 		if j.On != nil && j.Extends() {
 			// ON reads the table's row itself, never the filler: its columns' NULL flags do not depend on a match.

@@ -223,10 +223,14 @@ func comment(prefix string, e compiler.Expr) jen.Code {
 func (g *gen) genAdmit(q *compiler.Query) {
 	var body []jen.Code
 	f := &fn{body: &body, rec: "r", q: q}
-	if q.Where != nil && !compiler.ReadsJoin(q.Where) {
-		// A record the query filters out needs no event time. (A WHERE over joined rows is not known yet.)
-		f.emit(comment("WHERE", q.Where))
-		w := f.expr(q.Where)
+	where := q.Where
+	if q.StageWhere != nil {
+		where = q.StageWhere[0] // a WHERE over joined rows is not known yet
+	}
+	if where != nil {
+		// A record the query filters out needs no event time.
+		f.emit(comment("WHERE", where))
+		w := f.expr(where)
 		cond := jen.Op("!").Add(w.v)
 		if !w.nonNull {
 			cond = jen.Add(w.n).Op("||").Op("!").Add(w.v)
@@ -256,11 +260,20 @@ func (g *gen) genAdmit(q *compiler.Query) {
 // time) the record still moves the watermark (observe), which follows every record the source reads, not only
 // those that pass WHERE: a filtered record still closes the windows, or hands over the rows, it moves past.
 func (g *gen) where(f *fn, q *compiler.Query, time compiler.Expr, observe func(ts jen.Code) jen.Code) {
-	if q.Where == nil {
+	if q.StageWhere != nil {
+		g.whereOf(f, q.StageWhere[len(q.Joins)], time, observe) // the rest of WHERE, on the joined row
 		return
 	}
-	f.emit(comment("WHERE", q.Where))
-	w := f.expr(q.Where)
+	g.whereOf(f, q.Where, time, observe)
+}
+
+// whereOf emits the test of where (nil: none) that a record leaves process by, as where does.
+func (g *gen) whereOf(f *fn, where compiler.Expr, time compiler.Expr, observe func(ts jen.Code) jen.Code) {
+	if where == nil {
+		return
+	}
+	f.emit(comment("WHERE", where))
+	w := f.expr(where)
 	cond := jen.Op("!").Add(w.v)
 	if !w.nonNull {
 		cond = jen.Add(w.n).Op("||").Op("!").Add(w.v)

@@ -42,6 +42,7 @@ func lower(p *Plan) {
 		q.StringKey = q.Grouped && len(q.Keys) == 1 && q.Keys[0].Expr.Type().Kind == Varchar
 		q.Admit = q.Admit || q.Window != nil && Nullable(q.Window.Time)
 		q.Serial = serialReason(q)
+		q.StageWhere = stageWhere(q)
 		for _, c := range q.Columns {
 			// A retraction writes the columns that read accumulators as NULL.
 			c.Nullable = Nullable(c.Expr) || q.Sink.Retracts && readsAgg(c.Expr)
@@ -166,4 +167,28 @@ func allNullable(xs []Expr) bool {
 		}
 	}
 	return true
+}
+
+// stageWhere splits the WHERE of a query with joins by the last join each conjunct reads, so that a record is
+// dropped as early as it can be: a condition on the record alone before any lookup, one on the first table's
+// columns before the second lookup. nil for a query without joins or WHERE.
+func stageWhere(q *Query) []Expr {
+	if len(q.Joins) == 0 || q.Where == nil {
+		return nil
+	}
+	stages := make([]Expr, len(q.Joins)+1)
+	for _, c := range conjuncts(q.Where) {
+		k := 0
+		visitExpr(c, func(e Expr) {
+			if r, ok := e.(*ColRef); ok && r.Join != nil && r.Join.Index <= len(q.Joins) && q.Joins[r.Join.Index-1] == r.Join {
+				k = max(k, r.Join.Index)
+			}
+		})
+		if stages[k] == nil {
+			stages[k] = c
+		} else {
+			stages[k] = &Binary{Op: OpAnd, L: stages[k], R: c, T: TBool}
+		}
+	}
+	return stages
 }

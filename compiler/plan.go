@@ -169,6 +169,10 @@ type Query struct {
 	Joins  []*Join // the tables the stream's records are joined with, in order (join.go)
 	// Table is set when the query builds a table (CREATE TABLE ... AS SELECT): its groups, upserted by key.
 	Table *Source
+	// StageWhere is, for a query with joins, WHERE split by when each of its conjuncts can be tested (lower.go):
+	// [0] on the record before the first join, [k] after join k; nil entries test nothing. Where stays the whole
+	// condition, for display.
+	StageWhere []Expr
 	// SubTables are the tables the query's subqueries read (subquery.go), one per subquery.
 	SubTables []*Join
 	Where     Expr // row expression; nil when absent
