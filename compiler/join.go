@@ -218,6 +218,9 @@ func (c *checker) joins(qc *qctx, sel *grammar.Select, byName map[string]props) 
 		}
 		name := gj.Right.Name.Name
 		t := c.sources[strings.ToLower(name)]
+		if t == nil {
+			t = c.tableFromWith(name, byName, gj.Right.Name.Span())
+		}
 		switch {
 		case t == nil && c.sinks[strings.ToLower(name)]:
 			c.errorf(CodeUnsupported, gj.Right.Name.Span(), "%q is the output of a query in this script; joining a derived stream or table is not supported yet", name)
@@ -636,4 +639,58 @@ func (c *checker) joinAsOf(qc *qctx, gj *grammar.Join, j *Join) bool {
 		t.VersionTime = c.eventTime(t.EventTime, t.Loc)
 	}
 	return true
+}
+
+// tableFromWith declares a table that a query joins without CREATE TABLE, Velostream's way: from its properties in
+// the query's WITH ('<table>.type', '<table>.path', '<table>.config_file', ...), its columns from the config
+// file's schema.fields, and its primary key from '<table>.primary_key' or, in the config file, table.primary_key,
+// metadata.primary_key or the Kafka key.field. It returns nil when the WITH says nothing of the table (only its
+// join.* settings, which the join takes).
+func (c *checker) tableFromWith(name string, byName map[string]props, at grammar.Span) *Source {
+	owner := strings.ToLower(name)
+	ps := props{}
+	for k, p := range byName[owner] {
+		if !strings.HasPrefix(k, "join.") {
+			ps[k] = p
+			delete(byName[owner], k)
+		}
+	}
+	if len(ps) == 0 {
+		return nil
+	}
+	t := &Source{Name: name, GoName: uniqueGoName(c.goNames, name), IsTable: true, Loc: c.loc(at)}
+	c.configureSource(t, ps, at)
+	c.tableWaits(t, ps)
+	var keys []string
+	for _, k := range []string{"primary_key", "table.primary_key", "metadata.primary_key"} {
+		if p, ok := ps.get(k); ok && len(keys) == 0 {
+			for _, n := range strings.Split(p.value, ",") {
+				if n = strings.Trim(strings.TrimSpace(n), "[]\"' "); n != "" {
+					keys = append(keys, n)
+				}
+			}
+		}
+	}
+	if len(keys) == 0 && t.KeyField != nil {
+		keys = []string{t.KeyField.Name}
+	}
+	if len(keys) == 0 && !c.broken[t] {
+		c.errorf(CodeBadProperty, at, "table %q is declared in the query's WITH without a primary key: add '%s.primary_key' = '<column>' (or primary_key in its config file's table: section)", name, name)
+	}
+	for _, k := range keys {
+		f := t.field(k)
+		if f == nil || f.Meta != "" {
+			if len(t.Fields) > 0 {
+				c.errorf(CodeUnknownColumn, at, "primary key %q is not a column of table %q%s", k, name, suggest(k, fieldNames(t.Fields)))
+			}
+			continue
+		}
+		f.Nullable = false
+		t.PrimaryKey = append(t.PrimaryKey, f)
+	}
+	known := append(append(sourceKeys[:len(sourceKeys):len(sourceKeys)], tableKeys...), "primary_key", "table.primary_key", "metadata.primary_key")
+	c.warnUnused(ps, "table "+strconv.Quote(name), knownKeys(known, t.Type, false))
+	c.sources[owner] = t
+	c.plan.Sources = append(c.plan.Sources, t)
+	return t
 }

@@ -58,3 +58,7 @@ SELECT o.id FROM orders o JOIN instruments i ON o.symbol = i.symbol JOIN positio
 SELECT o.id FROM orders o JOIN instruments i ON o.symbol = i.symbol WITH ('instruments.join.retry.timeout' = '5s'); -- ERROR `instruments.join.retry.timeout is given but 'instruments.join.missing' is "skip": it applies only with 'retry'`
 SELECT o.id FROM orders o JOIN instruments i ON o.symbol = i.symbol WITH ('instruments.join.missing' = 'retry', 'instruments.join.retry.then' = 'later'); -- ERROR `unknown instruments.join.retry.then "later"`
 SELECT COUNT(*) AS n FROM orders o JOIN instruments i ON o.symbol = i.symbol WINDOW TUMBLING(event_time, INTERVAL '1' MINUTE) WITH ('instruments.join.missing' = 'retry'); -- ERROR `'join.missing' = 'retry' in a windowed query is not supported yet`
+
+-- A table declared in the query's WITH, Velostream's way: its config file gives the schema and the primary key.
+SELECT o.id, r.sector FROM orders o LEFT JOIN instrument_reference r ON r.symbol = o.symbol WITH ('instrument_reference.config_file' = 'instrument_table.yaml', 'instrument_reference.join.missing' = 'defaults', 'instrument_reference.join.default.sector' = '?');
+SELECT o.id, f.max_qty FROM orders o LEFT JOIN firm_limits f ON true WITH ('firm_limits.type' = 'file_source', 'firm_limits.path' = 'firm.csv', 'firm_limits.config_file' = 'instrument_table.yaml', 'firm_limits.primary_key' = 'nope'); -- ERROR `primary key "nope" is not a column of table "firm_limits"` ERROR `unknown column "max_qty"`
