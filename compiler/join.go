@@ -460,32 +460,35 @@ func (c *checker) joinMissing(j *Join, byName map[string]props) bool {
 			ok = false
 		}
 	}
-	if p := ps["join.retry.timeout"]; p != nil {
+	// retrySetting returns the property named key when it is given and the join retries; one given without retry
+	// is reported.
+	retrySetting := func(key string) *prop {
+		p := ps[key]
+		if p == nil {
+			return nil
+		}
 		p.used = true
-		ms, msg := parseDuration(p.value)
-		switch {
-		case msg != "" || ms <= 0:
-			c.errorf(CodeBadProperty, p.span, "%s must be a positive duration such as 30s, got %q", p.key, p.value)
-			ok = false
-		case j.Missing != "retry":
+		if j.Missing != "retry" {
 			c.errorf(CodeBadProperty, p.keySpan, "%s is given but '%s.join.missing' is %q: it applies only with 'retry'", p.key, j.Table.Name, j.Missing)
 			ok = false
-		default:
+			return nil
+		}
+		return p
+	}
+	if p := retrySetting("join.retry.timeout"); p != nil {
+		if ms, msg := parseDuration(p.value); msg != "" || ms <= 0 {
+			c.errorf(CodeBadProperty, p.span, "%s must be a positive duration such as 30s, got %q", p.key, p.value)
+			ok = false
+		} else {
 			j.RetryTimeout = ms
 		}
 	}
-	if p := ps["join.retry.then"]; p != nil {
-		p.used = true
-		v := strings.ToLower(p.value)
-		switch {
-		case v != "nulls" && v != "skip" && v != "defaults" && v != "fail":
+	if p := retrySetting("join.retry.then"); p != nil {
+		if v := strings.ToLower(p.value); v == "nulls" || v == "skip" || v == "defaults" || v == "fail" {
+			j.Then = v
+		} else {
 			c.errorf(CodeBadProperty, p.span, "unknown %s %q; expected one of: nulls, skip, defaults, fail", p.key, p.value)
 			ok = false
-		case j.Missing != "retry":
-			c.errorf(CodeBadProperty, p.keySpan, "%s is given but '%s.join.missing' is %q: it applies only with 'retry'", p.key, j.Table.Name, j.Missing)
-			ok = false
-		default:
-			j.Then = v
 		}
 	}
 	var defaults []*prop

@@ -522,13 +522,8 @@ func walkPlanExpr(x Expr, fn func(Expr) bool) {
 	case *Exact:
 		walkPlanExpr(e.X, fn)
 	case *Sub:
-		walkPlanExpr(e.X, fn)
-		walkPlanExpr(e.Value, fn)
-		walkPlanExpr(e.Eq, fn)
-		walkPlanExpr(e.Where, fn)
-		for _, k := range e.Join.Key {
-			walkPlanExpr(k, fn)
+		for _, y := range e.operands() {
+			walkPlanExpr(y, fn)
 		}
-		walkPlanExpr(e.Join.On, fn)
 	}
 }

@@ -476,14 +476,9 @@ func locate(q *Query) {
 		case *Exact:
 			walk(e.X, at)
 		case *Sub:
-			walk(e.X, at)
-			walk(e.Value, at)
-			walk(e.Eq, at)
-			walk(e.Where, at)
-			for _, k := range e.Join.Key {
-				walk(k, at)
+			for _, y := range e.operands() {
+				walk(y, at)
 			}
-			walk(e.Join.On, at)
 		}
 	}
 	for _, j := range q.Joins {

@@ -44,6 +44,11 @@ var subAggs = map[string]bool{"COUNT": true, "MIN": true, "MAX": true}
 // Type implements Expr.
 func (e *Sub) Type() Type { return e.T }
 
+// operands returns the expressions under the subquery (some may be nil), for walks over the plan.
+func (e *Sub) operands() []Expr {
+	return append([]Expr{e.X, e.Value, e.Eq, e.Where, e.Join.On}, e.Join.Key...)
+}
+
 // subquery checks a subquery of the outer query qc: EXISTS (sel), x IN (sel) (x non-nil) or the scalar (sel).
 func (c *checker) subquery(qc *qctx, kind SubKind, sel *grammar.Select, at grammar.Span, x grammar.Expr, not bool, m mode) Expr {
 	what := map[SubKind]string{SubExists: "EXISTS", SubIn: "IN", SubScalar: "a scalar subquery"}[kind]

@@ -24,10 +24,6 @@ func TestEnrichmentJob(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds velocc and a generated job")
 	}
-	root, err := filepath.Abs(filepath.Join("..", "..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
 	cfg := testConfig(1)
 	var data bytes.Buffer
@@ -41,24 +37,9 @@ func TestEnrichmentJob(t *testing.T) {
 	if err := writeTables(dir); err != nil {
 		t.Fatal(err)
 	}
-	velocc := filepath.Join(dir, "velocc")
-	build := exec.CommandContext(t.Context(), "go", "build", "-o", velocc, "./cmd/velocc")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build velocc: %v\n%s", err, out)
-	}
-	module := filepath.Join(dir, "enrichment") + string(filepath.Separator)
-	if out, err := exec.CommandContext(t.Context(), velocc, "build", filepath.Join(root, "examples", "trading", "enrichment.sql"), "-o", module).CombinedOutput(); err != nil {
-		t.Fatalf("velocc build: %v\n%s", err, out)
-	}
-	job := filepath.Join(dir, "enrichment", "enrichment")
-	c := exec.CommandContext(t.Context(), "go", "build", "-o", job, ".")
-	c.Dir = module
-	if out, err := c.CombinedOutput(); err != nil {
-		t.Fatalf("go build in the generated module: %v\n%s", err, out)
-	}
+	job := buildExampleJob(t, dir, "enrichment")
 	enriched := filepath.Join(dir, "enriched.jsonl")
-	c = exec.CommandContext(t.Context(), job, "--bounded",
+	c := exec.CommandContext(t.Context(), job, "--bounded",
 		"--source", "order_book_stream=file:"+ordersPath,
 		"--source", "instruments=file:"+filepath.Join(dir, "instruments.csv"),
 		"--source", "watchlist=file:"+filepath.Join(dir, "watchlist.csv"),

@@ -19,27 +19,7 @@ func TestOrderflowJob(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds velocc and a generated job")
 	}
-	root, err := filepath.Abs(filepath.Join("..", "..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
-	run := func(name string, args ...string) []byte {
-		t.Helper()
-		c := exec.CommandContext(t.Context(), name, args...)
-		c.Dir = root
-		var stderr bytes.Buffer
-		c.Stderr = &stderr
-		out, err := c.Output()
-		if err != nil {
-			t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, stderr.Bytes())
-		}
-		if name != "go" && stderr.Len() > 0 {
-			t.Logf("%s stderr:\n%s", filepath.Base(name), stderr.Bytes())
-		}
-		return out
-	}
-
 	cfg := testConfig(1)
 	var data bytes.Buffer
 	if _, err := generate(&data, cfg, nil); err != nil {
@@ -49,19 +29,9 @@ func TestOrderflowJob(t *testing.T) {
 	if err := os.WriteFile(orders, data.Bytes(), 0o666); err != nil {
 		t.Fatal(err)
 	}
+	job := buildExampleJob(t, dir, "orderflow")
 
-	velocc := filepath.Join(dir, "velocc")
-	run("go", "build", "-o", velocc, "./cmd/velocc")
-	module := filepath.Join(dir, "orderflow") + string(filepath.Separator)
-	run(velocc, "build", filepath.Join("examples", "trading", "orderflow.sql"), "-o", module)
-	job := filepath.Join(dir, "orderflow", "orderflow")
-	c := exec.CommandContext(t.Context(), "go", "build", "-o", job, ".")
-	c.Dir = module
-	if out, err := c.CombinedOutput(); err != nil {
-		t.Fatalf("go build in the generated module: %v\n%s", err, out)
-	}
-
-	c = exec.CommandContext(t.Context(), job, "--bounded", "--source", "order_book_stream=file:"+orders)
+	c := exec.CommandContext(t.Context(), job, "--bounded", "--source", "order_book_stream=file:"+orders)
 	var stderr bytes.Buffer
 	c.Stderr = &stderr
 	out, err := c.Output()
@@ -102,4 +72,29 @@ func TestOrderflowJob(t *testing.T) {
 	if g, w := key(got), key(want); !slices.Equal(g, w) {
 		t.Errorf("alert rows differ\n got: %s\nwant: %s", strings.Join(g, "\n      "), strings.Join(w, "\n      "))
 	}
+}
+
+// buildExampleJob does what 'make demo' does for ../NAME.sql: it builds velocc, compiles the script into a module
+// in dir, builds the job there and returns the job's path.
+func buildExampleJob(t *testing.T, dir, name string) string {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join("..", "..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(cwd, prog string, args ...string) {
+		t.Helper()
+		c := exec.CommandContext(t.Context(), prog, args...)
+		c.Dir = cwd
+		if out, err := c.CombinedOutput(); err != nil {
+			t.Fatalf("%s %s: %v\n%s", filepath.Base(prog), strings.Join(args, " "), err, out)
+		}
+	}
+	velocc := filepath.Join(dir, "velocc")
+	run(root, "go", "build", "-o", velocc, "./cmd/velocc")
+	module := filepath.Join(dir, name) + string(filepath.Separator)
+	run(root, velocc, "build", filepath.Join("examples", "trading", name+".sql"), "-o", module)
+	job := filepath.Join(module, name)
+	run(module, "go", "build", "-o", job, ".")
+	return job
 }
