@@ -35,7 +35,7 @@ type Script struct {
 	Statements []Stmt
 }
 
-// Stmt is a statement: *CreateSource, *CreateAs, *SelectStmt or *Unsupported.
+// Stmt is a statement: *CreateSource, *CreateAs, *SelectStmt, *Insert or *Unsupported.
 type Stmt interface {
 	Node
 	stmt()
@@ -82,6 +82,15 @@ type SelectStmt struct {
 	Query *Select
 }
 
+// Insert is INSERT INTO name [WITH (...)] SELECT ...: a query that writes the stream name, which another statement
+// declares (CREATE STREAM name AS SELECT, SELECT ... INTO name) or this one configures in its WITH.
+type Insert struct {
+	node
+	Name  *Ident
+	With  []*Prop
+	Query *Select
+}
+
 // Unsupported is a recognisable statement velocc does not support yet (INSERT, DROP, ...).
 type Unsupported struct {
 	node
@@ -91,6 +100,7 @@ type Unsupported struct {
 func (*CreateSource) stmt() {}
 func (*CreateAs) stmt()     {}
 func (*SelectStmt) stmt()   {}
+func (*Insert) stmt()       {}
 func (*Unsupported) stmt()  {}
 
 // Ident is a name; quoted identifiers keep their exact spelling.
@@ -138,7 +148,13 @@ type Select struct {
 	Emit     *Emit
 	OrderBy  *OrderBy
 	Limit    *Limit
-	With     []*Prop
+	// Into names the stream the query writes (SELECT ... INTO name), as CREATE STREAM name AS SELECT does.
+	Into *Ident
+	// Union lists the queries after UNION, in order; the statement's rows are those of every query. UnionDistinct
+	// holds the spans of UNIONs written without ALL (which the checker rejects).
+	Union         []*Select
+	UnionDistinct []Span
+	With          []*Prop
 	// Repeated lists clauses given more than once (the first one is kept above).
 	Repeated []Node
 }
@@ -167,7 +183,17 @@ type Join struct {
 	Kind  string
 	Right *From
 	AsOf  Expr // FOR SYSTEM_TIME AS OF time: the table's version at that time; nil for its current rows
-	On    Expr
+	// Within is ksqlDB's time bound of a stream–stream join; nil when absent.
+	Within *Within
+	On     Expr
+}
+
+// Within is WITHIN size (Before = After = size) or WITHIN (before, after) [GRACE PERIOD grace] of a join: the
+// other row's time lies in [t - Before, t + After].
+type Within struct {
+	node
+	Before, After *Interval
+	Grace         *Interval // nil when absent
 }
 
 // GroupBy is a GROUP BY clause.

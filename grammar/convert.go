@@ -23,6 +23,8 @@ func convertScript(filename string, t *pScript, src []byte) *Script {
 			s.Statements = append(s.Statements, convertCreate(st.Create))
 		case st.Select != nil:
 			s.Statements = append(s.Statements, &SelectStmt{node: spanOf(st.Pos, st.EndPos), Query: convertSelect(st.Select)})
+		case st.Insert != nil:
+			s.Statements = append(s.Statements, &Insert{node: spanOf(st.Pos, st.EndPos), Name: convertIdent(st.Insert.Name), With: convertWith(st.Insert.With), Query: convertSelect(st.Insert.Query)})
 		case st.Other != nil:
 			s.Statements = append(s.Statements, &Unsupported{node: spanOf(st.Pos, st.EndPos), Verb: strings.ToUpper(st.Other.Verb)})
 		}
@@ -112,7 +114,22 @@ func convertType(t *pType) *TypeName {
 }
 
 func convertSelect(s *pSelect) *Select {
-	out := &Select{node: spanOf(s.Pos, s.EndPos), Distinct: s.Distinct, With: convertWith(s.With)}
+	out := &Select{node: spanOf(s.Pos, s.EndPos), Distinct: s.Distinct, With: convertWith(s.With), Into: convertIdent(s.Into)}
+	// A UNION's queries are listed on the first; the WITH after the last query is the statement's.
+	for u := s.Union; u != nil; u = u.Select.Union {
+		if !u.All {
+			end := u.Pos
+			end.Offset += len("UNION")
+			end.Column += len("UNION")
+			out.UnionDistinct = append(out.UnionDistinct, Span{Start: posOf(u.Pos), End: posOf(end)})
+		}
+		arm := convertSelect(&pSelect{Pos: u.Select.Pos, Distinct: u.Select.Distinct, Items: u.Select.Items, Into: u.Select.Into,
+			From: u.Select.From, Joins: u.Select.Joins, Early: u.Select.Early, Where: u.Select.Where, Clauses: u.Select.Clauses, EndPos: u.Select.EndPos})
+		out.Union = append(out.Union, arm)
+		if u.Select.With != nil {
+			out.With = append(out.With, convertWith(u.Select.With)...)
+		}
+	}
 	for _, it := range s.Items {
 		item := &SelectItem{node: spanOf(it.Pos, it.EndPos), Star: it.Star || it.StarOf != nil, StarOf: convertIdent(it.StarOf), Alias: convertIdent(it.Alias)}
 		if it.Expr != nil {
@@ -131,6 +148,18 @@ func convertSelect(s *pSelect) *Select {
 				jn.Right.Alias = a
 				jn.Right.span.End = a.span.End // the relation as named, across the clause
 			}
+		}
+		if w := j.Within; w != nil {
+			jn.Within = &Within{node: spanOf(w.Pos, w.EndPos)}
+			if w.Size != nil {
+				jn.Within.Before, jn.Within.After = convertBareInterval(w.Size), convertBareInterval(w.Size)
+			} else {
+				jn.Within.Before, jn.Within.After = convertBareInterval(w.Before), convertBareInterval(w.After)
+			}
+			if w.Grace != nil {
+				jn.Within.Grace = convertBareInterval(w.Grace)
+			}
+			jn.span.End = posOf(w.EndPos)
 		}
 		if j.On != nil {
 			jn.On = convertExpr(j.On)
@@ -204,6 +233,12 @@ func convertSelect(s *pSelect) *Select {
 				out.Repeated = append(out.Repeated, o)
 			} else {
 				out.OrderBy = o
+			}
+		case c.Into != nil:
+			if out.Into != nil {
+				out.Repeated = append(out.Repeated, convertIdent(c.Into))
+			} else {
+				out.Into = convertIdent(c.Into)
 			}
 		case c.Limit != "":
 			l := &Limit{node: n, N: c.Limit}

@@ -143,6 +143,7 @@ type pStatement struct {
 	EndPos lexer.Position
 	Create *pCreate `parser:"  @@"`
 	Select *pSelect `parser:"| @@"`
+	Insert *pInsert `parser:"| @@"`
 	Other  *pOther  `parser:"| @@"`
 }
 
@@ -151,6 +152,14 @@ type pOther struct {
 	Pos  lexer.Position
 	Verb string   `parser:"@(\"INSERT\" | \"DROP\" | \"DELETE\" | \"UPDATE\" | \"TERMINATE\" | \"SHOW\" | \"DESCRIBE\")"`
 	Rest []string `parser:"@(~(\";\" | Unterminated))*"`
+}
+
+// pInsert is INSERT INTO name [WITH (...)] SELECT ...: one more query writing the stream name.
+type pInsert struct {
+	Pos   lexer.Position
+	Name  *pIdent  `parser:"\"INSERT\" \"INTO\" @@"`
+	With  *pWith   `parser:"@@?"`
+	Query *pSelect `parser:"@@"`
 }
 
 type pCreate struct {
@@ -227,13 +236,22 @@ type pSelect struct {
 	Pos      lexer.Position
 	Distinct bool           `parser:"\"SELECT\" @\"DISTINCT\"?"`
 	Items    []*pSelectItem `parser:"@@ (\",\" @@)*"`
+	Into     *pIdent        `parser:"(\"INTO\" @@)?"` // SELECT ... INTO name FROM ...
 	From     *pFrom         `parser:"(\"FROM\" @@)?"` // optional here so that the checker can say that it is required
 	Joins    []*pJoin       `parser:"@@*"`
 	Early    *pClause       `parser:"((?= \"WINDOW\") @@)?"` // ksqlDB writes WINDOW before WHERE
 	Where    *pExpr         `parser:"(\"WHERE\" @@)?"`
 	Clauses  []*pClause     `parser:"@@*"`
+	Union    *pUnion        `parser:"@@?"`
 	With     *pWith         `parser:"@@?"`
 	EndPos   lexer.Position
+}
+
+// pUnion is UNION [ALL] and the query after it, which may have a UNION of its own.
+type pUnion struct {
+	Pos    lexer.Position
+	All    bool     `parser:"\"UNION\" @\"ALL\"?"`
+	Select *pSelect `parser:"@@"`
 }
 
 type pSelectItem struct {
@@ -250,7 +268,7 @@ type pFrom struct {
 	EndPos   lexer.Position
 	Subquery *pSelect `parser:"( \"(\" @@ \")\""`
 	Name     *pIdent  `parser:"| @@ )"`
-	Alias    *pIdent  `parser:"( \"AS\" @@ | (?! \"WINDOW\" | \"EMIT\" | \"FOR\") @@ )?"`
+	Alias    *pIdent  `parser:"( \"AS\" @@ | (?! \"WINDOW\" | \"EMIT\" | \"FOR\" | \"WITHIN\") @@ )?"`
 }
 
 type pJoin struct {
@@ -259,8 +277,19 @@ type pJoin struct {
 	Right *pFrom   `parser:"@@"`
 	// Flink's event-time join: JOIN rates FOR SYSTEM_TIME AS OF o.ts [AS] r; the alias follows the clause.
 	AsOf    *pExpr  `parser:"( \"FOR\" \"SYSTEM_TIME\" \"AS\" \"OF\" @@"`
-	AsAlias *pIdent `parser:"  ( \"AS\" @@ | (?! \"ON\") @@ )? )?"`
-	On      *pExpr  `parser:"(\"ON\" @@)?"`
+	AsAlias *pIdent `parser:"  ( \"AS\" @@ | (?! \"ON\" | \"WITHIN\") @@ )? )?"`
+	// ksqlDB's time bound of a stream–stream join: WITHIN 10 SECONDS, or WITHIN (5 SECONDS, 30 SECONDS).
+	Within *pJoinWithin `parser:"@@?"`
+	On     *pExpr       `parser:"(\"ON\" @@)?"`
+}
+
+type pJoinWithin struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Before *pBareInterval `parser:"\"WITHIN\" ( \"(\" @@ \",\""`
+	After  *pBareInterval `parser:"  @@ \")\""`
+	Size   *pBareInterval `parser:"| @@ )"`
+	Grace  *pBareInterval `parser:"(\"GRACE\" \"PERIOD\" @@)?"`
 }
 
 // pClause is one of the clauses Velostream accepts in any order after FROM/WHERE.
@@ -273,6 +302,7 @@ type pClause struct {
 	Emit    string    `parser:"| \"EMIT\" @(\"CHANGES\" | \"FINAL\")"`
 	OrderBy []*pOrder `parser:"| \"ORDER\" \"BY\" @@ (\",\" @@)*"`
 	Limit   string    `parser:"| \"LIMIT\" @Number"`
+	Into    *pIdent   `parser:"| \"INTO\" @@"` // Velostream: SELECT ... FROM ... INTO sink
 }
 
 type pOrder struct {

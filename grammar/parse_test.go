@@ -330,7 +330,17 @@ var stmtTests = []struct{ name, sql, want string }{
 		`(create-stream-as big (select (items *) (from orders) (where (> (col price) (num 100))) (with ("out.path" "big.csv"))))`},
 	{"create table as select", "CREATE TABLE totals AS SELECT k, SUM(x) AS total FROM t GROUP BY k EMIT CHANGES",
 		"(create-table-as totals (select (items (col k) (as (call SUM (col x)) total)) (from t) (group-by (col k)) (emit changes)))"},
-	{"unsupported", "INSERT INTO t SELECT * FROM u; DROP STREAM s; DELETE FROM t WHERE a; SHOW STREAMS; TERMINATE q1; DESCRIBE s",
+	{"insert into", "INSERT INTO out WITH ('out.path' = 'o.jsonl') SELECT a FROM s",
+		`(insert-into out (with ("out.path" "o.jsonl")) (select (items (col a)) (from s)))`},
+	{"select into", "SELECT a INTO out FROM s; SELECT a FROM s WHERE a > 1 INTO out2 WITH ('out2.type' = 'stdout')",
+		`(select (items (col a)) (from s) (into out))
+(select (items (col a)) (from s) (where (> (col a) (num 1))) (into out2) (with ("out2.type" "stdout")))`},
+	{"union all", "SELECT a FROM s UNION ALL SELECT b FROM t WHERE b > 0 UNION ALL SELECT c FROM u WITH ('x.y' = 'z')",
+		`(select (items (col a)) (from s) (union-all (select (items (col b)) (from t) (where (> (col b) (num 0))))) (union-all (select (items (col c)) (from u))) (with ("x.y" "z")))`},
+	{"join within", "SELECT * FROM a JOIN b WITHIN 10 SECONDS ON a.k = b.k; SELECT * FROM a x LEFT JOIN b y WITHIN (5 SECONDS, 30 SECONDS) GRACE PERIOD 1 MINUTE ON x.k = y.k",
+		`(select (items *) (from a) (join (from b) (within (interval "10" SECONDS) (interval "10" SECONDS)) (on (= (col a.k) (col b.k)))))
+(select (items *) (from a as x) (join LEFT (from b as y) (within (interval "5" SECONDS) (interval "30" SECONDS) (grace (interval "1" MINUTE))) (on (= (col x.k) (col y.k)))))`},
+	{"unsupported", "INSERT INTO t VALUES (1); DROP STREAM s; DELETE FROM t WHERE a; SHOW STREAMS; TERMINATE q1; DESCRIBE s",
 		"(unsupported INSERT)\n(unsupported DROP)\n(unsupported DELETE)\n(unsupported SHOW)\n(unsupported TERMINATE)\n(unsupported DESCRIBE)"},
 	{"several statements", ";; SELECT a FROM t; ;SELECT b FROM u;\nCREATE STREAM s (x INT);",
 		"(select (items (col a)) (from t))\n(select (items (col b)) (from u))\n(create-stream s (cols (x INT)))"},

@@ -110,6 +110,8 @@ func writeNode(b *strings.Builder, n Node) {
 		list(b, "create-"+strings.ToLower(n.Kind.String())+"-as", word(b, ident(n.Name)), child(b, n.Query))
 	case *SelectStmt:
 		writeNode(b, n.Query)
+	case *Insert:
+		list(b, "insert-into", word(b, ident(n.Name)), props(b, n.With), child(b, n.Query))
 	case *Unsupported:
 		list(b, "unsupported", word(b, n.Verb))
 
@@ -137,6 +139,16 @@ func writeNode(b *strings.Builder, n Node) {
 			if !isNil(c) {
 				parts = append(parts, child(b, c))
 			}
+		}
+		if n.Into != nil {
+			parts = append(parts, func() { list(b, "into", word(b, ident(n.Into))) })
+		}
+		for i, u := range n.Union {
+			kw := "union-all"
+			if i < len(n.UnionDistinct) {
+				kw = "union" // the checker's concern; which one is unknown here, so the first ones are marked
+			}
+			parts = append(parts, func() { list(b, kw, child(b, u)) })
 		}
 		if n.With != nil {
 			parts = append(parts, props(b, n.With))
@@ -179,6 +191,13 @@ func writeNode(b *strings.Builder, n Node) {
 		parts = append(parts, child(b, n.Right))
 		if n.AsOf != nil {
 			parts = append(parts, func() { list(b, "as-of", child(b, n.AsOf)) })
+		}
+		if w := n.Within; w != nil {
+			ws := []func(){child(b, w.Before), child(b, w.After)}
+			if w.Grace != nil {
+				ws = append(ws, func() { list(b, "grace", child(b, w.Grace)) })
+			}
+			parts = append(parts, func() { list(b, "within", ws...) })
 		}
 		if n.On != nil {
 			parts = append(parts, func() { list(b, "on", child(b, n.On)) })
