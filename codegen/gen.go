@@ -58,6 +58,9 @@ func Generate(p *compiler.Plan) ([]byte, error) {
 	for _, t := range g.builtTables() {
 		g.genBuiltTable(t) // join.go
 	}
+	for _, s := range p.Streams {
+		g.genStream(s) // graph.go
+	}
 	for _, q := range p.Queries {
 		g.genQuery(q)
 	}
@@ -281,12 +284,15 @@ func (g *gen) genJob() {
 		// A record one query rejects as bad input must reach no query, so every admit check runs before the first
 		// process: otherwise a record skipped by on.error would still have rows in the sinks of earlier queries.
 		var admits, processes []jen.Code
+		var tree []*compiler.Query // the queries s drives: those reading it, and those reading streams they write
 		windowed := false
 		for _, q := range p.Queries {
-			if q.Source != s {
+			if compiler.Roots(q.Source)[0] != s {
 				continue
 			}
-			late := q.Window != nil || q.Over != nil && q.Over.Time != nil
+			tree = append(tree, q)
+			direct := q.Source == s
+			late := direct && tracksLate(q)
 			windowed = windowed || late
 			qv := lowerFirst(q.GoName)
 			body = append(body, jen.Id(qv).Op(":=").Id(newQueryFunc(q)).Call(jen.Id(srcVar), jen.Id("c").Dot("Sink").Call(jen.Lit(q.Sink.Name))))
@@ -302,13 +308,19 @@ func (g *gen) genJob() {
 					jen.Id(qv).Dot("hold").Op("=").Qual(rtPath, "NewHold").Types(jen.Id(tableKeyType(j.Table)), jen.Id(recordType(s))).Call(jen.Lit(int(j.RetryTimeout)), jen.Id(ownHeldFunc(q)), jen.Parens(jen.Op("*").Id(tableKeyType(j.Table))).Dot("own")),
 					jen.Comment("held records go when their key comes, on a record or when time passes without one"),
 					jen.Id(srcVar).Dot("OnTick").Call(jen.Id(qv).Dot("retry")))
-				ends = append(ends, jen.If(jen.Err().Op(":=").Id(qv).Dot("drain").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
+
 			}
 			if g.mergeable {
 				// --workers: each worker has its own operator; the others' are merged into the first's at the end.
 				body = append(body, jen.Id("c").Dot("Parallel").Call(jen.Lit(q.Name), jen.Id(qv), jen.Func().Params(jen.Id("other").Any()).Error().Block(
 					jen.Return(jen.Id(qv).Dot("merge").Call(jen.Id("other").Assert(jen.Op("*").Id(queryType(q))))),
 				)))
+			}
+			if q.Grouped && q.Window != nil || q.Over != nil && q.Over.Time != nil {
+				ticks = append(ticks, jen.Id(srcVar).Dot("OnTick").Call(jen.Id(qv).Dot("tick")))
+			}
+			if !direct {
+				continue // the queries that write its stream hand it their rows (graph.go)
 			}
 			if q.Admit {
 				admits = append(admits, jen.If(jen.Err().Op(":=").Id(qv).Dot("admit").Call(jen.Op("&").Id("r")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
@@ -321,10 +333,13 @@ func (g *gen) genJob() {
 				processes = append(processes, jen.If(jen.Err().Op(":=").Id(qv).Dot("retry").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
 			}
 			processes = append(processes, jen.If(jen.Err().Op(":=").Id(qv).Dot("process").Call(args...), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
-			ends = append(ends, jen.If(jen.Err().Op(":=").Id(qv).Dot("end").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
-			if q.Grouped && q.Window != nil || q.Over != nil && q.Over.Time != nil {
-				ticks = append(ticks, jen.Id(srcVar).Dot("OnTick").Call(jen.Id(qv).Dot("tick")))
+		}
+		for _, q := range byDepth(tree) {
+			qv := lowerFirst(q.GoName)
+			if retries(q) {
+				ends = append(ends, jen.If(jen.Err().Op(":=").Id(qv).Dot("drain").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
 			}
+			ends = append(ends, jen.If(jen.Err().Op(":=").Id(qv).Dot("end").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
 		}
 		handler = append(handler, admits...)
 		if windowed {
@@ -343,6 +358,7 @@ func (g *gen) genJob() {
 		)
 		body = append(body, ticks...)
 	}
+	body = append(body, g.wireReaders()...) // graph.go
 	body = append(body, jen.Return(jen.Nil()))
 	g.f.Func().Id("setup").Params(jen.Id("c").Op("*").Qual(rtPath, "Context")).Error().Block(body...)
 	g.f.Line()

@@ -153,6 +153,7 @@ func (g *gen) genOverQuery(q *compiler.Query) {
 	} else {
 		fields = append(fields, jen.Id("one").Index(jen.Lit(1)).Id(rec).Comment("the row being processed"))
 	}
+	fields = append(fields, g.readerFields(q)...) // graph.go
 	g.f.Comment(commentf("%s runs the query %s (see %s): it reads %q and writes %q.", qt, q.Name, sqlConst, q.Source.Name, q.Sink.Name))
 	g.f.Type().Id(qt).Struct(fields...)
 	g.f.Line()

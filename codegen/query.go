@@ -101,8 +101,9 @@ func (g *gen) genQuery(q *compiler.Query) {
 			init[jen.Id("groups")] = jen.Qual(rtPath, "NewGroups").Types(kt, st).Call()
 		}
 	}
-	fields = append(fields, topFields(q)...)  // topn.go
-	fields = append(fields, joinFields(q)...) // join.go
+	fields = append(fields, topFields(q)...)      // topn.go
+	fields = append(fields, joinFields(q)...)     // join.go
+	fields = append(fields, g.readerFields(q)...) // graph.go
 	g.f.Comment(commentf("%s runs the query %s (see %s): it reads %q and writes %q.", qt, q.Name, sqlConst, q.Source.Name, q.Sink.Name))
 	g.f.Type().Id(qt).Struct(fields...)
 	g.f.Line()
@@ -364,6 +365,7 @@ func (g *gen) writeVals(f *fn, q *compiler.Query, vals []val) {
 // the expression that ends it.
 func (g *gen) writeValsTo(f *fn, q *compiler.Query, vals []val, retract bool) jen.Code {
 	g.putRow(f, q, vals, retract) // join.go: a query that builds a table
+	g.feedRow(f, q, vals)         // graph.go: a query that writes a stream later queries read
 	f.emit(jen.Id("row").Op(":=").Id("q").Dot("sink").Dot("Begin").Call())
 	for i, c := range q.Columns {
 		args := []jen.Code{vals[i].v}

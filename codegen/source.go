@@ -44,8 +44,9 @@ func readCall(d string, f *compiler.Field) jen.Code {
 	return jen.Id(d).Dot("String").Call()
 }
 
-func (g *gen) genSource(s *compiler.Source) {
-	rec := recordType(s)
+// recordFields are the fields of the record struct of s: one typed field per column, and a NULL flag for each
+// nullable one.
+func recordFields(s *compiler.Source) []jen.Code {
 	fields := make([]jen.Code, 0, 2*len(s.Fields))
 	for _, f := range append(s.Fields[:len(s.Fields):len(s.Fields)], s.Meta...) {
 		fields = append(fields, jen.Id(f.GoName).Add(goType(f.Type)).Comment(commentText(f.Name+" "+f.Type.String())))
@@ -53,8 +54,13 @@ func (g *gen) genSource(s *compiler.Source) {
 			fields = append(fields, jen.Id(nullField(f)).Bool())
 		}
 	}
+	return fields
+}
+
+func (g *gen) genSource(s *compiler.Source) {
+	rec := recordType(s)
 	g.f.Comment(commentf("%s is one record of source %q (%s:%d).", rec, s.Name, s.Loc.File, s.Loc.Line))
-	g.f.Type().Id(rec).Struct(fields...)
+	g.f.Type().Id(rec).Struct(recordFields(s)...)
 	g.f.Line()
 
 	names := make([]jen.Code, len(s.Fields))

@@ -59,6 +59,9 @@ type checker struct {
 	broken      map[*Source]bool   // sources with a reported error that leaves their schema unknown
 	goNames     map[string]int     // Go names of sources and queries, which share the generated file's top level
 	sinks       map[string]bool
+	outputs     map[string]*output    // what statements write, by lower-cased name (graph.go)
+	timeProps   map[*Query]*prop      // '<name>.event.time.field' of a CREATE STREAM ... AS SELECT (graph.go)
+	readLater   map[string]bool       // names some statement reads in FROM or JOIN (graph.go)
 	bareSelects int                   // bare SELECTs so far: their sinks are select_1, select_2, ...
 	jobSet      map[string]jobSetting // job settings given so far, by key (jobprops.go)
 }
@@ -67,7 +70,7 @@ func check(script *grammar.Script, filename string, opts *Options, r *reporter) 
 	c := &checker{
 		reporter: r, file: filename, src: script.Src, dir: filepath.Dir(filename),
 		readFile: os.ReadFile, lookupEnv: os.LookupEnv,
-		sources: map[string]*Source{}, sinks: map[string]bool{}, broken: map[*Source]bool{}, goNames: map[string]int{},
+		sources: map[string]*Source{}, sinks: map[string]bool{}, outputs: map[string]*output{}, timeProps: map[*Query]*prop{}, broken: map[*Source]bool{}, goNames: map[string]int{},
 	}
 	if opts != nil && opts.ReadFile != nil {
 		c.readFile = opts.ReadFile
@@ -75,6 +78,7 @@ func check(script *grammar.Script, filename string, opts *Options, r *reporter) 
 	if opts != nil && opts.LookupEnv != nil {
 		c.lookupEnv = opts.LookupEnv
 	}
+	c.readLater = readLater(script)
 	base := filepath.Base(filename)
 	c.plan = &Plan{File: filename, JobName: strings.TrimSuffix(base, filepath.Ext(base)), SQL: string(script.Src)}
 	for _, st := range script.Statements {
@@ -82,11 +86,13 @@ func check(script *grammar.Script, filename string, opts *Options, r *reporter) 
 		case *grammar.CreateSource:
 			c.createSource(st)
 		case *grammar.CreateAs:
-			c.query(st, st.Query, st.Name, st.Kind)
+			c.statement(st, st.Query, st.Name, st.Kind, nil, false)
 		case *grammar.SelectStmt:
-			c.query(st, st.Query, nil, grammar.Stream)
+			c.statement(st, st.Query, st.Query.Into, grammar.Stream, nil, false)
+		case *grammar.Insert:
+			c.statement(st, st.Query, st.Name, grammar.Stream, st.With, true)
 		case *grammar.Unsupported:
-			c.errorf(CodeUnsupported, st.Span(), "%s statements are not supported; velocc supports CREATE STREAM/TABLE with a schema, CREATE STREAM/TABLE ... AS SELECT and SELECT", st.Verb)
+			c.errorf(CodeUnsupported, st.Span(), "%s statements are not supported; velocc supports CREATE STREAM/TABLE with a schema, CREATE STREAM/TABLE ... AS SELECT, SELECT and INSERT INTO ... SELECT", st.Verb)
 		}
 	}
 	if !r.diagsHaveErrors() {

@@ -32,4 +32,5 @@ const (
 	CodeNoStatements                     // a script with no query
 	CodeAvroSchema                       // an Avro schema file that is missing, invalid or does not match the columns
 	CodeJoinScan                         // a JOIN whose ON does not fix the table's primary key (warning)
+	CodeDerived                          // FROM a stream of a GROUP BY's changes
 )

@@ -42,6 +42,11 @@ func lower(p *Plan) {
 		q.StringKey = q.Grouped && len(q.Keys) == 1 && q.Keys[0].Expr.Type().Kind == Varchar
 		q.Admit = q.Admit || q.Window != nil && Nullable(q.Window.Time)
 		q.Serial = serialReason(q)
+		if len(q.Source.Writers) > 0 {
+			q.Serial = fmt.Sprintf("query %s reads the stream %s, which queries of the job write as they run", q.Name, q.Source.Name)
+		} else if s := p.Feeds(q); s != nil {
+			q.Serial = fmt.Sprintf("query %s writes the stream %s, which later queries read", q.Name, s.Name)
+		}
 		q.StageWhere = stageWhere(q)
 		for _, c := range q.Columns {
 			// A retraction writes the columns that read accumulators as NULL.

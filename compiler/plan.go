@@ -12,6 +12,7 @@ type Plan struct {
 	Sinks   []*Sink
 	Queries []*Query
 	Tables  []*Source // the tables built by queries (Source.Query), in script order
+	Streams []*Source // the streams written by queries that later queries read (Source.Writers), in script order
 	Kafka   bool      // link the Kafka transport even if no source or sink is declared kafka (velocc build --kafka)
 
 	// Job settings from the queries' WITH (jobprops.go): the memory budget in MiB, 0 for none, and what state
@@ -103,6 +104,9 @@ type Source struct {
 	// Query is set for a table built by a query (CREATE TABLE ... AS SELECT, ctas.go): the query whose groups are
 	// its rows. Such a table is fed by Query.Source, has no input of its own, and is not among Plan.Sources.
 	Query *Query
+	// Writers is set for a stream written by queries of the script that later queries read (graph.go): the
+	// queries that write it, in script order; each hands its rows to the readers as records of the stream.
+	Writers []*Query
 	// Wave is when the source loads, for a source other queries wait for: a table with an input of its own (1),
 	// or a stream that fills a table built by a query (after what its queries read); 0 for the other streams,
 	// which start once every load is done (ctas.go).
@@ -164,6 +168,7 @@ func (e Emit) String() string {
 type Query struct {
 	Name   string // the derived stream's name, or select_N for a bare SELECT
 	GoName string
+	Part   int // 1, 2, ...: which query of a UNION ALL it is; 0 outside a UNION
 	Loc    Loc // the whole statement
 	Source *Source
 	Joins  []*Join // the tables the stream's records are joined with, in order (join.go)

@@ -71,11 +71,17 @@ func (c *checker) distinctOK(sel *grammar.Select) bool {
 	return true
 }
 
-func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Ident, kind grammar.Kind) {
-	q := &Query{Loc: c.loc(st.Span())}
-	if name != nil {
+func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Ident, kind grammar.Kind, sc *stmtCtx) {
+	q := &Query{Loc: c.loc(st.Span()), Part: sc.part}
+	if sc.part > 1 {
+		q.Loc = c.loc(sel.Span()) // a later query of a UNION: its own text
+	}
+	switch {
+	case sc.appendTo != nil:
+		q.Name = sc.appendTo.name
+	case name != nil:
 		q.Name = name.Name
-	} else {
+	default:
 		c.bareSelects++
 		q.Name = fmt.Sprintf("select_%d", c.bareSelects)
 	}
@@ -98,7 +104,10 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 	byName := map[string]props{}
 	var windowProps []*grammar.Prop
 	var ttlProp *grammar.Prop
-	for _, p := range sel.With {
+	for _, p := range sc.with {
+		if sc.part > 1 && !sc.ownProp(p, sel) {
+			continue // the first query of the UNION judged it
+		}
 		if c.jobProperty(p) {
 			continue // a setting of the whole job (jobprops.go)
 		}
@@ -124,7 +133,12 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 
 	srcName := sel.From.Name.Name
 	src := c.sources[strings.ToLower(srcName)]
-	if ps := byName[strings.ToLower(srcName)]; ps != nil {
+	if out := c.outputs[strings.ToLower(srcName)]; src == nil && out != nil {
+		// A stream another statement of the script writes (graph.go).
+		if src = c.derivedStream(out, sel.From.Name.Span()); src == nil {
+			return
+		}
+	} else if ps := byName[strings.ToLower(srcName)]; ps != nil {
 		if src == nil {
 			src = &Source{Name: srcName, GoName: uniqueGoName(c.goNames, srcName), Loc: c.loc(sel.From.Span())}
 			c.configureSource(src, ps, sel.From.Name.Span())
@@ -135,10 +149,6 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 			c.errorf(CodeDuplicate, sel.From.Name.Span(), "source %q is declared by CREATE STREAM and configured again in this query's WITH; configure it in one place", srcName)
 		}
 		delete(byName, strings.ToLower(srcName))
-	}
-	if src == nil && c.sinks[strings.ToLower(srcName)] {
-		c.errorf(CodeUnsupported, sel.From.Name.Span(), "%q is the output of a query in this script; reading a derived stream is not supported yet: read its source instead", srcName)
-		return
 	}
 	if src == nil {
 		names := make([]string, 0, len(c.sources))
@@ -372,7 +382,20 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 	// Sink.
 	sink := &Sink{Name: q.Name, Columns: q.Columns, KeyColumn: -1}
 	sink.Retracts = q.Grouped && q.Emit == EmitChanges && q.Having != nil || windowRetracts(q)
-	if name == nil {
+	if out := sc.appendTo; out != nil {
+		// One more query writing a stream declared before (graph.go): its sink is the stream's.
+		if ps := byName[strings.ToLower(q.Name)]; ps != nil {
+			for _, p := range ps {
+				c.errorf(CodeDuplicate, p.keySpan, "property %q configures the stream %q, which is configured where it is declared (%s:%d)", p.key, out.name, out.at.Start.File, out.at.Start.Line)
+			}
+			delete(byName, strings.ToLower(q.Name))
+		}
+		if sink.Retracts {
+			c.errorf(CodeUnsupported, sel.Span(), "this query can retract rows it wrote, which a stream written by several queries cannot carry: give it EMIT FINAL or drop its HAVING")
+			ok = false
+		}
+		sink = out.sink
+	} else if name == nil {
 		// A bare SELECT writes to stdout unless '<select_N>.*' properties say otherwise.
 		ps := byName[strings.ToLower(q.Name)]
 		delete(byName, strings.ToLower(q.Name))
@@ -400,11 +423,16 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 			ps = props{}
 		}
 		delete(byName, strings.ToLower(q.Name))
-		if kind == grammar.Table {
+		if p := ps["event.time.field"]; p != nil && kind == grammar.Stream {
+			c.timeProps[q] = p // the column of the stream that later queries read as its event time (graph.go)
+			delete(ps, "event.time.field")
+		}
+		if kind == grammar.Table || c.readLater[strings.ToLower(q.Name)] {
 			if _, typed := ps["type"]; !typed {
 				if _, hasPath := ps["path"]; !hasPath {
-					// A table built by a query keeps its rows for the queries that read it; its changes go
-					// nowhere else unless a sink is configured.
+					// A table built by a query keeps its rows for the queries that read it, and a stream that
+					// later queries read hands them its rows; either goes nowhere else unless a sink is
+					// configured.
 					ps["type"] = &prop{key: "type", value: "none", used: true}
 				}
 			}
@@ -424,11 +452,27 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 	if ok && kind == grammar.Table && name != nil {
 		ok = c.queryTable(q, sel, name) // ctas.go
 	}
-	if ok {
-		locate(q)
-		c.plan.Sinks = append(c.plan.Sinks, sink)
-		c.plan.Queries = append(c.plan.Queries, q)
+	if !ok {
+		return
 	}
+	if sc.appendTo == nil {
+		c.plan.Sinks = append(c.plan.Sinks, sink)
+		at := sel.Span()
+		if name != nil {
+			at = name.Span()
+		}
+		sc.out = &output{name: q.Name, sink: sink, at: at, table: q.Table != nil}
+		c.outputs[strings.ToLower(q.Name)] = sc.out
+	}
+	sc.out.writers = append(sc.out.writers, q)
+	if sc.out.stream != nil {
+		sc.out.stream.Writers = sc.out.writers // a query writing a stream that queries before it read
+	}
+	if !c.conform(q, sc, sel.Span()) {
+		return
+	}
+	locate(q)
+	c.plan.Queries = append(c.plan.Queries, q)
 }
 
 // locate gives every expression of q that can fail at run time a location: conversions the checker inserted

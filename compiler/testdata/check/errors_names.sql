@@ -16,7 +16,9 @@ CREATE STREAM dup_cols (a INT, A BIGINT) WITH ('path' = 'a.jsonl'); -- ERROR `co
 SELECT symbol FROM orders WHERE quantity > 'ten' AND nope = 1; -- ERROR "cannot compare BIGINT with VARCHAR" ERROR `unknown column "nope"`
 SELECT symbol, SUM(quantity) AS total FROM orders GROUP BY symbol HAVING totl > 1; -- ERROR `unknown column "totl" in "orders"; did you mean "total"\?`
 CREATE STREAM big_orders AS SELECT symbol, quantity FROM orders WHERE quantity > 100 WITH ('big_orders.type' = 'stdout');
-SELECT symbol FROM big_orders; -- ERROR `"big_orders" is the output of a query in this script; reading a derived stream is not supported yet: read its source instead`
+SELECT symbol FROM big_orders;
+CREATE STREAM per_symbol AS SELECT symbol, COUNT(*) AS n FROM orders GROUP BY symbol WITH ('per_symbol.type' = 'stdout');
+SELECT symbol FROM per_symbol; -- ERROR `"per_symbol" is written by a GROUP BY that emits changes: each row replaces an earlier row of its group, so it is a table`
 
 -- A HAVING name that is both a grouped column and an alias of another expression is ambiguous.
 SELECT UPPER(symbol) AS symbol, SUM(quantity) AS total FROM orders GROUP BY symbol HAVING symbol = 'AAPL'; -- ERROR "\"symbol\" is ambiguous: it names both a grouped column and a SELECT alias"

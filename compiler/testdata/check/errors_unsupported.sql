@@ -12,7 +12,9 @@ CREATE STREAM ones AS SELECT 1 AS one WITH ('ones.type' = 'stdout'); -- ERROR "F
 SELECT symbol FROM orders WHERE symbol IN (SELECT symbol FROM orders); -- ERROR `IN over the stream "orders": a stream never ends, so the set it tests would grow without bound; declare the reference data as a table`
 SELECT symbol, SUM(quantity) OVER (PARTITION BY symbol) AS s FROM orders GROUP BY symbol; -- ERROR `window functions \(OVER\) in an aggregating query are not supported yet`
 SELECT symbol FROM orders ORDER BY symbol; -- ERROR "ORDER BY without LIMIT in a query that does not aggregate would hold the whole input; add LIMIT n"
-INSERT INTO orders SELECT * FROM orders; -- ERROR "INSERT statements are not supported; velocc supports CREATE STREAM/TABLE"
+INSERT INTO orders SELECT * FROM orders; -- ERROR `INSERT INTO orders: "orders" is a source this job reads; INSERT INTO writes a stream that a query of the script declares`
+INSERT INTO nowhere SELECT * FROM orders; -- ERROR `INSERT INTO nowhere: no stream of that name is written by this script; declare it first with CREATE STREAM nowhere AS SELECT`
+INSERT INTO orders VALUES ('X'); -- ERROR "INSERT statements are not supported; velocc supports CREATE STREAM/TABLE"
 SELECT DISTINCT symbol FROM orders GROUP BY symbol; -- ERROR "SELECT DISTINCT with GROUP BY: the groups are distinct already"
 SELECT DISTINCT symbol, COUNT(*) AS n FROM orders; -- ERROR "SELECT DISTINCT with an aggregate: use GROUP BY"
 SELECT DISTINCT symbol FROM orders HAVING symbol <> 'X'; -- ERROR "SELECT DISTINCT has no HAVING: filter rows with WHERE"

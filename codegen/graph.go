@@ -1,0 +1,106 @@
+// Queries over queries: the edge from a query that writes a stream to the queries that read it is a typed call.
+// The writer builds a record of the stream from the row it writes and hands it to each reader's process, in the
+// goroutine of the writer's own source; nothing is encoded.
+
+package codegen
+
+import (
+	"sort"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/velocc/velocc/compiler"
+)
+
+// genStream emits the record struct of a stream that queries of the job write and read.
+func (g *gen) genStream(s *compiler.Source) {
+	g.f.Comment(commentf("%s is one record of the stream %q, written by the query at %s:%d and read by later queries.", recordType(s), s.Name, s.Loc.File, s.Loc.Line))
+	g.f.Type().Id(recordType(s)).Struct(recordFields(s)...)
+	g.f.Line()
+}
+
+// readerField is the field of a query that writes a stream holding one of the stream's readers.
+func readerField(r *compiler.Query) string { return "to" + r.GoName }
+
+// readerFields are the fields of q that hold the queries reading the stream q writes.
+func (g *gen) readerFields(q *compiler.Query) []jen.Code {
+	s := g.plan.Feeds(q)
+	if s == nil {
+		return nil
+	}
+	var fields []jen.Code
+	for _, r := range g.plan.Readers(s) {
+		fields = append(fields, jen.Id(readerField(r)).Op("*").Id(queryType(r)).Comment(commentf("reads %s", s.Name)))
+	}
+	return fields
+}
+
+// feedRow emits, where q writes a row of the values vals, the record of the stream q writes and its delivery to
+// every query that reads the stream, in script order.
+func (g *gen) feedRow(f *fn, q *compiler.Query, vals []val) {
+	s := g.plan.Feeds(q)
+	if s == nil {
+		return
+	}
+	d := f.tmp("d")
+	f.emit(jen.Comment(commentf("the row is a record of the stream %s, which later queries read", s.Name)))
+	f.emit(jen.Var().Id(d).Id(recordType(s)))
+	for i, fl := range s.Fields {
+		f.emit(jen.Id(d).Dot(fl.GoName).Op("=").Add(vals[i].v))
+		if fl.Nullable {
+			f.emit(jen.Id(d).Dot(nullField(fl)).Op("=").Add(vals[i].n))
+		}
+	}
+	for _, r := range g.plan.Readers(s) {
+		rv := jen.Id("q").Dot(readerField(r))
+		if r.Admit {
+			f.emit(jen.If(jen.Err().Op(":=").Add(rv).Dot("admit").Call(jen.Op("&").Id(d)), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
+		}
+		args := []jen.Code{jen.Op("&").Id(d)}
+		if tracksLate(r) {
+			late := f.tmp("late")
+			f.emit(jen.Var().Id(late).Bool())
+			args = append(args, jen.Op("&").Id(late))
+			f.emit(jen.If(jen.Err().Op(":=").Add(rv).Dot("process").Call(args...), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
+			f.emit(jen.If(jen.Id(late)).Block(jen.Id("q").Dot("src").Dot("Late").Call()))
+			continue
+		}
+		f.emit(jen.If(jen.Err().Op(":=").Add(rv).Dot("process").Call(args...), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
+	}
+}
+
+// tracksLate reports whether q's process reports a record too late for its windows (a late *bool parameter).
+func tracksLate(q *compiler.Query) bool {
+	return q.Window != nil || q.Over != nil && q.Over.Time != nil
+}
+
+// depth is how many queries lie between q and a declared source: 0 for a query that reads one.
+func depth(q *compiler.Query) int {
+	d := 0
+	for _, w := range q.Source.Writers {
+		d = max(d, depth(w)+1)
+	}
+	return d
+}
+
+// byDepth orders queries so that a query writing a stream comes before the queries reading it (script order
+// otherwise): the end of bounded input runs them in this order, so a writer's last rows reach its readers before
+// they end.
+func byDepth(qs []*compiler.Query) []*compiler.Query {
+	out := append([]*compiler.Query(nil), qs...)
+	sort.SliceStable(out, func(i, j int) bool { return depth(out[i]) < depth(out[j]) })
+	return out
+}
+
+// wireReaders emits, in setup, the links from each query that writes a stream to the queries that read it.
+func (g *gen) wireReaders() []jen.Code {
+	var code []jen.Code
+	for _, s := range g.plan.Streams {
+		for _, w := range s.Writers {
+			for _, r := range g.plan.Readers(s) {
+				code = append(code, jen.Id(lowerFirst(w.GoName)).Dot(readerField(r)).Op("=").Id(lowerFirst(r.GoName)))
+			}
+		}
+	}
+	return code
+}
