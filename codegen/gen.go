@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -203,8 +204,7 @@ func (g *gen) genJob() {
 		sources = append(sources, jen.Values(d))
 	}
 	var sinks []jen.Code
-	for _, q := range p.Queries {
-		k := q.Sink
+	for _, k := range p.Sinks {
 		cols := make([]jen.Code, len(k.Columns))
 		for i, c := range k.Columns {
 			cols[i] = jen.Values(jen.Dict{
@@ -270,6 +270,7 @@ func (g *gen) genJob() {
 	for _, t := range g.builtTables() {
 		body = append(body, setupBuiltTable(t)...) // join.go
 	}
+	body = append(body, g.setupLocks()...) // graph.go
 	for _, s := range p.Sources {
 		if !g.sourceUsed(s) || s.IsTable {
 			continue
@@ -287,10 +288,13 @@ func (g *gen) genJob() {
 		var tree []*compiler.Query // the queries s drives: those reading it, and those reading streams they write
 		windowed := false
 		for _, q := range p.Queries {
-			if compiler.Roots(q.Source)[0] != s {
+			if !slices.Contains(compiler.Roots(q.Source), s) {
 				continue
 			}
 			tree = append(tree, q)
+			if g.owner(q) != s {
+				continue // created by the section of the source that comes first (graph.go)
+			}
 			direct := q.Source == s
 			late := direct && tracksLate(q)
 			windowed = windowed || late
@@ -306,8 +310,9 @@ func (g *gen) genJob() {
 				j := q.Joins[0]
 				body = append(body,
 					jen.Id(qv).Dot("hold").Op("=").Qual(rtPath, "NewHold").Types(jen.Id(tableKeyType(j.Table)), jen.Id(recordType(s))).Call(jen.Lit(int(j.RetryTimeout)), jen.Id(ownHeldFunc(q)), jen.Parens(jen.Op("*").Id(tableKeyType(j.Table))).Dot("own")),
-					jen.Comment("held records go when their key comes, on a record or when time passes without one"),
-					jen.Id(srcVar).Dot("OnTick").Call(jen.Id(qv).Dot("retry")))
+				)
+				// held records go when their key comes, on a record or when time passes without one
+				ticks = append(ticks, jen.Id(qv).Dot("retry"))
 
 			}
 			if g.mergeable {
@@ -317,7 +322,7 @@ func (g *gen) genJob() {
 				)))
 			}
 			if q.Grouped && q.Window != nil || q.Over != nil && q.Over.Time != nil {
-				ticks = append(ticks, jen.Id(srcVar).Dot("OnTick").Call(jen.Id(qv).Dot("tick")))
+				ticks = append(ticks, jen.Id(qv).Dot("tick"))
 			}
 			if !direct {
 				continue // the queries that write its stream hand it their rows (graph.go)
@@ -335,11 +340,7 @@ func (g *gen) genJob() {
 			processes = append(processes, jen.If(jen.Err().Op(":=").Id(qv).Dot("process").Call(args...), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
 		}
 		for _, q := range byDepth(tree) {
-			qv := lowerFirst(q.GoName)
-			if retries(q) {
-				ends = append(ends, jen.If(jen.Err().Op(":=").Id(qv).Dot("drain").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
-			}
-			ends = append(ends, jen.If(jen.Err().Op(":=").Id(qv).Dot("end").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
+			ends = append(ends, g.endQuery(q)...) // graph.go
 		}
 		handler = append(handler, admits...)
 		if windowed {
@@ -353,10 +354,15 @@ func (g *gen) genJob() {
 		handler = append(handler, jen.Return(jen.Nil()))
 		ends = append(ends, jen.Return(jen.Nil()))
 		body = append(body,
-			jen.Id(srcVar).Dot("OnRecord").Call(jen.Func().Params(jen.Id("raw").Op("*").Qual(rtPath, "Raw")).Error().Block(handler...)),
-			jen.Id(srcVar).Dot("OnEnd").Call(jen.Func().Params().Error().Block(ends...)),
+			jen.Id(srcVar).Dot("OnRecord").Call(jen.Func().Params(jen.Id("raw").Op("*").Qual(rtPath, "Raw")).Error().Block(locked(s, handler)...)),
+			jen.Id(srcVar).Dot("OnEnd").Call(jen.Func().Params().Error().Block(locked(s, ends)...)),
 		)
-		body = append(body, ticks...)
+		for _, t := range ticks {
+			if s.Lock > 0 {
+				t = jen.Func().Params().Error().Block(locked(s, []jen.Code{jen.Return(jen.Add(t).Call())})...)
+			}
+			body = append(body, jen.Id(srcVar).Dot("OnTick").Call(t))
+		}
 	}
 	body = append(body, g.wireReaders()...) // graph.go
 	body = append(body, jen.Return(jen.Nil()))

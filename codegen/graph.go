@@ -5,6 +5,8 @@
 package codegen
 
 import (
+	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/dave/jennifer/jen"
@@ -103,4 +105,66 @@ func (g *gen) wireReaders() []jen.Code {
 		}
 	}
 	return code
+}
+
+// lockVar is the mutex that the sources of lock group n share.
+func lockVar(n int) string { return fmt.Sprintf("lock%d", n) }
+
+// setupLocks emits, in setup, a mutex per group of sources whose records meet in one operator
+// (compiler.Source.Lock), and a count of ended inputs per query that several sources drive.
+func (g *gen) setupLocks() []jen.Code {
+	var code []jen.Code
+	seen := map[int]bool{}
+	for _, s := range g.plan.Sources {
+		if s.Lock > 0 && !seen[s.Lock] {
+			seen[s.Lock] = true
+			code = append(code, jen.Comment(commentf("the sources of group %d hand their records to the job one at a time: queries they share see one record at a time", s.Lock)),
+				jen.Id(lockVar(s.Lock)).Op(":=").New(jen.Qual("sync", "Mutex")))
+		}
+	}
+	for _, q := range g.plan.Queries {
+		if n := len(compiler.Roots(q.Source)); n > 1 {
+			code = append(code, jen.Var().Id(endedVar(q)).Int().Comment(commentf("how many of the %d sources that drive %s have ended", n, q.Name)))
+		}
+	}
+	return code
+}
+
+// locked wraps the body of a handler of s in its group's lock, when it has one.
+func locked(s *compiler.Source, body []jen.Code) []jen.Code {
+	if s.Lock == 0 {
+		return body
+	}
+	return append([]jen.Code{
+		jen.Id(lockVar(s.Lock)).Dot("Lock").Call(),
+		jen.Defer().Id(lockVar(s.Lock)).Dot("Unlock").Call(),
+	}, body...)
+}
+
+// owner is the source in whose part of setup q is created: the first declared of the sources that drive it.
+func (g *gen) owner(q *compiler.Query) *compiler.Source {
+	roots := compiler.Roots(q.Source)
+	for _, s := range g.plan.Sources {
+		if slices.Contains(roots, s) {
+			return s
+		}
+	}
+	return roots[0]
+}
+
+func endedVar(q *compiler.Query) string { return "ended" + q.GoName }
+
+// endQuery emits, in a source's end handler, the end of q: at once when the source is the only one driving q,
+// else once the last of its sources has ended.
+func (g *gen) endQuery(q *compiler.Query) []jen.Code {
+	qv := lowerFirst(q.GoName)
+	var code []jen.Code
+	if retries(q) {
+		code = append(code, jen.If(jen.Err().Op(":=").Id(qv).Dot("drain").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
+	}
+	end := jen.If(jen.Err().Op(":=").Id(qv).Dot("end").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
+	if n := len(compiler.Roots(q.Source)); n > 1 {
+		return append(code, jen.Id(endedVar(q)).Op("++"), jen.If(jen.Id(endedVar(q)).Op("==").Lit(n)).Block(end))
+	}
+	return append(code, end)
 }

@@ -340,3 +340,65 @@ func (c *checker) derivedTime(q *Query, s *Source) *Field {
 	}
 	return nil
 }
+
+// lockGroups gives the sources whose records meet in one operator a lock to share (Source.Lock): the roots of a
+// stream that several sources' queries write, and the sources whose queries write one sink. Each source is read
+// by a goroutine of its own; with the lock, a query with several inputs sees one record at a time.
+func lockGroups(p *Plan) {
+	group := map[*Source]*Source{} // union-find over roots
+	var find func(s *Source) *Source
+	find = func(s *Source) *Source {
+		if g, ok := group[s]; ok && g != s {
+			r := find(g)
+			group[s] = r
+			return r
+		}
+		return s
+	}
+	union := func(ss []*Source) {
+		for _, s := range ss[1:] {
+			a, b := find(ss[0]), find(s)
+			if a != b {
+				group[b] = a
+			}
+		}
+	}
+	sinkRoots := map[*Sink][]*Source{}
+	for _, q := range p.Queries {
+		roots := Roots(q.Source)
+		if len(roots) > 1 {
+			union(roots)
+		}
+		for _, r := range roots {
+			if !containsSource(sinkRoots[q.Sink], r) {
+				sinkRoots[q.Sink] = append(sinkRoots[q.Sink], r)
+			}
+		}
+	}
+	for _, sk := range p.Sinks {
+		if rs := sinkRoots[sk]; len(rs) > 1 {
+			union(rs)
+		}
+	}
+	ids := map[*Source]int{}
+	for _, s := range p.Sources {
+		r := find(s)
+		if r == s && !shares(group, find, s) {
+			continue
+		}
+		if ids[r] == 0 {
+			ids[r] = len(ids) + 1
+		}
+		s.Lock = ids[r]
+	}
+}
+
+// shares reports whether another source is in the group of root r.
+func shares(group map[*Source]*Source, find func(*Source) *Source, r *Source) bool {
+	for s := range group {
+		if s != r && find(s) == r {
+			return true
+		}
+	}
+	return false
+}

@@ -20,6 +20,7 @@ const (
 // lower fills in the derived facts of every query of p.
 func lower(p *Plan) {
 	markUsed(p)
+	lockGroups(p) // graph.go
 	for _, q := range p.Queries {
 		switch {
 		case q.Over != nil:
@@ -53,6 +54,14 @@ func lower(p *Plan) {
 			c.Nullable = Nullable(c.Expr) || q.Sink.Retracts && readsAgg(c.Expr)
 		}
 		lowerOrder(q)
+	}
+	// A column of a sink that several queries write can be NULL if any of them writes NULL there.
+	for _, q := range p.Queries {
+		for i, c := range q.Columns {
+			if c.Nullable && i < len(q.Sink.Columns) {
+				q.Sink.Columns[i].Nullable = true
+			}
+		}
 	}
 }
 

@@ -104,6 +104,9 @@ type Source struct {
 	// Query is set for a table built by a query (CREATE TABLE ... AS SELECT, ctas.go): the query whose groups are
 	// its rows. Such a table is fed by Query.Source, has no input of its own, and is not among Plan.Sources.
 	Query *Query
+	// Lock is set (1, 2, ...) for the sources whose records meet in one operator (lockGroups): sources with the
+	// same Lock hand their records, ticks and ends to the job one at a time; 0 for a source that shares nothing.
+	Lock int
 	// Writers is set for a stream written by queries of the script that later queries read (graph.go): the
 	// queries that write it, in script order; each hands its rows to the readers as records of the stream.
 	Writers []*Query

@@ -191,6 +191,10 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 		c.errorf(CodeUnsupported, sel.Joins[0].Span(), "window functions (OVER) over a join are not supported yet")
 		return
 	}
+	if len(q.Joins) > 0 && q.Joins[0].Missing == "retry" && len(src.Writers) > 0 {
+		c.errorf(CodeUnsupported, sel.Joins[0].Span(), "'join.missing' = 'retry' over a stream written by a query of the script is not supported yet")
+		return
+	}
 	if len(q.Joins) > 0 && q.Joins[0].Missing == "retry" && q.Window != nil {
 		c.errorf(CodeUnsupported, sel.Joins[0].Span(), "'join.missing' = 'retry' in a windowed query is not supported yet: a held record would reach its window late")
 		return
