@@ -101,8 +101,8 @@ func (g *gen) genQuery(q *compiler.Query) {
 			init[jen.Id("groups")] = jen.Qual(rtPath, "NewGroups").Types(kt, st).Call()
 		}
 	}
-	fields = append(fields, topFields(q)...)  // topn.go
-	fields = append(fields, joinFields(q)...) // join.go
+	fields = append(fields, topFields(q)...)    // topn.go
+	fields = append(fields, g.joinFields(q)...) // join.go
 	g.f.Comment(commentf("%s runs the query %s (see %s): it reads %q and writes %q.", qt, q.Name, sqlConst, q.Source.Name, q.Sink.Name))
 	g.f.Type().Id(qt).Struct(fields...)
 	g.f.Line()
