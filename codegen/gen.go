@@ -303,6 +303,7 @@ func (g *gen) genJob() {
 			for _, j := range tablesOf(q) {
 				body = append(body, jen.Id(qv).Dot(joinTable(j)).Op("=").Id(tableVar(j.Table)))
 			}
+			body = append(body, g.setupAsOf(q, qv, srcVar)...) // join.go
 			if q.Table != nil && g.sourceUsed(q.Table) {
 				body = append(body, jen.Id(qv).Dot("table").Op("=").Id(tableVar(q.Table)))
 			}

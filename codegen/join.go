@@ -6,6 +6,7 @@ package codegen
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -15,6 +16,7 @@ import (
 
 func tableKeyType(s *compiler.Source) string { return lowerFirst(s.GoName) + "TableKey" }
 func tableVar(s *compiler.Source) string     { return lowerFirst(s.GoName) + "Table" }
+func versionsVar(s *compiler.Source) string  { return lowerFirst(s.GoName) + "Versions" }
 func ownRowFunc(s *compiler.Source) string   { return "own" + s.GoName + "Row" }
 func joinRow(j *compiler.Join) string        { return fmt.Sprintf("j%d", j.Index) }
 func joinFilled(j *compiler.Join) string     { return fmt.Sprintf("x%d", j.Index) }
@@ -145,14 +147,11 @@ func getRowOf(j *compiler.Join, key jen.Code, asOf jen.Code) jen.Code {
 	if j.Table.VersionTime == nil {
 		return get
 	}
-	pick := jen.Id("vs").Dot("Latest").Call()
+	// Versions' methods take a nil history (no such key): they find no row.
 	if asOf != nil {
-		pick = jen.Id("vs").Dot("AsOf").Call(asOf)
+		return get.Dot("AsOf").Call(asOf)
 	}
-	return jen.Func().Params().Op("*").Id(recordType(j.Table)).Block(
-		jen.If(jen.Id("vs").Op(":=").Add(get), jen.Id("vs").Op("!=").Nil()).Block(jen.Return(pick)),
-		jen.Return(jen.Nil()),
-	).Call()
+	return get.Dot("Latest").Call()
 }
 
 // atRow is the i-th row of j's table in a scan: its current row.
@@ -298,9 +297,44 @@ func tablesOf(q *compiler.Query) []*compiler.Join {
 	return append(q.Joins[:len(q.Joins):len(q.Joins)], q.SubTables...)
 }
 
-// joinFields are the fields a joining query adds to its struct: each join's table and a row to copy into.
-func joinFields(q *compiler.Query) []jen.Code {
+// asOfTables returns the tables q joins FOR SYSTEM_TIME AS OF that drop the versions behind the watermarks of
+// the queries joining them: q publishes its watermark to them.
+func (g *gen) asOfTables(q *compiler.Query) []*compiler.Source {
+	var out []*compiler.Source
+	for _, j := range q.Joins {
+		if j.AsOf != nil && g.plan.DropsVersions(j.Table) && !slices.Contains(out, j.Table) {
+			out = append(out, j.Table)
+		}
+	}
+	return out
+}
+
+// setupAsOf emits, in setup, the watermark of q's lookups FOR SYSTEM_TIME AS OF (qv is q's operator, srcVar its
+// stream), published to the tables whose versions it lets go.
+func (g *gen) setupAsOf(q *compiler.Query, qv, srcVar string) []jen.Code {
+	tables := g.asOfTables(q)
+	if len(tables) == 0 {
+		return nil
+	}
+	args := []jen.Code{jen.Id(srcVar), jen.Lit(int(q.Source.MaxOutOfOrder))}
+	var names []string
+	for _, t := range tables {
+		args = append(args, jen.Id(versionsVar(t)))
+		names = append(names, t.Name)
+	}
+	return []jen.Code{
+		jen.Comment(commentf("%s keeps only the versions of %s that its records can still reach, on time, behind its watermark", q.Name, strings.Join(names, ", "))),
+		jen.Id(qv).Dot("asof").Op("=").Qual(rtPath, "NewAsOfWatermark").Call(args...),
+	}
+}
+
+// joinFields are the fields a joining query adds to its struct: each join's table and a row to copy into, and
+// the watermark of its lookups FOR SYSTEM_TIME AS OF when their tables drop versions behind it.
+func (g *gen) joinFields(q *compiler.Query) []jen.Code {
 	var out []jen.Code
+	if len(g.asOfTables(q)) > 0 {
+		out = append(out, jen.Id("asof").Op("*").Qual(rtPath, "AsOfWatermark").Comment("how far its FOR SYSTEM_TIME AS OF lookups can still go back"))
+	}
 	if q.Table != nil {
 		out = append(out, jen.Id("table").Op("*").Add(tableOf(q.Table)).Comment(commentText("the table "+q.Table.Name+" this query builds")))
 	}
@@ -381,6 +415,9 @@ func (g *gen) genJoinStages(q *compiler.Query) {
 			}
 			g.whereOf(f, q.StageWhere[i], time, func(ts jen.Code) jen.Code { return g.observe(q, ts) })
 		}
+		if i == 0 {
+			g.observeAsOf(f, q)
+		}
 		f.emit(jen.Comment(commentText(j.Loc.Text)))
 		if j.On != nil && j.Extends() {
 			// ON reads the table's row itself, never the filler: its columns' NULL flags do not depend on a match.
@@ -401,6 +438,29 @@ func (g *gen) genJoinStages(q *compiler.Query) {
 		if j.Missing == "retry" {
 			g.genRetry(q, j, next)
 		}
+	}
+}
+
+// observeAsOf emits, first in q's process, the record's event time moving the watermark of q's lookups FOR
+// SYSTEM_TIME AS OF (see setupAsOf), when it has one.
+func (g *gen) observeAsOf(f *fn, q *compiler.Query) {
+	if len(g.asOfTables(q)) == 0 {
+		return
+	}
+	var at compiler.Expr
+	for _, j := range q.Joins {
+		if j.AsOf != nil && g.plan.DropsVersions(j.Table) {
+			at = j.AsOf // the stream's event time
+			break
+		}
+	}
+	t := f.expr(at)
+	observe := jen.Id("q").Dot("asof").Dot("Observe").Call(t.v)
+	f.emit(jen.Comment("the record's event time moves the watermark behind which the AS OF tables drop versions"))
+	if t.nonNull {
+		f.emit(observe)
+	} else {
+		f.emit(jen.If(jen.Op("!").Add(t.n)).Block(observe))
 	}
 }
 
@@ -504,6 +564,15 @@ func (g *gen) joinLookup(f *fn, q *compiler.Query, j *compiler.Join, next func(r
 			jen.Id(row).Op("=").Add(getRowOf(j, jen.Id("k"), asOf)),
 			jen.Comment("the key may come while the table's source still reads"),
 			jen.If(jen.Id(row).Op("==").Nil().Op("&&").Op("!").Id("q").Dot(joinTable(j)).Dot("Complete").Call()).Block(add...),
+		)
+	} else if asOf != nil && g.plan.DropsVersions(j.Table) {
+		// The table drops versions behind the watermark (never for a query that holds records, as with hold).
+		lookup = append(lookup,
+			jen.Var().Id("gone").Bool(),
+			jen.List(jen.Id(row), jen.Id("gone")).Op("=").Id("q").Dot(joinTable(j)).Dot("Get").Call(jen.Id(tableKeyType(j.Table)).Values(key), jen.Op("&").Id("q").Dot(joinScratch(j))).Dot("Find").Call(asOf),
+			jen.If(jen.Id("gone")).Block(
+				jen.Comment("too late: the version it needs was dropped behind the watermark, so it has no row"),
+				jen.Id("q").Dot("src").Dot("Late").Call()),
 		)
 	} else {
 		lookup = append(lookup, jen.Id(row).Op("=").Add(getRow(j, key, asOf)))
@@ -778,7 +847,8 @@ func valueText(t compiler.Type, v val) jen.Code {
 }
 
 // setupVersions is setupTable for a table joined FOR SYSTEM_TIME AS OF: each record adds a version to its key's
-// history, at its event time; a record without one is bad input.
+// history, at its event time; a record without one is bad input. The table (rt.VersionedTable) drops the
+// versions that the joining queries can no longer reach, when they publish watermarks (setupAsOf).
 func (g *gen) setupVersions(s *compiler.Source, srcVar, tv string, key jen.Dict) []jen.Code {
 	var body []jen.Code
 	f := &fn{body: &body, rec: "r"}
@@ -793,18 +863,22 @@ func (g *gen) setupVersions(s *compiler.Source, srcVar, tv string, key jen.Dict)
 			jen.Id("Reason"): jen.Lit("NULL event time in a table joined FOR SYSTEM_TIME AS OF"),
 		}))))
 	}
+	vv := versionsVar(s)
 	f.emit(
 		jen.Id("k").Op(":=").Id(tableKeyType(s)).Values(key),
 		jen.Id(ownRowFunc(s)).Call(jen.Op("&").Id("k"), jen.Op("&").Id("r")),
-		jen.Id("vs").Op(":=").Id(tv).Dot("Get").Call(jen.Id("k"), jen.Op("&").Id("scratch")).Dot("With").Call(t.v, jen.Op("&").Id("r")),
-		jen.Id(tv).Dot("Put").Call(jen.Id("k"), jen.Op("&").Id("vs")),
+		jen.Id(vv).Dot("Add").Call(jen.Id("k"), t.v, jen.Op("&").Id("r")),
 		jen.Return(jen.Nil()),
 	)
+	what := "every row is a version of its key, at its event time"
+	if g.plan.DropsVersions(s) {
+		what += "; versions no joining query can reach any more are dropped"
+	}
 	return []jen.Code{
 		jen.Id(srcVar).Op(":=").Id("c").Dot("Source").Call(jen.Lit(s.Name)),
-		jen.Id(tv).Op(":=").Qual(rtPath, "NewTable").Types(jen.Id(tableKeyType(s)), storedRow(s)).Call(jen.Id(srcVar)),
-		jen.Var().Id("scratch").Add(storedRow(s)),
-		jen.Comment("every row is a version of its key, at its event time"),
+		jen.Id(vv).Op(":=").Qual(rtPath, "NewVersionedTable").Types(jen.Id(tableKeyType(s)), jen.Id(recordType(s))).Call(jen.Id(srcVar)),
+		jen.Id(tv).Op(":=").Id(vv).Dot("Table").Call(),
+		jen.Comment(what),
 		jen.Id(srcVar).Dot("OnRecord").Call(jen.Func().Params(jen.Id("raw").Op("*").Qual(rtPath, "Raw")).Error().Block(body...)),
 	}
 }

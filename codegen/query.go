@@ -102,7 +102,7 @@ func (g *gen) genQuery(q *compiler.Query) {
 		}
 	}
 	fields = append(fields, topFields(q)...)      // topn.go
-	fields = append(fields, joinFields(q)...)     // join.go
+	fields = append(fields, g.joinFields(q)...)   // join.go
 	fields = append(fields, g.readerFields(q)...) // graph.go
 	g.f.Comment(commentf("%s runs the query %s (see %s): it reads %q and writes %q.", qt, q.Name, sqlConst, q.Source.Name, q.Sink.Name))
 	g.f.Type().Id(qt).Struct(fields...)

@@ -58,7 +58,11 @@ func Explain(p *Plan) string {
 			fmt.Fprintf(&b, "  table: primary key (%s); a later row replaces its key's row; about %d B per row plus its text (1,000,000 rows: about %d MB)\n",
 				strings.Join(key, ", "), per, per*1_000_000>>20)
 			if s.VersionTime != nil {
-				fmt.Fprintf(&b, "  versions: every row is kept, by %s, for FOR SYSTEM_TIME AS OF\n", ExprString(s.VersionTime))
+				kept := "every version is kept (a query joins it AS OF at a time other than its stream's event time, or holds records)"
+				if p.DropsVersions(s) {
+					kept = "per key, the latest version at or before the joining queries' watermarks and those after it are kept"
+				}
+				fmt.Fprintf(&b, "  versions: every row is a version, by %s, for FOR SYSTEM_TIME AS OF; %s\n", ExprString(s.VersionTime), kept)
 			}
 			if s.Type == "kafka_source" {
 				b.WriteString("  read whole by every instance: every partition from the earliest offset, no consumer group; tombstones delete\n")

@@ -49,6 +49,33 @@ func (j *Join) Fill() string {
 	return j.Missing
 }
 
+// AtEventTime reports whether j looks its table's versions up (FOR SYSTEM_TIME AS OF) at the event time of the
+// stream of q, its query: q's watermark then bounds the times q can still look up.
+func (j *Join) AtEventTime(q *Query) bool {
+	c, ok := j.AsOf.(*ColRef)
+	return ok && c.Join == nil && q.Source.EventTime != nil && c.Field == q.Source.EventTime
+}
+
+// DropsVersions reports whether the versions of table t that no record can reach any more are dropped: every
+// query that joins t FOR SYSTEM_TIME AS OF does so at its stream's event time, and holds no records
+// ('join.missing' = 'retry': a held record looks its versions up later, whatever the watermark did meanwhile).
+func (p *Plan) DropsVersions(t *Source) bool {
+	if t.VersionTime == nil {
+		return false
+	}
+	for _, q := range p.Queries {
+		for _, j := range q.Joins {
+			if j.Table == t && j.AsOf != nil && (!j.AtEventTime(q) || retries(q)) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// retries reports whether q holds records ('join.missing' = 'retry' on its first join).
+func retries(q *Query) bool { return len(q.Joins) > 0 && q.Joins[0].Missing == "retry" }
+
 // Extends reports whether a record without a matching row goes on, with filler values for the table's columns.
 func (j *Join) Extends() bool { return j.Fill() == "nulls" || j.Fill() == "defaults" }
 

@@ -128,7 +128,8 @@ func (s *Source) OnDelete(fn func(r *Raw) error) { s.onDelete = fn }
 // the remaining windows. It is not called when the job is stopped.
 func (s *Source) OnEnd(fn func() error) { s.onEnd = append(s.onEnd, fn) }
 
-// Late counts one record dropped for arriving after its window closed.
+// Late counts one record dropped for arriving after its window closed, or one lookup FOR SYSTEM_TIME AS OF whose
+// version was dropped behind the watermark (Versions.Find).
 func (s *Source) Late() { s.counts.late.Add(1) }
 
 // sourceCounts are a source's exit statistics. They are atomic because the lanes of a source count concurrently.

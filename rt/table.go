@@ -345,6 +345,36 @@ func (t *Table[K, R]) compact() {
 	t.slots, t.dead, t.live, t.rank = n, 0, nil, fenwick{}
 }
 
+// rewrite replaces the row of every entry with what fn makes of it, and returns the sum of the counts fn returns
+// (fn returns the row unchanged with 0). Only the table source's goroutine calls it: it alone changes the entries,
+// so it reads them without the lock; it writes each changed row under the lock while the table is shared, as Put
+// does. A table whose source has ended is left as it is.
+func (t *Table[K, R]) rewrite(fn func(r *R) (R, int)) int {
+	if t.complete.Load() {
+		return 0
+	}
+	total := 0
+	for i := 0; i < t.slots; i++ {
+		if t.live != nil && t.live[i>>6]&(1<<(i&63)) == 0 {
+			continue
+		}
+		e := t.entry(i)
+		r, n := fn(&e.row)
+		if n == 0 {
+			continue
+		}
+		total += n
+		if t.shared.Load() {
+			t.mu.Lock()
+			e.row = r
+			t.mu.Unlock()
+		} else {
+			e.row = r
+		}
+	}
+	return total
+}
+
 // share makes the table take its lock from now on: its source keeps writing while streams read it. Only the
 // source's goroutine calls it, before the streams start.
 func (t *Table[K, R]) share() {

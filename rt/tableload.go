@@ -84,6 +84,7 @@ type tableLoad struct {
 	started     time.Time     // when the job started the load (set once, before the sources run)
 
 	rows, replaced, deleted atomic.Int64
+	pruned                  atomic.Int64 // versions dropped behind the watermark (VersionedTable)
 	read, total             atomic.Int64
 	offsets                 atomic.Bool // read and total count offsets (SetLoadProgress)
 	files                   atomic.Int64
