@@ -341,7 +341,7 @@ func (g *gen) genJob() {
 			processes = append(processes, jen.If(jen.Err().Op(":=").Id(qv).Dot("process").Call(args...), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
 		}
 		for _, q := range byDepth(tree) {
-			ends = append(ends, g.endQuery(q)...) // graph.go
+			ends = append(ends, g.endQuery(s, q)...) // graph.go
 		}
 		handler = append(handler, admits...)
 		if windowed {

@@ -24,18 +24,26 @@ func (g *gen) genStream(s *compiler.Source) {
 // readerField is the field of a query that writes a stream holding one of the stream's readers.
 func readerField(r *compiler.Query) string { return "to" + r.GoName }
 
-// readerFields are the fields of q that hold the queries reading the stream q writes.
+// readerFields are the fields of q that hold the queries reading the stream q writes, and, for a query with an
+// event time reading a stream several queries write, the inputs its watermark follows (one per writer).
 func (g *gen) readerFields(q *compiler.Query) []jen.Code {
+	var fields []jen.Code
+	if multiInput(q) {
+		fields = append(fields, jen.Id("inputs").Op("*").Qual(rtPath, "WatermarkInputs").Comment("the watermark follows the slowest of the queries writing the stream"))
+	}
 	s := g.plan.Feeds(q)
 	if s == nil {
-		return nil
+		return fields
 	}
-	var fields []jen.Code
 	for _, r := range g.plan.Readers(s) {
 		fields = append(fields, jen.Id(readerField(r)).Op("*").Id(queryType(r)).Comment(commentf("reads %s", s.Name)))
 	}
 	return fields
 }
+
+// multiInput reports whether q has a watermark over a stream that several queries write: each is an input of the
+// watermark, which follows the slowest that has not ended.
+func multiInput(q *compiler.Query) bool { return tracksLate(q) && len(q.Source.Writers) > 1 }
 
 // feedRow emits, where q writes a row of the values vals, the record of the stream q writes and its delivery to
 // every query that reads the stream, in script order.
@@ -59,6 +67,9 @@ func (g *gen) feedRow(f *fn, q *compiler.Query, vals []val) {
 			f.emit(jen.If(jen.Err().Op(":=").Add(rv).Dot("admit").Call(jen.Op("&").Id(d)), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
 		}
 		args := []jen.Code{jen.Op("&").Id(d)}
+		if multiInput(r) {
+			f.emit(jen.Add(rv).Dot("inputs").Dot("From").Call(jen.Lit(slices.Index(s.Writers, q))))
+		}
 		if tracksLate(r) {
 			late := f.tmp("late")
 			f.emit(jen.Var().Id(late).Bool())
@@ -94,9 +105,15 @@ func byDepth(qs []*compiler.Query) []*compiler.Query {
 	return out
 }
 
-// wireReaders emits, in setup, the links from each query that writes a stream to the queries that read it.
+// wireReaders emits, in setup, the links from each query that writes a stream to the queries that read it, and
+// the inputs of the watermarks that follow several writers.
 func (g *gen) wireReaders() []jen.Code {
 	var code []jen.Code
+	for _, q := range g.plan.Queries {
+		if multiInput(q) {
+			code = append(code, jen.Id(lowerFirst(q.GoName)).Dot("inputs").Op("=").Id(lowerFirst(q.GoName)).Dot("wm").Dot("Inputs").Call(jen.Lit(len(q.Source.Writers))))
+		}
+	}
 	for _, s := range g.plan.Streams {
 		for _, w := range s.Writers {
 			for _, r := range g.plan.Readers(s) {
@@ -154,11 +171,22 @@ func (g *gen) owner(q *compiler.Query) *compiler.Source {
 
 func endedVar(q *compiler.Query) string { return "ended" + q.GoName }
 
-// endQuery emits, in a source's end handler, the end of q: at once when the source is the only one driving q,
-// else once the last of its sources has ended.
-func (g *gen) endQuery(q *compiler.Query) []jen.Code {
+// endQuery emits, in the end handler of source s, the end of q: at once when s is the only source driving q,
+// else once the last of its sources has ended. Before that, a watermark following several writers learns that
+// the writers driven by s alone have ended, and closes the windows the others have passed.
+func (g *gen) endQuery(s *compiler.Source, q *compiler.Query) []jen.Code {
 	qv := lowerFirst(q.GoName)
 	var code []jen.Code
+	if multiInput(q) {
+		for i, w := range q.Source.Writers {
+			if rs := compiler.Roots(w.Source); len(rs) == 1 && rs[0] == s {
+				code = append(code, jen.Id(qv).Dot("inputs").Dot("End").Call(jen.Lit(i)))
+			}
+		}
+		if len(code) > 0 {
+			code = append(code, jen.If(jen.Err().Op(":=").Id(qv).Dot("tick").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
+		}
+	}
 	if retries(q) {
 		code = append(code, jen.If(jen.Err().Op(":=").Id(qv).Dot("drain").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
 	}

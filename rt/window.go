@@ -262,3 +262,29 @@ func (w *Watermark) Closed(end int64) bool {
 
 // Current returns the watermark.
 func (w *Watermark) Current() int64 { return w.current }
+
+// WatermarkInputs makes a Watermark follow several inputs, as it follows the partitions of one: a query that
+// reads a stream several sources' queries write (a UNION ALL of two sources, say) closes a window only once
+// every input that has not ended has passed it. The inputs are numbered from 0.
+type WatermarkInputs struct {
+	cur   Cursor // Partition is the input of the record being observed
+	ended []bool
+}
+
+// Inputs makes w follow n inputs and returns the handle that says which input a record comes from and which
+// inputs have ended. Until an input has a record or has ended, it holds the watermark back.
+func (w *Watermark) Inputs(n int) *WatermarkInputs {
+	in := &WatermarkInputs{ended: make([]bool, n)}
+	w.bind(&in.cur, in)
+	return in
+}
+
+// From says that the records observed next come from input i.
+func (in *WatermarkInputs) From(i int) { in.cur.Partition = int32(i) }
+
+// End says that input i has ended: it no longer holds the watermark back (Refresh recomputes it).
+func (in *WatermarkInputs) End(i int) { in.ended[i] = true }
+
+func (in *WatermarkInputs) count() int { return len(in.ended) }
+
+func (in *WatermarkInputs) isIdle(p int32) bool { return int(p) >= len(in.ended) || in.ended[p] }

@@ -62,7 +62,8 @@ func goDirective(root string) (string, error) {
 
 // Build writes each job's generated source to dir/<name>/main.go of a fresh module in dir whose go.mod replaces
 // velocc with the checkout at RepoRoot, builds every job with one 'go build' (sharing the go build cache) and
-// returns the path of each job's binary by name. Names must be valid directory names and distinct.
+// returns the path of each job's binary by name. Names must be valid directory names and distinct; a name ending
+// in RaceSuffix is built with the race detector.
 func Build(dir string, jobs map[string][]byte) (map[string]string, error) {
 	root, err := RepoRoot()
 	if err != nil {
@@ -114,9 +115,22 @@ func Build(dir string, jobs map[string][]byte) (map[string]string, error) {
 	bins := make(map[string]string, len(jobs))
 	for _, name := range names {
 		bins[name] = filepath.Join(bin, name)
+		if !strings.HasSuffix(name, RaceSuffix) {
+			continue
+		}
+		cmd := exec.Command("go", "build", "-race", "-o", bins[name], "./"+name)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod -buildvcs=false", "GOWORK=off", "CGO_ENABLED=1")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("go build -race in %s: %v\n%s", dir, err, out)
+		}
 	}
 	return bins, nil
 }
+
+// RaceSuffix ends the name of a job that Build builds with the race detector: a job whose sources meet in one
+// operator, whose locking the tests check.
+const RaceSuffix = "_race"
 
 // Result is what one run of a job printed and returned.
 type Result struct {
