@@ -132,6 +132,9 @@ func (f *fn) expr(e compiler.Expr) val {
 			return joinCol(x) // join.go
 		}
 		r := jen.Id(f.rec).Dot(x.Field.GoName)
+		if !x.Field.Nullable && x.Outer {
+			return val{v: r, n: jen.Id(recordFilled)} // a row of the other stream that met no record (interval.go)
+		}
 		if !x.Field.Nullable {
 			return val{v: r, n: jen.False(), nonNull: true}
 		}

@@ -33,4 +33,5 @@ const (
 	CodeAvroSchema                       // an Avro schema file that is missing, invalid or does not match the columns
 	CodeJoinScan                         // a JOIN whose ON does not fix the table's primary key (warning)
 	CodeDerived                          // FROM a stream of a GROUP BY's changes
+	CodeUnboundedJoin                    // a join of two streams without a time bound
 )

@@ -296,7 +296,7 @@ func (c *checker) column(qc *qctx, v *grammar.Column, m mode) Expr {
 			unknown(names)
 			return nil
 		}
-		return &ColRef{Field: f, Join: join}
+		return &ColRef{Field: f, Join: join, Outer: join == nil && qc.outerRecord}
 	}
 	// Group context: a column must be a key (matched above), or a SELECT alias in HAVING.
 	if m == modeHaving && v.Qualifier == nil {

@@ -39,6 +39,16 @@ type Join struct {
 	// key valid then, the latest at or before it. nil joins the key's current row.
 	AsOf Expr
 	Loc  Loc
+
+	// Stream is set for a join of two streams (interval.go): Table is then the other stream, and Interval says
+	// which of its rows meet a record. Key holds the record's side of ON's equalities, OtherKey the other
+	// stream's, pairwise; On the rest of ON.
+	Stream   bool
+	Interval *TimeBound
+	OtherKey []Expr
+	// Right is set for RIGHT and FULL joins of two streams: the other stream's rows that meet no record are
+	// emitted too, with the record's columns NULL.
+	Right bool
 }
 
 // Fill is what a record that finds no row ends up doing: Missing, or for retry, Then.
@@ -229,6 +239,14 @@ func (c *checker) joins(qc *qctx, sel *grammar.Select, byName map[string]props) 
 		case "", "INNER":
 		case "LEFT", "LEFT OUTER":
 			j.Left = true
+		case "RIGHT", "RIGHT OUTER", "FULL", "FULL OUTER":
+			if !c.isStream(gj.Right) {
+				c.errorf(CodeUnsupported, gj.Span(), "%s JOIN of a table is not supported: a stream joins a table with JOIN (inner) or LEFT JOIN; a table's rows never drive a stream–table join", gj.Kind)
+				ok = false
+				continue
+			}
+			j.Left = strings.HasPrefix(gj.Kind, "FULL")
+			j.Right = true
 		case "CROSS":
 			c.errorf(CodeUnsupported, gj.Span(), "CROSS JOIN is not supported; write JOIN %s ON true to pair every record with every row of the table", gj.Right.Name.Name)
 			ok = false
@@ -245,6 +263,12 @@ func (c *checker) joins(qc *qctx, sel *grammar.Select, byName map[string]props) 
 		}
 		name := gj.Right.Name.Name
 		t := c.sources[strings.ToLower(name)]
+		if out := c.outputs[strings.ToLower(name)]; t == nil && out != nil {
+			if t = c.derivedStream(out, gj.Right.Name.Span()); t == nil { // graph.go
+				ok = false
+				continue
+			}
+		}
 		if t == nil {
 			t = c.tableFromWith(name, byName, gj.Right.Name.Span())
 		}
@@ -264,10 +288,15 @@ func (c *checker) joins(qc *qctx, sel *grammar.Select, byName map[string]props) 
 			ok = false
 			continue
 		case !t.IsTable:
-			c.errorf(CodeUnsupported, gj.Right.Name.Span(), "%q is a STREAM; a query joins its stream with tables (CREATE TABLE): a join of two streams needs a time bound and is not supported yet", name)
-			ok = false
+			if !c.streamJoin(qc, gj, j, t, i) { // interval.go
+				ok = false
+			}
 			continue
 		case c.broken[t]:
+			ok = false
+			continue
+		case gj.Within != nil:
+			c.errorf(CodeUnsupported, gj.Within.Span(), "WITHIN bounds a join of two streams in time; %q is a table, whose rows a record meets as they are when it is processed", name)
 			ok = false
 			continue
 		}

@@ -95,7 +95,7 @@ func serialReason(q *Query) string {
 func Nullable(e Expr) bool {
 	switch x := e.(type) {
 	case *ColRef:
-		return x.Field.Nullable || x.Join != nil && x.Join.Extends() && x.Join.FillNull(x.Field)
+		return x.Field.Nullable || x.Outer || x.Join != nil && x.Join.Extends() && x.Join.FillNull(x.Field)
 	case *Const:
 		return x.Null
 	case *Unary:

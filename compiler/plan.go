@@ -306,6 +306,9 @@ func (o Op) String() string { return opNames[o] }
 type ColRef struct {
 	Field *Field
 	Join  *Join // nil: the stream's record
+	// Outer is set for a column of the record in a query whose RIGHT or FULL join of two streams emits the other
+	// stream's unmatched rows with the record's columns NULL (interval.go).
+	Outer bool
 }
 
 // Const is a constant. Null constants have Null set; otherwise the field matching the type's kind holds the

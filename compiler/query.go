@@ -41,6 +41,8 @@ type qctx struct {
 	keysBroken bool
 	// clause names the clause being checked in group context when it is not SELECT or HAVING: "ORDER BY".
 	clause string
+	// outerRecord is set once a RIGHT or FULL join of two streams is checked: the record's columns may be NULL.
+	outerRecord bool
 }
 
 // distinctOK reports whether SELECT DISTINCT can be computed for sel, and says why not: it dedups the rows of a
@@ -320,7 +322,7 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 			}
 			for _, r := range c.starOf(qc, it) {
 				for _, f := range r.src.Fields {
-					addColumn(f.Name, &ColRef{Field: f, Join: r.join}, it.Span())
+					addColumn(f.Name, &ColRef{Field: f, Join: r.join, Outer: r.join == nil && qc.outerRecord}, it.Span())
 				}
 			}
 			continue
