@@ -4,6 +4,7 @@
 package rt
 
 import (
+	"cmp"
 	"math"
 	"slices"
 )
@@ -50,10 +51,10 @@ type IntervalJoin[K comparable, L, R any] struct {
 	ownK                func(*K) // and a new key's
 
 	keys  map[K]*ijBucket[K, L, R]
-	queue []ijExpiry[K, L, R] // a min-heap of every kept row, by (end, seq): the order rows expire in
-	wm    int64               // the watermark of the last Advance
-	seq   uint64              // the arrival number of the next row, over both inputs
-	n     int                 // rows kept
+	queue ijQueue[K, L, R] // every kept row, by (end, seq): the order rows expire in
+	wm    int64            // the watermark of the last Advance
+	seq   uint64           // the arrival number of the next row, over both inputs
+	n     int              // rows kept
 }
 
 // ijBucket holds the rows of one key, per input in arrival order. It is removed once both are empty.
@@ -186,7 +187,9 @@ func (j *IntervalJoin[K, L, R]) Left(k K, ts int64, l *L, on func(l *L, r *R) (b
 	if j.ownL != nil {
 		j.ownL(&b.left.rows[len(b.left.rows)-1].row)
 	}
-	j.push(ijExpiry[K, L, R]{end: end, seq: j.seq, b: b})
+	j.queue.push(ijExpiry[K, L, R]{end: end, seq: j.seq, b: b})
+	j.seq++
+	j.n++
 	return false, nil
 }
 
@@ -237,7 +240,9 @@ func (j *IntervalJoin[K, L, R]) Right(k K, ts int64, r *R, on func(l *L, r *R) (
 	if j.ownR != nil {
 		j.ownR(&b.right.rows[len(b.right.rows)-1].row)
 	}
-	j.push(ijExpiry[K, L, R]{end: end, seq: j.seq, b: b, right: true})
+	j.queue.push(ijExpiry[K, L, R]{end: end, seq: j.seq, b: b, right: true})
+	j.seq++
+	j.n++
 	return false, nil
 }
 
@@ -267,8 +272,8 @@ func (j *IntervalJoin[K, L, R]) Advance(wm int64, outL func(l *L) error, outR fu
 		return nil
 	}
 	j.wm = wm
-	for len(j.queue) > 0 && j.queue[0].end < wm {
-		if err := j.expire(j.pop(), outL, outR); err != nil {
+	for j.queue.due(wm, false) {
+		if err := j.expire(j.queue.pop(), outL, outR); err != nil {
 			return err
 		}
 	}
@@ -278,8 +283,8 @@ func (j *IntervalJoin[K, L, R]) Advance(wm int64, outL func(l *L) error, outR fu
 // Flush evicts every row kept, emitting the outer rows that met none as Advance does, in the same order: at the
 // end of bounded input, no row comes any more.
 func (j *IntervalJoin[K, L, R]) Flush(outL func(l *L) error, outR func(r *R) error) error {
-	for len(j.queue) > 0 {
-		if err := j.expire(j.pop(), outL, outR); err != nil {
+	for j.queue.due(0, true) {
+		if err := j.expire(j.queue.pop(), outL, outR); err != nil {
 			return err
 		}
 	}
@@ -362,53 +367,214 @@ func (s *ijRows[T]) evict(i int) {
 	s.rows, s.gone = kept, 0
 }
 
-// The queue of kept rows: a binary min-heap by (end, seq).
+// ijQueue holds the kept rows in the order they expire, by (end, seq). Rows pushed go to an inbox, unsorted;
+// a full inbox, or one holding a row that is due, is sorted into a run, and the runs are merged through a small
+// heap by their next row. Rows mostly come nearly in the order they expire, so sorting costs little, and popping
+// a row touches the run heap (a few dozen runs) rather than a heap of every row.
+type ijQueue[K comparable, L, R any] struct {
+	inbox    []ijExpiry[K, L, R] // rows pushed since the last seal, in arrival order
+	inboxMin int64               // the smallest end in the inbox, if it is not empty
+	runs     []ijRun[K, L, R]    // a min-heap by each run's next row
+	free     [][]ijExpiry[K, L, R]
+	counts   []int32 // scratch of sortRun
+	n        int     // rows held
+}
 
-func (j *IntervalJoin[K, L, R]) push(e ijExpiry[K, L, R]) {
-	j.seq++
-	j.n++
-	j.queue = append(j.queue, e)
-	q := j.queue
-	c := len(q) - 1
+// ijRun is a sorted run of rows; those before head have been handed out.
+type ijRun[K comparable, L, R any] struct {
+	rows []ijExpiry[K, L, R]
+	head int
+}
+
+const (
+	ijRunLen = 512 // rows of a full inbox, and the capacity of the arrays of runs and inboxes
+	ijFree   = 4   // arrays kept for reuse
+)
+
+func (q *ijQueue[K, L, R]) push(e ijExpiry[K, L, R]) {
+	if len(q.inbox) == 0 {
+		if q.inbox == nil {
+			q.inbox = q.array()
+		}
+		q.inboxMin = e.end
+	} else if e.end < q.inboxMin {
+		q.inboxMin = e.end
+	}
+	q.inbox = append(q.inbox, e)
+	q.n++
+	if len(q.inbox) == ijRunLen {
+		q.seal()
+	}
+}
+
+// array returns an empty array of capacity ijRunLen.
+func (q *ijQueue[K, L, R]) array() []ijExpiry[K, L, R] {
+	if n := len(q.free); n > 0 {
+		a := q.free[n-1]
+		q.free[n-1] = nil
+		q.free = q.free[:n-1]
+		return a
+	}
+	return make([]ijExpiry[K, L, R], 0, ijRunLen)
+}
+
+// recycle keeps array a, whose rows are gone, for reuse if it has the size.
+func (q *ijQueue[K, L, R]) recycle(a []ijExpiry[K, L, R]) {
+	if cap(a) == ijRunLen && len(q.free) < ijFree {
+		clear(a[:cap(a)])
+		q.free = append(q.free, a[:0])
+	}
+}
+
+// seal sorts the whole inbox into a run.
+func (q *ijQueue[K, L, R]) seal() {
+	q.addRun(q.sortRun(q.inbox))
+	q.inbox = nil
+}
+
+// sealDue moves the rows of the inbox that end before wm to a run, so that they can be handed out in order.
+func (q *ijQueue[K, L, R]) sealDue(wm int64) {
+	due := 0
+	for i := range q.inbox {
+		if q.inbox[i].end < wm {
+			due++
+		}
+	}
+	if due == len(q.inbox) {
+		q.seal()
+		return
+	}
+	run := q.array()
+	kept := q.inbox[:0]
+	q.inboxMin = math.MaxInt64
+	for _, e := range q.inbox {
+		if e.end < wm {
+			run = append(run, e)
+		} else {
+			kept = append(kept, e)
+			q.inboxMin = min(q.inboxMin, e.end)
+		}
+	}
+	clear(q.inbox[len(kept):])
+	q.inbox = kept
+	q.addRun(q.sortRun(run))
+}
+
+// sortRun sorts rows, which are in arrival order, by (end, seq), in place or into another array it returns. The
+// ends of an inbox mostly lie close together: then a counting sort by end, which keeps the arrival order of rows
+// that end together, does it in three passes.
+func (q *ijQueue[K, L, R]) sortRun(rows []ijExpiry[K, L, R]) []ijExpiry[K, L, R] {
+	lo, hi := rows[0].end, rows[0].end
+	for i := range rows {
+		lo, hi = min(lo, rows[i].end), max(hi, rows[i].end)
+	}
+	if span := uint64(hi) - uint64(lo); span >= uint64(4*len(rows)) || len(rows) > ijRunLen {
+		slices.SortFunc(rows, func(a, b ijExpiry[K, L, R]) int {
+			if c := cmp.Compare(a.end, b.end); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.seq, b.seq)
+		})
+		return rows
+	}
+	n := int(uint64(hi)-uint64(lo)) + 1
+	if cap(q.counts) < n {
+		q.counts = make([]int32, 4*ijRunLen)
+	}
+	counts := q.counts[:n]
+	clear(counts)
+	for i := range rows {
+		counts[rows[i].end-lo]++
+	}
+	var at int32
+	for i, c := range counts {
+		counts[i] = at
+		at += c
+	}
+	sorted := q.array()[:len(rows)]
+	for i := range rows {
+		c := &counts[rows[i].end-lo]
+		sorted[*c] = rows[i]
+		*c++
+	}
+	q.recycle(rows)
+	return sorted
+}
+
+// due reports whether the next row to expire ends before wm (any row, with all); if so, pop returns it.
+func (q *ijQueue[K, L, R]) due(wm int64, all bool) bool {
+	if len(q.inbox) > 0 {
+		if all {
+			q.seal()
+		} else if q.inboxMin < wm {
+			q.sealDue(wm)
+		}
+	}
+	if len(q.runs) == 0 {
+		return false
+	}
+	r := &q.runs[0]
+	return all || r.rows[r.head].end < wm
+}
+
+// pop removes and returns the next row to expire; due must have reported it.
+func (q *ijQueue[K, L, R]) pop() ijExpiry[K, L, R] {
+	r := &q.runs[0]
+	e := r.rows[r.head]
+	r.rows[r.head] = ijExpiry[K, L, R]{}
+	r.head++
+	q.n--
+	switch left := len(r.rows) - r.head; {
+	case left == 0:
+		q.recycle(r.rows)
+		last := len(q.runs) - 1
+		q.runs[0] = q.runs[last]
+		q.runs[last] = ijRun[K, L, R]{}
+		q.runs = q.runs[:last]
+	case 4*left <= cap(r.rows) && cap(r.rows) >= 64:
+		// Most of the run has been handed out and the rest may wait long: give back its array.
+		a := append(make([]ijExpiry[K, L, R], 0, left), r.rows[r.head:]...)
+		q.recycle(r.rows)
+		r.rows, r.head = a, 0
+	}
+	q.down(0)
+	return e
+}
+
+// addRun adds a sorted run that is not empty to the heap.
+func (q *ijQueue[K, L, R]) addRun(rows []ijExpiry[K, L, R]) {
+	q.runs = append(q.runs, ijRun[K, L, R]{rows: rows})
+	c := len(q.runs) - 1
 	for c > 0 {
 		p := (c - 1) / 2
-		if !ijBefore(&q[c], &q[p]) {
+		if !q.less(c, p) {
 			break
 		}
-		q[c], q[p] = q[p], q[c]
+		q.runs[c], q.runs[p] = q.runs[p], q.runs[c]
 		c = p
 	}
 }
 
-func (j *IntervalJoin[K, L, R]) pop() ijExpiry[K, L, R] {
-	q := j.queue
-	top := q[0]
-	last := len(q) - 1
-	q[0] = q[last]
-	q[last] = ijExpiry[K, L, R]{}
-	q = q[:last]
-	for p := 0; ; {
+func (q *ijQueue[K, L, R]) down(p int) {
+	for {
 		c := 2*p + 1
-		if c >= len(q) {
-			break
+		if c >= len(q.runs) {
+			return
 		}
-		if c+1 < len(q) && ijBefore(&q[c+1], &q[c]) {
+		if c+1 < len(q.runs) && q.less(c+1, c) {
 			c++
 		}
-		if !ijBefore(&q[c], &q[p]) {
-			break
+		if !q.less(c, p) {
+			return
 		}
-		q[p], q[c] = q[c], q[p]
+		q.runs[p], q.runs[c] = q.runs[c], q.runs[p]
 		p = c
 	}
-	if cap(q) >= 1024 && 4*len(q) <= cap(q) {
-		q = append(make([]ijExpiry[K, L, R], 0, 2*len(q)), q...)
-	}
-	j.queue = q
-	return top
 }
 
-func ijBefore[K comparable, L, R any](a, b *ijExpiry[K, L, R]) bool {
+// less orders runs by their next row, by (end, seq).
+func (q *ijQueue[K, L, R]) less(i, j int) bool {
+	a, b := &q.runs[i].rows[q.runs[i].head], &q.runs[j].rows[q.runs[j].head]
 	return a.end < b.end || a.end == b.end && a.seq < b.seq
 }
 

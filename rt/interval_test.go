@@ -328,8 +328,8 @@ func runIJCase(t *testing.T, c *ijCase) (got, want []string) {
 	if err := j.Flush(sink.left, sink.right); err != nil {
 		t.Fatal(err)
 	}
-	if j.Len() != 0 || len(j.keys) != 0 || len(j.queue) != 0 {
-		t.Fatalf("after Flush: %d rows, %d keys, %d queued", j.Len(), len(j.keys), len(j.queue))
+	if j.Len() != 0 || len(j.keys) != 0 || j.queue.n != 0 {
+		t.Fatalf("after Flush: %d rows, %d keys, %d queued", j.Len(), len(j.keys), j.queue.n)
 	}
 	slices.Sort(sink.got)
 	return sink.got, m.result()
@@ -368,6 +368,7 @@ func TestIntervalJoinModel(t *testing.T) {
 			}
 		}
 	}
+	t.Logf("%d runs with late rows, %d with outer rows, %d pairs at an edge", lateRuns, outerRuns, edgeHits)
 	if lateRuns < 100 || outerRuns < 100 || edgeHits < 100 {
 		t.Errorf("weak coverage: %d runs with late rows, %d with outer rows, %d pairs at an edge", lateRuns, outerRuns, edgeHits)
 	}
@@ -609,13 +610,80 @@ func TestIntervalJoinFlat(t *testing.T) {
 	for _, b := range j.keys {
 		capacity += cap(b.left.rows) + cap(b.right.rows)
 	}
-	if capacity > 4*bound+keys*2*ijShrinkCap || cap(j.queue) > 4*bound+1024 {
-		t.Errorf("slices hold %d rows and the queue %d for %d rows kept", capacity, cap(j.queue), j.Len())
+	queued := cap(j.queue.inbox) + len(j.queue.free)*ijRunLen
+	for _, r := range j.queue.runs {
+		queued += cap(r.rows)
+	}
+	if capacity > 4*bound+keys*2*ijShrinkCap || queued > 4*bound+(2+ijFree)*ijRunLen {
+		t.Errorf("slices hold %d rows and the queue %d for %d rows kept", capacity, queued, j.Len())
 	}
 	if late != 0 || pairs == 0 || outer == 0 {
 		t.Errorf("%d late, %d pairs, %d outer rows: the run is not the one intended", late, pairs, outer)
 	}
 	t.Logf("%d rows: at most %d kept (bound %d), %d pairs, %d outer rows", rows, maxLen, bound, pairs, outer)
+}
+
+// TestIntervalQueue checks the queue of kept rows against sorting: rows come out by (end, seq), each once the
+// watermark has passed its end, over narrow and wide spreads of ends (the counting sort and the comparison sort),
+// inboxes sealed full and sealed because a row fell due.
+func TestIntervalQueue(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for run := range 60 {
+		spread := []int64{4, 60, 3000, 1 << 40}[run%4]
+		q := &ijQueue[int, int, int]{}
+		var pending []ijExpiry[int, int, int]
+		var seq uint64
+		wm := int64(rng.IntN(100)) - 50
+		var lastEnd int64 = math.MinInt64
+		take := func(e ijExpiry[int, int, int]) {
+			t.Helper()
+			best := 0
+			for i := range pending {
+				if p, b := pending[i], pending[best]; p.end < b.end || p.end == b.end && p.seq < b.seq {
+					best = i
+				}
+			}
+			if want := pending[best]; e.end != want.end || e.seq != want.seq {
+				t.Fatalf("run %d: popped (%d, %d), want (%d, %d)", run, e.end, e.seq, want.end, want.seq)
+			}
+			if e.end < lastEnd {
+				t.Fatalf("run %d: popped end %d after %d", run, e.end, lastEnd)
+			}
+			lastEnd = e.end
+			pending = slices.Delete(pending, best, best+1)
+		}
+		for range 4000 {
+			if rng.IntN(10) < 7 {
+				e := ijExpiry[int, int, int]{end: wm + rng.Int64N(spread), seq: seq}
+				seq++
+				q.push(e)
+				pending = append(pending, e)
+				continue
+			}
+			wm += rng.Int64N(spread/8 + 1)
+			for q.due(wm, false) {
+				e := q.pop()
+				if e.end >= wm {
+					t.Fatalf("run %d: popped end %d at watermark %d", run, e.end, wm)
+				}
+				take(e)
+			}
+			for _, p := range pending {
+				if p.end < wm {
+					t.Fatalf("run %d: end %d not popped at watermark %d", run, p.end, wm)
+				}
+			}
+			if q.n != len(pending) {
+				t.Fatalf("run %d: queue holds %d, want %d", run, q.n, len(pending))
+			}
+		}
+		for q.due(0, true) {
+			take(q.pop())
+		}
+		if len(pending) != 0 || q.n != 0 {
+			t.Fatalf("run %d: %d rows left after all were due (queue %d)", run, len(pending), q.n)
+		}
+	}
 }
 
 // TestMinWatermark: the minimum over the inputs that are busy, each its newest time less its out-of-orderness.
@@ -698,13 +766,14 @@ func BenchmarkIntervalJoin(b *testing.B) {
 	var sum int64
 	out := func(l, r *benchRow) error { pairs++; sum += l.price - r.price; return nil }
 	var clock [2]int64
+	var row benchRow // the decoder's record, as in a job
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		e := &in[i&(n-1)]
 		ts := clock[e.side] - e.dt
 		clock[e.side]++
-		row := benchRow{sym: syms[e.key], price: int64(i & 1023), ts: ts}
+		row = benchRow{sym: syms[e.key], price: int64(i & 1023), ts: ts}
 		var err error
 		if e.side == 0 {
 			_, err = j.Left(row.sym, ts, &row, nil, out, nil)
