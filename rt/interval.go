@@ -32,8 +32,9 @@ import (
 // and likewise Right for the right input; MinWatermark.End when an input ends, and Flush at the end of bounded
 // input. A record whose time is below the watermark is late: the rows it would have met may be gone, so it is
 // neither joined nor kept, and Left and Right report it for the caller to count. A record whose key is NULL
-// meets no row: the caller does not pass it here but checks Late, and emits it NULL-extended at once if its side
-// is kept (it is not buffered, so it comes out ahead of outer rows of its time that had keys).
+// meets no row: the caller does not pass it here but checks Late, emits it NULL-extended at once if its side is
+// kept and it is not late (it is not kept, so it comes out ahead of outer rows of its time that had keys), and
+// observes its time as any record's.
 //
 // Order: a record's pairs come out in the order the other side's rows of its key arrived. Advance and Flush emit
 // outer rows in the order their intervals end (tl + after, tr + before), rows whose intervals end together in the
@@ -119,10 +120,11 @@ func (j *IntervalJoin[K, L, R]) Late(ts int64) bool { return ts < j.wm }
 func (j *IntervalJoin[K, L, R]) Watermark() int64 { return j.wm }
 
 // OutWatermark returns the watermark of the join's output, taking a pair's event time as the later of its two
-// rows' and an outer row's as its own: no row the join emits from now on has an earlier time. A pair involves
-// the record arriving, which is not late, and an outer row still kept has not reached the end of its interval, so
-// it is the watermark less after (left rows are kept) and less before (right rows are kept), if those are ahead.
-// Call it after Advance has emitted the rows the watermark passed: they were emitted under the previous value.
+// rows' and an outer row's as its own: no row the join emits from now on has an earlier time. A pair comes with
+// a record that is not late, so at or past the watermark; an outer row kept has not reached the end of its
+// interval. So it is the least of the watermark, the watermark less after if left rows are kept, and less before
+// if right rows are kept. Read it after Advance has emitted the rows the watermark passed: they came out under
+// the previous value.
 func (j *IntervalJoin[K, L, R]) OutWatermark() int64 {
 	w := j.wm
 	if j.keepLeft {
@@ -531,8 +533,9 @@ func (q *ijQueue[K, L, R]) pop() ijExpiry[K, L, R] {
 		q.runs[0] = q.runs[last]
 		q.runs[last] = ijRun[K, L, R]{}
 		q.runs = q.runs[:last]
-	case 4*left <= cap(r.rows) && cap(r.rows) >= 64:
-		// Most of the run has been handed out and the rest may wait long: give back its array.
+	case 4*left <= len(r.rows) && len(r.rows) >= 64:
+		// Most of the run has been handed out and the rest may wait long: give back its array. (A run of rows
+		// that fell due, sealed early, is handed out at once: its size, not its array's, decides.)
 		a := append(make([]ijExpiry[K, L, R], 0, left), r.rows[r.head:]...)
 		q.recycle(r.rows)
 		r.rows, r.head = a, 0

@@ -540,7 +540,8 @@ func TestIntervalJoinErrors(t *testing.T) {
 	}
 }
 
-// TestIntervalJoinFlat: a long run keeps the state the interval and the disorder hold, whatever its length.
+// TestIntervalJoinFlat: a long run keeps the state the interval and the disorder hold, whatever its length; its
+// outer rows come out in order.
 func TestIntervalJoinFlat(t *testing.T) {
 	const (
 		rows     = 1_000_000 // over both inputs
@@ -549,12 +550,23 @@ func TestIntervalJoinFlat(t *testing.T) {
 		after    = 500
 		disorder = 40 // each input's rows are up to this much behind its newest, its allowed out-of-orderness too
 	)
-	j := NewIntervalJoin[int, int64, int64](before, after, true, true, nil, nil, nil)
+	type row struct{ ts, arrival int64 }
+	j := NewIntervalJoin[int, row, row](before, after, true, true, nil, nil, nil)
 	mw := NewMinWatermark(disorder, disorder)
 	rng := rand.New(rand.NewPCG(1, 2))
 	var pairs, outer, late int
-	pair := func(*int64, *int64) error { pairs++; return nil }
-	one := func(*int64) error { outer++; return nil }
+	pair := func(*row, *row) error { pairs++; return nil }
+	// Outer rows come out by the end of their interval, then arrival.
+	var last row
+	evicted := func(r *row, end int64) {
+		if end < last.ts || end == last.ts && r.arrival <= last.arrival {
+			t.Fatalf("outer row ending at %d (arrival %d) after one ending at %d (arrival %d)", end, r.arrival, last.ts, last.arrival)
+		}
+		last = row{end, r.arrival}
+		outer++
+	}
+	outL := func(l *row) error { evicted(l, l.ts+after); return nil }
+	outR := func(r *row) error { evicted(r, r.ts+before); return nil }
 	// Each input has one row per millisecond of event time: input i's n-th row is at about n, a key in turn.
 	// A left row is kept while tl + after >= watermark, and the watermark is at least the slower input's
 	// newest time less the disorder, and its rows are at most the disorder behind it: a left row kept is at
@@ -578,10 +590,11 @@ func TestIntervalJoinFlat(t *testing.T) {
 		n[side]++
 		var l bool
 		var err error
+		r := row{ts, int64(i)}
 		if side == 0 {
-			l, err = j.Left(k, ts, &ts, nil, pair, nil)
+			l, err = j.Left(k, ts, &r, nil, pair, nil)
 		} else {
-			l, err = j.Right(k, ts, &ts, nil, pair, nil)
+			l, err = j.Right(k, ts, &r, nil, pair, nil)
 		}
 		if err != nil {
 			t.Fatal(err)
@@ -590,7 +603,7 @@ func TestIntervalJoinFlat(t *testing.T) {
 			late++
 		}
 		if mw.Observe(side, ts) {
-			if err := j.Advance(mw.Current(), one, one); err != nil {
+			if err := j.Advance(mw.Current(), outL, outR); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -628,8 +641,9 @@ func TestIntervalJoinFlat(t *testing.T) {
 // inboxes sealed full and sealed because a row fell due.
 func TestIntervalQueue(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	for run := range 60 {
-		spread := []int64{4, 60, 3000, 1 << 40}[run%4]
+	for run := range 80 {
+		spread := []int64{4, 60, 3000, 1 << 40, 8000}[run%5]
+		clustered := spread == 8000 // ends far apart, many equal: the comparison sort, with ties
 		q := &ijQueue[int, int, int]{}
 		var pending []ijExpiry[int, int, int]
 		var seq uint64
@@ -655,6 +669,9 @@ func TestIntervalQueue(t *testing.T) {
 		for range 4000 {
 			if rng.IntN(10) < 7 {
 				e := ijExpiry[int, int, int]{end: wm + rng.Int64N(spread), seq: seq}
+				if clustered {
+					e.end = wm + rng.Int64N(8)*1000
+				}
 				seq++
 				q.push(e)
 				pending = append(pending, e)
@@ -676,6 +693,13 @@ func TestIntervalQueue(t *testing.T) {
 			if q.n != len(pending) {
 				t.Fatalf("run %d: queue holds %d, want %d", run, q.n, len(pending))
 			}
+			held := cap(q.inbox) + len(q.free)*ijRunLen
+			for _, r := range q.runs {
+				held += cap(r.rows)
+			}
+			if held > 4*q.n+(2+ijFree)*ijRunLen {
+				t.Fatalf("run %d: the queue's arrays hold %d rows for %d", run, held, q.n)
+			}
 		}
 		for q.due(0, true) {
 			take(q.pop())
@@ -683,6 +707,37 @@ func TestIntervalQueue(t *testing.T) {
 		if len(pending) != 0 || q.n != 0 {
 			t.Fatalf("run %d: %d rows left after all were due (queue %d)", run, len(pending), q.n)
 		}
+	}
+}
+
+// TestIntervalQueueStragglers: a run whose rows are mostly handed out gives back its array, though a few of its
+// rows wait long.
+func TestIntervalQueueStragglers(t *testing.T) {
+	q := &ijQueue[int, int, int]{}
+	var seq uint64
+	for batch := range int64(200) {
+		now := batch * 1000
+		for i := range ijRunLen {
+			end := now + 10 + int64(i%100)
+			if i%50 == 0 {
+				end = 1 << 40 // waits past the test
+			}
+			q.push(ijExpiry[int, int, int]{end: end, seq: seq})
+			seq++
+		}
+		for q.due(now+500, false) {
+			q.pop()
+		}
+	}
+	held := cap(q.inbox) + len(q.free)*ijRunLen
+	for _, r := range q.runs {
+		held += cap(r.rows)
+	}
+	if want := 200 * (ijRunLen/50 + 1); q.n != want {
+		t.Fatalf("%d rows held, want %d", q.n, want)
+	}
+	if held > 4*q.n+(2+ijFree)*ijRunLen {
+		t.Errorf("the queue's arrays hold %d rows for %d", held, q.n)
 	}
 }
 
