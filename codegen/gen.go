@@ -75,9 +75,10 @@ func Generate(p *compiler.Plan) ([]byte, error) {
 type gen struct {
 	plan           *compiler.Plan
 	f              *jen.File
-	dropWindowDone bool   // the dropWindow helper has been emitted
-	mergeable      bool   // every query can merge partial results: the job supports --workers
-	serialReason   string // otherwise, why not
+	dropWindowDone bool                      // the dropWindow helper has been emitted
+	mergeable      bool                      // every query can merge partial results: the job supports --workers
+	serialReason   string                    // otherwise, why not
+	owned          map[*compiler.Source]bool // sources whose ownRecordFunc is emitted (interval.go)
 }
 
 // hasState reports whether some query of p keeps state (groups).
@@ -92,7 +93,7 @@ func hasState(p *compiler.Plan) bool {
 
 func (g *gen) sourceUsed(s *compiler.Source) bool {
 	for _, q := range g.plan.Queries {
-		if q.Source == s {
+		if slices.Contains(compiler.Inputs(q), s) {
 			return true
 		}
 		for _, j := range tablesOf(q) {
@@ -288,44 +289,53 @@ func (g *gen) genJob() {
 		var tree []*compiler.Query // the queries s drives: those reading it, and those reading streams they write
 		windowed := false
 		for _, q := range p.Queries {
-			if !slices.Contains(compiler.Roots(q.Source), s) {
+			if !slices.Contains(compiler.QueryRoots(q), s) {
 				continue
 			}
 			tree = append(tree, q)
-			if g.owner(q) != s {
-				continue // created by the section of the source that comes first (graph.go)
-			}
-			direct := q.Source == s
-			late := direct && tracksLate(q)
-			windowed = windowed || late
 			qv := lowerFirst(q.GoName)
-			body = append(body, jen.Id(qv).Op(":=").Id(newQueryFunc(q)).Call(jen.Id(srcVar), jen.Id("c").Dot("Sink").Call(jen.Lit(q.Sink.Name))))
-			for _, j := range tablesOf(q) {
-				body = append(body, jen.Id(qv).Dot(joinTable(j)).Op("=").Id(tableVar(j.Table)))
-			}
-			body = append(body, g.setupAsOf(q, qv, srcVar)...) // join.go
-			if q.Table != nil && g.sourceUsed(q.Table) {
-				body = append(body, jen.Id(qv).Dot("table").Op("=").Id(tableVar(q.Table)))
-			}
-			if retries(q) {
-				j := q.Joins[0]
-				body = append(body,
-					jen.Id(qv).Dot("hold").Op("=").Qual(rtPath, "NewHold").Types(jen.Id(tableKeyType(j.Table)), jen.Id(recordType(s))).Call(jen.Lit(int(j.RetryTimeout)), jen.Id(ownHeldFunc(q)), jen.Parens(jen.Op("*").Id(tableKeyType(j.Table))).Dot("own")),
-				)
-				// held records go when their key comes, on a record or when time passes without one
-				ticks = append(ticks, jen.Id(qv).Dot("retry"))
+			sj := streamJoin(q)
+			direct := q.Source == s
+			right := sj != nil && sj.Table == s // the other stream of a join of two streams (interval.go)
+			late := direct && tracksLate(q)
+			windowed = windowed || late || right
+			if g.owner(q) == s { // else created by the section of the source that comes first (graph.go)
+				body = append(body, jen.Id(qv).Op(":=").Id(newQueryFunc(q)).Call(jen.Id(srcVar), jen.Id("c").Dot("Sink").Call(jen.Lit(q.Sink.Name))))
+				body = append(body, g.setupInterval(q, qv)...) // interval.go
+				for _, j := range tablesOf(q) {
+					body = append(body, jen.Id(qv).Dot(joinTable(j)).Op("=").Id(tableVar(j.Table)))
+				}
+				body = append(body, g.setupAsOf(q, qv, srcVar)...) // join.go
+				if q.Table != nil && g.sourceUsed(q.Table) {
+					body = append(body, jen.Id(qv).Dot("table").Op("=").Id(tableVar(q.Table)))
+				}
+				if retries(q) {
+					j := q.Joins[0]
+					body = append(body,
+						jen.Id(qv).Dot("hold").Op("=").Qual(rtPath, "NewHold").Types(jen.Id(tableKeyType(j.Table)), jen.Id(recordType(s))).Call(jen.Lit(int(j.RetryTimeout)), jen.Id(ownHeldFunc(q)), jen.Parens(jen.Op("*").Id(tableKeyType(j.Table))).Dot("own")),
+					)
+					// held records go when their key comes, on a record or when time passes without one
+					ticks = append(ticks, jen.Id(qv).Dot("retry"))
 
+				}
+				if g.mergeable {
+					// --workers: each worker has its own operator; the others' are merged into the first's at the end.
+					body = append(body, jen.Id("c").Dot("Parallel").Call(jen.Lit(q.Name), jen.Id(qv), jen.Func().Params(jen.Id("other").Any()).Error().Block(
+						jen.Return(jen.Id(qv).Dot("merge").Call(jen.Id("other").Assert(jen.Op("*").Id(queryType(q))))),
+					)))
+				}
+				if q.Grouped && q.Window != nil || q.Over != nil && q.Over.Time != nil {
+					ticks = append(ticks, jen.Id(qv).Dot("tick"))
+				}
 			}
-			if g.mergeable {
-				// --workers: each worker has its own operator; the others' are merged into the first's at the end.
-				body = append(body, jen.Id("c").Dot("Parallel").Call(jen.Lit(q.Name), jen.Id(qv), jen.Func().Params(jen.Id("other").Any()).Error().Block(
-					jen.Return(jen.Id(qv).Dot("merge").Call(jen.Id("other").Assert(jen.Op("*").Id(queryType(q))))),
-				)))
-			}
-			if q.Grouped && q.Window != nil || q.Over != nil && q.Over.Time != nil {
-				ticks = append(ticks, jen.Id(qv).Dot("tick"))
+			var processRight jen.Code
+			if right {
+				processRight = jen.If(jen.Err().Op(":=").Id(qv).Dot("processRight").Call(jen.Op("&").Id("r"), jen.Op("&").Id("late")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
 			}
 			if !direct {
+				if processRight != nil {
+					processes = append(processes, processRight)
+				}
 				continue // the queries that write its stream hand it their rows (graph.go)
 			}
 			if q.Admit {
@@ -339,6 +349,9 @@ func (g *gen) genJob() {
 				processes = append(processes, jen.If(jen.Err().Op(":=").Id(qv).Dot("retry").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
 			}
 			processes = append(processes, jen.If(jen.Err().Op(":=").Id(qv).Dot("process").Call(args...), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
+			if processRight != nil {
+				processes = append(processes, processRight) // a stream joined with itself
+			}
 		}
 		for _, q := range byDepth(tree) {
 			ends = append(ends, g.endQuery(s, q)...) // graph.go

@@ -63,6 +63,16 @@ func (g *gen) feedRow(f *fn, q *compiler.Query, vals []val) {
 	}
 	for _, r := range g.plan.Readers(s) {
 		rv := jen.Id("q").Dot(readerField(r))
+		if sj := streamJoin(r); sj != nil && sj.Table == s {
+			// The other stream of r's join of two streams (interval.go).
+			late := f.tmp("late")
+			f.emit(jen.Var().Id(late).Bool())
+			f.emit(jen.If(jen.Err().Op(":=").Add(rv).Dot("processRight").Call(jen.Op("&").Id(d), jen.Op("&").Id(late)), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
+			f.emit(jen.If(jen.Id(late)).Block(jen.Id("q").Dot("src").Dot("Late").Call()))
+			if r.Source != s {
+				continue
+			}
+		}
 		if r.Admit {
 			f.emit(jen.If(jen.Err().Op(":=").Add(rv).Dot("admit").Call(jen.Op("&").Id(d)), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
 		}
@@ -84,14 +94,16 @@ func (g *gen) feedRow(f *fn, q *compiler.Query, vals []val) {
 
 // tracksLate reports whether q's process reports a record too late for its windows (a late *bool parameter).
 func tracksLate(q *compiler.Query) bool {
-	return q.Window != nil || q.Over != nil && q.Over.Time != nil
+	return q.Window != nil || q.Over != nil && q.Over.Time != nil || streamJoin(q) != nil
 }
 
 // depth is how many queries lie between q and a declared source: 0 for a query that reads one.
 func depth(q *compiler.Query) int {
 	d := 0
-	for _, w := range q.Source.Writers {
-		d = max(d, depth(w)+1)
+	for _, in := range compiler.Inputs(q) {
+		for _, w := range in.Writers {
+			d = max(d, depth(w)+1)
+		}
 	}
 	return d
 }
@@ -140,7 +152,7 @@ func (g *gen) setupLocks() []jen.Code {
 		}
 	}
 	for _, q := range g.plan.Queries {
-		if n := len(compiler.Roots(q.Source)); n > 1 {
+		if n := len(compiler.QueryRoots(q)); n > 1 {
 			code = append(code, jen.Var().Id(endedVar(q)).Int().Comment(commentf("how many of the %d sources that drive %s have ended", n, q.Name)))
 		}
 	}
@@ -160,7 +172,7 @@ func locked(s *compiler.Source, body []jen.Code) []jen.Code {
 
 // owner is the source in whose part of setup q is created: the first declared of the sources that drive it.
 func (g *gen) owner(q *compiler.Query) *compiler.Source {
-	roots := compiler.Roots(q.Source)
+	roots := compiler.QueryRoots(q)
 	for _, s := range g.plan.Sources {
 		if slices.Contains(roots, s) {
 			return s
@@ -190,8 +202,16 @@ func (g *gen) endQuery(s *compiler.Source, q *compiler.Query) []jen.Code {
 	if retries(q) {
 		code = append(code, jen.If(jen.Err().Op(":=").Id(qv).Dot("drain").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
 	}
+	if sj := streamJoin(q); sj != nil {
+		// An input of the join whose sources have all ended no longer holds its watermark back.
+		for i, in := range compiler.Inputs(q) {
+			if rs := compiler.Roots(in); len(rs) == 1 && rs[0] == s {
+				code = append(code, jen.If(jen.Err().Op(":=").Id(qv).Dot("ended").Call(jen.Lit(i)), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
+			}
+		}
+	}
 	end := jen.If(jen.Err().Op(":=").Id(qv).Dot("end").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
-	if n := len(compiler.Roots(q.Source)); n > 1 {
+	if n := len(compiler.QueryRoots(q)); n > 1 {
 		return append(code, jen.Id(endedVar(q)).Op("++"), jen.If(jen.Id(endedVar(q)).Op("==").Lit(n)).Block(end))
 	}
 	return append(code, end)

@@ -294,7 +294,13 @@ func (g *gen) tableDelete(s *compiler.Source) []jen.Code {
 
 // tablesOf returns the joins and the subqueries' tables of q: each has a table field in the query.
 func tablesOf(q *compiler.Query) []*compiler.Join {
-	return append(q.Joins[:len(q.Joins):len(q.Joins)], q.SubTables...)
+	var out []*compiler.Join
+	for _, j := range append(q.Joins[:len(q.Joins):len(q.Joins)], q.SubTables...) {
+		if !j.Stream { // the other stream of a join of two streams is no table (interval.go)
+			out = append(out, j)
+		}
+	}
+	return out
 }
 
 // asOfTables returns the tables q joins FOR SYSTEM_TIME AS OF that drop the versions behind the watermarks of
@@ -376,6 +382,9 @@ func (g *gen) genJoinFills(q *compiler.Query) {
 // stageParams are the parameters of stage i: the record, the rows of the joins before it, and late.
 func stageParams(q *compiler.Query, i int) []jen.Code {
 	ps := []jen.Code{jen.Id("r").Op("*").Id(recordType(q.Source))}
+	if fillsRecord(q) && i > 0 {
+		ps = append(ps, jen.Id(recordFilled).Bool())
+	}
 	for _, j := range q.Joins[:i] {
 		ps = append(ps, jen.Id(joinRow(j)).Op("*").Id(recordType(j.Table)), jen.Id(joinFilled(j)).Bool())
 	}
@@ -388,6 +397,9 @@ func stageParams(q *compiler.Query, i int) []jen.Code {
 // stageArgs are the arguments stage i+1 gets from stage i, whose join found row (the filler flag filled).
 func stageArgs(q *compiler.Query, i int, row, filled jen.Code) []jen.Code {
 	as := []jen.Code{jen.Id("r")}
+	if fillsRecord(q) && i > 0 {
+		as = append(as, jen.Id(recordFilled))
+	}
 	for _, j := range q.Joins[:i] {
 		as = append(as, jen.Id(joinRow(j)), jen.Id(joinFilled(j)))
 	}
@@ -402,6 +414,9 @@ func stageArgs(q *compiler.Query, i int, row, filled jen.Code) []jen.Code {
 // emitted by the caller.
 func (g *gen) genJoinStages(q *compiler.Query) {
 	for i, j := range q.Joins {
+		if j.Stream {
+			continue // interval.go
+		}
 		var body []jen.Code
 		f := &fn{body: &body, rec: "r", q: q}
 		next := func(row, filled jen.Code) jen.Code {

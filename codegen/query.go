@@ -104,6 +104,7 @@ func (g *gen) genQuery(q *compiler.Query) {
 	fields = append(fields, topFields(q)...)      // topn.go
 	fields = append(fields, g.joinFields(q)...)   // join.go
 	fields = append(fields, g.readerFields(q)...) // graph.go
+	fields = append(fields, intervalFields(q)...) // interval.go
 	g.f.Comment(commentf("%s runs the query %s (see %s): it reads %q and writes %q.", qt, q.Name, sqlConst, q.Source.Name, q.Sink.Name))
 	g.f.Type().Id(qt).Struct(fields...)
 	g.f.Line()
@@ -186,6 +187,7 @@ func (g *gen) genQuery(q *compiler.Query) {
 		g.genAdmit(q)
 	}
 	g.genJoinFills(q)  // join.go
+	g.genInterval(q)   // interval.go
 	g.genJoinStages(q) // join.go
 	g.genProcess(q)
 	if q.Grouped {
@@ -683,7 +685,7 @@ func (g *gen) genEmit(q *compiler.Query) {
 }
 
 func (g *gen) genEnd(q *compiler.Query) {
-	var body []jen.Code
+	body := flushInterval(q) // interval.go
 	switch {
 	case !q.Grouped && q.Batch:
 		body = append(body, jen.Comment("the input has ended: write its top rows"), jen.Return(endBatch(q, jen.Nil())))

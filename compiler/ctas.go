@@ -76,6 +76,9 @@ func (c *checker) loadWaves() {
 	loading := map[*Source]bool{}  // streams other streams wait for
 	for _, q := range p.Queries {
 		for _, j := range append(q.Joins[:len(q.Joins):len(q.Joins)], q.SubTables...) {
+			if j.Stream {
+				continue // a join of two streams reads both as they come
+			}
 			reads[j.Table] = true
 			w := j.Table
 			if f := feeds(j.Table); f != nil {

@@ -378,6 +378,9 @@ func oneLineJSON(s string) string {
 
 // joinText describes a join for explain: its kind and table, how a row is found, and what a record without one does.
 func joinText(j *Join) string {
+	if j.Stream {
+		return streamJoinText(j) // interval.go
+	}
 	kind := "JOIN"
 	if j.Left {
 		kind = "LEFT JOIN"

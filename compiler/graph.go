@@ -5,6 +5,7 @@
 package compiler
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/velocc/velocc/grammar"
@@ -280,11 +281,32 @@ func Roots(s *Source) []*Source {
 	return roots
 }
 
+// Inputs returns the streams q reads records from: its own, and the other stream of a join of two streams.
+func Inputs(q *Query) []*Source {
+	if len(q.Joins) > 0 && q.Joins[0].Stream {
+		return []*Source{q.Source, q.Joins[0].Table}
+	}
+	return []*Source{q.Source}
+}
+
+// QueryRoots returns the declared sources whose records drive q, each once.
+func QueryRoots(q *Query) []*Source {
+	var roots []*Source
+	for _, in := range Inputs(q) {
+		for _, r := range Roots(in) {
+			if !containsSource(roots, r) {
+				roots = append(roots, r)
+			}
+		}
+	}
+	return roots
+}
+
 // Readers returns the queries of p that read the derived stream s, in script order.
 func (p *Plan) Readers(s *Source) []*Query {
 	var qs []*Query
 	for _, q := range p.Queries {
-		if q.Source == s {
+		if slices.Contains(Inputs(q), s) {
 			qs = append(qs, q)
 		}
 	}
@@ -365,7 +387,7 @@ func lockGroups(p *Plan) {
 	}
 	sinkRoots := map[*Sink][]*Source{}
 	for _, q := range p.Queries {
-		roots := Roots(q.Source)
+		roots := QueryRoots(q)
 		if len(roots) > 1 {
 			union(roots)
 		}

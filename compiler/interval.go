@@ -55,6 +55,7 @@ func (c *checker) streamJoin(qc *qctx, gj *grammar.Join, j *Join, t *Source, i i
 		}
 	}
 	j.Stream, j.Table = true, t
+	j.Defaults = make([]*Const, len(t.Fields)) // an unmatched row's other side is NULL
 	j.Missing = "skip"
 	if j.Left {
 		j.Missing = "nulls"

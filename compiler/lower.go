@@ -67,6 +67,9 @@ func lower(p *Plan) {
 
 // serialReason says why q cannot split its input among workers (partial results merged at the end), or "".
 func serialReason(q *Query) string {
+	if len(q.Joins) > 0 && q.Joins[0].Stream {
+		return fmt.Sprintf("query %s joins two streams, whose rows meet in one place", q.Name)
+	}
 	if len(q.Joins) > 0 {
 		return fmt.Sprintf("query %s joins tables, which one goroutine keeps", q.Name)
 	}
@@ -191,8 +194,14 @@ func stageWhere(q *Query) []Expr {
 		return nil
 	}
 	stages := make([]Expr, len(q.Joins)+1)
+	// In a RIGHT or FULL join of two streams, a record that WHERE drops could have met rows of the other stream,
+	// which would then come out alone: its conditions are tested after the join, as SQL says.
+	first := 0
+	if q.Joins[0].Stream && q.Joins[0].Right {
+		first = 1
+	}
 	for _, c := range conjuncts(q.Where) {
-		k := 0
+		k := first
 		visitExpr(c, func(e Expr) {
 			if r, ok := e.(*ColRef); ok && r.Join != nil && r.Join.Index <= len(q.Joins) && q.Joins[r.Join.Index-1] == r.Join {
 				k = max(k, r.Join.Index)

@@ -423,7 +423,11 @@ func markUsed(p *Plan) {
 		exprs := []Expr{q.Where, q.Having}
 		for _, j := range append(q.Joins[:len(q.Joins):len(q.Joins)], q.SubTables...) {
 			exprs = append(exprs, j.Key...)
+			exprs = append(exprs, j.OtherKey...)
 			exprs = append(exprs, j.On, j.AsOf, j.Table.VersionTime)
+			if j.Stream {
+				j.Table.EventTime.Used = true // the other stream's rows meet by event time
+			}
 			for _, f := range j.Table.PrimaryKey {
 				f.Used = true // a table's key is always read
 			}
@@ -436,6 +440,9 @@ func markUsed(p *Plan) {
 		}
 		if q.Window != nil {
 			exprs = append(exprs, q.Window.Time)
+		}
+		if len(q.Joins) > 0 && q.Joins[0].Stream {
+			q.Source.EventTime.Used = true
 		}
 		if q.Over != nil {
 			exprs = append(exprs, q.Over.Time)

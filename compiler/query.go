@@ -178,6 +178,11 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 		return // the query's columns would draw errors that follow from the join's
 	}
 
+	if len(q.Joins) > 0 && q.Joins[0].Stream && sel.Window != nil {
+		c.errorf(CodeUnsupported, sel.Window.Span(), "a window over a join of two streams is not supported yet: write the join as a stream (CREATE STREAM j AS SELECT ... JOIN ...) and window the queries that read it")
+		return
+	}
+
 	// The window first: a window bound misused in WHERE must be told it belongs in SELECT or HAVING, not that
 	// the query has no WINDOW clause.
 	if sel.Window != nil {
@@ -532,7 +537,7 @@ func locate(q *Query) {
 		}
 	}
 	for _, j := range q.Joins {
-		for _, k := range j.Key {
+		for _, k := range append(j.Key[:len(j.Key):len(j.Key)], j.OtherKey...) {
 			walk(k, j.Loc)
 		}
 		walk(j.On, j.Loc)

@@ -4,7 +4,7 @@ CREATE STREAM orders (symbol VARCHAR, side VARCHAR, quantity BIGINT, price DECIM
 WITH ('path' = 'orders.jsonl');
 CREATE TABLE instruments (symbol VARCHAR PRIMARY KEY, name VARCHAR) WITH ('path' = 'instruments.jsonl');
 
-SELECT o.symbol, i.name FROM orders o RIGHT JOIN instruments i ON o.symbol = i.symbol; -- ERROR `RIGHT JOIN is not supported: a stream joins a table with JOIN \(inner\) or LEFT JOIN`
+SELECT o.symbol, i.name FROM orders o RIGHT JOIN instruments i ON o.symbol = i.symbol; -- ERROR `RIGHT JOIN of a table is not supported: a stream joins a table with JOIN \(inner\) or LEFT JOIN`
 SELECT symbol FROM (SELECT symbol FROM orders); -- ERROR "subqueries are not supported; FROM must name a stream"
 SELECT 1; -- ERROR "FROM is required: a query reads the records of a declared stream; add FROM and a stream's name, such as FROM orders"
 SELECT symbol AS s WHERE price > 1 GROUP BY symbol; -- ERROR "FROM is required"

@@ -17,7 +17,7 @@ SELECT o.id, p.net FROM orders o JOIN positions p ON p.symbol = o.symbol; -- WAR
 SELECT symbol FROM orders o JOIN instruments i ON o.symbol = i.symbol; -- ERROR `column "symbol" is ambiguous: both "orders" \(o\) and "instruments" \(i\) have it; qualify it \(o.symbol\)`
 SELECT x.id FROM orders o JOIN instruments i ON o.symbol = i.symbol; -- ERROR `unknown qualifier "x": this query reads "orders" \(o\), "instruments" \(i\)`
 SELECT o.id FROM orders o JOIN nope n ON o.symbol = n.symbol; -- ERROR `unknown table "nope": declare it with CREATE TABLE nope`
-SELECT o.id FROM orders o JOIN quotes q ON o.symbol = q.symbol; -- ERROR `"quotes" is a STREAM; a query joins its stream with tables`
+SELECT o.id FROM orders o JOIN quotes q ON o.symbol = q.symbol; -- ERROR `a join of two streams matches rows by event time, and "quotes" has none: set its 'event.time.field'`
 SELECT o.id FROM orders o JOIN instruments i; -- ERROR `JOIN instruments needs ON`
 SELECT o.id FROM orders o JOIN instruments i ON o.symbol = i.symbol JOIN limits l ON l.id = p.x; -- ERROR `unknown qualifier "p"`
 SELECT o.id FROM orders o JOIN instruments i ON i.sector = l.max_qty JOIN limits l ON true; -- ERROR `unknown qualifier "l"`
@@ -26,7 +26,7 @@ SELECT o.id FROM orders o LEFT JOIN instruments i ON o.symbol = i.symbol WITH ('
 SELECT o.id FROM orders o LEFT JOIN instruments i ON o.symbol = i.symbol WITH ('instruments.join.missing' = 'defaults', 'instruments.join.default.sectr' = 'x'); -- ERROR `instruments.join.default.sectr: "sectr" is not a column of table "instruments"`
 SELECT o.id FROM orders o LEFT JOIN instruments i ON o.symbol = i.symbol WITH ('instruments.join.default.sector' = 'x'); -- ERROR `defaults apply only with 'join.missing' = 'defaults'`
 SELECT o.id, ROW_NUMBER() OVER (PARTITION BY i.sector ORDER BY o.event_time) AS rn FROM orders o JOIN instruments i ON o.symbol = i.symbol; -- ERROR `window functions \(OVER\) over a join are not supported yet`
-SELECT o.id FROM orders o RIGHT JOIN instruments i ON o.symbol = i.symbol; -- ERROR `RIGHT JOIN is not supported`
+SELECT o.id FROM orders o RIGHT JOIN instruments i ON o.symbol = i.symbol; -- ERROR `RIGHT JOIN of a table is not supported`
 SELECT o.id FROM orders o JOIN instruments i ON SUM(o.qty) > 1; -- ERROR `aggregate functions are not allowed in ON`
 
 -- Subqueries over tables.
