@@ -41,6 +41,8 @@ type fn struct {
 
 	// keyText is, in a join stage, the text of the key the lookup used, for the message of 'join.missing' = 'fail'.
 	keyText jen.Code
+	// failFirst are the results a failing function returns before its error, when it has more than one.
+	failFirst []jen.Code
 }
 
 func (f *fn) emit(c ...jen.Code) { *f.body = append(*f.body, c...) }
@@ -82,7 +84,7 @@ func (f *fn) failWith(loc compiler.Loc, what jen.Code) jen.Code {
 	if f.merge {
 		src = jen.Nil()
 	}
-	return jen.Return(jen.Qual(rtPath, "EvalError").Call(src, jen.Lit(pos), what, text))
+	return jen.Return(append(f.failFirst[:len(f.failFirst):len(f.failFirst)], jen.Qual(rtPath, "EvalError").Call(src, jen.Lit(pos), what, text))...)
 }
 
 func nullOr(a, b val) (jen.Code, bool) {

@@ -245,7 +245,7 @@ func (g *gen) genInterval(q *compiler.Query) {
 	// The callbacks.
 	if j.On != nil {
 		var body []jen.Code
-		f := &fn{body: &body, rec: "r", q: q}
+		f := &fn{body: &body, rec: "r", q: q, failFirst: []jen.Code{jen.False()}}
 		f.emit(jen.Id(joinFilled(j)).Op(":=").False(), jen.Id("_").Op("=").Id(joinFilled(j)))
 		if j.Right {
 			f.emit(jen.Id(recordFilled).Op(":=").False(), jen.Id("_").Op("=").Id(recordFilled))
