@@ -75,8 +75,13 @@ func Explain(p *Plan) string {
 			fmt.Fprintf(&b, "  wave %d (in parallel): %s\n", i+1, strings.Join(w, ", "))
 		}
 	}
+	writeGraph(&b, p) // graph.go
 	for _, q := range p.Queries {
-		fmt.Fprintf(&b, "\nquery %s (%s:%d) reads %s, writes %s\n", q.Name, q.Loc.File, q.Loc.Line, q.Source.Name, q.Sink.URI)
+		part := ""
+		if q.Part > 0 {
+			part = fmt.Sprintf(", query %d of a UNION ALL", q.Part)
+		}
+		fmt.Fprintf(&b, "\nquery %s (%s:%d%s) reads %s, writes %s\n", q.Name, q.Loc.File, q.Loc.Line, part, strings.Join(sourceNames(Inputs(q)), " and "), q.Sink.URI)
 		for _, j := range q.Joins {
 			fmt.Fprintf(&b, "  join %d: %s\n", j.Index, joinText(j))
 		}

@@ -5,6 +5,7 @@
 package compiler
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -423,4 +424,57 @@ func shares(group map[*Source]*Source, find func(*Source) *Source, r *Source) bo
 		}
 	}
 	return false
+}
+
+// writeGraph explains the edges between the queries of p: each stream that queries write and others read, and
+// the sources that share a lock.
+func writeGraph(b *strings.Builder, p *Plan) {
+	if len(p.Streams) == 0 && !anyLock(p) {
+		return
+	}
+	b.WriteString("\ngraph (inside the job, each edge a direct call: no encoding):\n")
+	for _, s := range p.Streams {
+		var writers, readers []string
+		for _, w := range s.Writers {
+			writers = append(writers, fmt.Sprintf("%s (%s:%d, from %s)", w.Name, w.Loc.File, w.Loc.Line, w.Source.Name))
+		}
+		for _, r := range p.Readers(s) {
+			readers = append(readers, fmt.Sprintf("%s (%s:%d)", r.Name, r.Loc.File, r.Loc.Line))
+		}
+		fmt.Fprintf(b, "  stream %s: written by %s; read by %s", s.Name, strings.Join(writers, ", "), strings.Join(readers, ", "))
+		if s.EventTime != nil {
+			fmt.Fprintf(b, "; event time %s", s.EventTime.Name)
+		}
+		fmt.Fprintf(b, "; also to %s\n", s.Writers[0].Sink.URI)
+	}
+	groups := map[int][]string{}
+	var ids []int
+	for _, s := range p.Sources {
+		if s.Lock > 0 {
+			if groups[s.Lock] == nil {
+				ids = append(ids, s.Lock)
+			}
+			groups[s.Lock] = append(groups[s.Lock], s.Name)
+		}
+	}
+	for _, id := range ids {
+		fmt.Fprintf(b, "  sources %s meet in one operator: each read by its own goroutine, they hand it one record at a time\n", strings.Join(groups[id], ", "))
+	}
+}
+
+func anyLock(p *Plan) bool {
+	for _, s := range p.Sources {
+		if s.Lock > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func sourceNames(ss []*Source) []string {
+	names := make([]string, len(ss))
+	for i, s := range ss {
+		names[i] = s.Name
+	}
+	return names
 }
