@@ -328,6 +328,15 @@ func (g *gen) genJob() {
 					ticks = append(ticks, jen.Id(qv).Dot("tick"))
 				}
 			}
+			if sj != nil {
+				// Each input of a join of two streams driven by one source is tracked by it: it commits no offset
+				// of a row the join keeps (Kafka).
+				for i, in := range compiler.Inputs(q) {
+					if rs := compiler.Roots(in); len(rs) == 1 && rs[0] == s {
+						body = append(body, jen.Id(srcVar).Dot("Track").Call(jen.Id(qv).Dot("ij").Dot("Side").Call(jen.Lit(i == 1))))
+					}
+				}
+			}
 			var processRight jen.Code
 			if right {
 				processRight = jen.If(jen.Err().Op(":=").Id(qv).Dot("processRight").Call(jen.Op("&").Id("r"), jen.Op("&").Id("late")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))

@@ -96,7 +96,8 @@ func check(script *grammar.Script, filename string, opts *Options, r *reporter) 
 		}
 	}
 	if !r.diagsHaveErrors() {
-		c.loadWaves() // ctas.go
+		c.loadWaves()  // ctas.go
+		c.checkGraph() // graph.go
 	}
 	if len(c.plan.Queries) == 0 && !r.diagsHaveErrors() {
 		at := grammar.Pos{File: filename, Line: 1, Col: 1}

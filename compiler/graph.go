@@ -364,6 +364,25 @@ func (c *checker) derivedTime(q *Query, s *Source) *Field {
 	return nil
 }
 
+// checkGraph reports what the job cannot do safely with its graph: a query that keeps state (groups, windows,
+// window functions) over records of several Kafka sources cannot yet say which offsets of each source its state
+// depends on, so it could not hold back their commits.
+func (c *checker) checkGraph() {
+	for _, q := range c.plan.Queries {
+		roots := QueryRoots(q)
+		if len(roots) < 2 || !q.Grouped && q.Over == nil {
+			continue
+		}
+		for _, r := range roots {
+			if r.Type == "kafka_source" {
+				sp := grammar.Span{Start: grammar.Pos{File: q.Loc.File, Offset: q.Loc.Off, Line: q.Loc.Line, Col: q.Loc.Col}, End: grammar.Pos{File: q.Loc.File, Offset: q.Loc.End, Line: q.Loc.Line, Col: q.Loc.Col}}
+				c.errorf(CodeUnsupported, sp, "query %s keeps state over records of several sources, one of them the Kafka source %q: which of each source's offsets the state needs cannot be tracked yet, so commits could pass records it holds; aggregate each source's records in a query of its own, or write the merged stream to a topic and aggregate it in another job", q.Name, r.Name)
+				break
+			}
+		}
+	}
+}
+
 // lockGroups gives the sources whose records meet in one operator a lock to share (Source.Lock): the roots of a
 // stream that several sources' queries write, and the sources whose queries write one sink. Each source is read
 // by a goroutine of its own; with the lock, a query with several inputs sees one record at a time.

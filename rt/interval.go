@@ -53,6 +53,9 @@ type IntervalJoin[K comparable, L, R any] struct {
 
 	keys  map[K]*ijBucket[K, L, R]
 	queue ijQueue[K, L, R] // every kept row, by (end, seq): the order rows expire in
+	// curL and curR are the positions of the records the two inputs are handing over, when their sources commit
+	// offsets (Kafka: see Side); nil otherwise.
+	curL, curR *Cursor
 	wm    int64            // the watermark of the last Advance
 	seq   uint64           // the arrival number of the next row, over both inputs
 	n     int              // rows kept
@@ -76,6 +79,8 @@ type ijRow[T any] struct {
 	row     T
 	ts      int64
 	seq     uint64
+	part    int32 // the partition and offset of the record the row came from, when its source commits offsets
+	off     int64
 	matched bool // the row met a row of the other input
 	gone    bool // evicted
 }
@@ -185,7 +190,11 @@ func (j *IntervalJoin[K, L, R]) Left(k K, ts int64, l *L, on func(l *L, r *R) (b
 	if b == nil {
 		b = j.newBucket(k)
 	}
-	b.left.rows = append(b.left.rows, ijRow[L]{row: *l, ts: ts, seq: j.seq, matched: matched})
+	row := ijRow[L]{row: *l, ts: ts, seq: j.seq, matched: matched}
+	if c := j.curL; c != nil {
+		row.part, row.off = c.Partition, c.Offset
+	}
+	b.left.rows = append(b.left.rows, row)
 	if j.ownL != nil {
 		j.ownL(&b.left.rows[len(b.left.rows)-1].row)
 	}
@@ -238,7 +247,11 @@ func (j *IntervalJoin[K, L, R]) Right(k K, ts int64, r *R, on func(l *L, r *R) (
 	if b == nil {
 		b = j.newBucket(k)
 	}
-	b.right.rows = append(b.right.rows, ijRow[R]{row: *r, ts: ts, seq: j.seq, matched: matched})
+	row := ijRow[R]{row: *r, ts: ts, seq: j.seq, matched: matched}
+	if c := j.curR; c != nil {
+		row.part, row.off = c.Partition, c.Offset
+	}
+	b.right.rows = append(b.right.rows, row)
 	if j.ownR != nil {
 		j.ownR(&b.right.rows[len(b.right.rows)-1].row)
 	}
@@ -313,6 +326,82 @@ func (j *IntervalJoin[K, L, R]) expire(e ijExpiry[K, L, R], outL func(l *L) erro
 	j.n--
 	j.dropIfEmpty(b)
 	return err
+}
+
+// Side returns the rows of one input (the right one if right is set) as state its source tracks (Source.Track):
+// the source then commits no offset of a row the join still keeps, so that a restart replays it, and on a
+// rebalance the join drops that input's rows, which the new owner of its partitions replays; the other input's
+// rows stay.
+func (j *IntervalJoin[K, L, R]) Side(right bool) Stateful { return &ijSide[K, L, R]{j: j, right: right} }
+
+// ijSide is one input of an IntervalJoin as a Stateful.
+type ijSide[K comparable, L, R any] struct {
+	j     *IntervalJoin[K, L, R]
+	right bool
+}
+
+func (s *ijSide[K, L, R]) bind(c *Cursor, _ partitions) {
+	if s.right {
+		s.j.curR = c
+	} else {
+		s.j.curL = c
+	}
+}
+
+// held returns the oldest offset of partition p among the rows of the side still kept.
+func (s *ijSide[K, L, R]) held(p int32) (int64, bool) {
+	var low int64
+	found := false
+	note := func(part int32, off int64, gone bool) {
+		if !gone && part == p && (!found || off < low) {
+			low, found = off, true
+		}
+	}
+	for _, b := range s.j.keys {
+		if s.right {
+			for i := range b.right.rows {
+				note(b.right.rows[i].part, b.right.rows[i].off, b.right.rows[i].gone)
+			}
+		} else {
+			for i := range b.left.rows {
+				note(b.left.rows[i].part, b.left.rows[i].off, b.left.rows[i].gone)
+			}
+		}
+	}
+	return low, found
+}
+
+func (s *ijSide[K, L, R]) checkpoint(int32) string { return "" }
+func (s *ijSide[K, L, R]) restore(int32, string)   {}
+
+// reset drops the side's rows without emitting them, and rebuilds the queue of the rows of the other side.
+func (s *ijSide[K, L, R]) reset() {
+	j := s.j
+	j.queue = ijQueue[K, L, R]{}
+	j.n = 0
+	for k, b := range j.keys {
+		if s.right {
+			b.right = ijRows[R]{}
+		} else {
+			b.left = ijRows[L]{}
+		}
+		if b.left.kept() == 0 && b.right.kept() == 0 {
+			delete(j.keys, k)
+			continue
+		}
+		for i := range b.left.rows {
+			if r := &b.left.rows[i]; !r.gone {
+				j.queue.push(ijExpiry[K, L, R]{end: satAdd(r.ts, j.after), seq: r.seq, b: b})
+				j.n++
+			}
+		}
+		for i := range b.right.rows {
+			if r := &b.right.rows[i]; !r.gone {
+				j.queue.push(ijExpiry[K, L, R]{end: satAdd(r.ts, j.before), seq: r.seq, b: b, right: true})
+				j.n++
+			}
+		}
+	}
 }
 
 // kept returns the number of rows not evicted.
