@@ -56,9 +56,9 @@ type IntervalJoin[K comparable, L, R any] struct {
 	// curL and curR are the positions of the records the two inputs are handing over, when their sources commit
 	// offsets (Kafka: see Side); nil otherwise.
 	curL, curR *Cursor
-	wm    int64            // the watermark of the last Advance
-	seq   uint64           // the arrival number of the next row, over both inputs
-	n     int              // rows kept
+	wm         int64  // the watermark of the last Advance
+	seq        uint64 // the arrival number of the next row, over both inputs
+	n          int    // rows kept
 }
 
 // ijBucket holds the rows of one key, per input in arrival order. It is removed once both are empty.
@@ -332,7 +332,9 @@ func (j *IntervalJoin[K, L, R]) expire(e ijExpiry[K, L, R], outL func(l *L) erro
 // the source then commits no offset of a row the join still keeps, so that a restart replays it, and on a
 // rebalance the join drops that input's rows, which the new owner of its partitions replays; the other input's
 // rows stay.
-func (j *IntervalJoin[K, L, R]) Side(right bool) Stateful { return &ijSide[K, L, R]{j: j, right: right} }
+func (j *IntervalJoin[K, L, R]) Side(right bool) Stateful {
+	return &ijSide[K, L, R]{j: j, right: right}
+}
 
 // ijSide is one input of an IntervalJoin as a Stateful.
 type ijSide[K comparable, L, R any] struct {
