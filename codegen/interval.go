@@ -71,7 +71,9 @@ func intervalFields(q *compiler.Query) []jen.Code {
 	}
 	return []jen.Code{
 		jen.Id("ij").Op("*").Add(intervalType(q)).Comment("the rows of both streams that can still meet a row of the other"),
-		jen.Id("jwm").Op("*").Qual(rtPath, "MinWatermark").Comment("the watermark over both streams"),
+		jen.Id("wm0").Op("*").Qual(rtPath, "Watermark").Comment("the watermark of the query's stream (per partition on Kafka)"),
+		jen.Id("wm1").Op("*").Qual(rtPath, "Watermark").Comment("and of the other stream"),
+		jen.Id("jwm").Op("*").Qual(rtPath, "MinWatermark").Comment("the watermark over both"),
 	}
 }
 
@@ -90,8 +92,9 @@ func (g *gen) setupInterval(q *compiler.Query, qv string) []jen.Code {
 		jen.Id(qv).Dot("ij").Op("=").Qual(rtPath, "NewIntervalJoin").Types(jen.Id(joinKeyType(q)), jen.Id(recordType(q.Source)), jen.Id(recordType(j.Table))).Call(
 			jen.Lit(int(iv.Before)), jen.Lit(int(iv.After)), jen.Lit(j.Left), jen.Lit(j.Right),
 			jen.Id(ownRecordFunc(q.Source)), jen.Id(ownRecordFunc(j.Table)), ownK),
-		jen.Id(qv).Dot("jwm").Op("=").Qual(rtPath, "NewMinWatermark").Call(
-			jen.Lit(int(q.Source.MaxOutOfOrder+iv.Grace)), jen.Lit(int(j.Table.MaxOutOfOrder+iv.Grace))),
+		jen.Id(qv).Dot("wm0").Op("=").Qual(rtPath, "NewWatermark").Call(jen.Lit(int(q.Source.MaxOutOfOrder + iv.Grace))).Dot("Volatile").Call(),
+		jen.Id(qv).Dot("wm1").Op("=").Qual(rtPath, "NewWatermark").Call(jen.Lit(int(j.Table.MaxOutOfOrder + iv.Grace))).Dot("Volatile").Call(),
+		jen.Id(qv).Dot("jwm").Op("=").Qual(rtPath, "NewMinWatermark").Call(jen.Lit(0), jen.Lit(0)),
 	}
 }
 
@@ -278,7 +281,17 @@ func (g *gen) genInterval(q *compiler.Query) {
 	}
 	g.f.Comment("advance moves the watermark with a record's time on input i (0: the record's stream, 1: the other); the rows whose interval it passes leave the join.")
 	g.f.Func().Params(jen.Id("q").Add(qt)).Id("advance").Params(jen.Id("i").Int(), jen.Id("ts").Int64()).Error().Block(
-		jen.If(jen.Id("q").Dot("jwm").Dot("Observe").Call(jen.Id("i"), jen.Id("ts"))).Block(
+		jen.Id("w").Op(":=").Id("q").Dot("wm0"),
+		jen.If(jen.Id("i").Op("==").Lit(1)).Block(jen.Id("w").Op("=").Id("q").Dot("wm1")),
+		jen.If(jen.Id("w").Dot("Observe").Call(jen.Id("ts")).Op("&&").Id("q").Dot("jwm").Dot("Set").Call(jen.Id("i"), jen.Id("w").Dot("Current").Call())).Block(
+			jen.Return(jen.Id("q").Dot("ij").Dot("Advance").Call(jen.Id("q").Dot("jwm").Dot("Current").Call(), outL, outR))),
+		jen.Return(jen.Nil()))
+	g.f.Line()
+	g.f.Comment("tickJoin moves input i's watermark when its partitions go idle or busy without a record.")
+	g.f.Func().Params(jen.Id("q").Add(qt)).Id("tickJoin").Params(jen.Id("i").Int()).Error().Block(
+		jen.Id("w").Op(":=").Id("q").Dot("wm0"),
+		jen.If(jen.Id("i").Op("==").Lit(1)).Block(jen.Id("w").Op("=").Id("q").Dot("wm1")),
+		jen.If(jen.Id("w").Dot("Refresh").Call().Op("&&").Id("q").Dot("jwm").Dot("Set").Call(jen.Id("i"), jen.Id("w").Dot("Current").Call())).Block(
 			jen.Return(jen.Id("q").Dot("ij").Dot("Advance").Call(jen.Id("q").Dot("jwm").Dot("Current").Call(), outL, outR))),
 		jen.Return(jen.Nil()))
 	g.f.Line()

@@ -136,6 +136,9 @@ func (w *Watermark) reset() {
 // because partitions may come from instances whose watermarks differ; with input keyed by the GROUP BY key, a
 // window's records all come from one partition, so the per-partition rule is exact.
 func (w *Watermark) checkpoint(p int32) string {
+	if w.volatile {
+		return ""
+	}
 	wm := w.current
 	if int(p) < len(w.parts) {
 		wm = max(wm, w.parts[p].floor)
@@ -149,6 +152,9 @@ func (w *Watermark) checkpoint(p int32) string {
 // restore loads a checkpoint: the partition's floor, and its progress as if its newest event time had been the
 // watermark plus the out-of-orderness, so that the watermark starts where the checkpoint left it.
 func (w *Watermark) restore(p int32, v string) {
+	if w.volatile {
+		return
+	}
 	wm, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
 		return

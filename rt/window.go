@@ -157,6 +157,15 @@ type Watermark struct {
 	src   partitions      // the source's partitions; set with cur
 	parts []partWatermark // per partition progress, when tracked
 	low   int64           // the event time the watermark was last computed from
+	// volatile is set for a watermark that starts over with each run instead of being checkpointed (Volatile).
+	volatile bool
+}
+
+// Volatile makes w start over with each run: it is not saved with committed offsets. A join of two streams needs
+// that: the rows it still keeps are replayed after a restart, and must not be late then.
+func (w *Watermark) Volatile() *Watermark {
+	w.volatile = true
+	return w
 }
 
 // NewWatermark returns a Watermark allowing events to arrive up to

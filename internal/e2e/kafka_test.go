@@ -321,35 +321,7 @@ func TestKafkaKillRestart(t *testing.T) {
 		"--source", "orders=kafka:" + in, "--sink", "minutes=kafka:" + out, "--progress", "0"}
 	committed := func() int64 { return committedSum(t, brokers, group, in) }
 
-	// Each run is killed at a random point once it has committed a random part (10-30%) of what is left of the
-	// input: then it is mid-stream, with windows open, rows in flight to the broker and records read but not
-	// committed. Kill points come from what was committed, so they never lie beyond the input, and the commits
-	// come a second apart, so a kill may land later than planned on a fast or a loaded machine: the next one is
-	// planned from where it landed, and the kills stop once less than a tenth of the input is left. However many
-	// kills fit, the data checks after the last run are the same.
-	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
-	total := int64(len(orders))
-	last := total * 9 / 10 // no kill is planned past this
-	const maxKills = 6
-	var prev int64
-	kills := 0
-	for kills < maxKills && prev < last {
-		target := prev + (last-prev)*int64(10+rng.IntN(21))/100
-		p := startJob(t, "kafka_windows", args...)
-		waitProgress(t, fmt.Sprintf("kill %d: the job committing %d records", kills+1, target), p, func() (int64, bool) {
-			n := committed()
-			return n, n >= target
-		})
-		time.Sleep(time.Duration(rng.IntN(150)) * time.Millisecond) // a random point between two commits
-		p.stop(t, syscall.SIGKILL)
-		kills++
-		now := committed()
-		t.Logf("kill %d: committed %d of %d records (planned at %d)", kills, now, total, target)
-		if now >= total {
-			t.Fatalf("kill %d: %d records committed, all of the input: the job must hold back the records of the windows still open", kills, now)
-		}
-		prev = now
-	}
+	kills := killRuns(t, "kafka_windows", args, int64(len(orders)), committed)
 	// The last run works through the rest of the input, however long that takes: its progress is what it has
 	// committed and the rows it has written.
 	p := startJob(t, "kafka_windows", append(args, "--bounded")...)
@@ -369,6 +341,39 @@ func TestKafkaKillRestart(t *testing.T) {
 		t.Errorf("%d of %d output rows are missing after %d kills, e.g. %v", n, len(want), kills, some)
 	}
 	t.Logf("%d distinct rows of %d expected, %d messages (%d duplicates from replays)", distinct, len(want), messages, messages-distinct)
+}
+
+// killRuns runs job name with args again and again, killing each run with SIGKILL at a random point once it has
+// committed a random part (10-30%) of what is left of the input (total records; committed reports how many are
+// committed): then it is mid-stream, with state open, rows in flight to the broker and records read but not
+// committed. Kill points come from what was committed, so they never lie beyond the input, and commits come a
+// moment apart, so a kill may land later than planned on a fast or a loaded machine: the next one is planned from
+// where it landed, and the kills stop once less than a tenth of the input is left. It returns the number of kills.
+func killRuns(t *testing.T, name string, args []string, total int64, committed func() int64) int {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
+	last := total * 9 / 10 // no kill is planned past this
+	const maxKills = 6
+	var prev int64
+	kills := 0
+	for kills < maxKills && prev < last {
+		target := prev + (last-prev)*int64(10+rng.IntN(21))/100
+		p := startJob(t, name, args...)
+		waitProgress(t, fmt.Sprintf("kill %d: the job committing %d records", kills+1, target), p, func() (int64, bool) {
+			n := committed()
+			return n, n >= target
+		})
+		time.Sleep(time.Duration(rng.IntN(150)) * time.Millisecond) // a random point between two commits
+		p.stop(t, syscall.SIGKILL)
+		kills++
+		now := committed()
+		t.Logf("kill %d: committed %d of %d records (planned at %d)", kills, now, total, target)
+		if now >= total {
+			t.Fatalf("kill %d: %d records committed, all of the input: the job must hold back the records its state still needs", kills, now)
+		}
+		prev = now
+	}
+	return kills
 }
 
 // TestKafkaTwoInstances runs two instances of a windowed job in one consumer group and one instance alone in

@@ -102,7 +102,11 @@ func newInput(s *rt.Source, uri string, env *rt.Env) (*input, error) {
 		in.every = time.Second
 	}
 	if id := firstOf(env.InstanceID, opts["group.instance.id"]); id != "" {
-		// Static membership: a restarted instance takes its partitions back without a rebalance.
+		// Static membership: a restarted instance takes its partitions back without a rebalance. The consumers of
+		// a job's streams are members of one group each, so each needs an id of its own.
+		if streams(env.Job) > 1 {
+			id += "-" + spec.Name
+		}
 		in.opts = append(in.opts, kgo.InstanceID(id))
 	}
 	for key, opt := range map[string]func(time.Duration) kgo.GroupOpt{
@@ -550,4 +554,15 @@ func partList(ps []int32) string {
 		i = j + 1
 	}
 	return string(b)
+}
+
+// streams counts the job's sources that are not tables: each reads with a group member of its own.
+func streams(j *rt.Job) int {
+	n := 0
+	for _, s := range j.Sources {
+		if !s.Table {
+			n++
+		}
+	}
+	return n
 }
