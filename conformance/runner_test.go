@@ -76,7 +76,7 @@ func TestShortGenError(t *testing.T) {
 }
 
 func TestQueryAtGoLine(t *testing.T) {
-	j := &job{goIDs: []string{"Select1", "Select10"}, src: []byte(`package main
+	j := &job{goIDs: [][]string{{"Select1"}, {"D", "Select10", "DStream"}}, src: []byte(`package main
 
 func setup() {
 	x := 1
@@ -89,8 +89,12 @@ func (q *select10Query) emit(k *select10Key) error {
 type select1State struct {
 	bad
 }
+
+func (q *dStreamQuery) emit() {
+	bad
+}
 `)}
-	for line, want := range map[int]int{4: -1, 8: 1, 12: 0, 1: -1} {
+	for line, want := range map[int]int{4: -1, 8: 1, 12: 0, 1: -1, 16: 1} {
 		if got := j.queryAtGoLine(line); got != want {
 			t.Errorf("queryAtGoLine(%d) = %d, want %d", line, got, want)
 		}
@@ -115,29 +119,28 @@ func TestGoIdentIn(t *testing.T) {
 	}
 }
 
-func TestJobTables(t *testing.T) {
-	ds := &Dataset{Tables: []*Table{{Name: "instruments"}, {Name: "lims"}, {Name: "Book"}}}
-	b := &batch{ds: ds}
-	for _, tc := range []struct {
-		queries []string
-		want    string
-	}{
-		{[]string{"SELECT a FROM t"}, ""},
-		{[]string{"SELECT t.a, i.x FROM t JOIN instruments i ON t.a = i.a"}, "instruments"},
-		{[]string{"SELECT a FROM t WHERE a IN (SELECT k FROM \"lims\")", "SELECT 1 FROM t JOIN BOOK ON true"}, "lims Book"},
-		{[]string{"SELECT instruments_x, xlims FROM t"}, ""},
-	} {
-		j := &job{b: b}
-		for _, q := range tc.queries {
-			j.cases = append(j.cases, &caseRun{b: b, c: &Case{Velocc: q}})
-		}
-		var got []string
-		for _, tb := range j.tables() {
-			got = append(got, tb.Name)
-		}
-		if strings.Join(got, " ") != tc.want {
-			t.Errorf("%q: tables %v, want %s", tc.queries, got, tc.want)
-		}
+func TestJobSources(t *testing.T) {
+	src := []byte(`package main
+
+import "github.com/velocc/velocc/rt"
+
+var other = x{Sources: []string{"no"}}
+
+var job = &rt.Job{
+	Name: "job",
+	Sinks: []rt.SinkSpec{{Name: "select_1"}},
+	Sources: []rt.SourceSpec{{
+		Name: "t",
+		URI:  "file:t.jsonl",
+	}, {
+		URI:  "file:u.jsonl",
+		Name: "Book",
+	}},
+}
+`)
+	got, err := jobSources(src)
+	if err != nil || strings.Join(got, " ") != "t Book" {
+		t.Errorf("jobSources = %q, %v; want [t Book]", got, err)
 	}
 }
 
