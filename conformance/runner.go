@@ -182,6 +182,7 @@ type job struct {
 	goIDs   [][]string // Go names of each case's queries and streams in the generated code
 	spans   [][2]int   // first and last line of each case's text in the script
 	sinks   []string   // the sinks the job writes to files of its own: every sink with an output, and outs
+	merged  []bool     // each case's rows come from several sources: their order may differ from run to run
 	sources []string   // the sources the generated job declares (rt.Job's Sources), as it spells them
 	src     []byte     // generated Go
 	bin     string
@@ -531,6 +532,20 @@ func (j *job) generate() error {
 		if !slices.Contains(j.sinks, j.outs[i]) {
 			j.sinks = append(j.sinks, j.outs[i])
 		}
+	}
+	j.merged = make([]bool, len(j.cases))
+	for i := range j.cases {
+		var roots []*compiler.Source
+		for _, q := range plan.Queries {
+			if q.Sink != nil && q.Sink.Name == j.outs[i] {
+				for _, r := range compiler.Roots(q.Source) {
+					if !slices.Contains(roots, r) {
+						roots = append(roots, r)
+					}
+				}
+			}
+		}
+		j.merged[i] = len(roots) > 1
 	}
 	src, err := codegen.Generate(plan)
 	if err != nil {
@@ -898,11 +913,11 @@ func (j *job) run() []*job {
 			c.fail("the velocc job failed on the pretty JSON-lines data (%s): %v\n", PrettyFile, errPretty)
 		case errCSV != nil:
 			c.fail("the velocc job failed on the CSV data: %v\n", errCSV)
-		case !bytes.Equal(outJSON[i], outPretty[i]):
+		case !sameOutput(outJSON[i], outPretty[i], j.merged[i]):
 			c.fail("velocc's output differs between the JSON-lines data and the same records in the pretty style (%s):\n%s",
-				PrettyFile, firstLineDiff(outJSON[i], outPretty[i], "jsonl", "pretty"))
+				PrettyFile, outputDiff(outJSON[i], outPretty[i], j.merged[i], "jsonl", "pretty"))
 		default:
-			c.compare(outJSON[i], outCSV[i])
+			c.compare(outJSON[i], outCSV[i], j.merged[i])
 		}
 	}
 	return nil
@@ -1018,9 +1033,9 @@ func (c *caseRun) checkError(errJSON, errPretty, errCSV error) {
 }
 
 // compare finishes a case: the JSON-lines and CSV runs must agree, and match DuckDB.
-func (c *caseRun) compare(outJSON, outCSV []byte) {
-	if !bytes.Equal(outJSON, outCSV) {
-		c.fail("velocc's output differs between the JSON-lines and the CSV data:\n%s", firstLineDiff(outJSON, outCSV, "jsonl", "csv"))
+func (c *caseRun) compare(outJSON, outCSV []byte, merged bool) {
+	if !sameOutput(outJSON, outCSV, merged) {
+		c.fail("velocc's output differs between the JSON-lines and the CSV data:\n%s", outputDiff(outJSON, outCSV, merged, "jsonl", "csv"))
 		return
 	}
 	d := c.duckDB()
@@ -1044,6 +1059,30 @@ func (c *caseRun) compare(outJSON, outCSV []byte) {
 		return
 	}
 	c.pass()
+}
+
+// sameOutput reports whether two runs of a job wrote the same output: the same bytes, or, for merged output (rows
+// of several sources, whose goroutines interleave their records as they run), the same lines in any order.
+func sameOutput(a, b []byte, merged bool) bool {
+	if !merged {
+		return bytes.Equal(a, b)
+	}
+	return bytes.Equal(sortedLines(a), sortedLines(b))
+}
+
+// outputDiff shows where two runs' outputs differ (for merged output, in their sorted lines).
+func outputDiff(a, b []byte, merged bool, aName, bName string) string {
+	if merged {
+		return "(the lines sorted: the output merges several sources)\n" + firstLineDiff(sortedLines(a), sortedLines(b), aName, bName)
+	}
+	return firstLineDiff(a, b, aName, bName)
+}
+
+// sortedLines is data with its lines in sorted order.
+func sortedLines(data []byte) []byte {
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	slices.SortFunc(lines, bytes.Compare)
+	return bytes.Join(lines, nil)
 }
 
 // firstLineDiff shows the first line where a and b, named aName and bName, differ.

@@ -190,3 +190,64 @@ func TestRunnerTables(t *testing.T) {
 		}
 	}
 }
+
+// TestRunnerGraph runs scripts of several statements over a data set with two streams: the rows compared are the
+// bare SELECT's or those of the stream the case names as its output; cases that declare the same stream name run
+// in jobs of their own; each job reads the second stream only when a query of it does.
+func TestRunnerGraph(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds velocc jobs")
+	}
+	ds := &Dataset{
+		File: "selftest", Seed: 7, Rows: 200,
+		Columns: []Column{
+			{Name: "k", Type: "VARCHAR", Gen: "choice", Values: []string{"x", "y", "z"}},
+			{Name: "v", Type: "INT", Gen: "int", Min: "-10", Max: "10", NullRate: 0.2},
+		},
+		Streams: []*Stream{{
+			Name: "u", Seed: 7, Rows: 150, Duplicates: 0.1,
+			Columns: []Column{
+				{Name: "k", Type: "VARCHAR", Gen: "choice", Values: []string{"x", "y", "w"}},
+				{Name: "v", Type: "BIGINT", Gen: "int", Min: "-10", Max: "10"},
+			},
+		}},
+		Source: "CREATE STREAM s (k VARCHAR, v INT) WITH ('path' = 's.jsonl');\n" +
+			"CREATE STREAM u (k VARCHAR, v BIGINT) WITH ('path' = 'u.jsonl')",
+	}
+	tests := []struct {
+		c    *Case
+		fail string
+	}{
+		{&Case{Name: "chain", Velocc: "CREATE STREAM d AS SELECT k, v FROM s WHERE v > 0;\nSELECT k, SUM(v) AS sv FROM d GROUP BY k EMIT FINAL",
+			DuckDB: "WITH d AS (SELECT k, v FROM s WHERE v > 0) SELECT k, SUM(v) AS sv FROM d GROUP BY k"}, ""},
+		{&Case{Name: "same_name", Velocc: "CREATE STREAM d AS SELECT k FROM u WHERE v < 0;\nSELECT k FROM d",
+			DuckDB: "SELECT k FROM u WHERE v < 0"}, ""},
+		{&Case{Name: "same_name_wrong", Velocc: "CREATE STREAM d AS SELECT k FROM u WHERE v < 0;\nSELECT k FROM d",
+			DuckDB: "SELECT k FROM u WHERE v <= 0"}, "only in DuckDB"},
+		{&Case{Name: "union_output", Output: "d", Velocc: "CREATE STREAM d AS SELECT k, v FROM s UNION ALL SELECT k, v FROM u WITH ('d.type' = 'stdout')",
+			DuckDB: "SELECT k, v FROM s UNION ALL SELECT k, v FROM u"}, ""},
+		{&Case{Name: "union_output_wrong", Output: "e", Velocc: "CREATE STREAM e AS SELECT k, v FROM s UNION ALL SELECT k, v FROM u WITH ('e.type' = 'stdout')",
+			DuckDB: "SELECT k, v FROM s"}, "only in velocc"},
+		{&Case{Name: "insert_output", Output: "f", Velocc: "CREATE STREAM f AS SELECT k, v FROM u WHERE v > 5;\nINSERT INTO f SELECT k, v FROM s WHERE v < -5;\nSELECT k FROM f",
+			DuckDB: "SELECT k, v FROM u WHERE v > 5 UNION ALL SELECT k, v FROM s WHERE v < -5"}, ""},
+		{&Case{Name: "no_output", Output: "nope", Velocc: "SELECT k FROM s", DuckDB: "SELECT k FROM s"}, `the case's output "nope" is not a stream`},
+		{&Case{Name: "two_selects", Velocc: "SELECT k FROM s;\nSELECT v FROM s", DuckDB: "SELECT k FROM s"}, "holds 2 bare SELECTs"},
+		{&Case{Name: "only_u", Velocc: "SELECT k, v * 2 AS v2 FROM u", DuckDB: "SELECT k, v * 2 AS v2 FROM u"}, ""},
+		{&Case{Name: "fails_at_run_time", ExpectErr: "integer overflow", Velocc: "CREATE STREAM g AS SELECT v FROM u;\nSELECT v * 9223372036854775807 AS o FROM g WHERE v > 1",
+			DuckDB: "SELECT v * 9223372036854775807 AS o FROM u WHERE v > 1"}, ""},
+	}
+	var cases []*Case
+	for _, tc := range tests {
+		tc.c.File = ds.File
+		cases = append(cases, tc.c)
+	}
+	for i, res := range NewRunner(t).Run(ds, cases) {
+		tc := tests[i]
+		switch {
+		case tc.fail == "" && res.Failure != "":
+			t.Errorf("case %s failed:\n%s", tc.c.Name, res.Failure)
+		case tc.fail != "" && !strings.Contains(res.Failure, tc.fail):
+			t.Errorf("case %s: want a failure with %q, got:\n%s", tc.c.Name, tc.fail, res.Failure)
+		}
+	}
+}
