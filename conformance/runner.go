@@ -538,11 +538,7 @@ func (j *job) generate() error {
 		var roots []*compiler.Source
 		for _, q := range plan.Queries {
 			if q.Sink != nil && q.Sink.Name == j.outs[i] {
-				for _, r := range compiler.Roots(q.Source) {
-					if !slices.Contains(roots, r) {
-						roots = append(roots, r)
-					}
-				}
+				roots = streamRoots(q, roots)
 			}
 		}
 		j.merged[i] = len(roots) > 1
@@ -562,6 +558,29 @@ func (j *job) generate() error {
 func isSel(x ast.Expr, name string) bool {
 	sel, ok := x.(*ast.SelectorExpr)
 	return ok && sel.Sel.Name == name
+}
+
+// streamRoots adds to roots the declared streams whose records drive q: its own stream, the stream it joins (a
+// join of two streams), and through a derived stream the streams that drive its writers. Tables are not roots:
+// a bounded job loads them before it reads its streams.
+func streamRoots(q *compiler.Query, roots []*compiler.Source) []*compiler.Source {
+	var add func(s *compiler.Source)
+	add = func(s *compiler.Source) {
+		switch {
+		case s == nil || s.IsTable || s.Query != nil:
+		case len(s.Writers) > 0:
+			for _, w := range s.Writers {
+				roots = streamRoots(w, roots)
+			}
+		case !slices.Contains(roots, s):
+			roots = append(roots, s)
+		}
+	}
+	add(q.Source)
+	for _, jn := range q.Joins {
+		add(jn.Table)
+	}
+	return roots
 }
 
 // caseAt returns the index of the case whose text holds line n of the job's script, or -1.
