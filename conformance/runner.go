@@ -905,15 +905,15 @@ func (r *Runner) build(dir string, jobs []*job) (map[string]string, error) {
 // finishes its cases. It returns the jobs to run next when a multi-case job failed and its cases must be run one
 // by one.
 func (j *job) run() []*job {
-	outJSON, errJSON := j.exec(j.b.jsonl, "jsonl", "jsonl")
+	outJSON, errJSON := j.exec("jsonl", "jsonl")
 	if len(j.cases) > 1 && errJSON != nil {
 		return j.runCulprit(errJSON, "JSON-lines")
 	}
-	outPretty, errPretty := j.exec(j.b.pretty, "jsonl", "pretty")
+	outPretty, errPretty := j.exec("jsonl", "pretty")
 	if len(j.cases) > 1 && errPretty != nil {
 		return j.runCulprit(errPretty, "pretty JSON-lines")
 	}
-	outCSV, errCSV := j.exec(j.b.csv, "csv", "csv")
+	outCSV, errCSV := j.exec("csv", "csv")
 	if len(j.cases) > 1 && errCSV != nil {
 		return j.runCulprit(errCSV, "CSV")
 	}
@@ -952,9 +952,10 @@ func (e *jobError) Error() string {
 	return fmt.Sprintf("exit status %d\n%s", e.code, indentAll(e.stderr, "    "))
 }
 
-// exec runs the job over one data file in format and returns each case's output, as written to its sink; tag
-// names the run in the output files.
-func (j *job) exec(data, format, tag string) ([][]byte, error) {
+// exec runs the job over the data of tag ("jsonl", "pretty" or "csv": every stream and table it reads in that
+// form), read as format, and returns each case's output, as written to its sink; tag also names the run in the
+// output files.
+func (j *job) exec(format, tag string) ([][]byte, error) {
 	// Paths relative to the job's directory keep messages short; the format (and CSV delimiter) in the URI wins
 	// over whatever the source declares.
 	args := []string{"--bounded", "--stats=false"}
