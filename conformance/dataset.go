@@ -59,17 +59,18 @@ type Column struct {
 
 // Dataset is the data and source of one case file.
 type Dataset struct {
-	File       string   // the case file, as given to ParseFile
-	Seed       int64    // seed of the generator
-	Rows       int      // number of records written (duplicates included)
-	Duplicates float64  // fraction of records written twice in a row
-	Columns    []Column // the generated columns, in file order
-	Source     string   // the CREATE STREAM statement, and one CREATE TABLE per table, that velocc reads the data with
-	SourceName string   // the stream's name; the DuckDB table has the same name
-	Tables     []*Table // the tables' data ("-- data NAME --" sections), in file order
-	sourceLine int      // first line of the source section in File (0 when unknown)
-	checked    bool     // check has run
-	checkErr   error    // what check found
+	File       string    // the case file, as given to ParseFile
+	Seed       int64     // seed of the generator
+	Rows       int       // number of records written (duplicates included)
+	Duplicates float64   // fraction of records written twice in a row
+	Columns    []Column  // the generated columns, in file order
+	Source     string    // the CREATE STREAM statements and one CREATE TABLE per table, that velocc reads the data with
+	SourceName string    // the main stream's name (the "-- data --" section); the DuckDB table has the same name
+	Streams    []*Stream // the other streams' data ("-- data NAME --" sections without primary_key), in file order
+	Tables     []*Table  // the tables' data ("-- data NAME --" sections with primary_key), in file order
+	sourceLine int       // first line of the source section in File (0 when unknown)
+	checked    bool      // check has run
+	checkErr   error     // what check found
 	rng        *rand.Rand
 }
 
@@ -88,18 +89,37 @@ type Table struct {
 	keyIdx []int // index in Columns of each PrimaryKey column
 }
 
+// Stream is the data of one more stream of a case file: a "-- data NAME --" section without primary_key. Its
+// records are written like the main stream's, to NAME.jsonl, NAME.pretty.jsonl and NAME.csv, and DuckDB holds them
+// as the table NAME.
+type Stream struct {
+	Name       string   // the stream's name: its CREATE STREAM, its files, its DuckDB table
+	Seed       int64    // seed of the generator (mixed with the name, so two streams never draw the same values)
+	Rows       int      // number of records written (duplicates included)
+	Duplicates float64  // fraction of records written twice in a row
+	Columns    []Column // the generated columns, in file order
+
+	line int // line of the section's marker
+}
+
 // Case is one query pair of a case file.
 type Case struct {
-	File      string // the case file
-	Line      int    // line of the "-- case NAME --" marker
-	Name      string
-	Velocc    string // one velocc query (SELECT ...), without a trailing ';'
+	File string // the case file
+	Line int    // line of the "-- case NAME --" marker
+	Name string
+	// Velocc is the velocc text, without a trailing ';': one query (SELECT ...), or a script of several
+	// statements (CREATE STREAM ... AS SELECT, INSERT INTO, SELECT ... INTO) with one bare SELECT, whose rows are
+	// compared, or none when Output names the stream to compare.
+	Velocc    string
 	DuckDB    string // the DuckDB query, without a trailing ';'; "" only with ExpectErr
 	ExpectErr string // regexp the velocc job's stderr must match; the job must fail
 	// ExpectCompileErr is a regexp one of velocc's diagnostics must match; the query must not compile.
 	ExpectCompileErr string
 	Differs          string // why velocc's result type or rule differs from DuckDB's (docs/sql.md)
 	Ordered          bool   // compare rows in order instead of as multisets
+	// Output names the stream whose rows are compared ("-- output NAME --"): one the case's statements write
+	// (CREATE STREAM NAME AS SELECT, SELECT ... INTO NAME); "" compares the rows of the case's bare SELECT.
+	Output string
 
 	veloccLine int // line of the first line of Velocc in File (0 when unknown)
 }
@@ -193,9 +213,9 @@ func (p *parser) parse(src []byte) (*Dataset, []*Case, error) {
 			continue
 		case word == "data":
 			if len(cases) > 0 {
-				return nil, nil, p.errorf(s.line, "a table's data section must come before the cases")
+				return nil, nil, p.errorf(s.line, "the data section of a table or stream must come before the cases")
 			}
-			if err := p.parseTable(ds, arg, s); err != nil {
+			if err := p.parseNamed(ds, arg, s); err != nil {
 				return nil, nil, err
 			}
 			continue
@@ -230,6 +250,14 @@ func (p *parser) parse(src []byte) (*Dataset, []*Case, error) {
 			inDuck = true
 		case s.marker == "ordered":
 			c.Ordered = true
+		case word == "output":
+			if !tableNameRE.MatchString(arg) {
+				return nil, nil, p.errorf(s.line, "output needs the name of a stream the case writes: -- output NAME --")
+			}
+			if c.Output != "" {
+				return nil, nil, p.errorf(s.line, "case %q has two outputs", c.Name)
+			}
+			c.Output = arg
 		case word == "expect" && strings.HasPrefix(arg, "compile error "):
 			re, err := quoted(strings.TrimSpace(strings.TrimPrefix(arg, "compile error ")))
 			if err != nil {
@@ -255,7 +283,7 @@ func (p *parser) parse(src []byte) (*Dataset, []*Case, error) {
 			}
 			c.Differs = reason
 		default:
-			return nil, nil, p.errorf(s.line, "unknown section %q (want case NAME, duckdb, ordered, expect error \"RE\", expect compile error \"RE\" or differs \"REASON\")", s.marker)
+			return nil, nil, p.errorf(s.line, "unknown section %q (want case NAME, duckdb, ordered, output NAME, expect error \"RE\", expect compile error \"RE\" or differs \"REASON\")", s.marker)
 		}
 		text := sqlText(s.body)
 		if text == "" {
@@ -288,6 +316,8 @@ func (p *parser) parse(src []byte) (*Dataset, []*Case, error) {
 			return nil, nil, p.errorf(c.Line, "case %q expects both a run-time and a compile error", c.Name)
 		case c.DuckDB == "" && c.ExpectErr == "" && c.ExpectCompileErr == "":
 			return nil, nil, p.errorf(c.Line, "case %q has no DuckDB query (-- duckdb --)", c.Name)
+		case c.Output != "" && c.ExpectCompileErr != "":
+			return nil, nil, p.errorf(c.Line, "case %q expects a compile error: it has no output to compare", c.Name)
 		}
 	}
 	return ds, cases, nil
@@ -386,43 +416,72 @@ func (p *parser) parseData(ds *Dataset, s *section) error {
 	return err
 }
 
-// tableSpec is the YAML of a table's data section.
-type tableSpec struct {
+// namedSpec is the YAML of a "-- data NAME --" section: a table's rows (with primary_key) or a stream's records.
+type namedSpec struct {
 	Seed          int64       `yaml:"seed"`
 	Rows          *int        `yaml:"rows"`
-	KeyDuplicates float64     `yaml:"key_duplicates"`
+	Duplicates    *float64    `yaml:"duplicates"`
+	KeyDuplicates *float64    `yaml:"key_duplicates"`
 	PrimaryKey    []string    `yaml:"primary_key"`
 	Columns       []yaml.Node `yaml:"columns"`
 }
 
-// parseTable reads a "-- data NAME --" section: the rows of the table NAME.
-func (p *parser) parseTable(ds *Dataset, name string, s *section) error {
+// parseNamed reads a "-- data NAME --" section: the rows of the table NAME when it has a primary_key, else the
+// records of the stream NAME.
+func (p *parser) parseNamed(ds *Dataset, name string, s *section) error {
 	if !tableNameRE.MatchString(name) || strings.EqualFold(name, "data") {
-		return p.errorf(s.line, "a table's data section is -- data NAME --, NAME a plain identifier other than \"data\"; got %q", name)
+		return p.errorf(s.line, "the data section of a table or stream is -- data NAME --, NAME a plain identifier other than \"data\"; got %q", name)
 	}
-	for _, t := range ds.Tables {
-		if strings.EqualFold(t.Name, name) {
-			return p.errorf(s.line, "table %q already has a data section at line %d", name, t.line)
-		}
+	if line := ds.namedLine(name); line > 0 {
+		return p.errorf(s.line, "%q already has a data section at line %d", name, line)
 	}
 	what := "data " + name
 	text := decimalTypeRE.ReplaceAllString(strings.Join(s.body, "\n"), `$1"$2"`)
 	dec := yaml.NewDecoder(strings.NewReader(text))
 	dec.KnownFields(true)
-	var spec tableSpec
+	var spec namedSpec
 	if err := dec.Decode(&spec); err != nil {
 		return p.errorf(s.line, "%s: %v", what, yamlErr(err, s.first))
 	}
-	t := &Table{Name: name, Seed: spec.Seed, Rows: 1000, KeyDuplicates: spec.KeyDuplicates, PrimaryKey: spec.PrimaryKey, line: s.line}
+	rows := 1000
 	if spec.Rows != nil {
-		t.Rows = *spec.Rows
+		rows = *spec.Rows
 	}
-	var err error
-	if t.Columns, err = p.parseColumns(spec.Columns, s, what); err != nil {
+	cols, err := p.parseColumns(spec.Columns, s, what)
+	if err != nil {
 		return err
+	}
+	if spec.PrimaryKey == nil {
+		if spec.KeyDuplicates != nil {
+			return p.errorf(s.line, "%s: key_duplicates is for a table (a section with primary_key); a stream's repeated records are duplicates", what)
+		}
+		st := &Stream{Name: name, Seed: spec.Seed, Rows: rows, Columns: cols, line: s.line}
+		if spec.Duplicates != nil {
+			st.Duplicates = *spec.Duplicates
+		}
+		ds.Streams = append(ds.Streams, st)
+		return nil
+	}
+	if spec.Duplicates != nil {
+		return p.errorf(s.line, "%s: duplicates is for a stream (a section without primary_key); a table's upserts are key_duplicates", what)
+	}
+	t := &Table{Name: name, Seed: spec.Seed, Rows: rows, PrimaryKey: spec.PrimaryKey, Columns: cols, line: s.line}
+	if spec.KeyDuplicates != nil {
+		t.KeyDuplicates = *spec.KeyDuplicates
 	}
 	ds.Tables = append(ds.Tables, t)
 	return nil
+}
+
+// namedLine is the line of the data section of the table or stream name (in any case), or 0.
+func (ds *Dataset) namedLine(name string) int {
+	if t := ds.table(name); t != nil {
+		return t.line
+	}
+	if st := ds.stream(name); st != nil {
+		return st.line
+	}
+	return 0
 }
 
 // parseColumns decodes the columns of a data section.
@@ -543,6 +602,17 @@ func (ds *Dataset) doCheck() error {
 	if err := ds.checkColumns(ds.Columns, ds.Seed, "the data section"); err != nil {
 		return err
 	}
+	for _, st := range ds.Streams {
+		if st.Rows < 0 {
+			return ds.errorf(st.line, "stream %q: rows must not be negative", st.Name)
+		}
+		if st.Duplicates < 0 || st.Duplicates > 1 {
+			return ds.errorf(st.line, "stream %q: duplicates must be between 0 and 1", st.Name)
+		}
+		if err := ds.checkColumns(st.Columns, st.seed(), fmt.Sprintf("stream %q", st.Name)); err != nil {
+			return err
+		}
+	}
 	for _, t := range ds.Tables {
 		if t.Rows < 0 {
 			return ds.errorf(t.line, "table %q: rows must not be negative", t.Name)
@@ -593,8 +663,9 @@ func (ds *Dataset) checkColumns(cols []Column, seed int64, what string) error {
 	return nil
 }
 
-// checkSource reads the source section: one CREATE STREAM (its name is SourceName unless already set) and one
-// CREATE TABLE for each table's data section, declaring the same primary key.
+// checkSource reads the source section: one CREATE STREAM for the main data section (its name is SourceName unless
+// already set), one CREATE STREAM for each stream's data section and one CREATE TABLE for each table's, declaring
+// the same primary key.
 func (ds *Dataset) checkSource() error {
 	script, err := grammar.Parse(ds.File, []byte(ds.Source))
 	if err != nil {
@@ -608,7 +679,7 @@ func (ds *Dataset) checkSource() error {
 		}
 		return ds.errorf(line, "the source section does not parse: %s", msg)
 	}
-	stream := ""
+	main := ""
 	declared := map[string]bool{}
 	for _, st := range script.Statements {
 		line := 0
@@ -618,15 +689,23 @@ func (ds *Dataset) checkSource() error {
 		cs, ok := st.(*grammar.CreateSource)
 		switch {
 		case !ok:
-			return ds.errorf(line, "the source must be a CREATE STREAM statement, with one CREATE TABLE per table")
+			return ds.errorf(line, "the source must be CREATE STREAM statements, with one CREATE TABLE per table")
+		case cs.Kind == grammar.Stream && ds.stream(cs.Name.Name) != nil:
+			declared[strings.ToLower(cs.Name.Name)] = true
 		case cs.Kind == grammar.Stream:
-			if stream != "" {
-				return ds.errorf(line, "the source section declares a second stream %q; a case file has one stream", cs.Name.Name)
+			if ds.table(cs.Name.Name) != nil {
+				return ds.errorf(line, "%q is declared by CREATE STREAM, but its data section has a primary_key, which makes it a table", cs.Name.Name)
 			}
-			stream = cs.Name.Name
+			if main != "" {
+				return ds.errorf(line, "stream %q has no data section (-- data %s --); only one stream, %q, reads the main one (-- data --)", cs.Name.Name, cs.Name.Name, main)
+			}
+			main = cs.Name.Name
 		default:
 			t := ds.table(cs.Name.Name)
 			if t == nil {
+				if ds.stream(cs.Name.Name) != nil {
+					return ds.errorf(line, "table %q: its data section has no primary_key, which makes it a stream; give it primary_key: [...]", cs.Name.Name)
+				}
 				return ds.errorf(line, "table %q has no data section (-- data %s --)", cs.Name.Name, cs.Name.Name)
 			}
 			declared[strings.ToLower(t.Name)] = true
@@ -649,11 +728,19 @@ func (ds *Dataset) checkSource() error {
 			}
 		}
 	}
-	if stream == "" {
-		return ds.errorf(ds.sourceLine, "the source must be a CREATE STREAM statement")
+	if main == "" {
+		return ds.errorf(ds.sourceLine, "the source must hold a CREATE STREAM statement for the main data section (-- data --)")
 	}
 	if ds.SourceName == "" {
-		ds.SourceName = stream
+		ds.SourceName = main
+	}
+	for _, st := range ds.Streams {
+		if !declared[strings.ToLower(st.Name)] {
+			return ds.errorf(st.line, "the data section of stream %q has no CREATE STREAM %s in the source section", st.Name, st.Name)
+		}
+		if strings.EqualFold(st.Name, ds.SourceName) {
+			return ds.errorf(st.line, "stream %q has the main stream's name", st.Name)
+		}
 	}
 	for _, t := range ds.Tables {
 		if !declared[strings.ToLower(t.Name)] {
@@ -661,6 +748,16 @@ func (ds *Dataset) checkSource() error {
 		}
 		if strings.EqualFold(t.Name, ds.SourceName) {
 			return ds.errorf(t.line, "table %q has the stream's name", t.Name)
+		}
+	}
+	return nil
+}
+
+// stream returns the stream named name (in any case) of a "-- data NAME --" section, or nil.
+func (ds *Dataset) stream(name string) *Stream {
+	for _, st := range ds.Streams {
+		if strings.EqualFold(st.Name, name) {
+			return st
 		}
 	}
 	return nil
@@ -678,10 +775,15 @@ func (ds *Dataset) table(name string) *Table {
 
 // seed is the seed of the table's column generators: its Seed mixed with its name, so that a table and the stream
 // with the same seed and a column of the same name do not draw the same values.
-func (t *Table) seed() int64 {
+func (t *Table) seed() int64 { return nameSeed(t.Seed, t.Name) }
+
+// seed is the seed of the stream's column generators: its Seed mixed with its name, as a table's.
+func (st *Stream) seed() int64 { return nameSeed(st.Seed, st.Name) }
+
+func nameSeed(seed int64, name string) int64 {
 	h := fnv.New64a()
-	h.Write([]byte(strings.ToLower(t.Name)))
-	return t.Seed ^ int64(h.Sum64()&math.MaxInt64)
+	h.Write([]byte(strings.ToLower(name)))
+	return seed ^ int64(h.Sum64()&math.MaxInt64)
 }
 
 // prepare parses the column's type, bounds, values and edges.
@@ -1080,38 +1182,20 @@ func randBig(r *rand.Rand, lo, hi *big.Int) *big.Int {
 const PrettyFile = "data.pretty.jsonl"
 
 // Generate writes the data set to dir/data.jsonl and dir/data.csv and returns their paths; it also writes the
-// records of data.jsonl in the pretty style to dir/PrettyFile, and each table's rows to dir/NAME.jsonl,
-// dir/NAME.pretty.jsonl and dir/NAME.csv (Table.Files). The output depends only on the data set (its seeds), never
-// on time or the machine.
+// records of data.jsonl in the pretty style to dir/PrettyFile, and each stream's records and table's rows to
+// dir/NAME.jsonl, dir/NAME.pretty.jsonl and dir/NAME.csv (DataFiles). The output depends only on the data set (its
+// seeds), never on time or the machine.
 func (ds *Dataset) Generate(dir string) (jsonl, csv string, err error) {
 	if err := ds.check(); err != nil {
 		return "", "", err
 	}
-	// Re-seed, so that generating twice gives the same data.
-	for i := range ds.Columns {
-		if err := ds.Columns[i].prepare(ds.Seed); err != nil {
+	if err := generateStream(dir, "data", ds.Columns, ds.Seed, ds.Rows, ds.Duplicates); err != nil {
+		return "", "", err
+	}
+	for _, st := range ds.Streams {
+		if err := generateStream(dir, st.Name, st.Columns, st.seed(), st.Rows, st.Duplicates); err != nil {
 			return "", "", err
 		}
-	}
-	dup := rand.New(rand.NewPCG(uint64(ds.Seed), 0x5eed))
-	pretty := rand.New(rand.NewPCG(uint64(ds.Seed), 0x9e77)) // its own stream: data.jsonl stays as it was
-	w := newDataWriter(ds.Columns, dup, pretty)
-	row := make([]cell, len(ds.Columns))
-	for written, logical := 0, 0; written < ds.Rows; logical++ {
-		for k := range ds.Columns {
-			row[k] = ds.Columns[k].value(logical)
-		}
-		n := 1
-		if ds.Duplicates > 0 && dup.Float64() < ds.Duplicates {
-			n = 2
-		}
-		for ; n > 0 && written < ds.Rows; n-- {
-			w.write(row)
-			written++
-		}
-	}
-	if err := w.save(dir, "data"); err != nil {
-		return "", "", err
 	}
 	for _, t := range ds.Tables {
 		if err := t.generate(dir); err != nil {
@@ -1121,10 +1205,45 @@ func (ds *Dataset) Generate(dir string) (jsonl, csv string, err error) {
 	return filepath.Join(dir, "data.jsonl"), filepath.Join(dir, "data.csv"), nil
 }
 
-// Files are the paths of the table's data in dir, as Generate writes them.
-func (t *Table) Files(dir string) (jsonl, pretty, csv string) {
-	return filepath.Join(dir, t.Name+".jsonl"), filepath.Join(dir, t.Name+".pretty.jsonl"), filepath.Join(dir, t.Name+".csv")
+// generateStream writes the records of a stream to dir/base.jsonl, dir/base.pretty.jsonl and dir/base.csv: rows
+// records, a fraction dups of them written twice in a row.
+func generateStream(dir, base string, cols []Column, seed int64, rows int, dups float64) error {
+	// Re-seed, so that generating twice gives the same data.
+	for i := range cols {
+		if err := cols[i].prepare(seed); err != nil {
+			return err
+		}
+	}
+	dup := rand.New(rand.NewPCG(uint64(seed), 0x5eed))
+	pretty := rand.New(rand.NewPCG(uint64(seed), 0x9e77)) // its own stream: base.jsonl stays as it was
+	w := newDataWriter(cols, dup, pretty)
+	row := make([]cell, len(cols))
+	for written, logical := 0, 0; written < rows; logical++ {
+		for k := range cols {
+			row[k] = cols[k].value(logical)
+		}
+		n := 1
+		if dups > 0 && dup.Float64() < dups {
+			n = 2
+		}
+		for ; n > 0 && written < rows; n-- {
+			w.write(row)
+			written++
+		}
+	}
+	return w.save(dir, base)
 }
+
+// DataFiles are the paths of the data of the stream or table name in dir, as Generate writes them.
+func DataFiles(dir, name string) (jsonl, pretty, csv string) {
+	return filepath.Join(dir, name+".jsonl"), filepath.Join(dir, name+".pretty.jsonl"), filepath.Join(dir, name+".csv")
+}
+
+// Files are the paths of the table's data in dir, as Generate writes them.
+func (t *Table) Files(dir string) (jsonl, pretty, csv string) { return DataFiles(dir, t.Name) }
+
+// Files are the paths of the stream's data in dir, as Generate writes them.
+func (st *Stream) Files(dir string) (jsonl, pretty, csv string) { return DataFiles(dir, st.Name) }
 
 // generate writes the table's rows. A row is a key duplicate with probability KeyDuplicates: it takes the key of
 // an earlier row (one with no NULL in its key, drawn uniformly) and keeps its own other values, so that it replaces

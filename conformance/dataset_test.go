@@ -75,7 +75,7 @@ func TestParseErrors(t *testing.T) {
 		{"-- data --\ncolumns:\n - {name: a, type: INT, gen: decimal}\n-- source --\nCREATE STREAM t (a INT);\n", `x.case:3: column "a": gen "decimal" does not make INT values`},
 		{"-- data --\ncolumns:\n - {name: a, type: INT, gen: choice, values: [1, x]}\n-- source --\nCREATE STREAM t (a INT);\n", `x.case:3: column "a": value "x"`},
 		{"-- data --\ncolumns:\n - {name: a, type: DECIMAL(4,2), gen: decimal, max: 100}\n-- source --\nCREATE STREAM t (a INT);\n", `column "a": max: does not fit DECIMAL(4,2)`},
-		{"-- data --\ncolumns:\n - {name: a, type: INT, gen: int}\n-- source --\nSELECT 1;\n", "x.case:5: the source must be a CREATE STREAM statement"},
+		{"-- data --\ncolumns:\n - {name: a, type: INT, gen: int}\n-- source --\nSELECT 1;\n", "x.case:5: the source must be CREATE STREAM statements"},
 		{"-- data --\ncolumns:\n - {name: a, type: INT, gen: int}\n", "x.case: no source section"},
 	} {
 		_, _, err := Parse("x.case", []byte(tc.src))

@@ -26,7 +26,8 @@ import (
 
 // RandomCases composes n random query pairs over the data set's source: stateless filters and projections,
 // grouped aggregations with EMIT FINAL, tumbling-window aggregations, and window functions (randover.go), some of
-// them joining the data set's tables (randjoin.go). The same seed gives the same cases.
+// them joining the data set's tables (randjoin.go), some of them chains of two queries or UNION ALLs
+// (randgraph.go). The same seed gives the same cases.
 func RandomCases(ds *Dataset, seed int64, n int) []*Case {
 	_, file, line, _ := runtime.Caller(0)
 	qs, err := randomQueries(ds, seed, n)
@@ -45,7 +46,7 @@ func RandomCases(ds *Dataset, seed int64, n int) []*Case {
 type randomQuery struct {
 	name           string
 	velocc, duckdb string
-	shape          string          // "project", "group", "global", "window" or "over"; "+join", "+sub": joins, subqueries
+	shape          string          // "project", "group", "global", "window" or "over"; "+join", "+sub": joins, subqueries; "chain+SHAPE" (the reader's), "union"
 	types          []compiler.Type // expected velocc output types, in SELECT order
 }
 
@@ -59,6 +60,9 @@ func randomQueries(ds *Dataset, seed int64, n int) ([]*randomQuery, error) {
 	for i := range qs {
 		g.jr = joinRand(seed, i)
 		qs[i] = g.query()
+		if q := g.graphQuery(seed, i); q != nil { // randgraph.go
+			qs[i] = q
+		}
 		qs[i].name = fmt.Sprintf("random_%d_%d", seed, i)
 	}
 	return qs, nil
@@ -118,6 +122,11 @@ type schema struct {
 	sizes  []int64 // window sizes (ms) that make several windows over the data
 	prefix string  // prefix of output column aliases (distinct from every column name)
 	tables []*rtable
+	others []*schema // the data set's other streams (randgraph.go's UNION ALL reads them)
+	// nullTime: velocc takes the event-time column for nullable (a derived stream's columns are); a window whose
+	// time is an expression over it generates Go that does not build (a velocc bug: "declared and not used"), so
+	// windows name the column itself.
+	nullTime bool
 }
 
 // schemas caches schemaOf by data set.
@@ -137,7 +146,7 @@ func newGen(ds *Dataset, seed int64) (*gen, error) {
 	return &gen{r: r, schema: s, cols: s.cols, seq: s.seq}, nil
 }
 
-// schemaOf reads the data set's source and columns.
+// schemaOf reads the data set's source and columns, and those of its other streams (schema.others).
 func schemaOf(ds *Dataset) (*schema, error) {
 	if err := ds.check(); err != nil {
 		return nil, err
@@ -146,17 +155,60 @@ func schemaOf(ds *Dataset) (*schema, error) {
 	if diags.HasErrors() {
 		return nil, fmt.Errorf("the data set's source does not compile: %v", diags.Errors())
 	}
-	src := plan.Sources[0]
-	g := &schema{src: sqlIdent(src.Name), rows: float64(ds.Rows)}
+	declared := func(name string) *compiler.Source {
+		for _, s := range plan.Sources {
+			if !s.IsTable && strings.EqualFold(s.Name, name) {
+				return s
+			}
+		}
+		return nil
+	}
+	g, err := streamSchema(declared(ds.SourceName), ds.Columns, ds.Rows)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]bool{}
+	for _, c := range g.all {
+		names[strings.ToLower(strings.Trim(c.name, `"`))] = true
+	}
+	for _, st := range ds.Streams {
+		o, err := streamSchema(declared(st.Name), st.Columns, st.Rows)
+		if err != nil {
+			continue // a stream the generator cannot use: the queries leave it alone
+		}
+		g.others = append(g.others, o)
+		for _, c := range st.Columns {
+			names[strings.ToLower(c.Name)] = true
+		}
+	}
+	for _, t := range ds.Tables {
+		for _, c := range t.Columns {
+			names[strings.ToLower(c.Name)] = true
+		}
+	}
+	g.prefix = aliasPrefix(names)
+	if g.tables, err = tablesOf(ds, plan, g); err != nil {
+		return nil, err
+	}
+	for _, o := range g.others {
+		o.prefix, o.tables = g.prefix, g.tables
+	}
+	return g, nil
+}
+
+// streamSchema describes a declared stream whose records the data section's columns generate: rows records.
+func streamSchema(src *compiler.Source, cols []Column, rows int) (*schema, error) {
+	if src == nil {
+		return nil, fmt.Errorf("the stream is not declared")
+	}
+	g := &schema{src: sqlIdent(src.Name), rows: float64(rows)}
 	byName := map[string]*Column{}
-	for i := range ds.Columns {
-		byName[strings.ToLower(ds.Columns[i].Name)] = &ds.Columns[i]
+	for i := range cols {
+		byName[strings.ToLower(cols[i].Name)] = &cols[i]
 	}
 	g.tsLo, g.tsHi = math.MaxInt64, math.MinInt64
-	names := map[string]bool{}
 	g.star = true
 	for _, f := range src.Fields {
-		names[strings.ToLower(f.Name)] = true
 		c := &rcol{name: sqlIdent(f.Name), t: f.Type, nullable: true}
 		dc := byName[strings.ToLower(f.Name)]
 		g.all = append(g.all, c)
@@ -193,28 +245,26 @@ func schemaOf(ds *Dataset) (*schema, error) {
 	if g.tsLo > g.tsHi {
 		g.tsLo, g.tsHi = 1704067200000, 1704067200000+3600_000
 	}
-	if g.evt != nil {
-		span := g.evt.tsHi - g.evt.tsLo
-		for _, s := range []int64{100, 250, 500, 1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 3600_000, 86_400_000} {
-			if span/s <= 2000 && (span/s >= 2 || s == 3600_000 || s == 86_400_000) {
-				g.sizes = append(g.sizes, s)
-			}
-		}
-		if len(g.sizes) == 0 {
-			g.evt = nil
-		}
-	}
-	for _, t := range ds.Tables {
-		for _, c := range t.Columns {
-			names[strings.ToLower(c.Name)] = true
-		}
-	}
-	g.prefix = aliasPrefix(names)
-	var err error
-	if g.tables, err = tablesOf(ds, plan, g); err != nil {
-		return nil, err
-	}
+	g.setSizes()
 	return g, nil
+}
+
+// setSizes chooses the window sizes that make several windows over the range of the event-time column; without
+// any, the schema has no event time for windows.
+func (g *schema) setSizes() {
+	g.sizes = nil
+	if g.evt == nil {
+		return
+	}
+	span := g.evt.tsHi - g.evt.tsLo
+	for _, s := range []int64{100, 250, 500, 1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 3600_000, 86_400_000} {
+		if span/s <= 2000 && (span/s >= 2 || s == 3600_000 || s == 86_400_000) {
+			g.sizes = append(g.sizes, s)
+		}
+	}
+	if len(g.sizes) == 0 {
+		g.evt = nil
+	}
 }
 
 // aliasPrefix is a prefix for the output aliases (c0, k0, a0, w0) that makes them differ from every column name.
@@ -2093,7 +2143,7 @@ func (g *gen) windowed() *randomQuery {
 	}
 	switch n := g.pick(100); {
 	case n < 40: // TUMBLING(size): the source's event time
-	case n < 80:
+	case n < 80 || g.nullTime:
 		w.timeV = g.col(g.evt).v
 	default:
 		// The time may be an expression: epoch milliseconds as a BIGINT, perhaps shifted.

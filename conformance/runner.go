@@ -9,6 +9,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"go/ast"
+	goparser "go/parser"
+	"go/token"
 	"hash/fnv"
 	"os"
 	"os/exec"
@@ -164,21 +167,25 @@ type batch struct {
 type caseRun struct {
 	b      *batch
 	c      *Case
-	cols   []*compiler.Column // velocc's output columns
+	cols   []*compiler.Column // velocc's output columns: those of the case's bare SELECT or of its Output stream
+	names  []string           // the streams and tables the case's statements declare, lower-cased
 	result *Result
 	duck   *duckResult // the DuckDB result, once run
 }
 
 // job is one generated velocc program: a batch's cases that run together, or one case alone.
 type job struct {
-	name  string
-	b     *batch
-	cases []*caseRun
-	sinks []string // sink name of each case's query
-	goIDs []string // Go name of each case's query in the generated code
-	spans [][2]int // first and last line of each case's query in the script
-	src   []byte   // generated Go
-	bin   string
+	name    string
+	b       *batch
+	cases   []*caseRun
+	outs    []string   // the sink whose rows each case compares: its bare SELECT's (select_N) or its Output stream's
+	goIDs   [][]string // Go names of each case's queries and streams in the generated code
+	spans   [][2]int   // first and last line of each case's text in the script
+	sinks   []string   // the sinks the job writes to files of its own: every sink with an output, and outs
+	merged  []bool     // each case's rows come from several sources: their order may differ from run to run
+	sources []string   // the sources the generated job declares (rt.Job's Sources), as it spells them
+	src     []byte     // generated Go
+	bin     string
 }
 
 func (c *caseRun) fail(format string, args ...any) {
@@ -214,6 +221,14 @@ func (c *caseRun) header() string {
 		}
 	}
 	b.WriteString("\n")
+	for _, st := range ds.Streams {
+		fmt.Fprintf(&b, "  stream: %s, seed %d, %d rows", st.Name, st.Seed, st.Rows)
+		if c.b.dir != "" {
+			jsonl, _, _ := st.Files(c.b.dir)
+			fmt.Fprintf(&b, ", %s", jsonl)
+		}
+		b.WriteString("\n")
+	}
 	for _, t := range ds.Tables {
 		fmt.Fprintf(&b, "  table:  %s, seed %d, %d rows, key duplicates %g", t.Name, t.Seed, t.Rows, t.KeyDuplicates)
 		if c.b.dir != "" {
@@ -271,19 +286,62 @@ func (r *Runner) prepare(n int, in Batch) *batch {
 			c.checkCompileError(diags)
 		case diags.HasErrors():
 			c.fail("velocc does not compile the query:\n%s\n", diagText(diags))
-		case len(plan.Queries) != 1:
-			c.fail("the velocc section must hold exactly one query, found %d\n", len(plan.Queries))
-		case !strings.EqualFold(plan.Queries[0].Source.Name, b.ds.SourceName):
-			c.fail("the velocc query must read the source %q\n", b.ds.SourceName)
 		default:
-			c.cols = plan.Queries[0].Columns
-			if plan.Queries[0].Sink.Retracts {
+			sink, err := c.c.output(plan)
+			if err != nil {
+				c.fail("%v\n", err)
+				continue
+			}
+			c.cols = sink.Columns
+			if sink.Retracts {
 				// Rows may be retractions: a last BOOLEAN column, false unless velocc marks the row.
 				c.cols = append(slices.Clip(c.cols), &compiler.Column{Name: retractColumn, Type: compiler.TBool})
 			}
+			c.names = declaredNames(plan)
 		}
 	}
 	return b
+}
+
+// bareSink matches the sink names of bare SELECTs: select_1, select_2, ...
+var bareSink = regexp.MustCompile(`^select_[0-9]+$`)
+
+// output finds the sink whose rows the case compares in the plan of the case alone: the stream named by Output, or
+// the sink of its one bare SELECT.
+func (c *Case) output(plan *compiler.Plan) (*compiler.Sink, error) {
+	if c.Output != "" {
+		for _, sk := range plan.Sinks {
+			if strings.EqualFold(sk.Name, c.Output) {
+				return sk, nil
+			}
+		}
+		return nil, fmt.Errorf("the case's output %q is not a stream its statements write (CREATE STREAM %s AS SELECT, SELECT ... INTO %s)", c.Output, c.Output, c.Output)
+	}
+	var bare []*compiler.Sink
+	for _, sk := range plan.Sinks {
+		if bareSink.MatchString(sk.Name) {
+			bare = append(bare, sk)
+		}
+	}
+	if len(bare) != 1 {
+		return nil, fmt.Errorf("the velocc text holds %d bare SELECTs; a case compares the rows of one, or of the stream named by -- output NAME --", len(bare))
+	}
+	return bare[0], nil
+}
+
+// declaredNames are the names of the streams and tables a plan's statements write (lower-cased): two cases that
+// declare the same name cannot share a job.
+func declaredNames(plan *compiler.Plan) []string {
+	var names []string
+	for _, sk := range plan.Sinks {
+		if !bareSink.MatchString(sk.Name) {
+			names = append(names, strings.ToLower(sk.Name))
+		}
+	}
+	for _, t := range plan.Tables {
+		names = append(names, strings.ToLower(t.Name))
+	}
+	return names
 }
 
 // checkCompileError finishes a case that must not compile: one of velocc's errors must match the case's regexp,
@@ -340,9 +398,14 @@ func (b *batch) script(cases []*caseRun) ([]byte, [][2]int) {
 	return []byte(s.String()), spans[1:]
 }
 
-// plan makes the batch's first jobs: one for every case without an expected error, one for each case with one.
+// plan makes the batch's first jobs: one for the cases without an expected error (several when their statements
+// declare the same stream names: each group of cases whose names differ is a job), one for each case with one.
 func (b *batch) plan() []*job {
-	var together []*caseRun
+	type group struct {
+		cases []*caseRun
+		names map[string]bool
+	}
+	var groups []*group
 	var jobs []*job
 	for _, c := range b.cases {
 		switch {
@@ -350,10 +413,27 @@ func (b *batch) plan() []*job {
 		case c.c.ExpectErr != "":
 			jobs = append(jobs, b.single(c)...)
 		default:
-			together = append(together, c)
+			var in *group
+			for _, g := range groups {
+				if !slices.ContainsFunc(c.names, func(n string) bool { return g.names[n] }) {
+					in = g
+					break
+				}
+			}
+			if in == nil {
+				in = &group{names: map[string]bool{}}
+				groups = append(groups, in)
+			}
+			in.cases = append(in.cases, c)
+			for _, n := range c.names {
+				in.names[n] = true
+			}
 		}
 	}
-	return append(jobs, b.together(together)...)
+	for _, g := range groups {
+		jobs = append(jobs, b.together(g.cases)...)
+	}
+	return jobs
 }
 
 // maxJobCases bounds the cases of one job, so that a case that stops its job at run time sends few others to a
@@ -411,20 +491,162 @@ func (j *job) generate() error {
 	if diags.HasErrors() {
 		return fmt.Errorf("velocc does not compile the job:\n%s", diagText(diags))
 	}
-	if len(plan.Queries) != len(j.cases) {
-		return fmt.Errorf("velocc compiled %d queries for %d cases", len(plan.Queries), len(j.cases))
+	j.outs, j.goIDs, j.sinks = make([]string, len(j.cases)), make([][]string, len(j.cases)), nil
+	for _, q := range plan.Queries {
+		i := j.caseAt(q.Loc.Line)
+		if i < 0 {
+			return fmt.Errorf("velocc compiled a query at line %d, outside every case", q.Loc.Line)
+		}
+		j.goIDs[i] = append(j.goIDs[i], q.GoName)
+		if j.cases[i].c.Output == "" && j.outs[i] == "" && bareSink.MatchString(q.Name) {
+			j.outs[i] = q.Name
+		}
+	}
+	for _, s := range append(slices.Clip(plan.Streams), plan.Tables...) {
+		q := s.Query
+		if len(s.Writers) > 0 {
+			q = s.Writers[0]
+		}
+		if q != nil {
+			if i := j.caseAt(q.Loc.Line); i >= 0 {
+				j.goIDs[i] = append(j.goIDs[i], s.GoName)
+			}
+		}
+	}
+	for _, sk := range plan.Sinks {
+		if sk.Type != "none" {
+			j.sinks = append(j.sinks, sk.Name)
+		}
+	}
+	for i, c := range j.cases {
+		if c.c.Output != "" {
+			for _, sk := range plan.Sinks {
+				if strings.EqualFold(sk.Name, c.c.Output) {
+					j.outs[i] = sk.Name
+				}
+			}
+		}
+		if j.outs[i] == "" {
+			return fmt.Errorf("case %s: the job has no sink for its rows", c.c.Name)
+		}
+		if !slices.Contains(j.sinks, j.outs[i]) {
+			j.sinks = append(j.sinks, j.outs[i])
+		}
+	}
+	j.merged = make([]bool, len(j.cases))
+	for i := range j.cases {
+		var roots []*compiler.Source
+		for _, q := range plan.Queries {
+			if q.Sink != nil && q.Sink.Name == j.outs[i] {
+				roots = streamRoots(q, roots)
+			}
+		}
+		j.merged[i] = len(roots) > 1
 	}
 	src, err := codegen.Generate(plan)
 	if err != nil {
 		return fmt.Errorf("velocc code generation failed: %s", shortGenError(err.Error()))
 	}
-	j.src = src
-	j.sinks, j.goIDs = nil, nil
-	for _, q := range plan.Queries {
-		j.sinks = append(j.sinks, q.Name)
-		j.goIDs = append(j.goIDs, q.GoName)
+	if j.sources, err = jobSources(src); err != nil {
+		return fmt.Errorf("reading the generated job's sources: %v", err)
 	}
+	j.src = src
 	return nil
+}
+
+// isSel reports whether x is pkg.name for some pkg.
+func isSel(x ast.Expr, name string) bool {
+	sel, ok := x.(*ast.SelectorExpr)
+	return ok && sel.Sel.Name == name
+}
+
+// streamRoots adds to roots the declared streams whose records drive q: its own stream, the stream it joins (a
+// join of two streams), and through a derived stream the streams that drive its writers. Tables are not roots:
+// a bounded job loads them before it reads its streams.
+func streamRoots(q *compiler.Query, roots []*compiler.Source) []*compiler.Source {
+	var add func(s *compiler.Source)
+	add = func(s *compiler.Source) {
+		switch {
+		case s == nil || s.IsTable || s.Query != nil:
+		case len(s.Writers) > 0:
+			for _, w := range s.Writers {
+				roots = streamRoots(w, roots)
+			}
+		case !slices.Contains(roots, s):
+			roots = append(roots, s)
+		}
+	}
+	add(q.Source)
+	for _, jn := range q.Joins {
+		add(jn.Table)
+	}
+	return roots
+}
+
+// caseAt returns the index of the case whose text holds line n of the job's script, or -1.
+func (j *job) caseAt(n int) int {
+	for i, sp := range j.spans {
+		if n >= sp[0] && n <= sp[1] {
+			return i
+		}
+	}
+	return -1
+}
+
+// jobSources lists the sources a generated job declares: the Name of each rt.SourceSpec in its rt.Job's Sources.
+// The job reads these and no others (codegen leaves out the declared sources no query reads), so a run passes
+// --source for each of them that the data set has data for, whatever part of the plan reads it.
+func jobSources(src []byte) ([]string, error) {
+	f, err := goparser.ParseFile(token.NewFileSet(), "main.go", src, goparser.SkipObjectResolution)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	var bad error
+	ast.Inspect(f, func(n ast.Node) bool {
+		kv, ok := n.(*ast.KeyValueExpr)
+		if !ok {
+			return true
+		}
+		if id, ok := kv.Key.(*ast.Ident); !ok || id.Name != "Sources" {
+			return true
+		}
+		list, ok := kv.Value.(*ast.CompositeLit)
+		if !ok {
+			return true
+		}
+		if at, ok := list.Type.(*ast.ArrayType); !ok || !isSel(at.Elt, "SourceSpec") {
+			return true
+		}
+		for _, el := range list.Elts {
+			spec, ok := el.(*ast.CompositeLit)
+			if !ok {
+				continue
+			}
+			for _, f := range spec.Elts {
+				fkv, ok := f.(*ast.KeyValueExpr)
+				if !ok {
+					continue
+				}
+				if id, ok := fkv.Key.(*ast.Ident); !ok || id.Name != "Name" {
+					continue
+				}
+				lit, ok := fkv.Value.(*ast.BasicLit)
+				if !ok || lit.Kind != token.STRING {
+					bad = fmt.Errorf("a source's Name is not a string literal")
+					continue
+				}
+				name, err := strconv.Unquote(lit.Value)
+				if err != nil {
+					bad = err
+					continue
+				}
+				names = append(names, name)
+			}
+		}
+		return false
+	})
+	return names, bad
 }
 
 var renderErrPos = regexp.MustCompile(`Error (\d+):(\d+): `)
@@ -521,7 +743,7 @@ func (j *job) buildCulprits(msg string, round int) []*job {
 	var rest []*caseRun
 	for i, c := range j.cases {
 		if errs, ok := byCase[i]; ok {
-			c.fail("the generated job does not build (query %s of a job of %d cases):\n%s\n", j.sinks[i], len(j.cases),
+			c.fail("the generated job does not build (query %s of a job of %d cases):\n%s\n", j.outs[i], len(j.cases),
 				indentAll(strings.Join(errs, "\n"), "    "))
 		} else {
 			rest = append(rest, c)
@@ -530,8 +752,8 @@ func (j *job) buildCulprits(msg string, round int) []*job {
 	return j.b.together(rest)
 }
 
-// queryAtGoLine returns the index of the query whose code holds line n of the generated source (1-based): the
-// nearest declaration above it that names one query's Go identifiers. It is -1 for shared code.
+// queryAtGoLine returns the index of the case whose code holds line n of the generated source (1-based): the
+// nearest declaration above it that names one of its queries' or streams' Go identifiers. It is -1 for shared code.
 func (j *job) queryAtGoLine(n int) int {
 	lines := strings.Split(string(j.src), "\n")
 	for k := min(n, len(lines)) - 1; k >= 0; k-- {
@@ -539,11 +761,13 @@ func (j *job) queryAtGoLine(n int) int {
 		if !strings.HasPrefix(l, "func ") && !strings.HasPrefix(l, "type ") {
 			continue
 		}
-		for i, id := range j.goIDs {
-			// codegen names unexported types after the query with a lowercase first letter (select1Query).
-			lower := strings.ToLower(id[:1]) + id[1:]
-			if goIdentIn(l, id) || goIdentIn(l, lower) {
-				return i
+		for i, ids := range j.goIDs {
+			for _, id := range ids {
+				// codegen names unexported types after the query with a lowercase first letter (select1Query).
+				lower := strings.ToLower(id[:1]) + id[1:]
+				if goIdentIn(l, id) || goIdentIn(l, lower) {
+					return i
+				}
 			}
 		}
 		return -1
@@ -581,12 +805,10 @@ func (j *job) runCulprit(err error, what string) []*job {
 		re := regexp.MustCompile(regexp.QuoteMeta(j.b.ds.File) + `:(\d+):\d+: `)
 		if m := re.FindStringSubmatch(je.stderr); m != nil {
 			n, _ := strconv.Atoi(m[1])
-			for i, sp := range j.spans {
-				if n >= sp[0] && n <= sp[1] {
-					j.cases[i].fail("the velocc job failed on the %s data: %v\n", what, err)
-					rest := append(append([]*caseRun(nil), j.cases[:i]...), j.cases[i+1:]...)
-					return j.b.together(rest)
-				}
+			if i := j.caseAt(n); i >= 0 {
+				j.cases[i].fail("the velocc job failed on the %s data: %v\n", what, err)
+				rest := append(append([]*caseRun(nil), j.cases[:i]...), j.cases[i+1:]...)
+				return j.b.together(rest)
 			}
 		}
 	}
@@ -683,15 +905,15 @@ func (r *Runner) build(dir string, jobs []*job) (map[string]string, error) {
 // finishes its cases. It returns the jobs to run next when a multi-case job failed and its cases must be run one
 // by one.
 func (j *job) run() []*job {
-	outJSON, errJSON := j.exec(j.b.jsonl, "jsonl", "jsonl")
+	outJSON, errJSON := j.exec("jsonl", "jsonl")
 	if len(j.cases) > 1 && errJSON != nil {
 		return j.runCulprit(errJSON, "JSON-lines")
 	}
-	outPretty, errPretty := j.exec(j.b.pretty, "jsonl", "pretty")
+	outPretty, errPretty := j.exec("jsonl", "pretty")
 	if len(j.cases) > 1 && errPretty != nil {
 		return j.runCulprit(errPretty, "pretty JSON-lines")
 	}
-	outCSV, errCSV := j.exec(j.b.csv, "csv", "csv")
+	outCSV, errCSV := j.exec("csv", "csv")
 	if len(j.cases) > 1 && errCSV != nil {
 		return j.runCulprit(errCSV, "CSV")
 	}
@@ -710,11 +932,11 @@ func (j *job) run() []*job {
 			c.fail("the velocc job failed on the pretty JSON-lines data (%s): %v\n", PrettyFile, errPretty)
 		case errCSV != nil:
 			c.fail("the velocc job failed on the CSV data: %v\n", errCSV)
-		case !bytes.Equal(outJSON[i], outPretty[i]):
+		case !sameOutput(outJSON[i], outPretty[i], j.merged[i]):
 			c.fail("velocc's output differs between the JSON-lines data and the same records in the pretty style (%s):\n%s",
-				PrettyFile, firstLineDiff(outJSON[i], outPretty[i], "jsonl", "pretty"))
+				PrettyFile, outputDiff(outJSON[i], outPretty[i], j.merged[i], "jsonl", "pretty"))
 		default:
-			c.compare(outJSON[i], outCSV[i])
+			c.compare(outJSON[i], outCSV[i], j.merged[i])
 		}
 	}
 	return nil
@@ -730,29 +952,28 @@ func (e *jobError) Error() string {
 	return fmt.Sprintf("exit status %d\n%s", e.code, indentAll(e.stderr, "    "))
 }
 
-// exec runs the job over one data file in format and returns each case's output, as written to its sink; tag
-// names the run in the output files.
-func (j *job) exec(data, format, tag string) ([][]byte, error) {
+// exec runs the job over the data of tag ("jsonl", "pretty" or "csv": every stream and table it reads in that
+// form), read as format, and returns each case's output, as written to its sink; tag also names the run in the
+// output files.
+func (j *job) exec(format, tag string) ([][]byte, error) {
 	// Paths relative to the job's directory keep messages short; the format (and CSV delimiter) in the URI wins
 	// over whatever the source declares.
-	uri := "file:" + filepath.Base(data) + "?format=" + format
-	if format == "csv" {
-		uri += "&delimiter=,"
-	}
-	args := []string{"--bounded", "--stats=false", "--source", j.b.ds.SourceName + "=" + uri}
-	for _, t := range j.tables() {
-		tj, tp, tc := t.Files(j.b.dir)
-		f := map[string]string{"jsonl": tj, "pretty": tp, "csv": tc}[tag]
-		turi := "file:" + filepath.Base(f) + "?format=" + format
-		if format == "csv" {
-			turi += "&delimiter=,"
+	args := []string{"--bounded", "--stats=false"}
+	for _, name := range j.sources {
+		f := j.b.dataFile(name, tag)
+		if f == "" {
+			continue // no data of its own in the data set: the job reads the path its declaration gives
 		}
-		args = append(args, "--source", t.Name+"="+turi)
+		suri := "file:" + filepath.Base(f) + "?format=" + format
+		if format == "csv" {
+			suri += "&delimiter=,"
+		}
+		args = append(args, "--source", name+"="+suri)
 	}
-	var outs []string
-	for i, s := range j.sinks {
-		out := filepath.Join("out", fmt.Sprintf("%s.%s.%d.jsonl", j.name, tag, i+1))
-		outs = append(outs, filepath.Join(j.b.dir, out))
+	files := map[string]string{}
+	for _, s := range j.sinks {
+		out := filepath.Join("out", fmt.Sprintf("%s.%s.%s.jsonl", j.name, tag, unsafeName.ReplaceAllString(s, "_")))
+		files[s] = filepath.Join(j.b.dir, out)
 		args = append(args, "--sink", s+"=file:"+out+"?format=jsonl")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), *flagJobTimeout)
@@ -773,8 +994,9 @@ func (j *job) exec(data, format, tag string) ([][]byte, error) {
 	case err != nil:
 		return nil, &jobError{code: -1, stderr: err.Error()}
 	}
-	res := make([][]byte, len(outs))
-	for i, o := range outs {
+	res := make([][]byte, len(j.outs))
+	for i, s := range j.outs {
+		o := files[s]
 		b, err := os.ReadFile(o)
 		if err != nil {
 			return nil, &jobError{code: 0, stderr: fmt.Sprintf("the job wrote no %s: %v", o, err)}
@@ -784,20 +1006,21 @@ func (j *job) exec(data, format, tag string) ([][]byte, error) {
 	return res, nil
 }
 
-// tables are the tables the job's queries name; each gets its data file in the run's format. (A table no query
-// names reads the file its CREATE TABLE's 'path' gives, if the job reads it at all.)
-func (j *job) tables() []*Table {
-	var ts []*Table
-	for _, t := range j.b.ds.Tables {
-		re := regexp.MustCompile(`(?i)(^|[^A-Za-z0-9_])` + regexp.QuoteMeta(t.Name) + `($|[^A-Za-z0-9_])`)
-		for _, c := range j.cases {
-			if re.MatchString(c.c.Velocc) {
-				ts = append(ts, t)
-				break
-			}
-		}
+// dataFile is the file of the run tag ("jsonl", "pretty" or "csv") that holds the data of the source name: the main
+// stream's data.*, a stream's or table's NAME.*; "" when the data set has no data of that name.
+func (b *batch) dataFile(name, tag string) string {
+	var jsonl, pretty, csv string
+	switch {
+	case strings.EqualFold(name, b.ds.SourceName):
+		jsonl, pretty, csv = b.jsonl, b.pretty, b.csv
+	case b.ds.stream(name) != nil:
+		jsonl, pretty, csv = b.ds.stream(name).Files(b.dir)
+	case b.ds.table(name) != nil:
+		jsonl, pretty, csv = b.ds.table(name).Files(b.dir)
+	default:
+		return ""
 	}
-	return ts
+	return map[string]string{"jsonl": jsonl, "pretty": pretty, "csv": csv}[tag]
 }
 
 // checkError finishes a case with an expected error: every velocc run must exit 1 with stderr matching, and the
@@ -830,9 +1053,9 @@ func (c *caseRun) checkError(errJSON, errPretty, errCSV error) {
 }
 
 // compare finishes a case: the JSON-lines and CSV runs must agree, and match DuckDB.
-func (c *caseRun) compare(outJSON, outCSV []byte) {
-	if !bytes.Equal(outJSON, outCSV) {
-		c.fail("velocc's output differs between the JSON-lines and the CSV data:\n%s", firstLineDiff(outJSON, outCSV, "jsonl", "csv"))
+func (c *caseRun) compare(outJSON, outCSV []byte, merged bool) {
+	if !sameOutput(outJSON, outCSV, merged) {
+		c.fail("velocc's output differs between the JSON-lines and the CSV data:\n%s", outputDiff(outJSON, outCSV, merged, "jsonl", "csv"))
 		return
 	}
 	d := c.duckDB()
@@ -856,6 +1079,30 @@ func (c *caseRun) compare(outJSON, outCSV []byte) {
 		return
 	}
 	c.pass()
+}
+
+// sameOutput reports whether two runs of a job wrote the same output: the same bytes, or, for merged output (rows
+// of several sources, whose goroutines interleave their records as they run), the same lines in any order.
+func sameOutput(a, b []byte, merged bool) bool {
+	if !merged {
+		return bytes.Equal(a, b)
+	}
+	return bytes.Equal(sortedLines(a), sortedLines(b))
+}
+
+// outputDiff shows where two runs' outputs differ (for merged output, in their sorted lines).
+func outputDiff(a, b []byte, merged bool, aName, bName string) string {
+	if merged {
+		return "(the lines sorted: the output merges several sources)\n" + firstLineDiff(sortedLines(a), sortedLines(b), aName, bName)
+	}
+	return firstLineDiff(a, b, aName, bName)
+}
+
+// sortedLines is data with its lines in sorted order.
+func sortedLines(data []byte) []byte {
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	slices.SortFunc(lines, bytes.Compare)
+	return bytes.Join(lines, nil)
 }
 
 // firstLineDiff shows the first line where a and b, named aName and bName, differ.
@@ -893,6 +1140,14 @@ func (b *batch) openDuckDB() (*sql.DB, error) {
 	if _, err := db.Exec(q); err != nil {
 		db.Close()
 		return nil, err
+	}
+	for _, st := range b.ds.Streams {
+		_, _, csv := st.Files(b.dir)
+		q := fmt.Sprintf("CREATE TABLE %s AS SELECT %s FROM %s", quoteIdent(st.Name), duckSelect(st.Columns), readCSV(csv, st.Columns))
+		if _, err := db.Exec(q); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("stream %s: %v", st.Name, err)
+		}
 	}
 	for _, t := range b.ds.Tables {
 		_, _, csv := t.Files(b.dir)

@@ -76,7 +76,7 @@ func TestShortGenError(t *testing.T) {
 }
 
 func TestQueryAtGoLine(t *testing.T) {
-	j := &job{goIDs: []string{"Select1", "Select10"}, src: []byte(`package main
+	j := &job{goIDs: [][]string{{"Select1"}, {"D", "Select10", "DStream"}}, src: []byte(`package main
 
 func setup() {
 	x := 1
@@ -89,8 +89,12 @@ func (q *select10Query) emit(k *select10Key) error {
 type select1State struct {
 	bad
 }
+
+func (q *dStreamQuery) emit() {
+	bad
+}
 `)}
-	for line, want := range map[int]int{4: -1, 8: 1, 12: 0, 1: -1} {
+	for line, want := range map[int]int{4: -1, 8: 1, 12: 0, 1: -1, 16: 1} {
 		if got := j.queryAtGoLine(line); got != want {
 			t.Errorf("queryAtGoLine(%d) = %d, want %d", line, got, want)
 		}
@@ -115,29 +119,28 @@ func TestGoIdentIn(t *testing.T) {
 	}
 }
 
-func TestJobTables(t *testing.T) {
-	ds := &Dataset{Tables: []*Table{{Name: "instruments"}, {Name: "lims"}, {Name: "Book"}}}
-	b := &batch{ds: ds}
-	for _, tc := range []struct {
-		queries []string
-		want    string
-	}{
-		{[]string{"SELECT a FROM t"}, ""},
-		{[]string{"SELECT t.a, i.x FROM t JOIN instruments i ON t.a = i.a"}, "instruments"},
-		{[]string{"SELECT a FROM t WHERE a IN (SELECT k FROM \"lims\")", "SELECT 1 FROM t JOIN BOOK ON true"}, "lims Book"},
-		{[]string{"SELECT instruments_x, xlims FROM t"}, ""},
-	} {
-		j := &job{b: b}
-		for _, q := range tc.queries {
-			j.cases = append(j.cases, &caseRun{b: b, c: &Case{Velocc: q}})
-		}
-		var got []string
-		for _, tb := range j.tables() {
-			got = append(got, tb.Name)
-		}
-		if strings.Join(got, " ") != tc.want {
-			t.Errorf("%q: tables %v, want %s", tc.queries, got, tc.want)
-		}
+func TestJobSources(t *testing.T) {
+	src := []byte(`package main
+
+import "github.com/velocc/velocc/rt"
+
+var other = x{Sources: []string{"no"}}
+
+var job = &rt.Job{
+	Name: "job",
+	Sinks: []rt.SinkSpec{{Name: "select_1"}},
+	Sources: []rt.SourceSpec{{
+		Name: "t",
+		URI:  "file:t.jsonl",
+	}, {
+		URI:  "file:u.jsonl",
+		Name: "Book",
+	}},
+}
+`)
+	got, err := jobSources(src)
+	if err != nil || strings.Join(got, " ") != "t Book" {
+		t.Errorf("jobSources = %q, %v; want [t Book]", got, err)
 	}
 }
 
@@ -171,6 +174,67 @@ func TestRunnerTables(t *testing.T) {
 		{&Case{Name: "first", Velocc: "SELECT s.v, u.w FROM s JOIN u ON s.k = u.k",
 			DuckDB: "SELECT s.v, f.w FROM s JOIN (SELECT * FROM u__raw WHERE k IS NOT NULL QUALIFY row_number() OVER (PARTITION BY k ORDER BY __rn) = 1) f ON s.k = f.k"}, "only in velocc"},
 		{&Case{Name: "fail", ExpectErr: `no row of table "u"`, Velocc: "SELECT s.v, u.w FROM s JOIN u ON s.k = u.k WITH ('u.join.missing' = 'fail')"}, ""},
+	}
+	var cases []*Case
+	for _, tc := range tests {
+		tc.c.File = ds.File
+		cases = append(cases, tc.c)
+	}
+	for i, res := range NewRunner(t).Run(ds, cases) {
+		tc := tests[i]
+		switch {
+		case tc.fail == "" && res.Failure != "":
+			t.Errorf("case %s failed:\n%s", tc.c.Name, res.Failure)
+		case tc.fail != "" && !strings.Contains(res.Failure, tc.fail):
+			t.Errorf("case %s: want a failure with %q, got:\n%s", tc.c.Name, tc.fail, res.Failure)
+		}
+	}
+}
+
+// TestRunnerGraph runs scripts of several statements over a data set with two streams: the rows compared are the
+// bare SELECT's or those of the stream the case names as its output; cases that declare the same stream name run
+// in jobs of their own; each job reads the second stream only when a query of it does.
+func TestRunnerGraph(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds velocc jobs")
+	}
+	ds := &Dataset{
+		File: "selftest", Seed: 7, Rows: 200,
+		Columns: []Column{
+			{Name: "k", Type: "VARCHAR", Gen: "choice", Values: []string{"x", "y", "z"}},
+			{Name: "v", Type: "INT", Gen: "int", Min: "-10", Max: "10", NullRate: 0.2},
+		},
+		Streams: []*Stream{{
+			Name: "u", Seed: 7, Rows: 150, Duplicates: 0.1,
+			Columns: []Column{
+				{Name: "k", Type: "VARCHAR", Gen: "choice", Values: []string{"x", "y", "w"}},
+				{Name: "v", Type: "BIGINT", Gen: "int", Min: "-10", Max: "10"},
+			},
+		}},
+		Source: "CREATE STREAM s (k VARCHAR, v INT) WITH ('path' = 's.jsonl');\n" +
+			"CREATE STREAM u (k VARCHAR, v BIGINT) WITH ('path' = 'u.jsonl')",
+	}
+	tests := []struct {
+		c    *Case
+		fail string
+	}{
+		{&Case{Name: "chain", Velocc: "CREATE STREAM d AS SELECT k, v FROM s WHERE v > 0;\nSELECT k, SUM(v) AS sv FROM d GROUP BY k EMIT FINAL",
+			DuckDB: "WITH d AS (SELECT k, v FROM s WHERE v > 0) SELECT k, SUM(v) AS sv FROM d GROUP BY k"}, ""},
+		{&Case{Name: "same_name", Velocc: "CREATE STREAM d AS SELECT k FROM u WHERE v < 0;\nSELECT k FROM d",
+			DuckDB: "SELECT k FROM u WHERE v < 0"}, ""},
+		{&Case{Name: "same_name_wrong", Velocc: "CREATE STREAM d AS SELECT k FROM u WHERE v < 0;\nSELECT k FROM d",
+			DuckDB: "SELECT k FROM u WHERE v <= 0"}, "only in DuckDB"},
+		{&Case{Name: "union_output", Output: "d", Velocc: "CREATE STREAM d AS SELECT k, v FROM s UNION ALL SELECT k, v FROM u WITH ('d.type' = 'stdout')",
+			DuckDB: "SELECT k, v FROM s UNION ALL SELECT k, v FROM u"}, ""},
+		{&Case{Name: "union_output_wrong", Output: "e", Velocc: "CREATE STREAM e AS SELECT k, v FROM s UNION ALL SELECT k, v FROM u WITH ('e.type' = 'stdout')",
+			DuckDB: "SELECT k, v FROM s"}, "only in velocc"},
+		{&Case{Name: "insert_output", Output: "f", Velocc: "CREATE STREAM f AS SELECT k, v FROM u WHERE v > 5;\nINSERT INTO f SELECT k, v FROM s WHERE v < -5;\nSELECT k FROM f",
+			DuckDB: "SELECT k, v FROM u WHERE v > 5 UNION ALL SELECT k, v FROM s WHERE v < -5"}, ""},
+		{&Case{Name: "no_output", Output: "nope", Velocc: "SELECT k FROM s", DuckDB: "SELECT k FROM s"}, `the case's output "nope" is not a stream`},
+		{&Case{Name: "two_selects", Velocc: "SELECT k FROM s;\nSELECT v FROM s", DuckDB: "SELECT k FROM s"}, "holds 2 bare SELECTs"},
+		{&Case{Name: "only_u", Velocc: "SELECT k, v * 2 AS v2 FROM u", DuckDB: "SELECT k, v * 2 AS v2 FROM u"}, ""},
+		{&Case{Name: "fails_at_run_time", ExpectErr: "integer overflow", Velocc: "CREATE STREAM g AS SELECT v FROM u;\nSELECT v * 9223372036854775807 AS o FROM g WHERE v > 1",
+			DuckDB: "SELECT v * 9223372036854775807 AS o FROM u WHERE v > 1"}, ""},
 	}
 	var cases []*Case
 	for _, tc := range tests {

@@ -79,21 +79,23 @@ func TestParseTableErrors(t *testing.T) {
 	src := "-- source --\nCREATE STREAM t (a INT);\nCREATE TABLE u (k INT PRIMARY KEY, v INT);\n"
 	for _, tc := range []struct{ src, want string }{
 		{stream + tbl + src, ""},
-		{stream + strings.Replace(tbl, "primary_key: [k]\n", "", 1) + src, `x.case:3: table "u" needs primary_key`},
+		{stream + strings.Replace(tbl, "primary_key: [k]\n", "", 1) + src, `x.case:7: table "u": its data section has no primary_key, which makes it a stream`},
+		{stream + strings.Replace(tbl, "primary_key: [k]\n", "primary_key: []\n", 1) + src, `x.case:3: table "u" needs primary_key`},
 		{stream + strings.Replace(tbl, "[k]", "[v]", 1) + src, `x.case:8: table "u": the CREATE TABLE's primary key (k) is not the data section's primary_key (v)`},
 		{stream + strings.Replace(tbl, "[k]", "[z]", 1) + src, `x.case:3: table "u": primary_key column "z" is not one of its columns`},
 		{stream + tbl + strings.Replace(src, "TABLE u", "TABLE w", 1), `x.case:8: table "w" has no data section (-- data w --)`},
 		{stream + tbl + "-- source --\nCREATE STREAM t (a INT);\n", `x.case:3: the data section of table "u" has no CREATE TABLE u`},
-		{stream + strings.Replace(tbl, "data u", "data data", 1) + src, `x.case:3: a table's data section is -- data NAME --`},
-		{stream + strings.Replace(tbl, "data u", "data t", 1) + strings.Replace(src, "TABLE u", "TABLE t", 1), `x.case:3: table "t" has the stream's name`},
-		{stream + tbl + tbl + src, `x.case:6: table "u" already has a data section at line 3`},
-		{stream + strings.Replace(tbl, "primary_key", "duplicates: 0.1\nprimary_key", 1) + src, "x.case:3: data u: yaml: unmarshal errors:\n  line 4: field duplicates not found"},
+		{stream + strings.Replace(tbl, "data u", "data data", 1) + src, `x.case:3: the data section of a table or stream is -- data NAME --`},
+		{stream + strings.Replace(tbl, "data u", "data t", 1) + strings.Replace(src, "TABLE u", "TABLE t", 1), `x.case:7: "t" is declared by CREATE STREAM, but its data section has a primary_key`},
+		{stream + tbl + tbl + src, `x.case:6: "u" already has a data section at line 3`},
+		{stream + strings.Replace(tbl, "primary_key", "duplicates: 0.1\nprimary_key", 1) + src, "x.case:3: data u: duplicates is for a stream"},
+		{stream + strings.Replace(tbl, "primary_key", "colour: red\nprimary_key", 1) + src, "x.case:3: data u: yaml: unmarshal errors:\n  line 4: field colour not found"},
 		{stream + strings.Replace(tbl, "primary_key", "key_duplicates: 2\nprimary_key", 1) + src, `table "u": key_duplicates must be between 0 and 1`},
-		{stream + tbl + src + "CREATE STREAM s (a INT);\n", `x.case:9: the source section declares a second stream "s"`},
-		{stream + tbl + "-- source --\nCREATE TABLE u (k INT PRIMARY KEY, v INT);\n", "the source must be a CREATE STREAM statement"},
+		{stream + tbl + src + "CREATE STREAM s (a INT);\n", `x.case:9: stream "s" has no data section (-- data s --); only one stream, "t", reads the main one`},
+		{stream + tbl + "-- source --\nCREATE TABLE u (k INT PRIMARY KEY, v INT);\n", "the source must hold a CREATE STREAM statement for the main data section"},
 		{stream + tbl + "-- source --\nCREATE STREAM t (a INT);\nCREATE TABLE u (k INT PRIMARY KEY, v INT) WITH (;\n", "x.case:8: the source section does not parse"},
 		{stream + src + "-- case a --\n-- expect compile error \"x\" --\n-- expect error \"y\" --\nSELECT a FROM t\n", `case "a" expects both`},
-		{stream + src + "-- case a --\nSELECT a FROM t\n-- duckdb --\nSELECT 1\n" + tbl, "x.case:10: a table's data section must come before the cases"},
+		{stream + src + "-- case a --\nSELECT a FROM t\n-- duckdb --\nSELECT 1\n" + tbl, "x.case:10: the data section of a table or stream must come before the cases"},
 	} {
 		_, _, err := Parse("x.case", []byte(tc.src))
 		if tc.want == "" {
