@@ -247,6 +247,7 @@ func (g *gen) genAdmit(q *compiler.Query) {
 		tx = q.Over.Time
 	}
 	t := f.expr(tx)
+	f.discard(t) // only its NULL flag decides
 	f.emit(
 		jen.If(t.n).Block(jen.Return(jen.Op("&").Qual(rtPath, "RecordError").Values(jen.Dict{
 			jen.Id("Field"):  jen.Lit(compiler.ExprString(tx)),

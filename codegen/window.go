@@ -237,12 +237,12 @@ func (g *gen) genTimeWindowUpdate(f *fn, q *compiler.Query) {
 			continue
 		}
 		x := f.expr(a.Arg)
-		v := f.tmp("x")
+		v := f.tmp("h")
 		f.emit(jen.Id(v).Op(":=").Add(x.v))
 		if x.nonNull {
 			f.pre[a.Arg] = val{v: jen.Id(v), n: jen.False(), nonNull: true}
 		} else {
-			n := f.tmp("xn")
+			n := f.tmp("hn")
 			f.emit(jen.Id(n).Op(":=").Add(x.n))
 			f.pre[a.Arg] = val{v: jen.Id(v), n: jen.Id(n)}
 		}

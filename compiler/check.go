@@ -70,7 +70,7 @@ func check(script *grammar.Script, filename string, opts *Options, r *reporter) 
 	c := &checker{
 		reporter: r, file: filename, src: script.Src, dir: filepath.Dir(filename),
 		readFile: os.ReadFile, lookupEnv: os.LookupEnv,
-		sources: map[string]*Source{}, sinks: map[string]bool{}, outputs: map[string]*output{}, timeProps: map[*Query]*prop{}, broken: map[*Source]bool{}, goNames: map[string]int{},
+		sources: map[string]*Source{}, sinks: map[string]bool{}, outputs: map[string]*output{}, timeProps: map[*Query]*prop{}, broken: map[*Source]bool{}, goNames: reservedGoNames(),
 	}
 	if opts != nil && opts.ReadFile != nil {
 		c.readFile = opts.ReadFile
@@ -163,6 +163,17 @@ func goName(name string) string {
 
 // uniqueGoName makes GoNames unique within one scope by suffixing repeats. A suffixed name can itself be taken
 // (a_b, a__b and a_b2 all want AB2 at some point), so it tries suffixes until one is free.
+// reservedGoNames are the Go names a source or query may not take, because generated code names its locals with
+// their lower-case forms (setup's record r, context c, raw record raw, ...) or imports rt: a query named r becomes
+// R2.
+func reservedGoNames() map[string]int {
+	m := map[string]int{}
+	for _, n := range []string{"C", "R", "Raw", "Err", "Late", "K", "Vs", "Scratch", "Rt", "Q", "D", "Ok", "S", "W", "Main", "Job", "Setup", "Lock"} {
+		m[n] = 1
+	}
+	return m
+}
+
 func uniqueGoName(seen map[string]int, name string) string {
 	g := goName(name)
 	out := g

@@ -197,6 +197,9 @@ func (c *checker) unifyColumns(sc *stmtCtx) {
 			}
 			t = u
 		}
+		if t.Kind == Null {
+			t = TVarchar // NULL in every query, as a query's bare NULL column is
+		}
 		for _, w := range out.writers {
 			c.retype(w, w.Columns[i], t)
 		}

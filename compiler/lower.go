@@ -21,6 +21,25 @@ const (
 func lower(p *Plan) {
 	markUsed(p)
 	lockGroups(p) // graph.go
+	// A column of a stream that queries write and read can be NULL when some writer's can. When every writer
+	// comes before every reader, the writers are lowered first and say so; otherwise the columns stay nullable.
+	index := map[*Query]int{}
+	for i, q := range p.Queries {
+		index[q] = i
+	}
+	for _, s := range p.Streams {
+		last := 0
+		for _, w := range s.Writers {
+			last = max(last, index[w])
+		}
+		ordered := true
+		for _, r := range p.Readers(s) {
+			ordered = ordered && index[r] > last
+		}
+		for _, f := range s.Fields {
+			f.Nullable = !ordered
+		}
+	}
 	for _, q := range p.Queries {
 		switch {
 		case q.Over != nil:
@@ -52,6 +71,11 @@ func lower(p *Plan) {
 		for _, c := range q.Columns {
 			// A retraction writes the columns that read accumulators as NULL.
 			c.Nullable = Nullable(c.Expr) || q.Sink.Retracts && readsAgg(c.Expr)
+		}
+		if s := p.Feeds(q); s != nil {
+			for i, c := range q.Columns {
+				s.Fields[i].Nullable = s.Fields[i].Nullable || c.Nullable
+			}
 		}
 		lowerOrder(q)
 	}

@@ -306,7 +306,7 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 	outNames := map[string]bool{}
 	goNames := map[string]int{}
 	addColumn := func(name string, x Expr, at grammar.Span) {
-		if outNames[strings.ToLower(name)] {
+		if outNames[strings.ToLower(name)] && sc.part < 2 { // a UNION's later queries take the first one's names
 			c.errorf(CodeDuplicate, at, "output column %q appears twice; give one of them an alias with AS", name)
 			return
 		}
@@ -353,8 +353,8 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 				name = c.loc(it.Expr.Span()).Text
 			}
 		}
-		if x.Type().Kind == Null {
-			x = &Cast{X: x, T: TVarchar}
+		if x.Type().Kind == Null && sc.part == 0 && sc.appendTo == nil {
+			x = &Cast{X: x, T: TVarchar} // a query of a UNION or INSERT INTO takes its column's type (graph.go)
 		}
 		addColumn(name, x, it.Span())
 	}

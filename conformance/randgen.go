@@ -123,10 +123,6 @@ type schema struct {
 	prefix string  // prefix of output column aliases (distinct from every column name)
 	tables []*rtable
 	others []*schema // the data set's other streams (randgraph.go's UNION ALL reads them)
-	// nullTime: velocc takes the event-time column for nullable (a derived stream's columns are); a window whose
-	// time is an expression over it generates Go that does not build (a velocc bug: "declared and not used"), so
-	// windows name the column itself.
-	nullTime bool
 }
 
 // schemas caches schemaOf by data set.
@@ -2143,7 +2139,7 @@ func (g *gen) windowed() *randomQuery {
 	}
 	switch n := g.pick(100); {
 	case n < 40: // TUMBLING(size): the source's event time
-	case n < 80 || g.nullTime:
+	case n < 80:
 		w.timeV = g.col(g.evt).v
 	default:
 		// The time may be an expression: epoch milliseconds as a BIGINT, perhaps shifted.

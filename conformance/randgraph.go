@@ -76,7 +76,7 @@ func (g *gen) chain(name string) *randomQuery {
 
 // derivedSchema is the schema of the derived stream name with the columns cols, read by a reader of the source s.
 func derivedSchema(s *schema, name string, cols []*rcol) *schema {
-	d := &schema{src: name, cols: cols, all: cols, rows: s.rows, tsLo: s.tsLo, tsHi: s.tsHi, tables: s.tables, nullTime: true}
+	d := &schema{src: name, cols: cols, all: cols, rows: s.rows, tsLo: s.tsLo, tsHi: s.tsHi, tables: s.tables}
 	names := map[string]bool{}
 	for _, c := range cols {
 		names[strings.ToLower(strings.Trim(c.name, `"`))] = true
