@@ -260,6 +260,9 @@ func (g *gen) genJob() {
 	if p.StateOverflow != "" {
 		jd[jen.Id("StateOverflow")] = jen.Lit(p.StateOverflow)
 	}
+	if pairs := joinedPairs(p); len(pairs) > 0 {
+		jd[jen.Id("Joined")] = jen.Index().Index(jen.Lit(2)).String().Values(pairs...)
+	}
 	g.f.Var().Id("job").Op("=").Op("&").Qual(rtPath, "Job").Values(jd)
 	g.f.Line()
 

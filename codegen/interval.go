@@ -303,6 +303,22 @@ func (g *gen) genInterval(q *compiler.Query) {
 	g.f.Line()
 }
 
+// joinedPairs lists, for rt.Job.Joined, the declared sources that joins of two streams read on either side.
+func joinedPairs(p *compiler.Plan) []jen.Code {
+	var pairs []jen.Code
+	for _, q := range p.Queries {
+		if streamJoin(q) == nil {
+			continue
+		}
+		in := compiler.Inputs(q)
+		l, r := compiler.Roots(in[0]), compiler.Roots(in[1])
+		if len(l) == 1 && len(r) == 1 && l[0] != r[0] {
+			pairs = append(pairs, jen.Values(jen.Lit(l[0].Name), jen.Lit(r[0].Name)))
+		}
+	}
+	return pairs
+}
+
 // flushInterval is the first statement of the end of a query that joins two streams: every row still kept goes,
 // the outer ones that met nothing emitted.
 func flushInterval(q *compiler.Query) []jen.Code {

@@ -103,6 +103,11 @@ type Job struct {
 	// beyond the memory budget does, "fail" (also "") or "spill" (see memory.go).
 	MaxMemoryMB   int64
 	StateOverflow string
+
+	// Joined lists the pairs of sources whose records a join of two streams matches by key. With several
+	// instances in a group, rows that meet must be read by one instance: the job checks at start that the two
+	// inputs have as many partitions (unless --single-instance).
+	Joined [][2]string
 }
 
 // Context gives Job.Setup the job's sources and sinks.
@@ -214,11 +219,38 @@ func (r *runner) partitions() int32 {
 	return r.parts
 }
 
+// checkJoined fails when the two partitioned inputs of a join of two streams have different partition counts:
+// then a key's rows are not in partitions of the same number, and instances sharing the group would each see
+// only some of the rows that must meet.
+func (r *runner) checkJoined(j *Job) error {
+	count := func(name string) (*Source, int32) {
+		for _, s := range r.sources {
+			if s.spec.Name == name {
+				r.partsMu.Lock()
+				defer r.partsMu.Unlock()
+				return s, s.parts
+			}
+		}
+		return nil, 0
+	}
+	for _, pair := range j.Joined {
+		a, na := count(pair[0])
+		b, nb := count(pair[1])
+		if na == 0 || nb == 0 || na == nb {
+			continue
+		}
+		return fmt.Errorf("sources %q (%s, %d partitions) and %q (%s, %d partitions) are joined by key: with several instances, the rows that meet must be read by the same one, which needs both topics keyed by the join key with as many partitions; give them the same partition count, or run the job as one instance with --single-instance",
+			a.spec.Name, a.uri, na, b.spec.Name, b.uri, nb)
+	}
+	return nil
+}
+
 // SetPartitionCount records the number of partitions of the source's input, the default partition count of
 // topics the job's sinks create.
 func (s *Source) SetPartitionCount(n int32) {
 	s.run.partsMu.Lock()
 	defer s.run.partsMu.Unlock()
+	s.parts = n
 	if s.run.parts == 0 {
 		s.run.parts = n
 	}
@@ -372,6 +404,11 @@ func (r *runner) start(ctx context.Context, opts *options, stdout io.Writer) (in
 	for _, s := range r.sources {
 		if err := s.open(ctx); err != nil {
 			return 1, fmt.Errorf("source %q: %v", s.spec.Name, err)
+		}
+	}
+	if !opts.singleInstance {
+		if err := r.checkJoined(r.job); err != nil {
+			return 1, err
 		}
 	}
 	for _, s := range r.sources {
@@ -582,13 +619,16 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 
 // options are the parsed command-line flags.
 type options struct {
-	sources    map[string]string // --source overrides by name
-	sinks      map[string]string // --sink overrides by name
-	bounded    bool
-	stats      bool
-	help       bool
-	timeFormat string
-	progress   time.Duration
+	sources map[string]string // --source overrides by name
+	sinks   map[string]string // --sink overrides by name
+	bounded bool
+	// singleInstance (--single-instance) says the job is the only instance of its group: the partition counts of
+	// joined topics need not agree.
+	singleInstance bool
+	stats          bool
+	help           bool
+	timeFormat     string
+	progress       time.Duration
 
 	brokers, group, instanceID, offsetReset string
 	cpuProfile                              string // --cpuprofile: write a CPU profile of the run here
@@ -643,6 +683,8 @@ func parseFlags(j *Job, args []string) (*options, error) {
 			o.help = true
 		case "bounded":
 			o.bounded, err = boolean()
+		case "single-instance":
+			o.singleInstance, err = boolean()
 		case "stats":
 			o.stats, err = boolean()
 		case "progress":

@@ -77,6 +77,7 @@ type Source struct {
 	onError  string
 	deadPath string
 	dead     *deadLetter
+	parts    int32 // the input's partition count (SetPartitionCount), 0 when unpartitioned or not known
 
 	onRecord func(r *Raw) error
 	onDelete func(r *Raw) error // a table source's tombstones (see OnDelete)

@@ -3,6 +3,7 @@ package e2e
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,7 +63,7 @@ func kafkaQuotes(seed uint64, minutes int) []kQuote {
 func TestKafkaKillRestartGraph(t *testing.T) {
 	brokers := kafkatest.Brokers(t)
 	ordersTopic := kafkatest.NewTopic(t, brokers, 6)
-	quotesTopic := kafkatest.NewTopic(t, brokers, 3)
+	quotesTopic := kafkatest.NewTopic(t, brokers, 6)
 	minutesTopic := kafkatest.NewTopic(t, brokers, 6)
 	matchedTopic := kafkatest.NewTopic(t, brokers, 6)
 	orders := kafkaOrders(11, 300000, 30)
@@ -163,4 +164,28 @@ func TestKafkaKillRestartGraph(t *testing.T) {
 		t.Errorf("matched: %d of %d pairs missing after %d kills", missing, len(wantPairs), kills)
 	}
 	t.Logf("matched: %d distinct pairs of %d expected, %d messages", len(got), len(wantPairs), len(pairs))
+}
+
+// TestKafkaJoinPartitions: a job that joins two topics of different partition counts refuses to start, naming
+// both, unless it is told that it runs as one instance.
+func TestKafkaJoinPartitions(t *testing.T) {
+	brokers := kafkatest.Brokers(t)
+	orders := kafkatest.NewTopic(t, brokers, 4)
+	quotes := kafkatest.NewTopic(t, brokers, 2)
+	minutes := kafkatest.NewTopic(t, brokers, 4)
+	matched := kafkatest.NewTopic(t, brokers, 4)
+	produceOrders(t, brokers, orders, kafkaOrders(5, 100, 1))
+	kafkatest.Produce(t, brokers, quotes, &kgo.Record{Key: []byte("AAPL"), Value: []byte(`{"symbol":"AAPL","bid":1.00,"event_time":1717421400000}`)})
+	args := []string{"--brokers", brokers, "--group", "parts-" + orders, "--bounded", "--progress", "0",
+		"--source", "orders=kafka:" + orders, "--source", "quotes=kafka:" + quotes,
+		"--sink", "minutes=kafka:" + minutes, "--sink", "matched=kafka:" + matched}
+	res := runJob(t, "kafka_graph", t.TempDir(), args...)
+	want := fmt.Sprintf(`sources "orders" (kafka:%s, 4 partitions) and "quotes" (kafka:%s, 2 partitions) are joined by key`, orders, quotes)
+	if res.Code != 1 || !strings.Contains(res.Stderr, want) || !strings.Contains(res.Stderr, "--single-instance") {
+		t.Fatalf("exit %d; want 1 and a message containing %q and --single-instance; stderr:\n%s", res.Code, want, res.Stderr)
+	}
+	res = runJob(t, "kafka_graph", t.TempDir(), append(args, "--single-instance")...)
+	if res.Code != 0 {
+		t.Fatalf("with --single-instance: exit %d; stderr:\n%s", res.Code, res.Stderr)
+	}
 }
