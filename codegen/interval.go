@@ -236,11 +236,13 @@ func (g *gen) genInterval(q *compiler.Query) {
 			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
 			jen.Return(jen.Id("q").Dot("advance").Call(jen.Lit(side), jen.Id(ts))),
 		)
-		name, what, param := "process", "a record of %s: it meets the rows of %s kept, and is kept itself", jen.Id("r").Op("*").Id(recordType(q.Source))
+		name, param := "process", jen.Id("r").Op("*").Id(recordType(q.Source))
+		what := fmt.Sprintf("a record of %s: it meets the rows of %s kept", q.Source.Name, j.Table.Name)
 		if side == 1 {
-			name, what, param = "processRight", "a row of %[2]s: it meets the records of %[1]s kept, and is kept itself", jen.Id("o").Op("*").Id(recordType(j.Table))
+			name, param = "processRight", jen.Id("o").Op("*").Id(recordType(j.Table))
+			what = fmt.Sprintf("a row of %s: it meets the records of %s kept", j.Table.Name, q.Source.Name)
 		}
-		g.f.Comment(commentf("%s runs the join of %s for "+what+"; it sets *late if its time is behind the watermark.", name, q.Name, j.Table.Name))
+		g.f.Comment(commentf("%s runs the join of %s for %s, and is kept itself; it sets *late if its time is behind the watermark.", name, q.Name, what))
 		g.f.Func().Params(jen.Id("q").Add(qt)).Id(name).Params(param, jen.Id("late").Op("*").Bool()).Error().Block(body...)
 		g.f.Line()
 	}
@@ -284,7 +286,7 @@ func (g *gen) genInterval(q *compiler.Query) {
 		jen.Id("w").Op(":=").Id("q").Dot("wm0"),
 		jen.If(jen.Id("i").Op("==").Lit(1)).Block(jen.Id("w").Op("=").Id("q").Dot("wm1")),
 		jen.If(jen.Id("w").Dot("Observe").Call(jen.Id("ts")).Op("&&").Id("q").Dot("jwm").Dot("Set").Call(jen.Id("i"), jen.Id("w").Dot("Current").Call())).Block(
-			jen.Return(jen.Id("q").Dot("ij").Dot("Advance").Call(jen.Id("q").Dot("jwm").Dot("Current").Call(), outL, outR))),
+			jen.Return(jen.Id("q").Dot("advanced").Call())),
 		jen.Return(jen.Nil()))
 	g.f.Line()
 	g.f.Comment("tickJoin moves input i's watermark when its partitions go idle or busy without a record.")
@@ -292,14 +294,28 @@ func (g *gen) genInterval(q *compiler.Query) {
 		jen.Id("w").Op(":=").Id("q").Dot("wm0"),
 		jen.If(jen.Id("i").Op("==").Lit(1)).Block(jen.Id("w").Op("=").Id("q").Dot("wm1")),
 		jen.If(jen.Id("w").Dot("Refresh").Call().Op("&&").Id("q").Dot("jwm").Dot("Set").Call(jen.Id("i"), jen.Id("w").Dot("Current").Call())).Block(
-			jen.Return(jen.Id("q").Dot("ij").Dot("Advance").Call(jen.Id("q").Dot("jwm").Dot("Current").Call(), outL, outR))),
+			jen.Return(jen.Id("q").Dot("advanced").Call())),
 		jen.Return(jen.Nil()))
 	g.f.Line()
 	g.f.Comment("ended says that input i has ended: it no longer holds the watermark back.")
 	g.f.Func().Params(jen.Id("q").Add(qt)).Id("ended").Params(jen.Id("i").Int()).Error().Block(
 		jen.If(jen.Id("q").Dot("jwm").Dot("End").Call(jen.Id("i"))).Block(
-			jen.Return(jen.Id("q").Dot("ij").Dot("Advance").Call(jen.Id("q").Dot("jwm").Dot("Current").Call(), outL, outR))),
+			jen.Return(jen.Id("q").Dot("advanced").Call())),
 		jen.Return(jen.Nil()))
+	g.f.Line()
+	// advanced: the rows whose interval the watermark passed leave; the windows reading the join's stream learn
+	// its output watermark.
+	body := []jen.Code{jen.If(jen.Err().Op(":=").Id("q").Dot("ij").Dot("Advance").Call(jen.Id("q").Dot("jwm").Dot("Current").Call(), outL, outR), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))}
+	if s := g.plan.Feeds(q); s != nil {
+		for _, r := range g.plan.Readers(s) {
+			if r.Follows {
+				body = append(body, jen.If(jen.Err().Op(":=").Id("q").Dot(readerField(r)).Dot("follow").Call(jen.Id("q").Dot("ij").Dot("OutWatermark").Call()), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
+			}
+		}
+	}
+	body = append(body, jen.Return(jen.Nil()))
+	g.f.Comment("advanced runs when the watermark moved: the rows whose interval it passed leave the join, and the windows reading its stream follow its output watermark.")
+	g.f.Func().Params(jen.Id("q").Add(qt)).Id("advanced").Params().Error().Block(body...)
 	g.f.Line()
 }
 

@@ -183,6 +183,14 @@ func (g *gen) genQuery(q *compiler.Query) {
 		)
 		g.f.Line()
 	}
+	if q.Follows {
+		g.f.Comment("follow moves the watermark to that of the join writing the stream the query reads (less its GRACE PERIOD), and closes the windows it passes.")
+		g.f.Func().Params(jen.Id("q").Op("*").Id(qt)).Id("follow").Params(jen.Id("wm").Int64()).Error().Block(
+			jen.If(jen.Id("wm").Op(">").Qual("math", "MinInt64").Op("+").Lit(int(q.Window.Grace)).Op("&&").Id("q").Dot("wm").Dot("Follow").Call(jen.Id("wm").Op("-").Lit(int(q.Window.Grace)))).Block(
+				jen.Return(endBatch(q, jen.Id("q").Dot("windows").Dot("CloseUpTo").Call(jen.Id("q").Dot("wm").Dot("Current").Call(), g.closeFn(q))))),
+			jen.Return(jen.Nil()))
+		g.f.Line()
+	}
 	if q.Admit {
 		g.genAdmit(q)
 	}
@@ -495,6 +503,9 @@ func (g *gen) genAggUpdates(f *fn, q *compiler.Query) {
 
 // observe is the statement that advances q's watermark to event time ts and closes the windows it passed.
 func (g *gen) observe(q *compiler.Query, ts jen.Code) jen.Code {
+	if q.Follows {
+		return jen.Null() // the join that writes its stream moves its watermark (follow)
+	}
 	closeFn := g.closeFn(q)
 	return jen.If(jen.Id("q").Dot("wm").Dot("Observe").Call(ts)).Block(
 		jen.Comment("the watermark moved: close every window that ended at or before it"),

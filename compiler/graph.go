@@ -269,14 +269,14 @@ func (c *checker) derivedStream(out *output, at grammar.Span) *Source {
 }
 
 // Roots returns the declared sources whose records drive s: s itself for a declared source, else the roots of
-// the queries that write it, each once, in script order.
+// the queries that write it (of both inputs of a join of two streams), each once, in script order.
 func Roots(s *Source) []*Source {
 	if len(s.Writers) == 0 {
 		return []*Source{s}
 	}
 	var roots []*Source
 	for _, w := range s.Writers {
-		for _, r := range Roots(w.Source) {
+		for _, r := range QueryRoots(w) {
 			if !containsSource(roots, r) {
 				roots = append(roots, r)
 			}
@@ -372,14 +372,20 @@ func (c *checker) derivedTime(q *Query, s *Source) *Field {
 // depends on, so it could not hold back their commits.
 func (c *checker) checkGraph() {
 	for _, q := range c.plan.Queries {
+		timed := q.Window != nil || q.Over != nil && q.Over.Time != nil
+		direct := q.Window != nil && len(q.Source.Writers) == 1 && joinsStreams(q.Source.Writers[0])
+		if timed && !direct && afterJoin(q.Source) {
+			c.errorf(CodeUnsupported, c.spanOf(q.Loc), "query %s needs event-time order, and the stream it reads comes from a join of two streams, whose rows come out of order: a window may read the join's stream directly (its watermark then follows the join's); window functions and windows further down are not supported yet", q.Name)
+		}
+	}
+	for _, q := range c.plan.Queries {
 		roots := QueryRoots(q)
 		if len(roots) < 2 || !q.Grouped && q.Over == nil {
 			continue
 		}
 		for _, r := range roots {
 			if r.Type == "kafka_source" {
-				sp := grammar.Span{Start: grammar.Pos{File: q.Loc.File, Offset: q.Loc.Off, Line: q.Loc.Line, Col: q.Loc.Col}, End: grammar.Pos{File: q.Loc.File, Offset: q.Loc.End, Line: q.Loc.Line, Col: q.Loc.Col}}
-				c.errorf(CodeUnsupported, sp, "query %s keeps state over records of several sources, one of them the Kafka source %q: which of each source's offsets the state needs cannot be tracked yet, so commits could pass records it holds; aggregate each source's records in a query of its own, or write the merged stream to a topic and aggregate it in another job", q.Name, r.Name)
+				c.errorf(CodeUnsupported, c.spanOf(q.Loc), "query %s keeps state over records of several sources, one of them the Kafka source %q: which of each source's offsets the state needs cannot be tracked yet, so commits could pass records it holds; aggregate each source's records in a query of its own, or write the merged stream to a topic and aggregate it in another job", q.Name, r.Name)
 				break
 			}
 		}
@@ -499,4 +505,22 @@ func sourceNames(ss []*Source) []string {
 		names[i] = s.Name
 	}
 	return names
+}
+
+// joinsStreams reports whether q joins two streams.
+func joinsStreams(q *Query) bool { return len(q.Joins) > 0 && q.Joins[0].Stream }
+
+// afterJoin reports whether some query writing s, or writing what those read, joins two streams.
+func afterJoin(s *Source) bool {
+	for _, w := range s.Writers {
+		if joinsStreams(w) || afterJoin(w.Source) {
+			return true
+		}
+	}
+	return false
+}
+
+// spanOf turns a location back into a span, for a diagnostic about a whole statement.
+func (c *checker) spanOf(l Loc) grammar.Span {
+	return grammar.Span{Start: grammar.Pos{File: l.File, Offset: l.Off, Line: l.Line, Col: l.Col}, End: grammar.Pos{File: l.File, Offset: l.End, Line: l.Line, Col: l.Col}}
 }

@@ -61,6 +61,7 @@ func lower(p *Plan) {
 		}
 		q.StringKey = q.Grouped && len(q.Keys) == 1 && q.Keys[0].Expr.Type().Kind == Varchar
 		q.Admit = q.Admit || q.Window != nil && Nullable(q.Window.Time)
+		q.Follows = q.Window != nil && len(q.Source.Writers) == 1 && joinsStreams(q.Source.Writers[0])
 		q.Serial = serialReason(q)
 		if len(q.Source.Writers) > 0 {
 			q.Serial = fmt.Sprintf("query %s reads the stream %s, which queries of the job write as they run", q.Name, q.Source.Name)

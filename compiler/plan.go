@@ -209,7 +209,10 @@ type Query struct {
 	Limit int64
 
 	// Facts derived after checking (lower.go).
-	Kind      QueryKind
+	Kind QueryKind
+	// Follows is set for a windowed query reading the stream a join of two streams writes: the join's rows come
+	// out of event-time order, so the query's watermark is the join's output watermark, not the largest time seen.
+	Follows   bool
 	Serial    string // why the query cannot split its input among workers; "" when it can (see Context.Parallel)
 	Admit     bool   // the query rejects records as bad input before any query runs: its event time may be NULL
 	OwnsKeys  bool   // a GROUP BY key is a VARCHAR, which must be copied when a new group is stored

@@ -124,22 +124,14 @@ func (j *IntervalJoin[K, L, R]) Late(ts int64) bool { return ts < j.wm }
 // Watermark returns the watermark of the last Advance (math.MinInt64 before the first).
 func (j *IntervalJoin[K, L, R]) Watermark() int64 { return j.wm }
 
-// OutWatermark returns the watermark of the join's output, taking a pair's event time as the later of its two
-// rows' and an outer row's as its own: no row the join emits from now on has an earlier time. A pair comes with
-// a record that is not late, so at or past the watermark; an outer row kept has not reached the end of its
-// interval. So it is the least of the watermark, the watermark less after if left rows are kept, and less before
-// if right rows are kept. Read it after Advance has emitted the rows the watermark passed: they came out under
-// the previous value.
-func (j *IntervalJoin[K, L, R]) OutWatermark() int64 {
-	w := j.wm
-	if j.keepLeft {
-		w = min(w, satAdd(j.wm, -j.after))
-	}
-	if j.keepRight {
-		w = min(w, satAdd(j.wm, -j.before))
-	}
-	return w
-}
+// OutWatermark returns the watermark of the join's output: no row the join emits from now on has a left or a
+// right row with an earlier event time (nor, so, a later-of-the-two time earlier). A record that arrives is not
+// late, so at or past the watermark; the left rows a right record meets lie at most after before it, the right
+// rows a left record meets at most before before it; an outer row kept has not reached the end of its interval
+// (its time plus after, or plus before). So it is the watermark less the larger of before, after and 0. A query
+// that reads the join's rows by either row's time follows it. Read it after Advance has emitted the rows the
+// watermark passed: they came out under the previous value.
+func (j *IntervalJoin[K, L, R]) OutWatermark() int64 { return satAdd(j.wm, -max(j.before, j.after, 0)) }
 
 // Left joins a left record l with key k and event time ts to the right rows kept, then keeps a copy of it. For
 // each right row of key k within l's interval for which on holds (nil: the join has no other condition), it calls

@@ -269,6 +269,16 @@ func (w *Watermark) Closed(end int64) bool {
 	return false
 }
 
+// Follow moves the watermark to wm, if that is ahead, and reports whether it advanced: for a query whose
+// records come out of event-time order (the rows of a join of two streams), the watermark of what wrote them.
+func (w *Watermark) Follow(wm int64) bool {
+	if wm <= w.current {
+		return false
+	}
+	w.current = wm
+	return true
+}
+
 // Current returns the watermark.
 func (w *Watermark) Current() int64 { return w.current }
 

@@ -37,3 +37,4 @@ SELECT a.symbol FROM exchange_a a JOIN untimed u WITHIN 5 SECONDS ON a.symbol = 
 SELECT a.symbol FROM exchange_a a JOIN instruments i WITHIN 5 SECONDS ON a.symbol = i.symbol; -- ERROR `WITHIN bounds a join of two streams in time; "instruments" is a table`
 SELECT a.symbol, COUNT(*) AS n FROM exchange_a a JOIN exchange_b b WITHIN 1 SECOND ON a.symbol = b.symbol GROUP BY a.symbol WINDOW TUMBLING(1m); -- ERROR `a window over a join of two streams is not supported yet: write the join as a stream`
 SELECT a.symbol FROM exchange_a a LEFT JOIN instruments i ON i.symbol = a.symbol JOIN exchange_b b WITHIN 1 SECOND ON a.symbol = b.symbol; -- ERROR `a join of two streams must be the query's first join`
+
