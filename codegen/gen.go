@@ -337,7 +337,11 @@ func (g *gen) genJob() {
 				for i, in := range compiler.Inputs(q) {
 					if rs := compiler.Roots(in); len(rs) == 1 && rs[0] == s {
 						body = append(body, jen.Id(srcVar).Dot("Track").Call(jen.Id(qv).Dot("ij").Dot("Side").Call(jen.Lit(i == 1)), jen.Id(qv).Dot(fmt.Sprintf("wm%d", i))))
-						ticks = append(ticks, jen.Func().Params().Error().Block(jen.Return(jen.Id(qv).Dot("tickJoin").Call(jen.Lit(i)))))
+						quiet := jen.Code(jen.False())
+						if s.IdleTimeout > 0 {
+							quiet = jen.Id(srcVar).Dot("Quiet").Call(jen.Lit(int(s.IdleTimeout)).Op("*").Qual("time", "Millisecond"))
+						}
+						ticks = append(ticks, jen.Func().Params().Error().Block(jen.Return(jen.Id(qv).Dot("tickJoin").Call(jen.Lit(i), quiet))))
 					}
 				}
 			}

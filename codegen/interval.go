@@ -289,12 +289,13 @@ func (g *gen) genInterval(q *compiler.Query) {
 			jen.Return(jen.Id("q").Dot("advanced").Call())),
 		jen.Return(jen.Nil()))
 	g.f.Line()
-	g.f.Comment("tickJoin moves input i's watermark when its partitions go idle or busy without a record.")
-	g.f.Func().Params(jen.Id("q").Add(qt)).Id("tickJoin").Params(jen.Id("i").Int()).Error().Block(
+	g.f.Comment("tickJoin moves input i's watermark when its partitions go idle or busy without a record, and lets an input that has had no record for its 'idle.timeout' (quiet) stop holding the join's watermark back.")
+	g.f.Func().Params(jen.Id("q").Add(qt)).Id("tickJoin").Params(jen.Id("i").Int(), jen.Id("quiet").Bool()).Error().Block(
 		jen.Id("w").Op(":=").Id("q").Dot("wm0"),
 		jen.If(jen.Id("i").Op("==").Lit(1)).Block(jen.Id("w").Op("=").Id("q").Dot("wm1")),
-		jen.If(jen.Id("w").Dot("Refresh").Call().Op("&&").Id("q").Dot("jwm").Dot("Set").Call(jen.Id("i"), jen.Id("w").Dot("Current").Call())).Block(
-			jen.Return(jen.Id("q").Dot("advanced").Call())),
+		jen.Id("moved").Op(":=").Id("w").Dot("Refresh").Call().Op("&&").Id("q").Dot("jwm").Dot("Set").Call(jen.Id("i"), jen.Id("w").Dot("Current").Call()),
+		jen.If(jen.Id("quiet")).Block(jen.Id("moved").Op("=").Id("q").Dot("jwm").Dot("Idle").Call(jen.Id("i"), jen.True()).Op("||").Id("moved")),
+		jen.If(jen.Id("moved")).Block(jen.Return(jen.Id("q").Dot("advanced").Call())),
 		jen.Return(jen.Nil()))
 	g.f.Line()
 	g.f.Comment("ended says that input i has ended: it no longer holds the watermark back.")

@@ -289,7 +289,7 @@ func (c *checker) warnUnused(ps props, what string, known []string) {
 
 var sourceKeys = []string{"type", "path", "topic", "format", "config_file", "event.time.field", "event.time.format",
 	"watermark.max_out_of_orderness", "on.error", "dead_letter.path", "delimiter", "key.field", "value.schema.file",
-	"max.line.bytes"}
+	"max.line.bytes", "idle.timeout"}
 
 var sinkKeys = []string{"type", "path", "topic", "format", "config_file", "timestamp.format", "key.field", "value.schema.file"}
 
@@ -486,6 +486,16 @@ func (c *checker) configureSource(src *Source, ps props, at grammar.Span) {
 			c.errorf(CodeBadProperty, p.span, "watermark.max_out_of_orderness: %s", err)
 		}
 		src.MaxOutOfOrder = ms
+	}
+	if p, ok := ps.get("idle.timeout"); ok {
+		ms, err := parseDuration(p.value)
+		if err == "" && ms <= 0 {
+			err = "want a positive duration such as 30s"
+		}
+		if err != "" {
+			c.errorf(CodeBadProperty, p.span, "idle.timeout: %s", err)
+		}
+		src.IdleTimeout = ms
 	}
 	if len(src.Fields) == 0 {
 		c.broken[src] = true // queries over it would only repeat that it has no columns

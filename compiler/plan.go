@@ -85,8 +85,11 @@ type Source struct {
 
 	EventTime     *Field // nil when the source declares no event time
 	MaxOutOfOrder int64  // milliseconds the watermark trails the largest event time seen
-	PrimaryKey    []*Field
-	Avro          *AvroSchema // the writer schema of an Avro source; nil otherwise
+	// IdleTimeout ('idle.timeout', milliseconds; 0: none) is how long the source may go without a record before it
+	// stops holding back the watermark of a join of two streams that reads it.
+	IdleTimeout int64
+	PrimaryKey  []*Field
+	Avro        *AvroSchema // the writer schema of an Avro source; nil otherwise
 
 	// Kafka sources: the consumer settings (canonical names, see kafkaSettings), the metadata columns (_key,
 	// _partition, _offset, _timestamp) not shadowed by declared ones, and the column filled from the message key.

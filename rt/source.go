@@ -78,6 +78,9 @@ type Source struct {
 	deadPath string
 	dead     *deadLetter
 	parts    int32 // the input's partition count (SetPartitionCount), 0 when unpartitioned or not known
+	// quietCount and quietSince are the record count Quiet last saw and when it saw it change.
+	quietCount int64
+	quietSince time.Time
 
 	onRecord func(r *Raw) error
 	onDelete func(r *Raw) error // a table source's tombstones (see OnDelete)

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+	"time"
 )
 
 // Transport opens inputs and outputs for one URI scheme. rt/kafka registers "kafka"; a generated job that
@@ -195,6 +196,17 @@ func (s *Source) Tick() error {
 		}
 	}
 	return nil
+}
+
+// Quiet reports whether the source has handed over no record for at least d. Tick handlers ask it: it notes the
+// record count and the time the count last changed, so that no record pays for reading the clock.
+func (s *Source) Quiet(d time.Duration) bool {
+	n, now := s.counts.records.Load(), time.Now()
+	if n != s.quietCount || s.quietSince.IsZero() {
+		s.quietCount, s.quietSince = n, now
+		return false
+	}
+	return now.Sub(s.quietSince) >= d
 }
 
 // SetIdle tells the source whether partition p has caught up with its end (idle) or has records waiting. Idle

@@ -3,7 +3,9 @@ package e2e
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -158,5 +160,58 @@ func TestIntervalJoinKinds(t *testing.T) {
 	sameLines(t, "full.jsonl", readFile(t, dir, "full.jsonl"), wantFull)
 	if len(wantInner) < 100 || len(wantFull) < 100 {
 		t.Fatalf("the data gives too few rows to test much: %d inner, %d full", len(wantInner), len(wantFull))
+	}
+}
+
+// A LEFT join of two streams followed as their files grow: stream r has one record, then goes quiet; with
+// 'idle.timeout' it stops holding the join's watermark back, so l's records that met nothing come out while the
+// job runs, NULL-extended, without r ever reaching their time.
+const intervalIdleSQL = `
+CREATE STREAM l (k VARCHAR, v BIGINT, ts TIMESTAMP)
+  WITH ('path' = 'l.jsonl', 'event.time.field' = 'ts');
+CREATE STREAM r (k VARCHAR, w BIGINT, ts TIMESTAMP)
+  WITH ('path' = 'r.jsonl', 'event.time.field' = 'ts', 'idle.timeout' = '300ms');
+CREATE STREAM out AS SELECT l.k, l.v, r.w FROM l LEFT JOIN r WITHIN 1 SECOND ON l.k = r.k
+WITH ('out.path' = 'out.jsonl');
+`
+
+func init() { jobScripts["interval_idle"] = intervalIdleSQL }
+
+func TestIntervalJoinIdle(t *testing.T) {
+	needBuild(t)
+	dir := t.TempDir()
+	writeFile(t, dir, "r.jsonl", []byte(`{"k":"a","w":7,"ts":1000}`+"\n"))
+	var b strings.Builder
+	for i := 0; i < 20; i++ {
+		fmt.Fprintf(&b, "{\"k\":\"a\",\"v\":%d,\"ts\":%d}\n", i, 1000+int64(i)*1000)
+	}
+	writeFile(t, dir, "l.jsonl", []byte(b.String()))
+	out := dir + "/out.jsonl"
+	p := startJob(t, "interval_idle", "--progress", "0", "--source", "l=file:"+dir+"/l.jsonl",
+		"--source", "r=file:"+dir+"/r.jsonl", "--sink", "out=file:"+out)
+	// v 0 and 1 meet r's record (within a second of it); the later ones meet nothing, and come out once r is
+	// idle and l's watermark (its last time, 20 s) has passed the end of their interval, their time plus 1 s:
+	// up to v 17.
+	want := map[string]bool{`{"k":"a","v":0,"w":7}`: true, `{"k":"a","v":1,"w":7}`: true}
+	for v := 2; v <= 17; v++ {
+		want[fmt.Sprintf(`{"k":"a","v":%d,"w":null}`, v)] = true
+	}
+	waitProgress(t, "the job writing l's unmatched rows while r is idle", p, func() (int64, bool) {
+		data, _ := os.ReadFile(out)
+		lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+		n := 0
+		for _, line := range lines {
+			if want[line] {
+				n++
+			}
+		}
+		return int64(n), n == len(want)
+	})
+	p.stop(t, syscall.SIGTERM)
+	data, _ := os.ReadFile(out)
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		if !want[line] {
+			t.Errorf("unexpected row %s", line)
+		}
 	}
 }
