@@ -385,12 +385,12 @@ func (g *gen) genJob() {
 		handler = append(handler, jen.Return(jen.Nil()))
 		ends = append(ends, jen.Return(jen.Nil()))
 		body = append(body,
-			jen.Id(srcVar).Dot("OnRecord").Call(jen.Func().Params(jen.Id("raw").Op("*").Qual(rtPath, "Raw")).Error().Block(locked(s, handler)...)),
-			jen.Id(srcVar).Dot("OnEnd").Call(jen.Func().Params().Error().Block(locked(s, ends)...)),
+			jen.Id(srcVar).Dot("OnRecord").Call(jen.Func().Params(jen.Id("raw").Op("*").Qual(rtPath, "Raw")).Error().Block(g.lockedRecord(s, handler)...)),
+			jen.Id(srcVar).Dot("OnEnd").Call(jen.Func().Params().Error().Block(g.locked(s, ends)...)),
 		)
 		for _, t := range ticks {
 			if s.Lock > 0 {
-				t = jen.Func().Params().Error().Block(locked(s, []jen.Code{jen.Return(jen.Add(t).Call())})...)
+				t = jen.Func().Params().Error().Block(g.locked(s, []jen.Code{jen.Return(jen.Add(t).Call())})...)
 			}
 			body = append(body, jen.Id(srcVar).Dot("OnTick").Call(t))
 		}

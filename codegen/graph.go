@@ -149,6 +149,10 @@ func (g *gen) setupLocks() []jen.Code {
 			seen[s.Lock] = true
 			code = append(code, jen.Comment(commentf("the sources of group %d hand their records to the job one at a time: queries they share see one record at a time", s.Lock)),
 				jen.Id(lockVar(s.Lock)).Op(":=").New(jen.Qual("sync", "Mutex")))
+			if g.aligned(s.Lock) {
+				code = append(code, jen.Comment("a source whose event time runs too far ahead of the other input of a join of two streams waits for it"),
+					jen.Id(condVar(s.Lock)).Op(":=").Qual("sync", "NewCond").Call(jen.Id(lockVar(s.Lock))))
+			}
 		}
 	}
 	for _, q := range g.plan.Queries {
@@ -159,15 +163,71 @@ func (g *gen) setupLocks() []jen.Code {
 	return code
 }
 
-// locked wraps the body of a handler of s in its group's lock, when it has one.
-func locked(s *compiler.Source, body []jen.Code) []jen.Code {
+// locked wraps the body of a handler of s in its group's lock, when it has one; in a group whose sources align
+// their event times, the handler wakes the sources waiting (their input may have fallen behind no more).
+func (g *gen) locked(s *compiler.Source, body []jen.Code) []jen.Code {
 	if s.Lock == 0 {
 		return body
 	}
-	return append([]jen.Code{
+	code := []jen.Code{
 		jen.Id(lockVar(s.Lock)).Dot("Lock").Call(),
 		jen.Defer().Id(lockVar(s.Lock)).Dot("Unlock").Call(),
-	}, body...)
+	}
+	if g.aligned(s.Lock) {
+		code = append(code, jen.Defer().Id(condVar(s.Lock)).Dot("Broadcast").Call())
+	}
+	return append(code, body...)
+}
+
+// lockedRecord is locked for the record handler of s: before it takes its record, s waits while its input of a
+// join of two streams is too far ahead of the other (ahead): its records would only pile up in the join.
+func (g *gen) lockedRecord(s *compiler.Source, body []jen.Code) []jen.Code {
+	var waits []jen.Code
+	for _, a := range g.alignments(s) {
+		waits = append(waits, jen.For(jen.Id(lowerFirst(a.q.GoName)).Dot("ahead").Call(jen.Lit(a.input))).Block(jen.Id(condVar(s.Lock)).Dot("Wait").Call()))
+	}
+	code := g.locked(s, nil)
+	return append(append(code, waits...), body...)
+}
+
+func condVar(n int) string { return fmt.Sprintf("cond%d", n) }
+
+// alignment is one input of a join of two streams that a source drives alone, the other input driven by another.
+type alignment struct {
+	q     *compiler.Query
+	input int
+}
+
+// alignments lists the inputs of joins of two streams that s drives, whose other input another source drives.
+func (g *gen) alignments(s *compiler.Source) []alignment {
+	var out []alignment
+	for _, q := range g.plan.Queries {
+		if streamJoin(q) == nil {
+			continue
+		}
+		in := compiler.Inputs(q)
+		l, r := compiler.Roots(in[0]), compiler.Roots(in[1])
+		if len(l) != 1 || len(r) != 1 || l[0] == r[0] {
+			continue
+		}
+		if l[0] == s {
+			out = append(out, alignment{q, 0})
+		}
+		if r[0] == s {
+			out = append(out, alignment{q, 1})
+		}
+	}
+	return out
+}
+
+// aligned reports whether some source of lock group n waits for another (alignments).
+func (g *gen) aligned(n int) bool {
+	for _, s := range g.plan.Sources {
+		if s.Lock == n && len(g.alignments(s)) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // owner is the source in whose part of setup q is created: the first declared of the sources that drive it.

@@ -298,6 +298,18 @@ func (g *gen) genInterval(q *compiler.Query) {
 		jen.If(jen.Id("moved")).Block(jen.Return(jen.Id("q").Dot("advanced").Call())),
 		jen.Return(jen.Nil()))
 	g.f.Line()
+	// ahead: the input's source waits (lockedRecord) while its watermark is further ahead of the join's than the
+	// rows the join keeps span (the interval, twice, and the out-of-orderness), so that the join's state stays
+	// within that span however much faster one source reads than the other.
+	iv := j.Interval
+	slack := 2*(max(iv.Before, 0)+max(iv.After, 0)) + max(q.Source.MaxOutOfOrder, j.Table.MaxOutOfOrder) + iv.Grace + 1000
+	g.f.Comment(commentf("ahead reports whether input i's watermark is more than %d ms past the join's: its source then waits for the other input before reading on.", slack))
+	g.f.Func().Params(jen.Id("q").Add(qt)).Id("ahead").Params(jen.Id("i").Int()).Bool().Block(
+		jen.Id("w").Op(":=").Id("q").Dot("wm0"),
+		jen.If(jen.Id("i").Op("==").Lit(1)).Block(jen.Id("w").Op("=").Id("q").Dot("wm1")),
+		jen.List(jen.Id("c"), jen.Id("j")).Op(":=").List(jen.Id("w").Dot("Current").Call(), jen.Id("q").Dot("jwm").Dot("Current").Call()),
+		jen.Return(jen.Id("c").Op("!=").Qual("math", "MinInt64").Op("&&").Parens(jen.Id("j").Op("==").Qual("math", "MinInt64").Op("||").Id("c").Op("-").Id("j").Op(">").Lit(int(slack)))))
+	g.f.Line()
 	g.f.Comment("ended says that input i has ended: it no longer holds the watermark back.")
 	g.f.Func().Params(jen.Id("q").Add(qt)).Id("ended").Params(jen.Id("i").Int()).Error().Block(
 		jen.If(jen.Id("q").Dot("jwm").Dot("End").Call(jen.Id("i"))).Block(
