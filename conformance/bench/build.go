@@ -43,12 +43,12 @@ const (
 	workersYes                         // it splits its input
 )
 
-// buildJob writes w's script into dir and builds it twice, each time as 'velocc build SCRIPT -o MOD/' followed by
-// 'go build' in MOD, into a fresh module. The second script differs from the first by a comment line, so that
-// the second build compiles the job's package anew (as after editing a query), with everything else in the build
-// cache; its time is the one reported.
-func buildJob(velocc, root, dir string, w *workload) (*job, error) {
-	script, err := w.script(root)
+// buildJob writes the script that script returns into dir, under the name id, and builds it twice, each time as
+// 'velocc build SCRIPT -o MOD/' followed by 'go build' in MOD, into a fresh module. The second script differs from
+// the first by a comment line, so that the second build compiles the job's package anew (as after editing a
+// query), with everything else in the build cache; its time is the one reported.
+func buildJob(velocc, root, dir, id string, scriptOf func(root string) (string, error)) (*job, error) {
+	script, err := scriptOf(root)
 	if err != nil {
 		return nil, err
 	}
@@ -58,11 +58,11 @@ func buildJob(velocc, root, dir string, w *workload) (*job, error) {
 		if round == 2 {
 			text += "\n-- built a second time by the benchmark\n"
 		}
-		sqlPath := filepath.Join(dir, fmt.Sprintf("%s-%d.sql", strings.ToLower(w.id), round))
+		sqlPath := filepath.Join(dir, fmt.Sprintf("%s-%d.sql", strings.ToLower(id), round))
 		if err := os.WriteFile(sqlPath, []byte(text), 0o666); err != nil {
 			return nil, err
 		}
-		mod := filepath.Join(dir, fmt.Sprintf("%s-%d", strings.ToLower(w.id), round))
+		mod := filepath.Join(dir, fmt.Sprintf("%s-%d", strings.ToLower(id), round))
 		if err := os.RemoveAll(mod); err != nil {
 			return nil, err
 		}

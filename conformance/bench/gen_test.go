@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -66,6 +67,8 @@ func TestGenerateDigest(t *testing.T) {
 		"equity_orders.jsonl": "42f432a7bddd1ac6a06fd3eac77bd7d2595753b9917077842954f3a832abab47",
 		"instruments.csv":     "941602ef28694cc5c45a098ce290e44da3715eab393cbbce99484d37f0cf7c38",
 		"traders.jsonl":       "8bc6af91293cf03ed2e7ba2b3b18ac8808cde21f2b27c5522159217f1e537a79",
+		"quotes_a.jsonl":      "03d917ec9137e395fd3bdf2daf5289e89c49cf9d569ff29be53b0d60de2f795d",
+		"quotes_b.jsonl":      "9c6c9bd9b518786cfec7f71bc6ca556aca8f6ebaf4917252c327116adf1be70c",
 	}
 	for _, ds := range datasets {
 		for i, data := range generate(t, ds, 1, 1000) {
@@ -387,5 +390,81 @@ func TestW6Data(t *testing.T) {
 	}
 	if len(trd) != keys {
 		t.Errorf("%d traders", len(trd))
+	}
+}
+
+// TestW7Data: both venues quote the same 1,000 symbols over the same span of event time, each out of order by less
+// than W7's watermark allows, and a quote meets about quotePairs quotes of the other venue within ±10 s, some of
+// them exactly 10 s away (the interval's inclusive ends).
+func TestW7Data(t *testing.T) {
+	const rows = 20000
+	type quote struct {
+		Symbol    string `json:"symbol"`
+		EventTime int64  `json:"event_time"`
+	}
+	read := func(ds *dataset) []quote {
+		t.Helper()
+		var out []quote
+		sc := bufio.NewScanner(bytes.NewReader(generate(t, ds, 1, rows)[0]))
+		for sc.Scan() {
+			var q quote
+			if err := json.Unmarshal(sc.Bytes(), &q); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, q)
+		}
+		return out
+	}
+	a, b := read(quotesA), read(quotesB)
+	lag, err := time.ParseDuration(w7OutOfOrder)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, side := range []struct {
+		name   string
+		quotes []quote
+	}{{"quotes_a", a}, {"quotes_b", b}} {
+		var latest, disorder int64
+		count := map[string]int{}
+		for _, q := range side.quotes {
+			if q.EventTime < startMillis || q.EventTime >= startMillis+rows*quoteStepMillis+quoteJitterMillis {
+				t.Fatalf("%s: event time %d outside the span", side.name, q.EventTime)
+			}
+			disorder = max(disorder, latest-q.EventTime)
+			latest = max(latest, q.EventTime)
+			count[q.Symbol]++
+		}
+		if disorder >= lag.Milliseconds() || disorder < lag.Milliseconds()/2 {
+			t.Errorf("%s: out of order by up to %d ms; want a little disorder, less than W7's %s", side.name, disorder, w7OutOfOrder)
+		}
+		top := slices.Max(mapValues(count))
+		if len(count) < 990 || len(count) > quoteSymbols || top < rows/100 || top > rows/30 {
+			t.Errorf("%s: %d symbols, the busiest with %d quotes; want the 1,000 symbols, mildly skewed", side.name, len(count), top)
+		}
+	}
+	// The join of W7, computed here: for each quote of a, the quotes of b of its symbol within ±10 s.
+	times := map[string][]int64{}
+	for _, q := range b {
+		times[q.Symbol] = append(times[q.Symbol], q.EventTime)
+	}
+	for _, ts := range times {
+		slices.Sort(ts)
+	}
+	pairs, edge := 0, 0
+	for _, q := range a {
+		ts := times[q.Symbol]
+		lo, _ := slices.BinarySearch(ts, q.EventTime-10_000)
+		hi, _ := slices.BinarySearch(ts, q.EventTime+10_001)
+		pairs += hi - lo
+		for _, x := range ts[lo:hi] {
+			if x == q.EventTime-10_000 || x == q.EventTime+10_000 {
+				edge++
+			}
+		}
+	}
+	perQuote := float64(pairs) / rows
+	t.Logf("%d pairs, %.2f per quote of a, %d exactly 10 s apart", pairs, perQuote, edge)
+	if perQuote < 0.85*quotePairs || perQuote > 1.1*quotePairs || edge == 0 {
+		t.Errorf("%.2f pairs per quote, %d exactly 10 s apart; want about %.2f, some at the edges", perQuote, edge, quotePairs)
 	}
 }

@@ -61,7 +61,7 @@ func main() {
 	flag.IntVar(&cfg.rows, "rows", 5_000_000, "input rows of each workload")
 	flag.IntVar(&cfg.reps, "reps", 3, "repetitions; each runs every contender of every workload once")
 	flag.Uint64Var(&cfg.seed, "seed", 1, "seed of the generated data")
-	flag.StringVar(&cfg.only, "only", "", "run only these workloads, comma-separated (W1, W2-jsonl, W2-csv, W3, W4, W5, W6, W9, W10)")
+	flag.StringVar(&cfg.only, "only", "", "run only these workloads, comma-separated (W1, W2-jsonl, W2-csv, W3, W4, W5, W6, W7, W8, W9, W10)")
 	flag.StringVar(&cfg.cache, "cache", ".cache/bench", "directory of the generated data and the work files (relative to the repository's root, or absolute)")
 	flag.StringVar(&cfg.doc, "doc", "docs/performance.md", "Markdown file to write the results into (relative to the repository's root, or absolute); empty for none")
 	flag.StringVar(&cfg.profile, "profile", "missed", "which velocc jobs to profile after the runs: missed (those of missed targets), all or none")
@@ -187,11 +187,23 @@ func benchmark(cfg config) error {
 	}
 	inputs := map[*workload]*wlResult{}
 	for _, w := range ws {
-		fs, err := data(w.ds, cfg.rows)
+		// A workload of several streams shares the rows among them.
+		rows := cfg.rows / (1 + len(w.streams))
+		if rows < 1 {
+			return fmt.Errorf("%s: -rows %d is too few for its %d streams", w.id, cfg.rows, 1+len(w.streams))
+		}
+		fs, err := data(w.ds, rows)
 		if err != nil {
 			return err
 		}
 		wr := &wlResult{w: w, input: fs[w.format], outRows: -1}
+		for _, s := range w.streams {
+			fs, err := data(s.ds, rows)
+			if err != nil {
+				return err
+			}
+			wr.streams = append(wr.streams, fs[s.format])
+		}
 		for _, t := range w.tables {
 			fs, err := data(t.ds, t.keys)
 			if err != nil {
@@ -221,12 +233,13 @@ func benchmark(cfg config) error {
 	}
 	r := &results{byID: map[string]*wlResult{}}
 	jobs := map[*wlResult]*job{}
+	fused := map[*wlResult]*job{} // the jobs of the fused scripts
 	for _, w := range ws {
 		dir := filepath.Join(work, "jobs")
 		if err := os.MkdirAll(dir, 0o777); err != nil {
 			return err
 		}
-		j, err := buildJob(velocc, root, dir, w)
+		j, err := buildJob(velocc, root, dir, w.id, w.script)
 		if err != nil {
 			return fmt.Errorf("%s: %v", w.id, err)
 		}
@@ -237,6 +250,15 @@ func benchmark(cfg config) error {
 		r.rows = append(r.rows, wr)
 		r.byID[w.id] = wr
 		jobs[wr] = j
+		if w.fused != nil {
+			f, err := buildJob(velocc, root, dir, w.id+"-fused", w.fused)
+			if err != nil {
+				return fmt.Errorf("%s, the fused script: %v", w.id, err)
+			}
+			logf("bench: built %s's fused script: velocc build + go build %.1fs (the second time)", w.id, f.build)
+			wr.fusedBuild = f.build
+			fused[wr] = f
+		}
 	}
 
 	for _, fs := range files {
@@ -251,21 +273,29 @@ func benchmark(cfg config) error {
 	// to the next, so that every contender goes first equally often.
 	for rep := range cfg.reps {
 		for _, wr := range r.rows {
-			cs := []contender{veloccOne, duckOne, duckTwo}
+			cs := []contender{veloccOne}
 			if wr.workers == workersYes {
-				cs = []contender{veloccOne, veloccTwo, duckOne, duckTwo}
+				cs = append(cs, veloccTwo)
 			}
+			if fused[wr] != nil {
+				cs = append(cs, veloccFused)
+			}
+			cs = append(cs, duckOne, duckTwo)
 			outs := map[contender]string{}
 			for k := range cs {
 				c := cs[(rep+k)%len(cs)]
 				label := fmt.Sprintf("%s rep %d/%d: %s", wr.w.id, rep+1, cfg.reps, c)
 				out := filepath.Join(work, fmt.Sprintf("%s-%s-%d.jsonl", strings.ToLower(wr.w.id), c.short(), rep+1))
-				res, err := measure(ctx, cfg, wr, jobs[wr], c, out, work)
+				j := jobs[wr]
+				if c == veloccFused {
+					j = fused[wr]
+				}
+				res, err := measure(ctx, cfg, wr, j, c, out, work)
 				if err != nil {
 					return fmt.Errorf("%s: %v", label, err)
 				}
 				logf("bench: %-36s %6.2fs  %10s rows/s  %6.2fs CPU  peak RSS %s", label, res.wall.Seconds(),
-					benchdoc.Thousands(int64(float64(cfg.rows)/res.wall.Seconds())), res.cpu.Seconds(), mebibytes(res.rss))
+					benchdoc.Thousands(int64(float64(wr.rowsIn())/res.wall.Seconds())), res.cpu.Seconds(), mebibytes(res.rss))
 				if wr.outRows >= 0 && res.rows != wr.outRows {
 					return fmt.Errorf("%s wrote %d rows, but %s wrote %d", label, res.rows, wr.outBy, wr.outRows)
 				}
@@ -274,7 +304,7 @@ func benchmark(cfg config) error {
 				outs[c] = out
 			}
 			if rep == 0 {
-				for _, c := range []contender{veloccOne, veloccTwo} {
+				for _, c := range []contender{veloccOne, veloccTwo, veloccFused} {
 					if out, ok := outs[c]; ok {
 						if err := compareOutputs(wr.w, out, outs[duckOne]); err != nil {
 							return fmt.Errorf("%s: %s (%s) and DuckDB threads=1 (%s) disagree: %v", wr.w.id, c, out,
@@ -328,26 +358,31 @@ func benchmark(cfg config) error {
 		prof[profKey{wr.w.id, profileRun}] = cfg.profile == "all"
 		prof[profKey{wr.w.id, profileLoad}] = cfg.profile == "all" && wr.w.load != nil
 		prof[profKey{wr.w.id, profileMicro}] = cfg.profile == "all" && wr.w.micro != ""
+		prof[profKey{wr.w.id, profileFused}] = cfg.profile == "all" && fused[wr] != nil
 	}
 	if cfg.profile == "missed" {
 		for i, v := range r.verdicts() {
-			if v.ok && !v.met && targets[i].profile != "" && r.byID[targets[i].profile] != nil {
-				prof[profKey{targets[i].profile, targets[i].what}] = true
+			if wr := r.byID[targets[i].profile]; v.ok && !v.met && wr != nil {
+				prof[profKey{wr.w.id, targets[i].what}] = true
+				// A chain of queries slower than its fused form: the fused job's profile is the yardstick.
+				if targets[i].what == profileRun && fused[wr] != nil {
+					prof[profKey{wr.w.id, profileFused}] = true
+				}
 			}
 		}
 	}
 	for _, wr := range r.rows {
-		for _, what := range []profiled{profileRun, profileLoad, profileMicro} {
+		for _, what := range []profiled{profileRun, profileFused, profileLoad, profileMicro} {
 			if !prof[profKey{wr.w.id, what}] {
 				continue
 			}
 			var p []profile
 			var err error
 			switch what {
-			case profileRun:
-				p, err = profileJob(ctx, cfg, wr, jobs[wr], work, wr.w.id == "W5", false)
-			case profileLoad:
-				p, err = profileJob(ctx, cfg, wr, jobs[wr], work, false, true)
+			case profileRun, profileLoad:
+				p, err = profileJob(ctx, cfg, wr, jobs[wr], work, what, wr.w.id == "W5" && what == profileRun)
+			case profileFused:
+				p, err = profileJob(ctx, cfg, wr, fused[wr], work, what, false)
 			case profileMicro:
 				p, err = microProfile(ctx, work, wr.w.micro)
 			}
@@ -393,10 +428,14 @@ func measure(ctx context.Context, cfg config, wr *wlResult, j *job, c contender,
 	ctx, cancel := context.WithTimeout(ctx, cfg.timeout)
 	defer cancel()
 	if c.velocc() {
-		return runVelocc(ctx, j.bin, dir, wr.w, wr.input.path, wr.tables, out, c.threads(), wr.input.rows)
+		return runVelocc(ctx, j.bin, dir, wr, out, c.threads())
 	}
-	tables := mapSlice(wr.tables, func(f dataFile) string { return f.path })
-	return runDuck(ctx, dir, wr.w.duckQuery(wr.input.path, tables...), out, c.threads())
+	return runDuck(ctx, dir, wr.w.duckQuery(wr.input.path, paths(wr.streams), paths(wr.tables)), out, c.threads())
+}
+
+// paths returns the paths of files.
+func paths(files []dataFile) []string {
+	return mapSlice(files, func(f dataFile) string { return f.path })
 }
 
 // loadArgs returns the arguments of the velocc job of wr for measuring its table load: the larger file of the
@@ -408,7 +447,7 @@ func loadArgs(wr *wlResult, dir, out string) ([]string, []dataFile, error) {
 	}
 	tables := slices.Clone(wr.tables)
 	tables[wr.w.load.table] = wr.loadFile
-	return veloccArgs(wr.w, empty, tables, out, 1), tables, nil
+	return veloccArgs(wr.w, empty, wr.streams, tables, out, 1), tables, nil
 }
 
 // measureLoad runs the velocc job of wr once with the larger file of its measured table and an empty stream, and
@@ -440,19 +479,27 @@ func measureLoad(ctx context.Context, cfg config, wr *wlResult, j *job, dir stri
 	return res, l, nil
 }
 
-// profileJob runs the velocc job of wr once more under the CPU profiler (its --cpuprofile flag, or a copy of the
+// profileJob runs the velocc job j of wr once more under the CPU profiler (its --cpuprofile flag, or a copy of the
 // job with a profiling main function), and with heap once more with a heap profile written at its end, and
-// returns the top of each profile. With load, the run is that of measureLoad: the table load alone.
-func profileJob(ctx context.Context, cfg config, wr *wlResult, j *job, work string, heap, load bool) ([]profile, error) {
+// returns the top of each profile. The run is over the workload's input (mode profileRun, or profileFused for the
+// job of the fused script), or that of measureLoad, the table load alone (profileLoad).
+func profileJob(ctx context.Context, cfg config, wr *wlResult, j *job, work string, mode profiled, heap bool) ([]profile, error) {
+	load := mode == profileLoad
 	dir := filepath.Join(work, "profile-"+strings.ToLower(wr.w.id))
-	if load {
+	switch mode {
+	case profileLoad:
 		dir += "-load"
+	case profileFused:
+		dir += "-fused"
 	}
 	if err := os.MkdirAll(dir, 0o777); err != nil {
 		return nil, err
 	}
-	args := veloccArgs(wr.w, wr.input.path, wr.tables, filepath.Join(dir, "out.jsonl"), 1)
-	what := "velocc 1 worker"
+	args := veloccArgs(wr.w, wr.input.path, wr.streams, wr.tables, filepath.Join(dir, "out.jsonl"), 1)
+	title, what := wr.w.title, "velocc 1 worker"
+	if mode == profileFused {
+		title = wr.w.fusedTitle
+	}
 	if load {
 		var err error
 		if args, _, err = loadArgs(wr, dir, filepath.Join(dir, "out.jsonl")); err != nil {
@@ -494,7 +541,7 @@ func profileJob(ctx context.Context, cfg config, wr *wlResult, j *job, work stri
 		return nil, err
 	}
 	out := []profile{{title: fmt.Sprintf("CPU profile of %s, %s (one run under the profiler, %.1f s; "+
-		"top 25 by self time):", wr.w.title, what, res.wall.Seconds()), top: top}}
+		"top 25 by self time):", title, what, res.wall.Seconds()), top: top}}
 	if heap {
 		mem := filepath.Join(dir, "heap.pprof")
 		if _, err := runOnce(wrapped, nil, "BENCH_MEMPROFILE="+mem); err != nil {

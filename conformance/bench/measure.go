@@ -157,10 +157,13 @@ func child(ctx context.Context, dir string, env []string, bin string, args ...st
 // launcherFloor is the largest of the launcher's own peak RSS, the floor under every peak RSS measured.
 var launcherFloor int64
 
-// veloccArgs returns the job's arguments for reading input (and the files of its tables, in the order of
-// w.tables) and writing out, with workers workers (1: no flag).
-func veloccArgs(w *workload, input string, tables []dataFile, out string, workers int) []string {
+// veloccArgs returns the job's arguments for reading input (and the files of its other streams and its tables, in
+// the order of w.streams and w.tables) and writing out, with workers workers (1: no flag).
+func veloccArgs(w *workload, input string, streams, tables []dataFile, out string, workers int) []string {
 	args := []string{"--bounded", "--progress", "0", "--source", w.sourceURI(input)}
+	for i, s := range w.streams {
+		args = append(args, "--source", s.ds.sourceURI(s.format, streams[i].path))
+	}
 	for i, t := range w.tables {
 		args = append(args, "--source", t.ds.sourceURI(t.format, tables[i].path))
 	}
@@ -176,28 +179,47 @@ func (w *workload) tableNames() []string {
 	return mapSlice(w.tables, func(t tableRef) string { return t.ds.source })
 }
 
-// runVelocc runs the job bin over the input (of rows records) and the tables' files, and checks its exit
-// statistics: every record of the input read, none bad or late, and every table loaded whole (checkTables).
-func runVelocc(ctx context.Context, bin, dir string, w *workload, input string, tables []dataFile, out string, workers, rows int) (run, error) {
-	r, _, stderr, err := child(ctx, dir, nil, bin, veloccArgs(w, input, tables, out, workers)...)
+// runVelocc runs the job bin over the input of wr (its stream's file, its other streams' and its tables') and
+// checks its exit statistics: every record of each stream read, none bad or late, and every table loaded whole
+// (checkTables).
+func runVelocc(ctx context.Context, bin, dir string, wr *wlResult, out string, workers int) (run, error) {
+	w := wr.w
+	r, _, stderr, err := child(ctx, dir, nil, bin, veloccArgs(w, wr.input.path, wr.streams, wr.tables, out, workers)...)
 	if err != nil {
 		return r, err
 	}
 	st, err := benchdoc.ParseStats(string(stderr), w.ds.source, w.sink)
 	if err == nil && len(w.tables) > 0 {
 		if r.loads, err = parseTableLoads(string(stderr), w.tableNames()); err == nil {
-			err = checkTables(r.loads, tables)
+			err = checkTables(r.loads, wr.tables)
 		}
 	}
 	if err != nil {
 		return r, fmt.Errorf("%v:\n%s", err, tail(string(stderr), 30))
 	}
-	if st.Read != int64(rows) || st.Bad != 0 || st.Late != 0 {
-		return r, fmt.Errorf("the job read %d records with %d bad and %d late; want %d, none bad or late",
-			st.Read, st.Bad, st.Late, rows)
+	if err := checkRead(w.ds.source, st, wr.input.rows); err != nil {
+		return r, err
+	}
+	for i, s := range w.streams {
+		st, err := benchdoc.ParseStats(string(stderr), s.ds.source, w.sink)
+		if err != nil {
+			return r, fmt.Errorf("%v:\n%s", err, tail(string(stderr), 30))
+		}
+		if err := checkRead(s.ds.source, st, wr.streams[i].rows); err != nil {
+			return r, err
+		}
 	}
 	r.rows = st.Emitted
 	return r, nil
+}
+
+// checkRead checks a source's exit statistics: rows records read, none bad or late.
+func checkRead(source string, st benchdoc.JobStats, rows int) error {
+	if st.Read != int64(rows) || st.Bad != 0 || st.Late != 0 {
+		return fmt.Errorf("the job read %d records of %s with %d bad and %d late; want %d, none bad or late",
+			st.Read, source, st.Bad, st.Late, rows)
+	}
+	return nil
 }
 
 // duckReport is what the duckdb-child subcommand prints on stdout.

@@ -33,6 +33,9 @@ type wlResult struct {
 	outBy   string // the run that first wrote outRows rows
 	runs    [numContenders][]run
 
+	streams    []dataFile // the files of w.streams
+	fusedBuild float64    // seconds of velocc build + go build of w.fused, warm cache; 0 without one
+
 	tables   []dataFile    // the files of w.tables
 	loadFile dataFile      // the larger file of the table whose load is measured (w.load)
 	loads    []loadRun     // the measured loads, one per repetition
@@ -114,8 +117,14 @@ func (wr *wlResult) rates(c contender, rows int) []float64 {
 // median returns the median rows/s of c, 0 without runs.
 func (wr *wlResult) median(c contender) float64 { return median(wr.rates(c, wr.rowsIn())) }
 
-// rowsIn is the number of input rows.
-func (wr *wlResult) rowsIn() int { return wr.input.rows }
+// rowsIn is the number of input rows: the records of the stream's file and of the other streams' files.
+func (wr *wlResult) rowsIn() int {
+	n := wr.input.rows
+	for _, f := range wr.streams {
+		n += f.rows
+	}
+	return n
+}
 
 // ratio returns the median rows/s of a over b's.
 func (wr *wlResult) ratio(a, b contender) float64 {
@@ -232,24 +241,32 @@ func throughputTable(r *results) string {
 	var b strings.Builder
 	b.WriteString("| workload | velocc 1 worker | velocc 2 workers | DuckDB threads=1 | DuckDB threads=2 | velocc ÷ DuckDB, 1 thread | velocc ÷ DuckDB, 2 threads |\n")
 	b.WriteString("|---|---:|---:|---:|---:|---:|---:|\n")
+	rate := func(wr *wlResult, c contender) string {
+		rates := wr.rates(c, wr.rowsIn())
+		return fmt.Sprintf("%.3f (%.3f–%.3f)", median(rates)/1e6, slices.Min(rates)/1e6, slices.Max(rates)/1e6)
+	}
+	ratio := func(wr *wlResult, a, b contender) string {
+		if !wr.has(a) || !wr.has(b) {
+			return "n/a"
+		}
+		return fmt.Sprintf("%.2f×", wr.ratio(a, b))
+	}
 	for _, wr := range r.rows {
 		cells := []string{wr.w.title}
-		for c := range numContenders {
+		for _, c := range tableContenders {
 			if !wr.has(c) {
 				cells = append(cells, "n/a ("+wr.missing(c)+")")
 				continue
 			}
-			rates := wr.rates(c, wr.rowsIn())
-			cells = append(cells, fmt.Sprintf("%.3f (%.3f–%.3f)", median(rates)/1e6, slices.Min(rates)/1e6, slices.Max(rates)/1e6))
+			cells = append(cells, rate(wr, c))
 		}
-		for _, p := range [][2]contender{{veloccOne, duckOne}, {veloccTwo, duckTwo}} {
-			if !wr.has(p[0]) || !wr.has(p[1]) {
-				cells = append(cells, "n/a")
-				continue
-			}
-			cells = append(cells, fmt.Sprintf("%.2f×", wr.ratio(p[0], p[1])))
-		}
+		cells = append(cells, ratio(wr, veloccOne, duckOne), ratio(wr, veloccTwo, duckTwo))
 		b.WriteString("| " + strings.Join(cells, " | ") + " |\n")
+		if wr.has(veloccFused) {
+			// The fused query: one worker, against the same DuckDB runs as the row above.
+			b.WriteString("| " + strings.Join([]string{wr.w.fusedTitle, rate(wr, veloccFused), "n/a", "as above",
+				"as above", ratio(wr, veloccFused, duckOne), "n/a"}, " | ") + " |\n")
+		}
 	}
 	return b.String()
 }
@@ -259,17 +276,23 @@ func memoryTable(r *results) string {
 	var b strings.Builder
 	b.WriteString("| workload | velocc 1 worker | velocc 2 workers | DuckDB threads=1 | DuckDB threads=2 | output rows | build |\n")
 	b.WriteString("|---|---:|---:|---:|---:|---:|---:|\n")
+	use := func(wr *wlResult, c contender) string {
+		if !wr.has(c) {
+			return "n/a"
+		}
+		return fmt.Sprintf("%s, %.2f s CPU", mebibytes(wr.peakRSS(c)), wr.cpu(c))
+	}
 	for _, wr := range r.rows {
 		cells := []string{wr.w.title}
-		for c := range numContenders {
-			if !wr.has(c) {
-				cells = append(cells, "n/a")
-				continue
-			}
-			cells = append(cells, fmt.Sprintf("%s, %.2f s CPU", mebibytes(wr.peakRSS(c)), wr.cpu(c)))
+		for _, c := range tableContenders {
+			cells = append(cells, use(wr, c))
 		}
 		cells = append(cells, benchdoc.Thousands(wr.outRows), fmt.Sprintf("%.1f s", wr.build))
 		b.WriteString("| " + strings.Join(cells, " | ") + " |\n")
+		if wr.has(veloccFused) {
+			b.WriteString("| " + strings.Join([]string{wr.w.fusedTitle, use(wr, veloccFused), "n/a", "as above",
+				"as above", benchdoc.Thousands(wr.outRows), fmt.Sprintf("%.1f s", wr.fusedBuild)}, " | ") + " |\n")
+		}
 	}
 	return b.String()
 }

@@ -36,7 +36,18 @@ func fakeResults() *results {
 	w5.runs[veloccOne][0].rss = 400 << 20
 	w5.runs[duckOne] = secs(1)
 	w5.runs[duckTwo] = secs(1)
-	r := &results{rows: []*wlResult{w2, w5}, byID: map[string]*wlResult{"W2-jsonl": w2, "W5": w5}}
+	w7 := &wlResult{w: workloadByID("W7"), input: dataFile{rows: 500_000}, streams: []dataFile{{rows: 500_000}},
+		build: 1, outRows: 1_200_000}
+	w7.runs[veloccOne] = secs(4) // 1,000,000 input rows of the two streams: 0.25 M rows/s
+	w7.runs[duckOne] = secs(5)
+	w7.runs[duckTwo] = secs(2.5)
+	w8 := &wlResult{w: workloadByID("W8"), input: dataFile{rows: 1_000_000}, build: 1, fusedBuild: 1.5, outRows: 9000}
+	w8.runs[veloccOne] = secs(1.25) // 0.8 M rows/s
+	w8.runs[veloccFused] = secs(0.5, 0.5, 0.75)
+	w8.runs[duckOne] = secs(1)
+	w8.runs[duckTwo] = secs(1)
+	r := &results{rows: []*wlResult{w2, w5, w7, w8},
+		byID: map[string]*wlResult{"W2-jsonl": w2, "W5": w5, "W7": w7, "W8": w8}}
 	r.setup = setup{cpu: "Test CPU", cores: 2, goos: "linux", goarch: "amd64", goVer: "go1.26", duckdb: "v1.5.6",
 		commit: "abc1234", date: "2026-01-02 03:04 UTC", rows: 1_000_000, reps: 3, seed: 1, total: "1m0s",
 		load: [2]string{"0.50", "0.75"}, floor: 3 << 20}
@@ -55,6 +66,12 @@ func TestReport(t *testing.T) {
 		"- W5: velocc 1 worker peak RSS ≤ 3× DuckDB threads=1's: 4.00× (400 MiB vs 100 MiB) — **missed**",
 		"- every job: velocc build + go build ≤ 5 s (warm build cache): slowest 6.0 s (W5) — **missed**",
 		"the launcher's own 3 MiB",
+		"| W7 stream–stream interval join ±10 s, quotes of two venues on 1,000 symbols (JSONL) | 0.250 (0.250–0.250) | n/a (no --workers yet) | 0.200 (0.200–0.200) | 0.400 (0.400–0.400) | 1.25× | n/a |",
+		"- W7: velocc 1 worker ≥ 1.0× DuckDB threads=1: 1.25× — met",
+		"| W8 chain of three queries: filter → projection → GROUP BY symbol (JSONL) | 0.800 (0.800–0.800) | n/a (no --workers yet) | 1.000 (1.000–1.000) | 1.000 (1.000–1.000) | 0.80× | n/a |\n" +
+			"| W8 the same computation fused into one query (JSONL) | 2.000 (1.333–2.000) | n/a | as above | as above | 2.00× | n/a |\n",
+		"| W8 the same computation fused into one query (JSONL) | 100 MiB, 0.50 s CPU | n/a | as above | as above | 9,000 | 1.5 s |",
+		"- W8: the chain of three queries ≥ 0.8× the fused query's throughput (velocc 1 worker each): 0.40× — **missed**",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the report lacks %q:\n%s", want, text)
@@ -100,4 +117,14 @@ func TestUpdateDoc(t *testing.T) {
 	if !strings.Contains(fresh, beginMarker+"\n"+endMarker+"\n\n"+b6+"\nW6 results\n"+e6) {
 		t.Errorf("a new document from a partial run:\n%s", fresh)
 	}
+}
+
+// workloadByID returns the workload id.
+func workloadByID(id string) *workload {
+	for _, w := range workloads {
+		if w.id == id {
+			return w
+		}
+	}
+	panic("no workload " + id)
 }

@@ -103,7 +103,7 @@ func TestTableScripts(t *testing.T) {
 		t.Errorf("createTable:\n%s\nwant:\n%s", got, want)
 	}
 	w6 := workloads[slices.IndexFunc(workloads, func(w *workload) bool { return w.id == "W6" })]
-	q := w6.duckQuery("o.jsonl", "i.csv", "t.jsonl")
+	q := w6.duckQuery("o.jsonl", nil, []string{"i.csv", "t.jsonl"})
 	for _, s := range []string{"FROM read_json('o.jsonl'", "FROM read_csv('i.csv'", "FROM read_json('t.jsonl'"} {
 		if !strings.Contains(q, s) {
 			t.Errorf("duckQuery lacks %q:\n%s", s, q)
@@ -112,7 +112,7 @@ func TestTableScripts(t *testing.T) {
 	if strings.Contains(q, "{scan") {
 		t.Errorf("duckQuery left a placeholder:\n%s", q)
 	}
-	args := veloccArgs(w6, "o.jsonl", []dataFile{{path: "i.csv"}, {path: "t.jsonl"}}, "out.jsonl", 1)
+	args := veloccArgs(w6, "o.jsonl", nil, []dataFile{{path: "i.csv"}, {path: "t.jsonl"}}, "out.jsonl", 1)
 	if got := strings.Join(args, " "); got != "--bounded --progress 0 --source orders=file:o.jsonl "+
 		"--source instruments=file:i.csv --source traders=file:t.jsonl --sink select_1=file:out.jsonl" {
 		t.Errorf("veloccArgs = %s", got)

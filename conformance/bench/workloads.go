@@ -43,6 +43,21 @@ type workload struct {
 	load *loadRef
 	// micro, if set, is a benchmark of the rt package run once after the repetitions (see runMicro).
 	micro string
+
+	// streams are the other streams the query reads (a join of two streams), each read by a CREATE STREAM of the
+	// script from a file of its own (a --source flag of the job) and by a {scan NAME} of the DuckDB query. The
+	// workload's input rows (-rows) are shared equally among ds and these, and its rows/s count all of them.
+	streams []streamRef
+	// fused, if set, is a second velocc script that computes the same rows in one query where script chains
+	// several (queries over queries): it runs as one more contender (veloccFused), titled fusedTitle.
+	fused      func(root string) (string, error)
+	fusedTitle string
+}
+
+// streamRef is another stream a workload reads: a data set read in its format.
+type streamRef struct {
+	ds     *dataset
+	format int
 }
 
 // tableRef is a table a workload joins: a data set generated for its number of distinct keys.
@@ -119,10 +134,13 @@ func (ds *dataset) duckScan(i int, path string) string {
 	return fmt.Sprintf("read_json(%s, columns=%s, format='newline_delimited')", sqlString(path), list)
 }
 
-// duckQuery returns w's DuckDB query over the stream's file path and the files of its tables (in the order of
-// w.tables).
-func (w *workload) duckQuery(path string, tables ...string) string {
+// duckQuery returns w's DuckDB query over the stream's file path, the files of its other streams (in the order of
+// w.streams) and those of its tables (in the order of w.tables).
+func (w *workload) duckQuery(path string, streams, tables []string) string {
 	q := w.duck
+	for i, s := range w.streams {
+		q = strings.ReplaceAll(q, "{scan "+s.ds.source+"}", s.ds.duckScan(s.format, streams[i]))
+	}
 	for i, t := range w.tables {
 		q = strings.ReplaceAll(q, "{scan "+t.ds.source+"}", t.ds.duckScan(t.format, tables[i]))
 	}
@@ -139,11 +157,14 @@ func fixed(ds *dataset, format int, query string) func(string) (string, error) {
 // withEventTime returns a script function for a query over ds read in format i whose source declares its event
 // time (a field and an allowed out-of-orderness), as window functions ordered by event time need.
 func withEventTime(ds *dataset, i int, field, outOfOrder, query string) func(string) (string, error) {
-	return func(string) (string, error) {
-		create := strings.Replace(ds.createStream(i), ");\n",
-			fmt.Sprintf(", 'event.time.field'='%s', 'watermark.max_out_of_orderness'='%s');\n", field, outOfOrder), 1)
-		return create + query, nil
-	}
+	return func(string) (string, error) { return ds.createTimedStream(i, field, outOfOrder) + query, nil }
+}
+
+// createTimedStream returns the CREATE STREAM statement of ds read in its format i with its event time: the column
+// field, and the out-of-orderness the watermark allows.
+func (ds *dataset) createTimedStream(i int, field, outOfOrder string) string {
+	return strings.Replace(ds.createStream(i), ");\n",
+		fmt.Sprintf(", 'event.time.field'='%s', 'watermark.max_out_of_orderness'='%s');\n", field, outOfOrder), 1)
 }
 
 // orderflowPath is the query of W1, used as it is; only its source file is replaced, with --source.
@@ -174,6 +195,40 @@ FROM orders o
 LEFT JOIN instruments i ON o.symbol = i.symbol
 LEFT JOIN traders t ON o.trader_id = t.trader_id
 WHERE o.order_type <> 'IOC' AND (i.sector IS NULL OR i.sector <> 'Utilities') AND (t.region IS NULL OR t.region <> 'APAC');
+`
+
+// w7Query is W7's velocc query, after the two sources.
+const w7Query = `SELECT a.symbol, a.quote_id AS a_id, b.quote_id AS b_id, a.price AS a_price, b.price AS b_price,
+       b.price - a.price AS diff, a.event_time AS a_time, b.event_time AS b_time
+FROM quotes_a a JOIN quotes_b b WITHIN 10 SECONDS ON a.symbol = b.symbol;
+`
+
+// w7OutOfOrder is the watermark's allowed out-of-orderness of both quote streams: their disorder, under
+// quoteJitterMillis, makes no quote late.
+const w7OutOfOrder = "1s"
+
+// w8Chain is W8's velocc query: a filter, a projection over it and an aggregation over that, each a query of its
+// own reading the stream the one before writes.
+const w8Chain = `CREATE STREAM lit AS
+SELECT symbol, side, price, quantity FROM trades WHERE venue <> 'DARK' AND quantity >= 10;
+
+CREATE STREAM legs AS
+SELECT symbol, price * quantity AS notional, CASE WHEN side = 'BUY' THEN quantity ELSE -quantity END AS signed_qty
+FROM lit;
+
+SELECT symbol, COUNT(*) AS trades, SUM(notional) AS notional, SUM(signed_qty) AS net_qty
+FROM legs
+GROUP BY symbol
+EMIT FINAL;
+`
+
+// w8Fused is W8's chain written as one query.
+const w8Fused = `SELECT symbol, COUNT(*) AS trades, SUM(price * quantity) AS notional,
+       SUM(CASE WHEN side = 'BUY' THEN quantity ELSE -quantity END) AS net_qty
+FROM trades
+WHERE venue <> 'DARK' AND quantity >= 10
+GROUP BY symbol
+EMIT FINAL;
 `
 
 // loadKeys is the number of distinct keys of the instruments file whose load W6 measures: ten times W6's own, so
@@ -287,6 +342,41 @@ LEFT JOIN t ON o.trader_id = t.trader_id
 WHERE o.order_type <> 'IOC' AND (i.sector IS NULL OR i.sector <> 'Utilities') AND (t.region IS NULL OR t.region <> 'APAC')`,
 	},
 	{
+		id: "W7", title: "W7 stream–stream interval join ±10 s, quotes of two venues on 1,000 symbols (JSONL)",
+		ds: quotesA, streams: []streamRef{{ds: quotesB}}, sink: "select_1", hashed: true,
+		about: "each venue's quotes (half of the input rows each, over the same span of event time, each stream " +
+			"up to 1 s out of order, which the watermarks allow) joined by symbol with the other venue's quotes " +
+			"whose time lies within 10 s either way (`JOIN quotes_b b WITHIN 10 SECONDS ON a.symbol = b.symbol`: " +
+			"about 2.5 pairs per quote), both ends inclusive; 8 columns projected, the price difference among them, " +
+			"and every pair written as JSON lines. The two files are read by two goroutines. DuckDB runs the same " +
+			"join over the same files, `JOIN ... ON a.symbol = b.symbol AND b.event_time BETWEEN a.event_time - " +
+			"10000 AND a.event_time + 10000` (its event times are epoch milliseconds)",
+		script: func(string) (string, error) {
+			return quotesA.createTimedStream(0, "event_time", w7OutOfOrder) +
+				quotesB.createTimedStream(0, "event_time", w7OutOfOrder) + w7Query, nil
+		},
+		duck: `SELECT a.symbol, a.quote_id AS a_id, b.quote_id AS b_id, a.price AS a_price, b.price AS b_price,
+       b.price - a.price AS diff, a.event_time AS a_time, b.event_time AS b_time
+FROM {scan} a JOIN {scan quotes_b} b
+  ON a.symbol = b.symbol AND b.event_time BETWEEN a.event_time - 10000 AND a.event_time + 10000`,
+	},
+	{
+		id: "W8", title: "W8 chain of three queries: filter → projection → GROUP BY symbol (JSONL)", ds: trades,
+		sink: "select_1", fusedTitle: "W8 the same computation fused into one query (JSONL)",
+		about: "W2's trades through three queries of one job, each reading the stream the one before writes: " +
+			"`CREATE STREAM lit AS SELECT ... WHERE venue <> 'DARK' AND quantity >= 10` (about 90% pass), " +
+			"`CREATE STREAM legs AS SELECT symbol, price * quantity AS notional, CASE ... AS signed_qty FROM lit`, " +
+			"and `SELECT symbol, COUNT(*), SUM(notional), SUM(signed_qty) FROM legs GROUP BY symbol EMIT FINAL`; " +
+			"against the same computation as one query (the fused row, a job of its own), both checked against " +
+			"DuckDB's one query",
+		script: fixed(trades, 0, w8Chain), fused: fixed(trades, 0, w8Fused),
+		duck: `SELECT symbol, COUNT(*) AS trades, SUM(price * quantity) AS notional,
+       SUM(CASE WHEN side = 'BUY' THEN quantity ELSE -quantity END) AS net_qty
+FROM {scan}
+WHERE venue <> 'DARK' AND quantity >= 10
+GROUP BY symbol`,
+	},
+	{
 		id: "W9", title: "W9 1-minute hopping window by 10 s, COUNT/SUM/MAX per symbol (JSONL)", ds: trades,
 		sink: "select_1",
 		about: "a 1-minute window advancing by 10 seconds (each trade in 6 windows) over the event time (up to 1 s " +
@@ -334,23 +424,28 @@ WINDOW w AS (PARTITION BY symbol ORDER BY event_time, trade_id)`,
 type contender int
 
 const (
-	veloccOne contender = iota // the velocc job, one worker
-	veloccTwo                  // the velocc job with --workers 2, when the job has the flag
-	duckOne                    // DuckDB, SET threads = 1
-	duckTwo                    // DuckDB, SET threads = 2
+	veloccOne   contender = iota // the velocc job, one worker
+	veloccTwo                    // the velocc job with --workers 2, when the job has the flag
+	duckOne                      // DuckDB, SET threads = 1
+	duckTwo                      // DuckDB, SET threads = 2
+	veloccFused                  // the job of the workload's fused script, one worker, when it has one
 	numContenders
 )
 
+// tableContenders are the contenders that have a column of their own in the report's tables.
+var tableContenders = []contender{veloccOne, veloccTwo, duckOne, duckTwo}
+
 func (c contender) String() string {
-	return [...]string{"velocc 1 worker", "velocc 2 workers", "DuckDB threads=1", "DuckDB threads=2"}[c]
+	return [...]string{"velocc 1 worker", "velocc 2 workers", "DuckDB threads=1", "DuckDB threads=2",
+		"velocc fused query, 1 worker"}[c]
 }
 
 // short names c in file names and progress lines.
 func (c contender) short() string {
-	return [...]string{"velocc1", "velocc2", "duckdb1", "duckdb2"}[c]
+	return [...]string{"velocc1", "velocc2", "duckdb1", "duckdb2", "fused1"}[c]
 }
 
-func (c contender) velocc() bool { return c == veloccOne || c == veloccTwo }
+func (c contender) velocc() bool { return c == veloccOne || c == veloccTwo || c == veloccFused }
 
 // threads is the worker or thread count of c.
 func (c contender) threads() int {
@@ -389,6 +484,7 @@ const (
 	profileRun   profiled = iota // the velocc job over the workload's input
 	profileLoad                  // the job's table load alone (measureLoad)
 	profileMicro                 // the rt micro-benchmark (w.micro)
+	profileFused                 // the job of the workload's fused script over its input
 )
 
 // target is one line of the report's verdicts.
@@ -408,8 +504,10 @@ func ratioTarget(id string, a, b contender, min float64, text string) target {
 		if wr == nil {
 			return "not run", false, false
 		}
-		if !wr.has(a) {
-			return "n/a (" + wr.missing(a) + ")", false, false
+		for _, c := range []contender{a, b} {
+			if !wr.has(c) {
+				return "n/a (" + wr.missing(c) + ")", false, false
+			}
 		}
 		x := wr.ratio(a, b)
 		return fmt.Sprintf("%.2f×", x), x >= min, true
@@ -469,6 +567,9 @@ var targets = []target{
 			rate := 1e9 / wr.micro[i].ns
 			return benchdoc.Thousands(int64(rate)) + " lookups/s", rate >= lookupRate, true
 		}},
+	ratioTarget("W7", veloccOne, duckOne, 1.0, "W7: velocc 1 worker ≥ 1.0× DuckDB threads=1"),
+	ratioTarget("W8", veloccOne, veloccFused, 0.8,
+		"W8: the chain of three queries ≥ 0.8× the fused query's throughput (velocc 1 worker each)"),
 	ratioTarget("W9", veloccOne, duckOne, 1.5, "W9: velocc 1 worker ≥ 1.5× DuckDB threads=1"),
 	ratioTarget("W10", veloccOne, duckOne, 1.5, "W10: velocc 1 worker ≥ 1.5× DuckDB threads=1"),
 	{text: "W5: velocc 1 worker peak RSS ≤ 3× DuckDB threads=1's", profile: "W5",
@@ -487,6 +588,9 @@ var targets = []target{
 			for _, wr := range r.rows {
 				if wr.build > worst {
 					worst, id = wr.build, wr.w.id
+				}
+				if wr.fusedBuild > worst {
+					worst, id = wr.fusedBuild, wr.w.id+" fused"
 				}
 			}
 			if id == "" {

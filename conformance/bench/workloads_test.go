@@ -13,9 +13,9 @@ import (
 	"github.com/velocc/velocc/internal/e2e"
 )
 
-// TestWorkloads compiles every velocc script and runs every DuckDB query over a small generated file: both must
-// be accepted and have the same output columns, and the approximate columns must be among them. (The benchmark
-// itself compares the rows.)
+// TestWorkloads compiles every velocc script (and fused script) and runs every DuckDB query over a small generated
+// file: both must be accepted and have the same output columns, and the approximate columns must be among them.
+// (The benchmark itself compares the rows.)
 func TestWorkloads(t *testing.T) {
 	r, err := e2e.RepoRoot()
 	if err != nil {
@@ -51,30 +51,18 @@ func TestWorkloads(t *testing.T) {
 				t.Errorf("two workloads are named %s", w.id)
 			}
 			ids[w.id] = true
-			script, err := w.script(r)
-			if err != nil {
-				t.Fatal(err)
-			}
-			plan, diags := compiler.Compile(w.id+".sql", []byte(script), nil)
-			if diags.HasErrors() {
-				var b strings.Builder
-				diags.Format(&b)
-				t.Fatalf("velocc:\n%s", b.String())
-			}
-			if len(plan.Queries) != 1 || plan.Queries[0].Sink.Name != w.sink {
-				t.Fatalf("want one query writing to %s", w.sink)
-			}
-			var vcols []string
-			for _, c := range plan.Queries[0].Columns {
-				vcols = append(vcols, c.Name)
-			}
-			for _, name := range append([]string{w.ds.source}, w.tableNames()...) {
-				if !slices.ContainsFunc(plan.Sources, func(s *compiler.Source) bool { return s.Name == name }) {
-					t.Errorf("the script has no source %s", name)
+			vcols := checkScript(t, r, w, w.script, w.fused == nil)
+			if w.fused != nil {
+				if fcols := checkScript(t, r, w, w.fused, true); !slices.Equal(fcols, vcols) {
+					t.Errorf("output columns: the chain's %v, the fused query's %v", vcols, fcols)
+				}
+				if w.fusedTitle == "" {
+					t.Error("a fused script without a title")
 				}
 			}
+			streams := mapSlice(w.streams, func(s streamRef) string { return files[s.ds][s.format] })
 			tables := mapSlice(w.tables, func(tr tableRef) string { return files[tr.ds][tr.format] })
-			rows, err := db.Query(w.duckQuery(files[w.ds][w.format], tables...))
+			rows, err := db.Query(w.duckQuery(files[w.ds][w.format], streams, tables))
 			if err != nil {
 				t.Fatalf("DuckDB: %v", err)
 			}
@@ -100,6 +88,37 @@ func TestWorkloads(t *testing.T) {
 			}
 		})
 	}
+}
+
+// checkScript compiles a script of w: it must read every source of w and have a query writing w's sink, whose
+// output columns it returns; with one, that must be its only query.
+func checkScript(t *testing.T, root string, w *workload, scriptOf func(string) (string, error), one bool) []string {
+	t.Helper()
+	script, err := scriptOf(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, diags := compiler.Compile(w.id+".sql", []byte(script), nil)
+	if diags.HasErrors() {
+		var b strings.Builder
+		diags.Format(&b)
+		t.Fatalf("velocc:\n%s", b.String())
+	}
+	i := slices.IndexFunc(plan.Queries, func(q *compiler.Query) bool { return q.Sink != nil && q.Sink.Name == w.sink })
+	if i < 0 || one && len(plan.Queries) != 1 {
+		t.Fatalf("want one query writing to %s, the only one: %d", w.sink, len(plan.Queries))
+	}
+	var vcols []string
+	for _, c := range plan.Queries[i].Columns {
+		vcols = append(vcols, c.Name)
+	}
+	names := append([]string{w.ds.source}, mapSlice(w.streams, func(s streamRef) string { return s.ds.source })...)
+	for _, name := range append(names, w.tableNames()...) {
+		if !slices.ContainsFunc(plan.Sources, func(s *compiler.Source) bool { return s.Name == name }) {
+			t.Errorf("the script has no source %s", name)
+		}
+	}
+	return vcols
 }
 
 func TestScans(t *testing.T) {
