@@ -377,6 +377,11 @@ func (g *gen) writeVals(f *fn, q *compiler.Query, vals []val) {
 func (g *gen) writeValsTo(f *fn, q *compiler.Query, vals []val, retract bool) jen.Code {
 	g.putRow(f, q, vals, retract) // join.go: a query that builds a table
 	g.feedRow(f, q, vals)         // graph.go: a query that writes a stream later queries read
+	if g.plan.Feeds(q) != nil && q.Sink.Type == "none" && !retract && q.Over == nil {
+		// The stream's rows went to its readers; its sink writes nowhere unless --sink says otherwise. (Every
+		// caller but window functions' returns what writeValsTo gives back at once.)
+		f.emit(jen.If(jen.Id("q").Dot("sink").Dot("Discard").Call()).Block(jen.Return(jen.Nil())))
+	}
 	f.emit(jen.Id("row").Op(":=").Id("q").Dot("sink").Dot("Begin").Call())
 	for i, c := range q.Columns {
 		args := []jen.Code{vals[i].v}

@@ -62,6 +62,18 @@ type Row struct {
 	avroErr error // the row could not be encoded as Avro (avro_sink.go); End returns it
 }
 
+// Discard counts a row of a sink that writes nowhere ("none:", the default of a stream that only later queries
+// read) without building it, and reports whether it did: a query asks before it builds a row.
+func (s *Sink) Discard() bool {
+	if !s.dest.none {
+		return false
+	}
+	s.out.mu.Lock()
+	s.emitted++
+	s.out.mu.Unlock()
+	return true
+}
+
 // Begin starts a row, holding the sink's lock until End.
 func (s *Sink) Begin() *Row {
 	s.out.mu.Lock()
