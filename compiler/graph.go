@@ -69,7 +69,6 @@ type stmtCtx struct {
 	out      *output // the output the statement writes, once known
 	part     int     // 1, 2, ... for the queries of a UNION; 0 otherwise
 	unify    bool    // a UNION declaring its stream: column types are unified after its last query
-	owners   map[string]bool
 	spans    map[*Query]grammar.Span
 }
 

@@ -747,9 +747,6 @@ func (w *MinWatermark) End(i int) bool {
 // Current returns the watermark.
 func (w *MinWatermark) Current() int64 { return w.current }
 
-// Closed reports whether a window ending at end has closed: the watermark has reached it.
-func (w *MinWatermark) Closed(end int64) bool { return end <= w.current }
-
 // refresh recomputes the watermark from the inputs and reports whether it advanced.
 func (w *MinWatermark) refresh() bool {
 	low := int64(math.MaxInt64)
