@@ -279,7 +279,7 @@ func (g *gen) genJob() {
 		if !g.sourceUsed(s) || s.IsTable {
 			continue
 		}
-		srcVar := lowerFirst(s.GoName) + "Src"
+		srcVar := srcVarOf(s)
 		body = append(body, jen.Id(srcVar).Op(":=").Id("c").Dot("Source").Call(jen.Lit(s.Name)))
 		var handler, ends, ticks []jen.Code
 		handler = append(handler,

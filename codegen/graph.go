@@ -184,13 +184,16 @@ func (g *gen) locked(s *compiler.Source, body []jen.Code) []jen.Code {
 func (g *gen) lockedRecord(s *compiler.Source, body []jen.Code) []jen.Code {
 	var waits []jen.Code
 	for _, a := range g.alignments(s) {
-		waits = append(waits, jen.For(jen.Id(lowerFirst(a.q.GoName)).Dot("ahead").Call(jen.Lit(a.input))).Block(jen.Id(condVar(s.Lock)).Dot("Wait").Call()))
+		waits = append(waits, jen.For(jen.Id(srcVarOf(s)).Dot("MayWait").Call().Op("&&").Id(lowerFirst(a.q.GoName)).Dot("ahead").Call(jen.Lit(a.input))).Block(jen.Id(condVar(s.Lock)).Dot("Wait").Call()))
 	}
 	code := g.locked(s, nil)
 	return append(append(code, waits...), body...)
 }
 
 func condVar(n int) string { return fmt.Sprintf("cond%d", n) }
+
+// srcVarOf is the variable that holds source s in setup.
+func srcVarOf(s *compiler.Source) string { return lowerFirst(s.GoName) + "Src" }
 
 // alignment is one input of a join of two streams that a source drives alone, the other input driven by another.
 type alignment struct {

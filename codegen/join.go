@@ -210,7 +210,7 @@ func tableKeyGoType(t compiler.Type) jen.Code {
 
 // setupTable emits, in setup, the table of source s and the handler that upserts each of its records.
 func (g *gen) setupTable(s *compiler.Source) []jen.Code {
-	srcVar := lowerFirst(s.GoName) + "Src"
+	srcVar := srcVarOf(s)
 	tv := tableVar(s)
 	key := jen.Dict{}
 	for _, f := range s.PrimaryKey {

@@ -198,6 +198,11 @@ func (s *Source) Tick() error {
 	return nil
 }
 
+// MayWait reports whether the source's record handler may block to wait for another source (the alignment of a
+// join of two streams): files may; a transport (Kafka) may not, since its client must keep polling to take part
+// in its group's rebalances.
+func (s *Source) MayWait() bool { return s.input == nil }
+
 // Quiet reports whether the source has handed over no record for at least d. Tick handlers ask it: it notes the
 // record count and the time the count last changed, so that no record pays for reading the clock.
 func (s *Source) Quiet(d time.Duration) bool {
