@@ -119,19 +119,7 @@ func TestKafkaKillRestartGraph(t *testing.T) {
 		return committedSum(t, brokers, group, ordersTopic) + committedSum(t, brokers, group, quotesTopic)
 	}
 	kills := killRuns(t, "kafka_graph", args, int64(len(orders)+len(quotes)), committed)
-	p := startJob(t, "kafka_graph", append(args, "--bounded")...)
-	code := p.waitExit(t, "the final --bounded run", func() int64 {
-		n := committed()
-		for _, topic := range []string{minutesTopic, matchedTopic} {
-			for _, o := range kafkatest.EndOffsets(t, brokers, topic) {
-				n += o
-			}
-		}
-		return n
-	})
-	if code != 0 {
-		t.Fatalf("the final --bounded run exited with %d:\n%s", code, p.log())
-	}
+	finalRun(t, "kafka_graph", args, brokers, committed, minutesTopic, matchedTopic)
 
 	recs := kafkatest.ConsumeAll(t, brokers, minutesTopic)
 	distinct, messages := outputRows(t, recs, wantMinutes)

@@ -322,19 +322,7 @@ func TestKafkaKillRestart(t *testing.T) {
 	committed := func() int64 { return committedSum(t, brokers, group, in) }
 
 	kills := killRuns(t, "kafka_windows", args, int64(len(orders)), committed)
-	// The last run works through the rest of the input, however long that takes: its progress is what it has
-	// committed and the rows it has written.
-	p := startJob(t, "kafka_windows", append(args, "--bounded")...)
-	code := p.waitExit(t, "the final --bounded run", func() int64 {
-		n := committed()
-		for _, o := range kafkatest.EndOffsets(t, brokers, out) {
-			n += o
-		}
-		return n
-	})
-	if code != 0 {
-		t.Fatalf("the final --bounded run exited with %d:\n%s", code, p.log())
-	}
+	finalRun(t, "kafka_windows", args, brokers, committed, out)
 	recs := kafkatest.ConsumeAll(t, brokers, out)
 	distinct, messages := outputRows(t, recs, want)
 	if n, some := missingKeys(recs, want); n > 0 {
@@ -374,6 +362,25 @@ func killRuns(t *testing.T, name string, args []string, total int64, committed f
 		prev = now
 	}
 	return kills
+}
+
+// finalRun runs job name with args once more, --bounded, through the rest of its input however long that takes
+// (its progress is what it has committed and the rows in its output topics), and fails the test if it fails.
+func finalRun(t *testing.T, name string, args []string, brokers string, committed func() int64, outputs ...string) {
+	t.Helper()
+	p := startJob(t, name, append(args, "--bounded")...)
+	code := p.waitExit(t, "the final --bounded run", func() int64 {
+		n := committed()
+		for _, topic := range outputs {
+			for _, o := range kafkatest.EndOffsets(t, brokers, topic) {
+				n += o
+			}
+		}
+		return n
+	})
+	if code != 0 {
+		t.Fatalf("the final --bounded run exited with %d:\n%s", code, p.log())
+	}
 }
 
 // TestKafkaTwoInstances runs two instances of a windowed job in one consumer group and one instance alone in
