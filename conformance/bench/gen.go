@@ -416,22 +416,8 @@ func newTradesGen(seed uint64, rows int) generator {
 func (g *tradesGen) next(f *fields) {
 	g.i++
 	rank := int(g.symZipf.Uint64())
-	// A random walk of up to 0.05% a trade, pulled back towards the base price.
-	p := g.price[rank]
-	step := max(p/2000, 1)
-	p += g.rng.Int64N(2*step+1) - step + (g.base[rank]-p)/200
-	p = max(p, 1)
-	g.price[rank] = p
-
-	var qty int64
-	switch r := g.rng.IntN(100); {
-	case r < 55:
-		qty = 100 * (1 + g.rng.Int64N(20))
-	case r < 95:
-		qty = 1 + g.rng.Int64N(999)
-	default:
-		qty = 100 * (50 + g.rng.Int64N(451))
-	}
+	p := walkPrice(g.rng, &g.price[rank], g.base[rank], 200)
+	qty := drawQuantity(g.rng)
 	r := g.rng.IntN(100)
 	venue := venues[len(venues)-1].name
 	for _, v := range venues {
@@ -570,4 +556,27 @@ func (g *paymentsGen) next(f *fields) {
 	f.end()
 	f.decimal(cents, 2)
 	f.integer(ts)
+}
+
+// walkPrice moves *price by a random step of up to 0.05%, pulled back towards base by 1/pull of the gap, keeps it
+// at least 1, and returns it: the price walk of the generated trades, orders and quotes.
+func walkPrice(rng *rand.Rand, price *int64, base, pull int64) int64 {
+	p := *price
+	step := max(p/2000, 1)
+	p += rng.Int64N(2*step+1) - step + (base-p)/pull
+	p = max(p, 1)
+	*price = p
+	return p
+}
+
+// drawQuantity draws a trade's size: round lots (55%), odd lots (40%) and a few blocks.
+func drawQuantity(rng *rand.Rand) int64 {
+	switch r := rng.IntN(100); {
+	case r < 55:
+		return 100 * (1 + rng.Int64N(20))
+	case r < 95:
+		return 1 + rng.Int64N(999)
+	default:
+		return 100 * (50 + rng.Int64N(451))
+	}
 }

@@ -76,11 +76,7 @@ func newQuotesGen(stream uint64) func(seed uint64, rows int) generator {
 func (g *quotesGen) next(f *fields) {
 	r := g.market.rank(g.rng)
 	// A random walk of up to 0.05% a quote, pulled back towards the base price shared by both venues.
-	p := g.price[r]
-	step := max(p/2000, 1)
-	p += g.rng.Int64N(2*step+1) - step + (g.market.base[r]-p)/100
-	p = max(p, 1)
-	g.price[r] = p
+	p := walkPrice(g.rng, &g.price[r], g.market.base[r], 100)
 	size := 100 * (1 + g.rng.Int64N(10))
 	if g.rng.IntN(4) == 0 {
 		size = 1 + g.rng.Int64N(99)

@@ -224,20 +224,8 @@ func newEquityOrdersGen(seed uint64, rows int) generator {
 func (g *equityOrdersGen) next(f *fields) {
 	g.i++
 	rank := int(g.symZipf.Uint64())
-	p := g.price[rank]
-	step := max(p/2000, 1)
-	p += g.rng.Int64N(2*step+1) - step + (g.base[rank]-p)/200
-	p = max(p, 1)
-	g.price[rank] = p
-	var qty int64
-	switch r := g.rng.IntN(100); {
-	case r < 55:
-		qty = 100 * (1 + g.rng.Int64N(20))
-	case r < 95:
-		qty = 1 + g.rng.Int64N(999)
-	default:
-		qty = 100 * (50 + g.rng.Int64N(451))
-	}
+	p := walkPrice(g.rng, &g.price[rank], g.base[rank], 200)
+	qty := drawQuantity(g.rng)
 	orderType := "LIMIT"
 	switch r := g.rng.IntN(100); {
 	case r < 15:
