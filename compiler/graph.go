@@ -70,6 +70,7 @@ type stmtCtx struct {
 	part     int     // 1, 2, ... for the queries of a UNION; 0 otherwise
 	unify    bool    // a UNION declaring its stream: column types are unified after its last query
 	spans    map[*Query]grammar.Span
+	inner    map[*grammar.Prop]bool // properties a query read in FROM took (unnest.go)
 }
 
 // ownProp reports whether p belongs to query sel of a UNION rather than to the statement: a property of the

@@ -84,7 +84,7 @@ func (c *checker) overCall(qc *qctx, v *grammar.Call, m mode) Expr {
 	name := strings.ToUpper(v.Name.Name)
 	if m != modeRow || !qc.inSelect {
 		if m == modeGroup || m == modeHaving {
-			c.errorf(CodeUnsupported, v.Over.Span(), "window functions (OVER) in an aggregating query are not supported yet; compute the aggregate in a derived stream first")
+			c.errorf(CodeAggregateContext, v.Over.Span(), "window functions (OVER) are evaluated after GROUP BY and HAVING: they may not appear in HAVING or inside an aggregate")
 		} else {
 			c.errorf(CodeAggregateContext, v.Span(), "window function %s is not allowed here; window functions belong in SELECT", name)
 		}

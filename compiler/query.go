@@ -93,9 +93,8 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 		c.errorf(CodeUnsupported, sel.Span(), "FROM is required: a query reads the records of a declared stream; %s", fromHint(c.plan.Sources))
 		return
 	}
-	if sel.From.Subquery != nil {
-		c.errorf(CodeUnsupported, sel.From.Span(), "subqueries are not supported; FROM must name a stream")
-		return
+	if sel = c.unnest(sel, q.Name, sc); sel == nil {
+		return // unnest.go: the inner query's errors are reported
 	}
 	for _, r := range sel.Repeated {
 		c.errorf(CodeRepeatedClause, r.Span(), "clause given twice; each of GROUP BY, HAVING, WINDOW and EMIT may appear once")
@@ -107,7 +106,7 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 	var windowProps []*grammar.Prop
 	var ttlProp *grammar.Prop
 	for _, p := range sc.with {
-		if sc.part > 1 && !sc.ownProp(p, sel) {
+		if sc.part > 1 && !sc.ownProp(p, sel) || sc.inner[p] {
 			continue // the first query of the UNION judged it
 		}
 		if c.jobProperty(p) {
@@ -341,17 +340,9 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 			}
 			continue
 		}
-		name := ""
-		switch {
-		case it.Alias != nil:
-			name = it.Alias.Name
+		name := c.itemName(it)
+		if it.Alias != nil {
 			qc.itemExpr[strings.ToLower(name)] = x
-		default:
-			if col, isCol := unparen(it.Expr).(*grammar.Column); isCol {
-				name = col.Name.Name
-			} else {
-				name = c.loc(it.Expr.Span()).Text
-			}
 		}
 		if x.Type().Kind == Null && sc.part == 0 && sc.appendTo == nil {
 			x = &Cast{X: x, T: TVarchar} // a query of a UNION or INSERT INTO takes its column's type (graph.go)

@@ -25,6 +25,10 @@ type node struct{ span Span }
 // Span returns the source range of the node.
 func (n node) Span() Span { return n.span }
 
+// SetSpan places a node that the checker builds when it rewrites a query (a subquery in FROM becomes a stream
+// of its own) at the text the node stands for, so that diagnostics about it point there.
+func (n *node) SetSpan(s Span) { n.span = s }
+
 // Node is any AST node.
 type Node interface{ Span() Span }
 

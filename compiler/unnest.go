@@ -1,0 +1,333 @@
+// Queries that read a query: a subquery in FROM, and window functions over the rows of an aggregating query
+// (evaluated after GROUP BY and HAVING, as standard SQL says). Both become a stream of their own that the query
+// reads, as if the script had declared it with CREATE STREAM name AS SELECT (graph.go): the inner query writes its
+// rows to the outer one by a direct call.
+package compiler
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/velocc/velocc/grammar"
+)
+
+// unnest rewrites sel, a query of the statement sc checks and whose output is named outName, when it reads a
+// query: FROM (SELECT ...) [AS] alias, or an aggregating query whose SELECT calls window functions. The inner
+// query is checked as a statement of its own that declares a stream; the returned query reads that stream. It
+// returns sel unchanged when there is nothing to rewrite, and nil after reporting an error.
+func (c *checker) unnest(sel *grammar.Select, outName string, sc *stmtCtx) *grammar.Select {
+	if sel.From == nil {
+		return sel
+	}
+	if sub := sel.From.Subquery; sub != nil {
+		return c.fromSubquery(sel, sub, outName, sc)
+	}
+	if !selectsOver(sel) || !aggregates(sel) {
+		return sel
+	}
+	return c.overGroups(sel, outName, sc)
+}
+
+// aggregates reports whether sel groups its rows: GROUP BY, a WINDOW, HAVING or an aggregate in SELECT.
+func aggregates(sel *grammar.Select) bool {
+	if sel.GroupBy != nil || sel.Window != nil || sel.Having != nil {
+		return true
+	}
+	for _, it := range sel.Items {
+		if it.Expr != nil && hasAggregate(it.Expr) {
+			return true
+		}
+	}
+	return false
+}
+
+// emitsChanges reports whether sel aggregates and emits changes: rows that replace earlier rows of their group.
+func emitsChanges(sel *grammar.Select) bool {
+	if sel.Distinct || !aggregates(sel) {
+		return false
+	}
+	if sel.Emit != nil {
+		return !sel.Emit.Final
+	}
+	return sel.Window == nil
+}
+
+// fromSubquery checks sub, the subquery of sel's FROM, as the query of a stream of its own, and returns sel reading
+// that stream under the subquery's alias.
+func (c *checker) fromSubquery(sel, sub *grammar.Select, outName string, sc *stmtCtx) *grammar.Select {
+	if sub.Into != nil {
+		c.errorf(CodeUnsupported, sub.Into.Span(), "a subquery in FROM cannot write a stream of its own (INTO)")
+		return nil
+	}
+	if emitsChanges(sub) {
+		c.errorf(CodeDerived, sel.From.Span(), "this subquery aggregates and emits changes: each row replaces an earlier row of its group, so a query cannot read it as a stream of records; give it a WINDOW (its rows are final when a window closes) or EMIT FINAL (on bounded input, the rows at its end)")
+		return nil
+	}
+	base := outName + "_from"
+	if sel.From.Alias != nil {
+		base = sel.From.Alias.Name
+	}
+	name := c.innerName(base, sel.From.Span())
+	if !c.inner(sub, name, sel.From.Span(), sc, sel.Window == nil) {
+		return nil
+	}
+	outer := *sel
+	from := *sel.From
+	from.Name, from.Subquery = name, nil
+	outer.From = &from
+	return &outer
+}
+
+// overGroups splits sel, an aggregating query whose SELECT calls window functions, into the aggregating query (its
+// FROM, joins, WHERE, GROUP BY, WINDOW, HAVING and EMIT; its SELECT computes what the window functions read) and
+// the query that computes the window functions over its rows (SELECT, DISTINCT, ORDER BY and LIMIT).
+func (c *checker) overGroups(sel *grammar.Select, outName string, sc *stmtCtx) *grammar.Select {
+	if emitsChanges(sel) {
+		at := sel.Span()
+		if sel.Emit != nil {
+			at = sel.Emit.Span()
+		}
+		c.errorf(CodeUnsupported, at, "window functions (OVER) in an aggregating query read its final rows, which EMIT CHANGES does not give: add a WINDOW (a window's rows are final when it closes) or EMIT FINAL (on bounded input, the rows at its end)")
+		return nil
+	}
+	inner := *sel
+	inner.Items, inner.Distinct, inner.OrderBy, inner.Limit, inner.Into, inner.Union, inner.With = nil, false, nil, nil, nil, nil, nil
+	outer := &grammar.Select{Distinct: sel.Distinct, OrderBy: sel.OrderBy, Limit: sel.Limit, Into: sel.Into, Union: sel.Union, UnionDistinct: sel.UnionDistinct, With: sel.With}
+	outer.SetSpan(sel.Span())
+
+	// Each SELECT item without a window function is a column of the inner query, read by name; the operands of
+	// the window functions (arguments, PARTITION BY, ORDER BY) are columns too, shared when written alike.
+	columns := map[string]*grammar.Column{}
+	taken := map[string]bool{}
+	for _, it := range sel.Items {
+		if it.Expr != nil && !hasOver(it.Expr) {
+			taken[strings.ToLower(c.itemName(it))] = true
+		}
+	}
+	hidden := 0
+	column := func(name string, at grammar.Span) *grammar.Column {
+		id := &grammar.Ident{Name: name, Quoted: true}
+		id.SetSpan(at)
+		col := &grammar.Column{Name: id}
+		col.SetSpan(at)
+		return col
+	}
+	hide := func(e grammar.Expr) grammar.Expr {
+		if constant(e) {
+			return e // LAG's offset and default, NTILE's buckets: the window function needs them as written
+		}
+		key := c.textKey(e)
+		if col := columns[key]; col != nil {
+			return column(col.Name.Name, e.Span())
+		}
+		var name string
+		for {
+			hidden++
+			if name = fmt.Sprintf("_over_%d", hidden); !taken[name] {
+				break
+			}
+		}
+		it := &grammar.SelectItem{Expr: e, Alias: &grammar.Ident{Name: name, Quoted: true}}
+		it.SetSpan(e.Span())
+		inner.Items = append(inner.Items, it)
+		columns[key] = column(name, e.Span())
+		return columns[key]
+	}
+	for _, it := range sel.Items {
+		if it.Star || it.Expr == nil {
+			// SELECT * in an aggregating query: the inner query reports it.
+			inner.Items = append(inner.Items, it)
+			continue
+		}
+		if hasOver(it.Expr) {
+			continue
+		}
+		name := c.itemName(it)
+		inner.Items = append(inner.Items, it)
+		columns[c.textKey(it.Expr)] = column(name, it.Expr.Span())
+	}
+	for _, it := range sel.Items {
+		o := *it
+		switch {
+		case it.Star || it.Expr == nil:
+			continue
+		case hasOver(it.Expr):
+			o.Expr = overOperands(it.Expr, hide)
+			if o.Alias == nil {
+				// The column keeps the name the item's text gives it.
+				o.Alias = &grammar.Ident{Name: c.itemName(it), Quoted: true}
+				o.Alias.SetSpan(it.Span())
+			}
+		default:
+			name := c.itemName(it)
+			o.Expr = column(name, it.Expr.Span())
+			o.Alias = &grammar.Ident{Name: name, Quoted: true}
+			o.Alias.SetSpan(it.Span())
+		}
+		outer.Items = append(outer.Items, &o)
+	}
+	name := c.innerName(outName+"_groups", sel.Span())
+	if !c.inner(&inner, name, sel.Span(), sc, true) {
+		return nil
+	}
+	from := &grammar.From{Name: name}
+	from.SetSpan(sel.From.Span())
+	outer.From = from
+	return outer
+}
+
+// overOperands copies e, replacing the operands of its window functions, and every part of it outside them, by
+// what hide returns for them: columns of the inner query.
+func overOperands(e grammar.Expr, hide func(grammar.Expr) grammar.Expr) grammar.Expr {
+	if !hasOver(e) {
+		return hide(e)
+	}
+	rw := func(x grammar.Expr) grammar.Expr {
+		if x == nil {
+			return nil
+		}
+		return overOperands(x, hide)
+	}
+	switch v := e.(type) {
+	case *grammar.Call:
+		n := *v
+		n.Args = make([]grammar.Expr, len(v.Args))
+		for i, a := range v.Args {
+			n.Args[i] = rw(a)
+		}
+		if v.Over != nil {
+			ov := *v.Over
+			ov.PartitionBy = make([]grammar.Expr, len(v.Over.PartitionBy))
+			for i, p := range v.Over.PartitionBy {
+				ov.PartitionBy[i] = hide(p)
+			}
+			ov.OrderBy = make([]*grammar.OrderItem, len(v.Over.OrderBy))
+			for i, o := range v.Over.OrderBy {
+				oi := *o
+				oi.Expr = hide(o.Expr)
+				ov.OrderBy[i] = &oi
+			}
+			n.Over = &ov
+		}
+		return &n
+	case *grammar.Unary:
+		n := *v
+		n.X = rw(v.X)
+		return &n
+	case *grammar.Binary:
+		n := *v
+		n.L, n.R = rw(v.L), rw(v.R)
+		return &n
+	case *grammar.IsNull:
+		n := *v
+		n.X = rw(v.X)
+		return &n
+	case *grammar.IsDistinct:
+		n := *v
+		n.X, n.Y = rw(v.X), rw(v.Y)
+		return &n
+	case *grammar.In:
+		n := *v
+		n.X = rw(v.X)
+		n.List = make([]grammar.Expr, len(v.List))
+		for i, x := range v.List {
+			n.List[i] = rw(x)
+		}
+		return &n
+	case *grammar.Between:
+		n := *v
+		n.X, n.Low, n.High = rw(v.X), rw(v.Low), rw(v.High)
+		return &n
+	case *grammar.Like:
+		n := *v
+		n.X, n.Pattern = rw(v.X), rw(v.Pattern)
+		return &n
+	case *grammar.Case:
+		n := *v
+		n.Operand, n.Else = rw(v.Operand), rw(v.Else)
+		n.Whens = make([]*grammar.When, len(v.Whens))
+		for i, w := range v.Whens {
+			nw := *w
+			nw.Cond, nw.Then = rw(w.Cond), rw(w.Then)
+			n.Whens[i] = &nw
+		}
+		return &n
+	case *grammar.Cast:
+		n := *v
+		n.X = rw(v.X)
+		return &n
+	case *grammar.Extract:
+		n := *v
+		n.X = rw(v.X)
+		return &n
+	case *grammar.Paren:
+		n := *v
+		n.X = rw(v.X)
+		return &n
+	}
+	return e
+}
+
+// textKey is e's text, lower case, with its white space collapsed: operands written alike share a column.
+func (c *checker) textKey(e grammar.Expr) string {
+	return strings.Join(strings.Fields(strings.ToLower(c.loc(e.Span()).Text)), " ")
+}
+
+// constant reports whether e reads nothing of a row: no column and no function.
+func constant(e grammar.Expr) bool {
+	found := false
+	walkExpr(e, func(x grammar.Expr) {
+		switch x.(type) {
+		case *grammar.Column, *grammar.Call, *grammar.Subquery:
+			found = true
+		}
+	})
+	return !found
+}
+
+// itemName is the name of the column a SELECT item gives: its alias, the column it names, or its text.
+func (c *checker) itemName(it *grammar.SelectItem) string {
+	switch {
+	case it.Alias != nil:
+		return it.Alias.Name
+	default:
+		if col, isCol := unparen(it.Expr).(*grammar.Column); isCol {
+			return col.Name.Name
+		}
+		return c.loc(it.Expr.Span()).Text
+	}
+}
+
+// innerName picks the name of the stream an inner query writes: base, or base_2, base_3, ... when a source, a
+// sink or another stream has that name already.
+func (c *checker) innerName(base string, at grammar.Span) *grammar.Ident {
+	name := base
+	for i := 2; c.sources[strings.ToLower(name)] != nil || c.outputs[strings.ToLower(name)] != nil || c.sinks[strings.ToLower(name)]; i++ {
+		name = fmt.Sprintf("%s_%d", base, i)
+	}
+	id := &grammar.Ident{Name: name, Quoted: true}
+	id.SetSpan(at)
+	return id
+}
+
+// inner checks sel as the query of a statement that declares the stream name, which a query of statement sc
+// reads. It takes the properties of sc that belong to sel: those of the sources and tables it reads, and those of
+// its window when window says so (the outer query has none).
+func (c *checker) inner(sel *grammar.Select, name *grammar.Ident, at grammar.Span, sc *stmtCtx, window bool) bool {
+	var with []*grammar.Prop
+	for _, p := range sc.with {
+		if sc.ownProp(p, sel) || window && sel.Window != nil && isWindowKey(p.Key) {
+			with = append(with, p)
+			if sc.inner == nil {
+				sc.inner = map[*grammar.Prop]bool{}
+			}
+			sc.inner[p] = true
+		}
+	}
+	st := &grammar.CreateAs{Kind: grammar.Stream, Name: name, Query: sel}
+	st.SetSpan(at)
+	c.readLater[strings.ToLower(name.Name)] = true // its rows go to the outer query only
+	errs := c.errorCount()
+	c.statement(st, sel, name, grammar.Stream, with, false)
+	return c.errorCount() == errs
+}
