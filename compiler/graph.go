@@ -31,6 +31,9 @@ func readLater(script *grammar.Script) map[string]bool {
 			if j.Right != nil && j.Right.Name != nil {
 				names[strings.ToLower(j.Right.Name.Name)] = true
 			}
+			if j.Right != nil {
+				sel(j.Right.Subquery)
+			}
 		}
 		for _, u := range s.Union {
 			sel(u)

@@ -256,11 +256,6 @@ func (c *checker) joins(qc *qctx, sel *grammar.Select, byName map[string]props) 
 			ok = false
 			continue
 		}
-		if gj.Right.Subquery != nil {
-			c.errorf(CodeUnsupported, gj.Right.Span(), "a join with a subquery is not supported; JOIN must name a table declared with CREATE TABLE")
-			ok = false
-			continue
-		}
 		name := gj.Right.Name.Name
 		t := c.sources[strings.ToLower(name)]
 		if out := c.outputs[strings.ToLower(name)]; t == nil && out != nil {

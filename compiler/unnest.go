@@ -1,4 +1,4 @@
-// Queries that read a query: a subquery in FROM, and window functions over the rows of an aggregating query
+// Queries that read a query: a subquery in FROM or JOIN, and window functions over the rows of an aggregating query
 // (evaluated after GROUP BY and HAVING, as standard SQL says). Both become a stream of their own that the query
 // reads, as if the script had declared it with CREATE STREAM name AS SELECT (graph.go): the inner query writes its
 // rows to the outer one by a direct call.
@@ -6,21 +6,22 @@ package compiler
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/velocc/velocc/grammar"
 )
 
 // unnest rewrites sel, a query of the statement sc checks and whose output is named outName, when it reads a
-// query: FROM (SELECT ...) [AS] alias, or an aggregating query whose SELECT calls window functions. The inner
+// query: FROM or JOIN (SELECT ...) [AS] alias, or an aggregating query whose SELECT calls window functions. The inner
 // query is checked as a statement of its own that declares a stream; the returned query reads that stream. It
 // returns sel unchanged when there is nothing to rewrite, and nil after reporting an error.
 func (c *checker) unnest(sel *grammar.Select, outName string, sc *stmtCtx) *grammar.Select {
 	if sel.From == nil {
 		return sel
 	}
-	if sub := sel.From.Subquery; sub != nil {
-		return c.fromSubquery(sel, sub, outName, sc)
+	if sel.From.Subquery != nil || slices.ContainsFunc(sel.Joins, func(j *grammar.Join) bool { return j.Right != nil && j.Right.Subquery != nil }) {
+		return c.subqueries(sel, outName, sc)
 	}
 	if !selectsOver(sel) || !aggregates(sel) {
 		return sel
@@ -52,29 +53,47 @@ func emitsChanges(sel *grammar.Select) bool {
 	return sel.Window == nil
 }
 
-// fromSubquery checks sub, the subquery of sel's FROM, as the query of a stream of its own, and returns sel reading
-// that stream under the subquery's alias.
-func (c *checker) fromSubquery(sel, sub *grammar.Select, outName string, sc *stmtCtx) *grammar.Select {
-	if sub.Into != nil {
-		c.errorf(CodeUnsupported, sub.Into.Span(), "a subquery in FROM cannot write a stream of its own (INTO)")
-		return nil
-	}
-	if emitsChanges(sub) {
-		c.errorf(CodeDerived, sel.From.Span(), "this subquery aggregates and emits changes: each row replaces an earlier row of its group, so a query cannot read it as a stream of records; give it a WINDOW (its rows are final when a window closes) or EMIT FINAL (on bounded input, the rows at its end)")
-		return nil
-	}
-	base := outName + "_from"
-	if sel.From.Alias != nil {
-		base = sel.From.Alias.Name
-	}
-	name := c.innerName(base, sel.From.Span())
-	if !c.inner(sub, name, sel.From.Span(), sc, sel.Window == nil) {
-		return nil
-	}
+// subqueries checks the subqueries that sel reads in FROM and JOIN, each as the query of a stream of its own, and
+// returns sel reading those streams under the subqueries' aliases.
+func (c *checker) subqueries(sel *grammar.Select, outName string, sc *stmtCtx) *grammar.Select {
 	outer := *sel
-	from := *sel.From
-	from.Name, from.Subquery = name, nil
-	outer.From = &from
+	rel := func(f *grammar.From, base string) *grammar.From {
+		sub := f.Subquery
+		if sub == nil {
+			return f
+		}
+		if sub.Into != nil {
+			c.errorf(CodeUnsupported, sub.Into.Span(), "a subquery in FROM or JOIN cannot write a stream of its own (INTO)")
+			return nil
+		}
+		if emitsChanges(sub) {
+			c.errorf(CodeDerived, f.Span(), "this subquery aggregates and emits changes: each row replaces an earlier row of its group, so a query cannot read it as a stream of records; give it a WINDOW (its rows are final when a window closes) or EMIT FINAL (on bounded input, the rows at its end)")
+			return nil
+		}
+		if f.Alias != nil {
+			base = f.Alias.Name
+		}
+		name := c.innerName(base, f.Span())
+		if !c.inner(sub, name, f.Span(), sc, sel.Window == nil) {
+			return nil
+		}
+		n := *f
+		n.Name, n.Subquery = name, nil
+		return &n
+	}
+	if outer.From = rel(sel.From, outName+"_from"); outer.From == nil {
+		return nil
+	}
+	outer.Joins = make([]*grammar.Join, len(sel.Joins))
+	for i, j := range sel.Joins {
+		n := *j
+		if j.Right != nil {
+			if n.Right = rel(j.Right, fmt.Sprintf("%s_join%d", outName, i+1)); n.Right == nil {
+				return nil
+			}
+		}
+		outer.Joins[i] = &n
+	}
 	return &outer
 }
 
