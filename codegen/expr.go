@@ -197,6 +197,8 @@ func (f *fn) expr(e compiler.Expr) val {
 		return f.strict(compiler.TBool, nc, nn, func(v string) []jen.Code { return []jen.Code{jen.Id(v).Op("=").Add(call)} })
 	case *compiler.Case:
 		return f.caseExpr(x)
+	case *compiler.FieldOf, *compiler.ElemOf:
+		return f.nestedExpr(x) // nested.go
 	case *compiler.Cast:
 		return f.cast(x)
 	case *compiler.Func:

@@ -439,6 +439,8 @@ func goType(t compiler.Type) jen.Code {
 		return jen.Qual(rtPath, "Int128")
 	case compiler.Varchar:
 		return jen.String()
+	case compiler.Struct, compiler.Array, compiler.Map:
+		return nestedGoType(t) // nested.go
 	}
 	panic(fmt.Sprintf("codegen: no Go type for %s", t))
 }
@@ -452,6 +454,10 @@ func zeroOf(t compiler.Type) jen.Code {
 		return jen.Parens(jen.Qual(rtPath, "Int128").Values()) // parenthesized: it may start an if condition
 	case compiler.Varchar:
 		return jen.Lit("")
+	case compiler.Struct:
+		return jen.Parens(nestedGoType(t)).Values()
+	case compiler.Array, compiler.Map:
+		return jen.Nil()
 	}
 	return jen.Lit(0)
 }

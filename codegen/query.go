@@ -384,6 +384,10 @@ func (g *gen) writeValsTo(f *fn, q *compiler.Query, vals []val, retract bool) je
 	}
 	f.emit(jen.Id("row").Op(":=").Id("q").Dot("sink").Dot("Begin").Call())
 	for i, c := range q.Columns {
+		if c.Type.IsNested() {
+			writeNested(f, c.Type, vals[i]) // nested.go
+			continue
+		}
 		args := []jen.Code{vals[i].v}
 		if c.Type.Kind == compiler.Decimal {
 			args = append(args, jen.Lit(int(c.Type.Scale)))

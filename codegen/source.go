@@ -87,10 +87,11 @@ func (g *gen) genSource(s *compiler.Source) {
 			continue
 		}
 		target := []jen.Code{jen.Id("r").Dot(f.GoName), jen.Id("null")}
-		stmts := []jen.Code{
-			jen.List(target...).Op("=").Add(readCall("d", f)),
-			jen.Id("seen").Index(jen.Lit(i)).Op("=").True(),
+		stmts := []jen.Code{jen.List(target...).Op("=").Add(readCall("d", f))}
+		if f.Type.IsNested() {
+			stmts = decodeJSONValue("d", f.Type, func() *jen.Statement { return jen.Id("r").Dot(f.GoName) }, func() *jen.Statement { return jen.Id("null") }, 0)
 		}
+		stmts = append(stmts, jen.Id("seen").Index(jen.Lit(i)).Op("=").True())
 		if f.Nullable {
 			stmts = append(stmts, jen.Id("r").Dot(nullField(f)).Op("=").Id("null"))
 		} else {
@@ -167,6 +168,9 @@ func (g *gen) genSource(s *compiler.Source) {
 			continue
 		}
 		read := []jen.Code{jen.List(jen.Id("r").Dot(f.GoName), jen.Id("null")).Op("=").Add(readCall("d", f))}
+		if f.Type.IsNested() {
+			read = csvNested(f) // nested.go
+		}
 		var missing []jen.Code
 		if f.Nullable {
 			read = append(read, jen.Id("r").Dot(nullField(f)).Op("=").Id("null"))

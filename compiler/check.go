@@ -304,7 +304,7 @@ func (c *checker) createSource(st *grammar.CreateSource) {
 	seen := map[string]bool{}
 	goNames := map[string]int{}
 	for _, col := range st.Columns {
-		t, msg := parseTypeName(col.Type.Name, col.Type.Args)
+		t, msg := typeOf(col.Type)
 		if msg != "" {
 			c.errorf(CodeBadType, col.Type.Span(), "%s", msg)
 			t = TInvalid
@@ -545,6 +545,14 @@ func (c *checker) schemaFromConfig(src *Source, cfg *configFile) {
 			name = "BOOLEAN"
 		}
 		t, msg := parseTypeName(name, args)
+		if strings.ContainsAny(name, "(<[") && len(args) == 0 {
+			// A nested type, written as in DDL: STRUCT(a INT), INT[], MAP(VARCHAR, BIGINT).
+			if tn, err := grammar.ParseType(cf.Type); err != nil {
+				msg = err.Error()
+			} else {
+				t, msg = typeOf(tn)
+			}
+		}
 		if msg != "" {
 			c.errorf(CodeBadType, sp, "schema field %q: %s", cf.Name, msg)
 		}

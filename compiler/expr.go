@@ -42,6 +42,8 @@ func (c *checker) expr(qc *qctx, e grammar.Expr, m mode) Expr {
 	switch v := e.(type) {
 	case *grammar.Paren:
 		return c.expr(qc, v.X, m)
+	case *grammar.Access:
+		return c.access(qc, v, m) // nested.go
 	case *grammar.Literal:
 		return c.literal(v)
 	case *grammar.Interval:
@@ -107,7 +109,7 @@ func (c *checker) expr(qc *qctx, e grammar.Expr, m mode) Expr {
 		if x == nil {
 			return nil
 		}
-		t, msg := parseTypeName(v.Type.Name, v.Type.Args)
+		t, msg := typeOf(v.Type)
 		if msg != "" {
 			c.errorf(CodeBadType, v.Type.Span(), "%s", msg)
 			return nil
@@ -238,6 +240,14 @@ func (c *checker) column(qc *qctx, v *grammar.Column, m mode) Expr {
 	var r *rel
 	if v.Qualifier != nil {
 		if r = qc.relNamed(v.Qualifier.Name); r == nil {
+			if _, f, _ := qc.find(v.Qualifier.Name); f != nil && f.Type.Kind == Struct {
+				// customer.zip: a field of the STRUCT column customer, not a column of a relation customer.
+				col := &grammar.Column{Name: v.Qualifier}
+				col.SetSpan(v.Qualifier.Span())
+				acc := &grammar.Access{X: col, Field: v.Name}
+				acc.SetSpan(v.Span())
+				return c.expr(qc, acc, m)
+			}
 			c.errorf(CodeUnknownSource, v.Qualifier.Span(), "unknown qualifier %q: this query reads %s", v.Qualifier.Name, qc.relNames())
 			return nil
 		}

@@ -549,5 +549,10 @@ func walkPlanExpr(x Expr, fn func(Expr) bool) {
 		for _, y := range e.operands() {
 			walkPlanExpr(y, fn)
 		}
+	case *FieldOf:
+		walkPlanExpr(e.X, fn)
+	case *ElemOf:
+		walkPlanExpr(e.X, fn)
+		walkPlanExpr(e.Index, fn)
 	}
 }

@@ -736,6 +736,9 @@ func walkExpr(e grammar.Expr, fn func(grammar.Expr)) {
 		}
 	case *grammar.Paren:
 		walkExpr(v.X, fn)
+	case *grammar.Access:
+		walkExpr(v.X, fn)
+		walkExpr(v.Index, fn)
 	}
 }
 
@@ -836,6 +839,16 @@ func canonNode(e grammar.Expr, o canonOut) {
 		o.str("<nil>")
 	case *grammar.Paren:
 		o.sub(v.X)
+	case *grammar.Access:
+		o.str("(access ")
+		o.sub(v.X)
+		if v.Field != nil {
+			o.str(" ." + strings.ToLower(v.Field.Name) + ")")
+		} else {
+			o.str(" [")
+			o.sub(v.Index)
+			o.str("])")
+		}
 	case *grammar.Literal:
 		o.str(fmt.Sprintf("lit%d:%q", v.Kind, v.Text))
 	case *grammar.Interval:

@@ -22,16 +22,21 @@ const (
 	Varchar
 	Timestamp
 	Interval
+	Struct // fields in Type.N
+	Array  // element type in Type.N
+	Map    // key and value types in Type.N
 )
 
 // MaxPrecision is the largest DECIMAL precision: 38 digits fit a 128-bit integer.
 const MaxPrecision = 38
 
-// Type is a SQL type. Prec and Scale are set for DECIMAL only.
+// Type is a SQL type. Prec and Scale are set for DECIMAL only; N for STRUCT, ARRAY and MAP. Types are values that
+// compare with ==: the description of a nested type is interned (nested.go), so that equal types share it.
 type Type struct {
 	Kind  Kind
 	Prec  int32
 	Scale int32
+	N     *Nested
 }
 
 // Common types.
@@ -70,6 +75,8 @@ func (t Type) String() string {
 		return "TIMESTAMP"
 	case Interval:
 		return "INTERVAL"
+	case Struct, Array, Map:
+		return t.N.text
 	}
 	return "invalid"
 }
@@ -190,6 +197,8 @@ func commonType(a, b Type) (Type, bool) {
 		return a, true
 	case a.IsNumeric() && b.IsNumeric():
 		return numericCommon(a, b), true
+	case a.N != nil || b.N != nil:
+		return nestedCommon(a, b)
 	case a.Kind == b.Kind:
 		return a, true
 	}
@@ -200,6 +209,9 @@ func commonType(a, b Type) (Type, bool) {
 func canCast(from, to Type) bool {
 	if from.Kind == Null || from == to {
 		return true
+	}
+	if from.N != nil || to.N != nil {
+		return false // a nested value is cast only to its own type
 	}
 	switch to.Kind {
 	case Varchar:

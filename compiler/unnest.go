@@ -283,6 +283,10 @@ func overOperands(e grammar.Expr, hide func(grammar.Expr) grammar.Expr) grammar.
 		n := *v
 		n.X = rw(v.X)
 		return &n
+	case *grammar.Access:
+		n := *v
+		n.X, n.Index = rw(v.X), rw(v.Index)
+		return &n
 	}
 	return e
 }

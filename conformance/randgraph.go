@@ -1,5 +1,6 @@
 // Random queries over queries: about 15% of the random queries become a chain (a random writer as a derived
-// stream, CREATE STREAM d AS SELECT ..., then a random query over d) or a UNION ALL of two or three random
+// stream, CREATE STREAM d AS SELECT ..., then a random query over d; or, 30% of the time, the writer as a subquery
+// in the reader's FROM) or a UNION ALL of two or three random
 // stateless queries over the stream and the data set's other streams. They draw from generators of their own, so
 // the other queries stay as they were.
 //
@@ -66,10 +67,15 @@ func (g *gen) chain(name string) *randomQuery {
 	g.schema, g.cols, g.seq = w.schema, w.schema.cols, w.schema.seq
 	defer func() { g.schema, g.cols, g.seq = saved, saved.cols, saved.seq }()
 	q := g.query()
+	velocc, shape := "CREATE STREAM "+name+" AS "+w.velocc+";\n"+q.velocc, "chain+"
+	if from := "FROM " + name + " "; g.pct(30) && strings.Count(q.velocc, from) == 1 && !strings.Contains(q.velocc, "'"+name+".") {
+		// The same chain written as a subquery in FROM: a derived stream named after its alias.
+		velocc, shape = strings.Replace(q.velocc, from, "FROM ("+w.velocc+") AS "+name+" ", 1), "subquery+"
+	}
 	return &randomQuery{
-		velocc: "CREATE STREAM " + name + " AS " + w.velocc + ";\n" + q.velocc,
+		velocc: velocc,
 		duckdb: "WITH " + name + " AS (" + w.duckdb + ")\n" + q.duckdb,
-		shape:  "chain+" + q.shape,
+		shape:  shape + q.shape,
 		types:  q.types,
 	}
 }

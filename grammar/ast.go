@@ -123,11 +123,23 @@ type ColumnDef struct {
 	PrimaryKey bool
 }
 
-// TypeName is a SQL type as written: VARCHAR, DECIMAL(12, 4), DOUBLE PRECISION.
+// TypeName is a SQL type as written: VARCHAR, DECIMAL(12, 4), DOUBLE PRECISION, and the nested types: STRUCT(a INT,
+// b VARCHAR) or STRUCT<a INT, b VARCHAR>, ARRAY<INT> or INT[], MAP(VARCHAR, INT) or MAP<VARCHAR, INT>. Args holds
+// the numbers in parentheses; Params the types (a STRUCT's with their field names); Dims the number of [] after
+// the type, each making an array of what comes before.
 type TypeName struct {
 	node
-	Name string
-	Args []string
+	Name   string
+	Args   []string
+	Params []*TypeParam
+	Dims   int
+}
+
+// TypeParam is a type inside another: ARRAY's element, MAP's key or value, or a STRUCT's field (Field set).
+type TypeParam struct {
+	node
+	Field *Ident
+	Type  *TypeName
 }
 
 // Prop is one 'key' = value entry of a WITH clause.
@@ -486,6 +498,17 @@ type Subquery struct {
 	Exists bool
 }
 
+// Access reads into a nested value X: a STRUCT's field (x.field, or ksqlDB's x->field: Field set, Arrow for ->),
+// or an ARRAY's element or a MAP's value (x[i], m['k']: Index set). A qualified column (o.customer) is a Column;
+// what follows it is an Access.
+type Access struct {
+	node
+	X     Expr
+	Field *Ident
+	Arrow bool
+	Index Expr
+}
+
 // Paren is a parenthesised expression; it is kept so spans cover the parentheses.
 type Paren struct {
 	node
@@ -507,4 +530,5 @@ func (*Cast) expr()       {}
 func (*Extract) expr()    {}
 func (*Call) expr()       {}
 func (*Subquery) expr()   {}
+func (*Access) expr()     {}
 func (*Paren) expr()      {}

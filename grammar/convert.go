@@ -2,6 +2,7 @@
 package grammar
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/alecthomas/participle/v2/lexer"
@@ -110,7 +111,19 @@ func convertType(t *pType) *TypeName {
 	if t.Precision {
 		name += " PRECISION"
 	}
-	return &TypeName{node: spanOf(t.Pos, t.EndPos), Name: name, Args: t.Args}
+	out := &TypeName{node: spanOf(t.Pos, t.EndPos), Name: name, Dims: len(t.Dims)}
+	for _, p := range t.Params {
+		if p.Number != "" {
+			out.Args = append(out.Args, p.Number)
+			continue
+		}
+		tp := &TypeParam{node: spanOf(p.Pos, p.EndPos), Type: convertType(p.Type)}
+		if p.Field != nil {
+			tp.Field = convertIdent(p.Field)
+		}
+		out.Params = append(out.Params, tp)
+	}
+	return out
 }
 
 func convertSelect(s *pSelect) *Select {
@@ -348,6 +361,18 @@ func convertUnary(e *pUnary) Expr {
 		return &Unary{node: spanOf(e.Pos, e.EndPos), Op: e.Op, X: convertUnary(e.Operand)}
 	}
 	x := convertPrimary(e.Primary)
+	for _, a := range e.Access {
+		acc := &Access{node: spanOf(e.Pos, a.EndPos), X: x}
+		switch {
+		case a.Dot != nil:
+			acc.Field = convertIdent(a.Dot)
+		case a.Arrow != nil:
+			acc.Field, acc.Arrow = convertIdent(a.Arrow), true
+		default:
+			acc.Index = convertExpr(a.Index)
+		}
+		x = acc
+	}
 	for _, t := range e.Casts {
 		x = &Cast{node: spanOf(e.Pos, t.EndPos), X: x, Type: convertType(t)}
 	}
@@ -451,6 +476,16 @@ func isLetters(s string) bool {
 
 func convertBareInterval(b *pBareInterval) *Interval {
 	return &Interval{node: spanOf(b.Pos, b.EndPos), Value: b.Value, Unit: strings.ToUpper(b.Unit)}
+}
+
+// ParseType reads a type written as in DDL, such as STRUCT(a INT, b VARCHAR[]), for types given outside SQL (YAML
+// schemas).
+func ParseType(text string) (*TypeName, error) {
+	pt, err := typeParser.ParseString("", text)
+	if err != nil {
+		return nil, fmt.Errorf("%q is not a type: %v", text, err)
+	}
+	return convertType(pt), nil
 }
 
 // parseTypeString reads the type of CAST(x, 'type') with the type grammar. A string that is no type is kept whole,

@@ -33,7 +33,7 @@ var sqlLexer = lexer.MustSimple([]lexer.SimpleRule{
 	{Name: "Duration", Pattern: `\d+(ms|s|m|h|d)\b`},
 	{Name: "Number", Pattern: `(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?`},
 	{Name: "Ident", Pattern: `[A-Za-z_][A-Za-z0-9_]*`},
-	{Name: "Operator", Pattern: `<>|!=|<=|>=|\|\||::|[-+*/%(),;.=<>]`},
+	{Name: "Operator", Pattern: `<>|!=|<=|>=|\|\||::|:=|->|[-+*/%(),;.=<>\[\]{}:]`},
 	{Name: "Unknown", Pattern: `[^\s]`},
 })
 
@@ -203,8 +203,21 @@ type pType struct {
 	EndPos lexer.Position
 	Name   string `parser:"@Ident"`
 	// Precision marks DOUBLE PRECISION; a separate field because participle would glue both words into Name.
-	Precision bool     `parser:"@\"PRECISION\"?"`
-	Args      []string `parser:"(\"(\" @Number (\",\" @Number)? \")\")?"`
+	Precision bool `parser:"@\"PRECISION\"?"`
+	// Params are what follows the name in parentheses (DECIMAL(12, 4), STRUCT(a INT), MAP(VARCHAR, INT)) or in
+	// angle brackets (ksqlDB's STRUCT<a INT>, ARRAY<INT>, MAP<VARCHAR, INT>); Dims counts the [] after it (INT[]).
+	Params []*pTypeParam `parser:"( \"(\" @@ (\",\" @@)* \")\" | \"<\" @@ (\",\" @@)* \">\" )?"`
+	Dims   []string      `parser:"( @\"[\" \"]\" )*"`
+}
+
+// pTypeParam is one parameter of a type: a number (DECIMAL's precision and scale), a type (ARRAY's element, MAP's
+// key and value), or a field name and its type (STRUCT's fields). A name is a field's when a type follows it.
+type pTypeParam struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Number string  `parser:"  @Number"`
+	Field  *pIdent `parser:"| ( @@ (?= Ident) )?"`
+	Type   *pType  `parser:"  @@"`
 }
 
 type pWith struct {
@@ -436,10 +449,20 @@ type pMulOp struct {
 type pUnary struct {
 	Pos     lexer.Position
 	EndPos  lexer.Position
-	Op      string    `parser:"(  @(\"-\" | \"+\")"`
-	Operand *pUnary   `parser:"   @@"`
-	Primary *pPrimary `parser:"| @@"`
-	Casts   []*pType  `parser:"  (\"::\" @@)* )"`
+	Op      string     `parser:"(  @(\"-\" | \"+\")"`
+	Operand *pUnary    `parser:"   @@"`
+	Primary *pPrimary  `parser:"| @@"`
+	Access  []*pAccess `parser:"  @@*"`
+	Casts   []*pType   `parser:"  (\"::\" @@)* )"`
+}
+
+// pAccess reads into a nested value: .field, ksqlDB's ->field, or [index] (an array's element, a map's value).
+type pAccess struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Dot    *pIdent `parser:"  \".\" @@"`
+	Arrow  *pIdent `parser:"| \"->\" @@"`
+	Index  *pExpr  `parser:"| \"[\" @@ \"]\""`
 }
 
 type pPrimary struct {

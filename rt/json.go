@@ -46,6 +46,11 @@ type JSONDecoder struct {
 	scratch  []byte // unescaped string value
 	failed   bool
 	err      RecordError
+
+	// Nested values (json_nested.go): the objects and arrays entered, and the path of the current container for
+	// messages ("customer.", "items[2].").
+	frames []jsonFrame
+	path   []byte
 }
 
 // maxJSONDepth bounds the nesting Skip follows, so that a hostile line cannot
@@ -63,6 +68,8 @@ func (d *JSONDecoder) Reset(line []byte) {
 	d.keyAt = -1
 	d.failed = false
 	d.err = RecordError{}
+	d.frames = d.frames[:0]
+	d.path = d.path[:0]
 }
 
 // BeginObject consumes the opening '{'. It reports false, recording an error,
@@ -103,6 +110,10 @@ func (d *JSONDecoder) NextField() bool {
 	switch {
 	case c == '}':
 		d.pos++
+		if len(d.frames) > 0 {
+			d.leave() // the end of a nested object
+			return false
+		}
 		d.end()
 		return false
 	case d.first:
@@ -949,7 +960,7 @@ func (d *JSONDecoder) fieldFail(reason string) {
 		d.syntax("unexpected " + d.describeByte())
 		return
 	}
-	d.Fail(string(d.Key()), reason)
+	d.Fail(d.fieldPath(), reason)
 	d.err.Offset = d.valStart
 }
 

@@ -59,7 +59,8 @@ type Row struct {
 	keyCol  int
 	keyNull bool // the one key part is NULL: no key
 
-	avroErr error // the row could not be encoded as Avro (avro_sink.go); End returns it
+	avroErr error  // the row could not be encoded as Avro (avro_sink.go); End returns it
+	nested  []byte // the JSON text of a nested value being written (nested.go)
 }
 
 // Discard counts a row of a sink that writes nowhere ("none:", the default of a stream that only later queries

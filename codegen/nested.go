@@ -1,0 +1,245 @@
+// Nested values: the Go types of STRUCT, ARRAY and MAP, their JSON decoders and encoders, and reading into them.
+// A STRUCT is an anonymous Go struct (each field beside its NULL flag, as a record's columns), so that equal SQL
+// types are identical Go types without names to declare; an ARRAY is []rt.Opt[T]; a MAP []rt.Entry[K, V].
+package codegen
+
+import (
+	"github.com/dave/jennifer/jen"
+
+	"github.com/velocc/velocc/compiler"
+)
+
+// nestedGoType is the Go type of a nested SQL type.
+func nestedGoType(t compiler.Type) jen.Code {
+	switch t.Kind {
+	case compiler.Struct:
+		var fields []jen.Code
+		for _, f := range t.N.Fields {
+			fields = append(fields, jen.Id(f.GoName).Add(goType(f.T)), jen.Id(f.GoName+"Null").Bool())
+		}
+		return jen.Struct(fields...)
+	case compiler.Array:
+		return jen.Index().Qual(rtPath, "Opt").Types(goType(t.N.Elem))
+	case compiler.Map:
+		return jen.Index().Qual(rtPath, "Entry").Types(goType(t.N.Key), goType(t.N.Elem))
+	}
+	panic("codegen: not a nested type: " + t.String())
+}
+
+// decodeJSONValue emits the statements that read the JSON decoder d's current value, of type t, into the value v and
+// the NULL flag n (both assignable, written fresh for each use). depth names the locals of nested levels apart.
+// Strings are owned: a nested value may outlive its record.
+func decodeJSONValue(d string, t compiler.Type, v, n func() *jen.Statement, depth int) []jen.Code {
+	sfx := func(s string) string { return s + string(rune('0'+depth)) }
+	switch t.Kind {
+	case compiler.Struct:
+		ok := sfx("ok")
+		reset := jen.Dict{}
+		for _, f := range t.N.Fields {
+			reset[jen.Id(f.GoName+"Null")] = jen.True()
+		}
+		var cases []jen.Code
+		for _, f := range t.N.Fields {
+			fv := func() *jen.Statement { return v().Dot(f.GoName) }
+			fn := func() *jen.Statement { return v().Dot(f.GoName + "Null") }
+			cases = append(cases, jen.Case(jen.Lit(f.Name)).Block(decodeJSONValue(d, f.T, fv, fn, depth+1)...))
+		}
+		cases = append(cases, jen.Default().Block(jen.Id(d).Dot("Skip").Call()))
+		return []jen.Code{
+			jen.If(jen.List(jen.Id(ok), jen.Id(sfx("null"))).Op(":=").Id(d).Dot("Object").Call(), jen.Id(ok)).Block(
+				v().Op("=").Add(nestedGoType(t)).Values(reset),
+				jen.For(jen.Id(d).Dot("NextField").Call()).Block(jen.Switch(jen.String().Call(jen.Id(d).Dot("Key").Call())).Block(cases...)),
+				n().Op("=").False(),
+			).Else().Block(n().Op("=").Id(sfx("null"))),
+		}
+	case compiler.Array:
+		a, e := sfx("a"), sfx("e")
+		ev := func() *jen.Statement { return jen.Id(e).Dot("V") }
+		en := func() *jen.Statement { return jen.Id(e).Dot("Null") }
+		return []jen.Code{
+			jen.If(jen.List(jen.Id(sfx("ok")), jen.Id(sfx("null"))).Op(":=").Id(d).Dot("Array").Call(), jen.Id(sfx("ok"))).Block(
+				jen.Var().Id(a).Add(nestedGoType(t)),
+				jen.For(jen.Id(d).Dot("NextElement").Call()).Block(append(append(
+					[]jen.Code{jen.Var().Id(e).Qual(rtPath, "Opt").Types(goType(t.N.Elem))},
+					decodeJSONValue(d, t.N.Elem, ev, en, depth+1)...),
+					jen.Id(a).Op("=").Append(jen.Id(a), jen.Id(e)))...),
+				jen.List(v(), n()).Op("=").List(jen.Id(a), jen.False()),
+			).Else().Block(jen.List(v(), n()).Op("=").List(jen.Nil(), jen.Id(sfx("null")))),
+		}
+	case compiler.Map:
+		m, e := sfx("m"), sfx("e")
+		ev := func() *jen.Statement { return jen.Id(e).Dot("Val") }
+		en := func() *jen.Statement { return jen.Id(e).Dot("Null") }
+		key := []jen.Code{jen.Id(e).Dot("Key").Op("=").String().Call(jen.Id(d).Dot("Key").Call())}
+		if t.N.Key.Kind != compiler.Varchar {
+			key = []jen.Code{
+				jen.List(jen.Id(e).Dot("Key"), jen.Id("_")).Op("=").Id(d).Dot("KeyAs" + rowMethod(t.N.Key)).Call(),
+			}
+		}
+		return []jen.Code{
+			jen.If(jen.List(jen.Id(sfx("ok")), jen.Id(sfx("null"))).Op(":=").Id(d).Dot("Object").Call(), jen.Id(sfx("ok"))).Block(
+				jen.Var().Id(m).Add(nestedGoType(t)),
+				jen.For(jen.Id(d).Dot("NextField").Call()).Block(append(append(append(
+					[]jen.Code{jen.Var().Id(e).Qual(rtPath, "Entry").Types(goType(t.N.Key), goType(t.N.Elem))},
+					key...),
+					decodeJSONValue(d, t.N.Elem, ev, en, depth+1)...),
+					jen.Id(m).Op("=").Append(jen.Id(m), jen.Id(e)))...),
+				jen.List(v(), n()).Op("=").List(jen.Id(m), jen.False()),
+			).Else().Block(jen.List(v(), n()).Op("=").List(jen.Nil(), jen.Id(sfx("null")))),
+		}
+	}
+	read := readJSONScalar(d, t)
+	return []jen.Code{jen.List(v(), n()).Op("=").Add(read)}
+}
+
+// readJSONScalar reads a scalar inside a nested value: as a column's reader does, but strings owned and timestamps
+// as numbers (epoch milliseconds) or ISO 8601 text.
+func readJSONScalar(d string, t compiler.Type) jen.Code {
+	switch t.Kind {
+	case compiler.Varchar:
+		return jen.Id(d).Dot("OwnedString").Call()
+	case compiler.Timestamp:
+		return jen.Id(d).Dot("Timestamp").Call(jen.Qual(rtPath, "TimeEpochMillis"))
+	}
+	return readCall(d, &compiler.Field{Type: t})
+}
+
+// appendJSONValue emits the statements that append the JSON text of the non-NULL value v of type t to the byte
+// slice named buf; rfc3339 names the bool that says how timestamps are written.
+func appendJSONValue(buf, rfc3339 string, t compiler.Type, v jen.Code, depth int) []jen.Code {
+	app := func(c jen.Code) jen.Code { return jen.Id(buf).Op("=").Add(c) }
+	lit := func(s string) jen.Code { return app(jen.Append(jen.Id(buf), jen.Lit(s).Op("..."))) }
+	null := func(isNull jen.Code, val jen.Code, vt compiler.Type) jen.Code {
+		return jen.If(isNull).Block(lit("null")).Else().Block(appendJSONValue(buf, rfc3339, vt, val, depth+1)...)
+	}
+	sfx := func(s string) string { return s + string(rune('0'+depth)) }
+	switch t.Kind {
+	case compiler.Struct:
+		var out []jen.Code
+		for i, f := range t.N.Fields {
+			sep := ","
+			if i == 0 {
+				sep = "{"
+			}
+			key := string(appendQuoted(nil, f.Name))
+			out = append(out, lit(sep+key+":"), null(jen.Add(v).Dot(f.GoName+"Null"), jen.Add(v).Dot(f.GoName), f.T))
+		}
+		return append(out, lit("}"))
+	case compiler.Array:
+		i, e := sfx("i"), sfx("e")
+		return []jen.Code{
+			lit("["),
+			jen.For(jen.List(jen.Id(i), jen.Id(e)).Op(":=").Range().Add(v)).Block(
+				jen.If(jen.Id(i).Op(">").Lit(0)).Block(lit(",")),
+				null(jen.Id(e).Dot("Null"), jen.Id(e).Dot("V"), t.N.Elem),
+			),
+			lit("]"),
+		}
+	case compiler.Map:
+		i, e := sfx("i"), sfx("e")
+		key := app(jen.Qual(rtPath, "AppendJSONString").Call(jen.Id(buf), jen.Id(e).Dot("Key")))
+		if t.N.Key.Kind != compiler.Varchar {
+			key = app(jen.Qual(rtPath, "AppendJSONKey"+rowMethod(t.N.Key)).Call(jen.Id(buf), jen.Id(e).Dot("Key")))
+		}
+		return []jen.Code{
+			lit("{"),
+			jen.For(jen.List(jen.Id(i), jen.Id(e)).Op(":=").Range().Add(v)).Block(
+				jen.If(jen.Id(i).Op(">").Lit(0)).Block(lit(",")),
+				key, lit(":"),
+				null(jen.Id(e).Dot("Null"), jen.Id(e).Dot("Val"), t.N.Elem),
+			),
+			lit("}"),
+		}
+	case compiler.Bool:
+		return []jen.Code{app(jen.Qual("strconv", "AppendBool").Call(jen.Id(buf), v))}
+	case compiler.Int:
+		return []jen.Code{app(jen.Qual("strconv", "AppendInt").Call(jen.Id(buf), jen.Int64().Call(v), jen.Lit(10)))}
+	case compiler.BigInt:
+		return []jen.Code{app(jen.Qual("strconv", "AppendInt").Call(jen.Id(buf), v, jen.Lit(10)))}
+	case compiler.Double:
+		return []jen.Code{app(jen.Qual(rtPath, "AppendJSONFloat").Call(jen.Id(buf), v))}
+	case compiler.Decimal:
+		return []jen.Code{app(jen.Qual(rtPath, "AppendDecimal").Call(jen.Id(buf), v, jen.Lit(int(t.Scale))))}
+	case compiler.Timestamp:
+		return []jen.Code{app(jen.Qual(rtPath, "AppendJSONTimestamp").Call(jen.Id(buf), v, jen.Id(rfc3339)))}
+	case compiler.Varchar:
+		return []jen.Code{app(jen.Qual(rtPath, "AppendJSONString").Call(jen.Id(buf), v))}
+	}
+	panic("codegen: no JSON form for " + t.String())
+}
+
+// appendQuoted appends s as a JSON string (keys of STRUCT fields, known when the job is generated).
+func appendQuoted(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			dst = append(dst, '\\', byte(r))
+		case r < 0x20:
+			const hex = "0123456789abcdef"
+			dst = append(dst, '\\', 'u', '0', '0', hex[r>>4], hex[r&15])
+		default:
+			dst = append(dst, string(r)...)
+		}
+	}
+	return append(dst, '"')
+}
+
+// writeNested emits the statements that write the nested value x of type t as the next column of row.
+func writeNested(f *fn, t compiler.Type, x val) {
+	b, rfc := f.tmp("b"), f.tmp("rfc")
+	body := []jen.Code{jen.List(jen.Id(b), jen.Id(rfc)).Op(":=").Id("row").Dot("Nested").Call()}
+	inner := appendJSONValue("buf", rfc, t, x.v, 0)
+	body = append(body, jen.Id("buf").Op(":=").Op("*").Id(b))
+	body = append(body, inner...)
+	body = append(body, jen.Op("*").Id(b).Op("=").Id("buf"), jen.Id("_").Op("=").Id(rfc), jen.Id("row").Dot("JSON").Call(jen.Id("buf"), jen.False()))
+	if x.nonNull {
+		f.emit(jen.Block(body...))
+		return
+	}
+	f.emit(jen.If(x.n).Block(jen.Id("row").Dot("JSON").Call(jen.Nil(), jen.True())).Else().Block(body...))
+}
+
+// nestedExpr generates reading into a nested value: a STRUCT's field, an ARRAY's element, a MAP's value.
+func (f *fn) nestedExpr(e compiler.Expr) val {
+	switch x := e.(type) {
+	case *compiler.FieldOf:
+		s := f.expr(x.X)
+		fd := x.X.Type().N.Fields[x.Index]
+		fv := jen.Add(s.v).Dot(fd.GoName)
+		fnull := jen.Add(s.v).Dot(fd.GoName + "Null")
+		if s.nonNull {
+			return val{v: fv, n: fnull}
+		}
+		return val{v: fv, n: jen.Parens(jen.Add(s.n).Op("||").Add(fnull))}
+	case *compiler.ElemOf:
+		c, i := f.expr(x.X), f.expr(x.Index)
+		get := "At"
+		if x.X.Type().Kind == compiler.Map {
+			get = "Lookup"
+		}
+		v, n := f.tmp("v"), f.tmp("n")
+		nc, _ := nullOr(c, i)
+		f.emit(jen.Var().Id(v).Add(goType(x.Type())), jen.Id(n).Op(":=").Add(nc))
+		f.emit(jen.If(jen.Op("!").Id(n)).Block(jen.List(jen.Id(v), jen.Id(n)).Op("=").Qual(rtPath, get).Call(c.v, i.v)))
+		return val{v: jen.Id(v), n: jen.Id(n)}
+	}
+	panic("codegen: not a nested access")
+}
+
+// csvNested reads a nested column f from a CSV field holding its JSON text (as CSV sinks write it), setting the
+// record's value and the local null.
+func csvNested(f *compiler.Field) []jen.Code {
+	return []jen.Code{
+		jen.List(jen.Id("text"), jen.Id("tnull")).Op(":=").Id("d").Dot("String").Call(),
+		jen.Id("null").Op("=").Id("tnull"),
+		jen.If(jen.Op("!").Id("tnull")).Block(append(append(
+			[]jen.Code{
+				jen.Var().Id("jd").Qual(rtPath, "JSONDecoder"),
+				jen.Id("jd").Dot("ResetValue").Call(jen.Index().Byte().Call(jen.Id("text")), jen.Lit(f.Name)),
+			},
+			decodeJSONValue("jd", f.Type, func() *jen.Statement { return jen.Id("r").Dot(f.GoName) }, func() *jen.Statement { return jen.Id("null") }, 0)...),
+			jen.If(jen.Err().Op(":=").Id("jd").Dot("EndValue").Call(), jen.Err().Op("!=").Nil()).Block(
+				jen.Id("d").Dot("Fail").Call(jen.Lit(f.Name), jen.Err().Dot("Error").Call())))...),
+	}
+}
