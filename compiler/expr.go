@@ -407,6 +407,15 @@ func (c *checker) binary(opText string, l, r Expr, sp, lsp, rsp grammar.Span) Ex
 	op := binOps[opText]
 	lt, rt := l.Type(), r.Type()
 	loc := c.loc(sp)
+	for _, x := range []struct {
+		t  Type
+		at grammar.Span
+	}{{lt, lsp}, {rt, rsp}} {
+		if x.t.IsNested() {
+			c.errorf(CodeTypeMismatch, x.at, "%s on %s values is not supported yet; compare or compute with their scalar parts (x.field, x[i], m['k'])", opText, x.t)
+			return nil
+		}
+	}
 	switch op {
 	case OpAnd, OpOr:
 		if lt.Kind != Bool && lt.Kind != Null {

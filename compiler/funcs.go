@@ -111,6 +111,10 @@ func (c *checker) aggregate(qc *qctx, v *grammar.Call, e *builtin, m mode) Expr 
 			if arg == nil {
 				return nil
 			}
+			if arg.Type().IsNested() && e.names[0] != "COUNT" {
+				c.errorf(CodeTypeMismatch, a.Span(), "%s over %s values is not supported; aggregate their scalar parts (x.field, x[i])", name, arg.Type())
+				return nil
+			}
 			b.args, b.spans = append(b.args, arg), append(b.spans, a.Span())
 		}
 		x, span := grammar.Expr(nil), grammar.Span{}

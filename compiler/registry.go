@@ -160,7 +160,7 @@ func pKind(k Kind) param {
 }
 
 func (p param) accepts(t Type) bool {
-	return t.Kind == Null || p.kinds == nil || slices.Contains(p.kinds, t.Kind)
+	return t.Kind == Null || p.kinds == nil && !t.IsNested() || slices.Contains(p.kinds, t.Kind)
 }
 
 // sameAs is the result rule "the type of argument i".

@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"regexp"
 	"strings"
 
 	"github.com/velocc/velocc/compiler"
@@ -68,9 +69,15 @@ func (g *gen) chain(name string) *randomQuery {
 	defer func() { g.schema, g.cols, g.seq = saved, saved.cols, saved.seq }()
 	q := g.query()
 	velocc, shape := "CREATE STREAM "+name+" AS "+w.velocc+";\n"+q.velocc, "chain+"
-	if from := "FROM " + name + " "; g.pct(30) && strings.Count(q.velocc, from) == 1 && !strings.Contains(q.velocc, "'"+name+".") {
-		// The same chain written as a subquery in FROM: a derived stream named after its alias.
-		velocc, shape = strings.Replace(q.velocc, from, "FROM ("+w.velocc+") AS "+name+" ", 1), "subquery+"
+	if from := subqueryFrom(name); g.pct(30) && len(from.FindAllStringIndex(q.velocc, -1)) == 1 && !strings.Contains(q.velocc, "'"+name+".") {
+		// The same chain written as a subquery in FROM: a derived stream named after its alias (the reader's, if
+		// it gives one).
+		m := from.FindStringSubmatch(q.velocc)
+		alias := name
+		if m[2] != "" {
+			alias = m[2]
+		}
+		velocc, shape = from.ReplaceAllLiteralString(q.velocc, "FROM ("+w.velocc+") AS "+alias+" "), "subquery+"
 	}
 	return &randomQuery{
 		velocc: velocc,
@@ -78,6 +85,12 @@ func (g *gen) chain(name string) *randomQuery {
 		shape:  shape + q.shape,
 		types:  q.types,
 	}
+}
+
+// subqueryFrom matches a reader's FROM of the derived stream name, with its alias if it has one (the generator writes
+// aliases in lower case, keywords in upper case).
+func subqueryFrom(name string) *regexp.Regexp {
+	return regexp.MustCompile(`FROM ` + regexp.QuoteMeta(name) + `( (?:AS )?([a-z][a-z0-9_]*))? `)
 }
 
 // derivedSchema is the schema of the derived stream name with the columns cols, read by a reader of the source s.
