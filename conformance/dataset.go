@@ -51,16 +51,16 @@ type Column struct {
 	typ   compiler.Type // a scalar column's type
 	nt    *ntype        // the column's type, scalar or nested
 	sub   []*Column     // a nested column's parts: its fields in type order, its element, or its key and value
-	line  int        // line in the case file, for messages
-	pick  []cell     // choice values
-	edges []cell     // parsed edges
-	cum   []float64  // choice: cumulative weights
-	lo    *big.Int   // int, seq, decimal: bounds (decimal: unscaled)
-	hi    *big.Int   //
-	flo   float64    // float bounds
-	fhi   float64    //
-	start int64      // time: epoch ms of row 0
-	rng   *rand.Rand // this column's own stream, so columns do not disturb each other
+	line  int           // line in the case file, for messages
+	pick  []cell        // choice values
+	edges []cell        // parsed edges
+	cum   []float64     // choice: cumulative weights
+	lo    *big.Int      // int, seq, decimal: bounds (decimal: unscaled)
+	hi    *big.Int      //
+	flo   float64       // float bounds
+	fhi   float64       //
+	start int64         // time: epoch ms of row 0
+	rng   *rand.Rand    // this column's own stream, so columns do not disturb each other
 }
 
 // Dataset is the data and source of one case file.
@@ -125,7 +125,7 @@ type Case struct {
 	// Pending says why velocc cannot run the case yet ("-- pending "REASON" --"): its velocc side is skipped (unless
 	// -conformance.pending), its DuckDB query runs, and the case is reported as skipped.
 	Pending string
-	Ordered          bool   // compare rows in order instead of as multisets
+	Ordered bool // compare rows in order instead of as multisets
 	// Output names the stream whose rows are compared ("-- output NAME --"): one the case's statements write
 	// (CREATE STREAM NAME AS SELECT, SELECT ... INTO NAME); "" compares the rows of the case's bare SELECT.
 	Output string
