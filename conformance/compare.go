@@ -264,7 +264,12 @@ func (d *duckResult) table(cols []*compiler.Column, differs bool) (*table, error
 		return nil, fmt.Errorf("the column names differ:\n  velocc: %s\n  duckdb: %s\n"+
 			"(alias every computed column the same way in both queries)", strings.Join(vn, ", "), strings.Join(dn, ", "))
 	}
-	t := &table{cols: modes(cols)}
+	return d.tableOf(modes(cols), differs)
+}
+
+// tableOf is table with the columns' modes given.
+func (d *duckResult) tableOf(ms []colMode, differs bool) (*table, error) {
+	t := &table{cols: ms}
 	for i := range t.cols {
 		m := &t.cols[i]
 		if m.nt != nil {
