@@ -30,14 +30,17 @@ type val struct {
 	exact string  // canonical text of an exactly compared value
 	f     float64 // the value of an approximately compared one
 	show  string  // how a diff shows it
+	keys  []val   // a MAP's keys, sorted by their exact text
+	kids  []val   // a STRUCT's fields in type order, an ARRAY's elements, a MAP's values (in key order)
 }
 
 // colMode is how one column is compared.
 type colMode struct {
 	name   string
 	typ    compiler.Type // velocc's type
-	approx bool          // compare f within tolerance
+	approx bool          // compare f within tolerance (a nested column: some leaf is)
 	abs    float64       // absolute tolerance of an approximate column
+	nt     *ntype        // a STRUCT, ARRAY or MAP column's type, with its leaves' modes; nil for a scalar column
 }
 
 // table is a normalized result.
@@ -53,11 +56,26 @@ func modes(cols []*compiler.Column) []colMode {
 	ms := make([]colMode, len(cols))
 	for i, c := range cols {
 		ms[i] = colMode{name: c.Name, typ: c.Type}
+		if nt := columnNType(c.Type); nt != nil {
+			setLeafModes(nt)
+			ms[i].nt, ms[i].approx = nt, nt.hasApprox()
+			continue
+		}
 		if c.Type.Kind == compiler.Double {
 			ms[i].approx, ms[i].abs = true, absTol
 		}
 	}
 	return ms
+}
+
+// columnNType is the nested type of a velocc column, read from its type's text (DuckDB's or ksqlDB's syntax), or nil
+// for a scalar column.
+func columnNType(t compiler.Type) *ntype {
+	nt, err := parseNType(t.String(), false)
+	if err != nil || !nt.nested() {
+		return nil
+	}
+	return nt
 }
 
 // retractColumn is the last column of a query whose rows may be retractions: velocc writes "_retract":true on a
@@ -100,7 +118,12 @@ func readVeloccRow(line []byte, cols []colMode) ([]val, error) {
 		if err := dec.Decode(&raw); err != nil {
 			return nil, err
 		}
-		v, err := veloccVal(raw, cols[i])
+		var v val
+		if cols[i].nt != nil {
+			v, err = veloccNested(raw, cols[i].nt, key)
+		} else {
+			v, err = veloccVal(raw, cols[i])
+		}
 		if err != nil {
 			return nil, fmt.Errorf("column %q: %v", key, err)
 		}
@@ -241,9 +264,25 @@ func (d *duckResult) table(cols []*compiler.Column, differs bool) (*table, error
 		return nil, fmt.Errorf("the column names differ:\n  velocc: %s\n  duckdb: %s\n"+
 			"(alias every computed column the same way in both queries)", strings.Join(vn, ", "), strings.Join(dn, ", "))
 	}
-	t := &table{cols: modes(cols)}
+	return d.tableOf(modes(cols), differs)
+}
+
+// tableOf is table with the columns' modes given.
+func (d *duckResult) tableOf(ms []colMode, differs bool) (*table, error) {
+	t := &table{cols: ms}
 	for i := range t.cols {
 		m := &t.cols[i]
+		if m.nt != nil {
+			dt, err := parseNType(d.types[i], true)
+			if err != nil {
+				return nil, fmt.Errorf("DuckDB column %q: %v", m.name, err)
+			}
+			if err := matchDuckType(m.nt, dt, differs, strconv.Quote(m.name)); err != nil {
+				return nil, fmt.Errorf("column %v", err)
+			}
+			m.approx = m.nt.hasApprox()
+			continue
+		}
 		if !isFloatType(d.types[i]) {
 			continue
 		}
@@ -257,18 +296,50 @@ func (d *duckResult) table(cols []*compiler.Column, differs bool) (*table, error
 			m.abs = math.Pow(10, -float64(m.typ.Scale))
 		}
 	}
+	return t, t.addDuckRows(d)
+}
+
+// selfTable normalizes DuckDB's rows by DuckDB's own column types (for a pending case, which has no velocc types).
+func (d *duckResult) selfTable() (*table, error) {
+	t := &table{}
+	for i, name := range d.names {
+		nt, err := parseNType(d.types[i], true)
+		if err != nil {
+			return nil, fmt.Errorf("DuckDB column %q: %v", name, err)
+		}
+		m := colMode{name: name, typ: nt.scalar}
+		switch {
+		case nt.nested():
+			setLeafModes(nt)
+			m.nt, m.approx = nt, nt.hasApprox()
+		case nt.scalar.Kind == compiler.Double:
+			m.approx, m.abs = true, absTol
+		}
+		t.cols = append(t.cols, m)
+	}
+	return t, t.addDuckRows(d)
+}
+
+// addDuckRows normalizes DuckDB's rows by t's column modes.
+func (t *table) addDuckRows(d *duckResult) error {
 	for _, r := range d.rows {
 		row := make([]val, len(r))
 		for i, x := range r {
-			v, err := duckVal(x, t.cols[i])
+			var v val
+			var err error
+			if t.cols[i].nt != nil {
+				v, err = duckNested(x, t.cols[i].nt, t.cols[i].name)
+			} else {
+				v, err = duckVal(x, t.cols[i])
+			}
 			if err != nil {
-				return nil, fmt.Errorf("DuckDB column %q (%s, velocc %s): %v", t.cols[i].name, d.types[i], t.cols[i].typ, err)
+				return fmt.Errorf("DuckDB column %q (%s, velocc %s): %v", t.cols[i].name, d.types[i], colTypeName(t.cols[i]), err)
 			}
 			row[i] = v
 		}
 		t.rows = append(t.rows, row)
 	}
-	return t, nil
+	return nil
 }
 
 // duckVal normalizes one DuckDB value by velocc's column type.
@@ -360,8 +431,19 @@ func duckVal(x any, m colMode) (val, error) {
 	return val{}, fmt.Errorf("cannot compare the DuckDB value %v (%T) with a velocc %s", x, x, m.typ)
 }
 
+// colTypeName is the velocc type of a column, as a report names it.
+func colTypeName(m colMode) string {
+	if m.nt != nil {
+		return m.nt.String()
+	}
+	return m.typ.String()
+}
+
 // near reports whether two values of a column are equal: exactly, or within the column's tolerance.
 func near(a, b val, m colMode) bool {
+	if m.nt != nil {
+		return nearNested(a, b, m.nt)
+	}
 	if a.null || b.null {
 		return a.null == b.null
 	}
@@ -380,8 +462,8 @@ func exactKey(row []val, cols []colMode) string {
 	var b strings.Builder
 	for i, v := range row {
 		switch {
-		case cols[i].approx:
-			continue
+		case cols[i].approx && cols[i].nt == nil:
+			continue // a nested value's exact text leaves its approximate leaves out
 		case v.null:
 			b.WriteString("\x01null")
 		default:
@@ -405,6 +487,10 @@ func lessApprox(a, b []val, cols []colMode) bool {
 			return true
 		case y.null:
 			return false
+		case cols[i].nt != nil:
+			if x.show != y.show {
+				return x.show < y.show
+			}
 		case x.f != y.f:
 			return x.f < y.f
 		}
@@ -502,7 +588,12 @@ func colTypes(cols []colMode) string {
 	parts := make([]string, len(cols))
 	for i, c := range cols {
 		parts[i] = c.name + " " + c.typ.String()
-		if c.approx {
+		switch {
+		case c.nt != nil && c.approx:
+			parts[i] = c.name + " " + c.nt.String() + fmt.Sprintf(" (DOUBLE leaves ±%g or %g relative)", absTol, relTol)
+		case c.nt != nil:
+			parts[i] = c.name + " " + c.nt.String()
+		case c.approx:
 			parts[i] += fmt.Sprintf(" (±%g or %g relative)", c.abs, relTol)
 		}
 	}
