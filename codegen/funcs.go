@@ -33,6 +33,8 @@ func (f *fn) call(x *compiler.Func) val {
 		return f.concatWS(x)
 	case compiler.FormDistinct, compiler.FormNotDistinct:
 		return f.distinct(x)
+	case compiler.FormToJSON:
+		return f.toJSON(x) // nested.go
 	}
 	args := make([]val, len(x.Args))
 	for i, a := range x.Args {

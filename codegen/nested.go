@@ -107,10 +107,15 @@ func readJSONScalar(d string, t compiler.Type) jen.Code {
 // appendJSONValue emits the statements that append the JSON text of the non-NULL value v of type t to the byte
 // slice named buf; rfc3339 names the bool that says how timestamps are written.
 func appendJSONValue(buf, rfc3339 string, t compiler.Type, v jen.Code, depth int) []jen.Code {
+	return appendJSONOf(buf, rfc3339, "AppendJSONString", t, v, depth)
+}
+
+// appendJSONOf is appendJSONValue with strings written by the rt function str.
+func appendJSONOf(buf, rfc3339, str string, t compiler.Type, v jen.Code, depth int) []jen.Code {
 	app := func(c jen.Code) jen.Code { return jen.Id(buf).Op("=").Add(c) }
 	lit := func(s string) jen.Code { return app(jen.Append(jen.Id(buf), jen.Lit(s).Op("..."))) }
 	null := func(isNull jen.Code, val jen.Code, vt compiler.Type) jen.Code {
-		return jen.If(isNull).Block(lit("null")).Else().Block(appendJSONValue(buf, rfc3339, vt, val, depth+1)...)
+		return jen.If(isNull).Block(lit("null")).Else().Block(appendJSONOf(buf, rfc3339, str, vt, val, depth+1)...)
 	}
 	sfx := func(s string) string { return s + string(rune('0'+depth)) }
 	switch t.Kind {
@@ -137,7 +142,7 @@ func appendJSONValue(buf, rfc3339 string, t compiler.Type, v jen.Code, depth int
 		}
 	case compiler.Map:
 		i, e := sfx("i"), sfx("e")
-		key := app(jen.Qual(rtPath, "AppendJSONString").Call(jen.Id(buf), jen.Id(e).Dot("Key")))
+		key := app(jen.Qual(rtPath, str).Call(jen.Id(buf), jen.Id(e).Dot("Key")))
 		if t.N.Key.Kind != compiler.Varchar {
 			key = app(jen.Qual(rtPath, "AppendJSONKey"+rowMethod(t.N.Key)).Call(jen.Id(buf), jen.Id(e).Dot("Key")))
 		}
@@ -163,7 +168,7 @@ func appendJSONValue(buf, rfc3339 string, t compiler.Type, v jen.Code, depth int
 	case compiler.Timestamp:
 		return []jen.Code{app(jen.Qual(rtPath, "AppendJSONTimestamp").Call(jen.Id(buf), v, jen.Id(rfc3339)))}
 	case compiler.Varchar:
-		return []jen.Code{app(jen.Qual(rtPath, "AppendJSONString").Call(jen.Id(buf), v))}
+		return []jen.Code{app(jen.Qual(rtPath, str).Call(jen.Id(buf), v))}
 	}
 	panic("codegen: no JSON form for " + t.String())
 }
@@ -242,4 +247,15 @@ func csvNested(f *compiler.Field) []jen.Code {
 			jen.If(jen.Err().Op(":=").Id("jd").Dot("EndValue").Call(), jen.Err().Op("!=").Nil()).Block(
 				jen.Id("d").Dot("Fail").Call(jen.Lit(f.Name), jen.Err().Dot("Error").Call())))...),
 	}
+}
+
+// toJSON is TO_JSON(x): the JSON text of x as a JSON sink writes it (timestamps as epoch milliseconds), but with
+// strings as DuckDB's to_json writes them.
+func (f *fn) toJSON(x *compiler.Func) val {
+	a := f.expr(x.Args[0])
+	return f.strict(compiler.TVarchar, a.n, a.nonNull, func(v string) []jen.Code {
+		body := []jen.Code{jen.Var().Id("buf").Index().Byte(), jen.Id("rfc").Op(":=").False()}
+		body = append(body, appendJSONOf("buf", "rfc", "AppendJSONText", x.Args[0].Type(), a.v, 0)...)
+		return append(body, jen.Id("_").Op("=").Id("rfc"), jen.Id(v).Op("=").String().Call(jen.Id("buf")))
+	})
 }

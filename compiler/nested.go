@@ -239,20 +239,29 @@ func (c *checker) access(qc *qctx, v *grammar.Access, m mode) Expr {
 	if idx == nil {
 		return nil
 	}
+	if t.Kind != Array && t.Kind != Map {
+		c.errorf(CodeTypeMismatch, v.Span(), "[...] reads an ARRAY's element or a MAP's value, but %s is %s", text, t)
+		return nil
+	}
+	return c.elemOf(x, idx, v.Index.Span(), text)
+}
+
+// elemOf checks x[idx] (ELEMENT_AT(x, idx)) of an ARRAY or MAP x.
+func (c *checker) elemOf(x, idx Expr, at grammar.Span, text string) Expr {
+	t := x.Type()
 	switch t.Kind {
 	case Array:
 		if k := idx.Type().Kind; k != Int && k != BigInt && k != Null {
-			c.errorf(CodeTypeMismatch, v.Index.Span(), "an ARRAY's index must be an integer, not %s", idx.Type())
+			c.errorf(CodeTypeMismatch, at, "an ARRAY's index must be an integer, not %s", idx.Type())
 			return nil
 		}
 		return &ElemOf{X: x, Index: c.convert(idx, TBigInt)}
 	case Map:
 		if _, ok := commonType(idx.Type(), t.N.Key); !ok {
-			c.errorf(CodeTypeMismatch, v.Index.Span(), "the keys of %s are %s, not %s", text, t.N.Key, idx.Type())
+			c.errorf(CodeTypeMismatch, at, "the keys of %s are %s, not %s", text, t.N.Key, idx.Type())
 			return nil
 		}
 		return &ElemOf{X: x, Index: c.convert(idx, t.N.Key)}
 	}
-	c.errorf(CodeTypeMismatch, v.Span(), "[...] reads an ARRAY's element or a MAP's value, but %s is %s", text, t)
 	return nil
 }

@@ -32,6 +32,7 @@ const (
 	FormConcatWS    // args[0] is the separator (NULL: NULL) between the non-NULL others
 	FormDistinct    // args[0] IS DISTINCT FROM args[1]: never NULL; NULL equals NULL
 	FormNotDistinct // args[0] IS NOT DISTINCT FROM args[1]
+	FormToJSON      // the JSON text of args[0], of any type; NULL when it is NULL
 )
 
 // Strict reports whether a NULL argument makes the result NULL without calling the function.
@@ -195,7 +196,7 @@ func variadic(o overload) overload { o.variadic = true; return o }
 
 // registryEntries is every entry. The entries are listed by area, a list per file (builtins*.go).
 func registryEntries() []*builtin {
-	return slices.Concat(builtins, aggBuiltins, strBuiltins, mathBuiltins, timeBuiltins, jsonBuiltins, condBuiltins)
+	return slices.Concat(builtins, aggBuiltins, strBuiltins, mathBuiltins, timeBuiltins, jsonBuiltins, condBuiltins, nestedBuiltins)
 }
 
 // registry is every entry by each of its names.

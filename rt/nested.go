@@ -6,8 +6,11 @@
 package rt
 
 import (
+	"cmp"
 	"math"
+	"slices"
 	"strconv"
+	"strings"
 )
 
 // Entry is one key and value of a MAP; the key is never NULL.
@@ -44,6 +47,9 @@ func Lookup[K comparable, V any](m []Entry[K, V], k K) (V, bool) {
 
 // AppendJSONString appends s as a JSON string, escaped as the JSON sink escapes strings.
 func AppendJSONString(dst []byte, s string) []byte { return appendJSONString(dst, s) }
+
+// AppendJSONText appends s as a JSON string as DuckDB's to_json writes it: U+2028 and U+2029 as they are.
+func AppendJSONText(dst []byte, s string) []byte { return appendJSON(dst, s, false) }
 
 // AppendJSONFloat appends a DOUBLE in its shortest round-tripping form; JSON has no NaN or infinities, which are
 // null, as in a JSON sink's columns.
@@ -95,4 +101,161 @@ func AppendJSONKeyInt64(dst []byte, k int64) []byte {
 	dst = append(dst, '"')
 	dst = strconv.AppendInt(dst, k, 10)
 	return append(dst, '"')
+}
+
+// Len is an ARRAY's number of elements, NULL elements included (CARDINALITY, LEN).
+func Len[T any](a []Opt[T]) int64 { return int64(len(a)) }
+
+// MapLen is a MAP's number of entries.
+func MapLen[K comparable, V any](m []Entry[K, V]) int64 { return int64(len(m)) }
+
+// Contains reports whether a non-NULL element of a equals v (ARRAY_CONTAINS).
+func Contains[T comparable](a []Opt[T], v T) bool {
+	_, found := ArrayPosition(a, v)
+	return found
+}
+
+// ArrayPosition is the 1-based index of the first non-NULL element of a that equals v; false when there is none
+// (ARRAY_POSITION, NULL then).
+func ArrayPosition[T comparable](a []Opt[T], v T) (int64, bool) {
+	for i := range a {
+		if !a[i].Null && a[i].V == v {
+			return int64(i + 1), true
+		}
+	}
+	return 0, false
+}
+
+// MapKeys is the keys of m, in its order (MAP_KEYS).
+func MapKeys[K comparable, V any](m []Entry[K, V]) []Opt[K] {
+	out := make([]Opt[K], len(m))
+	for i := range m {
+		out[i].V = m[i].Key
+	}
+	return out
+}
+
+// MapValues is the values of m, in its order, NULLs included (MAP_VALUES).
+func MapValues[K comparable, V any](m []Entry[K, V]) []Opt[V] {
+	out := make([]Opt[V], len(m))
+	for i := range m {
+		out[i] = Opt[V]{V: m[i].Val, Null: m[i].Null}
+	}
+	return out
+}
+
+// MapHas reports whether m has the key k (MAP_CONTAINS_KEY).
+func MapHas[K comparable, V any](m []Entry[K, V], k K) bool {
+	for i := range m {
+		if m[i].Key == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Slice is the elements of a from begin to end, both included, counted from 1 (from the end when negative), as
+// DuckDB's list_slice; empty when the range holds none (ARRAY_SLICE).
+func Slice[T any](a []Opt[T], begin, end int64) []Opt[T] {
+	n := int64(len(a))
+	if begin < 0 {
+		begin += n + 1
+	}
+	if end < 0 {
+		end += n + 1
+	}
+	begin, end = max(begin, 1), min(end, n)
+	if begin > end {
+		return []Opt[T]{}
+	}
+	return a[begin-1 : end : end]
+}
+
+// Concat is a's elements, then b's (ARRAY_CONCAT).
+func Concat[T any](a, b []Opt[T]) []Opt[T] {
+	return append(append(make([]Opt[T], 0, len(a)+len(b)), a...), b...)
+}
+
+// SortArray is a's elements in ascending order, NULLs last, as DuckDB's list_sort (ARRAY_SORT).
+func SortArray[T cmp.Ordered](a []Opt[T]) []Opt[T] {
+	return sortOpts(a, func(x, y T) int { return cmp.Compare(x, y) })
+}
+
+// SortDecimals is SortArray for DECIMAL elements.
+func SortDecimals(a []Opt[Int128]) []Opt[Int128] { return sortOpts(a, Int128.Cmp) }
+
+// SortBools is SortArray for BOOLEAN elements: false first.
+func SortBools(a []Opt[bool]) []Opt[bool] {
+	return sortOpts(a, func(x, y bool) int {
+		switch {
+		case x == y:
+			return 0
+		case !x:
+			return -1
+		}
+		return 1
+	})
+}
+
+func sortOpts[T any](a []Opt[T], c func(T, T) int) []Opt[T] {
+	out := slices.Clone(a)
+	slices.SortStableFunc(out, func(x, y Opt[T]) int {
+		switch {
+		case x.Null && y.Null:
+			return 0
+		case x.Null:
+			return 1
+		case y.Null:
+			return -1
+		}
+		return c(x.V, y.V)
+	})
+	return out
+}
+
+// ArrayDistinct is a's distinct non-NULL elements, in the order they first come (ARRAY_DISTINCT; DuckDB drops NULLs
+// too, and its order is not defined).
+func ArrayDistinct[T comparable](a []Opt[T]) []Opt[T] {
+	out := make([]Opt[T], 0, len(a))
+	for _, e := range a {
+		if !e.Null && !slices.Contains(out, e) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// JoinStrings is the non-NULL elements of a joined by sep: "" for an empty array, and false (NULL) for one whose
+// elements are all NULL, as in DuckDB (ARRAY_TO_STRING).
+func JoinStrings(a []Opt[string], sep string) (string, bool) {
+	var b strings.Builder
+	first := true
+	for _, e := range a {
+		if e.Null {
+			continue
+		}
+		if !first {
+			b.WriteString(sep)
+		}
+		b.WriteString(e.V)
+		first = false
+	}
+	return b.String(), !first || len(a) == 0
+}
+
+// JoinInts is JoinStrings for integer elements, written in decimal.
+func JoinInts[T int32 | int64](a []Opt[T], sep string) (string, bool) {
+	var b []byte
+	first := true
+	for _, e := range a {
+		if e.Null {
+			continue
+		}
+		if !first {
+			b = append(b, sep...)
+		}
+		b = strconv.AppendInt(b, int64(e.V), 10)
+		first = false
+	}
+	return string(b), !first || len(a) == 0
 }

@@ -544,7 +544,10 @@ func parseSinkURI(uri string) (sinkURI, error) {
 // appendJSONString appends s as a JSON string. Control characters are
 // escaped, invalid UTF-8 becomes \ufffd, and U+2028/U+2029 are escaped too
 // so that the output is also valid JavaScript.
-func appendJSONString(dst []byte, s string) []byte {
+func appendJSONString(dst []byte, s string) []byte { return appendJSON(dst, s, true) }
+
+// appendJSON appends s as a JSON string, escaping U+2028 and U+2029 when js is set.
+func appendJSON(dst []byte, s string, js bool) []byte {
 	const hex = "0123456789abcdef"
 	dst = append(dst, '"')
 	start := 0
@@ -581,7 +584,7 @@ func appendJSONString(dst []byte, s string) []byte {
 		case r == utf8.RuneError && size == 1:
 			dst = append(dst, s[start:i]...)
 			dst = append(dst, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
+		case js && (r == '\u2028' || r == '\u2029'):
 			dst = append(dst, s[start:i]...)
 			dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&15])
 		default:
