@@ -431,13 +431,13 @@ func goType(t compiler.Type) jen.Code {
 		return jen.Bool()
 	case compiler.Int:
 		return jen.Int32()
-	case compiler.BigInt, compiler.Timestamp, compiler.Interval:
+	case compiler.BigInt, compiler.Timestamp, compiler.Interval, compiler.Date, compiler.Time:
 		return jen.Int64()
 	case compiler.Double:
 		return jen.Float64()
 	case compiler.Decimal:
 		return jen.Qual(rtPath, "Int128")
-	case compiler.Varchar:
+	case compiler.Varchar, compiler.Bytes:
 		return jen.String()
 	}
 	panic(fmt.Sprintf("codegen: no Go type for %s", t))
@@ -450,7 +450,7 @@ func zeroOf(t compiler.Type) jen.Code {
 		return jen.False()
 	case compiler.Decimal:
 		return jen.Parens(jen.Qual(rtPath, "Int128").Values()) // parenthesized: it may start an if condition
-	case compiler.Varchar:
+	case compiler.Varchar, compiler.Bytes:
 		return jen.Lit("")
 	}
 	return jen.Lit(0)
@@ -471,6 +471,12 @@ func rowMethod(t compiler.Type) string {
 		return "Decimal"
 	case compiler.Timestamp:
 		return "Timestamp"
+	case compiler.Date:
+		return "Date"
+	case compiler.Time:
+		return "Time"
+	case compiler.Bytes:
+		return "Bytes"
 	}
 	return "String"
 }
