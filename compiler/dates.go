@@ -40,7 +40,7 @@ func (c *checker) castTo(x Expr, t Type, sp grammar.Span) Expr {
 	var impl Impl
 	switch {
 	case from.Kind == Date && t.Kind == Timestamp:
-		impl = rtCall("cast_date_timestamp", "DateToTimestamp")
+		impl = rtChecked("cast_date_timestamp", "DateToTimestamp", "date out of range for TIMESTAMP")
 	case from.Kind == Timestamp && t.Kind == Date:
 		impl = rtCall("cast_timestamp_date", "TimestampToDate")
 	case from.Kind == Timestamp && t.Kind == Time:
@@ -100,8 +100,7 @@ func parseDateConst(s string) (int64, bool) {
 	if err != nil {
 		return 0, false
 	}
-	days := t.Unix() / 86400
-	return days, days >= -106_751_991 && days <= 106_751_990
+	return t.Unix() / 86400, true
 }
 
 // parseTimeConst reads H[H]:MM[:SS[.fraction]] into milliseconds since midnight (a finer fraction is floored).

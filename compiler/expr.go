@@ -411,7 +411,7 @@ func (c *checker) binary(opText string, l, r Expr, sp, lsp, rsp grammar.Span) Ex
 		}
 		return &Binary{Op: op, L: c.convert(l, TBool), R: c.convert(r, TBool), T: TBool}
 	case OpConcat:
-		if (lt.Kind == Bytes || lt.Kind == Null) && (rt.Kind == Bytes || rt.Kind == Null) && lt != rt {
+		if (lt.Kind == Bytes || lt.Kind == Null) && (rt.Kind == Bytes || rt.Kind == Null) && (lt.Kind == Bytes || rt.Kind == Bytes) {
 			impl := rtCall("concat_blob", "ConcatBytes") // BLOB || BLOB is a BLOB
 			return &Func{Name: "||", Args: []Expr{c.convert(l, TBytes), c.convert(r, TBytes)}, Impl: &impl, T: TBytes, Loc: loc}
 		}
@@ -542,7 +542,7 @@ func (c *checker) convert(x Expr, t Type) Expr {
 		}
 	}
 	if isNewTemporal(x.Type(), t) {
-		return c.castTo(x, t, grammar.Span{}) // dates.go: DATE to TIMESTAMP, which cannot fail
+		return c.castTo(x, t, grammar.Span{}) // dates.go: DATE to TIMESTAMP, whose Loc only names the SQL
 	}
 	return &Cast{X: x, T: t}
 }

@@ -14,11 +14,16 @@ import (
 // BYTES (BLOB) value is a Go string holding the raw bytes; decoders and casts always copy it, so it never views a
 // record.
 
-// MinDate and MaxDate bound a DATE: the days a TIMESTAMP of DuckDB (int64 microseconds) can hold, so that every
-// DATE converts to a TIMESTAMP.
+// MinDate and MaxDate bound a DATE as DuckDB's int32 days do (5877642-06-25 (BC) to 5881580-07-10).
 const (
-	MinDate = -106_751_991
-	MaxDate = 106_751_990
+	MinDate = -2_147_483_646
+	MaxDate = 2_147_483_646
+)
+
+// minTSDate and maxTSDate bound the DATEs that convert to a TIMESTAMP: DuckDB holds one in int64 microseconds.
+const (
+	minTSDate = -106_751_991
+	maxTSDate = 106_751_990
 )
 
 // ParseDate parses DuckDB's date text: optional blanks, a year of 1 to 7 digits, '-', a month and a day of one or
@@ -207,8 +212,10 @@ func CastTime(s string) (int64, error) {
 	return v, nil
 }
 
-// DateToTimestamp is CAST(date AS TIMESTAMP): midnight UTC of the day.
-func DateToTimestamp(days int64) int64 { return days * msPerDay }
+// DateToTimestamp is CAST(date AS TIMESTAMP): midnight UTC of the day; false when that is out of TIMESTAMP's range.
+func DateToTimestamp(days int64) (int64, bool) {
+	return days * msPerDay, days >= minTSDate && days <= maxTSDate
+}
 
 // TimestampToDate is CAST(ts AS DATE): the UTC day of ts.
 func TimestampToDate(ms int64) int64 {
