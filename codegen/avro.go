@@ -180,6 +180,12 @@ func (a *avroGen) value(col *compiler.Field, v *compiler.AvroType) jen.Code {
 		case "date":
 			return jen.Id("d").Dot("Date").Call()
 		}
+	case compiler.Time:
+		if v.Logical == "time-micros" {
+			return jen.Id("d").Dot("Long").Call().Op("/").Lit(1000)
+		}
+	case compiler.Bytes:
+		return jen.String().Call(jen.Id("d").Dot("Bytes").Call()) // a copy: BLOB values never view the record
 	}
 	var read jen.Code
 	switch v.Kind {
@@ -365,6 +371,9 @@ func avroEncoding(ct compiler.Type, v *compiler.AvroType) string {
 	case compiler.AvroEnum:
 		return "AvroEnum"
 	case compiler.AvroBytes:
+		if ct.Kind == compiler.Bytes {
+			return "AvroString" // the same wire form: a length and the bytes
+		}
 		return "AvroDecimalBytes"
 	case compiler.AvroFixed:
 		return "AvroDecimalFixed"

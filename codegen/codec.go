@@ -48,13 +48,13 @@ func valueKind(t compiler.Type) fieldKind {
 		return kindBool
 	case compiler.Int:
 		return kindInt32
-	case compiler.BigInt, compiler.Timestamp, compiler.Interval:
+	case compiler.BigInt, compiler.Timestamp, compiler.Interval, compiler.Date, compiler.Time:
 		return kindInt64
 	case compiler.Double:
 		return kindFloat64
 	case compiler.Decimal:
 		return kindInt128
-	case compiler.Varchar:
+	case compiler.Varchar, compiler.Bytes:
 		return kindString
 	}
 	panic(fmt.Sprintf("codegen: no Go type for %s", t))

@@ -221,7 +221,7 @@ func constVal(c *compiler.Const) val {
 		v = jen.Lit(c.Bool)
 	case compiler.Int:
 		v = jen.Int32().Call(jen.Lit(int(c.Int)))
-	case compiler.BigInt, compiler.Timestamp, compiler.Interval:
+	case compiler.BigInt, compiler.Timestamp, compiler.Interval, compiler.Date, compiler.Time:
 		v = jen.Lit(c.Int) // jennifer renders an int64 as int64(n)
 	case compiler.Double:
 		switch {
@@ -234,7 +234,7 @@ func constVal(c *compiler.Const) val {
 		}
 	case compiler.Decimal:
 		v = int128Lit(c.Dec)
-	case compiler.Varchar:
+	case compiler.Varchar, compiler.Bytes:
 		v = jen.Lit(c.Str)
 	default:
 		v = zeroOf(c.T)

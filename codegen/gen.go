@@ -431,13 +431,13 @@ func goType(t compiler.Type) jen.Code {
 		return jen.Bool()
 	case compiler.Int:
 		return jen.Int32()
-	case compiler.BigInt, compiler.Timestamp, compiler.Interval:
+	case compiler.BigInt, compiler.Timestamp, compiler.Interval, compiler.Date, compiler.Time:
 		return jen.Int64()
 	case compiler.Double:
 		return jen.Float64()
 	case compiler.Decimal:
 		return jen.Qual(rtPath, "Int128")
-	case compiler.Varchar:
+	case compiler.Varchar, compiler.Bytes:
 		return jen.String()
 	case compiler.Struct, compiler.Array, compiler.Map:
 		return nestedGoType(t) // nested.go
@@ -452,7 +452,7 @@ func zeroOf(t compiler.Type) jen.Code {
 		return jen.False()
 	case compiler.Decimal:
 		return jen.Parens(jen.Qual(rtPath, "Int128").Values()) // parenthesized: it may start an if condition
-	case compiler.Varchar:
+	case compiler.Varchar, compiler.Bytes:
 		return jen.Lit("")
 	case compiler.Struct:
 		return jen.Parens(nestedGoType(t)).Values()
@@ -477,6 +477,12 @@ func rowMethod(t compiler.Type) string {
 		return "Decimal"
 	case compiler.Timestamp:
 		return "Timestamp"
+	case compiler.Date:
+		return "Date"
+	case compiler.Time:
+		return "Time"
+	case compiler.Bytes:
+		return "Bytes"
 	}
 	return "String"
 }

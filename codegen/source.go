@@ -40,6 +40,12 @@ func readCall(d string, f *compiler.Field) jen.Code {
 		return jen.Id(d).Dot("Decimal").Call(jen.Lit(int(f.Type.Prec)), jen.Lit(int(f.Type.Scale)))
 	case compiler.Timestamp:
 		return jen.Id(d).Dot("Timestamp").Call(timeFormat(f))
+	case compiler.Date:
+		return jen.Id(d).Dot("Date").Call()
+	case compiler.Time:
+		return jen.Id(d).Dot("Time").Call()
+	case compiler.Bytes:
+		return jen.Id(d).Dot("Bytes").Call()
 	}
 	return jen.Id(d).Dot("String").Call()
 }

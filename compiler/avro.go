@@ -854,10 +854,16 @@ func avroColumnType(ft *AvroType) (t Type, nullable bool, why string) {
 			return TInvalid, false, fmt.Sprintf("DECIMAL holds at most %d digits", MaxPrecision)
 		}
 		return Dec(v.Precision, v.Scale), nullable, ""
-	case "timestamp-millis", "timestamp-micros", "local-timestamp-millis", "local-timestamp-micros", "date":
+	case "timestamp-millis", "timestamp-micros", "local-timestamp-millis", "local-timestamp-micros":
 		return TTimestamp, nullable, ""
+	case "date":
+		return TDate, nullable, ""
+	case "time-millis", "time-micros":
+		return TTime, nullable, ""
 	}
 	switch v.Kind {
+	case AvroBytes:
+		return TBytes, nullable, ""
 	case AvroBoolean:
 		return TBool, nullable, ""
 	case AvroInt:
@@ -878,9 +884,16 @@ func avroReads(col Type, t *AvroType) bool {
 	case "decimal":
 		return col.Kind == Decimal && col.Scale == t.Scale && col.Prec >= t.Precision
 	case "timestamp-millis", "timestamp-micros", "local-timestamp-millis", "local-timestamp-micros", "date":
-		if col.Kind == Timestamp {
+		if col.Kind == Timestamp || col.Kind == Date && t.Logical == "date" {
 			return true
 		}
+	case "time-millis", "time-micros":
+		if col.Kind == Time {
+			return true
+		}
+	}
+	if col.Kind == Bytes {
+		return t.Kind == AvroBytes && t.Logical == ""
 	}
 	switch t.Kind {
 	case AvroBoolean:
@@ -906,6 +919,9 @@ var avroReadable = map[Kind]string{
 	Decimal:   "decimals of the same scale and at most their precision",
 	Varchar:   "string, enum or uuid",
 	Timestamp: "timestamp-millis, timestamp-micros, date or long (epoch milliseconds)",
+	Date:      "date",
+	Time:      "time-millis or time-micros",
+	Bytes:     "bytes",
 }
 
 // avroSource is the second half of an Avro source's configuration, once its columns, message key and Kafka
@@ -1060,6 +1076,12 @@ func avroWrites(col Type, t *AvroType) bool {
 		return t.Kind == AvroDouble
 	case Varchar:
 		return t.Kind == AvroString || t.Kind == AvroEnum
+	case Date:
+		return t.Kind == AvroInt && t.Logical == "date"
+	case Time:
+		return t.Kind == AvroInt && t.Logical == "time-millis"
+	case Bytes:
+		return t.Kind == AvroBytes
 	}
 	return false
 }
@@ -1079,6 +1101,12 @@ func avroWritable(col Type) string {
 		return "a DOUBLE column is written as double"
 	case Varchar:
 		return "a VARCHAR column is written as string or enum"
+	case Date:
+		return "a DATE column is written as an int of logical type date"
+	case Time:
+		return "a TIME column is written as an int of logical type time-millis"
+	case Bytes:
+		return "a BLOB column is written as bytes"
 	case Decimal:
 		return fmt.Sprintf("a %s column is written as a decimal of scale %d and precision at least %d", col, col.Scale, col.Prec)
 	}
@@ -1115,6 +1143,12 @@ func (c *checker) deriveAvroRecord(sink *Sink, at grammar.Span) (*AvroType, bool
 			v = &AvroType{Kind: AvroString}
 		case Timestamp:
 			v = &AvroType{Kind: AvroLong, Logical: "timestamp-millis"}
+		case Date:
+			v = &AvroType{Kind: AvroInt, Logical: "date"}
+		case Time:
+			v = &AvroType{Kind: AvroInt, Logical: "time-millis"}
+		case Bytes:
+			v = &AvroType{Kind: AvroBytes}
 		case Decimal:
 			v = &AvroType{Kind: AvroBytes, Logical: "decimal", Precision: col.Type.Prec, Scale: col.Type.Scale}
 		case Null:

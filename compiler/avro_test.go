@@ -57,7 +57,7 @@ SELECT * FROM orders;
 	s := plan.Sources[0]
 	want := "id BIGINT NOT NULL, symbol VARCHAR NOT NULL, side VARCHAR NOT NULL, price DECIMAL(12,4) NOT NULL, " +
 		"qty INT NOT NULL, ts TIMESTAMP NOT NULL, note VARCHAR, notional DECIMAL(20,2), ratio DOUBLE NOT NULL, " +
-		"venue_id VARCHAR NOT NULL, settle TIMESTAMP NOT NULL, ts_us TIMESTAMP NOT NULL, flag BOOLEAN NOT NULL"
+		"venue_id VARCHAR NOT NULL, settle DATE NOT NULL, ts_us TIMESTAMP NOT NULL, flag BOOLEAN NOT NULL"
 	if got := fieldTypes(s.Fields); got != want {
 		t.Errorf("derived columns:\n got %s\nwant %s", got, want)
 	}

@@ -249,6 +249,8 @@ func extremeAgg(b *aggBinder, which string) bool {
 		return b.set(t, orNull(id+"_decimal", which+"Dec"), TInvalid)
 	case Varchar:
 		return b.set(t, orNull(id+"_varchar", which+"Str"), TInvalid)
+	case Bytes:
+		return b.set(t, orNull(id+"_blob", which+"Str"), TInvalid) // byte order, as DuckDB compares BLOBs
 	default:
 		if t.Kind == Null {
 			t = TInt

@@ -108,11 +108,11 @@ func (b *binder) timeArg(i int) bool {
 	switch b.args[i].Type().Kind {
 	case Timestamp:
 		return true
-	case Null:
-		b.args[i] = b.c.convert(b.args[i], TTimestamp)
+	case Null, Date:
+		b.args[i] = b.c.convert(b.args[i], TTimestamp) // a DATE is midnight of its day
 		return true
 	}
-	b.c.errorf(CodeTypeMismatch, b.argSpan(i), "%s needs a TIMESTAMP, but this is %s", b.name, b.args[i].Type())
+	b.c.errorf(CodeTypeMismatch, b.argSpan(i), "%s needs a TIMESTAMP or DATE, but this is %s", b.name, b.args[i].Type())
 	return false
 }
 
@@ -122,11 +122,14 @@ func checkDatePart(b *binder) Expr {
 		return nil
 	}
 	part, null, ok := b.partArg(0)
-	if !ok || !b.timeArg(1) {
+	if !ok {
 		return nil
 	}
 	if null {
 		return &Const{T: TBigInt, Null: true}
+	}
+	if b.args[1], ok = b.c.extractArg(b.args[1], part, b.argSpan(1), b.name); !ok { // dates.go
+		return nil
 	}
 	impl := &Impl{ID: "extract_" + strings.ToLower(part), Func: "Extract", Before: []ImplConst{{Name: extractPartConst[part]}}}
 	return &Func{Name: "EXTRACT", Part: part, Args: []Expr{b.args[1]}, Impl: impl, T: TBigInt, Loc: b.loc()}
@@ -208,11 +211,11 @@ func (c *checker) intervalArith(qc *qctx, v *grammar.Binary, m mode) (x Expr, ha
 		return nil, true
 	}
 	switch ts.Type().Kind {
-	case Timestamp:
-	case Null:
-		ts = c.convert(ts, TTimestamp)
+	case Timestamp, Time:
+	case Null, Date:
+		ts = c.convert(ts, TTimestamp) // DATE + INTERVAL is a TIMESTAMP, as in DuckDB
 	default:
-		c.errorf(CodeTypeMismatch, v.Span(), "an INTERVAL can be added to or subtracted from a TIMESTAMP only, but this is %s", ts.Type())
+		c.errorf(CodeTypeMismatch, v.Span(), "an INTERVAL can be added to or subtracted from a TIMESTAMP, DATE or TIME only, but this is %s", ts.Type())
 		return nil, true
 	}
 	months, ms, ok := c.intervalValue(iv)
@@ -225,6 +228,9 @@ func (c *checker) intervalArith(qc *qctx, v *grammar.Binary, m mode) (x Expr, ha
 			return nil, true
 		}
 		months, ms = -months, -ms
+	}
+	if ts.Type().Kind == Time {
+		return c.timeAdd(ts, months, ms, c.loc(v.Span())), true // dates.go
 	}
 	return c.dateAdd(ts, months, ms, c.loc(v.Span())), true
 }

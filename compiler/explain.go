@@ -211,7 +211,7 @@ func writeExpr(b *strings.Builder, e Expr) {
 			b.WriteString("NULL")
 		case v.T.Kind == Bool:
 			b.WriteString(fmt.Sprint(v.Bool))
-		case v.T.Kind == Int, v.T.Kind == BigInt, v.T.Kind == Timestamp, v.T.Kind == Interval:
+		case v.T.Kind == Int, v.T.Kind == BigInt, v.T.Kind == Timestamp, v.T.Kind == Interval, v.T.Kind == Date, v.T.Kind == Time:
 			b.WriteString(fmt.Sprint(v.Int))
 		case v.T.Kind == Double:
 			b.WriteString(fmt.Sprint(v.Float))

@@ -121,6 +121,9 @@ func (c *checker) expr(qc *qctx, e grammar.Expr, m mode) Expr {
 		if t.Kind == Timestamp && x.Type().Kind == Varchar {
 			return c.toTimestamp(x, v.X.Span())
 		}
+		if isNewTemporal(x.Type(), t) {
+			return c.castTo(x, t, v.Span()) // dates.go
+		}
 		return &Cast{X: x, T: t, Loc: c.loc(v.Span())}
 	case *grammar.Extract:
 		x := c.expr(qc, v.X, m)
@@ -132,12 +135,11 @@ func (c *checker) expr(qc *qctx, e grammar.Expr, m mode) Expr {
 			c.errorf(CodeUnknownFunction, v.Part.Span(), "unknown EXTRACT part %q; supported: %s", v.Part.Name, strings.Join(extractPartList, ", "))
 			return nil
 		}
-		if x.Type().Kind != Timestamp && x.Type().Kind != Null {
-			c.errorf(CodeTypeMismatch, v.X.Span(), "EXTRACT needs a TIMESTAMP, but this is %s", x.Type())
+		if x, known = c.extractArg(x, part, v.X.Span(), "EXTRACT"); !known {
 			return nil
 		}
 		impl := &Impl{ID: "extract_" + strings.ToLower(part), Func: "Extract", Before: []ImplConst{{Name: extractPartConst[part]}}}
-		return &Func{Name: "EXTRACT", Part: part, Args: []Expr{c.convert(x, TTimestamp)}, Impl: impl, T: TBigInt}
+		return &Func{Name: "EXTRACT", Part: part, Args: []Expr{x}, Impl: impl, T: TBigInt}
 	case *grammar.Call:
 		return c.call(qc, v, m)
 	case *grammar.Subquery:
@@ -428,6 +430,10 @@ func (c *checker) binary(opText string, l, r Expr, sp, lsp, rsp grammar.Span) Ex
 		}
 		return &Binary{Op: op, L: c.convert(l, TBool), R: c.convert(r, TBool), T: TBool}
 	case OpConcat:
+		if (lt.Kind == Bytes || lt.Kind == Null) && (rt.Kind == Bytes || rt.Kind == Null) && (lt.Kind == Bytes || rt.Kind == Bytes) {
+			impl := rtCall("concat_blob", "ConcatBytes") // BLOB || BLOB is a BLOB
+			return &Func{Name: "||", Args: []Expr{c.convert(l, TBytes), c.convert(r, TBytes)}, Impl: &impl, T: TBytes, Loc: loc}
+		}
 		return &Binary{Op: op, L: c.convert(l, TVarchar), R: c.convert(r, TVarchar), T: TVarchar}
 	case OpEq, OpNe, OpLt, OpLe, OpGt, OpGe:
 		// A string literal compared with a TIMESTAMP is read as a timestamp.
@@ -442,6 +448,11 @@ func (c *checker) binary(opText string, l, r Expr, sp, lsp, rsp grammar.Span) Ex
 			}
 			lt = TTimestamp
 		}
+		var ok bool
+		if l, r, ok = c.temporalCompare(l, r, lsp, rsp); !ok { // dates.go
+			return nil
+		}
+		lt, rt = l.Type(), r.Type()
 		ct, ok := commonType(lt, rt)
 		if !ok || ct.Kind == Interval {
 			c.errorf(CodeTypeMismatch, sp, "cannot compare %s with %s", lt, rt)
@@ -458,6 +469,9 @@ func (c *checker) binary(opText string, l, r Expr, sp, lsp, rsp grammar.Span) Ex
 	}
 	if lt.Kind == Null {
 		lt = rt
+	}
+	if x, handled := c.dateArith(op, l, r, sp); handled { // dates.go
+		return x
 	}
 	if rt.Kind == Null {
 		rt = lt
@@ -545,6 +559,9 @@ func (c *checker) convert(x Expr, t Type) Expr {
 		if folded, ok := foldCast(k, t); ok {
 			return folded
 		}
+	}
+	if isNewTemporal(x.Type(), t) {
+		return c.castTo(x, t, grammar.Span{}) // dates.go: DATE to TIMESTAMP, whose Loc only names the SQL
 	}
 	return &Cast{X: x, T: t}
 }

@@ -196,7 +196,7 @@ func variadic(o overload) overload { o.variadic = true; return o }
 
 // registryEntries is every entry. The entries are listed by area, a list per file (builtins*.go).
 func registryEntries() []*builtin {
-	return slices.Concat(builtins, aggBuiltins, strBuiltins, mathBuiltins, timeBuiltins, jsonBuiltins, condBuiltins, nestedBuiltins)
+	return slices.Concat(builtins, aggBuiltins, strBuiltins, mathBuiltins, timeBuiltins, dateBuiltins, jsonBuiltins, condBuiltins, nestedBuiltins)
 }
 
 // registry is every entry by each of its names.

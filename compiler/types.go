@@ -22,6 +22,9 @@ const (
 	Varchar
 	Timestamp
 	Interval
+	Date  // days since 1970-01-01
+	Time  // milliseconds since midnight
+	Bytes // BYTES / BLOB: raw bytes
 	Struct // fields in Type.N
 	Array  // element type in Type.N
 	Map    // key and value types in Type.N
@@ -50,6 +53,9 @@ var (
 	TVarchar   = Type{Kind: Varchar}
 	TTimestamp = Type{Kind: Timestamp}
 	TInterval  = Type{Kind: Interval}
+	TDate      = Type{Kind: Date}
+	TTime      = Type{Kind: Time}
+	TBytes     = Type{Kind: Bytes}
 )
 
 // Dec returns DECIMAL(p, s).
@@ -75,6 +81,12 @@ func (t Type) String() string {
 		return "TIMESTAMP"
 	case Interval:
 		return "INTERVAL"
+	case Date:
+		return "DATE"
+	case Time:
+		return "TIME"
+	case Bytes:
+		return "BLOB"
 	case Struct, Array, Map:
 		return t.N.text
 	}
@@ -119,6 +131,12 @@ func parseTypeName(name string, args []string) (Type, string) {
 		return TVarchar, ""
 	case "TIMESTAMP":
 		return TTimestamp, ""
+	case "DATE":
+		return TDate, ""
+	case "TIME":
+		return TTime, ""
+	case "BYTES", "BLOB", "VARBINARY", "BYTEA", "BINARY":
+		return TBytes, ""
 	case "DECIMAL", "NUMERIC":
 		p, s := int64(18), int64(3) // DuckDB's default for a bare DECIMAL
 		var err error
@@ -135,7 +153,7 @@ func parseTypeName(name string, args []string) (Type, string) {
 		}
 		return Dec(int32(p), int32(s)), ""
 	}
-	return TInvalid, fmt.Sprintf("unknown type %q; supported: BOOLEAN, INT, BIGINT, DOUBLE, DECIMAL(p,s), VARCHAR, TIMESTAMP", name)
+	return TInvalid, fmt.Sprintf("unknown type %q; supported: BOOLEAN, INT, BIGINT, DOUBLE, DECIMAL(p,s), VARCHAR, TIMESTAMP, DATE, TIME, BYTES", name)
 }
 
 // decimalOf returns the DECIMAL type that holds every value of an integer type exactly.
@@ -201,6 +219,8 @@ func commonType(a, b Type) (Type, bool) {
 		return nestedCommon(a, b)
 	case a.Kind == b.Kind:
 		return a, true
+	case a.Kind == Date && b.Kind == Timestamp || a.Kind == Timestamp && b.Kind == Date:
+		return TTimestamp, true // DuckDB compares a DATE with a TIMESTAMP as midnight of that day
 	}
 	return TInvalid, false
 }
@@ -221,7 +241,11 @@ func canCast(from, to Type) bool {
 	case Int, BigInt, Double, Decimal:
 		return from.IsNumeric() || from.Kind == Varchar || from.Kind == Bool && to.IsInteger() || from.Kind == Timestamp && to.Kind == BigInt
 	case Timestamp:
-		return from.Kind == Varchar || from.Kind == BigInt
+		return from.Kind == Varchar || from.Kind == BigInt || from.Kind == Date
+	case Date, Time:
+		return from.Kind == Varchar || from.Kind == Timestamp
+	case Bytes:
+		return from.Kind == Varchar
 	}
 	return false
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"math/big"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -170,6 +171,12 @@ func veloccVal(raw any, m colMode) (val, error) {
 			return val{}, fmt.Errorf("want a string, got %v", raw)
 		}
 		return strVal(s), nil
+	case compiler.Date, compiler.Time, compiler.Bytes:
+		s, ok := raw.(string)
+		if !ok {
+			return val{}, fmt.Errorf("want a %s string, got %v", m.typ, raw)
+		}
+		return temporalText(kind, s)
 	}
 	num, ok := raw.(json.Number)
 	if !ok {
@@ -386,6 +393,10 @@ func duckVal(x any, m colMode) (val, error) {
 	case compiler.Varchar, compiler.Null:
 		if s, ok := x.(string); ok {
 			return strVal(s), nil
+		}
+	case compiler.Date, compiler.Time, compiler.Bytes:
+		if v, ok := duckTemporal(kind, x); ok {
+			return v, nil
 		}
 	case compiler.Timestamp:
 		switch t := x.(type) {
@@ -652,3 +663,60 @@ func compareOrdered(v, d *table, cols []colMode) string {
 	return fmt.Sprintf("velocc and DuckDB differ (in order): velocc %d rows, DuckDB %d rows\n  columns: %s\n%s",
 		len(v.rows), len(d.rows), colTypes(cols), b.String())
 }
+
+// temporalText normalizes velocc's text of a DATE (YYYY-MM-DD), a TIME (HH:MM:SS[.fff], compared in microseconds)
+// or a BLOB (DuckDB's BLOB text, \xHH for a byte).
+func temporalText(kind compiler.Kind, s string) (val, error) {
+	switch kind {
+	case compiler.Date:
+		if !dateText.MatchString(s) {
+			return val{}, fmt.Errorf("want a date YYYY-MM-DD[ (BC)], got %q", s)
+		}
+		return val{exact: "date:" + s, show: s}, nil
+	case compiler.Time:
+		t, err := time.Parse("15:04:05.999999", s)
+		if err != nil {
+			if s != "24:00:00" {
+				return val{}, fmt.Errorf("want a time HH:MM:SS[.fff], got %q", s)
+			}
+			return val{exact: "time:86400000000", show: s}, nil
+		}
+		us := int64(t.Hour())*3_600_000_000 + int64(t.Minute())*60_000_000 + int64(t.Second())*1_000_000 + int64(t.Nanosecond()/1000)
+		return val{exact: "time:" + strconv.FormatInt(us, 10), show: s}, nil
+	}
+	return val{exact: "blob:" + s, show: s}, nil
+}
+
+// duckTemporal normalizes DuckDB's DATE (time.Time), TIME (time.Time of day) or BLOB ([]byte) as temporalText does.
+func duckTemporal(kind compiler.Kind, x any) (val, bool) {
+	switch v := x.(type) {
+	case time.Time:
+		if kind == compiler.Date {
+			y, m, d := v.UTC().Date()
+			s := fmt.Sprintf("%04d-%02d-%02d", y, m, d)
+			if y <= 0 {
+				s = fmt.Sprintf("%04d-%02d-%02d (BC)", 1-y, m, d)
+			}
+			return val{exact: "date:" + s, show: s}, true
+		}
+		if kind == compiler.Time {
+			v = v.UTC()
+			us := int64(v.Hour())*3_600_000_000 + int64(v.Minute())*60_000_000 + int64(v.Second())*1_000_000 + int64(v.Nanosecond()/1000)
+			return val{exact: "time:" + strconv.FormatInt(us, 10), show: v.Format("15:04:05.999999")}, true
+		}
+	case []byte:
+		if kind == compiler.Bytes {
+			s := blobText(v)
+			return val{exact: "blob:" + s, show: s}, true
+		}
+	case string:
+		if kind == compiler.Bytes {
+			s := blobText([]byte(v))
+			return val{exact: "blob:" + s, show: s}, true
+		}
+	}
+	return val{}, false
+}
+
+// dateText is DuckDB's text of a DATE.
+var dateText = regexp.MustCompile(`^\d{4,7}-\d\d-\d\d( \(BC\))?$`)

@@ -570,6 +570,8 @@ func duckType(t compiler.Type) string {
 		return "DOUBLE"
 	case compiler.Decimal:
 		return fmt.Sprintf("DECIMAL(%d,%d)", t.Prec, t.Scale)
+	case compiler.Date, compiler.Time, compiler.Bytes:
+		return t.String()
 	}
 	return "VARCHAR"
 }
@@ -912,7 +914,7 @@ func (c *Column) prepareScalar(seed int64, path string, t compiler.Type) error {
 			c.cum = append(c.cum, total)
 		}
 	case "int", "seq":
-		if !t.IsInteger() && t.Kind != compiler.Timestamp {
+		if !t.IsInteger() && t.Kind != compiler.Timestamp && (t.Kind != compiler.Date && t.Kind != compiler.Time || c.Gen == "seq") {
 			return wrong()
 		}
 		lo, hi := int64(-1000), int64(1000)
@@ -982,7 +984,7 @@ func (c *Column) prepareScalar(seed int64, path string, t compiler.Type) error {
 			return errors.New("min and max must be finite, min <= max, and max-min must be finite")
 		}
 	case "string":
-		if t.Kind != compiler.Varchar {
+		if t.Kind != compiler.Varchar && t.Kind != compiler.Bytes {
 			return wrong()
 		}
 		if c.MaxLen == 0 && c.MinLen == 0 {
@@ -1104,6 +1106,18 @@ func literal(t compiler.Type, s string) (cell, error) {
 		return decCell(u, int(t.Scale)), nil
 	case compiler.Varchar:
 		return strCell(s, false), nil
+	case compiler.Date:
+		if _, err := time.Parse("2006-01-02", s); err != nil {
+			return cell{}, errors.New("want YYYY-MM-DD")
+		}
+		return strCell(s, false), nil
+	case compiler.Time:
+		if _, err := time.Parse("15:04:05.999", s); err != nil {
+			return cell{}, errors.New("want HH:MM:SS[.fff]")
+		}
+		return strCell(s, false), nil
+	case compiler.Bytes:
+		return strCell(s, false), nil // DuckDB's BLOB text, \xHH for a byte
 	case compiler.Timestamp:
 		if ms, err := strconv.ParseInt(s, 10, 64); err == nil {
 			return intCell(ms), nil
@@ -1214,14 +1228,21 @@ func (c *Column) value(i int) cell {
 	case "seq":
 		return intCell(c.lo.Int64() + int64(i))
 	case "int":
-		return intCell(randBig(r, c.lo, c.hi).Int64())
+		return temporalCell(c.typ, randBig(r, c.lo, c.hi).Int64())
 	case "decimal":
 		return decCell(randBig(r, c.lo, c.hi), int(c.typ.Scale))
 	case "float":
 		return floatCell(c.flo + r.Float64()*(c.fhi-c.flo))
 	case "string":
-		al := alphabets[c.alphabet()]
 		n := c.MinLen + r.IntN(c.MaxLen-c.MinLen+1)
+		if c.typ.Kind == compiler.Bytes {
+			b := make([]byte, n)
+			for k := range b {
+				b[k] = byte(r.IntN(256))
+			}
+			return strCell(blobText(b), false)
+		}
+		al := alphabets[c.alphabet()]
 		rs := make([]rune, n)
 		for k := range rs {
 			rs[k] = al[r.IntN(len(al))]
@@ -1485,4 +1506,30 @@ func writeCSV(b *bytes.Buffer, row []cell) {
 		}
 	}
 	b.WriteByte('\n')
+}
+
+// temporalCell writes a drawn integer as a value of t: days since 1970-01-01 as a DATE's text, milliseconds since
+// midnight as a TIME's, any other type as the integer.
+func temporalCell(t compiler.Type, v int64) cell {
+	switch t.Kind {
+	case compiler.Date:
+		return strCell(time.UnixMilli(v*86_400_000).UTC().Format("2006-01-02"), false)
+	case compiler.Time:
+		return strCell(time.UnixMilli(v).UTC().Format("15:04:05.000"), false)
+	}
+	return intCell(v)
+}
+
+// blobText is DuckDB's text of a BLOB: printable ASCII but the quotes and the backslash as is, every other byte as
+// \xHH (upper case).
+func blobText(b []byte) string {
+	var sb strings.Builder
+	for _, c := range b {
+		if c >= 0x20 && c <= 0x7e && c != '"' && c != '\'' && c != '\\' {
+			sb.WriteByte(c)
+		} else {
+			fmt.Fprintf(&sb, "\\x%02X", c)
+		}
+	}
+	return sb.String()
 }

@@ -310,7 +310,8 @@ func (p *typeParser) scalarType() *ntype {
 	names := map[string]compiler.Type{
 		"BOOLEAN": compiler.TBool, "BOOL": compiler.TBool, "INT": compiler.TInt, "INTEGER": compiler.TInt,
 		"BIGINT": compiler.TBigInt, "DOUBLE": compiler.TDouble, "VARCHAR": compiler.TVarchar,
-		"TIMESTAMP": compiler.TTimestamp,
+		"TIMESTAMP": compiler.TTimestamp, "DATE": compiler.TDate, "TIME": compiler.TTime, "BLOB": compiler.TBytes,
+		"BYTES": compiler.TBytes,
 	}
 	if p.duck {
 		for _, n := range []string{"TINYINT", "SMALLINT", "UTINYINT", "USMALLINT"} {

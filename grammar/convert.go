@@ -396,6 +396,9 @@ func convertPrimary(p *pPrimary) Expr {
 		return &Literal{node: n, Kind: LitDuration, Text: *p.Duration}
 	case p.Interval != nil:
 		return convertInterval(p.Interval)
+	case p.TypedLit != nil:
+		v := p.TypedLit.Value
+		return &Cast{node: n, X: &Literal{node: spanOf(v.Pos, v.EndPos), Kind: LitString, Text: unquoteString(v.Text)}, Type: convertType(p.TypedLit.Type)}
 	case p.Case != nil:
 		c := &Case{node: n}
 		if p.Case.Operand != nil {

@@ -474,6 +474,7 @@ type pPrimary struct {
 	False    bool       `parser:"| @\"FALSE\""`
 	Null     bool       `parser:"| @\"NULL\""`
 	Interval *pInterval `parser:"| @@"`
+	TypedLit *pTypedLit `parser:"| @@"`
 	Case     *pCase     `parser:"| @@"`
 	Cast     *pCast     `parser:"| @@"`
 	Extract  *pExtract  `parser:"| @@"`
@@ -481,9 +482,18 @@ type pPrimary struct {
 	Subquery *pSelect   `parser:"| \"(\" @@ \")\""`
 	Paren    *pExpr     `parser:"| \"(\" @@ \")\""`
 	Call     *pCall     `parser:"| @@"`
-	Now      *pIdent    `parser:"| (?= \"CURRENT_TIMESTAMP\") @@"` // without parentheses, a call
+	Now      *pIdent    `parser:"| (?= (\"CURRENT_TIMESTAMP\" | \"CURRENT_DATE\" | \"CURRENT_TIME\") (?! \"(\")) @@"` // without parentheses, a call
 	Column   *pColumn   `parser:"| @@"`
 	Duration *string    `parser:"| @Duration"`
+}
+
+// pTypedLit is a typed literal, DATE '2024-01-31', TIME '12:34:56', TIMESTAMP '2024-01-31 12:00:00' or
+// BLOB '\xAA': the string cast to the type.
+type pTypedLit struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Type   *pType `parser:"(?= (\"DATE\" | \"TIME\" | \"TIMESTAMP\" | \"BLOB\" | \"BYTES\") String) @@"`
+	Value  *pStr  `parser:"@@"`
 }
 
 // pInterval's unit is optional so that INTERVAL '5 minutes' parses; the words that may follow an interval in a

@@ -25,12 +25,12 @@ SELECT STRFTIME(event_time, '%Y-%m-%d %H:%M:%S.%g') AS a, DATE_FORMAT('%-d/%-m/%
 SELECT TO_TIMESTAMP(quantity) AS a, FROM_UNIXTIME(price) AS b, EPOCH_MS(event_time) AS c, EPOCH_MS(quantity) AS d, UNIX_TIMESTAMP() AS e, UNIX_TIMESTAMP(event_time) AS f, UNIX_TIMESTAMP('2024-01-01T00:00:00Z') AS g FROM orders;
 SELECT DATE_TRUNC('fortnight', event_time) AS t FROM orders; -- ERROR `unknown DATE_TRUNC part "fortnight"; supported: YEAR, QUARTER`
 SELECT DATE_TRUNC(side, event_time) AS t FROM orders; -- ERROR "DATE_TRUNC's part argument must be a string constant"
-SELECT DATE_DIFF('day', event_time, symbol) AS t FROM orders; -- ERROR "DATE_DIFF needs a TIMESTAMP, but this is VARCHAR"
+SELECT DATE_DIFF('day', event_time, symbol) AS t FROM orders; -- ERROR "DATE_DIFF needs a TIMESTAMP or DATE, but this is VARCHAR"
 SELECT DATE_ADD(event_time, quantity) AS t FROM orders; -- ERROR "DATE_ADD needs an INTERVAL constant"
 SELECT DATE_ADD(event_time, INTERVAL '1.5' HOUR) AS t FROM orders; -- ERROR `INTERVAL value must be a whole number, got "1.5"`
 SELECT DATE_ADD(event_time, INTERVAL '1' FORTNIGHT) AS t FROM orders; -- ERROR `unknown INTERVAL unit "FORTNIGHT"`
 SELECT DATE_ADD(event_time, INTERVAL 5 MICROSECONDS) AS t FROM orders; -- ERROR "not whole milliseconds"
-SELECT symbol + INTERVAL '1' HOUR AS t FROM orders; -- ERROR "an INTERVAL can be added to or subtracted from a TIMESTAMP only, but this is VARCHAR"
+SELECT symbol + INTERVAL '1' HOUR AS t FROM orders; -- ERROR "an INTERVAL can be added to or subtracted from a TIMESTAMP, DATE or TIME only, but this is VARCHAR"
 SELECT INTERVAL '1' HOUR - event_time AS t FROM orders; -- ERROR "INTERVAL values are allowed only as window sizes"
 SELECT STRFTIME(event_time, side) AS t FROM orders; -- ERROR "STRFTIME's format argument must be a string constant"
 SELECT STRFTIME(event_time, '%Y-%q') AS t FROM orders; -- ERROR "STRFTIME format has the unknown code %q"
