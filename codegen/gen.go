@@ -327,7 +327,7 @@ func (g *gen) genJob() {
 						jen.Return(jen.Id(qv).Dot("merge").Call(jen.Id("other").Assert(jen.Op("*").Id(queryType(q))))),
 					)))
 				}
-				if q.Grouped && q.Window != nil || q.Over != nil && q.Over.Time != nil {
+				if q.Grouped && q.Window != nil || q.Over != nil && q.Over.Time != nil || q.TTL > 0 {
 					ticks = append(ticks, jen.Id(qv).Dot("tick"))
 				}
 			}

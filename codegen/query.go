@@ -96,6 +96,13 @@ func (g *gen) genQuery(q *compiler.Query) {
 				jen.Id("wm").Op("*").Qual(rtPath, "Watermark"))
 			init[jen.Id("windows")] = g.newWindows(q, kt, st)
 			init[jen.Id("wm")] = jen.Qual(rtPath, "NewWatermark").Call(jen.Lit(q.Source.MaxOutOfOrder + q.Window.Grace))
+		} else if q.TTL > 0 {
+			// SELECT DISTINCT with 'state.ttl': the rows seen, each forgotten TTL after it was last seen
+			fields = append(fields,
+				jen.Id("seen").Op("*").Qual(rtPath, "Dedup").Types(kt, st),
+				jen.Id("wm").Op("*").Qual(rtPath, "Watermark"))
+			init[jen.Id("seen")] = jen.Qual(rtPath, "NewDedup").Types(kt, st).Call(jen.Lit(q.TTL))
+			init[jen.Id("wm")] = jen.Qual(rtPath, "NewWatermark").Call(jen.Lit(q.Source.MaxOutOfOrder))
 		} else {
 			fields = append(fields, jen.Id("groups").Op("*").Qual(rtPath, "Groups").Types(kt, st))
 			init[jen.Id("groups")] = jen.Qual(rtPath, "NewGroups").Types(kt, st).Call()
@@ -111,6 +118,8 @@ func (g *gen) genQuery(q *compiler.Query) {
 	var track []jen.Code
 	if q.Grouped && q.Window != nil {
 		track = []jen.Code{jen.Id("q").Dot("windows"), jen.Id("q").Dot("wm")}
+	} else if q.TTL > 0 {
+		track = []jen.Code{jen.Id("q").Dot("seen"), jen.Id("q").Dot("wm")}
 	} else if q.Grouped {
 		track = []jen.Code{jen.Id("q").Dot("groups")}
 	}
@@ -132,7 +141,7 @@ func (g *gen) genQuery(q *compiler.Query) {
 			jen.Comment("messages about memory name the query"),
 			jen.Add(track[0]).Dot("Label").Call(jen.Lit(q.Name), jen.Lit(fmt.Sprintf("%s:%d:%d", q.Loc.File, q.Loc.Line, q.Loc.Col))),
 		}
-		if g.plan.StateOverflow == "spill" && windowSpills(q) {
+		if g.plan.StateOverflow == "spill" && windowSpills(q) && q.TTL == 0 {
 			ordered := q.Emit == compiler.EmitFinal
 			why := "groups beyond the memory budget go to disk ('state.overflow' = 'spill'); EMIT CHANGES never lists them"
 			if ordered {
@@ -144,7 +153,7 @@ func (g *gen) genQuery(q *compiler.Query) {
 			body = append(body, jen.Comment("strings of new keys are copied: the decoders' strings view the record being read"),
 				jen.Add(track[0]).Dot("OwnKeys").Call(jen.Parens(jen.Op("*").Id(keyType(q))).Dot("own")))
 		}
-		if q.StringKey && windowHashes(q) {
+		if q.StringKey && windowHashes(q) && q.TTL == 0 {
 			body = append(body, jen.Comment("a cache of recent keys in front of the map, indexed by a cheap hash of the key's text"),
 				jen.Add(track[0]).Dot("HashKeys").Call(jen.Id(keyType(q)).Dot("hash")))
 		}
@@ -166,7 +175,7 @@ func (g *gen) genQuery(q *compiler.Query) {
 		g.f.Func().Params(jen.Id("k").Op("*").Id(keyType(q))).Id("own").Params().Block(owns...)
 		g.f.Line()
 	}
-	if q.StringKey && windowHashes(q) {
+	if q.StringKey && windowHashes(q) && q.TTL == 0 {
 		g.f.Comment("hash is the cheap hash of the key for the groups' cache of recent keys.")
 		g.f.Func().Params(jen.Id("k").Id(keyType(q))).Id("hash").Params().Uint64().Block(
 			jen.Return(jen.Qual(rtPath, "HashString").Call(jen.Id("k").Dot(keyField(q.Keys[0])))))
@@ -178,6 +187,16 @@ func (g *gen) genQuery(q *compiler.Query) {
 		g.f.Func().Params(jen.Id("q").Op("*").Id(qt)).Id("tick").Params().Error().Block(
 			jen.If(jen.Id("q").Dot("wm").Dot("Refresh").Call()).Block(
 				jen.Return(endBatch(q, jen.Id("q").Dot("windows").Dot("CloseUpTo").Call(jen.Id("q").Dot("wm").Dot("Current").Call(), closeFn))),
+			),
+			jen.Return(jen.Nil()),
+		)
+		g.f.Line()
+	}
+	if q.TTL > 0 {
+		g.f.Comment("tick forgets the distinct rows the watermark passed without a record of this query, as when partitions go idle.")
+		g.f.Func().Params(jen.Id("q").Op("*").Id(qt)).Id("tick").Params().Error().Block(
+			jen.If(jen.Id("q").Dot("wm").Dot("Refresh").Call()).Block(
+				jen.Id("q").Dot("seen").Dot("Expire").Call(jen.Id("q").Dot("wm").Dot("Current").Call()),
 			),
 			jen.Return(jen.Nil()),
 		)
@@ -249,8 +268,12 @@ func (g *gen) genAdmit(q *compiler.Query) {
 		f.emit(jen.If(cond).Block(jen.Return(jen.Nil())))
 	}
 	var tx compiler.Expr
+	reason, what := "NULL event time in a windowed query", "put in a window"
 	if q.Window != nil {
 		tx = q.Window.Time
+	} else if q.TTLTime != nil {
+		tx = q.TTLTime
+		reason, what = "NULL event time in a SELECT DISTINCT with 'state.ttl'", "remember"
 	} else {
 		tx = q.Over.Time
 	}
@@ -259,11 +282,11 @@ func (g *gen) genAdmit(q *compiler.Query) {
 	f.emit(
 		jen.If(t.n).Block(jen.Return(jen.Op("&").Qual(rtPath, "RecordError").Values(jen.Dict{
 			jen.Id("Field"):  jen.Lit(compiler.ExprString(tx)),
-			jen.Id("Reason"): jen.Lit("NULL event time in a windowed query"),
+			jen.Id("Reason"): jen.Lit(reason),
 		}))),
 		jen.Return(jen.Nil()),
 	)
-	g.f.Comment(commentf("admit rejects a record %s cannot put in a window: one without an event time.", q.Name))
+	g.f.Comment(commentf("admit rejects a record %s cannot %s: one without an event time.", q.Name, what))
 	g.f.Func().Params(jen.Id("q").Op("*").Id(queryType(q))).Id("admit").Params(jen.Id("r").Op("*").Id(recordType(q.Source))).Error().Block(body...)
 	g.f.Line()
 }
@@ -311,6 +334,8 @@ func (g *gen) genProcess(q *compiler.Query) {
 	var time compiler.Expr
 	if q.Window != nil {
 		time = q.Window.Time
+	} else if q.TTL > 0 {
+		time = q.TTLTime
 	}
 	g.where(f, q, time, func(ts jen.Code) jen.Code { return g.observe(q, ts) })
 	if !q.Grouped {
@@ -451,15 +476,26 @@ func (g *gen) genGroupUpdate(f *fn, q *compiler.Query) {
 			),
 		)
 	}
+	if q.TTL > 0 {
+		t := f.expr(q.TTLTime)
+		if !t.nonNull {
+			f.emit(jen.Comment("admit has rejected records without an event time"))
+		}
+		f.emit(jen.Id("ts").Op(":=").Add(t.v), g.observe(q, jen.Id("ts")))
+	}
 	g.genKey(f, q)
 	created := jen.Id("_")
 	dedup := q.Distinct && q.Emit == compiler.EmitChanges
 	if dedup {
 		created = jen.Id("created")
 	}
-	if q.Window != nil {
+	switch {
+	case q.Window != nil:
 		f.emit(jen.List(jen.Id("s"), created).Op(":=").Id("q").Dot("windows").Dot("Get").Call(jen.Id("start"), jen.Id("k")))
-	} else {
+	case q.TTL > 0:
+		f.emit(jen.Comment(commentf("'state.ttl' = %dms: a row is new again once the watermark reaches the time it was last seen plus the TTL", q.TTL)))
+		f.emit(jen.List(jen.Id("s"), created).Op(":=").Id("q").Dot("seen").Dot("Get").Call(jen.Id("k"), jen.Id("ts"), jen.Id("q").Dot("wm").Dot("Current").Call()))
+	default:
 		f.emit(jen.List(jen.Id("s"), created).Op(":=").Id("q").Dot("groups").Dot("Get").Call(jen.Id("k")))
 	}
 	g.genAggUpdates(f, q)
@@ -469,7 +505,10 @@ func (g *gen) genGroupUpdate(f *fn, q *compiler.Query) {
 	}
 	if q.Emit == compiler.EmitChanges {
 		emit := jen.If(jen.Err().Op(":=").Id("q").Dot("emit").Call(start, jen.Op("&").Id("k"), jen.Id("s")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
-		if dedup {
+		switch {
+		case dedup && q.TTL > 0:
+			emit = jen.If(jen.Id("created")).Block(jen.Comment("SELECT DISTINCT: a row's values are written when first seen, or first seen again after they expired"), emit)
+		case dedup:
 			emit = jen.If(jen.Id("created")).Block(jen.Comment("SELECT DISTINCT: a row's values are written when first seen"), emit)
 		}
 		f.emit(emit)
@@ -510,8 +549,15 @@ func (g *gen) genAggUpdates(f *fn, q *compiler.Query) {
 	}
 }
 
-// observe is the statement that advances q's watermark to event time ts and closes the windows it passed.
+// observe is the statement that advances q's watermark to event time ts and closes the windows it passed (or, for
+// a SELECT DISTINCT with 'state.ttl', releases the rows it passed).
 func (g *gen) observe(q *compiler.Query, ts jen.Code) jen.Code {
+	if q.TTL > 0 {
+		return jen.If(jen.Id("q").Dot("wm").Dot("Observe").Call(ts)).Block(
+			jen.Comment("the watermark moved: release the distinct rows it passed"),
+			jen.Id("q").Dot("seen").Dot("Expire").Call(jen.Id("q").Dot("wm").Dot("Current").Call()),
+		)
+	}
 	if q.Follows {
 		return jen.Null() // the join that writes its stream moves its watermark (follow)
 	}

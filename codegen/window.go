@@ -74,12 +74,22 @@ func windowSetup(q *compiler.Query) []jen.Code {
 	if w.Kind == compiler.Session {
 		out = append(out, jen.Comment("a record that bridges two sessions merges their accumulators"),
 			jen.Id("q").Dot("windows").Dot("Merger").Call(jen.Id("q").Dot("mergeState")))
-		if q.Emit == compiler.EmitChanges {
+		if sessionRetracts(q) {
 			out = append(out, jen.Comment("a session whose start moves retracts the row of its old start"),
 				jen.Id("q").Dot("windows").Dot("Retractor").Call(jen.Id("q").Dot("retract")))
 		}
+		if w.Late == compiler.LateUpdatePrevious && q.Emit == compiler.EmitChanges {
+			out = append(out, jen.Comment("a late update of a closed session withdraws its row, then writes it anew"),
+				jen.Id("q").Dot("windows").Dot("RetractCorrected").Call())
+		}
 	}
 	return out
+}
+
+// sessionRetracts reports whether q's sessions retract rows: under EMIT CHANGES, and under EMIT FINAL when late
+// updates may move the start of, or merge away, a closed session whose row was written.
+func sessionRetracts(q *compiler.Query) bool {
+	return q.Emit == compiler.EmitChanges || q.Window.Late == compiler.LateUpdatePrevious
 }
 
 // closeFn is what q does with each group of a window that closes: emit it (EMIT FINAL), or drop it (EMIT CHANGES
@@ -270,16 +280,45 @@ func (g *gen) genTimeWindowUpdate(f *fn, q *compiler.Query) {
 // genSessionUpdate places the record in its key's session.
 func (g *gen) genSessionUpdate(f *fn, q *compiler.Query) {
 	g.genKey(f, q)
+	if q.Window.Late == compiler.LateUpdatePrevious {
+		f.emit(jen.Id("behind").Op(":=").Id("q").Dot("wm").Dot("Closed").Call(jen.Qual(rtPath, "Closing").Call(jen.Id("ts"), jen.Lit(1), jen.Lit(0))).Comment("the record is late"))
+	}
 	f.emit(
 		jen.Comment("the session the record joins, grown or merged with the next to cover it, or a new one"),
 		jen.List(jen.Id("sess"), jen.Err()).Op(":=").Id("q").Dot("windows").Dot("Get").Call(jen.Id("k"), jen.Id("ts"), jen.Id("q").Dot("wm")),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
-		jen.If(jen.Id("sess").Op("==").Nil()).Block(append([]jen.Code{
-			jen.Comment("the record's time is behind the watermark: it is late"),
-		}, lateBranch(q, jen.Id("ts"), jen.Id("ts"))...)...),
-		jen.Id("s").Op(":=").Op("&").Id("sess").Dot("State"),
 	)
+	switch q.Window.Late {
+	case compiler.LateUpdatePrevious:
+		f.emit(jen.If(jen.Id("sess").Op("==").Nil()).Block(
+			jen.Comment("the record's time is more than 'allowed.lateness' behind the watermark (or before a restart): drop it"),
+			jen.Op("*").Id("late").Op("=").True(),
+			jen.Return(jen.Nil()),
+		), jen.If(jen.Id("behind")).Block(
+			jen.Comment("late, but within 'allowed.lateness': it went into its session as a record on time would"),
+			jen.Id("q").Dot("src").Dot("LateUpdated").Call(),
+		))
+	case compiler.LateIncludeInNext:
+		f.emit(jen.If(jen.Id("sess").Op("==").Nil()).Block(
+			jen.Comment("the record's time is behind the watermark: it is late. 'include_in_next': it goes in at the"),
+			jen.Comment("watermark's time, joining the key's session the watermark is within gap of, or starting one"),
+			jen.Id("q").Dot("src").Dot("LateMoved").Call(),
+			jen.List(jen.Id("sess"), jen.Err()).Op("=").Id("q").Dot("windows").Dot("Get").Call(jen.Id("k"), jen.Id("q").Dot("wm").Dot("Current").Call(), jen.Id("q").Dot("wm")),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+		))
+	default:
+		f.emit(jen.If(jen.Id("sess").Op("==").Nil()).Block(append([]jen.Code{
+			jen.Comment("the record's time is behind the watermark: it is late"),
+		}, lateBranch(q, jen.Id("ts"), jen.Id("ts"))...)...))
+	}
+	f.emit(jen.Id("s").Op(":=").Op("&").Id("sess").Dot("State"))
 	g.genAggUpdates(f, q)
+	if q.Window.Late == compiler.LateUpdatePrevious && q.Emit == compiler.EmitFinal {
+		f.emit(jen.If(jen.Id("sess").Dot("Closed")).Block(
+			jen.Comment("a correction: the closed session's row again, as it is now"),
+			jen.If(jen.Err().Op(":=").Id("q").Dot("emit").Call(jen.Id("sess").Dot("Start"), jen.Id("sess").Dot("Last"), jen.Op("&").Id("k"), jen.Id("s")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+		))
+	}
 	if q.Emit == compiler.EmitChanges {
 		f.emit(jen.If(jen.Err().Op(":=").Id("q").Dot("emit").Call(jen.Id("sess").Dot("Start"), jen.Id("sess").Dot("Last"), jen.Op("&").Id("k"), jen.Id("s")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
 	}
@@ -289,7 +328,8 @@ func (g *gen) genSessionUpdate(f *fn, q *compiler.Query) {
 // mergeState, which merges two sessions' accumulators.
 func (g *gen) genWindowMethods(q *compiler.Query) {
 	w := q.Window
-	if q.Emit == compiler.EmitChanges && (w.Kind == compiler.Session || w.Late == compiler.LateUpdatePrevious) {
+	if q.Emit == compiler.EmitChanges && (w.Kind == compiler.Session || w.Late == compiler.LateUpdatePrevious) ||
+		w.Kind == compiler.Session && sessionRetracts(q) {
 		g.genRetract(q)
 	}
 	if w.Kind == compiler.Session {

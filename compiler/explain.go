@@ -103,6 +103,9 @@ func Explain(p *Plan) string {
 			if q.Window != nil {
 				fmt.Fprintf(&b, "  window:  %s\n", windowText(q.Window))
 			}
+			if q.TTL > 0 {
+				fmt.Fprintf(&b, "  state.ttl: %dms after a row was last seen (%s), by the watermark\n", q.TTL, ExprString(q.TTLTime))
+			}
 			fmt.Fprintf(&b, "  state per group: %d accumulator(s)\n", len(q.Aggs))
 			for _, a := range q.Aggs {
 				fmt.Fprintf(&b, "    $%d = %s -> %s\n", a.Index, aggString(a), a.Type)

@@ -60,7 +60,7 @@ func lower(p *Plan) {
 			q.OwnsKeys = q.OwnsKeys || k.Expr.Type().Kind == Varchar
 		}
 		q.StringKey = q.Grouped && len(q.Keys) == 1 && q.Keys[0].Expr.Type().Kind == Varchar
-		q.Admit = q.Admit || q.Window != nil && Nullable(q.Window.Time)
+		q.Admit = q.Admit || q.Window != nil && Nullable(q.Window.Time) || q.TTLTime != nil && Nullable(q.TTLTime)
 		q.Follows = q.Window != nil && len(q.Source.Writers) == 1 && joinsStreams(q.Source.Writers[0])
 		q.Serial = serialReason(q)
 		if len(q.Source.Writers) > 0 {

@@ -441,19 +441,66 @@ func (c *checker) overLateData(src *Source, q *Query, props []*grammar.Prop) {
 }
 
 // stateTTL reads a query's 'state.ttl': how long, in event time, the state of a window function's partition lives
-// without rows, as EXPIRE AFTER says in the OVER clause (which wins when both are given).
+// without rows, as EXPIRE AFTER says in the OVER clause (which wins when both are given); or how long a SELECT
+// DISTINCT without a window remembers a row after it was last seen (distinctTTL). It runs once EMIT is known.
 func (c *checker) stateTTL(q *Query, p *grammar.Prop) {
-	if q.Over == nil || q.Over.Time == nil {
-		c.errorf(CodeBadProperty, p.Span(), "'state.ttl' applies to window functions ordered by event time (OVER (... ORDER BY time)), whose partitions it expires")
+	if q.Distinct && q.Over == nil {
+		c.distinctTTL(q, p)
 		return
 	}
+	if q.Over == nil || q.Over.Time == nil {
+		c.errorf(CodeBadProperty, p.Span(), "'state.ttl' applies to window functions ordered by event time (OVER (... ORDER BY time)), whose partitions it expires, and to SELECT DISTINCT without a window, whose rows it expires")
+		return
+	}
+	if ms, ok := c.ttlValue(p); ok && q.Over.Expire == 0 {
+		q.Over.Expire = ms
+	}
+}
+
+// ttlValue reads the duration of 'state.ttl'.
+func (c *checker) ttlValue(p *grammar.Prop) (int64, bool) {
 	ms, err := parseDuration(p.Value)
 	switch {
 	case err != "":
 		c.errorf(CodeBadProperty, p.ValueSpan, "'state.ttl': %s", err)
 	case ms <= 0:
 		c.errorf(CodeBadProperty, p.ValueSpan, "'state.ttl' must be positive, got %q", p.Value)
-	case q.Over.Expire == 0:
-		q.Over.Expire = ms
+	default:
+		return ms, true
+	}
+	return 0, false
+}
+
+// distinctTTL reads 'state.ttl' of a SELECT DISTINCT: a row is forgotten once the query's watermark (the largest
+// event time seen, less the source's lateness) reaches the event time it was last seen plus the TTL, and an equal
+// row after that is written again. The query needs an event time, and EMIT CHANGES without a window.
+func (c *checker) distinctTTL(q *Query, p *grammar.Prop) {
+	src := q.Source
+	switch {
+	case q.Window != nil:
+		c.errorf(CodeBadProperty, p.Span(), "'state.ttl' bounds a SELECT DISTINCT without a window; this one's window bounds its state already: drop 'state.ttl'")
+		return
+	case q.Emit == EmitFinal:
+		c.errorf(CodeBadProperty, p.Span(), "'state.ttl' needs EMIT CHANGES: under EMIT FINAL, SELECT DISTINCT writes each row once, at the end of bounded input; drop EMIT FINAL or 'state.ttl'")
+		return
+	case len(q.Joins) > 0 && q.Joins[0].Stream:
+		c.errorf(CodeUnsupported, p.Span(), "'state.ttl' on a SELECT DISTINCT that joins two streams is not supported yet")
+		return
+	case len(src.Writers) > 1:
+		c.errorf(CodeUnsupported, p.Span(), "'state.ttl' on a SELECT DISTINCT over a stream several queries write is not supported yet")
+		return
+	case len(src.Writers) == 1 && joinsStreams(src.Writers[0]):
+		c.errorf(CodeUnsupported, p.Span(), "'state.ttl' on a SELECT DISTINCT over the stream a join of two streams writes is not supported yet: its rows come out of event-time order")
+		return
+	case src.EventTime == nil && len(src.Writers) > 0:
+		c.errorf(CodeBadProperty, p.Span(), "'state.ttl' expires a distinct row in event time, and the stream %q has none: name its time column with '%s.event.time.field' in the WITH of the statement that writes it", src.Name, src.Name)
+		return
+	case src.EventTime == nil:
+		c.errorf(CodeBadProperty, p.Span(), "'state.ttl' expires a distinct row in event time, and the stream %q declares none: add 'event.time.field' to its WITH", src.Name)
+		return
+	}
+	if ms, ok := c.ttlValue(p); ok {
+		q.TTL = ms
+		q.TTLTime = c.eventTime(src.EventTime, c.loc(p.Span()))
 	}
 }

@@ -200,6 +200,12 @@ type Query struct {
 	Emit     Emit
 	Over     *Over // window functions (over.go); nil when the query has none
 
+	// TTL is the 'state.ttl' of a SELECT DISTINCT without a window, in milliseconds of event time: a distinct row
+	// is forgotten once the query's watermark reaches the time it was last seen plus TTL (0: never). TTLTime is
+	// then the record's event time in milliseconds (row expression).
+	TTL     int64
+	TTLTime Expr
+
 	// Columns are the output columns in SELECT order. Their Expr is a row expression for an ungrouped query
 	// and a group expression (over KeyRef, AggRef, WindowBound) for a grouped one.
 	Columns []*Column
@@ -446,6 +452,9 @@ func markUsed(p *Plan) {
 		}
 		if q.Window != nil {
 			exprs = append(exprs, q.Window.Time)
+		}
+		if q.TTLTime != nil {
+			exprs = append(exprs, q.TTLTime)
 		}
 		if len(q.Joins) > 0 && q.Joins[0].Stream {
 			q.Source.EventTime.Used = true

@@ -113,7 +113,7 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 			continue // a setting of the whole job (jobprops.go)
 		}
 		if strings.EqualFold(p.Key, "state.ttl") {
-			ttlProp = p // how long a window function's partition lives without rows (over.go)
+			ttlProp = p // how long a window function's partition or a distinct row lives unused (over.go)
 			continue
 		}
 		if isWindowKey(p.Key) {
@@ -362,10 +362,6 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 	if overLate {
 		c.overLateData(src, q, windowProps)
 	}
-	if ttlProp != nil {
-		c.stateTTL(q, ttlProp)
-	}
-
 	if sel.Having != nil && q.Grouped {
 		if h := c.expr(qc, sel.Having.Cond, modeHaving); h != nil {
 			q.Having = c.wantBool(h, sel.Having.Cond, "HAVING")
@@ -384,6 +380,9 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 		q.Emit = EmitFinal // a window's result is final when the watermark passes its end
 	default:
 		q.Emit = EmitChanges
+	}
+	if ttlProp != nil {
+		c.stateTTL(q, ttlProp) // over.go
 	}
 
 	if !c.orderLimit(qc, sel) {

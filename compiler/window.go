@@ -342,10 +342,6 @@ func (c *checker) lateData(src *Source, w *Window, hasWindow bool, props []*gram
 			c.errorf(CodeBadProperty, strategy.ValueSpan, "unknown 'late.data.strategy' %q; use drop, dead_letter, update_previous or include_in_next", strategy.Value)
 			return
 		}
-		if w.Kind == Session && (w.Late == LateUpdatePrevious || w.Late == LateIncludeInNext) {
-			c.errorf(CodeUnsupported, strategy.ValueSpan, "'late.data.strategy' %s is not supported for SESSION windows; use drop or dead_letter", w.Late)
-			return
-		}
 	}
 	if lateness != nil {
 		ms, err := parseDuration(lateness.Value)
@@ -382,7 +378,7 @@ func windowRetracts(q *Query) bool {
 	case w == nil:
 		return false
 	case w.Kind == Session:
-		return q.Emit == EmitChanges
+		return q.Emit == EmitChanges || w.Late == LateUpdatePrevious
 	case w.Late == LateUpdatePrevious:
 		return q.Emit == EmitChanges || q.Having != nil
 	}

@@ -26,6 +26,12 @@ type Sessions[K comparable, S any] struct {
 	heap  []int32 // open sessions by (Last, Start, seq): the next to close first
 	seq   uint64  // sessions created so far: each session's creation number
 
+	// 'late.data.strategy' = 'update_previous' (see Retain): closed sessions kept for late updates, by (Last,
+	// Start, seq) as heap, so the first to be dropped first; and how long they are kept.
+	kept             []int32
+	retain           int64
+	retractCorrected bool // under EMIT CHANGES, a late update of a kept session retracts its row first (RetractCorrected)
+
 	merge   func(dst, src *S) error                  // folds src's accumulators into dst (see Merger)
 	retract func(start, end int64, k *K, s *S) error // withdraws a session's row when its start moves (see Retractor)
 	own     func(*K)                                 // see Groups.OwnKeys
@@ -39,10 +45,13 @@ type Session[K comparable, S any] struct {
 	Start int64 // the time of its earliest record
 	Last  int64 // the time of its latest record
 	State S
+	// Closed is set for a session the watermark has passed (its row was written under EMIT FINAL), kept for late
+	// updates (see Retain). A Get that returns a closed session has changed it: its row is to be written again.
+	Closed bool
 
 	key   K
 	next  int32  // the key's next session by start; -1 for none
-	pos   int32  // where it is in the heap
+	pos   int32  // where it is in its heap (heap, or kept when Closed)
 	seq   uint64 // creation order: a merge keeps the state of the session created first
 	first firstOffsets
 }
@@ -75,6 +84,23 @@ func (ss *Sessions[K, S]) Label(query, at string) { ss.label = stateLabel{query,
 // Open returns the number of open sessions.
 func (ss *Sessions[K, S]) Open() int { return len(ss.heap) }
 
+// Retain keeps each session for ms milliseconds of event time after it closed, so that late records can still
+// update it ('late.data.strategy' = 'update_previous'). A record is then late only when its time is more than ms
+// behind the watermark, and otherwise joins, extends, merges or starts sessions as a record on time does, closed
+// ones included: every record within gap of a session dropped since was more than ms behind the watermark, so the
+// sessions are those of every record not dropped, whatever the order they came in. CloseUpTo calls its function
+// for a session once, when the watermark passes its last record plus the gap; the session is dropped when the
+// watermark passes that plus ms. A closed session that a late record extends past the watermark opens again, and
+// closes (calling the function) again.
+func (ss *Sessions[K, S]) Retain(ms int64) { ss.retain = max(ms, 0) }
+
+// RetractCorrected makes a late record that changes a closed session retract the session's row (Retractor) before
+// the change, as EMIT CHANGES does for a late update of any window: the row is then written anew.
+func (ss *Sessions[K, S]) RetractCorrected() { ss.retractCorrected = true }
+
+// Kept returns the number of closed sessions kept for late updates.
+func (ss *Sessions[K, S]) Kept() int { return len(ss.kept) }
+
 // Get places a record of key k at event time ts, under the watermark wm, and returns its session, grown or
 // merged to cover ts, or created. It returns nil when the record is late: its time is behind the watermark
 // (ts < wm). A session closes once the watermark is past its last record plus the gap, so no record on time is
@@ -83,7 +109,11 @@ func (ss *Sessions[K, S]) Open() int { return len(ss.heap) }
 // The session stays valid until the next call of Get or a close.
 func (ss *Sessions[K, S]) Get(k K, ts int64, wm *Watermark) (*Session[K, S], error) {
 	gap := ss.gap
-	if wm.Closed(addSat(ts, 1)) {
+	if ss.retain > 0 {
+		if !wm.Kept(addSat(ts, 1), ss.retain) {
+			return nil, nil // more than the retention behind the watermark, or before a restart
+		}
+	} else if wm.Closed(addSat(ts, 1)) {
 		return nil, nil // behind the watermark
 	}
 	head, known := ss.index[k]
@@ -110,28 +140,42 @@ func (ss *Sessions[K, S]) Get(k K, ts int64, wm *Watermark) (*Session[K, S], err
 	}
 	switch {
 	case a < 0:
-		return ss.create(k, ts, known, head, before), nil
+		s := ss.create(k, ts, known, head, before)
+		if ss.retain > 0 {
+			ss.settle(s, wm)
+		}
+		return s, nil
 	case b < 0:
 		s := &ss.slots[a]
-		if ts < s.Start {
-			if ss.retract != nil {
-				if err := ss.retract(s.Start, s.Last, &s.key, &s.State); err != nil {
-					return nil, err
-				}
+		if ss.retract != nil && (ts < s.Start || s.Closed && ss.retractCorrected) {
+			// The row of the old start goes; a closed session's row is withdrawn before its late update.
+			if err := ss.retract(s.Start, s.Last, &s.key, &s.State); err != nil {
+				return nil, err
 			}
+		}
+		if ts < s.Start {
 			s.Start = ts
-			ss.up(int(s.pos)) // Start breaks ties in the heap
+			ss.up(ss.heapOf(s), int(s.pos)) // Start breaks ties in the heap
 		}
 		if ts > s.Last {
 			s.Last = ts
-			ss.down(int(s.pos))
+			ss.down(ss.heapOf(s), int(s.pos))
+		}
+		if s.Closed {
+			ss.settle(s, wm)
 		}
 		ss.note(a)
 		return s, nil
 	}
-	// ts bridges a and b (so a.Last < ts < b.Start): one session from a.Start to b.Last. The row of b's start goes.
+	// ts bridges a and b (so a.Last < ts < b.Start): one session from a.Start to b.Last. The row of b's start goes,
+	// and that of a closed a too under RetractCorrected.
 	sa, sb := &ss.slots[a], &ss.slots[b]
 	if ss.retract != nil {
+		if sa.Closed && ss.retractCorrected {
+			if err := ss.retract(sa.Start, sa.Last, &sa.key, &sa.State); err != nil {
+				return nil, err
+			}
+		}
 		if err := ss.retract(sb.Start, sb.Last, &sb.key, &sb.State); err != nil {
 			return nil, err
 		}
@@ -168,9 +212,38 @@ func (ss *Sessions[K, S]) Get(k K, ts int64, wm *Watermark) (*Session[K, S], err
 	ss.remove(gone)
 	sk = &ss.slots[keep]
 	sk.Start, sk.Last = start, last
-	ss.fix(int(sk.pos))
+	ss.fix(ss.heapOf(sk), int(sk.pos))
+	if ss.retain > 0 {
+		ss.settle(sk, wm)
+	}
 	ss.note(keep)
 	return sk, nil
+}
+
+// settle puts session s in the heap its bounds call for under the watermark: closed and kept when the watermark
+// has passed its last record plus the gap, open otherwise (a late record may create a session that closed
+// already, or extend a closed one past the watermark).
+func (ss *Sessions[K, S]) settle(s *Session[K, S], wm *Watermark) {
+	closed := closeTime(s.Last, ss.gap) <= wm.Current()
+	if closed == s.Closed {
+		return
+	}
+	from := ss.heapOf(s)
+	i := (*from)[s.pos]
+	ss.unheap(from, int(s.pos))
+	s.Closed = closed
+	h := ss.heapOf(s)
+	s.pos = int32(len(*h))
+	*h = append(*h, i)
+	ss.up(h, int(s.pos))
+}
+
+// heapOf returns the heap session s is in: kept when it is closed, heap otherwise.
+func (ss *Sessions[K, S]) heapOf(s *Session[K, S]) *[]int32 {
+	if s.Closed {
+		return &ss.kept
+	}
+	return &ss.heap
 }
 
 // create starts a session at ts for k, linked after the key's session before (-1: first), and returns it.
@@ -205,7 +278,7 @@ func (ss *Sessions[K, S]) create(k K, ts int64, known bool, head, before int32) 
 	}
 	s.pos = int32(len(ss.heap))
 	ss.heap = append(ss.heap, i)
-	ss.up(int(s.pos))
+	ss.up(&ss.heap, int(s.pos))
 	ss.note(i)
 	return s
 }
@@ -217,17 +290,9 @@ func (ss *Sessions[K, S]) note(i int32) {
 	}
 }
 
-// remove takes session i out of the heap and frees its slot; it must be unlinked from its key's list already.
+// remove takes session i out of its heap and frees its slot; it must be unlinked from its key's list already.
 func (ss *Sessions[K, S]) remove(i int32) {
-	p := int(ss.slots[i].pos)
-	n := len(ss.heap) - 1
-	if p != n {
-		ss.swap(p, n)
-	}
-	ss.heap = ss.heap[:n]
-	if p != n {
-		ss.fix(p)
-	}
+	ss.unheap(ss.heapOf(&ss.slots[i]), int(ss.slots[i].pos))
 	first := ss.slots[i].first
 	ss.slots[i] = Session[K, S]{first: first[:0]} // drop what the state refers to
 	ss.free = append(ss.free, i)
@@ -235,28 +300,34 @@ func (ss *Sessions[K, S]) remove(i int32) {
 
 // CloseUpTo closes every session the watermark wm has passed (Last+gap < wm), calling fn with its bounds, key
 // and state: sessions by closing time, then start, then creation. fn nil discards them (EMIT CHANGES wrote their
-// rows already). It stops at the first error from fn; the session is removed all the same.
+// rows already). It stops at the first error from fn; the session is removed all the same (or kept, under
+// Retain, until the watermark passes its closing time plus the retention).
 func (ss *Sessions[K, S]) CloseUpTo(wm int64, fn func(start, end int64, k *K, s *S) error) error {
 	for len(ss.heap) > 0 && closeTime(ss.slots[ss.heap[0]].Last, ss.gap) <= wm {
 		if err := ss.closeFirst(fn); err != nil {
 			return err
 		}
 	}
+	for len(ss.kept) > 0 && addSat(closeTime(ss.slots[ss.kept[0]].Last, ss.gap), ss.retain) <= wm {
+		ss.drop(ss.kept[0])
+	}
 	return nil
 }
 
-// CloseAll closes every open session, as at the end of a bounded input.
+// CloseAll closes every open session, as at the end of a bounded input, and drops the kept ones.
 func (ss *Sessions[K, S]) CloseAll(fn func(start, end int64, k *K, s *S) error) error {
 	for len(ss.heap) > 0 {
 		if err := ss.closeFirst(fn); err != nil {
 			return err
 		}
 	}
+	for len(ss.kept) > 0 {
+		ss.drop(ss.kept[0])
+	}
 	return nil
 }
 
-// closeFirst closes the session that closes first. It is its key's first session, since a key's sessions are
-// apart and so end in start order.
+// closeFirst closes the session that closes first: it removes it, or under Retain moves it to the kept ones.
 func (ss *Sessions[K, S]) closeFirst(fn func(start, end int64, k *K, s *S) error) error {
 	i := ss.heap[0]
 	s := &ss.slots[i]
@@ -265,13 +336,28 @@ func (ss *Sessions[K, S]) closeFirst(fn func(start, end int64, k *K, s *S) error
 		err = fn(s.Start, s.Last, &s.key, &s.State)
 		s = &ss.slots[i]
 	}
+	if ss.retain > 0 {
+		ss.unheap(&ss.heap, 0)
+		s.Closed = true
+		s.pos = int32(len(ss.kept))
+		ss.kept = append(ss.kept, i)
+		ss.up(&ss.kept, int(s.pos))
+		return err
+	}
+	ss.drop(i)
+	return err
+}
+
+// drop removes session i, the first of its key's sessions: a key's sessions are apart and so end in start
+// order, and every closed one of a key comes before its open ones.
+func (ss *Sessions[K, S]) drop(i int32) {
+	s := &ss.slots[i]
 	if s.next >= 0 {
 		ss.index[s.key] = s.next
 	} else {
 		delete(ss.index, s.key)
 	}
 	ss.remove(i)
-	return err
 }
 
 // closeTime is when a session whose last record is at last closes: the first watermark past last+gap.
@@ -285,10 +371,10 @@ func subSat(a, b int64) int64 {
 	return a - b
 }
 
-// The heap of open sessions, by (Last, Start, seq).
+// The heaps of open and of kept sessions, by (Last, Start, seq).
 
-func (ss *Sessions[K, S]) less(x, y int) bool {
-	a, b := &ss.slots[ss.heap[x]], &ss.slots[ss.heap[y]]
+func (ss *Sessions[K, S]) less(h []int32, x, y int) bool {
+	a, b := &ss.slots[h[x]], &ss.slots[h[y]]
 	if a.Last != b.Last {
 		return a.Last < b.Last
 	}
@@ -298,44 +384,58 @@ func (ss *Sessions[K, S]) less(x, y int) bool {
 	return a.seq < b.seq
 }
 
-func (ss *Sessions[K, S]) swap(x, y int) {
-	ss.heap[x], ss.heap[y] = ss.heap[y], ss.heap[x]
-	ss.slots[ss.heap[x]].pos = int32(x)
-	ss.slots[ss.heap[y]].pos = int32(y)
+func (ss *Sessions[K, S]) swap(h []int32, x, y int) {
+	h[x], h[y] = h[y], h[x]
+	ss.slots[h[x]].pos = int32(x)
+	ss.slots[h[y]].pos = int32(y)
 }
 
-func (ss *Sessions[K, S]) up(j int) {
+func (ss *Sessions[K, S]) up(hp *[]int32, j int) {
+	h := *hp
 	for j > 0 {
 		p := (j - 1) / 2
-		if !ss.less(j, p) {
+		if !ss.less(h, j, p) {
 			return
 		}
-		ss.swap(j, p)
+		ss.swap(h, j, p)
 		j = p
 	}
 }
 
-func (ss *Sessions[K, S]) down(j int) {
-	n := len(ss.heap)
+func (ss *Sessions[K, S]) down(hp *[]int32, j int) {
+	h := *hp
+	n := len(h)
 	for {
 		c := 2*j + 1
 		if c >= n {
 			return
 		}
-		if c+1 < n && ss.less(c+1, c) {
+		if c+1 < n && ss.less(h, c+1, c) {
 			c++
 		}
-		if !ss.less(c, j) {
+		if !ss.less(h, c, j) {
 			return
 		}
-		ss.swap(j, c)
+		ss.swap(h, j, c)
 		j = c
 	}
 }
 
-func (ss *Sessions[K, S]) fix(j int) {
-	ss.up(j)
-	ss.down(j)
+func (ss *Sessions[K, S]) fix(hp *[]int32, j int) {
+	ss.up(hp, j)
+	ss.down(hp, j)
+}
+
+// unheap takes the entry at position p out of the heap *hp.
+func (ss *Sessions[K, S]) unheap(hp *[]int32, p int) {
+	n := len(*hp) - 1
+	if p != n {
+		ss.swap(*hp, p, n)
+	}
+	*hp = (*hp)[:n]
+	if p != n {
+		ss.fix(hp, p)
+	}
 }
 
 // bind, held, reset, checkpoint and restore make Sessions a Stateful: it holds the oldest offset, per partition,
@@ -355,7 +455,7 @@ func (ss *Sessions[K, S]) held(p int32) (int64, bool) {
 }
 func (ss *Sessions[K, S]) reset() {
 	clear(ss.index)
-	ss.slots, ss.free, ss.heap = ss.slots[:0], ss.free[:0], ss.heap[:0]
+	ss.slots, ss.free, ss.heap, ss.kept = ss.slots[:0], ss.free[:0], ss.heap[:0], ss.kept[:0]
 }
 
 // memLabel, memSize, spillWeight, spill and spillErr make Sessions a memState: the memory watcher counts its
@@ -363,7 +463,8 @@ func (ss *Sessions[K, S]) reset() {
 func (ss *Sessions[K, S]) memLabel() stateLabel { return ss.label }
 func (ss *Sessions[K, S]) memSize() (groups, inMemory, windows int, perGroup int64) {
 	var s Session[K, S]
-	return len(ss.heap), len(ss.heap), len(ss.heap), int64(unsafe.Sizeof(s))*5/4 + (int64(unsafe.Sizeof(s.key))+4)*3/2
+	n := len(ss.heap) + len(ss.kept)
+	return n, n, n, int64(unsafe.Sizeof(s))*5/4 + (int64(unsafe.Sizeof(s.key))+4)*3/2
 }
 func (ss *Sessions[K, S]) spillWeight() int64           { return 0 }
 func (ss *Sessions[K, S]) spill(*spillEnv) (int, error) { return 0, nil }

@@ -410,3 +410,139 @@ func TestSessionsClose(t *testing.T) {
 		t.Errorf("%d open, %d keys", ss.Open(), len(ss.index))
 	}
 }
+
+// TestSessionsUpdatePrevious checks sessions that keep closed ones for late updates (Retain) against the batch
+// definition, as a consumer of the rows sees them: a record is dropped exactly when its time is more than the
+// retention behind the watermark, and after every record the rows standing (each row replacing the one of its key
+// and start, retractions removing it) are, under EMIT FINAL (rows when sessions close, and a correction when a
+// record changes a closed one), the batch sessions of the records kept so far that have closed; under EMIT
+// CHANGES (a row per record, a closed session's row retracted before its late update), all of them.
+func TestSessionsUpdatePrevious(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	type rowKey struct {
+		key   string
+		start int64
+	}
+	row := func(k string, s *Session[string, sessTestState]) sessOut {
+		return sessOut{key: k, start: s.Start, last: s.Last, n: s.State.n, sum: s.State.sum, first: s.State.first, lastV: s.State.last, distinct: s.State.vals.Len()}
+	}
+	rows := func(view map[rowKey]sessOut) string {
+		var out []sessOut
+		for _, o := range view {
+			out = append(out, o)
+		}
+		sortOuts(out)
+		return fmt.Sprint(out)
+	}
+	for round := range 300 {
+		gap := 1 + rng.Int64N(40)
+		delay := rng.Int64N(30)
+		retain := 1 + rng.Int64N(100)
+		recs := randomSessRecs(rng, 1+rng.IntN(80), 300)
+		noisy := map[int64]int64{}
+		for _, r := range recs {
+			noisy[r.v] = r.ts + rng.Int64N(150) // more disorder than the lateness: records come late
+		}
+		slices.SortFunc(recs, func(a, b sessRec) int { return int(noisy[a.v] - noisy[b.v]) })
+		for i := range recs {
+			recs[i].v, recs[i].arrivals = int64(i), i
+		}
+		final, changes := map[rowKey]sessOut{}, map[rowKey]sessOut{}
+		newSessions := func(view map[rowKey]sessOut, mustStand bool) *Sessions[string, sessTestState] {
+			ss := NewSessions[string, sessTestState](gap)
+			ss.Merger(func(d, o *sessTestState) error { return d.merge(o) })
+			ss.Retain(retain)
+			ss.Retractor(func(start, end int64, k *string, s *sessTestState) error {
+				// A row is identified by its key and start; under EMIT CHANGES the standing row is the session as
+				// it is, under EMIT FINAL a reopened session's row may be of an earlier end.
+				rk := rowKey{*k, start}
+				if o, ok := view[rk]; ok && (o.last == end || !mustStand) {
+					delete(view, rk)
+				} else if mustStand {
+					t.Fatalf("round %d: retraction of %v..%d, which is not a standing row", round, rk, end)
+				}
+				return nil
+			})
+			return ss
+		}
+		fs, cs := newSessions(final, false), newSessions(changes, true)
+		cs.RetractCorrected()
+		emitFinal := func(start, last int64, k *string, s *sessTestState) error {
+			final[rowKey{*k, start}] = sessOut{key: *k, start: start, last: last, n: s.n, sum: s.sum, first: s.first, lastV: s.last, distinct: s.vals.Len()}
+			return nil
+		}
+		fwm, cwm := NewWatermark(delay), NewWatermark(delay)
+		var kept []sessRec
+		for i, r := range recs {
+			cur := fwm.Current()
+			accept := cur == math.MinInt64 || r.ts+retain >= cur
+			fsess, err := fs.Get(r.key, r.ts, fwm)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if accept != (fsess != nil) {
+				t.Fatalf("round %d record %d %v (watermark %d, retention %d): kept %v, want %v", round, i, r, cur, retain, fsess != nil, accept)
+			}
+			csess, err := cs.Get(r.key, r.ts, cwm)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if accept {
+				kept = append(kept, r)
+				fsess.State.add(r.v)
+				if fsess.Closed {
+					final[rowKey{r.key, fsess.Start}] = row(r.key, fsess) // a correction
+				}
+				csess.State.add(r.v)
+				changes[rowKey{r.key, csess.Start}] = row(r.key, csess)
+			}
+			if fwm.Observe(r.ts) {
+				if err := fs.CloseUpTo(fwm.Current(), emitFinal); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if cwm.Observe(r.ts) {
+				if err := cs.CloseUpTo(cwm.Current(), nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// A session reopened by a late record keeps the row written when it closed until it closes again (a
+			// correction then replaces it): under EMIT FINAL, open sessions may have a row of an earlier state.
+			wm := fwm.Current()
+			var closed []sessOut
+			all := offlineSessions(kept, gap)
+			for _, o := range all {
+				if closeTime(o.last, gap) <= wm {
+					closed = append(closed, o)
+				} else if old, ok := final[rowKey{o.key, o.start}]; ok {
+					closed = append(closed, old)
+				}
+			}
+			sortOuts(closed)
+			if got, want := rows(final), fmt.Sprint(closed); got != want {
+				t.Fatalf("round %d, gap %d, delay %d, retention %d, after record %d %v (watermark %d), EMIT FINAL rows:\n got %v\nwant %v", round, gap, delay, retain, i, r, wm, got, want)
+			}
+			if got, want := rows(changes), fmt.Sprint(all); got != want {
+				t.Fatalf("round %d, gap %d, delay %d, retention %d, after record %d %v (watermark %d), EMIT CHANGES rows:\n got %v\nwant %v", round, gap, delay, retain, i, r, wm, got, want)
+			}
+			// Closed sessions are kept no longer than the retention, open ones are open.
+			for _, h := range [][]int32{fs.heap, fs.kept} {
+				for _, j := range h {
+					s := &fs.slots[j]
+					if s.Closed != (closeTime(s.Last, gap) <= wm) || s.Closed && addSat(closeTime(s.Last, gap), retain) <= wm {
+						t.Fatalf("round %d after record %d: session %s[%d,%d] closed=%v under watermark %d", round, i, s.key, s.Start, s.Last, s.Closed, wm)
+					}
+				}
+			}
+		}
+		if err := fs.CloseAll(emitFinal); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := rows(final), fmt.Sprint(offlineSessions(kept, gap)); got != want {
+			t.Fatalf("round %d at the end, EMIT FINAL rows:\n got %v\nwant %v", round, got, want)
+		}
+		if fs.Open() != 0 || fs.Kept() != 0 || len(fs.index) != 0 {
+			t.Fatalf("round %d: %d open and %d kept sessions after CloseAll", round, fs.Open(), fs.Kept())
+		}
+	}
+}

@@ -50,4 +50,6 @@ SELECT symbol, COUNT(*) AS n FROM orders GROUP BY symbol WINDOW TUMBLING(1m) WIT
 SELECT symbol, COUNT(*) AS n FROM orders GROUP BY symbol WINDOW TUMBLING(1m) WITH ('late.data.strategy' = 'update_previous'); -- ERROR "'late.data.strategy' = 'update_previous' needs 'allowed.lateness'"
 SELECT symbol, COUNT(*) AS n FROM orders GROUP BY symbol WINDOW TUMBLING(1m) WITH ('late.data.strategy' = 'update_previous', 'allowed.lateness' = 'soon'); -- ERROR `'allowed.lateness': expected a duration such as 500ms, 5s, 1m, 2h or 1d, got "soon"`
 SELECT symbol, COUNT(*) AS n FROM orders GROUP BY symbol WINDOW TUMBLING(1m) WITH ('late.data.strategy' = 'update_previous', 'allowed.lateness' = '0s'); -- ERROR `'allowed.lateness' must be positive, got "0s"`
-SELECT symbol, COUNT(*) AS n FROM orders GROUP BY symbol WINDOW SESSION(1m) WITH ('late.data.strategy' = 'include_in_next'); -- ERROR "'late.data.strategy' include_in_next is not supported for SESSION windows; use drop or dead_letter"
+SELECT symbol, COUNT(*) AS n FROM orders GROUP BY symbol WINDOW SESSION(1m) WITH ('late.data.strategy' = 'include_in_next');
+SELECT symbol, COUNT(*) AS n FROM orders GROUP BY symbol WINDOW SESSION(1m) WITH ('late.data.strategy' = 'update_previous', 'allowed.lateness' = '30s');
+SELECT symbol, COUNT(*) AS n FROM orders GROUP BY symbol WINDOW SESSION(1m) WITH ('late.data.strategy' = 'update_previous'); -- ERROR "'late.data.strategy' = 'update_previous' needs 'allowed.lateness'"
