@@ -77,7 +77,7 @@ func (g *gen) chain(name string) *randomQuery {
 		if m[2] != "" {
 			alias = m[2]
 		}
-		velocc, shape = from.ReplaceAllLiteralString(q.velocc, "FROM ("+w.velocc+") AS "+alias+" "), "subquery+"
+		velocc, shape = from.ReplaceAllLiteralString(q.velocc, "FROM ("+w.velocc+") AS "+alias), "subquery+"
 	}
 	return &randomQuery{
 		velocc: velocc,
@@ -90,7 +90,7 @@ func (g *gen) chain(name string) *randomQuery {
 // subqueryFrom matches a reader's FROM of the derived stream name, with its alias if it has one (the generator writes
 // aliases in lower case, keywords in upper case).
 func subqueryFrom(name string) *regexp.Regexp {
-	return regexp.MustCompile(`FROM ` + regexp.QuoteMeta(name) + `( (?:AS )?([a-z][a-z0-9_]*))? `)
+	return regexp.MustCompile(`FROM ` + regexp.QuoteMeta(name) + `( (?:AS )?([a-z][a-z0-9_]*))?\b`)
 }
 
 // derivedSchema is the schema of the derived stream name with the columns cols, read by a reader of the source s.
