@@ -1,0 +1,31 @@
+-- STRUCT, ARRAY and MAP: declarations in both spellings, access, functions, and the uses not supported yet.
+
+CREATE STREAM o (id BIGINT, customer STRUCT(id BIGINT, region VARCHAR, address STRUCT(city VARCHAR, zip INT)),
+  items STRUCT<sku VARCHAR, qty INT, price DECIMAL(10,2)>[], tags MAP(VARCHAR, BIGINT), nums ARRAY<INT>, grid INT[][],
+  ts TIMESTAMP) WITH ('path' = 'o.jsonl');
+
+SELECT customer.region, o.customer.address.zip, customer->id, items[1].sku, items[-1].price, tags['a'], grid[1][2] FROM o;
+SELECT ELEMENT_AT(nums, 1) AS e, STRUCT_EXTRACT(customer, 'id') AS i, MAP_KEYS(tags) AS k, ARRAY_SORT(nums) AS s, TO_JSON(items) AS j FROM o;
+SELECT customer.region AS r, COUNT(*) AS n, SUM(items[1].qty) AS q, COUNT(items) AS ni FROM o GROUP BY customer.region;
+SELECT COALESCE(nums, nums) AS c, CASE WHEN id > 1 THEN customer END AS cc FROM o;
+
+CREATE STREAM bad1 (s STRUCT(a INT, a VARCHAR)) WITH ('path' = 'x.jsonl'); -- ERROR `STRUCT field "a" is declared twice`
+CREATE STREAM bad2 (m MAP(DOUBLE, INT)) WITH ('path' = 'x.jsonl'); -- ERROR "a MAP's keys are VARCHAR, INT or BIGINT"
+CREATE STREAM bad3 (a ARRAY(INT, INT)) WITH ('path' = 'x.jsonl'); -- ERROR "ARRAY takes its element type"
+CREATE STREAM bad4 (s STRUCT(INT)) WITH ('path' = 'x.jsonl'); -- ERROR "each field of a STRUCT has a name and a type"
+SELECT customer.nope FROM o; -- ERROR `has no field "nope"`
+SELECT id[1] FROM o; -- ERROR `reads an ARRAY's element or a MAP's value, but id is BIGINT`
+SELECT nums['a'] FROM o; -- ERROR "an ARRAY's index must be an integer, not VARCHAR"
+SELECT tags[1] FROM o; -- ERROR "the keys of tags are VARCHAR, not INT"
+SELECT id.x FROM o; -- ERROR "unknown qualifier"
+SELECT items.sku FROM o; -- ERROR "unknown qualifier"
+SELECT MAX(customer) AS m FROM o; -- ERROR "MAX over STRUCT.* values is not supported"
+SELECT customer, COUNT(*) AS n FROM o GROUP BY customer; -- ERROR "GROUP BY on a STRUCT.* value is not supported yet"
+SELECT DISTINCT nums FROM o; -- ERROR `SELECT DISTINCT on a INT\[\] value is not supported yet`
+SELECT id FROM o WHERE customer = customer; -- ERROR "= on STRUCT.* values is not supported yet"
+SELECT CAST(nums AS VARCHAR) FROM o; -- ERROR `cannot cast INT\[\] to VARCHAR`
+SELECT UPPER(customer) FROM o; -- ERROR "UPPER needs VARCHAR, but this is STRUCT"
+SELECT ARRAY_CONTAINS(items, 1) FROM o; -- ERROR "ARRAY_CONTAINS compares elements"
+SELECT CARDINALITY(customer) FROM o; -- ERROR "CARDINALITY needs"
+SELECT STRUCT_EXTRACT(customer, 'nope') FROM o; -- ERROR `has no field "nope"`
+SELECT ARRAY_CONCAT(nums, items) FROM o; -- ERROR "ARRAY_CONCAT joins arrays of one type"
