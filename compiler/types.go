@@ -22,9 +22,9 @@ const (
 	Varchar
 	Timestamp
 	Interval
-	Date  // days since 1970-01-01
-	Time  // milliseconds since midnight
-	Bytes // BYTES / BLOB: raw bytes
+	Date   // days since 1970-01-01
+	Time   // milliseconds since midnight
+	Bytes  // BYTES / BLOB: raw bytes
 	Struct // fields in Type.N
 	Array  // element type in Type.N
 	Map    // key and value types in Type.N
