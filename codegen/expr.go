@@ -197,7 +197,7 @@ func (f *fn) expr(e compiler.Expr) val {
 		return f.strict(compiler.TBool, nc, nn, func(v string) []jen.Code { return []jen.Code{jen.Id(v).Op("=").Add(call)} })
 	case *compiler.Case:
 		return f.caseExpr(x)
-	case *compiler.FieldOf, *compiler.ElemOf:
+	case *compiler.FieldOf, *compiler.ElemOf, *compiler.Construct:
 		return f.nestedExpr(x) // nested.go
 	case *compiler.Cast:
 		return f.cast(x)

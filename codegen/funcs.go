@@ -35,6 +35,18 @@ func (f *fn) call(x *compiler.Func) val {
 		return f.distinct(x)
 	case compiler.FormToJSON:
 		return f.toJSON(x) // nested.go
+	case compiler.FormNullAware:
+		var params []jen.Code
+		for _, arg := range x.Args {
+			a := f.expr(arg)
+			params = append(params, a.v, a.n)
+		}
+		v, n := f.decl(x.T)
+		f.emit(jen.Block(
+			jen.Var().Id("ok").Bool(),
+			jen.List(jen.Id(v), jen.Id("ok")).Op("=").Qual(rtPath, impl.Func).Call(params...),
+			jen.Id(n).Op("=").Op("!").Id("ok")))
+		return val{v: jen.Id(v), n: jen.Id(n)}
 	}
 	args := make([]val, len(x.Args))
 	for i, a := range x.Args {

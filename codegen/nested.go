@@ -228,8 +228,42 @@ func (f *fn) nestedExpr(e compiler.Expr) val {
 		f.emit(jen.Var().Id(v).Add(goType(x.Type())), jen.Id(n).Op(":=").Add(nc))
 		f.emit(jen.If(jen.Op("!").Id(n)).Block(jen.List(jen.Id(v), jen.Id(n)).Op("=").Qual(rtPath, get).Call(c.v, i.v)))
 		return val{v: jen.Id(v), n: jen.Id(n)}
+	case *compiler.Construct:
+		return f.construct(x)
 	}
 	panic("codegen: not a nested access")
+}
+
+// construct builds an ARRAY, STRUCT or MAP from its parts; a MAP's keys must be non-NULL and distinct.
+func (f *fn) construct(x *compiler.Construct) val {
+	v := f.tmp("v")
+	f.emit(jen.Var().Id(v).Add(goType(x.T)))
+	switch x.T.Kind {
+	case compiler.Array:
+		f.emit(jen.Id(v).Op("=").Make(goType(x.T), jen.Lit(len(x.Args))))
+		for i, arg := range x.Args {
+			a := f.expr(arg)
+			f.emit(jen.Id(v).Index(jen.Lit(i)).Op("=").Qual(rtPath, "Opt").Types(goType(x.T.N.Elem)).Values(jen.Dict{jen.Id("V"): a.v, jen.Id("Null"): a.n}))
+		}
+	case compiler.Struct:
+		for i, arg := range x.Args {
+			a := f.expr(arg)
+			fd := x.T.N.Fields[i]
+			f.emit(jen.List(jen.Id(v).Dot(fd.GoName), jen.Id(v).Dot(fd.GoName+"Null")).Op("=").List(a.v, a.n))
+		}
+	case compiler.Map:
+		f.emit(jen.Id(v).Op("=").Make(goType(x.T), jen.Lit(0), jen.Lit(len(x.Args)/2)))
+		for i := 0; i < len(x.Args); i += 2 {
+			k, e := f.expr(x.Args[i]), f.expr(x.Args[i+1])
+			if !k.nonNull {
+				f.emit(jen.If(k.n).Block(f.fail(x.Loc, "a MAP's key is NULL")))
+			}
+			f.emit(
+				jen.If(jen.Qual(rtPath, "MapHas").Call(jen.Id(v), k.v)).Block(f.fail(x.Loc, "a MAP's keys must be distinct")),
+				jen.Id(v).Op("=").Append(jen.Id(v), jen.Qual(rtPath, "Entry").Types(goType(x.T.N.Key), goType(x.T.N.Elem)).Values(jen.Dict{jen.Id("Key"): k.v, jen.Id("Val"): e.v, jen.Id("Null"): e.n})))
+		}
+	}
+	return val{v: jen.Id(v), n: jen.False(), nonNull: true}
 }
 
 // csvNested reads a nested column f from a CSV field holding its JSON text (as CSV sinks write it), setting the

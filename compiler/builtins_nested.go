@@ -75,7 +75,19 @@ var nestedBuiltins = []*builtin{
 			b.c.errorf(CodeTypeMismatch, b.v.Span(), "%s joins arrays of one type; these are %s and %s", b.name, b.args[0].Type(), b.args[1].Type())
 			return nil
 		}
-		return &Func{Name: b.canon, Args: b.args, Impl: ptr(rtCall("array_concat", "Concat")), T: b.args[0].Type(), Loc: b.loc()}
+		impl := Impl{ID: "array_concat", Form: FormNullAware, Func: "Concat"}
+		return &Func{Name: b.canon, Args: b.args, Impl: &impl, T: b.args[0].Type(), Loc: b.loc()}
+	}},
+	{names: []string{"MAP", "MAP_FROM_ARRAYS"}, check: func(b *binder) Expr {
+		if !b.nargs(2, 2) || !b.nestedArg(0, Array) || !b.nestedArg(1, Array) {
+			return nil
+		}
+		kt := b.args[0].Type().N.Elem
+		if k := kt.Kind; k != Varchar && k != Int && k != BigInt {
+			b.c.errorf(CodeTypeMismatch, b.argSpan(0), "a MAP's keys are VARCHAR, INT or BIGINT, not %s", kt)
+			return nil
+		}
+		return &Func{Name: b.canon, Args: b.args, Impl: ptr(rtOrError("map_from_arrays", "MapFromArrays")), T: MapOf(kt, b.args[1].Type().N.Elem), Loc: b.loc()}
 	}},
 	{names: []string{"ARRAY_SORT", "LIST_SORT"}, check: func(b *binder) Expr {
 		if !b.nargs(1, 1) || !b.nestedArg(0, Array) {

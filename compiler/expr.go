@@ -44,6 +44,10 @@ func (c *checker) expr(qc *qctx, e grammar.Expr, m mode) Expr {
 		return c.expr(qc, v.X, m)
 	case *grammar.Access:
 		return c.access(qc, v, m) // nested.go
+	case *grammar.ArrayLit:
+		return c.arrayLit(qc, v, m) // nested.go
+	case *grammar.StructLit:
+		return c.structLit(qc, v, m) // nested.go
 	case *grammar.Literal:
 		return c.literal(v)
 	case *grammar.Interval:

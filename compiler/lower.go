@@ -164,7 +164,7 @@ func Nullable(e Expr) bool {
 		return x.Agg.Impl.ResultForm != ResultPlain
 	case *KeyRef:
 		return x.Key.Nullable
-	case *WindowBound:
+	case *WindowBound, *Construct:
 		return false
 	case *Sub:
 		return x.Kind != SubExists && !(x.Kind == SubAgg && x.Agg == "COUNT")

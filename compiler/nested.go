@@ -265,3 +265,119 @@ func (c *checker) elemOf(x, idx Expr, at grammar.Span, text string) Expr {
 	}
 	return nil
 }
+
+// Construct builds a nested value, never NULL: an ARRAY of Args (ARRAY[...]), a STRUCT of Args in field order
+// ({'a': x, ...}), or a MAP whose keys and values alternate in Args (MAP {k: v, ...}).
+type Construct struct {
+	Args []Expr
+	T    Type
+	Loc  Loc
+}
+
+// Type is the constructed value's type.
+func (e *Construct) Type() Type { return e.T }
+
+// arrayLit checks ARRAY[a, b, ...]: its elements unified to one type.
+func (c *checker) arrayLit(qc *qctx, v *grammar.ArrayLit, m mode) Expr {
+	elems, t, ok := c.unifyAll(qc, v.Elems, m, "the elements of an ARRAY")
+	if !ok {
+		return nil
+	}
+	if len(v.Elems) == 0 || t.Kind == Null {
+		c.errorf(CodeTypeMismatch, v.Span(), "the type of this ARRAY's elements is not known: give one element a type, as in [CAST(NULL AS INT)]")
+		return nil
+	}
+	return &Construct{Args: elems, T: ArrayOf(t), Loc: c.loc(v.Span())}
+}
+
+// structLit checks {'name': value, ...} and MAP {key: value, ...}.
+func (c *checker) structLit(qc *qctx, v *grammar.StructLit, m mode) Expr {
+	if v.Map {
+		keys, kt, ok := c.unifyAll(qc, v.Keys, m, "the keys of a MAP")
+		if !ok {
+			return nil
+		}
+		vals, vt, ok := c.unifyAll(qc, v.Values, m, "the values of a MAP")
+		if !ok {
+			return nil
+		}
+		if len(keys) == 0 || kt.Kind == Null || vt.Kind == Null {
+			c.errorf(CodeTypeMismatch, v.Span(), "the types of this MAP's keys and values are not known: give a key and a value a type")
+			return nil
+		}
+		if k := kt.Kind; k != Varchar && k != Int && k != BigInt {
+			c.errorf(CodeTypeMismatch, v.Keys[0].Span(), "a MAP's keys are VARCHAR, INT or BIGINT, not %s", kt)
+			return nil
+		}
+		var args []Expr
+		for i := range keys {
+			args = append(args, keys[i], vals[i])
+		}
+		return &Construct{Args: args, T: MapOf(kt, vt), Loc: c.loc(v.Span())}
+	}
+	var fields []StructField
+	var args []Expr
+	seen := map[string]bool{}
+	for i, k := range v.Keys {
+		var name string
+		switch k := unparen(k).(type) {
+		case *grammar.Literal:
+			if k.Kind == grammar.LitString {
+				name = k.Text
+			}
+		case *grammar.Column:
+			if k.Qualifier == nil {
+				name = k.Name.Name
+			}
+		}
+		if name == "" {
+			c.errorf(CodeTypeMismatch, k.Span(), "a STRUCT's field is named by a string or a name, as in {'zip': 1234}")
+			return nil
+		}
+		if seen[strings.ToLower(name)] {
+			c.errorf(CodeDuplicate, k.Span(), "STRUCT field %q is given twice", name)
+			return nil
+		}
+		seen[strings.ToLower(name)] = true
+		x := c.expr(qc, v.Values[i], m)
+		if x == nil {
+			return nil
+		}
+		if x.Type().Kind == Null {
+			x = c.convert(x, TInt) // DuckDB's type of a NULL field
+		}
+		fields = append(fields, StructField{Name: name, T: x.Type()})
+		args = append(args, x)
+	}
+	if len(fields) == 0 {
+		c.errorf(CodeTypeMismatch, v.Span(), "a STRUCT has at least one field")
+		return nil
+	}
+	return &Construct{Args: args, T: StructOf(fields), Loc: c.loc(v.Span())}
+}
+
+// unifyAll checks xs and converts them to their common type.
+func (c *checker) unifyAll(qc *qctx, xs []grammar.Expr, m mode, what string) ([]Expr, Type, bool) {
+	out := make([]Expr, len(xs))
+	t := TNull
+	for i, x := range xs {
+		e := c.expr(qc, x, m)
+		if e == nil {
+			return nil, TInvalid, false
+		}
+		ct, ok := commonType(t, e.Type())
+		if !ok {
+			c.errorf(CodeTypeMismatch, x.Span(), "%s have one type: this is %s, the ones before %s", what, e.Type(), t)
+			return nil, TInvalid, false
+		}
+		out[i], t = e, ct
+	}
+	for i := range out {
+		if t.IsNested() && out[i].Type() != t && out[i].Type().Kind != Null {
+			c.errorf(CodeTypeMismatch, xs[i].Span(), "%s have one type: this is %s, another %s", what, out[i].Type(), t)
+			return nil, TInvalid, false
+		}
+		out[i] = c.convert(out[i], t)
+	}
+	return out, t, true
+}

@@ -558,6 +558,10 @@ func walkPlanExpr(x Expr, fn func(Expr) bool) {
 		for _, y := range e.operands() {
 			walkPlanExpr(y, fn)
 		}
+	case *Construct:
+		for _, y := range e.Args {
+			walkPlanExpr(y, fn)
+		}
 	case *FieldOf:
 		walkPlanExpr(e.X, fn)
 	case *ElemOf:

@@ -747,6 +747,15 @@ func walkExpr(e grammar.Expr, fn func(grammar.Expr)) {
 	case *grammar.Access:
 		walkExpr(v.X, fn)
 		walkExpr(v.Index, fn)
+	case *grammar.ArrayLit:
+		for _, x := range v.Elems {
+			walkExpr(x, fn)
+		}
+	case *grammar.StructLit:
+		for i := range v.Keys {
+			walkExpr(v.Keys[i], fn)
+			walkExpr(v.Values[i], fn)
+		}
 	}
 }
 
@@ -847,6 +856,19 @@ func canonNode(e grammar.Expr, o canonOut) {
 		o.str("<nil>")
 	case *grammar.Paren:
 		o.sub(v.X)
+	case *grammar.ArrayLit:
+		o.str("(array ")
+		list(v.Elems)
+		o.str(")")
+	case *grammar.StructLit:
+		o.str(fmt.Sprintf("(struct %v ", v.Map))
+		for i := range v.Keys {
+			o.sub(v.Keys[i])
+			o.str(":")
+			o.sub(v.Values[i])
+			o.str(",")
+		}
+		o.str(")")
 	case *grammar.Access:
 		o.str("(access ")
 		o.sub(v.X)

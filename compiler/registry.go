@@ -33,6 +33,7 @@ const (
 	FormDistinct    // args[0] IS DISTINCT FROM args[1]: never NULL; NULL equals NULL
 	FormNotDistinct // args[0] IS NOT DISTINCT FROM args[1]
 	FormToJSON      // the JSON text of args[0], of any type; NULL when it is NULL
+	FormNullAware   // v, ok = F(a, aNull, b, bNull, ...): each argument with its NULL flag; the result is NULL when !ok
 )
 
 // Strict reports whether a NULL argument makes the result NULL without calling the function.

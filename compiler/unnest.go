@@ -287,6 +287,20 @@ func overOperands(e grammar.Expr, hide func(grammar.Expr) grammar.Expr) grammar.
 		n := *v
 		n.X, n.Index = rw(v.X), rw(v.Index)
 		return &n
+	case *grammar.ArrayLit:
+		n := *v
+		n.Elems = make([]grammar.Expr, len(v.Elems))
+		for i, x := range v.Elems {
+			n.Elems[i] = rw(x)
+		}
+		return &n
+	case *grammar.StructLit:
+		n := *v
+		n.Values = make([]grammar.Expr, len(v.Values))
+		for i, x := range v.Values {
+			n.Values[i] = rw(x)
+		}
+		return &n
 	}
 	return e
 }

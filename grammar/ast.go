@@ -498,6 +498,21 @@ type Subquery struct {
 	Exists bool
 }
 
+// ArrayLit is ARRAY[a, b, ...] or [a, b, ...].
+type ArrayLit struct {
+	node
+	Elems []Expr
+}
+
+// StructLit is {'name': value, ...} (Map false), or MAP {key: value, ...} (Map true). For a STRUCT each key is a
+// string literal or a bare name (a Column without qualifier) naming the field.
+type StructLit struct {
+	node
+	Map    bool
+	Keys   []Expr
+	Values []Expr
+}
+
 // Access reads into a nested value X: a STRUCT's field (x.field, or ksqlDB's x->field: Field set, Arrow for ->),
 // or an ARRAY's element or a MAP's value (x[i], m['k']: Index set). A qualified column (o.customer) is a Column;
 // what follows it is an Access.
@@ -531,4 +546,6 @@ func (*Extract) expr()    {}
 func (*Call) expr()       {}
 func (*Subquery) expr()   {}
 func (*Access) expr()     {}
+func (*ArrayLit) expr()   {}
+func (*StructLit) expr()  {}
 func (*Paren) expr()      {}

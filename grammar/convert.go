@@ -431,6 +431,28 @@ func convertPrimary(p *pPrimary) Expr {
 		return &Subquery{node: n, Query: convertSelect(p.Exists), Exists: true}
 	case p.Paren != nil:
 		return &Paren{node: n, X: convertExpr(p.Paren)}
+	case p.Array != nil:
+		a := &ArrayLit{node: n}
+		for _, e := range p.Array.Elems {
+			a.Elems = append(a.Elems, convertExpr(e))
+		}
+		return a
+	case p.Pack != nil:
+		st := &StructLit{node: n}
+		for _, kv := range p.Pack.Entries {
+			id := convertIdent(kv.Name)
+			col := &Column{node: id.node, Name: id}
+			st.Keys = append(st.Keys, col)
+			st.Values = append(st.Values, convertExpr(kv.Value))
+		}
+		return st
+	case p.Struct != nil:
+		st := &StructLit{node: n, Map: p.Struct.Map}
+		for _, kv := range p.Struct.Entries {
+			st.Keys = append(st.Keys, convertExpr(kv.Key))
+			st.Values = append(st.Values, convertExpr(kv.Value))
+		}
+		return st
 	case p.Call != nil:
 		return convertCall(n, p.Call)
 	case p.Now != nil:

@@ -481,6 +481,9 @@ type pPrimary struct {
 	Exists   *pSelect   `parser:"| \"EXISTS\" \"(\" @@ \")\""`
 	Subquery *pSelect   `parser:"| \"(\" @@ \")\""`
 	Paren    *pExpr     `parser:"| \"(\" @@ \")\""`
+	Array    *pArrayLit `parser:"| @@"`
+	Pack     *pPack     `parser:"| @@"`
+	Struct   *pBraces   `parser:"| @@"`
 	Call     *pCall     `parser:"| @@"`
 	Now      *pIdent    `parser:"| (?= (\"CURRENT_TIMESTAMP\" | \"CURRENT_DATE\" | \"CURRENT_TIME\") (?! \"(\")) @@"` // without parentheses, a call
 	Column   *pColumn   `parser:"| @@"`
@@ -494,6 +497,48 @@ type pTypedLit struct {
 	EndPos lexer.Position
 	Type   *pType `parser:"(?= (\"DATE\" | \"TIME\" | \"TIMESTAMP\" | \"BLOB\" | \"BYTES\") String) @@"`
 	Value  *pStr  `parser:"@@"`
+}
+
+// pArrayLit is an array constructor: ARRAY[a, b, ...] or DuckDB's [a, b, ...].
+type pArrayLit struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Open   string   `parser:"( \"ARRAY\" )? @\"[\""`
+	Elems  []*pExpr `parser:"( @@ (\",\" @@)* )? \"]\""`
+}
+
+// pBraces is DuckDB's struct constructor {'name': value, ...}, or with MAP before it a map constructor
+// MAP {key: value, ...}.
+type pBraces struct {
+	Pos     lexer.Position
+	EndPos  lexer.Position
+	Map     bool        `parser:"@\"MAP\"? \"{\""`
+	Entries []*pBraceKV `parser:"( @@ (\",\" @@)* )? \"}\""`
+}
+
+// pPack is DuckDB's struct constructor with named arguments: STRUCT_PACK(name := value, ...), also spelled STRUCT.
+type pPack struct {
+	Pos     lexer.Position
+	EndPos  lexer.Position
+	Name    string     `parser:"@(\"STRUCT_PACK\" | \"STRUCT\") \"(\""`
+	Entries []*pPackKV `parser:"@@ (\",\" @@)* \")\""`
+}
+
+// pPackKV is one name := value of STRUCT_PACK.
+type pPackKV struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Name   *pIdent `parser:"@@ \":=\""`
+	Value  *pExpr  `parser:"@@"`
+}
+
+// pBraceKV is one entry of a constructor in braces: a STRUCT's field name (a string or a name) or a MAP's key,
+// then its value.
+type pBraceKV struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Key    *pExpr `parser:"@@ \":\""`
+	Value  *pExpr `parser:"@@"`
 }
 
 // pInterval's unit is optional so that INTERVAL '5 minutes' parses; the words that may follow an interval in a

@@ -7,6 +7,8 @@ package rt
 
 import (
 	"cmp"
+	"errors"
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
@@ -171,9 +173,35 @@ func Slice[T any](a []Opt[T], begin, end int64) []Opt[T] {
 	return a[begin-1 : end : end]
 }
 
-// Concat is a's elements, then b's (ARRAY_CONCAT).
-func Concat[T any](a, b []Opt[T]) []Opt[T] {
-	return append(append(make([]Opt[T], 0, len(a)+len(b)), a...), b...)
+// Concat is a's elements, then b's; a NULL array counts as empty, so the result is never NULL, as DuckDB's
+// list_concat (ARRAY_CONCAT).
+func Concat[T any](a []Opt[T], aNull bool, b []Opt[T], bNull bool) ([]Opt[T], bool) {
+	if aNull {
+		a = nil
+	}
+	if bNull {
+		b = nil
+	}
+	return append(append(make([]Opt[T], 0, len(a)+len(b)), a...), b...), true
+}
+
+// MapFromArrays is the MAP of keys[i] to values[i] (MAP(keys, values)); the arrays must be as long as each other,
+// and the keys distinct and not NULL.
+func MapFromArrays[K comparable, V any](keys []Opt[K], values []Opt[V]) ([]Entry[K, V], error) {
+	if len(keys) != len(values) {
+		return nil, fmt.Errorf("MAP: %d keys for %d values", len(keys), len(values))
+	}
+	m := make([]Entry[K, V], 0, len(keys))
+	for i, k := range keys {
+		if k.Null {
+			return nil, errors.New("MAP: a key is NULL")
+		}
+		if MapHas(m, k.V) {
+			return nil, errors.New("MAP: its keys must be distinct")
+		}
+		m = append(m, Entry[K, V]{Key: k.V, Val: values[i].V, Null: values[i].Null})
+	}
+	return m, nil
 }
 
 // SortArray is a's elements in ascending order, NULLs last, as DuckDB's list_sort (ARRAY_SORT).
