@@ -457,7 +457,7 @@ func zeroOf(t compiler.Type) jen.Code {
 	case compiler.Struct:
 		return jen.Parens(nestedGoType(t)).Values()
 	case compiler.Array, compiler.Map:
-		return jen.Nil()
+		return jen.Parens(goType(t)).Call(jen.Nil()) // typed: a nil slice ranges
 	}
 	return jen.Lit(0)
 }

@@ -49,6 +49,8 @@ var aggBuiltins = []*builtin{
 	{names: []string{"BOOL_OR"}, agg: func(b *aggBinder) bool { return boolAgg(b, "BoolOr") }},
 
 	// ksqlDB's first and last values in arrival (offset) order.
+	{names: []string{"LIST", "ARRAY_AGG", "COLLECT_LIST"}, noDistinct: true, agg: func(b *aggBinder) bool { return collect(b, "List") }},
+	{names: []string{"COLLECT_SET"}, noDistinct: true, agg: func(b *aggBinder) bool { return collect(b, "Set") }},
 	{names: []string{"EARLIEST_BY_OFFSET"}, aggArgs: [2]int{1, 2}, noDistinct: true, agg: func(b *aggBinder) bool { return byOffset(b, "Earliest") }},
 	{names: []string{"LATEST_BY_OFFSET"}, aggArgs: [2]int{1, 2}, noDistinct: true, agg: func(b *aggBinder) bool { return byOffset(b, "Latest") }},
 }
@@ -269,4 +271,16 @@ func byOffset(b *aggBinder, which string) bool {
 	i := AggImpl{ID: strings.ToLower(b.agg.Name), State: which, TypeArg: typed(t), Own: which == "Latest" && t.Kind == Varchar,
 		Result: "Result", ResultForm: ResultOrNull}
 	return b.set(t, i, t)
+}
+
+// collect binds LIST / ARRAY_AGG / COLLECT_LIST (every row's value in arrival order, NULLs included, as DuckDB's
+// list) and COLLECT_SET (the distinct non-NULL values, in the order they first came): an ARRAY of the argument's type.
+func collect(b *aggBinder, which string) bool {
+	t := b.argType()
+	if t.Kind == Null {
+		t = TInt
+	}
+	i := AggImpl{ID: strings.ToLower(which) + "_agg", State: which, TypeArg: typed(t), Add: AddWithNull, Own: t.Kind == Varchar,
+		Result: "Result", ResultForm: ResultOrNull}
+	return b.set(ArrayOf(t), i, t)
 }

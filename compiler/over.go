@@ -232,7 +232,7 @@ func (c *checker) overCall(qc *qctx, v *grammar.Call, m mode) Expr {
 		if !e.agg(b) {
 			return nil
 		}
-		if i := agg.Impl; i.Add == AddPair || len(i.AddArgs) > 0 || i.TypeArg2 != nil {
+		if i := agg.Impl; i.Add == AddPair || i.Add == AddWithNull || len(i.AddArgs) > 0 || i.TypeArg2 != nil {
 			c.errorf(CodeUnsupported, v.Span(), "%s is not supported over a window yet", name)
 			return nil
 		}

@@ -287,3 +287,74 @@ func JoinInts[T int32 | int64](a []Opt[T], sep string) (string, bool) {
 	}
 	return string(b), !first || len(a) == 0
 }
+
+// List is LIST / ARRAY_AGG / COLLECT_LIST: every row's value in arrival order, NULLs included (generated code calls
+// Add for every row, with the value's NULL flag, and copies strings before).
+type List[T Values] struct{ V []Opt[T] }
+
+// Add folds one row's value.
+func (a *List[T]) Add(x T, null bool) { a.V = append(a.V, Opt[T]{V: x, Null: null}) }
+
+// Merge folds o, which read later input.
+func (a *List[T]) Merge(o *List[T]) { a.V = append(a.V, o.V...) }
+
+// Result is the values; NULL when there were no rows. The array is the state's: it is written, never changed.
+func (a *List[T]) Result() ([]Opt[T], bool) { return a.V, len(a.V) > 0 }
+
+// AppendBinary appends the state's binary form.
+func (a *List[T]) AppendBinary(b []byte) []byte { return appendOpts(b, a.V) }
+
+// DecodeBinary reads what AppendBinary wrote.
+func (a *List[T]) DecodeBinary(d *BinDecoder) { a.V = decodeOpts[T](d) }
+
+// Set is COLLECT_SET: the distinct non-NULL values, in the order they first came.
+type Set[T Values] struct{ V []Opt[T] }
+
+// Add folds one row's value.
+func (a *Set[T]) Add(x T, null bool) {
+	if !null && !slices.Contains(a.V, Opt[T]{V: x}) {
+		a.V = append(a.V, Opt[T]{V: x})
+	}
+}
+
+// Merge folds o, which read later input.
+func (a *Set[T]) Merge(o *Set[T]) {
+	for _, e := range o.V {
+		a.Add(e.V, false)
+	}
+}
+
+// Result is the values; NULL when no value was seen, as DuckDB's list_distinct(list(x)) is over no rows.
+func (a *Set[T]) Result() ([]Opt[T], bool) {
+	if a.V == nil {
+		return []Opt[T]{}, true
+	}
+	return a.V, true
+}
+
+// AppendBinary appends the state's binary form.
+func (a *Set[T]) AppendBinary(b []byte) []byte { return appendOpts(b, a.V) }
+
+// DecodeBinary reads what AppendBinary wrote.
+func (a *Set[T]) DecodeBinary(d *BinDecoder) { a.V = decodeOpts[T](d) }
+
+func appendOpts[T Values](b []byte, v []Opt[T]) []byte {
+	b = AppendInt64(b, int64(len(v)))
+	for _, e := range v {
+		b = appendValue(AppendBool(b, e.Null), e.V)
+	}
+	return b
+}
+
+func decodeOpts[T Values](d *BinDecoder) []Opt[T] {
+	n := d.Int64()
+	if n == 0 {
+		return nil
+	}
+	v := make([]Opt[T], n)
+	for i := range v {
+		v[i].Null = d.Bool()
+		v[i].V = decodeValue[T](d)
+	}
+	return v
+}
