@@ -293,3 +293,23 @@ func (f *fn) toJSON(x *compiler.Func) val {
 		return append(body, jen.Id("_").Op("=").Id("rfc"), jen.Id(v).Op("=").String().Call(jen.Id("buf")))
 	})
 }
+
+// explodeRows writes one row of q per element of its UNNEST / EXPLODE array (none when it is NULL), each row's code
+// in a function of its own, whose returns end that row only.
+func (g *gen) explodeRows(f *fn, q *compiler.Query) {
+	a := f.expr(q.Explode.Arg)
+	if f.pre == nil {
+		f.pre = map[compiler.Expr]val{}
+	}
+	f.pre[q.Explode] = val{v: jen.Id("e").Dot("V"), n: jen.Id("e").Dot("Null")}
+	row := f.block(func() { g.writeRow(f, q, false) })
+	delete(f.pre, q.Explode)
+	loop := jen.For(jen.List(jen.Id("_"), jen.Id("e")).Op(":=").Range().Add(a.v)).Block(
+		jen.If(jen.Err().Op(":=").Func().Params().Error().Block(row...).Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
+	if a.nonNull {
+		f.emit(loop)
+	} else {
+		f.emit(jen.If(jen.Op("!").Add(a.n)).Block(loop))
+	}
+	f.emit(jen.Return(jen.Nil()))
+}

@@ -346,6 +346,8 @@ func (g *gen) genProcess(q *compiler.Query) {
 		case q.Limit > 0:
 			limitRow(f, q)
 			g.writeRow(f, q, false)
+		case q.Explode != nil:
+			g.explodeRows(f, q) // nested.go
 		default:
 			g.writeRow(f, q, false)
 		}

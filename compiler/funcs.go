@@ -20,6 +20,9 @@ func (c *checker) call(qc *qctx, v *grammar.Call, m mode) Expr {
 	if _, bound := windowBoundFuncs[name]; bound {
 		return c.windowBoundCall(qc, v, m) // window.go
 	}
+	if name == "UNNEST" || name == "EXPLODE" {
+		return c.explode(qc, v, m) // nested.go
+	}
 	e := lookup(name)
 	if e == nil {
 		c.errorf(CodeUnknownFunction, v.Name.Span(), "unknown function %q%s", v.Name.Name, suggest(name, append(knownFunctions(), windowBoundNames()...)))

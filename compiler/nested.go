@@ -381,3 +381,43 @@ func (c *checker) unifyAll(qc *qctx, xs []grammar.Expr, m mode, what string) ([]
 	}
 	return out, t, true
 }
+
+// Explode is UNNEST(x) or EXPLODE(x) as a SELECT item: the query writes one row per element of the ARRAY x (none
+// when x is NULL or empty), and this column holds the element. It is Query.Explode.
+type Explode struct {
+	Arg Expr
+	T   Type
+}
+
+// Type is the element's type.
+func (e *Explode) Type() Type { return e.T }
+
+// explode checks UNNEST(x) / EXPLODE(x), which must be a whole SELECT item of a query that does not aggregate.
+func (c *checker) explode(qc *qctx, v *grammar.Call, m mode) Expr {
+	name := strings.ToUpper(v.Name.Name)
+	switch {
+	case m != modeRow || !qc.inSelect || qc.explodeItem != grammar.Expr(v):
+		c.errorf(CodeUnsupported, v.Span(), "%s(x) is a whole SELECT item of a query that does not aggregate (one row per element), or FROM s CROSS JOIN UNNEST(x) AS t(col)", name)
+		return nil
+	case qc.q.Explode != nil:
+		c.errorf(CodeUnsupported, v.Span(), "a query takes one %s: the others would have to be zipped or crossed; cross them with CROSS JOIN UNNEST(...) one after another", name)
+		return nil
+	case len(qc.q.Joins) > 0:
+		c.errorf(CodeUnsupported, v.Span(), "%s in a query with joins is not supported yet: unnest in FROM (FROM s CROSS JOIN UNNEST(x) AS t(col) JOIN ...)", name)
+		return nil
+	case len(v.Args) != 1 || v.Star || v.Distinct:
+		c.errorf(CodeArgCount, v.Span(), "%s takes one ARRAY", name)
+		return nil
+	}
+	x := c.expr(qc, v.Args[0], m)
+	if x == nil {
+		return nil
+	}
+	if x.Type().Kind != Array {
+		c.errorf(CodeTypeMismatch, v.Args[0].Span(), "%s takes an ARRAY, but this is %s", name, x.Type())
+		return nil
+	}
+	e := &Explode{Arg: x, T: x.Type().N.Elem}
+	qc.q.Explode = e
+	return e
+}

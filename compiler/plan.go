@@ -199,6 +199,8 @@ type Query struct {
 	Having   Expr // group expression; nil when absent
 	Emit     Emit
 	Over     *Over // window functions (over.go); nil when the query has none
+	// Explode is the SELECT item UNNEST(x) / EXPLODE(x): one row per element of x (nested.go); nil without one.
+	Explode *Explode
 
 	// TTL is the 'state.ttl' of a SELECT DISTINCT without a window, in milliseconds of event time: a distinct row
 	// is forgotten once the query's watermark reaches the time it was last seen plus TTL (0: never). TTLTime is
@@ -562,6 +564,8 @@ func walkPlanExpr(x Expr, fn func(Expr) bool) {
 		for _, y := range e.Args {
 			walkPlanExpr(y, fn)
 		}
+	case *Explode:
+		walkPlanExpr(e.Arg, fn)
 	case *FieldOf:
 		walkPlanExpr(e.X, fn)
 	case *ElemOf:

@@ -33,9 +33,11 @@ type qctx struct {
 	// inSelect is set while the SELECT items of a query that does not aggregate are checked: window functions
 	// are allowed there. overParts and overTime are the canonical PARTITION BY and ORDER BY of the query's first
 	// OVER, which the others must repeat.
-	inSelect  bool
-	overParts []string
-	overTime  string
+	inSelect bool
+	// explodeItem is the SELECT item being checked when it is a whole UNNEST(x) / EXPLODE(x) call (nested.go).
+	explodeItem grammar.Expr
+	overParts   []string
+	overTime    string
 	// keysBroken is set when a GROUP BY key had an error: which columns are grouped is then unknown, so
 	// "must appear in GROUP BY" errors would be follow-on errors.
 	keysBroken bool
@@ -341,6 +343,10 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 			continue
 		}
 		qc.inSelect = !q.Grouped
+		qc.explodeItem = nil
+		if call, ok := unparen(it.Expr).(*grammar.Call); ok && call.Over == nil {
+			qc.explodeItem = call
+		}
 		x := c.expr(qc, it.Expr, mode)
 		qc.inSelect = false
 		if x == nil {

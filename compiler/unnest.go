@@ -20,6 +20,17 @@ func (c *checker) unnest(sel *grammar.Select, outName string, sc *stmtCtx) *gram
 	if sel.From == nil {
 		return sel
 	}
+	for len(sel.Joins) > 0 && sel.Joins[0].Right != nil && sel.Joins[0].Right.Unnest != nil {
+		if sel = c.crossUnnest(sel, outName, sc); sel == nil {
+			return nil
+		}
+	}
+	for _, j := range sel.Joins {
+		if j.Right != nil && j.Right.Unnest != nil {
+			c.errorf(CodeUnsupported, j.Right.Span(), "CROSS JOIN UNNEST(...) must come right after FROM (and after other UNNESTs), before joins of tables")
+			return nil
+		}
+	}
 	if sel.From.Subquery != nil || slices.ContainsFunc(sel.Joins, func(j *grammar.Join) bool { return j.Right != nil && j.Right.Subquery != nil }) {
 		return c.subqueries(sel, outName, sc)
 	}
@@ -27,6 +38,55 @@ func (c *checker) unnest(sel *grammar.Select, outName string, sc *stmtCtx) *gram
 		return sel
 	}
 	return c.overGroups(sel, outName, sc)
+}
+
+// crossUnnest rewrites FROM s [AS o] CROSS JOIN UNNEST(x) AS t(col) into FROM (SELECT *, UNNEST(x) AS col FROM s
+// [AS o]) AS o: a stream of one record per element of x, with the columns of s and the element, read under the
+// name or alias of s.
+func (c *checker) crossUnnest(sel *grammar.Select, outName string, sc *stmtCtx) *grammar.Select {
+	j := sel.Joins[0]
+	if j.Kind != "CROSS" && j.Kind != "" && j.Kind != "INNER" || j.On != nil || j.Within != nil || j.AsOf != nil {
+		c.errorf(CodeUnsupported, j.Span(), "UNNEST is joined with CROSS JOIN UNNEST(x) AS t(col), without ON: each record meets each of its elements")
+		return nil
+	}
+	u := j.Right
+	col := "unnest"
+	switch {
+	case len(u.Columns) == 1:
+		col = u.Columns[0].Name
+	case len(u.Columns) > 1:
+		c.errorf(CodeUnsupported, u.Columns[1].Span(), "UNNEST of an array gives one column: name it in AS t(col)")
+		return nil
+	case u.Alias != nil:
+		col = u.Alias.Name
+	}
+	if sel.From.Subquery != nil {
+		if sel = c.subqueries(sel, outName, sc); sel == nil {
+			return nil
+		}
+	}
+	star := &grammar.SelectItem{Star: true}
+	star.SetSpan(sel.From.Span())
+	call := &grammar.Call{Name: &grammar.Ident{Name: "UNNEST"}, Args: []grammar.Expr{u.Unnest}}
+	call.SetSpan(u.Span())
+	alias := &grammar.Ident{Name: col, Quoted: true}
+	alias.SetSpan(u.Span())
+	item := &grammar.SelectItem{Expr: call, Alias: alias}
+	item.SetSpan(u.Span())
+	inner := &grammar.Select{Items: []*grammar.SelectItem{star, item}, From: sel.From}
+	inner.SetSpan(grammar.Span{Start: sel.From.Span().Start, End: u.Span().End})
+	name := c.innerName(outName+"_unnest", u.Span())
+	if !c.inner(inner, name, inner.Span(), sc, false) {
+		return nil
+	}
+	outer := *sel
+	from := &grammar.From{Name: name, Alias: sel.From.Alias}
+	if from.Alias == nil {
+		from.Alias = sel.From.Name // the records are read under the source's name still
+	}
+	from.SetSpan(sel.From.Span())
+	outer.From, outer.Joins = from, sel.Joins[1:]
+	return &outer
 }
 
 // aggregates reports whether sel groups its rows: GROUP BY, a WINDOW, HAVING or an aggregate in SELECT.

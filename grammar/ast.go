@@ -184,12 +184,15 @@ type SelectItem struct {
 	Alias  *Ident
 }
 
-// From names the relation a query reads, or holds a subquery (rejected by the checker).
+// From names the relation a query reads, or holds a subquery, or, as a join's right side, UNNEST(x): the elements
+// of an array, one row each, named by Columns (UNNEST(items) AS t(item)).
 type From struct {
 	node
 	Name     *Ident
 	Subquery *Select
+	Unnest   Expr
 	Alias    *Ident
+	Columns  []*Ident
 }
 
 // Join is one JOIN of a query: Kind is its keywords as written, upper case ("", "LEFT", "LEFT OUTER", "INNER",

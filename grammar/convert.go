@@ -270,6 +270,12 @@ func convertFrom(f *pFrom) *From {
 	if f.Subquery != nil {
 		out.Subquery = convertSelect(f.Subquery)
 	}
+	if f.Unnest != nil {
+		out.Unnest = convertExpr(f.Unnest)
+	}
+	for _, c := range f.Columns {
+		out.Columns = append(out.Columns, convertIdent(c))
+	}
 	return out
 }
 

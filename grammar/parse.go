@@ -280,8 +280,11 @@ type pFrom struct {
 	Pos      lexer.Position
 	EndPos   lexer.Position
 	Subquery *pSelect `parser:"( \"(\" @@ \")\""`
+	Unnest   *pExpr   `parser:"| \"UNNEST\" \"(\" @@ \")\""`
 	Name     *pIdent  `parser:"| @@ )"`
 	Alias    *pIdent  `parser:"( \"AS\" @@ | (?! \"WINDOW\" | \"EMIT\" | \"FOR\" | \"WITHIN\") @@ )?"`
+	// Columns name what UNNEST(x) AS t(col) gives.
+	Columns []*pIdent `parser:"( \"(\" @@ (\",\" @@)* \")\" )?"`
 }
 
 type pJoin struct {

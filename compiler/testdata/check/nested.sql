@@ -29,3 +29,11 @@ SELECT ARRAY_CONTAINS(items, 1) FROM o; -- ERROR "ARRAY_CONTAINS compares elemen
 SELECT CARDINALITY(customer) FROM o; -- ERROR "CARDINALITY needs"
 SELECT STRUCT_EXTRACT(customer, 'nope') FROM o; -- ERROR `has no field "nope"`
 SELECT ARRAY_CONCAT(nums, items) FROM o; -- ERROR "ARRAY_CONCAT joins arrays of one type"
+SELECT id, EXPLODE(nums) AS n FROM o;
+SELECT o.id, item.sku, w FROM o CROSS JOIN UNNEST(o.items) AS t(item) CROSS JOIN UNNEST(grid) AS u(w);
+SELECT id, EXPLODE(nums) + 1 AS n FROM o; -- ERROR `EXPLODE\(x\) is a whole SELECT item`
+SELECT id, EXPLODE(nums) AS a, UNNEST(nums) AS b FROM o; -- ERROR "a query takes one UNNEST"
+SELECT COUNT(*) AS c, EXPLODE(nums) AS n FROM o; -- ERROR `EXPLODE\(x\) is a whole SELECT item`
+SELECT id, EXPLODE(id) AS n FROM o; -- ERROR "EXPLODE takes an ARRAY, but this is BIGINT"
+SELECT id FROM o CROSS JOIN UNNEST(nums) AS t(a, b); -- ERROR "UNNEST of an array gives one column"
+SELECT id FROM o JOIN UNNEST(nums) AS t(n) ON n > 0; -- ERROR "without ON"
