@@ -30,6 +30,7 @@ var kafkaSettings = map[string]kafkaSetting{
 	"topic.wait.timeout":       {source: true, check: durationSetting},
 	"topic.retry.interval":     {source: true, check: durationSetting},
 	"avro.wire.format":         {source: true, check: oneOf("raw", "confluent")},
+	"wire.format":              {source: true, check: oneOf("raw", "confluent")},
 	"acks":                     {sink: true, check: oneOf("all", "-1", "1", "0")},
 	"linger.ms":                {sink: true, check: durationSetting},
 	"batch.size":               {sink: true, check: intAtLeast(1024)},

@@ -82,6 +82,8 @@ type SinkSpec struct {
 	Options map[string]string
 	// Avro is the writer schema and the encoding of each column when Format is "avro".
 	Avro *AvroSink
+	// Protobuf is the message and its generated encoder when Format is "protobuf".
+	Protobuf *ProtoSink
 }
 
 // Job is a compiled SQL job: its sources and sinks and the generated Setup

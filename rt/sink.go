@@ -60,6 +60,8 @@ type Row struct {
 	keyNull bool // the one key part is NULL: no key
 
 	avroErr error // the row could not be encoded as Avro (avro_sink.go); End returns it
+
+	vals []Value // a Protobuf sink's values, encoded by End (protobuf_sink.go)
 }
 
 // Discard counts a row of a sink that writes nowhere ("none:", the default of a stream that only later queries
@@ -82,6 +84,7 @@ func (s *Sink) Begin() *Row {
 	r.col = 0
 	r.retract = false
 	r.key, r.keyCol, r.keyNull = r.key[:0], 0, false
+	r.vals = r.vals[:0]
 	if s.format == FormatJSONL {
 		r.buf = append(r.buf, '{')
 	}
@@ -114,6 +117,10 @@ func (r *Row) null() {
 
 // Bool writes a BOOLEAN.
 func (r *Row) Bool(v, null bool) {
+	if r.s.format == FormatProtobuf {
+		r.protoValue(Value{Null: null, Int: b2i(v)})
+		return
+	}
 	if r.s.format == FormatAvro {
 		r.avroBool(v, null)
 		return
@@ -133,6 +140,10 @@ func (r *Row) Int32(v int32, null bool) { r.Int64(int64(v), null) }
 
 // Int64 writes a BIGINT.
 func (r *Row) Int64(v int64, null bool) {
+	if r.s.format == FormatProtobuf {
+		r.protoValue(Value{Null: null, Int: v})
+		return
+	}
 	if r.s.format == FormatAvro {
 		r.avroInt64(v, null)
 		return
@@ -151,6 +162,10 @@ func (r *Row) Int64(v int64, null bool) {
 // NaN or infinities, so they are written as null there; CSV spells them NaN,
 // +Inf and -Inf.
 func (r *Row) Float64(v float64, null bool) {
+	if r.s.format == FormatProtobuf {
+		r.protoValue(Value{Null: null, Float: v})
+		return
+	}
 	if r.s.format == FormatAvro {
 		r.avroFloat64(v, null)
 		return
@@ -170,6 +185,10 @@ func (r *Row) Float64(v float64, null bool) {
 // Decimal writes a DECIMAL with its exact digits: a JSON number such as
 // 12.3400, never rounded through float64.
 func (r *Row) Decimal(v Int128, scale int32, null bool) {
+	if r.s.format == FormatProtobuf {
+		r.protoValue(Value{Null: null, Dec: v})
+		return
+	}
 	if r.s.format == FormatAvro {
 		r.avroDecimal(v, null)
 		return
@@ -188,6 +207,10 @@ func (r *Row) Decimal(v Int128, scale int32, null bool) {
 // CSV quotes it when needed, and always quotes the empty string so that it
 // differs from NULL.
 func (r *Row) String(v string, null bool) {
+	if r.s.format == FormatProtobuf {
+		r.protoValue(Value{Null: null, Str: v})
+		return
+	}
 	if r.s.format == FormatAvro {
 		r.avroString(v, null)
 		return
@@ -209,6 +232,10 @@ func (r *Row) String(v string, null bool) {
 // Timestamp writes a TIMESTAMP: epoch milliseconds, or RFC 3339 text (a JSON
 // string) when the sink's time format is rfc3339.
 func (r *Row) Timestamp(ms int64, null bool) {
+	if r.s.format == FormatProtobuf {
+		r.protoValue(Value{Null: null, Int: ms})
+		return
+	}
 	if r.s.format == FormatAvro {
 		r.avroTimestamp(ms, null)
 		return
@@ -249,6 +276,12 @@ func (r *Row) End() error {
 	if r.col != len(s.spec.Columns) {
 		out.mu.Unlock()
 		return fmt.Errorf("sink %q: a row has %d values for %d columns", s.spec.Name, r.col, len(s.spec.Columns))
+	}
+	if s.format == FormatProtobuf && !r.retract { // a retraction is a tombstone
+		if err := r.protoEncode(); err != nil {
+			out.mu.Unlock()
+			return err
+		}
 	}
 	if out.ext != nil {
 		return r.endMessage()
@@ -417,8 +450,11 @@ func newSink(spec SinkSpec, uri string, overridden bool, timeFormat string, env 
 	if err != nil {
 		return nil, err
 	}
-	if s.format == FormatAvro && s.ext == nil {
-		return nil, fmt.Errorf("invalid sink URI %q: avro is a format of Kafka messages; stdout and files are written as jsonl or csv (add ?format=jsonl or ?format=csv)", uri)
+	if (s.format == FormatAvro || s.format == FormatProtobuf) && s.ext == nil {
+		return nil, fmt.Errorf("invalid sink URI %q: %s is a format of Kafka messages; stdout and files are written as jsonl or csv (add ?format=jsonl or ?format=csv)", uri, s.format)
+	}
+	if s.format == FormatProtobuf && (spec.Protobuf == nil || spec.Protobuf.Encode == nil) {
+		return nil, fmt.Errorf("sink %q: internal error: the job gives no Protobuf encoder; regenerate it", spec.Name)
 	}
 	switch firstNonEmpty(timeFormat, spec.TimeFormat) {
 	case "", "epoch_millis":

@@ -34,15 +34,20 @@ const (
 	FormatCSV
 	// FormatAvro is Avro binary encoding, one record per Kafka message.
 	FormatAvro
+	// FormatProtobuf is the Protobuf wire format, one message per Kafka message; generated code decodes it with
+	// rt/protobuf.
+	FormatProtobuf
 )
 
-// String returns "jsonl", "csv" or "avro".
+// String returns "jsonl", "csv", "avro" or "protobuf".
 func (f Format) String() string {
 	switch f {
 	case FormatCSV:
 		return "csv"
 	case FormatAvro:
 		return "avro"
+	case FormatProtobuf:
+		return "protobuf"
 	}
 	return "jsonl"
 }
@@ -253,8 +258,8 @@ func newSource(spec SourceSpec, uri string, overridden bool, env *Env) (*Source,
 		if s.format, err = pickFormat(format, spec.Format, filepath.Ext(path), overridden); err != nil {
 			return nil, fmt.Errorf("%s: %v", path, err)
 		}
-		if s.format == FormatAvro {
-			return nil, fmt.Errorf("%s: avro is a format of Kafka messages; files are read as jsonl or csv (add ?format=jsonl or ?format=csv)", path)
+		if s.format == FormatAvro || s.format == FormatProtobuf {
+			return nil, fmt.Errorf("%s: %s is a format of Kafka messages; files are read as jsonl or csv (add ?format=jsonl or ?format=csv)", path, s.format)
 		}
 		if delim == 0 {
 			delim = spec.Delimiter
@@ -380,6 +385,8 @@ func (s *Source) deliver(line []byte) error {
 		s.json.Reset(line)
 	case FormatAvro:
 		s.avro.Reset(line)
+	case FormatProtobuf:
+		// generated code decodes Line with rt/protobuf
 	default:
 		if e := s.csv.reset(line); e != nil {
 			return s.badRecord(e, line)
@@ -550,6 +557,8 @@ func pickFormat(param, declared, ext string, overridden bool) (Format, error) {
 		return FormatCSV, nil
 	case "avro":
 		return FormatAvro, nil
+	case "protobuf":
+		return FormatProtobuf, nil
 	}
 	return 0, fmt.Errorf("unknown format %q; use jsonl or csv", choice)
 }
