@@ -98,6 +98,9 @@ type ProtoField struct {
 	Map      bool
 	TypeName string           // the full name of a message or enum type
 	Enum     []ProtoEnumValue // ProtoEnum: the values, in declaration order
+	// EnumDefault is the name of an enum field's default value, what an absent field without presence holds: the
+	// value numbered 0 in proto3, the first declared (or the declared default) in proto2.
+	EnumDefault string
 	Column   *Field           // a source's field: the column it fills; nil when no column reads it
 	Out      int              // a sink's field: the output column it writes
 
@@ -344,6 +347,13 @@ func protoFieldOf(fd protoreflect.FieldDescriptor, path string, data []byte) *Pr
 		vals := fd.Enum().Values()
 		for i := 0; i < vals.Len(); i++ {
 			f.Enum = append(f.Enum, ProtoEnumValue{Name: string(vals.Get(i).Name()), Number: int32(vals.Get(i).Number())})
+		}
+		if dv := fd.DefaultEnumValue(); dv != nil {
+			f.EnumDefault = string(dv.Name())
+		} else if dv := vals.ByNumber(fd.Default().Enum()); dv != nil {
+			f.EnumDefault = string(dv.Name())
+		} else if vals.Len() > 0 {
+			f.EnumDefault = string(vals.Get(0).Name())
 		}
 	}
 	if f.Repeated && f.Shape == ProtoScalar {

@@ -4,7 +4,9 @@ package protobuf
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math"
+	"strings"
 
 	"google.golang.org/protobuf/encoding/protowire"
 )
@@ -153,4 +155,15 @@ func AppendStringValue(b []byte, num int32, v string) []byte {
 	b = protowire.AppendVarint(b, uint64(protowire.SizeTag(1)+protowire.SizeBytes(len(v))))
 	b = protowire.AppendTag(b, 1, protowire.BytesType)
 	return protowire.AppendString(b, v)
+}
+
+// NullError is the error of a NULL in a column whose field has no presence: protobuf could only write it as the
+// field's default value, which reads back as a value.
+func NullError(sink, column, field string) error {
+	return fmt.Errorf("sink %q: column %q is NULL, but Protobuf field %q has no presence; declare it optional (or a wrapper type) in the .proto file", sink, column, field)
+}
+
+// EnumError is the error of a VARCHAR that names no value of a field's enum.
+func EnumError(sink, column, value string, e *Enum) error {
+	return fmt.Errorf("sink %q: column %q: %q is not a value of the Protobuf enum; its values are %s", sink, column, value, strings.Join(e.Names, ", "))
 }
