@@ -101,8 +101,8 @@ type ProtoField struct {
 	// EnumDefault is the name of an enum field's default value, what an absent field without presence holds: the
 	// value numbered 0 in proto3, the first declared (or the declared default) in proto2.
 	EnumDefault string
-	Column   *Field           // a source's field: the column it fills; nil when no column reads it
-	Out      int              // a sink's field: the output column it writes
+	Column      *Field // a source's field: the column it fills; nil when no column reads it
+	Out         int    // a sink's field: the output column it writes
 
 	pos grammar.Pos // the field's definition in its file
 }
