@@ -156,7 +156,8 @@ func (c *checker) kafkaProps(ps props, sink bool) (opts map[string]string, topic
 // formatSetting reports whether a setting belongs to the value format (read by the Avro and format code), not to
 // the Kafka client.
 func formatSetting(name string) bool {
-	return strings.HasSuffix(name, ".file") || strings.HasSuffix(name, "serializer") || strings.HasSuffix(name, "format")
+	return strings.HasSuffix(name, ".file") || strings.HasSuffix(name, "serializer") || strings.HasSuffix(name, "format") ||
+		strings.HasSuffix(name, ".message")
 }
 
 // configureKafkaSource sets a Kafka source's topic (default: the stream's name) and settings, and adds the

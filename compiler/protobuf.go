@@ -293,7 +293,11 @@ func (c *checker) loadProto(fp, mp *prop, at grammar.Span) (*ProtoSchema, bool) 
 			if len(short) > 1 {
 				c.errorf(CodeProtoSchema, mp.span, "message %q is ambiguous in %q; give its full name: %s", want, fp.value, strings.Join(names, ", "))
 			} else {
-				c.errorf(CodeProtoSchema, mp.span, "Protobuf file %q has no message %q%s", fp.value, want, suggest(want, names))
+				cands := append([]string(nil), names...)
+				for _, m := range all {
+					cands = append(cands, string(m.Name()))
+				}
+				c.errorf(CodeProtoSchema, mp.span, "Protobuf file %q has no message %q%s", fp.value, want, suggest(want, cands))
 			}
 			return nil, false
 		}
