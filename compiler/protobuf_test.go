@@ -3,8 +3,8 @@ package compiler
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
