@@ -105,8 +105,9 @@ func (g *gen) genProtoDecoder(s *compiler.Source) {
 	}
 	body = append(body, jen.Return(jen.Id("d").Dot("End").Call()))
 	name := decodeFunc(s) + "Proto"
-	g.f.Comment(commentf("%s decodes one Protobuf message %s of %q (%s) into r. An absent field without presence", name, s.Proto.Message, s.Name, s.Proto.File))
-	g.f.Comment("is its default value (0, \"\", false); unknown fields and fields no query reads are skipped.")
+	g.f.Comment(commentf("%s decodes one Protobuf message %s of %q, defined in %s, into r.", name, s.Proto.Message, s.Name, s.Proto.File))
+	g.f.Comment("An absent field without presence holds its default value (0, \"\", false, an enum's first value); unknown")
+	g.f.Comment("fields and fields no query reads are skipped.")
 	if s.Proto.Confluent {
 		g.f.Comment("Messages are in Confluent's wire format: a magic byte, a schema id and the message indexes precede it.")
 	}
