@@ -5,8 +5,10 @@ package protobuf
 
 import (
 	"encoding/binary"
+	"io"
 	"math"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"google.golang.org/protobuf/encoding/protowire"
@@ -121,7 +123,7 @@ func (d *Decoder) ConfluentHeader(index []int) {
 func (d *Decoder) zigzag(what string) int64 {
 	v, n := protowire.ConsumeVarint(d.buf[d.pos:])
 	if n < 0 {
-		d.Fail("", "invalid Confluent header at offset "+strconv.Itoa(d.pos)+": "+what+": "+protowire.ParseError(n).Error())
+		d.Fail("", "invalid Confluent header at offset "+strconv.Itoa(d.pos)+": "+what+": "+wireError(n))
 		return 0
 	}
 	d.pos += n
@@ -161,7 +163,7 @@ func (d *Decoder) Next() bool {
 	d.field = ""
 	num, typ, n := protowire.ConsumeTag(d.buf[d.pos:])
 	if n < 0 {
-		d.Fail("", "invalid Protobuf at offset "+strconv.Itoa(d.pos)+": a field's tag: "+protowire.ParseError(n).Error())
+		d.Fail("", "invalid Protobuf at offset "+strconv.Itoa(d.pos)+": a field's tag: "+wireError(n))
 		return false
 	}
 	d.num, d.typ = num, typ
@@ -183,10 +185,24 @@ func (d *Decoder) Skip() {
 	n := protowire.ConsumeFieldValue(d.num, d.typ, d.buf[d.pos:])
 	if n < 0 {
 		d.Fail(d.field, "invalid Protobuf at offset "+strconv.Itoa(d.start)+": field "+strconv.Itoa(int(d.num))+" ("+wireName(d.typ)+"): "+
-			protowire.ParseError(n).Error())
+			wireError(n))
 		return
 	}
 	d.pos += n
+}
+
+// wireError words protowire's error code n (< 0) without the "proto:" prefix its errors carry (whose spacing
+// the runtime varies on purpose, so that no one matches the text).
+func wireError(n int) string {
+	err := protowire.ParseError(n)
+	if err == io.ErrUnexpectedEOF {
+		return "unexpected EOF"
+	}
+	msg := err.Error()
+	if i := strings.IndexByte(msg, ':'); i >= 0 {
+		msg = strings.TrimLeft(msg[i+1:], " \u00a0")
+	}
+	return msg
 }
 
 // wireName names a wire type for messages.
@@ -227,7 +243,7 @@ func (d *Decoder) want(t protowire.Type) bool {
 
 // malformed records that the current field's value cannot be read.
 func (d *Decoder) malformed(n int) {
-	d.fail("invalid Protobuf value: " + protowire.ParseError(n).Error())
+	d.fail("invalid Protobuf value: " + wireError(n))
 }
 
 func (d *Decoder) varint() uint64 {
@@ -360,7 +376,7 @@ func (d *Decoder) sub(what string, fn func(num protowire.Number, typ protowire.T
 	for len(b) > 0 {
 		num, typ, n := protowire.ConsumeTag(b)
 		if n < 0 {
-			d.fail("invalid " + what + ": " + protowire.ParseError(n).Error())
+			d.fail("invalid " + what + ": " + wireError(n))
 			return
 		}
 		b = b[n:]
@@ -378,7 +394,7 @@ func (d *Decoder) sub(what string, fn func(num protowire.Number, typ protowire.T
 			n = protowire.ConsumeFieldValue(num, typ, b)
 		}
 		if n < 0 {
-			d.fail("invalid " + what + ": " + protowire.ParseError(n).Error())
+			d.fail("invalid " + what + ": " + wireError(n))
 			return
 		}
 		if !fn(num, typ, v) {
@@ -476,7 +492,7 @@ func (d *Decoder) StringValue() string {
 	for len(b) > 0 {
 		num, typ, n := protowire.ConsumeTag(b)
 		if n < 0 {
-			d.fail("invalid google.protobuf.StringValue: " + protowire.ParseError(n).Error())
+			d.fail("invalid google.protobuf.StringValue: " + wireError(n))
 			return ""
 		}
 		b = b[n:]
@@ -489,7 +505,7 @@ func (d *Decoder) StringValue() string {
 			n = protowire.ConsumeFieldValue(num, typ, b)
 		}
 		if n < 0 {
-			d.fail("invalid google.protobuf.StringValue: " + protowire.ParseError(n).Error())
+			d.fail("invalid google.protobuf.StringValue: " + wireError(n))
 			return ""
 		}
 		b = b[n:]

@@ -246,7 +246,7 @@ func TestDecodeMalformed(t *testing.T) {
 		{"string as varint", cat([]byte{0x08, 0x01}, tag(14, protowire.VarintType), []byte{5}), "s", "wire type varint, want length-delimited; was the message written with another schema? (field number 14 at offset 2)"},
 		{"string too long", cat(tag(14, protowire.BytesType), []byte{10, 'a'}), "s", "invalid Protobuf value: unexpected EOF (field number 14 at offset 0)"},
 		{"invalid UTF-8", cat(tag(14, protowire.BytesType), []byte{1, 0xff}), "s", "invalid UTF-8 in a string (field number 14 at offset 0)"},
-		{"field number 0", []byte{0x00, 0x01}, "", "invalid Protobuf at offset 0: a field's tag: proto: invalid field number"},
+		{"field number 0", []byte{0x00, 0x01}, "", "invalid Protobuf at offset 0: a field's tag: invalid field number"},
 		{"unknown field cut", cat(tag(99, protowire.BytesType), []byte{3, 1}), "", "invalid Protobuf at offset 0: field 99 (length-delimited): unexpected EOF"},
 		{"timestamp seconds wire type", cat(tag(16, protowire.BytesType), []byte{2, 0x0a, 0x00}), "ts", "invalid google.protobuf.Timestamp: field 1 has wire type length-delimited (field number 16 at offset 0)"},
 	}
