@@ -242,6 +242,9 @@ func (g *gen) genJob() {
 		if k.Proto != nil {
 			d[jen.Id("Protobuf")] = g.protoSinkSpec(k)
 		}
+		if h := sinkHeader(k); h != nil {
+			d[jen.Id("Header")] = h
+		}
 		sinks = append(sinks, jen.Values(d))
 	}
 	g.f.Comment("job describes the sources and sinks; setup wires the generated operators to them.")

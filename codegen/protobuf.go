@@ -4,6 +4,8 @@ package codegen
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/dave/jennifer/jen"
 
@@ -53,6 +55,19 @@ func (g *gen) genProtoDecoder(s *compiler.Source) {
 		g.f.Var().Id(protoIndexVar(s)).Op("=").Index().Int().Values(idx...)
 		g.f.Line()
 		body = append(body, jen.Id("d").Dot("ConfluentHeader").Call(jen.Id(protoIndexVar(s))))
+		if url := s.Options["schema.registry.url"]; url != "" {
+			var fields []jen.Code
+			for _, pf := range s.Proto.Fields {
+				if pf.Column != nil && !skipped(pf.Column) {
+					fields = append(fields, jen.Values(jen.Dict{jen.Id("Name"): jen.Lit(pf.Name), jen.Id("Number"): jen.Lit(int(pf.Number)), jen.Id("Type"): jen.Lit(protoWireType(pf))}))
+				}
+			}
+			v := lowerFirst(s.GoName) + "Schemas"
+			g.f.Comment(commentf("%s checks the writer schema of each schema id in %s against the fields the job reads.", v, url))
+			g.f.Var().Id(v).Op("=").Qual(registryPath, "NewProtobuf").Call(jen.Lit(url), jen.Lit(s.Proto.Message), jen.Index().Qual(registryPath, "Field").Values(fields...))
+			g.f.Line()
+			body = append(body, registryCheck(v)...)
+		}
 	}
 	var presence []*compiler.ProtoField // NOT NULL columns of fields with presence: checked after the loop
 	var cases []jen.Code
@@ -115,6 +130,26 @@ func (g *gen) genProtoDecoder(s *compiler.Source) {
 	g.f.Line()
 }
 
+// registryPath is the import path of the runtime's schema registry client.
+const registryPath = rtPath + "/registry"
+
+// registryCheck checks the schema id of the header just read with the checker v.
+func registryCheck(v string) []jen.Code {
+	return []jen.Code{jen.If(jen.Id("d").Dot("Err").Call().Op("==").Nil()).Block(
+		jen.If(jen.Err().Op(":=").Id(v).Dot("Check").Call(jen.Id("d").Dot("SchemaID").Call()), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))}
+}
+
+// protoWireType describes a field's type as rt/registry.ProtoType does for the writer's.
+func protoWireType(pf *compiler.ProtoField) string {
+	switch {
+	case pf.Shape == compiler.ProtoTimestamp || pf.Shape == compiler.ProtoWrapper:
+		return "message " + pf.TypeName
+	case pf.Kind == compiler.ProtoEnum:
+		return "enum " + pf.TypeName
+	}
+	return pf.Kind.String()
+}
+
 func seenVar(pf *compiler.ProtoField) string { return fmt.Sprintf("seen%d", pf.Number) }
 
 // protoRead is the expression reading field pf into its column.
@@ -167,6 +202,45 @@ func (g *gen) protoRead(s *compiler.Source, pf *compiler.ProtoField) jen.Code {
 		return read
 	}
 	return jen.Add(goType(col.Type)).Call(read) // int64(d.Int32()), float64(d.Int64())
+}
+
+// sinkHeader is the SinkSpec.Header of a Kafka sink that writes Confluent's wire format, or nil: the header with
+// 'schema.id', or with the id its schema is registered under at start-up.
+func sinkHeader(k *compiler.Sink) jen.Code {
+	id, url := k.Options["schema.id"], k.Options["schema.registry.url"]
+	if k.Type != "kafka_sink" || id == "" && url == "" {
+		return nil
+	}
+	var index jen.Code = jen.Nil()
+	if k.Format == "protobuf" {
+		idx := make([]jen.Code, len(k.Proto.Index))
+		for i, x := range k.Proto.Index {
+			idx[i] = jen.Lit(x)
+		}
+		index = jen.Index().Int().Values(idx...)
+	}
+	if id != "" {
+		return jen.Func().Params().Params(jen.Index().Byte(), jen.Error()).Block(
+			jen.Return(jen.Qual(registryPath, "Header").Call(jen.Lit(mustAtoi(id)), index), jen.Nil()))
+	}
+	typ, schema := "AVRO", ""
+	if k.Format == "protobuf" {
+		typ, schema = "PROTOBUF", k.Proto.Text
+	} else {
+		schema = k.Avro.JSON
+	}
+	subject := strings.TrimPrefix(k.URI, "kafka:") + "-value"
+	return jen.Func().Params().Params(jen.Index().Byte(), jen.Error()).Block(
+		jen.Return(jen.Qual(registryPath, "RegisterHeader").Call(jen.Lit(url), jen.Lit(subject),
+			jen.Qual(registryPath, "Schema").Values(jen.Dict{jen.Id("Type"): jen.Lit(typ), jen.Id("Schema"): rawString(schema)}), index)))
+}
+
+func mustAtoi(s string) int {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		panic(fmt.Sprintf("codegen: schema.id %q", s)) // the checker accepted only numbers
+	}
+	return n
 }
 
 // protoEncodeFunc names the generated encoder of a Protobuf sink.

@@ -624,6 +624,7 @@ func (c *checker) configureSink(sink *Sink, ps props, at grammar.Span) bool {
 	}
 	c.avroSink(sink, ps, at)
 	c.protoSink(sink, ps, at)
+	c.sinkFraming(sink, ps, at)
 	return true
 }
 

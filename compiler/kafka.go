@@ -31,6 +31,8 @@ var kafkaSettings = map[string]kafkaSetting{
 	"topic.retry.interval":     {source: true, check: durationSetting},
 	"avro.wire.format":         {source: true, check: oneOf("raw", "confluent")},
 	"wire.format":              {source: true, check: oneOf("raw", "confluent")},
+	"schema.registry.url":      {source: true, sink: true, check: registryURL},
+	"schema.id":                {sink: true, check: intAtLeast(1)},
 	"acks":                     {sink: true, check: oneOf("all", "-1", "1", "0")},
 	"linger.ms":                {sink: true, check: durationSetting},
 	"batch.size":               {sink: true, check: intAtLeast(1024)},
@@ -44,6 +46,14 @@ var kafkaSettings = map[string]kafkaSetting{
 	// How long a source goes on reading without brokers (or without a group session) before it gives up;
 	// unset: for ever.
 	"broker.unavailable.timeout": {source: true, check: durationSetting},
+}
+
+// registryURL checks a schema registry's base URL.
+func registryURL(v string) string {
+	if !strings.HasPrefix(v, "http://") && !strings.HasPrefix(v, "https://") {
+		return "want the registry's http:// or https:// URL, got " + strconv.Quote(v)
+	}
+	return ""
 }
 
 // knownKeys lists the properties a source or sink of type typ understands, for the unknown-property warning.

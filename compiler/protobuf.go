@@ -506,10 +506,30 @@ func (c *checker) protoSource(src *Source, ps props, at grammar.Span) {
 	}
 }
 
-// wireConfluent reports whether a source's messages are in Confluent's wire format ('wire.format' or, for Avro,
-// 'avro.wire.format' = 'confluent').
+// wireConfluent reports whether a source's messages are in Confluent's wire format: 'wire.format' (or, for Avro,
+// 'avro.wire.format') = 'confluent', or a 'schema.registry.url' to check their schema ids against.
 func wireConfluent(opts map[string]string) bool {
-	return strings.EqualFold(opts["wire.format"], "confluent") || strings.EqualFold(opts["avro.wire.format"], "confluent")
+	return strings.EqualFold(opts["wire.format"], "confluent") || strings.EqualFold(opts["avro.wire.format"], "confluent") ||
+		opts["schema.registry.url"] != ""
+}
+
+// sinkFraming checks the settings of a Kafka sink that writes Confluent's wire format: 'schema.id', or
+// 'schema.registry.url' to register the sink's schema at start-up under the subject <topic>-value.
+func (c *checker) sinkFraming(sink *Sink, ps props, at grammar.Span) {
+	if sink.Type != "kafka_sink" {
+		return
+	}
+	_, id := sink.Options["schema.id"]
+	_, reg := sink.Options["schema.registry.url"]
+	if !id && !reg {
+		return
+	}
+	switch {
+	case sink.Format == "csv":
+		c.errorf(CodeBadProperty, formatSpan(ps, at), "sink %q: Confluent's wire format ('schema.id', 'schema.registry.url') is for avro, protobuf and json values, not csv", sink.Name)
+	case !id && sink.Format != "avro" && sink.Format != "protobuf":
+		c.errorf(CodeBadProperty, formatSpan(ps, at), "sink %q: velocc registers Avro and Protobuf schemas only; give a JSON sink the id of its JSON Schema with 'schema.id'", sink.Name)
+	}
 }
 
 // protoFieldFor finds a message's field for a column: the exact name, else the only one equal ignoring case.

@@ -37,7 +37,7 @@ func (r *Row) protoValue(v Value) {
 
 // protoEncode replaces the row's bytes with the encoded message.
 func (r *Row) protoEncode() error {
-	b, err := r.s.spec.Protobuf.Encode(r.buf[:0], r.vals)
+	b, err := r.s.spec.Protobuf.Encode(r.buf, r.vals) // r.buf holds the Confluent header, if any
 	r.buf = b
 	for i := range r.vals {
 		r.vals[i].Str = "" // the strings belong to the caller

@@ -34,6 +34,7 @@ type Sink struct {
 	emitted int64
 
 	ext     Output   // a transport's output (Kafka); nil for stdout and files
+	header  []byte   // written before each message value of ext (SinkSpec.Header)
 	keyed   bool     // rows carry message keys (ext outputs of sinks with Key names)
 	keyJSON [][]byte // `"name":` per key part when the key is a JSON object, with a leading ',' after the first
 }
@@ -85,6 +86,7 @@ func (s *Sink) Begin() *Row {
 	r.retract = false
 	r.key, r.keyCol, r.keyNull = r.key[:0], 0, false
 	r.vals = r.vals[:0]
+	r.buf = append(r.buf, s.header...)
 	if s.format == FormatJSONL {
 		r.buf = append(r.buf, '{')
 	}
@@ -486,6 +488,13 @@ func (s *Sink) open(ctx context.Context, stdout io.Writer, outputs map[string]*s
 		// Every transport sink has an output of its own: rows of one sink go to one topic.
 		if err := s.ext.Start(ctx); err != nil {
 			return err
+		}
+		if s.spec.Header != nil {
+			h, err := s.spec.Header()
+			if err != nil {
+				return fmt.Errorf("sink %q: %w", s.spec.Name, err)
+			}
+			s.header = h
 		}
 		s.out = &sinkOutput{name: s.ext.Name(), ext: s.ext}
 		outputs["\x00"+s.spec.Name] = s.out

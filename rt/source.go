@@ -105,6 +105,8 @@ type Source struct {
 	csv    CSVDecoder
 	avro   AvroDecoder
 	header bool  // the CSV header has been read
+	// confluent is set for a JSON source whose messages carry Confluent's wire-format header ('wire.format').
+	confluent bool
 	lineNo int64 // line number of the current record
 
 	ended  bool          // a bounded source was read to its end and its end handlers ran
@@ -292,6 +294,7 @@ func newSource(spec SourceSpec, uri string, overridden bool, env *Env) (*Source,
 		s.deadPath = firstNonEmpty(spec.DeadLetter, spec.Name+".dead_letter.jsonl") // late records go there (late.go)
 	}
 	s.raw = Raw{Format: s.format, JSON: &s.json, CSV: &s.csv, Avro: &s.avro}
+	s.confluent = s.format == FormatJSONL && (spec.Options["wire.format"] == "confluent" || spec.Options["schema.registry.url"] != "")
 	return s, nil
 }
 
@@ -314,7 +317,7 @@ func (s *Source) schemaHeader() error {
 // goroutine of the input. Its handlers are set by running the job's Setup again (see runner.setupLanes).
 func (s *Source) lane() (*Source, error) {
 	c := &Source{spec: s.spec, run: s.run, uri: s.uri, path: s.path, format: s.format, onError: s.onError,
-		deadPath: s.deadPath, dead: s.dead, input: s.input, where: s.where, counts: s.counts}
+		deadPath: s.deadPath, dead: s.dead, input: s.input, where: s.where, counts: s.counts, confluent: s.confluent}
 	if err := c.schemaHeader(); err != nil {
 		return nil, err
 	}
@@ -382,6 +385,12 @@ func (s *Source) deliver(line []byte) error {
 	s.raw.Line, s.raw.LineNo = line, s.lineNo
 	switch s.format {
 	case FormatJSONL:
+		if s.confluent {
+			if len(line) < 5 || line[0] != 0 {
+				return s.badRecord(&RecordError{Reason: "not in Confluent's wire format: expected the magic byte 0 and a 4-byte schema id before the JSON value"}, line)
+			}
+			line = line[5:] // the schema id is not checked: the columns are the job's
+		}
 		s.json.Reset(line)
 	case FormatAvro:
 		s.avro.Reset(line)
