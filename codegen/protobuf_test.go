@@ -3,14 +3,19 @@ package codegen
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -79,17 +84,19 @@ message Copy {
 }
 `
 
+// protoE2EJob is the job; REGISTRY stands for the URL of the test's schema registry.
 const protoE2EJob = `CREATE STREAM trades WITH ('type' = 'kafka_source', 'format' = 'protobuf', 'proto.file' = 'in.proto',
-  'proto.message' = 'Trade', 'wire.format' = 'confluent', 'on.error' = 'skip');
+  'proto.message' = 'Trade', 'schema.registry.url' = 'REGISTRY', 'on.error' = 'skip');
 
 SELECT id, sym, side, px, qty, delta, sf, u32, u64, ratio, ts, lot, note, ok FROM trades;
 
 CREATE STREAM totals AS
 SELECT sym, side, SUM(qty) AS q, COUNT(*) AS n, MAX(ts) AS last, MAX(px) AS hi FROM trades GROUP BY sym, side EMIT FINAL
-WITH ('totals.type' = 'kafka_sink', 'totals.format' = 'protobuf');
+WITH ('totals.type' = 'kafka_sink', 'totals.format' = 'protobuf', 'totals.schema.registry.url' = 'REGISTRY');
 
 CREATE STREAM copy AS SELECT id, sym, side, px, ts, qty FROM trades WHERE ok
-WITH ('copy.type' = 'kafka_sink', 'copy.format' = 'protobuf', 'copy.proto.file' = 'out.proto', 'copy.proto.message' = 'out.Copy');
+WITH ('copy.type' = 'kafka_sink', 'copy.format' = 'protobuf', 'copy.proto.file' = 'out.proto', 'copy.proto.message' = 'out.Copy',
+      'copy.schema.id' = '5');
 `
 
 type protoE2ETrade struct {
@@ -193,14 +200,46 @@ func TestProtobufJobEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs a Go program; skipped with -short")
 	}
+	// The schema registry, answering as the documented API does: id 7 is in.proto, id 8 the same with "sym" an
+	// int64 (incompatible), and a registered schema gets id 21.
+	var mu sync.Mutex
+	var registered []string
+	incompatible := strings.Replace(protoE2EIn, "string sym = 3;", "int64 sym = 3;", 1)
+	reg := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		w.Header().Set("Content-Type", "application/vnd.schemaregistry.v1+json")
+		answer := func(v any) {
+			b, _ := json.Marshal(v)
+			w.Write(b)
+		}
+		switch {
+		case r.Method == http.MethodGet && r.URL.Path == "/schemas/ids/7":
+			answer(map[string]string{"schema": protoE2EIn, "schemaType": "PROTOBUF"})
+		case r.Method == http.MethodGet && r.URL.Path == "/schemas/ids/8":
+			answer(map[string]string{"schema": incompatible, "schemaType": "PROTOBUF"})
+		case r.Method == http.MethodPost && r.URL.Path == "/subjects/totals-value/versions":
+			var req map[string]string
+			body, _ := io.ReadAll(r.Body)
+			json.Unmarshal(body, &req)
+			registered = append(registered, req["schemaType"]+"\n"+req["schema"])
+			answer(map[string]int{"id": 21})
+		default:
+			w.WriteHeader(http.StatusNotFound)
+			answer(map[string]any{"error_code": 40403, "message": "Schema not found"})
+		}
+	}))
+	defer reg.Close()
+	job := strings.ReplaceAll(protoE2EJob, "REGISTRY", reg.URL)
+
 	dir := t.TempDir()
-	files := map[string]string{"in.proto": protoE2EIn, "out.proto": protoE2EOut, "job.sql": protoE2EJob}
+	files := map[string]string{"in.proto": protoE2EIn, "out.proto": protoE2EOut, "job.sql": job}
 	for name, data := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o666); err != nil {
 			t.Fatal(err)
 		}
 	}
-	plan, diags := compiler.Compile(filepath.Join(dir, "job.sql"), []byte(protoE2EJob), &compiler.Options{})
+	plan, diags := compiler.Compile(filepath.Join(dir, "job.sql"), []byte(job), &compiler.Options{})
 	if diags.HasErrors() || plan == nil {
 		t.Fatalf("the job does not compile:\n%v", diags)
 	}
@@ -319,6 +358,8 @@ func TestProtobufJobEndToEnd(t *testing.T) {
 			in = framed(in, append(append([]byte(nil), header...), 0x1a, 0x09, 'A'))
 		case 270: // the header names the file's first message
 			in = framed(in, append([]byte{0, 0, 0, 0, 7, 0}, msg...))
+		case 280: // written with schema 8, whose "sym" is no string
+			in = framed(in, append([]byte{0, 0, 0, 0, 8, 2, 2}, msg...))
 		}
 	}
 	if err := os.WriteFile(filepath.Join(dir, "in.bin"), in, 0o666); err != nil {
@@ -345,11 +386,12 @@ func TestProtobufJobEndToEnd(t *testing.T) {
 		t.Fatalf("the job exited with %d:\n%s", res.Code, res.Stderr)
 	}
 	for _, want := range []string{
-		"trades: read 305, bad 5, late 0",
+		"trades: read 306, bad 6, late 0",
 		`field "id": invalid Protobuf value: unexpected EOF (field number 1 at offset`, // a tag, then a varint cut short
 		`field "sym": wire type varint, want length-delimited; was the message written with another schema? (field number 3 at offset 7)`,
 		"not in Confluent's wire format",
 		"the Confluent header names message [0] of the schema, but the job reads message [1]",
+		`field "sym": the writer schema 8 in the registry has field 3 "sym" of type int64, the job reads string`,
 		`field "sym": invalid Protobuf value: unexpected EOF (field number 3 at offset 7)`,
 	} {
 		if !strings.Contains(res.Stderr, want) {
@@ -377,6 +419,10 @@ func TestProtobufJobEndToEnd(t *testing.T) {
 		if k >= len(msgs) {
 			t.Fatalf("copy has %d messages, want more", len(msgs))
 		}
+		if !bytes.HasPrefix(msgs[k], []byte{0, 0, 0, 0, 5, 0}) {
+			t.Fatalf("copy message %d does not start with the header of schema 5: % x", k, msgs[k])
+		}
+		msgs[k] = msgs[k][6:]
 		got := dynamicpb.NewMessage(outMD)
 		if err := proto.Unmarshal(msgs[k], got); err != nil {
 			t.Fatalf("copy message %d: %v", k, err)
@@ -447,7 +493,14 @@ func TestProtobufJobEndToEnd(t *testing.T) {
 	if len(msgs) != len(groups) {
 		t.Fatalf("totals has %d messages, want %d", len(msgs), len(groups))
 	}
+	if len(registered) != 1 || registered[0] != "PROTOBUF\n"+totalsProto {
+		t.Errorf("registered %q, want totals' message once", registered)
+	}
 	for i, msg := range msgs {
+		if !bytes.HasPrefix(msg, []byte{0, 0, 0, 0, 21, 0}) {
+			t.Fatalf("totals message %d does not start with the header of the registered schema 21: % x", i, msg)
+		}
+		msg = msg[6:]
 		got := dynamicpb.NewMessage(totMD)
 		if err := proto.Unmarshal(msg, got); err != nil {
 			t.Fatalf("totals message %d: %v", i, err)
