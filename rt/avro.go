@@ -73,8 +73,9 @@ func (d *AvroDecoder) Reset(b []byte) {
 func (d *AvroDecoder) Field(name string) { d.field = name }
 
 // ConfluentHeader consumes Confluent's wire-format header: the magic byte 0
-// and a 4-byte schema id, which is not checked (the schema is fixed at
-// compile time). A message without it is a bad record.
+// and a 4-byte schema id, kept for SchemaID (the schema is fixed at compile
+// time; a job with a schema registry checks the id's schema with
+// rt/registry). A message without it is a bad record.
 func (d *AvroDecoder) ConfluentHeader() {
 	if d.failed {
 		return
