@@ -104,10 +104,10 @@ type Source struct {
 	json   JSONDecoder
 	csv    CSVDecoder
 	avro   AvroDecoder
-	header bool  // the CSV header has been read
+	header bool // the CSV header has been read
 	// confluent is set for a JSON source whose messages carry Confluent's wire-format header ('wire.format').
 	confluent bool
-	lineNo int64 // line number of the current record
+	lineNo    int64 // line number of the current record
 
 	ended  bool          // a bounded source was read to its end and its end handlers ran
 	mem    *sourceMemory // the memory watcher, when the job has a budget and the source feeds state (memory.go)
