@@ -32,7 +32,7 @@ var kafkaSettings = map[string]kafkaSetting{
 	"avro.wire.format":         {source: true, check: oneOf("raw", "confluent")},
 	"wire.format":              {source: true, check: oneOf("raw", "confluent")},
 	"schema.registry.url":      {source: true, sink: true, check: registryURL},
-	"schema.id":                {sink: true, check: intAtLeast(1)},
+	"schema.id":                {sink: true, check: schemaID},
 	"acks":                     {sink: true, check: oneOf("all", "-1", "1", "0")},
 	"linger.ms":                {sink: true, check: durationSetting},
 	"batch.size":               {sink: true, check: intAtLeast(1024)},
@@ -46,6 +46,14 @@ var kafkaSettings = map[string]kafkaSetting{
 	// How long a source goes on reading without brokers (or without a group session) before it gives up;
 	// unset: for ever.
 	"broker.unavailable.timeout": {source: true, check: durationSetting},
+}
+
+// schemaID checks a schema registry's id: a positive 32-bit number.
+func schemaID(v string) string {
+	if n, err := strconv.ParseInt(v, 10, 32); err != nil || n < 1 {
+		return "want a schema id, a whole number from 1 to 2147483647, got " + strconv.Quote(v)
+	}
+	return ""
 }
 
 // registryURL checks a schema registry's base URL.

@@ -13,3 +13,9 @@ CREATE STREAM totals AS SELECT symbol, side, SUM(qty) AS q, MAX(ts) AS last, COU
 WITH ('totals.type' = 'kafka_sink', 'totals.format' = 'protobuf');
 
 SELECT symbol, price, id FROM others;
+
+CREATE STREAM framed_json AS SELECT symbol, id FROM orders WITH ('framed_json.type' = 'kafka_sink', 'framed_json.schema.id' = '7');
+CREATE STREAM registered AS SELECT symbol, id FROM orders
+WITH ('registered.type' = 'kafka_sink', 'registered.format' = 'protobuf', 'registered.schema.registry.url' = 'https://registry.example:8081');
+CREATE STREAM checked WITH ('type' = 'kafka_source', 'format' = 'protobuf', 'proto.file' = '../proto/out.proto', 'schema.registry.url' = 'http://registry:8081');
+SELECT symbol FROM checked;
