@@ -513,6 +513,7 @@ func (c *checker) configureSource(src *Source, ps props, at grammar.Span) {
 	if src.Proto != nil {
 		c.protoSource(src, ps, at)
 	}
+	c.sourceFraming(src, ps, at)
 }
 
 func fieldNames(fs []*Field) []string {

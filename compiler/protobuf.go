@@ -513,6 +513,13 @@ func wireConfluent(opts map[string]string) bool {
 		opts["schema.registry.url"] != ""
 }
 
+// sourceFraming rejects Confluent's wire format on a source whose values cannot carry it.
+func (c *checker) sourceFraming(src *Source, ps props, at grammar.Span) {
+	if src.Type == "kafka_source" && src.Format == "csv" && wireConfluent(src.Options) {
+		c.errorf(CodeBadProperty, formatSpan(ps, at), "source %q: Confluent's wire format ('wire.format', 'schema.registry.url') is for avro, protobuf and json values, not csv", src.Name)
+	}
+}
+
 // sinkFraming checks the settings of a Kafka sink that writes Confluent's wire format: 'schema.id', or
 // 'schema.registry.url' to register the sink's schema at start-up under the subject <topic>-value.
 func (c *checker) sinkFraming(sink *Sink, ps props, at grammar.Span) {
