@@ -375,3 +375,49 @@ func TestAppendAgainstRuntime(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeAllocs checks that decoding allocates nothing but strings: the decoder lives on the stack of the
+// generated function, and the Timestamp and wrapper readers keep their values there too.
+func TestDecodeAllocs(t *testing.T) {
+	md := descriptor(t)
+	v := values{i32: -1, s64: 5, d: 2.5, e: 1, hasTS: true, tsSec: 7, tsNano: 8e6, hasW: true, w64: 9, wd: 1.5, wb: true}
+	msg, err := proto.Marshal(v.message(md))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sink int64
+	allocs := testing.AllocsPerRun(100, func() {
+		var d Decoder
+		d.Reset(msg)
+		for d.Next() {
+			switch d.Num() {
+			case 1:
+				sink += int64(d.Int32())
+			case 5:
+				sink += d.Sint64()
+			case 13:
+				sink += int64(d.Double())
+			case 15:
+				sink += int64(len(d.Enum(&enumE)))
+			case 16:
+				sink += d.Timestamp()
+			case 18:
+				sink += d.Int64Value()
+			case 19:
+				if d.BoolValue() {
+					sink++
+				}
+			case 20:
+				sink += int64(d.DoubleValue())
+			default:
+				d.Skip()
+			}
+		}
+		if d.End() != nil {
+			t.Fatal(d.End())
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("%v allocations per message, want 0", allocs)
+	}
+}
