@@ -571,6 +571,9 @@ func (c *checker) protoSink(sink *Sink, ps props, at grammar.Span) {
 		return
 	}
 	if fp == nil {
+		if mp != nil {
+			c.warnf(CodeProtoSchema, mp.keySpan, "%q is used only with '%s.proto.file'; the message is derived from the columns", mp.key, sink.Name)
+		}
 		if s, ok := c.deriveProtoMessage(sink, at); ok {
 			sink.Proto = s
 		}
