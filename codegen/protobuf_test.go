@@ -97,6 +97,10 @@ WITH ('totals.type' = 'kafka_sink', 'totals.format' = 'protobuf', 'totals.schema
 CREATE STREAM copy AS SELECT id, sym, side, px, ts, qty FROM trades WHERE ok
 WITH ('copy.type' = 'kafka_sink', 'copy.format' = 'protobuf', 'copy.proto.file' = 'out.proto', 'copy.proto.message' = 'out.Copy',
       'copy.schema.id' = '5');
+
+CREATE STREAM strict (id BIGINT, px DOUBLE NOT NULL, lot BIGINT NOT NULL, side VARCHAR)
+  WITH ('type' = 'kafka_source', 'format' = 'protobuf', 'proto.file' = 'in.proto', 'proto.message' = 'e2e.Trade', 'on.error' = 'skip');
+CREATE STREAM strict_out AS SELECT id, px, lot, side FROM strict WITH ('strict_out.type' = 'kafka_sink', 'strict_out.format' = 'json');
 `
 
 type protoE2ETrade struct {
@@ -259,7 +263,7 @@ func TestProtobufJobEndToEnd(t *testing.T) {
 	header := []byte{0, 0, 0, 0, 7, 2, 2} // magic byte, schema id 7, message indexes [1] (zig-zag): Trade is the file's second message
 	syms := []string{"AAPL", "MSFT", "GOOG", ""}
 	sides := []string{"BUY", "SELL", "SIDE_UNSPECIFIED"}
-	var in []byte
+	var in, strict []byte // strict: the messages without framing, for the source with NOT NULL columns
 	var trades []protoE2ETrade
 	for i := 0; i < 300; i++ {
 		tr := protoE2ETrade{
@@ -346,6 +350,7 @@ func TestProtobufJobEndToEnd(t *testing.T) {
 			t.Fatalf("message %d does not round-trip through the runtime: %v", i, err)
 		}
 		in = framed(in, append(append([]byte(nil), header...), msg...))
+		strict = framed(strict, msg)
 		trades = append(trades, tr)
 		switch i {
 		case 60: // a varint cut short
@@ -365,6 +370,9 @@ func TestProtobufJobEndToEnd(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "in.bin"), in, 0o666); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.WriteFile(filepath.Join(dir, "strict.bin"), strict, 0o666); err != nil {
+		t.Fatal(err)
+	}
 
 	build := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(build, "protojob"), 0o777); err != nil {
@@ -378,7 +386,8 @@ func TestProtobufJobEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, err := e2e.Run(dir, bins["protojob"], "--bounded", "--source", "trades=mem:in.bin",
-		"--sink", "totals=mem:totals.bin", "--sink", "copy=mem:copy.bin")
+		"--sink", "totals=mem:totals.bin", "--sink", "copy=mem:copy.bin",
+		"--source", "strict=mem:strict.bin", "--sink", "strict_out=mem:strict_out.bin")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -397,6 +406,29 @@ func TestProtobufJobEndToEnd(t *testing.T) {
 		if !strings.Contains(res.Stderr, want) {
 			t.Errorf("stderr has no %q:\n%s", want, res.Stderr)
 		}
+	}
+
+	// strict: a trade without px (optional) or lot (a wrapper) is a bad record; an absent side is its default.
+	var strictWant []string
+	strictBad := 0
+	for i := range trades {
+		tr := &trades[i]
+		if tr.px == nil || tr.lot == nil {
+			strictBad++
+			continue
+		}
+		strictWant = append(strictWant, fmt.Sprintf(`{"id":%d,"px":%s,"lot":%d,"side":%q}`, tr.id, strconv.FormatFloat(*tr.px, 'g', -1, 64), *tr.lot, tr.side))
+	}
+	var strictGot []string
+	for _, m := range unframe(t, mustRead(t, filepath.Join(dir, "strict_out.bin"))) {
+		strictGot = append(strictGot, string(m))
+	}
+	if strings.Join(strictGot, "\n") != strings.Join(strictWant, "\n") {
+		t.Errorf("strict_out (-want +got):\n%s", lineDiff(strings.Join(strictWant, "\n"), strings.Join(strictGot, "\n")))
+	}
+	if want := fmt.Sprintf("strict: read %d, bad %d, late 0", len(trades), strictBad); !strings.Contains(res.Stderr, want) ||
+		!strings.Contains(res.Stderr, `field "px": missing value for a NOT NULL column`) && !strings.Contains(res.Stderr, `field "lot": missing value for a NOT NULL column`) {
+		t.Errorf("stderr has no %q and no NOT NULL error:\n%s", want, res.Stderr)
 	}
 
 	var want strings.Builder
