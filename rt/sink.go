@@ -86,7 +86,9 @@ func (s *Sink) Begin() *Row {
 	r.retract = false
 	r.key, r.keyCol, r.keyNull = r.key[:0], 0, false
 	r.vals = r.vals[:0]
-	r.buf = append(r.buf, s.header...)
+	if len(s.header) > 0 {
+		r.buf = append(r.buf, s.header...)
+	}
 	if s.format == FormatJSONL {
 		r.buf = append(r.buf, '{')
 	}
@@ -119,12 +121,12 @@ func (r *Row) null() {
 
 // Bool writes a BOOLEAN.
 func (r *Row) Bool(v, null bool) {
-	if r.s.format == FormatProtobuf {
-		r.protoValue(Value{Null: null, Int: b2i(v)})
-		return
-	}
-	if r.s.format == FormatAvro {
-		r.avroBool(v, null)
+	if r.s.format >= FormatAvro { // one comparison on the path of JSON and CSV rows
+		if r.s.format == FormatProtobuf {
+			r.protoValue(Value{Null: null, Int: b2i(v)})
+		} else {
+			r.avroBool(v, null)
+		}
 		return
 	}
 	if !r.next() {
@@ -142,12 +144,12 @@ func (r *Row) Int32(v int32, null bool) { r.Int64(int64(v), null) }
 
 // Int64 writes a BIGINT.
 func (r *Row) Int64(v int64, null bool) {
-	if r.s.format == FormatProtobuf {
-		r.protoValue(Value{Null: null, Int: v})
-		return
-	}
-	if r.s.format == FormatAvro {
-		r.avroInt64(v, null)
+	if r.s.format >= FormatAvro { // one comparison on the path of JSON and CSV rows
+		if r.s.format == FormatProtobuf {
+			r.protoValue(Value{Null: null, Int: v})
+		} else {
+			r.avroInt64(v, null)
+		}
 		return
 	}
 	if !r.next() {
@@ -164,12 +166,12 @@ func (r *Row) Int64(v int64, null bool) {
 // NaN or infinities, so they are written as null there; CSV spells them NaN,
 // +Inf and -Inf.
 func (r *Row) Float64(v float64, null bool) {
-	if r.s.format == FormatProtobuf {
-		r.protoValue(Value{Null: null, Float: v})
-		return
-	}
-	if r.s.format == FormatAvro {
-		r.avroFloat64(v, null)
+	if r.s.format >= FormatAvro { // one comparison on the path of JSON and CSV rows
+		if r.s.format == FormatProtobuf {
+			r.protoValue(Value{Null: null, Float: v})
+		} else {
+			r.avroFloat64(v, null)
+		}
 		return
 	}
 	if !r.next() {
@@ -187,12 +189,12 @@ func (r *Row) Float64(v float64, null bool) {
 // Decimal writes a DECIMAL with its exact digits: a JSON number such as
 // 12.3400, never rounded through float64.
 func (r *Row) Decimal(v Int128, scale int32, null bool) {
-	if r.s.format == FormatProtobuf {
-		r.protoValue(Value{Null: null, Dec: v})
-		return
-	}
-	if r.s.format == FormatAvro {
-		r.avroDecimal(v, null)
+	if r.s.format >= FormatAvro { // one comparison on the path of JSON and CSV rows
+		if r.s.format == FormatProtobuf {
+			r.protoValue(Value{Null: null, Dec: v})
+		} else {
+			r.avroDecimal(v, null)
+		}
 		return
 	}
 	if !r.next() {
@@ -209,12 +211,12 @@ func (r *Row) Decimal(v Int128, scale int32, null bool) {
 // CSV quotes it when needed, and always quotes the empty string so that it
 // differs from NULL.
 func (r *Row) String(v string, null bool) {
-	if r.s.format == FormatProtobuf {
-		r.protoValue(Value{Null: null, Str: v})
-		return
-	}
-	if r.s.format == FormatAvro {
-		r.avroString(v, null)
+	if r.s.format >= FormatAvro { // one comparison on the path of JSON and CSV rows
+		if r.s.format == FormatProtobuf {
+			r.protoValue(Value{Null: null, Str: v})
+		} else {
+			r.avroString(v, null)
+		}
 		return
 	}
 	if !r.next() {
@@ -234,12 +236,12 @@ func (r *Row) String(v string, null bool) {
 // Timestamp writes a TIMESTAMP: epoch milliseconds, or RFC 3339 text (a JSON
 // string) when the sink's time format is rfc3339.
 func (r *Row) Timestamp(ms int64, null bool) {
-	if r.s.format == FormatProtobuf {
-		r.protoValue(Value{Null: null, Int: ms})
-		return
-	}
-	if r.s.format == FormatAvro {
-		r.avroTimestamp(ms, null)
+	if r.s.format >= FormatAvro { // one comparison on the path of JSON and CSV rows
+		if r.s.format == FormatProtobuf {
+			r.protoValue(Value{Null: null, Int: ms})
+		} else {
+			r.avroTimestamp(ms, null)
+		}
 		return
 	}
 	if !r.next() {
