@@ -294,7 +294,8 @@ func newSource(spec SourceSpec, uri string, overridden bool, env *Env) (*Source,
 		s.deadPath = firstNonEmpty(spec.DeadLetter, spec.Name+".dead_letter.jsonl") // late records go there (late.go)
 	}
 	s.raw = Raw{Format: s.format, JSON: &s.json, CSV: &s.csv, Avro: &s.avro}
-	s.confluent = s.format == FormatJSONL && (spec.Options["wire.format"] == "confluent" || spec.Options["schema.registry.url"] != "")
+	// Only messages carry the header: a source pointed at a file (--source NAME=file:...) reads plain lines.
+	s.confluent = s.input != nil && s.format == FormatJSONL && (spec.Options["wire.format"] == "confluent" || spec.Options["schema.registry.url"] != "")
 	return s, nil
 }
 
