@@ -125,3 +125,22 @@ WITH ('t.type' = 'kafka_sink', 't.format' = 'protobuf');
 		t.Errorf("fields %s, want %s", strings.Join(got, " "), want)
 	}
 }
+
+// TestProtoSinkConfigFile reads a sink's format, file and message from a Velostream config file.
+func TestProtoSinkConfigFile(t *testing.T) {
+	yaml := "type: kafka_sink\ndatasink:\n  producer_config:\n    topic: copies\n  proto.file: out.proto\n  proto.message: out.Out\n  schema.id: 9\nschema:\n  value.serializer: protobuf\n"
+	src := `CREATE STREAM o (id BIGINT, symbol VARCHAR) WITH ('type' = 'kafka_source', 'format' = 'protobuf', 'proto.file' = 'orders.proto', 'proto.message' = 'Order');
+CREATE STREAM copy AS SELECT symbol, id FROM o WITH ('copy.config_file' = 'conf/copy.yaml');
+`
+	plan, ds := compileAvro(t, src, protoFiles(t, map[string]string{"conf/copy.yaml": yaml}))
+	if plan == nil || len(ds) != 0 {
+		t.Fatalf("diagnostics:\n%s", ds.Error())
+	}
+	k := plan.Sinks[0]
+	if k.Format != "protobuf" || k.Proto == nil || k.Proto.Message != "out.Out" || k.URI != "kafka:copies" || k.Options["schema.id"] != "9" {
+		t.Fatalf("sink %s: format %q, URI %q, message %v, options %v", k.Name, k.Format, k.URI, k.Proto, k.Options)
+	}
+	if len(k.Proto.Fields) != 2 || k.Proto.Fields[0].Name != "symbol" || k.Proto.Fields[0].Out != 0 || k.Proto.Fields[1].Out != 1 {
+		t.Errorf("fields %+v", k.Proto.Fields)
+	}
+}
