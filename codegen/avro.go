@@ -31,6 +31,13 @@ func (g *gen) genAvroDecoder(s *compiler.Source) {
 	var body []jen.Code
 	if s.Avro.Confluent {
 		body = append(body, jen.Id("d").Dot("ConfluentHeader").Call())
+		if url := s.Options["schema.registry.url"]; url != "" {
+			v := lowerFirst(s.GoName) + "Schemas"
+			g.f.Comment(commentf("%s checks the writer schema of each schema id in %s against %s.", v, url, s.Avro.File))
+			g.f.Var().Id(v).Op("=").Qual(registryPath, "NewAvro").Call(jen.Lit(url), rawString(s.Avro.JSON))
+			g.f.Line()
+			body = append(body, registryCheck(v)...)
+		}
 	}
 	for _, f := range s.Avro.Record.Fields {
 		what := f.Type.String()

@@ -3,11 +3,15 @@ package codegen
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"go/parser"
 	"go/token"
+	"io"
 	"math/big"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -60,7 +64,7 @@ const avroE2EOut = `{"type": "record", "name": "Copy", "fields": [
 const avroE2EJob = `CREATE STREAM trades (id BIGINT, sym VARCHAR, side VARCHAR, px DECIMAL(18,4), notional DECIMAL(20,2),
     qty BIGINT NOT NULL, ratio DOUBLE, ts TIMESTAMP, ts_us TIMESTAMP, day TIMESTAMP, ok BOOLEAN)
   WITH ('type' = 'kafka_source', 'format' = 'avro', 'value.schema.file' = 'in.avsc', 'avro.wire.format' = 'confluent',
-        'on.error' = 'skip');
+        'schema.registry.url' = 'REGISTRY', 'on.error' = 'skip');
 
 SELECT id, sym, side, px, notional, qty, ratio, ts, ts_us, day, ok FROM trades;
 
@@ -208,6 +212,26 @@ func TestAvroJobEndToEnd(t *testing.T) {
 		t.Skip("builds and runs a Go program; skipped with -short")
 	}
 	dir := t.TempDir()
+	// The schema registry: id 42 is the writer schema (respelled, as a registry may return it), id 43 one whose
+	// "qty" is a long.
+	respelled, err := json.Marshal(json.RawMessage(avroE2EWriter))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/vnd.schemaregistry.v1+json")
+		switch r.URL.Path {
+		case "/schemas/ids/42":
+			json.NewEncoder(w).Encode(map[string]string{"schema": string(respelled)})
+		case "/schemas/ids/43":
+			json.NewEncoder(w).Encode(map[string]string{"schema": strings.Replace(avroE2EWriter, `{"name": "qty", "type": "int"}`, `{"name": "qty", "type": "long"}`, 1)})
+		default:
+			w.WriteHeader(http.StatusNotFound)
+			io.WriteString(w, `{"error_code":40403,"message":"Schema not found"}`)
+		}
+	}))
+	defer reg.Close()
+	avroE2EJob := strings.Replace(avroE2EJob, "REGISTRY", reg.URL, 1)
 	files := map[string]string{"in.avsc": avroE2EWriter, "out.avsc": avroE2EOut, "job.sql": avroE2EJob}
 	for name, data := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o666); err != nil {
@@ -279,6 +303,8 @@ func TestAvroJobEndToEnd(t *testing.T) {
 			in = framed(in, append(append([]byte(nil), header...), msg[:len(msg)-3]...))
 		case 100: // trailing bytes
 			in = framed(in, append(append(append([]byte(nil), header...), msg...), 0))
+		case 170: // written with schema 43
+			in = framed(in, append([]byte{0, 0, 0, 0, 43}, msg...))
 		case 150: // no Confluent header
 			in = framed(in, msg)
 		}
@@ -307,7 +333,8 @@ func TestAvroJobEndToEnd(t *testing.T) {
 	if res.Code != 0 {
 		t.Fatalf("the job exited with %d:\n%s", res.Code, res.Stderr)
 	}
-	for _, want := range []string{"trades: read 203, bad 3, late 0", "the message ends inside", "1 unexpected byte after the Avro record",
+	for _, want := range []string{"trades: read 204, bad 4, late 0",
+		`field "qty": the writer schema 43 in the registry has field 10 "qty" of type "long", the job's schema "qty" of type "int"`, "the message ends inside", "1 unexpected byte after the Avro record",
 		"not in Confluent's wire format"} {
 		if !strings.Contains(res.Stderr, want) {
 			t.Errorf("stderr has no %q:\n%s", want, res.Stderr)

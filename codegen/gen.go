@@ -239,6 +239,12 @@ func (g *gen) genJob() {
 		if k.Avro != nil {
 			d[jen.Id("Avro")] = avroSinkSpec(k)
 		}
+		if k.Proto != nil {
+			d[jen.Id("Protobuf")] = g.protoSinkSpec(k)
+		}
+		if h := sinkHeader(k); h != nil {
+			d[jen.Id("Header")] = h
+		}
 		sinks = append(sinks, jen.Values(d))
 	}
 	g.f.Comment("job describes the sources and sinks; setup wires the generated operators to them.")

@@ -191,6 +191,7 @@ func (g *gen) genSource(s *compiler.Source) {
 	g.f.Func().Id(decodeFunc(s)+"CSV").Params(jen.Id("d").Op("*").Qual(rtPath, "CSVDecoder"), jen.Id("r").Op("*").Id(rec)).Error().Block(body...)
 	g.f.Line()
 	g.genAvroDecoder(s)
+	g.genProtoDecoder(s)
 	if s.KeyObject {
 		g.genKeyDecoder(s) // join.go
 	}
@@ -230,6 +231,9 @@ func decodeBody(s *compiler.Source) []jen.Code {
 	cases := []jen.Code{jen.Case(jen.Qual(rtPath, "FormatCSV")).Block(call("CSV", "CSV"))}
 	if s.Avro != nil {
 		cases = append(cases, jen.Case(jen.Qual(rtPath, "FormatAvro")).Block(call("Avro", "Avro")))
+	}
+	if s.Proto != nil {
+		cases = append(cases, jen.Case(jen.Qual(rtPath, "FormatProtobuf")).Block(call("Proto", "Line")))
 	}
 	cases = append(cases, jen.Default().Block(call("JSON", "JSON")))
 	if direct {

@@ -934,7 +934,7 @@ func (c *checker) avroSource(src *Source, ps props, at grammar.Span) {
 		return
 	}
 	p := avroSchemaProp(ps)
-	schema.Confluent = strings.EqualFold(src.Options["avro.wire.format"], "confluent")
+	schema.Confluent = wireConfluent(src.Options)
 	fieldNames := make([]string, len(schema.Record.Fields))
 	for i, af := range schema.Record.Fields {
 		fieldNames[i] = af.Name

@@ -289,9 +289,10 @@ func (c *checker) warnUnused(ps props, what string, known []string) {
 
 var sourceKeys = []string{"type", "path", "topic", "format", "config_file", "event.time.field", "event.time.format",
 	"watermark.max_out_of_orderness", "on.error", "dead_letter.path", "delimiter", "key.field", "value.schema.file",
-	"max.line.bytes", "idle.timeout"}
+	"proto.file", "proto.message", "max.line.bytes", "idle.timeout"}
 
-var sinkKeys = []string{"type", "path", "topic", "format", "config_file", "timestamp.format", "key.field", "value.schema.file"}
+var sinkKeys = []string{"type", "path", "topic", "format", "config_file", "timestamp.format", "key.field", "value.schema.file",
+	"proto.file", "proto.message"}
 
 func (c *checker) createSource(st *grammar.CreateSource) {
 	name := st.Name.Name
@@ -402,6 +403,7 @@ func (c *checker) configureSource(src *Source, ps props, at grammar.Span) {
 		}
 	}
 	c.avroSourceSchema(src, ps, at)
+	c.protoSourceSchema(src, ps, at)
 	if len(src.Fields) == 0 && !c.broken[src] {
 		c.errorf(CodeBadProperty, at, "source %q has no schema: declare its columns in CREATE STREAM %s (...) or give schema.fields in its config_file", src.Name, src.Name)
 	}
@@ -508,6 +510,10 @@ func (c *checker) configureSource(src *Source, ps props, at grammar.Span) {
 	if src.Avro != nil {
 		c.avroSource(src, ps, at)
 	}
+	if src.Proto != nil {
+		c.protoSource(src, ps, at)
+	}
+	c.sourceFraming(src, ps, at)
 }
 
 func fieldNames(fs []*Field) []string {
@@ -626,11 +632,13 @@ func (c *checker) configureSink(sink *Sink, ps props, at grammar.Span) bool {
 		}
 	}
 	c.avroSink(sink, ps, at)
+	c.protoSink(sink, ps, at)
+	c.sinkFraming(sink, ps, at)
 	return true
 }
 
 // format reads the 'format' property shared by sources and sinks (for Kafka, Velostream's 'value.serializer' too):
-// "jsonl", "csv", "avro", or "" (from the file extension).
+// "jsonl", "csv", "avro", "protobuf", or "" (from the file extension).
 func (c *checker) format(ps props) string {
 	p, ok := ps.get("format")
 	if !ok {
@@ -645,8 +653,10 @@ func (c *checker) format(ps props) string {
 		return "csv"
 	case "avro":
 		return "avro"
+	case "protobuf", "proto":
+		return "protobuf"
 	}
-	c.errorf(CodeBadProperty, p.span, "unknown format %q; supported: jsonl, csv, avro", p.value)
+	c.errorf(CodeBadProperty, p.span, "unknown format %q; supported: jsonl, csv, avro, protobuf", p.value)
 	return ""
 }
 

@@ -34,4 +34,5 @@ const (
 	CodeJoinScan                         // a JOIN whose ON does not fix the table's primary key (warning)
 	CodeDerived                          // FROM a stream of a GROUP BY's changes
 	CodeUnboundedJoin                    // a join of two streams without a time bound
+	CodeProtoSchema                      // a .proto file that is missing, invalid or does not match the columns
 )

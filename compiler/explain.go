@@ -45,6 +45,9 @@ func Explain(p *Plan) string {
 		if s.Avro != nil {
 			fmt.Fprintf(&b, "  avro schema: %s (%s)\n", s.Avro.File, s.Avro.Record.Name)
 		}
+		if s.Proto != nil {
+			fmt.Fprintf(&b, "  protobuf message: %s (%s)\n", s.Proto.File, s.Proto.Message)
+		}
 		writeOptions(&b, s.Options)
 		if s.EventTime != nil {
 			fmt.Fprintf(&b, "  event time: %s, watermark = max seen - %dms\n", s.EventTime.Name, s.MaxOutOfOrder)
@@ -138,6 +141,13 @@ func Explain(p *Plan) string {
 					file = "derived from the output columns"
 				}
 				fmt.Fprintf(&b, "  avro schema (%s): %s\n", file, oneLineJSON(k.Avro.JSON))
+			}
+			if k.Proto != nil {
+				file := k.Proto.File
+				if file == "" {
+					file = "derived from the output columns"
+				}
+				fmt.Fprintf(&b, "  protobuf message (%s): %s\n", file, k.Proto.Message)
 			}
 		}
 	}

@@ -30,6 +30,9 @@ var kafkaSettings = map[string]kafkaSetting{
 	"topic.wait.timeout":       {source: true, check: durationSetting},
 	"topic.retry.interval":     {source: true, check: durationSetting},
 	"avro.wire.format":         {source: true, check: oneOf("raw", "confluent")},
+	"wire.format":              {source: true, check: oneOf("raw", "confluent")},
+	"schema.registry.url":      {source: true, sink: true, check: registryURL},
+	"schema.id":                {sink: true, check: schemaID},
 	"acks":                     {sink: true, check: oneOf("all", "-1", "1", "0")},
 	"linger.ms":                {sink: true, check: durationSetting},
 	"batch.size":               {sink: true, check: intAtLeast(1024)},
@@ -43,6 +46,22 @@ var kafkaSettings = map[string]kafkaSetting{
 	// How long a source goes on reading without brokers (or without a group session) before it gives up;
 	// unset: for ever.
 	"broker.unavailable.timeout": {source: true, check: durationSetting},
+}
+
+// schemaID checks a schema registry's id: a positive 32-bit number.
+func schemaID(v string) string {
+	if n, err := strconv.ParseInt(v, 10, 32); err != nil || n < 1 {
+		return "want a schema id, a whole number from 1 to 2147483647, got " + strconv.Quote(v)
+	}
+	return ""
+}
+
+// registryURL checks a schema registry's base URL.
+func registryURL(v string) string {
+	if !strings.HasPrefix(v, "http://") && !strings.HasPrefix(v, "https://") {
+		return "want the registry's http:// or https:// URL, got " + strconv.Quote(v)
+	}
+	return ""
 }
 
 // knownKeys lists the properties a source or sink of type typ understands, for the unknown-property warning.
@@ -155,7 +174,8 @@ func (c *checker) kafkaProps(ps props, sink bool) (opts map[string]string, topic
 // formatSetting reports whether a setting belongs to the value format (read by the Avro and format code), not to
 // the Kafka client.
 func formatSetting(name string) bool {
-	return strings.HasSuffix(name, ".file") || strings.HasSuffix(name, "serializer") || strings.HasSuffix(name, "format")
+	return strings.HasSuffix(name, ".file") || strings.HasSuffix(name, "serializer") || strings.HasSuffix(name, "format") ||
+		strings.HasSuffix(name, ".message")
 }
 
 // configureKafkaSource sets a Kafka source's topic (default: the stream's name) and settings, and adds the

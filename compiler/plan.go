@@ -89,7 +89,8 @@ type Source struct {
 	// stops holding back the watermark of a join of two streams that reads it.
 	IdleTimeout int64
 	PrimaryKey  []*Field
-	Avro        *AvroSchema // the writer schema of an Avro source; nil otherwise
+	Avro        *AvroSchema  // the writer schema of an Avro source; nil otherwise
+	Proto       *ProtoSchema // the message of a Protobuf source; nil otherwise
 
 	// Kafka sources: the consumer settings (canonical names, see kafkaSettings), the metadata columns (_key,
 	// _partition, _offset, _timestamp) not shadowed by declared ones, and the column filled from the message key.
@@ -144,8 +145,9 @@ type Sink struct {
 	Format     string
 	TimeFormat string // epoch_millis | rfc3339
 	Columns    []*Column
-	Retracts   bool        // the query can retract rows it emitted
-	Avro       *AvroSchema // the schema an Avro sink writes; nil otherwise
+	Retracts   bool         // the query can retract rows it emitted
+	Avro       *AvroSchema  // the schema an Avro sink writes; nil otherwise
+	Proto      *ProtoSchema // the message a Protobuf sink writes; nil otherwise
 
 	// Kafka sinks: the producer settings, and the message key: KeyColumn >= 0 is the output column named by
 	// 'key.field'; otherwise a grouped query's GROUP BY keys (and the window start) form the key, named by Key.

@@ -45,6 +45,7 @@ type AvroDecoder struct {
 	pos    int
 	field  string // the field being read, for errors
 	depth  int    // nesting of recursive records being skipped
+	id     int32  // the schema id of a Confluent header
 	failed bool
 	err    RecordError
 }
@@ -63,6 +64,7 @@ func (d *AvroDecoder) Reset(b []byte) {
 	d.pos = 0
 	d.field = ""
 	d.depth = 0
+	d.id = 0
 	d.failed = false
 	d.err = RecordError{}
 }
@@ -71,8 +73,9 @@ func (d *AvroDecoder) Reset(b []byte) {
 func (d *AvroDecoder) Field(name string) { d.field = name }
 
 // ConfluentHeader consumes Confluent's wire-format header: the magic byte 0
-// and a 4-byte schema id, which is not checked (the schema is fixed at
-// compile time). A message without it is a bad record.
+// and a 4-byte schema id, kept for SchemaID (the schema is fixed at compile
+// time; a job with a schema registry checks the id's schema with
+// rt/registry). A message without it is a bad record.
 func (d *AvroDecoder) ConfluentHeader() {
 	if d.failed {
 		return
@@ -81,8 +84,12 @@ func (d *AvroDecoder) ConfluentHeader() {
 		d.Fail("", "not in Confluent's wire format: expected the magic byte 0 and a 4-byte schema id before the Avro record")
 		return
 	}
+	d.id = int32(binary.BigEndian.Uint32(d.buf[1:5]))
 	d.pos = 5
 }
+
+// SchemaID returns the schema id of the Confluent header read by ConfluentHeader.
+func (d *AvroDecoder) SchemaID() int32 { return d.id }
 
 // Fail records an error for field, such as a NULL in a NOT NULL column,
 // unless an error was recorded already.

@@ -173,3 +173,28 @@ func TestDeadLettersAreExact(t *testing.T) {
 		})
 	}
 }
+
+// TestConfluentJSON reads JSON messages in Confluent's wire format ('wire.format' = 'confluent'): the header is
+// skipped, and a message without it is a bad record.
+func TestConfluentJSON(t *testing.T) {
+	header := []byte{0, 0, 0, 1, 7}
+	msgs := [][]byte{
+		append(append([]byte(nil), header...), `{"symbol":"A","qty":1}`...),
+		[]byte(`{"symbol":"B","qty":2}`), // no header
+		append([]byte{1, 0, 0, 1, 7}, `{"symbol":"C","qty":3}`...),
+		append(append([]byte(nil), header...), `{"symbol":"D","qty":4}`...),
+		{0, 0},
+	}
+	useMemTransport(t, map[string][][]byte{"orders": msgs})
+	spec := SourceSpec{Name: "orders", URI: "memtest:orders", Format: "jsonl", OnError: "skip", Options: map[string]string{"wire.format": "confluent"}}
+	res := runJob(context.Background(), orderJob(spec), "--bounded")
+	if res.code != 0 {
+		t.Fatalf("exit %d:\n%s", res.code, res.stderr)
+	}
+	if want := `{"symbol":"A","qty":1,"price":null,"ts":null}` + "\n" + `{"symbol":"D","qty":4,"price":null,"ts":null}` + "\n"; !strings.HasPrefix(res.stdout, want) {
+		t.Errorf("stdout:\n%s\nwant it to start with\n%s", res.stdout, want)
+	}
+	if !strings.Contains(res.stderr, "orders: read 5, bad 3, late 0") || strings.Count(res.stderr, "not in Confluent's wire format") != 3 {
+		t.Errorf("stderr:\n%s", res.stderr)
+	}
+}

@@ -82,6 +82,11 @@ type SinkSpec struct {
 	Options map[string]string
 	// Avro is the writer schema and the encoding of each column when Format is "avro".
 	Avro *AvroSink
+	// Protobuf is the message and its generated encoder when Format is "protobuf".
+	Protobuf *ProtoSink
+	// Header, when set, returns the bytes written before every message value of a transport's output (Kafka):
+	// Confluent's wire-format header. It is called once, when the sink starts (it may register the schema).
+	Header func() ([]byte, error)
 }
 
 // Job is a compiled SQL job: its sources and sinks and the generated Setup

@@ -34,6 +34,7 @@ type Sink struct {
 	emitted int64
 
 	ext     Output   // a transport's output (Kafka); nil for stdout and files
+	header  []byte   // written before each message value of ext (SinkSpec.Header)
 	keyed   bool     // rows carry message keys (ext outputs of sinks with Key names)
 	keyJSON [][]byte // `"name":` per key part when the key is a JSON object, with a leading ',' after the first
 }
@@ -61,6 +62,8 @@ type Row struct {
 
 	avroErr error  // the row could not be encoded as Avro (avro_sink.go); End returns it
 	nested  []byte // the JSON text of a nested value being written (nested.go)
+
+	vals []Value // a Protobuf sink's values, encoded by End (protobuf_sink.go)
 }
 
 // Discard counts a row of a sink that writes nowhere ("none:", the default of a stream that only later queries
@@ -83,6 +86,10 @@ func (s *Sink) Begin() *Row {
 	r.col = 0
 	r.retract = false
 	r.key, r.keyCol, r.keyNull = r.key[:0], 0, false
+	r.vals = r.vals[:0]
+	if len(s.header) > 0 {
+		r.buf = append(r.buf, s.header...)
+	}
 	if s.format == FormatJSONL {
 		r.buf = append(r.buf, '{')
 	}
@@ -115,8 +122,12 @@ func (r *Row) null() {
 
 // Bool writes a BOOLEAN.
 func (r *Row) Bool(v, null bool) {
-	if r.s.format == FormatAvro {
-		r.avroBool(v, null)
+	if r.s.format >= FormatAvro { // one comparison on the path of JSON and CSV rows
+		if r.s.format == FormatProtobuf {
+			r.protoValue(Value{Null: null, Int: b2i(v)})
+		} else {
+			r.avroBool(v, null)
+		}
 		return
 	}
 	if !r.next() {
@@ -134,8 +145,12 @@ func (r *Row) Int32(v int32, null bool) { r.Int64(int64(v), null) }
 
 // Int64 writes a BIGINT.
 func (r *Row) Int64(v int64, null bool) {
-	if r.s.format == FormatAvro {
-		r.avroInt64(v, null)
+	if r.s.format >= FormatAvro { // one comparison on the path of JSON and CSV rows
+		if r.s.format == FormatProtobuf {
+			r.protoValue(Value{Null: null, Int: v})
+		} else {
+			r.avroInt64(v, null)
+		}
 		return
 	}
 	if !r.next() {
@@ -152,8 +167,12 @@ func (r *Row) Int64(v int64, null bool) {
 // NaN or infinities, so they are written as null there; CSV spells them NaN,
 // +Inf and -Inf.
 func (r *Row) Float64(v float64, null bool) {
-	if r.s.format == FormatAvro {
-		r.avroFloat64(v, null)
+	if r.s.format >= FormatAvro { // one comparison on the path of JSON and CSV rows
+		if r.s.format == FormatProtobuf {
+			r.protoValue(Value{Null: null, Float: v})
+		} else {
+			r.avroFloat64(v, null)
+		}
 		return
 	}
 	if !r.next() {
@@ -171,8 +190,12 @@ func (r *Row) Float64(v float64, null bool) {
 // Decimal writes a DECIMAL with its exact digits: a JSON number such as
 // 12.3400, never rounded through float64.
 func (r *Row) Decimal(v Int128, scale int32, null bool) {
-	if r.s.format == FormatAvro {
-		r.avroDecimal(v, null)
+	if r.s.format >= FormatAvro { // one comparison on the path of JSON and CSV rows
+		if r.s.format == FormatProtobuf {
+			r.protoValue(Value{Null: null, Dec: v})
+		} else {
+			r.avroDecimal(v, null)
+		}
 		return
 	}
 	if !r.next() {
@@ -189,8 +212,12 @@ func (r *Row) Decimal(v Int128, scale int32, null bool) {
 // CSV quotes it when needed, and always quotes the empty string so that it
 // differs from NULL.
 func (r *Row) String(v string, null bool) {
-	if r.s.format == FormatAvro {
-		r.avroString(v, null)
+	if r.s.format >= FormatAvro { // one comparison on the path of JSON and CSV rows
+		if r.s.format == FormatProtobuf {
+			r.protoValue(Value{Null: null, Str: v})
+		} else {
+			r.avroString(v, null)
+		}
 		return
 	}
 	if !r.next() {
@@ -210,8 +237,12 @@ func (r *Row) String(v string, null bool) {
 // Timestamp writes a TIMESTAMP: epoch milliseconds, or RFC 3339 text (a JSON
 // string) when the sink's time format is rfc3339.
 func (r *Row) Timestamp(ms int64, null bool) {
-	if r.s.format == FormatAvro {
-		r.avroTimestamp(ms, null)
+	if r.s.format >= FormatAvro { // one comparison on the path of JSON and CSV rows
+		if r.s.format == FormatProtobuf {
+			r.protoValue(Value{Null: null, Int: ms})
+		} else {
+			r.avroTimestamp(ms, null)
+		}
 		return
 	}
 	if !r.next() {
@@ -250,6 +281,12 @@ func (r *Row) End() error {
 	if r.col != len(s.spec.Columns) {
 		out.mu.Unlock()
 		return fmt.Errorf("sink %q: a row has %d values for %d columns", s.spec.Name, r.col, len(s.spec.Columns))
+	}
+	if s.format == FormatProtobuf && !r.retract { // a retraction is a tombstone
+		if err := r.protoEncode(); err != nil {
+			out.mu.Unlock()
+			return err
+		}
 	}
 	if out.ext != nil {
 		return r.endMessage()
@@ -418,8 +455,11 @@ func newSink(spec SinkSpec, uri string, overridden bool, timeFormat string, env 
 	if err != nil {
 		return nil, err
 	}
-	if s.format == FormatAvro && s.ext == nil {
-		return nil, fmt.Errorf("invalid sink URI %q: avro is a format of Kafka messages; stdout and files are written as jsonl or csv (add ?format=jsonl or ?format=csv)", uri)
+	if (s.format == FormatAvro || s.format == FormatProtobuf) && s.ext == nil {
+		return nil, fmt.Errorf("invalid sink URI %q: %s is a format of Kafka messages; stdout and files are written as jsonl or csv (add ?format=jsonl or ?format=csv)", uri, s.format)
+	}
+	if s.format == FormatProtobuf && (spec.Protobuf == nil || spec.Protobuf.Encode == nil) {
+		return nil, fmt.Errorf("sink %q: internal error: the job gives no Protobuf encoder; regenerate it", spec.Name)
 	}
 	switch firstNonEmpty(timeFormat, spec.TimeFormat) {
 	case "", "epoch_millis":
@@ -451,6 +491,13 @@ func (s *Sink) open(ctx context.Context, stdout io.Writer, outputs map[string]*s
 		// Every transport sink has an output of its own: rows of one sink go to one topic.
 		if err := s.ext.Start(ctx); err != nil {
 			return err
+		}
+		if s.spec.Header != nil {
+			h, err := s.spec.Header()
+			if err != nil {
+				return fmt.Errorf("sink %q: %w", s.spec.Name, err)
+			}
+			s.header = h
 		}
 		s.out = &sinkOutput{name: s.ext.Name(), ext: s.ext}
 		outputs["\x00"+s.spec.Name] = s.out

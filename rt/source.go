@@ -34,15 +34,20 @@ const (
 	FormatCSV
 	// FormatAvro is Avro binary encoding, one record per Kafka message.
 	FormatAvro
+	// FormatProtobuf is the Protobuf wire format, one message per Kafka message; generated code decodes it with
+	// rt/protobuf.
+	FormatProtobuf
 )
 
-// String returns "jsonl", "csv" or "avro".
+// String returns "jsonl", "csv", "avro" or "protobuf".
 func (f Format) String() string {
 	switch f {
 	case FormatCSV:
 		return "csv"
 	case FormatAvro:
 		return "avro"
+	case FormatProtobuf:
+		return "protobuf"
 	}
 	return "jsonl"
 }
@@ -99,8 +104,10 @@ type Source struct {
 	json   JSONDecoder
 	csv    CSVDecoder
 	avro   AvroDecoder
-	header bool  // the CSV header has been read
-	lineNo int64 // line number of the current record
+	header bool // the CSV header has been read
+	// confluent is set for a JSON source whose messages carry Confluent's wire-format header ('wire.format').
+	confluent bool
+	lineNo    int64 // line number of the current record
 
 	ended  bool          // a bounded source was read to its end and its end handlers ran
 	mem    *sourceMemory // the memory watcher, when the job has a budget and the source feeds state (memory.go)
@@ -253,8 +260,8 @@ func newSource(spec SourceSpec, uri string, overridden bool, env *Env) (*Source,
 		if s.format, err = pickFormat(format, spec.Format, filepath.Ext(path), overridden); err != nil {
 			return nil, fmt.Errorf("%s: %v", path, err)
 		}
-		if s.format == FormatAvro {
-			return nil, fmt.Errorf("%s: avro is a format of Kafka messages; files are read as jsonl or csv (add ?format=jsonl or ?format=csv)", path)
+		if s.format == FormatAvro || s.format == FormatProtobuf {
+			return nil, fmt.Errorf("%s: %s is a format of Kafka messages; files are read as jsonl or csv (add ?format=jsonl or ?format=csv)", path, s.format)
 		}
 		if delim == 0 {
 			delim = spec.Delimiter
@@ -287,6 +294,8 @@ func newSource(spec SourceSpec, uri string, overridden bool, env *Env) (*Source,
 		s.deadPath = firstNonEmpty(spec.DeadLetter, spec.Name+".dead_letter.jsonl") // late records go there (late.go)
 	}
 	s.raw = Raw{Format: s.format, JSON: &s.json, CSV: &s.csv, Avro: &s.avro}
+	// Only messages carry the header: a source pointed at a file (--source NAME=file:...) reads plain lines.
+	s.confluent = s.input != nil && s.format == FormatJSONL && (spec.Options["wire.format"] == "confluent" || spec.Options["schema.registry.url"] != "")
 	return s, nil
 }
 
@@ -309,7 +318,7 @@ func (s *Source) schemaHeader() error {
 // goroutine of the input. Its handlers are set by running the job's Setup again (see runner.setupLanes).
 func (s *Source) lane() (*Source, error) {
 	c := &Source{spec: s.spec, run: s.run, uri: s.uri, path: s.path, format: s.format, onError: s.onError,
-		deadPath: s.deadPath, dead: s.dead, input: s.input, where: s.where, counts: s.counts}
+		deadPath: s.deadPath, dead: s.dead, input: s.input, where: s.where, counts: s.counts, confluent: s.confluent}
 	if err := c.schemaHeader(); err != nil {
 		return nil, err
 	}
@@ -377,9 +386,17 @@ func (s *Source) deliver(line []byte) error {
 	s.raw.Line, s.raw.LineNo = line, s.lineNo
 	switch s.format {
 	case FormatJSONL:
+		if s.confluent {
+			if len(line) < 5 || line[0] != 0 {
+				return s.badRecord(&RecordError{Reason: "not in Confluent's wire format: expected the magic byte 0 and a 4-byte schema id before the JSON value"}, line)
+			}
+			line = line[5:] // the schema id is not checked: the columns are the job's
+		}
 		s.json.Reset(line)
 	case FormatAvro:
 		s.avro.Reset(line)
+	case FormatProtobuf:
+		// generated code decodes Line with rt/protobuf
 	default:
 		if e := s.csv.reset(line); e != nil {
 			return s.badRecord(e, line)
@@ -550,6 +567,8 @@ func pickFormat(param, declared, ext string, overridden bool) (Format, error) {
 		return FormatCSV, nil
 	case "avro":
 		return FormatAvro, nil
+	case "protobuf":
+		return FormatProtobuf, nil
 	}
 	return 0, fmt.Errorf("unknown format %q; use jsonl or csv", choice)
 }
