@@ -321,7 +321,7 @@ func (g *gen) genInterval(q *compiler.Query) {
 	body := []jen.Code{jen.If(jen.Err().Op(":=").Id("q").Dot("ij").Dot("Advance").Call(jen.Id("q").Dot("jwm").Dot("Current").Call(), outL, outR), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))}
 	if s := g.plan.Feeds(q); s != nil {
 		for _, r := range g.plan.Readers(s) {
-			if r.Follows {
+			if r.Follows || r.Relays {
 				body = append(body, jen.If(jen.Err().Op(":=").Id("q").Dot(readerField(r)).Dot("follow").Call(jen.Id("q").Dot("ij").Dot("OutWatermark").Call()), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
 			}
 		}

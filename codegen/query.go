@@ -202,6 +202,17 @@ func (g *gen) genQuery(q *compiler.Query) {
 		)
 		g.f.Line()
 	}
+	if q.Relays {
+		var body []jen.Code
+		for _, r := range g.plan.Readers(g.plan.Feeds(q)) {
+			if r.Follows || r.Relays {
+				body = append(body, jen.If(jen.Err().Op(":=").Id("q").Dot(readerField(r)).Dot("follow").Call(jen.Id("wm")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
+			}
+		}
+		g.f.Comment("follow passes the watermark of the join whose rows the query passes on to the queries that read its stream.")
+		g.f.Func().Params(jen.Id("q").Op("*").Id(qt)).Id("follow").Params(jen.Id("wm").Int64()).Error().Block(append(body, jen.Return(jen.Nil()))...)
+		g.f.Line()
+	}
 	if q.Follows {
 		g.f.Comment("follow moves the watermark to that of the join writing the stream the query reads (less its GRACE PERIOD), and closes the windows it passes.")
 		g.f.Func().Params(jen.Id("q").Op("*").Id(qt)).Id("follow").Params(jen.Id("wm").Int64()).Error().Block(

@@ -376,9 +376,9 @@ func (c *checker) derivedTime(q *Query, s *Source) *Field {
 func (c *checker) checkGraph() {
 	for _, q := range c.plan.Queries {
 		timed := q.Window != nil || q.Over != nil && q.Over.Time != nil
-		direct := q.Window != nil && len(q.Source.Writers) == 1 && joinsStreams(q.Source.Writers[0])
+		direct := q.Window != nil && FollowsJoin(q.Source)
 		if timed && !direct && afterJoin(q.Source) {
-			c.errorf(CodeUnsupported, c.spanOf(q.Loc), "query %s needs event-time order, and the stream it reads comes from a join of two streams, whose rows come out of order: a window may read the join's stream directly (its watermark then follows the join's); window functions and windows further down are not supported yet", q.Name)
+			c.errorf(CodeUnsupported, c.spanOf(q.Loc), "query %s needs event-time order, and the stream it reads comes from a join of two streams, whose rows come out of order: a window may read the join's stream, directly or through queries that do not aggregate and pass its event time on (its watermark then follows the join's); window functions, and windows after an aggregation of the join's rows, are not supported yet", q.Name)
 		}
 	}
 	for _, q := range c.plan.Queries {
@@ -512,6 +512,28 @@ func sourceNames(ss []*Source) []string {
 
 // joinsStreams reports whether q joins two streams.
 func joinsStreams(q *Query) bool { return len(q.Joins) > 0 && q.Joins[0].Stream }
+
+// FollowsJoin reports whether the records of s come from a join of two streams, directly or through queries that
+// do not aggregate and pass the join's event time on unchanged: a window over s follows the join's output
+// watermark.
+func FollowsJoin(s *Source) bool {
+	if len(s.Writers) != 1 || s.EventTime == nil {
+		return false
+	}
+	w := s.Writers[0]
+	if joinsStreams(w) {
+		return true
+	}
+	if w.Grouped || w.Over != nil || w.Source.EventTime == nil {
+		return false
+	}
+	for i, col := range w.Columns {
+		if r, ok := col.Expr.(*ColRef); ok && r.Join == nil && r.Field == w.Source.EventTime && s.Fields[i] == s.EventTime {
+			return FollowsJoin(w.Source)
+		}
+	}
+	return false
+}
 
 // afterJoin reports whether some query writing s, or writing what those read, joins two streams.
 func afterJoin(s *Source) bool {

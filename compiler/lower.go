@@ -61,7 +61,7 @@ func lower(p *Plan) {
 		}
 		q.StringKey = q.Grouped && len(q.Keys) == 1 && q.Keys[0].Expr.Type().Kind == Varchar
 		q.Admit = q.Admit || q.Window != nil && Nullable(q.Window.Time) || q.TTLTime != nil && Nullable(q.TTLTime)
-		q.Follows = q.Window != nil && len(q.Source.Writers) == 1 && joinsStreams(q.Source.Writers[0])
+		q.Follows = q.Window != nil && FollowsJoin(q.Source)
 		q.Serial = serialReason(q)
 		if len(q.Source.Writers) > 0 {
 			q.Serial = fmt.Sprintf("query %s reads the stream %s, which queries of the job write as they run", q.Name, q.Source.Name)
@@ -79,6 +79,15 @@ func lower(p *Plan) {
 			}
 		}
 		lowerOrder(q)
+	}
+	// A query that passes a join's rows on towards a window relays the join's output watermark (FollowsJoin).
+	for i := len(p.Queries) - 1; i >= 0; i-- {
+		q := p.Queries[i]
+		if s := p.Feeds(q); s != nil && !joinsStreams(q) {
+			for _, r := range p.Readers(s) {
+				q.Relays = q.Relays || r.Follows || r.Relays
+			}
+		}
 	}
 	// A column of a sink that several queries write can be NULL if any of them writes NULL there.
 	for _, q := range p.Queries {

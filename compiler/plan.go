@@ -225,7 +225,10 @@ type Query struct {
 	Kind QueryKind
 	// Follows is set for a windowed query reading the stream a join of two streams writes: the join's rows come
 	// out of event-time order, so the query's watermark is the join's output watermark, not the largest time seen.
-	Follows   bool
+	Follows bool
+	// Relays is set for a query that does not aggregate between such a join and such a window: it passes the
+	// join's output watermark on to the queries that read its stream (graph.go, FollowsJoin).
+	Relays    bool
 	Serial    string // why the query cannot split its input among workers; "" when it can (see Context.Parallel)
 	Admit     bool   // the query rejects records as bad input before any query runs: its event time may be NULL
 	OwnsKeys  bool   // a GROUP BY key is a VARCHAR, which must be copied when a new group is stored
