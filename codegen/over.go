@@ -36,9 +36,24 @@ func groupLevel(w *compiler.WinFunc) bool {
 }
 
 // sliding reports whether an aggregate over a ROWS frame is kept up to date as rows enter and leave the frame
-// (its state can take a value back exactly) rather than computed over the frame for each row.
+// rather than computed over the frame for each row: its state takes a value back exactly, or an rt.Sliding keeps
+// it (slid).
 func sliding(w *compiler.WinFunc) bool {
-	return w.Kind == compiler.WinAgg && !w.Frame.Range && !w.Frame.Unbounded && w.Agg.Impl.Retract
+	return w.Kind == compiler.WinAgg && !w.Frame.Range && !w.Frame.Unbounded && (w.Agg.Impl.Retract || w.Agg.Impl.Slide != "")
+}
+
+// slid reports whether a sliding aggregate is kept in an rt.Sliding.
+func slid(w *compiler.WinFunc) bool { return sliding(w) && !w.Agg.Impl.Retract }
+
+// slidingType is the type of the frame's aggregate of a sliding w.
+func slidingType(w *compiler.WinFunc) jen.Code {
+	if !slid(w) {
+		return structField{kind: kindAgg, agg: w.Agg.Impl}.goType()
+	}
+	impl := *w.Agg.Impl
+	impl.State = impl.Slide
+	st := structField{kind: kindAgg, agg: &impl}
+	return jen.Qual(rtPath, "Sliding").Types(goType(argType(w)), st.goType(), jen.Op("*").Add(st.goType()))
 }
 
 // genOverQuery emits the operator of a query with window functions.
@@ -108,8 +123,11 @@ func (g *gen) genOverQuery(q *compiler.Query) {
 			pf = append(pf, jen.Id(name).Qual(rtPath, "TimeFrame").Types(optOf(argType(w))).Comment(c))
 		default:
 			pf = append(pf, jen.Id(name).Qual(rtPath, "Ring").Types(optOf(argType(w))).Comment(c))
-			if sliding(w) {
-				pf = append(pf, jen.Id(name+"a").Add(structField{kind: kindAgg, agg: w.Agg.Impl}.goType()).Comment("the frame's aggregate: rows are added as they enter and taken back as they leave"))
+			switch {
+			case slid(w):
+				pf = append(pf, jen.Id(name+"a").Add(slidingType(w)).Comment("the frame's aggregate: rows are added as they enter and dropped as they leave"))
+			case sliding(w):
+				pf = append(pf, jen.Id(name+"a").Add(slidingType(w)).Comment("the frame's aggregate: rows are added as they enter and taken back as they leave"))
 			}
 		}
 	}
@@ -640,10 +658,18 @@ func (g *gen) overRow(f *fn, w *compiler.WinFunc) val {
 	fr := jen.Id("p").Dot(name)
 	if sliding(w) {
 		acc := jen.Id("p").Dot(name + "a")
-		f.emit(jen.If(jen.List(jen.Id("old"), jen.Id("left")).Op(":=").Add(fr).Dot("Push").Call(e), jen.Id("left").Op("&&").Op("!").Id("old").Dot("Null")).Block(
-			g.accSub(f, w, acc, jen.Id("old").Dot("V"))...))
+		sub := []jen.Code{acc.Clone().Dot("Drop").Call()}
+		if !slid(w) {
+			sub = g.accSub(f, w, acc, jen.Id("old").Dot("V"))
+		}
+		f.emit(jen.If(jen.List(jen.Id("old"), jen.Id("left")).Op(":=").Add(fr).Dot("Push").Call(e), jen.Id("left").Op("&&").Op("!").Id("old").Dot("Null")).Block(sub...))
 		f.emit(jen.If(jen.Id("j").Op(":=").Add(fr).Dot("Len").Call().Op("-").Lit(int(w.Frame.End+1)), jen.Id("j").Op(">=").Lit(0)).Block(
 			jen.If(jen.Id("x").Op(":=").Add(fr).Dot("At").Call(jen.Id("j")), jen.Op("!").Id("x").Dot("Null")).Block(g.accAdd(f, w, acc, jen.Id("x").Dot("V"))...)))
+		if slid(w) {
+			v := f.tmp("frame")
+			f.emit(jen.Id(v).Op(":=").Add(acc).Dot("Value").Call())
+			return g.accResult(f, w, jen.Id(v))
+		}
 		return g.accResult(f, w, acc)
 	}
 	f.emit(fr.Clone().Dot("Push").Call(e))
