@@ -50,10 +50,20 @@ func slidingType(w *compiler.WinFunc) jen.Code {
 	if !slid(w) {
 		return structField{kind: kindAgg, agg: w.Agg.Impl}.goType()
 	}
+	return jen.Qual(rtPath, "Sliding").Types(slidingTypeArgs(w)...)
+}
+
+// slidingMake is rt.MakeSliding instantiated for a slid w.
+func slidingMake(w *compiler.WinFunc) *jen.Statement {
+	return jen.Qual(rtPath, "MakeSliding").Types(slidingTypeArgs(w)...)
+}
+
+// slidingTypeArgs are the type arguments of the rt.Sliding of a slid w: the value, the state, a pointer to it.
+func slidingTypeArgs(w *compiler.WinFunc) []jen.Code {
 	impl := *w.Agg.Impl
 	impl.State = impl.Slide
 	st := structField{kind: kindAgg, agg: &impl}
-	return jen.Qual(rtPath, "Sliding").Types(goType(argType(w)), st.goType(), jen.Op("*").Add(st.goType()))
+	return []jen.Code{goType(argType(w)), st.goType(), jen.Op("*").Add(st.goType())}
 }
 
 // genOverQuery emits the operator of a query with window functions.
@@ -68,21 +78,19 @@ func (g *gen) genOverQuery(q *compiler.Query) {
 
 	// The partition key.
 	var keyFields []structField
-	ownsKey := false
 	for _, k := range o.Partition {
 		keyFields = append(keyFields, structField{name: keyField(k), kind: keyKind(k.Expr.Type()), comment: commentText(k.Name)})
 		if k.Nullable {
 			keyFields = append(keyFields, structField{name: keyField(k) + "Null", kind: kindBool})
 		}
-		ownsKey = ownsKey || k.Expr.Type().Kind == compiler.Varchar
 	}
 	g.f.Comment(commentf("%s is the PARTITION BY key of %s.", partKeyType(q), q.Name))
 	g.f.Type().Id(partKeyType(q)).Struct(structOf(keyFields)...)
 	g.f.Line()
-	if ownsKey {
+	if partOwns(q) {
 		var owns []jen.Code
 		for _, k := range o.Partition {
-			if k.Expr.Type().Kind == compiler.Varchar {
+			if k.Expr.Type().Kind == compiler.Varchar && keptColumn(k) == nil {
 				owns = append(owns, jen.Id("k").Dot(keyField(k)).Op("=").Id("strs").Dot("Own").Call(jen.Id("k").Dot(keyField(k))))
 			}
 		}
@@ -255,6 +263,15 @@ func (g *gen) genOverProcess(q *compiler.Query) {
 			keep = append(keep, jen.Id("row").Dot(fl.GoName).Op("=").Id("q").Dot("strs").Dot("Own").Call(jen.Id("row").Dot(fl.GoName)))
 		}
 	}
+	for _, k := range o.Partition {
+		if fl := keptColumn(k); fl != nil { // the row's copy serves the key too
+			set := jen.Id("k").Dot(keyField(k)).Op("=").Id("row").Dot(fl.GoName)
+			if k.Nullable {
+				set = jen.If(jen.Op("!").Id("k").Dot(keyField(k) + "Null")).Block(set)
+			}
+			keep = append(keep, set)
+		}
+	}
 	if partOwns(q) {
 		keep = append(keep, jen.Id("k").Dot("own").Call(jen.Op("&").Id("q").Dot("strs")))
 	}
@@ -296,14 +313,24 @@ func lateRow(q *compiler.Query) []jen.Code {
 	return append(drop, jen.Return(jen.Nil()))
 }
 
-// partOwns reports whether the partition key has a VARCHAR part.
+// partOwns reports whether the partition key has a VARCHAR part that process copies for itself.
 func partOwns(q *compiler.Query) bool {
 	for _, k := range q.Over.Partition {
-		if k.Expr.Type().Kind == compiler.Varchar {
+		if k.Expr.Type().Kind == compiler.Varchar && keptColumn(k) == nil {
 			return true
 		}
 	}
 	return false
+}
+
+// keptColumn is the VARCHAR column of the record that partition key part k is, when process copies it into the
+// row it keeps (a column the query reads): the key takes the row's copy. Nil for any other key part.
+func keptColumn(k *compiler.Key) *compiler.Field {
+	c, ok := k.Expr.(*compiler.ColRef)
+	if !ok || c.Join != nil || c.Outer || c.Field.Type.Kind != compiler.Varchar || c.Field.Index < 0 || !c.Field.Used {
+		return nil
+	}
+	return c.Field
 }
 
 // overObserve advances the watermark to ts and hands over the rows it passed.
@@ -344,6 +371,9 @@ func (g *gen) genOverApply(q *compiler.Query) {
 			}
 		case !w.Frame.Range:
 			inits = append(inits, jen.Id("p").Dot(winField(w)).Op("=").Qual(rtPath, "MakeRing").Types(optOf(argType(w))).Call(jen.Lit(int(w.Frame.Start+1))))
+			if slid(w) {
+				inits = append(inits, jen.Id("p").Dot(winField(w)+"a").Op("=").Add(slidingMake(w)).Call(jen.Lit(int(w.Frame.Start-w.Frame.End+1))))
+			}
 		}
 	}
 	if o.Lead > 0 {

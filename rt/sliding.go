@@ -23,11 +23,16 @@ type Slider[T, S any] interface {
 // ones ("front") only as the states of their suffixes, front[i] being the state of the front's newest i+1
 // values. When the front runs out, the back's values become the front. Value merges the two states.
 //
-// The zero Sliding is an empty frame.
+// The zero Sliding is an empty frame; MakeSliding makes one with room for the values of a frame.
 type Sliding[T, S any, P Slider[T, S]] struct {
 	front []S // the front's suffix states, the state of the whole front (its oldest value first) last
 	back  S   // the state of vals
 	vals  []T // the back's values, oldest first
+}
+
+// MakeSliding returns an empty Sliding with room for n values without allocating.
+func MakeSliding[T, S any, P Slider[T, S]](n int) Sliding[T, S, P] {
+	return Sliding[T, S, P]{front: make([]S, 0, n), vals: make([]T, 0, n)}
 }
 
 // Add appends v to the back of the frame.

@@ -13,7 +13,7 @@ import (
 // calls check with the frame's non-NULL values, oldest first, and the state.
 func slideFrame[S any, P Slider[float64, S]](rows []Opt[float64], start, end int, check func(row int, frame []float64, got S)) {
 	ring := MakeRing[Opt[float64]](start + 1)
-	var s Sliding[float64, S, P]
+	s := MakeSliding[float64, S, P](start - end + 1)
 	for i, v := range rows {
 		if old, left := ring.Push(v); left && !old.Null {
 			s.Drop()
