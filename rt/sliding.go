@@ -28,6 +28,7 @@ type Sliding[T, S any, P Slider[T, S]] struct {
 	front []S // the front's suffix states, the state of the whole front (its oldest value first) last
 	back  S   // the state of vals
 	vals  []T // the back's values, oldest first
+	cur   S   // Value's result
 }
 
 // MakeSliding returns an empty Sliding with room for n values without allocating.
@@ -52,22 +53,23 @@ func (s *Sliding[T, S, P]) Drop() {
 }
 
 // flip makes the back's values the front: their suffix states, newest first, each the value's own state merged
-// with the state of the values after it, in order.
+// with the state of the values after it, in order. It works in place in s's slices: a method called through P
+// makes a local it is given escape to the heap.
 func (s *Sliding[T, S, P]) flip() {
-	var acc S
+	var zero S
 	for i := len(s.vals) - 1; i >= 0; i-- {
-		var one S
-		P(&one).Add(s.vals[i])
-		P(&one).Merge(&acc)
-		acc = one
-		s.front = append(s.front, acc)
+		s.front = append(s.front, zero)
+		j := len(s.front) - 1
+		P(&s.front[j]).Add(s.vals[i])
+		if j > 0 {
+			P(&s.front[j]).Merge(&s.front[j-1])
+		}
 	}
 	var zeroT T
 	for i := range s.vals {
 		s.vals[i] = zeroT
 	}
 	s.vals = s.vals[:0]
-	var zero S
 	s.back = zero
 }
 
@@ -76,9 +78,9 @@ func (s *Sliding[T, S, P]) Value() S {
 	if len(s.front) == 0 {
 		return s.back
 	}
-	v := s.front[len(s.front)-1]
-	P(&v).Merge(&s.back)
-	return v
+	s.cur = s.front[len(s.front)-1]
+	P(&s.cur).Merge(&s.back)
+	return s.cur
 }
 
 // Len returns the number of values in the frame.

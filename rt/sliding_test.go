@@ -175,3 +175,22 @@ func TestSlidingMinMax(t *testing.T) {
 		})
 	}
 }
+
+// TestSlidingAllocs checks that a sized Sliding allocates nothing per value.
+func TestSlidingAllocs(t *testing.T) {
+	s := MakeSliding[float64, Moments](20)
+	x := 0.0
+	allocs := testing.AllocsPerRun(1000, func() {
+		x++
+		if s.Len() == 20 {
+			s.Drop()
+		}
+		s.Add(x)
+		if v := s.Value(); v.N == 0 {
+			t.Fatal("empty frame")
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("%v allocations per value", allocs)
+	}
+}
