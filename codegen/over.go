@@ -15,6 +15,7 @@ import (
 func partKeyType(q *compiler.Query) string { return lowerFirst(q.GoName) + "Part" }
 func partType(q *compiler.Query) string    { return lowerFirst(q.GoName) + "Partition" }
 func pendingType(q *compiler.Query) string { return lowerFirst(q.GoName) + "Pending" }
+func rowType(q *compiler.Query) string     { return lowerFirst(q.GoName) + "Row" }
 func winField(w *compiler.WinFunc) string  { return fmt.Sprintf("w%d", w.Index) }
 
 // optOf is rt.Opt of the Go type of t: a value with its NULL flag.
@@ -74,7 +75,19 @@ func (g *gen) genOverQuery(q *compiler.Query) {
 	g.f.Comment(commentf("%s is the statement at %s:%d.", sqlConst, q.Loc.File, q.Loc.Line))
 	g.f.Const().Id(sqlConst).Op("=").Add(rawString(q.Loc.Text))
 	g.f.Line()
-	rec := recordType(q.Source)
+	rec := rowType(q)
+
+	// The row kept until the watermark passes it: the columns read after the record.
+	var rowFields []jen.Code
+	for _, fl := range keptFields(q) {
+		rowFields = append(rowFields, jen.Id(fl.GoName).Add(goType(fl.Type)).Comment(commentText(fl.Name+" "+fl.Type.String())))
+		if fl.Nullable {
+			rowFields = append(rowFields, jen.Id(nullField(fl)).Bool())
+		}
+	}
+	g.f.Comment(commentf("%s is the part of a record of %q that %s keeps: the columns queries read.", rec, q.Source.Name, q.Name))
+	g.f.Type().Id(rec).Struct(rowFields...)
+	g.f.Line()
 
 	// The partition key.
 	var keyFields []structField
@@ -246,23 +259,19 @@ func (g *gen) genOverProcess(q *compiler.Query) {
 			f.emit(jen.Id("k").Dot(keyField(k)).Op("=").Add(toKey(k.Expr.Type(), v.v)))
 		}
 	}
-	// The row is kept past this record: the strings it reads are copied, the others cleared.
-	keep := []jen.Code{jen.Id("row").Op(":=").Op("*").Id("r")}
-	for _, fl := range q.Source.Fields {
-		if fl.Type.Kind != compiler.Varchar || fl.Index < 0 {
-			continue
-		}
-		if fl.Used {
-			keep = append(keep, jen.Id("row").Dot(fl.GoName).Op("=").Id("q").Dot("strs").Dot("Own").Call(jen.Id("row").Dot(fl.GoName)))
-		} else {
-			keep = append(keep, jen.Id("row").Dot(fl.GoName).Op("=").Lit(""))
-		}
-	}
-	for _, fl := range q.Source.Meta {
+	// The row is kept past this record: the columns read later, with copies of their strings.
+	vals := jen.Dict{}
+	for _, fl := range keptFields(q) {
+		v := jen.Id("r").Dot(fl.GoName)
 		if fl.Type.Kind == compiler.Varchar {
-			keep = append(keep, jen.Id("row").Dot(fl.GoName).Op("=").Id("q").Dot("strs").Dot("Own").Call(jen.Id("row").Dot(fl.GoName)))
+			v = jen.Id("q").Dot("strs").Dot("Own").Call(v)
+		}
+		vals[jen.Id(fl.GoName)] = v
+		if fl.Nullable {
+			vals[jen.Id(nullField(fl))] = jen.Id("r").Dot(nullField(fl))
 		}
 	}
+	keep := []jen.Code{jen.Id("row").Op(":=").Id(rowType(q)).Values(vals)}
 	for _, k := range o.Partition {
 		if fl := keptColumn(k); fl != nil { // the row's copy serves the key too
 			set := jen.Id("k").Dot(keyField(k)).Op("=").Id("row").Dot(fl.GoName)
@@ -323,11 +332,23 @@ func partOwns(q *compiler.Query) bool {
 	return false
 }
 
+// keptFields are the columns of q's source that a row keeps past its record: those some query reads (the
+// decoder skips the others), and the metadata columns.
+func keptFields(q *compiler.Query) []*compiler.Field {
+	var out []*compiler.Field
+	for _, fl := range q.Source.Fields {
+		if fl.Used {
+			out = append(out, fl)
+		}
+	}
+	return append(out, q.Source.Meta...)
+}
+
 // keptColumn is the VARCHAR column of the record that partition key part k is, when process copies it into the
-// row it keeps (a column the query reads): the key takes the row's copy. Nil for any other key part.
+// row it keeps (see keptFields): the key takes the row's copy. Nil for any other key part.
 func keptColumn(k *compiler.Key) *compiler.Field {
 	c, ok := k.Expr.(*compiler.ColRef)
-	if !ok || c.Join != nil || c.Outer || c.Field.Type.Kind != compiler.Varchar || c.Field.Index < 0 || !c.Field.Used {
+	if !ok || c.Join != nil || c.Outer || c.Field.Type.Kind != compiler.Varchar || !c.Field.Used && c.Field.Meta == "" {
 		return nil
 	}
 	return c.Field
@@ -434,7 +455,7 @@ func (g *gen) genOverApply(q *compiler.Query) {
 	})...))
 	f.emit(jen.Return(jen.Nil()))
 	g.f.Comment(commentf("apply computes the window functions of %s for rows, the peer group of partition k at time ts (one row in arrival order without ORDER BY), and writes them.", q.Name))
-	g.f.Func().Params(jen.Id("q").Op("*").Id(queryType(q))).Id("apply").Params(jen.Id("ts").Int64(), jen.Id("k").Op("*").Id(partKeyType(q)), jen.Id("rows").Index().Id(recordType(q.Source))).Error().Block(body...)
+	g.f.Func().Params(jen.Id("q").Op("*").Id(queryType(q))).Id("apply").Params(jen.Id("ts").Int64(), jen.Id("k").Op("*").Id(partKeyType(q)), jen.Id("rows").Index().Id(rowType(q))).Error().Block(body...)
 	g.f.Line()
 }
 
