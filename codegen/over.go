@@ -180,7 +180,7 @@ func (g *gen) genOverQuery(q *compiler.Query) {
 		jen.Id("parts").Op("*").Qual(rtPath, "Partitions").Types(kt, pt),
 		jen.Id("strs").Qual(rtPath, "Interner").Comment("the copies of the strings of rows and keys kept past their record"),
 	}
-	init := jen.Dict{jen.Id("src"): jen.Id("src"), jen.Id("sink"): jen.Id("sink"), jen.Id("parts"): jen.Qual(rtPath, "NewPartitions").Types(kt, pt).Call()}
+	init := jen.Dict{jen.Id("src"): jen.Id("src"), jen.Id("sink"): jen.Id("sink"), jen.Id("parts"): jen.Qual(rtPath, "NewPartitions").Types(kt, pt).Call(jen.Lit(o.Expire > 0))}
 	track := []jen.Code{jen.Id("q").Dot("parts")}
 	if o.Time != nil {
 		fields = append(fields,
