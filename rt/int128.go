@@ -283,8 +283,7 @@ func (m u128) shr(n uint) u128 {
 
 // digits writes m's base-10 digits right-aligned into buf and returns how
 // many it wrote (at least one). It peels off 19 digits per 128/64 division,
-// so a full 39-digit value costs three divisions, and writes two digits at a
-// time.
+// so a full 39-digit value costs three divisions.
 func (m u128) digits(buf *[40]byte) int {
 	const e19 = 10000000000000000000
 	i := len(buf)
@@ -296,38 +295,20 @@ func (m u128) digits(buf *[40]byte) int {
 			m, chunk = m.divmod64(e19)
 		}
 		if m.isZero() {
-			for chunk >= 100 {
-				q := chunk / 100
-				r := chunk - q*100
-				i -= 2
-				buf[i], buf[i+1] = digitPairs[2*r], digitPairs[2*r+1]
-				chunk = q
-			}
-			if chunk >= 10 {
-				i -= 2
-				buf[i], buf[i+1] = digitPairs[2*chunk], digitPairs[2*chunk+1]
-			} else {
+			for chunk >= 10 {
 				i--
-				buf[i] = byte('0' + chunk)
+				buf[i] = byte('0' + chunk%10)
+				chunk /= 10
 			}
+			i--
+			buf[i] = byte('0' + chunk)
 			return len(buf) - i
 		}
 		// A middle chunk keeps its leading zeros: exactly 19 digits.
-		for k := 0; k < 9; k++ {
-			q := chunk / 100
-			r := chunk - q*100
-			i -= 2
-			buf[i], buf[i+1] = digitPairs[2*r], digitPairs[2*r+1]
-			chunk = q
+		for k := 0; k < 19; k++ {
+			i--
+			buf[i] = byte('0' + chunk%10)
+			chunk /= 10
 		}
-		i--
-		buf[i] = byte('0' + chunk)
 	}
 }
-
-// digitPairs holds the two digits of 00 to 99.
-const digitPairs = "0001020304050607080910111213141516171819" +
-	"2021222324252627282930313233343536373839" +
-	"4041424344454647484950515253545556575859" +
-	"6061626364656667686970717273747576777879" +
-	"8081828384858687888990919293949596979899"
