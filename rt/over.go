@@ -17,8 +17,8 @@ import (
 //
 // The zero Partitions is not usable; create one with NewPartitions.
 type Partitions[K comparable, P any] struct {
-	index      map[K]*partEntry[K, P]
-	head, tail *partEntry[K, P] // least and most recently used (created, without expiry)
+	index      map[K]*Part[K, P]
+	head, tail *Part[K, P] // least and most recently used (created, without expiry)
 	expires    bool
 
 	cur   *Cursor      // the position of the record being processed when offsets are tracked; nil otherwise
@@ -26,16 +26,23 @@ type Partitions[K comparable, P any] struct {
 	label stateLabel
 }
 
-type partEntry[K comparable, P any] struct {
+// Part is one partition of a Partitions: its key and its state.
+type Part[K comparable, P any] struct {
 	key        K
 	state      P
 	last       int64 // the latest event time the partition was used at
-	prev, next *partEntry[K, P]
+	prev, next *Part[K, P]
 }
+
+// Key returns the partition's key.
+func (e *Part[K, P]) Key() *K { return &e.key }
+
+// State returns the partition's state.
+func (e *Part[K, P]) State() *P { return &e.state }
 
 // NewPartitions returns an empty Partitions; expires says whether it will be asked to Expire partitions.
 func NewPartitions[K comparable, P any](expires bool) *Partitions[K, P] {
-	return &Partitions[K, P]{index: make(map[K]*partEntry[K, P]), expires: expires}
+	return &Partitions[K, P]{index: make(map[K]*Part[K, P]), expires: expires}
 }
 
 // Label names the query the Partitions belongs to; see Groups.Label.
@@ -49,7 +56,7 @@ func (s *Partitions[K, P]) Get(k K, ts int64) (p *P, created bool) {
 	}
 	e := s.index[k]
 	if e == nil {
-		e = &partEntry[K, P]{key: k, last: ts}
+		e = &Part[K, P]{key: k, last: ts}
 		s.index[k] = e
 		s.pushBack(e)
 		return &e.state, true
@@ -62,7 +69,25 @@ func (s *Partitions[K, P]) Get(k K, ts int64) (p *P, created bool) {
 	return &e.state, false
 }
 
-func (s *Partitions[K, P]) pushBack(e *partEntry[K, P]) {
+// Find returns partition k, or nil when there is none yet, for a query whose rows carry their partition while
+// they wait for the watermark, so that the partition is looked up once per row. The Partitions must not expire
+// partitions: the pointer stays valid until the Partitions is reset, as the Reorder holding it is.
+func (s *Partitions[K, P]) Find(k K) *Part[K, P] {
+	if s.cur != nil {
+		s.first.note(s.cur)
+	}
+	return s.index[k]
+}
+
+// Create adds partition k, which Find did not find, with a zero state. The caller owns k's strings (see Own).
+func (s *Partitions[K, P]) Create(k K, ts int64) *Part[K, P] {
+	e := &Part[K, P]{key: k, last: ts}
+	s.index[k] = e
+	s.pushBack(e)
+	return e
+}
+
+func (s *Partitions[K, P]) pushBack(e *Part[K, P]) {
 	e.prev, e.next = s.tail, nil
 	if s.tail != nil {
 		s.tail.next = e
@@ -72,7 +97,7 @@ func (s *Partitions[K, P]) pushBack(e *partEntry[K, P]) {
 	s.tail = e
 }
 
-func (s *Partitions[K, P]) unlink(e *partEntry[K, P]) {
+func (s *Partitions[K, P]) unlink(e *Part[K, P]) {
 	if e.prev != nil {
 		e.prev.next = e.next
 	} else {
@@ -194,6 +219,9 @@ func (o *Reorder[K, R]) Push(ts int64, k K, r R) bool {
 
 // Len returns the number of rows held.
 func (o *Reorder[K, R]) Len() int { return len(o.ts) - o.head }
+
+// Late reports whether rows of time ts were handed over already: Push would refuse a row of that time.
+func (o *Reorder[K, R]) Late(ts int64) bool { return ts < o.done }
 
 // Release hands over, in time order, the rows older than before (the watermark: a row of an older time is late
 // from now on). fn must not keep the slice.
