@@ -29,15 +29,22 @@ type Sliding[T, S any, P Slider[T, S]] struct {
 	back  S   // the state of vals
 	vals  []T // the back's values, oldest first
 	cur   S   // Value's result
+	max   int // the most values the frame holds (MakeSliding); 0: unknown
 }
 
-// MakeSliding returns an empty Sliding with room for n values without allocating.
+// MakeSliding returns an empty Sliding for a frame of at most n values: its room grows as values come, up to n
+// (most partitions of a stream of many keys see few rows).
 func MakeSliding[T, S any, P Slider[T, S]](n int) Sliding[T, S, P] {
-	return Sliding[T, S, P]{front: make([]S, 0, n), vals: make([]T, 0, n)}
+	return Sliding[T, S, P]{max: n}
 }
 
 // Add appends v to the back of the frame.
 func (s *Sliding[T, S, P]) Add(v T) {
+	if len(s.vals) == cap(s.vals) && s.max > 0 {
+		grown := make([]T, len(s.vals), min(max(2*cap(s.vals), 4), max(s.max, len(s.vals)+1)))
+		copy(grown, s.vals)
+		s.vals = grown
+	}
 	s.vals = append(s.vals, v)
 	P(&s.back).Add(v)
 }
@@ -56,6 +63,9 @@ func (s *Sliding[T, S, P]) Drop() {
 // with the state of the values after it, in order. It works in place in s's slices: a method called through P
 // makes a local it is given escape to the heap.
 func (s *Sliding[T, S, P]) flip() {
+	if cap(s.front) < len(s.vals) {
+		s.front = make([]S, 0, cap(s.vals))
+	}
 	var zero S
 	for i := len(s.vals) - 1; i >= 0; i-- {
 		s.front = append(s.front, zero)
