@@ -15,7 +15,21 @@ import (
 func partKeyType(q *compiler.Query) string { return lowerFirst(q.GoName) + "Part" }
 func partType(q *compiler.Query) string    { return lowerFirst(q.GoName) + "Partition" }
 func pendingType(q *compiler.Query) string { return lowerFirst(q.GoName) + "Pending" }
+func rowType(q *compiler.Query) string     { return lowerFirst(q.GoName) + "Row" }
 func winField(w *compiler.WinFunc) string  { return fmt.Sprintf("w%d", w.Index) }
+
+// byRef reports whether q's rows carry their partition (an *rt.Part) while they wait, looked up once per row by
+// process: partitions never expire, so the pointer stays valid. Otherwise rows carry the key, and apply looks the
+// partition up when the watermark passes them (after the partitions that went idle expired).
+func byRef(q *compiler.Query) bool { return q.Over.Expire == 0 }
+
+// partRef is the type of what rows carry to their partition: a pointer to it (byRef) or its key.
+func partRef(q *compiler.Query) *jen.Statement {
+	if byRef(q) {
+		return jen.Op("*").Qual(rtPath, "Part").Types(jen.Id(partKeyType(q)), jen.Id(partType(q)))
+	}
+	return jen.Id(partKeyType(q))
+}
 
 // optOf is rt.Opt of the Go type of t: a value with its NULL flag.
 func optOf(t compiler.Type) *jen.Statement { return jen.Qual(rtPath, "Opt").Types(goType(t)) }
@@ -36,9 +50,34 @@ func groupLevel(w *compiler.WinFunc) bool {
 }
 
 // sliding reports whether an aggregate over a ROWS frame is kept up to date as rows enter and leave the frame
-// (its state can take a value back exactly) rather than computed over the frame for each row.
+// rather than computed over the frame for each row: its state takes a value back exactly, or an rt.Sliding keeps
+// it (slid).
 func sliding(w *compiler.WinFunc) bool {
-	return w.Kind == compiler.WinAgg && !w.Frame.Range && !w.Frame.Unbounded && w.Agg.Impl.Retract
+	return w.Kind == compiler.WinAgg && !w.Frame.Range && !w.Frame.Unbounded && (w.Agg.Impl.Retract || w.Agg.Impl.Slide != "")
+}
+
+// slid reports whether a sliding aggregate is kept in an rt.Sliding.
+func slid(w *compiler.WinFunc) bool { return sliding(w) && !w.Agg.Impl.Retract }
+
+// slidingType is the type of the frame's aggregate of a sliding w.
+func slidingType(w *compiler.WinFunc) jen.Code {
+	if !slid(w) {
+		return structField{kind: kindAgg, agg: w.Agg.Impl}.goType()
+	}
+	return jen.Qual(rtPath, "Sliding").Types(slidingTypeArgs(w)...)
+}
+
+// slidingMake is rt.MakeSliding instantiated for a slid w.
+func slidingMake(w *compiler.WinFunc) *jen.Statement {
+	return jen.Qual(rtPath, "MakeSliding").Types(slidingTypeArgs(w)...)
+}
+
+// slidingTypeArgs are the type arguments of the rt.Sliding of a slid w: the value, the state, a pointer to it.
+func slidingTypeArgs(w *compiler.WinFunc) []jen.Code {
+	impl := *w.Agg.Impl
+	impl.State = impl.Slide
+	st := structField{kind: kindAgg, agg: &impl}
+	return []jen.Code{goType(argType(w)), st.goType(), jen.Op("*").Add(st.goType())}
 }
 
 // genOverQuery emits the operator of a query with window functions.
@@ -49,25 +88,35 @@ func (g *gen) genOverQuery(q *compiler.Query) {
 	g.f.Comment(commentf("%s is the statement at %s:%d.", sqlConst, q.Loc.File, q.Loc.Line))
 	g.f.Const().Id(sqlConst).Op("=").Add(rawString(q.Loc.Text))
 	g.f.Line()
-	rec := recordType(q.Source)
+	rec := rowType(q)
+
+	// The row kept until the watermark passes it: the columns read after the record.
+	var rowFields []jen.Code
+	for _, fl := range keptFields(q) {
+		rowFields = append(rowFields, jen.Id(fl.GoName).Add(goType(fl.Type)).Comment(commentText(fl.Name+" "+fl.Type.String())))
+		if fl.Nullable {
+			rowFields = append(rowFields, jen.Id(nullField(fl)).Bool())
+		}
+	}
+	g.f.Comment(commentf("%s is the part of a record of %q that %s keeps: the columns queries read.", rec, q.Source.Name, q.Name))
+	g.f.Type().Id(rec).Struct(rowFields...)
+	g.f.Line()
 
 	// The partition key.
 	var keyFields []structField
-	ownsKey := false
 	for _, k := range o.Partition {
 		keyFields = append(keyFields, structField{name: keyField(k), kind: keyKind(k.Expr.Type()), comment: commentText(k.Name)})
 		if k.Nullable {
 			keyFields = append(keyFields, structField{name: keyField(k) + "Null", kind: kindBool})
 		}
-		ownsKey = ownsKey || k.Expr.Type().Kind == compiler.Varchar
 	}
 	g.f.Comment(commentf("%s is the PARTITION BY key of %s.", partKeyType(q), q.Name))
 	g.f.Type().Id(partKeyType(q)).Struct(structOf(keyFields)...)
 	g.f.Line()
-	if ownsKey {
+	if partOwns(q) {
 		var owns []jen.Code
 		for _, k := range o.Partition {
-			if k.Expr.Type().Kind == compiler.Varchar {
+			if k.Expr.Type().Kind == compiler.Varchar && !keyOwnedByRow(q, k) {
 				owns = append(owns, jen.Id("k").Dot(keyField(k)).Op("=").Id("strs").Dot("Own").Call(jen.Id("k").Dot(keyField(k))))
 			}
 		}
@@ -108,8 +157,11 @@ func (g *gen) genOverQuery(q *compiler.Query) {
 			pf = append(pf, jen.Id(name).Qual(rtPath, "TimeFrame").Types(optOf(argType(w))).Comment(c))
 		default:
 			pf = append(pf, jen.Id(name).Qual(rtPath, "Ring").Types(optOf(argType(w))).Comment(c))
-			if sliding(w) {
-				pf = append(pf, jen.Id(name+"a").Add(structField{kind: kindAgg, agg: w.Agg.Impl}.goType()).Comment("the frame's aggregate: rows are added as they enter and taken back as they leave"))
+			switch {
+			case slid(w):
+				pf = append(pf, jen.Id(name+"a").Add(slidingType(w)).Comment("the frame's aggregate: rows are added as they enter and dropped as they leave"))
+			case sliding(w):
+				pf = append(pf, jen.Id(name+"a").Add(slidingType(w)).Comment("the frame's aggregate: rows are added as they enter and taken back as they leave"))
 			}
 		}
 	}
@@ -141,13 +193,13 @@ func (g *gen) genOverQuery(q *compiler.Query) {
 		jen.Id("parts").Op("*").Qual(rtPath, "Partitions").Types(kt, pt),
 		jen.Id("strs").Qual(rtPath, "Interner").Comment("the copies of the strings of rows and keys kept past their record"),
 	}
-	init := jen.Dict{jen.Id("src"): jen.Id("src"), jen.Id("sink"): jen.Id("sink"), jen.Id("parts"): jen.Qual(rtPath, "NewPartitions").Types(kt, pt).Call()}
+	init := jen.Dict{jen.Id("src"): jen.Id("src"), jen.Id("sink"): jen.Id("sink"), jen.Id("parts"): jen.Qual(rtPath, "NewPartitions").Types(kt, pt).Call(jen.Lit(o.Expire > 0))}
 	track := []jen.Code{jen.Id("q").Dot("parts")}
 	if o.Time != nil {
 		fields = append(fields,
-			jen.Id("rows").Op("*").Qual(rtPath, "Reorder").Types(kt, jen.Id(rec)).Comment("rows waiting for the watermark"),
+			jen.Id("rows").Op("*").Qual(rtPath, "Reorder").Types(partRef(q), jen.Id(rec)).Comment("rows waiting for the watermark"),
 			jen.Id("wm").Op("*").Qual(rtPath, "Watermark"))
-		init[jen.Id("rows")] = jen.Qual(rtPath, "NewReorder").Types(kt, jen.Id(rec)).Call()
+		init[jen.Id("rows")] = jen.Qual(rtPath, "NewReorder").Types(partRef(q), jen.Id(rec)).Call()
 		init[jen.Id("wm")] = jen.Qual(rtPath, "NewWatermark").Call(jen.Lit(q.Source.MaxOutOfOrder))
 		track = append(track, jen.Id("q").Dot("rows"), jen.Id("q").Dot("wm"))
 	} else {
@@ -220,46 +272,89 @@ func (g *gen) genOverProcess(q *compiler.Query) {
 			f.emit(jen.Id("k").Dot(keyField(k)).Op("=").Add(toKey(k.Expr.Type(), v.v)))
 		}
 	}
-	// The row is kept past this record: the strings it reads are copied, the others cleared.
-	keep := []jen.Code{jen.Id("row").Op(":=").Op("*").Id("r")}
-	for _, fl := range q.Source.Fields {
-		if fl.Type.Kind != compiler.Varchar || fl.Index < 0 {
-			continue
+	var ts jen.Code = jen.Lit(0)
+	if o.Time != nil {
+		t := f.expr(o.Time)
+		if !t.nonNull {
+			f.emit(jen.Comment("admit has rejected records without an event time"))
 		}
-		if fl.Used {
-			keep = append(keep, jen.Id("row").Dot(fl.GoName).Op("=").Id("q").Dot("strs").Dot("Own").Call(jen.Id("row").Dot(fl.GoName)))
-		} else {
-			keep = append(keep, jen.Id("row").Dot(fl.GoName).Op("=").Lit(""))
+		f.emit(jen.Id("ts").Op(":=").Add(t.v))
+		ts = jen.Id("ts")
+	}
+	// The row is kept past this record: the columns read later, with copies of their strings.
+	vals := jen.Dict{}
+	fromKey := map[*compiler.Field]*compiler.Key{} // a column a partition key part is: byRef, the row takes the key's copy
+	if byRef(q) {
+		for _, k := range o.Partition {
+			if fl := keptColumn(k); fl != nil && fromKey[fl] == nil {
+				fromKey[fl] = k
+			}
 		}
 	}
-	for _, fl := range q.Source.Meta {
-		if fl.Type.Kind == compiler.Varchar {
-			keep = append(keep, jen.Id("row").Dot(fl.GoName).Op("=").Id("q").Dot("strs").Dot("Own").Call(jen.Id("row").Dot(fl.GoName)))
+	for _, fl := range keptFields(q) {
+		v := jen.Id("r").Dot(fl.GoName)
+		if k := fromKey[fl]; k != nil {
+			v = jen.Id("key").Dot(keyField(k))
+		} else if fl.Type.Kind == compiler.Varchar {
+			v = jen.Id("q").Dot("strs").Dot("Own").Call(v)
+		}
+		vals[jen.Id(fl.GoName)] = v
+		if fl.Nullable {
+			vals[jen.Id(nullField(fl))] = jen.Id("r").Dot(nullField(fl))
 		}
 	}
-	if partOwns(q) {
-		keep = append(keep, jen.Id("k").Dot("own").Call(jen.Op("&").Id("q").Dot("strs")))
+	row := jen.Id("row").Op(":=").Id(rowType(q)).Values(vals)
+	var ref jen.Code = jen.Id("k")
+	if byRef(q) {
+		if o.Time != nil {
+			f.emit(jen.If(jen.Id("q").Dot("rows").Dot("Late").Call(jen.Id("ts"))).Block(lateRow(q)...))
+		}
+		create := []jen.Code{}
+		if partOwns(q) {
+			create = append(create, jen.Id("k").Dot("own").Call(jen.Op("&").Id("q").Dot("strs")))
+		}
+		create = append(create, jen.Id("e").Op("=").Id("q").Dot("parts").Dot("Create").Call(jen.Id("k"), ts))
+		if inits := partInits(q); len(inits) > 0 {
+			create = append(create, jen.Id("p").Op(":=").Id("e").Dot("State").Call())
+			create = append(create, inits...)
+		}
+		f.emit(jen.Id("e").Op(":=").Id("q").Dot("parts").Dot("Find").Call(jen.Id("k")),
+			jen.If(jen.Id("e").Op("==").Nil()).Block(create...))
+		if len(fromKey) > 0 {
+			f.emit(jen.Id("key").Op(":=").Id("e").Dot("Key").Call().Comment("the row takes the key's copies of its strings"))
+		}
+		f.emit(row)
+		ref = jen.Id("e")
+	} else {
+		f.emit(row)
+		for _, k := range o.Partition {
+			if keyOwnedByRow(q, k) { // the row's copy serves the key too
+				set := jen.Id("k").Dot(keyField(k)).Op("=").Id("row").Dot(keptColumn(k).GoName)
+				if k.Nullable {
+					set = jen.If(jen.Op("!").Id("k").Dot(keyField(k) + "Null")).Block(set)
+				}
+				f.emit(set)
+			}
+		}
+		if partOwns(q) {
+			f.emit(jen.Id("k").Dot("own").Call(jen.Op("&").Id("q").Dot("strs")))
+		}
 	}
 	if o.Time == nil {
-		f.emit(keep...)
 		f.emit(jen.Id("q").Dot("one").Index(jen.Lit(0)).Op("=").Id("row"),
-			jen.Return(jen.Id("q").Dot("apply").Call(jen.Lit(0), jen.Op("&").Id("k"), jen.Id("q").Dot("one").Index(jen.Empty(), jen.Empty()))))
+			jen.Return(jen.Id("q").Dot("apply").Call(jen.Lit(0), jen.Op("&").Add(ref), jen.Id("q").Dot("one").Index(jen.Empty(), jen.Empty()))))
 		g.f.Comment(commentf("process runs %s for one record.", q.Name))
 		g.f.Func().Params(jen.Id("q").Op("*").Id(queryType(q))).Id("process").Params(jen.Id("r").Op("*").Id(recordType(q.Source))).Error().Block(body...)
 		g.f.Line()
 		return
 	}
-	t := f.expr(o.Time)
-	if !t.nonNull {
-		f.emit(jen.Comment("admit has rejected records without an event time"))
+	push := jen.Id("q").Dot("rows").Dot("Push").Call(jen.Id("ts"), ref, jen.Id("row"))
+	if byRef(q) {
+		f.emit(push.Comment("not late: checked above"))
+	} else {
+		f.emit(jen.If(jen.Op("!").Add(push)).Block(lateRow(q)...))
 	}
-	f.emit(jen.Id("ts").Op(":=").Add(t.v))
-	f.emit(keep...)
-	f.emit(
-		jen.If(jen.Op("!").Id("q").Dot("rows").Dot("Push").Call(jen.Id("ts"), jen.Id("k"), jen.Id("row"))).Block(lateRow(q)...),
-		g.overObserve(jen.Id("ts")),
-		jen.Return(jen.Nil()),
-	)
+	f.emit(g.overObserve(jen.Id("ts")), jen.Return(jen.Nil()))
 	g.f.Comment(commentf("process runs %s for one record; it sets *late if rows of its time were handed over already.", q.Name))
 	g.f.Func().Params(jen.Id("q").Op("*").Id(queryType(q))).Id("process").Params(jen.Id("r").Op("*").Id(recordType(q.Source)), jen.Id("late").Op("*").Bool()).Error().Block(body...)
 	g.f.Line()
@@ -278,14 +373,41 @@ func lateRow(q *compiler.Query) []jen.Code {
 	return append(drop, jen.Return(jen.Nil()))
 }
 
-// partOwns reports whether the partition key has a VARCHAR part.
+// partOwns reports whether the partition key has a VARCHAR part that process copies for itself.
 func partOwns(q *compiler.Query) bool {
 	for _, k := range q.Over.Partition {
-		if k.Expr.Type().Kind == compiler.Varchar {
+		if k.Expr.Type().Kind == compiler.Varchar && !keyOwnedByRow(q, k) {
 			return true
 		}
 	}
 	return false
+}
+
+// keyOwnedByRow reports whether partition key part k takes the row's copy of its string (see keptColumn). When
+// rows carry their partition (byRef), it is the other way round: a new partition copies its key, and the row takes
+// the key's copy.
+func keyOwnedByRow(q *compiler.Query, k *compiler.Key) bool { return !byRef(q) && keptColumn(k) != nil }
+
+// keptFields are the columns of q's source that a row keeps past its record: those some query reads (the
+// decoder skips the others), and the metadata columns.
+func keptFields(q *compiler.Query) []*compiler.Field {
+	var out []*compiler.Field
+	for _, fl := range q.Source.Fields {
+		if fl.Used {
+			out = append(out, fl)
+		}
+	}
+	return append(out, q.Source.Meta...)
+}
+
+// keptColumn is the VARCHAR column of the record that partition key part k is, when process copies it into the
+// row it keeps (see keptFields): the key takes the row's copy. Nil for any other key part.
+func keptColumn(k *compiler.Key) *compiler.Field {
+	c, ok := k.Expr.(*compiler.ColRef)
+	if !ok || c.Join != nil || c.Outer || c.Field.Type.Kind != compiler.Varchar || !c.Field.Used && c.Field.Meta == "" {
+		return nil
+	}
+	return c.Field
 }
 
 // overObserve advances the watermark to ts and hands over the rows it passed.
@@ -310,31 +432,15 @@ func (g *gen) genOverApply(q *compiler.Query) {
 			jen.If(jen.Err().Op(":=").Id("q").Dot("parts").Dot("Expire").Call(jen.Qual(rtPath, "FrameStart").Call(jen.Id("ts"), jen.Lit(o.Expire)),
 				jen.Func().Params(jen.Id("_").Op("*").Id(partKeyType(q)), jen.Id("p").Op("*").Id(partType(q))).Error().Block(flush)), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
 	}
-	f.emit(jen.List(jen.Id("p"), jen.Id("isNew")).Op(":=").Id("q").Dot("parts").Dot("Get").Call(jen.Op("*").Id("k"), jen.Id("ts")))
-	var inits []jen.Code
-	for _, w := range o.Funcs {
-		switch {
-		case w.Kind == compiler.WinLag:
-			if w.Offset == 0 {
-				continue
-			}
-			inits = append(inits, jen.Id("p").Dot(winField(w)).Op("=").Qual(rtPath, "MakeRing").Types(optOf(w.T)).Call(jen.Lit(int(w.Offset))))
-		case w.Kind == compiler.WinLead || ranked(w):
-		case w.Frame.Unbounded:
-			if w.Frame.End > 0 {
-				inits = append(inits, jen.Id("p").Dot(winField(w)+"d").Op("=").Qual(rtPath, "MakeRing").Types(optOf(argType(w))).Call(jen.Lit(int(w.Frame.End))))
-			}
-		case !w.Frame.Range:
-			inits = append(inits, jen.Id("p").Dot(winField(w)).Op("=").Qual(rtPath, "MakeRing").Types(optOf(argType(w))).Call(jen.Lit(int(w.Frame.Start+1))))
-		}
-	}
-	if o.Lead > 0 {
-		inits = append(inits, jen.Id("p").Dot("lead").Op("=").Qual(rtPath, "MakeRing").Types(jen.Id(pendingType(q))).Call(jen.Lit(int(o.Lead))))
-	}
-	if len(inits) > 0 {
-		f.emit(jen.If(jen.Id("isNew")).Block(inits...))
+	if byRef(q) {
+		f.emit(jen.Id("p").Op(":=").Parens(jen.Op("*").Id("e")).Dot("State").Call())
 	} else {
-		f.emit(jen.Id("_").Op("=").Id("isNew"))
+		f.emit(jen.List(jen.Id("p"), jen.Id("isNew")).Op(":=").Id("q").Dot("parts").Dot("Get").Call(jen.Op("*").Id("k"), jen.Id("ts")))
+		if inits := partInits(q); len(inits) > 0 {
+			f.emit(jen.If(jen.Id("isNew")).Block(inits...))
+		} else {
+			f.emit(jen.Id("_").Op("=").Id("isNew"))
+		}
 	}
 	if !partState(q) {
 		f.emit(jen.Id("_").Op("=").Id("p").Comment("the partition keeps no state: its functions read the current row only"))
@@ -385,9 +491,42 @@ func (g *gen) genOverApply(q *compiler.Query) {
 			))
 	})...))
 	f.emit(jen.Return(jen.Nil()))
-	g.f.Comment(commentf("apply computes the window functions of %s for rows, the peer group of partition k at time ts (one row in arrival order without ORDER BY), and writes them.", q.Name))
-	g.f.Func().Params(jen.Id("q").Op("*").Id(queryType(q))).Id("apply").Params(jen.Id("ts").Int64(), jen.Id("k").Op("*").Id(partKeyType(q)), jen.Id("rows").Index().Id(recordType(q.Source))).Error().Block(body...)
+	part, name := jen.Id("k").Op("*").Id(partKeyType(q)), "k"
+	if byRef(q) {
+		part, name = jen.Id("e").Op("*").Add(partRef(q)), "*e"
+	}
+	g.f.Comment(commentf("apply computes the window functions of %s for rows, the peer group of partition %s at time ts (one row in arrival order without ORDER BY), and writes them.", q.Name, name))
+	g.f.Func().Params(jen.Id("q").Op("*").Id(queryType(q))).Id("apply").Params(jen.Id("ts").Int64(), part, jen.Id("rows").Index().Id(rowType(q))).Error().Block(body...)
 	g.f.Line()
+}
+
+// partInits are the statements that make the rings and stacks of a new partition p.
+func partInits(q *compiler.Query) []jen.Code {
+	o := q.Over
+	var inits []jen.Code
+	for _, w := range o.Funcs {
+		switch {
+		case w.Kind == compiler.WinLag:
+			if w.Offset == 0 {
+				continue
+			}
+			inits = append(inits, jen.Id("p").Dot(winField(w)).Op("=").Qual(rtPath, "MakeRing").Types(optOf(w.T)).Call(jen.Lit(int(w.Offset))))
+		case w.Kind == compiler.WinLead || ranked(w):
+		case w.Frame.Unbounded:
+			if w.Frame.End > 0 {
+				inits = append(inits, jen.Id("p").Dot(winField(w)+"d").Op("=").Qual(rtPath, "MakeRing").Types(optOf(argType(w))).Call(jen.Lit(int(w.Frame.End))))
+			}
+		case !w.Frame.Range:
+			inits = append(inits, jen.Id("p").Dot(winField(w)).Op("=").Qual(rtPath, "MakeRing").Types(optOf(argType(w))).Call(jen.Lit(int(w.Frame.Start+1))))
+			if slid(w) {
+				inits = append(inits, jen.Id("p").Dot(winField(w)+"a").Op("=").Add(slidingMake(w)).Call(jen.Lit(int(w.Frame.Start-w.Frame.End+1))))
+			}
+		}
+	}
+	if o.Lead > 0 {
+		inits = append(inits, jen.Id("p").Dot("lead").Op("=").Qual(rtPath, "MakeRing").Types(jen.Id(pendingType(q))).Call(jen.Lit(int(o.Lead))))
+	}
+	return inits
 }
 
 // partState reports whether a partition of q keeps state: ranks, earlier values, frames, rows waiting for LEAD.
@@ -640,10 +779,18 @@ func (g *gen) overRow(f *fn, w *compiler.WinFunc) val {
 	fr := jen.Id("p").Dot(name)
 	if sliding(w) {
 		acc := jen.Id("p").Dot(name + "a")
-		f.emit(jen.If(jen.List(jen.Id("old"), jen.Id("left")).Op(":=").Add(fr).Dot("Push").Call(e), jen.Id("left").Op("&&").Op("!").Id("old").Dot("Null")).Block(
-			g.accSub(f, w, acc, jen.Id("old").Dot("V"))...))
+		sub := []jen.Code{acc.Clone().Dot("Drop").Call()}
+		if !slid(w) {
+			sub = g.accSub(f, w, acc, jen.Id("old").Dot("V"))
+		}
+		f.emit(jen.If(jen.List(jen.Id("old"), jen.Id("left")).Op(":=").Add(fr).Dot("Push").Call(e), jen.Id("left").Op("&&").Op("!").Id("old").Dot("Null")).Block(sub...))
 		f.emit(jen.If(jen.Id("j").Op(":=").Add(fr).Dot("Len").Call().Op("-").Lit(int(w.Frame.End+1)), jen.Id("j").Op(">=").Lit(0)).Block(
 			jen.If(jen.Id("x").Op(":=").Add(fr).Dot("At").Call(jen.Id("j")), jen.Op("!").Id("x").Dot("Null")).Block(g.accAdd(f, w, acc, jen.Id("x").Dot("V"))...)))
+		if slid(w) {
+			v := f.tmp("frame")
+			f.emit(jen.Id(v).Op(":=").Add(acc).Dot("Value").Call())
+			return g.accResult(f, w, jen.Id(v))
+		}
 		return g.accResult(f, w, acc)
 	}
 	f.emit(fr.Clone().Dot("Push").Call(e))

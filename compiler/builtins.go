@@ -244,29 +244,33 @@ func extremeAgg(b *aggBinder, which string) bool {
 		b.c.errorf(CodeTypeMismatch, b.v.Args[0].Span(), "%s of a BOOLEAN is not supported", b.name)
 		return false
 	case Double:
-		return b.set(t, orNull(id+"_double", which+"Float"), TInvalid)
+		return b.set(t, sliding(orNull(id+"_double", which+"Float")), TInvalid)
 	case Decimal:
-		return b.set(t, orNull(id+"_decimal", which+"Dec"), TInvalid)
+		return b.set(t, sliding(orNull(id+"_decimal", which+"Dec")), TInvalid)
 	case Varchar:
-		return b.set(t, orNull(id+"_varchar", which+"Str"), TInvalid)
+		return b.set(t, orNull(id+"_varchar", which+"Str"), TInvalid) // its Add copies a new extreme: not slid
 	case Bytes:
-		return b.set(t, orNull(id+"_blob", which+"Str"), TInvalid) // byte order, as DuckDB compares BLOBs
+		return b.set(t, orNull(id+"_blob", which+"Str"), TInvalid) // byte order, as DuckDB compares BLOBs; not slid
 	default:
 		if t.Kind == Null {
 			t = TInt
 		}
-		i := orNull(id+"_int", which+"Int")
+		i := sliding(orNull(id+"_int", which+"Int"))
 		i.TypeArg = typed(t)
 		return b.set(t, i, t)
 	}
 }
 
-// welford is a member of the variance family: a DOUBLE over the rt.Welford accumulator read by method.
+// sliding marks an aggregate whose state a ROWS frame keeps in an rt.Sliding as it is (see AggImpl.Slide).
+func sliding(i AggImpl) AggImpl { i.Slide = i.State; return i }
+
+// welford is a member of the variance family: a DOUBLE over the rt.Welford accumulator read by method; over a
+// ROWS frame, over rt.Moments (shifted by its first value, so that merging states keeps the digits of prices).
 func welford(b *aggBinder, method string) bool {
 	if !b.numeric() {
 		return false
 	}
-	return b.set(TDouble, AggImpl{ID: strings.ToLower(b.agg.Name), State: "Welford", Result: method, ResultForm: ResultOrNull}, TDouble)
+	return b.set(TDouble, AggImpl{ID: strings.ToLower(b.agg.Name), State: "Welford", Slide: "Moments", Result: method, ResultForm: ResultOrNull}, TDouble)
 }
 
 // firstLast is FIRST_VALUE or LAST_VALUE in arrival order, NULLs kept.

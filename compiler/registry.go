@@ -85,6 +85,10 @@ const (
 )
 
 // AggImpl is how generated code keeps and reads one aggregate: an rt state type and its methods (rt/aggs.go).
+// Over a ROWS frame, a Retract state is kept as rows enter and leave the frame; otherwise a Slide state, one
+// instantiated as State is and read by the same result method, that is a small value with Add (reporting nothing)
+// and Merge, is kept in an rt.Sliding (two stacks); without either, the aggregate is computed over the frame for
+// each row.
 type AggImpl struct {
 	ID         string      // unique in the registry, e.g. "sum_bigint"
 	State      string      // the rt state type
@@ -95,6 +99,7 @@ type AggImpl struct {
 	Own        bool        // VARCHAR values are copied (rt.Own) before Add, which keeps them
 	AddFail    string      // Add and Merge report false on overflow: the error; "" when they report nothing
 	Retract    bool        // State has Sub, which exactly undoes an Add (reporting overflow as Add does)
+	Slide      string      // the state an rt.Sliding keeps over a ROWS frame (see above); "" when there is none
 	Result     string      // the result method: "Result", "VarSamp", ...
 	ResultArgs []ImplConst // its constant arguments
 	ResultForm ResultForm

@@ -10,29 +10,39 @@ import (
 	"sort"
 )
 
-// Partitions maps a PARTITION BY key to the state of its partition. It keeps the partitions in the order they
-// were last used, so that Expire finds those without rows for a while at its front.
+// Partitions maps a PARTITION BY key to the state of its partition. When partitions expire, it keeps them in the
+// order they were last used, so that Expire finds those without rows for a while at its front; otherwise in the
+// order they were created, which spares each Get the two other partitions' memory that moving its partition to
+// the back of the list touches.
 //
 // The zero Partitions is not usable; create one with NewPartitions.
 type Partitions[K comparable, P any] struct {
-	index      map[K]*partEntry[K, P]
-	head, tail *partEntry[K, P] // least and most recently used
+	index      map[K]*Part[K, P]
+	head, tail *Part[K, P] // least and most recently used (created, without expiry)
+	expires    bool
 
 	cur   *Cursor      // the position of the record being processed when offsets are tracked; nil otherwise
 	first firstOffsets // per partition, the offset of the first record that went into a partition
 	label stateLabel
 }
 
-type partEntry[K comparable, P any] struct {
+// Part is one partition of a Partitions: its key and its state.
+type Part[K comparable, P any] struct {
 	key        K
 	state      P
 	last       int64 // the latest event time the partition was used at
-	prev, next *partEntry[K, P]
+	prev, next *Part[K, P]
 }
 
-// NewPartitions returns an empty Partitions.
-func NewPartitions[K comparable, P any]() *Partitions[K, P] {
-	return &Partitions[K, P]{index: make(map[K]*partEntry[K, P])}
+// Key returns the partition's key.
+func (e *Part[K, P]) Key() *K { return &e.key }
+
+// State returns the partition's state.
+func (e *Part[K, P]) State() *P { return &e.state }
+
+// NewPartitions returns an empty Partitions; expires says whether it will be asked to Expire partitions.
+func NewPartitions[K comparable, P any](expires bool) *Partitions[K, P] {
+	return &Partitions[K, P]{index: make(map[K]*Part[K, P]), expires: expires}
 }
 
 // Label names the query the Partitions belongs to; see Groups.Label.
@@ -46,20 +56,38 @@ func (s *Partitions[K, P]) Get(k K, ts int64) (p *P, created bool) {
 	}
 	e := s.index[k]
 	if e == nil {
-		e = &partEntry[K, P]{key: k, last: ts}
+		e = &Part[K, P]{key: k, last: ts}
 		s.index[k] = e
 		s.pushBack(e)
 		return &e.state, true
 	}
 	e.last = max(e.last, ts)
-	if e != s.tail {
+	if s.expires && e != s.tail {
 		s.unlink(e)
 		s.pushBack(e)
 	}
 	return &e.state, false
 }
 
-func (s *Partitions[K, P]) pushBack(e *partEntry[K, P]) {
+// Find returns partition k, or nil when there is none yet, for a query whose rows carry their partition while
+// they wait for the watermark, so that the partition is looked up once per row. The Partitions must not expire
+// partitions: the pointer stays valid until the Partitions is reset, as the Reorder holding it is.
+func (s *Partitions[K, P]) Find(k K) *Part[K, P] {
+	if s.cur != nil {
+		s.first.note(s.cur)
+	}
+	return s.index[k]
+}
+
+// Create adds partition k, which Find did not find, with a zero state. The caller owns k's strings (see Own).
+func (s *Partitions[K, P]) Create(k K, ts int64) *Part[K, P] {
+	e := &Part[K, P]{key: k, last: ts}
+	s.index[k] = e
+	s.pushBack(e)
+	return e
+}
+
+func (s *Partitions[K, P]) pushBack(e *Part[K, P]) {
 	e.prev, e.next = s.tail, nil
 	if s.tail != nil {
 		s.tail.next = e
@@ -69,7 +97,7 @@ func (s *Partitions[K, P]) pushBack(e *partEntry[K, P]) {
 	s.tail = e
 }
 
-func (s *Partitions[K, P]) unlink(e *partEntry[K, P]) {
+func (s *Partitions[K, P]) unlink(e *Part[K, P]) {
 	if e.prev != nil {
 		e.prev.next = e.next
 	} else {
@@ -85,7 +113,11 @@ func (s *Partitions[K, P]) unlink(e *partEntry[K, P]) {
 
 // Expire drops the partitions last used before event time olderThan, calling fn for each first (fn may write
 // rows the partition still holds). Rows are handed to partitions in event-time order, so those are at the front.
+// It needs a Partitions made to expire.
 func (s *Partitions[K, P]) Expire(olderThan int64, fn func(k *K, p *P) error) error {
+	if !s.expires {
+		panic("rt: Expire on Partitions made without expiry")
+	}
 	for s.head != nil && s.head.last < olderThan {
 		e := s.head
 		if err := fn(&e.key, &e.state); err != nil {
@@ -97,7 +129,8 @@ func (s *Partitions[K, P]) Expire(olderThan int64, fn func(k *K, p *P) error) er
 	return nil
 }
 
-// Each calls fn for every partition, least recently used first, and stops at the first error.
+// Each calls fn for every partition, least recently used first (without expiry: the oldest first), and stops at
+// the first error.
 func (s *Partitions[K, P]) Each(fn func(k *K, p *P) error) error {
 	for e := s.head; e != nil; e = e.next {
 		if err := fn(&e.key, &e.state); err != nil {
@@ -186,6 +219,9 @@ func (o *Reorder[K, R]) Push(ts int64, k K, r R) bool {
 
 // Len returns the number of rows held.
 func (o *Reorder[K, R]) Len() int { return len(o.ts) - o.head }
+
+// Late reports whether rows of time ts were handed over already: Push would refuse a row of that time.
+func (o *Reorder[K, R]) Late(ts int64) bool { return ts < o.done }
 
 // Release hands over, in time order, the rows older than before (the watermark: a row of an older time is late
 // from now on). fn must not keep the slice.
@@ -361,13 +397,13 @@ func (r *Ring[T]) Push(v T) (old T, evicted bool) {
 		return v, true
 	}
 	if r.n < len(r.buf) {
-		r.buf[(r.head+r.n)%len(r.buf)] = v
+		r.buf[r.wrap(r.head+r.n)] = v
 		r.n++
 		return old, false
 	}
 	old = r.buf[r.head]
 	r.buf[r.head] = v
-	r.head = (r.head + 1) % len(r.buf)
+	r.head = r.wrap(r.head + 1)
 	return old, true
 }
 
@@ -379,9 +415,17 @@ func (r *Ring[T]) Shift() (v T, ok bool) {
 	v = r.buf[r.head]
 	var zero T
 	r.buf[r.head] = zero
-	r.head = (r.head + 1) % len(r.buf)
+	r.head = r.wrap(r.head + 1)
 	r.n--
 	return v, true
+}
+
+// wrap maps i, an index less than twice the capacity, into the buffer (without a division).
+func (r *Ring[T]) wrap(i int) int {
+	if i >= len(r.buf) {
+		i -= len(r.buf)
+	}
+	return i
 }
 
 // Len returns the number of values held.
@@ -389,11 +433,7 @@ func (r *Ring[T]) Len() int { return r.n }
 
 // At returns value j, 0 being the oldest.
 func (r *Ring[T]) At(j int) T {
-	i := r.head + j
-	if i >= len(r.buf) {
-		i -= len(r.buf)
-	}
-	return r.buf[i]
+	return r.buf[r.wrap(r.head+j)]
 }
 
 // Back returns the value pushed j pushes ago (1: the last one), if the ring still holds it.

@@ -231,7 +231,7 @@ func TestTimeFrame(t *testing.T) {
 }
 
 func TestPartitionsExpire(t *testing.T) {
-	s := NewPartitions[string, int]()
+	s := NewPartitions[string, int](true)
 	for i, k := range []string{"a", "b", "c", "a", "d"} {
 		p, created := s.Get(k, int64(i*100))
 		if created != (i != 3) {
@@ -254,6 +254,25 @@ func TestPartitionsExpire(t *testing.T) {
 	}
 	if p, created := s.Get("b", 500); !created || *p != 0 {
 		t.Fatalf("b after expiry: %d, created %v", *p, created)
+	}
+}
+
+// TestPartitionsWithoutExpiry checks that a Partitions made without expiry keeps each partition's state and hands
+// them to Each in the order they were created.
+func TestPartitionsWithoutExpiry(t *testing.T) {
+	s := NewPartitions[string, int](false)
+	for i, k := range []string{"a", "b", "c", "a", "d", "b"} {
+		p, created := s.Get(k, int64(i*100))
+		if created != (i < 3 || i == 4) {
+			t.Fatalf("Get(%s) created = %v", k, created)
+		}
+		*p += 1
+	}
+	var all []string
+	var counts []int
+	s.Each(func(k *string, p *int) error { all, counts = append(all, *k), append(counts, *p); return nil })
+	if !slices.Equal(all, []string{"a", "b", "c", "d"}) || !slices.Equal(counts, []int{2, 2, 1, 1}) {
+		t.Fatalf("Each: %v %v, want a b c d with 2 2 1 1", all, counts)
 	}
 }
 
