@@ -262,7 +262,7 @@ var (
 )
 
 // datasets are every data set, in the order they are generated.
-var datasets = []*dataset{orders, trades, measurements, payments, equityOrders, instruments, traders, quotesA, quotesB}
+var datasets = []*dataset{orders, trades, measurements, payments, equityOrders, instruments, traders, quotesA, quotesB, nestedOrders}
 
 // ordersGen writes the order flow of examples/trading/gen (the same symbols, lots, price walk and jitter, with
 // one-sided bursts the order-flow query reports), spread over 60 minutes whatever the row count.

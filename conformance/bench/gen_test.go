@@ -69,6 +69,7 @@ func TestGenerateDigest(t *testing.T) {
 		"traders.jsonl":       "8bc6af91293cf03ed2e7ba2b3b18ac8808cde21f2b27c5522159217f1e537a79",
 		"quotes_a.jsonl":      "03d917ec9137e395fd3bdf2daf5289e89c49cf9d569ff29be53b0d60de2f795d",
 		"quotes_b.jsonl":      "9c6c9bd9b518786cfec7f71bc6ca556aca8f6ebaf4917252c327116adf1be70c",
+		"nested_orders.jsonl": "3252c2b9df7cbdb13fe99a530cf39589dae2e567f2841267d1ff60ba530fc7c5",
 	}
 	for _, ds := range datasets {
 		for i, data := range generate(t, ds, 1, 1000) {
@@ -134,6 +135,11 @@ func TestGeneratedRecords(t *testing.T) {
 								t.Fatalf("%s.jsonl line %d: %s is a number", ds.name, n+1, c.name)
 							}
 							vals[c.name] = string(v)
+						case map[string]any, []any:
+							if !strings.HasPrefix(c.velocc, "STRUCT") && !strings.HasSuffix(c.velocc, "[]") {
+								t.Fatalf("%s.jsonl line %d: %s is %T", ds.name, n+1, c.name, v)
+							}
+							vals[c.name] = "nested"
 						default:
 							t.Fatalf("%s.jsonl line %d: %s is %v", ds.name, n+1, c.name, v)
 						}
@@ -150,6 +156,9 @@ func TestGeneratedRecords(t *testing.T) {
 // checkValue checks one value's text against its column's type.
 func checkValue(t *testing.T, ds string, c column, v string) {
 	t.Helper()
+	if v == "nested" {
+		return // a nested value: its shape is checked by the data set's own test
+	}
 	if c.str {
 		if v == "" {
 			t.Fatalf("%s: %s is empty", ds, c.name)
@@ -466,5 +475,51 @@ func TestW7Data(t *testing.T) {
 	t.Logf("%d pairs, %.2f per quote of a, %d exactly 10 s apart", pairs, perQuote, edge)
 	if perQuote < 0.85*quotePairs || perQuote > 1.1*quotePairs || edge == 0 {
 		t.Errorf("%.2f pairs per quote, %d exactly 10 s apart; want about %.2f, some at the edges", perQuote, edge, quotePairs)
+	}
+}
+
+// TestW11Data: nested orders of about 400 bytes, 1 to 5 items each, every region present, decodable as the
+// declared shape.
+func TestW11Data(t *testing.T) {
+	const rows = 5000
+	data := generate(t, nestedOrders, 1, rows)[0]
+	type order struct {
+		Customer struct {
+			ID     int64  `json:"id"`
+			Region string `json:"region"`
+		} `json:"customer"`
+		Items []struct {
+			SKU   string      `json:"sku"`
+			Qty   int64       `json:"qty"`
+			Price json.Number `json:"price"`
+		} `json:"items"`
+	}
+	regions := map[string]int{}
+	items := 0
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		var o order
+		if err := json.Unmarshal(sc.Bytes(), &o); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(o.Items); n < 1 || n > nestedMaxItems {
+			t.Fatalf("an order has %d items", n)
+		}
+		for _, it := range o.Items {
+			if it.Qty < 1 || !strings.HasPrefix(it.SKU, "SKU-") || !strings.Contains(string(it.Price), ".") {
+				t.Fatalf("bad item %+v", it)
+			}
+		}
+		regions[o.Customer.Region]++
+		items += len(o.Items)
+	}
+	if avg := len(data) / rows; avg < 350 || avg > 450 {
+		t.Errorf("lines of %d bytes on average, want about 400", avg)
+	}
+	if len(regions) != len(nestedRegions) {
+		t.Errorf("%d regions, want %d", len(regions), len(nestedRegions))
+	}
+	if avg := float64(items) / rows; avg < 2.7 || avg > 3.3 {
+		t.Errorf("%.2f items an order, want about 3", avg)
 	}
 }

@@ -61,7 +61,7 @@ func main() {
 	flag.IntVar(&cfg.rows, "rows", 5_000_000, "input rows of each workload")
 	flag.IntVar(&cfg.reps, "reps", 3, "repetitions; each runs every contender of every workload once")
 	flag.Uint64Var(&cfg.seed, "seed", 1, "seed of the generated data")
-	flag.StringVar(&cfg.only, "only", "", "run only these workloads, comma-separated (W1, W2-jsonl, W2-csv, W3, W4, W5, W6, W7, W8, W9, W10)")
+	flag.StringVar(&cfg.only, "only", "", "run only these workloads, comma-separated (W1, W2-jsonl, W2-csv, W3, W4, W5, W6, W7, W8, W9, W10, W11)")
 	flag.StringVar(&cfg.cache, "cache", ".cache/bench", "directory of the generated data and the work files (relative to the repository's root, or absolute)")
 	flag.StringVar(&cfg.doc, "doc", "docs/performance.md", "Markdown file to write the results into (relative to the repository's root, or absolute); empty for none")
 	flag.StringVar(&cfg.profile, "profile", "missed", "which velocc jobs to profile after the runs: missed (those of missed targets), all or none")

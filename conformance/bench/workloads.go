@@ -418,7 +418,26 @@ FROM {scan}
 WINDOW w AS (PARTITION BY symbol ORDER BY event_time, trade_id)`,
 		approx: map[string]float64{"avg20": 1e-9, "sd20": 1e-6}, // AVG: exact DECIMAL(38,10) in velocc, DOUBLE in DuckDB
 	},
+	{
+		id: "W11", title: "W11 UNNEST of nested line items, revenue per customer region (JSONL)", ds: nestedOrders,
+		sink: "select_1",
+		about: "each order's items array unnested (3 items an order on average), SUM(qty * price) and COUNT(*) " +
+			"per region of the nested customer object; the 8 regions written at the end",
+		script: fixed(nestedOrders, 0, w11Query), duck: w11Duck,
+	},
 }
+
+// w11Query is W11's velocc query.
+const w11Query = `SELECT o.customer.region AS region, SUM(item.qty * item.price) AS revenue, COUNT(*) AS lines
+FROM nested_orders o CROSS JOIN UNNEST(o.items) AS t(item)
+GROUP BY o.customer.region
+EMIT FINAL;
+`
+
+// w11Duck is W11 in DuckDB.
+const w11Duck = `SELECT o.customer.region AS region, SUM(item.qty * item.price) AS revenue, COUNT(*) AS lines
+FROM {scan} o CROSS JOIN UNNEST(o.items) AS t(item)
+GROUP BY o.customer.region`
 
 // contender is one way of running a workload.
 type contender int
@@ -572,6 +591,7 @@ var targets = []target{
 		"W8: the chain of three queries ≥ 0.8× the fused query's throughput (velocc 1 worker each)"),
 	ratioTarget("W9", veloccOne, duckOne, 1.5, "W9: velocc 1 worker ≥ 1.5× DuckDB threads=1"),
 	ratioTarget("W10", veloccOne, duckOne, 1.5, "W10: velocc 1 worker ≥ 1.5× DuckDB threads=1"),
+	ratioTarget("W11", veloccOne, duckOne, 1.5, "W11: velocc 1 worker ≥ 1.5× DuckDB threads=1"),
 	{text: "W5: velocc 1 worker peak RSS ≤ 3× DuckDB threads=1's", profile: "W5",
 		check: func(r *results) (string, bool, bool) {
 			wr := r.byID["W5"]
