@@ -29,7 +29,9 @@ func nestedGoType(t compiler.Type) jen.Code {
 // decodeJSONValue emits the statements that read the JSON decoder d's current value, of type t, into the value v and
 // the NULL flag n (both assignable, written fresh for each use). depth names the locals of nested levels apart.
 // Strings are owned: a nested value may outlive its record.
-func decodeJSONValue(d string, t compiler.Type, v, n func() *jen.Statement, depth int) []jen.Code {
+//
+// use says which parts of the value queries read (nil: all): a STRUCT's other fields are skipped, left NULL.
+func decodeJSONValue(d string, t compiler.Type, use *compiler.Use, v, n func() *jen.Statement, depth int) []jen.Code {
 	sfx := func(s string) string { return s + string(rune('0'+depth)) }
 	switch t.Kind {
 	case compiler.Struct:
@@ -39,10 +41,14 @@ func decodeJSONValue(d string, t compiler.Type, v, n func() *jen.Statement, dept
 			reset[jen.Id(f.GoName+"Null")] = jen.True()
 		}
 		var cases []jen.Code
-		for _, f := range t.N.Fields {
+		for i, f := range t.N.Fields {
+			if use != nil && use.Fields[i] == nil {
+				continue // no query reads it: skipped
+			}
+			fu := use.FieldUse(i)
 			fv := func() *jen.Statement { return v().Dot(f.GoName) }
 			fn := func() *jen.Statement { return v().Dot(f.GoName + "Null") }
-			cases = append(cases, jen.Case(jen.Lit(f.Name)).Block(decodeJSONValue(d, f.T, fv, fn, depth+1)...))
+			cases = append(cases, jen.Case(jen.Lit(f.Name)).Block(decodeJSONValue(d, f.T, fu, fv, fn, depth+1)...))
 		}
 		cases = append(cases, jen.Default().Block(jen.Id(d).Dot("Skip").Call()))
 		return []jen.Code{
@@ -61,7 +67,7 @@ func decodeJSONValue(d string, t compiler.Type, v, n func() *jen.Statement, dept
 				jen.Var().Id(a).Add(nestedGoType(t)),
 				jen.For(jen.Id(d).Dot("NextElement").Call()).Block(append(append(
 					[]jen.Code{jen.Var().Id(e).Qual(rtPath, "Opt").Types(goType(t.N.Elem))},
-					decodeJSONValue(d, t.N.Elem, ev, en, depth+1)...),
+					decodeJSONValue(d, t.N.Elem, use.ElemUse(), ev, en, depth+1)...),
 					jen.Id(a).Op("=").Append(jen.Id(a), jen.Id(e)))...),
 				jen.List(v(), n()).Op("=").List(jen.Id(a), jen.False()),
 			).Else().Block(jen.List(v(), n()).Op("=").List(jen.Nil(), jen.Id(sfx("null")))),
@@ -82,7 +88,7 @@ func decodeJSONValue(d string, t compiler.Type, v, n func() *jen.Statement, dept
 				jen.For(jen.Id(d).Dot("NextField").Call()).Block(append(append(append(
 					[]jen.Code{jen.Var().Id(e).Qual(rtPath, "Entry").Types(goType(t.N.Key), goType(t.N.Elem))},
 					key...),
-					decodeJSONValue(d, t.N.Elem, ev, en, depth+1)...),
+					decodeJSONValue(d, t.N.Elem, use.ElemUse(), ev, en, depth+1)...),
 					jen.Id(m).Op("=").Append(jen.Id(m), jen.Id(e)))...),
 				jen.List(v(), n()).Op("=").List(jen.Id(m), jen.False()),
 			).Else().Block(jen.List(v(), n()).Op("=").List(jen.Nil(), jen.Id(sfx("null")))),
@@ -277,7 +283,7 @@ func csvNested(f *compiler.Field) []jen.Code {
 				jen.Var().Id("jd").Qual(rtPath, "JSONDecoder"),
 				jen.Id("jd").Dot("ResetValue").Call(jen.Index().Byte().Call(jen.Id("text")), jen.Lit(f.Name)),
 			},
-			decodeJSONValue("jd", f.Type, func() *jen.Statement { return jen.Id("r").Dot(f.GoName) }, func() *jen.Statement { return jen.Id("null") }, 0)...),
+			decodeJSONValue("jd", f.Type, f.Use, func() *jen.Statement { return jen.Id("r").Dot(f.GoName) }, func() *jen.Statement { return jen.Id("null") }, 0)...),
 			jen.If(jen.Err().Op(":=").Id("jd").Dot("EndValue").Call(), jen.Err().Op("!=").Nil()).Block(
 				jen.Id("d").Dot("Fail").Call(jen.Lit(f.Name), jen.Err().Dot("Error").Call())))...),
 	}

@@ -95,7 +95,7 @@ func (g *gen) genSource(s *compiler.Source) {
 		target := []jen.Code{jen.Id("r").Dot(f.GoName), jen.Id("null")}
 		stmts := []jen.Code{jen.List(target...).Op("=").Add(readCall("d", f))}
 		if f.Type.IsNested() {
-			stmts = decodeJSONValue("d", f.Type, func() *jen.Statement { return jen.Id("r").Dot(f.GoName) }, func() *jen.Statement { return jen.Id("null") }, 0)
+			stmts = decodeJSONValue("d", f.Type, f.Use, func() *jen.Statement { return jen.Id("r").Dot(f.GoName) }, func() *jen.Statement { return jen.Id("null") }, 0)
 		}
 		stmts = append(stmts, jen.Id("seen").Index(jen.Lit(i)).Op("=").True())
 		if f.Nullable {

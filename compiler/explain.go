@@ -368,6 +368,46 @@ func writeExpr(b *strings.Builder, e Expr) {
 		} else {
 			b.WriteString("window_start")
 		}
+	case *FieldOf:
+		writeExpr(b, v.X)
+		b.WriteString("." + fieldName(v.X.Type().N.Fields[v.Index].Name))
+	case *ElemOf:
+		writeExpr(b, v.X)
+		b.WriteString("[")
+		writeExpr(b, v.Index)
+		b.WriteString("]")
+	case *Explode:
+		b.WriteString("UNNEST(")
+		writeExpr(b, v.Arg)
+		b.WriteString(")")
+	case *Construct:
+		switch v.T.Kind {
+		case Array:
+			b.WriteString("[")
+			list(v.Args)
+			b.WriteString("]")
+		case Struct:
+			b.WriteString("{")
+			for i, a := range v.Args {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString(fieldName(v.T.N.Fields[i].Name) + ": ")
+				writeExpr(b, a)
+			}
+			b.WriteString("}")
+		default:
+			b.WriteString("MAP {")
+			for i := 0; i < len(v.Args); i += 2 {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				writeExpr(b, v.Args[i])
+				b.WriteString(": ")
+				writeExpr(b, v.Args[i+1])
+			}
+			b.WriteString("}")
+		}
 	default:
 		fmt.Fprintf(b, "%T", e)
 	}

@@ -135,6 +135,8 @@ type Field struct {
 	// Used is set when some query reads the column. Decoders skip the values of nullable columns no query reads:
 	// they are neither converted nor checked (a NOT NULL column is always checked).
 	Used bool
+	// Use, for a nested column, says which of its parts queries read, when it is not all of it (uses.go).
+	Use *Use
 }
 
 // Sink is an output of one query.
@@ -439,44 +441,9 @@ func (e *WindowBound) Type() Type { return TTimestamp }
 // markUsed sets Field.Used for every column some query of p reads.
 func markUsed(p *Plan) {
 	for _, q := range p.Queries {
-		exprs := []Expr{q.Where, q.Having}
-		for _, j := range append(q.Joins[:len(q.Joins):len(q.Joins)], q.SubTables...) {
-			exprs = append(exprs, j.Key...)
-			exprs = append(exprs, j.OtherKey...)
-			exprs = append(exprs, j.On, j.AsOf, j.Table.VersionTime)
-			if j.Stream {
-				j.Table.EventTime.Used = true // the other stream's rows meet by event time
-			}
-			for _, f := range j.Table.PrimaryKey {
-				f.Used = true // a table's key is always read
-			}
-		}
-		for _, k := range q.Keys {
-			exprs = append(exprs, k.Expr)
-		}
-		for _, a := range q.Aggs {
-			exprs = append(exprs, a.Arg, a.Arg2)
-		}
-		if q.Window != nil {
-			exprs = append(exprs, q.Window.Time)
-		}
-		if q.TTLTime != nil {
-			exprs = append(exprs, q.TTLTime)
-		}
-		if len(q.Joins) > 0 && q.Joins[0].Stream {
-			q.Source.EventTime.Used = true
-		}
-		if q.Over != nil {
-			exprs = append(exprs, q.Over.Time)
-			for _, k := range q.Over.Partition {
-				exprs = append(exprs, k.Expr)
-			}
-		}
+		exprs := queryExprs(q)
 		for _, c := range q.Columns {
 			exprs = append(exprs, c.Expr)
-		}
-		for _, k := range q.Order {
-			exprs = append(exprs, k.Expr)
 		}
 		for _, x := range exprs {
 			visitExpr(x, func(e Expr) {
@@ -486,6 +453,49 @@ func markUsed(p *Plan) {
 			})
 		}
 	}
+	markUses(p) // uses.go
+}
+
+// queryExprs returns the expressions q evaluates besides its output columns, marking as read the columns it
+// always reads (join keys, a stream join's event times).
+func queryExprs(q *Query) []Expr {
+	exprs := []Expr{q.Where, q.Having}
+	for _, j := range append(q.Joins[:len(q.Joins):len(q.Joins)], q.SubTables...) {
+		exprs = append(exprs, j.Key...)
+		exprs = append(exprs, j.OtherKey...)
+		exprs = append(exprs, j.On, j.AsOf, j.Table.VersionTime)
+		if j.Stream {
+			j.Table.EventTime.Used = true // the other stream's rows meet by event time
+		}
+		for _, f := range j.Table.PrimaryKey {
+			f.Used = true // a table's key is always read
+		}
+	}
+	for _, k := range q.Keys {
+		exprs = append(exprs, k.Expr)
+	}
+	for _, a := range q.Aggs {
+		exprs = append(exprs, a.Arg, a.Arg2)
+	}
+	if q.Window != nil {
+		exprs = append(exprs, q.Window.Time)
+	}
+	if q.TTLTime != nil {
+		exprs = append(exprs, q.TTLTime)
+	}
+	if len(q.Joins) > 0 && q.Joins[0].Stream {
+		q.Source.EventTime.Used = true
+	}
+	if q.Over != nil {
+		exprs = append(exprs, q.Over.Time)
+		for _, k := range q.Over.Partition {
+			exprs = append(exprs, k.Expr)
+		}
+	}
+	for _, k := range q.Order {
+		exprs = append(exprs, k.Expr)
+	}
+	return exprs
 }
 
 // ReadsRecord reports whether evaluating x reads a column of the current record; false for constants alone.

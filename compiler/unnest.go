@@ -65,15 +65,14 @@ func (c *checker) crossUnnest(sel *grammar.Select, outName string, sc *stmtCtx) 
 			return nil
 		}
 	}
-	star := &grammar.SelectItem{Star: true}
-	star.SetSpan(sel.From.Span())
+	items := c.passedColumns(sel)
 	call := &grammar.Call{Name: &grammar.Ident{Name: "UNNEST"}, Args: []grammar.Expr{u.Unnest}}
 	call.SetSpan(u.Span())
 	alias := &grammar.Ident{Name: col, Quoted: true}
 	alias.SetSpan(u.Span())
 	item := &grammar.SelectItem{Expr: call, Alias: alias}
 	item.SetSpan(u.Span())
-	inner := &grammar.Select{Items: []*grammar.SelectItem{star, item}, From: sel.From}
+	inner := &grammar.Select{Items: append(items, item), From: sel.From}
 	inner.SetSpan(grammar.Span{Start: sel.From.Span().Start, End: u.Span().End})
 	name := c.innerName(outName+"_unnest", u.Span())
 	if !c.inner(inner, name, inner.Span(), sc, false) {
@@ -87,6 +86,121 @@ func (c *checker) crossUnnest(sel *grammar.Select, outName string, sc *stmtCtx) 
 	from.SetSpan(sel.From.Span())
 	outer.From, outer.Joins = from, sel.Joins[1:]
 	return &outer
+}
+
+// passedColumns returns the SELECT items of an UNNEST's stream that pass on the columns of sel's FROM: those the
+// rest of sel names (any name or qualifier it writes that is a column's), and the event time; all of them (*) when
+// sel selects * or the FROM's columns are not known here.
+func (c *checker) passedColumns(sel *grammar.Select) []*grammar.SelectItem {
+	star := &grammar.SelectItem{Star: true}
+	star.SetSpan(sel.From.Span())
+	if sel.From.Name == nil {
+		return []*grammar.SelectItem{star}
+	}
+	var cols []string
+	var timeCol string
+	lower := strings.ToLower(sel.From.Name.Name)
+	if src := c.sources[lower]; src != nil {
+		for _, f := range src.Fields {
+			cols = append(cols, f.Name)
+		}
+		if src.EventTime != nil {
+			timeCol = src.EventTime.Name
+		}
+	} else if out := c.outputs[lower]; out != nil && out.stream != nil {
+		for _, f := range out.stream.Fields {
+			cols = append(cols, f.Name)
+		}
+		if out.stream.EventTime != nil {
+			timeCol = out.stream.EventTime.Name
+		}
+	} else {
+		return []*grammar.SelectItem{star}
+	}
+	names := map[string]bool{}
+	all := false
+	note := func(e grammar.Expr) {
+		walkSelectExpr(e, func(x grammar.Expr) {
+			if col, ok := x.(*grammar.Column); ok {
+				names[strings.ToLower(col.Name.Name)] = true
+				if col.Qualifier != nil {
+					names[strings.ToLower(col.Qualifier.Name)] = true
+				}
+			}
+		})
+	}
+	for _, it := range sel.Items {
+		all = all || it.Star
+		note(it.Expr)
+	}
+	note(sel.Where)
+	if sel.GroupBy != nil {
+		for _, g := range sel.GroupBy.Exprs {
+			note(g)
+		}
+	}
+	if sel.Having != nil {
+		note(sel.Having.Cond)
+	}
+	if sel.Window != nil {
+		for _, a := range sel.Window.Args {
+			note(a)
+		}
+		for _, p := range sel.Window.Named {
+			note(p.Value)
+		}
+	}
+	if sel.OrderBy != nil {
+		for _, o := range sel.OrderBy.Items {
+			note(o.Expr)
+		}
+	}
+	for _, j := range sel.Joins {
+		note(j.On)
+		note(j.AsOf)
+		if j.Right != nil {
+			note(j.Right.Unnest)
+		}
+	}
+	if all {
+		return []*grammar.SelectItem{star}
+	}
+	var items []*grammar.SelectItem
+	for _, name := range cols {
+		if !names[strings.ToLower(name)] && !strings.EqualFold(name, timeCol) {
+			continue
+		}
+		id := &grammar.Ident{Name: name, Quoted: true}
+		id.SetSpan(sel.From.Span())
+		col := &grammar.Column{Name: id}
+		col.SetSpan(sel.From.Span())
+		it := &grammar.SelectItem{Expr: col}
+		it.SetSpan(sel.From.Span())
+		items = append(items, it)
+	}
+	return items
+}
+
+// walkSelectExpr is walkExpr descending into window functions' OVER clauses and WITHIN GROUP too.
+func walkSelectExpr(e grammar.Expr, fn func(grammar.Expr)) {
+	walkExpr(e, func(x grammar.Expr) {
+		fn(x)
+		if call, ok := x.(*grammar.Call); ok {
+			if ov := call.Over; ov != nil {
+				for _, p := range ov.PartitionBy {
+					walkSelectExpr(p, fn)
+				}
+				for _, o := range ov.OrderBy {
+					walkSelectExpr(o.Expr, fn)
+				}
+			}
+			if wg := call.WithinGroup; wg != nil {
+				for _, o := range wg.OrderBy {
+					walkSelectExpr(o.Expr, fn)
+				}
+			}
+		}
+	})
 }
 
 // aggregates reports whether sel groups its rows: GROUP BY, a WINDOW, HAVING or an aggregate in SELECT.
