@@ -1,6 +1,6 @@
-// Queries that read a query: a subquery in FROM or JOIN, and window functions over the rows of an aggregating query
-// (evaluated after GROUP BY and HAVING, as standard SQL says). Both become a stream of their own that the query
-// reads, as if the script had declared it with CREATE STREAM name AS SELECT (graph.go): the inner query writes its
+// Queries that read a query: a subquery in FROM or JOIN, CROSS JOIN UNNEST(x), and window functions over the rows
+// of an aggregating query (evaluated after GROUP BY and HAVING, as standard SQL says). Each becomes a stream of its
+// own that the query reads, as if the script had declared it with CREATE STREAM name AS SELECT (graph.go): the inner query writes its
 // rows to the outer one by a direct call.
 package compiler
 
@@ -13,7 +13,8 @@ import (
 )
 
 // unnest rewrites sel, a query of the statement sc checks and whose output is named outName, when it reads a
-// query: FROM or JOIN (SELECT ...) [AS] alias, or an aggregating query whose SELECT calls window functions. The inner
+// query: FROM or JOIN (SELECT ...) [AS] alias, CROSS JOIN UNNEST(x), or an aggregating query whose SELECT calls
+// window functions. The inner
 // query is checked as a statement of its own that declares a stream; the returned query reads that stream. It
 // returns sel unchanged when there is nothing to rewrite, and nil after reporting an error.
 func (c *checker) unnest(sel *grammar.Select, outName string, sc *stmtCtx) *grammar.Select {
@@ -32,7 +33,9 @@ func (c *checker) unnest(sel *grammar.Select, outName string, sc *stmtCtx) *gram
 		}
 	}
 	if sel.From.Subquery != nil || slices.ContainsFunc(sel.Joins, func(j *grammar.Join) bool { return j.Right != nil && j.Right.Subquery != nil }) {
-		return c.subqueries(sel, outName, sc)
+		if sel = c.subqueries(sel, outName, sc); sel == nil {
+			return nil
+		}
 	}
 	if !selectsOver(sel) || !aggregates(sel) {
 		return sel
@@ -40,9 +43,9 @@ func (c *checker) unnest(sel *grammar.Select, outName string, sc *stmtCtx) *gram
 	return c.overGroups(sel, outName, sc)
 }
 
-// crossUnnest rewrites FROM s [AS o] CROSS JOIN UNNEST(x) AS t(col) into FROM (SELECT *, UNNEST(x) AS col FROM s
-// [AS o]) AS o: a stream of one record per element of x, with the columns of s and the element, read under the
-// name or alias of s.
+// crossUnnest rewrites FROM s [AS o] CROSS JOIN UNNEST(x) AS t(col) into FROM (SELECT <columns>, UNNEST(x) AS col
+// FROM s [AS o]) AS o: a stream of one record per element of x, with the columns of s the query names
+// (passedColumns) and the element, read under the name or alias of s.
 func (c *checker) crossUnnest(sel *grammar.Select, outName string, sc *stmtCtx) *grammar.Select {
 	j := sel.Joins[0]
 	if j.Kind != "CROSS" && j.Kind != "" && j.Kind != "INNER" || j.On != nil || j.Within != nil || j.AsOf != nil {
