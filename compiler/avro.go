@@ -843,11 +843,51 @@ func (c *checker) deriveAvroColumns(src *Source, schema *AvroSchema) {
 
 // avroColumnType is the SQL type of a column derived from a field's Avro type; why says why there is none.
 func avroColumnType(ft *AvroType) (t Type, nullable bool, why string) {
+	return avroSQLType(ft, map[*AvroType]bool{})
+}
+
+// avroSQLType is avroColumnType at any depth: a record is a STRUCT, an array an ARRAY, a map a MAP(VARCHAR, V).
+// open holds the records being converted, for a recursive record has no SQL type.
+func avroSQLType(ft *AvroType, open map[*AvroType]bool) (t Type, nullable bool, why string) {
 	v, nullIdx, _, ok := ft.Unwrap()
 	if !ok {
 		return TInvalid, false, "only a union of null and one type can be a column"
 	}
 	nullable = nullIdx >= 0
+	switch v.Kind {
+	case AvroRecord:
+		if open[v] {
+			return TInvalid, false, fmt.Sprintf("record %s contains itself, and a STRUCT cannot", v.Name)
+		}
+		if len(v.Fields) == 0 {
+			return TInvalid, false, fmt.Sprintf("record %s has no fields, and a STRUCT has at least one", v.Name)
+		}
+		open[v] = true
+		defer delete(open, v)
+		fields := make([]StructField, 0, len(v.Fields))
+		seen := map[string]bool{}
+		for _, af := range v.Fields {
+			if seen[strings.ToLower(af.Name)] {
+				return TInvalid, false, fmt.Sprintf("fields of record %s differ only in case, and SQL names ignore case", v.Name)
+			}
+			seen[strings.ToLower(af.Name)] = true
+			ft, _, why := avroSQLType(af.Type, open)
+			if why != "" {
+				return TInvalid, false, fmt.Sprintf("field %q: %s", af.Name, why)
+			}
+			fields = append(fields, StructField{Name: af.Name, T: ft})
+		}
+		return StructOf(fields), nullable, ""
+	case AvroArray, AvroMap:
+		et, _, why := avroSQLType(v.Items, open)
+		if why != "" {
+			return TInvalid, false, why
+		}
+		if v.Kind == AvroArray {
+			return ArrayOf(et), nullable, ""
+		}
+		return MapOf(TVarchar, et), nullable, ""
+	}
 	switch v.Logical {
 	case "decimal":
 		if v.Precision > MaxPrecision {
@@ -959,12 +999,56 @@ func (c *checker) avroSource(src *Source, ps props, at grammar.Span) {
 		af.Column = f
 		v, _, _, ok := af.Type.Unwrap()
 		switch {
+		case ok && f.Type.IsNested():
+			if msg := avroReadsNested(f.Name, f.Type, v); msg != "" {
+				c.errorf(CodeAvroSchema, p.span, "%s", msg)
+			}
 		case !ok:
 			c.errorf(CodeAvroSchema, p.span, "column %q: Avro field %q has type %s; only a union of null and one type can be a column", f.Name, af.Name, af.Type)
 		case !avroReads(f.Type, v):
 			c.errorf(CodeAvroSchema, p.span, "%s", avroMismatch(f.Name, f.Type, af.Name, v))
 		}
 	}
+}
+
+// avroReadsNested checks that a nested column (or a part of one, at path) reads every value of the (non-union)
+// Avro type t: a STRUCT a record whose fields include the STRUCT's (the others are skipped), an ARRAY an array, a
+// MAP(VARCHAR, V) a map, each part as a column would. It returns why not, naming the path (customer.zip), or "".
+func avroReadsNested(path string, col Type, t *AvroType) string {
+	part := func(path string, ct Type, at *AvroType) string {
+		v, _, _, ok := at.Unwrap()
+		switch {
+		case !ok:
+			return fmt.Sprintf("%q: Avro type %s; only a union of null and one type can be read", path, at)
+		case ct.IsNested():
+			return avroReadsNested(path, ct, v)
+		case !avroReads(ct, v):
+			return avroMismatch(path, ct, path, v)
+		}
+		return ""
+	}
+	switch {
+	case col.Kind == Struct && t.Kind == AvroRecord:
+		for _, sf := range col.N.Fields {
+			af := AvroFieldFor(t, sf.Name)
+			if af == nil {
+				return fmt.Sprintf("%q is not a field of Avro record %s", path+"."+sf.Name, t.Name)
+			}
+			if msg := part(path+"."+sf.Name, sf.T, af.Type); msg != "" {
+				return msg
+			}
+		}
+		return ""
+	case col.Kind == Array && t.Kind == AvroArray:
+		return part(path+"[]", col.N.Elem, t.Items)
+	case col.Kind == Map && t.Kind == AvroMap:
+		if col.N.Key.Kind != Varchar {
+			return fmt.Sprintf("%q is %s, but Avro map keys are strings: declare it MAP(VARCHAR, %s)", path, col, col.N.Elem)
+		}
+		return part(path+"[]", col.N.Elem, t.Items)
+	}
+	reads := map[Kind]string{Struct: "a STRUCT reads a record", Array: "an ARRAY reads an array", Map: "a MAP reads a map"}[col.Kind]
+	return fmt.Sprintf("%q is %s, but its Avro type is %s; %s", path, col, t, reads)
 }
 
 // avroMismatch words why a column cannot read a field.
@@ -984,7 +1068,11 @@ func avroMismatch(col string, ct Type, field string, v *AvroType) string {
 }
 
 // avroFieldFor finds a record's field for a column: the exact name, else the only one equal ignoring case.
-func avroFieldFor(rec *AvroType, name string) *AvroField {
+func avroFieldFor(rec *AvroType, name string) *AvroField { return AvroFieldFor(rec, name) }
+
+// AvroFieldFor finds the field of record rec that a column or STRUCT field named name reads: the exact name, else
+// the first one equal ignoring case.
+func AvroFieldFor(rec *AvroType, name string) *AvroField {
 	var found *AvroField
 	for _, af := range rec.Fields {
 		if af.Name == name {
