@@ -470,6 +470,9 @@ func avroSinkSpec(k *compiler.Sink) jen.Code {
 
 // avroEncoding names the rt.AvroEncoding that writes a column of type ct as Avro type v (not a union).
 func avroEncoding(ct compiler.Type, v *compiler.AvroType) string {
+	if ct.IsNested() {
+		return "AvroNested"
+	}
 	switch v.Kind {
 	case compiler.AvroNull:
 		return "AvroNull"
@@ -495,4 +498,103 @@ func avroEncoding(ct compiler.Type, v *compiler.AvroType) string {
 		return "AvroDecimalFixed"
 	}
 	return "AvroString"
+}
+
+// writeAvroNested emits the statements that write the nested value x of type t as column i of an Avro sink k: in
+// Avro rows, appended to the row's encoding field by field (body writes it otherwise, as JSON text, for a sink
+// that --sink sends to a file).
+func writeAvroNested(f *fn, k *compiler.Sink, i int, t compiler.Type, x val, json []jen.Code) {
+	at, _, _, _ := k.Avro.Record.Fields[i].Type.Unwrap() // the checker accepted the type
+	n := x.n
+	if x.nonNull {
+		n = jen.False()
+	}
+	b, bp := f.tmp("b"), f.tmp("bp")
+	enc := []jen.Code{jen.Id(bp).Op(":=").Id("row").Dot("AvroBuf").Call(), jen.Id(b).Op(":=").Op("*").Id(bp)}
+	enc = append(enc, appendAvroValue(b, t, at, x.v, k.Columns[i].Name, 0)...)
+	enc = append(enc, jen.Op("*").Id(bp).Op("=").Id(b))
+	f.emit(jen.If(jen.Id("row").Dot("IsAvro").Call()).Block(
+		jen.If(jen.Id("row").Dot("AvroNested").Call(n)).Block(enc...),
+	).Else().Block(json...))
+}
+
+// appendAvroPart emits the statements that append the value v, NULL when n, of SQL type t as Avro type at (a
+// union of null and one type, or a type alone, which cannot hold a NULL) to the byte slice named b.
+func appendAvroPart(b string, t compiler.Type, at *compiler.AvroType, v, n jen.Code, path string, depth int) []jen.Code {
+	vt, nullIdx, valIdx, _ := at.Unwrap()
+	body := appendAvroValue(b, t, vt, v, path, depth)
+	var null []jen.Code
+	switch {
+	case at.Kind == compiler.AvroUnion:
+		body = append([]jen.Code{jen.Id(b).Op("=").Qual(rtPath, "AppendAvroLong").Call(jen.Id(b), jen.Lit(int64(valIdx)))}, body...)
+		if nullIdx >= 0 {
+			null = []jen.Code{jen.Id(b).Op("=").Qual(rtPath, "AppendAvroLong").Call(jen.Id(b), jen.Lit(int64(nullIdx)))}
+			break
+		}
+		fallthrough
+	default:
+		null = []jen.Code{jen.Id("row").Dot("AvroFail").Call(jen.Lit(path), jen.Lit("NULL, but its Avro type "+at.String()+" is not nullable"))}
+	}
+	return []jen.Code{jen.If(n).Block(null...).Else().Block(body...)}
+}
+
+// appendAvroValue emits the statements that append the non-NULL value v of SQL type t as Avro type at (not a
+// union) to the byte slice named b: records field by field, arrays and maps as one block and the end of blocks.
+func appendAvroValue(b string, t compiler.Type, at *compiler.AvroType, v jen.Code, path string, depth int) []jen.Code {
+	set := func(fn string, args ...jen.Code) []jen.Code {
+		return []jen.Code{jen.Id(b).Op("=").Qual(rtPath, fn).Call(append([]jen.Code{jen.Id(b)}, args...)...)}
+	}
+	switch t.Kind {
+	case compiler.Struct:
+		var code []jen.Code
+		for i, af := range at.Fields {
+			sf := t.N.Fields[i]
+			code = append(code, appendAvroPart(b, sf.T, af.Type, jen.Add(v).Dot(sf.GoName), jen.Add(v).Dot(sf.GoName+"Null"), path+"."+sf.Name, depth)...)
+		}
+		return code
+	case compiler.Array, compiler.Map:
+		e := "e" + strconv.Itoa(depth)
+		var item []jen.Code
+		ev := jen.Id(e).Dot("V")
+		if t.Kind == compiler.Map {
+			item = set("AppendAvroString", jen.Id(e).Dot("Key"))
+			ev = jen.Id(e).Dot("Val")
+		}
+		item = append(item, appendAvroPart(b, t.N.Elem, at.Items, ev, jen.Id(e).Dot("Null"), path+"[]", depth+1)...)
+		return []jen.Code{
+			jen.If(jen.Len(v).Op(">").Lit(0)).Block(append(set("AppendAvroLong", jen.Int64().Call(jen.Len(v))),
+				jen.For(jen.List(jen.Id("_"), jen.Id(e)).Op(":=").Range().Add(v)).Block(item...))...),
+			jen.Id(b).Op("=").Append(jen.Id(b), jen.Lit(0)), // the end of the blocks
+		}
+	}
+	switch enc := avroEncoding(t, at); enc {
+	case "AvroBoolean":
+		return set("AppendAvroBoolean", v)
+	case "AvroInt", "AvroLong":
+		return set("AppendAvroLong", jen.Int64().Call(v))
+	case "AvroTimestampMicros":
+		return set("AppendAvroLong", jen.Add(v).Op("*").Lit(1000))
+	case "AvroDouble":
+		return set("AppendAvroDouble", jen.Float64().Call(v))
+	case "AvroString":
+		return set("AppendAvroString", v)
+	case "AvroDecimalBytes":
+		return []jen.Code{jen.List(jen.Id(b), jen.Id("_")).Op("=").Qual(rtPath, "AppendAvroDecimal").Call(jen.Id(b), v, jen.Lit(0))}
+	case "AvroDecimalFixed":
+		return []jen.Code{jen.Block(
+			jen.Var().Id("ok").Bool(),
+			jen.If(jen.List(jen.Id(b), jen.Id("ok")).Op("=").Qual(rtPath, "AppendAvroDecimal").Call(jen.Id(b), v, jen.Lit(at.Size)), jen.Op("!").Id("ok")).Block(
+				jen.Id("row").Dot("AvroFail").Call(jen.Lit(path), jen.Lit(fmt.Sprintf("the decimal does not fit the Avro fixed of %d bytes", at.Size)))),
+		)}
+	case "AvroEnum":
+		syms := make([]jen.Code, len(at.Symbols))
+		for i, s := range at.Symbols {
+			syms[i] = jen.Lit(s)
+		}
+		idx := "sym" + strconv.Itoa(depth)
+		return []jen.Code{jen.If(jen.Id(idx).Op(":=").Qual(rtPath, "AvroSymbol").Call(jen.Index().String().Values(syms...), v), jen.Id(idx).Op(">=").Lit(0)).Block(
+			set("AppendAvroLong", jen.Int64().Call(jen.Id(idx)))...,
+		).Else().Block(jen.Id("row").Dot("AvroFail").Call(jen.Lit(path), jen.Lit("the string is not a symbol of Avro enum "+at.Name)))}
+	}
+	panic(fmt.Sprintf("codegen: cannot write %s as Avro %s", t, at))
 }
