@@ -145,6 +145,38 @@ func TestAvroNestedChecks(t *testing.T) {
 	}
 }
 
+// TestAvroNestedSink derives a sink schema with records, arrays and maps that hamba accepts, and checks a schema
+// file's nested types part by part.
+func TestAvroNestedSink(t *testing.T) {
+	src := `CREATE STREAM o WITH ('type' = 'kafka_source', 'format' = 'avro', 'value.schema.file' = 'nested.avsc');
+CREATE STREAM c AS SELECT id, customer, items, tags FROM o WITH ('c.type' = 'kafka_sink', 'c.format' = 'avro');
+`
+	plan := mustCompile(t, src, avroFiles(t, nil))
+	got := plan.Sinks[0].Avro.JSON
+	for _, want := range []string{
+		`{"name": "customer", "type": ["null", {"type": "record", "name": "c_customer", "fields": [{"name": "name", "type": ["null", "string"], "default": null}, `,
+		`{"name": "items", "type": ["null", {"type": "array", "items": ["null", {"type": "record", "name": "c_items_item", "fields": [`,
+		`{"name": "tags", "type": ["null", {"type": "map", "values": ["null", "long"]}], "default": null}`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("derived schema has no %s:\n%s", want, got)
+		}
+	}
+	if _, err := avro.Parse(got); err != nil {
+		t.Errorf("hamba rejects the derived schema: %v\n%s", err, got)
+	}
+	out := `{"type": "record", "name": "C", "fields": [{"name": "customer", "type": {"type": "record", "name": "Cu", "fields": [
+  {"name": "name", "type": "string"}, {"name": "zip", "type": "string"}, {"name": "since", "type": {"type": "int", "logicalType": "date"}},
+  {"name": "tier", "type": "string"}]}}]}`
+	src = `CREATE STREAM o WITH ('type' = 'kafka_source', 'format' = 'avro', 'value.schema.file' = 'nested.avsc');
+CREATE STREAM c AS SELECT customer FROM o WITH ('c.type' = 'kafka_sink', 'c.format' = 'avro', 'c.value.schema.file' = 'c.avsc');
+`
+	_, ds := compileAvro(t, src, avroFiles(t, map[string]string{"c.avsc": out}))
+	if want := `output column "customer.zip" is INT, but its Avro type is string`; !strings.Contains(ds.Error(), want) {
+		t.Errorf("diagnostics %v, want %q", ds, want)
+	}
+}
+
 // TestAvroConfigFile reads the format and the schema file from a Velostream config file: the schema file is
 // relative to the script, and a bad schema file named there is reported at the YAML line naming it.
 func TestAvroConfigFile(t *testing.T) {
