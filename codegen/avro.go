@@ -151,6 +151,14 @@ func (a *avroGen) symbolsVar(f *compiler.Field) string {
 // read reads a field into its column: the value, or for a nullable field, the union branch first.
 func (a *avroGen) read(f *compiler.AvroField) []jen.Code {
 	col := f.Column
+	if col.Type.IsNested() {
+		vf := func() *jen.Statement { return jen.Id("r").Dot(col.GoName) }
+		nf := func() *jen.Statement { return jen.Id("r").Dot(nullField(col)) }
+		if !col.Nullable {
+			nf = nil
+		}
+		return a.readNested(col, f.Name, col.Type, f.Type, vf, nf, 0)
+	}
 	v, nullIdx, valIdx, _ := f.Type.Unwrap() // the checker accepted the type
 	set := jen.Id("r").Dot(col.GoName).Op("=").Add(a.value(col, v))
 	if f.Type.Kind != compiler.AvroUnion {
@@ -172,8 +180,109 @@ func (a *avroGen) read(f *compiler.AvroField) []jen.Code {
 	return []jen.Code{jen.Switch(jen.Id("d").Dot("Union").Call(jen.Lit(len(f.Type.Branches)))).Block(cases...)}
 }
 
+// readNested reads a value of Avro type at into a nested column's part at path, of SQL type t: the value v and its
+// NULL flag n (nil for a NOT NULL column, where a null is a bad record). Records are read field by field in the
+// writer's order (fields the STRUCT lacks are skipped), arrays and maps block by block. depth names the locals
+// of nested loops apart.
+func (a *avroGen) readNested(col *compiler.Field, path string, t compiler.Type, at *compiler.AvroType, v, n func() *jen.Statement, depth int) []jen.Code {
+	vt, nullIdx, valIdx, _ := at.Unwrap() // the checker accepted the type
+	body := a.nestedValue(col, path, t, vt, v, depth)
+	if at.Kind != compiler.AvroUnion {
+		return body
+	}
+	var cases []jen.Code
+	for i := range at.Branches {
+		switch i {
+		case nullIdx:
+			if n == nil {
+				cases = append(cases, jen.Case(jen.Lit(i)).Block(jen.Id("d").Dot("Fail").Call(jen.Lit(path), jen.Lit("null in a NOT NULL column"))))
+			} else {
+				cases = append(cases, jen.Case(jen.Lit(i)).Block(n().Op("=").True()))
+			}
+		case valIdx:
+			cases = append(cases, jen.Case(jen.Lit(i)).Block(body...))
+		}
+	}
+	return []jen.Code{jen.Switch(jen.Id("d").Dot("Union").Call(jen.Lit(len(at.Branches)))).Block(cases...)}
+}
+
+// nestedValue reads a value of the Avro type vt (not a union) into v, of SQL type t.
+func (a *avroGen) nestedValue(col *compiler.Field, path string, t compiler.Type, vt *compiler.AvroType, v func() *jen.Statement, depth int) []jen.Code {
+	switch t.Kind {
+	case compiler.Struct:
+		var code []jen.Code
+		for _, af := range vt.Fields {
+			i := -1
+			for j, sf := range t.N.Fields {
+				if compiler.AvroFieldFor(vt, sf.Name) == af {
+					i = j
+				}
+			}
+			if i < 0 {
+				if fc := a.skip(af.Type, depth); len(fc) > 0 {
+					code = append(code, jen.Comment(commentf("%s.%s: %s (not in the STRUCT: skipped)", path, af.Name, af.Type)))
+					code = append(code, fc...)
+				}
+				continue
+			}
+			sf := t.N.Fields[i]
+			p := path + "." + sf.Name
+			code = append(code, jen.Comment(commentf("%s: %s", p, af.Type)), jen.Id("d").Dot("Field").Call(jen.Lit(p)))
+			fv := func() *jen.Statement { return v().Dot(sf.GoName) }
+			fn := func() *jen.Statement { return v().Dot(sf.GoName + "Null") }
+			code = append(code, a.readNested(col, p, sf.T, af.Type, fv, fn, depth)...)
+		}
+		return code
+	case compiler.Array, compiler.Map:
+		sfx := strconv.Itoa(depth)
+		acc, e, n := "a"+sfx, "e"+sfx, "n"+sfx
+		min := vt.Items.MinSize()
+		var item []jen.Code
+		var entry jen.Code
+		ev := func() *jen.Statement { return jen.Id(e).Dot("V") }
+		if t.Kind == compiler.Map {
+			min++
+			ev = func() *jen.Statement { return jen.Id(e).Dot("Val") }
+			entry = jen.Qual(rtPath, "Entry").Types(goType(t.N.Key), goType(t.N.Elem))
+			item = append(item, jen.Var().Id(e).Add(entry), jen.Id(e).Dot("Key").Op("=").Id("d").Dot("String").Call())
+		} else {
+			item = append(item, jen.Var().Id(e).Qual(rtPath, "Opt").Types(goType(t.N.Elem)))
+		}
+		en := func() *jen.Statement { return jen.Id(e).Dot("Null") }
+		p := path + "[]"
+		item = append(item, jen.Id("d").Dot("Field").Call(jen.Lit(p)))
+		item = append(item, a.readNested(col, p, t.N.Elem, vt.Items, ev, en, depth+1)...)
+		item = append(item, jen.Id(acc).Op("=").Append(jen.Id(acc), jen.Id(e)))
+		block := func() jen.Code { return jen.Id("d").Dot("Block").Call(jen.Lit(min)) }
+		return []jen.Code{jen.Block( // a scope of its own: a STRUCT may hold several
+			jen.Var().Id(acc).Add(goType(t)),
+			jen.For(jen.Id(n).Op(":=").Add(block()), jen.Id(n).Op(">").Lit(0), jen.Id(n).Op("=").Add(block())).Block(
+				jen.Id(acc).Op("=").Qual("slices", "Grow").Call(jen.Id(acc), jen.Id(n)),
+				jen.For(jen.Empty(), jen.Id(n).Op(">").Lit(0), jen.Id(n).Op("--")).Block(item...),
+			),
+			v().Op("=").Id(acc),
+		)}
+	}
+	syms := ""
+	if vt.Kind == compiler.AvroEnum {
+		syms = a.symbols(lowerFirst(a.s.GoName)+col.GoName+goNameOf(path)+"Symbols", path, vt)
+	}
+	return []jen.Code{v().Op("=").Add(a.scalar(t, vt, syms))}
+}
+
 // value is the expression reading a value of Avro type v (not a union) into column col.
 func (a *avroGen) value(col *compiler.Field, v *compiler.AvroType) jen.Code {
+	syms := ""
+	if v.Kind == compiler.AvroEnum {
+		syms = a.symbols(a.symbolsVar(col), col.Name, v)
+	}
+	return a.scalar(col.Type, v, syms)
+}
+
+// scalar is the expression reading a value of Avro type v (not a union) as SQL type t; syms names the variable
+// holding an enum's symbols.
+func (a *avroGen) scalar(t compiler.Type, v *compiler.AvroType, syms string) jen.Code {
+	col := &compiler.Field{Type: t}
 	switch col.Type.Kind {
 	case compiler.Decimal:
 		if v.Kind == compiler.AvroFixed {
@@ -213,24 +322,24 @@ func (a *avroGen) value(col *compiler.Field, v *compiler.AvroType) jen.Code {
 	case compiler.AvroDouble:
 		return jen.Id("d").Dot("Double").Call()
 	case compiler.AvroEnum:
-		a.symbols(col, v)
-		return jen.Id("d").Dot("Enum").Call(jen.Id(a.symbolsVar(col)))
+		return jen.Id("d").Dot("Enum").Call(jen.Id(syms))
 	default:
 		return jen.Id("d").Dot("String").Call()
 	}
 	return jen.Add(goType(col.Type)).Call(read) // int64(d.Int()), float64(d.Long())
 }
 
-// symbols emits the variable holding an enum's symbols for a column.
-func (a *avroGen) symbols(col *compiler.Field, v *compiler.AvroType) {
+// symbols emits the variable name holding an enum's symbols for a column (or a part of one, at path), and
+// returns its name.
+func (a *avroGen) symbols(name, path string, v *compiler.AvroType) string {
 	syms := make([]jen.Code, len(v.Symbols))
 	for i, s := range v.Symbols {
 		syms[i] = jen.Lit(s)
 	}
-	name := a.symbolsVar(col)
-	a.g.f.Comment(commentf("%s are the symbols of Avro enum %s, by index, for column %q.", name, v.Name, col.Name))
+	a.g.f.Comment(commentf("%s are the symbols of Avro enum %s, by index, for column %q.", name, v.Name, path))
 	a.g.f.Var().Id(name).Op("=").Index().String().Values(syms...)
 	a.g.f.Line()
+	return name
 }
 
 // loopVar names the item counter of the array or map loop at depth.
@@ -361,6 +470,9 @@ func avroSinkSpec(k *compiler.Sink) jen.Code {
 
 // avroEncoding names the rt.AvroEncoding that writes a column of type ct as Avro type v (not a union).
 func avroEncoding(ct compiler.Type, v *compiler.AvroType) string {
+	if ct.IsNested() {
+		return "AvroNested"
+	}
 	switch v.Kind {
 	case compiler.AvroNull:
 		return "AvroNull"
@@ -386,4 +498,103 @@ func avroEncoding(ct compiler.Type, v *compiler.AvroType) string {
 		return "AvroDecimalFixed"
 	}
 	return "AvroString"
+}
+
+// writeAvroNested emits the statements that write the nested value x of type t as column i of an Avro sink k: in
+// Avro rows, appended to the row's encoding field by field (body writes it otherwise, as JSON text, for a sink
+// that --sink sends to a file).
+func writeAvroNested(f *fn, k *compiler.Sink, i int, t compiler.Type, x val, json []jen.Code) {
+	at, _, _, _ := k.Avro.Record.Fields[i].Type.Unwrap() // the checker accepted the type
+	n := x.n
+	if x.nonNull {
+		n = jen.False()
+	}
+	b, bp := f.tmp("b"), f.tmp("bp")
+	enc := []jen.Code{jen.Id(bp).Op(":=").Id("row").Dot("AvroBuf").Call(), jen.Id(b).Op(":=").Op("*").Id(bp)}
+	enc = append(enc, appendAvroValue(b, t, at, x.v, k.Columns[i].Name, 0)...)
+	enc = append(enc, jen.Op("*").Id(bp).Op("=").Id(b))
+	f.emit(jen.If(jen.Id("row").Dot("IsAvro").Call()).Block(
+		jen.If(jen.Id("row").Dot("AvroNested").Call(n)).Block(enc...),
+	).Else().Block(json...))
+}
+
+// appendAvroPart emits the statements that append the value v, NULL when n, of SQL type t as Avro type at (a
+// union of null and one type, or a type alone, which cannot hold a NULL) to the byte slice named b.
+func appendAvroPart(b string, t compiler.Type, at *compiler.AvroType, v, n jen.Code, path string, depth int) []jen.Code {
+	vt, nullIdx, valIdx, _ := at.Unwrap()
+	body := appendAvroValue(b, t, vt, v, path, depth)
+	var null []jen.Code
+	switch {
+	case at.Kind == compiler.AvroUnion:
+		body = append([]jen.Code{jen.Id(b).Op("=").Qual(rtPath, "AppendAvroLong").Call(jen.Id(b), jen.Lit(int64(valIdx)))}, body...)
+		if nullIdx >= 0 {
+			null = []jen.Code{jen.Id(b).Op("=").Qual(rtPath, "AppendAvroLong").Call(jen.Id(b), jen.Lit(int64(nullIdx)))}
+			break
+		}
+		fallthrough
+	default:
+		null = []jen.Code{jen.Id("row").Dot("AvroFail").Call(jen.Lit(path), jen.Lit("NULL, but its Avro type "+at.String()+" is not nullable"))}
+	}
+	return []jen.Code{jen.If(n).Block(null...).Else().Block(body...)}
+}
+
+// appendAvroValue emits the statements that append the non-NULL value v of SQL type t as Avro type at (not a
+// union) to the byte slice named b: records field by field, arrays and maps as one block and the end of blocks.
+func appendAvroValue(b string, t compiler.Type, at *compiler.AvroType, v jen.Code, path string, depth int) []jen.Code {
+	set := func(fn string, args ...jen.Code) []jen.Code {
+		return []jen.Code{jen.Id(b).Op("=").Qual(rtPath, fn).Call(append([]jen.Code{jen.Id(b)}, args...)...)}
+	}
+	switch t.Kind {
+	case compiler.Struct:
+		var code []jen.Code
+		for i, af := range at.Fields {
+			sf := t.N.Fields[i]
+			code = append(code, appendAvroPart(b, sf.T, af.Type, jen.Add(v).Dot(sf.GoName), jen.Add(v).Dot(sf.GoName+"Null"), path+"."+sf.Name, depth)...)
+		}
+		return code
+	case compiler.Array, compiler.Map:
+		e := "e" + strconv.Itoa(depth)
+		var item []jen.Code
+		ev := jen.Id(e).Dot("V")
+		if t.Kind == compiler.Map {
+			item = set("AppendAvroString", jen.Id(e).Dot("Key"))
+			ev = jen.Id(e).Dot("Val")
+		}
+		item = append(item, appendAvroPart(b, t.N.Elem, at.Items, ev, jen.Id(e).Dot("Null"), path+"[]", depth+1)...)
+		return []jen.Code{
+			jen.If(jen.Len(v).Op(">").Lit(0)).Block(append(set("AppendAvroLong", jen.Int64().Call(jen.Len(v))),
+				jen.For(jen.List(jen.Id("_"), jen.Id(e)).Op(":=").Range().Add(v)).Block(item...))...),
+			jen.Id(b).Op("=").Append(jen.Id(b), jen.Lit(0)), // the end of the blocks
+		}
+	}
+	switch enc := avroEncoding(t, at); enc {
+	case "AvroBoolean":
+		return set("AppendAvroBoolean", v)
+	case "AvroInt", "AvroLong":
+		return set("AppendAvroLong", jen.Int64().Call(v))
+	case "AvroTimestampMicros":
+		return set("AppendAvroLong", jen.Add(v).Op("*").Lit(1000))
+	case "AvroDouble":
+		return set("AppendAvroDouble", jen.Float64().Call(v))
+	case "AvroString":
+		return set("AppendAvroString", v)
+	case "AvroDecimalBytes":
+		return []jen.Code{jen.List(jen.Id(b), jen.Id("_")).Op("=").Qual(rtPath, "AppendAvroDecimal").Call(jen.Id(b), v, jen.Lit(0))}
+	case "AvroDecimalFixed":
+		return []jen.Code{jen.Block(
+			jen.Var().Id("ok").Bool(),
+			jen.If(jen.List(jen.Id(b), jen.Id("ok")).Op("=").Qual(rtPath, "AppendAvroDecimal").Call(jen.Id(b), v, jen.Lit(at.Size)), jen.Op("!").Id("ok")).Block(
+				jen.Id("row").Dot("AvroFail").Call(jen.Lit(path), jen.Lit(fmt.Sprintf("the decimal does not fit the Avro fixed of %d bytes", at.Size)))),
+		)}
+	case "AvroEnum":
+		syms := make([]jen.Code, len(at.Symbols))
+		for i, s := range at.Symbols {
+			syms[i] = jen.Lit(s)
+		}
+		idx := "sym" + strconv.Itoa(depth)
+		return []jen.Code{jen.If(jen.Id(idx).Op(":=").Qual(rtPath, "AvroSymbol").Call(jen.Index().String().Values(syms...), v), jen.Id(idx).Op(">=").Lit(0)).Block(
+			set("AppendAvroLong", jen.Int64().Call(jen.Id(idx)))...,
+		).Else().Block(jen.Id("row").Dot("AvroFail").Call(jen.Lit(path), jen.Lit("the string is not a symbol of Avro enum "+at.Name)))}
+	}
+	panic(fmt.Sprintf("codegen: cannot write %s as Avro %s", t, at))
 }

@@ -196,8 +196,13 @@ func appendQuoted(dst []byte, s string) []byte {
 	return append(dst, '"')
 }
 
-// writeNested emits the statements that write the nested value x of type t as the next column of row.
-func writeNested(f *fn, t compiler.Type, x val) {
+// writeNested emits the statements that write the nested value x of type t as the next column, i, of row: for the
+// sink k of an Avro format, as Avro in Avro rows (avro.go).
+func writeNested(f *fn, k *compiler.Sink, i int, t compiler.Type, x val) {
+	if k != nil && k.Avro != nil {
+		writeAvroNested(f, k, i, t, x, f.block(func() { writeNested(f, nil, i, t, x) }))
+		return
+	}
 	b, rfc := f.tmp("b"), f.tmp("rfc")
 	body := []jen.Code{jen.List(jen.Id(b), jen.Id(rfc)).Op(":=").Id("row").Dot("Nested").Call()}
 	inner := appendJSONValue("buf", rfc, t, x.v, 0)

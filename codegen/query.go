@@ -423,7 +423,7 @@ func (g *gen) writeValsTo(f *fn, q *compiler.Query, vals []val, retract bool) je
 	f.emit(jen.Id("row").Op(":=").Id("q").Dot("sink").Dot("Begin").Call())
 	for i, c := range q.Columns {
 		if c.Type.IsNested() {
-			writeNested(f, c.Type, vals[i]) // nested.go
+			writeNested(f, q.Sink, i, c.Type, vals[i]) // nested.go
 			continue
 		}
 		args := []jen.Code{vals[i].v}

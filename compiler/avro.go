@@ -843,11 +843,51 @@ func (c *checker) deriveAvroColumns(src *Source, schema *AvroSchema) {
 
 // avroColumnType is the SQL type of a column derived from a field's Avro type; why says why there is none.
 func avroColumnType(ft *AvroType) (t Type, nullable bool, why string) {
+	return avroSQLType(ft, map[*AvroType]bool{})
+}
+
+// avroSQLType is avroColumnType at any depth: a record is a STRUCT, an array an ARRAY, a map a MAP(VARCHAR, V).
+// open holds the records being converted, for a recursive record has no SQL type.
+func avroSQLType(ft *AvroType, open map[*AvroType]bool) (t Type, nullable bool, why string) {
 	v, nullIdx, _, ok := ft.Unwrap()
 	if !ok {
 		return TInvalid, false, "only a union of null and one type can be a column"
 	}
 	nullable = nullIdx >= 0
+	switch v.Kind {
+	case AvroRecord:
+		if open[v] {
+			return TInvalid, false, fmt.Sprintf("record %s contains itself, and a STRUCT cannot", v.Name)
+		}
+		if len(v.Fields) == 0 {
+			return TInvalid, false, fmt.Sprintf("record %s has no fields, and a STRUCT has at least one", v.Name)
+		}
+		open[v] = true
+		defer delete(open, v)
+		fields := make([]StructField, 0, len(v.Fields))
+		seen := map[string]bool{}
+		for _, af := range v.Fields {
+			if seen[strings.ToLower(af.Name)] {
+				return TInvalid, false, fmt.Sprintf("fields of record %s differ only in case, and SQL names ignore case", v.Name)
+			}
+			seen[strings.ToLower(af.Name)] = true
+			ft, _, why := avroSQLType(af.Type, open)
+			if why != "" {
+				return TInvalid, false, fmt.Sprintf("field %q: %s", af.Name, why)
+			}
+			fields = append(fields, StructField{Name: af.Name, T: ft})
+		}
+		return StructOf(fields), nullable, ""
+	case AvroArray, AvroMap:
+		et, _, why := avroSQLType(v.Items, open)
+		if why != "" {
+			return TInvalid, false, why
+		}
+		if v.Kind == AvroArray {
+			return ArrayOf(et), nullable, ""
+		}
+		return MapOf(TVarchar, et), nullable, ""
+	}
 	switch v.Logical {
 	case "decimal":
 		if v.Precision > MaxPrecision {
@@ -959,12 +999,56 @@ func (c *checker) avroSource(src *Source, ps props, at grammar.Span) {
 		af.Column = f
 		v, _, _, ok := af.Type.Unwrap()
 		switch {
+		case ok && f.Type.IsNested():
+			if msg := avroReadsNested(f.Name, f.Type, v); msg != "" {
+				c.errorf(CodeAvroSchema, p.span, "%s", msg)
+			}
 		case !ok:
 			c.errorf(CodeAvroSchema, p.span, "column %q: Avro field %q has type %s; only a union of null and one type can be a column", f.Name, af.Name, af.Type)
 		case !avroReads(f.Type, v):
 			c.errorf(CodeAvroSchema, p.span, "%s", avroMismatch(f.Name, f.Type, af.Name, v))
 		}
 	}
+}
+
+// avroReadsNested checks that a nested column (or a part of one, at path) reads every value of the (non-union)
+// Avro type t: a STRUCT a record whose fields include the STRUCT's (the others are skipped), an ARRAY an array, a
+// MAP(VARCHAR, V) a map, each part as a column would. It returns why not, naming the path (customer.zip), or "".
+func avroReadsNested(path string, col Type, t *AvroType) string {
+	part := func(path string, ct Type, at *AvroType) string {
+		v, _, _, ok := at.Unwrap()
+		switch {
+		case !ok:
+			return fmt.Sprintf("%q: Avro type %s; only a union of null and one type can be read", path, at)
+		case ct.IsNested():
+			return avroReadsNested(path, ct, v)
+		case !avroReads(ct, v):
+			return avroMismatch(path, ct, path, v)
+		}
+		return ""
+	}
+	switch {
+	case col.Kind == Struct && t.Kind == AvroRecord:
+		for _, sf := range col.N.Fields {
+			af := AvroFieldFor(t, sf.Name)
+			if af == nil {
+				return fmt.Sprintf("%q is not a field of Avro record %s", path+"."+sf.Name, t.Name)
+			}
+			if msg := part(path+"."+sf.Name, sf.T, af.Type); msg != "" {
+				return msg
+			}
+		}
+		return ""
+	case col.Kind == Array && t.Kind == AvroArray:
+		return part(path+"[]", col.N.Elem, t.Items)
+	case col.Kind == Map && t.Kind == AvroMap:
+		if col.N.Key.Kind != Varchar {
+			return fmt.Sprintf("%q is %s, but Avro map keys are strings: declare it MAP(VARCHAR, %s)", path, col, col.N.Elem)
+		}
+		return part(path+"[]", col.N.Elem, t.Items)
+	}
+	reads := map[Kind]string{Struct: "a STRUCT reads a record", Array: "an ARRAY reads an array", Map: "a MAP reads a map"}[col.Kind]
+	return fmt.Sprintf("%q is %s, but its Avro type is %s; %s", path, col, t, reads)
 }
 
 // avroMismatch words why a column cannot read a field.
@@ -984,7 +1068,11 @@ func avroMismatch(col string, ct Type, field string, v *AvroType) string {
 }
 
 // avroFieldFor finds a record's field for a column: the exact name, else the only one equal ignoring case.
-func avroFieldFor(rec *AvroType, name string) *AvroField {
+func avroFieldFor(rec *AvroType, name string) *AvroField { return AvroFieldFor(rec, name) }
+
+// AvroFieldFor finds the field of record rec that a column or STRUCT field named name reads: the exact name, else
+// the first one equal ignoring case.
+func AvroFieldFor(rec *AvroType, name string) *AvroField {
 	var found *AvroField
 	for _, af := range rec.Fields {
 		if af.Name == name {
@@ -1053,6 +1141,10 @@ func (c *checker) avroSink(sink *Sink, ps props, at grammar.Span) {
 		case col.Type.Kind == Null:
 			if nullIdx < 0 && v.Kind != AvroNull {
 				c.errorf(CodeAvroSchema, p.span, "output column %q is always NULL, but Avro field %q of type %s is not nullable", col.Name, af.Name, af.Type)
+			}
+		case col.Type.IsNested():
+			if msg := avroWritesNested(col.Name, col.Type, v); msg != "" {
+				c.errorf(CodeAvroSchema, p.span, "output column %s", msg)
 			}
 		case !avroWrites(col.Type, v):
 			c.errorf(CodeAvroSchema, p.span, "output column %q is %s, but Avro field %q is %s; %s", col.Name, col.Type, af.Name, v, avroWritable(col.Type))
@@ -1129,40 +1221,127 @@ func (c *checker) deriveAvroRecord(sink *Sink, at grammar.Span) (*AvroType, bool
 			ok = false
 			continue
 		}
-		var v *AvroType
-		switch col.Type.Kind {
-		case Bool:
-			v = &AvroType{Kind: AvroBoolean}
-		case Int:
-			v = &AvroType{Kind: AvroInt}
-		case BigInt:
-			v = &AvroType{Kind: AvroLong}
-		case Double:
-			v = &AvroType{Kind: AvroDouble}
-		case Varchar:
-			v = &AvroType{Kind: AvroString}
-		case Timestamp:
-			v = &AvroType{Kind: AvroLong, Logical: "timestamp-millis"}
-		case Date:
-			v = &AvroType{Kind: AvroInt, Logical: "date"}
-		case Time:
-			v = &AvroType{Kind: AvroInt, Logical: "time-millis"}
-		case Bytes:
-			v = &AvroType{Kind: AvroBytes}
-		case Decimal:
-			v = &AvroType{Kind: AvroBytes, Logical: "decimal", Precision: col.Type.Prec, Scale: col.Type.Scale}
-		case Null:
+		if col.Type.Kind == Null {
 			rec.Fields = append(rec.Fields, &AvroField{Name: col.Name, Type: &AvroType{Kind: AvroNull}})
 			continue
-		default:
-			c.errorf(CodeAvroSchema, at, "output column %q of type %s cannot be written as Avro", col.Name, col.Type)
+		}
+		v, why := avroDerivedType(col.Type, name+"_"+col.Name, col.Name)
+		if why != "" {
+			c.errorf(CodeAvroSchema, at, "output column %q of type %s cannot be written as Avro: %s", col.Name, col.Type, why)
 			ok = false
 			continue
 		}
-		u := &AvroType{Kind: AvroUnion, Branches: []*AvroType{{Kind: AvroNull}, v}}
-		rec.Fields = append(rec.Fields, &AvroField{Name: col.Name, Type: u})
+		rec.Fields = append(rec.Fields, &AvroField{Name: col.Name, Type: avroNullable(v)})
 	}
 	return rec, ok
+}
+
+// avroNullable is the union of null and v, null first.
+func avroNullable(v *AvroType) *AvroType {
+	return &AvroType{Kind: AvroUnion, Branches: []*AvroType{{Kind: AvroNull}, v}}
+}
+
+// avroDerivedType is the Avro type a derived sink schema writes a value of type t as (not a union): a STRUCT is a
+// record named name, an ARRAY an array, a MAP(VARCHAR, V) a map, their parts nullable. why says why there is none,
+// naming the part at path.
+func avroDerivedType(t Type, name, path string) (*AvroType, string) {
+	switch t.Kind {
+	case Bool:
+		return &AvroType{Kind: AvroBoolean}, ""
+	case Int:
+		return &AvroType{Kind: AvroInt}, ""
+	case BigInt:
+		return &AvroType{Kind: AvroLong}, ""
+	case Double:
+		return &AvroType{Kind: AvroDouble}, ""
+	case Varchar:
+		return &AvroType{Kind: AvroString}, ""
+	case Timestamp:
+		return &AvroType{Kind: AvroLong, Logical: "timestamp-millis"}, ""
+	case Date:
+		return &AvroType{Kind: AvroInt, Logical: "date"}, ""
+	case Time:
+		return &AvroType{Kind: AvroInt, Logical: "time-millis"}, ""
+	case Bytes:
+		return &AvroType{Kind: AvroBytes}, ""
+	case Decimal:
+		return &AvroType{Kind: AvroBytes, Logical: "decimal", Precision: t.Prec, Scale: t.Scale}, ""
+	case Struct:
+		rec := &AvroType{Kind: AvroRecord, Name: name}
+		for _, f := range t.N.Fields {
+			p := path + "." + f.Name
+			if !validAvroName(f.Name) {
+				return nil, fmt.Sprintf("%q is not a valid Avro field name (a letter or '_' followed by letters, digits and '_')", p)
+			}
+			ft, why := avroDerivedType(f.T, name+"_"+f.Name, p)
+			if why != "" {
+				return nil, why
+			}
+			rec.Fields = append(rec.Fields, &AvroField{Name: f.Name, Type: avroNullable(ft)})
+		}
+		return rec, ""
+	case Array:
+		items, why := avroDerivedType(t.N.Elem, name+"_item", path+"[]")
+		if why != "" {
+			return nil, why
+		}
+		return &AvroType{Kind: AvroArray, Items: avroNullable(items)}, ""
+	case Map:
+		if t.N.Key.Kind != Varchar {
+			return nil, fmt.Sprintf("%q: Avro map keys are strings, not %s", path, t.N.Key)
+		}
+		values, why := avroDerivedType(t.N.Elem, name+"_value", path+"[]")
+		if why != "" {
+			return nil, why
+		}
+		return &AvroType{Kind: AvroMap, Items: avroNullable(values)}, ""
+	}
+	return nil, fmt.Sprintf("%q: Avro has no type for %s", path, t)
+}
+
+// avroWritesNested checks that a nested output column (or a part of one, at path) can be written as the Avro
+// type t (not a union): a STRUCT as a record with its fields in order, an ARRAY as an array, a MAP(VARCHAR, V) as
+// a map, each part as a column would. It returns why not, or "".
+func avroWritesNested(path string, col Type, t *AvroType) string {
+	part := func(path string, ct Type, at *AvroType) string {
+		v, _, _, ok := at.Unwrap()
+		switch {
+		case !ok:
+			return fmt.Sprintf("%q: Avro type %s; velocc writes only a type or a union of null and one type", path, at)
+		case ct.IsNested():
+			return avroWritesNested(path, ct, v)
+		case ct.Kind == Null:
+			return ""
+		case !avroWrites(ct, v):
+			return fmt.Sprintf("%q is %s, but its Avro type is %s; %s", path, ct, v, avroWritable(ct))
+		}
+		return ""
+	}
+	switch {
+	case col.Kind == Struct && t.Kind == AvroRecord:
+		if len(t.Fields) != len(col.N.Fields) {
+			return fmt.Sprintf("%q has %d fields, but Avro record %s has %d; the record's fields must be the STRUCT's, in order", path, len(col.N.Fields), t.Name, len(t.Fields))
+		}
+		for i, sf := range col.N.Fields {
+			af := t.Fields[i]
+			if !strings.EqualFold(af.Name, sf.Name) {
+				return fmt.Sprintf("field %d of %q is %q, but field %d of Avro record %s is %q; the record's fields must be the STRUCT's, in order", i+1, path, sf.Name, i+1, t.Name, af.Name)
+			}
+			if msg := part(path+"."+sf.Name, sf.T, af.Type); msg != "" {
+				return msg
+			}
+		}
+		return ""
+	case col.Kind == Array && t.Kind == AvroArray:
+		return part(path+"[]", col.N.Elem, t.Items)
+	case col.Kind == Map && t.Kind == AvroMap:
+		if col.N.Key.Kind != Varchar {
+			return fmt.Sprintf("%q is %s, but Avro map keys are strings", path, col)
+		}
+		return part(path+"[]", col.N.Elem, t.Items)
+	}
+	writes := map[Kind]string{Struct: "a STRUCT is written as a record", Array: "an ARRAY as an array", Map: "a MAP as a map"}[col.Kind]
+	return fmt.Sprintf("%q is %s, but its Avro type is %s; %s", path, col, t, writes)
 }
 
 // avroJSON renders a derived schema as JSON, one field per line.
@@ -1183,9 +1362,24 @@ func avroJSON(rec *AvroType) string {
 	return b.String()
 }
 
-// avroTypeJSON renders a type of a derived schema: primitives, logical types and unions of them.
+// avroTypeJSON renders a type of a derived schema: primitives, logical types, records, arrays, maps and unions.
 func avroTypeJSON(t *AvroType) string {
 	switch {
+	case t.Kind == AvroRecord:
+		var b strings.Builder
+		fmt.Fprintf(&b, "{\"type\": \"record\", \"name\": %q, \"fields\": [", t.Name)
+		for i, f := range t.Fields {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "{\"name\": %q, \"type\": %s, \"default\": null}", f.Name, avroTypeJSON(f.Type))
+		}
+		b.WriteString("]}")
+		return b.String()
+	case t.Kind == AvroArray:
+		return "{\"type\": \"array\", \"items\": " + avroTypeJSON(t.Items) + "}"
+	case t.Kind == AvroMap:
+		return "{\"type\": \"map\", \"values\": " + avroTypeJSON(t.Items) + "}"
 	case t.Kind == AvroUnion:
 		parts := make([]string, len(t.Branches))
 		for i, br := range t.Branches {

@@ -12,7 +12,7 @@ import (
 func avroFiles(t *testing.T, extra map[string]string) map[string]string {
 	t.Helper()
 	files := map[string]string{}
-	for _, name := range []string{"orders.avsc", "mixed.avsc", "out.avsc"} {
+	for _, name := range []string{"orders.avsc", "mixed.avsc", "out.avsc", "nested.avsc"} {
 		b, err := os.ReadFile("testdata/avro/" + name)
 		if err != nil {
 			t.Fatal(err)
@@ -84,7 +84,7 @@ func TestAvroDerivedSkips(t *testing.T) {
 	plan, ds := compileAvro(t, src, avroFiles(t, nil))
 	want := []string{
 		`mixed.avsc:3:3: warning: Avro field "choice" of type [null, long, string] is skipped: only a union of null and one type can be a column`,
-		`mixed.avsc:4:3: warning: Avro field "tags" of type array<string> is skipped: it has no SQL type; declare the columns you need in CREATE STREAM`,
+		`mixed.avsc:4:3: warning: Avro field "tree" of type record Node is skipped: field "next": record Node contains itself, and a STRUCT cannot`,
 		`mixed.avsc:5:3: warning: Avro field "wide" of type decimal(40,2) is skipped: DECIMAL holds at most 38 digits`,
 	}
 	if got := strings.Split(ds.Error(), "\n"); strings.Join(got, "\n") != strings.Join(want, "\n") {
@@ -99,6 +99,81 @@ func TestAvroDerivedSkips(t *testing.T) {
 	}
 	if n := len(s.Avro.Record.Fields); n != 4 || s.Avro.Record.Fields[1].Column != nil {
 		t.Errorf("the record keeps %d fields, want all 4, the skipped ones without a column", n)
+	}
+}
+
+// TestAvroNestedColumns derives STRUCT, ARRAY and MAP columns from records, arrays and maps, nullable where the
+// schema has a union with null, with logical types inside them.
+func TestAvroNestedColumns(t *testing.T) {
+	src := "CREATE STREAM o WITH ('type' = 'kafka_source', 'format' = 'avro', 'value.schema.file' = 'nested.avsc');\nSELECT * FROM o;\n"
+	plan := mustCompile(t, src, avroFiles(t, nil))
+	want := "id BIGINT NOT NULL, customer STRUCT(name VARCHAR, zip INT, since DATE, tier VARCHAR), " +
+		"items STRUCT(sku VARCHAR, qty INT, price DECIMAL(10,2))[] NOT NULL, tags MAP(VARCHAR, BIGINT), " +
+		"matrix DOUBLE[][] NOT NULL, at TIMESTAMP NOT NULL"
+	if got := fieldTypes(plan.Sources[0].Fields); got != want {
+		t.Errorf("derived columns:\n got %s\nwant %s", got, want)
+	}
+}
+
+// TestAvroNestedChecks checks declared nested columns against the schema: a STRUCT may leave fields out, and a
+// mismatch names the path inside the column.
+func TestAvroNestedChecks(t *testing.T) {
+	ok := []string{
+		"id BIGINT, customer STRUCT(zip BIGINT, NAME VARCHAR), items STRUCT(price DECIMAL(12,2))[], tags MAP(VARCHAR, DOUBLE), matrix DOUBLE[][]",
+		"customer STRUCT<tier VARCHAR, since TIMESTAMP>, at TIMESTAMP",
+	}
+	for _, cols := range ok {
+		src := "CREATE STREAM o (" + cols + ") WITH ('type' = 'kafka_source', 'format' = 'avro', 'value.schema.file' = 'nested.avsc');\nSELECT * FROM o;\n"
+		if _, ds := compileAvro(t, src, avroFiles(t, nil)); ds.HasErrors() {
+			t.Errorf("%s: %v", cols, ds)
+		}
+	}
+	bad := map[string]string{
+		"customer STRUCT(zip VARCHAR)":                `column "customer.zip" is VARCHAR, but Avro field "customer.zip" is int`,
+		"customer STRUCT(street VARCHAR)":             `"customer.street" is not a field of Avro record shop.Customer`,
+		"items STRUCT(qty INT, price DECIMAL(8,2))[]": `column "items[].price" is DECIMAL(8,2), but Avro field "items[].price" is decimal(10,2): the column needs a precision of at least 10`,
+		"tags MAP(BIGINT, BIGINT)":                    `"tags" is MAP(BIGINT, BIGINT), but Avro map keys are strings`,
+		"matrix DOUBLE[]":                             `column "matrix[]" is DOUBLE, but Avro field "matrix[]" is array<double>`,
+		"customer VARCHAR[]":                          `"customer" is VARCHAR[], but its Avro type is record shop.Customer; an ARRAY reads an array`,
+	}
+	for cols, want := range bad {
+		src := "CREATE STREAM o (" + cols + ") WITH ('type' = 'kafka_source', 'format' = 'avro', 'value.schema.file' = 'nested.avsc');\nSELECT * FROM o;\n"
+		_, ds := compileAvro(t, src, avroFiles(t, nil))
+		if !strings.Contains(ds.Error(), want) {
+			t.Errorf("%s: diagnostics %v, want %q", cols, ds, want)
+		}
+	}
+}
+
+// TestAvroNestedSink derives a sink schema with records, arrays and maps that hamba accepts, and checks a schema
+// file's nested types part by part.
+func TestAvroNestedSink(t *testing.T) {
+	src := `CREATE STREAM o WITH ('type' = 'kafka_source', 'format' = 'avro', 'value.schema.file' = 'nested.avsc');
+CREATE STREAM c AS SELECT id, customer, items, tags FROM o WITH ('c.type' = 'kafka_sink', 'c.format' = 'avro');
+`
+	plan := mustCompile(t, src, avroFiles(t, nil))
+	got := plan.Sinks[0].Avro.JSON
+	for _, want := range []string{
+		`{"name": "customer", "type": ["null", {"type": "record", "name": "c_customer", "fields": [{"name": "name", "type": ["null", "string"], "default": null}, `,
+		`{"name": "items", "type": ["null", {"type": "array", "items": ["null", {"type": "record", "name": "c_items_item", "fields": [`,
+		`{"name": "tags", "type": ["null", {"type": "map", "values": ["null", "long"]}], "default": null}`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("derived schema has no %s:\n%s", want, got)
+		}
+	}
+	if _, err := avro.Parse(got); err != nil {
+		t.Errorf("hamba rejects the derived schema: %v\n%s", err, got)
+	}
+	out := `{"type": "record", "name": "C", "fields": [{"name": "customer", "type": {"type": "record", "name": "Cu", "fields": [
+  {"name": "name", "type": "string"}, {"name": "zip", "type": "string"}, {"name": "since", "type": {"type": "int", "logicalType": "date"}},
+  {"name": "tier", "type": "string"}]}}]}`
+	src = `CREATE STREAM o WITH ('type' = 'kafka_source', 'format' = 'avro', 'value.schema.file' = 'nested.avsc');
+CREATE STREAM c AS SELECT customer FROM o WITH ('c.type' = 'kafka_sink', 'c.format' = 'avro', 'c.value.schema.file' = 'c.avsc');
+`
+	_, ds := compileAvro(t, src, avroFiles(t, map[string]string{"c.avsc": out}))
+	if want := `output column "customer.zip" is INT, but its Avro type is string`; !strings.Contains(ds.Error(), want) {
+		t.Errorf("diagnostics %v, want %q", ds, want)
 	}
 }
 

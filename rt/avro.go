@@ -495,6 +495,44 @@ func (d *AvroDecoder) SkipBlock(itemMin int) int {
 	return 0
 }
 
+// Block reads the header of the next block of an array or map being read,
+// and returns its number of items, or 0 after the last block (or an error).
+// A negative count is followed by the block's size in bytes, which reading
+// item by item does not need. itemMin is the smallest encoded size of one
+// item (a map item counts its key; taken as 1 when smaller): a count the
+// rest of the message cannot hold is an error, so a hostile message cannot
+// make the caller allocate or loop beyond its own size.
+func (d *AvroDecoder) Block(itemMin int) int {
+	if d.failed {
+		return 0
+	}
+	itemMin = max(itemMin, 1)
+	start := d.pos
+	n := d.varint("a block count")
+	if n < 0 {
+		if n == math.MinInt64 {
+			d.pos = start
+			d.fail("invalid Avro at offset " + strconv.Itoa(start) + ": a block count out of range")
+			return 0
+		}
+		n = -n
+		if size := d.varint("a block size"); size < 0 && !d.failed {
+			d.pos = start
+			d.fail("invalid Avro at offset " + strconv.Itoa(start) + ": a negative block size")
+		}
+	}
+	if d.failed || n == 0 {
+		return 0
+	}
+	if left := len(d.buf) - d.pos; n > int64(left/itemMin) {
+		d.pos = start
+		d.fail("invalid Avro at offset " + strconv.Itoa(start) + ": a block of " + strconv.FormatInt(n, 10) +
+			" items cannot fit in the " + strconv.Itoa(left) + " bytes left")
+		return 0
+	}
+	return int(n)
+}
+
 // Enter starts skipping a record of a recursive type and reports whether to
 // go on: a message nesting deeper than maxAvroDepth is an error. Each Enter
 // that returns true is paired with a Leave.

@@ -30,9 +30,10 @@ const (
 	AvroDecimalBytes                        // DECIMAL as bytes: the unscaled value, two's complement, big-endian, shortest
 	AvroDecimalFixed                        // DECIMAL as a fixed of Size bytes: the unscaled value, sign-extended
 	AvroTimestampMicros                     // TIMESTAMP as timestamp-micros
+	AvroNested                              // STRUCT, ARRAY, MAP as a record, array or map, encoded by the job
 )
 
-var avroEncodingNames = [...]string{"null", "boolean", "int", "long", "double", "string", "enum", "decimal (bytes)", "decimal (fixed)", "timestamp-micros"}
+var avroEncodingNames = [...]string{"null", "boolean", "int", "long", "double", "string", "enum", "decimal (bytes)", "decimal (fixed)", "timestamp-micros", "nested"}
 
 // String names the encoding's Avro type: "long", "decimal (bytes)".
 func (e AvroEncoding) String() string {
@@ -164,45 +165,119 @@ func (r *Row) avroDecimal(v Int128, null bool) {
 	if !ok {
 		return
 	}
+	switch c.Encoding {
+	case AvroDecimalBytes:
+		r.buf, _ = AppendAvroDecimal(r.buf, v, 0)
+	case AvroDecimalFixed:
+		if c.Size > 0 {
+			r.buf, ok = AppendAvroDecimal(r.buf, v, c.Size)
+		} else {
+			ok = false // a fixed of no bytes holds no value
+		}
+		if !ok {
+			r.avroErr = fmt.Errorf("sink %q: column %q: %s does not fit the Avro decimal's fixed of %d bytes",
+				r.s.spec.Name, r.s.spec.Columns[r.col-1].Name, v, c.Size)
+		}
+	default:
+		r.avroMismatch(c, "DECIMAL")
+	}
+}
+
+// AppendAvroDecimal appends the unscaled value v of a decimal: as bytes (size 0), in the shortest two's
+// complement form, or as a fixed of size bytes, sign-extended; false when v does not fit the fixed.
+func AppendAvroDecimal(dst []byte, v Int128, size int) ([]byte, bool) {
 	var be [16]byte
 	binary.BigEndian.PutUint64(be[:8], uint64(v.Hi))
 	binary.BigEndian.PutUint64(be[8:], v.Lo)
-	switch c.Encoding {
-	case AvroDecimalBytes:
+	if size == 0 {
 		// The shortest two's complement form: drop leading bytes that only extend the sign.
 		b := be[:]
 		for len(b) > 1 && (b[0] == 0 && b[1]&0x80 == 0 || b[0] == 0xff && b[1]&0x80 != 0) {
 			b = b[1:]
 		}
-		r.buf = appendAvroLong(r.buf, int64(len(b)))
-		r.buf = append(r.buf, b...)
-	case AvroDecimalFixed:
-		ext := byte(0)
-		if v.Hi < 0 {
-			ext = 0xff
-		}
-		n := c.Size
-		if n >= 16 {
-			for i := 16; i < n; i++ {
-				r.buf = append(r.buf, ext)
-			}
-			r.buf = append(r.buf, be[:]...)
-			return
-		}
-		// A narrower fixed holds the value when the bytes dropped only extend the sign of the first one kept.
-		fits := n > 0 && (be[16-n]&0x80 != 0) == (v.Hi < 0)
-		for _, x := range be[:16-n] {
-			fits = fits && x == ext
-		}
-		if !fits {
-			r.avroErr = fmt.Errorf("sink %q: column %q: %s does not fit the Avro decimal's fixed of %d bytes",
-				r.s.spec.Name, r.s.spec.Columns[r.col-1].Name, v, c.Size)
-			return
-		}
-		r.buf = append(r.buf, be[16-n:]...)
-	default:
-		r.avroMismatch(c, "DECIMAL")
+		dst = appendAvroLong(dst, int64(len(b)))
+		return append(dst, b...), true
 	}
+	ext := byte(0)
+	if v.Hi < 0 {
+		ext = 0xff
+	}
+	if size >= 16 {
+		for i := 16; i < size; i++ {
+			dst = append(dst, ext)
+		}
+		return append(dst, be[:]...), true
+	}
+	// A narrower fixed holds the value when the bytes dropped only extend the sign of the first one kept.
+	fits := (be[16-size]&0x80 != 0) == (v.Hi < 0)
+	for _, x := range be[:16-size] {
+		fits = fits && x == ext
+	}
+	if !fits {
+		return dst, false
+	}
+	return append(dst, be[16-size:]...), true
+}
+
+// AvroNested starts a nested column of a row, and reports whether its value is to be appended to the buffer
+// AvroBuf returns: false for a NULL (its union branch is written), and after an error. Only for rows of an Avro
+// sink (IsAvro).
+func (r *Row) AvroNested(null bool) bool {
+	c, ok := r.avroColumn(null)
+	if !ok {
+		return false
+	}
+	if c.Encoding != AvroNested {
+		r.avroMismatch(c, "nested")
+		return false
+	}
+	return true
+}
+
+// IsAvro reports whether the row is written as Avro, so that the job encodes its nested values as Avro.
+func (r *Row) IsAvro() bool { return r.s.format == FormatAvro }
+
+// AvroBuf is the row's Avro encoding so far, to which the job appends a nested value after AvroNested.
+func (r *Row) AvroBuf() *[]byte { return &r.buf }
+
+// AvroFail ends the row's encoding with an error about the part path of the current nested column: a NULL where
+// the schema has no null, a string that is no symbol of an enum, a decimal too wide for a fixed.
+func (r *Row) AvroFail(path, reason string) {
+	if r.avroErr == nil {
+		r.avroErr = fmt.Errorf("sink %q: column %q: %s: %s", r.s.spec.Name, r.s.spec.Columns[r.col-1].Name, path, reason)
+	}
+}
+
+// AppendAvroLong appends v as an Avro long (or int): zig-zag, then a varint.
+func AppendAvroLong(dst []byte, v int64) []byte { return appendAvroLong(dst, v) }
+
+// AppendAvroBoolean appends a boolean.
+func AppendAvroBoolean(dst []byte, v bool) []byte {
+	if v {
+		return append(dst, 1)
+	}
+	return append(dst, 0)
+}
+
+// AppendAvroDouble appends a double.
+func AppendAvroDouble(dst []byte, v float64) []byte {
+	return binary.LittleEndian.AppendUint64(dst, math.Float64bits(v))
+}
+
+// AppendAvroString appends a string (or bytes): its length and its bytes.
+func AppendAvroString(dst []byte, s string) []byte {
+	dst = appendAvroLong(dst, int64(len(s)))
+	return append(dst, s...)
+}
+
+// AvroSymbol is the index of s among an enum's symbols, or -1.
+func AvroSymbol(symbols []string, s string) int {
+	for i, sym := range symbols {
+		if sym == s {
+			return i
+		}
+	}
+	return -1
 }
 
 func (r *Row) avroString(v string, null bool) {
