@@ -218,11 +218,7 @@ func (g *gen) nestFunc(c category) *expr {
 	case catStr:
 		switch k := g.pick(100); {
 		case k < 40:
-			x := g.nestValue()
-			if x == nil {
-				return nil
-			}
-			return g.toJSON(x)
+			return g.toJSON(g.nestValue())
 		case k < 60:
 			var ns []*ncol
 			for _, n := range g.nestOf(compiler.Array, true) {
@@ -285,9 +281,33 @@ func (g *gen) nestValue() *expr {
 	return g.construct()
 }
 
-// toJSON is TO_JSON(x); DuckDB's to_json is a JSON value, cast to text.
+// toJSON is TO_JSON(x); DuckDB's to_json is a JSON value, cast to text. It is nil when x holds a DECIMAL or
+// DOUBLE: velocc writes a DECIMAL with all its scale's digits, as its JSON sinks do (docs/sql.md: "12.50"), where
+// DuckDB's to_json drops trailing zeros ("12.5"); and the two write doubles in forms of their own.
 func (g *gen) toJSON(x *expr) *expr {
+	if x == nil || holdsNumText(x.t) {
+		return nil
+	}
 	return &expr{t: compiler.TVarchar, v: "TO_JSON(" + x.v + ")", d: "CAST(to_json(" + x.d + ") AS VARCHAR)", flags: x.flags}
+}
+
+// holdsNumText reports whether a value of type t has a DECIMAL or DOUBLE part.
+func holdsNumText(t compiler.Type) bool {
+	switch t.Kind {
+	case compiler.Decimal, compiler.Double:
+		return true
+	case compiler.Struct:
+		for _, f := range t.N.Fields {
+			if holdsNumText(f.T) {
+				return true
+			}
+		}
+	case compiler.Array:
+		return holdsNumText(t.N.Elem)
+	case compiler.Map:
+		return holdsNumText(t.N.Key) || holdsNumText(t.N.Elem)
+	}
+	return false
 }
 
 // sameTyped is an expression of type t for a constructor's part: a column of that type, or (now and then) a
@@ -398,9 +418,7 @@ func (g *gen) nestProjection() *randomQuery {
 		case k < 60:
 			e = g.construct()
 		case k < 75:
-			if x := g.nestValue(); x != nil {
-				e = g.toJSON(x)
-			}
+			e = g.toJSON(g.nestValue())
 		}
 		if e == nil {
 			e = g.of(rowScope, g.anyCat(), 1+g.pick(2))
