@@ -64,6 +64,9 @@ func randomQueries(ds *Dataset, seed int64, n int) ([]*randomQuery, error) {
 			qs[i] = q
 		}
 		qs[i].name = fmt.Sprintf("random_%d_%d", seed, i)
+		if len(g.schema.nest) > 0 {
+			qs[i].name = fmt.Sprintf("random_nested_%d_%d", seed, i) // random_nested.dataset
+		}
 	}
 	return qs, nil
 }
@@ -83,6 +86,7 @@ type rcol struct {
 	lowCard  bool   // few distinct values: a good GROUP BY key
 	rel      string // a joined table's column: the join's alias ("" for the stream's columns)
 	dname    string // a joined table's column: its name in the DuckDB side's derived table (randjoin.go)
+	bare     bool   // never qualified: an UNNEST's element (randnest.go)
 }
 
 // gen holds the state of one generator run.
@@ -105,6 +109,8 @@ type gen struct {
 	// numbers their aliases.
 	subq, insub bool
 	nsub        int
+	// The current query's CROSS JOIN UNNEST in velocc and DuckDB, or "" (randnest.go).
+	unnestV, unnestD string
 	*schema
 }
 
@@ -123,6 +129,7 @@ type schema struct {
 	prefix string  // prefix of output column aliases (distinct from every column name)
 	tables []*rtable
 	others []*schema // the data set's other streams (randgraph.go's UNION ALL reads them)
+	nest   []*ncol   // nested values: the source's nested columns and their nested parts (randnest.go)
 }
 
 // schemas caches schemaOf by data set.
@@ -208,6 +215,11 @@ func streamSchema(src *compiler.Source, cols []Column, rows int) (*schema, error
 		c := &rcol{name: sqlIdent(f.Name), t: f.Type, nullable: true}
 		dc := byName[strings.ToLower(f.Name)]
 		g.all = append(g.all, c)
+		if dc != nil && f.Type.IsNested() {
+			g.star = false
+			g.nestedColumn(c.name, f.Type, dc, true) // randnest.go
+			continue
+		}
 		if dc == nil || f.Type.Kind == compiler.Timestamp && f.TimeFormat == "epoch_seconds" {
 			g.star = false
 			continue // not generated (always NULL) or read differently: leave it out
@@ -662,7 +674,7 @@ func (g *gen) colsOf(c category) []*rcol {
 // by its join's alias (and is a column of the derived table on the DuckDB side, outside ON).
 func (g *gen) col(c *rcol) *expr {
 	name := c.name
-	if g.qual != "" {
+	if g.qual != "" && !c.bare {
 		name = g.qual + "." + c.name
 	}
 	d := name
@@ -688,6 +700,11 @@ func (g *gen) leaf(sc *scope, c category, d int) *expr {
 		}
 	}
 	if !sc.group {
+		if len(g.nest) > 0 && g.pct(20) {
+			if e := g.nestFunc(c); e != nil { // randnest.go
+				return e
+			}
+		}
 		if cols := g.colsOf(c); len(cols) > 0 {
 			return g.col(pickOf(g, cols))
 		}
@@ -1977,6 +1994,9 @@ func (g *gen) query() *randomQuery {
 	n := g.pick(100)
 	over := n >= 64 && g.evt != nil && n < 78 && g.schema.seq != nil
 	qual := g.qual
+	if len(g.schema.nest) > 0 && g.pct(40) {
+		return g.nestedQuery() // randnest.go
+	}
 	q := g.shaped(n, over)
 	if over || len(g.tables) == 0 || g.jr.IntN(100) >= 30 {
 		return q
@@ -2028,9 +2048,9 @@ func (g *gen) shaped(n int, over bool) *randomQuery {
 // fromV is the FROM clause's source in velocc, with the alias the query's columns are qualified by, and its joins.
 func (g *gen) fromV() string {
 	if g.qual == "r" {
-		return g.src + pickOf(g, []string{" AS r", " r"}) + g.joinsV()
+		return g.src + pickOf(g, []string{" AS r", " r"}) + g.unnestV + g.joinsV()
 	}
-	return g.src + g.joinsV()
+	return g.src + g.unnestV + g.joinsV()
 }
 
 // fromD is the FROM clause in DuckDB over relation rel (the source, or a subquery of it).

@@ -32,6 +32,9 @@ func graphRand(seed int64, i int) *rand.Rand {
 
 // graphQuery makes query i a chain or a UNION ALL about 15% of the time; nil keeps the query made before.
 func (g *gen) graphQuery(seed int64, i int) *randomQuery {
+	if len(g.schema.nest) > 0 {
+		return nil // derived streams of nested data are not generated (their columns are access paths)
+	}
 	r := graphRand(seed, i)
 	if r.IntN(100) >= 18 { // some attempts give up (no common type, no key): about 15% are made
 		return nil

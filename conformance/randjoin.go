@@ -328,6 +328,14 @@ func (g *gen) onlyJoinOf(t *rtable) bool {
 // relD is the DuckDB relation the query reads: the source, or the derived table of its joins (see the file's
 // comment), to be aliased by fromD.
 func (g *gen) relD() string {
+	if len(g.joins) == 0 && g.unnestD != "" {
+		// The rows of the UNNEST (randnest.go), the element a column of them.
+		from := g.src
+		if g.qual == "r" {
+			from += " AS r"
+		}
+		return "(SELECT * FROM " + from + g.unnestD + ")"
+	}
 	if len(g.joins) == 0 {
 		return g.src
 	}

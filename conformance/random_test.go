@@ -22,10 +22,15 @@ var (
 // randomSeeds are TestRandom's seeds; each gives an equal share of the queries.
 var randomSeeds = []int64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
 
-// randomDataset is the data set the random queries read.
-func randomDataset(t testing.TB) *Dataset {
+// randomDataset is the data set the random queries read; randomNestedDataset the one of the nested queries
+// (randnest.go).
+func randomDataset(t testing.TB) *Dataset { return randomDatasetOf(t, "random.dataset") }
+
+func randomNestedDataset(t testing.TB) *Dataset { return randomDatasetOf(t, "random_nested.dataset") }
+
+func randomDatasetOf(t testing.TB, file string) *Dataset {
 	t.Helper()
-	ds, cases, err := ParseFile(filepath.Join("testdata", "random.dataset"))
+	ds, cases, err := ParseFile(filepath.Join("testdata", file))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,15 +40,16 @@ func randomDataset(t testing.TB) *Dataset {
 	return ds
 }
 
-// TestRandom runs -conformance.random random queries (seeds 1 to 10) over testdata/random.dataset and compares
-// velocc with DuckDB. Each query is the subtest TestRandom/random_<seed>_<i>; reproduce a failure with
+// TestRandom runs -conformance.random random queries (seeds 1 to 10) over testdata/random.dataset, and half as
+// many over testdata/random_nested.dataset, and compares velocc with DuckDB. Each query is the subtest
+// TestRandom/random_<seed>_<i> (random_nested_<seed>_<i>); reproduce a failure with
 //
 //	go test -run 'TestRandom/random_<seed>_<i>$' -conformance.seed <seed>
 func TestRandom(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs velocc jobs")
 	}
-	ds := randomDataset(t)
+	ds, nds := randomDataset(t), randomNestedDataset(t)
 	seeds := randomSeeds
 	if *flagSeed != 0 {
 		seeds = []int64{*flagSeed}
@@ -60,6 +66,16 @@ func TestRandom(t *testing.T) {
 		}
 		if len(sel) > 0 {
 			batches = append(batches, Batch{Dataset: ds, Cases: sel})
+			all = append(all, sel...)
+		}
+		sel = nil
+		for _, c := range RandomCases(nds, seed, (per+1)/2) {
+			if selected("TestRandom", c.Name) {
+				sel = append(sel, c)
+			}
+		}
+		if len(sel) > 0 {
+			batches = append(batches, Batch{Dataset: nds, Cases: sel})
 			all = append(all, sel...)
 		}
 	}
@@ -82,7 +98,7 @@ func TestRandom(t *testing.T) {
 	for _, c := range all {
 		t.Run(c.Name, func(t *testing.T) {
 			if res := results[c]; res.Failure != "" {
-				seed, _, _ := strings.Cut(strings.TrimPrefix(c.Name, "random_"), "_")
+				seed, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(c.Name, "random_"), "nested_"), "_")
 				more := ""
 				if *flagRandom != 200 {
 					more = fmt.Sprintf(" -conformance.random %d", *flagRandom)
@@ -96,8 +112,26 @@ func TestRandom(t *testing.T) {
 // TestRandomCompiles checks, without DuckDB, that every generated velocc query compiles for 2000 seeds and that
 // velocc gives its output columns the types the generator expects (so its DuckDB side is built on the right rules).
 func TestRandomCompiles(t *testing.T) {
-	ds := randomDataset(t)
-	const seeds, per, group = 2000, 2, 25 // group: seeds whose queries are compiled as one script
+	shapes := randomCompiles(t, randomDataset(t), 2000)
+	for _, s := range []string{"project", "group", "global", "window", "over", "project+join", "group+join", "global+join", "window+join",
+		"project+sub", "group+sub", "project+join+sub", "union", "chain+project", "chain+group", "chain+global", "chain+window",
+		"chain+over", "chain+project+join"} {
+		if shapes[s] == 0 {
+			t.Errorf("no %s query was generated", s)
+		}
+	}
+	shapes = randomCompiles(t, randomNestedDataset(t), 1000)
+	for _, s := range []string{"project", "group", "global", "window", "over", "nest+project", "nest+list", "nest+listglobal",
+		"unnest+project", "unnest+group", "unnest+global", "unnest+window"} {
+		if shapes[s] == 0 {
+			t.Errorf("no %s query was generated over the nested data set", s)
+		}
+	}
+}
+
+// randomCompiles compiles 2 queries of each of seeds seeds over ds, and counts their shapes.
+func randomCompiles(t *testing.T, ds *Dataset, seeds int64) map[string]int {
+	const per, group = 2, 25 // group: seeds whose queries are compiled as one script
 	type result struct {
 		shapes map[string]int
 		err    string
@@ -164,7 +198,7 @@ func TestRandomCompiles(t *testing.T) {
 		close(firsts)
 	}()
 	shapes := map[string]int{}
-	for n := 0; n < seeds/group; n++ {
+	for n := int64(0); n < seeds/group; n++ {
 		res := <-results
 		if res.err != "" {
 			t.Error(res.err)
@@ -173,14 +207,8 @@ func TestRandomCompiles(t *testing.T) {
 			shapes[s] += k
 		}
 	}
-	t.Logf("%d queries of %d seeds compile: %v", seeds*per, seeds, shapes)
-	for _, s := range []string{"project", "group", "global", "window", "over", "project+join", "group+join", "global+join", "window+join",
-		"project+sub", "group+sub", "project+join+sub", "union", "chain+project", "chain+group", "chain+global", "chain+window",
-		"chain+over", "chain+project+join"} {
-		if shapes[s] == 0 {
-			t.Errorf("no %s query was generated", s)
-		}
-	}
+	t.Logf("%s: %d queries of %d seeds compile: %v", ds.File, seeds*per, seeds, shapes)
+	return shapes
 }
 
 func checkTypes(cols []*compiler.Column, want []compiler.Type) error {
