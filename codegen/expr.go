@@ -480,6 +480,12 @@ func (f *fn) in(x *compiler.In) val {
 	} else {
 		f.emit(jen.If(a.n).Block(jen.Id(n).Op("=").True()).Else().Block(body...))
 	}
+	if !compiler.Nullable(x) {
+		// Never NULL (the value and the list are not): a caller that knows it reads no flag, which Go would reject
+		// as assigned and not used.
+		f.emit(jen.Id("_").Op("=").Id(n))
+		return val{v: jen.Id(v), n: jen.False(), nonNull: true}
+	}
 	return val{v: jen.Id(v), n: jen.Id(n)}
 }
 
