@@ -384,13 +384,17 @@ func overOperands(e grammar.Expr, hide func(grammar.Expr) grammar.Expr) grammar.
 		}
 		return overOperands(x, hide)
 	}
+	rwList := func(xs []grammar.Expr) []grammar.Expr {
+		out := make([]grammar.Expr, len(xs))
+		for i, x := range xs {
+			out[i] = rw(x)
+		}
+		return out
+	}
 	switch v := e.(type) {
 	case *grammar.Call:
 		n := *v
-		n.Args = make([]grammar.Expr, len(v.Args))
-		for i, a := range v.Args {
-			n.Args[i] = rw(a)
-		}
+		n.Args = rwList(v.Args)
 		if v.Over != nil {
 			ov := *v.Over
 			ov.PartitionBy = make([]grammar.Expr, len(v.Over.PartitionBy))
@@ -424,11 +428,7 @@ func overOperands(e grammar.Expr, hide func(grammar.Expr) grammar.Expr) grammar.
 		return &n
 	case *grammar.In:
 		n := *v
-		n.X = rw(v.X)
-		n.List = make([]grammar.Expr, len(v.List))
-		for i, x := range v.List {
-			n.List[i] = rw(x)
-		}
+		n.X, n.List = rw(v.X), rwList(v.List)
 		return &n
 	case *grammar.Between:
 		n := *v
@@ -466,17 +466,11 @@ func overOperands(e grammar.Expr, hide func(grammar.Expr) grammar.Expr) grammar.
 		return &n
 	case *grammar.ArrayLit:
 		n := *v
-		n.Elems = make([]grammar.Expr, len(v.Elems))
-		for i, x := range v.Elems {
-			n.Elems[i] = rw(x)
-		}
+		n.Elems = rwList(v.Elems)
 		return &n
 	case *grammar.StructLit:
 		n := *v
-		n.Values = make([]grammar.Expr, len(v.Values))
-		for i, x := range v.Values {
-			n.Values[i] = rw(x)
-		}
+		n.Values = rwList(v.Values)
 		return &n
 	}
 	return e
