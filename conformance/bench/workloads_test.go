@@ -105,8 +105,15 @@ func checkScript(t *testing.T, root string, w *workload, scriptOf func(string) (
 		t.Fatalf("velocc:\n%s", b.String())
 	}
 	i := slices.IndexFunc(plan.Queries, func(q *compiler.Query) bool { return q.Sink != nil && q.Sink.Name == w.sink })
-	if i < 0 || one && len(plan.Queries) != 1 {
-		t.Fatalf("want one query writing to %s, the only one: %d", w.sink, len(plan.Queries))
+	// Queries velocc adds for a statement (the stream of a CROSS JOIN UNNEST) write nowhere: they do not count.
+	writing := 0
+	for _, q := range plan.Queries {
+		if q.Sink == nil || q.Sink.Type != "none" {
+			writing++
+		}
+	}
+	if i < 0 || one && writing != 1 {
+		t.Fatalf("want one query writing to %s, the only one that writes: %d", w.sink, writing)
 	}
 	var vcols []string
 	for _, c := range plan.Queries[i].Columns {
