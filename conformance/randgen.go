@@ -109,8 +109,10 @@ type gen struct {
 	// numbers their aliases.
 	subq, insub bool
 	nsub        int
-	// The current query's CROSS JOIN UNNEST in velocc and DuckDB, or "" (randnest.go).
+	// The current query's CROSS JOIN UNNEST in velocc and DuckDB, or "" (randnest.go); nest is the current
+	// query's nested values (the schema's, and an UNNEST's element's).
 	unnestV, unnestD string
+	nest             []*ncol
 	*schema
 }
 
@@ -139,14 +141,14 @@ func newGen(ds *Dataset, seed int64) (*gen, error) {
 	r := rand.New(rand.NewPCG(uint64(seed), 0x72616e64))
 	if s, ok := schemas.Load(ds); ok {
 		sc := s.(*schema)
-		return &gen{r: r, schema: sc, cols: sc.cols, seq: sc.seq}, nil
+		return &gen{r: r, schema: sc, cols: sc.cols, seq: sc.seq, nest: sc.nest}, nil
 	}
 	s, err := schemaOf(ds)
 	if err != nil {
 		return nil, err
 	}
 	schemas.Store(ds, s)
-	return &gen{r: r, schema: s, cols: s.cols, seq: s.seq}, nil
+	return &gen{r: r, schema: s, cols: s.cols, seq: s.seq, nest: s.nest}, nil
 }
 
 // schemaOf reads the data set's source and columns, and those of its other streams (schema.others).
