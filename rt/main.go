@@ -4,8 +4,10 @@ package rt
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/signal"
 	"runtime"
@@ -15,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -113,6 +116,10 @@ type Job struct {
 	// instances in a group, rows that meet must be read by one instance: the job checks at start that the two
 	// inputs have as many partitions (unless --single-instance).
 	Joined [][2]string
+
+	// HTTPAddress is the script's 'job.http.address': where the job serves its metrics, health and status
+	// (--http and $VELOCC_HTTP override it); "" for nowhere.
+	HTTPAddress string
 }
 
 // Context gives Job.Setup the job's sources and sinks.
@@ -213,6 +220,13 @@ type runner struct {
 	stats    bool       // --stats: statistics at exit, and a summary of each table's load
 	loads    TableLoads // the tables' loads (tableload.go)
 
+	// What the job's status reports (monitor.go): when it started, its phase (phaseStarting, ...), its flags, and
+	// the HTTP server serving it, if any.
+	started time.Time
+	phase   atomic.Int32
+	args    []string
+	http    Server
+
 	partsMu sync.Mutex
 	parts   int32 // partition count of the first partitioned source, once known
 }
@@ -286,7 +300,18 @@ func runContext(ctx context.Context, j *Job, args []string, stdout, stderr io.Wr
 		return 2
 	}
 
-	r := &runner{job: j, bounded: opts.bounded, stderr: errw, poison: os.Getenv(poisonEnv) == "1", mem: mem, stats: opts.stats}
+	r := &runner{job: j, bounded: opts.bounded, stderr: errw, poison: os.Getenv(poisonEnv) == "1", mem: mem, stats: opts.stats,
+		started: time.Now(), args: args}
+	if opts.http != "" {
+		if r.mem == nil {
+			r.mem = measureMemory(j, errw) // the status reports the state's size and the heap
+		}
+		if err := r.startHTTP(opts.http); err != nil {
+			fmt.Fprintf(errw, "%s: %v\n", name, err)
+			return usageIf(errors.Is(err, errNoHTTP) || opts.http != j.HTTPAddress)
+		}
+		defer r.http.Close()
+	}
 	if opts.stats {
 		r.progress = opts.progress
 	}
@@ -323,9 +348,9 @@ func runContext(ctx context.Context, j *Job, args []string, stdout, stderr io.Wr
 			return code
 		}
 	}
-	if err == nil && mem != nil {
-		mem.watch(r)
-		if limit := mem.softLimit(); limit > 0 {
+	if err == nil && r.mem != nil {
+		r.mem.watch(r)
+		if limit := r.mem.softLimit(); limit > 0 {
 			// The collector works harder as the heap nears the budget, instead of letting garbage reach it.
 			defer debug.SetMemoryLimit(debug.SetMemoryLimit(limit))
 		}
@@ -345,10 +370,15 @@ func runContext(ctx context.Context, j *Job, args []string, stdout, stderr io.Wr
 		}
 		defer stopProfile()
 	}
+	r.phase.Store(phaseRunning)
+	stopping := context.AfterFunc(ctx, func() { r.phase.CompareAndSwap(phaseRunning, phaseStopping) })
 	first := r.readAll(ctx)
+	stopping()
+	r.phase.Store(phaseStopping)
 	if err := r.close(); err != nil && first == nil {
 		first = err
 	}
+	r.phase.Store(phaseStopped)
 	if opts.stats {
 		writeStats(errw, r)
 	}
@@ -643,6 +673,8 @@ type options struct {
 	maxMemoryMB   int64  // --max-memory: the memory budget in MiB; 0: the script's
 	stateOverflow string // --state-overflow: "fail", "spill" or "" for the script's
 	stateDir      string // --state-dir: where spilled state goes; "" for the temporary directory
+
+	http string // --http: the address of the HTTP server (metrics, health, status), else $VELOCC_HTTP, else the script's
 }
 
 // parseFlags parses the command line. Flags take one or two dashes, and
@@ -741,6 +773,10 @@ func parseFlags(j *Job, args []string) (*options, error) {
 			if o.stateOverflow, err = value(); err == nil && o.stateOverflow != "fail" && o.stateOverflow != "spill" {
 				err = fmt.Errorf("flag --state-overflow wants fail or spill, got %q", o.stateOverflow)
 			}
+		case "http":
+			if o.http, err = value(); err == nil && !validHTTPAddr(o.http) {
+				err = fmt.Errorf("flag --http wants HOST:PORT (such as 127.0.0.1:9090, or :9090 for every interface), got %q", o.http)
+			}
 		case "state-dir":
 			if o.stateDir, err = value(); err == nil && o.stateDir == "" {
 				err = fmt.Errorf("flag --state-dir wants a directory")
@@ -765,7 +801,27 @@ func parseFlags(j *Job, args []string) (*options, error) {
 	if err := o.onError.check(j); err != nil {
 		return nil, err
 	}
+	if o.http == "" {
+		if v := os.Getenv("VELOCC_HTTP"); v != "" {
+			if !validHTTPAddr(v) {
+				return nil, fmt.Errorf("$VELOCC_HTTP wants HOST:PORT (such as 127.0.0.1:9090), got %q", v)
+			}
+			o.http = v
+		} else {
+			o.http = j.HTTPAddress
+		}
+	}
 	return o, nil
+}
+
+// validHTTPAddr reports whether addr is HOST:PORT with a port number (HOST may be empty: every interface).
+func validHTTPAddr(addr string) bool {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	n, err := strconv.Atoi(port)
+	return err == nil && n >= 0 && n <= 65535
 }
 
 // override records --source or --sink NAME=URI, checking that the job
