@@ -342,11 +342,3 @@ func (o *output) Close() error {
 
 // Name names the destination in messages.
 func (o *output) Name() string { return "kafka topic " + strconv.Quote(o.topic) }
-
-// Pending returns how many messages written so far the brokers have not acknowledged yet (rt.PendingReporter).
-func (o *output) Pending() int64 {
-	if o.cl == nil {
-		return 0
-	}
-	return o.cl.BufferedProduceRecords()
-}
