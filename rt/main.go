@@ -167,9 +167,11 @@ func Main(j *Job) {
 
 // Run runs the job with command-line args and returns the exit code: 0 when
 // the job finished, or was stopped by SIGINT or SIGTERM while tailing, 1 on a
-// fatal error (reported as one line "NAME: reason" on stderr), 2 on a usage
-// error, and ExitStopped when a --bounded job was stopped before the end of
-// its input.
+// fatal error (reported as one line "NAME: reason" on stderr) or when the
+// clean stop did not finish within --shutdown-timeout, 2 on a usage error,
+// ExitStopped when a --bounded job was stopped before the end of its input,
+// and 130 (SIGINT) or 143 (SIGTERM) when a second signal cut the clean stop
+// short.
 //
 // Flags:
 //
@@ -187,20 +189,24 @@ func Main(j *Job) {
 //	--max-memory MB            the memory budget (default: the script's 'max.memory.mb'); see memory.go
 //	--state-overflow MODE      fail or spill: what state beyond the budget does
 //	--state-dir DIR            where spilled state goes (default: the temporary directory)
+//	--shutdown-timeout D       how long the clean stop after a signal may take (default 30s; 0: no limit)
 //	--stats=false              no record counts on stderr at exit
 //	--help                     describe the job and its flags
 //
 // Without --bounded, sources tail their files: at the end they flush the
-// sinks and poll for appended lines until the job is stopped. A second
-// signal kills the process the usual way.
+// sinks and poll for appended lines until the job is stopped. The first
+// SIGINT or SIGTERM stops the job cleanly (see shutdown.go); a second one
+// exits at once.
 func Run(j *Job, args []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
-	go func() {
-		<-ctx.Done()
-		stop() // restore default signal handling: a second Ctrl-C kills
-	}()
-	return runContext(ctx, j, args, stdout, stderr)
+	errw := &lockedWriter{w: stderr}
+	done := make(chan int, 1)
+	go func() { done <- runContext(ctx, j, args, stdout, errw) }()
+	return awaitSignals(jobName(j), sigs, stop, done, errw)
 }
 
 // runner is the state of one Run.
@@ -278,10 +284,7 @@ func (s *Source) SetPartitionCount(n int32) {
 // runContext is Run with the stop signal supplied as ctx: cancelling it
 // stops the job cleanly.
 func runContext(ctx context.Context, j *Job, args []string, stdout, stderr io.Writer) int {
-	name := j.Name
-	if name == "" {
-		name = "job"
-	}
+	name := jobName(j)
 	errw := &lockedWriter{w: stderr}
 	opts, err := parseFlags(j, args)
 	if err != nil {
@@ -371,9 +374,15 @@ func runContext(ctx context.Context, j *Job, args []string, stdout, stderr io.Wr
 		defer stopProfile()
 	}
 	r.phase.Store(phaseRunning)
-	stopping := context.AfterFunc(ctx, func() { r.phase.CompareAndSwap(phaseRunning, phaseStopping) })
+	context.AfterFunc(ctx, func() { r.phase.CompareAndSwap(phaseRunning, phaseStopping) })
+	result := make(chan int, 1)
+	go func() { result <- r.finish(ctx, name, opts, errw) }()
+	return r.awaitStop(ctx, name, result, opts.shutdownTimeout)
+}
+
+// finish reads the sources until they end or the job is stopped, closes the outputs and returns the exit code.
+func (r *runner) finish(ctx context.Context, name string, opts *options, errw *lockedWriter) int {
 	first := r.readAll(ctx)
-	stopping()
 	r.phase.Store(phaseStopping)
 	if err := r.close(); err != nil && first == nil {
 		first = err
@@ -674,13 +683,16 @@ type options struct {
 	stateOverflow string // --state-overflow: "fail", "spill" or "" for the script's
 	stateDir      string // --state-dir: where spilled state goes; "" for the temporary directory
 
+	shutdownTimeout time.Duration // --shutdown-timeout: how long the clean stop may take; 0: no limit
+
 	http string // --http: the address of the HTTP server (metrics, health, status), else $VELOCC_HTTP, else the script's
 }
 
 // parseFlags parses the command line. Flags take one or two dashes, and
 // values either after '=' or as the next argument.
 func parseFlags(j *Job, args []string) (*options, error) {
-	o := &options{sources: map[string]string{}, sinks: map[string]string{}, stats: true, progress: 10 * time.Second}
+	o := &options{sources: map[string]string{}, sinks: map[string]string{}, stats: true, progress: 10 * time.Second,
+		shutdownTimeout: 30 * time.Second}
 	for i := 0; i < len(args); i++ {
 		arg := args[i]
 		if arg == "--" {
@@ -729,6 +741,13 @@ func parseFlags(j *Job, args []string) (*options, error) {
 			if v, err = value(); err == nil {
 				if o.progress, err = time.ParseDuration(v); err != nil || o.progress < 0 {
 					err = fmt.Errorf("flag --progress wants a duration such as 10s, or 0 for none, got %q", v)
+				}
+			}
+		case "shutdown-timeout":
+			var v string
+			if v, err = value(); err == nil {
+				if o.shutdownTimeout, err = time.ParseDuration(v); err != nil || o.shutdownTimeout < 0 {
+					err = fmt.Errorf("flag --shutdown-timeout wants a duration such as 30s, or 0 for no limit, got %q", v)
 				}
 			}
 		case "workers":
