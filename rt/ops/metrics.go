@@ -1,5 +1,5 @@
 // GET /metrics: the job's status in Prometheus's text exposition format, with the Go runtime's and the process's
-// metrics from VictoriaMetrics/metrics.
+// metrics from VictoriaMetrics/metrics (with their HELP and TYPE lines, as the job's own metrics have).
 
 package ops
 
@@ -143,6 +143,8 @@ func writeMetrics(out io.Writer, st *rt.Status) {
 	metrics.WriteProcessMetrics(bw)
 }
 
+func init() { metrics.ExposeMetadata(true) }
+
 // exposition writes metric families.
 type exposition struct {
 	w   *bufio.Writer
@@ -154,20 +156,31 @@ func (e *exposition) family(name, typ, help string) {
 	e.w.WriteString("# HELP " + name + " " + help + "\n# TYPE " + name + " " + typ + "\n")
 }
 
+// counter writes a sample of a counter family.
 func (e *exposition) counter(name string, v int64, labels ...string) {
-	metrics.WriteCounterUint64(e.w, e.series(name, labels), uint64(max(v, 0)))
+	e.series(name, labels)
+	e.buf = append(e.buf, ' ')
+	e.buf = strconv.AppendInt(e.buf, max(v, 0), 10)
+	e.buf = append(e.buf, '\n')
+	e.w.Write(e.buf)
 }
 
+// gauge writes a sample of a gauge family.
 func (e *exposition) gauge(name string, v float64, labels ...string) {
-	metrics.WriteGaugeFloat64(e.w, e.series(name, labels), v)
+	e.series(name, labels)
+	e.buf = append(e.buf, ' ')
+	e.buf = strconv.AppendFloat(e.buf, v, 'g', -1, 64)
+	e.buf = append(e.buf, '\n')
+	e.w.Write(e.buf)
 }
 
-// series is name{k="v",...} for labels k1, v1, k2, v2, ..., with the values escaped.
-func (e *exposition) series(name string, labels []string) string {
-	if len(labels) == 0 {
-		return name
-	}
+// series puts name{k="v",...} in e.buf for labels k1, v1, k2, v2, ..., with the values escaped.
+func (e *exposition) series(name string, labels []string) {
 	b := append(e.buf[:0], name...)
+	if len(labels) == 0 {
+		e.buf = b
+		return
+	}
 	b = append(b, '{')
 	for i := 0; i+1 < len(labels); i += 2 {
 		if i > 0 {
@@ -180,7 +193,6 @@ func (e *exposition) series(name string, labels []string) string {
 	}
 	b = append(b, '}')
 	e.buf = b
-	return string(b)
 }
 
 // labelEscaper escapes a label value as the text format wants: backslash, double quote and line feed.
