@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -80,6 +82,11 @@ type SourceStatus struct {
 	Watermark *int64         `json:"watermark,omitempty"`
 	Lag       []PartitionLag `json:"lag,omitempty"` // per partition, for inputs that know it (Kafka)
 	Table     *TableProgress `json:"table,omitempty"`
+	// Latency is the time from a record's timestamp (the Kafka message's) to the end of its processing, its rows
+	// handed to the sinks, measured on one record in 64; Commits the time each commit of offsets took. Nil
+	// before the first.
+	Latency *Histogram `json:"latency,omitempty"`
+	Commits *Histogram `json:"commits,omitempty"`
 }
 
 // SinkStatus is one sink's counts.
@@ -216,7 +223,7 @@ func (r *runner) sourceStatus(st *Status, loads []TableProgress) {
 		c := s.counts
 		ss := SourceStatus{Name: s.spec.Name, URI: s.uri, Format: s.format.String(), Read: c.records.Load(),
 			Bytes: c.bytes.Load(), Bad: c.bad.Load(), Late: c.late.Load(), DeadLettered: c.lateDead.Load(),
-			Tombstones: c.tombstones.Load(), Ended: c.ended.Load()}
+			Tombstones: c.tombstones.Load(), Ended: c.ended.Load(), Latency: c.latency.snapshot(), Commits: c.commits.snapshot()}
 		if s.onError == "dead_letter" {
 			ss.DeadLettered += ss.Bad
 		}
@@ -272,4 +279,65 @@ func buildVersion() string {
 		}
 	}
 	return v
+}
+
+// latencyBounds are the upper bounds, in seconds, of the buckets of the job's histograms.
+var latencyBounds = []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300}
+
+// histogram counts durations in the buckets of latencyBounds. Safe for concurrent use, without a lock.
+type histogram struct {
+	counts [17]atomic.Uint64 // one per bound, and one past the last
+	sumNs  atomic.Int64
+	n      atomic.Uint64
+}
+
+// observe counts one duration.
+func (h *histogram) observe(d time.Duration) {
+	s := d.Seconds()
+	i, _ := slices.BinarySearch(latencyBounds, s)
+	h.counts[i].Add(1)
+	h.sumNs.Add(int64(d))
+	h.n.Add(1)
+}
+
+// snapshot returns the counts so far, or nil before the first.
+func (h *histogram) snapshot() *Histogram {
+	if h.n.Load() == 0 {
+		return nil
+	}
+	out := &Histogram{Bounds: latencyBounds, Counts: make([]uint64, len(latencyBounds)), Sum: float64(h.sumNs.Load()) / 1e9}
+	var cum uint64
+	for i := range latencyBounds {
+		cum += h.counts[i].Load()
+		out.Counts[i] = cum
+	}
+	out.Count = cum + h.counts[len(latencyBounds)].Load()
+	return out
+}
+
+// Histogram is a distribution of durations as Prometheus has it: Counts[i] is how many were at most Bounds[i]
+// seconds (cumulative), Count how many there were in all and Sum their total in seconds.
+type Histogram struct {
+	Bounds []float64 `json:"bounds"`
+	Counts []uint64  `json:"counts"`
+	Count  uint64    `json:"count"`
+	Sum    float64   `json:"sum"`
+}
+
+// ObserveCommit records how long a commit of the source's offsets took, from the flush of the sinks to the
+// brokers' answer (rt/kafka calls it).
+func (s *Source) ObserveCommit(d time.Duration) { s.counts.commits.observe(d) }
+
+// latencyEvery is how often a source measures a record's latency: every latencyEvery-th record.
+const latencyEvery = 64
+
+// observeLatency records, for one record in latencyEvery, the time from its timestamp (epoch milliseconds: the
+// Kafka message's) to now, when its rows have been handed to the sinks.
+func (s *Source) observeLatency(timestamp int64) {
+	if s.counts.records.Load()%latencyEvery != 0 || timestamp <= 0 {
+		return
+	}
+	if d := time.Now().UnixMilli() - timestamp; d >= 0 {
+		s.counts.latency.observe(time.Duration(d) * time.Millisecond)
+	}
 }

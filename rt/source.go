@@ -152,6 +152,7 @@ type sourceCounts struct {
 	lateDead, lateUpdated, lateMoved atomic.Int64
 	bytes                            atomic.Int64 // the size of the records read
 	ended                            atomic.Bool  // Source.ended, for the job's status
+	latency, commits                 histogram    // for the job's status (monitor.go)
 }
 
 // Position returns the file and line of the current record, "orders.jsonl:12",

@@ -138,7 +138,11 @@ func (s *Source) Record(value, key []byte, partition int32, offset, timestamp in
 	if value == nil {
 		return s.tombstone()
 	}
-	return s.deliver(value)
+	if err := s.deliver(value); err != nil {
+		return err
+	}
+	s.observeLatency(timestamp)
+	return nil
 }
 
 // tombstone hands a tombstone to the source's OnDelete handler; a bad one (no key, say) goes to the on.error

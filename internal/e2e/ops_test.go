@@ -103,7 +103,7 @@ func scrapeMetrics(t *testing.T, base string) scrape {
 }
 
 // value returns the value of the sample of family name whose labels include labels (name, value, ...), and
-// whether there is one.
+// whether there is one; for a histogram, its count.
 func (s scrape) value(name string, labels ...string) (float64, bool) {
 	f := s[name]
 	if f == nil {
@@ -127,6 +127,8 @@ next:
 			return m.GetGauge().GetValue(), true
 		case dto.MetricType_UNTYPED:
 			return m.GetUntyped().GetValue(), true
+		case dto.MetricType_HISTOGRAM:
+			return float64(m.GetHistogram().GetSampleCount()), true
 		}
 	}
 	return 0, false
@@ -202,14 +204,17 @@ func TestOpsKafkaMetrics(t *testing.T) {
 				parts++
 			}
 		}
-		return int64(n + b + m), int64(n) == read && int64(b) == wantBig && int64(m) == int64(len(orders)) && parts == 3 && lag == 0
+		commits, _ := s.value("velocc_source_commit_duration_seconds", "source", "orders")
+		return int64(n + b + m), int64(n) == read && int64(b) == wantBig && int64(m) == int64(len(orders)) && parts == 3 && lag == 0 &&
+			commits > 0
 	})
 	s := last
 	for name, typ := range map[string]dto.MetricType{
 		"velocc_source_records_read_total": dto.MetricType_COUNTER, "velocc_source_bytes_read_total": dto.MetricType_COUNTER,
 		"velocc_sink_rows_emitted_total": dto.MetricType_COUNTER, "velocc_source_consumer_lag": dto.MetricType_GAUGE,
 		"velocc_source_watermark_seconds": dto.MetricType_GAUGE, "velocc_state_groups": dto.MetricType_GAUGE,
-		"go_goroutines": dto.MetricType_GAUGE,
+		"go_goroutines": dto.MetricType_GAUGE, "velocc_source_record_latency_seconds": dto.MetricType_HISTOGRAM,
+		"velocc_source_commit_duration_seconds": dto.MetricType_HISTOGRAM,
 	} {
 		s.checkType(t, name, typ)
 	}
@@ -238,6 +243,9 @@ func TestOpsKafkaMetrics(t *testing.T) {
 	}
 	if g := s.int(t, "velocc_state_groups", "query", "minutes"); g < 20 {
 		t.Errorf("groups of minutes: %d, want the 20 symbols in the open windows at least", g)
+	}
+	if n := s.int(t, "velocc_source_record_latency_seconds", "source", "orders"); n != read/64 {
+		t.Errorf("latency measured on %d records; want one in 64 of %d, %d", n, read, read/64)
 	}
 	if r := s.int(t, "velocc_job_ready"); r != 1 {
 		t.Errorf("velocc_job_ready %d while running", r)

@@ -498,6 +498,7 @@ func (in *input) commit(ctx context.Context) error {
 		return nil
 	})
 	var cerr error
+	started := in.lastCommit
 	in.cl.CommitOffsetsSync(cctx, commit, func(_ *kgo.Client, _ *kmsg.OffsetCommitRequest, resp *kmsg.OffsetCommitResponse, err error) {
 		if err != nil {
 			cerr = err
@@ -527,6 +528,7 @@ func (in *input) commit(ctx context.Context) error {
 	for p, o := range offsets {
 		in.committed[p] = o
 	}
+	in.src.ObserveCommit(time.Since(started))
 	return nil
 }
 

@@ -64,6 +64,15 @@ func writeMetrics(out io.Writer, st *rt.Status) {
 		}
 	}
 
+	w.family("velocc_source_record_latency_seconds", "histogram", "Time from a record's Kafka timestamp to the end of its processing (its rows handed to the sinks), on one record in 64.")
+	for _, s := range st.Sources {
+		w.histogram("velocc_source_record_latency_seconds", s.Latency, "source", s.Name)
+	}
+	w.family("velocc_source_commit_duration_seconds", "histogram", "Time a commit of offsets took: the sinks flushed, then the offsets committed (Kafka).")
+	for _, s := range st.Sources {
+		w.histogram("velocc_source_commit_duration_seconds", s.Commits, "source", s.Name)
+	}
+
 	w.family("velocc_table_rows", "gauge", "Rows in the table.")
 	for _, s := range st.Sources {
 		if t := s.Table; t != nil {
@@ -172,6 +181,23 @@ func (e *exposition) gauge(name string, v float64, labels ...string) {
 	e.buf = strconv.AppendFloat(e.buf, v, 'g', -1, 64)
 	e.buf = append(e.buf, '\n')
 	e.w.Write(e.buf)
+}
+
+// histogram writes the samples of a histogram family: the cumulative buckets, the sum and the count; nothing for
+// nil.
+func (e *exposition) histogram(name string, h *rt.Histogram, labels ...string) {
+	if h == nil {
+		return
+	}
+	le := append(labels[:len(labels):len(labels)], "le", "")
+	for i, b := range h.Bounds {
+		le[len(le)-1] = strconv.FormatFloat(b, 'g', -1, 64)
+		e.counter(name+"_bucket", int64(h.Counts[i]), le...)
+	}
+	le[len(le)-1] = "+Inf"
+	e.counter(name+"_bucket", int64(h.Count), le...)
+	e.gauge(name+"_sum", h.Sum, labels...)
+	e.counter(name+"_count", int64(h.Count), labels...)
 }
 
 // series puts name{k="v",...} in e.buf for labels k1, v1, k2, v2, ..., with the values escaped.
