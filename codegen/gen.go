@@ -79,6 +79,7 @@ type gen struct {
 	mergeable      bool                      // every query can merge partial results: the job supports --workers
 	serialReason   string                    // otherwise, why not
 	owned          map[*compiler.Source]bool // sources whose ownRecordFunc is emitted (interval.go)
+	nested         nestedFuncs               // the helpers of nested types emitted so far (nestcmp.go)
 }
 
 // hasState reports whether some query of p keeps state (groups).

@@ -255,6 +255,10 @@ func (c *checker) overClause(qc *qctx, ov *grammar.Over) bool {
 		if x == nil {
 			return false
 		}
+		if x.Type().IsNested() {
+			c.errorf(CodeUnsupported, p.Span(), "PARTITION BY a %s value is not supported yet; partition by its scalar parts (x.field, x[i])", x.Type())
+			return false
+		}
 		parts = append(parts, x)
 		canons = append(canons, qc.canon(p))
 	}

@@ -273,15 +273,6 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 				qc.keysBroken = true
 				continue
 			}
-			if x.Type().IsNested() {
-				what := "GROUP BY"
-				if distinct {
-					what = "SELECT DISTINCT"
-				}
-				c.errorf(CodeTypeMismatch, ge.Span(), "%s on a %s value is not supported yet; group by its scalar parts (x.field, x[i])", what, x.Type())
-				qc.keysBroken = true
-				continue
-			}
 			name := qc.canon(ke)
 			if col, isCol := unparen(ke).(*grammar.Column); isCol {
 				name = col.Name.Name

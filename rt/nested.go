@@ -7,6 +7,7 @@ package rt
 
 import (
 	"cmp"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -355,6 +356,140 @@ func decodeOpts[T Values](d *BinDecoder) []Opt[T] {
 	for i := range v {
 		v[i].Null = d.Bool()
 		v[i].V = decodeValue[T](d)
+	}
+	return v
+}
+
+// Comparing nested values follows DuckDB: a STRUCT compares field by field, an ARRAY element by element (a prefix
+// first), a MAP as the list of its entries in their order (key, then value). Inside a value, NULL equals NULL and
+// is greater than any value, so that the order is total and equality is what GROUP BY and DISTINCT group by; a
+// NULL nested value itself makes a comparison NULL, as any NULL does. Generated code passes the comparison of the
+// parts: cmp.Compare, CmpFloat, CompareBool, Int128.Cmp, or a generated function for a STRUCT.
+
+// CompareOpt compares two parts with their NULL flags: NULL equals NULL and is greater than any value.
+func CompareOpt[T any](a T, aNull bool, b T, bNull bool, c func(T, T) int) int {
+	switch {
+	case aNull || bNull:
+		return CompareBool(aNull, bNull)
+	}
+	return c(a, b)
+}
+
+// CompareArrays compares two ARRAYs element by element; when one is a prefix of the other, it comes first.
+func CompareArrays[T any](a, b []Opt[T], c func(T, T) int) int {
+	for i := range min(len(a), len(b)) {
+		if r := CompareOpt(a[i].V, a[i].Null, b[i].V, b[i].Null, c); r != 0 {
+			return r
+		}
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+// CompareMaps compares two MAPs entry by entry in their order, each by its key, then its value; when one is a
+// prefix of the other, it comes first. Two MAPs with the same entries in another order differ, as in DuckDB.
+func CompareMaps[K comparable, V any](a, b []Entry[K, V], ck func(K, K) int, cv func(V, V) int) int {
+	for i := range min(len(a), len(b)) {
+		if r := ck(a[i].Key, b[i].Key); r != 0 {
+			return r
+		}
+		if r := CompareOpt(a[i].Val, a[i].Null, b[i].Val, b[i].Null, cv); r != 0 {
+			return r
+		}
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+// The key form of a nested value is the bytes GROUP BY, DISTINCT and COUNT(DISTINCT) compare: written with the
+// Codec helpers (a DOUBLE as its FloatKey bits), each part after its NULL flag, and canonical, so that two values
+// have the same key form exactly when they compare equal. A key struct holds it as a string, a view of the
+// query's buffer until the key is stored (Own copies it then).
+
+// AppendFloatKey appends the FloatKey bits of v, so that NaNs, and -0 and 0, have one key form.
+func AppendFloatKey(b []byte, v float64) []byte { return AppendUint64(b, FloatKey(v)) }
+
+// FloatKey reads what AppendFloatKey wrote.
+func (d *BinDecoder) FloatKey() float64 { return FloatFromKey(d.Uint64()) }
+
+// AppendOptKey appends a part's NULL flag, then its value when it is not NULL.
+func AppendOptKey[T any](b []byte, v T, null bool, elem func([]byte, T) []byte) []byte {
+	b = AppendBool(b, null)
+	if null {
+		return b
+	}
+	return elem(b, v)
+}
+
+// OptKey reads what AppendOptKey wrote into v and null.
+func OptKey[T any](d *BinDecoder, v *T, null *bool, elem func(*BinDecoder) T) {
+	if *null = d.Bool(); !*null {
+		*v = elem(d)
+	}
+}
+
+// AppendArrayKey appends the key form of an ARRAY: its length, then each element's.
+func AppendArrayKey[T any](b []byte, a []Opt[T], elem func([]byte, T) []byte) []byte {
+	b = binary.AppendUvarint(b, uint64(len(a)))
+	for i := range a {
+		b = AppendOptKey(b, a[i].V, a[i].Null, elem)
+	}
+	return b
+}
+
+// ArrayKey reads what AppendArrayKey wrote.
+func ArrayKey[T any](d *BinDecoder, elem func(*BinDecoder) T) []Opt[T] {
+	n := d.uvarint()
+	if n > uint64(len(d.b)) { // every element takes a byte at least
+		d.fail()
+		return nil
+	}
+	a := make([]Opt[T], n)
+	for i := range a {
+		OptKey(d, &a[i].V, &a[i].Null, elem)
+	}
+	return a
+}
+
+// AppendMapKey appends the key form of a MAP: its length, then each entry's key and value.
+func AppendMapKey[K comparable, V any](b []byte, m []Entry[K, V], key func([]byte, K) []byte, val func([]byte, V) []byte) []byte {
+	b = binary.AppendUvarint(b, uint64(len(m)))
+	for i := range m {
+		b = AppendOptKey(key(b, m[i].Key), m[i].Val, m[i].Null, val)
+	}
+	return b
+}
+
+// MapKey reads what AppendMapKey wrote.
+func MapKey[K comparable, V any](d *BinDecoder, key func(*BinDecoder) K, val func(*BinDecoder) V) []Entry[K, V] {
+	n := d.uvarint()
+	if n > uint64(len(d.b)) {
+		d.fail()
+		return nil
+	}
+	m := make([]Entry[K, V], n)
+	for i := range m {
+		m[i].Key = key(d)
+		OptKey(d, &m[i].Val, &m[i].Null, val)
+	}
+	return m
+}
+
+// KeyView is b as a string without a copy, for the key form of a nested GROUP BY key or DISTINCT value built in a
+// query's buffer: valid until the buffer is written again, so a key that is stored is copied (Own) first.
+func KeyView(b []byte) string { return view(b) }
+
+// DecodeKey decodes a key form s with decode, which reads one value; "", which is no value's key form (a NULL
+// key holds it), gives the zero value. A key form is generated code's own and always well formed; a malformed one
+// is a bug, and panics.
+func DecodeKey[T any](s string, decode func(*BinDecoder) T) T {
+	var d BinDecoder
+	if s == "" {
+		var zero T
+		return zero
+	}
+	d.Reset([]byte(s))
+	v := decode(&d)
+	if d.Err() != nil || len(d.Rest()) > 0 {
+		panic("rt: malformed key form of a nested value")
 	}
 	return v
 }
