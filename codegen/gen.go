@@ -462,7 +462,7 @@ func zeroOf(t compiler.Type) jen.Code {
 	case compiler.Varchar, compiler.Bytes:
 		return jen.Lit("")
 	case compiler.Struct:
-		return jen.Parens(nestedGoType(t)).Values()
+		return jen.Add(nestedGoType(t)).Values() // not parenthesized: Go does not take (struct{...}){}
 	case compiler.Array, compiler.Map:
 		return jen.Parens(goType(t)).Call(jen.Nil()) // typed: a nil slice ranges
 	}
