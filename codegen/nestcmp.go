@@ -122,7 +122,7 @@ func (g *gen) genAppendKey(name string, t compiler.Type) {
 	case compiler.Map:
 		body = append(body, jen.Return(jen.Qual(rtPath, "AppendMapKey").Call(jen.Id("b"), jen.Id("v"), g.appendKeyFunc(t.N.Key), g.appendKeyFunc(t.N.Elem))))
 	}
-	g.f.Comment(commentf("%s appends the key form of a %s value: equal values, and only they, have equal bytes.", name, t))
+	g.f.Comment(commentf("%s appends the key form of a value of type %s: equal values, and only they, have equal bytes.", name, t))
 	g.f.Func().Id(name).Params(jen.Id("b").Index().Byte(), jen.Id("v").Add(goType(t))).Index().Byte().Block(body...)
 	g.f.Line()
 }
@@ -142,7 +142,7 @@ func (g *gen) genDecodeKey(name string, t compiler.Type) {
 	case compiler.Map:
 		body = append(body, jen.Return(jen.Qual(rtPath, "MapKey").Call(jen.Id("d"), g.decodeKeyFunc(t.N.Key), g.decodeKeyFunc(t.N.Elem))))
 	}
-	g.f.Comment(commentf("%s reads a %s value from its key form.", name, t))
+	g.f.Comment(commentf("%s reads a value of type %s from its key form.", name, t))
 	results := jen.Add(goType(t))
 	if t.Kind == compiler.Struct {
 		results = jen.Id("v").Add(goType(t))
