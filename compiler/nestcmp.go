@@ -80,3 +80,29 @@ func conformNested(x Expr, t Type, convert func(Expr, Type) Expr) (Expr, bool) {
 	}
 	return &Construct{Args: args, T: t, Loc: k.Loc}, true
 }
+
+// scalarKey reports a PRIMARY KEY column of a nested type, which tables do not take yet: a join looks its rows up
+// by key in a Go map, whose keys cannot be slices. A join ON a nested column that is not the key compares values
+// row by row instead.
+func (c *checker) scalarKey(f *Field, at grammar.Span) {
+	if f.Type.IsNested() {
+		c.errorf(CodeUnsupported, at, "a PRIMARY KEY column of type %s is not supported yet; key the table by scalar columns (a join may still compare %q with =)", f.Type, f.Name)
+	}
+}
+
+// nestedSinkKey reports a Kafka sink whose message key would hold a nested value (the 'key.field' column, or a
+// GROUP BY key; at is the query's), which message keys do not take yet.
+func (c *checker) nestedSinkKey(q *Query, sink *Sink, keyField *prop, at grammar.Span) {
+	if sink.KeyColumn >= 0 {
+		if col := q.Columns[sink.KeyColumn]; col.Type.IsNested() {
+			c.errorf(CodeUnsupported, keyField.span, "key.field %q is a %s column: a message key holds scalar values only", col.Name, col.Type)
+		}
+		return
+	}
+	for _, k := range q.Keys {
+		if k.Expr.Type().IsNested() {
+			c.errorf(CodeUnsupported, at, "the Kafka sink %q keys its messages by the GROUP BY keys, but %q is a %s value: set 'key.field' to a scalar output column", sink.Name, k.Name, k.Expr.Type())
+			return
+		}
+	}
+}

@@ -417,7 +417,7 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 		if !c.configureSink(sink, ps, sel.Span()) {
 			ok = false
 		}
-		c.sinkKey(q, sink, ps)
+		c.sinkKey(q, sink, ps, sel.Span())
 		c.warnUnused(ps, "sink "+strconv.Quote(q.Name), knownKeys(sinkKeys, sink.Type, true))
 	} else {
 		if c.sinks[strings.ToLower(q.Name)] || c.sources[strings.ToLower(q.Name)] != nil {
@@ -447,7 +447,7 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 		if !c.configureSink(sink, ps, name.Span()) {
 			ok = false
 		}
-		c.sinkKey(q, sink, ps)
+		c.sinkKey(q, sink, ps, name.Span())
 		c.warnUnused(ps, "sink "+strconv.Quote(q.Name), knownKeys(sinkKeys, sink.Type, true))
 	}
 	for owner, ps := range byName {

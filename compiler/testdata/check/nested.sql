@@ -47,3 +47,8 @@ SELECT COUNT(*) AS c, EXPLODE(nums) AS n FROM o; -- ERROR `EXPLODE\(x\) is a who
 SELECT id, EXPLODE(id) AS n FROM o; -- ERROR "EXPLODE takes an ARRAY, but this is BIGINT"
 SELECT id FROM o CROSS JOIN UNNEST(nums) AS t(a, b); -- ERROR "UNNEST of an array gives one column"
 SELECT id FROM o JOIN UNNEST(nums) AS t(n) ON n > 0; -- ERROR "without ON"
+CREATE TABLE bad5 (k INT[] PRIMARY KEY, v INT) WITH ('path' = 'x.jsonl'); -- ERROR `a PRIMARY KEY column of type INT\[\] is not supported yet`
+CREATE TABLE ref (id BIGINT PRIMARY KEY, k INT[], v INT) WITH ('path' = 'ref.jsonl');
+SELECT o.id, ref.v FROM o JOIN ref ON ref.k = o.nums; -- WARNING "ON does not fix the whole primary key"
+CREATE STREAM by_address AS SELECT customer.address AS a, COUNT(*) AS n FROM o GROUP BY customer.address WITH ('by_address.type' = 'kafka_sink', 'by_address.topic' = 't'); -- ERROR `the Kafka sink "by_address" keys its messages by the GROUP BY keys, but "address" is a STRUCT`
+CREATE STREAM keyed AS SELECT id, nums FROM o WITH ('keyed.type' = 'kafka_sink', 'keyed.topic' = 't', 'keyed.key.field' = 'nums'); -- ERROR `key.field "nums" is a INT\[\] column`
