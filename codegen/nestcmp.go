@@ -1,6 +1,6 @@
 // Comparing and grouping whole nested values: a function per nested type that compares two values as DuckDB orders
-// them, and two that write and read its key form, the canonical bytes a GROUP BY key, a DISTINCT row or a
-// COUNT(DISTINCT) set holds it as (a Go slice cannot be a map key). Each is emitted once, when first used, and
+// them, and two that write and read its key form, the canonical, ordered bytes a GROUP BY key, a DISTINCT row, a
+// COUNT(DISTINCT) set or a MIN/MAX state holds it as (a Go slice cannot be a map key). Each is emitted once, when first used, and
 // builds on rt's generic helpers (rt.CompareArrays, rt.AppendArrayKey, ...), given the functions of the parts.
 package codegen
 
@@ -84,16 +84,14 @@ func (g *gen) genCompare(name string, t compiler.Type) {
 	g.f.Line()
 }
 
-// appendKeyFunc is a func(b []byte, v T) []byte that appends the key form of a non-NULL value of t (rt.Codec's
-// helpers; a DOUBLE as its FloatKey bits).
+// appendKeyFunc is a func(b []byte, v T) []byte that appends the key form of a non-NULL value of t (see rt's
+// AppendKeyInt32 and the others).
 func (g *gen) appendKeyFunc(t compiler.Type) jen.Code {
 	switch t.Kind {
 	case compiler.Struct, compiler.Array, compiler.Map:
 		return g.nestedFunc("appendNestedKey", t, func(name string) { g.genAppendKey(name, t) })
-	case compiler.Double:
-		return jen.Qual(rtPath, "AppendFloatKey")
 	}
-	return jen.Qual(rtPath, "Append"+kindNames[valueKind(t)])
+	return jen.Qual(rtPath, "AppendKey"+kindNames[valueKind(t)])
 }
 
 // decodeKeyFunc is a func(d *rt.BinDecoder) T that reads what appendKeyFunc(t) wrote.
@@ -101,10 +99,8 @@ func (g *gen) decodeKeyFunc(t compiler.Type) jen.Code {
 	switch t.Kind {
 	case compiler.Struct, compiler.Array, compiler.Map:
 		return g.nestedFunc("decodeNestedKey", t, func(name string) { g.genDecodeKey(name, t) })
-	case compiler.Double:
-		return jen.Parens(jen.Op("*").Qual(rtPath, "BinDecoder")).Dot("FloatKey")
 	}
-	return jen.Parens(jen.Op("*").Qual(rtPath, "BinDecoder")).Dot(kindNames[valueKind(t)])
+	return jen.Parens(jen.Op("*").Qual(rtPath, "BinDecoder")).Dot("Key" + kindNames[valueKind(t)])
 }
 
 // genAppendKey emits the function that appends the key form of a value of the nested type t.
@@ -165,10 +161,11 @@ func (f *fn) fromNestedKey(t compiler.Type, k jen.Code) jen.Code {
 	return jen.Qual(rtPath, "DecodeKey").Call(k, f.g.decodeKeyFunc(t))
 }
 
-// keyBuf and distinctBuf name the query's buffers in which the key forms of a nested GROUP BY key and of a nested
-// COUNT(DISTINCT) argument are built.
+// keyBuf, distinctBuf and aggBuf name the query's buffers in which the key forms of a nested GROUP BY key, of a
+// nested COUNT(DISTINCT) argument and of a nested MIN or MAX argument are built.
 func keyBuf(k *compiler.Key) string      { return fmt.Sprintf("kb%d", k.Index) }
 func distinctBuf(a *compiler.Agg) string { return fmt.Sprintf("db%d", a.Index) }
+func aggBuf(a *compiler.Agg) string      { return fmt.Sprintf("ab%d", a.Index) }
 
 // keyBufFields are the fields of q's struct that hold those buffers.
 func keyBufFields(q *compiler.Query) []jen.Code {
@@ -184,6 +181,9 @@ func keyBufFields(q *compiler.Query) []jen.Code {
 	for _, a := range q.Aggs {
 		if a.Distinct && a.Arg != nil && a.Arg.Type().IsNested() {
 			out = append(out, jen.Id(distinctBuf(a)).Index().Byte().Comment(commentText("the key form of the argument of "+a.Loc.Text)))
+		}
+		if a.Impl.KeyForm {
+			out = append(out, jen.Id(aggBuf(a)).Index().Byte().Comment(commentText("the key form of the argument of "+a.Loc.Text)))
 		}
 	}
 	return out

@@ -641,6 +641,9 @@ func (f *fn) aggUpdate(a *compiler.Agg) {
 		// The accumulator keeps the value: copy it, since the decoders' strings view the record being read.
 		v = jen.Qual(rtPath, "Own").Call(x.v)
 	}
+	if impl.KeyForm {
+		v = f.nestedKey(at, x.v, aggBuf(a)) // nestcmp.go: the state copies a new extreme
+	}
 	var add jen.Code
 	switch impl.Add {
 	case compiler.AddRow:
@@ -731,6 +734,12 @@ func (f *fn) aggResult(a *compiler.Agg) val {
 		f.emit(jen.List(jen.Id(v), jen.Id(ok)).Op(":=").Add(call))
 	}
 	f.emit(jen.Id(n).Op(":=").Op("!").Id(ok))
+	if impl.KeyForm {
+		// MIN or MAX of nested values: the state holds the key form of the extreme value (nestcmp.go)
+		x := f.tmp("x")
+		f.emit(jen.Id(x).Op(":=").Add(f.fromNestedKey(a.Type, jen.Id(v))))
+		return val{v: jen.Id(x), n: jen.Id(n)}
+	}
 	return val{v: jen.Id(v), n: jen.Id(n)}
 }
 

@@ -116,6 +116,10 @@ func (c *checker) overCall(qc *qctx, v *grammar.Call, m mode) Expr {
 		if x == nil {
 			return nil
 		}
+		if x.Type().IsNested() && w.Kind == WinAgg && !nestedAgg(e.names[0], v) {
+			c.errorf(CodeTypeMismatch, a.Span(), "%s over %s values is not supported in a window function; aggregate their scalar parts (x.field, x[i])", name, x.Type())
+			return nil
+		}
 		args = append(args, x)
 	}
 	argc := func(lo, hi int) bool {

@@ -399,16 +399,121 @@ func CompareMaps[K comparable, V any](a, b []Entry[K, V], ck func(K, K) int, cv 
 	return cmp.Compare(len(a), len(b))
 }
 
-// The key form of a nested value is the bytes GROUP BY, DISTINCT and COUNT(DISTINCT) compare: written with the
-// Codec helpers (a DOUBLE as its FloatKey bits), each part after its NULL flag, and canonical, so that two values
-// have the same key form exactly when they compare equal. A key struct holds it as a string, a view of the
-// query's buffer until the key is stored (Own copies it then).
+// The key form of a nested value is the bytes GROUP BY, DISTINCT, COUNT(DISTINCT), MIN and MAX compare: canonical,
+// so that two values have the same key form exactly when they compare equal, and ordered, so that key forms
+// compare byte-wise (as strings) as the values do in DuckDB's order. Each part comes after its NULL flag (0, or 1
+// for NULL, which sorts last); an ARRAY's or MAP's elements each after a 1, and a 0 at the end (a prefix sorts
+// first); integers big-endian with the sign bit flipped; a DOUBLE as its FloatKey bits, ordered likewise (NaN
+// last); a string with its 0 bytes escaped as 0 0xFF, then 0 1. A key struct holds the key form as a string, a
+// view of the query's buffer until the key is stored (Own copies it then).
 
-// AppendFloatKey appends the FloatKey bits of v, so that NaNs, and -0 and 0, have one key form.
-func AppendFloatKey(b []byte, v float64) []byte { return AppendUint64(b, FloatKey(v)) }
+// AppendKeyBool appends the key form of a BOOLEAN: false before true.
+func AppendKeyBool(b []byte, v bool) []byte { return AppendBool(b, v) }
 
-// FloatKey reads what AppendFloatKey wrote.
-func (d *BinDecoder) FloatKey() float64 { return FloatFromKey(d.Uint64()) }
+// KeyBool reads what AppendKeyBool wrote.
+func (d *BinDecoder) KeyBool() bool { return d.Bool() }
+
+// AppendKeyInt32 appends the key form of an INT.
+func AppendKeyInt32(b []byte, v int32) []byte { return binary.BigEndian.AppendUint32(b, uint32(v)^1<<31) }
+
+// KeyInt32 reads what AppendKeyInt32 wrote.
+func (d *BinDecoder) KeyInt32() int32 {
+	p := d.take(4)
+	if p == nil {
+		return 0
+	}
+	return int32(binary.BigEndian.Uint32(p) ^ 1<<31)
+}
+
+// AppendKeyInt64 appends the key form of a BIGINT (and of a TIMESTAMP, DATE or TIME).
+func AppendKeyInt64(b []byte, v int64) []byte { return binary.BigEndian.AppendUint64(b, uint64(v)^1<<63) }
+
+// KeyInt64 reads what AppendKeyInt64 wrote.
+func (d *BinDecoder) KeyInt64() int64 {
+	p := d.take(8)
+	if p == nil {
+		return 0
+	}
+	return int64(binary.BigEndian.Uint64(p) ^ 1<<63)
+}
+
+// AppendKeyFloat64 appends the key form of a DOUBLE: NaNs, and -0 and 0, alike, in CmpFloat's order.
+func AppendKeyFloat64(b []byte, v float64) []byte {
+	k := FloatKey(v)
+	if k&(1<<63) != 0 {
+		k = ^k // negative: a larger magnitude sorts first
+	} else {
+		k |= 1 << 63
+	}
+	return binary.BigEndian.AppendUint64(b, k)
+}
+
+// KeyFloat64 reads what AppendKeyFloat64 wrote.
+func (d *BinDecoder) KeyFloat64() float64 {
+	p := d.take(8)
+	if p == nil {
+		return 0
+	}
+	k := binary.BigEndian.Uint64(p)
+	if k&(1<<63) != 0 {
+		k &^= 1 << 63
+	} else {
+		k = ^k
+	}
+	return FloatFromKey(k)
+}
+
+// AppendKeyInt128 appends the key form of a DECIMAL (of the type's one scale).
+func AppendKeyInt128(b []byte, v Int128) []byte {
+	b = binary.BigEndian.AppendUint64(b, uint64(v.Hi)^1<<63)
+	return binary.BigEndian.AppendUint64(b, v.Lo)
+}
+
+// KeyInt128 reads what AppendKeyInt128 wrote.
+func (d *BinDecoder) KeyInt128() Int128 {
+	p := d.take(16)
+	if p == nil {
+		return Int128{}
+	}
+	return Int128{Hi: int64(binary.BigEndian.Uint64(p) ^ 1<<63), Lo: binary.BigEndian.Uint64(p[8:])}
+}
+
+// AppendKeyString appends the key form of a VARCHAR or BLOB: its bytes, each 0 escaped as 0 0xFF, then 0 1.
+func AppendKeyString(b []byte, v string) []byte {
+	for {
+		i := strings.IndexByte(v, 0)
+		if i < 0 {
+			break
+		}
+		b = append(append(b, v[:i]...), 0, 0xFF)
+		v = v[i+1:]
+	}
+	return append(append(b, v...), 0, 1)
+}
+
+// KeyString reads what AppendKeyString wrote.
+func (d *BinDecoder) KeyString() string {
+	var out []byte
+	for {
+		i := slices.Index(d.b, 0)
+		if i < 0 || i+1 >= len(d.b) {
+			d.fail()
+			return ""
+		}
+		out = append(out, d.b[:i]...)
+		esc := d.b[i+1]
+		d.b = d.b[i+2:]
+		switch esc {
+		case 1:
+			return string(out)
+		case 0xFF:
+			out = append(out, 0)
+		default:
+			d.fail()
+			return ""
+		}
+	}
+}
 
 // AppendOptKey appends a part's NULL flag, then its value when it is not NULL.
 func AppendOptKey[T any](b []byte, v T, null bool, elem func([]byte, T) []byte) []byte {
@@ -426,49 +531,44 @@ func OptKey[T any](d *BinDecoder, v *T, null *bool, elem func(*BinDecoder) T) {
 	}
 }
 
-// AppendArrayKey appends the key form of an ARRAY: its length, then each element's.
+// AppendArrayKey appends the key form of an ARRAY: each element after a 1, then a 0.
 func AppendArrayKey[T any](b []byte, a []Opt[T], elem func([]byte, T) []byte) []byte {
-	b = binary.AppendUvarint(b, uint64(len(a)))
 	for i := range a {
-		b = AppendOptKey(b, a[i].V, a[i].Null, elem)
+		b = AppendOptKey(append(b, 1), a[i].V, a[i].Null, elem)
 	}
-	return b
+	return append(b, 0)
 }
+
+// more reads the 1 before an element (true) or the 0 after the last (false).
+func (d *BinDecoder) more() bool { return d.Bool() && d.err == nil }
 
 // ArrayKey reads what AppendArrayKey wrote.
 func ArrayKey[T any](d *BinDecoder, elem func(*BinDecoder) T) []Opt[T] {
-	n := d.uvarint()
-	if n > uint64(len(d.b)) { // every element takes a byte at least
-		d.fail()
-		return nil
-	}
-	a := make([]Opt[T], n)
-	for i := range a {
-		OptKey(d, &a[i].V, &a[i].Null, elem)
+	a := []Opt[T]{}
+	for d.more() {
+		var e Opt[T]
+		OptKey(d, &e.V, &e.Null, elem)
+		a = append(a, e)
 	}
 	return a
 }
 
-// AppendMapKey appends the key form of a MAP: its length, then each entry's key and value.
+// AppendMapKey appends the key form of a MAP: each entry's key and value after a 1, then a 0.
 func AppendMapKey[K comparable, V any](b []byte, m []Entry[K, V], key func([]byte, K) []byte, val func([]byte, V) []byte) []byte {
-	b = binary.AppendUvarint(b, uint64(len(m)))
 	for i := range m {
-		b = AppendOptKey(key(b, m[i].Key), m[i].Val, m[i].Null, val)
+		b = AppendOptKey(key(append(b, 1), m[i].Key), m[i].Val, m[i].Null, val)
 	}
-	return b
+	return append(b, 0)
 }
 
 // MapKey reads what AppendMapKey wrote.
 func MapKey[K comparable, V any](d *BinDecoder, key func(*BinDecoder) K, val func(*BinDecoder) V) []Entry[K, V] {
-	n := d.uvarint()
-	if n > uint64(len(d.b)) {
-		d.fail()
-		return nil
-	}
-	m := make([]Entry[K, V], n)
-	for i := range m {
-		m[i].Key = key(d)
-		OptKey(d, &m[i].Val, &m[i].Null, val)
+	m := []Entry[K, V]{}
+	for d.more() {
+		var e Entry[K, V]
+		e.Key = key(d)
+		OptKey(d, &e.Val, &e.Null, val)
+		m = append(m, e)
 	}
 	return m
 }

@@ -20,7 +20,9 @@ SELECT nums['a'] FROM o; -- ERROR "an ARRAY's index must be an integer, not VARC
 SELECT tags[1] FROM o; -- ERROR "the keys of tags are VARCHAR, not INT"
 SELECT id.x FROM o; -- ERROR "unknown qualifier"
 SELECT items.sku FROM o; -- ERROR "unknown qualifier"
-SELECT MAX(customer) AS m FROM o; -- ERROR "MAX over STRUCT.* values is not supported"
+SELECT MAX(customer) AS m, MIN(nums) AS n FROM o;
+SELECT ARRAY_AGG(customer) AS m FROM o; -- ERROR "ARRAY_AGG over STRUCT.* values is not supported"
+SELECT id, MAX(nums) OVER (PARTITION BY id) AS m FROM o; -- ERROR `MAX over INT\[\] values is not supported`
 SELECT customer, COUNT(*) AS n, COUNT(DISTINCT items) AS d FROM o GROUP BY customer;
 SELECT DISTINCT nums, tags FROM o;
 SELECT id FROM o WHERE customer = customer AND nums < [1, 2] AND tags <> MAP {'a': 1} AND items IS DISTINCT FROM NULL;
