@@ -414,7 +414,9 @@ func AppendKeyBool(b []byte, v bool) []byte { return AppendBool(b, v) }
 func (d *BinDecoder) KeyBool() bool { return d.Bool() }
 
 // AppendKeyInt32 appends the key form of an INT.
-func AppendKeyInt32(b []byte, v int32) []byte { return binary.BigEndian.AppendUint32(b, uint32(v)^1<<31) }
+func AppendKeyInt32(b []byte, v int32) []byte {
+	return binary.BigEndian.AppendUint32(b, uint32(v)^1<<31)
+}
 
 // KeyInt32 reads what AppendKeyInt32 wrote.
 func (d *BinDecoder) KeyInt32() int32 {
@@ -426,7 +428,9 @@ func (d *BinDecoder) KeyInt32() int32 {
 }
 
 // AppendKeyInt64 appends the key form of a BIGINT (and of a TIMESTAMP, DATE or TIME).
-func AppendKeyInt64(b []byte, v int64) []byte { return binary.BigEndian.AppendUint64(b, uint64(v)^1<<63) }
+func AppendKeyInt64(b []byte, v int64) []byte {
+	return binary.BigEndian.AppendUint64(b, uint64(v)^1<<63)
+}
 
 // KeyInt64 reads what AppendKeyInt64 wrote.
 func (d *BinDecoder) KeyInt64() int64 {
