@@ -60,10 +60,14 @@ func valueKind(t compiler.Type) fieldKind {
 	panic(fmt.Sprintf("codegen: no Go type for %s", t))
 }
 
-// keyKind is the kind of a GROUP BY key or DISTINCT value (keyGoType): DOUBLEs as their FloatKey bits.
+// keyKind is the kind of a GROUP BY key or DISTINCT value (keyGoType): DOUBLEs as their FloatKey bits, nested
+// values as their key form (nestcmp.go).
 func keyKind(t compiler.Type) fieldKind {
-	if t.Kind == compiler.Double {
+	switch {
+	case t.Kind == compiler.Double:
 		return kindUint64
+	case t.IsNested():
+		return kindString
 	}
 	return valueKind(t)
 }

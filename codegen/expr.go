@@ -23,6 +23,7 @@ type val struct {
 // fn emits the body of one generated function. Expressions append statements to the current block and
 // return their result as a val; locals get short unique names from a per-function counter.
 type fn struct {
+	g     *gen // the job's generator, which emits the helpers expressions call (nestcmp.go)
 	body  *[]jen.Code
 	next  int
 	rec   string // record variable in row context
@@ -152,8 +153,12 @@ func (f *fn) expr(e compiler.Expr) val {
 		return c
 	case *compiler.KeyRef:
 		k := jen.Id(f.key).Dot(keyField(x.Key))
-		if x.Key.Expr.Type().Kind == compiler.Double {
+		if t := x.Key.Expr.Type(); t.Kind == compiler.Double {
 			k = jen.Qual(rtPath, "FloatFromKey").Call(k)
+		} else if t.IsNested() {
+			v := f.tmp("k")
+			f.emit(jen.Id(v).Op(":=").Add(f.fromNestedKey(t, k))) // nestcmp.go
+			k = jen.Id(v)
 		}
 		if !x.Key.Nullable {
 			return val{v: k, n: jen.False(), nonNull: true}
@@ -290,8 +295,10 @@ func (f *fn) unary(x *compiler.Unary) val {
 var cmpOps = map[compiler.Op]string{compiler.OpEq: "==", compiler.OpNe: "!=", compiler.OpLt: "<", compiler.OpLe: "<=", compiler.OpGt: ">", compiler.OpGe: ">="}
 
 // compare is the Go boolean expression a op b for operands of type t.
-func compare(op compiler.Op, t compiler.Type, a, b jen.Code) jen.Code {
+func (f *fn) compare(op compiler.Op, t compiler.Type, a, b jen.Code) jen.Code {
 	switch t.Kind {
+	case compiler.Struct, compiler.Array, compiler.Map:
+		return jen.Add(f.g.compareFunc(t)).Call(a, b).Op(cmpOps[op]).Lit(0) // nestcmp.go
 	case compiler.Decimal:
 		return jen.Add(a).Dot("Cmp").Call(b).Op(cmpOps[op]).Lit(0)
 	case compiler.Double:
@@ -324,7 +331,7 @@ func (f *fn) binary(x *compiler.Binary) val {
 	switch x.Op {
 	case compiler.OpEq, compiler.OpNe, compiler.OpLt, compiler.OpLe, compiler.OpGt, compiler.OpGe:
 		return f.strict(compiler.TBool, nc, nn, func(v string) []jen.Code {
-			return []jen.Code{jen.Id(v).Op("=").Add(compare(x.Op, ot, a.v, b.v))}
+			return []jen.Code{jen.Id(v).Op("=").Add(f.compare(x.Op, ot, a.v, b.v))}
 		})
 	case compiler.OpConcat:
 		return f.strict(compiler.TVarchar, nc, nn, func(v string) []jen.Code {
@@ -453,7 +460,7 @@ func (f *fn) logicChain(ops []compiler.Expr, and bool, decided func(val) jen.Cod
 }
 
 // equal is the Go equality of two values of type t.
-func equal(t compiler.Type, a, b jen.Code) jen.Code { return compare(compiler.OpEq, t, a, b) }
+func (f *fn) equal(t compiler.Type, a, b jen.Code) jen.Code { return f.compare(compiler.OpEq, t, a, b) }
 
 func (f *fn) in(x *compiler.In) val {
 	a := f.expr(x.X)
@@ -465,9 +472,9 @@ func (f *fn) in(x *compiler.In) val {
 		for _, item := range x.List {
 			b := f.expr(item)
 			if b.nonNull {
-				f.emit(jen.If(equal(t, a.v, b.v)).Block(jen.Id(v).Op("=").True()))
+				f.emit(jen.If(f.equal(t, a.v, b.v)).Block(jen.Id(v).Op("=").True()))
 			} else {
-				f.emit(jen.If(b.n).Block(jen.Id(sawNull).Op("=").True()).Else().If(equal(t, a.v, b.v)).Block(jen.Id(v).Op("=").True()))
+				f.emit(jen.If(b.n).Block(jen.Id(sawNull).Op("=").True()).Else().If(f.equal(t, a.v, b.v)).Block(jen.Id(v).Op("=").True()))
 			}
 		}
 		f.emit(jen.Id(n).Op("=").Op("!").Id(v).Op("&&").Id(sawNull))

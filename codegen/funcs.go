@@ -193,7 +193,7 @@ func (f *fn) extreme(x *compiler.Func) val {
 	}
 	for _, arg := range x.Args {
 		a := f.expr(arg)
-		better := jen.Id(n).Op("||").Add(compare(op, x.T, a.v, jen.Id(v)))
+		better := jen.Id(n).Op("||").Add(f.compare(op, x.T, a.v, jen.Id(v)))
 		take := jen.If(better).Block(jen.List(jen.Id(v), jen.Id(n)).Op("=").List(a.v, jen.False()))
 		if a.nonNull {
 			f.emit(take)
@@ -208,7 +208,7 @@ func (f *fn) extreme(x *compiler.Func) val {
 // NULL.
 func (f *fn) distinct(x *compiler.Func) val {
 	a, b := f.expr(x.Args[0]), f.expr(x.Args[1])
-	eq := equal(x.Args[0].Type(), a.v, b.v)
+	eq := f.equal(x.Args[0].Type(), a.v, b.v)
 	var same jen.Code
 	switch {
 	case a.nonNull && b.nonNull:

@@ -83,6 +83,7 @@ type gen struct {
 	mergeable      bool                      // every query can merge partial results: the job supports --workers
 	serialReason   string                    // otherwise, why not
 	owned          map[*compiler.Source]bool // sources whose ownRecordFunc is emitted (interval.go)
+	nested         nestedFuncs               // the helpers of nested types emitted so far (nestcmp.go)
 }
 
 // hasState reports whether some query of p keeps state (groups).
@@ -468,7 +469,7 @@ func zeroOf(t compiler.Type) jen.Code {
 	case compiler.Varchar, compiler.Bytes:
 		return jen.Lit("")
 	case compiler.Struct:
-		return jen.Parens(nestedGoType(t)).Values()
+		return jen.Add(nestedGoType(t)).Values() // not parenthesized: Go does not take (struct{...}){}
 	case compiler.Array, compiler.Map:
 		return jen.Parens(goType(t)).Call(jen.Nil()) // typed: a nil slice ranges
 	}

@@ -169,7 +169,7 @@ func (g *gen) genInterval(q *compiler.Query) {
 	// process and processRight.
 	for side, s := range []*compiler.Source{q.Source, j.Table} {
 		var body []jen.Code
-		f := &fn{body: &body, rec: "r", q: q}
+		f := &fn{g: g, body: &body, rec: "r", q: q}
 		if side == 1 {
 			f.rec = "o" // unused: the other stream's columns are read through the join's row, j1
 			f.emit(jen.Id(joinRow(j)).Op(":=").Id("o"), jen.Id(joinFilled(j)).Op(":=").False(), jen.Id("_").Op("=").Id(joinFilled(j)))
@@ -250,7 +250,7 @@ func (g *gen) genInterval(q *compiler.Query) {
 	// The callbacks.
 	if j.On != nil {
 		var body []jen.Code
-		f := &fn{body: &body, rec: "r", q: q, failFirst: []jen.Code{jen.False()}}
+		f := &fn{g: g, body: &body, rec: "r", q: q, failFirst: []jen.Code{jen.False()}}
 		f.emit(jen.Id(joinFilled(j)).Op(":=").False(), jen.Id("_").Op("=").Id(joinFilled(j)))
 		if j.Right {
 			f.emit(jen.Id(recordFilled).Op(":=").False(), jen.Id("_").Op("=").Id(recordFilled))

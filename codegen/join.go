@@ -418,7 +418,7 @@ func (g *gen) genJoinStages(q *compiler.Query) {
 			continue // interval.go
 		}
 		var body []jen.Code
-		f := &fn{body: &body, rec: "r", q: q}
+		f := &fn{g: g, body: &body, rec: "r", q: q}
 		next := func(row, filled jen.Code) jen.Code {
 			return jen.Id("q").Dot(stageFunc(q, i+1)).Call(stageArgs(q, i, row, filled)...)
 		}
@@ -485,7 +485,7 @@ func (g *gen) observeAsOf(f *fn, q *compiler.Query) {
 func (g *gen) genRetry(q *compiler.Query, j *compiler.Join, next func(row, filled jen.Code) jen.Code) {
 	qt := jen.Op("*").Id(queryType(q))
 	var body []jen.Code
-	f := &fn{body: &body, rec: "r", q: q}
+	f := &fn{g: g, body: &body, rec: "r", q: q}
 	g.joinLookup(f, q, j, next, false)
 	g.f.Comment(commentf("released runs the join of %s again for a record it held.", q.Name))
 	g.f.Func().Params(jen.Id("q").Add(qt)).Id("released").Params(jen.Id("r").Op("*").Id(recordType(q.Source)), jen.Id("_").Bool()).Error().Block(body...)
@@ -866,7 +866,7 @@ func valueText(t compiler.Type, v val) jen.Code {
 // versions that the joining queries can no longer reach, when they publish watermarks (setupAsOf).
 func (g *gen) setupVersions(s *compiler.Source, srcVar, tv string, key jen.Dict) []jen.Code {
 	var body []jen.Code
-	f := &fn{body: &body, rec: "r"}
+	f := &fn{g: g, body: &body, rec: "r"}
 	f.emit(
 		jen.Var().Id("r").Id(recordType(s)),
 		jen.If(jen.Err().Op(":=").Id(decodeFunc(s)).Call(jen.Id("raw"), jen.Op("&").Id("r")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
@@ -929,7 +929,7 @@ func (f *fn) subAgg(x *compiler.Sub, lookup func(body func()) []jen.Code, nullKe
 		if x.Agg == "MAX" {
 			op = compiler.OpGt
 		}
-		take := jen.If(jen.Id(n).Op("||").Add(compare(op, x.T, a.v, jen.Id(v)))).Block(
+		take := jen.If(jen.Id(n).Op("||").Add(f.compare(op, x.T, a.v, jen.Id(v)))).Block(
 			jen.List(jen.Id(v), jen.Id(n)).Op("=").List(a.v, jen.False()))
 		if a.nonNull {
 			f.emit(take)

@@ -258,7 +258,7 @@ func argType(w *compiler.WinFunc) compiler.Type {
 func (g *gen) genOverProcess(q *compiler.Query) {
 	o := q.Over
 	var body []jen.Code
-	f := &fn{body: &body, rec: "r", q: q}
+	f := &fn{g: g, body: &body, rec: "r", q: q}
 	g.where(f, q, o.Time, g.overObserve)
 	f.emit(jen.Comment("PARTITION BY"), jen.Var().Id("k").Id(partKeyType(q)))
 	for _, k := range o.Partition {
@@ -422,7 +422,7 @@ func (g *gen) overObserve(ts jen.Code) jen.Code {
 func (g *gen) genOverApply(q *compiler.Query) {
 	o := q.Over
 	var body []jen.Code
-	f := &fn{body: &body, rec: "r", q: q, win: map[*compiler.WinFunc]val{}}
+	f := &fn{g: g, body: &body, rec: "r", q: q, win: map[*compiler.WinFunc]val{}}
 	if o.Expire > 0 {
 		flush := jen.Return(jen.Nil())
 		if o.Lead > 0 {
@@ -803,7 +803,7 @@ func (g *gen) overRow(f *fn, w *compiler.WinFunc) val {
 func (g *gen) genOverLead(q *compiler.Query) {
 	o := q.Over
 	var body []jen.Code
-	f := &fn{body: &body, rec: "r", q: q, win: map[*compiler.WinFunc]val{}}
+	f := &fn{g: g, body: &body, rec: "r", q: q, win: map[*compiler.WinFunc]val{}}
 	f.emit(jen.Id("r").Op(":=").Op("&").Id("d").Dot("r"))
 	for _, w := range o.Funcs {
 		field := jen.Id("d").Dot(winField(w))

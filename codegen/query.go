@@ -108,6 +108,7 @@ func (g *gen) genQuery(q *compiler.Query) {
 			init[jen.Id("groups")] = jen.Qual(rtPath, "NewGroups").Types(kt, st).Call()
 		}
 	}
+	fields = append(fields, keyBufFields(q)...)   // nestcmp.go
 	fields = append(fields, topFields(q)...)      // topn.go
 	fields = append(fields, g.joinFields(q)...)   // join.go
 	fields = append(fields, g.readerFields(q)...) // graph.go
@@ -167,7 +168,7 @@ func (g *gen) genQuery(q *compiler.Query) {
 	if ownsKeys {
 		var owns []jen.Code
 		for _, k := range q.Keys {
-			if k.Expr.Type().Kind == compiler.Varchar {
+			if k.Expr.Type().Kind == compiler.Varchar || k.Expr.Type().IsNested() {
 				owns = append(owns, jen.Id("k").Dot(keyField(k)).Op("=").Qual(rtPath, "Own").Call(jen.Id("k").Dot(keyField(k))))
 			}
 		}
@@ -263,7 +264,7 @@ func comment(prefix string, e compiler.Expr) jen.Code {
 // before any query processes the record.
 func (g *gen) genAdmit(q *compiler.Query) {
 	var body []jen.Code
-	f := &fn{body: &body, rec: "r", q: q}
+	f := &fn{g: g, body: &body, rec: "r", q: q}
 	where := q.Where
 	if q.StageWhere != nil {
 		where = q.StageWhere[0] // a WHERE over joined rows is not known yet
@@ -341,7 +342,7 @@ func (g *gen) whereOf(f *fn, where compiler.Expr, time compiler.Expr, observe fu
 
 func (g *gen) genProcess(q *compiler.Query) {
 	var body []jen.Code
-	f := &fn{body: &body, rec: "r", q: q}
+	f := &fn{g: g, body: &body, rec: "r", q: q}
 	var time compiler.Expr
 	if q.Window != nil {
 		time = q.Window.Time
@@ -540,6 +541,17 @@ func (g *gen) genKey(f *fn, q *compiler.Query) {
 	f.emit(jen.Var().Id("k").Id(keyType(q)))
 	for _, k := range q.Keys {
 		v := f.expr(k.Expr)
+		if t := k.Expr.Type(); t.IsNested() {
+			set := func() []jen.Code {
+				return f.block(func() { f.emit(jen.Id("k").Dot(keyField(k)).Op("=").Add(f.nestedKey(t, v.v, keyBuf(k)))) })
+			}
+			if k.Nullable {
+				f.emit(jen.Id("k").Dot(keyField(k)+"Null").Op("=").Add(v.n), jen.If(jen.Op("!").Add(v.n)).Block(set()...))
+			} else {
+				f.emit(set()...)
+			}
+			continue
+		}
 		if k.Nullable {
 			f.emit(
 				jen.List(jen.Id("k").Dot(keyField(k)), jen.Id("k").Dot(keyField(k)+"Null")).Op("=").List(toKey(k.Expr.Type(), v.v), v.n),
@@ -596,7 +608,7 @@ func (g *gen) needDropWindow() {
 // worker read a later part of the input, which is what FIRST_VALUE and LAST_VALUE need to know.
 func (g *gen) genMerge(q *compiler.Query) {
 	var body []jen.Code
-	f := &fn{q: q, merge: true}
+	f := &fn{g: g, q: q, merge: true}
 	body = append(body, jen.List(jen.Id("d"), jen.Id("_")).Op(":=").Id("q").Dot("groups").Dot("Get").Call(jen.Op("*").Id("k")))
 	for _, a := range q.Aggs {
 		merge := jen.Id("d").Dot(aggField(a)).Dot("Merge").Call(jen.Op("&").Id("o").Dot(aggField(a)))
@@ -628,6 +640,9 @@ func (f *fn) aggUpdate(a *compiler.Agg) {
 	if impl.Own && at.Kind == compiler.Varchar {
 		// The accumulator keeps the value: copy it, since the decoders' strings view the record being read.
 		v = jen.Qual(rtPath, "Own").Call(x.v)
+	}
+	if impl.KeyForm {
+		v = f.nestedKey(at, x.v, aggBuf(a)) // nestcmp.go: the state copies a new extreme
 	}
 	var add jen.Code
 	switch impl.Add {
@@ -666,11 +681,20 @@ func (f *fn) aggUpdate(a *compiler.Agg) {
 	}
 	if a.Distinct {
 		set := jen.Id("s").Dot(fmt.Sprintf("d%d", a.Index))
-		first := set.Clone().Dot("Add").Call(toKey(at, x.v))
-		if at.Kind == compiler.Varchar {
+		var first jen.Code
+		switch {
+		case at.IsNested():
+			var k jen.Code
+			enc := f.block(func() { k = f.nestedKey(at, x.v, distinctBuf(a)) })
+			add = jen.Block(append(enc, jen.If(set.Clone().Dot("AddOwn").Call(k, jen.Qual(rtPath, "Own"))).Block(add))...)
+		case at.Kind == compiler.Varchar:
 			first = set.Clone().Dot("AddOwn").Call(x.v, jen.Qual(rtPath, "Own"))
+		default:
+			first = set.Clone().Dot("Add").Call(toKey(at, x.v))
 		}
-		add = jen.If(first).Block(add)
+		if first != nil {
+			add = jen.If(first).Block(add)
+		}
 	}
 	if x.nonNull {
 		f.emit(add)
@@ -710,12 +734,18 @@ func (f *fn) aggResult(a *compiler.Agg) val {
 		f.emit(jen.List(jen.Id(v), jen.Id(ok)).Op(":=").Add(call))
 	}
 	f.emit(jen.Id(n).Op(":=").Op("!").Id(ok))
+	if impl.KeyForm {
+		// MIN or MAX of nested values: the state holds the key form of the extreme value (nestcmp.go)
+		x := f.tmp("x")
+		f.emit(jen.Id(x).Op(":=").Add(f.fromNestedKey(a.Type, jen.Id(v))))
+		return val{v: jen.Id(x), n: jen.Id(n)}
+	}
 	return val{v: jen.Id(v), n: jen.Id(n)}
 }
 
 func (g *gen) genEmit(q *compiler.Query) {
 	var body []jen.Code
-	f := &fn{body: &body, key: "k", state: "s", q: q}
+	f := &fn{g: g, body: &body, key: "k", state: "s", q: q}
 	params := []jen.Code{jen.Id("start").Int64()}
 	if q.Window != nil {
 		f.size = q.Window.Size

@@ -122,7 +122,7 @@ func (g *gen) genTopRow(q *compiler.Query) {
 
 	// writeTop writes a kept row.
 	var body []jen.Code
-	f := &fn{body: &body, key: "k", q: q}
+	f := &fn{g: g, body: &body, key: "k", q: q}
 	if topKafkaKey(q) {
 		f.emit(jen.List(jen.Id("k"), jen.Id("start")).Op(":=").List(jen.Op("&").Id("r").Dot("k"), jen.Id("r").Dot("start")))
 	}

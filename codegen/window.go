@@ -341,7 +341,7 @@ func (g *gen) genWindowMethods(q *compiler.Query) {
 // retracted since.
 func (g *gen) genRetract(q *compiler.Query) {
 	var body []jen.Code
-	f := &fn{body: &body, key: "k", state: "s", q: q, size: q.Window.Size}
+	f := &fn{g: g, body: &body, key: "k", state: "s", q: q, size: q.Window.Size}
 	params := []jen.Code{jen.Id("start").Int64()}
 	if q.Window.Kind == compiler.Session {
 		f.end = "end"
@@ -359,7 +359,7 @@ func (g *gen) genRetract(q *compiler.Query) {
 // DISTINCT aggregates add the values of o's set that d's lacks.
 func (g *gen) genStateMerge(q *compiler.Query) {
 	var body []jen.Code
-	f := &fn{body: &body, q: q}
+	f := &fn{g: g, body: &body, q: q}
 	for _, a := range q.Aggs {
 		body = append(body, jen.Comment(commentText(a.Loc.Text)))
 		dst, src := jen.Id("d").Dot(aggField(a)), jen.Id("o").Dot(aggField(a))

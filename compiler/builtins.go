@@ -239,6 +239,11 @@ func numericArg(b *binder, i int) bool {
 func extremeAgg(b *aggBinder, which string) bool {
 	t := b.argType()
 	id := strings.ToLower(which)
+	if t.IsNested() {
+		i := orNull(id+"_nested", which+"Str") // over the values' key forms, which order as they do (nestcmp.go)
+		i.KeyForm = true
+		return b.set(t, i, TInvalid)
+	}
 	switch t.Kind {
 	case Bool:
 		b.c.errorf(CodeTypeMismatch, b.v.Args[0].Span(), "%s of a BOOLEAN is not supported", b.name)

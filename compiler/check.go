@@ -319,6 +319,7 @@ func (c *checker) createSource(st *grammar.CreateSource) {
 		f := &Field{Name: col.Name.Name, GoName: uniqueGoName(goNames, col.Name.Name), Index: len(src.Fields), Type: t, Nullable: !col.NotNull && !col.PrimaryKey}
 		src.Fields = append(src.Fields, f)
 		if col.PrimaryKey {
+			c.scalarKey(f, col.Name.Span())
 			src.PrimaryKey = append(src.PrimaryKey, f)
 		}
 	}
@@ -328,6 +329,7 @@ func (c *checker) createSource(st *grammar.CreateSource) {
 			c.errorf(CodeUnknownColumn, id.Span(), "PRIMARY KEY column %q is not a column of %q", id.Name, name)
 			continue
 		}
+		c.scalarKey(f, id.Span())
 		f.Nullable = false
 		src.PrimaryKey = append(src.PrimaryKey, f)
 	}

@@ -413,14 +413,8 @@ func (c *checker) binary(opText string, l, r Expr, sp, lsp, rsp grammar.Span) Ex
 	op := binOps[opText]
 	lt, rt := l.Type(), r.Type()
 	loc := c.loc(sp)
-	for _, x := range []struct {
-		t  Type
-		at grammar.Span
-	}{{lt, lsp}, {rt, rsp}} {
-		if x.t.IsNested() {
-			c.errorf(CodeTypeMismatch, x.at, "%s on %s values is not supported yet; compare or compute with their scalar parts (x.field, x[i], m['k'])", opText, x.t)
-			return nil
-		}
+	if lt.IsNested() || rt.IsNested() {
+		return c.nestedBinary(op, opText, l, r, sp, lsp, rsp) // nestcmp.go
 	}
 	switch op {
 	case OpAnd, OpOr:
@@ -567,6 +561,11 @@ func (c *checker) convert(x Expr, t Type) Expr {
 	if isNewTemporal(x.Type(), t) {
 		return c.castTo(x, t, grammar.Span{}) // dates.go: DATE to TIMESTAMP, whose Loc only names the SQL
 	}
+	if t.IsNested() {
+		if y, ok := conformNested(x, t, c.convert); ok {
+			return y // nestcmp.go: a constructor of t's shape, its parts converted
+		}
+	}
 	return &Cast{X: x, T: t}
 }
 
@@ -637,6 +636,18 @@ func (c *checker) in(qc *qctx, v *grammar.In, m mode) Expr {
 	}
 	if ct.Kind == Null {
 		return &Const{T: TBool, Null: true}
+	}
+	if ct.IsNested() {
+		for i, y := range append([]Expr{x}, list...) {
+			if !nestedConvertible(y, ct) {
+				at := v.X.Span()
+				if i > 0 {
+					at = v.List[i-1].Span()
+				}
+				c.errorf(CodeTypeMismatch, at, "this IN operand is %s, and the others unify to %s: nested values compare with values of the same type only", y.Type(), ct)
+				return nil
+			}
+		}
 	}
 	for i := range list {
 		list[i] = c.convert(list[i], ct)

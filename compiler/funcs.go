@@ -114,7 +114,7 @@ func (c *checker) aggregate(qc *qctx, v *grammar.Call, e *builtin, m mode) Expr 
 			if arg == nil {
 				return nil
 			}
-			if arg.Type().IsNested() && e.names[0] != "COUNT" {
+			if arg.Type().IsNested() && !nestedAgg(e.names[0], v) {
 				c.errorf(CodeTypeMismatch, a.Span(), "%s over %s values is not supported; aggregate their scalar parts (x.field, x[i])", name, arg.Type())
 				return nil
 			}

@@ -225,12 +225,13 @@ func (c *checker) configureKafkaSink(sink *Sink, ps props) {
 
 // sinkKey decides the message key of a Kafka sink's rows: the output column named by 'key.field', else the
 // GROUP BY keys of a grouped query, with the window start for a windowed one ("window_start"); an ungrouped
-// query's rows have no key. Other sinks accept and ignore 'key.field'.
-func (c *checker) sinkKey(q *Query, sink *Sink, ps props) {
+// query's rows have no key. Other sinks accept and ignore 'key.field'. at is the query's span.
+func (c *checker) sinkKey(q *Query, sink *Sink, ps props, at grammar.Span) {
 	p, ok := ps.get("key.field")
 	if sink.Type != "kafka_sink" {
 		return
 	}
+	defer c.nestedSinkKey(q, sink, p, at) // nestcmp.go
 	if ok {
 		names := make([]string, len(q.Columns))
 		for i, col := range q.Columns {

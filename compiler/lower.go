@@ -57,7 +57,7 @@ func lower(p *Plan) {
 		}
 		for _, k := range q.Keys {
 			k.Nullable = Nullable(k.Expr)
-			q.OwnsKeys = q.OwnsKeys || k.Expr.Type().Kind == Varchar
+			q.OwnsKeys = q.OwnsKeys || k.Expr.Type().Kind == Varchar || k.Expr.Type().IsNested()
 		}
 		q.StringKey = q.Grouped && len(q.Keys) == 1 && q.Keys[0].Expr.Type().Kind == Varchar
 		q.Admit = q.Admit || q.Window != nil && Nullable(q.Window.Time) || q.TTLTime != nil && Nullable(q.TTLTime)

@@ -116,6 +116,10 @@ func (c *checker) overCall(qc *qctx, v *grammar.Call, m mode) Expr {
 		if x == nil {
 			return nil
 		}
+		if x.Type().IsNested() && w.Kind == WinAgg && !nestedAgg(e.names[0], v) {
+			c.errorf(CodeTypeMismatch, a.Span(), "%s over %s values is not supported in a window function; aggregate their scalar parts (x.field, x[i])", name, x.Type())
+			return nil
+		}
 		args = append(args, x)
 	}
 	argc := func(lo, hi int) bool {
@@ -253,6 +257,10 @@ func (c *checker) overClause(qc *qctx, ov *grammar.Over) bool {
 	for _, p := range ov.PartitionBy {
 		x := c.expr(qc, p, modeRow)
 		if x == nil {
+			return false
+		}
+		if x.Type().IsNested() {
+			c.errorf(CodeUnsupported, p.Span(), "PARTITION BY a %s value is not supported yet; partition by its scalar parts (x.field, x[i])", x.Type())
 			return false
 		}
 		parts = append(parts, x)

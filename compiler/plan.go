@@ -250,7 +250,7 @@ type Query struct {
 	Relays    bool
 	Serial    string // why the query cannot split its input among workers; "" when it can (see Context.Parallel)
 	Admit     bool   // the query rejects records as bad input before any query runs: its event time may be NULL
-	OwnsKeys  bool   // a GROUP BY key is a VARCHAR, which must be copied when a new group is stored
+	OwnsKeys  bool   // a GROUP BY key is a VARCHAR or nested (its key form), which must be copied when a new group is stored
 	StringKey bool   // the query groups by exactly one VARCHAR
 	// Batch is set when rows are collected per batch, then sorted and cut to Limit, instead of written as they
 	// come: ORDER BY, or LIMIT in an aggregating query. A query that does not aggregate with LIMIT alone writes

@@ -273,15 +273,6 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 				qc.keysBroken = true
 				continue
 			}
-			if x.Type().IsNested() {
-				what := "GROUP BY"
-				if distinct {
-					what = "SELECT DISTINCT"
-				}
-				c.errorf(CodeTypeMismatch, ge.Span(), "%s on a %s value is not supported yet; group by its scalar parts (x.field, x[i])", what, x.Type())
-				qc.keysBroken = true
-				continue
-			}
 			name := qc.canon(ke)
 			if col, isCol := unparen(ke).(*grammar.Column); isCol {
 				name = col.Name.Name
@@ -426,7 +417,7 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 		if !c.configureSink(sink, ps, sel.Span()) {
 			ok = false
 		}
-		c.sinkKey(q, sink, ps)
+		c.sinkKey(q, sink, ps, sel.Span())
 		c.warnUnused(ps, "sink "+strconv.Quote(q.Name), knownKeys(sinkKeys, sink.Type, true))
 	} else {
 		if c.sinks[strings.ToLower(q.Name)] || c.sources[strings.ToLower(q.Name)] != nil {
@@ -456,7 +447,7 @@ func (c *checker) query(st grammar.Stmt, sel *grammar.Select, name *grammar.Iden
 		if !c.configureSink(sink, ps, name.Span()) {
 			ok = false
 		}
-		c.sinkKey(q, sink, ps)
+		c.sinkKey(q, sink, ps, name.Span())
 		c.warnUnused(ps, "sink "+strconv.Quote(q.Name), knownKeys(sinkKeys, sink.Type, true))
 	}
 	for owner, ps := range byName {

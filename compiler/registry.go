@@ -104,6 +104,9 @@ type AggImpl struct {
 	ResultArgs []ImplConst // its constant arguments
 	ResultForm ResultForm
 	ResultFail string // ResultOrNullFit: the error when the result does not fit
+	// KeyForm: the argument is nested, and State (MinStr, MaxStr) keeps its key form, which orders as the values
+	// do; Add takes the key form, and the result is read back from it (nestcmp.go).
+	KeyForm bool
 }
 
 // builtin is one registry entry: a scalar function (overloads, or check for one that needs more than an overload

@@ -7,6 +7,7 @@ package rt
 
 import (
 	"cmp"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -355,6 +356,244 @@ func decodeOpts[T Values](d *BinDecoder) []Opt[T] {
 	for i := range v {
 		v[i].Null = d.Bool()
 		v[i].V = decodeValue[T](d)
+	}
+	return v
+}
+
+// Comparing nested values follows DuckDB: a STRUCT compares field by field, an ARRAY element by element (a prefix
+// first), a MAP as the list of its entries in their order (key, then value). Inside a value, NULL equals NULL and
+// is greater than any value, so that the order is total and equality is what GROUP BY and DISTINCT group by; a
+// NULL nested value itself makes a comparison NULL, as any NULL does. Generated code passes the comparison of the
+// parts: cmp.Compare, CmpFloat, CompareBool, Int128.Cmp, or a generated function for a STRUCT.
+
+// CompareOpt compares two parts with their NULL flags: NULL equals NULL and is greater than any value.
+func CompareOpt[T any](a T, aNull bool, b T, bNull bool, c func(T, T) int) int {
+	switch {
+	case aNull || bNull:
+		return CompareBool(aNull, bNull)
+	}
+	return c(a, b)
+}
+
+// CompareArrays compares two ARRAYs element by element; when one is a prefix of the other, it comes first.
+func CompareArrays[T any](a, b []Opt[T], c func(T, T) int) int {
+	for i := range min(len(a), len(b)) {
+		if r := CompareOpt(a[i].V, a[i].Null, b[i].V, b[i].Null, c); r != 0 {
+			return r
+		}
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+// CompareMaps compares two MAPs entry by entry in their order, each by its key, then its value; when one is a
+// prefix of the other, it comes first. Two MAPs with the same entries in another order differ, as in DuckDB.
+func CompareMaps[K comparable, V any](a, b []Entry[K, V], ck func(K, K) int, cv func(V, V) int) int {
+	for i := range min(len(a), len(b)) {
+		if r := ck(a[i].Key, b[i].Key); r != 0 {
+			return r
+		}
+		if r := CompareOpt(a[i].Val, a[i].Null, b[i].Val, b[i].Null, cv); r != 0 {
+			return r
+		}
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+// The key form of a nested value is the bytes GROUP BY, DISTINCT, COUNT(DISTINCT), MIN and MAX compare: canonical,
+// so that two values have the same key form exactly when they compare equal, and ordered, so that key forms
+// compare byte-wise (as strings) as the values do in DuckDB's order. Each part comes after its NULL flag (0, or 1
+// for NULL, which sorts last); an ARRAY's or MAP's elements each after a 1, and a 0 at the end (a prefix sorts
+// first); integers big-endian with the sign bit flipped; a DOUBLE as its FloatKey bits, ordered likewise (NaN
+// last); a string with its 0 bytes escaped as 0 0xFF, then 0 1. A key struct holds the key form as a string, a
+// view of the query's buffer until the key is stored (Own copies it then).
+
+// AppendKeyBool appends the key form of a BOOLEAN: false before true.
+func AppendKeyBool(b []byte, v bool) []byte { return AppendBool(b, v) }
+
+// KeyBool reads what AppendKeyBool wrote.
+func (d *BinDecoder) KeyBool() bool { return d.Bool() }
+
+// AppendKeyInt32 appends the key form of an INT.
+func AppendKeyInt32(b []byte, v int32) []byte {
+	return binary.BigEndian.AppendUint32(b, uint32(v)^1<<31)
+}
+
+// KeyInt32 reads what AppendKeyInt32 wrote.
+func (d *BinDecoder) KeyInt32() int32 {
+	p := d.take(4)
+	if p == nil {
+		return 0
+	}
+	return int32(binary.BigEndian.Uint32(p) ^ 1<<31)
+}
+
+// AppendKeyInt64 appends the key form of a BIGINT (and of a TIMESTAMP, DATE or TIME).
+func AppendKeyInt64(b []byte, v int64) []byte {
+	return binary.BigEndian.AppendUint64(b, uint64(v)^1<<63)
+}
+
+// KeyInt64 reads what AppendKeyInt64 wrote.
+func (d *BinDecoder) KeyInt64() int64 {
+	p := d.take(8)
+	if p == nil {
+		return 0
+	}
+	return int64(binary.BigEndian.Uint64(p) ^ 1<<63)
+}
+
+// AppendKeyFloat64 appends the key form of a DOUBLE: NaNs, and -0 and 0, alike, in CmpFloat's order.
+func AppendKeyFloat64(b []byte, v float64) []byte {
+	k := FloatKey(v)
+	if k&(1<<63) != 0 {
+		k = ^k // negative: a larger magnitude sorts first
+	} else {
+		k |= 1 << 63
+	}
+	return binary.BigEndian.AppendUint64(b, k)
+}
+
+// KeyFloat64 reads what AppendKeyFloat64 wrote.
+func (d *BinDecoder) KeyFloat64() float64 {
+	p := d.take(8)
+	if p == nil {
+		return 0
+	}
+	k := binary.BigEndian.Uint64(p)
+	if k&(1<<63) != 0 {
+		k &^= 1 << 63
+	} else {
+		k = ^k
+	}
+	return FloatFromKey(k)
+}
+
+// AppendKeyInt128 appends the key form of a DECIMAL (of the type's one scale).
+func AppendKeyInt128(b []byte, v Int128) []byte {
+	b = binary.BigEndian.AppendUint64(b, uint64(v.Hi)^1<<63)
+	return binary.BigEndian.AppendUint64(b, v.Lo)
+}
+
+// KeyInt128 reads what AppendKeyInt128 wrote.
+func (d *BinDecoder) KeyInt128() Int128 {
+	p := d.take(16)
+	if p == nil {
+		return Int128{}
+	}
+	return Int128{Hi: int64(binary.BigEndian.Uint64(p) ^ 1<<63), Lo: binary.BigEndian.Uint64(p[8:])}
+}
+
+// AppendKeyString appends the key form of a VARCHAR or BLOB: its bytes, each 0 escaped as 0 0xFF, then 0 1.
+func AppendKeyString(b []byte, v string) []byte {
+	for {
+		i := strings.IndexByte(v, 0)
+		if i < 0 {
+			break
+		}
+		b = append(append(b, v[:i]...), 0, 0xFF)
+		v = v[i+1:]
+	}
+	return append(append(b, v...), 0, 1)
+}
+
+// KeyString reads what AppendKeyString wrote.
+func (d *BinDecoder) KeyString() string {
+	var out []byte
+	for {
+		i := slices.Index(d.b, 0)
+		if i < 0 || i+1 >= len(d.b) {
+			d.fail()
+			return ""
+		}
+		out = append(out, d.b[:i]...)
+		esc := d.b[i+1]
+		d.b = d.b[i+2:]
+		switch esc {
+		case 1:
+			return string(out)
+		case 0xFF:
+			out = append(out, 0)
+		default:
+			d.fail()
+			return ""
+		}
+	}
+}
+
+// AppendOptKey appends a part's NULL flag, then its value when it is not NULL.
+func AppendOptKey[T any](b []byte, v T, null bool, elem func([]byte, T) []byte) []byte {
+	b = AppendBool(b, null)
+	if null {
+		return b
+	}
+	return elem(b, v)
+}
+
+// OptKey reads what AppendOptKey wrote into v and null.
+func OptKey[T any](d *BinDecoder, v *T, null *bool, elem func(*BinDecoder) T) {
+	if *null = d.Bool(); !*null {
+		*v = elem(d)
+	}
+}
+
+// AppendArrayKey appends the key form of an ARRAY: each element after a 1, then a 0.
+func AppendArrayKey[T any](b []byte, a []Opt[T], elem func([]byte, T) []byte) []byte {
+	for i := range a {
+		b = AppendOptKey(append(b, 1), a[i].V, a[i].Null, elem)
+	}
+	return append(b, 0)
+}
+
+// more reads the 1 before an element (true) or the 0 after the last (false).
+func (d *BinDecoder) more() bool { return d.Bool() && d.err == nil }
+
+// ArrayKey reads what AppendArrayKey wrote.
+func ArrayKey[T any](d *BinDecoder, elem func(*BinDecoder) T) []Opt[T] {
+	a := []Opt[T]{}
+	for d.more() {
+		var e Opt[T]
+		OptKey(d, &e.V, &e.Null, elem)
+		a = append(a, e)
+	}
+	return a
+}
+
+// AppendMapKey appends the key form of a MAP: each entry's key and value after a 1, then a 0.
+func AppendMapKey[K comparable, V any](b []byte, m []Entry[K, V], key func([]byte, K) []byte, val func([]byte, V) []byte) []byte {
+	for i := range m {
+		b = AppendOptKey(key(append(b, 1), m[i].Key), m[i].Val, m[i].Null, val)
+	}
+	return append(b, 0)
+}
+
+// MapKey reads what AppendMapKey wrote.
+func MapKey[K comparable, V any](d *BinDecoder, key func(*BinDecoder) K, val func(*BinDecoder) V) []Entry[K, V] {
+	m := []Entry[K, V]{}
+	for d.more() {
+		var e Entry[K, V]
+		e.Key = key(d)
+		OptKey(d, &e.Val, &e.Null, val)
+		m = append(m, e)
+	}
+	return m
+}
+
+// KeyView is b as a string without a copy, for the key form of a nested GROUP BY key or DISTINCT value built in a
+// query's buffer: valid until the buffer is written again, so a key that is stored is copied (Own) first.
+func KeyView(b []byte) string { return view(b) }
+
+// DecodeKey decodes a key form s with decode, which reads one value; "", which is no value's key form (a NULL
+// key holds it), gives the zero value. A key form is generated code's own and always well formed; a malformed one
+// is a bug, and panics.
+func DecodeKey[T any](s string, decode func(*BinDecoder) T) T {
+	var d BinDecoder
+	if s == "" {
+		var zero T
+		return zero
+	}
+	d.Reset([]byte(s))
+	v := decode(&d)
+	if d.Err() != nil || len(d.Rest()) > 0 {
+		panic("rt: malformed key form of a nested value")
 	}
 	return v
 }
