@@ -61,7 +61,8 @@ type output struct {
 	mu      sync.Mutex
 	resume  chan struct{} // closed when blocked clears
 	pending []*kgo.Record // failed rows, in the order the producer reported them: per partition, the order written
-	cause   error         // why the first of pending failed
+	cause   error         // why the attempt under way failed
+	last    error         // why the last attempt failed
 	err     error         // the sink gave up on its rows: the job stops
 	closing bool          // Close has begun: failures say nothing more
 
@@ -330,13 +331,19 @@ func (o *output) delivered(r *kgo.Record, err error) {
 	if o.cause == nil {
 		o.cause = o.why(err)
 	}
-	if !o.blocked.Load() {
-		o.resume = make(chan struct{})
-		o.blocked.Store(true)
-		select {
-		case o.kick <- struct{}{}:
-		default:
-		}
+	o.block()
+}
+
+// block makes Write wait and wakes retry up, unless a failure did already. Called under o.mu.
+func (o *output) block() {
+	if o.blocked.Load() {
+		return
+	}
+	o.resume = make(chan struct{})
+	o.blocked.Store(true)
+	select {
+	case o.kick <- struct{}{}:
+	default:
 	}
 }
 
@@ -358,8 +365,8 @@ func (o *output) why(err error) error {
 }
 
 // retry sends failed rows again, in the order they were written, as the circuit breaker says when, until every
-// row is delivered; then Write goes on. One attempt is a round of the rows that failed: the next starts once
-// the producer has given each row of the last one an answer.
+// row is delivered; then Write goes on. One attempt is a round of the rows that failed: it has failed when any of
+// them failed, or when watch gave it up.
 func (o *output) retry() {
 	for {
 		select {
@@ -368,22 +375,28 @@ func (o *output) retry() {
 			return
 		}
 		for {
-			// Write is blocked: once the producer is empty, each row is either acknowledged or in pending.
-			o.cl.Flush(context.Background())
+			// Write is blocked: once the producer is empty, each row is either acknowledged or in pending. Rows
+			// the producer keeps although watch gave the attempt up (sent to a broker that went away: it cannot
+			// know whether they were written) stay with it; it delivers them when a broker answers again.
+			a := o.attempt.Load()
+			err := o.cl.Flush(a.ctx)
 			o.mu.Lock()
 			if o.closing {
 				o.mu.Unlock()
 				return
 			}
-			if len(o.pending) == 0 {
+			if err == nil && len(o.pending) == 0 {
 				o.circuit.delivered()
 				o.blocked.Store(false)
 				close(o.resume)
 				o.mu.Unlock()
 				break
 			}
+			if o.cause != nil {
+				o.last = o.cause
+			}
 			o.errs.Add(1)
-			next := o.circuit.fail(len(o.pending), o.cause)
+			next := o.circuit.fail(int(o.written.Load()-o.acked.Load()), o.last)
 			o.mu.Unlock()
 			t := time.NewTimer(time.Until(next))
 			select {
@@ -395,7 +408,7 @@ func (o *output) retry() {
 			o.mu.Lock()
 			recs := o.pending
 			o.pending, o.cause = nil, nil
-			o.circuit.retry(len(recs))
+			o.circuit.retry(int(o.written.Load() - o.acked.Load()))
 			o.mu.Unlock()
 			ctx := o.newAttempt()
 			for _, r := range recs {
@@ -416,17 +429,25 @@ func (o *output) newAttempt() context.Context {
 	return ctx
 }
 
-// watch fails the attempt under way once no broker has answered for 'delivery.timeout.ms' (since the attempt
-// began, at the latest), rows wait in the producer. The producer enforces the timeout only when it can send a
-// request or gets an answer, so without any broker it would keep the rows, and a job writing them would wait,
-// for ever, without the circuit breaker hearing of it.
+// watch gives the attempt under way up once no broker has answered for 'delivery.timeout.ms' (since the attempt
+// began, at the latest) while rows wait in the producer. The producer enforces the timeout only when it can send
+// a request or gets an answer, so without any broker it would keep the rows, and a job writing them would wait,
+// for ever, without the circuit breaker hearing of it. Cancelling the attempt's context fails the rows the
+// producer has not sent yet.
 func (o *output) watch() {
-	since, _ := o.health.outage()
+	since, cause := o.health.outage()
 	a := o.attempt.Load()
-	if since.IsZero() || time.Since(since) < o.timeout || time.Since(a.start) < o.timeout ||
+	if since.IsZero() || time.Since(since) < o.timeout || time.Since(a.start) < o.timeout || a.ctx.Err() != nil ||
 		o.cl.BufferedProduceRecords() == 0 {
 		return
 	}
+	o.mu.Lock()
+	if o.cause == nil {
+		o.cause = fmt.Errorf("not acknowledged within '%s.delivery.timeout.ms' = %v (brokers unavailable for %v: %v)",
+			o.spec.Name, o.timeout, time.Since(since).Round(time.Second), cause)
+	}
+	o.block()
+	o.mu.Unlock()
 	a.cancel()
 }
 
@@ -450,9 +471,9 @@ func (o *output) giveUp() error {
 		}
 		first = fmt.Sprintf(", the first with key %q", k)
 	}
-	last := o.cause
-	if last == nil {
-		last = errors.New("none yet")
+	last := o.last
+	if o.cause != nil {
+		last = o.cause
 	}
 	o.err = fmt.Errorf("delivery failed: %s not delivered when the job stopped%s (circuit %s; last error: %v); no offset past them is committed",
 		rows(int(n)), first, o.circuit.State(), last)
@@ -478,8 +499,14 @@ func (o *output) flush(ctx context.Context, stop <-chan struct{}) error {
 		return nil
 	}
 	for {
-		if err := o.cl.Flush(ctx); err != nil {
-			return err
+		// The producer keeps rows that watch gave up on: stop waiting for them then.
+		fctx, cancel := context.WithCancel(ctx)
+		unhook := context.AfterFunc(o.attempt.Load().ctx, cancel)
+		ferr := o.cl.Flush(fctx)
+		unhook()
+		cancel()
+		if ctx.Err() != nil {
+			return ctx.Err()
 		}
 		o.mu.Lock()
 		resume, err := o.resume, o.err
@@ -489,7 +516,10 @@ func (o *output) flush(ctx context.Context, stop <-chan struct{}) error {
 			return err
 		}
 		if !blocked {
-			return nil
+			if ferr == nil {
+				return nil
+			}
+			continue // a new attempt began
 		}
 		select {
 		case <-resume:
