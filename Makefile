@@ -3,7 +3,7 @@
 
 GOFILES = find . -path ./.git -prune -o -path ./.cache -prune -o -path ./bin -prune -o -name '*.go' -print
 
-.PHONY: test build kcat
+.PHONY: test build kcat chromium
 
 # TEST_TIMEOUT bounds each test binary (go test -timeout). go test's default, 10 minutes, is less than the
 # end-to-end, velocc and conformance packages take on a loaded machine; their tests wait for progress, not for a
@@ -14,11 +14,11 @@ TEST_TIMEOUT ?= 90m
 # .cache/kafka/ (first run only), starts a single-node broker on 127.0.0.1 and runs 'go test ./...' with
 # VELOCC_TEST_BROKERS set to it. VELOCC_TEST_REQUIRE_KAFKA=1 turns the skip of a test that finds no broker or no
 # kcat into a failure, so that this target never passes without having run them.
-test: kcat
+test: kcat chromium
 	go vet ./...
 	@unformatted=$$($(GOFILES) | xargs gofmt -l); \
 	if [ -n "$$unformatted" ]; then echo "gofmt -l: these files need gofmt -w:"; echo "$$unformatted"; exit 1; fi
-	VELOCC_TEST_REQUIRE_KAFKA=1 go run ./internal/kafkatest/broker -- go test -timeout $(TEST_TIMEOUT) ./...
+	VELOCC_TEST_REQUIRE_KAFKA=1 VELOCC_TEST_REQUIRE_BROWSER=1 go run ./internal/kafkatest/broker -- go test -timeout $(TEST_TIMEOUT) ./...
 	cd conformance && go vet ./... && go test -timeout $(TEST_TIMEOUT) ./...
 
 # kcat (Debian's package, built on librdkafka) is the second Kafka client of the tests. As root with apt-get it is
@@ -31,6 +31,18 @@ kcat:
 	    { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q kcat; }; \
 	  else \
 	    echo "make test needs kcat for its Kafka tests: apt-get install kcat (as root)"; exit 1; \
+	  fi; }
+
+# Chromium (Debian's package) renders a job's status page in the test of its HTTP server (internal/e2e/ops_test.go);
+# VELOCC_TEST_REQUIRE_BROWSER=1 makes that test fail rather than skip without it.
+chromium:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "make: installing chromium with apt-get"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 || \
+	    { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }; \
+	  else \
+	    echo "make test needs chromium for the status page's test: apt-get install chromium (as root)"; exit 1; \
 	  fi; }
 
 build:

@@ -39,6 +39,10 @@ func Generate(p *compiler.Plan) ([]byte, error) {
 		// The Kafka transport registers itself with rt; jobs without Kafka do not link it.
 		g.f.Anon(rtPath + "/kafka")
 	}
+	if p.ServesHTTP() {
+		// The HTTP server (--http: metrics, health, status) registers itself with rt.
+		g.f.Anon(rtPath + "/ops")
+	}
 	if p.StateOverflow == "spill" && hasState(p) {
 		// The spill store (pebble) registers itself with rt; jobs that do not spill do not link it.
 		g.f.Anon(rtPath + "/spill")
@@ -265,6 +269,9 @@ func (g *gen) genJob() {
 	}
 	if p.StateOverflow != "" {
 		jd[jen.Id("StateOverflow")] = jen.Lit(p.StateOverflow)
+	}
+	if p.HTTPAddress != "" {
+		jd[jen.Id("HTTPAddress")] = jen.Lit(p.HTTPAddress)
 	}
 	if pairs := joinedPairs(p); len(pairs) > 0 {
 		jd[jen.Id("Joined")] = jen.Index().Index(jen.Lit(2)).String().Values(pairs...)

@@ -3,6 +3,7 @@ package compiler
 
 import (
 	"fmt"
+	"net"
 	"strconv"
 	"strings"
 
@@ -11,8 +12,9 @@ import (
 
 // jobKeys are the job settings a query's WITH may give, unprefixed: the memory budget in MiB (Velostream's
 // 'max.memory.mb') and what state beyond it does, 'fail' or 'spill' ('state.overflow'). Every query that gives
-// one must give the same value: a job has one budget.
-var jobKeys = []string{"max.memory.mb", "state.overflow"}
+// one must give the same value: a job has one budget. 'job.http.address' is where the job serves its metrics,
+// health and status (docs/operations.md).
+var jobKeys = []string{"max.memory.mb", "state.overflow", "job.http.address"}
 
 // maxMemoryMB bounds 'max.memory.mb' (a PiB), as the job's --max-memory does.
 const maxMemoryMB = 1 << 30
@@ -46,10 +48,24 @@ func (c *checker) jobProperty(p *grammar.Prop) bool {
 		if c.sameJobSetting(key, v, p) {
 			c.plan.StateOverflow = v
 		}
+	case "job.http.address":
+		if _, port, err := net.SplitHostPort(v); err != nil || !validPort(port) {
+			c.errorf(CodeBadProperty, p.ValueSpan, "'job.http.address' wants HOST:PORT, such as 127.0.0.1:9090 (or :9090 for every interface), got %q", p.Value)
+			return true
+		}
+		if c.sameJobSetting(key, v, p) {
+			c.plan.HTTPAddress = v
+		}
 	default:
 		return false
 	}
 	return true
+}
+
+// validPort reports whether s is a port number (0: any free port).
+func validPort(s string) bool {
+	n, err := strconv.Atoi(s)
+	return err == nil && n >= 0 && n <= 65535
 }
 
 // sameJobSetting records the value of a job setting, or reports an error if another query gave it another

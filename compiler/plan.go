@@ -19,6 +19,13 @@ type Plan struct {
 	// beyond it does: "fail" (also "") or "spill".
 	MaxMemoryMB   int64
 	StateOverflow string
+	// HTTPAddress is 'job.http.address': where the job serves its metrics, health and status ("" for nowhere,
+	// unless the job's --http says).
+	HTTPAddress string
+
+	// Whether the job links its HTTP server (rt/ops, and net/http with it): HTTP says yes (velocc build --http),
+	// NoHTTP no (--no-http); otherwise ServesHTTP decides.
+	HTTP, NoHTTP bool
 
 	// Values the job computes once when it starts, in the order of their first use.
 	Prepared []*Prepared
@@ -36,6 +43,16 @@ type Prepared struct {
 }
 
 // UsesKafka reports whether the job reads or writes Kafka, and so links rt/kafka.
+// ServesHTTP reports whether the job links its HTTP server: a job whose script names an address, a Kafka job
+// (a service, watched while it runs; the server adds a seventh to its size), and one built with --http do; a
+// file job otherwise does not (the server would more than double its size), nor a job built with --no-http.
+func (p *Plan) ServesHTTP() bool {
+	if p.NoHTTP {
+		return false
+	}
+	return p.HTTP || p.HTTPAddress != "" || p.UsesKafka()
+}
+
 func (p *Plan) UsesKafka() bool {
 	if p.Kafka {
 		return true

@@ -77,6 +77,9 @@ Flags:
   --state-overflow MODE      what state beyond the budget does: fail (stop with an error) or spill (to disk)
                              (default: the script's 'state.overflow', then fail)
   --state-dir DIR            where spilled state goes, in a directory of its own removed at exit (default: $TMPDIR)
+  --shutdown-timeout D       after SIGINT or SIGTERM, how long finishing the records in flight, flushing the sinks
+                             and committing may take before the job exits 1 (default 30s; 0 = no limit); a second
+                             signal exits at once (130 or 143)
   --help                     print this help
 `)
 }

@@ -4,8 +4,10 @@ package rt
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/signal"
 	"runtime"
@@ -15,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -113,6 +116,10 @@ type Job struct {
 	// instances in a group, rows that meet must be read by one instance: the job checks at start that the two
 	// inputs have as many partitions (unless --single-instance).
 	Joined [][2]string
+
+	// HTTPAddress is the script's 'job.http.address': where the job serves its metrics, health and status
+	// (--http and $VELOCC_HTTP override it); "" for nowhere.
+	HTTPAddress string
 }
 
 // Context gives Job.Setup the job's sources and sinks.
@@ -160,9 +167,11 @@ func Main(j *Job) {
 
 // Run runs the job with command-line args and returns the exit code: 0 when
 // the job finished, or was stopped by SIGINT or SIGTERM while tailing, 1 on a
-// fatal error (reported as one line "NAME: reason" on stderr), 2 on a usage
-// error, and ExitStopped when a --bounded job was stopped before the end of
-// its input.
+// fatal error (reported as one line "NAME: reason" on stderr) or when the
+// clean stop did not finish within --shutdown-timeout, 2 on a usage error,
+// ExitStopped when a --bounded job was stopped before the end of its input,
+// and 130 (SIGINT) or 143 (SIGTERM) when a second signal cut the clean stop
+// short.
 //
 // Flags:
 //
@@ -180,20 +189,24 @@ func Main(j *Job) {
 //	--max-memory MB            the memory budget (default: the script's 'max.memory.mb'); see memory.go
 //	--state-overflow MODE      fail or spill: what state beyond the budget does
 //	--state-dir DIR            where spilled state goes (default: the temporary directory)
+//	--shutdown-timeout D       how long the clean stop after a signal may take (default 30s; 0: no limit)
 //	--stats=false              no record counts on stderr at exit
 //	--help                     describe the job and its flags
 //
 // Without --bounded, sources tail their files: at the end they flush the
-// sinks and poll for appended lines until the job is stopped. A second
-// signal kills the process the usual way.
+// sinks and poll for appended lines until the job is stopped. The first
+// SIGINT or SIGTERM stops the job cleanly (see shutdown.go); a second one
+// exits at once.
 func Run(j *Job, args []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
-	go func() {
-		<-ctx.Done()
-		stop() // restore default signal handling: a second Ctrl-C kills
-	}()
-	return runContext(ctx, j, args, stdout, stderr)
+	errw := &lockedWriter{w: stderr}
+	done := make(chan int, 1)
+	go func() { done <- runContext(ctx, j, args, stdout, errw) }()
+	return awaitSignals(jobName(j), sigs, stop, done, errw)
 }
 
 // runner is the state of one Run.
@@ -212,6 +225,13 @@ type runner struct {
 	mem      *memWatch  // the memory budget; nil when there is none
 	stats    bool       // --stats: statistics at exit, and a summary of each table's load
 	loads    TableLoads // the tables' loads (tableload.go)
+
+	// What the job's status reports (monitor.go): when it started, its phase (phaseStarting, ...), its flags, and
+	// the HTTP server serving it, if any.
+	started time.Time
+	phase   atomic.Int32
+	args    []string
+	http    Server
 
 	partsMu sync.Mutex
 	parts   int32 // partition count of the first partitioned source, once known
@@ -264,10 +284,7 @@ func (s *Source) SetPartitionCount(n int32) {
 // runContext is Run with the stop signal supplied as ctx: cancelling it
 // stops the job cleanly.
 func runContext(ctx context.Context, j *Job, args []string, stdout, stderr io.Writer) int {
-	name := j.Name
-	if name == "" {
-		name = "job"
-	}
+	name := jobName(j)
 	errw := &lockedWriter{w: stderr}
 	opts, err := parseFlags(j, args)
 	if err != nil {
@@ -286,7 +303,18 @@ func runContext(ctx context.Context, j *Job, args []string, stdout, stderr io.Wr
 		return 2
 	}
 
-	r := &runner{job: j, bounded: opts.bounded, stderr: errw, poison: os.Getenv(poisonEnv) == "1", mem: mem, stats: opts.stats}
+	r := &runner{job: j, bounded: opts.bounded, stderr: errw, poison: os.Getenv(poisonEnv) == "1", mem: mem, stats: opts.stats,
+		started: time.Now(), args: args}
+	if opts.http != "" {
+		if r.mem == nil {
+			r.mem = measureMemory(j, errw) // the status reports the state's size and the heap
+		}
+		if err := r.startHTTP(opts.http); err != nil {
+			fmt.Fprintf(errw, "%s: %v\n", name, err)
+			return usageIf(errors.Is(err, errNoHTTP) || opts.http != j.HTTPAddress)
+		}
+		defer r.http.Close()
+	}
 	if opts.stats {
 		r.progress = opts.progress
 	}
@@ -323,9 +351,9 @@ func runContext(ctx context.Context, j *Job, args []string, stdout, stderr io.Wr
 			return code
 		}
 	}
-	if err == nil && mem != nil {
-		mem.watch(r)
-		if limit := mem.softLimit(); limit > 0 {
+	if err == nil && r.mem != nil {
+		r.mem.watch(r)
+		if limit := r.mem.softLimit(); limit > 0 {
 			// The collector works harder as the heap nears the budget, instead of letting garbage reach it.
 			defer debug.SetMemoryLimit(debug.SetMemoryLimit(limit))
 		}
@@ -345,10 +373,21 @@ func runContext(ctx context.Context, j *Job, args []string, stdout, stderr io.Wr
 		}
 		defer stopProfile()
 	}
+	r.phase.Store(phaseRunning)
+	context.AfterFunc(ctx, func() { r.phase.CompareAndSwap(phaseRunning, phaseStopping) })
+	result := make(chan int, 1)
+	go func() { result <- r.finish(ctx, name, opts, errw) }()
+	return r.awaitStop(ctx, name, result, opts.shutdownTimeout)
+}
+
+// finish reads the sources until they end or the job is stopped, closes the outputs and returns the exit code.
+func (r *runner) finish(ctx context.Context, name string, opts *options, errw *lockedWriter) int {
 	first := r.readAll(ctx)
+	r.phase.Store(phaseStopping)
 	if err := r.close(); err != nil && first == nil {
 		first = err
 	}
+	r.phase.Store(phaseStopped)
 	if opts.stats {
 		writeStats(errw, r)
 	}
@@ -643,12 +682,17 @@ type options struct {
 	maxMemoryMB   int64  // --max-memory: the memory budget in MiB; 0: the script's
 	stateOverflow string // --state-overflow: "fail", "spill" or "" for the script's
 	stateDir      string // --state-dir: where spilled state goes; "" for the temporary directory
+
+	shutdownTimeout time.Duration // --shutdown-timeout: how long the clean stop may take; 0: no limit
+
+	http string // --http: the address of the HTTP server (metrics, health, status), else $VELOCC_HTTP, else the script's
 }
 
 // parseFlags parses the command line. Flags take one or two dashes, and
 // values either after '=' or as the next argument.
 func parseFlags(j *Job, args []string) (*options, error) {
-	o := &options{sources: map[string]string{}, sinks: map[string]string{}, stats: true, progress: 10 * time.Second}
+	o := &options{sources: map[string]string{}, sinks: map[string]string{}, stats: true, progress: 10 * time.Second,
+		shutdownTimeout: 30 * time.Second}
 	for i := 0; i < len(args); i++ {
 		arg := args[i]
 		if arg == "--" {
@@ -699,6 +743,13 @@ func parseFlags(j *Job, args []string) (*options, error) {
 					err = fmt.Errorf("flag --progress wants a duration such as 10s, or 0 for none, got %q", v)
 				}
 			}
+		case "shutdown-timeout":
+			var v string
+			if v, err = value(); err == nil {
+				if o.shutdownTimeout, err = time.ParseDuration(v); err != nil || o.shutdownTimeout < 0 {
+					err = fmt.Errorf("flag --shutdown-timeout wants a duration such as 30s, or 0 for no limit, got %q", v)
+				}
+			}
 		case "workers":
 			var v string
 			if v, err = value(); err == nil {
@@ -741,6 +792,10 @@ func parseFlags(j *Job, args []string) (*options, error) {
 			if o.stateOverflow, err = value(); err == nil && o.stateOverflow != "fail" && o.stateOverflow != "spill" {
 				err = fmt.Errorf("flag --state-overflow wants fail or spill, got %q", o.stateOverflow)
 			}
+		case "http":
+			if o.http, err = value(); err == nil && !validHTTPAddr(o.http) {
+				err = fmt.Errorf("flag --http wants HOST:PORT (such as 127.0.0.1:9090, or :9090 for every interface), got %q", o.http)
+			}
 		case "state-dir":
 			if o.stateDir, err = value(); err == nil && o.stateDir == "" {
 				err = fmt.Errorf("flag --state-dir wants a directory")
@@ -765,7 +820,27 @@ func parseFlags(j *Job, args []string) (*options, error) {
 	if err := o.onError.check(j); err != nil {
 		return nil, err
 	}
+	if o.http == "" {
+		if v := os.Getenv("VELOCC_HTTP"); v != "" {
+			if !validHTTPAddr(v) {
+				return nil, fmt.Errorf("$VELOCC_HTTP wants HOST:PORT (such as 127.0.0.1:9090), got %q", v)
+			}
+			o.http = v
+		} else {
+			o.http = j.HTTPAddress
+		}
+	}
 	return o, nil
+}
+
+// validHTTPAddr reports whether addr is HOST:PORT with a port number (HOST may be empty: every interface).
+func validHTTPAddr(addr string) bool {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	n, err := strconv.Atoi(port)
+	return err == nil && n >= 0 && n <= 65535
 }
 
 // override records --source or --sink NAME=URI, checking that the job

@@ -321,6 +321,14 @@ func newMemWatch(j *Job, o *options, stderr io.Writer) (*memWatch, error) {
 	return w, nil
 }
 
+// measureMemory returns a watcher for a job without a memory budget whose status is served (--http): it samples
+// the heap and the size of each state as a budget's watcher does, and never acts.
+func measureMemory(j *Job, stderr io.Writer) *memWatch {
+	w := &memWatch{job: jobName(j), stderr: stderr, read: readHeap, resident: func() uint64 { return 0 }}
+	w.warnAt, w.actAt, w.hardAt, w.residentAt = math.MaxUint64, math.MaxUint64, math.MaxUint64, math.MaxUint64
+	return w
+}
+
 // setLevels computes the levels from the budget: the heap's share is the budget less the reserves.
 func (w *memWatch) setLevels() {
 	heap := w.budget.bytes - baseReserve
@@ -348,7 +356,7 @@ func checkSpill(j *Job, o *options, r *runner) (int, error) {
 	if registeredSpillStore() == nil {
 		return 2, errors.New("--state-overflow spill: this job was built without the spill store; set 'state.overflow' = 'spill' in a query's WITH and build it again")
 	}
-	if w := r.mem; w != nil && !w.spill {
+	if w := r.mem; w != nil && w.budget.bytes > 0 && !w.spill {
 		return usageIf(w.budget.from == "--max-memory"), fmt.Errorf("'state.overflow' = 'spill' needs a memory budget of %d MiB at least; the budget is %s (from %s)",
 			minSpillBudget>>20, mib(uint64(w.budget.bytes)), w.budget.from)
 	}
@@ -357,7 +365,7 @@ func checkSpill(j *Job, o *options, r *runner) (int, error) {
 
 // softLimit is the Go runtime's soft memory limit for the budget, or -1 to leave the runtime's own (GOMEMLIMIT).
 func (w *memWatch) softLimit() int64 {
-	if w.budget.goLimit {
+	if w.budget.goLimit || w.budget.bytes == 0 {
 		return -1
 	}
 	return int64(w.hardAt)
@@ -613,6 +621,9 @@ func (st *stateStat) describe() string {
 
 // writeStats prints the memory line of the exit statistics: the budget, the peak live heap and what was spilled.
 func (w *memWatch) writeStats(out io.Writer) {
+	if w.budget.bytes == 0 {
+		return // measureMemory's: no budget to report on
+	}
 	fmt.Fprintf(out, "memory: budget %s (from %s), live heap peak %s", mib(uint64(w.budget.bytes)), w.budget.from, mib(w.peak.Load()))
 	if w.env != nil && w.env.evicted.Load() > 0 {
 		fmt.Fprintf(out, ", spilled %d groups (%s written), brought back %d", w.env.groups.Load(), mib(uint64(w.env.bytes.Load())), w.env.loads.Load())

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -31,7 +32,8 @@ type Sink struct {
 	out     *sinkOutput
 	keys    [][]byte // JSON: `"name":` per column, with a leading ',' after the first
 	row     Row
-	emitted int64
+	// emitted counts the rows written, retracted the retractions among them; atomic, for the job's metrics.
+	emitted, retracted atomic.Int64
 
 	ext     Output   // a transport's output (Kafka); nil for stdout and files
 	header  []byte   // written before each message value of ext (SinkSpec.Header)
@@ -72,9 +74,7 @@ func (s *Sink) Discard() bool {
 	if !s.dest.none {
 		return false
 	}
-	s.out.mu.Lock()
-	s.emitted++
-	s.out.mu.Unlock()
+	s.emitted.Add(1)
 	return true
 }
 
@@ -307,7 +307,7 @@ func (r *Row) End() error {
 		if _, err := out.w.Write(r.buf); err != nil {
 			out.err = writeError(out, err)
 		} else {
-			s.emitted++
+			s.count(r.retract)
 		}
 	}
 	err := out.err
@@ -348,10 +348,18 @@ func (r *Row) endMessage() error {
 		if err := out.ext.Write(key, value); err != nil {
 			out.err = fmt.Errorf("writing %s: %w", out.name, err)
 		} else {
-			s.emitted++
+			s.count(r.retract)
 		}
 	}
 	return out.err
+}
+
+// count counts a row written, and whether it was a retraction.
+func (s *Sink) count(retract bool) {
+	s.emitted.Add(1)
+	if retract {
+		s.retracted.Add(1)
+	}
 }
 
 // writeError words a failed write to an output.

@@ -91,8 +91,8 @@ func TestSinkJSON(t *testing.T) {
 	if err := s.out.flush(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if s.emitted != int64(len(rows)) {
-		t.Errorf("emitted %d, want %d", s.emitted, len(rows))
+	if s.emitted.Load() != int64(len(rows)) {
+		t.Errorf("emitted %d, want %d", s.emitted.Load(), len(rows))
 	}
 	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
 	if len(lines) != len(rows) {
@@ -314,8 +314,8 @@ func TestSinkConcurrentRowsDoNotInterleave(t *testing.T) {
 	wg.Wait()
 	s.out.flush(context.Background())
 	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
-	if len(lines) != goroutines*rows || s.emitted != goroutines*rows {
-		t.Fatalf("%d lines, %d emitted; want %d", len(lines), s.emitted, goroutines*rows)
+	if len(lines) != goroutines*rows || s.emitted.Load() != goroutines*rows {
+		t.Fatalf("%d lines, %d emitted; want %d", len(lines), s.emitted.Load(), goroutines*rows)
 	}
 	for _, l := range lines {
 		if !json.Valid([]byte(l)) {

@@ -150,6 +150,8 @@ type sourceCounts struct {
 	// late records under the other late-data strategies than drop (late.go): dead-lettered (also counted in
 	// late), updating a closed window, moved to the earliest open window
 	lateDead, lateUpdated, lateMoved atomic.Int64
+	bytes                            atomic.Int64 // the size of the records read
+	ended                            atomic.Bool  // Source.ended, for the job's status
 }
 
 // Position returns the file and line of the current record, "orders.jsonl:12",
@@ -383,6 +385,7 @@ func (s *Source) deliver(line []byte) error {
 			return err
 		}
 	}
+	s.counts.bytes.Add(int64(len(line)))
 	s.raw.Line, s.raw.LineNo = line, s.lineNo
 	switch s.format {
 	case FormatJSONL:
@@ -491,6 +494,7 @@ func (s *Source) end() error {
 		}
 	}
 	s.ended = true
+	s.counts.ended.Store(true)
 	s.endTable()
 	return nil
 }

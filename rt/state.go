@@ -127,6 +127,7 @@ func (w *Watermark) held(int32) (int64, bool) { return 0, false }
 
 func (w *Watermark) reset() {
 	w.maxSeen, w.current = math.MinInt64, math.MinInt64
+	w.pub.Store(math.MinInt64)
 	w.parts = w.parts[:0]
 }
 

@@ -34,7 +34,7 @@ func writeStats(w *lockedWriter, r *runner) {
 		fmt.Fprintln(w.w)
 	}
 	for _, s := range r.sinks {
-		fmt.Fprintf(w.w, "%s: emitted %d\n", s.spec.Name, s.emitted)
+		fmt.Fprintf(w.w, "%s: emitted %d\n", s.spec.Name, s.emitted.Load())
 	}
 	if r.mem != nil {
 		r.mem.writeStats(w.w)

@@ -30,20 +30,23 @@ const (
 
 // TableProgress is a snapshot of the load of one table (see TableLoads).
 type TableProgress struct {
-	Name  string // the table
-	Where string // the path (a glob) of a file table; the input's name (the topic) of another
+	Name  string `json:"name"`  // the table
+	Where string `json:"where"` // the path (a glob) of a file table; the input's name (the topic) of another
 	// Rows are the rows in the table; Replaced counts the rows that replaced an earlier row with the same key,
 	// Deleted the rows deleted.
-	Rows, Replaced, Deleted int64
-	Files                   int // the files that matched a file table's path
+	Rows     int64 `json:"rows"`
+	Replaced int64 `json:"replaced"`
+	Deleted  int64 `json:"deleted"`
+	Files    int   `json:"files"` // the files that matched a file table's path
 	// BytesRead is what the table's source has read; BytesTotal the size of its files when they were first
 	// matched (0: unknown). For a table that is not a file, the input may report other units (SetLoadProgress:
 	// Kafka offsets; Offsets is then set).
-	BytesRead, BytesTotal int64
-	Offsets               bool      // BytesRead and BytesTotal count Kafka offsets, not bytes
-	Started               time.Time // when the load started
-	Loaded                time.Time // when the initial load ended; zero while it lasts
-	Waiting               string    // what the load is waiting for, if anything: "no file matches ref/x*.csv"
+	BytesRead  int64     `json:"bytes_read"`
+	BytesTotal int64     `json:"bytes_total"`
+	Offsets    bool      `json:"offsets"`           // BytesRead and BytesTotal count Kafka offsets, not bytes
+	Started    time.Time `json:"started"`           // when the load started
+	Loaded     time.Time `json:"loaded,omitzero"`   // when the initial load ended; zero while it lasts
+	Waiting    string    `json:"waiting,omitempty"` // what the load is waiting for, if anything: "no file matches ref/x*.csv"
 }
 
 // TableLoads is the progress of the job's table loads, kept in one place: the progress display, the wait for

@@ -257,7 +257,8 @@ type AsOfTable interface {
 // and Source.OnTick to follow idle partitions) and with the tables. Generated code calls it in setup, before
 // the streams start.
 func NewAsOfWatermark(src *Source, maxOutOfOrder int64, tables ...AsOfTable) *AsOfWatermark {
-	w := &AsOfWatermark{wm: *NewWatermark(maxOutOfOrder)}
+	w := &AsOfWatermark{}
+	w.wm.init(maxOutOfOrder)
 	w.pub.Store(math.MinInt64)
 	for _, t := range tables {
 		t.watch(w)

@@ -5,6 +5,7 @@ package rt
 import (
 	"math"
 	"slices"
+	"sync/atomic"
 )
 
 // Windows holds the state of a tumbling-window aggregate: for each open
@@ -159,6 +160,8 @@ type Watermark struct {
 	low   int64           // the event time the watermark was last computed from
 	// volatile is set for a watermark that starts over with each run instead of being checkpointed (Volatile).
 	volatile bool
+	// pub is current, for the job's status (read from another goroutine); math.MinInt64 before the first.
+	pub atomic.Int64
 }
 
 // Volatile makes w start over with each run: it is not saved with committed offsets. A join of two streams needs
@@ -172,10 +175,21 @@ func (w *Watermark) Volatile() *Watermark {
 // maxOutOfOrder milliseconds behind the newest one. Current starts at
 // math.MinInt64: nothing is late before the first event.
 func NewWatermark(maxOutOfOrder int64) *Watermark {
-	if maxOutOfOrder < 0 {
-		maxOutOfOrder = 0
-	}
-	return &Watermark{delay: maxOutOfOrder, maxSeen: math.MinInt64, current: math.MinInt64, low: math.MinInt64}
+	w := &Watermark{}
+	w.init(maxOutOfOrder)
+	return w
+}
+
+// init sets a new watermark up: see NewWatermark.
+func (w *Watermark) init(maxOutOfOrder int64) {
+	w.delay, w.maxSeen, w.current, w.low = max(maxOutOfOrder, 0), math.MinInt64, math.MinInt64, math.MinInt64
+	w.pub.Store(math.MinInt64)
+}
+
+// shown returns the watermark as the job's status reports it, if there is one yet.
+func (w *Watermark) shown() (int64, bool) {
+	v := w.pub.Load()
+	return v, v != math.MinInt64
 }
 
 // Observe records an event time and reports whether the watermark advanced.
@@ -250,6 +264,7 @@ func (w *Watermark) advance(ts int64) bool {
 		return false
 	}
 	w.current = wm
+	w.pub.Store(wm)
 	return true
 }
 
@@ -276,6 +291,7 @@ func (w *Watermark) Follow(wm int64) bool {
 		return false
 	}
 	w.current = wm
+	w.pub.Store(wm)
 	return true
 }
 

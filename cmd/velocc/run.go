@@ -63,6 +63,10 @@ Flags of build:
 	-kafka   link Kafka support even if the script declares no Kafka source
 	         or sink, so that --source/--sink NAME=kafka:TOPIC work (a job
 	         with a Kafka source or sink always has it)
+	-http    link the job's HTTP server (its --http flag: metrics, health,
+	         status page) into a job without Kafka; a Kafka job, and one whose
+	         script sets 'job.http.address', always has it
+	-no-http leave the HTTP server out of any job (a smaller binary)
 
 velocc carries the runtime its jobs import (github.com/velocc/velocc/rt and
 its sub-packages), and writes the packages a job needs into the module that
@@ -83,7 +87,8 @@ with an error in a module that velocc mod has not set up.
 Flags of run (before SCRIPT; everything after SCRIPT, or after --, goes to
 the job, and the job's exit status is velocc's):
 
-	-kafka   as for build
+	-kafka, -http, -no-http
+	         as for build
 
 	The job is built once and kept in velocc's cache: a later run of the
 	same script (with the same config files, velocc and Go) starts it at
@@ -334,6 +339,9 @@ func build(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("build", flag.ContinueOnError)
 	out := fs.String("o", "", "")
 	kafka := fs.Bool("kafka", false, "")
+	var link links
+	fs.BoolVar(&link.http, "http", false, "")
+	fs.BoolVar(&link.noHTTP, "no-http", false, "")
 	script, err := parseArgs("build", fs, args)
 	if err != nil {
 		return helpOr(err, stdout)
@@ -343,6 +351,9 @@ func build(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	plan.Kafka = *kafka
+	if err := link.apply(plan); err != nil {
+		return err
+	}
 	code, err := codegen.Generate(plan)
 	if err != nil {
 		// The compiler accepted the script, so this is a velocc bug rather than a mistake in the script.

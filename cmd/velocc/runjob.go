@@ -37,6 +37,9 @@ func runJob(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	kafka := fs.Bool("kafka", false, "")
+	var link links
+	fs.BoolVar(&link.http, "http", false, "")
+	fs.BoolVar(&link.noHTTP, "no-http", false, "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return helpOr(err, stdout)
@@ -51,7 +54,7 @@ func runJob(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(jobArgs) > 0 && jobArgs[0] == "--" {
 		jobArgs = jobArgs[1:]
 	}
-	plan, code, err := generate(script, *kafka, stdin, stderr)
+	plan, code, err := generate(script, *kafka, link, stdin, stderr)
 	if err != nil {
 		return err
 	}
@@ -63,12 +66,15 @@ func runJob(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 }
 
 // generate compiles the script named by arg and generates its job's Go source, as 'velocc build' does.
-func generate(arg string, kafka bool, stdin io.Reader, stderr io.Writer) (*compiler.Plan, []byte, error) {
+func generate(arg string, kafka bool, link links, stdin io.Reader, stderr io.Writer) (*compiler.Plan, []byte, error) {
 	plan, err := compile(arg, stdin, stderr)
 	if err != nil {
 		return nil, nil, err
 	}
 	plan.Kafka = kafka
+	if err := link.apply(plan); err != nil {
+		return nil, nil, err
+	}
 	code, err := codegen.Generate(plan)
 	if err != nil {
 		// The compiler accepted the script, so this is a velocc bug rather than a mistake in the script.
@@ -231,4 +237,21 @@ func trimCache(dir string, now time.Time) {
 func isFile(path string) bool {
 	fi, err := os.Stat(path)
 	return err == nil && fi.Mode().IsRegular()
+}
+
+// links are the flags of build and run that say what a job links beyond what its script needs.
+type links struct {
+	http, noHTTP bool // -http, -no-http
+}
+
+// apply sets them on plan.
+func (l links) apply(plan *compiler.Plan) error {
+	switch {
+	case l.http && l.noHTTP:
+		return usageError("-http and -no-http contradict each other")
+	case l.noHTTP && plan.HTTPAddress != "":
+		return usageError(fmt.Sprintf("-no-http: the script sets 'job.http.address' = '%s', so the job serves HTTP; remove one or the other", plan.HTTPAddress))
+	}
+	plan.HTTP, plan.NoHTTP = l.http, l.noHTTP
+	return nil
 }

@@ -21,7 +21,7 @@ import (
 func cachedJob(t *testing.T, script string) (string, string) {
 	t.Helper()
 	var stderr bytes.Buffer
-	plan, code, err := generate(script, false, nil, &stderr)
+	plan, code, err := generate(script, false, links{}, nil, &stderr)
 	if err != nil {
 		t.Fatalf("%s: %v\n%s", script, err, stderr.String())
 	}
@@ -122,7 +122,7 @@ func TestBuildCachedConcurrently(t *testing.T) {
 	}
 	cache := useCache(t)
 	scriptDir(t)
-	plan, code, err := generate("job.sql", false, nil, os.Stderr)
+	plan, code, err := generate("job.sql", false, links{}, nil, os.Stderr)
 	if err != nil {
 		t.Fatal(err)
 	}

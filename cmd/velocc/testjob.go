@@ -57,7 +57,7 @@ func testJob(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return fmt.Errorf("no test case matches -run %q (the cases are %s)", *runRE, caseNames(all))
 	}
 
-	plan, code, err := generate(script, false, stdin, stderr)
+	plan, code, err := generate(script, false, links{}, stdin, stderr)
 	if err != nil {
 		return err
 	}

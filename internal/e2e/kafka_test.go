@@ -213,9 +213,15 @@ func (b lockedBuf) Write(d []byte) (int, error) {
 // startJob starts job name with args; it is killed when the test ends if still running.
 func startJob(t *testing.T, name string, args ...string) *proc {
 	t.Helper()
+	return startJobIn(t, name, t.TempDir(), args...)
+}
+
+// startJobIn is startJob in directory dir.
+func startJobIn(t *testing.T, name, dir string, args ...string) *proc {
+	t.Helper()
 	needBuild(t)
 	p := &proc{cmd: exec.Command(bins[name], args...), done: make(chan struct{})}
-	p.cmd.Dir = t.TempDir()
+	p.cmd.Dir = dir
 	p.cmd.Env = append(os.Environ(), PoisonEnv)
 	p.cmd.Stderr = lockedBuf{p}
 	if err := p.cmd.Start(); err != nil {

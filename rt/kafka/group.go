@@ -69,6 +69,10 @@ func (in *input) assign(ctx context.Context, offsets map[string]map[int32]kgo.Of
 		in.src.SetIdle(p, hasEnd && next[p] >= end.Offset)
 	}
 	in.next, in.kept, in.lostAt, in.lostErr = next, nil, time.Time{}, nil
+	in.lag.reset(next, func(p int32) (int64, bool) {
+		e, ok := ends.Lookup(in.topic, p)
+		return e.Offset, ok && e.Err == nil
+	})
 	if len(parts) > 0 {
 		in.src.Logf("reading kafka topic %q partitions %s as group %q%s", in.topic, partList(parts), in.group, how)
 	}
@@ -158,6 +162,7 @@ func (in *input) revoked(ctx context.Context, _ *kgo.Client, _ map[string][]int3
 	}
 	in.src.ResetState()
 	in.assigned, in.next, in.kept = nil, nil, nil
+	in.lag.reset(nil, nil)
 }
 
 // lost runs when the group session failed: the brokers are away, or the member was dropped from the group.
@@ -170,6 +175,7 @@ func (in *input) lost(context.Context, *kgo.Client, map[string][]int32) {
 		in.kept = in.assigned
 	}
 	in.assigned = nil
+	in.lag.reset(nil, nil)
 	if in.lostAt.IsZero() {
 		in.lostAt = time.Now()
 	}

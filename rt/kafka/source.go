@@ -60,6 +60,8 @@ type input struct {
 	lostAt    time.Time
 	lostErr   error     // why the session failed, once logged
 	goneSince time.Time // when the brokers first said the topic no longer exists (see topicGone)
+
+	lag lags // per assigned partition, how far behind its end the job reads (lag.go)
 }
 
 func newInput(s *rt.Source, uri string, env *rt.Env) (*input, error) {
@@ -367,6 +369,7 @@ func (in *input) process(fetches kgo.Fetches) error {
 			in.next[r.Partition] = r.Offset + 1
 		}
 		in.src.SetIdle(p.Partition, in.next[p.Partition] >= p.HighWatermark)
+		in.lag.note(p.Partition, in.next[p.Partition], p.HighWatermark)
 	})
 	if err != nil {
 		return err
@@ -421,6 +424,7 @@ func (in *input) processLanes(fetches kgo.Fetches) error {
 		if n := handedN[i]; n == len(p.Records) {
 			in.src.SetIdle(p.Partition, in.next[p.Partition] >= p.HighWatermark)
 		}
+		in.lag.note(p.Partition, in.next[p.Partition], p.HighWatermark)
 	}
 	if err := first.Load(); err != nil {
 		return *err
