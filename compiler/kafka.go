@@ -4,6 +4,7 @@
 package compiler
 
 import (
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -42,6 +43,15 @@ var kafkaSettings = map[string]kafkaSetting{
 	"topic.create":             {sink: true, check: boolSetting},
 	"topic.partitions":         {sink: true, check: intAtLeast(1)},
 	"topic.replication.factor": {sink: true, check: intAtLeast(1)},
+
+	// A sink's retries of failed deliveries and its circuit breaker (rt/kafka/circuit.go).
+	"retry.max.attempts":                {sink: true, check: intAtLeast(1)},
+	"retry.initial.delay":               {sink: true, check: durationSetting},
+	"retry.max.delay":                   {sink: true, check: durationSetting},
+	"retry.multiplier":                  {sink: true, check: numberAtLeast1},
+	"circuit.breaker.failure.threshold": {sink: true, check: intAtLeast(1)},
+	"circuit.breaker.recovery.timeout":  {sink: true, check: durationSetting},
+	"circuit.breaker.success.threshold": {sink: true, check: intAtLeast(1)},
 
 	// How long a source goes on reading without brokers (or without a group session) before it gives up;
 	// unset: for ever.
@@ -386,6 +396,14 @@ func durationSetting(v string) string {
 func boolSetting(v string) string {
 	if _, err := strconv.ParseBool(v); err != nil {
 		return "want true or false, got " + strconv.Quote(v)
+	}
+	return ""
+}
+
+// numberAtLeast1 checks a factor: a finite number of at least 1.
+func numberAtLeast1(v string) string {
+	if f, err := strconv.ParseFloat(v, 64); err != nil || f < 1 || math.IsInf(f, 0) {
+		return "want a number of at least 1, got " + strconv.Quote(v)
 	}
 	return ""
 }

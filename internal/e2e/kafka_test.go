@@ -40,14 +40,16 @@ WINDOW TUMBLING (event_time, INTERVAL '1' MINUTE)
 EMIT FINAL
 WITH ('minutes.type'='kafka_sink');
 `
-	// A copy job that waits for its source topic and gives up on a row after 10 seconds. Both are deadlines the
-	// job keeps by the clock: the wait is long enough for any test to create the topic, and no acknowledgement of
-	// a working broker takes 10 seconds, however loaded the machine.
+	// A copy job that waits for its source topic, and opens its sink's circuit when a row is not acknowledged
+	// within 10 seconds (no retry). Both are deadlines the job keeps by the clock: the wait is long enough for any
+	// test to create the topic, and no acknowledgement of a working broker takes 10 seconds, however loaded the
+	// machine.
 	jobScripts["kafka_copy"] = `
 CREATE STREAM src (id BIGINT, name VARCHAR)
   WITH ('type'='kafka_source', 'topic.wait.timeout'='10m', 'topic.retry.interval'='200ms', 'commit.interval'='100ms');
 CREATE STREAM dst AS SELECT id, name FROM src
-WITH ('dst.type'='kafka_sink', 'dst.delivery.timeout.ms'='10s', 'dst.topic.create'='false');
+WITH ('dst.type'='kafka_sink', 'dst.delivery.timeout.ms'='10s', 'dst.topic.create'='false',
+      'dst.retry.max.attempts'='1');
 `
 	// Windows over the record timestamp.
 	jobScripts["kafka_ts"] = `
@@ -569,7 +571,8 @@ func TestKafkaWaitForTopic(t *testing.T) {
 }
 
 // TestKafkaSinkFailure deletes a sink's topic under a running job: the producer retries until
-// 'delivery.timeout.ms', then the job fails loudly instead of dropping rows, and commits nothing past them.
+// 'delivery.timeout.ms', then the sink's circuit opens and the job waits, committing nothing past the row; stopped
+// then, it exits 1 saying that the row was not delivered, instead of dropping it.
 func TestKafkaSinkFailure(t *testing.T) {
 	brokers := kafkatest.Brokers(t)
 	in := kafkatest.NewTopic(t, brokers, 1)
@@ -587,8 +590,12 @@ func TestKafkaSinkFailure(t *testing.T) {
 	})
 	kafkatest.DeleteTopic(t, brokers, out)
 	kafkatest.Produce(t, brokers, in, &kgo.Record{Value: []byte(`{"id":2,"name":"b"}`)})
-	code := p.waitExit(t, "the job failing on the deleted topic", nil)
-	if code != 1 || !strings.Contains(p.log(), `writing kafka topic "`+out+`"`) {
+	waitProgress(t, "the circuit opening on the deleted topic", p, func() (int64, bool) {
+		return 0, strings.Contains(p.log(), "dst: circuit open after 1 failure (last: not acknowledged within 'dst.delivery.timeout.ms' = 10s")
+	})
+	p.stop(t, syscall.SIGTERM)
+	code := p.cmd.ProcessState.ExitCode()
+	if code != 1 || !strings.Contains(p.log(), `writing kafka topic "`+out+`": delivery failed: 1 row not delivered when the job stopped`) {
 		t.Errorf("exit %d; want 1 with a delivery error; stderr:\n%s", code, p.log())
 	}
 	t.Logf("stderr of the failed job:\n%s", p.log())

@@ -13,8 +13,8 @@
 //
 // Faults: the clients retry with backoff while brokers are away, and the job keeps its state across a lost group
 // session when it gets its partitions back untouched (group.go). Sources give up only after
-// 'broker.unavailable.timeout', sinks after 'delivery.timeout.ms'; errors no retry fixes stop the job at once
-// (faults.go, health.go).
+// 'broker.unavailable.timeout', and errors no retry fixes stop them at once (faults.go, health.go). Sinks never
+// give up: a delivery that fails is retried with backoff behind a circuit breaker while the job waits (circuit.go).
 package kafka
 
 import (

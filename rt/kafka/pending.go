@@ -4,12 +4,13 @@ package kafka
 
 import "github.com/velocc/velocc/rt"
 
-// Pending returns how many messages written so far the brokers have not acknowledged yet.
+// Pending returns how many messages written so far the brokers have not acknowledged yet: those in the producer
+// and those that failed and wait for a retry.
 func (o *output) Pending() int64 {
 	if o.cl == nil {
 		return 0
 	}
-	return o.cl.BufferedProduceRecords()
+	return o.written.Load() - o.acked.Load()
 }
 
 var _ rt.PendingReporter = (*output)(nil)

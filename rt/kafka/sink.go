@@ -1,5 +1,5 @@
-// Kafka sinks: rows as messages through an idempotent producer that retries until 'delivery.timeout.ms'; a row
-// still not delivered then stops the job.
+// Kafka sinks: rows as messages through an idempotent producer that retries until 'delivery.timeout.ms'; rows
+// still not delivered then are sent again with backoff, behind a circuit breaker (circuit.go), and never dropped.
 
 package kafka
 
@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"sort"
 	"strconv"
 	"strings"
@@ -33,23 +34,46 @@ type output struct {
 	headers []kgo.RecordHeader
 	timeout time.Duration // delivery.timeout.ms
 	health  *health
+	circuit *circuit
 
 	cl *kgo.Client
 
-	mu     sync.Mutex
-	err    error // the first delivery failure
-	failed atomic.Bool
-	slab   []byte
+	// stopped is the job's stop signal (the context Start gets): Write and Flush, when they wait for failed rows
+	// to be delivered, give up then.
+	stopped context.Context
 
-	recs  []kgo.Record // records not handed out yet; the producer holds the rest until they are acknowledged
+	slab []byte
+	recs []kgo.Record // records not handed out yet; the producer holds the rest until they are acknowledged
+
 	clock atomic.Int64 // the time in epoch milliseconds, the timestamp of messages; a ticker keeps it current
 	stop  chan struct{}
+	kick  chan struct{} // wakes retry up after a failure
 
-	// Records are produced under ctx, which is cancelled when the sink gives up on them (see watch).
-	ctx    context.Context
-	cancel context.CancelFunc
+	// Records are produced under the current attempt's context, which watch cancels when the brokers have been
+	// away for 'delivery.timeout.ms'.
+	attempt atomic.Pointer[attempt]
+
+	// blocked is set from a failed delivery until every row that failed is delivered: Write waits meanwhile.
+	blocked atomic.Bool
+
+	written, acked, errs, retries atomic.Int64 // messages written, acknowledged, failed attempts, messages resent
+
+	mu      sync.Mutex
+	resume  chan struct{} // closed when blocked clears
+	pending []*kgo.Record // failed rows, in the order the producer reported them: per partition, the order written
+	cause   error         // why the attempt under way failed
+	last    error         // why the last attempt failed
+	err     error         // the sink gave up on its rows: the job stops
+	closing bool          // Close has begun: failures say nothing more
 
 	done func(*kgo.Record, error)
+}
+
+// attempt is one round of producing: the rows written while the sink works, or the failed rows sent again.
+type attempt struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	start  time.Time
 }
 
 // recordSlab is how many records are allocated at once: an allocation per message is measurable.
@@ -112,6 +136,11 @@ func newOutput(spec rt.SinkSpec, uri string, env *rt.Env) (*output, error) {
 		return nil, err
 	}
 	o.opts = append(o.opts, kgo.RecordDeliveryTimeout(o.timeout))
+	set, err := readRetrySettings(opts)
+	if err != nil {
+		return nil, err
+	}
+	o.circuit = &circuit{set: set, now: time.Now, jitter: rand.Float64, logf: o.logf}
 	if v := opts["topic.create"]; v != "" {
 		if o.create, err = strconv.ParseBool(v); err != nil {
 			return nil, fmt.Errorf("topic.create: want true or false, got %q", v)
@@ -172,7 +201,10 @@ func (o *output) Start(ctx context.Context) error {
 	// Messages are stamped with a clock read once a millisecond rather than once per message.
 	o.clock.Store(time.Now().UnixMilli())
 	o.stop = make(chan struct{})
-	o.ctx, o.cancel = context.WithCancel(context.Background())
+	o.kick = make(chan struct{}, 1)
+	o.stopped = ctx
+	o.newAttempt()
+	go o.retry()
 	go func() {
 		t := time.NewTicker(time.Millisecond)
 		defer t.Stop()
@@ -220,13 +252,13 @@ func (o *output) Start(ctx context.Context) error {
 	return nil
 }
 
-// Write copies the message and hands it to the producer. It fails once any earlier message failed: the job
-// stops rather than go on with a gap in its output.
+// Write copies the message and hands it to the producer. While rows that failed wait to be sent again, it waits
+// (the source stops reading: back-pressure), until they are delivered or the job is stopped.
 func (o *output) Write(key, value []byte) error {
-	if o.failed.Load() {
-		o.mu.Lock()
-		defer o.mu.Unlock()
-		return o.err
+	if o.blocked.Load() {
+		if err := o.wait(); err != nil {
+			return err
+		}
 	}
 	if len(o.recs) == 0 {
 		o.recs = make([]kgo.Record, recordSlab)
@@ -240,7 +272,29 @@ func (o *output) Write(key, value []byte) error {
 			r.Value = []byte{}
 		}
 	}
-	o.cl.Produce(o.ctx, r, o.done)
+	o.written.Add(1)
+	o.cl.Produce(o.attempt.Load().ctx, r, o.done)
+	return nil
+}
+
+// wait waits until the failed rows are delivered, or the job is stopped.
+func (o *output) wait() error {
+	for o.blocked.Load() {
+		o.mu.Lock()
+		resume, err := o.resume, o.err
+		o.mu.Unlock()
+		if err != nil {
+			return err
+		}
+		select {
+		case <-resume:
+		case <-o.stopped.Done():
+			if err := o.giveUp(); err != nil {
+				return err
+			}
+			<-resume // nothing is undelivered: retry resumes the sink in a moment
+		}
+	}
 	return nil
 }
 
@@ -260,47 +314,170 @@ func (o *output) copy(b []byte) []byte {
 	return o.slab[n:len(o.slab):len(o.slab)]
 }
 
-// delivered records the first failed delivery.
-func (o *output) delivered(_ *kgo.Record, err error) {
+// delivered counts an acknowledged message, or keeps a failed one for retry and blocks Write.
+func (o *output) delivered(r *kgo.Record, err error) {
 	if err == nil {
+		o.acked.Add(1)
+		if o.circuit.State() == halfOpen {
+			o.mu.Lock()
+			o.circuit.acked(1)
+			o.mu.Unlock()
+		}
 		return
 	}
 	o.mu.Lock()
-	if o.err == nil {
-		// A retryable failure, or none at all (the brokers did not answer), failed only once the delivery
-		// timeout passed: say so, and what went wrong meanwhile.
-		if timedOut := errors.Is(err, kgo.ErrRecordTimeout); timedOut || kerr.IsRetriable(err) {
-			why := ""
-			switch since, cause := o.health.outage(); {
-			case !timedOut:
-				why = fmt.Sprintf(" (last error: %v)", err)
-			case !since.IsZero():
-				why = fmt.Sprintf(" (brokers unavailable for %v: %v)", time.Since(since).Round(time.Second), cause)
-			}
-			err = fmt.Errorf("not acknowledged within '%s.delivery.timeout.ms' = %v%s", o.spec.Name, o.timeout, why)
-		}
-		o.err = fmt.Errorf("delivery failed: %w", err)
-		o.failed.Store(true)
+	defer o.mu.Unlock()
+	o.pending = append(o.pending, r)
+	if o.cause == nil {
+		o.cause = o.why(err)
 	}
-	o.mu.Unlock()
+	o.block()
 }
 
-// watch gives up on the rows waiting in the producer once no broker has answered for 'delivery.timeout.ms'. The
-// producer enforces the timeout only when it can send a request or gets an answer, so without any broker it
-// would keep the rows, and a job writing them would wait, for ever.
+// block makes Write wait and wakes retry up, unless a failure did already. Called under o.mu.
+func (o *output) block() {
+	if o.blocked.Load() {
+		return
+	}
+	o.resume = make(chan struct{})
+	o.blocked.Store(true)
+	select {
+	case o.kick <- struct{}{}:
+	default:
+	}
+}
+
+// why words a failed delivery. A retryable failure, or none at all (the brokers did not answer, and watch gave
+// the rows up), failed only once the delivery timeout passed: say so, and what went wrong meanwhile.
+func (o *output) why(err error) error {
+	timedOut := errors.Is(err, kgo.ErrRecordTimeout) || errors.Is(err, context.Canceled)
+	if !timedOut && !kerr.IsRetriable(err) {
+		return err
+	}
+	why := ""
+	switch since, cause := o.health.outage(); {
+	case !timedOut:
+		why = fmt.Sprintf(" (last error: %v)", err)
+	case !since.IsZero():
+		why = fmt.Sprintf(" (brokers unavailable for %v: %v)", time.Since(since).Round(time.Second), cause)
+	}
+	return fmt.Errorf("not acknowledged within '%s.delivery.timeout.ms' = %v%s", o.spec.Name, o.timeout, why)
+}
+
+// retry sends failed rows again, in the order they were written, as the circuit breaker says when, until every
+// row is delivered; then Write goes on. One attempt is a round of the rows that failed: it has failed when any of
+// them failed, or when watch gave it up.
+func (o *output) retry() {
+	for {
+		select {
+		case <-o.kick:
+		case <-o.stop:
+			return
+		}
+		for {
+			// Write is blocked: once the producer is empty, each row is either acknowledged or in pending. Rows
+			// the producer keeps although watch gave the attempt up (sent to a broker that went away: it cannot
+			// know whether they were written) stay with it; it delivers them when a broker answers again.
+			a := o.attempt.Load()
+			err := o.cl.Flush(a.ctx)
+			o.mu.Lock()
+			if o.closing {
+				o.mu.Unlock()
+				return
+			}
+			if err == nil && len(o.pending) == 0 {
+				o.circuit.delivered()
+				o.blocked.Store(false)
+				close(o.resume)
+				o.mu.Unlock()
+				break
+			}
+			if o.cause != nil {
+				o.last = o.cause
+			}
+			o.errs.Add(1)
+			next := o.circuit.fail(int(o.written.Load()-o.acked.Load()), o.last)
+			o.mu.Unlock()
+			t := time.NewTimer(time.Until(next))
+			select {
+			case <-t.C:
+			case <-o.stop:
+				t.Stop()
+				return
+			}
+			o.mu.Lock()
+			recs := o.pending
+			o.pending, o.cause = nil, nil
+			o.circuit.retry(int(o.written.Load() - o.acked.Load()))
+			o.mu.Unlock()
+			ctx := o.newAttempt()
+			for _, r := range recs {
+				r.Context = nil // the producer takes the context of the new attempt
+				o.cl.Produce(ctx, r, o.done)
+			}
+			o.retries.Add(int64(len(recs)))
+		}
+	}
+}
+
+// newAttempt starts a round of producing and returns its context.
+func (o *output) newAttempt() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	if old := o.attempt.Swap(&attempt{ctx: ctx, cancel: cancel, start: time.Now()}); old != nil {
+		old.cancel()
+	}
+	return ctx
+}
+
+// watch gives the attempt under way up once no broker has answered for 'delivery.timeout.ms' (since the attempt
+// began, at the latest) while rows wait in the producer. The producer enforces the timeout only when it can send
+// a request or gets an answer, so without any broker it would keep the rows, and a job writing them would wait,
+// for ever, without the circuit breaker hearing of it. Cancelling the attempt's context fails the rows the
+// producer has not sent yet.
 func (o *output) watch() {
 	since, cause := o.health.outage()
-	if since.IsZero() || time.Since(since) < o.timeout || o.cl.BufferedProduceRecords() == 0 {
+	a := o.attempt.Load()
+	if since.IsZero() || time.Since(since) < o.timeout || time.Since(a.start) < o.timeout || a.ctx.Err() != nil ||
+		o.cl.BufferedProduceRecords() == 0 {
 		return
 	}
 	o.mu.Lock()
-	if o.err == nil {
-		o.err = fmt.Errorf("delivery failed: not acknowledged within '%s.delivery.timeout.ms' = %v (brokers unavailable for %v: %v)",
+	if o.cause == nil {
+		o.cause = fmt.Errorf("not acknowledged within '%s.delivery.timeout.ms' = %v (brokers unavailable for %v: %v)",
 			o.spec.Name, o.timeout, time.Since(since).Round(time.Second), cause)
-		o.failed.Store(true)
 	}
+	o.block()
 	o.mu.Unlock()
-	o.cancel()
+	a.cancel()
+}
+
+// giveUp ends the sink's wait for its rows when the job stops: it returns the error that says how many rows were
+// not delivered, or nil when none is left (the retry under way delivered them).
+func (o *output) giveUp() error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.err != nil {
+		return o.err
+	}
+	n := o.written.Load() - o.acked.Load()
+	if n <= 0 {
+		return nil
+	}
+	first := ""
+	if len(o.pending) > 0 && o.pending[0].Key != nil {
+		k := o.pending[0].Key
+		if len(k) > 100 {
+			k = k[:100]
+		}
+		first = fmt.Sprintf(", the first with key %q", k)
+	}
+	last := o.last
+	if o.cause != nil {
+		last = o.cause
+	}
+	o.err = fmt.Errorf("delivery failed: %s not delivered when the job stopped%s (circuit %s; last error: %v); no offset past them is committed",
+		rows(int(n)), first, o.circuit.State(), last)
+	return o.err
 }
 
 // logf prints one line "NAME: message" on the job's stderr.
@@ -310,35 +487,78 @@ func (o *output) logf(format string, args ...any) {
 	}
 }
 
-// Flush waits until the broker acknowledged every message written so far, or until the sink gives up on them.
+// Flush waits until the broker acknowledged every message written so far, retries included; when the job is
+// stopped while rows wait for a retry, it gives up on them.
 func (o *output) Flush(ctx context.Context) error {
+	return o.flush(ctx, o.stopped.Done())
+}
+
+// flush is Flush, giving up on rows that wait for a retry once stop is closed.
+func (o *output) flush(ctx context.Context, stop <-chan struct{}) error {
 	if o.cl == nil {
 		return nil
 	}
-	fctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	defer context.AfterFunc(o.ctx, cancel)()
-	err := o.cl.Flush(fctx)
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if o.err != nil {
-		return o.err
+	for {
+		// The producer keeps rows that watch gave up on: stop waiting for them then.
+		fctx, cancel := context.WithCancel(ctx)
+		unhook := context.AfterFunc(o.attempt.Load().ctx, cancel)
+		ferr := o.cl.Flush(fctx)
+		unhook()
+		cancel()
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		o.mu.Lock()
+		resume, err := o.resume, o.err
+		blocked := o.blocked.Load()
+		o.mu.Unlock()
+		if err != nil {
+			return err
+		}
+		if !blocked {
+			if ferr == nil {
+				return nil
+			}
+			continue // a new attempt began
+		}
+		select {
+		case <-resume:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-stop:
+			if err := o.giveUp(); err != nil {
+				return err
+			}
+			stop = nil // nothing is undelivered: retry resumes the sink in a moment
+		}
 	}
-	return err
 }
 
-// Close flushes and disconnects.
+// Close flushes and disconnects. Rows that still wait for a retry are given up.
 func (o *output) Close() error {
 	if o.cl == nil {
 		return nil
 	}
-	err := o.Flush(context.Background())
+	now := make(chan struct{})
+	close(now)
+	err := o.flush(context.Background(), now)
+	o.mu.Lock()
+	o.closing = true
+	o.mu.Unlock()
 	o.health.close()
-	o.cl.Close()
 	close(o.stop)
-	o.cancel()
+	o.cl.Close()
+	o.attempt.Load().cancel()
 	return err
+}
+
+// Deliveries implements rt.DeliveryReporter.
+func (o *output) Deliveries() rt.DeliveryStats {
+	return rt.DeliveryStats{Acked: o.acked.Load(), Errors: o.errs.Load(), Retries: o.retries.Load(),
+		Circuit: o.circuit.State().String(), Opened: o.circuit.opened.Load()}
 }
 
 // Name names the destination in messages.
 func (o *output) Name() string { return "kafka topic " + strconv.Quote(o.topic) }
+
+var _ rt.DeliveryReporter = (*output)(nil)

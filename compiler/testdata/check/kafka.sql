@@ -22,6 +22,14 @@ WITH ('by_col.type' = 'kafka_sink', 'by_col.key.field' = 'sym'); -- ERROR `key.f
 CREATE STREAM acks AS SELECT symbol FROM trades WITH ('acks.type' = 'kafka_sink', 'acks.acks' = 'most'); -- ERROR `acks: want one of all, -1, 1, 0, got "most"`
 CREATE STREAM zipped AS SELECT symbol FROM trades WITH ('zipped.type' = 'kafka_sink', 'zipped.compression.type' = 'brotli'); -- ERROR `compression.type: want one of none, gzip, snappy, lz4, zstd, got "brotli"`
 CREATE STREAM parts AS SELECT symbol FROM trades WITH ('parts.type' = 'kafka_sink', 'parts.topic.partitions' = '0'); -- ERROR `topic.partitions: want a whole number of at least 1, got "0"`
+CREATE STREAM retried AS SELECT symbol FROM trades WITH ('retried.type' = 'kafka_sink', 'retried.retry.max.attempts' = '3',
+  'retried.retry.initial.delay' = '200ms', 'retried.retry.max.delay' = '5000', 'retried.retry.multiplier' = '1.5',
+  'retried.circuit.breaker.failure.threshold' = '2', 'retried.circuit.breaker.recovery.timeout' = '2s',
+  'retried.circuit.breaker.success.threshold' = '1');
+CREATE STREAM no_tries AS SELECT symbol FROM trades WITH ('no_tries.type' = 'kafka_sink', 'no_tries.retry.max.attempts' = '0'); -- ERROR `retry.max.attempts: want a whole number of at least 1, got "0"`
+CREATE STREAM shrink AS SELECT symbol FROM trades WITH ('shrink.type' = 'kafka_sink', 'shrink.retry.multiplier' = '0.5'); -- ERROR `retry.multiplier: want a number of at least 1, got "0.5"`
+CREATE STREAM later AS SELECT symbol FROM trades WITH ('later.type' = 'kafka_sink', 'later.circuit.breaker.recovery.timeout' = 'a minute'); -- ERROR `circuit.breaker.recovery.timeout: want a duration such as 500ms, 5s or 1m \(or milliseconds\), got "a minute"`
+CREATE STREAM never AS SELECT symbol FROM trades WITH ('never.type' = 'kafka_sink', 'never.circuit.breaker.success.threshold' = 'none'); -- ERROR `circuit.breaker.success.threshold: want a whole number of at least 1, got "none"`
 CREATE STREAM reset_sink AS SELECT symbol FROM trades WITH ('reset_sink.type' = 'kafka_sink', 'reset_sink.auto.offset.reset' = 'earliest'); -- WARNING `unknown property "reset_sink.auto.offset.reset" for sink "reset_sink" is ignored`
 
 -- Kafka tables: the message key is the primary key: one VARCHAR, INT or BIGINT column, or a JSON object of the
