@@ -6,6 +6,7 @@ package rt
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -164,7 +165,7 @@ func (r *runner) startHTTP(addr string) error {
 		return fmt.Errorf("--http %s: %v", addr, err)
 	}
 	r.http = srv
-	fmt.Fprintf(r.stderr, "%s: serving metrics and status on http://%s/\n", jobName(r.job), srv.Addr())
+	logAt(r.logger(), slog.LevelInfo, jobName(r.job), "serving metrics and status on http://%s/", srv.Addr())
 	return nil
 }
 

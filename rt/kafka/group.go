@@ -158,7 +158,7 @@ func (in *input) revoked(ctx context.Context, _ *kgo.Client, _ map[string][]int3
 		return
 	}
 	if err := in.commit(ctx); err != nil {
-		in.src.Logf("flushing and committing before giving partitions up: %v", err)
+		in.src.Warnf("flushing and committing before giving partitions up: %v", err)
 	}
 	in.src.ResetState()
 	in.assigned, in.next, in.kept = nil, nil, nil

@@ -142,7 +142,7 @@ func (in *input) faultSettings(opts map[string]string) error {
 	if in.giveUp, err = duration(opts, "broker.unavailable.timeout", 0); err != nil {
 		return err
 	}
-	in.health = newHealth(in.src.Logf)
+	in.health = newHealth(in.src.Logf, in.src.Warnf)
 	return nil
 }
 
@@ -515,7 +515,7 @@ func (in *input) commit(ctx context.Context) error {
 	if cerr != nil {
 		// Logged once, unless the brokers are away, which health has logged.
 		if since, _ := in.health.outage(); in.commitErr == nil && since.IsZero() {
-			in.src.Logf("committing offsets of kafka topic %q failed: %v; the next commit retries", in.topic, cerr)
+			in.src.Warnf("committing offsets of kafka topic %q failed: %v; the next commit retries", in.topic, cerr)
 			in.commitLogged = true
 		}
 		in.commitErr = cerr
