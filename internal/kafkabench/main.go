@@ -110,7 +110,7 @@ type contender struct {
 	// added (an HTTP server) that may cost at most maxCost of its throughput.
 	against int
 	maxCost float64
-	run    func(context.Context, *runSpec) (runResult, error)
+	run     func(context.Context, *runSpec) (runResult, error)
 	// wantEmitted returns the number of output records a run must write, given the input; nil when only the
 	// contender's own count can be checked against the output topic.
 	wantEmitted func(inputStats) int64
