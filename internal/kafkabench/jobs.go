@@ -171,30 +171,36 @@ func (s *scraper) String() string {
 // servingRE finds the address in the line a job prints when it serves HTTP.
 var servingRE = regexp.MustCompile(`serving metrics and status on (http://[0-9.:]+)/`)
 
-// scrape fetches /metrics once a second from when the job says where it serves until done is closed, and
+// scrape fetches /metrics as soon as the job says where it serves, then once a second until done is closed, and
 // returns how many scrapes succeeded.
 func (s *scraper) scrape(done <-chan struct{}) int {
+	var base string
+	for base == "" {
+		select {
+		case <-done:
+			return 0
+		case <-time.After(10 * time.Millisecond):
+		}
+		if m := servingRE.FindStringSubmatch(s.String()); m != nil {
+			base = m[1]
+		}
+	}
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	n := 0
 	for {
+		resp, err := http.Get(base + "/metrics")
+		if err == nil { // else the job is exiting
+			_, err = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+		if err == nil && resp.StatusCode == http.StatusOK {
+			n++
+		}
 		select {
 		case <-done:
 			return n
 		case <-t.C:
-		}
-		m := servingRE.FindStringSubmatch(s.String())
-		if m == nil {
-			continue
-		}
-		resp, err := http.Get(m[1] + "/metrics")
-		if err != nil {
-			continue // the job is exiting
-		}
-		_, err = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if err == nil && resp.StatusCode == http.StatusOK {
-			n++
 		}
 	}
 }
