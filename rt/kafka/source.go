@@ -61,7 +61,8 @@ type input struct {
 	lostErr   error     // why the session failed, once logged
 	goneSince time.Time // when the brokers first said the topic no longer exists (see topicGone)
 
-	lag lags // per assigned partition, how far behind its end the job reads (lag.go)
+	lag    lags        // per assigned partition, how far behind its end the job reads (lag.go)
+	joined atomic.Bool // the group has assigned partitions once (lag.go)
 }
 
 func newInput(s *rt.Source, uri string, env *rt.Env) (*input, error) {
