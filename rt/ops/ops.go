@@ -19,14 +19,16 @@ func init() { rt.RegisterHTTP(serve) }
 
 // server is a running HTTP server.
 type server struct {
-	ln  net.Listener
-	srv *http.Server
+	ln   net.Listener
+	srv  *http.Server
+	hist *history
 }
 
 func (s *server) Addr() string { return s.ln.Addr().String() }
 
 // Close stops the server, letting requests in progress finish for a moment.
 func (s *server) Close() error {
+	s.hist.stop()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	if err := s.srv.Shutdown(ctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
@@ -60,17 +62,21 @@ func serve(addr string, m *rt.Monitor) (rt.Server, error) {
 		}
 		w.Write([]byte("ready\n"))
 	})
+	hist := newHistory(m)
 	mux.HandleFunc("GET /status", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
-		enc.Encode(m.Status())
+		enc.Encode(struct {
+			*rt.Status
+			History []sample `json:"history"`
+		}{m.Status(), hist.samples()})
 	})
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Write(statusPage)
 	})
-	s := &server{ln: ln, srv: &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}}
+	s := &server{ln: ln, srv: &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}, hist: hist}
 	go s.srv.Serve(ln)
 	return s, nil
 }
