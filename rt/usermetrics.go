@@ -6,6 +6,7 @@ package rt
 import (
 	"encoding/binary"
 	"fmt"
+	"log/slog"
 	"math"
 	"slices"
 	"strconv"
@@ -54,7 +55,7 @@ type MetricSpec struct {
 // use: a mutex, which only the row being measured and a scrape take.
 type Metric struct {
 	spec   MetricSpec
-	warn   func(string) // logs a line on the job's stderr
+	warn   func(string) // logs a warning on the job's log
 	mu     sync.Mutex
 	row    MetricRow
 	series map[string]*metricSeries
@@ -97,8 +98,8 @@ func (c *Context) Metric(spec MetricSpec) *Metric {
 	if spec.Kind == MetricHistogram && len(spec.Buckets) == 0 {
 		spec.Buckets = DefaultBuckets
 	}
-	name, stderr := jobName(c.r.job), c.r.stderr
-	m := newMetric(spec, func(line string) { fmt.Fprintf(stderr, "%s: %s\n", name, line) })
+	name, log := jobName(c.r.job), c.r.logger()
+	m := newMetric(spec, func(line string) { logAt(log, slog.LevelWarn, name, "%s", line) })
 	ms.list = append(ms.list, m)
 	return m
 }
