@@ -44,6 +44,8 @@ type fn struct {
 	keyText jen.Code
 	// failFirst are the results a failing function returns before its error, when it has more than one.
 	failFirst []jen.Code
+	// row holds, while a metric's condition is emitted, the values of the output row its columns read (metrics.go).
+	row map[*compiler.Field]val
 }
 
 func (f *fn) emit(c ...jen.Code) { *f.body = append(*f.body, c...) }
@@ -131,6 +133,9 @@ func (f *fn) expr(e compiler.Expr) val {
 	}
 	switch x := e.(type) {
 	case *compiler.ColRef:
+		if v, ok := f.row[x.Field]; ok {
+			return v
+		}
 		if x.Join != nil {
 			return joinCol(x) // join.go
 		}

@@ -319,6 +319,7 @@ func (g *gen) genJob() {
 			if g.owner(q) == s { // else created by the section of the source that comes first (graph.go)
 				body = append(body, jen.Id(qv).Op(":=").Id(newQueryFunc(q)).Call(jen.Id(srcVar), jen.Id("c").Dot("Sink").Call(jen.Lit(q.Sink.Name))))
 				body = append(body, g.setupInterval(q, qv)...) // interval.go
+				body = append(body, setupMetrics(q, qv)...)    // metrics.go
 				for _, j := range tablesOf(q) {
 					body = append(body, jen.Id(qv).Dot(joinTable(j)).Op("=").Id(tableVar(j.Table)))
 				}

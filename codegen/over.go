@@ -206,6 +206,7 @@ func (g *gen) genOverQuery(q *compiler.Query) {
 		fields = append(fields, jen.Id("one").Index(jen.Lit(1)).Id(rec).Comment("the row being processed"))
 	}
 	fields = append(fields, g.readerFields(q)...) // graph.go
+	fields = append(fields, metricFields(q)...)   // metrics.go
 	g.f.Comment(commentf("%s runs the query %s (see %s): it reads %q and writes %q.", qt, q.Name, sqlConst, q.Source.Name, q.Sink.Name))
 	g.f.Type().Id(qt).Struct(fields...)
 	g.f.Line()

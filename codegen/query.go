@@ -113,6 +113,7 @@ func (g *gen) genQuery(q *compiler.Query) {
 	fields = append(fields, g.joinFields(q)...)   // join.go
 	fields = append(fields, g.readerFields(q)...) // graph.go
 	fields = append(fields, intervalFields(q)...) // interval.go
+	fields = append(fields, metricFields(q)...)   // metrics.go
 	g.f.Comment(commentf("%s runs the query %s (see %s): it reads %q and writes %q.", qt, q.Name, sqlConst, q.Source.Name, q.Sink.Name))
 	g.f.Type().Id(qt).Struct(fields...)
 	g.f.Line()
@@ -416,6 +417,9 @@ func (g *gen) writeVals(f *fn, q *compiler.Query, vals []val) {
 func (g *gen) writeValsTo(f *fn, q *compiler.Query, vals []val, retract bool) jen.Code {
 	g.putRow(f, q, vals, retract) // join.go: a query that builds a table
 	g.feedRow(f, q, vals)         // graph.go: a query that writes a stream later queries read
+	if !retract {
+		g.measure(f, q, vals) // metrics.go: a query whose statement declares metrics
+	}
 	if g.plan.Feeds(q) != nil && q.Sink.Type == "none" && !retract && q.Over == nil {
 		// The stream's rows went to its readers; its sink writes nowhere unless --sink says otherwise. (Every
 		// caller but window functions' returns what writeValsTo gives back at once.)

@@ -81,7 +81,9 @@ func check(script *grammar.Script, filename string, opts *Options, r *reporter) 
 	c.readLater = readLater(script)
 	base := filepath.Base(filename)
 	c.plan = &Plan{File: filename, JobName: strings.TrimSuffix(base, filepath.Ext(base)), SQL: string(script.Src)}
-	for _, st := range script.Statements {
+	metrics := c.metricBlocks(script) // metrics.go
+	for i, st := range script.Statements {
+		n := len(c.plan.Queries)
 		switch st := st.(type) {
 		case *grammar.CreateSource:
 			c.createSource(st)
@@ -94,6 +96,7 @@ func check(script *grammar.Script, filename string, opts *Options, r *reporter) 
 		case *grammar.Unsupported:
 			c.errorf(CodeUnsupported, st.Span(), "%s statements are not supported; velocc supports CREATE STREAM/TABLE with a schema, CREATE STREAM/TABLE ... AS SELECT, SELECT and INSERT INTO ... SELECT", st.Verb)
 		}
+		c.metrics(metrics[i], st, n)
 	}
 	if !r.diagsHaveErrors() {
 		c.loadWaves()  // ctas.go

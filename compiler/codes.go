@@ -35,4 +35,5 @@ const (
 	CodeDerived                          // FROM a stream of a GROUP BY's changes
 	CodeUnboundedJoin                    // a join of two streams without a time bound
 	CodeProtoSchema                      // a .proto file that is missing, invalid or does not match the columns
+	CodeMetric                           // a -- @metric annotation velocc cannot use: -- @metric: orders (a counter without _total)
 )

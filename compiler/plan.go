@@ -29,6 +29,9 @@ type Plan struct {
 
 	// Values the job computes once when it starts, in the order of their first use.
 	Prepared []*Prepared
+
+	// Metrics are the metrics the script's "-- @metric:" annotations declare, in script order (metrics.go).
+	Metrics []*Metric
 }
 
 // Prepared is a package-level variable of the job, set when it starts by an rt function of constant arguments:
@@ -252,6 +255,9 @@ type Query struct {
 	Admit     bool   // the query rejects records as bad input before any query runs: its event time may be NULL
 	OwnsKeys  bool   // a GROUP BY key is a VARCHAR or nested (its key form), which must be copied when a new group is stored
 	StringKey bool   // the query groups by exactly one VARCHAR
+	// Metrics are the metrics of the statement, which every row the query writes updates (metrics.go).
+	Metrics []*Metric
+
 	// Batch is set when rows are collected per batch, then sorted and cut to Limit, instead of written as they
 	// come: ORDER BY, or LIMIT in an aggregating query. A query that does not aggregate with LIMIT alone writes
 	// its first Limit rows as they come.

@@ -49,6 +49,9 @@ var parser = participle.MustBuild[pScript](parserOptions...)
 // typeParser reads the type inside Velostream's CAST(x, 'type') with the grammar of CAST(x AS type).
 var typeParser = participle.MustBuild[pType](parserOptions...)
 
+// exprParser reads one expression: the condition of a metric, which the script holds in a comment (ParseExpr).
+var exprParser = participle.MustBuild[pExpr](parserOptions...)
+
 // EBNF returns the grammar in EBNF form; a golden test keeps every grammar change visible in review.
 func EBNF() string { return parser.String() }
 
@@ -85,6 +88,42 @@ func Parse(filename string, src []byte) (script *Script, err error) {
 		return nil, &Error{Pos: Pos{File: filename, Line: 1, Col: 1}, Msg: err.Error()}
 	}
 	return convertScript(filename, tree, src), nil
+}
+
+// ParseExpr parses the expression that src[start:end] holds, where src is the script: the text around it is read
+// as blanks, so that the expression's spans are positions in the script. The compiler reads the condition of a
+// "-- @metric_condition:" annotation with it.
+func ParseExpr(filename string, src []byte, start, end int) (x Expr, err error) {
+	buf := make([]byte, end)
+	for i := range buf {
+		switch {
+		case i >= start || src[i] == '\n':
+			buf[i] = src[i]
+		default:
+			buf[i] = ' '
+		}
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			pe, ok := v.(participle.Error)
+			if !ok {
+				panic(v)
+			}
+			x, err = nil, &Error{Pos: posOf(pe.Position()), Msg: "cannot parse here: " + cleanMessage(pe.Message())}
+		}
+	}()
+	tree, err := exprParser.ParseBytes(filename, buf)
+	if err != nil {
+		if tok, ok := findUnterminated(filename, buf); ok {
+			return nil, &Error{Pos: posOf(tok.Pos), Msg: unterminatedMessage(tok.Value)}
+		}
+		var perr participle.Error
+		if errors.As(err, &perr) {
+			return nil, &Error{Pos: posOf(perr.Position()), Msg: cleanMessage(perr.Message())}
+		}
+		return nil, &Error{Pos: Pos{File: filename, Line: 1, Col: 1}, Msg: err.Error()}
+	}
+	return convertExpr(tree), nil
 }
 
 var unterminated = sqlLexer.Symbols()["Unterminated"]

@@ -235,6 +235,7 @@ type runner struct {
 	phase   atomic.Int32
 	args    []string
 	http    Server
+	metrics userMetrics // the metrics from SQL (usermetrics.go)
 
 	partsMu sync.Mutex
 	parts   int32 // partition count of the first partitioned source, once known

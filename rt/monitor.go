@@ -67,6 +67,7 @@ type Status struct {
 	Sinks    []SinkStatus   `json:"sinks"`
 	States   []StateStatus  `json:"states"`
 	Memory   MemoryStatus   `json:"memory"`
+	Metrics  []UserMetric   `json:"metrics"` // the metrics the script's -- @metric annotations declare
 }
 
 // SourceStatus is one source's counts: those the job prints at exit, and more.
@@ -186,7 +187,8 @@ const (
 // status takes a snapshot of the job.
 func (r *runner) status() *Status {
 	st := &Status{Job: jobName(r.job), Version: buildVersion(), Started: r.started, Now: time.Now(), Args: r.args,
-		SQL: r.job.SQL, Sources: []SourceStatus{}, Sinks: []SinkStatus{}, States: []StateStatus{}}
+		SQL: r.job.SQL, Sources: []SourceStatus{}, Sinks: []SinkStatus{}, States: []StateStatus{},
+		Metrics: r.metrics.snapshot()}
 	phase := r.phase.Load()
 	loads := r.loads.Snapshot()
 	loading := ""

@@ -149,8 +149,39 @@ func writeMetrics(out io.Writer, st *rt.Status) {
 	w.family("velocc_memory_live_heap_bytes", "gauge", "The live heap at the last check.")
 	w.gauge("velocc_memory_live_heap_bytes", float64(st.Memory.LiveHeap))
 
+	w.userMetrics(st.Metrics)
 	metrics.WriteProcessMetrics(bw)
 }
+
+// userMetrics writes the metrics the script's -- @metric annotations declare, each a family of its own, then how
+// many rows each could not measure because of its limit on label sets.
+func (e *exposition) userMetrics(ms []rt.UserMetric) {
+	var labels []string
+	for _, m := range ms {
+		e.family(m.Name, m.Type, helpEscaper.Replace(m.Help))
+		for _, s := range m.Series {
+			labels = labels[:0]
+			for i, name := range m.Labels {
+				labels = append(labels, name, s.Labels[i])
+			}
+			if s.Histogram != nil {
+				e.histogram(m.Name, s.Histogram, labels...)
+			} else {
+				e.gauge(m.Name, s.Value, labels...)
+			}
+		}
+	}
+	if len(ms) == 0 {
+		return
+	}
+	e.family("velocc_metric_series_dropped_total", "counter", "Rows a metric from SQL did not measure: their label set would have gone past its limit of label sets (@metric_max_series).")
+	for _, m := range ms {
+		e.counter("velocc_metric_series_dropped_total", m.Dropped, "metric", m.Name)
+	}
+}
+
+// helpEscaper escapes a HELP text as the text format wants: backslash and line feed.
+var helpEscaper = strings.NewReplacer(`\`, `\\`, "\n", `\n`)
 
 func init() { metrics.ExposeMetadata(true) }
 
