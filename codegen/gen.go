@@ -153,6 +153,9 @@ func (g *gen) genJob() {
 	g.f.Comment("jobSQL is the script this job was compiled from.")
 	g.f.Const().Id("jobSQL").Op("=").Add(rawString(p.SQL))
 	g.f.Line()
+	g.f.Comment("jobPlan is the job's plan as 'velocc explain' prints it, for the job's status (--http).")
+	g.f.Const().Id("jobPlan").Op("=").Add(rawString(compiler.Explain(p)))
+	g.f.Line()
 	g.f.Func().Id("main").Params().Block(jen.Qual(rtPath, "Main").Call(jen.Id("job")))
 	g.f.Line()
 
@@ -256,6 +259,7 @@ func (g *gen) genJob() {
 	jd := jen.Dict{
 		jen.Id("Name"):    jen.Lit(p.JobName),
 		jen.Id("SQL"):     jen.Id("jobSQL"),
+		jen.Id("Plan"):    jen.Id("jobPlan"),
 		jen.Id("Sources"): jen.Index().Qual(rtPath, "SourceSpec").Values(sources...),
 		jen.Id("Sinks"):   jen.Index().Qual(rtPath, "SinkSpec").Values(sinks...),
 		jen.Id("Setup"):   jen.Id("setup"),

@@ -98,6 +98,7 @@ type SinkSpec struct {
 type Job struct {
 	Name    string
 	SQL     string
+	Plan    string // the plan as 'velocc explain' prints it
 	Sources []SourceSpec
 	Sinks   []SinkSpec
 	Setup   func(c *Context) error

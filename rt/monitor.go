@@ -63,6 +63,7 @@ type Status struct {
 	NotReady string         `json:"not_ready,omitempty"`
 	Args     []string       `json:"args"` // the command line's flags
 	SQL      string         `json:"sql"`
+	Plan     string         `json:"plan"` // as 'velocc explain' prints it
 	Sources  []SourceStatus `json:"sources"`
 	Sinks    []SinkStatus   `json:"sinks"`
 	States   []StateStatus  `json:"states"`
@@ -187,7 +188,7 @@ const (
 // status takes a snapshot of the job.
 func (r *runner) status() *Status {
 	st := &Status{Job: jobName(r.job), Version: buildVersion(), Started: r.started, Now: time.Now(), Args: r.args,
-		SQL: r.job.SQL, Sources: []SourceStatus{}, Sinks: []SinkStatus{}, States: []StateStatus{},
+		SQL: r.job.SQL, Plan: r.job.Plan, Sources: []SourceStatus{}, Sinks: []SinkStatus{}, States: []StateStatus{},
 		Metrics: r.metrics.snapshot()}
 	phase := r.phase.Load()
 	loads := r.loads.Snapshot()

@@ -262,6 +262,7 @@ func TestOpsKafkaMetrics(t *testing.T) {
 	var st struct {
 		Phase   string `json:"phase"`
 		SQL     string `json:"sql"`
+		Plan    string `json:"plan"`
 		Sources []struct {
 			Name string `json:"name"`
 			Read int64  `json:"read"`
@@ -274,7 +275,7 @@ func TestOpsKafkaMetrics(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &st); err != nil {
 		t.Fatalf("/status is not JSON: %v\n%s", err, body)
 	}
-	if st.Phase != "running" || !strings.Contains(st.SQL, "CREATE STREAM minutes") || len(st.Sources) != 1 ||
+	if st.Phase != "running" || !strings.Contains(st.SQL, "CREATE STREAM minutes") || !strings.Contains(st.Plan, "query minutes (") || len(st.Sources) != 1 ||
 		st.Sources[0].Read != read || len(st.Sources[0].Lag) != 3 {
 		t.Errorf("/status: %s", body)
 	}
