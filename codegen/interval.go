@@ -92,6 +92,7 @@ func (g *gen) setupInterval(q *compiler.Query, qv string) []jen.Code {
 		jen.Id(qv).Dot("ij").Op("=").Qual(rtPath, "NewIntervalJoin").Types(jen.Id(joinKeyType(q)), jen.Id(recordType(q.Source)), jen.Id(recordType(j.Table))).Call(
 			jen.Lit(int(iv.Before)), jen.Lit(int(iv.After)), jen.Lit(j.Left), jen.Lit(j.Right),
 			jen.Id(ownRecordFunc(q.Source)), jen.Id(ownRecordFunc(j.Table)), ownK),
+		jen.Id(qv).Dot("ij").Dot("Label").Call(jen.Lit(q.Name), jen.Lit(fmt.Sprintf("%s:%d:%d", q.Loc.File, q.Loc.Line, q.Loc.Col))),
 		jen.Id(qv).Dot("wm0").Op("=").Qual(rtPath, "NewWatermark").Call(jen.Lit(int(q.Source.MaxOutOfOrder + iv.Grace))).Dot("Volatile").Call(),
 		jen.Id(qv).Dot("wm1").Op("=").Qual(rtPath, "NewWatermark").Call(jen.Lit(int(j.Table.MaxOutOfOrder + iv.Grace))).Dot("Volatile").Call(),
 		jen.Id(qv).Dot("jwm").Op("=").Qual(rtPath, "NewMinWatermark").Call(jen.Lit(0), jen.Lit(0)),

@@ -7,6 +7,8 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"sync/atomic"
+	"unsafe"
 )
 
 // IntervalJoin is the state of a stream–stream interval join,
@@ -58,7 +60,11 @@ type IntervalJoin[K comparable, L, R any] struct {
 	curL, curR *Cursor
 	wm         int64  // the watermark of the last Advance
 	seq        uint64 // the arrival number of the next row, over both inputs
-	n          int    // rows kept
+	// label names the query, for the job's status; shown is the number of rows kept as the status last saw it
+	// (published by Advance, Flush and every 64 rows, read from another goroutine).
+	label stateLabel
+	shown atomic.Int64
+	n     int // rows kept
 }
 
 // ijBucket holds the rows of one key, per input in arrival order. It is removed once both are empty.
@@ -117,6 +123,9 @@ func NewIntervalJoin[K comparable, L, R any](before, after int64, keepLeft, keep
 
 // Len returns the number of rows kept, of both inputs.
 func (j *IntervalJoin[K, L, R]) Len() int { return j.n }
+
+// Label names the query the join belongs to and where it is in the script, for the job's status.
+func (j *IntervalJoin[K, L, R]) Label(query, at string) { j.label = stateLabel{query, at} }
 
 // Late reports whether a record at event time ts is late: below the watermark of the last Advance.
 func (j *IntervalJoin[K, L, R]) Late(ts int64) bool { return ts < j.wm }
@@ -193,6 +202,9 @@ func (j *IntervalJoin[K, L, R]) Left(k K, ts int64, l *L, on func(l *L, r *R) (b
 	j.queue.push(ijExpiry[K, L, R]{end: end, seq: j.seq, b: b})
 	j.seq++
 	j.n++
+	if j.n&63 == 0 {
+		j.shown.Store(int64(j.n))
+	}
 	return false, nil
 }
 
@@ -250,6 +262,9 @@ func (j *IntervalJoin[K, L, R]) Right(k K, ts int64, r *R, on func(l *L, r *R) (
 	j.queue.push(ijExpiry[K, L, R]{end: end, seq: j.seq, b: b, right: true})
 	j.seq++
 	j.n++
+	if j.n&63 == 0 {
+		j.shown.Store(int64(j.n))
+	}
 	return false, nil
 }
 
@@ -279,6 +294,7 @@ func (j *IntervalJoin[K, L, R]) Advance(wm int64, outL func(l *L) error, outR fu
 		return nil
 	}
 	j.wm = wm
+	defer func() { j.shown.Store(int64(j.n)) }()
 	for j.queue.due(wm, false) {
 		if err := j.expire(j.queue.pop(), outL, outR); err != nil {
 			return err
@@ -290,6 +306,7 @@ func (j *IntervalJoin[K, L, R]) Advance(wm int64, outL func(l *L) error, outR fu
 // Flush evicts every row kept, emitting the outer rows that met none as Advance does, in the same order: at the
 // end of bounded input, no row comes any more.
 func (j *IntervalJoin[K, L, R]) Flush(outL func(l *L) error, outR func(r *R) error) error {
+	defer func() { j.shown.Store(int64(j.n)) }()
 	for j.queue.due(0, true) {
 		if err := j.expire(j.queue.pop(), outL, outR); err != nil {
 			return err
@@ -325,8 +342,28 @@ func (j *IntervalJoin[K, L, R]) expire(e ijExpiry[K, L, R], outL func(l *L) erro
 // rebalance the join drops that input's rows, which the new owner of its partitions replays; the other input's
 // rows stay.
 func (j *IntervalJoin[K, L, R]) Side(right bool) Stateful {
-	return &ijSide[K, L, R]{j: j, right: right}
+	if right {
+		return &ijSide[K, L, R]{j: j, right: true}
+	}
+	return ijLeft[K, L, R]{&ijSide[K, L, R]{j: j}}
 }
+
+// ijLeft is the left input as a Stateful that the memory watcher measures too (a memState): it reports the rows
+// both sides keep, so that the job's status shows a join's buffers. The rows cannot spill.
+type ijLeft[K comparable, L, R any] struct{ *ijSide[K, L, R] }
+
+var _ memState = ijLeft[int, int, int]{}
+
+func (s ijLeft[K, L, R]) memLabel() stateLabel { return s.j.label }
+
+func (s ijLeft[K, L, R]) memSize() (groups, inMemory, windows int, perGroup int64) {
+	n := int(s.j.shown.Load())
+	return n, n, 0, int64(unsafe.Sizeof(ijRow[L]{})+unsafe.Sizeof(ijRow[R]{}))/2 + 16
+}
+
+func (s ijLeft[K, L, R]) spillWeight() int64           { return 0 }
+func (s ijLeft[K, L, R]) spill(*spillEnv) (int, error) { return 0, nil }
+func (s ijLeft[K, L, R]) spillErr() error              { return nil }
 
 // ijSide is one input of an IntervalJoin as a Stateful.
 type ijSide[K comparable, L, R any] struct {
@@ -373,6 +410,7 @@ func (s *ijSide[K, L, R]) reset() {
 	j := s.j
 	j.queue = ijQueue[K, L, R]{}
 	j.n = 0
+	defer func() { j.shown.Store(int64(j.n)) }()
 	for k, b := range j.keys {
 		if s.right {
 			b.right = ijRows[R]{}

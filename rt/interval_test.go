@@ -902,3 +902,43 @@ func TestIntervalJoinSides(t *testing.T) {
 	}
 	check(right, 0, 0, false)
 }
+
+// TestIntervalJoinStateSize: the left side reports, as the job's status reads it, the rows both sides keep,
+// under the query's label; the right side reports nothing of its own.
+func TestIntervalJoinStateSize(t *testing.T) {
+	j := NewIntervalJoin[ijTestKey, ijTestL, ijTestR](5, 5, false, false, nil, nil, nil)
+	j.Label("pairs", "job.sql:3:1")
+	left, ok := j.Side(false).(memState)
+	if !ok {
+		t.Fatal("the left side is no memState")
+	}
+	if _, ok := j.Side(true).(memState); ok {
+		t.Error("the right side is a memState: the rows would be counted twice")
+	}
+	on := func(*ijTestL, *ijTestR) (bool, error) { return true, nil }
+	out := func(*ijTestL, *ijTestR) error { return nil }
+	for i := range 100 {
+		if _, err := j.Left(ijTestKey{fmt.Sprint(i % 7)}, int64(i), &ijTestL{id: i}, on, out, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := j.Right(ijTestKey{fmt.Sprint(i % 7)}, int64(i), &ijTestR{id: i}, on, out, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := j.Advance(50, nil, nil); err != nil { // rows before 45 leave
+		t.Fatal(err)
+	}
+	groups, inMem, windows, per := left.memSize()
+	if groups != j.Len() || inMem != j.Len() || windows != 0 || per <= 0 || j.Len() == 0 || j.Len() == 200 {
+		t.Errorf("memSize %d, %d, %d, %d; the join keeps %d rows", groups, inMem, windows, per, j.Len())
+	}
+	if l := left.memLabel(); l.query != "pairs" || l.at != "job.sql:3:1" {
+		t.Errorf("label %+v", l)
+	}
+	if err := j.Flush(nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if g, _, _, _ := left.memSize(); g != 0 {
+		t.Errorf("after Flush the left side reports %d rows", g)
+	}
+}
