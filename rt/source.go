@@ -1,5 +1,5 @@
 // Sources: what file and transport inputs share: URIs and formats, records handed to the job, the on.error
-// policies and dead-letter files.
+// policies and dead letters (to a file, or to a transport's topic).
 
 package rt
 
