@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"strconv"
 	"time"
@@ -349,7 +350,7 @@ func (s *Source) look() error {
 	case err != nil:
 		if !s.gone {
 			s.gone = true
-			fmt.Fprintf(s.run.stderr, "%s: %s is gone (%v); waiting for it to reappear\n", s.spec.Name, s.path, unwrapPath(err))
+			logAt(s.run.logger(), slog.LevelWarn, s.spec.Name, "%s is gone (%v); waiting for it to reappear", s.path, unwrapPath(err))
 		}
 	case !os.SameFile(named, s.ident):
 		// The writer may have written more to the old file before it moved: that is read first.
@@ -379,7 +380,7 @@ func (s *Source) reopen() error {
 	s.file.Close()
 	s.file, s.ident, s.gone = f, fi, false
 	s.restart()
-	fmt.Fprintf(s.run.stderr, "%s: %s was rotated (renamed or re-created); reading the new file from the start\n", s.spec.Name, s.path)
+	logAt(s.run.logger(), slog.LevelInfo, s.spec.Name, "%s was rotated (renamed or re-created); reading the new file from the start", s.path)
 	return nil
 }
 
@@ -392,7 +393,7 @@ func (s *Source) rewind() error {
 		return fmt.Errorf("rewinding %s: %v", s.path, unwrapPath(err))
 	}
 	s.restart()
-	fmt.Fprintf(s.run.stderr, "%s: %s was truncated; reading it again from the start\n", s.spec.Name, s.path)
+	logAt(s.run.logger(), slog.LevelWarn, s.spec.Name, "%s was truncated; reading it again from the start", s.path)
 	return nil
 }
 

@@ -81,6 +81,9 @@ Flags:
   --shutdown-timeout D       after SIGINT or SIGTERM, how long finishing the records in flight, flushing the sinks
                              and committing may take before the job exits 1 (default 30s; 0 = no limit); a second
                              signal exits at once (130 or 143)
+  --http HOST:PORT           serve metrics, health probes, status and a status page on HOST:PORT (default:
+                             $VELOCC_HTTP, then the script's 'job.http.address'; none); 127.0.0.1:0 takes a free port
+  --log-format FORMAT        text ("component: message", the default) or json (one JSON object per line)
   --help                     print this help
 `)
 }

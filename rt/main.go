@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"os"
 	"os/signal"
@@ -203,7 +204,7 @@ func Run(j *Job, args []string, stdout, stderr io.Writer) int {
 	defer signal.Stop(sigs)
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
-	errw := &lockedWriter{w: stderr}
+	errw := lockStderr(stderr)
 	done := make(chan int, 1)
 	go func() { done <- runContext(ctx, j, args, stdout, errw) }()
 	return awaitSignals(jobName(j), sigs, stop, done, errw)
@@ -215,6 +216,8 @@ type runner struct {
 	bounded  bool
 	progress time.Duration // interval of progress lines on stderr; 0 = none
 	stderr   io.Writer     // serialized: sources log from their goroutines
+	log      *slog.Logger  // the job's log, on stderr (log.go); nil in tests that make a runner: see logger
+	jsonLog  bool          // --log-format json
 	sources  []*Source
 	sinks    []*Sink
 	outputs  []*sinkOutput
@@ -285,12 +288,14 @@ func (s *Source) SetPartitionCount(n int32) {
 // stops the job cleanly.
 func runContext(ctx context.Context, j *Job, args []string, stdout, stderr io.Writer) int {
 	name := jobName(j)
-	errw := &lockedWriter{w: stderr}
+	errw := lockStderr(stderr)
 	opts, err := parseFlags(j, args)
 	if err != nil {
-		fmt.Fprintf(errw, "%s: %v (see --help)\n", name, err)
+		logAt(errw.logger(), slog.LevelError, name, "%v (see --help)", err)
 		return 2
 	}
+	errw.log.Store(newLog(errw, opts.logFormat))
+	log := errw.logger()
 	if opts.help {
 		writeHelp(stdout, j)
 		fmt.Fprintf(stdout, "\nMemory: %s\n", describeMemory(j, opts))
@@ -299,18 +304,18 @@ func runContext(ctx context.Context, j *Job, args []string, stdout, stderr io.Wr
 	j = opts.onError.apply(j)
 	mem, err := newMemWatch(j, opts, errw)
 	if err != nil {
-		fmt.Fprintf(errw, "%s: %v (see --help)\n", name, err)
+		logAt(log, slog.LevelError, name, "%v (see --help)", err)
 		return 2
 	}
 
-	r := &runner{job: j, bounded: opts.bounded, stderr: errw, poison: os.Getenv(poisonEnv) == "1", mem: mem, stats: opts.stats,
+	r := &runner{job: j, bounded: opts.bounded, stderr: errw, log: log, jsonLog: opts.logFormat == "json", poison: os.Getenv(poisonEnv) == "1", mem: mem, stats: opts.stats,
 		started: time.Now(), args: args}
 	if opts.http != "" {
 		if r.mem == nil {
 			r.mem = measureMemory(j, errw) // the status reports the state's size and the heap
 		}
 		if err := r.startHTTP(opts.http); err != nil {
-			fmt.Fprintf(errw, "%s: %v\n", name, err)
+			logAt(log, slog.LevelError, name, "%v", err)
 			return usageIf(errors.Is(err, errNoHTTP) || opts.http != j.HTTPAddress)
 		}
 		defer r.http.Close()
@@ -319,11 +324,11 @@ func runContext(ctx context.Context, j *Job, args []string, stdout, stderr io.Wr
 		r.progress = opts.progress
 	}
 	r.env = &Env{Job: j, Brokers: opts.brokers, Group: opts.group, InstanceID: opts.instanceID, OffsetReset: opts.offsetReset, Bounded: opts.bounded,
-		Stderr: errw, Partitions: r.partitions}
+		Stderr: errw, log: log, Partitions: r.partitions}
 	code, err := r.start(ctx, opts, stdout)
 	if err != nil {
 		r.close()
-		fmt.Fprintf(errw, "%s: %v\n", name, err)
+		logAt(log, slog.LevelError, name, "%v", err)
 		return code
 	}
 	c := &Context{r: r}
@@ -347,7 +352,7 @@ func runContext(ctx context.Context, j *Job, args []string, stdout, stderr io.Wr
 	if err == nil {
 		if code, err := checkSpill(j, opts, r); err != nil {
 			r.close()
-			fmt.Fprintf(errw, "%s: %v\n", name, err)
+			logAt(log, slog.LevelError, name, "%v", err)
 			return code
 		}
 	}
@@ -360,7 +365,7 @@ func runContext(ctx context.Context, j *Job, args []string, stdout, stderr io.Wr
 	}
 	if err != nil {
 		r.close()
-		fmt.Fprintf(errw, "%s: %v\n", name, err)
+		logAt(log, slog.LevelError, name, "%v", err)
 		return 1
 	}
 
@@ -368,7 +373,7 @@ func runContext(ctx context.Context, j *Job, args []string, stdout, stderr io.Wr
 		stopProfile, err := startCPUProfile(opts.cpuProfile)
 		if err != nil {
 			r.close()
-			fmt.Fprintf(errw, "%s: %v\n", name, err)
+			logAt(log, slog.LevelError, name, "%v", err)
 			return 1
 		}
 		defer stopProfile()
@@ -392,11 +397,11 @@ func (r *runner) finish(ctx context.Context, name string, opts *options, errw *l
 		writeStats(errw, r)
 	}
 	if first != nil {
-		fmt.Fprintf(errw, "%s: %s\n", name, oneLine(first.Error()))
+		logAt(r.log, slog.LevelError, name, "%s", oneLine(first.Error()))
 		return 1
 	}
 	if early := r.unfinished(); early != "" {
-		fmt.Fprintf(errw, "%s: stopped before the end of %s: the output is incomplete (open windows and EMIT FINAL groups are emitted only at the end of the input)\n", name, early)
+		logAt(r.log, slog.LevelWarn, name, "stopped before the end of %s: the output is incomplete (open windows and EMIT FINAL groups are emitted only at the end of the input)", early)
 		return ExitStopped
 	}
 	return 0
@@ -649,10 +654,30 @@ func oneLine(s string) string {
 	return strings.ReplaceAll(s, "\n", " ")
 }
 
-// lockedWriter serializes writes from several goroutines.
+// lockedWriter serializes writes from several goroutines. It carries the job's log (log.go), which writes to it:
+// text until the flags say otherwise.
 type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
+	mu  sync.Mutex
+	w   io.Writer
+	log atomic.Pointer[slog.Logger]
+}
+
+// lockStderr returns w as a lockedWriter: w itself if it is one.
+func lockStderr(w io.Writer) *lockedWriter {
+	if l, ok := w.(*lockedWriter); ok {
+		return l
+	}
+	return &lockedWriter{w: w}
+}
+
+// logger returns the job's log.
+func (l *lockedWriter) logger() *slog.Logger {
+	if lg := l.log.Load(); lg != nil {
+		return lg
+	}
+	lg := newLog(l, "text")
+	l.log.CompareAndSwap(nil, lg)
+	return l.log.Load()
 }
 
 func (l *lockedWriter) Write(p []byte) (int, error) {
@@ -684,6 +709,8 @@ type options struct {
 	stateDir      string // --state-dir: where spilled state goes; "" for the temporary directory
 
 	shutdownTimeout time.Duration // --shutdown-timeout: how long the clean stop may take; 0: no limit
+
+	logFormat string // --log-format: "text" (the default) or "json"
 
 	http string // --http: the address of the HTTP server (metrics, health, status), else $VELOCC_HTTP, else the script's
 }
@@ -791,6 +818,10 @@ func parseFlags(j *Job, args []string) (*options, error) {
 		case "state-overflow":
 			if o.stateOverflow, err = value(); err == nil && o.stateOverflow != "fail" && o.stateOverflow != "spill" {
 				err = fmt.Errorf("flag --state-overflow wants fail or spill, got %q", o.stateOverflow)
+			}
+		case "log-format":
+			if o.logFormat, err = value(); err == nil && !slices.Contains(logFormats, o.logFormat) {
+				err = fmt.Errorf("flag --log-format wants text or json, got %q", o.logFormat)
 			}
 		case "http":
 			if o.http, err = value(); err == nil && !validHTTPAddr(o.http) {

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math"
 	"os"
 	"path/filepath"
@@ -533,8 +534,7 @@ func (w *memWatch) warn(live uint64) {
 	if st, _ := w.largest(live); st != nil {
 		largest = fmt.Sprintf("; the largest state is query %q (%s) with %s", st.label.query, st.label.at, st.describe())
 	}
-	fmt.Fprintf(w.stderr, "%s: memory: the live heap is %s; at %s %s, by %s%s\n",
-		w.job, mib(live), mib(w.actAt), then, w.budgetText(), largest)
+	logAt(lockStderr(w.stderr).logger(), slog.LevelWarn, w.job, "memory: the live heap is %s; at %s %s, by %s%s", mib(live), mib(w.actAt), then, w.budgetText(), largest)
 }
 
 // tellSpill reports, once per state, that its groups go to disk.
@@ -542,8 +542,7 @@ func (w *memWatch) tellSpill(st *stateStat, n int, live uint64) {
 	if st.spilling.Swap(true) {
 		return
 	}
-	fmt.Fprintf(w.stderr, "%s: memory: query %q (%s) spills its state to %s: %d groups moved at a live heap of %s, past the %s the heap may use of %s\n",
-		w.job, st.label.query, st.label.at, w.env.dir, n, mib(live), mib(w.actAt), w.budgetText())
+	logAt(lockStderr(w.stderr).logger(), slog.LevelWarn, w.job, "memory: query %q (%s) spills its state to %s: %d groups moved at a live heap of %s, past the %s the heap may use of %s", st.label.query, st.label.at, w.env.dir, n, mib(live), mib(w.actAt), w.budgetText())
 }
 
 // exceeded is the error that stops a job over its budget.

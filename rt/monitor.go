@@ -6,6 +6,7 @@ package rt
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -31,6 +32,12 @@ type DeliveryStats struct {
 // LagReporter is an Input that knows how far behind the end of its input each partition is (rt/kafka's source).
 type LagReporter interface {
 	Lag() []PartitionLag
+}
+
+// Assigner is an Input that joins a consumer group (rt/kafka's source): the job is not ready until the group
+// has given it its partitions (none, when the group has more members than partitions).
+type Assigner interface {
+	Assigned() bool
 }
 
 // PartitionLag is one partition's position: the offset of the next record the job reads, and the end of the
@@ -164,7 +171,7 @@ func (r *runner) startHTTP(addr string) error {
 		return fmt.Errorf("--http %s: %v", addr, err)
 	}
 	r.http = srv
-	fmt.Fprintf(r.stderr, "%s: serving metrics and status on http://%s/\n", jobName(r.job), srv.Addr())
+	logAt(r.logger(), slog.LevelInfo, jobName(r.job), "serving metrics and status on http://%s/", srv.Addr())
 	return nil
 }
 
@@ -194,6 +201,8 @@ func (r *runner) status() *Status {
 		st.Phase, st.NotReady = "starting", "opening sources and sinks"
 	case phase == phaseRunning && loading != "":
 		st.Phase, st.NotReady = "loading", fmt.Sprintf("table %q is loading", loading)
+	case phase == phaseRunning && r.unassigned() != "":
+		st.Phase, st.NotReady = "running", fmt.Sprintf("source %q is waiting for its consumer group to assign it partitions", r.unassigned())
 	case phase == phaseRunning:
 		st.Phase, st.Ready = "running", true
 	case phase == phaseStopping:
@@ -215,6 +224,16 @@ func (r *runner) status() *Status {
 		w.mu.Unlock()
 	}
 	return st
+}
+
+// unassigned names a source whose consumer group has not assigned it partitions yet, or returns "".
+func (r *runner) unassigned() string {
+	for _, s := range r.sources {
+		if a, ok := s.input.(Assigner); ok && !s.counts.ended.Load() && !a.Assigned() {
+			return s.spec.Name
+		}
+	}
+	return ""
 }
 
 // sourceStatus adds the sources' counts to st.

@@ -9,8 +9,8 @@ package rt
 
 import (
 	"context"
-	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"syscall"
@@ -31,6 +31,7 @@ const ExitShutdownTimeout = 1
 // stop; a second one returns at once with 128 plus the signal's number (130 for SIGINT, 143 for SIGTERM), as a
 // shell reports a process killed by it, whatever the clean stop is still doing.
 func awaitSignals(name string, sigs <-chan os.Signal, stop func(), done <-chan int, stderr io.Writer) int {
+	lw := lockStderr(stderr)
 	stopping := false
 	for {
 		select {
@@ -39,14 +40,12 @@ func awaitSignals(name string, sigs <-chan os.Signal, stop func(), done <-chan i
 		case sig := <-sigs:
 			if !stopping {
 				stopping = true
-				fmt.Fprintf(stderr, "%s: stopping (%s): finishing records in flight, flushing sinks, committing; a second signal exits at once\n",
-					name, signalName(sig))
+				logAt(lw.logger(), slog.LevelInfo, name, "stopping (%s): finishing records in flight, flushing sinks, committing; a second signal exits at once", signalName(sig))
 				stop()
 				continue
 			}
 			code := signalCode(sig)
-			fmt.Fprintf(stderr, "%s: %s during the clean stop: exiting at once with %d; nothing is committed past the rows already delivered, a restart replays the rest\n",
-				name, signalName(sig), code)
+			logAt(lw.logger(), slog.LevelWarn, name, "%s during the clean stop: exiting at once with %d; nothing is committed past the rows already delivered, a restart replays the rest", signalName(sig), code)
 			return code
 		}
 	}
@@ -101,12 +100,10 @@ func (r *runner) awaitStop(ctx context.Context, name string, result <-chan int, 
 			if n == 1 {
 				rows = "row"
 			}
-			fmt.Fprintf(r.stderr, "%s: %d %s not acknowledged after --shutdown-timeout %v; offsets not committed past them\n",
-				r.sinkNames(o), n, rows, timeout)
+			logAt(r.logger(), slog.LevelError, r.sinkNames(o), "%d %s not acknowledged after --shutdown-timeout %v; offsets not committed past them", n, rows, timeout)
 		}
 	}
-	fmt.Fprintf(r.stderr, "%s: the clean stop did not finish within --shutdown-timeout %v: exiting with %d; nothing is committed past the rows not delivered, a restart replays them\n",
-		name, timeout, ExitShutdownTimeout)
+	logAt(r.logger(), slog.LevelError, name, "the clean stop did not finish within --shutdown-timeout %v: exiting with %d; nothing is committed past the rows not delivered, a restart replays them", timeout, ExitShutdownTimeout)
 	return ExitShutdownTimeout
 }
 

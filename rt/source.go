@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -530,7 +531,7 @@ func (s *Source) reportProgress(records int64) {
 		return
 	}
 	rate := float64(records-s.progressSeen) / d.Seconds()
-	fmt.Fprintf(s.run.stderr, "%s: read %d records (%.0f/s), bad %d, late %d\n", s.spec.Name, records, rate, s.counts.bad.Load(), s.counts.late.Load())
+	logAt(s.run.logger(), slog.LevelInfo, s.spec.Name, "read %d records (%.0f/s), bad %d, late %d", records, rate, s.counts.bad.Load(), s.counts.late.Load())
 	s.progressAt, s.progressSeen = now, records
 }
 
@@ -557,9 +558,9 @@ func (s *Source) bad(e *RecordError, record []byte, size int64) error {
 	case "skip":
 		bad := s.counts.bad.Add(1)
 		if bad <= maxLoggedBad {
-			fmt.Fprintf(s.run.stderr, "%s: skipped %s\n", s.spec.Name, e)
+			logAt(s.run.logger(), slog.LevelWarn, s.spec.Name, "skipped %s", e)
 		} else if bad == maxLoggedBad+1 {
-			fmt.Fprintf(s.run.stderr, "%s: skipping more bad records; see the count at exit\n", s.spec.Name)
+			logAt(s.run.logger(), slog.LevelWarn, s.spec.Name, "skipping more bad records; see the count at exit")
 		}
 		return nil
 	case "dead_letter":

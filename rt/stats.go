@@ -2,7 +2,12 @@
 
 package rt
 
-import "fmt"
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+)
 
 // writeStats prints one line per source, "orders: read 1000, bad 0, late 3",
 // then one per sink, "out: emitted 42". Records read count every record
@@ -12,31 +17,58 @@ import "fmt"
 // table source's line adds the rows in its table and the duplicates that
 // replaced an earlier row: "; table rows 990, duplicates replaced 10", and the versions of a table joined FOR
 // SYSTEM_TIME AS OF dropped behind the watermark, if any: ", versions dropped 5000".
+//
+// With --log-format json each line is a log record instead, its message the line's text after the name, with
+// the main counts as attributes.
 func writeStats(w *lockedWriter, r *runner) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	var lines []statsLine
 	for _, s := range r.sources {
 		c := s.counts
-		fmt.Fprintf(w.w, "%s: read %d, bad %d, late %d", s.spec.Name, c.records.Load(), c.bad.Load(), c.late.Load())
+		var b strings.Builder
+		fmt.Fprintf(&b, "read %d, bad %d, late %d", c.records.Load(), c.bad.Load(), c.late.Load())
 		if n := c.tombstones.Load(); n > 0 {
-			fmt.Fprintf(w.w, ", tombstones skipped %d", n)
+			fmt.Fprintf(&b, ", tombstones skipped %d", n)
 		}
-		writeLateStats(w.w, c)
+		writeLateStats(&b, c)
 		if t := s.load; t != nil {
-			fmt.Fprintf(w.w, "; table rows %d, duplicates replaced %d", t.rows.Load(), t.replaced.Load())
+			fmt.Fprintf(&b, "; table rows %d, duplicates replaced %d", t.rows.Load(), t.replaced.Load())
 			if n := t.deleted.Load(); n > 0 {
-				fmt.Fprintf(w.w, ", deleted %d", n)
+				fmt.Fprintf(&b, ", deleted %d", n)
 			}
 			if n := t.pruned.Load(); n > 0 {
-				fmt.Fprintf(w.w, ", versions dropped %d", n)
+				fmt.Fprintf(&b, ", versions dropped %d", n)
 			}
 		}
-		fmt.Fprintln(w.w)
+		lines = append(lines, statsLine{s.spec.Name, b.String(), []slog.Attr{slog.Int64("read", c.records.Load()),
+			slog.Int64("bad", c.bad.Load()), slog.Int64("late", c.late.Load())}})
 	}
 	for _, s := range r.sinks {
-		fmt.Fprintf(w.w, "%s: emitted %d\n", s.spec.Name, s.emitted.Load())
+		n := s.emitted.Load()
+		lines = append(lines, statsLine{s.spec.Name, fmt.Sprintf("emitted %d", n), []slog.Attr{slog.Int64("emitted", n)}})
 	}
 	if r.mem != nil {
-		r.mem.writeStats(w.w)
+		var b strings.Builder
+		r.mem.writeStats(&b)
+		if text, ok := strings.CutPrefix(strings.TrimSuffix(b.String(), "\n"), "memory: "); ok {
+			lines = append(lines, statsLine{"memory", text, nil})
+		}
 	}
+	if r.jsonLog {
+		for _, l := range lines {
+			r.log.LogAttrs(context.Background(), slog.LevelInfo, l.text, append([]slog.Attr{slog.String("component", l.name),
+				slog.Bool("statistics", true)}, l.attrs...)...)
+		}
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, l := range lines {
+		fmt.Fprintf(w.w, "%s: %s\n", l.name, l.text)
+	}
+}
+
+// statsLine is one line of the exit statistics: what it is about, its text, and its counts for a JSON log.
+type statsLine struct {
+	name, text string
+	attrs      []slog.Attr
 }

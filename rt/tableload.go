@@ -275,7 +275,7 @@ func (r *runner) readWithTables(ctx context.Context, tables, streams []*Source) 
 // awaitTables waits until every table source has finished its initial load, showing the progress. It returns
 // the error of a table that is not ready after its wait timeout, or nil once all are loaded or ctx is done.
 func (r *runner) awaitTables(ctx context.Context, tables []*Source) error {
-	d := &loadDisplay{r: r, live: r.progress > 0 && isTerminal(r.stderr)}
+	d := &loadDisplay{r: r, live: r.progress > 0 && !r.jsonLog && isTerminal(r.stderr)}
 	every := r.progress
 	if d.live {
 		every = liveProgressEvery
@@ -367,6 +367,12 @@ type loadDisplay struct {
 
 // show prints the progress of the tables still loading.
 func (d *loadDisplay) show(pending []*Source) {
+	if d.r.jsonLog {
+		for _, s := range pending {
+			d.r.logger().Info(progressLine(s.load.snapshot(), time.Now()), "component", jobName(d.r.job))
+		}
+		return
+	}
 	var b strings.Builder
 	d.erase(&b)
 	for _, s := range pending {
@@ -384,6 +390,10 @@ func (d *loadDisplay) show(pending []*Source) {
 // summary prints one line for a table whose load has ended.
 func (d *loadDisplay) summary(p TableProgress) {
 	if !d.r.stats {
+		return
+	}
+	if d.r.jsonLog {
+		d.r.logger().Info(summaryLine(p), "component", jobName(d.r.job))
 		return
 	}
 	var b strings.Builder

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"sort"
 	"strconv"
 	"sync"
@@ -69,7 +70,8 @@ type Env struct {
 	InstanceID  string // --instance-id: a static group member id, or ""
 	OffsetReset string // --offset-reset: "earliest", "latest" or ""
 	Bounded     bool
-	Stderr      io.Writer // safe for concurrent use
+	Stderr      io.Writer    // safe for concurrent use
+	log         *slog.Logger // the job's log (Log)
 	// Partitions returns the partition count of the first partitioned source, or 0 before it is known; sinks use
 	// it as the default partition count of topics they create.
 	Partitions func() int32
@@ -110,11 +112,6 @@ func transport(scheme, uri string) (Transport, error) {
 
 // Spec returns the source's declaration.
 func (s *Source) Spec() SourceSpec { return s.spec }
-
-// Logf prints one line "NAME: message" on the job's stderr.
-func (s *Source) Logf(format string, args ...any) {
-	fmt.Fprintf(s.run.stderr, "%s: %s\n", s.spec.Name, fmt.Sprintf(format, args...))
-}
 
 // Record hands one record from an Input to the job: value is the message (a line of text for JSON and CSV), key
 // its key (nil when absent), at its partition, offset and timestamp. Bad records go to the source's on.error

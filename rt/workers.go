@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"slices"
 	"sync"
@@ -40,7 +41,7 @@ func (c *Context) Parallel(name string, op any, merge func(other any) error) {
 // (Setup runs once per worker); at the end, mergeWorkers folds them into the first worker's.
 func (r *runner) setupWorkers(j *Job, n int) error {
 	serial := func(why string) error {
-		fmt.Fprintf(r.stderr, "%s: --workers %d: running on one worker: %s\n", jobName(j), n, why)
+		logAt(r.logger(), slog.LevelInfo, jobName(j), "--workers %d: running on one worker: %s", n, why)
 		return nil
 	}
 	switch {
@@ -89,7 +90,7 @@ func (r *runner) setupWorkers(j *Job, n int) error {
 	if len(r.ops) != n {
 		return errors.New("internal error: the job's Setup registered no operators with Context.Parallel")
 	}
-	fmt.Fprintf(r.stderr, "%s: %d workers read %s, about %d MiB each\n", s.spec.Name, n, s.path, size/int64(n)>>20)
+	logAt(r.logger(), slog.LevelInfo, s.spec.Name, "%d workers read %s, about %d MiB each", n, s.path, size/int64(n)>>20)
 	return nil
 }
 

@@ -7,11 +7,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/velocc/velocc/codegen"
@@ -95,20 +98,36 @@ func buildJobs(dir string, jobs []job) (map[string]string, error) {
 	return e2e.Build(dir, srcs)
 }
 
-// runJob runs a job binary over the run's topics, --bounded, and times it from process start to exit.
-func runJob(ctx context.Context, bin, dir string, j job, r *runSpec) (runResult, error) {
+// runJob runs a job binary over the run's topics, --bounded, and times it from process start to exit. With
+// scrape, the job also serves HTTP (--http on a free port), and its /metrics is fetched every second while it
+// runs, as a (busy) Prometheus would.
+func runJob(ctx context.Context, bin, dir string, j job, r *runSpec, scrape bool) (runResult, error) {
 	args := []string{"--bounded", "--brokers", strings.Join(r.seeds, ","), "--group", r.group,
 		"--source", j.source + "=kafka:" + r.in, "--sink", j.sink + "=kafka:" + r.out, "--progress", "0"}
 	if r.profile != "" {
 		args = append(args, "--cpuprofile", r.profile)
 	}
+	if scrape {
+		args = append(args, "--http", "127.0.0.1:0")
+	}
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Dir = dir
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	var stdout bytes.Buffer
+	stderr := &scraper{}
+	cmd.Stdout, cmd.Stderr = &stdout, stderr
 	began := time.Now()
-	err := cmd.Run()
+	if err := cmd.Start(); err != nil {
+		return runResult{}, err
+	}
+	done := make(chan struct{})
+	scraped := make(chan int)
+	go func() { scraped <- stderr.scrape(done) }()
+	err := cmd.Wait()
 	elapsed := time.Since(began)
+	close(done)
+	if n := <-scraped; scrape && n == 0 && err == nil {
+		return runResult{}, fmt.Errorf("%s %s: /metrics was never scraped during the run", bin, strings.Join(args, " "))
+	}
 	if ctx.Err() != nil {
 		return runResult{}, ctx.Err()
 	}
@@ -129,6 +148,61 @@ func runJob(ctx context.Context, bin, dir string, j job, r *runSpec) (runResult,
 	}
 	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	return runResult{elapsed: elapsed, cpu: cpu, read: st.Read, emitted: st.Emitted}, nil
+}
+
+// scraper is a job's stderr that watches for the line saying where it serves HTTP.
+type scraper struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (s *scraper) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.Write(p)
+}
+
+func (s *scraper) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.String()
+}
+
+// servingRE finds the address in the line a job prints when it serves HTTP.
+var servingRE = regexp.MustCompile(`serving metrics and status on (http://[0-9.:]+)/`)
+
+// scrape fetches /metrics as soon as the job says where it serves, then once a second until done is closed, and
+// returns how many scrapes succeeded.
+func (s *scraper) scrape(done <-chan struct{}) int {
+	var base string
+	for base == "" {
+		select {
+		case <-done:
+			return 0
+		case <-time.After(10 * time.Millisecond):
+		}
+		if m := servingRE.FindStringSubmatch(s.String()); m != nil {
+			base = m[1]
+		}
+	}
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	n := 0
+	for {
+		resp, err := http.Get(base + "/metrics")
+		if err == nil { // else the job is exiting
+			_, err = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+		if err == nil && resp.StatusCode == http.StatusOK {
+			n++
+		}
+		select {
+		case <-done:
+			return n
+		case <-t.C:
+		}
+	}
 }
 
 // tail returns the last n lines of s.

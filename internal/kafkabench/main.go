@@ -106,7 +106,11 @@ type contender struct {
 	key    string // short name, used in topic and group names
 	title  string // name in the report
 	target float64
-	run    func(context.Context, *runSpec) (runResult, error)
+	// against, when maxCost is set, is the index of the contender this one is the same job as, with something
+	// added (an HTTP server) that may cost at most maxCost of its throughput.
+	against int
+	maxCost float64
+	run     func(context.Context, *runSpec) (runResult, error)
 	// wantEmitted returns the number of output records a run must write, given the input; nil when only the
 	// contender's own count can be checked against the output topic.
 	wantEmitted func(inputStats) int64
@@ -199,7 +203,7 @@ func run(cfg config) error {
 	}
 	for _, j := range jobs {
 		c := &contender{key: j.name, run: func(ctx context.Context, r *runSpec) (runResult, error) {
-			return runJob(ctx, bins[j.name], r.dir, j, r)
+			return runJob(ctx, bins[j.name], r.dir, j, r, false)
 		}}
 		switch j.name {
 		case "stateless":
@@ -209,6 +213,14 @@ func run(cfg config) error {
 			c.title, c.target = "velocc order-flow (windowed aggregation)", 0.5
 		}
 		cs = append(cs, c)
+		if j.name == "stateless" {
+			// The same job serving its metrics, scraped every second: what --http costs.
+			cs = append(cs, &contender{key: "stateless-http", title: "velocc stateless, serving --http (scraped every second)",
+				against: len(cs) - 1, maxCost: 0.03, wantEmitted: c.wantEmitted,
+				run: func(ctx context.Context, r *runSpec) (runResult, error) {
+					return runJob(ctx, bins[j.name], r.dir, j, r, true)
+				}})
+		}
 	}
 
 	// Warm-up rounds run in the listed order; repetition r starts with contender r (mod the count), so that each

@@ -22,6 +22,11 @@ type row struct {
 	ratio    float64 // median / the baseline's median
 	cpuPerM  float64 // median CPU seconds per million records
 	target   float64 // the least acceptable ratio; 0 for the baseline
+	// A contender measuring what something added to another costs: the other's name, the ratio of the medians
+	// (this one's to the other's) and the greatest acceptable cost (0: not such a contender).
+	against string
+	vs      float64
+	maxCost float64
 }
 
 // median returns the median of xs (the mean of the middle two for an even count); xs is not modified.
@@ -47,6 +52,12 @@ func summarize(cs []*contender) []row {
 			cpuPerM: median(c.cpuPerM), target: c.target}
 		if base := median(cs[0].rates); base > 0 {
 			rows[i].ratio = rows[i].median / base
+		}
+		if c.maxCost > 0 {
+			rows[i].against, rows[i].maxCost = cs[c.against].title, c.maxCost
+			if other := median(cs[c.against].rates); other > 0 {
+				rows[i].vs = rows[i].median / other
+			}
 		}
 	}
 	return rows
@@ -98,6 +109,14 @@ func report(s setup, rows []row) string {
 		if r.target > 0 {
 			b.WriteString("- " + verdict(r) + "\n")
 		}
+		if r.maxCost > 0 {
+			met := "met"
+			if 1-r.vs > r.maxCost {
+				met = "missed"
+			}
+			fmt.Fprintf(&b, "- %s: %.3f× the throughput of %s, a cost of %.1f%%, target ≤ %.0f%%: %s.\n",
+				r.name, r.vs, r.against, (1-r.vs)*100, r.maxCost*100, met)
+		}
 	}
 	return b.String()
 }
@@ -109,6 +128,9 @@ func table(rows []row) string {
 	b.WriteString("|---|---:|---:|---:|---|---:|\n")
 	for _, r := range rows {
 		target := "(baseline)"
+		if r.maxCost > 0 {
+			target = fmt.Sprintf("≤ %.0f%% slower than without", r.maxCost*100)
+		}
 		if r.target > 0 {
 			met := "met"
 			if r.ratio < r.target {

@@ -62,6 +62,15 @@ func TestSummarizeAndTable(t *testing.T) {
 	if got := verdict(rows[2]); !strings.HasSuffix(got, ": met.") {
 		t.Errorf("verdict of a met target: %s", got)
 	}
+
+	// A contender measuring the cost of something added to another: its line says the ratio of the two.
+	cs = append(cs, &contender{title: "stateless, serving --http", against: 1, maxCost: 0.03, rates: []float64{550, 540, 545}, cpuPerM: []float64{2, 2, 2}})
+	rows = summarize(cs)
+	got := report(setup{}, rows)
+	if !strings.Contains(got, "| stateless, serving --http | 545 | 540–550 | 0.55× | ≤ 3% slower than without | 2.00 |") ||
+		!strings.Contains(got, "- stateless, serving --http: 0.973× the throughput of stateless, a cost of 2.7%, target ≤ 3%: met.") {
+		t.Errorf("report with a cost line:\n%s", got)
+	}
 }
 
 func TestUpdateDoc(t *testing.T) {

@@ -95,8 +95,9 @@ func readRetrySettings(opts map[string]string) (retrySettings, error) {
 type circuit struct {
 	set    retrySettings
 	now    func() time.Time
-	jitter func() float64 // a random number in [0, 1)
-	logf   func(format string, args ...any)
+	jitter func() float64                   // a random number in [0, 1)
+	logf   func(format string, args ...any) // information
+	warnf  func(format string, args ...any) // warnings
 
 	state  atomic.Int32 // a circuitState
 	opened atomic.Int64 // how many times the circuit opened
@@ -118,18 +119,18 @@ func (c *circuit) fail(n int, err error) time.Time {
 	switch {
 	case c.State() == halfOpen:
 		c.open(now)
-		c.logf("circuit open again: the retry of %s failed (%v); retrying in %v", rows(n), err, c.set.recovery)
+		c.warnf("circuit open again: the retry of %s failed (%v); retrying in %v", rows(n), err, c.set.recovery)
 		return now.Add(c.set.recovery)
 	case c.State() == open:
 		return now.Add(c.set.recovery) // not reached: the sink retries an open circuit only after half-opening it
 	case c.failures >= c.set.failures || c.attempts >= c.set.maxAttempts:
 		c.open(now)
-		c.logf("circuit open after %d %s (last: %v); retrying in %v", c.failures, plural(c.failures, "failure"), err,
+		c.warnf("circuit open after %d %s (last: %v); retrying in %v", c.failures, plural(c.failures, "failure"), err,
 			c.set.recovery)
 		return now.Add(c.set.recovery)
 	}
 	if c.attempts == 1 {
-		c.logf("delivery of %s failed (%v); retrying with backoff", rows(n), err)
+		c.warnf("delivery of %s failed (%v); retrying with backoff", rows(n), err)
 	}
 	return now.Add(c.backoff())
 }

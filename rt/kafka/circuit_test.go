@@ -19,6 +19,7 @@ func newFakeCircuit(set retrySettings, jitter float64) *fakeCircuit {
 	f := &fakeCircuit{clock: time.Date(2024, 6, 3, 13, 30, 0, 0, time.UTC)}
 	f.circuit = &circuit{set: set, now: func() time.Time { return f.clock }, jitter: func() float64 { return jitter },
 		logf: func(format string, args ...any) { f.lines = append(f.lines, fmt.Sprintf(format, args...)) }}
+	f.circuit.warnf = f.circuit.logf
 	return f
 }
 

@@ -42,7 +42,7 @@ func (in *input) fetchError(ctx context.Context, p int32, err error) error {
 	case errors.As(err, &loss):
 		// The partition's log was truncated below what the job read (an unclean leader election): the client
 		// reads on from where the log continues.
-		in.src.Logf("kafka topic %q partition %d: %v", in.topic, p, err)
+		in.src.Warnf("kafka topic %q partition %d: %v", in.topic, p, err)
 		return nil
 	case kerr.IsRetriable(err), errors.As(err, &netErr), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return nil
@@ -69,7 +69,7 @@ func (in *input) sessionFailed(err error) {
 	}
 	in.lostErr = err
 	if since, _ := in.health.outage(); since.IsZero() {
-		in.src.Logf("the session of consumer group %q failed (%v); joining again", in.group, err)
+		in.src.Warnf("the session of consumer group %q failed (%v); joining again", in.group, err)
 	}
 }
 
@@ -108,7 +108,7 @@ func (in *input) topicGone(ctx context.Context) error {
 	}
 	if in.goneSince.IsZero() {
 		in.goneSince = time.Now()
-		in.src.Logf("kafka topic %q does not exist on %s any more; looking again in %v", in.topic, in.brokerList(), in.retry)
+		in.src.Warnf("kafka topic %q does not exist on %s any more; looking again in %v", in.topic, in.brokerList(), in.retry)
 		return nil
 	}
 	if time.Since(in.goneSince) < in.retry {

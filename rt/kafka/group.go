@@ -69,6 +69,7 @@ func (in *input) assign(ctx context.Context, offsets map[string]map[int32]kgo.Of
 		in.src.SetIdle(p, hasEnd && next[p] >= end.Offset)
 	}
 	in.next, in.kept, in.lostAt, in.lostErr = next, nil, time.Time{}, nil
+	in.joined.Store(true)
 	in.lag.reset(next, func(p int32) (int64, bool) {
 		e, ok := ends.Lookup(in.topic, p)
 		return e.Offset, ok && e.Err == nil
@@ -158,7 +159,7 @@ func (in *input) revoked(ctx context.Context, _ *kgo.Client, _ map[string][]int3
 		return
 	}
 	if err := in.commit(ctx); err != nil {
-		in.src.Logf("flushing and committing before giving partitions up: %v", err)
+		in.src.Warnf("flushing and committing before giving partitions up: %v", err)
 	}
 	in.src.ResetState()
 	in.assigned, in.next, in.kept = nil, nil, nil

@@ -75,7 +75,8 @@ func TestKeepState(t *testing.T) {
 
 func TestHealth(t *testing.T) {
 	var log []string
-	h := newHealth(func(format string, args ...any) { log = append(log, fmt.Sprintf(format, args...)) })
+	logf := func(format string, args ...any) { log = append(log, fmt.Sprintf(format, args...)) }
+	h := newHealth(logf, logf)
 	a := kgo.BrokerMetadata{NodeID: 1, Host: "k1", Port: 9092}
 	b := kgo.BrokerMetadata{NodeID: 2, Host: "k2", Port: 9092}
 	refused := errors.New("connection refused")

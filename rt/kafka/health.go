@@ -24,7 +24,7 @@ import (
 // new leaders. The start of the current outage stays readable (outage), for 'broker.unavailable.timeout' and as
 // the state a metric can export.
 type health struct {
-	logf func(format string, args ...any)
+	logf, warnf func(format string, args ...any) // the log's information and warnings
 
 	failing atomic.Bool // some broker failed its last dial or request: a success must look at the map
 	quiet   atomic.Bool // the clients are closing: their failures say nothing about the brokers
@@ -35,8 +35,8 @@ type health struct {
 	cause   error           // the failure that started it
 }
 
-func newHealth(logf func(format string, args ...any)) *health {
-	return &health{logf: logf, brokers: map[string]bool{}}
+func newHealth(logf, warnf func(format string, args ...any)) *health {
+	return &health{logf: logf, warnf: warnf, brokers: map[string]bool{}}
 }
 
 // close stops the reports, before the clients close.
@@ -96,7 +96,7 @@ func (h *health) fail(meta kgo.BrokerMetadata, err error) {
 		}
 	}
 	h.since, h.cause = time.Now(), err
-	h.logf("kafka brokers unavailable (%s: %v); retrying", addr, err)
+	h.warnf("kafka brokers unavailable (%s: %v); retrying", addr, err)
 }
 
 // ok records a success of a broker; it ends the outage, if any.

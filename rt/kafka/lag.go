@@ -1,5 +1,5 @@
 // Consumer lag: how far behind the end of each assigned partition the job reads, for the job's metrics and status
-// (rt.LagReporter).
+// (rt.LagReporter), and whether the group has assigned the partitions yet (rt.Assigner).
 
 package kafka
 
@@ -41,6 +41,10 @@ func (l *lags) note(p int32, next, high int64) {
 	}
 	l.mu.Unlock()
 }
+
+// Assigned implements rt.Assigner: the group has assigned the source its partitions (possibly none); a table's
+// input, which reads without a group, always is.
+func (in *input) Assigned() bool { return in.group == "" || in.joined.Load() }
 
 // Lag implements rt.LagReporter: the assigned partitions, in order.
 func (in *input) Lag() []rt.PartitionLag {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"sort"
 	"strconv"
@@ -90,7 +91,7 @@ func newOutput(spec rt.SinkSpec, uri string, env *rt.Env) (*output, error) {
 	}
 	opts := spec.Options
 	o := &output{spec: spec, env: env, topic: topic, seeds: brokers(env, opts), create: true, parts: -1, repl: -1}
-	o.health = newHealth(o.logf)
+	o.health = newHealth(o.logf, o.warnf)
 	// The producer retries every failure, a topic missing for a moment included (a broker restarting), until the
 	// delivery timeout: that one setting decides when a row is given up.
 	o.opts = []kgo.Opt{kgo.SeedBrokers(o.seeds...), kgo.DefaultProduceTopic(topic), kgo.WithHooks(o.health),
@@ -140,7 +141,7 @@ func newOutput(spec rt.SinkSpec, uri string, env *rt.Env) (*output, error) {
 	if err != nil {
 		return nil, err
 	}
-	o.circuit = &circuit{set: set, now: time.Now, jitter: rand.Float64, logf: o.logf}
+	o.circuit = &circuit{set: set, now: time.Now, jitter: rand.Float64, logf: o.logf, warnf: o.warnf}
 	if v := opts["topic.create"]; v != "" {
 		if o.create, err = strconv.ParseBool(v); err != nil {
 			return nil, fmt.Errorf("topic.create: want true or false, got %q", v)
@@ -480,11 +481,14 @@ func (o *output) giveUp() error {
 	return o.err
 }
 
-// logf prints one line "NAME: message" on the job's stderr.
+// logf logs information of the sink: "NAME: message" on the job's stderr, as text or JSON.
 func (o *output) logf(format string, args ...any) {
-	if o.env != nil && o.env.Stderr != nil {
-		fmt.Fprintf(o.env.Stderr, "%s: %s\n", o.spec.Name, fmt.Sprintf(format, args...))
-	}
+	o.env.Log(slog.LevelInfo, o.spec.Name, format, args...)
+}
+
+// warnf logs a warning of the sink.
+func (o *output) warnf(format string, args ...any) {
+	o.env.Log(slog.LevelWarn, o.spec.Name, format, args...)
 }
 
 // Flush waits until the broker acknowledged every message written so far, retries included; when the job is

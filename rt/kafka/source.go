@@ -61,7 +61,8 @@ type input struct {
 	lostErr   error     // why the session failed, once logged
 	goneSince time.Time // when the brokers first said the topic no longer exists (see topicGone)
 
-	lag lags // per assigned partition, how far behind its end the job reads (lag.go)
+	lag    lags        // per assigned partition, how far behind its end the job reads (lag.go)
+	joined atomic.Bool // the group has assigned partitions once (lag.go)
 }
 
 func newInput(s *rt.Source, uri string, env *rt.Env) (*input, error) {
@@ -142,7 +143,7 @@ func (in *input) faultSettings(opts map[string]string) error {
 	if in.giveUp, err = duration(opts, "broker.unavailable.timeout", 0); err != nil {
 		return err
 	}
-	in.health = newHealth(in.src.Logf)
+	in.health = newHealth(in.src.Logf, in.src.Warnf)
 	return nil
 }
 
@@ -515,7 +516,7 @@ func (in *input) commit(ctx context.Context) error {
 	if cerr != nil {
 		// Logged once, unless the brokers are away, which health has logged.
 		if since, _ := in.health.outage(); in.commitErr == nil && since.IsZero() {
-			in.src.Logf("committing offsets of kafka topic %q failed: %v; the next commit retries", in.topic, cerr)
+			in.src.Warnf("committing offsets of kafka topic %q failed: %v; the next commit retries", in.topic, cerr)
 			in.commitLogged = true
 		}
 		in.commitErr = cerr
