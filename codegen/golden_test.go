@@ -6,6 +6,7 @@ import (
 	"go/format"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -16,6 +17,9 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the main.go section of each testdata/*.txtar with the generated code")
 
+// deadLetterTime matches the time of a dead letter, which a want/PATH section writes "time":"TIME".
+var deadLetterTime = regexp.MustCompile(`"time":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"`)
+
 // A golden case is one testdata/NAME.txtar archive. Its sections:
 //
 //	job.sql      the script, compiled as "job.sql"
@@ -23,7 +27,8 @@ var update = flag.Bool("update", false, "rewrite the main.go section of each tes
 //	args         optional: flags for the run besides --bounded, one per line
 //	stdout       what the job prints on stdout with --bounded; written by hand, never by -update
 //	stderr       optional: the expected stderr (the exit statistics)
-//	want/PATH    optional: the expected content of the file PATH the job writes
+//	want/PATH    optional: the expected content of the file PATH the job writes; a dead letter's time, which is
+//	             the clock's, is written "time":"TIME"
 //	anything else  an input file written into the job's working directory
 //
 // The job is run in a fresh directory holding the input files, and must exit 0.
@@ -182,6 +187,7 @@ func TestGoldenRun(t *testing.T) {
 					t.Errorf("output file %s: %v", name, err)
 					continue
 				}
+				got = deadLetterTime.ReplaceAll(got, []byte(`"time":"TIME"`))
 				if string(got) != w.data {
 					t.Errorf("%s (-want +got):\n%s", name, lineDiff(w.data, string(got)))
 				}

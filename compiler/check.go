@@ -291,7 +291,7 @@ func (c *checker) warnUnused(ps props, what string, known []string) {
 }
 
 var sourceKeys = []string{"type", "path", "topic", "format", "config_file", "event.time.field", "event.time.format",
-	"watermark.max_out_of_orderness", "on.error", "dead_letter.path", "delimiter", "key.field", "value.schema.file",
+	"watermark.max_out_of_orderness", "on.error", "dead_letter.path", "dead.letter.topic", "delimiter", "key.field", "value.schema.file",
 	"proto.file", "proto.message", "max.line.bytes", "idle.timeout"}
 
 var sinkKeys = []string{"type", "path", "topic", "format", "config_file", "timestamp.format", "key.field", "value.schema.file",
@@ -378,6 +378,54 @@ func (c *checker) maxLineBytes(src *Source, ps props) {
 	src.Options["max.line.bytes"] = strconv.Itoa(n)
 }
 
+// deadLetterTopic reads 'dead.letter.topic': the source's dead letters go to that Kafka topic, "kafka:TOPIC" in
+// src.DeadLetter, instead of a file, written by a producer whose settings are a sink's, prefixed
+// ('dead.letter.topic.create', 'dead.letter.retry.initial.delay', ...), passed on in the source's options.
+func (c *checker) deadLetterTopic(src *Source, ps props) {
+	p, ok := ps.get("dead.letter.topic")
+	if !ok {
+		return
+	}
+	if path, both := ps["dead_letter.path"]; both {
+		c.errorf(CodeBadProperty, p.keySpan, "source %q has both 'dead_letter.path' (%q) and 'dead.letter.topic': its dead letters go to a file or to a topic; remove one", src.Name, path.value)
+		return
+	}
+	if msg := topicName(p.value); msg != "" {
+		c.errorf(CodeBadProperty, p.span, "dead.letter.topic: %s", msg)
+		return
+	}
+	src.DeadLetter = "kafka:" + p.value
+	keys := make([]string, 0, len(ps))
+	for k := range ps {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		name, ok := strings.CutPrefix(k, "dead.letter.")
+		if !ok || name == "topic" {
+			continue
+		}
+		q, _ := ps.get(k)
+		v := strings.TrimSpace(q.value)
+		switch st, known := kafkaSettings[name]; {
+		case strings.HasPrefix(name, "headers.") && name != "headers.":
+			v = q.value // a header of every dead letter, as a sink's 'headers.NAME'
+		case !known || !st.sink:
+			c.errorf(CodeBadProperty, q.keySpan, "unknown setting %q of the dead-letter topic; it takes a kafka sink's settings, prefixed with 'dead.letter.': %s", q.key, strings.Join(knownKeys(nil, "kafka_sink", true), ", "))
+			continue
+		default:
+			if msg := st.check(v); msg != "" {
+				c.errorf(CodeBadProperty, q.span, "%s: %s", q.key, msg)
+				continue
+			}
+		}
+		if src.Options == nil {
+			src.Options = map[string]string{}
+		}
+		src.Options[k] = v
+	}
+}
+
 // field finds a column by name, declared or metadata (Kafka's _key, ...).
 func (s *Source) field(name string) *Field {
 	for _, f := range s.Fields {
@@ -460,7 +508,9 @@ func (c *checker) configureSource(src *Source, ps props, at grammar.Span) {
 	}
 	if p, ok := ps.get("dead_letter.path"); ok {
 		src.DeadLetter = p.value
-	} else if src.OnError == "dead_letter" {
+	}
+	c.deadLetterTopic(src, ps)
+	if src.DeadLetter == "" && src.OnError == "dead_letter" {
 		src.DeadLetter = src.Name + ".dead_letter.jsonl"
 	}
 	c.sourceKey(src, ps, at)

@@ -124,3 +124,39 @@ func TestKafkaUnknownClientSetting(t *testing.T) {
 		t.Errorf("warning %s at %s:%d", d.Msg, d.File, d.Line)
 	}
 }
+
+// TestDeadLetterTopic reads 'dead.letter.topic' and the producer settings under 'dead.letter.' from a config file
+// and a WITH clause: the plan's dead-letter target is "kafka:TOPIC", the settings are in the source's options, and
+// a file job whose dead letters go to a topic links Kafka.
+func TestDeadLetterTopic(t *testing.T) {
+	dir := configTestWrite(t, map[string]string{
+		"orders.yaml": `
+path: orders.jsonl
+on.error: dead_letter
+dead:
+  letter:
+    topic: orders.dlq
+    retry.initial.delay: 100ms
+`,
+	})
+	src := `CREATE STREAM orders (symbol VARCHAR, qty BIGINT) WITH ('config_file' = 'orders.yaml', 'dead.letter.topic.create' = 'false');
+CREATE STREAM files (symbol VARCHAR) WITH ('path' = 'f.jsonl', 'on.error' = 'dead_letter');
+SELECT * FROM orders;
+SELECT * FROM files;
+`
+	plan, diags := Compile(dir+"/job.sql", []byte(src), &Options{ReadFile: configTestReader(dir)})
+	if diags.HasErrors() || len(diags) > 0 {
+		t.Fatalf("diagnostics:\n%v", diags)
+	}
+	s := plan.Sources[0]
+	want := map[string]string{"dead.letter.topic.create": "false", "dead.letter.retry.initial.delay": "100ms"}
+	if s.DeadLetter != "kafka:orders.dlq" || s.OnError != "dead_letter" || !maps.Equal(s.Options, want) {
+		t.Errorf("dead letters to %q (on.error %s), options %v; want kafka:orders.dlq, dead_letter, %v", s.DeadLetter, s.OnError, s.Options, want)
+	}
+	if f := plan.Sources[1]; f.DeadLetter != "files.dead_letter.jsonl" {
+		t.Errorf("source files: dead letters to %q, want the default file", f.DeadLetter)
+	}
+	if !plan.UsesKafka() {
+		t.Error("a job whose dead letters go to a topic does not link Kafka")
+	}
+}

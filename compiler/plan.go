@@ -1,7 +1,10 @@
 // The typed plan: the fully resolved description of a job that codegen turns into Go. It holds no grammar nodes.
 package compiler
 
-import "math/big"
+import (
+	"math/big"
+	"strings"
+)
 
 // Plan is a checked script: its sources, sinks and queries.
 type Plan struct {
@@ -61,7 +64,7 @@ func (p *Plan) UsesKafka() bool {
 		return true
 	}
 	for _, s := range p.Sources {
-		if s.Type == "kafka_source" {
+		if s.Type == "kafka_source" || strings.HasPrefix(s.DeadLetter, "kafka:") {
 			return true
 		}
 	}

@@ -3,6 +3,7 @@ package rt
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -159,12 +160,14 @@ func TestDeadLettersAreExact(t *testing.T) {
 				if !bytes.Equal(got, recs[i]) || d.Truncated || d.Size != 0 {
 					t.Errorf("dead letter %d: record %q (truncated %v, size %d), want %q", i, got, d.Truncated, d.Size, recs[i])
 				}
-				wantFile, wantLine := spec.URI[len("file:"):], firstLine+int64(i)
+				want := deadLetterLine{Source: "orders", File: spec.URI[len("file:"):], Line: firstLine + int64(i)}
 				if tt.message {
-					wantFile, wantLine = fmt.Sprintf("%s[0]@%d", spec.URI[len("memtest:"):], i), 0
+					want = deadLetterLine{Source: "orders", Topic: "orders", Offset: int64(i)}
 				}
-				if d.Source != "orders" || d.File != wantFile || d.Line != wantLine || d.Error == "" {
-					t.Errorf("dead letter %d: %s:%d %q, want %s:%d", i, d.File, d.Line, d.Error, wantFile, wantLine)
+				if d.Source != want.Source || d.File != want.File || d.Line != want.Line || d.Topic != want.Topic ||
+					d.Partition != 0 || d.Offset != want.Offset || d.Error == "" {
+					t.Errorf("dead letter %d: %s:%d, %s[%d]@%d %q; want %s:%d, %s[0]@%d", i, d.File, d.Line, d.Topic, d.Partition, d.Offset, d.Error,
+						want.File, want.Line, want.Topic, want.Offset)
 				}
 			}
 			if base64s == 0 || base64s == len(dl) {
@@ -196,5 +199,110 @@ func TestConfluentJSON(t *testing.T) {
 	}
 	if !strings.Contains(res.stderr, "orders: read 5, bad 3, late 0") || strings.Count(res.stderr, "not in Confluent's wire format") != 3 {
 		t.Errorf("stderr:\n%s", res.stderr)
+	}
+}
+
+// deadTopic stands in for Kafka in TestDeadLetterTopic: its input hands keyed messages to a source, flushing the
+// job after each as a commit does, and its dead-letter output keeps the messages written and how many of them a
+// Flush covered.
+type deadTopic struct {
+	in        [][2][]byte // key and value of each message of the source
+	uri       string      // the dead-letter output's
+	out       [][2][]byte // key and value of each dead letter
+	flushed   int         // dead letters written before the last Flush
+	unflushed int         // flushes of the job after which a dead letter was not flushed
+	closed    bool
+}
+
+func (d *deadTopic) NewInput(s *Source, _ string, _ *Env) (Input, error) {
+	return &deadTopicInput{d, s}, nil
+}
+func (d *deadTopic) NewOutput(SinkSpec, string, *Env) (Output, error) {
+	return nil, errors.New("deadTopic: no sinks")
+}
+func (d *deadTopic) NewDeadLetter(_ *Source, uri string, _ *Env) (Output, error) {
+	d.uri = uri
+	return d, nil
+}
+func (d *deadTopic) Start(context.Context) error { return nil }
+func (d *deadTopic) Write(key, value []byte) error {
+	d.out = append(d.out, [2][]byte{bytes.Clone(key), bytes.Clone(value)})
+	return nil
+}
+func (d *deadTopic) Flush(context.Context) error { d.flushed = len(d.out); return nil }
+func (d *deadTopic) Close() error                { d.closed = true; return nil }
+func (d *deadTopic) Name() string                { return "test topic" }
+
+type deadTopicInput struct {
+	d *deadTopic
+	s *Source
+}
+
+func (in *deadTopicInput) Start(context.Context) error { return nil }
+func (in *deadTopicInput) Close() error                { return nil }
+func (in *deadTopicInput) Run(ctx context.Context) error {
+	for i, m := range in.d.in {
+		if err := in.s.Record(m[1], m[0], 0, int64(i), 0); err != nil {
+			return err
+		}
+		if err := in.s.Flush(ctx); err != nil {
+			return err
+		}
+		if in.d.flushed != len(in.d.out) {
+			in.d.unflushed++
+		}
+	}
+	return in.s.End()
+}
+
+// TestDeadLetterTopic sends a source's dead letters to a transport's output ("kafka:TOPIC", here a stand-in): one
+// message per bad record, keyed like the record, naming its topic, partition and offset, and flushed whenever the
+// job flushes its sinks before a commit.
+func TestDeadLetterTopic(t *testing.T) {
+	d := &deadTopic{in: [][2][]byte{
+		{[]byte("k0"), []byte(`{"symbol":"A","qty":1}`)},
+		{[]byte("k1"), []byte(`{"symbol":"B","qty":"x"}`)},
+		{nil, []byte("\xff{")},
+		{[]byte("k3"), []byte(`{"symbol":"C","qty":3}`)},
+	}}
+	transportsMu.Lock()
+	transports["kafka"] = d
+	transportsMu.Unlock()
+	t.Cleanup(func() {
+		transportsMu.Lock()
+		defer transportsMu.Unlock()
+		delete(transports, "kafka")
+	})
+	spec := SourceSpec{Name: "orders", URI: "kafka:orders", OnError: "dead_letter", DeadLetter: "kafka:orders_dlq"}
+	res := runJob(context.Background(), orderJob(spec), "--bounded")
+	if res.code != 0 || !strings.Contains(res.stderr, "orders: read 4, bad 2, late 0\n") {
+		t.Fatalf("exit %d:\n%s", res.code, res.stderr)
+	}
+	if d.uri != "kafka:orders_dlq" || !d.closed || d.unflushed != 0 || len(d.out) != 2 {
+		t.Fatalf("dead letters to %q (closed %v): %d, unflushed after %d flushes; want 2 to kafka:orders_dlq, all flushed", d.uri, d.closed, len(d.out), d.unflushed)
+	}
+	for i, want := range []int{1, 2} {
+		key, value := d.out[i][0], d.out[i][1]
+		var dl deadLetterLine
+		dec := json.NewDecoder(bytes.NewReader(value))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&dl); err != nil || bytes.HasSuffix(value, []byte("\n")) {
+			t.Fatalf("dead letter %q: %v (or a line break at its end)", value, err)
+		}
+		if !bytes.Equal(key, d.in[want][0]) || !bytes.Equal(dl.bytes(t), d.in[want][1]) || dl.Source != "orders" ||
+			dl.Topic != "orders" || dl.Offset != int64(want) || dl.File != "" || dl.Error == "" || dl.Time.IsZero() {
+			t.Errorf("dead letter %d: key %q, %+v; want the record at offset %d", i, key, dl, want)
+		}
+	}
+}
+
+// TestDeadLetterTopicWithoutKafka asks a job built without Kafka to send its dead letters to a topic.
+func TestDeadLetterTopicWithoutKafka(t *testing.T) {
+	dir := t.TempDir()
+	in := writeFile(t, filepath.Join(dir, "in.jsonl"), `{"symbol":"A","qty":"x"}`+"\n")
+	res := runJob(context.Background(), orderJob(SourceSpec{Name: "orders", URI: "file:" + in}), "--bounded",
+		"--on-error", "dead_letter", "--dead-letter", "orders=kafka:orders_dlq")
+	if want := `source "orders": dead letters: unsupported URI "kafka:orders_dlq": this job was built without Kafka support`; res.code != 1 || !strings.Contains(res.stderr, want) {
+		t.Errorf("exit %d, stderr:\n%s\nwant exit 1 and %q", res.code, res.stderr, want)
 	}
 }

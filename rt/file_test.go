@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -124,16 +125,21 @@ func (r *tailRun) rowsAre(t *testing.T, want string) func() bool {
 	return func() bool { return r.rows(t) == want }
 }
 
-// deadLetterLine is one line of a dead-letter file, decoded with encoding/json.
+// deadLetterLine is one line of a dead-letter file, decoded with encoding/json: a file's record names its file and
+// line, a transport's record its topic, partition and offset.
 type deadLetterLine struct {
-	Source       string  `json:"source"`
-	File         string  `json:"file"`
-	Line         int64   `json:"line"`
-	Error        string  `json:"error"`
-	Record       *string `json:"record"`
-	RecordBase64 *string `json:"record_base64"`
-	Truncated    bool    `json:"truncated"`
-	Size         int64   `json:"size"`
+	Source       string    `json:"source"`
+	File         string    `json:"file"`
+	Line         int64     `json:"line"`
+	Topic        string    `json:"topic"`
+	Partition    int32     `json:"partition"`
+	Offset       int64     `json:"offset"`
+	Time         time.Time `json:"time"`
+	Error        string    `json:"error"`
+	Record       *string   `json:"record"`
+	RecordBase64 *string   `json:"record_base64"`
+	Truncated    bool      `json:"truncated"`
+	Size         int64     `json:"size"`
 }
 
 // bytes returns the record's bytes: "record" or the decoded "record_base64", exactly one of which must be set,
@@ -157,6 +163,9 @@ func (d deadLetterLine) bytes(t *testing.T) []byte {
 	return nil
 }
 
+// deadLetterTime matches the time of a dead letter.
+var deadLetterTime = regexp.MustCompile(`,"time":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z",`)
+
 // readDeadLetters decodes a dead-letter file with encoding/json, rejecting unknown keys.
 func readDeadLetters(t *testing.T, path string) []deadLetterLine {
 	t.Helper()
@@ -177,6 +186,9 @@ func readDeadLetters(t *testing.T, path string) []deadLetterLine {
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&d); err != nil {
 			t.Fatalf("dead letter %q: %v", line, err)
+		}
+		if !deadLetterTime.MatchString(line) || d.Time.After(time.Now()) {
+			t.Errorf("dead letter %q: want the time it was written, RFC 3339 in UTC with milliseconds", line)
 		}
 		out = append(out, d)
 	}

@@ -69,8 +69,9 @@ Flags:
                              (aggregations without a window, EMIT FINAL; others run on one)
   --on-error POLICY          what a bad record of every source does: fail, skip or dead_letter (default: each
                              source's on.error); --on-error NAME=POLICY for source NAME only (repeatable)
-  --dead-letter PATH         the dead-letter file of every source that dead-letters (default: each source's
-                             dead_letter.path, then NAME.dead_letter.jsonl); --dead-letter NAME=PATH for one source
+  --dead-letter PATH         the dead-letter file, or kafka:TOPIC, of every source that dead-letters (default: each
+                             source's dead_letter.path or dead.letter.topic, then NAME.dead_letter.jsonl);
+                             --dead-letter NAME=PATH for one source
   --cpuprofile FILE          write a CPU profile of the run to FILE (for go tool pprof)
   --max-memory MB            the memory budget in MiB (default: the script's 'max.memory.mb'); GOMEMLIMIT and the
                              cgroup's memory limit bound it too

@@ -6,13 +6,11 @@ package rt
 
 import (
 	"cmp"
-	"encoding/base64"
 	"fmt"
 	"io"
 	"math"
 	"slices"
 	"strconv"
-	"unicode/utf8"
 )
 
 // Retain keeps each window for ms milliseconds after it closed, so that records arriving that late can still
@@ -135,15 +133,15 @@ func (s *Source) LateDeadLetter(query string, start, end, wm int64) error {
 		return fmt.Errorf("source %q: a late record of query %s has no dead-letter file to go to", s.spec.Name, query)
 	}
 	e := s.locate(&RecordError{})
-	return s.dead.writeLate(e, query, start, end, wm, s.raw.Line)
+	return s.dead.writeLate(s, e, query, start, end, wm, s.raw.Line)
 }
 
 // writeLate appends one late record: where it is from, as for a bad record, then why it is late (the query, its
 // window and the watermark, as epoch milliseconds and in the message) and the record.
-func (dl *deadLetter) writeLate(e *RecordError, query string, start, end, wm int64, record []byte) error {
+func (dl *deadLetter) writeLate(s *Source, e *RecordError, query string, start, end, wm int64, record []byte) error {
 	dl.mu.Lock()
 	defer dl.mu.Unlock()
-	b := appendOrigin(dl.buf[:0], e)
+	b := s.appendOrigin(dl.buf[:0], e)
 	var msg []byte
 	if start == end { // a session window: the record is behind the watermark
 		msg = append([]byte("late record: its time "), AppendTimestamp(nil, start, true)...)
@@ -166,20 +164,8 @@ func (dl *deadLetter) writeLate(e *RecordError, query string, start, end, wm int
 	b = strconv.AppendInt(b, end, 10)
 	b = append(b, `,"watermark":`...)
 	b = strconv.AppendInt(b, wm, 10)
-	if utf8.Valid(record) {
-		b = append(b, `,"record":`...)
-		b = appendJSONString(b, view(record))
-	} else {
-		b = append(b, `,"record_base64":"`...)
-		b = base64.StdEncoding.AppendEncode(b, record)
-		b = append(b, '"')
-	}
-	b = append(b, "}\n"...)
-	dl.buf = b
-	if _, err := dl.w.Write(b); err != nil {
-		return fmt.Errorf("writing dead-letter file %s: %v", dl.path, unwrapPath(err))
-	}
-	return nil
+	b = appendRecord(b, record)
+	return dl.send(s, append(b, '}'))
 }
 
 // writeLateStats adds the counts of late records kept or dead-lettered to a source's statistics line:

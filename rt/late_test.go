@@ -3,6 +3,7 @@ package rt
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestHopWindows checks HopFirst and HopCount against the definition: the windows containing ts are those whose
@@ -255,8 +257,11 @@ func TestRunLateDeadLetter(t *testing.T) {
 					t.Errorf("entry %q = %v, want %v", k, e[k], v)
 				}
 			}
-			if len(e) != len(want) {
-				t.Errorf("entry has keys beyond %v: %v", want, e)
+			if _, err := time.Parse(time.RFC3339, fmt.Sprint(e["time"])); err != nil {
+				t.Errorf("entry's time: %v", err)
+			}
+			if len(e) != len(want)+1 {
+				t.Errorf("entry has keys beyond %v and time: %v", want, e)
 			}
 			if e := entries[len(entries)-1]; e["record"] != `{"symbol":"É\u2028","qty":-3,"ts":-2}` || e["window_start"] != -2.0 || e["line"] != 6.0 {
 				t.Errorf("last entry: %v", e)

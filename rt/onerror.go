@@ -1,5 +1,5 @@
-// --on-error and --dead-letter: the job's command line overrides the on.error policy and dead-letter file of its
-// sources, for every source or per source.
+// --on-error and --dead-letter: the job's command line overrides the on.error policy and dead-letter file (or
+// topic, kafka:TOPIC) of its sources, for every source or per source.
 
 package rt
 
@@ -13,7 +13,7 @@ import (
 // source; a source's own entry wins over it, whatever the order of the flags.
 type onErrorFlags struct {
 	policy map[string]string // --on-error [NAME=]POLICY
-	dead   map[string]string // --dead-letter [NAME=]PATH
+	dead   map[string]string // --dead-letter [NAME=]PATH, or [NAME=]kafka:TOPIC
 	given  map[string]string // the --dead-letter values as given, for error messages
 }
 
@@ -43,8 +43,8 @@ func (f *onErrorFlags) set(j *Job, flag, v string) error {
 		f.policy[name] = val
 		return nil
 	}
-	if val == "" {
-		return fmt.Errorf("flag --dead-letter wants a file path (for one source: NAME=PATH), got %q", v)
+	if val == "" || val == deadTopicScheme {
+		return fmt.Errorf("flag --dead-letter wants a file path or kafka:TOPIC (for one source: NAME=PATH or NAME=kafka:TOPIC), got %q", v)
 	}
 	if f.dead == nil {
 		f.dead, f.given = map[string]string{}, map[string]string{}
@@ -67,8 +67,9 @@ func cutSourceName(v string) (name, rest string, ok bool) {
 	return "", "", false
 }
 
-// effective returns the policy and dead-letter file source spec gets under the flags. A source that dead-letters
-// without a file from the script or the flags gets the compiler's default, NAME.dead_letter.jsonl.
+// effective returns the policy and dead-letter file (or kafka:TOPIC) source spec gets under the flags. A source
+// that dead-letters without a file or topic from the script or the flags gets the compiler's default,
+// NAME.dead_letter.jsonl.
 func (f *onErrorFlags) effective(spec SourceSpec) (policy, dead string) {
 	policy, dead = spec.OnError, spec.DeadLetter
 	if p, ok := f.policy[spec.Name]; ok {

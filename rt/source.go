@@ -1,5 +1,5 @@
 // Sources: what file and transport inputs share: URIs and formats, records handed to the job, the on.error
-// policies and dead-letter files.
+// policies and dead letters (to a file, or to a transport's topic).
 
 package rt
 
@@ -173,47 +173,124 @@ func (s *Source) line() int64 {
 	return s.lineNo
 }
 
-// deadLetter is a dead-letter file, shared by the sources that name it.
+// deadLetter is where a source's bad and late records go: a file, shared by the sources that name it, or a
+// transport's output ("kafka:TOPIC": see openDeadTopic).
 type deadLetter struct {
 	mu   sync.Mutex
-	path string
+	path string // the file, or the topic's URI
 	f    *os.File
 	w    *bufio.Writer
-	buf  []byte
+	// out is a topic's output instead of f and w: the runner flushes it, with the sinks' outputs, before a source
+	// commits its offsets, and closes it with them.
+	out *sinkOutput
+	buf []byte
 }
 
-// appendOrigin opens a dead letter's JSON object with where its record is from: the source, file and line.
-func appendOrigin(b []byte, e *RecordError) []byte {
+// deadTopicScheme starts a dead-letter target that is a topic, not a file: "kafka:orders_dlq".
+const deadTopicScheme = "kafka:"
+
+// DeadLetterTransport is a Transport that can also take a source's dead letters: NewDeadLetter prepares the output
+// of source s's dead letters to uri, without I/O, from the source's settings; Start does the I/O. rt/kafka
+// implements it.
+type DeadLetterTransport interface {
+	NewDeadLetter(s *Source, uri string, env *Env) (Output, error)
+}
+
+// openDeadTopic starts the output of the source's dead letters when they go to a topic, shared with the sources
+// that name the same one, and hands it to the runner with the sinks' outputs.
+func (s *Source) openDeadTopic(ctx context.Context) error {
+	if !strings.HasPrefix(s.deadPath, deadTopicScheme) {
+		return nil
+	}
+	for _, o := range s.run.sources {
+		if o.dead != nil && o.dead.path == s.deadPath {
+			s.dead = o.dead
+			return nil
+		}
+	}
+	t, err := transport(strings.TrimSuffix(deadTopicScheme, ":"), s.deadPath)
+	if err != nil {
+		return fmt.Errorf("dead letters: %v", err)
+	}
+	dt, ok := t.(DeadLetterTransport)
+	if !ok {
+		return fmt.Errorf("dead letters cannot go to %q: its transport takes no dead letters", s.deadPath)
+	}
+	out, err := dt.NewDeadLetter(s, s.deadPath, s.run.env)
+	if err != nil {
+		return fmt.Errorf("dead letters to %s: %v", s.deadPath, err)
+	}
+	o := &sinkOutput{name: "dead letters to " + out.Name(), ext: out}
+	s.run.outputs = append(s.run.outputs, o) // closed by the runner even when Start fails
+	if err := out.Start(ctx); err != nil {
+		return fmt.Errorf("dead letters to %s: %v", out.Name(), err)
+	}
+	s.dead = &deadLetter{path: s.deadPath, out: o}
+	return nil
+}
+
+// appendOrigin opens a dead letter's JSON object with where its record is from and when it was dead-lettered: the
+// source, the file and line (a transport's input: the topic, partition and offset), and the time.
+func (s *Source) appendOrigin(b []byte, e *RecordError) []byte {
 	b = append(b, `{"source":`...)
 	b = appendJSONString(b, e.Source)
-	b = append(b, `,"file":`...)
-	b = appendJSONString(b, e.File)
-	b = append(b, `,"line":`...)
-	return strconv.AppendInt(b, e.Line, 10)
+	if s.input != nil {
+		b = append(b, `,"topic":`...)
+		b = appendJSONString(b, s.where)
+		b = append(b, `,"partition":`...)
+		b = strconv.AppendInt(b, int64(s.cursor.Partition), 10)
+		b = append(b, `,"offset":`...)
+		b = strconv.AppendInt(b, s.cursor.Offset, 10)
+	} else {
+		b = append(b, `,"file":`...)
+		b = appendJSONString(b, e.File)
+		b = append(b, `,"line":`...)
+		b = strconv.AppendInt(b, e.Line, 10)
+	}
+	b = append(b, `,"time":"`...)
+	b = time.Now().UTC().AppendFormat(b, "2006-01-02T15:04:05.000Z07:00")
+	return append(b, '"')
 }
 
-// write appends one bad record as a JSON object. The record's bytes are kept exactly, so that it can be replayed:
-// as the string "record" when they are UTF-8, otherwise base64-encoded as "record_base64". A record cut short
-// (a line longer than max.line.bytes) is marked "truncated", with its full "size" in bytes.
-func (dl *deadLetter) write(e *RecordError, record []byte, size int64) error {
-	dl.mu.Lock()
-	defer dl.mu.Unlock()
-	b := appendOrigin(dl.buf[:0], e)
-	b = append(b, `,"error":`...)
-	b = appendJSONString(b, e.detail())
+// appendRecord adds the record's bytes to a dead letter, kept exactly so that it can be replayed: as the string
+// "record" when they are UTF-8, otherwise base64-encoded as "record_base64".
+func appendRecord(b, record []byte) []byte {
 	if utf8.Valid(record) {
 		b = append(b, `,"record":`...)
-		b = appendJSONString(b, view(record))
-	} else {
-		b = append(b, `,"record_base64":"`...)
-		b = base64.StdEncoding.AppendEncode(b, record)
-		b = append(b, '"')
+		return appendJSONString(b, view(record))
 	}
+	b = append(b, `,"record_base64":"`...)
+	b = base64.StdEncoding.AppendEncode(b, record)
+	return append(b, '"')
+}
+
+// write appends one bad record as a JSON object: where it is from, the error and the record (appendRecord). A
+// record cut short (a line longer than max.line.bytes) is marked "truncated", with its full "size" in bytes.
+func (dl *deadLetter) write(s *Source, e *RecordError, record []byte, size int64) error {
+	dl.mu.Lock()
+	defer dl.mu.Unlock()
+	b := s.appendOrigin(dl.buf[:0], e)
+	b = append(b, `,"error":`...)
+	b = appendJSONString(b, e.detail())
+	b = appendRecord(b, record)
 	if size > int64(len(record)) {
 		b = append(b, `,"truncated":true,"size":`...)
 		b = strconv.AppendInt(b, size, 10)
 	}
-	b = append(b, "}\n"...)
+	return dl.send(s, append(b, '}'))
+}
+
+// send writes one dead letter, b, a JSON object: a line of the file, or a message of the topic whose key is the
+// record's (nil for a file's record). Called under dl.mu.
+func (dl *deadLetter) send(s *Source, b []byte) error {
+	if dl.out != nil {
+		dl.buf = b
+		if err := dl.out.ext.Write(s.raw.Key, b); err != nil {
+			return fmt.Errorf("writing %s: %v", dl.out.name, err)
+		}
+		return nil
+	}
+	b = append(b, '\n')
 	dl.buf = b
 	if _, err := dl.w.Write(b); err != nil {
 		return fmt.Errorf("writing dead-letter file %s: %v", dl.path, unwrapPath(err))
@@ -333,7 +410,13 @@ func (s *Source) lane() (*Source, error) {
 // open opens the source's file, or starts its input.
 func (s *Source) open(ctx context.Context) error {
 	if s.input != nil {
-		return s.input.Start(ctx)
+		if err := s.input.Start(ctx); err != nil {
+			return err
+		}
+		return s.openDeadTopic(ctx)
+	}
+	if err := s.openDeadTopic(ctx); err != nil {
+		return err
 	}
 	if s.pattern != "" {
 		return nil // a table's files are found, and waited for, when it is read
@@ -482,7 +565,7 @@ func (s *Source) bad(e *RecordError, record []byte, size int64) error {
 		return nil
 	case "dead_letter":
 		s.counts.bad.Add(1)
-		return s.dead.write(e, record, size)
+		return s.dead.write(s, e, record, size)
 	}
 	s.counts.bad.Add(1) // "fail": the record stops the job, and the stats still count it
 	return e

@@ -15,6 +15,10 @@
 // session when it gets its partitions back untouched (group.go). Sources give up only after
 // 'broker.unavailable.timeout', and errors no retry fixes stop them at once (faults.go, health.go). Sinks never
 // give up: a delivery that fails is retried with backoff behind a circuit breaker while the job waits (circuit.go).
+//
+// Dead letters: a source's 'dead.letter.topic' is written by a sink's producer (deadletter.go), which the job
+// flushes with its sinks before a commit, so no offset is committed before the dead letters of the records behind
+// it are acknowledged.
 package kafka
 
 import (

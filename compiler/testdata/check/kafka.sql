@@ -14,6 +14,17 @@ CREATE STREAM no_key (symbol VARCHAR) WITH ('type' = 'kafka_source', 'schema.key
 CREATE STREAM odd_setting (symbol VARCHAR) WITH ('type' = 'kafka_source', 'fetch.min.bytes' = '1'); -- WARNING `unknown property "fetch.min.bytes" for source "odd_setting" is ignored; known: .*auto.offset.reset`
 CREATE STREAM files (symbol VARCHAR) WITH ('path' = 'f.jsonl');
 
+-- Dead letters to a topic: 'dead.letter.topic', with a kafka sink's settings prefixed 'dead.letter.'; a file
+-- source's dead letters may go to a topic too.
+CREATE STREAM dlq (symbol VARCHAR) WITH ('type' = 'kafka_source', 'on.error' = 'dead_letter', 'dead.letter.topic' = 'dlq.v1',
+  'dead.letter.topic.create' = 'false', 'dead.letter.retry.initial.delay' = '100ms', 'dead.letter.headers.origin' = 'velocc');
+CREATE STREAM file_dlq (symbol VARCHAR) WITH ('path' = 'f.jsonl', 'on.error' = 'dead_letter', 'dead.letter.topic' = 'file_dlq');
+CREATE STREAM dlq_both (symbol VARCHAR) WITH ('type' = 'kafka_source', 'dead_letter.path' = 'd.jsonl', 'dead.letter.topic' = 'd'); -- ERROR `source "dlq_both" has both 'dead_letter.path' \("d.jsonl"\) and 'dead.letter.topic': its dead letters go to a file or to a topic; remove one`
+CREATE STREAM dlq_name (symbol VARCHAR) WITH ('type' = 'kafka_source', 'dead.letter.topic' = 'no spaces!'); -- ERROR `dead.letter.topic: invalid kafka topic name "no spaces!"`
+CREATE STREAM dlq_setting (symbol VARCHAR) WITH ('type' = 'kafka_source', 'dead.letter.topic' = 'd', 'dead.letter.group.id' = 'g', 'dead.letter.acks' = 'most'); -- ERROR `unknown setting "dead.letter.group.id" of the dead-letter topic; it takes a kafka sink's settings, prefixed with 'dead.letter.': .*acks` ERROR `dead.letter.acks: want one of all, -1, 1, 0, got "most"`
+CREATE STREAM dlq_orphan (symbol VARCHAR) WITH ('type' = 'kafka_source', 'dead.letter.acks' = '1'); -- WARNING `unknown property "dead.letter.acks" for source "dlq_orphan" is ignored`
+SELECT symbol FROM q_dlq WITH ('q_dlq.config_file' = 'trades.yaml', 'q_dlq.dead.letter.topic' = 'q_dlq_topic', 'q_dlq.dead_letter.path' = 'q.jsonl'); -- ERROR `source "q_dlq" has both 'dead_letter.path'`
+
 SELECT symbol, _key, _partition, _offset, _timestamp FROM trades WHERE _partition = 0;
 SELECT symbol, _offset FROM files; -- ERROR `unknown column "_offset"`
 
