@@ -288,6 +288,22 @@ func (r *runner) sinkStatus(st *Status) {
 		}
 		st.Sinks = append(st.Sinks, ss)
 	}
+	// A dead-letter topic is an output too: its deliveries and circuit are reported as a sink's, named after
+	// the first source that writes to it, "orders.dead.letter".
+	seen := map[*deadLetter]bool{}
+	for _, s := range r.sources {
+		dl := s.dead
+		if dl == nil || dl.out == nil || seen[dl] {
+			continue
+		}
+		seen[dl] = true
+		ss := SinkStatus{Name: s.spec.Name + ".dead.letter", URI: dl.path, Format: "jsonl", Emitted: dl.written.Load()}
+		if dr, ok := dl.out.ext.(DeliveryReporter); ok {
+			d := dr.Deliveries()
+			ss.Delivery = &d
+		}
+		st.Sinks = append(st.Sinks, ss)
+	}
 }
 
 // buildVersion is the Go release and the version of the velocc module the job was built with.

@@ -184,6 +184,8 @@ type deadLetter struct {
 	// commits its offsets, and closes it with them.
 	out *sinkOutput
 	buf []byte
+	// written counts the dead letters written, for the job's status.
+	written atomic.Int64
 }
 
 // deadTopicScheme starts a dead-letter target that is a topic, not a file: "kafka:orders_dlq".
@@ -288,6 +290,7 @@ func (dl *deadLetter) send(s *Source, b []byte) error {
 		if err := dl.out.ext.Write(s.raw.Key, b); err != nil {
 			return fmt.Errorf("writing %s: %v", dl.out.name, err)
 		}
+		dl.written.Add(1)
 		return nil
 	}
 	b = append(b, '\n')

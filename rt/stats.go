@@ -16,7 +16,8 @@ import (
 // found the version a FOR SYSTEM_TIME AS OF join needed dropped. A
 // table source's line adds the rows in its table and the duplicates that
 // replaced an earlier row: "; table rows 990, duplicates replaced 10", and the versions of a table joined FOR
-// SYSTEM_TIME AS OF dropped behind the watermark, if any: ", versions dropped 5000".
+// SYSTEM_TIME AS OF dropped behind the watermark, if any: ", versions dropped 5000". A dead-letter topic has a
+// line as a sink has, "orders.dead.letter: emitted 2".
 //
 // With --log-format json each line is a log record instead, its message the line's text after the name, with
 // the main counts as attributes.
@@ -45,6 +46,14 @@ func writeStats(w *lockedWriter, r *runner) {
 	for _, s := range r.sinks {
 		n := s.emitted.Load()
 		lines = append(lines, statsLine{s.spec.Name, fmt.Sprintf("emitted %d", n), []slog.Attr{slog.Int64("emitted", n)}})
+	}
+	seen := map[*deadLetter]bool{}
+	for _, s := range r.sources { // dead-letter topics, named as the job's status names them
+		if dl := s.dead; dl != nil && dl.out != nil && !seen[dl] {
+			seen[dl] = true
+			n := dl.written.Load()
+			lines = append(lines, statsLine{s.spec.Name + ".dead.letter", fmt.Sprintf("emitted %d", n), []slog.Attr{slog.Int64("emitted", n)}})
+		}
 	}
 	if r.mem != nil {
 		var b strings.Builder

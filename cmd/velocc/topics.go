@@ -151,6 +151,17 @@ func planTopics(plan *compiler.Plan) ([]*scriptTopic, string) {
 		}
 		settings = firstNonEmpty(settings, s.Options["bootstrap.servers"])
 	}
+	for _, s := range plan.Sources {
+		if !strings.HasPrefix(s.DeadLetter, "kafka:") {
+			continue
+		}
+		tp := topic(s.DeadLetter)
+		tp.users = append(tp.users, "dead letters of "+s.Name)
+		settings = firstNonEmpty(settings, s.Options["bootstrap.servers"])
+		if s.Options["dead.letter.topic.create"] != "false" {
+			tp.create = true
+		}
+	}
 	for _, s := range plan.Sinks {
 		if s.Type != "kafka_sink" {
 			continue

@@ -76,14 +76,16 @@ func TestTopics(t *testing.T) {
 	rand.Read(suffix[:])
 	in, out, two, fixed := "topics-in-"+hex.EncodeToString(suffix[:]), "topics-out-"+hex.EncodeToString(suffix[:]),
 		"topics-two-"+hex.EncodeToString(suffix[:]), "topics-fixed-"+hex.EncodeToString(suffix[:])
+	dlq := "topics-dlq-" + hex.EncodeToString(suffix[:])
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		adm.DeleteTopics(ctx, in, out, two, fixed)
+		adm.DeleteTopics(ctx, in, out, two, fixed, dlq)
 	})
 	script := func(servers string) string {
 		return `CREATE STREAM orders (symbol VARCHAR, qty BIGINT)
-  WITH ('type' = 'kafka_source', 'topic' = '` + in + `', 'bootstrap.servers' = '` + servers + `');
+  WITH ('type' = 'kafka_source', 'topic' = '` + in + `', 'bootstrap.servers' = '` + servers + `',
+        'on.error' = 'dead_letter', 'dead.letter.topic' = '` + dlq + `');
 CREATE STREAM copy AS SELECT symbol, qty FROM orders WITH ('copy.type' = 'kafka_sink', 'copy.topic' = '` + out + `');
 CREATE STREAM big AS SELECT symbol FROM orders WHERE qty > 10
   WITH ('big.type' = 'kafka_sink', 'big.topic' = '` + two + `', 'big.topic.partitions' = '2');
@@ -110,6 +112,7 @@ SELECT symbol FROM orders;
 		out:   "- | sink copy | missing: the job creates it at startup",
 		two:   "- | sink big | missing: the job creates it at startup",
 		fixed: "- | sink strict | missing",
+		dlq:   "- | dead letters of orders | missing: the job creates it at startup",
 	}
 	if code != 1 || !strings.HasPrefix(stdout, "Kafka topics of kafka.sql on "+brokers+":\n") || !maps.Equal(tableRows(stdout), want) ||
 		!strings.Contains(stderr, `the job cannot start without topic "`+in+`", "`+fixed+`"; create what is missing with: velocc topics kafka.sql --brokers `+brokers+" --create") {
@@ -127,11 +130,12 @@ SELECT symbol FROM orders;
 		out:   "3 | sink copy | created",
 		two:   "2 | sink big | created",
 		fixed: "3 | sink strict | created",
+		dlq:   "3 | dead letters of orders | created",
 	}
 	if code != 0 || stderr != "" || !maps.Equal(tableRows(stdout), want) {
 		t.Fatalf("topics --create = %d\nstdout:\n%s\nstderr:\n%s\nwant exit 0 and rows %v", code, stdout, stderr, want)
 	}
-	if got, want := brokerPartitions(t, adm, in, out, two, fixed), map[string]int{in: 3, out: 3, two: 2, fixed: 3}; !maps.Equal(got, want) {
+	if got, want := brokerPartitions(t, adm, in, out, two, fixed, dlq), map[string]int{in: 3, out: 3, two: 2, fixed: 3, dlq: 3}; !maps.Equal(got, want) {
 		t.Errorf("partitions on the broker %v, want %v", got, want)
 	}
 

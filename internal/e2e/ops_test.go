@@ -28,11 +28,12 @@ import (
 
 func init() {
 	// A filter and a windowed count with EMIT CHANGES: a row per record, so that once every record is read the
-	// counts stop moving (nothing is emitted on a tick), and the watermark and the window state have values.
+	// counts stop moving (nothing is emitted on a tick), and the watermark and the window state have values. Bad
+	// records go to a dead-letter topic (the test names it with --dead-letter).
 	jobScripts["ops_kafka"] = `
 CREATE STREAM orders (symbol VARCHAR, side VARCHAR, quantity BIGINT, price DECIMAL(10,2), event_time TIMESTAMP)
   WITH ('type'='kafka_source', 'event.time.field'='event_time', 'watermark.max_out_of_orderness'='2s',
-        'on.error'='skip', 'commit.interval'='200ms');
+        'on.error'='dead_letter', 'commit.interval'='200ms');
 CREATE STREAM big AS SELECT symbol, quantity FROM orders WHERE quantity > 500 WITH ('big.type'='kafka_sink');
 CREATE STREAM minutes AS
 SELECT symbol, COUNT(*) AS n FROM orders GROUP BY symbol WINDOW TUMBLING (event_time, INTERVAL '1' MINUTE) EMIT CHANGES
@@ -171,7 +172,7 @@ func statsNumbers(t *testing.T, stderr, name string) map[string]int64 {
 func TestOpsKafkaMetrics(t *testing.T) {
 	brokers := kafkatest.Brokers(t)
 	in := kafkatest.NewTopic(t, brokers, 3)
-	big, minutes := kafkatest.NewTopic(t, brokers, 1), kafkatest.NewTopic(t, brokers, 1)
+	big, minutes, dlq := kafkatest.NewTopic(t, brokers, 1), kafkatest.NewTopic(t, brokers, 1), kafkatest.NewTopic(t, brokers, 1)
 	orders := kafkaOrders(71, 4000, 5)
 	recs := produceOrders(t, brokers, in, orders)
 	bad := []*kgo.Record{{Key: []byte("X"), Value: []byte("not json")}, {Key: []byte("Y"), Value: []byte(`{"quantity":"lots"}`)}}
@@ -185,7 +186,7 @@ func TestOpsKafkaMetrics(t *testing.T) {
 	}
 
 	p := startJob(t, "ops_kafka", "--brokers", brokers, "--group", "ops-"+in, "--source", "orders=kafka:"+in,
-		"--sink", "big=kafka:"+big, "--sink", "minutes=kafka:"+minutes, "--http", "127.0.0.1:0")
+		"--sink", "big=kafka:"+big, "--sink", "minutes=kafka:"+minutes, "--dead-letter", "orders=kafka:"+dlq, "--http", "127.0.0.1:0")
 	base := httpAddr(t, p)
 
 	// Wait until the metrics show every record read, the rows they make emitted and no lag left.
@@ -205,8 +206,9 @@ func TestOpsKafkaMetrics(t *testing.T) {
 			}
 		}
 		commits, _ := s.value("velocc_source_commit_duration_seconds", "source", "orders")
-		return int64(n + b + m), int64(n) == read && int64(b) == wantBig && int64(m) == int64(len(orders)) && parts == 3 && lag == 0 &&
-			commits > 0
+		dead, _ := s.value("velocc_sink_deliveries_total", "sink", "orders.dead.letter")
+		return int64(n + b + m + dead), int64(n) == read && int64(b) == wantBig && int64(m) == int64(len(orders)) && parts == 3 && lag == 0 &&
+			commits > 0 && int(dead) == len(bad)
 	})
 	s := last
 	for name, typ := range map[string]dto.MetricType{
@@ -220,6 +222,12 @@ func TestOpsKafkaMetrics(t *testing.T) {
 	}
 	if got := s.int(t, "velocc_source_records_bad_total", "source", "orders"); got != int64(len(bad)) {
 		t.Errorf("bad records: %d, want %d", got, len(bad))
+	}
+	if got := s.int(t, "velocc_source_records_dead_lettered_total", "source", "orders"); got != int64(len(bad)) {
+		t.Errorf("dead-lettered records: %d, want %d", got, len(bad))
+	}
+	if got := s.int(t, "velocc_sink_rows_emitted_total", "sink", "orders.dead.letter"); got != int64(len(bad)) {
+		t.Errorf("dead letters written: %d, want %d", got, len(bad))
 	}
 	if got := s.int(t, "velocc_source_records_late_total", "source", "orders"); got != 0 {
 		t.Errorf("late records: %d, want 0 (jitter 500 ms, out-of-orderness 2 s)", got)
@@ -291,13 +299,16 @@ func TestOpsKafkaMetrics(t *testing.T) {
 			t.Errorf("%s: %d in /metrics, %d in the exit statistics", metric, got, stats[key])
 		}
 	}
-	for _, sink := range []string{"big", "minutes"} {
+	for _, sink := range []string{"big", "minutes", "orders.dead.letter"} {
 		if got, want := s.int(t, "velocc_sink_rows_emitted_total", "sink", sink), statsNumbers(t, p.log(), sink)["emitted"]; got != want {
 			t.Errorf("%s: emitted %d in /metrics, %d in the exit statistics", sink, got, want)
 		}
 	}
 	if got := len(kafkatest.ConsumeAll(t, brokers, big)); int64(got) != wantBig {
 		t.Errorf("topic big holds %d rows; want %d", got, wantBig)
+	}
+	if got := len(kafkatest.ConsumeAll(t, brokers, dlq)); got != len(bad) {
+		t.Errorf("the dead-letter topic holds %d messages; want %d", got, len(bad))
 	}
 }
 
