@@ -1,7 +1,7 @@
 // Command kafkabench measures the Kafka-to-Kafka throughput of velocc jobs against a plain franz-go
 // consume-and-produce loop on the same broker, and reports the ratios as a Markdown table.
 //
-//	go run ./internal/kafkatest/broker -- go run ./internal/kafkabench [-n 2000000] [-reps 3] [-partitions 6]
+//	go run ./internal/kafkatest/broker -- go run ./internal/kafkabench [-n 6000000] [-reps 5] [-partitions 6]
 //
 // ('make bench-kafka' runs exactly that.) It needs a broker in VELOCC_TEST_BROKERS, which the broker wrapper sets.
 // It produces N generated JSON orders once to an input topic, then runs every contender once per repetition (in
@@ -51,8 +51,8 @@ type config struct {
 
 func main() {
 	var cfg config
-	flag.IntVar(&cfg.n, "n", 2_000_000, "number of input records")
-	flag.IntVar(&cfg.reps, "reps", 3, "repetitions; each runs every contender once")
+	flag.IntVar(&cfg.n, "n", 6_000_000, "number of input records")
+	flag.IntVar(&cfg.reps, "reps", 5, "repetitions; each runs every contender once")
 	flag.IntVar(&cfg.warmup, "warmup", 1, "unmeasured rounds of every contender before the repetitions")
 	flag.IntVar(&cfg.partitions, "partitions", 6, "partitions of the input and output topics")
 	flag.Uint64Var(&cfg.seed, "seed", 1, "seed of the generated orders")
