@@ -125,6 +125,23 @@ func Explain(p *Plan) string {
 		if text := orderText(q); text != "" {
 			fmt.Fprintf(&b, "  %s\n", text)
 		}
+		for _, m := range q.Metrics {
+			fmt.Fprintf(&b, "  metric %s: %s", m.Name, m.Kind)
+			if m.Field != nil {
+				fmt.Fprintf(&b, " of %s", m.Field.Name)
+			}
+			if len(m.Labels) > 0 {
+				names := make([]string, len(m.Labels))
+				for i, l := range m.Labels {
+					names[i] = l.Name
+				}
+				fmt.Fprintf(&b, " by %s", strings.Join(names, ", "))
+			}
+			if m.Cond != nil {
+				fmt.Fprintf(&b, " where %s", ExprString(m.Cond))
+			}
+			b.WriteString("\n")
+		}
 		if k := q.Sink; k.Type == "kafka_sink" {
 			switch {
 			case len(k.Key) == 1:
