@@ -205,3 +205,45 @@ func TestTemplates(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildHTTPFlags: a file job links the HTTP server only when asked (-http, or 'job.http.address' in the
+// script); a Kafka job always does, unless -no-http; -no-http with an address in the script is a usage error.
+func TestBuildHTTPFlags(t *testing.T) {
+	scriptDir(t)
+	if err := os.WriteFile("k.sql", []byte(kafkaSQL), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	addr := strings.Replace(goodSQL, "EMIT FINAL;", "EMIT FINAL WITH ('job.http.address' = '127.0.0.1:9090');", 1)
+	if addr == goodSQL {
+		t.Fatal("no EMIT FINAL in the test script")
+	}
+	if err := os.WriteFile("addr.sql", []byte(addr), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	const ops = `"github.com/velocc/velocc/rt/ops"`
+	for _, tc := range []struct {
+		args []string
+		ops  bool
+	}{
+		{[]string{"build", "job.sql"}, false},
+		{[]string{"build", "-http", "job.sql"}, true},
+		{[]string{"build", "addr.sql"}, true},
+		{[]string{"build", "k.sql"}, true},
+		{[]string{"build", "-no-http", "k.sql"}, false},
+	} {
+		code, stdout, stderr := runCLI(t, "", tc.args...)
+		if code != 0 {
+			t.Errorf("%v: exit %d, stderr %s", tc.args, code, stderr)
+			continue
+		}
+		if got := strings.Contains(stdout, ops); got != tc.ops {
+			t.Errorf("%v: imports rt/ops %v, want %v", tc.args, got, tc.ops)
+		}
+	}
+	if code, _, stderr := runCLI(t, "", "build", "-no-http", "addr.sql"); code != 2 || !strings.Contains(stderr, "'job.http.address'") {
+		t.Errorf("-no-http with an address in the script: exit %d, stderr %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "", "build", "-http", "-no-http", "job.sql"); code != 2 || !strings.Contains(stderr, "contradict") {
+		t.Errorf("-http -no-http: exit %d, stderr %s", code, stderr)
+	}
+}
