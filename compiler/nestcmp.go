@@ -107,13 +107,13 @@ func (c *checker) nestedSinkKey(q *Query, sink *Sink, keyField *prop, at grammar
 	}
 }
 
-// nestedAgg reports whether the aggregate named name (canonical) takes a nested argument in call v: COUNT, and MIN
-// and MAX (over the values' key forms) outside window functions.
+// nestedAgg reports whether the aggregate named name (canonical) takes a nested argument in call v: COUNT, and MIN,
+// MAX, LIST and COLLECT_SET (over the values' key forms) outside window functions.
 func nestedAgg(name string, v *grammar.Call) bool {
 	switch name {
 	case "COUNT":
 		return true
-	case "MIN", "MAX":
+	case "MIN", "MAX", "LIST", "COLLECT_SET":
 		return v.Over == nil
 	}
 	return false

@@ -581,6 +581,22 @@ func MapKey[K comparable, V any](d *BinDecoder, key func(*BinDecoder) K, val fun
 // query's buffer: valid until the buffer is written again, so a key that is stored is copied (Own) first.
 func KeyView(b []byte) string { return view(b) }
 
+// DecodeKeys decodes the key forms of an ARRAY's elements with decode (LIST of nested values keeps them): a new
+// array, nil when keys is.
+func DecodeKeys[T any](keys []Opt[string], decode func(*BinDecoder) T) []Opt[T] {
+	if keys == nil {
+		return nil
+	}
+	out := make([]Opt[T], len(keys))
+	for i, k := range keys {
+		if !k.Null {
+			out[i].V = DecodeKey(k.V, decode)
+		}
+		out[i].Null = k.Null
+	}
+	return out
+}
+
 // DecodeKey decodes a key form s with decode, which reads one value; "", which is no value's key form (a NULL
 // key holds it), gives the zero value. A key form is generated code's own and always well formed; a malformed one
 // is a bug, and panics.
