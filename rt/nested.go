@@ -147,6 +147,18 @@ func MapValues[K comparable, V any](m []Entry[K, V]) []Opt[V] {
 	return out
 }
 
+// MapPut adds the entry e to the MAP m, or, when m has its key, sets that entry's value (a MAP cast whose converted
+// keys repeat, as DuckDB keeps the first one's place and the last one's value).
+func MapPut[K comparable, V any](m []Entry[K, V], e Entry[K, V]) []Entry[K, V] {
+	for i := range m {
+		if m[i].Key == e.Key {
+			m[i].Val, m[i].Null = e.Val, e.Null
+			return m
+		}
+	}
+	return append(m, e)
+}
+
 // MapHas reports whether m has the key k (MAP_CONTAINS_KEY).
 func MapHas[K comparable, V any](m []Entry[K, V], k K) bool {
 	for i := range m {
