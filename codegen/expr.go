@@ -211,6 +211,8 @@ func (f *fn) expr(e compiler.Expr) val {
 		return f.nestedExpr(x) // nested.go
 	case *compiler.Cast:
 		return f.cast(x)
+	case *compiler.NestedCast:
+		return f.nestedCast(x) // nestcmp.go
 	case *compiler.Func:
 		return f.call(x)
 	case *compiler.Sub:

@@ -188,3 +188,61 @@ func keyBufFields(q *compiler.Query) []jen.Code {
 	}
 	return out
 }
+
+// nestedCast converts a nested value part by part (compiler.NestedCast): a loop over an ARRAY's elements or a MAP's
+// entries, or a STRUCT's fields one by one, each part converted by the code of its own cast.
+func (f *fn) nestedCast(x *compiler.NestedCast) val {
+	a := f.expr(x.X)
+	return f.strict(x.T, a.n, a.nonNull, func(v string) []jen.Code {
+		return f.block(func() { f.castParts(x, a.v, v) })
+	})
+}
+
+// castParts emits the statements that set dst to the non-NULL nested value src converted by x.
+func (f *fn) castParts(x *compiler.NestedCast, src jen.Code, dst string) {
+	if f.pre == nil {
+		f.pre = map[compiler.Expr]val{}
+	}
+	part := func(p *compiler.PartCast, in val) val {
+		f.pre[p.In] = in
+		out := f.expr(p.Out)
+		delete(f.pre, p.In)
+		return out
+	}
+	t, from := x.T, x.X.Type()
+	switch t.Kind {
+	case compiler.Array:
+		i, e := f.tmp("i"), f.tmp("e")
+		body := f.block(func() {
+			out := part(x.Elem, val{v: jen.Id(e).Dot("V"), n: jen.Id(e).Dot("Null")})
+			f.emit(jen.Id(dst).Index(jen.Id(i)).Op("=").Qual(rtPath, "Opt").Types(goType(t.N.Elem)).Values(jen.Dict{jen.Id("V"): out.v, jen.Id("Null"): out.n}))
+		})
+		f.emit(jen.Id(dst).Op("=").Make(goType(t), jen.Len(src)),
+			jen.For(jen.List(jen.Id(i), jen.Id(e)).Op(":=").Range().Add(src)).Block(body...))
+	case compiler.Map:
+		e := f.tmp("e")
+		body := f.block(func() {
+			k := part(x.Key, val{v: jen.Id(e).Dot("Key"), n: jen.False(), nonNull: true})
+			v := part(x.Elem, val{v: jen.Id(e).Dot("Val"), n: jen.Id(e).Dot("Null")})
+			entry := jen.Qual(rtPath, "Entry").Types(goType(t.N.Key), goType(t.N.Elem)).Values(jen.Dict{jen.Id("Key"): k.v, jen.Id("Val"): v.v, jen.Id("Null"): v.n})
+			if from.N.Key == t.N.Key {
+				f.emit(jen.Id(dst).Op("=").Append(jen.Id(dst), entry)) // the keys stay distinct
+			} else {
+				f.emit(jen.Id(dst).Op("=").Qual(rtPath, "MapPut").Call(jen.Id(dst), entry)) // converted keys may repeat
+			}
+		})
+		f.emit(jen.Id(dst).Op("=").Make(goType(t), jen.Lit(0), jen.Len(src)),
+			jen.For(jen.List(jen.Id("_"), jen.Id(e)).Op(":=").Range().Add(src)).Block(body...))
+	case compiler.Struct:
+		for j, p := range x.Fields {
+			fd := t.N.Fields[j]
+			if p == nil {
+				f.emit(jen.Id(dst).Dot(fd.GoName + "Null").Op("=").True()) // a field the value has none of
+				continue
+			}
+			sf := from.N.Fields[p.Field]
+			out := part(p, val{v: jen.Add(src).Dot(sf.GoName), n: jen.Add(src).Dot(sf.GoName + "Null")})
+			f.emit(jen.List(jen.Id(dst).Dot(fd.GoName), jen.Id(dst).Dot(fd.GoName+"Null")).Op("=").List(out.v, out.n))
+		}
+	}
+}

@@ -645,6 +645,18 @@ func (f *fn) aggUpdate(a *compiler.Agg) {
 		// The accumulator keeps the value: copy it, since the decoders' strings view the record being read.
 		v = jen.Qual(rtPath, "Own").Call(x.v)
 	}
+	if impl.KeyForm && impl.Add == compiler.AddWithNull {
+		// LIST or COLLECT_SET of nested values: the state keeps a copy of each one's key form (nestcmp.go)
+		var k jen.Code
+		enc := f.block(func() { k = f.nestedKey(at, x.v, aggBuf(a)) })
+		add := append(enc, jen.Add(s).Dot("Add").Call(jen.Qual(rtPath, "Own").Call(k), jen.False()))
+		if x.nonNull {
+			f.emit(add...)
+		} else {
+			f.emit(jen.If(x.n).Block(jen.Add(s).Dot("Add").Call(jen.Lit(""), jen.True())).Else().Block(add...))
+		}
+		return
+	}
 	if impl.KeyForm {
 		v = f.nestedKey(at, x.v, aggBuf(a)) // nestcmp.go: the state copies a new extreme
 	}
@@ -738,6 +750,12 @@ func (f *fn) aggResult(a *compiler.Agg) val {
 		f.emit(jen.List(jen.Id(v), jen.Id(ok)).Op(":=").Add(call))
 	}
 	f.emit(jen.Id(n).Op(":=").Op("!").Id(ok))
+	if impl.KeyForm && impl.Add == compiler.AddWithNull {
+		// LIST or COLLECT_SET of nested values: the state holds their key forms (nestcmp.go)
+		x := f.tmp("x")
+		f.emit(jen.Id(x).Op(":=").Qual(rtPath, "DecodeKeys").Call(jen.Id(v), f.g.decodeKeyFunc(a.Type.N.Elem)))
+		return val{v: jen.Id(x), n: jen.Id(n)}
+	}
 	if impl.KeyForm {
 		// MIN or MAX of nested values: the state holds the key form of the extreme value (nestcmp.go)
 		x := f.tmp("x")

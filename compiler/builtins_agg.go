@@ -280,6 +280,13 @@ func collect(b *aggBinder, which string) bool {
 	if t.Kind == Null {
 		t = TInt
 	}
+	if t.IsNested() {
+		// The state keeps each value's key form, copied (nestcmp.go): it owns what it keeps, writes it to spill
+		// and merges as strings do, and COLLECT_SET's distinct values are those with distinct key forms.
+		i := AggImpl{ID: strings.ToLower(which) + "_nested", State: which, TypeArg: typed(TVarchar), Add: AddWithNull,
+			KeyForm: true, Result: "Result", ResultForm: ResultOrNull}
+		return b.set(ArrayOf(t), i, TInvalid)
+	}
 	i := AggImpl{ID: strings.ToLower(which) + "_agg", State: which, TypeArg: typed(t), Add: AddWithNull, Own: t.Kind == Varchar,
 		Result: "Result", ResultForm: ResultOrNull}
 	return b.set(ArrayOf(t), i, t)

@@ -2,6 +2,8 @@
 // JSON text of any value. Names follow DuckDB's (list_*), ksqlDB's and Flink's spellings.
 package compiler
 
+import "fmt"
+
 var (
 	pArr = param{kinds: []Kind{Array}, what: "an ARRAY"}
 	pMap = param{kinds: []Kind{Map}, what: "a MAP"}
@@ -130,6 +132,20 @@ var nestedBuiltins = []*builtin{
 			return nil
 		}
 		return &Func{Name: b.canon, Args: []Expr{b.args[0], b.c.convert(b.args[1], TVarchar)}, Impl: &impl, T: TVarchar, Loc: b.loc()}
+	}},
+	{names: []string{"ROW"}, check: func(b *binder) Expr {
+		if !b.nargs(1, -1) {
+			return nil
+		}
+		fields := make([]StructField, len(b.args))
+		args := make([]Expr, len(b.args))
+		for i, a := range b.args {
+			if a.Type().Kind == Null {
+				a = b.c.convert(a, TInt) // as a STRUCT's NULL field
+			}
+			fields[i], args[i] = StructField{Name: fmt.Sprintf("v%d", i+1), T: a.Type()}, a
+		}
+		return &Construct{Args: args, T: StructOf(fields), Loc: b.loc(), Positional: true}
 	}},
 	{names: []string{"TO_JSON"}, check: func(b *binder) Expr {
 		if !b.nargs(1, 1) {

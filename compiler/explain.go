@@ -298,6 +298,10 @@ func writeExpr(b *strings.Builder, e Expr) {
 		b.WriteString("CAST(")
 		writeExpr(b, v.X)
 		b.WriteString(" AS " + v.T.String() + ")")
+	case *NestedCast:
+		b.WriteString("CAST(")
+		writeExpr(b, v.X)
+		b.WriteString(" AS " + v.T.String() + ")")
 	case *Func:
 		switch {
 		case v.Name == "EXTRACT":

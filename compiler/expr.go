@@ -118,17 +118,10 @@ func (c *checker) expr(qc *qctx, e grammar.Expr, m mode) Expr {
 			c.errorf(CodeBadType, v.Type.Span(), "%s", msg)
 			return nil
 		}
-		if !canCast(x.Type(), t) {
-			c.errorf(CodeTypeMismatch, v.Span(), "cannot cast %s to %s", x.Type(), t)
-			return nil
-		}
 		if t.Kind == Timestamp && x.Type().Kind == Varchar {
 			return c.toTimestamp(x, v.X.Span())
 		}
-		if isNewTemporal(x.Type(), t) {
-			return c.castTo(x, t, v.Span()) // dates.go
-		}
-		return &Cast{X: x, T: t, Loc: c.loc(v.Span())}
+		return c.castExpr(x, t, v.Span()) // nestcmp.go
 	case *grammar.Extract:
 		x := c.expr(qc, v.X, m)
 		if x == nil {
@@ -565,6 +558,9 @@ func (c *checker) convert(x Expr, t Type) Expr {
 		if y, ok := conformNested(x, t, c.convert); ok {
 			return y // nestcmp.go: a constructor of t's shape, its parts converted
 		}
+		if x.Type().IsNested() {
+			return c.nestedCast(x, t, grammar.Span{}) // its parts converted one by one at run time
+		}
 	}
 	return &Cast{X: x, T: t}
 }
@@ -636,18 +632,6 @@ func (c *checker) in(qc *qctx, v *grammar.In, m mode) Expr {
 	}
 	if ct.Kind == Null {
 		return &Const{T: TBool, Null: true}
-	}
-	if ct.IsNested() {
-		for i, y := range append([]Expr{x}, list...) {
-			if !nestedConvertible(y, ct) {
-				at := v.X.Span()
-				if i > 0 {
-					at = v.List[i-1].Span()
-				}
-				c.errorf(CodeTypeMismatch, at, "this IN operand is %s, and the others unify to %s: nested values compare with values of the same type only", y.Type(), ct)
-				return nil
-			}
-		}
 	}
 	for i := range list {
 		list[i] = c.convert(list[i], ct)

@@ -157,6 +157,8 @@ func Nullable(e Expr) bool {
 		return Nullable(x.Else)
 	case *Cast:
 		return Nullable(x.X)
+	case *NestedCast:
+		return Nullable(x.X)
 	case *Func:
 		switch f := x.Impl.Form; {
 		case f == FormConcat || f == FormDistinct || f == FormNotDistinct:

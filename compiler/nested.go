@@ -162,7 +162,7 @@ func baseType(tn *grammar.TypeName) (Type, string) {
 }
 
 // nestedCommon unifies two types of which one at least is nested, part by part, as DuckDB does: INT[] and
-// BIGINT[] give BIGINT[]; STRUCTs need the same field names in the same order.
+// BIGINT[] give BIGINT[]; STRUCTs need the same field names (case-insensitively), matched by name, in a's order.
 func nestedCommon(a, b Type) (Type, bool) {
 	if a.Kind != b.Kind {
 		return TInvalid, false
@@ -181,9 +181,12 @@ func nestedCommon(a, b Type) (Type, bool) {
 		}
 		fields := make([]StructField, len(a.N.Fields))
 		for i, f := range a.N.Fields {
-			g := b.N.Fields[i]
-			t, ok := commonType(f.T, g.T)
-			if !ok || !strings.EqualFold(f.Name, g.Name) {
+			j := b.Field(f.Name)
+			if j < 0 {
+				return TInvalid, false
+			}
+			t, ok := commonType(f.T, b.N.Fields[j].T)
+			if !ok {
 				return TInvalid, false
 			}
 			fields[i] = StructField{Name: f.Name, T: t}
@@ -267,11 +270,13 @@ func (c *checker) elemOf(x, idx Expr, at grammar.Span, text string) Expr {
 }
 
 // Construct builds a nested value, never NULL: an ARRAY of Args (ARRAY[...]), a STRUCT of Args in field order
-// ({'a': x, ...}), or a MAP whose keys and values alternate in Args (MAP {k: v, ...}).
+// ({'a': x, ...}), or a MAP whose keys and values alternate in Args (MAP {k: v, ...}). Positional marks ROW(a, b),
+// a STRUCT whose fields are named v1, v2, ... but which converts to another STRUCT by position.
 type Construct struct {
-	Args []Expr
-	T    Type
-	Loc  Loc
+	Args       []Expr
+	T          Type
+	Loc        Loc
+	Positional bool
 }
 
 // Type is the constructed value's type.
@@ -373,10 +378,6 @@ func (c *checker) unifyAll(qc *qctx, xs []grammar.Expr, m mode, what string) ([]
 		out[i], t = e, ct
 	}
 	for i := range out {
-		if t.IsNested() && out[i].Type() != t && out[i].Type().Kind != Null {
-			c.errorf(CodeTypeMismatch, xs[i].Span(), "%s have one type: this is %s, another %s", what, out[i].Type(), t)
-			return nil, TInvalid, false
-		}
 		out[i] = c.convert(out[i], t)
 	}
 	return out, t, true

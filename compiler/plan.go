@@ -583,6 +583,8 @@ func walkPlanExpr(x Expr, fn func(Expr) bool) {
 		walkPlanExpr(e.Else, fn)
 	case *Cast:
 		walkPlanExpr(e.X, fn)
+	case *NestedCast:
+		walkPlanExpr(e.X, fn) // its parts convert CastParts, which stand for parts of X
 	case *Func:
 		for _, y := range e.Args {
 			walkPlanExpr(y, fn)

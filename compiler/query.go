@@ -503,6 +503,18 @@ func locate(q *Query) {
 			walk(e.R, at)
 		case *Cast:
 			walk(e.X, fill(&e.Loc, at))
+		case *NestedCast:
+			at = fill(&e.Loc, at)
+			walk(e.X, at)
+			for _, p := range append([]*PartCast{e.Elem, e.Key}, e.Fields...) {
+				if p != nil {
+					walk(p.Out, at)
+				}
+			}
+		case *Construct:
+			for _, y := range e.Args {
+				walk(y, at)
+			}
 		case *Func:
 			at = fill(&e.Loc, at)
 			for _, y := range e.Args {

@@ -104,8 +104,9 @@ type AggImpl struct {
 	ResultArgs []ImplConst // its constant arguments
 	ResultForm ResultForm
 	ResultFail string // ResultOrNullFit: the error when the result does not fit
-	// KeyForm: the argument is nested, and State (MinStr, MaxStr) keeps its key form, which orders as the values
-	// do; Add takes the key form, and the result is read back from it (nestcmp.go).
+	// KeyForm: the argument is nested, and State (MinStr, MaxStr; List, Set of strings) keeps its key form, which
+	// orders as the values do; Add takes the key form (a copy, for List and Set, which keep every value), and the
+	// result is read back from it (nestcmp.go): the value, or each element of the ARRAY that LIST returns.
 	KeyForm bool
 }
 

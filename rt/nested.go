@@ -147,6 +147,18 @@ func MapValues[K comparable, V any](m []Entry[K, V]) []Opt[V] {
 	return out
 }
 
+// MapPut adds the entry e to the MAP m, or, when m has its key, sets that entry's value (a MAP cast whose converted
+// keys repeat, as DuckDB keeps the first one's place and the last one's value).
+func MapPut[K comparable, V any](m []Entry[K, V], e Entry[K, V]) []Entry[K, V] {
+	for i := range m {
+		if m[i].Key == e.Key {
+			m[i].Val, m[i].Null = e.Val, e.Null
+			return m
+		}
+	}
+	return append(m, e)
+}
+
 // MapHas reports whether m has the key k (MAP_CONTAINS_KEY).
 func MapHas[K comparable, V any](m []Entry[K, V], k K) bool {
 	for i := range m {
@@ -580,6 +592,22 @@ func MapKey[K comparable, V any](d *BinDecoder, key func(*BinDecoder) K, val fun
 // KeyView is b as a string without a copy, for the key form of a nested GROUP BY key or DISTINCT value built in a
 // query's buffer: valid until the buffer is written again, so a key that is stored is copied (Own) first.
 func KeyView(b []byte) string { return view(b) }
+
+// DecodeKeys decodes the key forms of an ARRAY's elements with decode (LIST of nested values keeps them): a new
+// array, nil when keys is.
+func DecodeKeys[T any](keys []Opt[string], decode func(*BinDecoder) T) []Opt[T] {
+	if keys == nil {
+		return nil
+	}
+	out := make([]Opt[T], len(keys))
+	for i, k := range keys {
+		if !k.Null {
+			out[i].V = DecodeKey(k.V, decode)
+		}
+		out[i].Null = k.Null
+	}
+	return out
+}
 
 // DecodeKey decodes a key form s with decode, which reads one value; "", which is no value's key form (a NULL
 // key holds it), gives the zero value. A key form is generated code's own and always well formed; a malformed one

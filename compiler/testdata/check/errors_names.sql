@@ -9,7 +9,7 @@ SELECT o.pirce FROM orders o; -- ERROR `unknown column "pirce" in "orders"; did 
 SELECT x.symbol FROM orders o; -- ERROR `unknown qualifier "x": this query reads "orders"`
 SELECT symbol, symbol FROM orders; -- ERROR `output column "symbol" appears twice; give one of them an alias with AS`
 SELECT symbol, side AS symbol FROM orders; -- ERROR `output column "symbol" appears twice`
-SELECT frob(quantity) AS f FROM orders; -- ERROR `unknown function "frob"$`
+SELECT frobz(quantity) AS f FROM orders; -- ERROR `unknown function "frobz"$`
 SELECT SUMM(quantity) AS f FROM orders; -- ERROR `unknown function "SUMM"; did you mean "SUM"\?`
 CREATE STREAM orders (a INT) WITH ('path' = 'a.jsonl'); -- ERROR `source "orders" is declared twice`
 CREATE STREAM dup_cols (a INT, A BIGINT) WITH ('path' = 'a.jsonl'); -- ERROR `column "A" is declared twice`

@@ -21,21 +21,32 @@ SELECT tags[1] FROM o; -- ERROR "the keys of tags are VARCHAR, not INT"
 SELECT id.x FROM o; -- ERROR "unknown qualifier"
 SELECT items.sku FROM o; -- ERROR "unknown qualifier"
 SELECT MAX(customer) AS m, MIN(nums) AS n FROM o;
-SELECT ARRAY_AGG(customer) AS m FROM o; -- ERROR "ARRAY_AGG over STRUCT.* values is not supported"
+SELECT ARRAY_AGG(customer) AS m, LIST(nums) AS l, COLLECT_SET(tags) AS t, COLLECT_LIST(ROW(id, items)) AS r FROM o;
+SELECT id, LIST(nums) OVER (PARTITION BY id) AS l FROM o; -- ERROR `LIST over INT\[\] values is not supported`
 SELECT id, MAX(nums) OVER (PARTITION BY id) AS m FROM o; -- ERROR `MAX over INT\[\] values is not supported`
 SELECT customer, COUNT(*) AS n, COUNT(DISTINCT items) AS d FROM o GROUP BY customer;
 SELECT DISTINCT nums, tags FROM o;
 SELECT id FROM o WHERE customer = customer AND nums < [1, 2] AND tags <> MAP {'a': 1} AND items IS DISTINCT FROM NULL;
 SELECT id FROM o WHERE nums IN ([1], [2, NULL]) AND nums BETWEEN [1] AND [2] AND customer.address >= {'city': 'x', 'zip': 1};
 SELECT NULLIF(nums, [1]) AS a, GREATEST(nums, [3]) AS b, CASE nums WHEN [1] THEN 1 END AS c FROM o;
-SELECT id FROM o WHERE nums = [CAST(1 AS BIGINT)]; -- ERROR `cannot compare INT\[\] with BIGINT\[\]: nested values compare with values of the same type only`
-SELECT id FROM o WHERE customer.address = {'zip': 1, 'city': 'x'}; -- ERROR "cannot compare STRUCT"
+SELECT id FROM o WHERE nums = [CAST(1 AS BIGINT)] AND customer.address = {'zip': 1, 'city': 'x'} AND customer.address < ROW('x', 1);
+SELECT CASE WHEN id > 1 THEN nums ELSE CAST(nums AS BIGINT[]) END AS c, ROW(id, NULL) AS r FROM o;
+SELECT id FROM o WHERE nums = ['a']; -- ERROR `cannot compare INT\[\] with VARCHAR\[\]: their parts have no common type`
+SELECT id FROM o WHERE customer.address = {'town': 'x', 'zip': 1}; -- ERROR "cannot compare STRUCT"
+SELECT id FROM o WHERE customer.address = ROW('x'); -- ERROR "cannot compare STRUCT"
 SELECT id FROM o WHERE nums = tags; -- ERROR `cannot compare INT\[\] with MAP`
 SELECT id FROM o WHERE nums = 1; -- ERROR `cannot compare INT\[\] with INT`
 SELECT nums + nums AS x FROM o; -- ERROR `\+ does not take INT\[\] values`
 SELECT id FROM o WHERE nums IN (tags); -- ERROR "IN list value of type MAP.* does not match INT"
 SELECT id, ROW_NUMBER() OVER (PARTITION BY nums) AS r FROM o; -- ERROR `PARTITION BY a INT\[\] value is not supported yet`
-SELECT CAST(nums AS VARCHAR) FROM o; -- ERROR `cannot cast INT\[\] to VARCHAR`
+SELECT CAST(nums AS VARCHAR) FROM o; -- ERROR `cannot cast INT\[\] to VARCHAR: .*TO_JSON`
+SELECT CAST(nums AS VARCHAR[]) AS a, CAST(tags AS MAP(INT, DOUBLE)) AS b, CAST(customer AS STRUCT(region INT, zip INT)) AS c FROM o;
+SELECT CAST(customer AS STRUCT(x INT)) FROM o; -- ERROR "have no field name in common"
+SELECT CAST(ROW(1, 2) AS STRUCT(a INT)) FROM o; -- ERROR `ROW\(...\) has 2 fields and STRUCT\(a INT\) 1`
+SELECT CAST(nums AS MAP(VARCHAR, INT)) FROM o; -- ERROR `cannot cast INT\[\] to MAP\(VARCHAR, INT\)`
+SELECT CAST(tags AS MAP(VARCHAR, DATE)) FROM o; -- ERROR "BIGINT does not cast to DATE"
+SELECT CAST('[1]' AS INT[]) FROM o; -- ERROR `cannot cast VARCHAR to INT\[\]`
+SELECT ROW() AS r FROM o; -- ERROR "ROW takes"
 SELECT UPPER(customer) FROM o; -- ERROR "UPPER needs VARCHAR, but this is STRUCT"
 SELECT ARRAY_CONTAINS(items, 1) FROM o; -- ERROR "ARRAY_CONTAINS compares elements"
 SELECT CARDINALITY(customer) FROM o; -- ERROR "CARDINALITY needs"
