@@ -384,6 +384,9 @@ func protoFieldOf(fd protoreflect.FieldDescriptor, pos func(protoreflect.FieldDe
 		for i := 0; i < vals.Len(); i++ {
 			f.Enum = append(f.Enum, ProtoEnumValue{Name: string(vals.Get(i).Name()), Number: int32(vals.Get(i).Number())})
 		}
+		if fd.IsList() {
+			break // an element is never absent
+		}
 		if dv := fd.DefaultEnumValue(); dv != nil {
 			f.EnumDefault = string(dv.Name())
 		} else if dv := vals.ByNumber(fd.Default().Enum()); dv != nil {
