@@ -42,10 +42,10 @@ import (
 // The zero Decoder is ready to use after Reset.
 type Decoder struct {
 	buf    []byte
-	pos    int // the offset of the next tag, or of the current field's value after Next
-	lim    int // the end of the message or embedded message being read: len(buf) outside Begin and Leave
+	pos    int  // the offset of the next tag, or of the current field's value after Next
+	lim    int  // the end of the message or embedded message being read: len(buf) outside Begin and Leave
 	packed bool // reading the elements of a packed repeated field: readers take them without tags
-	start  int // the offset of the current field's tag
+	start  int  // the offset of the current field's tag
 	num    protowire.Number
 	typ    protowire.Type
 	field  string
