@@ -175,6 +175,8 @@ func appendJSONOf(buf, rfc3339, str string, t compiler.Type, v jen.Code, depth i
 		return []jen.Code{app(jen.Qual(rtPath, "AppendJSONTimestamp").Call(jen.Id(buf), v, jen.Id(rfc3339)))}
 	case compiler.Varchar:
 		return []jen.Code{app(jen.Qual(rtPath, str).Call(jen.Id(buf), v))}
+	case compiler.Bytes:
+		return []jen.Code{app(jen.Qual(rtPath, str).Call(jen.Id(buf), jen.Qual(rtPath, "FormatBytes").Call(v)))}
 	}
 	panic("codegen: no JSON form for " + t.String())
 }

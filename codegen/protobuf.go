@@ -81,24 +81,35 @@ func (g *gen) genProtoDecoder(s *compiler.Source) {
 		} else if col.Nullable {
 			body = append(body, jen.Id("r").Dot(nullField(col)).Op("=").False())
 		}
-		if pf.Kind == compiler.ProtoEnum && !pf.Presence {
+		nested := col.Type.IsNested()
+		switch {
+		case col.Type.Kind == compiler.Struct:
+			body = append(body, jen.Id("r").Dot(col.GoName).Op("=").Add(protoDefault(col.Type, pf)))
+		case pf.Kind == compiler.ProtoEnum && !pf.Presence && !nested:
 			body = append(body, jen.Id("r").Dot(col.GoName).Op("=").Lit(pf.EnumDefault))
-		} else {
+		default:
 			body = append(body, jen.Id("r").Dot(col.GoName).Op("=").Add(zeroOf(col.Type)))
 		}
 		if pf.Presence && !col.Nullable {
 			presence = append(presence, pf)
 		}
-		if pf.Kind == compiler.ProtoEnum {
+		if pf.Kind == compiler.ProtoEnum && !nested {
 			g.genProtoEnum(protoEnumVar(s.GoName, pf.Name), pf)
 		}
 		stmts := []jen.Code{jen.Comment(commentf("%s: %s", pf.Name, pf)), jen.Id("d").Dot("Field").Call(jen.Lit(pf.Name))}
-		read := g.protoRead(s, pf)
 		switch {
+		case nested:
+			v := func() *jen.Statement { return jen.Id("r").Dot(col.GoName) }
+			var n func() *jen.Statement
+			if col.Nullable {
+				n = func() *jen.Statement { return jen.Id("r").Dot(nullField(col)) }
+			}
+			stmts = append(stmts, g.protoNested(s, pf, col.Type, col.Use, v, n, pf.Name, 0)...)
 		case pf.Presence && col.Nullable:
+			read := g.protoRead(pf, col.Type, protoEnumVar(s.GoName, pf.Name))
 			stmts = append(stmts, jen.List(jen.Id("r").Dot(col.GoName), jen.Id("r").Dot(nullField(col))).Op("=").List(read, jen.False()))
 		default:
-			stmts = append(stmts, jen.Id("r").Dot(col.GoName).Op("=").Add(read))
+			stmts = append(stmts, jen.Id("r").Dot(col.GoName).Op("=").Add(g.protoRead(pf, col.Type, protoEnumVar(s.GoName, pf.Name))))
 		}
 		if pf.Presence && !col.Nullable {
 			stmts = append(stmts, jen.Id(seenVar(pf)).Op("=").True())
@@ -141,20 +152,28 @@ func registryCheck(v string) []jen.Code {
 
 // protoWireType describes a field's type as rt/registry.ProtoType does for the writer's.
 func protoWireType(pf *compiler.ProtoField) string {
+	var t string
 	switch {
-	case pf.Shape == compiler.ProtoTimestamp || pf.Shape == compiler.ProtoWrapper:
-		return "message " + pf.TypeName
+	case pf.Map:
+		return "map"
+	case pf.Shape == compiler.ProtoTimestamp || pf.Shape == compiler.ProtoWrapper || pf.Shape == compiler.ProtoStruct:
+		t = "message " + pf.TypeName
 	case pf.Kind == compiler.ProtoEnum:
-		return "enum " + pf.TypeName
+		t = "enum " + pf.TypeName
+	default:
+		t = pf.Kind.String()
 	}
-	return pf.Kind.String()
+	if pf.Repeated {
+		return "repeated " + t
+	}
+	return t
 }
 
 func seenVar(pf *compiler.ProtoField) string { return fmt.Sprintf("seen%d", pf.Number) }
 
-// protoRead is the expression reading field pf into its column.
-func (g *gen) protoRead(s *compiler.Source, pf *compiler.ProtoField) jen.Code {
-	col := pf.Column
+// protoRead is the expression reading a scalar value of field pf as SQL type t; enum names the variable holding
+// the values of an enum field.
+func (g *gen) protoRead(pf *compiler.ProtoField, t compiler.Type, enum string) jen.Code {
 	d := jen.Id("d")
 	if pf.Shape == compiler.ProtoTimestamp {
 		return d.Dot("Timestamp").Call()
@@ -189,19 +208,149 @@ func (g *gen) protoRead(s *compiler.Source, pf *compiler.ProtoField) jen.Code {
 	case compiler.ProtoDouble:
 		method, native = "Double", compiler.Double
 	case compiler.ProtoEnum:
-		return d.Dot("Enum").Call(jen.Op("&").Id(protoEnumVar(s.GoName, pf.Name)))
+		return d.Dot("Enum").Call(jen.Op("&").Id(enum))
+	case compiler.ProtoBytes:
+		method, native = "Bytes", compiler.Bytes
 	default:
 		method, native = "String", compiler.Varchar
 	}
 	if pf.Shape == compiler.ProtoWrapper {
 		method = map[string]string{"Int32": "Int32Value", "Int64": "Int64Value", "Uint32": "UInt32Value", "Uint64": "UInt64Value",
-			"Bool": "BoolValue", "Float": "FloatValue", "Double": "DoubleValue", "String": "StringValue"}[method]
+			"Bool": "BoolValue", "Float": "FloatValue", "Double": "DoubleValue", "String": "StringValue", "Bytes": "BytesValue"}[method]
 	}
 	read := d.Dot(method).Call()
-	if col.Type.Kind == native || col.Type.Kind == compiler.Timestamp {
+	if t.Kind == native || t.Kind == compiler.Timestamp {
 		return read
 	}
-	return jen.Add(goType(col.Type)).Call(read) // int64(d.Int32()), float64(d.Int64())
+	return jen.Add(goType(t)).Call(read) // int64(d.Int32()), float64(d.Int64())
+}
+
+// protoDefault is the value of a STRUCT of type t read from message field pf before any of its fields is: each
+// field what its absence means, NULL for a field with presence, the default value (an enum's default) otherwise.
+func protoDefault(t compiler.Type, pf *compiler.ProtoField) jen.Code {
+	d := jen.Dict{}
+	for _, sf := range t.N.Fields {
+		sp := compiler.ProtoFieldFor(pf.Fields, sf.Name)
+		switch {
+		case sp.Repeated || sp.Map:
+		case sp.Presence:
+			d[jen.Id(sf.GoName+"Null")] = jen.True()
+		case sp.Kind == compiler.ProtoEnum:
+			d[jen.Id(sf.GoName)] = jen.Lit(sp.EnumDefault)
+		}
+	}
+	return jen.Add(nestedGoType(t)).Values(d)
+}
+
+// protoPacked reports whether the elements of a repeated field of pf's kind may be packed: scalars other than
+// strings and bytes.
+func protoPacked(pf *compiler.ProtoField) bool {
+	switch pf.Kind {
+	case compiler.ProtoString, compiler.ProtoBytes, compiler.ProtoMessage, compiler.ProtoGroup:
+		return false
+	}
+	return pf.Shape == compiler.ProtoScalar
+}
+
+// protoNested emits the statements that read one occurrence of field pf, of the nested SQL type t, at path in
+// the column: into v, with its NULL flag n (nil when the value cannot be NULL). A message is read field by
+// field, merged into what earlier occurrences read (as protobuf merges them); a repeated field's occurrence
+// appends its element, or its packed elements; a map's occurrence is an entry, whose key replaces an earlier
+// one. use says which parts queries read (nil: all); the fields of a STRUCT no query reads are skipped.
+func (g *gen) protoNested(s *compiler.Source, pf *compiler.ProtoField, t compiler.Type, use *compiler.Use,
+	v, n func() *jen.Statement, path string, depth int) []jen.Code {
+	sfx := func(name string) string { return name + strconv.Itoa(depth) }
+	d := jen.Id("d")
+	enum := func(pf *compiler.ProtoField, path string) string {
+		name := lowerFirst(s.GoName) + goNameOf(strings.ReplaceAll(path, "[]", ".elem")) + "Enum"
+		if pf.Kind == compiler.ProtoEnum {
+			g.genProtoEnum(name, pf)
+		}
+		return name
+	}
+	switch {
+	case pf.Map:
+		kf, vf := pf.Fields[0], pf.Fields[1]
+		e, end := sfx("e"), sfx("end")
+		entry := []jen.Code{jen.Var().Id(e).Qual(rtPath, "Entry").Types(goType(t.N.Key), goType(t.N.Elem))}
+		switch {
+		case t.N.Elem.Kind == compiler.Struct:
+			entry = append(entry, jen.Id(e).Dot("Val").Op("=").Add(protoDefault(t.N.Elem, vf)))
+		case vf.Kind == compiler.ProtoEnum && !t.N.Elem.IsNested():
+			entry = append(entry, jen.Id(e).Dot("Val").Op("=").Lit(vf.EnumDefault))
+		}
+		ev := func() *jen.Statement { return jen.Id(e).Dot("Val") }
+		var val []jen.Code
+		if t.N.Elem.IsNested() {
+			val = g.protoNested(s, vf, t.N.Elem, use.ElemUse(), ev, nil, path+"[]", depth+1)
+		} else {
+			val = []jen.Code{ev().Op("=").Add(g.protoRead(vf, t.N.Elem, enum(vf, path+"[]")))}
+		}
+		entry = append(entry,
+			jen.Id(end).Op(":=").Add(d.Clone().Dot("Begin").Call()),
+			jen.For(d.Clone().Dot("Next").Call()).Block(jen.Switch(d.Clone().Dot("Num").Call()).Block(
+				jen.Case(jen.Lit(1)).Block(d.Clone().Dot("Field").Call(jen.Lit(path+" key")), jen.Id(e).Dot("Key").Op("=").Add(g.protoRead(kf, t.N.Key, ""))),
+				jen.Case(jen.Lit(2)).Block(append([]jen.Code{d.Clone().Dot("Field").Call(jen.Lit(path + "[]"))}, val...)...),
+				jen.Default().Block(d.Clone().Dot("Skip").Call()),
+			)),
+			d.Clone().Dot("Leave").Call(jen.Id(end)),
+			v().Op("=").Qual(protoPath, "MapPut").Call(v(), jen.Id(e)),
+		)
+		return []jen.Code{jen.Block(entry...)}
+	case pf.Repeated:
+		elem := *pf
+		elem.Repeated, elem.Presence = false, false
+		et := t.N.Elem
+		opt := jen.Qual(rtPath, "Opt").Types(goType(et))
+		if et.Kind == compiler.Struct {
+			e := sfx("e")
+			ev := func() *jen.Statement { return jen.Id(e).Dot("V") }
+			body := []jen.Code{jen.Id(e).Op(":=").Add(opt).Values(jen.Dict{jen.Id("V"): protoDefault(et, &elem)})}
+			body = append(body, g.protoNested(s, &elem, et, use.ElemUse(), ev, nil, path+"[]", depth+1)...)
+			return []jen.Code{jen.Block(append(body, v().Op("=").Append(v(), jen.Id(e)))...)}
+		}
+		add := v().Op("=").Append(v(), jen.Add(opt).Values(jen.Dict{jen.Id("V"): g.protoRead(&elem, et, enum(&elem, path+"[]"))}))
+		if !protoPacked(&elem) {
+			return []jen.Code{add}
+		}
+		end, ok := sfx("end"), sfx("packed")
+		return []jen.Code{jen.If(jen.List(jen.Id(end), jen.Id(ok)).Op(":=").Add(d.Clone().Dot("Packed").Call()), jen.Id(ok)).Block(
+			jen.For(d.Clone().Dot("More").Call()).Block(add),
+			d.Clone().Dot("Leave").Call(jen.Id(end)),
+		).Else().Block(add)}
+	}
+	// a message, read as a STRUCT
+	var body []jen.Code
+	if n != nil {
+		body = append(body, jen.If(n()).Block(v().Op("=").Add(protoDefault(t, pf)), n().Op("=").False()))
+	}
+	var cases []jen.Code
+	for i, sf := range t.N.Fields {
+		if use != nil && use.Fields[i] == nil {
+			continue // no query reads it: skipped
+		}
+		sp := compiler.ProtoFieldFor(pf.Fields, sf.Name)
+		p := path + "." + sp.Name
+		fv := func() *jen.Statement { return v().Dot(sf.GoName) }
+		fn := func() *jen.Statement { return v().Dot(sf.GoName + "Null") }
+		read := []jen.Code{jen.Comment(commentf("%s: %s", p, sp)), d.Clone().Dot("Field").Call(jen.Lit(p))}
+		switch {
+		case sf.T.Kind == compiler.Struct && !sp.Repeated && !sp.Map:
+			read = append(read, g.protoNested(s, sp, sf.T, use.FieldUse(i), fv, fn, p, depth+1)...)
+		case sf.T.IsNested():
+			read = append(read, g.protoNested(s, sp, sf.T, use.FieldUse(i), fv, nil, p, depth+1)...)
+		default:
+			read = append(read, jen.List(fv(), fn()).Op("=").List(g.protoRead(sp, sf.T, enum(sp, p)), jen.False()))
+		}
+		cases = append(cases, jen.Case(jen.Lit(int(sp.Number))).Block(read...))
+	}
+	cases = append(cases, jen.Default().Block(d.Clone().Dot("Skip").Call()))
+	end := sfx("end")
+	return append(body, jen.Block(
+		jen.Id(end).Op(":=").Add(d.Clone().Dot("Begin").Call()),
+		jen.For(d.Clone().Dot("Next").Call()).Block(jen.Switch(d.Clone().Dot("Num").Call()).Block(cases...)),
+		d.Clone().Dot("Leave").Call(jen.Id(end)),
+	))
 }
 
 // sinkHeader is the SinkSpec.Header of a Kafka sink that writes Confluent's wire format, or nil: the header with

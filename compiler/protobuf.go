@@ -82,7 +82,8 @@ const (
 	ProtoScalar    ProtoShape = iota // a scalar field: Kind is the value's kind
 	ProtoTimestamp                   // google.protobuf.Timestamp
 	ProtoWrapper                     // google.protobuf.Int64Value and the other wrappers: Kind is the wrapped value's
-	ProtoOther                       // a field no column can hold yet (see why in protoColumnType)
+	ProtoOther                       // a field no column can hold (see why in protoColumnType)
+	ProtoStruct                      // a message read as a STRUCT (Fields are its fields), or a map's entry (key, value)
 )
 
 // ProtoField is one field of a message.
@@ -94,8 +95,10 @@ type ProtoField struct {
 	// Presence is set when an absent field differs from its default value: proto3 'optional', proto2 fields,
 	// wrappers and Timestamp. A column of a field without presence is never NULL.
 	Presence bool
-	Repeated bool // repeated (packed or not)
-	Map      bool
+	Repeated bool // repeated (packed or not); the other attributes describe an element
+	Map      bool // a map: Fields are the entry's key and value fields, numbered 1 and 2
+	// Fields are the fields of a message read as a STRUCT (ProtoStruct), in number order.
+	Fields   []*ProtoField
 	TypeName string           // the full name of a message or enum type
 	Enum     []ProtoEnumValue // ProtoEnum: the values, in declaration order
 	// EnumDefault is the name of an enum field's default value, what an absent field without presence holds: the
@@ -119,7 +122,7 @@ func (f *ProtoField) String() string {
 	var s string
 	switch {
 	case f.Map:
-		return "map " + f.TypeName
+		return "map<" + f.Fields[0].String() + ", " + f.Fields[1].String() + ">"
 	case f.Shape == ProtoTimestamp || f.Shape == ProtoWrapper || f.Kind == ProtoMessage || f.Kind == ProtoGroup:
 		s = f.TypeName
 	case f.Kind == ProtoEnum:
@@ -311,46 +314,78 @@ func (c *checker) loadProto(fp, mp *prop, at grammar.Span) (*ProtoSchema, bool) 
 		}
 		m = parent
 	}
-	fields := md.Fields()
-	for i := 0; i < fields.Len(); i++ {
-		schema.Fields = append(schema.Fields, protoFieldOf(fields.Get(i), path, data))
+	pos := func(fd protoreflect.FieldDescriptor) (grammar.Pos, bool) {
+		file := filepath.Join(root, filepath.FromSlash(fd.ParentFile().Path()))
+		b, ok := c.files[file]
+		if fd.ParentFile().Path() == base {
+			file, b, ok = path, data, true
+		}
+		if !ok {
+			return grammar.Pos{}, false // a well-known type's field
+		}
+		loc := fd.ParentFile().SourceLocations().ByDescriptor(fd)
+		off := 0
+		for i, l := range bytes.Split(b, []byte{'\n'}) {
+			if i == loc.StartLine {
+				return offsetPos(file, b, off+loc.StartColumn), true
+			}
+			off += len(l) + 1
+		}
+		return grammar.Pos{}, false
 	}
-	sort.Slice(schema.Fields, func(i, j int) bool { return schema.Fields[i].Number < schema.Fields[j].Number })
+	schema.Fields = protoFieldsOf(md, pos, grammar.Pos{}, map[protoreflect.FullName]bool{})
 	return schema, true
 }
 
-// protoFieldOf describes a field descriptor; positions are in the file path holds.
-func protoFieldOf(fd protoreflect.FieldDescriptor, path string, data []byte) *ProtoField {
+// protoFieldsOf describes the fields of message md in number order, those of its nested messages too (but for a
+// message that contains itself, which no column can hold). pos finds a field's definition; at stands in for one
+// pos cannot place, a field of a file that is not read from disk.
+func protoFieldsOf(md protoreflect.MessageDescriptor, pos func(protoreflect.FieldDescriptor) (grammar.Pos, bool), at grammar.Pos,
+	enclosing map[protoreflect.FullName]bool) []*ProtoField {
+	enclosing[md.FullName()] = true
+	defer delete(enclosing, md.FullName())
+	var out []*ProtoField
+	fields := md.Fields()
+	for i := 0; i < fields.Len(); i++ {
+		out = append(out, protoFieldOf(fields.Get(i), pos, at, enclosing))
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Number < out[j].Number })
+	return out
+}
+
+// protoFieldOf describes a field descriptor.
+func protoFieldOf(fd protoreflect.FieldDescriptor, pos func(protoreflect.FieldDescriptor) (grammar.Pos, bool), at grammar.Pos,
+	enclosing map[protoreflect.FullName]bool) *ProtoField {
 	f := &ProtoField{Name: string(fd.Name()), Number: int32(fd.Number()), Kind: protoKinds[fd.Kind()],
-		Presence: fd.HasPresence(), Repeated: fd.IsList(), Map: fd.IsMap()}
-	loc := fd.ParentFile().SourceLocations().ByDescriptor(fd)
-	f.pos = grammar.Pos{File: path, Line: loc.StartLine + 1, Col: loc.StartColumn + 1}
-	if lines := bytes.Split(data, []byte{'\n'}); loc.StartLine < len(lines) {
-		off := 0
-		for _, l := range lines[:loc.StartLine] {
-			off += len(l) + 1
-		}
-		f.pos = offsetPos(path, data, off+loc.StartColumn)
+		Presence: fd.HasPresence(), Repeated: fd.IsList(), Map: fd.IsMap(), pos: at}
+	if p, ok := pos(fd); ok {
+		f.pos = p
 	}
 	switch {
 	case f.Map:
-		f.Shape, f.TypeName = ProtoOther, string(fd.Message().FullName())
+		f.Shape, f.TypeName = ProtoStruct, string(fd.Message().FullName())
+		f.Fields = []*ProtoField{protoFieldOf(fd.MapKey(), pos, f.pos, enclosing), protoFieldOf(fd.MapValue(), pos, f.pos, enclosing)}
 	case fd.Message() != nil:
 		f.TypeName = string(fd.Message().FullName())
-		f.Shape = ProtoOther
-		if f.Repeated {
-			break
-		}
-		if f.TypeName == "google.protobuf.Timestamp" {
+		switch k, ok := protoWrappers[f.TypeName]; {
+		case f.TypeName == "google.protobuf.Timestamp":
 			f.Shape = ProtoTimestamp
-		} else if k, ok := protoWrappers[f.TypeName]; ok {
+		case ok:
 			f.Shape, f.Kind = ProtoWrapper, k
+		case f.Kind == ProtoGroup || enclosing[fd.Message().FullName()]:
+			f.Shape = ProtoOther
+		default:
+			f.Shape = ProtoStruct
+			f.Fields = protoFieldsOf(fd.Message(), pos, f.pos, enclosing)
 		}
 	case fd.Enum() != nil:
 		f.TypeName = string(fd.Enum().FullName())
 		vals := fd.Enum().Values()
 		for i := 0; i < vals.Len(); i++ {
 			f.Enum = append(f.Enum, ProtoEnumValue{Name: string(vals.Get(i).Name()), Number: int32(vals.Get(i).Number())})
+		}
+		if fd.IsList() {
+			break // an element is never absent
 		}
 		if dv := fd.DefaultEnumValue(); dv != nil {
 			f.EnumDefault = string(dv.Name())
@@ -360,36 +395,58 @@ func protoFieldOf(fd protoreflect.FieldDescriptor, path string, data []byte) *Pr
 			f.EnumDefault = string(vals.Get(0).Name())
 		}
 	}
-	if f.Repeated && f.Shape == ProtoScalar {
-		f.Shape = ProtoOther
-	}
-	if f.Shape == ProtoScalar && f.Kind == ProtoBytes {
-		f.Shape = ProtoOther
-	}
 	return f
 }
 
-// protoColumnType is the SQL type of a column for a field; why says why there is none.
+// protoColumnType is the SQL type of a column for a field; why says why there is none. A message is a STRUCT of
+// its fields that have a type, a repeated field an ARRAY, a map a MAP; a repeated field or a map is never NULL
+// (an absent one is empty).
 func protoColumnType(f *ProtoField) (t Type, nullable bool, why string) {
+	switch {
+	case f.Map:
+		k, _, why := protoColumnType(f.Fields[0])
+		if why == "" && k.Kind != Varchar && k.Kind != Int && k.Kind != BigInt {
+			why = fmt.Sprintf("its keys are %s, and a MAP's keys are VARCHAR, INT or BIGINT", f.Fields[0])
+		}
+		v, _, vwhy := protoColumnType(f.Fields[1])
+		if why == "" {
+			why = vwhy
+		}
+		if why != "" {
+			return TInvalid, false, why
+		}
+		return MapOf(k, v), false, ""
+	case f.Repeated:
+		elem := *f
+		elem.Repeated, elem.Presence = false, false
+		e, _, why := protoColumnType(&elem)
+		if why != "" {
+			return TInvalid, false, why
+		}
+		return ArrayOf(e), false, ""
+	}
 	nullable = f.Presence
 	switch f.Shape {
 	case ProtoTimestamp:
 		return TTimestamp, true, ""
-	case ProtoOther:
-		switch {
-		case f.Map:
-			return TInvalid, false, "map fields cannot be columns yet (MAP is coming)"
-		case f.Repeated:
-			return TInvalid, false, "repeated fields cannot be columns yet (ARRAY is coming)"
-		case f.Kind == ProtoBytes:
-			return TInvalid, false, "bytes fields cannot be columns yet (BYTES is coming)"
+	case ProtoStruct:
+		var fields []StructField
+		for _, sf := range f.Fields {
+			if t, _, why := protoColumnType(sf); why == "" {
+				fields = append(fields, StructField{Name: sf.Name, T: t})
+			}
 		}
-		return TInvalid, false, "nested messages other than google.protobuf.Timestamp and the wrappers cannot be columns yet (STRUCT is coming)"
+		if len(fields) == 0 {
+			return TInvalid, false, fmt.Sprintf("message %s has no field a column can hold", f.TypeName)
+		}
+		return StructOf(fields), true, ""
+	case ProtoOther:
+		if f.Kind == ProtoGroup {
+			return TInvalid, false, "groups cannot be columns"
+		}
+		return TInvalid, false, fmt.Sprintf("message %s contains itself, and a STRUCT cannot", f.TypeName)
 	case ProtoWrapper:
 		nullable = true
-		if f.Kind == ProtoBytes {
-			return TInvalid, false, "bytes fields cannot be columns yet (BYTES is coming)"
-		}
 	}
 	switch f.Kind {
 	case ProtoInt32, ProtoSint32, ProtoSfixed32:
@@ -404,13 +461,52 @@ func protoColumnType(f *ProtoField) (t Type, nullable bool, why string) {
 		return TDouble, nullable, ""
 	case ProtoString, ProtoEnum:
 		return TVarchar, nullable, ""
+	case ProtoBytes:
+		return TBytes, nullable, ""
 	}
 	return TInvalid, false, "it has no SQL type"
 }
 
-// protoReads reports whether a column of type col holds every value of field f exactly (f has a column type).
-func protoReads(col Type, f *ProtoField) bool {
+// protoMismatch says why a column (or a part of one, at path) of type col cannot hold the values of field f (which
+// has a column type), or "". A scalar may widen (an int32 into a BIGINT); a STRUCT may leave out fields of the
+// message, but each of its fields must be one of the message's.
+func protoMismatch(col Type, f *ProtoField, path string) string {
 	want, _, _ := protoColumnType(f)
+	if !want.IsNested() {
+		if protoScalarReads(col, want, f) {
+			return ""
+		}
+	} else if col.Kind == want.Kind {
+		switch {
+		case f.Map:
+			if why := protoMismatch(col.N.Key, f.Fields[0], path+" key"); why != "" {
+				return why
+			}
+			return protoMismatch(col.N.Elem, f.Fields[1], path+"[]")
+		case f.Repeated:
+			elem := *f
+			elem.Repeated, elem.Presence = false, false
+			return protoMismatch(col.N.Elem, &elem, path+"[]")
+		}
+		for _, sf := range col.N.Fields {
+			pf := ProtoFieldFor(f.Fields, sf.Name)
+			if pf == nil {
+				return fmt.Sprintf("%s.%s is not a field of Protobuf message %s", path, sf.Name, f.TypeName)
+			}
+			if _, _, why := protoColumnType(pf); why != "" {
+				return fmt.Sprintf("Protobuf field %s.%s has type %s; %s", path, pf.Name, pf, why)
+			}
+			if why := protoMismatch(sf.T, pf, path+"."+sf.Name); why != "" {
+				return why
+			}
+		}
+		return ""
+	}
+	return fmt.Sprintf("%s is %s, but Protobuf field %s is %s: declare it %s", path, col, path, f, want)
+}
+
+// protoScalarReads reports whether a column of scalar type col holds every value of f, whose own type is want.
+func protoScalarReads(col, want Type, f *ProtoField) bool {
 	switch want.Kind {
 	case Int:
 		return col.Kind == Int || col.Kind == BigInt || col.Kind == Double
@@ -482,7 +578,7 @@ func (c *checker) protoSource(src *Source, ps props, at grammar.Span) {
 		if f.Type.Kind == Invalid {
 			continue
 		}
-		pf := protoFieldFor(schema.Fields, f.Name)
+		pf := ProtoFieldFor(schema.Fields, f.Name)
 		if pf == nil {
 			if f == src.KeyField {
 				continue
@@ -500,8 +596,14 @@ func (c *checker) protoSource(src *Source, ps props, at grammar.Span) {
 		switch {
 		case why != "":
 			c.errorf(CodeProtoSchema, fp.span, "column %q: Protobuf field %q has type %s; %s", f.Name, pf.Name, pf, why)
-		case !protoReads(f.Type, pf):
-			c.errorf(CodeProtoSchema, fp.span, "column %q is %s, but Protobuf field %q is %s: declare it %s", f.Name, f.Type, pf.Name, pf, want)
+		case !f.Type.IsNested() && !want.IsNested():
+			if protoMismatch(f.Type, pf, pf.Name) != "" {
+				c.errorf(CodeProtoSchema, fp.span, "column %q is %s, but Protobuf field %q is %s: declare it %s", f.Name, f.Type, pf.Name, pf, want)
+			}
+		default:
+			if why := protoMismatch(f.Type, pf, pf.Name); why != "" {
+				c.errorf(CodeProtoSchema, fp.span, "column %q: %s", f.Name, why)
+			}
 		}
 	}
 }
@@ -539,8 +641,8 @@ func (c *checker) sinkFraming(sink *Sink, ps props, at grammar.Span) {
 	}
 }
 
-// protoFieldFor finds a message's field for a column: the exact name, else the only one equal ignoring case.
-func protoFieldFor(fields []*ProtoField, name string) *ProtoField {
+// ProtoFieldFor finds a message's field for a column: the exact name, else the only one equal ignoring case.
+func ProtoFieldFor(fields []*ProtoField, name string) *ProtoField {
 	var found *ProtoField
 	for _, pf := range fields {
 		if pf.Name == name {
@@ -585,7 +687,7 @@ func (c *checker) protoSink(sink *Sink, ps props, at grammar.Span) {
 	}
 	var used []*ProtoField
 	for i, col := range sink.Columns {
-		pf := protoFieldFor(schema.Fields, col.Name)
+		pf := ProtoFieldFor(schema.Fields, col.Name)
 		if pf == nil {
 			c.errorf(CodeProtoSchema, fp.span, "output column %q of %q is not a field of Protobuf message %s in %s", col.Name, sink.Name, schema.Message, schema.File)
 			continue

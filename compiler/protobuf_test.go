@@ -28,16 +28,15 @@ func protoFiles(t *testing.T, extra map[string]string) map[string]string {
 	return files
 }
 
-// TestProtoDerived checks the columns derived from a message: the type mapping, presence as nullability, and the
-// fields no column can hold skipped with a warning pointing at their definition in the .proto file.
+// TestProtoDerived checks the columns derived from a message: the type mapping (nested messages as STRUCTs without
+// the fields that would make them contain themselves, repeated fields as ARRAYs, maps as MAPs), presence as
+// nullability, and the fields no column can hold skipped with a warning pointing at their definition in the .proto
+// file.
 func TestProtoDerived(t *testing.T) {
 	src := "CREATE STREAM o WITH ('type' = 'kafka_source', 'format' = 'protobuf', 'proto.file' = 'orders.proto', 'proto.message' = 'Order');\nSELECT * FROM o;\n"
 	plan, ds := compileAvro(t, src, protoFiles(t, nil))
 	want := []string{
-		`orders.proto:19:3: warning: Protobuf field "blob" of type bytes is skipped: bytes fields cannot be columns yet (BYTES is coming)`,
-		`orders.proto:20:3: warning: Protobuf field "tags" of type repeated string is skipped: repeated fields cannot be columns yet (ARRAY is coming)`,
-		`orders.proto:21:3: warning: Protobuf field "attrs" of type map test.Order.AttrsEntry is skipped: map fields cannot be columns yet (MAP is coming)`,
-		`orders.proto:22:3: warning: Protobuf field "nested" of type test.Order.Inner is skipped: nested messages other than google.protobuf.Timestamp and the wrappers cannot be columns yet (STRUCT is coming)`,
+		`orders.proto:25:3: warning: Protobuf field "loop" of type test.Loop is skipped: message test.Loop has no field a column can hold`,
 	}
 	if got := ds.Error(); got != strings.Join(want, "\n") {
 		t.Errorf("diagnostics:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
@@ -47,11 +46,12 @@ func TestProtoDerived(t *testing.T) {
 	}
 	s := plan.Sources[0]
 	wantCols := "id BIGINT NOT NULL, symbol VARCHAR NOT NULL, side VARCHAR NOT NULL, price DOUBLE, ts TIMESTAMP, qty INT NOT NULL, " +
-		"flag BOOLEAN NOT NULL, big DECIMAL(20,0) NOT NULL, lot BIGINT"
+		"flag BOOLEAN NOT NULL, big DECIMAL(20,0) NOT NULL, lot BIGINT, blob BLOB NOT NULL, tags VARCHAR[] NOT NULL, " +
+		"attrs MAP(VARCHAR, BIGINT) NOT NULL, nested STRUCT(a INT), tree STRUCT(v INT)"
 	if got := fieldTypes(s.Fields); got != wantCols {
 		t.Errorf("columns\n%s\nwant\n%s", got, wantCols)
 	}
-	if s.Proto.Message != "test.Order" || len(s.Proto.Index) != 1 || s.Proto.Index[0] != 0 || len(s.Proto.Fields) != 13 {
+	if s.Proto.Message != "test.Order" || len(s.Proto.Index) != 1 || s.Proto.Index[0] != 0 || len(s.Proto.Fields) != 15 {
 		t.Errorf("message %s, index %v, %d fields", s.Proto.Message, s.Proto.Index, len(s.Proto.Fields))
 	}
 }
@@ -86,7 +86,7 @@ func TestProtoConfigFile(t *testing.T) {
 	yaml := "type: kafka_source\ndatasource:\n  consumer_config:\n    topic: orders\n    proto.file: orders.proto\n    proto.message: test.Order\nschema:\n  value.serializer: protobuf\n"
 	src := "SELECT symbol, price FROM orders WITH ('orders.config_file' = 'conf/orders.yaml');\n"
 	plan, ds := compileAvro(t, src, protoFiles(t, map[string]string{"conf/orders.yaml": yaml}))
-	if plan == nil || len(ds) != 4 { // the warnings of TestProtoDerived
+	if plan == nil || len(ds) != 1 { // the warning of TestProtoDerived
 		t.Fatalf("diagnostics:\n%s", ds.Error())
 	}
 	s := plan.Sources[0]
@@ -142,5 +142,26 @@ CREATE STREAM copy AS SELECT symbol, id FROM o WITH ('copy.config_file' = 'conf/
 	}
 	if len(k.Proto.Fields) != 2 || k.Proto.Fields[0].Name != "symbol" || k.Proto.Fields[0].Out != 0 || k.Proto.Fields[1].Out != 1 {
 		t.Errorf("fields %+v", k.Proto.Fields)
+	}
+}
+
+// TestProtoNestedMismatch checks declared nested columns against the message: each part's type, and the fields of
+// a STRUCT, which must be fields of the message (a STRUCT may leave some out).
+func TestProtoNestedMismatch(t *testing.T) {
+	for decl, want := range map[string]string{
+		"nested STRUCT(a VARCHAR)":     `column "nested": nested.a is VARCHAR, but Protobuf field nested.a is int32: declare it INT`,
+		"nested STRUCT(b INT)":         `column "nested": nested.b is not a field of Protobuf message test.Order.Inner`,
+		"tags VARCHAR":                 `column "tags": tags is VARCHAR, but Protobuf field tags is repeated string: declare it VARCHAR[]`,
+		"attrs MAP(VARCHAR, INT)":      `column "attrs": attrs[] is INT, but Protobuf field attrs[] is int64: declare it BIGINT`,
+		"tree STRUCT(v INT, next INT)": `column "tree": Protobuf field tree.next has type test.Tree; message test.Tree contains itself, and a STRUCT cannot`,
+		"loop STRUCT(self INT)":        `column "loop": Protobuf field "loop" has type test.Loop; message test.Loop has no field a column can hold`,
+		"nested STRUCT(a BIGINT), tags VARCHAR[], attrs MAP(VARCHAR, DOUBLE), tree STRUCT(v INT)": "",
+	} {
+		src := "CREATE STREAM o (id BIGINT, " + decl + ") WITH ('type' = 'kafka_source', 'format' = 'protobuf', 'proto.file' = 'orders.proto', 'proto.message' = 'Order');\nSELECT * FROM o;\n"
+		_, ds := compileAvro(t, src, protoFiles(t, nil))
+		got := ds.Error()
+		if want == "" && got != "" || want != "" && (len(ds) != 1 || !strings.Contains(got, "job.sql:1:") || !strings.Contains(got, want)) {
+			t.Errorf("%s:\n%s\nwant %s", decl, got, want)
+		}
 	}
 }

@@ -42,8 +42,10 @@ import (
 // The zero Decoder is ready to use after Reset.
 type Decoder struct {
 	buf    []byte
-	pos    int // the offset of the next tag, or of the current field's value after Next
-	start  int // the offset of the current field's tag
+	pos    int  // the offset of the next tag, or of the current field's value after Next
+	lim    int  // the end of the message or embedded message being read: len(buf) outside Begin and Leave
+	packed bool // reading the elements of a packed repeated field: readers take them without tags
+	start  int  // the offset of the current field's tag
 	num    protowire.Number
 	typ    protowire.Type
 	field  string
@@ -54,7 +56,7 @@ type Decoder struct {
 
 // Reset prepares the decoder for message b and clears the error.
 func (d *Decoder) Reset(b []byte) {
-	*d = Decoder{buf: b}
+	*d = Decoder{buf: b, lim: len(b)}
 }
 
 // Fail records an error for field, unless one was recorded already.
@@ -121,7 +123,7 @@ func (d *Decoder) ConfluentHeader(index []int) {
 }
 
 func (d *Decoder) zigzag(what string) int64 {
-	v, n := protowire.ConsumeVarint(d.buf[d.pos:])
+	v, n := protowire.ConsumeVarint(d.buf[d.pos:d.lim])
 	if n < 0 {
 		d.Fail("", "invalid Confluent header at offset "+strconv.Itoa(d.pos)+": "+what+": "+wireError(n))
 		return 0
@@ -156,12 +158,12 @@ func indexString(ix []int) string {
 // Next reads the next field's tag and reports whether there is one. It returns false at the end of the message
 // and after an error.
 func (d *Decoder) Next() bool {
-	if d.failed || d.pos >= len(d.buf) {
+	if d.failed || d.pos >= d.lim {
 		return false
 	}
 	d.start = d.pos
 	d.field = ""
-	num, typ, n := protowire.ConsumeTag(d.buf[d.pos:])
+	num, typ, n := protowire.ConsumeTag(d.buf[d.pos:d.lim])
 	if n < 0 {
 		d.Fail("", "invalid Protobuf at offset "+strconv.Itoa(d.pos)+": a field's tag: "+wireError(n))
 		return false
@@ -182,13 +184,69 @@ func (d *Decoder) Skip() {
 	if d.failed {
 		return
 	}
-	n := protowire.ConsumeFieldValue(d.num, d.typ, d.buf[d.pos:])
+	n := protowire.ConsumeFieldValue(d.num, d.typ, d.buf[d.pos:d.lim])
 	if n < 0 {
 		d.Fail(d.field, "invalid Protobuf at offset "+strconv.Itoa(d.start)+": field "+strconv.Itoa(int(d.num))+" ("+wireName(d.typ)+"): "+
 			wireError(n))
 		return
 	}
 	d.pos += n
+}
+
+// Begin enters the value of the current field, an embedded message (a STRUCT, or a map's entry): Next then reads
+// its fields, up to its end. It returns the end of the enclosing message, for Leave.
+//
+//	end := d.Begin()
+//	for d.Next() { switch d.Num() { ... } }
+//	d.Leave(end)
+func (d *Decoder) Begin() int {
+	end := d.lim
+	b := d.bytes()
+	if d.failed {
+		return end
+	}
+	d.lim = d.pos
+	d.pos -= len(b)
+	return end
+}
+
+// Packed reports whether the current field, a repeated scalar, holds its elements packed (one length-delimited
+// value), and if so enters them: More reports whether another follows, the readers read one each, and Leave
+// ends them. Otherwise the field holds one element, which the reader reads as a field of its own.
+func (d *Decoder) Packed() (end int, ok bool) {
+	if d.failed || d.typ != protowire.BytesType {
+		return d.lim, false
+	}
+	end = d.Begin()
+	d.packed = true
+	return end, true
+}
+
+// More reports whether another element of a packed field follows.
+func (d *Decoder) More() bool { return !d.failed && d.pos < d.lim }
+
+// Leave ends what Begin or Packed entered, whose fields or elements have all been read, and returns to the
+// enclosing message, which ends at end.
+func (d *Decoder) Leave(end int) {
+	if !d.failed {
+		d.pos = d.lim
+	}
+	d.lim, d.packed = end, false
+}
+
+// Bytes reads a bytes field, copied.
+func (d *Decoder) Bytes() string { return string(d.bytes()) }
+
+// MapPut adds entry e to the map m, replacing the entry of the same key: in a map field, the last entry of a key
+// wins, as in protobuf's runtime.
+func MapPut[K comparable, V any](m []rt.Entry[K, V], e rt.Entry[K, V]) []rt.Entry[K, V] {
+	for i := range m {
+		if m[i].Key == e.Key {
+			m[i] = e
+			return m
+		}
+	}
+	return append(m, e)
 }
 
 // wireError words protowire's error code n (< 0) without the "proto:" prefix its errors carry (whose spacing
@@ -234,7 +292,7 @@ func (d *Decoder) want(t protowire.Type) bool {
 	if d.failed {
 		return false
 	}
-	if d.typ != t {
+	if d.typ != t && !d.packed {
 		d.fail("wire type " + wireName(d.typ) + ", want " + wireName(t) + "; was the message written with another schema?")
 		return false
 	}
@@ -250,7 +308,7 @@ func (d *Decoder) varint() uint64 {
 	if !d.want(protowire.VarintType) {
 		return 0
 	}
-	v, n := protowire.ConsumeVarint(d.buf[d.pos:])
+	v, n := protowire.ConsumeVarint(d.buf[d.pos:d.lim])
 	if n < 0 {
 		d.malformed(n)
 		return 0
@@ -263,7 +321,7 @@ func (d *Decoder) fixed32() uint32 {
 	if !d.want(protowire.Fixed32Type) {
 		return 0
 	}
-	v, n := protowire.ConsumeFixed32(d.buf[d.pos:])
+	v, n := protowire.ConsumeFixed32(d.buf[d.pos:d.lim])
 	if n < 0 {
 		d.malformed(n)
 		return 0
@@ -276,7 +334,7 @@ func (d *Decoder) fixed64() uint64 {
 	if !d.want(protowire.Fixed64Type) {
 		return 0
 	}
-	v, n := protowire.ConsumeFixed64(d.buf[d.pos:])
+	v, n := protowire.ConsumeFixed64(d.buf[d.pos:d.lim])
 	if n < 0 {
 		d.malformed(n)
 		return 0
@@ -289,7 +347,7 @@ func (d *Decoder) bytes() []byte {
 	if !d.want(protowire.BytesType) {
 		return nil
 	}
-	v, n := protowire.ConsumeBytes(d.buf[d.pos:])
+	v, n := protowire.ConsumeBytes(d.buf[d.pos:d.lim])
 	if n < 0 {
 		d.malformed(n)
 		return nil
@@ -484,37 +542,52 @@ func (d *Decoder) DoubleValue() float64 {
 
 // StringValue reads a google.protobuf.StringValue.
 func (d *Decoder) StringValue() string {
-	b := d.bytes()
-	if d.failed {
+	s, ok := d.wrappedBytes("google.protobuf.StringValue")
+	if !ok {
 		return ""
-	}
-	var s []byte
-	for len(b) > 0 {
-		num, typ, n := protowire.ConsumeTag(b)
-		if n < 0 {
-			d.fail("invalid google.protobuf.StringValue: " + wireError(n))
-			return ""
-		}
-		b = b[n:]
-		if num == 1 && typ == protowire.BytesType {
-			s, n = protowire.ConsumeBytes(b)
-		} else if num == 1 {
-			d.fail("invalid google.protobuf.StringValue: field 1 has wire type " + wireName(typ))
-			return ""
-		} else {
-			n = protowire.ConsumeFieldValue(num, typ, b)
-		}
-		if n < 0 {
-			d.fail("invalid google.protobuf.StringValue: " + wireError(n))
-			return ""
-		}
-		b = b[n:]
 	}
 	if !utf8.Valid(s) {
 		d.fail("invalid UTF-8 in a string")
 		return ""
 	}
 	return string(s)
+}
+
+// BytesValue reads a google.protobuf.BytesValue, copied.
+func (d *Decoder) BytesValue() string {
+	s, _ := d.wrappedBytes("google.protobuf.BytesValue")
+	return string(s)
+}
+
+// wrappedBytes reads field 1 of a wrapper message of a length-delimited value (empty when absent).
+func (d *Decoder) wrappedBytes(what string) ([]byte, bool) {
+	b := d.bytes()
+	if d.failed {
+		return nil, false
+	}
+	var s []byte
+	for len(b) > 0 {
+		num, typ, n := protowire.ConsumeTag(b)
+		if n < 0 {
+			d.fail("invalid " + what + ": " + wireError(n))
+			return nil, false
+		}
+		b = b[n:]
+		if num == 1 && typ == protowire.BytesType {
+			s, n = protowire.ConsumeBytes(b)
+		} else if num == 1 {
+			d.fail("invalid " + what + ": field 1 has wire type " + wireName(typ))
+			return nil, false
+		} else {
+			n = protowire.ConsumeFieldValue(num, typ, b)
+		}
+		if n < 0 {
+			d.fail("invalid " + what + ": " + wireError(n))
+			return nil, false
+		}
+		b = b[n:]
+	}
+	return s, true
 }
 
 // Enum is the names of an enum's values by number, for decoding and encoding enum fields as VARCHAR.
