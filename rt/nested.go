@@ -119,10 +119,11 @@ func Contains[T comparable](a []Opt[T], v T) bool {
 }
 
 // ArrayPosition is the 1-based index of the first non-NULL element of a that equals v; false when there is none
-// (ARRAY_POSITION, NULL then).
+// (ARRAY_POSITION, NULL then). NaN equals NaN, as in DuckDB (v != v holds only for a NaN).
 func ArrayPosition[T comparable](a []Opt[T], v T) (int64, bool) {
+	nan := v != v
 	for i := range a {
-		if !a[i].Null && a[i].V == v {
+		if !a[i].Null && (a[i].V == v || nan && a[i].V != a[i].V) {
 			return int64(i + 1), true
 		}
 	}

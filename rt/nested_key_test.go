@@ -68,3 +68,17 @@ func TestKeyFormOrder(t *testing.T) {
 		t.Error("an INT[] does not read back")
 	}
 }
+
+// TestContainsNaN: ARRAY_CONTAINS and ARRAY_POSITION find a NaN, as DuckDB does; -0 equals 0.
+func TestContainsNaN(t *testing.T) {
+	a := []Opt[float64]{{V: 1}, {Null: true}, {V: math.NaN()}, {V: math.Copysign(0, -1)}}
+	if p, ok := ArrayPosition(a, math.NaN()); !ok || p != 3 {
+		t.Errorf("position of NaN: %d, %v; want 3", p, ok)
+	}
+	if p, ok := ArrayPosition(a, 0); !ok || p != 4 {
+		t.Errorf("position of 0: %d, %v; want 4", p, ok)
+	}
+	if Contains([]Opt[float64]{{V: 1}, {Null: true}}, math.NaN()) {
+		t.Error("NaN found in an array without one")
+	}
+}
