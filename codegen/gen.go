@@ -299,6 +299,9 @@ func (g *gen) genJob() {
 		}
 		srcVar := srcVarOf(s)
 		body = append(body, jen.Id(srcVar).Op(":=").Id("c").Dot("Source").Call(jen.Lit(s.Name)))
+		if s.Lock > 0 {
+			body = append(body, jen.Id(srcVar).Dot("ShareLock").Call(jen.Id(lockVar(s.Lock))))
+		}
 		var handler, ends, ticks []jen.Code
 		handler = append(handler,
 			jen.Var().Id("r").Id(recordType(s)),

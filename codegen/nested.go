@@ -4,6 +4,7 @@
 package codegen
 
 import (
+	"fmt"
 	"github.com/dave/jennifer/jen"
 
 	"github.com/velocc/velocc/compiler"
@@ -31,7 +32,12 @@ func nestedGoType(t compiler.Type) jen.Code {
 // Strings are owned: a nested value may outlive its record.
 //
 // use says which parts of the value queries read (nil: all): a STRUCT's other fields are skipped, left NULL.
-func decodeJSONValue(d string, t compiler.Type, use *compiler.Use, v, n func() *jen.Statement, depth int) []jen.Code {
+//
+// sites numbers the arrays and maps the decoder d reads (its Scratch slots), for the decoder's reusable buffers: an
+// array is read into its site's buffer, then copied into an allocation of its size (one allocation where growing
+// it element by element made several). nil for a decoder that lives for one value only (a CSV field's JSON text):
+// the array then grows as it is read.
+func decodeJSONValue(d string, t compiler.Type, use *compiler.Use, v, n func() *jen.Statement, depth int, sites *int) []jen.Code {
 	sfx := func(s string) string { return s + string(rune('0'+depth)) }
 	switch t.Kind {
 	case compiler.Struct:
@@ -48,7 +54,7 @@ func decodeJSONValue(d string, t compiler.Type, use *compiler.Use, v, n func() *
 			fu := use.FieldUse(i)
 			fv := func() *jen.Statement { return v().Dot(f.GoName) }
 			fn := func() *jen.Statement { return v().Dot(f.GoName + "Null") }
-			cases = append(cases, jen.Case(jen.Lit(f.Name)).Block(decodeJSONValue(d, f.T, fu, fv, fn, depth+1)...))
+			cases = append(cases, jen.Case(jen.Lit(f.Name)).Block(decodeJSONValue(d, f.T, fu, fv, fn, depth+1, sites)...))
 		}
 		cases = append(cases, jen.Default().Block(jen.Id(d).Dot("Skip").Call()))
 		return []jen.Code{
@@ -62,14 +68,11 @@ func decodeJSONValue(d string, t compiler.Type, use *compiler.Use, v, n func() *
 		a, e := sfx("a"), sfx("e")
 		ev := func() *jen.Statement { return jen.Id(e).Dot("V") }
 		en := func() *jen.Statement { return jen.Id(e).Dot("Null") }
+		elem := jen.Qual(rtPath, "Opt").Types(goType(t.N.Elem))
+		read := append([]jen.Code{jen.Var().Id(e).Add(elem)}, decodeJSONValue(d, t.N.Elem, use.ElemUse(), ev, en, depth+1, sites)...)
 		return []jen.Code{
 			jen.If(jen.List(jen.Id(sfx("ok")), jen.Id(sfx("null"))).Op(":=").Id(d).Dot("Array").Call(), jen.Id(sfx("ok"))).Block(
-				jen.Var().Id(a).Add(nestedGoType(t)),
-				jen.For(jen.Id(d).Dot("NextElement").Call()).Block(append(append(
-					[]jen.Code{jen.Var().Id(e).Qual(rtPath, "Opt").Types(goType(t.N.Elem))},
-					decodeJSONValue(d, t.N.Elem, use.ElemUse(), ev, en, depth+1)...),
-					jen.Id(a).Op("=").Append(jen.Id(a), jen.Id(e)))...),
-				jen.List(v(), n()).Op("=").List(jen.Id(a), jen.False()),
+				append(collect(d, "NextElement", a, nestedGoType(t), elem, e, read, sites, depth), jen.List(v(), n()).Op("=").List(jen.Id(a), jen.False()))...,
 			).Else().Block(jen.List(v(), n()).Op("=").List(jen.Nil(), jen.Id(sfx("null")))),
 		}
 	case compiler.Map:
@@ -82,20 +85,42 @@ func decodeJSONValue(d string, t compiler.Type, use *compiler.Use, v, n func() *
 				jen.List(jen.Id(e).Dot("Key"), jen.Id("_")).Op("=").Id(d).Dot("KeyAs" + rowMethod(t.N.Key)).Call(),
 			}
 		}
+		entry := jen.Qual(rtPath, "Entry").Types(goType(t.N.Key), goType(t.N.Elem))
+		read := append(append([]jen.Code{jen.Var().Id(e).Add(entry)}, key...), decodeJSONValue(d, t.N.Elem, use.ElemUse(), ev, en, depth+1, sites)...)
 		return []jen.Code{
 			jen.If(jen.List(jen.Id(sfx("ok")), jen.Id(sfx("null"))).Op(":=").Id(d).Dot("Object").Call(), jen.Id(sfx("ok"))).Block(
-				jen.Var().Id(m).Add(nestedGoType(t)),
-				jen.For(jen.Id(d).Dot("NextField").Call()).Block(append(append(append(
-					[]jen.Code{jen.Var().Id(e).Qual(rtPath, "Entry").Types(goType(t.N.Key), goType(t.N.Elem))},
-					key...),
-					decodeJSONValue(d, t.N.Elem, use.ElemUse(), ev, en, depth+1)...),
-					jen.Id(m).Op("=").Append(jen.Id(m), jen.Id(e)))...),
-				jen.List(v(), n()).Op("=").List(jen.Id(m), jen.False()),
+				append(collect(d, "NextField", m, nestedGoType(t), entry, e, read, sites, depth), jen.List(v(), n()).Op("=").List(jen.Id(m), jen.False()))...,
 			).Else().Block(jen.List(v(), n()).Op("=").List(jen.Nil(), jen.Id(sfx("null")))),
 		}
 	}
 	read := readJSONScalar(d, t)
 	return []jen.Code{jen.List(v(), n()).Op("=").Add(read)}
+}
+
+// collect emits the loop that reads the elements of an array (or the entries of a map) into out, of type typ whose
+// elements are elem: each is read by read into the local e. With sites, through the site's reusable buffer, then
+// copied into an allocation of its size; without, appended to out as they come. next is the decoder's method that
+// moves to the next one: NextElement for an array, NextField for a map (an object).
+func collect(d, next, out string, typ, elem jen.Code, e string, read []jen.Code, sites *int, depth int) []jen.Code {
+	if sites == nil {
+		return []jen.Code{
+			jen.Var().Id(out).Add(typ),
+			jen.For(jen.Id(d).Dot(next).Call()).Block(append(read, jen.Id(out).Op("=").Append(jen.Id(out), jen.Id(e)))...),
+		}
+	}
+	site := *sites
+	*sites++
+	sp, buf := fmt.Sprintf("sp%d", depth), fmt.Sprintf("buf%d", depth)
+	return []jen.Code{
+		jen.Var().Id(out).Add(typ),
+		jen.Id(sp).Op(":=").Qual(rtPath, "ScratchOf").Types(elem).Call(jen.Id(d).Dot("Scratch").Call(jen.Lit(site))),
+		jen.Id(buf).Op(":=").Parens(jen.Op("*").Id(sp)).Index(jen.Empty(), jen.Lit(0)),
+		jen.For(jen.Id(d).Dot(next).Call()).Block(append(read, jen.Id(buf).Op("=").Append(jen.Id(buf), jen.Id(e)))...),
+		jen.Op("*").Id(sp).Op("=").Id(buf),
+		jen.If(jen.Len(jen.Id(buf)).Op(">").Lit(0)).Block(
+			jen.Id(out).Op("=").Qual("slices", "Clone").Call(jen.Id(buf)),
+		),
+	}
 }
 
 // readJSONScalar reads a scalar inside a nested value: as a column's reader does, but strings owned and timestamps
@@ -290,7 +315,7 @@ func csvNested(f *compiler.Field) []jen.Code {
 				jen.Var().Id("jd").Qual(rtPath, "JSONDecoder"),
 				jen.Id("jd").Dot("ResetValue").Call(jen.Index().Byte().Call(jen.Id("text")), jen.Lit(f.Name)),
 			},
-			decodeJSONValue("jd", f.Type, f.Use, func() *jen.Statement { return jen.Id("r").Dot(f.GoName) }, func() *jen.Statement { return jen.Id("null") }, 0)...),
+			decodeJSONValue("jd", f.Type, f.Use, func() *jen.Statement { return jen.Id("r").Dot(f.GoName) }, func() *jen.Statement { return jen.Id("null") }, 0, nil)...),
 			jen.If(jen.Err().Op(":=").Id("jd").Dot("EndValue").Call(), jen.Err().Op("!=").Nil()).Block(
 				jen.Id("d").Dot("Fail").Call(jen.Lit(f.Name), jen.Err().Dot("Error").Call())))...),
 	}

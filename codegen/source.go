@@ -87,6 +87,7 @@ func (g *gen) genSource(s *compiler.Source) {
 	// expected in schema order, the usual case, where one comparison of the key's bytes finds the field; any other
 	// order goes through a switch on the key.
 	var cases []jen.Code
+	sites := 0 // the nested values' Scratch slots of d
 	for i, f := range s.Fields {
 		if skipped(f) {
 			cases = append(cases, jen.Case(jen.Lit(i)).Block(jen.Comment(commentText(f.Name+": no query reads it")), jen.Id("d").Dot("Skip").Call()))
@@ -95,7 +96,7 @@ func (g *gen) genSource(s *compiler.Source) {
 		target := []jen.Code{jen.Id("r").Dot(f.GoName), jen.Id("null")}
 		stmts := []jen.Code{jen.List(target...).Op("=").Add(readCall("d", f))}
 		if f.Type.IsNested() {
-			stmts = decodeJSONValue("d", f.Type, f.Use, func() *jen.Statement { return jen.Id("r").Dot(f.GoName) }, func() *jen.Statement { return jen.Id("null") }, 0)
+			stmts = decodeJSONValue("d", f.Type, f.Use, func() *jen.Statement { return jen.Id("r").Dot(f.GoName) }, func() *jen.Statement { return jen.Id("null") }, 0, &sites)
 		}
 		stmts = append(stmts, jen.Id("seen").Index(jen.Lit(i)).Op("=").True())
 		if f.Nullable {

@@ -44,6 +44,7 @@ type JSONDecoder struct {
 	keyLen   int    // its length
 	keyBuf   []byte // unescaped key, when the key has escapes
 	scratch  []byte // unescaped string value
+	slots    []any  // generated decoders' reusable buffers (Scratch)
 	failed   bool
 	err      RecordError
 

@@ -61,6 +61,25 @@ func (d *JSONDecoder) leave() {
 	d.key, d.keyAt = nil, -1
 }
 
+// Scratch returns slot i of the decoder's scratch: where a generated decoder keeps a buffer it reuses from record
+// to record (ScratchOf), so that an array is built up once and then allocated at its size.
+func (d *JSONDecoder) Scratch(i int) *any {
+	for len(d.slots) <= i {
+		d.slots = append(d.slots, nil)
+	}
+	return &d.slots[i]
+}
+
+// ScratchOf returns the buffer of type []T kept in slot, making it the first time.
+func ScratchOf[T any](slot *any) *[]T {
+	if p, ok := (*slot).(*[]T); ok {
+		return p
+	}
+	p := new([]T)
+	*slot = p
+	return p
+}
+
 // NextElement advances to the next element of the array Array entered and reports whether there is one; the
 // element is then read with a typed reader (or Skip). At the closing ']' it reports false, and the array is done.
 func (d *JSONDecoder) NextElement() bool {

@@ -93,11 +93,12 @@ type Source struct {
 	onEnd    []func() error
 	onTick   []func() error
 
-	input  Input      // a transport's input (Kafka); nil for files
-	where  string     // how positions are named for an input: the topic
-	cursor Cursor     // the current record's partition and offset, for the tracked state
-	state  []Stateful // state of the queries reading the source, in Track order
-	idle   []bool     // per partition: caught up with its end
+	input  Input       // a transport's input (Kafka); nil for files
+	where  string      // how positions are named for an input: the topic
+	cursor Cursor      // the current record's partition and offset, for the tracked state
+	state  []Stateful  // state of the queries reading the source, in Track order
+	lock   sync.Locker // the lock shared with the sources whose records meet in one operator (ShareLock), or nil
+	idle   []bool      // per partition: caught up with its end
 
 	fileSource // a file's reader (file.go)
 

@@ -235,6 +235,7 @@ func (s *Source) count() int { return len(s.idle) }
 // Held returns the oldest offset of partition p that the job's state still depends on, if any: a source commits
 // no offset beyond it, so that a restart replays those records.
 func (s *Source) Held(p int32) (int64, bool) {
+	defer s.lockState()()
 	var low int64
 	found := false
 	for _, st := range s.state {
@@ -247,6 +248,7 @@ func (s *Source) Held(p int32) (int64, bool) {
 
 // Checkpoint returns the text to commit with partition p's offset (see Restore), or "".
 func (s *Source) Checkpoint(p int32) string {
+	defer s.lockState()()
 	vals := make([]string, len(s.state))
 	for i, st := range s.state {
 		vals[i] = st.checkpoint(p)
@@ -256,6 +258,7 @@ func (s *Source) Checkpoint(p int32) string {
 
 // Restore loads what Checkpoint saved for partition p, when the source starts reading it again.
 func (s *Source) Restore(p int32, text string) {
+	defer s.lockState()()
 	decodeCheckpoint(text, func(i int, v string) {
 		if i < len(s.state) {
 			s.state[i].restore(p, v)
@@ -263,10 +266,26 @@ func (s *Source) Restore(p int32, text string) {
 	})
 }
 
+// ShareLock gives the source the lock of the sources whose records meet in one operator (a join of two streams, a
+// query over a stream that several sources' queries write): their handlers take it, and so do Held, Checkpoint,
+// Restore and ResetState, which a transport calls from its own goroutines (a commit, a rebalance) and which read
+// or drop state the other sources' records change meanwhile. Generated setup calls it.
+func (s *Source) ShareLock(l sync.Locker) { s.lock = l }
+
+// lockState takes the source's shared lock, if it has one, and returns what releases it.
+func (s *Source) lockState() func() {
+	if s.lock == nil {
+		return func() {}
+	}
+	s.lock.Lock()
+	return s.lock.Unlock
+}
+
 // ResetState drops the in-memory state of every query reading the source and forgets which partitions are idle,
 // as when the source's partitions are reassigned: the records behind the state are replayed from the committed
 // offsets.
 func (s *Source) ResetState() {
+	defer s.lockState()()
 	for _, st := range s.state {
 		st.reset()
 	}
