@@ -45,13 +45,8 @@ func (r *Row) protoValue(v Value) {
 func (r *Row) IsProtobuf() bool { return r.s.format == FormatProtobuf }
 
 // ProtoBuf is the row's buffer of nested fields, to which the job appends the encoding of the next column's
-// field; it then passes the buffer and the length it had to ProtoNested. The buffer is reused row after row.
-func (r *Row) ProtoBuf() []byte {
-	if len(r.vals) == 0 {
-		r.nested = r.nested[:0] // a new row
-	}
-	return r.nested
-}
+// field; it then passes the buffer and the length it had to ProtoNested. Begin empties it.
+func (r *Row) ProtoBuf() []byte { return r.nested }
 
 // ProtoNested keeps the next column's value, a nested one: b is the buffer ProtoBuf returned with the encoding
 // of the column's field appended from start on (nothing for a NULL, written as an absent field).

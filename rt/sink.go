@@ -86,7 +86,7 @@ func (s *Sink) Begin() *Row {
 	r.col = 0
 	r.retract = false
 	r.key, r.keyCol, r.keyNull = r.key[:0], 0, false
-	r.vals = r.vals[:0]
+	r.vals, r.nested = r.vals[:0], r.nested[:0]
 	if len(s.header) > 0 {
 		r.buf = append(r.buf, s.header...)
 	}

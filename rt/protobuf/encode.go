@@ -104,6 +104,9 @@ func CloseField(b []byte, start int) []byte {
 // Varint appends an element of a packed repeated int32, int64, bool or enum field.
 func Varint(b []byte, v int64) []byte { return protowire.AppendVarint(b, uint64(v)) }
 
+// Bool appends an element of a packed repeated bool field.
+func Bool(b []byte, v bool) []byte { return protowire.AppendVarint(b, protowire.EncodeBool(v)) }
+
 // ZigZag appends an element of a packed repeated sint32 or sint64 field.
 func ZigZag(b []byte, v int64) []byte { return protowire.AppendVarint(b, protowire.EncodeZigZag(v)) }
 
