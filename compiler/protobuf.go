@@ -833,7 +833,7 @@ func (c *checker) deriveProtoMessage(sink *Sink, at grammar.Span) (*ProtoSchema,
 		}
 		decl, why := d.field(col.Type, col.Name, col.Name, i+1)
 		if why != "" {
-			c.errorf(CodeProtoSchema, at, "output column %q of type %s cannot be written as Protobuf: %s; cast it, or give the sink a 'proto.file'", col.Name, col.Type, why)
+			c.errorf(CodeProtoSchema, at, "output column %q of type %s cannot be written as Protobuf: %s; cast it (a DECIMAL to DOUBLE or VARCHAR), or give the sink a 'proto.file'", col.Name, col.Type, why)
 			ok = false
 			continue
 		}
@@ -882,19 +882,7 @@ func (d *protoDeriver) field(t Type, name, path string, num int) (decl, why stri
 		}
 		return fmt.Sprintf("repeated %s %s = %d;", e, name, num), ""
 	case Map:
-		var k string
-		switch t.N.Key.Kind {
-		case Varchar:
-			k = "string"
-		case Int:
-			k = "int32"
-		case BigInt:
-			k = "int64"
-		case Bool:
-			k = "bool"
-		default:
-			return "", fmt.Sprintf("a Protobuf map's keys are strings, integers or booleans, not %s", t.N.Key)
-		}
+		k, _ := d.single(t.N.Key, path) // VARCHAR, INT or BIGINT, as every MAP's: string, int32, int64
 		v, why := d.single(t.N.Elem, path)
 		if why != "" {
 			return "", why
@@ -954,7 +942,7 @@ func (d *protoDeriver) single(t Type, path string) (typ, why string) {
 		d.messages.WriteString(b.String())
 		return name, ""
 	}
-	return "", fmt.Sprintf("%s is %s, which Protobuf has no type for (cast a DECIMAL to DOUBLE or VARCHAR)", path, t)
+	return "", fmt.Sprintf("%s is %s, which no Protobuf type holds", path, t)
 }
 
 // compileProtoText compiles a .proto file given as text, with the well-known types, and finds its message.
