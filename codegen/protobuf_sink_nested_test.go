@@ -232,3 +232,86 @@ func TestProtobufNestedSink(t *testing.T) {
 		}
 	}
 }
+
+// TestProtobufNestedSinkNull checks the NULLs Protobuf cannot hold: an element of a repeated field stops the job
+// with an error naming the column and the part; a NULL STRUCT, ARRAY and STRUCT field are absent fields.
+func TestProtobufNestedSinkNull(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs a Go program; skipped with -short")
+	}
+	const job = `CREATE STREAM orders (id BIGINT) WITH ('type' = 'kafka_source', 'format' = 'protobuf', 'proto.file' = 'nest.proto', 'proto.message' = 'Order');
+CREATE STREAM out AS SELECT id,
+    CASE WHEN id = 1 THEN NULL ELSE {'a': CASE WHEN id = 2 THEN NULL ELSE id END} END AS s,
+    CASE WHEN id = 1 THEN NULL ELSE [id, CASE WHEN id = 3 THEN NULL ELSE id END] END AS a
+  FROM orders WITH ('out.type' = 'kafka_sink', 'out.format' = 'protobuf');
+`
+	dir := t.TempDir()
+	for name, data := range map[string]string{"nest.proto": protoNestIn, "job.sql": job} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o666); err != nil {
+			t.Fatal(err)
+		}
+	}
+	plan, diags := compiler.Compile(filepath.Join(dir, "job.sql"), []byte(job), &compiler.Options{})
+	if diags.HasErrors() || plan == nil {
+		t.Fatalf("the job does not compile:\n%v", diags)
+	}
+	out := compileProto(t, "out.proto", plan.Queries[0].Sink.Proto.Text).Messages().ByName("out")
+	src, err := Generate(plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := compileProto(t, "nest.proto", protoNestIn).Messages().ByName("Order")
+	var in []byte
+	for _, id := range []int64{1, 2, 3} {
+		o := nestOrder{id: id}
+		msg, err := proto.Marshal(o.message(md))
+		if err != nil {
+			t.Fatal(err)
+		}
+		in = framed(in, msg)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "in.bin"), in, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	build := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(build, "nulljob"), 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(build, "nulljob", "mem.go"), []byte(avroMemTransport), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	bins, err := e2e.Build(build, map[string][]byte{"nulljob": src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := e2e.Run(dir, bins["nulljob"], "--bounded", "--source", "orders=mem:in.bin", "--sink", "out=mem:out.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const wantErr = `sink "out": column "a": a[]: NULL, but a Protobuf repeated field's elements cannot be NULL`
+	if res.Code == 0 || !strings.Contains(res.Stderr, wantErr) {
+		t.Fatalf("the job exited with %d, want an error %q:\n%s", res.Code, wantErr, res.Stderr)
+	}
+	msgs := unframe(t, mustRead(t, filepath.Join(dir, "out.bin")))
+	if len(msgs) != 2 {
+		t.Fatalf("%d messages before the error, want 2", len(msgs))
+	}
+	f := out.Fields().ByName
+	for i, b := range msgs {
+		m := dynamicpb.NewMessage(out)
+		if err := proto.Unmarshal(b, m); err != nil {
+			t.Fatal(err)
+		}
+		id := m.Get(f("id")).Int()
+		if id != int64(i+1) {
+			t.Fatalf("message %d has id %d", i, id)
+		}
+		hasS, n := m.Has(f("s")), m.Get(f("a")).List().Len()
+		switch {
+		case id == 1 && (hasS || n != 0):
+			t.Errorf("id 1: s present %t, %d elements; want NULLs absent", hasS, n)
+		case id == 2 && (!hasS || m.Get(f("s")).Message().Has(f("s").Message().Fields().ByName("a")) || n != 2):
+			t.Errorf("id 2: s present %t, %d elements; want s without a, 2 elements", hasS, n)
+		}
+	}
+}
