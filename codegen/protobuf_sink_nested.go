@@ -85,6 +85,9 @@ func protoFail(path string, reason jen.Code) jen.Code {
 // appendProtoField emits the statements that append the non-NULL value v of type t as field pf (every
 // occurrence of it: a repeated field's elements, a map's entries) to the byte slice named b.
 func appendProtoField(b string, k *compiler.Sink, t compiler.Type, pf *compiler.ProtoField, v jen.Code, path string, depth int) []jen.Code {
+	if t.Kind == compiler.Null {
+		return nil // an element of ARRAY[NULL]: always NULL, never written
+	}
 	at := fmt.Sprintf("at%d", depth)
 	e := fmt.Sprintf("e%d", depth)
 	num := jen.Lit(int(pf.Number))
@@ -148,10 +151,10 @@ func appendProtoField(b string, k *compiler.Sink, t compiler.Type, pf *compiler.
 // field sp: a NULL is an absent field (an empty one for a repeated field or a map), an error for a scalar
 // field without presence, which protobuf would read back as its default value.
 func appendProtoPart(b string, k *compiler.Sink, t compiler.Type, sp *compiler.ProtoField, v, n jen.Code, path string, depth int) []jen.Code {
+	body := appendProtoField(b, k, t, sp, v, path, depth)
 	if t.Kind == compiler.Null {
 		return nil // always NULL: the field (with presence, as the checker made sure) is left out
 	}
-	body := appendProtoField(b, k, t, sp, v, path, depth)
 	if t.IsNested() || sp.Presence {
 		return []jen.Code{jen.If(jen.Op("!").Add(n)).Block(body...)}
 	}
