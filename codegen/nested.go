@@ -224,10 +224,15 @@ func appendQuoted(dst []byte, s string) []byte {
 }
 
 // writeNested emits the statements that write the nested value x of type t as the next column, i, of row: for the
-// sink k of an Avro format, as Avro in Avro rows (avro.go).
+// sink k of an Avro format, as Avro in Avro rows (avro.go); of the Protobuf format, as Protobuf in Protobuf rows
+// (protobuf_sink_nested.go).
 func writeNested(f *fn, k *compiler.Sink, i int, t compiler.Type, x val) {
 	if k != nil && k.Avro != nil {
 		writeAvroNested(f, k, i, t, x, f.block(func() { writeNested(f, nil, i, t, x) }))
+		return
+	}
+	if k != nil && k.Proto != nil {
+		writeProtoNested(f, k, i, t, x, f.block(func() { writeNested(f, nil, i, t, x) }))
 		return
 	}
 	b, rfc := f.tmp("b"), f.tmp("rfc")

@@ -406,7 +406,8 @@ func (g *gen) protoSinkSpec(k *compiler.Sink) jen.Code {
 }
 
 // genProtoEncoder emits encode<Sink>Proto: each field of the message in number order, a field with presence
-// left out for a NULL, a field without presence left out for its default value as protobuf does.
+// left out for a NULL, a field without presence left out for its default value as protobuf does; a nested
+// column's field is copied as the query encoded it (protobuf_sink_nested.go).
 func (g *gen) genProtoEncoder(k *compiler.Sink) {
 	var body []jen.Code
 	for _, pf := range k.Proto.Fields {
@@ -415,6 +416,11 @@ func (g *gen) genProtoEncoder(k *compiler.Sink) {
 		body = append(body, jen.Comment(commentf("%d %s: %s, column %q", pf.Number, pf.Name, pf, col.Name)))
 		if col.Type.Kind == compiler.Null {
 			continue // always NULL: the field (with presence) is left out
+		}
+		if col.Type.IsNested() {
+			g.genProtoNestedEnums(k, col.Type, pf, pf.Name)
+			body = append(body, jen.Id("b").Op("=").Append(jen.Id("b"), v.Clone().Dot("Bytes").Op("..."))) // its field, encoded by the query
+			continue
 		}
 		num := jen.Lit(int(pf.Number))
 		app := func(fn string, arg jen.Code) jen.Code {
@@ -459,13 +465,17 @@ func (g *gen) genProtoEncoder(k *compiler.Sink) {
 					arg = jen.Float64().Call(v.Clone().Dot("Int"))
 					nonZero = v.Clone().Dot("Int").Op("!=").Lit(0)
 				}
+			case compiler.ProtoBytes:
+				fn, arg = "AppendBytes", v.Clone().Dot("Str")
+				nonZero = v.Clone().Dot("Str").Op("!=").Lit("")
 			default:
 				fn, arg = "AppendString", v.Clone().Dot("Str")
 				nonZero = v.Clone().Dot("Str").Op("!=").Lit("")
 			}
 			if pf.Shape == compiler.ProtoWrapper {
 				fn = map[compiler.ProtoKind]string{compiler.ProtoInt32: "AppendInt32Value", compiler.ProtoInt64: "AppendInt64Value",
-					compiler.ProtoBool: "AppendBoolValue", compiler.ProtoDouble: "AppendDoubleValue", compiler.ProtoString: "AppendStringValue"}[pf.Kind]
+					compiler.ProtoBool: "AppendBoolValue", compiler.ProtoDouble: "AppendDoubleValue", compiler.ProtoString: "AppendStringValue",
+					compiler.ProtoBytes: "AppendBytesValue"}[pf.Kind]
 			}
 			if pf.Presence {
 				write = []jen.Code{app(fn, arg)}

@@ -694,13 +694,68 @@ func (c *checker) protoSink(sink *Sink, ps props, at grammar.Span) {
 		}
 		pf.Out = i
 		used = append(used, pf)
-		if why := protoWrites(col.Type, pf); why != "" {
+		if col.Type.IsNested() {
+			if why := protoWritesPart(col.Type, pf, pf.Name); why != "" {
+				c.errorf(CodeProtoSchema, fp.span, "output column %q: %s", col.Name, why)
+			}
+		} else if why := protoWrites(col.Type, pf); why != "" {
 			c.errorf(CodeProtoSchema, fp.span, "output column %q is %s, but Protobuf field %q is %s; %s", col.Name, col.Type, pf.Name, pf, why)
 		}
 	}
 	schema.Fields = used
 	sort.Slice(schema.Fields, func(i, j int) bool { return schema.Fields[i].Number < schema.Fields[j].Number })
 	sink.Proto = schema
+}
+
+// protoWritesPart says why a nested column (or a part of one, at path) of type col cannot be written as field f,
+// or "": a STRUCT as a message having each of its fields (it may leave some out), an ARRAY as a repeated field,
+// a MAP as a map, a scalar as protoWrites says.
+func protoWritesPart(col Type, f *ProtoField, path string) string {
+	mismatch := func(how string) string {
+		return fmt.Sprintf("%s is %s, but Protobuf field %s is %s; %s", path, col, path, f, how)
+	}
+	switch col.Kind {
+	case Struct:
+		if f.Repeated || f.Map || f.Shape != ProtoStruct {
+			if f.Shape == ProtoOther && !f.Repeated {
+				_, _, why := protoColumnType(f)
+				return mismatch(why)
+			}
+			return mismatch("a STRUCT is written as a message")
+		}
+		for _, sf := range col.N.Fields {
+			pf := ProtoFieldFor(f.Fields, sf.Name)
+			if pf == nil {
+				return fmt.Sprintf("%s.%s is not a field of Protobuf message %s", path, sf.Name, f.TypeName)
+			}
+			if why := protoWritesPart(sf.T, pf, path+"."+pf.Name); why != "" {
+				return why
+			}
+		}
+		return ""
+	case Array:
+		if !f.Repeated || f.Map {
+			return mismatch("an ARRAY is written as a repeated field")
+		}
+		elem := *f
+		elem.Repeated, elem.Presence = false, false
+		return protoWritesPart(col.N.Elem, &elem, path+"[]")
+	case Map:
+		if !f.Map {
+			return mismatch("a MAP is written as a map field")
+		}
+		if why := protoWritesPart(col.N.Key, f.Fields[0], path+" key"); why != "" {
+			return why
+		}
+		return protoWritesPart(col.N.Elem, f.Fields[1], path+"[]")
+	}
+	if f.Repeated || f.Map || f.Shape == ProtoStruct || f.Shape == ProtoOther {
+		return mismatch(fmt.Sprintf("a %s is written as a single value", col))
+	}
+	if why := protoWrites(col, f); why != "" {
+		return mismatch(why)
+	}
+	return ""
 }
 
 // protoWrites says why a column of type col cannot be written as field f exactly, or "".
@@ -729,6 +784,8 @@ func protoWrites(col Type, f *ProtoField) string {
 		ok = f.Kind == ProtoString || f.Kind == ProtoEnum
 	case Timestamp:
 		ok = f.Shape == ProtoTimestamp || f.Shape == ProtoScalar && (f.Kind == ProtoInt64 || f.Kind == ProtoSint64 || f.Kind == ProtoSfixed64)
+	case Bytes:
+		ok = f.Kind == ProtoBytes
 	}
 	if f.Shape == ProtoTimestamp && col.Kind != Timestamp {
 		ok = false
@@ -749,28 +806,24 @@ func protoWrites(col Type, f *ProtoField) string {
 		return "a VARCHAR column is written as string or an enum"
 	case Timestamp:
 		return "a TIMESTAMP column is written as google.protobuf.Timestamp or int64 (epoch milliseconds)"
+	case Bytes:
+		return "a BLOB column is written as bytes or google.protobuf.BytesValue"
 	}
 	return fmt.Sprintf("a %s column cannot be written as Protobuf yet", col)
 }
 
 // deriveProtoMessage builds the message of a sink without a .proto file: a proto3 message named after the sink,
-// one field per column numbered from 1, 'optional' (or a Timestamp) so that a NULL is an absent field.
+// one field per column numbered from 1, 'optional' (or a Timestamp) so that a NULL is an absent field; a STRUCT
+// column is a message of its own (see protoDeriver), an ARRAY a repeated field, a MAP a map. The text is compiled
+// with protocompile, as a registry or a reader will, and the fields described from what it compiled to.
 func (c *checker) deriveProtoMessage(sink *Sink, at grammar.Span) (*ProtoSchema, bool) {
 	if !validAvroName(sink.Name) {
 		c.errorf(CodeProtoSchema, at, "%q is not a valid Protobuf message name (a letter or '_' followed by letters, digits and '_'); give the sink a 'proto.file' or rename the stream", sink.Name)
 		return nil, false
 	}
-	s := &ProtoSchema{Message: sink.Name, Index: []int{0}}
-	var b strings.Builder
-	b.WriteString("syntax = \"proto3\";\n")
-	ts := false
-	for _, col := range sink.Columns {
-		ts = ts || col.Type.Kind == Timestamp
-	}
-	if ts {
-		b.WriteString("\nimport \"google/protobuf/timestamp.proto\";\n")
-	}
-	fmt.Fprintf(&b, "\nmessage %s {\n", sink.Name)
+	d := &protoDeriver{sink: sink.Name, used: map[string]bool{sink.Name: true}}
+	var root strings.Builder
+	fmt.Fprintf(&root, "\nmessage %s {\n", sink.Name)
 	ok := true
 	for i, col := range sink.Columns {
 		if !validAvroName(col.Name) {
@@ -778,33 +831,132 @@ func (c *checker) deriveProtoMessage(sink *Sink, at grammar.Span) (*ProtoSchema,
 			ok = false
 			continue
 		}
-		f := &ProtoField{Name: col.Name, Number: int32(i + 1), Presence: true, Out: i}
-		switch col.Type.Kind {
-		case Bool:
-			f.Kind = ProtoBool
-		case Int:
-			f.Kind = ProtoInt32
-		case BigInt:
-			f.Kind = ProtoInt64
-		case Double:
-			f.Kind = ProtoDouble
-		case Varchar, Null:
-			f.Kind = ProtoString
-		case Timestamp:
-			f.Kind, f.Shape, f.TypeName = ProtoMessage, ProtoTimestamp, "google.protobuf.Timestamp"
-		default:
-			c.errorf(CodeProtoSchema, at, "output column %q of type %s cannot be written as Protobuf yet; cast it (to DOUBLE or VARCHAR for a DECIMAL), or give the sink a 'proto.file'", col.Name, col.Type)
+		decl, why := d.field(col.Type, col.Name, col.Name, i+1)
+		if why != "" {
+			c.errorf(CodeProtoSchema, at, "output column %q of type %s cannot be written as Protobuf: %s; cast it (a DECIMAL to DOUBLE or VARCHAR), or give the sink a 'proto.file'", col.Name, col.Type, why)
 			ok = false
 			continue
 		}
-		if f.Shape == ProtoTimestamp {
-			fmt.Fprintf(&b, "  google.protobuf.Timestamp %s = %d;\n", f.Name, f.Number)
-		} else {
-			fmt.Fprintf(&b, "  optional %s %s = %d;\n", f.Kind, f.Name, f.Number)
-		}
-		s.Fields = append(s.Fields, f)
+		root.WriteString("  " + decl + "\n")
 	}
-	b.WriteString("}\n")
-	s.Text = b.String()
-	return s, ok
+	if !ok {
+		return nil, false
+	}
+	root.WriteString("}\n")
+	text := "syntax = \"proto3\";\n"
+	if d.timestamp {
+		text += "\nimport \"google/protobuf/timestamp.proto\";\n"
+	}
+	text += root.String() + d.messages.String()
+	md, err := compileProtoText(sink.Name+".proto", text, sink.Name)
+	if err != nil {
+		c.errorf(CodeProtoSchema, at, "the Protobuf message derived from the columns of %q is not valid: %v; give the sink a 'proto.file'", sink.Name, err)
+		return nil, false
+	}
+	s := &ProtoSchema{Message: sink.Name, Index: []int{0}, Text: text}
+	s.Fields = protoFieldsOf(md, func(protoreflect.FieldDescriptor) (grammar.Pos, bool) { return grammar.Pos{}, false }, at.Start, map[protoreflect.FullName]bool{})
+	for _, f := range s.Fields {
+		f.Out = int(f.Number) - 1
+	}
+	return s, true
+}
+
+// protoDeriver writes the messages of a derived sink message's STRUCT columns: top-level messages named after
+// the path of their value, the sink's name then the column's and the fields' (an ARRAY's element and a MAP's
+// value take the name of the ARRAY or MAP), with a number added when that name is taken.
+type protoDeriver struct {
+	sink      string
+	used      map[string]bool // the names of the file's messages
+	messages  strings.Builder // the STRUCTs' messages, after the sink's
+	timestamp bool            // a field is a google.protobuf.Timestamp
+}
+
+// field declares the field name, number num, of a value of type t at path ("optional int64 qty = 2;"); why
+// says why there is none.
+func (d *protoDeriver) field(t Type, name, path string, num int) (decl, why string) {
+	switch t.Kind {
+	case Array:
+		e, why := d.single(t.N.Elem, path)
+		if why != "" {
+			return "", why
+		}
+		return fmt.Sprintf("repeated %s %s = %d;", e, name, num), ""
+	case Map:
+		k, _ := d.single(t.N.Key, path) // VARCHAR, INT or BIGINT, as every MAP's: string, int32, int64
+		v, why := d.single(t.N.Elem, path)
+		if why != "" {
+			return "", why
+		}
+		return fmt.Sprintf("map<%s, %s> %s = %d;", k, v, name, num), ""
+	}
+	typ, why := d.single(t, path)
+	if why != "" {
+		return "", why
+	}
+	if t.Kind == Struct || t.Kind == Timestamp {
+		return fmt.Sprintf("%s %s = %d;", typ, name, num), "" // a message: absent for a NULL
+	}
+	return fmt.Sprintf("optional %s %s = %d;", typ, name, num), ""
+}
+
+// single is the type of a field holding one value of type t (a scalar or a message), the element of a repeated
+// field or a map's value; path names a STRUCT's message.
+func (d *protoDeriver) single(t Type, path string) (typ, why string) {
+	switch t.Kind {
+	case Bool:
+		return "bool", ""
+	case Int:
+		return "int32", ""
+	case BigInt:
+		return "int64", ""
+	case Double:
+		return "double", ""
+	case Varchar, Null:
+		return "string", ""
+	case Bytes:
+		return "bytes", ""
+	case Timestamp:
+		d.timestamp = true
+		return "google.protobuf.Timestamp", ""
+	case Array, Map:
+		return "", fmt.Sprintf("%s holds an ARRAY or a MAP, and a repeated field's elements and a map's values are single values or messages", path)
+	case Struct:
+		name := d.sink + "_" + strings.ReplaceAll(path, ".", "_")
+		for n := 2; d.used[name]; n++ {
+			name = fmt.Sprintf("%s_%s%d", d.sink, strings.ReplaceAll(path, ".", "_"), n)
+		}
+		d.used[name] = true
+		var b strings.Builder
+		fmt.Fprintf(&b, "\nmessage %s {\n", name)
+		for i, f := range t.N.Fields {
+			if !validAvroName(f.Name) {
+				return "", fmt.Sprintf("%s.%s is not a valid Protobuf field name (a letter or '_' followed by letters, digits and '_')", path, f.Name)
+			}
+			decl, why := d.field(f.T, f.Name, path+"."+f.Name, i+1)
+			if why != "" {
+				return "", why
+			}
+			b.WriteString("  " + decl + "\n")
+		}
+		b.WriteString("}\n")
+		d.messages.WriteString(b.String())
+		return name, ""
+	}
+	return "", fmt.Sprintf("%s is %s, which no Protobuf type holds", path, t)
+}
+
+// compileProtoText compiles a .proto file given as text, with the well-known types, and finds its message.
+func compileProtoText(name, text, message string) (protoreflect.MessageDescriptor, error) {
+	comp := protocompile.Compiler{Resolver: protocompile.WithStandardImports(&protocompile.SourceResolver{
+		Accessor: protocompile.SourceAccessorFromMap(map[string]string{name: text}),
+	})}
+	files, err := comp.Compile(context.Background(), name)
+	if err != nil {
+		return nil, err
+	}
+	md := files[0].Messages().ByName(protoreflect.Name(message))
+	if md == nil {
+		return nil, fmt.Errorf("no message %s", message)
+	}
+	return md, nil
 }

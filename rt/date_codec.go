@@ -126,10 +126,14 @@ func (r *Row) Time(ms int64, null bool) {
 }
 
 // Bytes writes a BYTES (BLOB) as DuckDB's COPY does: its BLOB text (\xHH for bytes other than printable ASCII, a
-// JSON string in JSON); in Avro, the raw bytes.
+// JSON string in JSON); in Avro and Protobuf, the raw bytes.
 func (r *Row) Bytes(v string, null bool) {
 	if r.s.format == FormatAvro {
 		r.avroString(v, null)
+		return
+	}
+	if r.s.format == FormatProtobuf {
+		r.protoValue(Value{Null: null, Str: v})
 		return
 	}
 	if !r.next() {

@@ -62,7 +62,7 @@ type Row struct {
 	keyCol  int
 	keyNull bool // the one key part is NULL: no key
 
-	avroErr error  // the row could not be encoded as Avro (avro_sink.go); End returns it
+	avroErr error  // the row could not be encoded as Avro or Protobuf (avro_sink.go, ProtoFail); End returns it
 	nested  []byte // the JSON text of a nested value being written (nested.go)
 
 	vals []Value // a Protobuf sink's values, encoded by End (protobuf_sink.go)
@@ -86,7 +86,7 @@ func (s *Sink) Begin() *Row {
 	r.col = 0
 	r.retract = false
 	r.key, r.keyCol, r.keyNull = r.key[:0], 0, false
-	r.vals = r.vals[:0]
+	r.vals, r.nested = r.vals[:0], r.nested[:0]
 	if len(s.header) > 0 {
 		r.buf = append(r.buf, s.header...)
 	}

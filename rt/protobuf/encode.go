@@ -75,6 +75,50 @@ func AppendString(b []byte, num int32, v string) []byte {
 	return protowire.AppendString(tag(b, num, protowire.BytesType), v)
 }
 
+// AppendBytes appends a bytes field.
+func AppendBytes(b []byte, num int32, v string) []byte { return AppendString(b, num, v) }
+
+// OpenField appends the tag of the length-delimited field num (a message, a map's entry, a packed repeated
+// field) and room for its length, and returns where its contents start; CloseField, once they are appended,
+// writes their length.
+func OpenField(b []byte, num int32) ([]byte, int) {
+	b = append(tag(b, num, protowire.BytesType), 0)
+	return b, len(b)
+}
+
+// CloseField writes the length of the field OpenField opened at start, moving its contents when the length takes
+// more than the byte kept for it.
+func CloseField(b []byte, start int) []byte {
+	n := len(b) - start
+	if n < 0x80 {
+		b[start-1] = byte(n)
+		return b
+	}
+	size := protowire.SizeVarint(uint64(n))
+	b = append(b, make([]byte, size-1)...)
+	copy(b[start-1+size:], b[start:start+n])
+	protowire.AppendVarint(b[start-1:start-1], uint64(n))
+	return b
+}
+
+// Varint appends an element of a packed repeated int32, int64, bool or enum field.
+func Varint(b []byte, v int64) []byte { return protowire.AppendVarint(b, uint64(v)) }
+
+// Bool appends an element of a packed repeated bool field.
+func Bool(b []byte, v bool) []byte { return protowire.AppendVarint(b, protowire.EncodeBool(v)) }
+
+// ZigZag appends an element of a packed repeated sint32 or sint64 field.
+func ZigZag(b []byte, v int64) []byte { return protowire.AppendVarint(b, protowire.EncodeZigZag(v)) }
+
+// Fixed32 appends an element of a packed repeated sfixed32 field.
+func Fixed32(b []byte, v int32) []byte { return protowire.AppendFixed32(b, uint32(v)) }
+
+// Fixed64 appends an element of a packed repeated sfixed64 field.
+func Fixed64(b []byte, v int64) []byte { return protowire.AppendFixed64(b, uint64(v)) }
+
+// Double appends an element of a packed repeated double field.
+func Double(b []byte, v float64) []byte { return protowire.AppendFixed64(b, math.Float64bits(v)) }
+
 // AppendTimestamp appends a google.protobuf.Timestamp field holding epoch milliseconds ms (nanos 0..999999999,
 // seconds rounded towards negative infinity, as the type requires).
 func AppendTimestamp(b []byte, num int32, ms int64) []byte {
@@ -156,6 +200,9 @@ func AppendStringValue(b []byte, num int32, v string) []byte {
 	b = protowire.AppendTag(b, 1, protowire.BytesType)
 	return protowire.AppendString(b, v)
 }
+
+// AppendBytesValue appends a google.protobuf.BytesValue field.
+func AppendBytesValue(b []byte, num int32, v string) []byte { return AppendStringValue(b, num, v) }
 
 // NullError is the error of a NULL in a column whose field has no presence: protobuf could only write it as the
 // field's default value, which reads back as a value.
