@@ -14,11 +14,16 @@ TEST_TIMEOUT ?= 90m
 # .cache/kafka/ (first run only), starts a single-node broker on 127.0.0.1 and runs 'go test ./...' with
 # VELOCC_TEST_BROKERS set to it. VELOCC_TEST_REQUIRE_KAFKA=1 turns the skip of a test that finds no broker or no
 # kcat into a failure, so that this target never passes without having run them.
+# RACE_TESTS are the runtime's tests of state that several goroutines touch; 'make test' runs them again under the
+# race detector (the end-to-end tests build their jobs of several inputs with -race themselves).
+RACE_TESTS = TestSharedLockReset|TestMetricConcurrent|TestSpillSources|Concurrent
+
 test: kcat chromium
 	go vet ./...
 	@unformatted=$$($(GOFILES) | xargs gofmt -l); \
 	if [ -n "$$unformatted" ]; then echo "gofmt -l: these files need gofmt -w:"; echo "$$unformatted"; exit 1; fi
 	VELOCC_TEST_REQUIRE_KAFKA=1 VELOCC_TEST_REQUIRE_BROWSER=1 go run ./internal/kafkatest/broker -- go test -timeout $(TEST_TIMEOUT) ./...
+	go test -race -timeout $(TEST_TIMEOUT) -run '$(RACE_TESTS)' ./rt
 	cd conformance && go vet ./... && go test -timeout $(TEST_TIMEOUT) ./...
 
 # kcat (Debian's package, built on librdkafka) is the second Kafka client of the tests. As root with apt-get it is
