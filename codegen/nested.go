@@ -5,6 +5,8 @@ package codegen
 
 import (
 	"fmt"
+	"strconv"
+
 	"github.com/dave/jennifer/jen"
 
 	"github.com/velocc/velocc/compiler"
@@ -46,21 +48,35 @@ func decodeJSONValue(d string, t compiler.Type, use *compiler.Use, v, n func() *
 		for _, f := range t.N.Fields {
 			reset[jen.Id(f.GoName+"Null")] = jen.True()
 		}
-		var cases []jen.Code
+		// The keys are expected in the struct's order, the usual case, where one comparison of the key's bytes finds
+		// the field (Expect); any other order goes through a switch on the key, as a record's top level does.
+		next, k := sfx("next"), sfx("k")
+		var expects, index, cases []jen.Code
 		for i, f := range t.N.Fields {
+			expects = append(expects, jen.Case(jen.Lit(i)).Block(jen.If(jen.Id(d).Dot("Expect").Call(jen.Lit(strconv.Quote(f.Name)+":"))).Block(jen.Id(k).Op("=").Lit(i))))
+			index = append(index, jen.Case(jen.Lit(f.Name)).Block(jen.Id(k).Op("=").Lit(i)))
 			if use != nil && use.Fields[i] == nil {
 				continue // no query reads it: skipped
 			}
 			fu := use.FieldUse(i)
 			fv := func() *jen.Statement { return v().Dot(f.GoName) }
 			fn := func() *jen.Statement { return v().Dot(f.GoName + "Null") }
-			cases = append(cases, jen.Case(jen.Lit(f.Name)).Block(decodeJSONValue(d, f.T, fu, fv, fn, depth+1, sites)...))
+			cases = append(cases, jen.Case(jen.Lit(i)).Block(decodeJSONValue(d, f.T, fu, fv, fn, depth+1, sites)...))
 		}
 		cases = append(cases, jen.Default().Block(jen.Id(d).Dot("Skip").Call()))
 		return []jen.Code{
 			jen.If(jen.List(jen.Id(ok), jen.Id(sfx("null"))).Op(":=").Id(d).Dot("Object").Call(), jen.Id(ok)).Block(
 				v().Op("=").Add(nestedGoType(t)).Values(reset),
-				jen.For(jen.Id(d).Dot("NextField").Call()).Block(jen.Switch(jen.String().Call(jen.Id(d).Dot("Key").Call())).Block(cases...)),
+				jen.For(jen.Id(next).Op(":=").Lit(0), jen.Empty(), jen.Empty()).Block(
+					jen.Id(k).Op(":=").Lit(-1),
+					jen.Switch(jen.Id(next)).Block(expects...),
+					jen.If(jen.Id(k).Op("<").Lit(0)).Block(
+						jen.If(jen.Op("!").Id(d).Dot("NextField").Call()).Block(jen.Break()),
+						jen.Switch(jen.String().Call(jen.Id(d).Dot("Key").Call())).Block(index...),
+					),
+					jen.If(jen.Id(k).Op(">=").Lit(0)).Block(jen.Id(next).Op("=").Id(k).Op("+").Lit(1)),
+					jen.Switch(jen.Id(k)).Block(cases...),
+				),
 				n().Op("=").False(),
 			).Else().Block(n().Op("=").Id(sfx("null"))),
 		}
