@@ -149,8 +149,8 @@ var (
 	serve   func(addr string, m *Monitor) (Server, error)
 )
 
-// RegisterHTTP registers the HTTP server of --http. rt/ops calls it; a generated job imports rt/ops unless
-// velocc built it with --no-http.
+// RegisterHTTP registers the HTTP server of --http. rt/ops calls it; a generated job imports rt/ops when it can
+// be asked to serve (a Kafka job, a script with 'job.http.address', velocc build -http; never with -no-http).
 func RegisterHTTP(f func(addr string, m *Monitor) (Server, error)) {
 	serveMu.Lock()
 	defer serveMu.Unlock()
@@ -158,7 +158,7 @@ func RegisterHTTP(f func(addr string, m *Monitor) (Server, error)) {
 }
 
 // errNoHTTP is --http's error in a job built without the server.
-var errNoHTTP = errors.New("--http: this job was built without its HTTP server (velocc build --no-http); build it again without --no-http")
+var errNoHTTP = errors.New("--http: this job was built without its HTTP server (a job without Kafka links it only when its script sets 'job.http.address' or velocc builds it with -http; -no-http leaves it out of any job); build it again with velocc build -http")
 
 // startHTTP starts the job's HTTP server on addr and says where it listens.
 func (r *runner) startHTTP(addr string) error {
@@ -307,7 +307,7 @@ func (r *runner) sinkStatus(st *Status) {
 }
 
 // buildVersion is the Go release and the version of the velocc module the job was built with.
-func buildVersion() string {
+var buildVersion = sync.OnceValue(func() string {
 	v := runtime.Version()
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, d := range bi.Deps {
@@ -317,7 +317,7 @@ func buildVersion() string {
 		}
 	}
 	return v
-}
+})
 
 // latencyBounds are the upper bounds, in seconds, of the buckets of the job's histograms.
 var latencyBounds = []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300}
