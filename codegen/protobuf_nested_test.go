@@ -325,27 +325,11 @@ func splitAddr(t *testing.T, msg []byte) []byte {
 	return out
 }
 
-func TestProtobufNestedSource(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs a Go program; skipped with -short")
-	}
-	dir := t.TempDir()
-	for name, data := range map[string]string{"nest.proto": protoNestIn, "job.sql": protoNestJob} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o666); err != nil {
-			t.Fatal(err)
-		}
-	}
-	plan, diags := compiler.Compile(filepath.Join(dir, "job.sql"), []byte(protoNestJob), &compiler.Options{})
-	if diags.HasErrors() || plan == nil {
-		t.Fatalf("the job does not compile:\n%v", diags)
-	}
-	src, err := Generate(plan)
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	md := compileProto(t, "nest.proto", protoNestIn).Messages().ByName("Order")
-	rng := rand.New(rand.NewPCG(14, 15))
+// randomNestOrder is the i-th order of the nested Protobuf tests, drawn from rng: sometimes no address, 0 to 3 items
+// (every tenth order one more whose sub-message is longer than 127 bytes, so that its length takes two bytes),
+// packed numbers, maps of scalars and of messages, bytes, empty strings, enums, times before and after the base,
+// and the recursive tree.
+func randomNestOrder(rng *rand.Rand, i int) nestOrder {
 	kinds := []string{"KIND_UNSPECIFIED", "A", "B"}
 	addr := func() nestAddr {
 		a := nestAddr{street: strings.Repeat("s", rng.IntN(3)), zip: rng.Int32N(3) * 10007, kind: kinds[rng.IntN(3)]}
@@ -355,55 +339,90 @@ func TestProtobufNestedSource(t *testing.T) {
 		}
 		return a
 	}
+	o := nestOrder{id: int64(i) - 3}
+	if rng.IntN(4) > 0 {
+		a := addr()
+		o.addr = &a
+	}
+	for j := rng.IntN(4); j > 0; j-- {
+		it := nestItem{sku: fmt.Sprintf("sku%d", rng.IntN(50)), qty: rng.Int64N(1e12) - 5e11, price: float64(rng.IntN(4000)) / 8}
+		for k := rng.IntN(4); k > 0; k-- {
+			it.codes = append(it.codes, rng.Int32N(1000)-500)
+		}
+		o.items = append(o.items, it)
+	}
+	if i%10 == 0 { // a sub-message longer than 127 bytes: its length takes two bytes
+		o.items = append(o.items, nestItem{sku: strings.Repeat("x", 300), qty: 1})
+	}
+	for j := rng.IntN(5); j > 0; j-- {
+		o.nums = append(o.nums, rng.Int64N(1<<40)-1<<39)
+	}
+	for j := rng.IntN(4); j > 0; j-- {
+		o.deltas = append(o.deltas, rng.Int32N(2000)-1000)
+	}
+	if j := rng.IntN(4); j > 0 {
+		o.attrs = map[string]int64{}
+		for ; j > 0; j-- {
+			o.attrs[fmt.Sprintf("k%d", rng.IntN(10))] = rng.Int64N(100) - 50
+		}
+	}
+	if j := rng.IntN(3); j > 0 {
+		o.places = map[int32]nestAddr{}
+		for ; j > 0; j-- {
+			o.places[rng.Int32N(20)-10] = addr()
+		}
+	}
+	for j := rng.IntN(4); j > 0; j-- {
+		o.blob = append(o.blob, byte(rng.IntN(256)))
+	}
+	for j := rng.IntN(3); j > 0; j-- {
+		o.tags = append(o.tags, strings.Repeat("t", j-1))
+	}
+	for j := rng.IntN(4); j > 0; j-- {
+		o.kinds = append(o.kinds, kinds[rng.IntN(3)])
+	}
+	for j := rng.IntN(3); j > 0; j-- {
+		o.times = append(o.times, time.UnixMilli(1_700_000_000_000+rng.Int64N(1e9)-5e8).UTC())
+	}
+	if rng.IntN(2) == 0 {
+		v := rng.Int32N(100)
+		o.tree = &v
+	}
+	return o
+}
+
+// compileNestJob writes nest.proto and the job's script into a new directory and compiles the script there.
+func compileNestJob(t *testing.T, job string) (string, *compiler.Plan) {
+	t.Helper()
+	dir := t.TempDir()
+	for name, data := range map[string]string{"nest.proto": protoNestIn, "job.sql": job} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o666); err != nil {
+			t.Fatal(err)
+		}
+	}
+	plan, diags := compiler.Compile(filepath.Join(dir, "job.sql"), []byte(job), &compiler.Options{})
+	if diags.HasErrors() || plan == nil {
+		t.Fatalf("the job does not compile:\n%v", diags)
+	}
+	return dir, plan
+}
+
+func TestProtobufNestedSource(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs a Go program; skipped with -short")
+	}
+	dir, plan := compileNestJob(t, protoNestJob)
+	src, err := Generate(plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	md := compileProto(t, "nest.proto", protoNestIn).Messages().ByName("Order")
+	rng := rand.New(rand.NewPCG(14, 15))
 	var in []byte
 	var orders []nestOrder
 	for i := 0; i < 200; i++ {
-		o := nestOrder{id: int64(i) - 3}
-		if rng.IntN(4) > 0 {
-			a := addr()
-			o.addr = &a
-		}
-		for j := rng.IntN(4); j > 0; j-- {
-			it := nestItem{sku: fmt.Sprintf("sku%d", rng.IntN(50)), qty: rng.Int64N(1e12) - 5e11, price: float64(rng.IntN(4000)) / 8}
-			for k := rng.IntN(4); k > 0; k-- {
-				it.codes = append(it.codes, rng.Int32N(1000)-500)
-			}
-			o.items = append(o.items, it)
-		}
-		for j := rng.IntN(5); j > 0; j-- {
-			o.nums = append(o.nums, rng.Int64N(1<<40)-1<<39)
-		}
-		for j := rng.IntN(4); j > 0; j-- {
-			o.deltas = append(o.deltas, rng.Int32N(2000)-1000)
-		}
-		if j := rng.IntN(4); j > 0 {
-			o.attrs = map[string]int64{}
-			for ; j > 0; j-- {
-				o.attrs[fmt.Sprintf("k%d", rng.IntN(10))] = rng.Int64N(100) - 50
-			}
-		}
-		if j := rng.IntN(3); j > 0 {
-			o.places = map[int32]nestAddr{}
-			for ; j > 0; j-- {
-				o.places[rng.Int32N(20)-10] = addr()
-			}
-		}
-		for j := rng.IntN(4); j > 0; j-- {
-			o.blob = append(o.blob, byte(rng.IntN(256)))
-		}
-		for j := rng.IntN(3); j > 0; j-- {
-			o.tags = append(o.tags, strings.Repeat("t", j))
-		}
-		for j := rng.IntN(4); j > 0; j-- {
-			o.kinds = append(o.kinds, kinds[rng.IntN(3)])
-		}
-		for j := rng.IntN(3); j > 0; j-- {
-			o.times = append(o.times, time.UnixMilli(1_700_000_000_000+rng.Int64N(1e9)).UTC())
-		}
-		if rng.IntN(2) == 0 {
-			v := rng.Int32N(100)
-			o.tree = &v
-		}
+		o := randomNestOrder(rng, i)
 		msg, err := proto.MarshalOptions{Deterministic: true}.Marshal(o.message(md))
 		if err != nil {
 			t.Fatal(err)
