@@ -295,20 +295,34 @@ func (m u128) digits(buf *[40]byte) int {
 			m, chunk = m.divmod64(e19)
 		}
 		if m.isZero() {
-			for chunk >= 10 {
-				i--
-				buf[i] = byte('0' + chunk%10)
-				chunk /= 10
+			for chunk >= 100 { // two digits per division
+				d := chunk % 100 * 2
+				chunk /= 100
+				i -= 2
+				buf[i], buf[i+1] = digitPairs[d], digitPairs[d+1]
 			}
-			i--
-			buf[i] = byte('0' + chunk)
+			if chunk >= 10 {
+				i -= 2
+				buf[i], buf[i+1] = digitPairs[chunk*2], digitPairs[chunk*2+1]
+			} else {
+				i--
+				buf[i] = byte('0' + chunk)
+			}
 			return len(buf) - i
 		}
-		// A middle chunk keeps its leading zeros: exactly 19 digits.
-		for k := 0; k < 19; k++ {
-			i--
-			buf[i] = byte('0' + chunk%10)
-			chunk /= 10
+		// A middle chunk keeps its leading zeros: exactly 19 digits, nine pairs and one.
+		for k := 0; k < 9; k++ {
+			d := chunk % 100 * 2
+			chunk /= 100
+			i -= 2
+			buf[i], buf[i+1] = digitPairs[d], digitPairs[d+1]
 		}
+		i--
+		buf[i] = byte('0' + chunk)
 	}
 }
+
+// digitPairs holds the two digits of 00 to 99, in order: digits writes two at a time.
+const digitPairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
+	"8081828384858687888990919293949596979899"
