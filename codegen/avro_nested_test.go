@@ -220,18 +220,8 @@ func buildAvroJob(t *testing.T, dir, job string) (*compiler.Plan, string, []byte
 	if err != nil {
 		t.Fatal(err)
 	}
-	build := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(build, "avrojob"), 0o777); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(build, "avrojob", "mem.go"), []byte(avroMemTransport), 0o666); err != nil {
-		t.Fatal(err)
-	}
-	bins, err := e2e.Build(build, map[string][]byte{"avrojob": src})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return plan, bins["avrojob"], src
+	bin := buildMemJob(t, "avrojob", src)
+	return plan, bin, src
 }
 
 func TestAvroNestedEndToEnd(t *testing.T) {

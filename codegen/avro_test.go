@@ -76,6 +76,24 @@ CREATE STREAM copy AS SELECT id, sym, side, px, ts FROM trades WHERE ok
 WITH ('copy.type' = 'kafka_sink', 'copy.format' = 'avro', 'copy.value.schema.file' = 'out.avsc');
 `
 
+// buildMemJob builds the generated job src as program name with avroMemTransport compiled in, and returns the
+// binary.
+func buildMemJob(t *testing.T, name string, src []byte) string {
+	t.Helper()
+	build := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(build, name), 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(build, name, "mem.go"), []byte(avroMemTransport), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	bins, err := e2e.Build(build, map[string][]byte{name: src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bins[name]
+}
+
 // avroMemTransport is compiled into the job: "mem:FILE" reads messages from FILE and writes a sink's messages
 // to FILE, each as a 4-byte big-endian length and the bytes (length 0xffffffff: a tombstone).
 const avroMemTransport = `package main
@@ -314,18 +332,8 @@ func TestAvroJobEndToEnd(t *testing.T) {
 	}
 
 	// Build the job with the mem transport and run it.
-	build := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(build, "avrojob"), 0o777); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(build, "avrojob", "mem.go"), []byte(avroMemTransport), 0o666); err != nil {
-		t.Fatal(err)
-	}
-	bins, err := e2e.Build(build, map[string][]byte{"avrojob": src})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := e2e.Run(dir, bins["avrojob"], "--bounded", "--source", "trades=mem:in.bin",
+	bin := buildMemJob(t, "avrojob", src)
+	res, err := e2e.Run(dir, bin, "--bounded", "--source", "trades=mem:in.bin",
 		"--sink", "totals=mem:totals.bin", "--sink", "copy=mem:copy.bin")
 	if err != nil {
 		t.Fatal(err)

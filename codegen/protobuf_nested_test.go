@@ -446,18 +446,8 @@ func TestProtobufNestedSource(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	build := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(build, "nestjob"), 0o777); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(build, "nestjob", "mem.go"), []byte(avroMemTransport), 0o666); err != nil {
-		t.Fatal(err)
-	}
-	bins, err := e2e.Build(build, map[string][]byte{"nestjob": src})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := e2e.Run(dir, bins["nestjob"], "--bounded", "--source", "orders=mem:in.bin", "--source", "slim=mem:in.bin",
+	bin := buildMemJob(t, "nestjob", src)
+	res, err := e2e.Run(dir, bin, "--bounded", "--source", "orders=mem:in.bin", "--source", "slim=mem:in.bin",
 		"--sink", "everything=mem:everything.bin", "--sink", "picks=mem:picks.bin")
 	if err != nil {
 		t.Fatal(err)

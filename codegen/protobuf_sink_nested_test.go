@@ -121,18 +121,8 @@ func TestProtobufNestedSink(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	build := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(build, "sinkjob"), 0o777); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(build, "sinkjob", "mem.go"), []byte(avroMemTransport), 0o666); err != nil {
-		t.Fatal(err)
-	}
-	bins, err := e2e.Build(build, map[string][]byte{"sinkjob": src})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := e2e.Run(dir, bins["sinkjob"], "--bounded", "--source", "orders=mem:in.bin",
+	bin := buildMemJob(t, "sinkjob", src)
+	res, err := e2e.Run(dir, bin, "--bounded", "--source", "orders=mem:in.bin",
 		"--sink", "copy=mem:copy.bin", "--sink", "derived=mem:derived.bin")
 	if err != nil {
 		t.Fatal(err)
@@ -205,18 +195,8 @@ CREATE STREAM out AS SELECT id,
 	if err := os.WriteFile(filepath.Join(dir, "in.bin"), in, 0o666); err != nil {
 		t.Fatal(err)
 	}
-	build := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(build, "nulljob"), 0o777); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(build, "nulljob", "mem.go"), []byte(avroMemTransport), 0o666); err != nil {
-		t.Fatal(err)
-	}
-	bins, err := e2e.Build(build, map[string][]byte{"nulljob": src})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := e2e.Run(dir, bins["nulljob"], "--bounded", "--source", "orders=mem:in.bin", "--sink", "out=mem:out.bin")
+	bin := buildMemJob(t, "nulljob", src)
+	res, err := e2e.Run(dir, bin, "--bounded", "--source", "orders=mem:in.bin", "--sink", "out=mem:out.bin")
 	if err != nil {
 		t.Fatal(err)
 	}

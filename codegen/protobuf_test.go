@@ -374,18 +374,8 @@ func TestProtobufJobEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	build := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(build, "protojob"), 0o777); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(build, "protojob", "mem.go"), []byte(avroMemTransport), 0o666); err != nil {
-		t.Fatal(err)
-	}
-	bins, err := e2e.Build(build, map[string][]byte{"protojob": src})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := e2e.Run(dir, bins["protojob"], "--bounded", "--source", "trades=mem:in.bin",
+	bin := buildMemJob(t, "protojob", src)
+	res, err := e2e.Run(dir, bin, "--bounded", "--source", "trades=mem:in.bin",
 		"--sink", "totals=mem:totals.bin", "--sink", "copy=mem:copy.bin",
 		"--source", "strict=mem:strict.bin", "--sink", "strict_out=mem:strict_out.bin")
 	if err != nil {
