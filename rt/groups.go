@@ -27,6 +27,10 @@ type Groups[K comparable, S any] struct {
 	codec   *Codec[K, S]      // the binary form of keys and states, when the job may spill (see Spill)
 	ordered bool              // Each must visit spilled groups in first-seen order (see Spill)
 	sp      *groupSpill[K, S] // the groups in the spill store; nil until the memory watcher first spills them
+
+	lc *Codec[K, S] // the binary form of keys and states in the changelog
+	cl *changelog   // the changelog of an aggregation without a window, once Log was called (changelog.go)
+	lg *groupLog    // which groups changed since the changelog was written; nil when the groups are not logged
 }
 
 type groupEntry[K comparable, S any] struct {
@@ -53,12 +57,18 @@ func (g *Groups[K, S]) Get(k K) (s *S, created bool) {
 		}
 		slot = &g.cache[g.hash(k)&(groupCacheSize-1)]
 		if i := *slot - 1; i >= 0 && g.entries[i].key == k {
+			if g.lg != nil {
+				g.lg.touch(i)
+			}
 			return &g.entries[i].state, false
 		}
 	}
 	if i, ok := g.index[k]; ok {
 		if slot != nil {
 			*slot = i + 1
+		}
+		if g.lg != nil {
+			g.lg.touch(i)
 		}
 		return &g.entries[i].state, false
 	}
@@ -76,6 +86,9 @@ func (g *Groups[K, S]) Get(k K) (s *S, created bool) {
 	}
 	g.index[k] = int32(len(g.entries))
 	g.entries = append(g.entries, groupEntry[K, S]{key: k})
+	if g.lg != nil {
+		g.lg.add(g.lg.cur.Partition)
+	}
 	if slot != nil {
 		*slot = int32(len(g.entries))
 	}

@@ -68,15 +68,27 @@ func (f firstOffsets) get(p int32) (int64, bool) {
 
 // bind, held, reset, checkpoint and restore make Groups a Stateful: a non-windowed aggregate holds every record
 // since the start, so it holds the first offset it saw in each partition for as long as it lives.
-func (g *Groups[K, S]) bind(c *Cursor, _ partitions) { g.cur = c }
-func (g *Groups[K, S]) held(p int32) (int64, bool)   { return g.first.get(p) }
-func (g *Groups[K, S]) checkpoint(int32) string      { return "" }
-func (g *Groups[K, S]) restore(int32, string)        {}
+// A logged aggregate (changelog.go) holds nothing: its state is in the changelog.
+func (g *Groups[K, S]) bind(c *Cursor, _ partitions) {
+	if g.cl != nil && g.sp == nil {
+		g.cl.cur = c
+		g.lg = &groupLog{cur: c}
+		return
+	}
+	g.cur = c
+}
+func (g *Groups[K, S]) held(p int32) (int64, bool) { return g.first.get(p) }
+func (g *Groups[K, S]) checkpoint(int32) string    { return "" }
+func (g *Groups[K, S]) restore(int32, string)      {}
 func (g *Groups[K, S]) reset() {
 	clear(g.cache)
 	clear(g.index)
 	g.entries = g.entries[:0]
 	g.first = g.first[:0]
+	if g.lg != nil {
+		g.lg.reset()
+		g.cl.covers = g.cl.covers[:0]
+	}
 	if g.sp != nil {
 		g.resetSpill()
 		g.sp.sh.mem = 0
@@ -86,9 +98,15 @@ func (g *Groups[K, S]) reset() {
 
 // bind, held, reset, checkpoint and restore make Windows a Stateful: it holds the oldest offset, per partition, of
 // the records in its open windows. A closed window was emitted, so its records need no replay.
-func (w *Windows[K, S]) bind(c *Cursor, _ partitions) { w.cur = c }
-func (w *Windows[K, S]) checkpoint(int32) string      { return "" }
-func (w *Windows[K, S]) restore(int32, string)        {}
+func (w *Windows[K, S]) bind(c *Cursor, _ partitions) {
+	if w.cl != nil && w.retain == 0 {
+		w.cl.cur, w.logging = c, true
+		return
+	}
+	w.cur = c
+}
+func (w *Windows[K, S]) checkpoint(int32) string { return "" }
+func (w *Windows[K, S]) restore(int32, string)   {}
 func (w *Windows[K, S]) held(p int32) (int64, bool) {
 	var low int64
 	found := false
@@ -104,6 +122,10 @@ func (w *Windows[K, S]) reset() {
 	w.starts = w.starts[:0]
 	w.closedTo = math.MinInt64
 	w.lastGroups = nil
+	w.tombs, w.sent = nil, nil
+	if w.logging {
+		w.cl.covers = w.cl.covers[:0]
+	}
 	if w.sp != nil {
 		w.sp.mem = 0
 		w.sp.filter.reset()

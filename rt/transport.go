@@ -312,3 +312,17 @@ func (s *Source) Track(st ...Stateful) {
 
 // OnTick adds a function called by Tick.
 func (s *Source) OnTick(fn func() error) { s.onTick = append(s.onTick, fn) }
+
+// Changelogs returns the changelogs of the state of the queries reading the source (see Changelog), in the order
+// the state was tracked: a transport that commits offsets keeps them.
+func (s *Source) Changelogs() []Changelog {
+	var out []Changelog
+	for _, st := range s.state {
+		if l, ok := st.(interface{ logged() Changelog }); ok {
+			if c := l.logged(); c != nil {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}

@@ -37,6 +37,14 @@ type Windows[K comparable, S any] struct {
 	codec   *Codec[K, S]      // see Spill
 	ordered bool              // see Spill
 	sp      *stateSpill[K, S] // the windows' groups in the spill store; nil until the memory watcher first spills them
+
+	// The changelog, once Log was called (changelog.go); logging is set when a transport tracks the windows, and
+	// tombs are the deletions of closed windows' groups not listed yet by Changes, sent those listed since the last
+	// commit.
+	lc          *Codec[K, S]
+	cl          *changelog
+	logging     bool
+	tombs, sent []logTomb
 }
 
 // HashKeys sets a cheap hash of keys for the cache of recent keys of each window's groups; see Groups.HashKeys.
@@ -61,23 +69,32 @@ func NewWindows[K comparable, S any](size int64) *Windows[K, S] {
 func (w *Windows[K, S]) Get(start int64, k K) (*S, bool) {
 	g := w.lastGroups
 	if g == nil || w.lastStart != start {
-		g = w.open[start]
-		if g == nil {
-			g = NewGroups[K, S]()
-			g.own, g.hash, g.codec = w.own, w.hash, w.codec
-			if w.sp != nil {
-				g.attachSpill(w.sp, start)
-			}
-			w.open[start] = g
-			i, _ := slices.BinarySearch(w.starts, start)
-			w.starts = slices.Insert(w.starts, i, start)
-		}
+		g = w.window(start)
 		w.lastStart, w.lastGroups = start, g
 	}
 	if w.cur != nil {
 		g.first.note(w.cur)
 	}
 	return g.Get(k)
+}
+
+// window returns the groups of the window starting at start, opening it if needed.
+func (w *Windows[K, S]) window(start int64) *Groups[K, S] {
+	g := w.open[start]
+	if g == nil {
+		g = NewGroups[K, S]()
+		g.own, g.hash, g.codec = w.own, w.hash, w.codec
+		if w.sp != nil {
+			g.attachSpill(w.sp, start)
+		}
+		if w.logging {
+			g.lc, g.lg = w.lc, &groupLog{cur: w.cl.cur}
+		}
+		w.open[start] = g
+		i, _ := slices.BinarySearch(w.starts, start)
+		w.starts = slices.Insert(w.starts, i, start)
+	}
+	return g
 }
 
 // CloseUpTo closes and removes every window whose end (start+size) is at or
@@ -130,6 +147,7 @@ func (w *Windows[K, S]) closeFirst(fn func(start int64, k *K, s *S) error) error
 	if w.lastGroups == g {
 		w.lastGroups = nil
 	}
+	w.logClosed(start, g)
 	if g.sp == nil {
 		return g.Each(func(k *K, s *S) error { return fn(start, k, s) })
 	}
