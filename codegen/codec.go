@@ -1,5 +1,5 @@
 // Codecs: the fields of a grouped query's key and state structs, and their binary form (rt.Codec), which a job
-// that spills state to disk writes and reads.
+// that spills state to disk, or keeps it in a changelog topic, writes and reads.
 package codegen
 
 import (
@@ -187,7 +187,11 @@ func (g *gen) genCodec(q *compiler.Query) {
 	g.genDecodeBinary(kt, "k", key)
 	g.genAppendBinary(st, "s", state)
 	g.genDecodeBinary(st, "s", state)
-	g.f.Comment(commentf("%s is the binary form of the groups of %s, with which its state spills to disk.", codecVar(q), q.Name))
+	use := "with which its state spills to disk"
+	if q.Changelog {
+		use = "in which its changelog holds its state"
+	}
+	g.f.Comment(commentf("%s is the binary form of the groups of %s, %s.", codecVar(q), q.Name, use))
 	g.f.Var().Id(codecVar(q)).Op("=").Op("&").Qual(rtPath, "Codec").Types(jen.Id(kt), jen.Id(st)).Values(jen.Dict{
 		jen.Id("Layout"):      jen.Lit(layout(key, state)),
 		jen.Id("AppendKey"):   jen.Parens(jen.Op("*").Id(kt)).Dot("appendBinary"),

@@ -136,13 +136,17 @@ func (g *gen) genQuery(q *compiler.Query) {
 			append(body, jen.Return(jen.Id("q")))...,
 		)
 	} else {
-		body := []jen.Code{
-			jen.Id("q").Op(":=").Op("&").Id(qt).Values(init),
+		body := []jen.Code{jen.Id("q").Op(":=").Op("&").Id(qt).Values(init)}
+		if q.Changelog {
+			body = append(body, jen.Comment("a Kafka source keeps the state in a changelog topic, and restores it from there"),
+				jen.Add(track[0]).Dot("Log").Call(jen.Lit(q.Name), jen.Id(codecVar(q))))
+		}
+		body = append(body,
 			jen.Comment("the source commits no offset its records in this state still need, and resets it on a rebalance"),
 			jen.Id("src").Dot("Track").Call(track...),
 			jen.Comment("messages about memory name the query"),
 			jen.Add(track[0]).Dot("Label").Call(jen.Lit(q.Name), jen.Lit(fmt.Sprintf("%s:%d:%d", q.Loc.File, q.Loc.Line, q.Loc.Col))),
-		}
+		)
 		if g.plan.StateOverflow == "spill" && windowSpills(q) && q.TTL == 0 {
 			ordered := q.Emit == compiler.EmitFinal
 			why := "groups beyond the memory budget go to disk ('state.overflow' = 'spill'); EMIT CHANGES never lists them"
@@ -252,7 +256,7 @@ func (g *gen) genKeyAndState(q *compiler.Query) {
 	g.f.Comment(commentf("%s holds the accumulators of one group of %s.", stateType(q), q.Name))
 	g.f.Type().Id(stateType(q)).Struct(structOf(stateFields(q))...)
 	g.f.Line()
-	if g.plan.StateOverflow == "spill" {
+	if g.plan.StateOverflow == "spill" || q.Changelog {
 		g.genCodec(q)
 	}
 }
@@ -349,6 +353,14 @@ func (g *gen) genProcess(q *compiler.Query) {
 		time = q.Window.Time
 	} else if q.TTL > 0 {
 		time = q.TTLTime
+	}
+	if q.Changelog {
+		state := "groups"
+		if q.Window != nil {
+			state = "windows"
+		}
+		f.emit(jen.Comment("a record the state restored from its changelog already holds, replayed for other state"),
+			jen.If(jen.Id("q").Dot(state).Dot("Replayed").Call()).Block(jen.Return(jen.Nil())))
 	}
 	g.where(f, q, time, func(ts jen.Code) jen.Code { return g.observe(q, ts) })
 	if !q.Grouped {

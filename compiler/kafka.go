@@ -21,13 +21,19 @@ type kafkaSetting struct {
 
 // kafkaSettings are the settings velocc passes to its Kafka runtime (SourceSpec.Options, SinkSpec.Options).
 var kafkaSettings = map[string]kafkaSetting{
-	"bootstrap.servers":        {source: true, sink: true, check: nonEmpty},
-	"group.id":                 {source: true, check: nonEmpty},
-	"group.instance.id":        {source: true, check: nonEmpty},
-	"session.timeout.ms":       {source: true, check: durationSetting},
-	"heartbeat.interval.ms":    {source: true, check: durationSetting},
-	"auto.offset.reset":        {source: true, check: oneOf("earliest", "latest")},
-	"commit.interval":          {source: true, check: durationSetting},
+	"bootstrap.servers":     {source: true, sink: true, check: nonEmpty},
+	"group.id":              {source: true, check: nonEmpty},
+	"group.instance.id":     {source: true, check: nonEmpty},
+	"session.timeout.ms":    {source: true, check: durationSetting},
+	"heartbeat.interval.ms": {source: true, check: durationSetting},
+	"auto.offset.reset":     {source: true, check: oneOf("earliest", "latest")},
+	"commit.interval":       {source: true, check: durationSetting},
+
+	// The changelog topics of the state of the source's aggregations (rt/kafka/changelog.go).
+	"changelog.topic.prefix":       {source: true, check: nonEmpty},
+	"changelog.replication.factor": {source: true, check: intAtLeast(1)},
+	"transaction.timeout.ms":       {source: true, check: durationSetting},
+
 	"topic.wait.timeout":       {source: true, check: durationSetting},
 	"topic.retry.interval":     {source: true, check: durationSetting},
 	"avro.wire.format":         {source: true, check: oneOf("raw", "confluent")},
@@ -205,7 +211,8 @@ func (c *checker) configureKafkaSource(src *Source, ps props) {
 
 // groupSettings are the Kafka settings of a source's consumer group, which a table's source does not have.
 var groupSettings = []string{"group.id", "group.instance.id", "auto.offset.reset", "commit.interval",
-	"session.timeout.ms", "heartbeat.interval.ms"}
+	"session.timeout.ms", "heartbeat.interval.ms", "changelog.topic.prefix", "changelog.replication.factor",
+	"transaction.timeout.ms"}
 
 // tableGroupSettings warns about consumer group settings given to a table's source, and drops them: every
 // instance reads a table's topic whole, from its earliest offsets, without a group, and commits nothing.

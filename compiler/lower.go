@@ -79,6 +79,7 @@ func lower(p *Plan) {
 			}
 		}
 		lowerOrder(q)
+		q.Changelog = changelogged(p, q)
 	}
 	// A query that passes a join's rows on towards a window relays the join's output watermark (FollowsJoin).
 	for i := len(p.Queries) - 1; i >= 0; i-- {
@@ -97,6 +98,27 @@ func lower(p *Plan) {
 			}
 		}
 	}
+}
+
+// changelogged reports whether the state of q goes to a changelog topic when it reads Kafka (rt.Changelog): an
+// aggregation without a window or with tumbling windows, reading a Kafka stream of its own (not a stream that
+// queries write, not records that meet another source's), whose state stays in memory. Other state is rebuilt
+// by replaying the input from the offsets it still needs.
+func changelogged(p *Plan, q *Query) bool {
+	s := q.Source
+	if s.Type != "kafka_source" || s.IsTable || len(s.Writers) > 0 || s.Lock != 0 || p.StateOverflow == "spill" {
+		return false
+	}
+	if q.Table != nil || q.TTL > 0 || len(q.Joins) > 0 && q.Joins[0].Stream {
+		return false
+	}
+	switch q.Kind {
+	case Grouped:
+		return true
+	case Windowed:
+		return q.Window.Kind == Tumbling && q.Window.Late != LateUpdatePrevious
+	}
+	return false
 }
 
 // serialReason says why q cannot split its input among workers (partial results merged at the end), or "".

@@ -258,6 +258,9 @@ type Query struct {
 	Admit     bool   // the query rejects records as bad input before any query runs: its event time may be NULL
 	OwnsKeys  bool   // a GROUP BY key is a VARCHAR or nested (its key form), which must be copied when a new group is stored
 	StringKey bool   // the query groups by exactly one VARCHAR
+	// Changelog is set for a query whose state a Kafka job keeps in a changelog topic instead of replaying its
+	// input after a restart (see changelogged).
+	Changelog bool
 	// Metrics are the metrics of the statement, which every row the query writes updates (metrics.go).
 	Metrics []*Metric
 

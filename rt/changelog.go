@@ -104,12 +104,13 @@ func (l *groupLog) add(part int32) {
 	l.mark = append(l.mark, true)
 }
 
-// loaded notes an entry restored from partition part, unchanged.
+// loaded notes an entry restored from partition part, unchanged: the changelog has it.
 func (l *groupLog) loaded(i int32, part int32) {
 	if int(i) == len(l.parts) {
 		l.parts = append(l.parts, part)
 		l.mark = append(l.mark, false)
 	}
+	l.written = true
 }
 
 func (l *groupLog) reset() {

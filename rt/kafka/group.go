@@ -33,6 +33,11 @@ func (in *input) assign(ctx context.Context, offsets map[string]map[int32]kgo.Of
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	kept := in.kept != nil && keepState(in.topic, parts, in.kept, in.next, fetched, in.committed, in.tried)
+	if in.durable != nil {
+		// The state is rebuilt from the changelogs and the committed offsets every time.
+		in.src.ResetState()
+		kept, in.kept = false, nil
+	}
 	how := ""
 	if in.kept != nil {
 		if kept {
@@ -68,7 +73,13 @@ func (in *input) assign(ctx context.Context, offsets map[string]map[int32]kgo.Of
 		}
 		in.src.SetIdle(p, hasEnd && next[p] >= end.Offset)
 	}
+	if in.durable != nil {
+		if err := in.restore(ctx, parts); err != nil {
+			return nil, err
+		}
+	}
 	in.next, in.kept, in.lostAt, in.lostErr = next, nil, time.Time{}, nil
+	in.startAt = maps.Clone(next)
 	in.joined.Store(true)
 	in.lag.reset(next, func(p int32) (int64, bool) {
 		e, ok := ends.Lookup(in.topic, p)
@@ -119,8 +130,13 @@ func keepState(topic string, parts []int32, kept map[int32]bool, next map[int32]
 // while the brokers do not answer, until ctx (the group session) ends.
 func (in *input) loadOffsets(ctx context.Context) (kadm.OffsetResponses, kadm.ListedOffsets, kadm.ListedOffsets, error) {
 	adm := kadm.NewClient(in.admin)
+	fctx := ctx
+	if in.durable != nil {
+		// Offsets a transaction of the changelogs commits are read once it has ended, with the state it wrote.
+		fctx = kadm.RequireStable(ctx)
+	}
 	for attempt := 1; ; attempt++ {
-		fetched, err := adm.FetchOffsets(ctx, in.group)
+		fetched, err := adm.FetchOffsets(fctx, in.group)
 		if err == nil {
 			err = fetched.Error()
 		}
@@ -148,8 +164,8 @@ func (in *input) loadOffsets(ctx context.Context) (kadm.OffsetResponses, kadm.Li
 }
 
 // revoked runs before partitions go to other members (and when the job leaves the group): it writes and
-// commits what the job has done, then drops the in-memory state, which the next owner of each partition
-// rebuilds from the committed offsets. With an eager balancer every partition is revoked, so the state of the
+// commits what the job has done (unless the state has changelogs: see below), then drops the in-memory state,
+// which the next owner of each partition rebuilds from the committed offsets (and the changelogs). With an eager balancer every partition is revoked, so the state of the
 // partitions kept is rebuilt here too, from the same offsets. Without partitions (after a lost session) there is
 // nothing to commit, and the state the job may still hold waits for the next assignment.
 func (in *input) revoked(ctx context.Context, _ *kgo.Client, _ map[string][]int32) {
@@ -158,9 +174,13 @@ func (in *input) revoked(ctx context.Context, _ *kgo.Client, _ map[string][]int3
 	if len(in.assigned) == 0 {
 		return
 	}
-	if err := in.commit(ctx); err != nil {
-		in.src.Warnf("flushing and committing before giving partitions up: %v", err)
+	if in.durable == nil {
+		if err := in.commit(ctx); err != nil {
+			in.src.Warnf("flushing and committing before giving partitions up: %v", err)
+		}
 	}
+	// With changelogs, nothing can be committed here (the transactional session aborts what is open): the next
+	// owner of each partition restores the state of the last commit and reads on from its offsets.
 	in.src.ResetState()
 	in.assigned, in.next, in.kept = nil, nil, nil
 	in.lag.reset(nil, nil)
@@ -172,8 +192,11 @@ func (in *input) revoked(ctx context.Context, _ *kgo.Client, _ map[string][]int3
 func (in *input) lost(context.Context, *kgo.Client, map[string][]int32) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	if len(in.assigned) > 0 {
+	if len(in.assigned) > 0 && in.durable == nil {
 		in.kept = in.assigned
+	}
+	if in.durable != nil {
+		in.src.ResetState() // restored from the changelogs at the next assignment
 	}
 	in.assigned = nil
 	in.lag.reset(nil, nil)

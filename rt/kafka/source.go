@@ -22,24 +22,30 @@ import (
 // input is one Kafka source: a consumer group member, or for a table's source (table.go) a consumer of every
 // partition without a group.
 type input struct {
-	src    *rt.Source
-	env    *rt.Env
-	table  bool // the source feeds a table: read whole, without a group (table.go)
-	topic  string
-	group  string // "" for a table
-	seeds  []string
-	reset  kgo.Offset
-	latest bool
-	every  time.Duration // commit interval
-	wait   time.Duration // topic.wait.timeout: how long to wait for a missing topic
-	retry  time.Duration // topic.retry.interval
-	giveUp time.Duration // broker.unavailable.timeout: how long to go on without brokers; 0: for ever
-	opts   []kgo.Opt     // extra group settings: static membership, session timeout
+	src        *rt.Source
+	env        *rt.Env
+	table      bool // the source feeds a table: read whole, without a group (table.go)
+	topic      string
+	partitions int32  // the topic's partition count at start
+	group      string // "" for a table
+	seeds      []string
+	reset      kgo.Offset
+	latest     bool
+	every      time.Duration // commit interval
+	wait       time.Duration // topic.wait.timeout: how long to wait for a missing topic
+	retry      time.Duration // topic.retry.interval
+	giveUp     time.Duration // broker.unavailable.timeout: how long to go on without brokers; 0: for ever
+	opts       []kgo.Opt     // extra group settings: static membership, session timeout
 
-	admin  *kgo.Client  // metadata and offsets, outside the group
-	cl     *kgo.Client  // the group member, created by Run
-	lanes  []*rt.Source // the source's lanes, when its job keeps no state (see UseLanes)
-	health *health      // whether the brokers answer; both clients report to it
+	admin *kgo.Client  // metadata and offsets, outside the group
+	cl    *kgo.Client  // the group member, created by Run
+	lanes []*rt.Source // the source's lanes, when its job keeps no state (see UseLanes)
+	// durable is set when queries of the source keep their state in changelog topics (changelog.go): the source
+	// then reads and commits through a transactional session.
+	durable *durable
+	startAt map[int32]int64 // where reading each assigned partition started (durable: see rewind)
+	aborts  int             // transactions the brokers aborted (durable)
+	health  *health         // whether the brokers answer; both clients report to it
 
 	// mu serializes record processing with the group's callbacks, which run on franz-go's goroutines.
 	mu           sync.Mutex
@@ -163,6 +169,7 @@ func (in *input) Start(ctx context.Context) error {
 			if !in.table {
 				// A table's partitioning says nothing about the job's output: sinks follow the streams.
 				in.src.SetPartitionCount(n)
+				in.partitions = n
 			}
 			break
 		}
@@ -251,7 +258,11 @@ func (in *input) Run(ctx context.Context) error {
 	if in.table {
 		return in.runTable(ctx)
 	}
-	cl, err := kgo.NewClient(append([]kgo.Opt{
+	var err error
+	if in.durable, err = newDurable(in, in.src.Changelogs()); err != nil {
+		return err
+	}
+	opts := []kgo.Opt{
 		kgo.SeedBrokers(in.seeds...),
 		kgo.ConsumerGroup(in.group),
 		kgo.ConsumeTopics(in.topic),
@@ -269,8 +280,34 @@ func (in *input) Run(ctx context.Context) error {
 		// Fetches report a topic that does not exist, so that a topic deleted under the job stops it (see
 		// fetchError); the other retryable errors are left to the client.
 		kgo.KeepRetryableFetchErrors(),
-	}, in.opts...)...)
-	if err != nil {
+	}
+	opts = append(opts, in.opts...)
+	var cl *kgo.Client
+	if d := in.durable; d != nil {
+		if err := d.ensureTopics(ctx, kadm.NewClient(in.admin), in.partitions); err != nil {
+			return err
+		}
+		d.covered, d.marked = map[int32]int64{}, map[int32]bool{}
+		opts = append(opts,
+			kgo.TransactionalID(d.txnID),
+			kgo.TransactionTimeout(d.timeout),
+			kgo.RecordPartitioner(kgo.ManualPartitioner()),
+			kgo.FetchIsolationLevel(kgo.ReadCommitted()),
+		)
+		if d.sess, err = kgo.NewGroupTransactSession(opts...); err != nil {
+			return err
+		}
+		cl = d.sess.Client()
+		// The producer id, now: it aborts a transaction this instance left open before a restart (same
+		// --instance-id), which would hold the changelogs' restore back until it timed out.
+		pctx, cancel := context.WithTimeout(ctx, startTimeout)
+		_, _, err = cl.ProducerID(pctx)
+		cancel()
+		if err != nil {
+			cl.Close()
+			return fmt.Errorf("initializing the transactional producer %q of the changelogs: %v", d.txnID, err)
+		}
+	} else if cl, err = kgo.NewClient(opts...); err != nil {
 		return err
 	}
 	in.cl = cl
@@ -460,24 +497,13 @@ func (in *input) commit(ctx context.Context) error {
 	if in.cl == nil || len(in.assigned) == 0 {
 		return nil
 	}
+	if in.durable != nil {
+		return in.commitTxn(ctx)
+	}
 	if err := in.src.Flush(ctx); err != nil {
 		return err
 	}
-	offsets := map[int32]kadm.Offset{}
-	for p := range in.assigned {
-		next, ok := in.next[p]
-		if !ok {
-			continue
-		}
-		if h, held := in.src.Held(p); held && h < next && !in.ended {
-			next = h
-		}
-		o := kadm.Offset{Topic: in.topic, Partition: p, At: next, LeaderEpoch: -1, Metadata: in.src.Checkpoint(p)}
-		if c, ok := in.committed[p]; ok && c.At == o.At && c.Metadata == o.Metadata {
-			continue
-		}
-		offsets[p] = o
-	}
+	offsets := in.offsetsToCommit()
 	if len(offsets) == 0 {
 		return nil
 	}
@@ -531,6 +557,27 @@ func (in *input) commit(ctx context.Context) error {
 	}
 	in.src.ObserveCommit(time.Since(started))
 	return nil
+}
+
+// offsetsToCommit returns, per assigned partition whose commit would change, the next offset to process, held
+// back to the oldest record still in the job's state, with the state's checkpoint as metadata.
+func (in *input) offsetsToCommit() map[int32]kadm.Offset {
+	offsets := map[int32]kadm.Offset{}
+	for p := range in.assigned {
+		next, ok := in.next[p]
+		if !ok {
+			continue
+		}
+		if h, held := in.src.Held(p); held && h < next && !in.ended {
+			next = h
+		}
+		o := kadm.Offset{Topic: in.topic, Partition: p, At: next, LeaderEpoch: -1, Metadata: in.src.Checkpoint(p)}
+		if c, ok := in.committed[p]; ok && c.At == o.At && c.Metadata == o.Metadata {
+			continue
+		}
+		offsets[p] = o
+	}
+	return offsets
 }
 
 // Close releases the clients.

@@ -1,0 +1,444 @@
+// Changelog topics: the state of a source's aggregations (rt.Changelog) kept in compacted topics, written in one
+// Kafka transaction with the offsets it covers, and read back when the source gets partitions.
+
+package kafka
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
+	"github.com/velocc/velocc/rt"
+)
+
+// Records of a changelog topic besides the state's own (see rt.Changelog), by the tag byte that starts the key:
+// the layout of the state (its value is rt.Changelog.Layout), and the input offset the partition's state covers
+// (its value is the offset as a varint: every record before it is in the state).
+const (
+	tagLayout  = 'L'
+	tagCovered = 'P'
+)
+
+// durable is the part of a source whose queries keep their state in changelog topics: the topics, and the
+// transactional session through which the source reads its records and writes, in one transaction per commit,
+// the state's changes and the offsets they cover.
+type durable struct {
+	logs    []rt.Changelog
+	topics  []string // per log: its topic
+	prefix  string   // topics are prefix + query + "-changelog"
+	rf      int      // replication factor of the topics the job creates; -1: the brokers' default
+	txnID   string
+	timeout time.Duration // transaction.timeout.ms
+
+	sess    *kgo.GroupTransactSession
+	covered map[int32]int64 // per assigned partition: the offset the changelogs last recorded as covered
+	marked  map[int32]bool  // per assigned partition: the layout records were written since the assignment
+}
+
+// newDurable reads the changelog settings of a source whose state has changelogs; nil when it has none.
+func newDurable(in *input, logs []rt.Changelog) (*durable, error) {
+	if len(logs) == 0 {
+		return nil, nil
+	}
+	opts := in.src.Spec().Options
+	d := &durable{logs: logs, prefix: opts["changelog.topic.prefix"], rf: -1}
+	if d.prefix == "" {
+		d.prefix = in.group + "-"
+	}
+	if v := opts["changelog.replication.factor"]; v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 32767 {
+			return nil, fmt.Errorf("changelog.replication.factor: want a whole number from 1 to 32767, got %q", v)
+		}
+		d.rf = n
+	}
+	var err error
+	if d.timeout, err = duration(opts, "transaction.timeout.ms", 10*time.Second); err != nil {
+		return nil, err
+	}
+	for _, l := range logs {
+		d.topics = append(d.topics, d.prefix+l.Name()+"-changelog")
+	}
+	// A transactional id of the instance: the same after a restart with the same --instance-id, so that the new
+	// session aborts what the killed one left open at once; otherwise one of its own, and a transaction left
+	// open by a killed instance is aborted by the brokers after transaction.timeout.ms.
+	id := firstOf(in.env.InstanceID, opts["group.instance.id"])
+	if id == "" {
+		var b [6]byte
+		rand.Read(b[:])
+		id = hex.EncodeToString(b[:])
+	}
+	d.txnID = in.group + "-" + in.src.Spec().Name + "-" + id
+	return d, nil
+}
+
+// ensureTopics creates the changelog topics that do not exist, compacted, with the source topic's partition
+// count, and checks the partition count of those that do.
+func (d *durable) ensureTopics(ctx context.Context, adm *kadm.Client, partitions int32) error {
+	ctx, cancel := context.WithTimeout(ctx, startTimeout)
+	defer cancel()
+	md, err := adm.Metadata(ctx, d.topics...)
+	if err != nil {
+		return fmt.Errorf("listing the changelog topics: %v", err)
+	}
+	for _, topic := range d.topics {
+		td, ok := md.Topics[topic]
+		if ok && td.Err == nil {
+			if n := int32(len(td.Partitions)); n != partitions {
+				return fmt.Errorf("changelog topic %q has %d partitions, the source's topic %d: a changelog partition "+
+					"holds the state of the source's partition of the same number; delete the topic (the state is "+
+					"lost) or give the job another group", topic, n, partitions)
+			}
+			continue
+		}
+		if ok && !errors.Is(td.Err, kerr.UnknownTopicOrPartition) {
+			return fmt.Errorf("changelog topic %q: %v", topic, td.Err)
+		}
+		compact := "compact"
+		configs := map[string]*string{"cleanup.policy": &compact}
+		resp, err := adm.CreateTopic(ctx, partitions, int16(d.rf), configs, topic)
+		if err == nil {
+			err = resp.Err
+		}
+		if err != nil && !errors.Is(err, kerr.TopicAlreadyExists) {
+			return fmt.Errorf("creating changelog topic %q: %v", topic, err)
+		}
+	}
+	// A topic just created is not known to every broker at once: wait until each partition has a leader.
+	for {
+		md, err := adm.Metadata(ctx, d.topics...)
+		if err == nil && topicsReady(md, d.topics, partitions) {
+			return nil
+		}
+		if !pause(ctx, 100*time.Millisecond) {
+			return fmt.Errorf("the changelog topics %v have no leaders after %v: %v", d.topics, startTimeout, err)
+		}
+	}
+}
+
+// topicsReady reports whether md shows every topic with n partitions, each with a leader.
+func topicsReady(md kadm.Metadata, topics []string, n int32) bool {
+	for _, t := range topics {
+		td, ok := md.Topics[t]
+		if !ok || td.Err != nil || int32(len(td.Partitions)) != n {
+			return false
+		}
+		for _, p := range td.Partitions {
+			if p.Err != nil || p.Leader < 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// restore reads the changelogs' partitions parts from their start to their end and loads the state they hold,
+// after the source's state was reset and the group's committed offsets loaded. A changelog partition also says which input offset its state covers: the records between the
+// committed offset and that one, which the source replays for other state, are skipped by the restored state. A
+// transaction the changelog was left with by an instance that died is waited for: its end (an abort, at the
+// latest after transaction.timeout.ms) is the partition's end.
+func (in *input) restore(ctx context.Context, parts []int32) error {
+	d := in.durable
+	if len(parts) == 0 {
+		return nil
+	}
+	adm := kadm.NewClient(in.admin)
+	for i, topic := range d.topics {
+		l := d.logs[i]
+		began := time.Now()
+		starts, ends, err := listOffsets(ctx, adm, topic)
+		if err != nil {
+			return fmt.Errorf("listing the offsets of changelog topic %q: %w", topic, err)
+		}
+		at := map[int32]kgo.Offset{}
+		last := map[int32]int64{} // per partition: the last offset to read
+		var total int64
+		for _, p := range parts {
+			s, _ := starts.Lookup(topic, p)
+			e, _ := ends.Lookup(topic, p)
+			if e.Offset > s.Offset {
+				at[p] = kgo.NewOffset().At(s.Offset)
+				last[p] = e.Offset - 1
+				total += e.Offset - s.Offset
+			}
+		}
+		latest := map[string]logRecord{}
+		covered := map[int32]int64{}
+		var read int64
+		if len(at) > 0 {
+			if read, err = in.readChangelog(ctx, topic, at, last, total, latest, covered); err != nil {
+				return err
+			}
+		}
+		groups := 0
+		for _, key := range sortedByOffset(latest) {
+			r := latest[key]
+			switch key[0] {
+			case tagLayout:
+				if string(r.value) != l.Layout() {
+					return fmt.Errorf("changelog topic %q partition %d holds the state of another version of "+
+						"query %s (its groups are %s; this job's are %s): the query changed since the state was "+
+						"written; delete the topic and the group's offsets to rebuild the state from the input, "+
+						"or give the job another group", topic, r.part, l.Name(), r.value, l.Layout())
+				}
+			case tagCovered:
+			default:
+				if r.value == nil {
+					continue
+				}
+				if err := l.Load(r.part, []byte(key), r.value); err != nil {
+					return fmt.Errorf("changelog topic %q partition %d offset %d: %v", topic, r.part, r.offset, err)
+				}
+				groups++
+			}
+		}
+		for _, p := range parts {
+			c, ok := covered[p]
+			o, reading := in.committed[p]
+			n := o.At
+			switch {
+			case ok:
+				l.Covers(p, c)
+				if reading && c < n {
+					in.src.Warnf("the state of query %s in changelog topic %q covers partition %d of kafka topic %q "+
+						"up to offset %d, but the group %q committed offset %d: the records between are missing "+
+						"from it (was the changelog topic deleted or its records expired?)", l.Name(), topic, p,
+						in.topic, c, in.group, n)
+				}
+			case reading:
+				in.src.Warnf("changelog topic %q holds no state of query %s for partition %d of kafka topic %q, but "+
+					"the group %q committed offset %d there: the query's state starts empty, without the records "+
+					"before it (was the job started before without changelogs, or the topic deleted?)", topic,
+					l.Name(), p, in.topic, in.group, n)
+			}
+		}
+		if read > 0 {
+			in.src.Logf("restored %d groups of query %s from changelog topic %q (%d records) in %v", groups, l.Name(),
+				topic, read, time.Since(began).Round(time.Millisecond))
+		}
+	}
+	return nil
+}
+
+// logRecord is the latest record of one key of a changelog.
+type logRecord struct {
+	part   int32
+	offset int64
+	value  []byte // nil: a tombstone
+}
+
+// sortedByOffset returns the keys of latest in the order their records were written (per partition), so that
+// restored groups come back in the order they were first written.
+func sortedByOffset(latest map[string]logRecord) []string {
+	keys := slices.Collect(maps.Keys(latest))
+	slices.SortFunc(keys, func(a, b string) int {
+		ra, rb := latest[a], latest[b]
+		if ra.offset != rb.offset {
+			return int(min(max(ra.offset-rb.offset, -1), 1))
+		}
+		return int(ra.part - rb.part)
+	})
+	return keys
+}
+
+// readChangelog reads topic's partitions from at up to and including the offsets in last, committed records only,
+// keeping each key's latest record in latest and the offsets the partitions cover in covered. It shows its
+// progress every few seconds and returns the records read.
+func (in *input) readChangelog(ctx context.Context, topic string, at map[int32]kgo.Offset, last map[int32]int64,
+	total int64, latest map[string]logRecord, covered map[int32]int64) (int64, error) {
+	cl, err := kgo.NewClient(
+		kgo.SeedBrokers(in.seeds...),
+		kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{topic: at}),
+		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
+		// The markers of transactions are a changelog partition's last offsets: reaching the end means reading them.
+		kgo.KeepControlRecords(),
+		kgo.FetchMaxWait(200*time.Millisecond),
+		kgo.FetchMaxBytes(64<<20),
+	)
+	if err != nil {
+		return 0, err
+	}
+	defer cl.Close()
+	var read int64
+	shown := time.Now()
+	pending := maps.Clone(last)
+	for len(pending) > 0 {
+		fetches := cl.PollFetches(ctx)
+		if ctx.Err() != nil {
+			return read, ctx.Err()
+		}
+		var ferr error
+		fetches.EachError(func(_ string, p int32, err error) {
+			if ferr == nil {
+				ferr = fmt.Errorf("reading changelog topic %q partition %d: %w", topic, p, err)
+			}
+		})
+		if ferr != nil {
+			return read, ferr
+		}
+		fetches.EachRecord(func(r *kgo.Record) {
+			if end, ok := pending[r.Partition]; ok && r.Offset >= end {
+				delete(pending, r.Partition)
+			}
+			read++
+			if r.Attrs.IsControl() || len(r.Key) == 0 {
+				return
+			}
+			if r.Key[0] == tagCovered {
+				if v, n := binary.Varint(r.Value); n > 0 {
+					covered[r.Partition] = v
+				}
+			}
+			latest[string(r.Key)] = logRecord{part: r.Partition, offset: r.Offset, value: r.Value}
+		})
+		if time.Since(shown) >= 2*time.Second && total > 0 {
+			shown = time.Now()
+			in.src.Logf("restoring state from changelog topic %q: %d of %d records (%d%%)", topic, read, total,
+				read*100/total)
+		}
+	}
+	return read, nil
+}
+
+// rewind puts the source back where its last commit left it, after the brokers aborted a transaction (the
+// session then moves the client's fetch positions back to the committed offsets): the state is reset and restored
+// from the changelogs, and reading resumes at the committed offsets. Partitions without a commit start over from
+// where their assignment started.
+func (in *input) rewind(ctx context.Context) error {
+	in.aborts++
+	if in.aborts <= 3 || in.aborts%100 == 0 {
+		in.src.Logf("a transaction of the changelogs of kafka topic %q was aborted (%d so far); going on from the last commit",
+			in.topic, in.aborts)
+	}
+	in.src.ResetState()
+	to := map[int32]kgo.EpochOffset{}
+	for p := range in.assigned {
+		at, ok := in.startAt[p]
+		if c, committed := in.committed[p]; committed {
+			at, ok = c.At, true
+			in.src.Restore(p, c.Metadata)
+		}
+		if ok {
+			to[p] = kgo.EpochOffset{Epoch: -1, Offset: at}
+			in.next[p] = at
+		}
+		// Which partitions have records waiting, as the last batches said: the watermark follows those.
+		in.lag.mu.Lock()
+		l, known := in.lag.parts[p]
+		in.lag.mu.Unlock()
+		in.src.SetIdle(p, known && ok && at >= l.End)
+	}
+	in.cl.SetOffsets(map[string]map[int32]kgo.EpochOffset{in.topic: to})
+	clear(in.durable.marked)
+	return in.restore(ctx, slices.Sorted(maps.Keys(in.assigned)))
+}
+
+// produceChanges writes, inside the session's open transaction, the changes of every changelog, the layout
+// records of partitions that have none since the assignment, and the input offsets covered (next: every record
+// before it is in the state), for the partitions whose offset moved.
+func (in *input) produceChanges(ctx context.Context, next map[int32]int64) {
+	d := in.durable
+	produce := func(topic string, part int32, key, value []byte) {
+		d.sess.Produce(ctx, &kgo.Record{Topic: topic, Partition: part, Key: key, Value: value}, nil)
+	}
+	for i, l := range d.logs {
+		topic := d.topics[i]
+		for p := range in.assigned {
+			if !d.marked[p] {
+				produce(topic, p, []byte{tagLayout}, []byte(l.Layout()))
+			}
+		}
+		l.Changes(func(part int32, key, value []byte) { produce(topic, part, key, value) })
+		for p, o := range next {
+			if c, ok := d.covered[p]; !ok || c != o {
+				produce(topic, p, []byte{tagCovered}, binary.AppendVarint(nil, o))
+			}
+		}
+	}
+	for p := range in.assigned {
+		d.marked[p] = true
+	}
+}
+
+// commitTxn is commit for a source with changelogs: it flushes the sinks (at-least-once: their rows are not part
+// of the transaction), then writes the changelogs' changes and commits the offsets in one transaction, so that
+// the state a restart restores is exactly the state of the records before the committed offsets. A transaction
+// the brokers abort (the group rebalanced meanwhile, say) leaves the offsets where they were: the state's
+// changes are listed again by the next commit, unless the rebalance dropped the state.
+func (in *input) commitTxn(ctx context.Context) error {
+	in.lastCommit = time.Now()
+	if in.cl == nil || len(in.assigned) == 0 {
+		return nil
+	}
+	if err := in.src.Flush(ctx); err != nil {
+		return err
+	}
+	d := in.durable
+	offsets := in.offsetsToCommit()
+	next := map[int32]int64{}
+	for p := range in.assigned {
+		if o, ok := in.next[p]; ok {
+			next[p] = o
+		}
+	}
+	if err := d.sess.Begin(); err != nil {
+		return fmt.Errorf("beginning a transaction: %v", err)
+	}
+	in.produceChanges(ctx, next)
+	cctx, cancel := context.WithTimeout(ctx, commitTimeout+d.timeout)
+	defer cancel()
+	// The session commits the offsets the client polled; this sets them to what the job commits: held back for
+	// state that replays, with the state's checkpoint as metadata.
+	// (A partition the client polled nothing of since the last commit keeps its committed offset until it does.)
+	cctx = kgo.PreTxnCommitFnContext(cctx, func(req *kmsg.TxnOffsetCommitRequest) error {
+		var keep []kmsg.TxnOffsetCommitRequestTopic
+		for _, t := range req.Topics {
+			if t.Topic != in.topic {
+				continue
+			}
+			t.Partitions = t.Partitions[:0]
+			for _, p := range slices.Sorted(maps.Keys(offsets)) {
+				o := offsets[p]
+				rp := kmsg.NewTxnOffsetCommitRequestTopicPartition()
+				rp.Partition, rp.Offset, rp.LeaderEpoch = p, o.At, -1
+				meta := o.Metadata
+				rp.Metadata = &meta
+				t.Partitions = append(t.Partitions, rp)
+			}
+			if len(t.Partitions) > 0 {
+				keep = append(keep, t)
+			}
+		}
+		req.Topics = keep
+		return nil
+	})
+	started := in.lastCommit
+	committed, err := d.sess.End(cctx, kgo.TryCommit)
+	if err != nil {
+		return fmt.Errorf("committing the transaction of the changelogs and offsets of kafka topic %q: %v", in.topic, err)
+	}
+	if !committed {
+		return in.rewind(ctx)
+	}
+	for _, l := range d.logs {
+		l.Committed()
+	}
+	for p, o := range offsets {
+		in.committed[p] = o
+	}
+	maps.Copy(d.covered, next)
+	in.commitErr = nil
+	in.src.ObserveCommit(time.Since(started))
+	return nil
+}
