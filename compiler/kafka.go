@@ -30,6 +30,7 @@ var kafkaSettings = map[string]kafkaSetting{
 	"commit.interval":       {source: true, check: durationSetting},
 
 	// The changelog topics of the state of the source's aggregations (rt/kafka/changelog.go).
+	"changelog.enabled":            {source: true, check: boolSetting},
 	"changelog.topic.prefix":       {source: true, check: nonEmpty},
 	"changelog.replication.factor": {source: true, check: intAtLeast(1)},
 	"transaction.timeout.ms":       {source: true, check: durationSetting},
@@ -211,7 +212,7 @@ func (c *checker) configureKafkaSource(src *Source, ps props) {
 
 // groupSettings are the Kafka settings of a source's consumer group, which a table's source does not have.
 var groupSettings = []string{"group.id", "group.instance.id", "auto.offset.reset", "commit.interval",
-	"session.timeout.ms", "heartbeat.interval.ms", "changelog.topic.prefix", "changelog.replication.factor",
+	"session.timeout.ms", "heartbeat.interval.ms", "changelog.enabled", "changelog.topic.prefix", "changelog.replication.factor",
 	"transaction.timeout.ms"}
 
 // tableGroupSettings warns about consumer group settings given to a table's source, and drops them: every

@@ -4,7 +4,10 @@
 // keys own strings.
 package compiler
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+)
 
 // QueryKind is the shape of operator a query compiles to.
 type QueryKind uint8
@@ -102,12 +105,18 @@ func lower(p *Plan) {
 
 // changelogged reports whether the state of q goes to a changelog topic when it reads Kafka (rt.Changelog): an
 // aggregation without a window or with tumbling windows, reading a Kafka stream of its own (not a stream that
-// queries write, not records that meet another source's), whose state stays in memory. Other state is rebuilt
+// queries write, not records that meet another source's, without 'changelog.enabled' = 'false'), whose state
+// stays in memory. Other state is rebuilt
 // by replaying the input from the offsets it still needs.
 func changelogged(p *Plan, q *Query) bool {
 	s := q.Source
 	if s.Type != "kafka_source" || s.IsTable || len(s.Writers) > 0 || s.Lock != 0 || p.StateOverflow == "spill" {
 		return false
+	}
+	if v, ok := s.Options["changelog.enabled"]; ok {
+		if on, _ := strconv.ParseBool(v); !on {
+			return false
+		}
 	}
 	if q.Table != nil || q.TTL > 0 || len(q.Joins) > 0 && q.Joins[0].Stream {
 		return false

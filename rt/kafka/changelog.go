@@ -83,6 +83,76 @@ func newDurable(in *input, logs []rt.Changelog) (*durable, error) {
 	return d, nil
 }
 
+// connect creates the transactional session the source reads and commits through, with the group's options, and
+// initializes its producer id at once: with the same --instance-id as before a restart, that aborts the
+// transaction the killed instance left open, which would otherwise hold the changelogs' restore back until it timed
+// out.
+func (d *durable) connect(ctx context.Context, opts []kgo.Opt) (*kgo.Client, error) {
+	d.covered, d.marked = map[int32]int64{}, map[int32]bool{}
+	opts = append(slices.Clip(opts),
+		kgo.TransactionalID(d.txnID),
+		kgo.TransactionTimeout(d.timeout),
+		kgo.RecordPartitioner(kgo.ManualPartitioner()),
+		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
+		// A record that cannot be written fails its transaction rather than holding the job for ever: the next
+		// session starts over from the last commit (see renew).
+		kgo.RecordDeliveryTimeout(max(2*d.timeout, 30*time.Second)),
+	)
+	var err error
+	if d.sess, err = kgo.NewGroupTransactSession(opts...); err != nil {
+		return nil, err
+	}
+	cl := d.sess.Client()
+	pctx, cancel := context.WithTimeout(ctx, startTimeout)
+	defer cancel()
+	if _, _, err = cl.ProducerID(pctx); err != nil {
+		cl.Close()
+		return nil, fmt.Errorf("initializing the transactional producer %q of the changelogs: %v", d.txnID, err)
+	}
+	return cl, nil
+}
+
+// endTimeout bounds the end of a transaction: far longer than a working cluster takes, and than the transaction
+// may stay open anyway.
+func endTimeout(txn time.Duration) time.Duration { return max(4*txn, time.Minute) }
+
+// brokenSession is the error of a transaction that failed in a way the session cannot recover from (the brokers
+// were away longer than the transaction's timeout and aborted it, say): see renew.
+type brokenSession struct{ err error }
+
+func (b *brokenSession) Error() string { return b.err.Error() }
+func (b *brokenSession) Unwrap() error { return b.err }
+
+// renew replaces a broken transactional session by a new one with the same transactional id, which fences the old
+// producer and aborts what it left open; the job's state is dropped and the new session's assignment restores it
+// from the changelogs and the committed offsets. It gives up once the brokers have been away longer than
+// 'broker.unavailable.timeout', like any source.
+func (in *input) renew(ctx context.Context, opts []kgo.Opt, broken *brokenSession) (*kgo.Client, error) {
+	in.src.Warnf("the transaction of kafka topic %q failed: %v; starting a new session from the last commit", in.topic, broken.err)
+	in.cl.Close() // leaves the group: revoked drops the state
+	in.mu.Lock()
+	in.src.ResetState()
+	in.assigned, in.next, in.kept = nil, nil, nil
+	in.mu.Unlock()
+	for attempt := 1; ; attempt++ {
+		if err := in.checkOutage(); err != nil {
+			return nil, err
+		}
+		cl, err := in.durable.connect(ctx, opts)
+		if err == nil {
+			in.cl = cl
+			return cl, nil
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		in.src.Warnf("%v; retrying", err)
+		if !pause(ctx, min(time.Duration(attempt)*time.Second, 10*time.Second)) {
+			return nil, ctx.Err()
+		}
+	}
+}
+
 // ensureTopics creates the changelog topics that do not exist, compacted, with the source topic's partition
 // count, and checks the partition count of those that do.
 func (d *durable) ensureTopics(ctx context.Context, adm *kadm.Client, partitions int32) error {
@@ -157,9 +227,15 @@ func (in *input) restore(ctx context.Context, parts []int32) error {
 	for i, topic := range d.topics {
 		l := d.logs[i]
 		began := time.Now()
-		starts, ends, err := listOffsets(ctx, adm, topic)
-		if err != nil {
-			return fmt.Errorf("listing the offsets of changelog topic %q: %w", topic, err)
+		var err error
+		var starts, ends kadm.ListedOffsets
+		for attempt := 1; ; attempt++ {
+			if starts, ends, err = listOffsets(ctx, adm, topic); err == nil {
+				break
+			}
+			if fatal(err) || !pause(ctx, min(time.Duration(attempt)*250*time.Millisecond, 5*time.Second)) {
+				return fmt.Errorf("listing the offsets of changelog topic %q: %w", topic, err)
+			}
 		}
 		at := map[int32]kgo.Offset{}
 		last := map[int32]int64{} // per partition: the last offset to read
@@ -371,7 +447,7 @@ func (in *input) produceChanges(ctx context.Context, next map[int32]int64) {
 	}
 }
 
-// commitTxn is commit for a source with changelogs: it flushes the sinks (at-least-once: their rows are not part
+// commitTxn is commit for a source with changelogs, called with in.mu held: it flushes the sinks (at-least-once: their rows are not part
 // of the transaction), then writes the changelogs' changes and commits the offsets in one transaction, so that
 // the state a restart restores is exactly the state of the records before the committed offsets. A transaction
 // the brokers abort (the group rebalanced meanwhile, say) leaves the offsets where they were: the state's
@@ -393,10 +469,13 @@ func (in *input) commitTxn(ctx context.Context) error {
 		}
 	}
 	if err := d.sess.Begin(); err != nil {
-		return fmt.Errorf("beginning a transaction: %v", err)
+		return &brokenSession{fmt.Errorf("beginning a transaction: %v", err)}
 	}
 	in.produceChanges(ctx, next)
-	cctx, cancel := context.WithTimeout(ctx, commitTimeout+d.timeout)
+	// A deadline for a transaction that cannot end (the group cannot be reached to confirm the member is still in
+	// it, say): the session is then replaced by a new one (renew), since ending a transaction midway leaves the
+	// client unusable.
+	cctx, cancel := context.WithTimeout(ctx, endTimeout(d.timeout))
 	defer cancel()
 	// The session commits the offsets the client polled; this sets them to what the job commits: held back for
 	// state that replays, with the state's checkpoint as metadata.
@@ -424,9 +503,17 @@ func (in *input) commitTxn(ctx context.Context) error {
 		return nil
 	})
 	started := in.lastCommit
+	// The group's callbacks take in.mu, and the session's wrappers of them hold a lock End needs: a session lost
+	// while End waits would deadlock if in.mu were held. The state is not touched meanwhile but by them.
+	// End confirms with a heartbeat that the member is still in the group, which a group rejoining after a failed
+	// session cannot answer until the rebalance it blocks is allowed: a rebalance may run now, and if it does, the
+	// session aborts the transaction (and the next assignment restores the state).
+	in.mu.Unlock()
+	in.cl.AllowRebalance()
 	committed, err := d.sess.End(cctx, kgo.TryCommit)
+	in.mu.Lock()
 	if err != nil {
-		return fmt.Errorf("committing the transaction of the changelogs and offsets of kafka topic %q: %v", in.topic, err)
+		return &brokenSession{err}
 	}
 	if !committed {
 		return in.rewind(ctx)

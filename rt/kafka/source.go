@@ -287,25 +287,8 @@ func (in *input) Run(ctx context.Context) error {
 		if err := d.ensureTopics(ctx, kadm.NewClient(in.admin), in.partitions); err != nil {
 			return err
 		}
-		d.covered, d.marked = map[int32]int64{}, map[int32]bool{}
-		opts = append(opts,
-			kgo.TransactionalID(d.txnID),
-			kgo.TransactionTimeout(d.timeout),
-			kgo.RecordPartitioner(kgo.ManualPartitioner()),
-			kgo.FetchIsolationLevel(kgo.ReadCommitted()),
-		)
-		if d.sess, err = kgo.NewGroupTransactSession(opts...); err != nil {
+		if cl, err = d.connect(ctx, opts); err != nil {
 			return err
-		}
-		cl = d.sess.Client()
-		// The producer id, now: it aborts a transaction this instance left open before a restart (same
-		// --instance-id), which would hold the changelogs' restore back until it timed out.
-		pctx, cancel := context.WithTimeout(ctx, startTimeout)
-		_, _, err = cl.ProducerID(pctx)
-		cancel()
-		if err != nil {
-			cl.Close()
-			return fmt.Errorf("initializing the transactional producer %q of the changelogs: %v", d.txnID, err)
 		}
 	} else if cl, err = kgo.NewClient(opts...); err != nil {
 		return err
@@ -313,7 +296,7 @@ func (in *input) Run(ctx context.Context) error {
 	in.cl = cl
 	defer func() {
 		in.health.close()
-		cl.Close()
+		in.cl.Close()
 	}()
 	in.lastCommit = time.Now()
 	finished := false
@@ -354,6 +337,14 @@ func (in *input) Run(ctx context.Context) error {
 		}
 		in.mu.Unlock()
 		cl.AllowRebalance()
+		var broken *brokenSession
+		if errors.As(err, &broken) {
+			// The transactional session cannot go on: a new one takes over from the last commit.
+			if cl, err = in.renew(ctx, opts, broken); err != nil {
+				return err
+			}
+			continue
+		}
 		if err != nil {
 			return err
 		}
