@@ -274,8 +274,7 @@ func run(cfg config) error {
 
 	var restored *restoreResult
 	if cfg.restoreGroups > 0 {
-		restored, err = measureRestore(ctx, adm, seeds, dir, bins[restoreJob.name], suffix, cfg.restoreGroups,
-			cfg.partitions, cfg.reps, cfg.seed)
+		restored, err = measureRestore(ctx, adm, cfg, seeds, dir, bins[restoreJob.name], suffix)
 		if err != nil {
 			return err
 		}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"time"
@@ -72,18 +73,19 @@ type restoreResult struct {
 	whole      []float64 // seconds each run took, process start to exit
 }
 
-// measureRestore produces the restore measurement's input to a topic of its own and runs the restore job bin over
-// it --bounded: once to build the state in the changelog topic, then reps times more under the same consumer
-// group, each run restoring the state and finding nothing new to read. Every run is checked: the first reads every
-// record and writes a row for each, the others read nothing and restore every group. The topics and the group are
-// removed at the end.
-func measureRestore(ctx context.Context, adm *admin, seeds []string, dir, bin, suffix string, groups, partitions, reps int, seed uint64) (*restoreResult, error) {
+// measureRestore produces the restore measurement's input for cfg.restoreGroups accounts to a topic of its own
+// and runs the restore job bin over it --bounded: once to build the state in the changelog topic, then cfg.reps
+// times more under the same consumer group, each run restoring the state and finding nothing new to read (and
+// writing a CPU profile into cfg.profiles if set). Every run is checked: the first reads every record and writes a
+// row for each, the others read nothing and restore every group. The topics and the group are removed at the end.
+func measureRestore(ctx context.Context, adm *admin, cfg config, seeds []string, dir, bin, suffix string) (*restoreResult, error) {
+	groups, reps := cfg.restoreGroups, cfg.reps
 	in := "kafkabench-accounts-" + suffix
-	if err := adm.createTopic(ctx, in, int32(partitions)); err != nil {
+	if err := adm.createTopic(ctx, in, int32(cfg.partitions)); err != nil {
 		return nil, err
 	}
 	defer adm.deleteTopic(in)
-	gen := newAccountGen(seed, groups)
+	gen := newAccountGen(cfg.seed, groups)
 	n := gen.records()
 	logf("kafkabench: producing %d orders of %d accounts to topic %q", n, groups, in)
 	t := time.Now()
@@ -113,9 +115,12 @@ func measureRestore(ctx context.Context, adm *admin, seeds []string, dir, bin, s
 	}
 	logf("kafkabench: restore job built the state of %d groups in %.2fs", groups, res.elapsed.Seconds())
 
-	r := &restoreResult{groups: int64(groups), records: int64(n), partitions: int32(partitions)}
+	r := &restoreResult{groups: int64(groups), records: int64(n), partitions: int32(cfg.partitions)}
 	for rep := range reps {
 		label := fmt.Sprintf("restore job, rep %d/%d", rep+1, reps)
+		if cfg.profiles != "" {
+			spec.profile = filepath.Join(cfg.profiles, fmt.Sprintf("%s-rep%d.pprof", restoreJob.name, rep+1))
+		}
 		res, err := runJob(ctx, bin, dir, restoreJob, spec, false)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %v", label, err)
