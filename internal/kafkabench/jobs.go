@@ -108,10 +108,9 @@ func buildJobs(dir string, jobs []job) (map[string]string, error) {
 	return e2e.Build(dir, srcs)
 }
 
-// runJob runs a job binary over the run's topics (with no output topic, its sink writes nowhere: none:),
-// --bounded, and times it from process start to exit. With
-// scrape, the job also serves HTTP (--http on a free port), and its /metrics is fetched every second while it
-// runs, as a (busy) Prometheus would.
+// runJob runs a job binary over the run's topics, --bounded, and times it from process start to exit; without an
+// output topic, the job's sink writes nowhere (none:). With scrape, the job also serves HTTP (--http on a free
+// port), and its /metrics is fetched every second while it runs, as a (busy) Prometheus would.
 func runJob(ctx context.Context, bin, dir string, j job, r *runSpec, scrape bool) (runResult, error) {
 	sink := "none:"
 	if r.out != "" {

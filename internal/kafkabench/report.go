@@ -125,7 +125,7 @@ func report(s setup, rows []row, restored *restoreResult) string {
 	return b.String()
 }
 
-// restoreTarget is what issue 16 asks of a restore: a million groups in less than 5 seconds.
+// The target of the restore (issue 16): a million groups in less than 5 seconds.
 const (
 	restoreTargetGroups  = 1_000_000
 	restoreTargetSeconds = 5
