@@ -37,6 +37,16 @@ const statelessSQL = `CREATE STREAM orders (symbol VARCHAR, side VARCHAR, quanti
 CREATE STREAM big AS SELECT symbol, side, quantity, price, price * quantity AS notional, CASE WHEN quantity > 1000 THEN 'large' ELSE 'small' END AS size FROM orders WHERE quantity > 100 WITH ('big.type'='kafka_sink');
 `
 
+// restoreSQL counts and sums the orders of each account, a group per account that the restore measurement makes a
+// million of. Its state goes to a changelog topic, which the job reads back when it starts.
+const restoreSQL = `CREATE STREAM orders (account VARCHAR, quantity BIGINT) WITH ('type'='kafka_source');
+CREATE STREAM totals AS SELECT account, COUNT(*) AS n, SUM(quantity) AS q FROM orders GROUP BY account EMIT CHANGES
+WITH ('totals.type'='kafka_sink');
+`
+
+// restoreJob is the job of the restore measurement; its rows go nowhere (--sink totals=none:).
+var restoreJob = job{name: "restore", source: "orders", sink: "totals", script: restoreSQL}
+
 // orderflowPath is the order-flow query of the trading example, relative to the repository's root.
 const orderflowPath = "examples/trading/orderflow.sql"
 
@@ -98,12 +108,16 @@ func buildJobs(dir string, jobs []job) (map[string]string, error) {
 	return e2e.Build(dir, srcs)
 }
 
-// runJob runs a job binary over the run's topics, --bounded, and times it from process start to exit. With
-// scrape, the job also serves HTTP (--http on a free port), and its /metrics is fetched every second while it
-// runs, as a (busy) Prometheus would.
+// runJob runs a job binary over the run's topics, --bounded, and times it from process start to exit; without an
+// output topic, the job's sink writes nowhere (none:). With scrape, the job also serves HTTP (--http on a free
+// port), and its /metrics is fetched every second while it runs, as a (busy) Prometheus would.
 func runJob(ctx context.Context, bin, dir string, j job, r *runSpec, scrape bool) (runResult, error) {
+	sink := "none:"
+	if r.out != "" {
+		sink = "kafka:" + r.out
+	}
 	args := []string{"--bounded", "--brokers", strings.Join(r.seeds, ","), "--group", r.group,
-		"--source", j.source + "=kafka:" + r.in, "--sink", j.sink + "=kafka:" + r.out, "--progress", "0"}
+		"--source", j.source + "=kafka:" + r.in, "--sink", j.sink + "=" + sink, "--progress", "0"}
 	if r.profile != "" {
 		args = append(args, "--cpuprofile", r.profile)
 	}
@@ -147,7 +161,7 @@ func runJob(ctx context.Context, bin, dir string, j job, r *runSpec, scrape bool
 			j.name, st.Read, st.Bad, st.Late, tail(stderr.String(), 30))
 	}
 	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-	return runResult{elapsed: elapsed, cpu: cpu, read: st.Read, emitted: st.Emitted}, nil
+	return runResult{elapsed: elapsed, cpu: cpu, read: st.Read, emitted: st.Emitted, log: stderr.String()}, nil
 }
 
 // scraper is a job's stderr that watches for the line saying where it serves HTTP.

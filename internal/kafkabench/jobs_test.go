@@ -9,20 +9,25 @@ import (
 	"github.com/velocc/velocc/compiler"
 )
 
-// TestScriptsCompile compiles both contenders' scripts without warnings, the order-flow one from the checkout's
-// examples/trading/orderflow.sql, and checks that its query text is the example's.
+// TestScriptsCompile compiles the contenders' scripts and the restore job's without warnings, the order-flow one
+// from the checkout's examples/trading/orderflow.sql, and checks that its query text is the example's and that
+// the restore job keeps its state in a changelog topic.
 func TestScriptsCompile(t *testing.T) {
 	root := filepath.Join("..", "..")
 	jobs, err := veloccJobs(root)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, j := range jobs {
+	for _, j := range append(jobs, restoreJob) {
 		plan, diags := compiler.Compile(j.name+".sql", []byte(j.script), &compiler.Options{})
 		if len(diags) > 0 || plan == nil {
 			var b strings.Builder
 			diags.Format(&b)
 			t.Errorf("%s:\n%s\n%s", j.name, j.script, b.String())
+			continue
+		}
+		if j.name == restoreJob.name && (len(plan.Queries) != 1 || !plan.Queries[0].Changelog || plan.Queries[0].Name != j.sink) {
+			t.Errorf("the restore job's plan does not have one query %s keeping its state in a changelog topic", j.sink)
 		}
 	}
 

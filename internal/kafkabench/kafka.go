@@ -156,12 +156,30 @@ type inputStats struct {
 // produceInput writes n generated orders keyed by symbol to topic and waits until the broker acknowledged all of
 // them, reporting progress every 10%.
 func produceInput(ctx context.Context, seeds []string, topic string, seed uint64, n, minutes int) (inputStats, error) {
+	var st inputStats
+	gen := newGenerator(seed, n, minutes)
+	var err error
+	st.bytes, err = produceRecords(ctx, seeds, topic, n, func(b []byte) ([]byte, string) {
+		o, _ := gen.next()
+		st.records++
+		if o.qty > 100 {
+			st.large++
+		}
+		return appendJSON(b, o), o.symbol
+	})
+	return st, err
+}
+
+// produceRecords writes n records to topic, each made by next, which appends the record's value to b and
+// returns it with the record's key, and waits until the broker acknowledged all of them, reporting progress every
+// 10%. It returns the sum of the values' sizes.
+func produceRecords(ctx context.Context, seeds []string, topic string, n int, next func(b []byte) ([]byte, string)) (int64, error) {
 	// Uncompressed, like the output of every contender: velocc's Kafka sink writes uncompressed batches by default.
 	cl, err := kgo.NewClient(kgo.SeedBrokers(seeds...), kgo.DefaultProduceTopic(topic),
 		kgo.MaxBufferedRecords(100_000), kgo.ProducerLinger(5*time.Millisecond),
 		kgo.ProducerBatchCompression(kgo.NoCompression()))
 	if err != nil {
-		return inputStats{}, err
+		return 0, err
 	}
 	defer cl.Close()
 
@@ -180,15 +198,10 @@ func produceInput(ctx context.Context, seeds []string, topic string, seed uint64
 	const block = 4096
 	var recs []kgo.Record
 	var buf []byte
-	var st inputStats
-	gen := newGenerator(seed, n, minutes)
+	var bytes int64
 	step := max(n/10, 1)
 	began := time.Now()
-	for i := 1; ; i++ {
-		o, ok := gen.next()
-		if !ok {
-			break
-		}
+	for i := 1; i <= n; i++ {
 		if len(recs) == 0 {
 			recs = make([]kgo.Record, block)
 		}
@@ -196,31 +209,28 @@ func produceInput(ctx context.Context, seeds []string, topic string, seed uint64
 			buf = make([]byte, 0, block*128)
 		}
 		start := len(buf)
-		buf = appendJSON(buf, o)
+		var key string
+		buf, key = next(buf)
 		r := &recs[0]
 		recs = recs[1:]
-		r.Key = []byte(o.symbol)
+		r.Key = []byte(key)
 		r.Value = buf[start:len(buf):len(buf)]
-		st.records++
-		st.bytes += int64(len(r.Value))
-		if o.qty > 100 {
-			st.large++
-		}
+		bytes += int64(len(r.Value))
 		cl.Produce(ctx, r, promise)
 		if i%step == 0 {
-			logf("kafkabench: produced %d/%d records (%.0f MB) in %.1fs", i, n, float64(st.bytes)/1e6, time.Since(began).Seconds())
+			logf("kafkabench: produced %d/%d records (%.0f MB) in %.1fs", i, n, float64(bytes)/1e6, time.Since(began).Seconds())
 		}
 	}
 	if err := cl.Flush(ctx); err != nil {
-		return st, err
+		return bytes, err
 	}
 	mu.Lock()
 	defer mu.Unlock()
 	if perr != nil {
-		return st, fmt.Errorf("producing to %q: %v", topic, perr)
+		return bytes, fmt.Errorf("producing to %q: %v", topic, perr)
 	}
 	if ctx.Err() != nil {
-		return st, errors.New("interrupted")
+		return bytes, errors.New("interrupted")
 	}
-	return st, nil
+	return bytes, nil
 }

@@ -1,13 +1,16 @@
 // Command kafkabench measures the Kafka-to-Kafka throughput of velocc jobs against a plain franz-go
 // consume-and-produce loop on the same broker, and reports the ratios as a Markdown table.
 //
-//	go run ./internal/kafkatest/broker -- go run ./internal/kafkabench [-n 6000000] [-reps 5] [-partitions 6]
+//	go run ./internal/kafkatest/broker -- go run ./internal/kafkabench [-n 6000000] [-reps 5] [-partitions 6] [-restore-groups 1000000]
 //
 // ('make bench-kafka' runs exactly that.) It needs a broker in VELOCC_TEST_BROKERS, which the broker wrapper sets.
 // It produces N generated JSON orders once to an input topic, then runs every contender once per repetition (in
 // an order that rotates between repetitions), each reading the whole topic with a fresh consumer group and
 // writing to a fresh output topic. The velocc jobs are compiled from this checkout and run --bounded. Every run
 // is checked (every record read, none bad or late, the output complete); a failed check stops the benchmark.
+// Then it measures how fast a job restores the state of an aggregation from its changelog topic: a job with a
+// group per account builds the state of -restore-groups accounts once, then is started again -reps times with
+// nothing new to read, and its log says how long the restore took (restore.go).
 // The table goes to stdout and, between its markers, into docs/kafka-performance.md; progress goes to stderr.
 // The topics, consumer groups and temporary directories are removed at the end.
 package main
@@ -24,6 +27,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -47,6 +51,8 @@ type config struct {
 	doc        string
 	brokers    string
 	profiles   string // directory for CPU profiles of the measured runs; "" for none
+	// restoreGroups is the number of groups of the restore measurement; 0 skips it.
+	restoreGroups int
 }
 
 func main() {
@@ -57,6 +63,7 @@ func main() {
 	flag.IntVar(&cfg.partitions, "partitions", 6, "partitions of the input and output topics")
 	flag.Uint64Var(&cfg.seed, "seed", 1, "seed of the generated orders")
 	flag.IntVar(&cfg.minutes, "minutes", 60, "minutes of event time the orders span")
+	flag.IntVar(&cfg.restoreGroups, "restore-groups", 1_000_000, "groups whose restore from a changelog topic is measured; 0 skips the measurement")
 	flag.StringVar(&cfg.doc, "doc", "docs/kafka-performance.md", "Markdown file to write the results into, relative to the repository's root; empty for none")
 	flag.StringVar(&cfg.profiles, "cpuprofile", "", "write a CPU profile of every measured run, and the binaries to read them with, into this directory")
 	flag.StringVar(&cfg.brokers, "brokers", os.Getenv(brokersEnv), "Kafka brokers, host:port[,host:port...] (default $"+brokersEnv+")")
@@ -83,7 +90,7 @@ func logf(format string, args ...any) {
 type runSpec struct {
 	seeds []string
 	in    string
-	out   string
+	out   string // output topic; "" for none (a job's sink then writes nowhere)
 	group string
 	ends  map[int32]int64 // the input topic's end offsets: where a run stops
 	dir   string          // working directory of a job process
@@ -99,6 +106,7 @@ type runResult struct {
 	cpu     time.Duration // user and system CPU time of the contender (a job's process; the passthrough's run)
 	read    int64         // records read, as the contender reports them
 	emitted int64         // records written, as the contender reports them
+	log     string        // a job's stderr
 }
 
 // contender is one program under measurement.
@@ -121,8 +129,8 @@ type contender struct {
 }
 
 func run(cfg config) error {
-	if cfg.n < 1 || cfg.reps < 1 || cfg.partitions < 1 || cfg.warmup < 0 {
-		return errors.New("-n, -reps and -partitions must be at least 1, and -warmup at least 0")
+	if cfg.n < 1 || cfg.reps < 1 || cfg.partitions < 1 || cfg.warmup < 0 || cfg.restoreGroups < 0 {
+		return errors.New("-n, -reps and -partitions must be at least 1, and -warmup and -restore-groups at least 0")
 	}
 	if cfg.brokers == "" {
 		return fmt.Errorf("no Kafka broker: set %s=host:port, or run under 'go run ./internal/kafkatest/broker --' as 'make bench-kafka' does", brokersEnv)
@@ -158,7 +166,11 @@ func run(cfg config) error {
 	rev := revision(root) // before building: others may commit while the benchmark runs
 	logf("kafkabench: compiling and building the velocc jobs (%s) in %s", rev, dir)
 	t := time.Now()
-	bins, err := buildJobs(dir, jobs)
+	build := jobs
+	if cfg.restoreGroups > 0 {
+		build = append(slices.Clone(jobs), restoreJob)
+	}
+	bins, err := buildJobs(dir, build)
 	if err != nil {
 		return err
 	}
@@ -260,9 +272,17 @@ func run(cfg config) error {
 		}
 	}
 
+	var restored *restoreResult
+	if cfg.restoreGroups > 0 {
+		restored, err = measureRestore(ctx, adm, cfg, seeds, dir, bins[restoreJob.name], suffix)
+		if err != nil {
+			return err
+		}
+	}
+
 	results := report(setup{cpu: benchdoc.CPUModel(), cores: runtime.NumCPU(), kafka: strings.TrimPrefix(kafka, "v"),
 		records: int64(cfg.n), megabytes: float64(input.bytes) / 1e6, partitions: int32(cfg.partitions),
-		reps: cfg.reps, warmup: cfg.warmup, revision: rev, profiled: cfg.profiles != ""}, summarize(cs))
+		reps: cfg.reps, warmup: cfg.warmup, revision: rev, profiled: cfg.profiles != ""}, summarize(cs), restored)
 	fmt.Print(results)
 	if cfg.doc != "" {
 		path := filepath.Join(root, cfg.doc)

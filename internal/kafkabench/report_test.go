@@ -66,7 +66,7 @@ func TestSummarizeAndTable(t *testing.T) {
 	// A contender measuring the cost of something added to another: its line says the ratio of the two.
 	cs = append(cs, &contender{title: "stateless, serving --http", against: 1, maxCost: 0.03, rates: []float64{550, 540, 545}, cpuPerM: []float64{2, 2, 2}})
 	rows = summarize(cs)
-	got := report(setup{}, rows)
+	got := report(setup{}, rows, nil)
 	if !strings.Contains(got, "| stateless, serving --http | 545 | 540–550 | 0.55× | ≤ 3% slower than without | 2.00 |") ||
 		!strings.Contains(got, "- stateless, serving --http: 0.973× the throughput of stateless, a cost of 2.7%, target ≤ 3%: met.") {
 		t.Errorf("report with a cost line:\n%s", got)
