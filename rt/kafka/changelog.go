@@ -4,6 +4,7 @@
 package kafka
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/binary"
@@ -11,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"os"
 	"slices"
 	"strconv"
 	"time"
@@ -98,6 +100,9 @@ func (d *durable) connect(ctx context.Context, opts []kgo.Opt) (*kgo.Client, err
 		// session starts over from the last commit (see renew).
 		kgo.RecordDeliveryTimeout(max(2*d.timeout, 30*time.Second)),
 	)
+	if os.Getenv("VELOCC_KGO_DEBUG") != "" {
+		opts = append(opts, kgo.WithLogger(kgo.BasicLogger(os.Stderr, kgo.LogLevelInfo, nil)))
+	}
 	var err error
 	if d.sess, err = kgo.NewGroupTransactSession(opts...); err != nil {
 		return nil, err
@@ -249,35 +254,31 @@ func (in *input) restore(ctx context.Context, parts []int32) error {
 				total += e.Offset - s.Offset
 			}
 		}
-		latest := map[string]logRecord{}
-		covered := map[int32]int64{}
+		latest := &logKeys{index: map[string]int{}}
+		covered, layouts := map[int32]int64{}, map[int32]string{}
 		var read int64
 		if len(at) > 0 {
-			if read, err = in.readChangelog(ctx, topic, at, last, total, latest, covered); err != nil {
+			if read, err = in.readChangelog(ctx, topic, at, last, total, latest, covered, layouts); err != nil {
 				return err
 			}
 		}
-		groups := 0
-		for _, key := range sortedByOffset(latest) {
-			r := latest[key]
-			switch key[0] {
-			case tagLayout:
-				if string(r.value) != l.Layout() {
-					return fmt.Errorf("changelog topic %q partition %d holds the state of another version of "+
-						"query %s (its groups are %s; this job's are %s): the query changed since the state was "+
-						"written; delete the topic and the group's offsets to rebuild the state from the input, "+
-						"or give the job another group", topic, r.part, l.Name(), r.value, l.Layout())
-				}
-			case tagCovered:
-			default:
-				if r.value == nil {
-					continue
-				}
-				if err := l.Load(r.part, []byte(key), r.value); err != nil {
-					return fmt.Errorf("changelog topic %q partition %d offset %d: %v", topic, r.part, r.offset, err)
-				}
-				groups++
+		for _, p := range slices.Sorted(maps.Keys(layouts)) {
+			if v := layouts[p]; v != l.Layout() {
+				return &badChangelog{fmt.Errorf("changelog topic %q partition %d holds the state of another version of query %s "+
+					"(its groups are %s; this job's are %s): the query changed since the state was written; delete "+
+					"the topic and the group's offsets to rebuild the state from the input, or give the job another "+
+					"group", topic, p, l.Name(), v, l.Layout())}
 			}
+		}
+		groups := 0
+		for _, r := range latest.sorted() {
+			if r.value == nil {
+				continue
+			}
+			if err := l.Load(r.part, []byte(r.key), r.value); err != nil {
+				return &badChangelog{fmt.Errorf("changelog topic %q partition %d offset %d: %v", topic, r.part, r.offset, err)}
+			}
+			groups++
 		}
 		for _, p := range parts {
 			c, ok := covered[p]
@@ -307,32 +308,57 @@ func (in *input) restore(ctx context.Context, parts []int32) error {
 	return nil
 }
 
+// badChangelog is the error of a changelog the job cannot restore its state from, which no retry fixes: the
+// job stops with it (see input.failed).
+type badChangelog struct{ err error }
+
+func (b *badChangelog) Error() string { return b.err.Error() }
+func (b *badChangelog) Unwrap() error { return b.err }
+
 // logRecord is the latest record of one key of a changelog.
 type logRecord struct {
+	key    string
 	part   int32
-	offset int64
+	first  int64  // the offset of the key's first record: the order groups are restored in
+	offset int64  // the offset of the latest
 	value  []byte // nil: a tombstone
 }
 
-// sortedByOffset returns the keys of latest in the order their records were written (per partition), so that
-// restored groups come back in the order they were first written.
-func sortedByOffset(latest map[string]logRecord) []string {
-	keys := slices.Collect(maps.Keys(latest))
-	slices.SortFunc(keys, func(a, b string) int {
-		ra, rb := latest[a], latest[b]
-		if ra.offset != rb.offset {
-			return int(min(max(ra.offset-rb.offset, -1), 1))
+// logKeys holds the latest record of each key of a changelog.
+type logKeys struct {
+	index map[string]int // key → its record in recs
+	recs  []logRecord
+}
+
+// add keeps r as the latest record of its key.
+func (l *logKeys) add(r *kgo.Record) {
+	if i, ok := l.index[string(r.Key)]; ok {
+		l.recs[i].part, l.recs[i].offset, l.recs[i].value = r.Partition, r.Offset, r.Value
+		return
+	}
+	l.index[string(r.Key)] = len(l.recs)
+	l.recs = append(l.recs, logRecord{key: string(r.Key), part: r.Partition, first: r.Offset, offset: r.Offset,
+		value: r.Value})
+}
+
+// sorted returns the records by partition and by the offset their key was first written at, so that the restored
+// groups come back in the order they were first written, whatever order the partitions were fetched in.
+func (l *logKeys) sorted() []logRecord {
+	slices.SortFunc(l.recs, func(a, b logRecord) int {
+		if a.part != b.part {
+			return int(a.part - b.part)
 		}
-		return int(ra.part - rb.part)
+		return cmp.Compare(a.first, b.first)
 	})
-	return keys
+	return l.recs
 }
 
 // readChangelog reads topic's partitions from at up to and including the offsets in last, committed records only,
-// keeping each key's latest record in latest and the offsets the partitions cover in covered. It shows its
+// keeping each key's latest record in latest, and per partition the offset its state covers in covered and the
+// layout of its state in layouts. It shows its
 // progress every few seconds and returns the records read.
 func (in *input) readChangelog(ctx context.Context, topic string, at map[int32]kgo.Offset, last map[int32]int64,
-	total int64, latest map[string]logRecord, covered map[int32]int64) (int64, error) {
+	total int64, latest *logKeys, covered map[int32]int64, layouts map[int32]string) (int64, error) {
 	cl, err := kgo.NewClient(
 		kgo.SeedBrokers(in.seeds...),
 		kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{topic: at}),
@@ -371,12 +397,16 @@ func (in *input) readChangelog(ctx context.Context, topic string, at map[int32]k
 			if r.Attrs.IsControl() || len(r.Key) == 0 {
 				return
 			}
-			if r.Key[0] == tagCovered {
+			switch r.Key[0] {
+			case tagCovered:
 				if v, n := binary.Varint(r.Value); n > 0 {
 					covered[r.Partition] = v
 				}
+			case tagLayout:
+				layouts[r.Partition] = string(r.Value)
+			default:
+				latest.add(r)
 			}
-			latest[string(r.Key)] = logRecord{part: r.Partition, offset: r.Offset, value: r.Value}
 		})
 		if time.Since(shown) >= 2*time.Second && total > 0 {
 			shown = time.Now()
@@ -398,6 +428,9 @@ func (in *input) rewind(ctx context.Context) error {
 			in.topic, in.aborts)
 	}
 	in.src.ResetState()
+	if in.next == nil {
+		in.next = map[int32]int64{}
+	}
 	to := map[int32]kgo.EpochOffset{}
 	for p := range in.assigned {
 		at, ok := in.startAt[p]
@@ -417,7 +450,14 @@ func (in *input) rewind(ctx context.Context) error {
 	}
 	in.cl.SetOffsets(map[string]map[int32]kgo.EpochOffset{in.topic: to})
 	clear(in.durable.marked)
-	return in.restore(ctx, slices.Sorted(maps.Keys(in.assigned)))
+	if err := in.restore(ctx, slices.Sorted(maps.Keys(in.assigned))); err != nil {
+		var bad *badChangelog
+		if errors.As(err, &bad) {
+			return err
+		}
+		return &brokenSession{err}
+	}
+	return nil
 }
 
 // produceChanges writes, inside the session's open transaction, the changes of every changelog, the layout

@@ -5,6 +5,7 @@ package kafka
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -75,6 +76,11 @@ func (in *input) assign(ctx context.Context, offsets map[string]map[int32]kgo.Of
 	}
 	if in.durable != nil {
 		if err := in.restore(ctx, parts); err != nil {
+			in.assigned = nil
+			var bad *badChangelog
+			if errors.As(err, &bad) {
+				in.failed = err // Run stops the job with it
+			}
 			return nil, err
 		}
 	}

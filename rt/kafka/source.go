@@ -45,6 +45,7 @@ type input struct {
 	durable *durable
 	startAt map[int32]int64 // where reading each assigned partition started (durable: see rewind)
 	aborts  int             // transactions the brokers aborted (durable)
+	failed  error           // an assignment met a changelog the state cannot be restored from: the job stops
 	health  *health         // whether the brokers answer; both clients report to it
 
 	// mu serializes record processing with the group's callbacks, which run on franz-go's goroutines.
@@ -157,7 +158,9 @@ func (in *input) faultSettings(opts map[string]string) error {
 // table's start and end offsets: see table.go).
 func (in *input) Start(ctx context.Context) error {
 	var err error
-	in.admin, err = kgo.NewClient(kgo.SeedBrokers(in.seeds...), kgo.WithHooks(in.health))
+	// Metadata is cached for less than franz-go's default 5 s: the changelog topics a job creates are waited for.
+	in.admin, err = kgo.NewClient(kgo.SeedBrokers(in.seeds...), kgo.WithHooks(in.health),
+		kgo.MetadataMinAge(250*time.Millisecond))
 	if err != nil {
 		return err
 	}
@@ -303,6 +306,12 @@ func (in *input) Run(ctx context.Context) error {
 	for !finished {
 		if err := in.checkOutage(); err != nil {
 			return err
+		}
+		in.mu.Lock()
+		failed := in.failed
+		in.mu.Unlock()
+		if failed != nil {
+			return failed
 		}
 		pctx, cancel := context.WithTimeout(ctx, in.every)
 		fetches := cl.PollRecords(pctx, 50000)
