@@ -278,6 +278,9 @@ func (g *gen) genJob() {
 	if p.HTTPAddress != "" {
 		jd[jen.Id("HTTPAddress")] = jen.Lit(p.HTTPAddress)
 	}
+	if p.Guarantee != "" {
+		jd[jen.Id("Guarantee")] = jen.Lit(p.Guarantee)
+	}
 	if pairs := joinedPairs(p); len(pairs) > 0 {
 		jd[jen.Id("Joined")] = jen.Index().Index(jen.Lit(2)).String().Values(pairs...)
 	}

@@ -99,8 +99,9 @@ func check(script *grammar.Script, filename string, opts *Options, r *reporter) 
 		c.metrics(metrics[i], st, n)
 	}
 	if !r.diagsHaveErrors() {
-		c.loadWaves()  // ctas.go
-		c.checkGraph() // graph.go
+		c.loadWaves()      // ctas.go
+		c.checkGraph()     // graph.go
+		c.checkGuarantee() // jobprops.go
 	}
 	if len(c.plan.Queries) == 0 && !r.diagsHaveErrors() {
 		at := grammar.Pos{File: filename, Line: 1, Col: 1}

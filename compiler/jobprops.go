@@ -13,8 +13,8 @@ import (
 // jobKeys are the job settings a query's WITH may give, unprefixed: the memory budget in MiB (Velostream's
 // 'max.memory.mb') and what state beyond it does, 'fail' or 'spill' ('state.overflow'). Every query that gives
 // one must give the same value: a job has one budget. 'job.http.address' is where the job serves its metrics,
-// health and status (docs/operations.md).
-var jobKeys = []string{"max.memory.mb", "state.overflow", "job.http.address"}
+// health and status (docs/operations.md). 'processing.guarantee' is at_least_once or exactly_once (docs/kafka.md).
+var jobKeys = []string{"max.memory.mb", "state.overflow", "job.http.address", "processing.guarantee"}
 
 // maxMemoryMB bounds 'max.memory.mb' (a PiB), as the job's --max-memory does.
 const maxMemoryMB = 1 << 30
@@ -56,6 +56,15 @@ func (c *checker) jobProperty(p *grammar.Prop) bool {
 		if c.sameJobSetting(key, v, p) {
 			c.plan.HTTPAddress = v
 		}
+	case "processing.guarantee":
+		v = strings.ToLower(v)
+		if v != "at_least_once" && v != "exactly_once" {
+			c.errorf(CodeBadProperty, p.ValueSpan, "unknown 'processing.guarantee' %q; use at_least_once (the default) or exactly_once (Kafka transactions)", p.Value)
+			return true
+		}
+		if c.sameJobSetting(key, v, p) && v == "exactly_once" {
+			c.plan.Guarantee = v
+		}
 	default:
 		return false
 	}
@@ -86,4 +95,41 @@ func (c *checker) sameJobSetting(key, value string, p *grammar.Prop) bool {
 		return false
 	}
 	return true
+}
+
+// checkGuarantee checks that a job under 'processing.guarantee' = 'exactly_once' can keep it: one Kafka stream
+// (whose consumer's transaction carries the job's rows, state and offsets; tables aside), every sink and dead
+// letter on Kafka.
+func (c *checker) checkGuarantee() {
+	if c.plan.Guarantee != "exactly_once" {
+		return
+	}
+	at := c.jobSet["processing.guarantee"].at
+	const why = "'processing.guarantee' = 'exactly_once' (Kafka transactions)"
+	var streams []string
+	for _, s := range c.plan.Sources {
+		if s.IsTable {
+			continue
+		}
+		if s.Type != "kafka_source" {
+			c.errorf(CodeBadProperty, at, "%s needs the job's streams on Kafka; %s reads %s", why, s.Name, s.URI)
+			return
+		}
+		streams = append(streams, s.Name)
+		if s.DeadLetter != "" && !strings.HasPrefix(s.DeadLetter, "kafka:") {
+			c.errorf(CodeBadProperty, at, "%s needs dead letters on Kafka; %s writes them to %s: set '%s.dead.letter.topic'", why, s.Name, s.DeadLetter, s.Name)
+		}
+	}
+	if len(streams) != 1 {
+		c.errorf(CodeBadProperty, at, "%s needs exactly one Kafka stream, whose transaction covers the whole job; this job reads %d (%s)", why, len(streams), strings.Join(streams, ", "))
+	}
+	seen := map[*Sink]bool{}
+	for _, q := range c.plan.Queries {
+		if sk := q.Sink; sk != nil && !seen[sk] {
+			seen[sk] = true
+			if sk.Type != "kafka_sink" && !strings.HasPrefix(sk.URI, "none:") {
+				c.errorf(CodeBadProperty, at, "%s needs every sink on Kafka; %s writes %s, outside any transaction", why, sk.Name, sk.URI)
+			}
+		}
+	}
 }

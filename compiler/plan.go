@@ -25,6 +25,9 @@ type Plan struct {
 	// HTTPAddress is 'job.http.address': where the job serves its metrics, health and status ("" for nowhere,
 	// unless the job's --http says).
 	HTTPAddress string
+	// Guarantee is 'processing.guarantee' when it is exactly_once: a Kafka job then writes its rows, its state
+	// and its offsets in one transaction per commit; "" for at least once.
+	Guarantee string
 
 	// Whether the job links its HTTP server (rt/ops, and net/http with it): HTTP says yes (velocc build --http),
 	// NoHTTP no (--no-http); otherwise ServesHTTP decides.

@@ -60,6 +60,8 @@ Flags:
   --brokers HOST:PORT,...    Kafka brokers (default: $VELOCC_BROKERS, then the job's bootstrap.servers, then localhost:9092)
   --group ID                 Kafka consumer group (default: the job's group.id, then velocc-JOBNAME)
   --instance-id ID           static group membership: a restarted instance takes its partitions back at once
+  --guarantee G              at_least_once or exactly_once: Kafka rows, state and offsets in one transaction
+                             per commit (default: the job's 'processing.guarantee', then at_least_once)
   --single-instance          the job is the only instance of its group: topics it joins need not be co-partitioned
   --offset-reset WHERE       earliest or latest: where a group without committed offsets starts (default earliest)
   --timestamp-format FORMAT  write TIMESTAMP values as epoch_millis or rfc3339 (default: as each sink declares)

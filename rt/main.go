@@ -122,6 +122,10 @@ type Job struct {
 	// HTTPAddress is the script's 'job.http.address': where the job serves its metrics, health and status
 	// (--http and $VELOCC_HTTP override it); "" for nowhere.
 	HTTPAddress string
+
+	// Guarantee is the script's 'processing.guarantee': "exactly_once", or "" for at least once (--guarantee
+	// overrides it). See docs/kafka.md.
+	Guarantee string
 }
 
 // Context gives Job.Setup the job's sources and sinks.
@@ -184,6 +188,7 @@ func Main(j *Job) {
 //	--brokers HOST:PORT,...    Kafka brokers (default: $VELOCC_BROKERS, then the job's settings)
 //	--group ID                 Kafka consumer group (default: the job's setting, then velocc-JOB)
 //	--instance-id ID           a static Kafka group member id: a restart takes its partitions back at once
+//	--guarantee G              at_least_once or exactly_once (Kafka transactions; see docs/kafka.md)
 //	--offset-reset WHERE       earliest or latest: where a group without committed offsets starts
 //	--workers N                split a bounded file source among N goroutines (jobs that allow it)
 //	--on-error [NAME=]POLICY   fail, skip or dead_letter for bad records of every source, or of source NAME
@@ -326,7 +331,8 @@ func runContext(ctx context.Context, j *Job, args []string, stdout, stderr io.Wr
 		r.progress = opts.progress
 	}
 	r.env = &Env{Job: j, Brokers: opts.brokers, Group: opts.group, InstanceID: opts.instanceID, OffsetReset: opts.offsetReset, Bounded: opts.bounded,
-		Stderr: errw, log: log, Partitions: r.partitions}
+		ExactlyOnce: opts.guarantee == "exactly_once",
+		Stderr:      errw, log: log, Partitions: r.partitions}
 	code, err := r.start(ctx, opts, stdout)
 	if err != nil {
 		r.close()
@@ -451,6 +457,11 @@ func (r *runner) start(ctx context.Context, opts *options, stdout io.Writer) (in
 			s.tableLoad()
 		}
 		r.sources = append(r.sources, s)
+	}
+	if r.env.ExactlyOnce {
+		if err := checkExactlyOnce(r.job, opts, r.sources); err != nil {
+			return 2, err
+		}
 	}
 	for _, s := range r.sources {
 		if err := s.open(ctx); err != nil {
@@ -702,6 +713,7 @@ type options struct {
 	progress       time.Duration
 
 	brokers, group, instanceID, offsetReset string
+	guarantee                               string // --guarantee, else the job's
 	cpuProfile                              string // --cpuprofile: write a CPU profile of the run here
 	workers                                 int    // --workers: goroutines for a bounded file source
 	onError                                 onErrorFlags
@@ -806,6 +818,10 @@ func parseFlags(j *Job, args []string) (*options, error) {
 			if o.instanceID, err = value(); err == nil && o.instanceID == "" {
 				err = fmt.Errorf("flag --instance-id wants a group member id")
 			}
+		case "guarantee":
+			if o.guarantee, err = value(); err == nil && o.guarantee != "at_least_once" && o.guarantee != "exactly_once" {
+				err = fmt.Errorf("flag --guarantee wants at_least_once or exactly_once, got %q", o.guarantee)
+			}
 		case "offset-reset":
 			if o.offsetReset, err = value(); err == nil && o.offsetReset != "earliest" && o.offsetReset != "latest" {
 				err = fmt.Errorf("flag --offset-reset wants earliest or latest, got %q", o.offsetReset)
@@ -853,6 +869,9 @@ func parseFlags(j *Job, args []string) (*options, error) {
 	if err := o.onError.check(j); err != nil {
 		return nil, err
 	}
+	if o.guarantee == "" {
+		o.guarantee = j.Guarantee
+	}
 	if o.http == "" {
 		if v := os.Getenv("VELOCC_HTTP"); v != "" {
 			if !validHTTPAddr(v) {
@@ -864,6 +883,39 @@ func parseFlags(j *Job, args []string) (*options, error) {
 		}
 	}
 	return o, nil
+}
+
+// checkExactlyOnce checks that a job can run under the guarantee exactly_once: one Kafka stream (its consumer's
+// transaction carries the rows, the state and the offsets; tables aside), and nothing written outside Kafka.
+func checkExactlyOnce(j *Job, opts *options, sources []*Source) error {
+	const what = "the guarantee exactly_once (Kafka transactions)"
+	streams := 0
+	for _, s := range sources {
+		if s.spec.Table {
+			continue
+		}
+		if s.input == nil {
+			return fmt.Errorf("%s needs the job's streams on Kafka: source %q reads a file", what, s.spec.Name)
+		}
+		streams++
+		if s.deadPath != "" && !strings.HasPrefix(s.deadPath, deadTopicScheme) {
+			return fmt.Errorf("%s needs dead letters on Kafka: source %q writes them to the file %s (set "+
+				"'dead.letter.topic', or --dead-letter %s=kafka:TOPIC)", what, s.spec.Name, s.deadPath, s.spec.Name)
+		}
+	}
+	if streams != 1 {
+		return fmt.Errorf("%s needs exactly one Kafka stream source, whose transaction covers the job; this job reads %d", what, streams)
+	}
+	for _, spec := range j.Sinks {
+		uri := spec.URI
+		if u, ok := opts.sinks[spec.Name]; ok {
+			uri = u
+		}
+		if !strings.HasPrefix(uri, "kafka:") && !strings.HasPrefix(uri, "none:") {
+			return fmt.Errorf("%s needs every sink on Kafka: sink %q writes %s, outside any transaction", what, spec.Name, uri)
+		}
+	}
+	return nil
 }
 
 // validHTTPAddr reports whether addr is HOST:PORT with a port number (HOST may be empty: every interface).

@@ -70,6 +70,9 @@ type Env struct {
 	InstanceID  string // --instance-id: a static group member id, or ""
 	OffsetReset string // --offset-reset: "earliest", "latest" or ""
 	Bounded     bool
+	// ExactlyOnce is set under the guarantee exactly_once (--guarantee, 'processing.guarantee'): a Kafka source
+	// writes the job's rows, its state and its offsets in one transaction per commit.
+	ExactlyOnce bool
 	Stderr      io.Writer    // safe for concurrent use
 	log         *slog.Logger // the job's log (Log)
 	// Partitions returns the partition count of the first partitioned source, or 0 before it is known; sinks use

@@ -118,7 +118,7 @@ func TestKafkaKillRestartGraph(t *testing.T) {
 	committed := func() int64 {
 		return committedSum(t, brokers, group, ordersTopic) + committedSum(t, brokers, group, quotesTopic)
 	}
-	kills, _ := killRuns(t, "kafka_graph", args, int64(len(orders)+len(quotes)), committed)
+	kills, _ := killRuns(t, "kafka_graph", args, int64(len(orders)+len(quotes)), committed, 6)
 	finalRun(t, "kafka_graph", args, brokers, committed, minutesTopic, matchedTopic)
 
 	recs := kafkatest.ConsumeAll(t, brokers, minutesTopic)

@@ -330,7 +330,7 @@ func TestKafkaKillRestart(t *testing.T) {
 		"--source", "orders=kafka:" + in, "--sink", "minutes=kafka:" + out, "--progress", "0"}
 	committed := func() int64 { return committedSum(t, brokers, group, in) }
 
-	kills, logs := killRuns(t, "kafka_windows", args, int64(len(orders)), committed)
+	kills, logs := killRuns(t, "kafka_windows", args, int64(len(orders)), committed, 6)
 	for i, l := range logs[1:] {
 		if !strings.Contains(l, "restored ") || !strings.Contains(l, "minutes-changelog") {
 			t.Errorf("run %d did not restore its state from the changelog:\n%s", i+2, l)
@@ -346,22 +346,22 @@ func TestKafkaKillRestart(t *testing.T) {
 }
 
 // killRuns runs job name with args again and again, killing each run with SIGKILL at a random point once it has
-// committed a random part (10-30%) of what is left of the input (total records; committed reports how many are
-// committed): then it is mid-stream, with state open, rows in flight to the broker and records read but not
-// committed. Kill points come from what was committed, so they never lie beyond the input, and commits come a
-// moment apart, so a kill may land later than planned on a fast or a loaded machine: the next one is planned from
-// where it landed, and the kills stop once less than a tenth of the input is left, or all of it is committed (a job
-// whose state is in changelogs holds no offset back). It returns the number of kills and the log of each run.
-func killRuns(t *testing.T, name string, args []string, total int64, committed func() int64) (int, []string) {
+// committed a random part of what is left of the input (total records; committed reports how many are committed):
+// then it is mid-stream, with state open, rows in flight to the broker and records read but not committed. With
+// maxKills kills planned, each waits for 50-150% of an even share of what is left before the last tenth of the
+// input. Kill points come from what was committed, so they never lie beyond the input, and commits come a moment
+// apart, so a kill may land later than planned on a fast or a loaded machine: the next one is planned from where
+// it landed, and the kills stop once less than a tenth of the input is left, or all of it is committed (a job whose
+// state is in changelogs holds no offset back). It returns the number of kills and the log of each run.
+func killRuns(t *testing.T, name string, args []string, total int64, committed func() int64, maxKills int) (int, []string) {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
 	last := total * 9 / 10 // no kill is planned past this
-	const maxKills = 6
 	var prev int64
 	kills := 0
 	var logs []string
 	for kills < maxKills && prev < last {
-		target := prev + (last-prev)*int64(10+rng.IntN(21))/100
+		target := prev + (last-prev)*int64(50+rng.IntN(101))/100/int64(maxKills-kills)
 		p := startJob(t, name, args...)
 		waitProgress(t, fmt.Sprintf("kill %d: the job committing %d records", kills+1, target), p, func() (int64, bool) {
 			n := committed()

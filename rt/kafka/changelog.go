@@ -15,6 +15,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -43,18 +44,25 @@ type durable struct {
 	txnID   string
 	timeout time.Duration // transaction.timeout.ms
 
+	// eos: the job runs under the guarantee exactly_once: its sinks write through the session (see txnSink), in a
+	// transaction that is open while records are processed (open), from the first record after a commit to the
+	// next commit.
+	eos  bool
+	open bool
+
 	sess    *kgo.GroupTransactSession
 	covered map[int32]int64 // per assigned partition: the offset the changelogs last recorded as covered
 	marked  map[int32]bool  // per assigned partition: the layout records were written since the assignment
 }
 
-// newDurable reads the changelog settings of a source whose state has changelogs; nil when it has none.
+// newDurable reads the changelog settings of a source whose state has changelogs, or of the source of a job under
+// the guarantee exactly_once; nil for another.
 func newDurable(in *input, logs []rt.Changelog) (*durable, error) {
-	if len(logs) == 0 {
+	if len(logs) == 0 && !in.env.ExactlyOnce {
 		return nil, nil
 	}
 	opts := in.src.Spec().Options
-	d := &durable{logs: logs, prefix: opts["changelog.topic.prefix"], rf: -1}
+	d := &durable{logs: logs, prefix: opts["changelog.topic.prefix"], rf: -1, eos: in.env.ExactlyOnce}
 	if d.prefix == "" {
 		d.prefix = in.group + "-"
 	}
@@ -94,7 +102,7 @@ func (d *durable) connect(ctx context.Context, opts []kgo.Opt) (*kgo.Client, err
 	opts = append(slices.Clip(opts),
 		kgo.TransactionalID(d.txnID),
 		kgo.TransactionTimeout(d.timeout),
-		kgo.RecordPartitioner(kgo.ManualPartitioner()),
+		kgo.RecordPartitioner(d.partitioner()),
 		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
 		// A record that cannot be written fails its transaction rather than holding the job for ever: the next
 		// session starts over from the last commit (see renew).
@@ -114,8 +122,46 @@ func (d *durable) connect(ctx context.Context, opts []kgo.Opt) (*kgo.Client, err
 		cl.Close()
 		return nil, fmt.Errorf("initializing the transactional producer %q of the changelogs: %v", d.txnID, err)
 	}
+	d.open = false
+	if d.eos {
+		txnSink.Store(&txnProducer{cl: cl})
+	}
 	return cl, nil
 }
+
+// partitioner places the changelogs' records by their partition (the source's partition whose state they hold),
+// and the sinks' rows as a sink's own producer does (by a hash of the key, as Kafka's clients do).
+func (d *durable) partitioner() kgo.Partitioner {
+	manual := map[string]bool{}
+	for _, t := range d.topics {
+		manual[t] = true
+	}
+	return splitPartitioner{manual: manual, rows: kgo.UniformBytesPartitioner(64<<10, true, true, nil),
+		logs: kgo.ManualPartitioner()}
+}
+
+// splitPartitioner partitions the topics in manual with logs, the others with rows.
+type splitPartitioner struct {
+	manual     map[string]bool
+	rows, logs kgo.Partitioner
+}
+
+func (p splitPartitioner) ForTopic(topic string) kgo.TopicPartitioner {
+	if p.manual[topic] {
+		return p.logs.ForTopic(topic)
+	}
+	return p.rows.ForTopic(topic)
+}
+
+// txnProducer is the transactional client the sinks of a job under the guarantee exactly_once write through
+// (there is one: such a job has one Kafka stream), and whether a row of its open transaction failed.
+type txnProducer struct {
+	cl     *kgo.Client
+	failed atomic.Bool
+}
+
+// txnSink is the job's txnProducer under the guarantee exactly_once; nil otherwise.
+var txnSink atomic.Pointer[txnProducer]
 
 // endTimeout bounds the end of a transaction: far longer than a working cluster takes, and than the transaction
 // may stay open anyway.
@@ -161,6 +207,9 @@ func (in *input) renew(ctx context.Context, opts []kgo.Opt, broken *brokenSessio
 // ensureTopics creates the changelog topics that do not exist, compacted, with the source topic's partition
 // count, and checks the partition count of those that do.
 func (d *durable) ensureTopics(ctx context.Context, adm *kadm.Client, partitions int32) error {
+	if len(d.topics) == 0 {
+		return nil
+	}
 	ctx, cancel := context.WithTimeout(ctx, startTimeout)
 	defer cancel()
 	md, err := adm.Metadata(ctx, d.topics...)
@@ -460,6 +509,18 @@ func (in *input) rewind(ctx context.Context) error {
 	return nil
 }
 
+// begin opens the session's transaction, unless it is open.
+func (d *durable) begin() error {
+	if d.open {
+		return nil
+	}
+	if err := d.sess.Begin(); err != nil {
+		return &brokenSession{fmt.Errorf("beginning a transaction: %v", err)}
+	}
+	d.open = true
+	return nil
+}
+
 // produceChanges writes, inside the session's open transaction, the changes of every changelog, the layout
 // records of partitions that have none since the assignment, and the input offsets covered (next: every record
 // before it is in the state), for the partitions whose offset moved.
@@ -508,8 +569,8 @@ func (in *input) commitTxn(ctx context.Context) error {
 			next[p] = o
 		}
 	}
-	if err := d.sess.Begin(); err != nil {
-		return &brokenSession{fmt.Errorf("beginning a transaction: %v", err)}
+	if err := d.begin(); err != nil {
+		return err
 	}
 	in.produceChanges(ctx, next)
 	// A deadline for a transaction that cannot end (the group cannot be reached to confirm the member is still in
@@ -548,10 +609,15 @@ func (in *input) commitTxn(ctx context.Context) error {
 	// End confirms with a heartbeat that the member is still in the group, which a group rejoining after a failed
 	// session cannot answer until the rebalance it blocks is allowed: a rebalance may run now, and if it does, the
 	// session aborts the transaction (and the next assignment restores the state).
+	try := kgo.TryCommit
+	if tp := txnSink.Load(); tp != nil && tp.failed.Swap(false) {
+		try = kgo.TryAbort // a row of the transaction was not written
+	}
 	in.mu.Unlock()
 	in.cl.AllowRebalance()
-	committed, err := d.sess.End(cctx, kgo.TryCommit)
+	committed, err := d.sess.End(cctx, try)
 	in.mu.Lock()
+	d.open = false
 	if err != nil {
 		return &brokenSession{err}
 	}

@@ -274,6 +274,19 @@ func (o *output) Write(key, value []byte) error {
 		}
 	}
 	o.written.Add(1)
+	if tp := txnSink.Load(); tp != nil {
+		// Exactly once: the row goes into the source's open transaction; a failure aborts it, and the job goes on
+		// from its last commit (retrying it later would write it outside the transaction of its record).
+		tp.cl.Produce(o.attempt.Load().ctx, r, func(_ *kgo.Record, err error) {
+			if err != nil {
+				o.errs.Add(1)
+				tp.failed.Store(true)
+				return
+			}
+			o.acked.Add(1)
+		})
+		return nil
+	}
 	o.cl.Produce(o.attempt.Load().ctx, r, o.done)
 	return nil
 }

@@ -331,7 +331,13 @@ func (in *input) Run(ctx context.Context) error {
 			return ferr
 		}
 		in.mu.Lock()
-		err := in.process(fetches)
+		var err error
+		if d := in.durable; d != nil && d.eos && !fetches.Empty() {
+			err = d.begin() // the rows of these records go into the transaction of the next commit
+		}
+		if err == nil {
+			err = in.process(fetches)
+		}
 		if err == nil && in.env.Bounded && in.done() {
 			finished = true
 			if err = in.src.End(); err == nil {

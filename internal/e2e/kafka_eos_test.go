@@ -1,0 +1,121 @@
+package e2e
+
+// Exactly once: jobs under 'processing.guarantee' = 'exactly_once' killed with SIGKILL again and again, then run
+// to the end: what a read_committed consumer reads of their output is the oracle's rows, each exactly once.
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/velocc/velocc/internal/kafkatest"
+)
+
+func init() {
+	// kafka_windows (kafka_test.go) under the guarantee, committing often: many transactions to kill in.
+	jobScripts["kafka_windows_eos"] = strings.NewReplacer(
+		"'commit.interval'='200ms'", "'commit.interval'='50ms'",
+		"WITH ('minutes.type'='kafka_sink')", "WITH ('minutes.type'='kafka_sink', 'processing.guarantee'='exactly_once')",
+	).Replace(jobScripts["kafka_windows"])
+	// Per account, a row for every order: its running count and total (kafka_totals under EMIT CHANGES).
+	jobScripts["kafka_running_eos"] = strings.NewReplacer(
+		"'commit.interval'='200ms'", "'commit.interval'='50ms'",
+		"EMIT FINAL", "EMIT CHANGES",
+		"WITH ('totals.type'='kafka_sink')", "WITH ('totals.type'='kafka_sink', 'processing.guarantee'='exactly_once')",
+	).Replace(jobScripts["kafka_totals"])
+}
+
+// TestKafkaExactlyOnceWindows kills a windowed aggregation under the guarantee 12 times mid-stream, then lets a
+// bounded run finish: every window of the oracle is in the output with its exact value, and none twice.
+func TestKafkaExactlyOnceWindows(t *testing.T) {
+	brokers := kafkatest.Brokers(t)
+	in := kafkatest.NewTopic(t, brokers, 6)
+	out := kafkatest.NewTopic(t, brokers, 6)
+	orders := kafkaOrders(17, 1200000, 60)
+	produceOrders(t, brokers, in, orders)
+	want := refMinutes(orders)
+	group := "eos-" + in
+	args := []string{"--brokers", brokers, "--group", group, "--instance-id", "eos-test",
+		"--source", "orders=kafka:" + in, "--sink", "minutes=kafka:" + out, "--progress", "0"}
+	committed := func() int64 { return committedSum(t, brokers, group, in) }
+
+	kills, _ := killRuns(t, "kafka_windows_eos", args, int64(len(orders)), committed, 12)
+	finalRun(t, "kafka_windows_eos", args, brokers, committed, out)
+	recs := kafkatest.ConsumeAll(t, brokers, out) // read_committed
+	distinct, messages := outputRows(t, recs, want)
+	if n, some := missingKeys(recs, want); n > 0 {
+		t.Errorf("%d of %d output rows are missing after %d kills, e.g. %v", n, len(want), kills, some)
+	}
+	if messages != distinct {
+		t.Errorf("%d messages for %d distinct rows after %d kills: %d duplicates under exactly once", messages,
+			distinct, kills, messages-distinct)
+	}
+	t.Logf("%d kills; %d rows of %d expected, %d messages", kills, distinct, len(want), messages)
+}
+
+// TestKafkaExactlyOnceRunning kills an aggregation without a window that writes a row per record (EMIT CHANGES)
+// 10 times mid-stream, then lets a bounded run finish: the output holds exactly one row per input record, and
+// each account's rows count 1, 2, 3, ... with the running total of its orders in input order.
+func TestKafkaExactlyOnceRunning(t *testing.T) {
+	brokers := kafkatest.Brokers(t)
+	in := kafkatest.NewTopic(t, brokers, 4)
+	out := kafkatest.NewTopic(t, brokers, 4)
+	const accounts = 2000
+	recs := accountOrders(0, 400000, accounts)
+	kafkatest.Produce(t, brokers, in, recs...)
+	group := "eos-running-" + in
+	args := []string{"--brokers", brokers, "--group", group, "--instance-id", "eos-running",
+		"--source", "orders=kafka:" + in, "--sink", "totals=kafka:" + out, "--progress", "0"}
+	committed := func() int64 { return committedSum(t, brokers, group, in) }
+
+	kills, _ := killRuns(t, "kafka_running_eos", args, int64(len(recs)), committed, 10)
+	finalRun(t, "kafka_running_eos", args, brokers, committed, out)
+
+	// The oracle: per account, the running count and total after each of its orders, in order (an account's
+	// orders are in one partition, and so are its rows: both are keyed by the account).
+	type running struct{ n, total int64 }
+	want := map[string][]running{}
+	for _, r := range recs {
+		var o struct {
+			Account  string
+			Quantity int64
+		}
+		if err := json.Unmarshal(r.Value, &o); err != nil {
+			t.Fatal(err)
+		}
+		rs := want[o.Account]
+		prev := running{}
+		if len(rs) > 0 {
+			prev = rs[len(rs)-1]
+		}
+		want[o.Account] = append(rs, running{prev.n + 1, prev.total + o.Quantity})
+	}
+	got := map[string][]running{}
+	rows := kafkatest.ConsumeAll(t, brokers, out) // read_committed
+	for _, r := range rows {
+		var row struct {
+			Account  string
+			N, Total int64
+		}
+		if err := json.Unmarshal(r.Value, &row); err != nil {
+			t.Fatalf("row %s: %v", r.Value, err)
+		}
+		got[row.Account] = append(got[row.Account], running{row.N, row.Total})
+	}
+	if len(rows) != len(recs) {
+		t.Errorf("%d rows for %d orders after %d kills", len(rows), len(recs), kills)
+	}
+	bad := 0
+	for acct, w := range want {
+		if g := got[acct]; fmt.Sprint(g) != fmt.Sprint(w) {
+			if bad++; bad <= 3 {
+				t.Errorf("account %s: rows %v, want %v", acct, head(g), head(w))
+			}
+		}
+	}
+	t.Logf("%d kills; %d rows for %d orders, %d accounts wrong", kills, len(rows), len(recs), bad)
+}
+
+// head returns the first rows of a list, for a message.
+func head[T any](s []T) []T { return s[:min(len(s), 8)] }
