@@ -9,3 +9,4 @@ SELECT symbol FROM orders WITH ('max.memory.mb' = 'lots'); -- ERROR `'max.memory
 SELECT symbol FROM orders WITH ('max.memory.mb' = 0); -- ERROR `'max.memory.mb' wants a whole number of MiB from 1 to 1073741824, got "0"`
 SELECT symbol FROM orders WITH ('max.memory.mb' = 1.5); -- ERROR `got "1.5"`
 SELECT symbol FROM orders WITH ('state.overflow' = 'swap'); -- ERROR `unknown 'state.overflow' "swap"; use fail \(stop the job with an error when state outgrows the memory budget\) or spill \(keep it on disk\)`
+SELECT symbol FROM orders WITH ('processing.guarantee' = 'twice'); -- ERROR `unknown 'processing.guarantee' "twice"; use at_least_once \(the default\) or exactly_once \(Kafka transactions\)`
