@@ -17,7 +17,7 @@ func init() {
 	jobScripts["kafka_windows_eos"] = strings.NewReplacer(
 		"'commit.interval'='200ms'", "'commit.interval'='50ms'",
 		"WITH ('minutes.type'='kafka_sink')", "WITH ('minutes.type'='kafka_sink', 'processing.guarantee'='exactly_once')",
-	).Replace(jobScripts["kafka_windows"])
+	).Replace(kafkaWindowsSQL)
 	// Per account, a row for every order: its running count and total (kafka_totals under EMIT CHANGES).
 	jobScripts["kafka_running_eos"] = strings.NewReplacer(
 		"'commit.interval'='200ms'", "'commit.interval'='50ms'",
@@ -32,7 +32,7 @@ func TestKafkaExactlyOnceWindows(t *testing.T) {
 	brokers := kafkatest.Brokers(t)
 	in := kafkatest.NewTopic(t, brokers, 6)
 	out := kafkatest.NewTopic(t, brokers, 6)
-	orders := kafkaOrders(17, 1200000, 60)
+	orders := kafkaOrders(17, 3600000, 60)
 	produceOrders(t, brokers, in, orders)
 	want := refMinutes(orders)
 	group := "eos-" + in
@@ -62,7 +62,7 @@ func TestKafkaExactlyOnceRunning(t *testing.T) {
 	in := kafkatest.NewTopic(t, brokers, 4)
 	out := kafkatest.NewTopic(t, brokers, 4)
 	const accounts = 2000
-	recs := accountOrders(0, 400000, accounts)
+	recs := accountOrders(0, 2400000, accounts)
 	kafkatest.Produce(t, brokers, in, recs...)
 	group := "eos-running-" + in
 	args := []string{"--brokers", brokers, "--group", group, "--instance-id", "eos-running",

@@ -25,21 +25,7 @@ import (
 )
 
 func init() {
-	// Per symbol and minute: volume, trade count, price range and notional. The source and sink topics are given
-	// on the command line; the key of each output row is {"symbol":...,"window_start":...}.
-	jobScripts["kafka_windows"] = `
-CREATE STREAM orders (symbol VARCHAR, side VARCHAR, quantity BIGINT, price DECIMAL(10,2), event_time TIMESTAMP)
-  WITH ('type'='kafka_source', 'event.time.field'='event_time', 'watermark.max_out_of_orderness'='2s',
-        'commit.interval'='200ms', 'heartbeat.interval.ms'='300ms');
-CREATE STREAM minutes AS
-SELECT symbol, SUM(quantity) AS volume, COUNT(*) AS trades, MIN(price) AS low, MAX(price) AS high,
-       SUM(price * quantity) AS notional
-FROM orders
-GROUP BY symbol
-WINDOW TUMBLING (event_time, INTERVAL '1' MINUTE)
-EMIT FINAL
-WITH ('minutes.type'='kafka_sink');
-`
+	jobScripts["kafka_windows"] = kafkaWindowsSQL
 	// A copy job that waits for its source topic, and opens its sink's circuit when a row is not acknowledged
 	// within 10 seconds (no retry). Both are deadlines the job keeps by the clock: the wait is long enough for any
 	// test to create the topic, and no acknowledgement of a working broker takes 10 seconds, however loaded the
@@ -70,6 +56,23 @@ SELECT _key AS k, _partition AS p, _offset AS o, note, quantity * 2 AS twice FRO
 WITH ('echo.type'='kafka_sink', 'echo.key.field'='note');
 `
 }
+
+// kafkaWindowsSQL is the job kafka_windows: per symbol and minute, volume, trade count, price range and notional.
+// The source and sink topics are given on the command line; the key of each output row is
+// {"symbol":...,"window_start":...}.
+const kafkaWindowsSQL = `
+CREATE STREAM orders (symbol VARCHAR, side VARCHAR, quantity BIGINT, price DECIMAL(10,2), event_time TIMESTAMP)
+  WITH ('type'='kafka_source', 'event.time.field'='event_time', 'watermark.max_out_of_orderness'='2s',
+        'commit.interval'='200ms', 'heartbeat.interval.ms'='300ms');
+CREATE STREAM minutes AS
+SELECT symbol, SUM(quantity) AS volume, COUNT(*) AS trades, MIN(price) AS low, MAX(price) AS high,
+       SUM(price * quantity) AS notional
+FROM orders
+GROUP BY symbol
+WINDOW TUMBLING (event_time, INTERVAL '1' MINUTE)
+EMIT FINAL
+WITH ('minutes.type'='kafka_sink');
+`
 
 // kOrder is one generated order: keyed by symbol, event times ascending with up to 500 ms of jitter.
 type kOrder struct {

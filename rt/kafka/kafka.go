@@ -3,10 +3,12 @@
 // Kafka source or sink import it for its side effect of registering the "kafka" transport with rt.
 //
 // Delivery: a source commits an offset only after every row derived from the records before it has been
-// acknowledged by the sinks, and never beyond the oldest record still held in a window or group (rt.Stateful),
-// so a job killed at any point replays what was in flight when it restarts. The watermark's progress is saved
-// in the commit's metadata, so replayed records of windows that were already emitted are dropped, not emitted
-// twice.
+// acknowledged by the sinks, and never beyond the oldest record still held in state that is rebuilt by replay
+// (rt.Stateful), so a job killed at any point replays what was in flight when it restarts. The watermark's
+// progress is saved in the commit's metadata, so replayed records of windows that were already emitted are
+// dropped, not emitted twice. Aggregations keep their state in changelog topics instead (rt.Changelog,
+// changelog.go): each commit is then one transaction of the changed groups and the offsets, and a restart
+// restores the state. Under the guarantee exactly_once the sinks' rows are part of that transaction too.
 //
 // Tables: the source of a table (CREATE TABLE) is read whole by every instance, without a group and without
 // commits, and tells the job when it has reached the end offsets listed at start (table.go).

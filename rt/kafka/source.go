@@ -332,8 +332,10 @@ func (in *input) Run(ctx context.Context) error {
 		}
 		in.mu.Lock()
 		var err error
-		if d := in.durable; d != nil && d.eos && !fetches.Empty() {
-			err = d.begin() // the rows of these records go into the transaction of the next commit
+		if d := in.durable; d != nil && d.eos {
+			// The rows of these records, and of the ticks and the end that follow them, go into the transaction of
+			// the next commit (one that writes nothing costs no request).
+			err = d.begin()
 		}
 		if err == nil {
 			err = in.process(fetches)
