@@ -110,7 +110,9 @@ func buildJobs(dir string, jobs []job) (map[string]string, error) {
 
 // runJob runs a job binary over the run's topics, --bounded, and times it from process start to exit; without an
 // output topic, the job's sink writes nowhere (none:). With scrape, the job also serves HTTP (--http on a free
-// port), and its /metrics is fetched every second while it runs, as a (busy) Prometheus would.
+// port), and its /metrics is fetched every second while it runs, as a (busy) Prometheus would. With
+// r.exactlyOnce, the job runs with --guarantee exactly_once, and a lost transaction (aborted, or failed) fails the
+// run: the job then replayed from its last commit, which would be measured with it.
 func runJob(ctx context.Context, bin, dir string, j job, r *runSpec, scrape bool) (runResult, error) {
 	sink := "none:"
 	if r.out != "" {
@@ -118,6 +120,9 @@ func runJob(ctx context.Context, bin, dir string, j job, r *runSpec, scrape bool
 	}
 	args := []string{"--bounded", "--brokers", strings.Join(r.seeds, ","), "--group", r.group,
 		"--source", j.source + "=kafka:" + r.in, "--sink", j.sink + "=" + sink, "--progress", "0"}
+	if r.exactlyOnce {
+		args = append(args, "--guarantee", "exactly_once")
+	}
 	if r.profile != "" {
 		args = append(args, "--cpuprofile", r.profile)
 	}
@@ -160,9 +165,17 @@ func runJob(ctx context.Context, bin, dir string, j job, r *runSpec, scrape bool
 		return runResult{}, fmt.Errorf("%s read %d records with %d bad and %d late; want none bad or late:\n%s",
 			j.name, st.Read, st.Bad, st.Late, tail(stderr.String(), 30))
 	}
+	if r.exactlyOnce && lostTxnRE.MatchString(stderr.String()) {
+		return runResult{}, fmt.Errorf("%s lost a transaction during the run and went on from its last commit:\n%s", j.name, tail(stderr.String(), 30))
+	}
 	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	return runResult{elapsed: elapsed, cpu: cpu, read: st.Read, emitted: st.Emitted, log: stderr.String()}, nil
 }
+
+// lostTxnRE matches the lines in which a job's source says that one of its transactions was lost: aborted by the
+// brokers, or failed so that the job started a new transactional session; either way it went on from its last
+// commit.
+var lostTxnRE = regexp.MustCompile(`a transaction of the changelogs of kafka topic "[^"]*" was aborted|the transaction of kafka topic "[^"]*" failed: `)
 
 // scraper is a job's stderr that watches for the line saying where it serves HTTP.
 type scraper struct {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -64,5 +65,38 @@ func TestOrderflowSQLRejectsChangedExample(t *testing.T) {
 		if _, err := orderflowSQL(text); err == nil {
 			t.Errorf("orderflowSQL accepted:\n%s", text)
 		}
+	}
+}
+
+// TestLostTxnRE checks that lostTxnRE matches the lines rt/kafka logs when a transaction is lost, formatted from
+// the format strings in its source (so that a changed message fails here rather than going unnoticed in a
+// benchmark run), and none of a run that lost nothing.
+func TestLostTxnRE(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "..", "rt", "kafka", "changelog.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []struct {
+		format string
+		args   []any
+	}{
+		{`"a transaction of the changelogs of kafka topic %q was aborted (%d so far); going on from the last commit"`, []any{"in", 1}},
+		{`"the transaction of kafka topic %q failed: %v; starting a new session from the last commit"`, []any{"in", "EOF"}},
+	} {
+		if !strings.Contains(string(src), f.format) {
+			t.Errorf("rt/kafka/changelog.go no longer logs %s", f.format)
+			continue
+		}
+		line := "orders: " + fmt.Sprintf(strings.Trim(f.format, `"`), f.args...)
+		if !lostTxnRE.MatchString(line) {
+			t.Errorf("lostTxnRE does not match %q", line)
+		}
+	}
+	ok := `orders: reading kafka topic "in" as group "g"
+orders: read 6000, bad 0, late 0
+big: emitted 5700
+`
+	if lostTxnRE.MatchString(ok) {
+		t.Errorf("lostTxnRE matches the log of a run that lost nothing:\n%s", ok)
 	}
 }

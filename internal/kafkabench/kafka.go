@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -144,6 +145,119 @@ func (a *admin) messageCount(ctx context.Context, topic string) (int64, error) {
 		n += o
 	}
 	return n, nil
+}
+
+// committedCount is the number of records a read_committed consumer reads of topic once no transaction is open
+// on it: the rows of committed transactions (and any written outside one), not those of aborted transactions, nor
+// the transactions' markers, which take offsets of their own. It waits up to opTimeout for the transactions to
+// end (the coordinator writes a transaction's markers after the producer's EndTransaction returns), then reads
+// every partition from its start to its end, and fails when no record arrives for opTimeout before that end.
+func (a *admin) committedCount(ctx context.Context, topic string) (int64, error) {
+	ends, err := a.settledEnds(ctx, topic)
+	if err != nil {
+		return 0, err
+	}
+	start := map[int32]kgo.Offset{}
+	for p, end := range ends {
+		if end == 0 {
+			delete(ends, p)
+		} else {
+			start[p] = kgo.NewOffset().At(0)
+		}
+	}
+	if len(ends) == 0 {
+		return 0, nil
+	}
+	// The markers are read too: they may be a partition's last offsets, and reaching the end means seeing them.
+	cl, err := kgo.NewClient(kgo.SeedBrokers(a.seeds...),
+		kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{topic: start}),
+		kgo.FetchIsolationLevel(kgo.ReadCommitted()), kgo.KeepControlRecords(), kgo.FetchMaxBytes(64<<20))
+	if err != nil {
+		return 0, err
+	}
+	defer cl.Close()
+	var n int64
+	next := map[int32]int64{} // per partition, the offset after the last record read
+	for p, end := range ends {
+		for next[p] < end {
+			pctx, cancel := context.WithTimeout(ctx, opTimeout)
+			fetches := cl.PollFetches(pctx)
+			cancel()
+			if ctx.Err() != nil {
+				return n, ctx.Err()
+			}
+			if err := fetches.Err(); err != nil {
+				if errors.Is(err, context.DeadlineExceeded) {
+					return n, fmt.Errorf("reading topic %q read_committed: no record for %v before its end; read up to %v of %v",
+						topic, opTimeout, next, ends)
+				}
+				return n, fmt.Errorf("reading topic %q read_committed: %v", topic, err)
+			}
+			fetches.EachRecord(func(r *kgo.Record) {
+				next[r.Partition] = r.Offset + 1
+				if !r.Attrs.IsControl() {
+					n++
+				}
+			})
+		}
+	}
+	return n, nil
+}
+
+// settledEnds waits until each partition of topic has no open transaction, its last stable offset equal to its
+// end, and returns the end offsets; it fails after opTimeout.
+func (a *admin) settledEnds(ctx context.Context, topic string) (map[int32]int64, error) {
+	ctx, cancel := context.WithTimeout(ctx, opTimeout)
+	defer cancel()
+	for {
+		ends, err := a.adm.ListEndOffsets(ctx, topic)
+		if err == nil {
+			err = ends.Error()
+		}
+		stable, serr := a.adm.ListCommittedOffsets(ctx, topic)
+		if err == nil {
+			err = serr
+		}
+		if err == nil {
+			err = stable.Error()
+		}
+		if err != nil {
+			return nil, fmt.Errorf("end offsets of topic %q: %v", topic, err)
+		}
+		settled := map[int32]int64{}
+		open := map[int32]string{}
+		ends.Each(func(o kadm.ListedOffset) {
+			settled[o.Partition] = o.Offset
+			if s, ok := stable.Lookup(topic, o.Partition); !ok || s.Offset != o.Offset {
+				open[o.Partition] = fmt.Sprintf("stable %d, end %d", s.Offset, o.Offset)
+			}
+		})
+		if len(open) == 0 {
+			return settled, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("topic %q still has open transactions after %v: %v", topic, opTimeout, open)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// deleteChangelogs deletes the changelog topics a job left behind under group (rt/kafka names them
+// <group>-<query>-changelog); clean-up errors are reported, not fatal.
+func (a *admin) deleteChangelogs(group string) {
+	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+	defer cancel()
+	topics, err := a.adm.ListTopics(ctx)
+	if err != nil {
+		logf("kafkabench: listing the changelog topics of group %q: %v", group, err)
+		return
+	}
+	for _, t := range topics.Names() {
+		if strings.HasPrefix(t, group+"-") && strings.HasSuffix(t, "-changelog") {
+			a.deleteTopic(t)
+		}
+	}
 }
 
 // inputStats describes the generated input.

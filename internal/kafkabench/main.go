@@ -6,8 +6,10 @@
 // ('make bench-kafka' runs exactly that.) It needs a broker in VELOCC_TEST_BROKERS, which the broker wrapper sets.
 // It produces N generated JSON orders once to an input topic, then runs every contender once per repetition (in
 // an order that rotates between repetitions), each reading the whole topic with a fresh consumer group and
-// writing to a fresh output topic. The velocc jobs are compiled from this checkout and run --bounded. Every run
-// is checked (every record read, none bad or late, the output complete); a failed check stops the benchmark.
+// writing to a fresh output topic. The velocc jobs are compiled from this checkout and run --bounded; the
+// stateless and order-flow jobs run a second time per repetition with --guarantee exactly_once. Every run is
+// checked (every record read, none bad or late, the output complete, read read_committed after an exactly-once
+// run); a failed check stops the benchmark.
 // Then it measures how fast a job restores the state of an aggregation from its changelog topic: a job with a
 // group per account builds the state of -restore-groups accounts once, then is started again -reps times with
 // nothing new to read, and its log says how long the restore took (restore.go).
@@ -96,6 +98,9 @@ type runSpec struct {
 	dir   string          // working directory of a job process
 	// profile is the file to write a CPU profile of the run to (a job's --cpuprofile); "" for none.
 	profile string
+	// exactlyOnce runs a job with --guarantee exactly_once; its output is then counted as a read_committed
+	// consumer reads it.
+	exactlyOnce bool
 
 	progress int64 // records copied so far, for progress lines (atomic); only the passthrough keeps it
 }
@@ -114,11 +119,13 @@ type contender struct {
 	key    string // short name, used in topic and group names
 	title  string // name in the report
 	target float64
-	// against, when maxCost is set, is the index of the contender this one is the same job as, with something
-	// added (an HTTP server) that may cost at most maxCost of its throughput.
-	against int
-	maxCost float64
-	run     func(context.Context, *runSpec) (runResult, error)
+	// against, when maxCost or exactlyOnce is set, is the index of the contender this one is the same job as,
+	// with something added (an HTTP server) that may cost at most maxCost of its throughput, or run under the
+	// guarantee exactly_once, which must keep at least eosTarget of its throughput.
+	against     int
+	maxCost     float64
+	exactlyOnce bool
+	run         func(context.Context, *runSpec) (runResult, error)
 	// wantEmitted returns the number of output records a run must write, given the input; nil when only the
 	// contender's own count can be checked against the output topic.
 	wantEmitted func(inputStats) int64
@@ -214,9 +221,10 @@ func run(cfg config) error {
 			wantEmitted: func(in inputStats) int64 { return in.records }},
 	}
 	for _, j := range jobs {
-		c := &contender{key: j.name, run: func(ctx context.Context, r *runSpec) (runResult, error) {
+		run := func(ctx context.Context, r *runSpec) (runResult, error) {
 			return runJob(ctx, bins[j.name], r.dir, j, r, false)
-		}}
+		}
+		c := &contender{key: j.name, run: run}
 		switch j.name {
 		case "stateless":
 			c.title, c.target = "velocc stateless filter/projection", 0.7
@@ -225,14 +233,18 @@ func run(cfg config) error {
 			c.title, c.target = "velocc order-flow (windowed aggregation)", 0.5
 		}
 		cs = append(cs, c)
+		at := len(cs) - 1
 		if j.name == "stateless" {
 			// The same job serving its metrics, scraped every second: what --http costs.
 			cs = append(cs, &contender{key: "stateless-http", title: "velocc stateless, serving --http (scraped every second)",
-				against: len(cs) - 1, maxCost: 0.03, wantEmitted: c.wantEmitted,
+				against: at, maxCost: 0.03, wantEmitted: c.wantEmitted,
 				run: func(ctx context.Context, r *runSpec) (runResult, error) {
 					return runJob(ctx, bins[j.name], r.dir, j, r, true)
 				}})
 		}
+		// The same job under the guarantee exactly_once: what the transactions cost.
+		cs = append(cs, &contender{key: j.name + "-eos", title: c.title + ", exactly once", against: at,
+			exactlyOnce: true, wantEmitted: c.wantEmitted, run: run})
 	}
 
 	// Warm-up rounds run in the listed order; repetition r starts with contender r (mod the count), so that each
@@ -246,7 +258,7 @@ func run(cfg config) error {
 		for k := range cs {
 			c := cs[(max(rep, 0)+k)%len(cs)]
 			name := fmt.Sprintf("kafkabench-%s-%d-%s", c.key, round+1, suffix)
-			spec := &runSpec{seeds: seeds, in: in, ends: ends, dir: dir, out: name, group: name}
+			spec := &runSpec{seeds: seeds, in: in, ends: ends, dir: dir, out: name, group: name, exactlyOnce: c.exactlyOnce}
 			if cfg.profiles != "" && rep >= 0 {
 				spec.profile = filepath.Join(cfg.profiles, fmt.Sprintf("%s-rep%d.pprof", c.key, rep+1))
 			}
@@ -269,6 +281,9 @@ func run(cfg config) error {
 			if e != c.emitted[0] {
 				return fmt.Errorf("%s wrote different numbers of records in different repetitions: %v", c.title, c.emitted)
 			}
+		}
+		if o := cs[c.against]; c.exactlyOnce && c.emitted[0] != o.emitted[0] {
+			return fmt.Errorf("%s wrote %d records (read_committed), %s %d", c.title, c.emitted[0], o.title, o.emitted[0])
 		}
 	}
 
@@ -304,11 +319,13 @@ func run(cfg config) error {
 }
 
 // measure runs c once over a fresh output topic and consumer group, printing a progress line every 10 seconds,
-// checks what it wrote, and removes the topic and the group.
+// checks what it wrote (as a read_committed consumer reads it, after an exactly-once run), and removes the topic,
+// the group and the changelog topics of the group.
 func measure(ctx context.Context, adm *admin, c *contender, r *runSpec, input inputStats, partitions int32, label string) (runResult, error) {
 	if err := adm.createTopic(ctx, r.out, partitions); err != nil {
 		return runResult{}, err
 	}
+	defer adm.deleteChangelogs(r.group)
 	defer adm.deleteGroup(r.group)
 	defer adm.deleteTopic(r.out)
 
@@ -342,6 +359,17 @@ func measure(ctx context.Context, adm *admin, c *contender, r *runSpec, input in
 		if want := c.wantEmitted(input); res.emitted != want {
 			return res, fmt.Errorf("wrote %d records, want %d", res.emitted, want)
 		}
+	}
+	if r.exactlyOnce {
+		// The topic holds the transactions' markers too, and would hold the rows of aborted ones.
+		n, err := adm.committedCount(ctx, r.out)
+		if err != nil {
+			return res, err
+		}
+		if n != res.emitted {
+			return res, fmt.Errorf("reported %d records written, but a read_committed consumer reads %d of topic %q", res.emitted, n, r.out)
+		}
+		return res, nil
 	}
 	n, err := adm.messageCount(ctx, r.out)
 	if err != nil {

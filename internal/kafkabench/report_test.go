@@ -73,6 +73,46 @@ func TestSummarizeAndTable(t *testing.T) {
 	}
 }
 
+// TestExactlyOnceReport checks the rendering of the exactly-once runs: kept out of the main table, in a table of
+// their own against the same job's at least once, with the target met or missed.
+func TestExactlyOnceReport(t *testing.T) {
+	cs := []*contender{
+		{title: "passthrough", rates: []float64{1000, 900, 1100}, cpuPerM: []float64{1, 1, 1}},
+		{title: "stateless", target: 0.7, rates: []float64{800, 800, 800}, cpuPerM: []float64{2, 2, 2}},
+		{title: "stateless, exactly once", against: 1, exactlyOnce: true, rates: []float64{600, 560, 640}, cpuPerM: []float64{2.5, 2.4, 2.6}},
+		{title: "orderflow", target: 0.5, rates: []float64{2000, 2000, 2000}, cpuPerM: []float64{1, 1, 1}},
+		{title: "orderflow, exactly once", against: 3, exactlyOnce: true, rates: []float64{1300, 1500, 1200}, cpuPerM: []float64{1.2, 1.2, 1.2}},
+	}
+	got := report(setup{}, summarize(cs), nil)
+	want := `
+### Exactly once
+
+| job | at least once, median records/s | exactly once, median records/s | exactly once, min–max records/s | exactly once vs at least once | target | exactly once, CPU s per 1M records |
+|---|---:|---:|---:|---:|---|---:|
+| stateless | 800 | 600 | 560–640 | 0.75× | ≥ 0.70×: met | 2.50 |
+| orderflow | 2,000 | 1,300 | 1,200–1,500 | 0.65× | ≥ 0.70×: missed | 1.20 |
+
+- stateless: exactly once at 0.75× the throughput of at least once, target ≥ 0.70×: met.
+- orderflow: exactly once at 0.65× the throughput of at least once, target ≥ 0.70×: missed by 0.05× (its median would have to be 8% higher).
+`
+	if !strings.HasSuffix(got, want) {
+		t.Errorf("report:\n%s\nwant it to end with:\n%s", got, want)
+	}
+	if strings.Contains(got, "| stateless, exactly once |") || strings.Contains(got, "| orderflow, exactly once |") {
+		t.Errorf("the main table lists the exactly-once runs:\n%s", got)
+	}
+
+	// Without exactly-once runs there is no such section; the restore measurement follows it when there is one.
+	if got := report(setup{}, summarize(cs[:2]), nil); strings.Contains(got, "Exactly once") {
+		t.Errorf("report without exactly-once runs:\n%s", got)
+	}
+	got = report(setup{}, summarize(cs), &restoreResult{groups: 10, records: 15, partitions: 1, changelog: []float64{10},
+		restore: []float64{1}, whole: []float64{2}})
+	if i, j := strings.Index(got, "### Exactly once"), strings.Index(got, "### State restore"); i < 0 || j < i {
+		t.Errorf("report with both sections, exactly once first:\n%s", got)
+	}
+}
+
 func TestUpdateDoc(t *testing.T) {
 	fresh := string(updateDoc(nil, "table one\n"))
 	if !strings.HasPrefix(fresh, "# Kafka throughput\n") || !strings.Contains(fresh, beginMarker+"\ntable one\n"+endMarker+"\n") {
