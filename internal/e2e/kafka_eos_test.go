@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/twmb/franz-go/pkg/kgo"
+
 	"github.com/velocc/velocc/internal/kafkatest"
 )
 
@@ -24,9 +26,16 @@ func init() {
 		"EMIT FINAL", "EMIT CHANGES",
 		"WITH ('totals.type'='kafka_sink')", "WITH ('totals.type'='kafka_sink', 'processing.guarantee'='exactly_once')",
 	).Replace(jobScripts["kafka_totals"])
+	// Orders priced from a Kafka table, one row per order.
+	jobScripts["kafka_priced_eos"] = `
+CREATE STREAM orders (id BIGINT, symbol VARCHAR, qty BIGINT) WITH ('type'='kafka_source', 'commit.interval'='50ms');
+CREATE TABLE prices (symbol VARCHAR PRIMARY KEY, px BIGINT) WITH ('type'='kafka_source');
+CREATE STREAM priced AS SELECT o.id, o.qty * p.px AS notional FROM orders o JOIN prices p ON o.symbol = p.symbol
+WITH ('priced.type'='kafka_sink', 'priced.key.field'='id', 'processing.guarantee'='exactly_once');
+`
 }
 
-// TestKafkaExactlyOnceWindows kills a windowed aggregation under the guarantee 12 times mid-stream, then lets a
+// TestKafkaExactlyOnceWindows kills a windowed aggregation under the guarantee up to 12 times mid-stream, then lets a
 // bounded run finish: every window of the oracle is in the output with its exact value, and none twice.
 func TestKafkaExactlyOnceWindows(t *testing.T) {
 	brokers := kafkatest.Brokers(t)
@@ -55,7 +64,7 @@ func TestKafkaExactlyOnceWindows(t *testing.T) {
 }
 
 // TestKafkaExactlyOnceRunning kills an aggregation without a window that writes a row per record (EMIT CHANGES)
-// 10 times mid-stream, then lets a bounded run finish: the output holds exactly one row per input record, and
+// up to 10 times mid-stream, then lets a bounded run finish: the output holds exactly one row per input record, and
 // each account's rows count 1, 2, 3, ... with the running total of its orders in input order.
 func TestKafkaExactlyOnceRunning(t *testing.T) {
 	brokers := kafkatest.Brokers(t)
@@ -119,3 +128,58 @@ func TestKafkaExactlyOnceRunning(t *testing.T) {
 
 // head returns the first rows of a list, for a message.
 func head[T any](s []T) []T { return s[:min(len(s), 8)] }
+
+// TestKafkaExactlyOnceTableJoin kills a stream-table join under the guarantee up to 8 times mid-stream, then lets a
+// bounded run finish: the output holds exactly one row per order, priced from the table.
+func TestKafkaExactlyOnceTableJoin(t *testing.T) {
+	brokers := kafkatest.Brokers(t)
+	prices, in, out := kafkatest.NewTopic(t, brokers, 2), kafkatest.NewTopic(t, brokers, 4), kafkatest.NewTopic(t, brokers, 4)
+	const symbols = 50
+	var table []*kgo.Record
+	for i := range symbols {
+		sym := fmt.Sprintf("S%02d", i)
+		table = append(table, &kgo.Record{Key: []byte(sym), Value: fmt.Appendf(nil, `{"symbol":%q,"px":%d}`, sym, 100+i)})
+	}
+	kafkatest.Produce(t, brokers, prices, table...)
+	const n = 1600000
+	orders := make([]*kgo.Record, n)
+	for i := range orders {
+		sym := fmt.Sprintf("S%02d", i%symbols)
+		orders[i] = &kgo.Record{Key: []byte(sym), Value: fmt.Appendf(nil, `{"id":%d,"symbol":%q,"qty":%d}`, i, sym, i%9+1)}
+	}
+	kafkatest.Produce(t, brokers, in, orders...)
+	group := "eos-priced-" + in
+	args := []string{"--brokers", brokers, "--group", group, "--instance-id", "eos-priced",
+		"--source", "orders=kafka:" + in, "--source", "prices=kafka:" + prices, "--sink", "priced=kafka:" + out,
+		"--progress", "0"}
+	committed := func() int64 { return committedSum(t, brokers, group, in) }
+
+	kills, _ := killRuns(t, "kafka_priced_eos", args, n, committed, 8)
+	finalRun(t, "kafka_priced_eos", args, brokers, committed, out)
+	seen := make([]int, n)
+	rows := kafkatest.ConsumeAll(t, brokers, out) // read_committed
+	wrong := 0
+	for _, r := range rows {
+		var row struct{ ID, Notional int64 }
+		if err := json.Unmarshal(r.Value, &row); err != nil || row.ID < 0 || row.ID >= n {
+			t.Fatalf("row %s: %v", r.Value, err)
+		}
+		seen[row.ID]++
+		if want := int64(row.ID%9+1) * int64(100+row.ID%symbols); row.Notional != want && wrong < 3 {
+			wrong++
+			t.Errorf("order %d: notional %d, want %d", row.ID, row.Notional, want)
+		}
+	}
+	missing, twice := 0, 0
+	for _, c := range seen {
+		if c == 0 {
+			missing++
+		} else if c > 1 {
+			twice++
+		}
+	}
+	if missing > 0 || twice > 0 {
+		t.Errorf("after %d kills: %d orders without a row, %d with more than one", kills, missing, twice)
+	}
+	t.Logf("%d kills; %d rows for %d orders", kills, len(rows), n)
+}
