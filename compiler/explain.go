@@ -12,6 +12,9 @@ import (
 func Explain(p *Plan) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "job %s (%s)\n", p.JobName, p.File)
+	if p.Guarantee != "" {
+		fmt.Fprintf(&b, "guarantee: %s (Kafka transactions: rows, state and offsets committed together)\n", p.Guarantee)
+	}
 	for _, s := range p.Sources {
 		def := "(format from extension)"
 		if s.Type == "kafka_source" {
@@ -117,6 +120,13 @@ func Explain(p *Plan) string {
 				fmt.Fprintf(&b, "  having:  %s\n", ExprString(q.Having))
 			}
 			fmt.Fprintf(&b, "  emit:    %s\n", q.Emit)
+			if q.Changelog {
+				prefix := q.Source.Options["changelog.topic.prefix"]
+				if prefix == "" {
+					prefix = "<group>-"
+				}
+				fmt.Fprintf(&b, "  state kept in: changelog topic %s%s-changelog, restored on start and rebalance\n", prefix, q.Name)
+			}
 		}
 		b.WriteString("  output:\n")
 		for _, col := range q.Columns {
