@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -184,76 +183,4 @@ func TestKafkaExactlyOnceTableJoin(t *testing.T) {
 		t.Errorf("after %d kills: %d orders without a row, %d with more than one", kills, missing, twice)
 	}
 	t.Logf("%d kills; %d rows for %d orders", kills, len(rows), n)
-}
-
-// TestKafkaExactlyOnceThreeInstances runs a windowed aggregation under the guarantee as a group of instances
-// that changes mid-stream: a second and a third instance join, then the second is killed with SIGKILL (its
-// partitions go to the others once its session times out, its open transaction is aborted). Read committed, the
-// output holds every window of the oracle once.
-func TestKafkaExactlyOnceThreeInstances(t *testing.T) {
-	brokers := kafkatest.Brokers(t)
-	in, out := kafkatest.NewTopic(t, brokers, 6), kafkatest.NewTopic(t, brokers, 6)
-	orders := kafkaOrders(23, 1800000, 30)
-	recs := produceOrders(t, brokers, in, orders)
-	want := refMinutes(orders)
-	// A last record per partition, an hour later, so that the unbounded instances close every window.
-	markers := map[int32]*kgo.Record{}
-	for _, r := range recs {
-		if markers[r.Partition] == nil {
-			o := kOrder{symbol: string(r.Key), side: "BUY", qty: 1, cents: 100, ts: orders[len(orders)-1].ts + 3600000}
-			markers[r.Partition] = &kgo.Record{Key: r.Key, Value: o.json()}
-		}
-	}
-	for _, m := range markers {
-		kafkatest.Produce(t, brokers, in, m)
-	}
-	group := "eos3-" + in
-	committed := func() int64 { return committedSum(t, brokers, group, in) }
-	start := func() *proc {
-		return startJob(t, "kafka_windows_eos", "--brokers", brokers, "--group", group, "--progress", "0",
-			"--source", "orders=kafka:"+in, "--sink", "minutes=kafka:"+out)
-	}
-	at := func(p *proc, part int64) {
-		waitProgress(t, fmt.Sprintf("the group committing %d%% of the input", part), p, func() (int64, bool) {
-			n := committed()
-			return n, n >= int64(len(orders))*part/100
-		})
-	}
-	a := start()
-	at(a, 10)
-	b := start()
-	at(a, 25)
-	c := start()
-	at(a, 45)
-	b.stop(t, syscall.SIGKILL)
-	t.Logf("killed the second instance with %d of %d records committed", committed(), len(orders))
-
-	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers), kgo.ConsumeTopics(out),
-		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchIsolationLevel(kgo.ReadCommitted()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cl.Close()
-	reader := &topicReader{cl: cl, recs: map[string][]*kgo.Record{}}
-	waitProgress(t, "the output of the group", a, func() (int64, bool) {
-		reader.poll(t)
-		n, _ := missingKeys(reader.recs[out], want)
-		return int64(len(reader.recs[out])), n == 0
-	})
-	for i, p := range []*proc{a, c} {
-		p.stop(t, syscall.SIGTERM)
-		if code := p.cmd.ProcessState.ExitCode(); code != 0 {
-			t.Errorf("instance %d exited with %d:\n%s", i+1, code, p.log())
-		}
-	}
-	reader.poll(t) // rows of the last transactions, committed as the instances stopped
-	got := reader.recs[out]
-	distinct, messages := outputRows(t, got, want)
-	if messages != distinct {
-		t.Errorf("%d messages for %d distinct rows: %d duplicates under exactly once", messages, distinct, messages-distinct)
-	}
-	if strings.Count(a.log(), "reading kafka topic") < 3 {
-		t.Errorf("the first instance was not rebalanced as instances joined and left:\n%s", a.log())
-	}
-	t.Logf("%d rows of %d expected, %d messages; first instance:\n%s", distinct, len(want), messages, a.log())
 }
