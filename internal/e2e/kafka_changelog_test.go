@@ -43,18 +43,24 @@ func accountOrders(first, n, accounts int) []*kgo.Record {
 	return recs
 }
 
+// accountOrder decodes an order of accountOrders.
+func accountOrder(t *testing.T, r *kgo.Record) (o struct {
+	Account  string
+	Quantity int64
+}) {
+	t.Helper()
+	if err := json.Unmarshal(r.Value, &o); err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
 // totalsOracle is what kafka_totals writes for orders: per account, {"account":...,"n":...,"total":...}.
 func totalsOracle(t *testing.T, recs []*kgo.Record) map[string]string {
 	type acc struct{ n, total int64 }
 	m := map[string]*acc{}
 	for _, r := range recs {
-		var o struct {
-			Account  string
-			Quantity int64
-		}
-		if err := json.Unmarshal(r.Value, &o); err != nil {
-			t.Fatal(err)
-		}
+		o := accountOrder(t, r)
 		if m[o.Account] == nil {
 			m[o.Account] = &acc{}
 		}

@@ -87,13 +87,7 @@ func TestKafkaExactlyOnceRunning(t *testing.T) {
 	type running struct{ n, total int64 }
 	want := map[string][]running{}
 	for _, r := range recs {
-		var o struct {
-			Account  string
-			Quantity int64
-		}
-		if err := json.Unmarshal(r.Value, &o); err != nil {
-			t.Fatal(err)
-		}
+		o := accountOrder(t, r)
 		rs := want[o.Account]
 		prev := running{}
 		if len(rs) > 0 {

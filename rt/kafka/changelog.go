@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"os"
 	"slices"
 	"strconv"
 	"sync/atomic"
@@ -108,9 +107,6 @@ func (d *durable) connect(ctx context.Context, opts []kgo.Opt) (*kgo.Client, err
 		// session starts over from the last commit (see renew).
 		kgo.RecordDeliveryTimeout(max(2*d.timeout, 30*time.Second)),
 	)
-	if os.Getenv("VELOCC_KGO_DEBUG") != "" {
-		opts = append(opts, kgo.WithLogger(kgo.BasicLogger(os.Stderr, kgo.LogLevelInfo, nil)))
-	}
 	var err error
 	if d.sess, err = kgo.NewGroupTransactSession(opts...); err != nil {
 		return nil, err
