@@ -193,23 +193,23 @@ func (g *Groups[K, S]) logged() Changelog {
 	if g.lg == nil {
 		return nil
 	}
-	return groupsLog[K, S]{g}
+	return groupsLog[K, S]{g.cl, g}
 }
 
-// groupsLog is the Changelog of an aggregation without a window.
-type groupsLog[K comparable, S any] struct{ g *Groups[K, S] }
+// groupsLog is the Changelog of an aggregation without a window (Name, Layout and Covers are its changelog's).
+type groupsLog[K comparable, S any] struct {
+	*changelog
+	g *Groups[K, S]
+}
 
-func (l groupsLog[K, S]) Name() string                  { return l.g.cl.name }
-func (l groupsLog[K, S]) Layout() string                { return l.g.cl.layout }
-func (l groupsLog[K, S]) Covers(part int32, next int64) { l.g.cl.Covers(part, next) }
-func (l groupsLog[K, S]) Resync()                       { l.g.lg.all() }
-func (l groupsLog[K, S]) Committed()                    {}
+func (l groupsLog[K, S]) Resync()    { l.g.lg.all() }
+func (l groupsLog[K, S]) Committed() {}
 func (l groupsLog[K, S]) Changes(fn func(int32, []byte, []byte)) {
 	l.g.changes([]byte{logTagGroup}, fn)
 }
 func (l groupsLog[K, S]) Load(part int32, key, value []byte) error {
 	if len(key) == 0 || key[0] != logTagGroup {
-		return fmt.Errorf("a record that is not a group of %s", l.g.cl.name)
+		return fmt.Errorf("a record that is not a group of %s", l.name)
 	}
 	return l.g.load(part, key[1:], value)
 }
@@ -229,15 +229,15 @@ func (w *Windows[K, S]) logged() Changelog {
 	if !w.logging {
 		return nil
 	}
-	return windowsLog[K, S]{w}
+	return windowsLog[K, S]{w.cl, w}
 }
 
-// windowsLog is the Changelog of an aggregation with tumbling windows.
-type windowsLog[K comparable, S any] struct{ w *Windows[K, S] }
-
-func (l windowsLog[K, S]) Name() string                  { return l.w.cl.name }
-func (l windowsLog[K, S]) Layout() string                { return l.w.cl.layout }
-func (l windowsLog[K, S]) Covers(part int32, next int64) { l.w.cl.Covers(part, next) }
+// windowsLog is the Changelog of an aggregation with tumbling windows (Name, Layout and Covers are its
+// changelog's).
+type windowsLog[K comparable, S any] struct {
+	*changelog
+	w *Windows[K, S]
+}
 
 func (l windowsLog[K, S]) Resync() {
 	w := l.w
@@ -264,7 +264,7 @@ func (l windowsLog[K, S]) Changes(fn func(int32, []byte, []byte)) {
 
 func (l windowsLog[K, S]) Load(part int32, key, value []byte) error {
 	if len(key) < 9 || key[0] != logTagWindow {
-		return fmt.Errorf("a record that is not a window's group of %s", l.w.cl.name)
+		return fmt.Errorf("a record that is not a window's group of %s", l.name)
 	}
 	start := int64(binary.BigEndian.Uint64(key[1:9]))
 	return l.w.window(start).load(part, key[9:], value)
